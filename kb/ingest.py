@@ -1,0 +1,159 @@
+"""The build pipeline: load → clean → split → embed → store, reusing unchanged embeddings.
+
+Each stage is a pure function of the one before; only this module sequences them and only
+`store` touches the index folder. Passages whose text (and model) are unchanged since the
+last build keep their vectors, so re-ingesting an unchanged corpus embeds nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from . import __version__
+from .chunk import ChunkSettings, split_passages
+from .clean import clean
+from .embed import DEFAULT_MODEL, Embedder
+from .errors import KbError
+from .loaders import load_paths, title_of
+from .store import CURRENT, StoredDocument, StoredIndex, write_version, writing
+from .text import fold, tokenize
+from .types import Document, Passage
+
+BM25_PARAMS = {"k1": 1.2, "b": 0.75}
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did, for the CLI summary and benchmarks."""
+
+    index_dir: Path
+    documents: int = 0
+    passages: int = 0
+    embedded: int = 0
+    reused: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def retrieval_text(passage: Passage) -> str:
+    """What the rankers see for a passage: its heading as context, then its text, script-folded
+    so that traditional and simplified passages embed and tokenise alike."""
+    text = passage.text
+    if passage.heading and passage.heading not in text:
+        text = f"{passage.heading}\n{text}"
+    return fold(text)
+
+
+def passage_hash(model: str, text: str) -> str:
+    return hashlib.sha1(f"{model}\0{text}".encode()).hexdigest()
+
+
+def prepare(documents: Sequence[Document], settings: ChunkSettings) -> tuple[list[StoredDocument], list[Passage]]:
+    """Clean and split documents into stored documents and passages with global ids."""
+    stored: list[StoredDocument] = []
+    passages: list[Passage] = []
+    for document in documents:
+        cleaned = clean(document.text).text
+        if not cleaned.strip():
+            continue
+        title = title_of(cleaned, document.title)
+        digest = hashlib.sha256(document.text.encode("utf-8")).hexdigest()
+        stored.append(StoredDocument(document.id, title, document.source, document.encoding, digest, cleaned))
+        for span in split_passages(cleaned, settings):
+            passages.append(
+                Passage(len(passages), document.id, title, document.source, span.start, span.end, cleaned[span.start : span.end], span.heading)
+            )
+    return stored, passages
+
+
+def previous_index(index_dir: Path) -> StoredIndex | None:
+    """The live index at index_dir, or None if there is none (or it cannot be read)."""
+    if not (Path(index_dir) / CURRENT).exists():
+        return None
+    try:
+        return StoredIndex(index_dir)
+    except KbError:
+        return None
+
+
+def ingest(
+    source: Sequence[str | Path] | Sequence[Document],
+    index_dir: str | Path,
+    model: str | None = None,
+    settings: ChunkSettings = ChunkSettings(),
+    embedder: Embedder | None = None,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Build (or incrementally rebuild) the index at `index_dir` from files or Documents."""
+    started = time.perf_counter()
+    index_dir = Path(index_dir)
+    report = IngestReport(index_dir=index_dir)
+    if source and all(isinstance(s, Document) for s in source):
+        documents = list(source)  # type: ignore[arg-type]
+    else:
+        loaded = load_paths(list(source))  # type: ignore[arg-type]
+        documents, report.skipped = loaded.documents, loaded.skipped
+    if not documents:
+        where = ", ".join(str(s) for s in source) or "(nothing given)"
+        raise KbError(f"no text to index in {where}: add .txt or .md files")
+
+    previous = previous_index(index_dir)
+    if embedder is None:
+        name = model or (previous.model_name if previous else DEFAULT_MODEL)
+        embedder = Embedder(name)
+    stored_docs, passages = prepare(documents, settings)
+    if not passages:
+        raise KbError("the corpus holds no sentences after cleaning: nothing to index")
+
+    texts = [retrieval_text(p) for p in passages]
+    hashes = [passage_hash(embedder.name, t) for t in texts]
+    known = previous.vectors_by_hash() if previous and previous.model_name == embedder.name else {}
+    missing = [i for i, h in enumerate(hashes) if h not in known]
+    report.reused = len(passages) - len(missing)
+    report.embedded = len(missing)
+
+    fresh = np.zeros((0, 0), dtype=np.float32)
+    if missing:
+        done = 0
+
+        def on_batch(n: int) -> None:
+            nonlocal done
+            done += n
+            if progress:
+                progress("embed", done, len(missing))
+
+        fresh = embedder.encode([texts[i] for i in missing], on_batch=on_batch)
+    dim = fresh.shape[1] if missing else len(next(iter(known.values())))
+    vectors = np.zeros((len(passages), dim), dtype=np.float32)
+    fresh_rows = dict(zip(missing, fresh))
+    for i, h in enumerate(hashes):
+        vectors[i] = fresh_rows[i] if i in fresh_rows else known[h]
+
+    if progress:
+        progress("index", 0, 1)
+    tokens = [tokenize(t) for t in texts]
+    manifest = {
+        "kb_version": __version__,
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "model": {"name": embedder.name, "dim": dim},
+        "chunking": {"max_chars": settings.max_chars, "overlap_sentences": settings.overlap_sentences},
+        "bm25": BM25_PARAMS,
+        "dense_index": {"type": "flat-ip"},
+        "counts": {"documents": len(stored_docs), "passages": len(passages)},
+        "sources": {d.source: {"doc_id": d.doc_id, "sha256": d.sha256, "encoding": d.encoding} for d in stored_docs},
+    }
+    with writing(index_dir) as version_dir:
+        write_version(version_dir, stored_docs, passages, hashes, vectors, tokens, manifest, BM25_PARAMS)
+    if progress:
+        progress("index", 1, 1)
+    report.documents = len(stored_docs)
+    report.passages = len(passages)
+    report.seconds = time.perf_counter() - started
+    return report

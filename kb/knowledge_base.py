@@ -1,0 +1,75 @@
+"""The public entry point: build a knowledge base, open it, search it, ask it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .answer import compose_answer
+from .chunk import ChunkSettings
+from .embed import Embedder
+from .errors import KbError
+from .ingest import IngestReport, Progress, ingest
+from .retrieve import FusionSettings, Retriever
+from .store import StoredIndex
+from .types import Answer, Document, Hit, Passage
+
+
+class KnowledgeBase:
+    """A built index plus the retriever over it.
+
+    >>> kb = KnowledgeBase.build(["corpus/"], "index")      # doctest: +SKIP
+    >>> kb.ask("营销和销售的区别").text                        # doctest: +SKIP
+    """
+
+    def __init__(self, index: StoredIndex, embedder: Embedder | None = None, fusion: FusionSettings = FusionSettings()) -> None:
+        self.index = index
+        self.retriever = Retriever(index, embedder, fusion)
+        self.last_ingest: IngestReport | None = None
+
+    @classmethod
+    def build(
+        cls,
+        source: Sequence[str | Path] | Sequence[Document],
+        index_dir: str | Path = "index",
+        model: str | None = None,
+        chunking: ChunkSettings = ChunkSettings(),
+        embedder: Embedder | None = None,
+        progress: Progress | None = None,
+    ) -> KnowledgeBase:
+        """Ingest files/folders (or Documents) into index_dir and open the result."""
+        report = ingest(source, index_dir, model=model, settings=chunking, embedder=embedder, progress=progress)
+        kb = cls.open(index_dir, embedder=embedder)
+        kb.last_ingest = report
+        return kb
+
+    @classmethod
+    def open(cls, index_dir: str | Path = "index", model: str | None = None, embedder: Embedder | None = None) -> KnowledgeBase:
+        """Open a built index. `model`, if given, must be the one the index was built with."""
+        index = StoredIndex(Path(index_dir))
+        wanted = embedder.name if embedder else model
+        if wanted and wanted != index.model_name:
+            raise KbError(
+                f"index at {index_dir} was built with model {index.model_name}, not {wanted}: "
+                f"drop --model, or rebuild with `kb ingest --model {wanted}`"
+            )
+        return cls(index, embedder)
+
+    def search(self, question: str, k: int = 5, mode: str = "hybrid") -> list[Hit]:
+        """The k best passages for the question (mode: hybrid, dense or bm25)."""
+        return self.retriever.search(question, k=k, mode=mode)
+
+    def ask(self, question: str, k: int = 5, mode: str = "hybrid", max_chars: int = 300) -> Answer:
+        """An extractive, cited answer built from the k best passages."""
+        hits = self.search(question, k=k, mode=mode)
+        return compose_answer(question, hits, max_chars=max_chars)
+
+    def passages(self) -> list[Passage]:
+        """Every passage, in index order."""
+        return self.index.passages()
+
+    def info(self) -> dict[str, Any]:
+        """The manifest of the live index and where it lives."""
+        manifest = {k: v for k, v in self.index.manifest.items() if k != "files"}
+        return {"index": str(self.index.index_dir), "version": self.index.dir.name} | manifest

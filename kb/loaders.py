@@ -1,0 +1,167 @@
+"""Files → `Document`s: find the files, detect their encoding, refuse what is not text.
+
+Chinese files arrive as UTF-8 (with or without BOM), UTF-16, GBK/GB18030 or Big5. Decoding
+with the wrong codec gives mojibake that silently poisons every later stage, so a file is
+decoded only when a codec reads it cleanly; anything else is skipped with a reason.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import KbError
+from .types import Document
+
+TEXT_SUFFIXES = (".txt", ".md", ".markdown")
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Codecs tried for files that are not UTF-8, in the order charset-normalizer should weigh them.
+_CJK_CODECS = ["gb18030", "big5", "big5hkscs", "utf_16_le", "utf_16_be"]
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")
+TITLE_MAX_CHARS = 80
+
+
+class NotTextError(ValueError):
+    """Raised by `decode` for bytes that no supported codec reads as text."""
+
+
+@dataclass
+class LoadResult:
+    """What `load_paths` found: the documents, and each skipped file with the reason."""
+
+    documents: list[Document] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Decode file bytes, returning (text, encoding name).
+
+    BOMs decide first, then strict UTF-8 (the common case, and never a false positive on
+    GBK/Big5 bytes), then charset-normalizer restricted to the CJK codecs kb supports.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return data.decode(encoding), encoding.replace("-sig", "")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None:
+        if _looks_binary(text):
+            raise NotTextError("binary data")
+        return text, "utf-8"
+
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=_CJK_CODECS).best()
+    if best is None:
+        raise NotTextError("binary, or text in an unsupported encoding (kb reads UTF-8, UTF-16, GB18030/GBK and Big5)")
+    text = str(best)
+    if _looks_binary(text):
+        raise NotTextError("binary data")
+    return text, best.encoding
+
+
+def _looks_binary(text: str) -> bool:
+    """Control characters other than tab/newline are rare in text and common in binaries."""
+    if "\x00" in text:
+        return True
+    sample = text[:4096]
+    return len(_CONTROL.findall(sample)) > max(2, len(sample) // 100)
+
+
+def title_of(text: str, fallback: str) -> str:
+    """The first Markdown heading, else the first non-empty line, shortened for display."""
+    first_line = ""
+    for line in text.splitlines():
+        heading = _MD_HEADING.match(line)
+        if heading:
+            return heading.group(1)[:TITLE_MAX_CHARS]
+        if line.strip() and not first_line:
+            first_line = line.strip()
+    return (first_line or fallback)[:TITLE_MAX_CHARS]
+
+
+def display_path(path: Path) -> str:
+    """The path as the user would type it: relative to the working directory when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.resolve().as_posix()
+
+
+def find_files(paths: list[str | Path]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Expand files and folders (recursively, sorted) into the text files to load.
+
+    Returns the files and the skipped ones with a reason. A path that does not exist is an
+    error: the user mistyped it, and silently indexing nothing would hide that.
+    """
+    files: list[Path] = []
+    skipped: list[tuple[str, str]] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise KbError(f"corpus path not found: {raw} (give an existing file or folder)")
+        if path.is_dir():
+            for root, dirs, names in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(names):
+                    if name.startswith("."):
+                        continue
+                    candidate = Path(root) / name
+                    if candidate.suffix.lower() in TEXT_SUFFIXES:
+                        files.append(candidate)
+                    else:
+                        skipped.append((display_path(candidate), f"unsupported file type {candidate.suffix or '(none)'}"))
+        elif path.suffix.lower() in TEXT_SUFFIXES:
+            files.append(path)
+        else:
+            skipped.append((display_path(path), f"unsupported file type {path.suffix or '(none)'}"))
+    return files, skipped
+
+
+def load_file(path: Path, doc_id: str) -> Document:
+    """Read and decode one file; raises NotTextError or OSError."""
+    data = path.read_bytes()
+    text, encoding = decode(data)
+    if not text.strip():
+        raise NotTextError("empty file")
+    return Document(id=doc_id, title=title_of(text, path.stem), source=display_path(path), text=text, encoding=encoding)
+
+
+def load_paths(paths: list[str | Path]) -> LoadResult:
+    """Load every text file under `paths`; ids are file stems, made unique when they clash."""
+    files, skipped = find_files(paths)
+    result = LoadResult(skipped=skipped)
+    used_ids: set[str] = set()
+    for path in files:
+        doc_id = _unique_id(path.stem, used_ids)
+        try:
+            document = load_file(path, doc_id)
+        except NotTextError as exc:
+            result.skipped.append((display_path(path), str(exc)))
+            continue
+        except OSError as exc:
+            result.skipped.append((display_path(path), f"unreadable: {exc.strerror or exc}"))
+            continue
+        used_ids.add(doc_id)
+        result.documents.append(document)
+    return result
+
+
+def _unique_id(stem: str, used: set[str]) -> str:
+    candidate, n = stem, 2
+    while candidate in used:
+        candidate, n = f"{stem}-{n}", n + 1
+    return candidate

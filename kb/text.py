@@ -1,0 +1,105 @@
+"""Chinese text primitives: script folding, jieba tokens, sentence spans.
+
+Folding (traditional → simplified via OpenCC) is for matching only: what users read keeps
+its original script. Tokens are what BM25 and answer scoring compare, so both sides of every
+comparison go through `tokenize`.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+# Sentence ends: Chinese and ASCII terminators, then any closing quotes/brackets.
+_SENTENCE = re.compile(r"[^\n。！？!?；;…]*(?:[。！？!?；;…]+[”’」』）)\]】〕\"']*|(?=\n)|$)")
+_CLAUSE_BREAK = re.compile(r"[，,、：:]")
+_WORDLIKE = re.compile(r"[\w\u3400-\u9fff]")
+MAX_SENTENCE_CHARS = 200
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def fold(text: str) -> str:
+    """Traditional → simplified, lower-cased: the form used for matching, never for display."""
+    return _converter().convert(text).lower()
+
+
+@lru_cache(maxsize=1)
+def _tokenizer():
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    with resources.as_file(resources.files("kb").joinpath("data/domain_dict.txt")) as path:
+        tokenizer.load_userdict(str(path))
+    return tokenizer
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    words = resources.files("kb").joinpath("data/stopwords.txt").read_text("utf-8").split()
+    return frozenset(words)
+
+
+def tokenize(text: str) -> list[str]:
+    """Folded jieba search-mode tokens without stopwords, punctuation or whitespace.
+
+    Search mode also emits the parts of long words (市场营销 → 市场, 营销, 市场营销), so a
+    question about 营销 matches a passage about 市场营销.
+    """
+    stop = stopwords()
+    return [
+        token
+        for token in _tokenizer().cut_for_search(fold(text))
+        if token.strip() and token not in stop and _WORDLIKE.search(token)
+    ]
+
+
+def has_words(text: str) -> bool:
+    """True when the text holds at least one letter, digit or CJK character."""
+    return bool(_WORDLIKE.search(text))
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Spans [s, e) of the sentences in text[start:end], trimmed of surrounding whitespace.
+
+    A sentence ends at a terminator (。！？；… and ASCII equivalents, with closing quotes) or a
+    line break. Over-long sentences are cut at clause breaks (，、：) so no span exceeds
+    MAX_SENTENCE_CHARS by much and passages stay within the embedding model's window.
+    """
+    end = len(text) if end is None else end
+    spans = []
+    for match in _SENTENCE.finditer(text, start, end):
+        s, e = _trim(text, match.start(), match.end())
+        if e > s:
+            spans.extend(_cut_long(text, s, e))
+    return spans
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def _cut_long(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    pieces = []
+    while e - s > MAX_SENTENCE_CHARS:
+        cut = None
+        for m in _CLAUSE_BREAK.finditer(text, s + MAX_SENTENCE_CHARS // 2, s + MAX_SENTENCE_CHARS):
+            cut = m.end()
+        cut = cut or s + MAX_SENTENCE_CHARS
+        pieces.append((s, cut))
+        s = cut
+    pieces.append((s, e))
+    return pieces

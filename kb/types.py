@@ -1,0 +1,102 @@
+"""Plain data carried between pipeline stages and returned by the public API."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Document:
+    """A loaded source file (or an in-memory document), before cleaning.
+
+    `text` is the decoded original; `source` is the path shown in provenance.
+    """
+
+    id: str
+    title: str
+    source: str
+    text: str
+    encoding: str = "utf-8"
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A run of whole sentences of one cleaned document.
+
+    `text == cleaned_document[start:end]` always holds; `heading` is the nearest heading
+    before the passage, used as retrieval context but never part of `text`.
+    """
+
+    id: int
+    doc_id: str
+    title: str
+    source: str
+    start: int
+    end: int
+    text: str
+    heading: str = ""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A passage as ranked for one question.
+
+    `signals` holds the evidence behind the rank (per-ranker scores and ranks, matched
+    terms) for `--explain` and for evaluation.
+    """
+
+    rank: int
+    score: float
+    passage: Passage
+    signals: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The passage object of the citation contract (DESIGN.md)."""
+        p = self.passage
+        return {
+            "rank": self.rank,
+            "score": round(float(self.score), 4),
+            "doc_id": p.doc_id,
+            "title": p.title,
+            "source": p.source,
+            "start": p.start,
+            "end": p.end,
+            "text": p.text,
+        }
+
+
+@dataclass(frozen=True)
+class AnswerSentence:
+    """One sentence of an extractive answer: verbatim text of a passage and where it came from.
+
+    `citations` are passage ranks (the `[n]` shown); `doc_id`/`start`/`end` locate the first
+    cited copy in its cleaned document.
+    """
+
+    text: str
+    citations: tuple[int, ...]
+    doc_id: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The result of `ask`: an extractive answer plus the ranked passages it cites."""
+
+    question: str
+    text: str
+    sentences: list[AnswerSentence]
+    hits: list[Hit]
+    found: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        """The citation contract printed by `kb ask --json` and served over HTTP."""
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "found": self.found,
+            "sentences": [asdict(s) | {"citations": list(s.citations)} for s in self.sentences],
+            "passages": [h.to_dict() for h in self.hits],
+        }

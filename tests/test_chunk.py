@@ -1,0 +1,44 @@
+import pytest
+
+from kb.chunk import ChunkSettings, split_passages
+from kb.clean import clean
+from kb.text import sentence_spans
+from tests.conftest import CORPUS
+
+SEED = [clean(p.read_text("utf-8")).text for p in sorted(CORPUS.glob("*.txt"))]
+
+
+@pytest.mark.parametrize("settings", [ChunkSettings(), ChunkSettings(120, 0), ChunkSettings(400, 2)])
+def test_passages_are_runs_of_whole_sentences_within_size(settings):
+    for text in SEED:
+        boundaries_start = {s for s, _ in sentence_spans(text)}
+        boundaries_end = {e for _, e in sentence_spans(text)}
+        passages = split_passages(text, settings)
+        assert passages
+        for p in passages:
+            assert p.start in boundaries_start and p.end in boundaries_end
+            single_sentence = (p.start, p.end) in set(sentence_spans(text))
+            assert p.end - p.start <= settings.max_chars or single_sentence
+
+
+def test_passages_cover_every_sentence():
+    for text in SEED:
+        passages = split_passages(text)
+        for s, e in sentence_spans(text):
+            assert any(p.start <= s and e <= p.end for p in passages)
+
+
+def test_overlap_repeats_one_sentence_between_neighbours():
+    text = "".join(f"第{i}句讲市场与销售的关系。" for i in range(40))
+    passages = split_passages(text, ChunkSettings(60, 1))
+    assert all(b.start < a.end for a, b in zip(passages, passages[1:]))
+    no_overlap = split_passages(text, ChunkSettings(60, 0))
+    assert all(b.start >= a.end for a, b in zip(no_overlap, no_overlap[1:]))
+
+
+def test_heading_travels_with_its_section():
+    text = "营销与销售的区别\n" + "营销是一个系统，而销售只是营销的一部分。" * 3 + "\n思考的角度不同\n" + "销售是由内向外的思维方式。" * 6
+    passages = split_passages(text, ChunkSettings(80, 0))
+    last = passages[-1]
+    assert last.heading == "思考的角度不同"
+    assert "思考的角度不同" not in text[last.start : last.end] or last.start == text.index("思考的角度不同")

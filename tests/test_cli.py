@@ -1,0 +1,118 @@
+"""The command line as users meet it: outputs, errors, exit codes (real model index)."""
+
+import json
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from kb.cli import main
+from kb.store import StoredIndex
+from tests.conftest import CORPUS
+
+pytestmark = pytest.mark.model
+
+
+@pytest.fixture
+def run():
+    def invoke(*args, input=None):
+        return CliRunner().invoke(main, [str(a) for a in args], input=input)
+
+    return invoke
+
+
+def _one_line_error(result, *needles):
+    assert result.exit_code != 0
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    message = result.output.strip()
+    assert message.startswith("Error:") and "\n" not in message and "Traceback" not in message
+    for needle in needles:
+        assert needle in message
+    return message
+
+
+def test_ask_json_follows_the_contract(run, real_index):
+    result = run("ask", "营销和销售的区别", "--index", real_index, "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["question"] == "营销和销售的区别"
+    assert [p["rank"] for p in data["passages"]] == [1, 2, 3, 4, 5]
+
+
+def test_ask_human_output_shows_answer_and_numbered_sources(run, real_index):
+    result = run("ask", "营销和销售的区别", "--index", real_index)
+    assert result.exit_code == 0
+    assert "[1]" in result.output and "corpus/" in result.output and "来源" in result.output
+
+
+def test_questions_file_gives_one_json_object_per_line(run, real_index):
+    result = run("ask", "--questions", "-", "--json", "--mode", "bm25", "--index", real_index, input="营销和销售的区别\n\n什么是销售漏斗\n")
+    lines = result.output.strip().splitlines()
+    assert result.exit_code == 0 and len(lines) == 2
+    assert [json.loads(line)["question"] for line in lines] == ["营销和销售的区别", "什么是销售漏斗"]
+
+
+def test_export_writes_every_passage_with_contract_fields(run, real_index):
+    result = run("export", "--index", real_index)
+    records = [json.loads(line) for line in result.output.splitlines()]
+    assert len(records) == StoredIndex(real_index).passage_count
+    assert {"doc_id", "title", "source", "start", "end", "text"} <= set(records[0])
+
+
+def test_info_reports_model_and_counts_and_verifies(run, real_index):
+    result = run("info", "--index", real_index, "--verify")
+    assert result.exit_code == 0
+    assert "m3e-small" in result.output and "5 documents" in result.output and "match" in result.output
+
+
+@pytest.mark.parametrize("question", ["", "？！。"])
+def test_empty_question_is_a_one_line_error(run, real_index, question):
+    _one_line_error(run("ask", question, "--index", real_index), "empty")
+
+
+def test_missing_index_names_the_fix(run, tmp_path):
+    _one_line_error(run("ask", "营销", "--index", tmp_path / "none"), "kb ingest")
+
+
+def test_missing_corpus_path_names_the_path(run, tmp_path):
+    _one_line_error(run("ingest", tmp_path / "nope", "--index", tmp_path / "index"), "nope")
+
+
+def test_empty_corpus_is_an_error_and_builds_nothing(run, tmp_path):
+    (tmp_path / "empty").mkdir()
+    _one_line_error(run("ingest", tmp_path / "empty", "--index", tmp_path / "index"), "no text")
+    assert not (tmp_path / "index" / "CURRENT").exists()
+
+
+def test_corrupt_index_is_reported_as_damaged(run, real_index, tmp_path):
+    copy = tmp_path / "index"
+    shutil.copytree(real_index, copy)
+    bm25_file = next((StoredIndex(copy).dir / "bm25").glob("*.npy"))
+    bm25_file.write_bytes(b"")
+    _one_line_error(run("ask", "营销", "--index", copy), "damaged", "kb ingest")
+
+
+def test_index_built_with_an_unavailable_model_is_a_one_line_error(run, tmp_path):
+    from kb.ingest import ingest
+    from tests.conftest import BigramEmbedder
+
+    ingest([CORPUS], tmp_path / "index", embedder=BigramEmbedder())
+    _one_line_error(run("ask", "营销和销售的区别", "--index", tmp_path / "index"), "test-bigram", "kb ingest")
+    bm25_only = run("ask", "营销和销售的区别", "--index", tmp_path / "index", "--mode", "bm25")
+    assert bm25_only.exit_code == 0, "BM25 needs no model"
+
+
+def test_unknown_model_name_is_a_one_line_error(run, tmp_path):
+    _one_line_error(run("ingest", CORPUS, "--index", tmp_path / "i", "--model", "no-such-model"), "no-such-model")
+
+
+def test_question_and_questions_file_are_exclusive(run, real_index):
+    result = run("ask", "营销", "--questions", "-", "--index", real_index, input="x\n")
+    assert result.exit_code == 2 and "not both" in result.output
+
+
+def test_help_teaches_the_main_commands(run):
+    result = run("--help")
+    assert result.exit_code == 0
+    for command in ("ingest", "ask", "export", "info"):
+        assert command in result.output

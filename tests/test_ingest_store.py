@@ -1,0 +1,153 @@
+"""Building, reusing and protecting the index folder (fast stand-in embedder)."""
+
+import json
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from kb import KnowledgeBase
+from kb.errors import KbError
+from kb.ingest import ingest
+from kb.store import CURRENT, StoredIndex
+from tests.conftest import CORPUS
+
+
+def _snapshot(index_dir):
+    index = StoredIndex(index_dir)
+    return index.dir.name, [(p.doc_id, p.start, p.end, p.text) for p in index.passages()]
+
+
+def test_every_passage_is_a_verbatim_span_of_its_cleaned_document(tmp_path, embedder):
+    ingest([CORPUS], tmp_path / "index", embedder=embedder)
+    index = StoredIndex(tmp_path / "index")
+    docs = {d.doc_id: d.text for d in index.documents()}
+    passages = index.passages()
+    assert len(docs) == 5 and len(passages) > 50
+    for p in passages:
+        assert docs[p.doc_id][p.start : p.end] == p.text
+
+
+def test_reingest_of_unchanged_corpus_embeds_nothing(corpus_copy, tmp_path, embedder):
+    first = ingest([corpus_copy], tmp_path / "index", embedder=embedder)
+    second = ingest([corpus_copy], tmp_path / "index", embedder=embedder)
+    assert first.embedded == first.passages and second.embedded == 0
+    assert second.reused == first.passages
+
+
+def test_changing_one_file_reembeds_only_its_passages(corpus_copy, tmp_path, embedder):
+    first = ingest([corpus_copy], tmp_path / "index", embedder=embedder)
+    target = sorted(corpus_copy.glob("*.txt"))[2]
+    target.write_text(target.read_text("utf-8") + "\n新增的一段：市场部负责品牌，销售部负责签单。\n", "utf-8")
+    second = ingest([corpus_copy], tmp_path / "index", embedder=embedder)
+    doc_id = target.stem
+    changed = [p for p in StoredIndex(tmp_path / "index").passages() if p.doc_id == doc_id]
+    assert 0 < second.embedded <= 2
+    assert second.embedded < len(changed) < first.passages
+
+
+def test_failed_ingest_leaves_previous_index_answering_identically(corpus_copy, tmp_path, embedder):
+    ingest([corpus_copy], tmp_path / "index", embedder=embedder)
+    before = _snapshot(tmp_path / "index")
+
+    class Exploding(type(embedder)):
+        def encode(self, texts, batch_size=32, on_batch=None):
+            raise KeyboardInterrupt  # what Ctrl-C looks like mid-embedding
+
+    (corpus_copy / "new.txt").write_text("全新的文章：营销与销售。", "utf-8")
+    with pytest.raises(KeyboardInterrupt):
+        ingest([corpus_copy], tmp_path / "index", embedder=Exploding())
+    assert _snapshot(tmp_path / "index") == before
+    assert [p.name for p in (tmp_path / "index").iterdir() if p.name.startswith("v-")] == [before[0]]
+
+
+def test_half_written_version_from_a_killed_ingest_is_ignored_and_cleaned(corpus_copy, tmp_path, embedder):
+    ingest([corpus_copy], tmp_path / "index", embedder=embedder)
+    before = _snapshot(tmp_path / "index")
+    orphan = tmp_path / "index" / "v-20000101T000000-dead00"
+    orphan.mkdir()
+    (orphan / "passages.sqlite").write_bytes(b"half")
+    assert _snapshot(tmp_path / "index") == before
+    ingest([corpus_copy], tmp_path / "index", embedder=embedder)
+    assert not orphan.exists()
+
+
+def test_truncated_index_file_is_reported_as_damaged(tmp_path, embedder):
+    ingest([CORPUS], tmp_path / "index", embedder=embedder)
+    version = StoredIndex(tmp_path / "index").dir
+    faiss_file = version / "dense.faiss"
+    faiss_file.write_bytes(faiss_file.read_bytes()[:100])
+    with pytest.raises(KbError, match="damaged.*dense.faiss.*kb ingest"):
+        StoredIndex(tmp_path / "index")
+
+
+def test_corrupted_bytes_fail_the_checksum(tmp_path, embedder):
+    ingest([CORPUS], tmp_path / "index", embedder=embedder)
+    db = StoredIndex(tmp_path / "index").dir / "passages.sqlite"
+    data = bytearray(db.read_bytes())
+    data[200] ^= 0xFF
+    db.write_bytes(bytes(data))
+    with pytest.raises(KbError, match="checksum"):
+        StoredIndex(tmp_path / "index").verify()
+
+
+def test_other_format_version_is_refused(tmp_path, embedder):
+    ingest([CORPUS], tmp_path / "index", embedder=embedder)
+    manifest_path = StoredIndex(tmp_path / "index").dir / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["format_version"] = 99
+    manifest_path.write_text(json.dumps(manifest))
+    with pytest.raises(KbError, match="format version 99"):
+        StoredIndex(tmp_path / "index")
+
+
+def test_model_mismatch_is_refused(tmp_path, embedder):
+    ingest([CORPUS], tmp_path / "index", embedder=embedder)
+    with pytest.raises(KbError, match="built with model test-bigram"):
+        KnowledgeBase.open(tmp_path / "index", model="m3e-small")
+
+
+def test_refuses_to_write_into_a_foreign_folder(tmp_path, embedder):
+    target = tmp_path / "photos"
+    target.mkdir()
+    (target / "holiday.jpg").write_bytes(b"x")
+    with pytest.raises(KbError, match="not a kb index"):
+        ingest([CORPUS], target, embedder=embedder)
+    assert [p.name for p in target.iterdir()] == ["holiday.jpg"]
+
+
+def test_empty_corpus_is_an_error(tmp_path, embedder):
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(KbError, match="no text to index"):
+        ingest([tmp_path / "empty"], tmp_path / "index", embedder=embedder)
+    assert not (tmp_path / "index" / CURRENT).exists()
+
+
+def test_read_only_index_folder_is_a_clear_error(tmp_path, embedder, monkeypatch):
+    index_dir = tmp_path / "index"
+    index_dir.mkdir()
+    if os.geteuid() == 0:  # root ignores permissions: make opening the lock file fail instead
+        real_open = Path.open
+
+        def read_only_open(self, mode="r", *args, **kwargs):
+            if self.parent == index_dir and any(c in mode for c in "aw+"):
+                raise PermissionError(13, "Permission denied", str(self))
+            return real_open(self, mode, *args, **kwargs)
+
+        monkeypatch.setattr(Path, "open", read_only_open)
+    else:
+        index_dir.chmod(0o500)
+    with pytest.raises(KbError, match="cannot write to index folder"):
+        ingest([CORPUS], index_dir, embedder=embedder)
+
+
+def test_documents_can_be_built_from_memory(tmp_path, embedder):
+    from kb import Document
+
+    docs = [Document("a", "甲", "mem://a", "营销是让产品好卖。销售是把产品卖好。"), Document("b", "乙", "mem://b", "市场部负责品牌推广。")]
+    kb = KnowledgeBase.build(docs, tmp_path / "index", embedder=embedder)
+    hits = kb.search("品牌推广", k=2, mode="bm25")
+    assert hits[0].passage.doc_id == "b"
+    with sqlite3.connect(kb.index.dir / "passages.sqlite") as db:
+        assert db.execute("select count(*) from documents").fetchone()[0] == 2

@@ -1,0 +1,93 @@
+"""Ranking, fusion and duplicate suppression (fast stand-in embedder)."""
+
+import pytest
+
+from kb import KnowledgeBase
+from kb.errors import KbError
+from kb.retrieve import FusionSettings, is_near_duplicate, normalise_question
+from kb.types import Passage
+from tests.conftest import CORPUS
+
+
+@pytest.fixture
+def kb(tmp_path, embedder):
+    return KnowledgeBase.build([CORPUS], tmp_path / "index", embedder=embedder)
+
+
+def test_weighted_rrf_combines_ranks_as_documented(kb):
+    retriever = kb.retriever
+    fused, signals = {}, {}
+    retriever._add_ranking("bm25", [7, 3], [9.0, 5.0], 1.0, fused, signals)
+    retriever._add_ranking("dense", [3, 9], [0.9, 0.8], 0.5, fused, signals)
+    k = retriever.fusion.rrf_k
+    assert fused[3] == pytest.approx(1 / (k + 2) + 0.5 / (k + 1))
+    assert fused[7] == pytest.approx(1 / (k + 1))
+    assert fused[9] == pytest.approx(0.5 / (k + 2))
+    assert signals[3] == {"bm25": {"score": 5.0, "rank": 2}, "dense": {"score": 0.9, "rank": 1}}
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "dense", "bm25"])
+def test_traditional_question_gets_the_same_passages_as_simplified(kb, mode):
+    simplified = [h.passage.id for h in kb.search("市场营销与销售的区别", k=5, mode=mode)]
+    traditional = [h.passage.id for h in kb.search("市場營銷與銷售的區別", k=5, mode=mode)]
+    assert simplified == traditional
+
+
+def test_bm25_finds_the_passage_that_holds_the_rare_term(kb):
+    hits = kb.search("销售漏斗", k=3, mode="bm25")
+    assert "銷售漏斗" in hits[0].passage.text
+    assert hits[0].signals["bm25"]["rank"] == 1 and "销售漏斗" in hits[0].signals["terms"]
+
+
+def test_results_hold_no_near_duplicates(kb):
+    hits = kb.search("销售是一种战术思考，营销是一种战略思考", k=10)
+    for i, a in enumerate(hits):
+        for b in hits[i + 1 :]:
+            assert not is_near_duplicate(a.passage, b.passage, kb.retriever.fusion.duplicate_overlap)
+
+
+def test_the_same_text_in_two_articles_is_a_near_duplicate():
+    a = Passage(0, "d1", "", "", 0, 20, "营销是一个系统，而销售只是营销的一部分。")
+    b = Passage(1, "d2", "", "", 50, 72, "市场营销是一个系统，而销售只是营销的一部分。")
+    c = Passage(2, "d2", "", "", 100, 120, "市场部负责品牌推广和市场调研。")
+    assert is_near_duplicate(a, b, 0.8)
+    assert not is_near_duplicate(a, c, 0.8)
+
+
+def test_ranks_are_consecutive_and_scores_descend(kb):
+    hits = kb.search("营销和销售的区别", k=8)
+    assert [h.rank for h in hits] == list(range(1, 9))
+    assert all(a.score >= b.score for a, b in zip(hits, hits[1:]))
+    assert 0 < hits[-1].score <= hits[0].score <= 1
+
+
+@pytest.mark.parametrize("question", ["", "   ", "？？！", "……"])
+def test_empty_or_punctuation_questions_are_refused(question):
+    with pytest.raises(KbError, match="empty or only punctuation"):
+        normalise_question(question)
+
+
+def test_overlong_question_is_refused():
+    with pytest.raises(KbError, match="limit is"):
+        normalise_question("营销" * 6000)
+
+
+def test_bad_k_and_mode_are_refused(kb):
+    with pytest.raises(KbError, match="unknown mode"):
+        kb.search("营销", mode="magic")
+    with pytest.raises(KbError, match="k must be"):
+        kb.search("营销", k=0)
+
+
+def test_question_with_no_known_term_returns_only_dense_hits(kb):
+    hits = kb.search("zzzzqqq", k=3, mode="bm25")
+    assert hits == []
+    assert len(kb.search("zzzzqqq", k=3, mode="hybrid")) == 3
+
+
+def test_fusion_weights_change_the_order(tmp_path, embedder):
+    bm25_only = KnowledgeBase.build([CORPUS], tmp_path / "a", embedder=embedder)
+    bm25_only.retriever.fusion = FusionSettings(bm25_weight=1.0, dense_weight=0.0)
+    assert [h.passage.id for h in bm25_only.search("营销和销售的区别", k=5)] == [
+        h.passage.id for h in bm25_only.search("营销和销售的区别", k=5, mode="bm25")
+    ]

@@ -1,0 +1,33 @@
+from kb.text import MAX_SENTENCE_CHARS, fold, sentence_spans, tokenize
+
+
+def test_fold_turns_traditional_into_simplified():
+    assert fold("市場營銷與銷售的區別") == "市场营销与销售的区别"
+
+
+def test_traditional_and_simplified_questions_tokenize_alike():
+    assert tokenize("市場營銷與銷售的區別") == tokenize("市场营销与销售的区别")
+
+
+def test_tokenize_drops_stopwords_and_punctuation_and_keeps_domain_terms():
+    tokens = tokenize("请问，什么是销售漏斗？")
+    assert "销售漏斗" in tokens
+    assert not {"请问", "什么", "是", "，", "？"} & set(tokens)
+
+
+def test_search_mode_emits_parts_of_compound_terms():
+    assert {"市场", "营销", "市场营销"} <= set(tokenize("市场营销"))
+
+
+def test_sentence_spans_split_on_chinese_punctuation_and_lines():
+    text = "营销是拉。销售是推！真的吗？\n标题行\n  “引号句。”后文"
+    pieces = [text[s:e] for s, e in sentence_spans(text)]
+    assert pieces == ["营销是拉。", "销售是推！", "真的吗？", "标题行", "“引号句。”", "后文"]
+
+
+def test_long_sentences_are_cut_at_clause_breaks():
+    text = "，".join(["市场部负责品牌推广和市场调研"] * 40) + "。"
+    spans = sentence_spans(text)
+    assert len(spans) > 1
+    assert all(e - s <= MAX_SENTENCE_CHARS for s, e in spans)
+    assert "".join(text[s:e] for s, e in spans) == text
