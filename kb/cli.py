@@ -63,20 +63,8 @@ def ingest(paths: tuple[Path, ...], index_dir: Path, model: str | None, chunk_ch
     from .chunk import ChunkSettings
     from .ingest import ingest as run_ingest
 
-    bar = None
-
-    def progress(stage: str, done: int, total: int) -> None:
-        nonlocal bar
-        if stage == "embed":
-            if bar is None:
-                bar = click.progressbar(length=total, label="Embedding passages", file=sys.stderr)
-                bar.__enter__()
-            bar.update(done - bar.pos)
-        elif bar is not None:
-            bar.__exit__(None, None, None)
-            bar = None
-
-    report = run_ingest(list(paths) or [Path("corpus")], index_dir, model=model, settings=ChunkSettings(chunk_chars, overlap), progress=progress)
+    with _ProgressBar("Embedding passages") as progress:
+        report = run_ingest(list(paths) or [Path("corpus")], index_dir, model=model, settings=ChunkSettings(chunk_chars, overlap), progress=progress)
     for path, reason in report.skipped:
         click.echo(f"Warning: skipped {path}: {reason}", err=True)
     click.echo(
@@ -166,3 +154,88 @@ def info(index_dir: Path, verify: bool, as_json: bool) -> None:
         click.echo(f"  {source}  ({meta['encoding']})")
     if verify:
         click.echo("Checksums: all files match the manifest.")
+
+
+def _eval_index_for(corpus: Path) -> Path:
+    """A per-corpus cache folder, so repeated evaluations reuse the embeddings."""
+    import hashlib
+    import os
+
+    digest = hashlib.sha256(corpus.resolve().as_posix().encode()).hexdigest()[:10]
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "kb" / "eval"
+    return cache / f"{corpus.resolve().parent.name}-{digest}"
+
+
+@main.command(name="eval")
+@click.option("--queries", "queries_path", required=True, type=click.Path(dir_okay=False, path_type=Path), help="JSONL: {id, query, positive_ids} or {query, gold: [strings]}.")
+@click.option("--corpus", "corpus_path", type=click.Path(dir_okay=False, path_type=Path), help="JSONL {id, title, text} to index and search; without it, the --index is searched.")
+@click.option("--index", "index_dir", envvar="KB_INDEX", type=click.Path(file_okay=False, path_type=Path), help="Index to use (with --corpus: built or reused there; default a cache folder per corpus).")
+@click.option("--mode", "modes", multiple=True, type=click.Choice(["bm25", "dense", "hybrid"]), help="Modes to evaluate (repeatable; default all three).")
+@click.option("--limit", type=click.IntRange(1), help="Evaluate only the first N queries.")
+@click.option("--run", "run_path", type=click.Path(dir_okay=False, path_type=Path), help="Write a TREC run file (qid Q0 doc_id rank score tag).")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+def evaluate(queries_path: Path, corpus_path: Path | None, index_dir: Path | None, modes: tuple[str, ...], limit: int | None, run_path: Path | None, as_json: bool) -> None:
+    """Measure retrieval: R@1, R@5, R@20, MRR@10, nDCG@10 and latency per mode.
+
+    \b
+    Benchmark set (the index is built once, then reused):
+      kb eval --corpus ../shared/eval/drcd/corpus.jsonl --queries ../shared/eval/drcd/queries_small.jsonl
+    Your own questions with gold strings against the seed index:
+      kb eval --queries tests/data/seed_questions.jsonl --index index
+    """
+    from . import evaluate as ev
+    from .ingest import ingest as run_ingest
+    from .knowledge_base import KnowledgeBase
+
+    queries = ev.load_queries(queries_path)[:limit]
+    if corpus_path is not None:
+        documents = ev.load_corpus(corpus_path)
+        index_dir = index_dir or _eval_index_for(corpus_path)
+        with _ProgressBar("Embedding passages") as progress:
+            report = run_ingest(documents, index_dir, progress=progress)
+        click.echo(f"Index {index_dir}: {report.passages} passages ({report.embedded} embedded, {report.reused} reused).", err=True)
+    elif index_dir is None:
+        index_dir = Path("index")
+    kb = KnowledgeBase.open(index_dir)
+    results = []
+    for mode in modes or ("bm25", "dense", "hybrid"):
+        with click.progressbar(length=len(queries), label=f"Querying ({mode})", file=sys.stderr) as bar:
+            results.append(ev.evaluate(lambda q, k, m: kb.search(q, k=k, mode=m), queries, mode, on_query=lambda: bar.update(1)))
+    if run_path:
+        ev.write_trec_run(run_path, results)
+    if as_json:
+        click.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{len(queries)} queries against {kb.index.passage_count} passages ({index_dir})")
+    click.echo(f"{'mode':<8}{'R@1':>7}{'R@5':>7}{'R@20':>7}{'MRR@10':>8}{'nDCG@10':>9}{'p50 ms':>8}{'p95 ms':>8}")
+    for r in results:
+        m = r.metrics
+        click.echo(f"{r.mode:<8}{m['R@1']:>7.1f}{m['R@5']:>7.1f}{m['R@20']:>7.1f}{m['MRR@10']:>8.3f}{m['nDCG@10']:>9.3f}{r.latency_ms['p50']:>8.1f}{r.latency_ms['p95']:>8.1f}")
+
+
+class _ProgressBar:
+    """An ingest progress callback that shows a bar on stderr while passages are embedded."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.bar = None
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage == "embed":
+            if self.bar is None:
+                self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+                self.bar.__enter__()
+            self.bar.update(done - self.bar.pos)
+        else:
+            self.close()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+    def __enter__(self) -> "_ProgressBar":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

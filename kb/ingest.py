@@ -64,13 +64,29 @@ def prepare(documents: Sequence[Document], settings: ChunkSettings) -> tuple[lis
         if not cleaned.strip():
             continue
         title = title_of(cleaned, document.title)
-        digest = hashlib.sha256(document.text.encode("utf-8")).hexdigest()
-        stored.append(StoredDocument(document.id, title, document.source, document.encoding, digest, cleaned))
+        stored.append(StoredDocument(document.id, title, document.source, document.encoding, _content_sha256(document), cleaned))
         for span in split_passages(cleaned, settings):
             passages.append(
                 Passage(len(passages), document.id, title, document.source, span.start, span.end, cleaned[span.start : span.end], span.heading)
             )
     return stored, passages
+
+
+def _content_sha256(document: Document) -> str:
+    return hashlib.sha256(document.text.encode("utf-8")).hexdigest()
+
+
+def _unchanged(previous: StoredIndex, documents: Sequence[Document], model: str, chunking: dict) -> bool:
+    """True when the live index was built from exactly these documents with these settings,
+    so there is nothing to rebuild (re-ingesting an unchanged corpus costs only hashing)."""
+    manifest = previous.manifest
+    sources = {d.source: _content_sha256(d) for d in documents}
+    return (
+        manifest["model"]["name"] == model
+        and manifest.get("chunking") == chunking
+        and manifest.get("kb_version") == __version__
+        and {source: meta["sha256"] for source, meta in manifest["sources"].items()} == sources
+    )
 
 
 def previous_index(index_dir: Path) -> StoredIndex | None:
@@ -108,6 +124,12 @@ def ingest(
     if embedder is None:
         name = model or (previous.model_name if previous else DEFAULT_MODEL)
         embedder = Embedder(name)
+    chunking = {"max_chars": settings.max_chars, "overlap_sentences": settings.overlap_sentences}
+    if previous and _unchanged(previous, documents, embedder.name, chunking):
+        report.documents = previous.manifest["counts"]["documents"]
+        report.passages = report.reused = previous.passage_count
+        report.seconds = time.perf_counter() - started
+        return report
     stored_docs, passages = prepare(documents, settings)
     if not passages:
         raise KbError("the corpus holds no sentences after cleaning: nothing to index")
@@ -143,7 +165,7 @@ def ingest(
         "kb_version": __version__,
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "model": {"name": embedder.name, "dim": dim},
-        "chunking": {"max_chars": settings.max_chars, "overlap_sentences": settings.overlap_sentences},
+        "chunking": chunking,
         "bm25": BM25_PARAMS,
         "dense_index": {"type": "flat-ip"},
         "counts": {"documents": len(stored_docs), "passages": len(passages)},

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -53,9 +54,10 @@ def check_query_args(k: int, mode: str) -> None:
         raise KbError(f"k must be between 1 and {MAX_K}, got {k}")
 
 
-def _bigrams(text: str) -> set[str]:
+@lru_cache(maxsize=8192)
+def _bigrams(text: str) -> frozenset[str]:
     folded = fold(re.sub(r"\W+", "", text))
-    return {folded[i : i + 2] for i in range(len(folded) - 1)}
+    return frozenset(folded[i : i + 2] for i in range(len(folded) - 1))
 
 
 def is_near_duplicate(a: Passage, b: Passage, threshold: float) -> bool:

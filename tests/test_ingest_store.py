@@ -69,6 +69,7 @@ def test_half_written_version_from_a_killed_ingest_is_ignored_and_cleaned(corpus
     orphan.mkdir()
     (orphan / "passages.sqlite").write_bytes(b"half")
     assert _snapshot(tmp_path / "index") == before
+    (corpus_copy / "new.txt").write_text("新增的文章：市场部与销售部。", "utf-8")
     ingest([corpus_copy], tmp_path / "index", embedder=embedder)
     assert not orphan.exists()
 
