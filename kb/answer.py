@@ -1,15 +1,19 @@
 """Extractive answers: the best sentences of the retrieved passages, each cited.
 
-Every sentence of an answer is a verbatim span of a cited passage; nothing is generated.
-Near-identical sentences from different articles are merged and carry all their citations.
+Every sentence of an answer is a verbatim span of a cited passage; nothing is generated, and
+`check_grounding` proves it before an answer leaves this module. Near-identical sentences from
+different articles are merged and carry all their citations. Contrast questions also get an
+aspect table (see contrast.py).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
 from .chunk import is_heading
+from .contrast import Contrast, build_contrast, contrast_sides
 from .retrieve import is_near_duplicate
 from .text import sentence_spans, tokenize
 from .types import Answer, AnswerSentence, Hit, Passage
@@ -21,6 +25,10 @@ _QUESTION = re.compile(r"[？?][”’」』）)\]】〕\"']*$")
 _END_PUNCT = re.compile(r"[。！？!?；;…]+[”’」』）)\]】〕\"']*$")
 
 
+class GroundingError(AssertionError):
+    """An answer sentence or table cell that is not verbatim in the passage it cites."""
+
+
 @dataclass
 class _Candidate:
     text: str
@@ -29,6 +37,14 @@ class _Candidate:
     end: int
     score: float
     citations: list[int]
+    about_difference: bool = False  # repeats 区别/不同 … instead of saying something
+
+
+def content_terms(question: str) -> set[str]:
+    """The question's terms minus words that only ask for a comparison (区别, 不同 …):
+    sentences about the compared things answer it, sentences repeating 区别 rarely do."""
+    terms = set(tokenize(question))
+    return terms - ASKING_WORDS if terms - ASKING_WORDS else terms
 
 
 def _candidates(question_terms: set[str], hits: list[Hit]) -> list[_Candidate]:
@@ -46,9 +62,8 @@ def _candidates(question_terms: set[str], hits: list[Hit]) -> list[_Candidate]:
             coverage = len(matched) / len(question_terms)
             # Sentences that only restate the question ("营销和销售的区别很大") say little.
             substance = min(1.0, len(tokens - question_terms - ASKING_WORDS) / 8)
-            meta = 0.5 if tokens & ASKING_WORDS else 0.0
-            score = coverage + 0.5 * substance + 0.3 * hit.score - meta
-            found.append(_Candidate(sentence, p, p.start + s, p.start + e, score, [hit.rank]))
+            score = coverage + 0.5 * substance + 0.3 * hit.score
+            found.append(_Candidate(sentence, p, p.start + s, p.start + e, score, [hit.rank], bool(tokens & ASKING_WORDS)))
     return found
 
 
@@ -70,7 +85,7 @@ def _merge_duplicates(candidates: list[_Candidate]) -> list[_Candidate]:
     return kept
 
 
-def cite(sentence: str, citations: list[int]) -> str:
+def cite(sentence: str, citations: list[int] | tuple[int, ...]) -> str:
     """Put the citation marks before the sentence's closing punctuation: 「…一部分[1]。」"""
     marks = "".join(f"[{n}]" for n in sorted(citations))
     end = _END_PUNCT.search(sentence)
@@ -79,17 +94,7 @@ def cite(sentence: str, citations: list[int]) -> str:
     return sentence + marks + "。"
 
 
-def content_terms(question: str) -> set[str]:
-    """The question's terms minus words that only ask for a comparison (区别, 不同 …):
-    sentences about the compared things answer it, sentences repeating 区别 rarely do."""
-    terms = set(tokenize(question))
-    return terms - ASKING_WORDS if terms - ASKING_WORDS else terms
-
-
-def compose_answer(question: str, hits: list[Hit], max_chars: int = 300) -> Answer:
-    """Pick the sentences that cover the question best, within max_chars, in reading order."""
-    terms = content_terms(question)
-    candidates = _merge_duplicates(_candidates(terms, hits)) if terms else []
+def _select(candidates: list[_Candidate], max_chars: int) -> list[_Candidate]:
     chosen: list[_Candidate] = []
     used = 0
     for c in candidates:
@@ -97,9 +102,62 @@ def compose_answer(question: str, hits: list[Hit], max_chars: int = 300) -> Answ
             continue
         chosen.append(c)
         used += len(c.text)
-    if not chosen:
-        return Answer(question, NOT_FOUND, [], hits, found=False)
     chosen.sort(key=lambda c: (min(c.citations), c.start))
-    sentences = [AnswerSentence(c.text, tuple(sorted(c.citations)), c.passage.doc_id, c.start, c.end) for c in chosen]
-    text = "".join(cite(c.text, c.citations) for c in chosen)
-    return Answer(question, text, sentences, hits)
+    return chosen
+
+
+def _renumber(hits: list[Hit], cited: set[int], shown: int) -> tuple[list[Hit], dict[int, int]]:
+    """Keep the top `shown` hits plus any cited beyond them, renumbered 1..n in rank order."""
+    kept = [h for h in hits if h.rank <= shown or h.rank in cited]
+    mapping = {h.rank: i for i, h in enumerate(kept, start=1)}
+    return [dataclasses.replace(h, rank=mapping[h.rank]) for h in kept], mapping
+
+
+def compose_answer(question: str, hits: list[Hit], max_chars: int = 300, shown: int | None = None, answerable: bool = True) -> Answer:
+    """Pick the sentences that cover the question best, within max_chars, in reading order.
+
+    `hits` may hold more passages than the `shown` best: extra ones serve as evidence for a
+    contrast table and are listed (after the shown ones) only if cited. With
+    `answerable=False` (see Retriever.answerable) the answer says the index does not know.
+    """
+    shown = len(hits) if shown is None else shown
+    terms = content_terms(question)
+    top = [h for h in hits if h.rank <= shown]
+    candidates = _candidates(terms, top) if terms and answerable else []
+    # Sentences about the difference itself (「本文将探讨营销和销售的区别」) only when nothing
+    # better is there.
+    substantive = [c for c in candidates if not c.about_difference]
+    chosen = _select(_merge_duplicates(substantive or candidates), max_chars)
+    if not chosen:
+        return Answer(question, NOT_FOUND, [], top, found=False)
+    sides = contrast_sides(question)
+    contrast = build_contrast(sides, hits) if sides else None
+    cited = {n for c in chosen for n in c.citations}
+    if contrast:
+        cited |= {n for row in contrast.rows for cell in row.cells for n in cell.citations}
+    kept, mapping = _renumber(hits, cited, shown)
+    sentences = [
+        AnswerSentence(c.text, tuple(sorted(mapping[n] for n in c.citations)), c.passage.doc_id, c.start, c.end) for c in chosen
+    ]
+    if contrast:
+        for row in contrast.rows:
+            row.cells = [dataclasses.replace(cell, citations=tuple(mapping[n] for n in cell.citations)) for cell in row.cells]
+    text = "".join(cite(s.text, s.citations) for s in sentences)
+    answer = Answer(question, text, sentences, kept, contrast=contrast)
+    check_grounding(answer)
+    return answer
+
+
+def check_grounding(answer: Answer) -> None:
+    """Raise GroundingError unless every sentence and table cell is verbatim in the passage it
+    cites first, at the offsets it claims (offsets are into the cleaned document)."""
+    by_rank = {h.rank: h.passage for h in answer.hits}
+    items = [(s.text, s.citations, s.start, s.end) for s in answer.sentences]
+    if answer.contrast:
+        items += [(c.text, c.citations, c.start, c.end) for row in answer.contrast.rows for c in row.cells]
+    for text, citations, start, end in items:
+        if not citations or any(n not in by_rank for n in citations):
+            raise GroundingError(f"uncited or dangling citation for {text!r}")
+        passage = by_rank[citations[0]]
+        if not (passage.start <= start and end <= passage.end) or passage.text[start - passage.start : end - passage.start] != text:
+            raise GroundingError(f"{text!r} is not verbatim in passage [{citations[0]}]")

@@ -20,7 +20,7 @@ _CJK = r"\u3400-\u9fff\u3000-\u303f\uff00-\uffef"
 # ASCII punctuation written inside Chinese text becomes its full-width form: one character for
 # one, so offsets are unaffected, and sentence splitting sees a single convention.
 _HALF_TO_FULL = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
-_ASCII_PUNCT_IN_CJK = re.compile(rf"(?<=[{_CJK}])[,:;?!(]|[,:;?!)](?=[{_CJK}])|(?<=[{_CJK}])[)](?=[^A-Za-z0-9]|$)")
+_ASCII_PUNCT_IN_CJK = re.compile(rf"(?<=[{_CJK}])[,:;?!(]|[,:;?!()](?=[{_CJK}])|(?<=[{_CJK}])[)](?=[^A-Za-z0-9]|$)")
 _FULLWIDTH_ALNUM = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u3000]")
 _TRAILING_SPACE = re.compile(r"[ \t\u00a0\u3000]+$", re.MULTILINE)
 _EXTRA_BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")

@@ -50,7 +50,7 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @INDEX_OPTION
-@click.option("--model", default=None, help="Embedding model: bundled name (m3e-small) or a sentence-transformers folder. Default: the index's current model, else m3e-small.")
+@click.option("--model", default=None, help="Embedding model: e5-small (default), m3e-small, or a sentence-transformers folder. Default: the index's current model, else e5-small.")
 @click.option("--chunk-chars", default=240, show_default=True, type=click.IntRange(20, 2000), help="Maximum passage length in characters.")
 @click.option("--overlap", default=1, show_default=True, type=click.IntRange(0, 5), help="Sentences shared by neighbouring passages.")
 def ingest(paths: tuple[Path, ...], index_dir: Path, model: str | None, chunk_chars: int, overlap: int) -> None:
@@ -81,11 +81,15 @@ def ingest(paths: tuple[Path, ...], index_dir: Path, model: str | None, chunk_ch
 @click.option("--json", "as_json", is_flag=True, help="Print the citation JSON contract (one object per line with --questions).")
 @click.option("--questions", type=click.File("r", encoding="utf-8"), help="Answer every line of FILE ('-' for stdin) instead of QUESTION.")
 @click.option("--max-chars", default=300, show_default=True, type=click.IntRange(20, 5000), help="Length limit of the answer text.")
-def ask(question: str | None, index_dir: Path, k: int, mode: str, as_json: bool, questions, max_chars: int) -> None:
+@click.option("--explain", is_flag=True, help="Show why each passage ranked: matched terms, BM25 and dense scores and ranks, fused score.")
+def ask(question: str | None, index_dir: Path, k: int, mode: str, as_json: bool, questions, max_chars: int, explain: bool) -> None:
     """Answer QUESTION from the index: cited sentences, then the ranked sources.
 
     Each answer sentence is copied verbatim from a source passage and ends with [n], the
-    rank of that passage. Traditional and simplified script match each other.
+    rank of that passage. Traditional and simplified script match each other. Questions
+    that compare two things (「营销和销售的区别」, 「A与B有什么不同」) also get a table of aspects
+    with a cited statement for each side. If nothing in the index answers the question, kb
+    says so instead of guessing.
     """
     from .knowledge_base import KnowledgeBase
 
@@ -100,13 +104,16 @@ def ask(question: str | None, index_dir: Path, k: int, mode: str, as_json: bool,
         else:
             if i:
                 click.echo()
-            _print_answer(answer)
+            _print_answer(answer, explain)
 
 
-def _print_answer(answer) -> None:
+def _print_answer(answer, explain: bool = False) -> None:
     click.secho(answer.question, bold=True)
     click.echo()
     click.echo(answer.text)
+    if answer.contrast:
+        click.echo()
+        _print_contrast(answer.contrast)
     click.echo()
     click.secho("来源 Sources:", bold=True)
     for hit in answer.hits:
@@ -115,6 +122,33 @@ def _print_answer(answer) -> None:
         excerpt = excerpt if len(excerpt) <= 60 else excerpt[:60] + "…"
         click.echo(f"[{hit.rank}] {p.title}  {p.source}:{p.start}-{p.end}  (score {hit.score:.2f})")
         click.echo(f"    {excerpt}")
+        if explain:
+            click.secho(f"    {_explanation(answer.question, hit)}", dim=True)
+
+
+def _print_contrast(contrast) -> None:
+    """The aspect table, wrapped (never truncated) to the terminal width."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=" vs ".join(contrast.sides), show_lines=True)
+    table.add_column("方面", style="bold", no_wrap=True)
+    for side in contrast.sides:
+        table.add_column(side, overflow="fold")
+    for row in contrast.rows:
+        table.add_row(row.aspect, *(cell.text + "".join(f"[{n}]" for n in cell.citations) for cell in row.cells))
+    Console(highlight=False).print(table, markup=False)
+
+
+def _explanation(question: str, hit) -> str:
+    from .retrieve import matched_terms
+
+    parts = [f"matched terms: {' '.join(matched_terms(question, hit.passage)) or '(none)'}"]
+    for ranker in ("bm25", "dense"):
+        if ranker in hit.signals:
+            parts.append(f"{ranker}: score {hit.signals[ranker]['score']:.3f}, rank {hit.signals[ranker]['rank']}")
+    parts.append(f"fused {hit.score:.3f}")
+    return "; ".join(parts)
 
 
 @main.command()
@@ -171,10 +205,11 @@ def _eval_index_for(corpus: Path) -> Path:
 @click.option("--corpus", "corpus_path", type=click.Path(dir_okay=False, path_type=Path), help="JSONL {id, title, text} to index and search; without it, the --index is searched.")
 @click.option("--index", "index_dir", envvar="KB_INDEX", type=click.Path(file_okay=False, path_type=Path), help="Index to use (with --corpus: built or reused there; default a cache folder per corpus).")
 @click.option("--mode", "modes", multiple=True, type=click.Choice(["bm25", "dense", "hybrid"]), help="Modes to evaluate (repeatable; default all three).")
+@click.option("--model", default=None, help="Embedding model for a --corpus build (default: e5-small, or the cached index's model).")
 @click.option("--limit", type=click.IntRange(1), help="Evaluate only the first N queries.")
 @click.option("--run", "run_path", type=click.Path(dir_okay=False, path_type=Path), help="Write a TREC run file (qid Q0 doc_id rank score tag).")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
-def evaluate(queries_path: Path, corpus_path: Path | None, index_dir: Path | None, modes: tuple[str, ...], limit: int | None, run_path: Path | None, as_json: bool) -> None:
+def evaluate(queries_path: Path, corpus_path: Path | None, index_dir: Path | None, modes: tuple[str, ...], model: str | None, limit: int | None, run_path: Path | None, as_json: bool) -> None:
     """Measure retrieval: R@1, R@5, R@20, MRR@10, nDCG@10 and latency per mode.
 
     \b
@@ -192,7 +227,7 @@ def evaluate(queries_path: Path, corpus_path: Path | None, index_dir: Path | Non
         documents = ev.load_corpus(corpus_path)
         index_dir = index_dir or _eval_index_for(corpus_path)
         with _ProgressBar("Embedding passages") as progress:
-            report = run_ingest(documents, index_dir, progress=progress)
+            report = run_ingest(documents, index_dir, model=model, progress=progress)
         click.echo(f"Index {index_dir}: {report.passages} passages ({report.embedded} embedded, {report.reused} reused).", err=True)
     elif index_dir is None:
         index_dir = Path("index")
@@ -239,3 +274,38 @@ class _ProgressBar:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+@main.command()
+@INDEX_OPTION
+@click.option("--questions", type=click.File("r", encoding="utf-8"), help="One question per line ('-' for stdin). Without it: an outline of the corpus's key topics.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder for the study files.")
+@click.option("--format", "formats", multiple=True, default=["all"], show_default=True, type=click.Choice(["md", "html", "anki", "csv", "all"]), help="Repeatable. all = md + html + anki + csv.")
+@click.option("-k", "k", default=5, show_default=True, type=click.IntRange(1, 20), help="Source passages per question.")
+@click.option("--topics", default=6, show_default=True, type=click.IntRange(1, 30), help="Key topics in an outline (without --questions).")
+def study(index_dir: Path, questions, out_dir: Path, formats: tuple[str, ...], k: int, topics: int) -> None:
+    """Turn the knowledge base into study material for trainees.
+
+    \b
+    Writes to --out:
+      study.md / study.html   cited answers, contrast tables, quoted sources, a cloze quiz
+                              with answer key (the HTML is one printable page; every [n]
+                              links to the quoted source excerpt)
+      flashcards.apkg / .csv  one card per question and per contrast-table row
+    \b
+    Examples:
+      kb study --out study/                              # outline from the corpus itself
+      kb study --questions my_questions.txt --out study/ --format html
+    """
+    from .knowledge_base import KnowledgeBase
+    from .study import build_study_guide
+    from .study_export import FORMATS, write_study_guide
+
+    kb = KnowledgeBase.open(index_dir)
+    asked = [line for line in questions] if questions else None
+    if asked is not None and not any(q.strip() for q in asked):
+        raise KbError("the questions file is empty: write one question per line")
+    guide = build_study_guide(kb, asked, k=k, topics=topics)
+    chosen = FORMATS if "all" in formats else tuple(formats)
+    for path in write_study_guide(guide, out_dir, chosen):
+        click.echo(f"Wrote {path}")

@@ -142,8 +142,11 @@ def evaluate(
         started = time.perf_counter()
         hits = search(query.query, RETRIEVE_PASSAGES, mode)
         latencies.append((time.perf_counter() - started) * 1000)
-        judgements.append(relevance(query, hits))
-        positives.append(len(query.positive_ids) or 1)
+        judged = relevance(query, hits)
+        judgements.append(judged)
+        # Gold-string queries have no known count of relevant passages: the ideal ranking
+        # puts every relevant passage that was retrieved first.
+        positives.append(len(query.positive_ids) or max(1, sum(judged)))
         rankings[query.id] = document_ranking(hits)
         if on_query:
             on_query()

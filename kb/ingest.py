@@ -18,14 +18,17 @@ import numpy as np
 from . import __version__
 from .chunk import ChunkSettings, split_passages
 from .clean import clean
-from .embed import DEFAULT_MODEL, Embedder
+from .embed import DEFAULT_MODEL, Embedder, load_embedder
 from .errors import KbError
 from .loaders import load_paths, title_of
 from .store import CURRENT, StoredDocument, StoredIndex, write_version, writing
-from .text import fold, tokenize
+from .text import fold, index_terms
 from .types import Document, Passage
 
 BM25_PARAMS = {"k1": 1.2, "b": 0.75}
+# Bump when cleaning, splitting or BM25 terms change: an index built by an older pipeline is
+# then rebuilt on the next ingest (its vectors are reused where passage text is unchanged).
+PIPELINE_VERSION = 2
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
@@ -84,7 +87,7 @@ def _unchanged(previous: StoredIndex, documents: Sequence[Document], model: str,
     return (
         manifest["model"]["name"] == model
         and manifest.get("chunking") == chunking
-        and manifest.get("kb_version") == __version__
+        and manifest.get("pipeline") == PIPELINE_VERSION
         and {source: meta["sha256"] for source, meta in manifest["sources"].items()} == sources
     )
 
@@ -123,7 +126,7 @@ def ingest(
     previous = previous_index(index_dir)
     if embedder is None:
         name = model or (previous.model_name if previous else DEFAULT_MODEL)
-        embedder = Embedder(name)
+        embedder = load_embedder(name)
     chunking = {"max_chars": settings.max_chars, "overlap_sentences": settings.overlap_sentences}
     if previous and _unchanged(previous, documents, embedder.name, chunking):
         report.documents = previous.manifest["counts"]["documents"]
@@ -160,14 +163,14 @@ def ingest(
 
     if progress:
         progress("index", 0, 1)
-    tokens = [tokenize(t) for t in texts]
+    tokens = [index_terms(t) for t in texts]
     manifest = {
         "kb_version": __version__,
+        "pipeline": PIPELINE_VERSION,
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "model": {"name": embedder.name, "dim": dim},
         "chunking": chunking,
         "bm25": BM25_PARAMS,
-        "dense_index": {"type": "flat-ip"},
         "counts": {"documents": len(stored_docs), "passages": len(passages)},
         "sources": {d.source: {"doc_id": d.doc_id, "sha256": d.sha256, "encoding": d.encoding} for d in stored_docs},
     }

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .answer import compose_answer
+from .contrast import contrast_sides
 from .chunk import ChunkSettings
 from .embed import Embedder
 from .errors import KbError
@@ -14,6 +15,9 @@ from .ingest import IngestReport, Progress, ingest
 from .retrieve import FusionSettings, Retriever
 from .store import StoredIndex
 from .types import Answer, Document, Hit, Passage
+
+
+CONTRAST_EVIDENCE = 40  # passages searched for a contrast table's cells
 
 
 class KnowledgeBase:
@@ -62,8 +66,10 @@ class KnowledgeBase:
 
     def ask(self, question: str, k: int = 5, mode: str = "hybrid", max_chars: int = 300) -> Answer:
         """An extractive, cited answer built from the k best passages."""
-        hits = self.search(question, k=k, mode=mode)
-        return compose_answer(question, hits, max_chars=max_chars)
+        evidence = max(k, CONTRAST_EVIDENCE) if contrast_sides(question) else k
+        hits = self.search(question, k=evidence, mode=mode)
+        answerable = self.retriever.answerable(question, hits)
+        return compose_answer(question, hits, max_chars=max_chars, shown=k, answerable=answerable)
 
     def passages(self) -> list[Passage]:
         """Every passage, in index order."""

@@ -9,32 +9,70 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Literal
 
 import numpy as np
 
-from .embed import Embedder
+from .embed import Embedder, load_embedder
 from .errors import KbError
 from .store import StoredIndex
-from .text import fold, has_words, tokenize
+from .text import fold, has_words, index_terms, tokenize
 from .types import Hit, Passage
 
 Mode = Literal["hybrid", "dense", "bm25"]
 MODES: tuple[str, ...] = ("hybrid", "dense", "bm25")
 MAX_QUESTION_CHARS = 1000
 MAX_K = 100
+# Calibrated with scripts/calibrate_answerable.py (seed questions vs out-of-domain ones).
+MIN_COVERAGE = 0.3
+DENSE_ANSWERABLE = {"e5-small": 0.867, "m3e-small": 0.74}
 
 
 @dataclass(frozen=True)
 class FusionSettings:
-    """Weighted reciprocal-rank fusion: score = Σ weight / (rrf_k + rank)."""
+    """How the two rankings are combined into one score per passage.
 
+    `method="zscore"` (default): each ranker's scores are standardised over its candidates
+    (mean 0, sd 1), then summed with the weights; a passage outside a ranker's candidates
+    counts as that ranker's worst candidate. Unlike ranks, this keeps how far a clear winner
+    stands above the rest. `method="rrf"`: Σ weight · (rrf_k + 1) / (rrf_k + rank).
+    """
+
+    method: str = "zscore"
     bm25_weight: float = 1.0
-    dense_weight: float = 0.5
+    dense_weight: float = 1.0
     rrf_k: int = 60
-    candidates: int = 100
+    candidates: int = 200
     duplicate_overlap: float = 0.8
+
+
+def _normalise(scores: np.ndarray, settings: FusionSettings) -> np.ndarray:
+    if settings.method == "rrf":
+        return (settings.rrf_k + 1) / (settings.rrf_k + np.arange(1, len(scores) + 1))
+    scores = np.asarray(scores, dtype=np.float64)
+    if len(scores) == 0:
+        return scores
+    spread = scores.std()
+    return (scores - scores.mean()) / spread if spread > 0 else np.zeros(len(scores))
+
+
+def fuse(rankings: dict[str, tuple[np.ndarray, np.ndarray]], weights: dict[str, float], settings: FusionSettings) -> dict[int, float]:
+    """Fused score per candidate passage from each ranker's (ids, scores), best first."""
+    parts: dict[str, dict[int, float]] = {}
+    floors: dict[str, float] = {}
+    for name, (ids, scores) in rankings.items():
+        parts[name] = dict(zip(map(int, ids), map(float, _normalise(scores, settings))))
+        floors[name] = min(parts[name].values(), default=0.0) if settings.method == "zscore" else 0.0
+    candidates = set().union(*(p.keys() for p in parts.values()))
+    return {pid: sum(weights[name] * parts[name].get(pid, floors[name]) for name in rankings) for pid in candidates}
+
+
+def display_score(fused: float, total_weight: float, settings: FusionSettings) -> float:
+    """A 0–1 score for people: 1 = first for every ranker (RRF), or a logistic of the mean z."""
+    if settings.method == "rrf":
+        return fused / total_weight
+    return float(1 / (1 + np.exp(-fused / total_weight)))
 
 
 def normalise_question(question: str) -> str:
@@ -72,6 +110,12 @@ def is_near_duplicate(a: Passage, b: Passage, threshold: float) -> bool:
     return len(grams_a & grams_b) / min(len(grams_a), len(grams_b)) >= threshold
 
 
+def matched_terms(question: str, passage: Passage) -> list[str]:
+    """The question's jieba terms that occur in the passage (folded), for --explain."""
+    passage_terms = set(tokenize(passage.heading + "\n" + passage.text))
+    return [t for t in dict.fromkeys(tokenize(question)) if t in passage_terms]
+
+
 class Retriever:
     """Ranks the passages of one stored index for a question."""
 
@@ -80,19 +124,53 @@ class Retriever:
         self._embedder = embedder
         self.fusion = fusion
 
+    @cached_property
+    def _idf(self) -> tuple[dict[str, int], np.ndarray]:
+        """BM25's vocabulary and each term's IDF (from the document frequencies it stores)."""
+        bm25 = self.index.bm25
+        df = np.diff(np.asarray(bm25.scores["indptr"]))
+        n = max(int(bm25.scores["num_docs"]), 1)
+        return bm25.vocab_dict, np.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    def coverage(self, question: str, passage: Passage) -> float:
+        """Share of the question's information (IDF-weighted terms) found in the passage.
+
+        「如何做红烧肉」 shares only the common 做 with this corpus: coverage ≈ 0.1, so the
+        answer is "not in the knowledge base" rather than a loosely related sentence.
+        """
+        terms = set(tokenize(question))
+        if not terms:
+            return 0.0
+        vocab, idf = self._idf
+        unseen = float(np.log(1 + (self.index.passage_count + 0.5) / 0.5))
+        weight = {t: float(idf[vocab[t]]) if t in vocab else unseen for t in terms}
+        present = set(tokenize(passage.heading + "\n" + passage.text))
+        return sum(w for t, w in weight.items() if t in present) / sum(weight.values())
+
+    def answerable(self, question: str, hits: list[Hit]) -> bool:
+        """Does the index hold an answer? Either a top passage covers most of the question's
+        information, or the dense ranker is confident (a per-model cosine threshold,
+        calibrated on the seed questions against out-of-domain ones)."""
+        coverage = max((self.coverage(question, h.passage) for h in hits[:3]), default=0.0)
+        if coverage >= MIN_COVERAGE:
+            return True
+        threshold = DENSE_ANSWERABLE.get(self.index.model_name)
+        dense = max((h.signals["dense"]["score"] for h in hits if "dense" in h.signals), default=None)
+        return threshold is not None and dense is not None and dense >= threshold
+
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
             name = self.index.model_name
             try:
-                self._embedder = Embedder(name)
+                self._embedder = load_embedder(name)
             except KbError as exc:
                 raise KbError(f"the index was built with model {name}, which is not available here ({exc}); rebuild with `kb ingest --model …`") from exc
         return self._embedder
 
     def bm25_ranking(self, question: str, n: int) -> tuple[np.ndarray, np.ndarray, list[str]]:
         """Top-n passage ids and BM25 scores (only passages sharing a term), and the query terms."""
-        terms = tokenize(question)
+        terms = index_terms(question)
         bm25 = self.index.bm25
         ids = [bm25.vocab_dict[t] for t in terms if t in bm25.vocab_dict]
         if not ids:
@@ -117,31 +195,23 @@ class Retriever:
         """The k best passages, near-duplicates suppressed, each with its ranking signals."""
         check_query_args(k, mode)
         question = normalise_question(question)
-        n = max(self.fusion.candidates, 4 * k)
-        signals: dict[int, dict] = {}
-        fused: dict[int, float] = {}
-        weights = {"bm25": self.fusion.bm25_weight, "dense": self.fusion.dense_weight}
-        if mode != "hybrid":
-            weights = {mode: 1.0}
+        n = self.fusion.candidates  # fixed, so a larger k never changes the order of the top results
+        weights = {"bm25": self.fusion.bm25_weight, "dense": self.fusion.dense_weight} if mode == "hybrid" else {mode: 1.0}
+        rankings = {}
         if "bm25" in weights:
-            ids, scores, terms = self.bm25_ranking(question, n)
-            self._add_ranking("bm25", ids, scores, weights["bm25"], fused, signals)
-            for pid in ids:
-                signals[int(pid)]["terms"] = terms
+            rankings["bm25"] = self.bm25_ranking(question, n)[:2]
         if "dense" in weights:
-            ids, scores = self.dense_ranking(question, n)
-            self._add_ranking("dense", ids, scores, weights["dense"], fused, signals)
-        best_possible = sum(w / (self.fusion.rrf_k + 1) for w in weights.values())
+            rankings["dense"] = self.dense_ranking(question, n)
+        signals: dict[int, dict] = {}
+        for name, (ids, scores) in rankings.items():
+            for rank, (pid, score) in enumerate(zip(ids, scores), start=1):
+                signals.setdefault(int(pid), {})[name] = {"score": round(float(score), 4), "rank": rank}
+        fused = fuse(rankings, weights, self.fusion)
         order = sorted(fused, key=lambda pid: (-fused[pid], pid))
-        return self._diverse_top(order, k, fused, signals, best_possible)
+        scores = {pid: display_score(fused[pid], sum(weights.values()), self.fusion) for pid in order}
+        return self._diverse_top(order, k, scores, signals)
 
-    def _add_ranking(self, name, ids, scores, weight, fused, signals) -> None:
-        for rank, (pid, score) in enumerate(zip(ids, scores), start=1):
-            pid = int(pid)
-            fused[pid] = fused.get(pid, 0.0) + weight / (self.fusion.rrf_k + rank)
-            signals.setdefault(pid, {})[name] = {"score": round(float(score), 4), "rank": rank}
-
-    def _diverse_top(self, order, k, fused, signals, best_possible) -> list[Hit]:
+    def _diverse_top(self, order, k, scores, signals) -> list[Hit]:
         hits: list[Hit] = []
         batch = max(2 * k, 20)
         for begin in range(0, len(order), batch):
@@ -149,8 +219,7 @@ class Retriever:
             for passage in self.index.passages(ids):
                 if any(is_near_duplicate(passage, h.passage, self.fusion.duplicate_overlap) for h in hits):
                     continue
-                score = fused[passage.id] / best_possible
-                hits.append(Hit(len(hits) + 1, score, passage, signals.get(passage.id, {})))
+                hits.append(Hit(len(hits) + 1, scores[passage.id], passage, signals.get(passage.id, {})))
                 if len(hits) == k:
                     return hits
         return hits

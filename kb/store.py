@@ -43,6 +43,10 @@ PASSAGES_DB = "passages.sqlite"
 DENSE_INDEX = "dense.faiss"
 BM25_DIR = "bm25"
 REBUILD_HINT = "rebuild it with `kb ingest`"
+EXACT_SEARCH_LIMIT = 200_000
+HNSW_M = 32
+HNSW_EF_CONSTRUCTION = 80
+HNSW_EF_SEARCH = 96
 
 _SCHEMA = """
 CREATE TABLE documents (
@@ -184,9 +188,9 @@ def write_version(
         )
     db.close()
 
-    dense = faiss.IndexFlatIP(vectors.shape[1])
-    dense.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    dense, params = build_dense_index(np.ascontiguousarray(vectors, dtype=np.float32))
     faiss.write_index(dense, str(version_dir / DENSE_INDEX))
+    manifest = dict(manifest, dense_index=params)
 
     bm25 = bm25s.BM25(**bm25_params)
     # An all-stopword passage still needs one token for bm25s; "" is its empty-token slot.
@@ -194,6 +198,29 @@ def write_version(
     bm25.save(str(version_dir / BM25_DIR), show_progress=False)
 
     _write_manifest(version_dir, manifest)
+
+
+def build_dense_index(vectors: np.ndarray, exact_limit: int = EXACT_SEARCH_LIMIT):
+    """Exact inner-product search up to `exact_limit` vectors, HNSW graph search above it.
+
+    Exact search is one matrix-vector product: at 200k × 384 floats that is ~2 ms, and it is
+    always right. Beyond that HNSW keeps a query in the low milliseconds at ~0.97+ recall@10
+    for ~260 extra bytes per vector (M=32 links per node). Returns the index and the parameters
+    to record in the manifest.
+    """
+    import faiss
+
+    n, dim = vectors.shape
+    if n <= exact_limit:
+        index = faiss.IndexFlatIP(dim)
+        params = {"type": "flat-ip", "dim": dim}
+    else:
+        index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+        index.hnsw.efSearch = HNSW_EF_SEARCH
+        params = {"type": "hnsw-ip", "dim": dim, "M": HNSW_M, "efConstruction": HNSW_EF_CONSTRUCTION, "efSearch": HNSW_EF_SEARCH}
+    index.add(vectors)
+    return index, params
 
 
 class StoredIndex:
@@ -244,7 +271,10 @@ class StoredIndex:
         import faiss
 
         try:
-            return faiss.read_index(str(self.dir / DENSE_INDEX))
+            index = faiss.read_index(str(self.dir / DENSE_INDEX), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
+            if "efSearch" in self.manifest.get("dense_index", {}):
+                index.hnsw.efSearch = self.manifest["dense_index"]["efSearch"]
+            return index
         except RuntimeError as exc:
             raise KbError(f"index at {self.index_dir} is damaged ({DENSE_INDEX} unreadable); {REBUILD_HINT}") from exc
 

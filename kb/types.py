@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .contrast import Contrast
 
 
 @dataclass(frozen=True)
@@ -90,13 +93,17 @@ class Answer:
     sentences: list[AnswerSentence]
     hits: list[Hit]
     found: bool = True
+    contrast: Contrast | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The citation contract printed by `kb ask --json` and served over HTTP."""
-        return {
+        data = {
             "question": self.question,
             "answer": self.text,
             "found": self.found,
             "sentences": [asdict(s) | {"citations": list(s.citations)} for s in self.sentences],
             "passages": [h.to_dict() for h in self.hits],
         }
+        if self.contrast is not None:
+            data["contrast"] = self.contrast.to_dict()
+        return data

@@ -36,7 +36,10 @@ def test_ask_json_follows_the_contract(run, real_index):
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["question"] == "营销和销售的区别"
-    assert [p["rank"] for p in data["passages"]] == [1, 2, 3, 4, 5]
+    ranks = [p["rank"] for p in data["passages"]]
+    # -k 5 passages, plus any further ones a contrast-table cell cites, numbered on.
+    assert ranks == list(range(1, len(ranks) + 1)) and len(ranks) >= 5
+    assert len(data["contrast"]["rows"]) >= 5
 
 
 def test_ask_human_output_shows_answer_and_numbered_sources(run, real_index):
@@ -62,7 +65,7 @@ def test_export_writes_every_passage_with_contract_fields(run, real_index):
 def test_info_reports_model_and_counts_and_verifies(run, real_index):
     result = run("info", "--index", real_index, "--verify")
     assert result.exit_code == 0
-    assert "m3e-small" in result.output and "5 documents" in result.output and "match" in result.output
+    assert "e5-small" in result.output and "5 documents" in result.output and "match" in result.output
 
 
 @pytest.mark.parametrize("question", ["", "？！。"])

@@ -1,10 +1,11 @@
 """Ranking, fusion and duplicate suppression (fast stand-in embedder)."""
 
+import numpy as np
 import pytest
 
 from kb import KnowledgeBase
 from kb.errors import KbError
-from kb.retrieve import FusionSettings, is_near_duplicate, normalise_question
+from kb.retrieve import FusionSettings, display_score, fuse, is_near_duplicate, matched_terms, normalise_question
 from kb.types import Passage
 from tests.conftest import CORPUS
 
@@ -14,16 +15,29 @@ def kb(tmp_path, embedder):
     return KnowledgeBase.build([CORPUS], tmp_path / "index", embedder=embedder)
 
 
-def test_weighted_rrf_combines_ranks_as_documented(kb):
-    retriever = kb.retriever
-    fused, signals = {}, {}
-    retriever._add_ranking("bm25", [7, 3], [9.0, 5.0], 1.0, fused, signals)
-    retriever._add_ranking("dense", [3, 9], [0.9, 0.8], 0.5, fused, signals)
-    k = retriever.fusion.rrf_k
-    assert fused[3] == pytest.approx(1 / (k + 2) + 0.5 / (k + 1))
-    assert fused[7] == pytest.approx(1 / (k + 1))
-    assert fused[9] == pytest.approx(0.5 / (k + 2))
-    assert signals[3] == {"bm25": {"score": 5.0, "rank": 2}, "dense": {"score": 0.9, "rank": 1}}
+def test_rrf_combines_ranks_as_documented():
+    settings = FusionSettings(method="rrf", dense_weight=0.5)
+    fused = fuse({"bm25": ([7, 3], [9.0, 5.0]), "dense": ([3, 9], [0.9, 0.8])}, {"bm25": 1.0, "dense": 0.5}, settings)
+    k = settings.rrf_k
+    assert fused[3] == pytest.approx((k + 1) / (k + 2) + 0.5)
+    assert fused[7] == pytest.approx(1.0)
+    assert fused[9] == pytest.approx(0.5 * (k + 1) / (k + 2))
+
+
+def test_zscore_fusion_standardises_each_ranker_and_floors_missing_candidates():
+    settings = FusionSettings(method="zscore")
+    fused = fuse({"bm25": ([7, 3, 5], [9.0, 5.0, 1.0]), "dense": ([3, 7], [0.9, 0.7])}, {"bm25": 1.0, "dense": 2.0}, settings)
+    z = np.array([9.0, 5.0, 1.0])
+    z = (z - z.mean()) / z.std()
+    assert fused[7] == pytest.approx(z[0] + 2.0 * -1.0)
+    assert fused[3] == pytest.approx(z[1] + 2.0 * 1.0)
+    assert fused[5] == pytest.approx(z[2] + 2.0 * -1.0)  # not a dense candidate: dense's worst
+
+
+def test_display_scores_are_between_0_and_1():
+    assert display_score(1.5, 1.5, FusionSettings(method="rrf")) == 1.0
+    assert 0.5 < display_score(3.0, 2.0, FusionSettings()) < 1.0
+    assert display_score(-3.0, 2.0, FusionSettings()) < 0.5
 
 
 @pytest.mark.parametrize("mode", ["hybrid", "dense", "bm25"])
@@ -36,7 +50,8 @@ def test_traditional_question_gets_the_same_passages_as_simplified(kb, mode):
 def test_bm25_finds_the_passage_that_holds_the_rare_term(kb):
     hits = kb.search("销售漏斗", k=3, mode="bm25")
     assert "銷售漏斗" in hits[0].passage.text
-    assert hits[0].signals["bm25"]["rank"] == 1 and "销售漏斗" in hits[0].signals["terms"]
+    assert hits[0].signals["bm25"]["rank"] == 1
+    assert "销售漏斗" in matched_terms("销售漏斗", hits[0].passage)
 
 
 def test_results_hold_no_near_duplicates(kb):
@@ -87,7 +102,7 @@ def test_question_with_no_known_term_returns_only_dense_hits(kb):
 
 def test_fusion_weights_change_the_order(tmp_path, embedder):
     bm25_only = KnowledgeBase.build([CORPUS], tmp_path / "a", embedder=embedder)
-    bm25_only.retriever.fusion = FusionSettings(bm25_weight=1.0, dense_weight=0.0)
+    bm25_only.retriever.fusion = FusionSettings(method="rrf", bm25_weight=1.0, dense_weight=0.0)
     assert [h.passage.id for h in bm25_only.search("营销和销售的区别", k=5)] == [
         h.passage.id for h in bm25_only.search("营销和销售的区别", k=5, mode="bm25")
     ]

@@ -1,0 +1,174 @@
+"""Contrast questions (营销和销售的区别): find the two sides and fill an aspect table.
+
+The seed articles are full of parallel statements — «市场是…；销售是…», «销售是把产品卖好，
+营销是让产品好卖» — so each sentence is cut into clauses at 「；」 and 「，而」, a clause that opens
+with a side's name describes that side, and its cue words say which aspect it speaks to.
+Every cell is a verbatim clause of a retrieved passage and carries its citation.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from .text import fold, sentence_spans
+from .types import Hit
+
+_CLAUSE_BREAK = re.compile(r"[；;]|[，,](?=而|但|则|相比之下)|。")
+_CONNECTOR = re.compile(r"(?:而且|而|但是|但|则|那么|相比之下[，,]?|另外[，,]?|同时[，,]?|其次[，,]?|首先[，,]?|总之[，,]?)")
+_LABEL = re.compile(r"^[(（]?[一二三四五六七八九十\d]+[)）、.．]?\s*([^：:]{1,12})[：:]")
+MIN_CELL_CHARS, MAX_CELL_CHARS = 6, 90
+SIDE_WINDOW = 4  # a side's name must start within this many characters of the clause
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One side's statement on one aspect: a verbatim clause and where it came from."""
+
+    text: str
+    citations: tuple[int, ...]
+    doc_id: str
+    start: int
+    end: int
+
+
+@dataclass
+class ContrastRow:
+    aspect: str
+    cells: list[Cell]
+
+
+@dataclass
+class Contrast:
+    sides: list[str]
+    rows: list[ContrastRow] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "sides": self.sides,
+            "rows": [
+                {"aspect": r.aspect, "cells": [{"text": c.text, "citations": list(c.citations), "doc_id": c.doc_id, "start": c.start, "end": c.end} for c in r.cells]}
+                for r in self.rows
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class _Config:
+    asking: tuple[str, ...]
+    aliases: dict[str, tuple[str, ...]]
+    aspects: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+@lru_cache(maxsize=1)
+def _config() -> _Config:
+    raw = tomllib.loads(resources.files("kb").joinpath("data/contrast.toml").read_text("utf-8"))
+    aliases = {k: tuple(sorted(v, key=len, reverse=True)) for k, v in raw["aliases"].items()}
+    return _Config(tuple(raw["asking"]), aliases, tuple((a["name"], tuple(a["cues"])) for a in raw["aspect"]))
+
+
+def contrast_sides(question: str) -> list[str] | None:
+    """The two things a contrast question compares, or None if it is not one.
+
+    「营销和销售的区别」 → [营销, 销售]; 「市場營銷與銷售有什麼不同」 → [市场营销, 销售].
+    """
+    q = fold(question)
+    asking = "|".join(map(re.escape, _config().asking))
+    match = re.search(
+        rf"^(?:请问|请)?[，,\s]*(.+?)\s*(?:和|与|跟|同|及|对比|vs\.?|、)\s*(.+?)(?:之间|两者)?(?:的|有|存在)?(?:什么|哪些|何)?(?:{asking})",
+        q,
+    )
+    if not match:
+        return None
+    sides = [re.sub(r"(的|之间)$", "", s).strip() for s in match.groups()]
+    return sides if all(sides) and sides[0] != sides[1] else None
+
+
+def _names(side: str) -> tuple[str, ...]:
+    """Every name the corpus may use for a side (its alias group, longest first)."""
+    for key, names in _config().aliases.items():
+        if side == key or side in names:
+            return names
+    return (side,)
+
+
+def _clauses(text: str):
+    """(start, end) of clauses: sentence pieces cut at ；, ，而 and 。, connectors stripped."""
+    for s, e in sentence_spans(text):
+        cursor = s
+        for brk in list(_CLAUSE_BREAK.finditer(text, s, e)) + [None]:
+            end = brk.start() if brk else e
+            start = cursor
+            connector = _CONNECTOR.match(text, start, end)
+            if connector:
+                start = connector.end()
+            if end > start:
+                yield s, start, end
+            cursor = brk.end() if brk else e
+
+
+def _opening(body: str, names: tuple[str, ...]) -> tuple[int, int] | None:
+    """(position, length) of the earliest of a side's names, if within the opening window."""
+    found = [(body.find(n), -len(n)) for n in names if 0 <= body.find(n) <= SIDE_WINDOW]
+    if not found:
+        return None
+    position, negative_length = min(found)
+    return position, -negative_length
+
+
+def _side_of(body: str, names: list[tuple[str, ...]]) -> int | None:
+    """Which side a clause body is about: the one whose name opens it. A body that joins both
+    sides (「市场营销和销售虽然…」) or talks about the difference itself (区别, 不同 …) describes
+    neither."""
+    if any(word in body for word in _config().asking):
+        return None
+    openings = sorted((o, i) for i, o in enumerate(_opening(body, n) for n in names) if o is not None)
+    if not openings:
+        return None
+    (position, length), side = openings[0]
+    if body[position + length : position + length + 1] in {"和", "与", "及", "、", "跟", "同"}:
+        return None
+    return side
+
+
+def build_contrast(sides: list[str], hits: list[Hit], min_rows: int = 5) -> Contrast | None:
+    """Fill the aspect table from the hits' passages; None when fewer than min_rows rows fill."""
+    names = [_names(s) for s in sides]
+    candidates: dict[tuple[str, int], list[tuple[float, Cell]]] = {}
+    for hit in hits:
+        p = hit.passage
+        for sentence_start, s, e in _clauses(p.text):
+            label = _LABEL.match(fold(p.text[s:e]))
+            if label:  # 「1、对象不同：市场的对象是…」: the label names the aspect, the rest is the cell
+                s += label.end()
+            body = fold(p.text[s:e])
+            if not MIN_CELL_CHARS <= e - s <= MAX_CELL_CHARS:
+                continue
+            side = _side_of(body, names)
+            if side is None:
+                continue
+            label_text = label.group(1) if label else ""
+            for aspect, cues in _config().aspects:
+                if any(c in body or c in label_text for c in cues):
+                    # Better-ranked passages first; labelled parallel statements are the clearest.
+                    score = 1.0 / (1 + 0.2 * (hit.rank - 1)) + (0.5 if label else 0.0) - (0.3 if e - s > 60 else 0.0)
+                    cell = Cell(p.text[s:e], (hit.rank,), p.doc_id, p.start + s, p.start + e)
+                    candidates.setdefault((aspect, side), []).append((score, cell))
+    rows: list[ContrastRow] = []
+    used_docs: set[str] = set()
+    used_text: set[str] = set()
+    for aspect, _ in _config().aspects:
+        cells = []
+        for side in range(len(sides)):
+            options = [(score + (0.6 if cell.doc_id not in used_docs else 0.0), cell) for score, cell in candidates.get((aspect, side), []) if cell.text not in used_text]
+            if not options:
+                break
+            cells.append(max(options, key=lambda o: o[0])[1])
+        if len(cells) == len(sides):
+            rows.append(ContrastRow(aspect, cells))
+            used_docs.update(c.doc_id for c in cells)
+            used_text.update(c.text for c in cells)
+    return Contrast(sides, rows) if len(rows) >= min_rows else None

@@ -1,0 +1,58 @@
+"""Grid-search the fusion settings on built indexes; prints hybrid metrics per setting.
+
+Each ranker runs once per query (rankings are cached), so a grid costs little more than one
+evaluation. Usage:
+
+    python scripts/tune_retrieval.py --index index --queries tests/data/seed_questions.jsonl \
+        --index ~/.cache/kb/eval/drcd-… --queries ../shared/eval/drcd/queries_small.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+from functools import lru_cache
+from pathlib import Path
+
+from kb import KnowledgeBase
+from kb.evaluate import evaluate, load_queries
+from kb.retrieve import FusionSettings
+
+
+def cached(kb: KnowledgeBase) -> KnowledgeBase:
+    """Memoise both rankers so every fusion setting reuses the same per-query rankings."""
+    retriever = kb.retriever
+    retriever.bm25_ranking = lru_cache(maxsize=None)(retriever.bm25_ranking)
+    retriever.dense_ranking = lru_cache(maxsize=None)(retriever.dense_ranking)
+    return kb
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--index", action="append", required=True, type=Path)
+    parser.add_argument("--queries", action="append", required=True, type=Path)
+    parser.add_argument("--methods", default="rrf,score")
+    parser.add_argument("--dense-weights", default="0.25,0.5,0.75,1.0,1.5")
+    parser.add_argument("--rrf-k", default="60")
+    parser.add_argument("--candidates", default="100")
+    args = parser.parse_args()
+    sets = [(cached(KnowledgeBase.open(i)), load_queries(q), q.parent.name) for i, q in zip(args.index, args.queries)]
+    grid = itertools.product(args.methods.split(","), map(float, args.dense_weights.split(",")), map(int, args.rrf_k.split(",")), map(int, args.candidates.split(",")))
+    print(f"{'method':<7}{'dense_w':>8}{'rrf_k':>6}{'cands':>6}" + "".join(f"{name[:14]:>16}" for _, _, name in sets) + "   (R@5 / MRR@10)")
+    for mode in ("bm25", "dense"):
+        cells = []
+        for kb, queries, _ in sets:
+            m = evaluate(lambda q, k, md: kb.search(q, k=k, mode=md), queries, mode).metrics
+            cells.append(f"{m['R@5']:6.1f} / {m['MRR@10']:.3f}")
+        print(f"{mode:<27}" + "".join(f"{c:>16}" for c in cells))
+    for method, weight, rrf_k, candidates in grid:
+        cells = []
+        for kb, queries, _ in sets:
+            kb.retriever.fusion = FusionSettings(method=method, dense_weight=weight, rrf_k=rrf_k, candidates=candidates)
+            m = evaluate(lambda q, k, md: kb.search(q, k=k, mode=md), queries, "hybrid").metrics
+            cells.append(f"{m['R@5']:6.1f} / {m['MRR@10']:.3f}")
+        print(f"{method:<7}{weight:>8.2f}{rrf_k:>6}{candidates:>6}" + "".join(f"{c:>16}" for c in cells))
+
+
+if __name__ == "__main__":
+    main()

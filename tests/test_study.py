@@ -1,0 +1,137 @@
+"""Study materials: every format written, every citation resolvable — checked in a real
+headless browser, the way a reader meets the page."""
+
+import csv
+import os
+import shutil
+import sqlite3
+import subprocess
+import zipfile
+from html.parser import HTMLParser
+
+import pytest
+from click.testing import CliRunner
+
+from kb import KnowledgeBase
+from kb.cli import main
+from kb.study import build_study_guide, cloze_items, key_terms
+from kb.study_export import write_study_guide
+from tests.conftest import CORPUS, BigramEmbedder
+
+QUESTIONS = ["营销和销售的区别", "什么是销售漏斗", "如何做红烧肉"]
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory):
+    return KnowledgeBase.build([CORPUS], tmp_path_factory.mktemp("study") / "index", embedder=BigramEmbedder())
+
+
+@pytest.fixture(scope="module")
+def guide(kb):
+    return build_study_guide(kb, QUESTIONS)
+
+
+def test_outline_without_questions_covers_key_topics_and_the_main_contrast(kb):
+    outline = build_study_guide(kb, None, topics=4)
+    assert {"营销", "销售"} <= set(outline.topics[:3])
+    assert outline.answers[0].contrast is not None
+    assert len(outline.answers) == 1 + len(outline.topics)
+
+
+def test_key_terms_are_domain_words():
+    from kb.clean import clean
+
+    terms = key_terms([clean(p.read_text("utf-8")).text for p in sorted(CORPUS.glob("*.txt"))], n=6)
+    assert "营销" in terms and "销售" in terms
+    assert not {"区别", "的", "是"} & set(terms)
+
+
+def test_cloze_blanks_a_key_term_of_a_cited_sentence(guide):
+    items = cloze_items(guide.answers, ["营销", "销售"])
+    assert items
+    for item in items:
+        assert item.prompt.count("____") == 1 and item.answer in ("营销", "销售", "營銷", "銷售")
+        assert item.citation.startswith("[")
+
+
+def test_all_formats_are_written(guide, tmp_path):
+    written = write_study_guide(guide, tmp_path)
+    assert sorted(p.name for p in written) == ["flashcards.apkg", "flashcards.csv", "study.html", "study.md"]
+    markdown = (tmp_path / "study.md").read_text("utf-8")
+    assert "| 方面 |" in markdown and "## 填空练习" in markdown and "### 答案" in markdown
+    assert "知识库中没有找到" in markdown  # the out-of-corpus question says so
+    rows = list(csv.DictReader((tmp_path / "flashcards.csv").open(encoding="utf-8-sig")))
+    assert len(rows) == len(guide.cards) >= 3
+    assert all(row["back"] and row["sources"].startswith("[") for row in rows)
+    with zipfile.ZipFile(tmp_path / "flashcards.apkg") as apkg:
+        apkg.extract("collection.anki2", tmp_path)
+    with sqlite3.connect(tmp_path / "collection.anki2") as db:
+        assert db.execute("select count(*) from notes").fetchone()[0] == len(guide.cards)
+
+
+def test_study_command_with_and_without_questions(kb, tmp_path):
+    questions = tmp_path / "q.txt"
+    questions.write_text("营销和销售的区别\n\n什么是销售漏斗\n", "utf-8")
+    runner = CliRunner()
+    # The CLI opens the index by its model name: use BM25-only stand-in by copying the index
+    # built with the test embedder is not loadable by name, so run against the real model
+    # only in the model-marked tests; here check argument handling.
+    result = runner.invoke(main, ["study", "--index", str(tmp_path / "missing"), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1 and "kb ingest" in result.output
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n", "utf-8")
+    result = runner.invoke(main, ["study", "--questions", str(empty), "--out", str(tmp_path / "out"), "--index", str(kb.index.index_dir)])
+    assert result.exit_code == 1 and "empty" in result.output
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids, self.cites, self.quoted = set(), [], {}
+        self._in_li = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        if tag == "a" and "cite" in (attrs.get("class") or ""):
+            self.cites.append(attrs["href"])
+        if tag == "li" and "id" in attrs:
+            self._in_li = attrs["id"]
+
+    def handle_data(self, data):
+        if self._in_li:
+            self.quoted[self._in_li] = self.quoted.get(self._in_li, "") + data
+
+    def handle_endtag(self, tag):
+        if tag == "li":
+            self._in_li = None
+
+
+def _chromium():
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None and not os.environ.get("CI"):
+        pytest.skip("chromium not installed (CI installs it: apt-get install chromium)")
+    assert path, "chromium is required in CI"
+    return path
+
+
+def test_html_citations_resolve_in_a_real_browser(guide, tmp_path):
+    browser = _chromium()
+    write_study_guide(guide, tmp_path, ("html",))
+    page = (tmp_path / "study.html").resolve()
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+             "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}"]
+    dom = subprocess.run([browser, *flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120, check=True).stdout
+    parser = _Links()
+    parser.feed(dom)
+    assert len(parser.cites) >= 5
+    for href in parser.cites:
+        target = href.removeprefix("#")
+        assert target in parser.ids, f"citation {href} points nowhere"
+        assert parser.quoted[target].strip(), f"citation {href} has no excerpt"
+    passages = {h.passage.text for a in guide.answers for h in a.hits}
+    assert any(text in parser.quoted[parser.cites[0].removeprefix("#")] for text in passages)
+    screenshot = tmp_path / "page.png"
+    subprocess.run([browser, *flags, f"--screenshot={screenshot}", "--window-size=1000,1400", page.as_uri()], capture_output=True, timeout=120, check=True)
+    assert screenshot.stat().st_size > 10_000  # something was rendered
