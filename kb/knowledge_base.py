@@ -71,6 +71,12 @@ class KnowledgeBase:
         answerable = self.retriever.answerable(question, hits)
         return compose_answer(question, hits, max_chars=max_chars, shown=k, answerable=answerable)
 
+    def warm_up(self) -> None:
+        """Load every part now (FAISS, BM25, database, model, tokenizer) rather than on the
+        first question: a server then answers its first request as fast as its hundredth,
+        and keeps working if the index folder is replaced underneath it."""
+        self.search("营销", k=1)
+
     def passages(self) -> list[Passage]:
         """Every passage, in index order."""
         return self.index.passages()

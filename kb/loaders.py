@@ -25,8 +25,9 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-# Codecs tried for files that are not UTF-8, in the order charset-normalizer should weigh them.
-_CJK_CODECS = ["gb18030", "big5", "big5hkscs", "utf_16_le", "utf_16_be"]
+# Codecs charset-normalizer chooses between for files that are neither UTF-8 nor UTF-16.
+_CJK_CODECS = ["gb18030", "big5", "big5hkscs"]
+_COMMON = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2010-\u206f\x20-\x7e\s]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")
 TITLE_MAX_CHARS = 80
@@ -62,6 +63,10 @@ def decode(data: bytes) -> tuple[str, str]:
             raise NotTextError("binary data")
         return text, "utf-8"
 
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        return data.decode(utf16), utf16
+
     from charset_normalizer import from_bytes
 
     best = from_bytes(data, cp_isolation=_CJK_CODECS).best()
@@ -71,6 +76,22 @@ def decode(data: bytes) -> tuple[str, str]:
     if _looks_binary(text):
         raise NotTextError("binary data")
     return text, best.encoding
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 without a BOM, recognised by what it decodes to: almost only common CJK,
+    ASCII and punctuation — which GBK/Big5 bytes read as UTF-16 never are (they scatter
+    over Hangul, Yi and private-use code points)."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if len(_COMMON.findall(text)) >= 0.95 * len(text):
+            return codec
+    return None
 
 
 def _looks_binary(text: str) -> bool:

@@ -119,7 +119,10 @@ def writing(index_dir: Path) -> Iterator[Path]:
         _remove_stale_versions(index_dir)
         version = f"v-{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(3)}"
         version_dir = index_dir / version
-        version_dir.mkdir()
+        try:
+            version_dir.mkdir()
+        except OSError as exc:
+            raise KbError(f"cannot write to index folder {index_dir}: {exc.strerror}; choose a writable --index") from exc
         try:
             yield version_dir
             _fsync_tree(version_dir)
@@ -128,6 +131,9 @@ def writing(index_dir: Path) -> Iterator[Path]:
             with pointer.open("rb") as handle:
                 os.fsync(handle.fileno())
             os.replace(pointer, index_dir / CURRENT)
+        except OSError as exc:  # disk full, quota, permissions: the old index stays live
+            shutil.rmtree(version_dir, ignore_errors=True)
+            raise KbError(f"cannot write the index in {index_dir}: {exc.strerror or exc}; the previous index is unchanged") from exc
         except BaseException:
             shutil.rmtree(version_dir, ignore_errors=True)
             raise

@@ -1,0 +1,67 @@
+"""Property tests: any Unicode through clean → split keeps exact offsets and never crashes."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kb.chunk import ChunkSettings, split_passages
+from kb.clean import clean
+from kb.text import index_terms, sentence_spans, tokenize
+
+# Chinese text with the punctuation, debris and oddities scraped pages carry.
+PIECES = st.sampled_from(
+    ["营销", "銷售", "市场部", "。", "，", "！", "？", "；", "\n", "\n\n", " ", "\t", "\r\n", "mdash;", "區(qū)別", "【/s2/】",
+     "[S2/]", "(www.daowen.com)", "Comments are closed.", "版權聲明:", "- 格式:doc", "“", "”", "😀", "\x00", "\x07", "a,b", "1.2"]
+)
+TEXT = st.one_of(st.text(max_size=400), st.lists(st.one_of(PIECES, st.text(max_size=5)), max_size=80).map("".join))
+REPLACED = {"，": ",", "：": ":", "；": ";", "？": "?", "！": "!", "（": "(", "）": ")"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT)
+def test_clean_maps_every_character_back_to_the_original(raw):
+    result = clean(raw)
+    assert len(result.origin) == len(result.text) + 1
+    assert all(0 <= o <= len(raw) for o in result.origin)
+    assert all(a <= b for a, b in zip(result.origin, result.origin[1:]))
+    for i, char in enumerate(result.text):
+        source = raw[result.origin[i]] if result.origin[i] < len(raw) else ""
+        # Kept characters are the original ones; the rest come from a rule's replacement
+        # (width/punctuation, entities, line breaks) — never from nowhere.
+        assert char == source or REPLACED.get(char) == source or char in "—–…“”‘’·•× \n\xa0&<>\"" or source in "\r\u3000" or source.isspace() or unicodedata_fullwidth(source, char)
+
+
+def unicodedata_fullwidth(source: str, char: str) -> bool:
+    return len(source) == 1 and 0xFF01 <= ord(source) <= 0xFF5E and ord(source) - 0xFEE0 == ord(char)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT, st.integers(20, 400), st.integers(0, 3))
+def test_passages_are_exact_spans_of_the_cleaned_text(raw, max_chars, overlap):
+    text = clean(raw).text
+    passages = split_passages(text, ChunkSettings(max_chars, overlap))
+    for p in passages:
+        assert 0 <= p.start < p.end <= len(text)
+        assert text[p.start : p.end] == text[p.start : p.end].strip() != ""
+    starts = [p.start for p in passages]
+    assert starts == sorted(starts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT)
+def test_sentences_and_tokens_never_crash_and_stay_in_bounds(raw):
+    spans = sentence_spans(raw)
+    assert all(0 <= s < e <= len(raw) for s, e in spans)
+    assert all(b[0] >= a[1] for a, b in zip(spans, spans[1:]))
+    assert all(t.strip() for t in tokenize(raw))
+    index_terms(raw)
+
+
+LONG_LINE = st.tuples(st.text(alphabet=st.sampled_from("营销销售市场。，😀a "), min_size=1, max_size=40), st.integers(150, 600)).map(lambda t: t[0] * t[1])
+
+
+@settings(max_examples=50, deadline=None)
+@given(LONG_LINE)
+def test_very_long_lines_split_into_bounded_passages(raw):
+    text = clean(raw).text
+    for p in split_passages(text):
+        assert p.end - p.start <= 240
