@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .chunk import is_heading
-from .contrast import Contrast, build_contrast, contrast_sides
+from .contrast import build_contrast, contrast_sides
 from .retrieve import is_near_duplicate
 from .text import sentence_spans, tokenize
 from .types import Answer, AnswerSentence, Hit, Passage

@@ -190,16 +190,6 @@ def info(index_dir: Path, verify: bool, as_json: bool) -> None:
         click.echo("Checksums: all files match the manifest.")
 
 
-def _eval_index_for(corpus: Path) -> Path:
-    """A per-corpus cache folder, so repeated evaluations reuse the embeddings."""
-    import hashlib
-    import os
-
-    digest = hashlib.sha256(corpus.resolve().as_posix().encode()).hexdigest()[:10]
-    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "kb" / "eval"
-    return cache / f"{corpus.resolve().parent.name}-{digest}"
-
-
 @main.command(name="eval")
 @click.option("--queries", "queries_path", required=True, type=click.Path(dir_okay=False, path_type=Path), help="JSONL: {id, query, positive_ids} or {query, gold: [strings]}.")
 @click.option("--corpus", "corpus_path", type=click.Path(dir_okay=False, path_type=Path), help="JSONL {id, title, text} to index and search; without it, the --index is searched.")
@@ -225,7 +215,7 @@ def evaluate(queries_path: Path, corpus_path: Path | None, index_dir: Path | Non
     queries = ev.load_queries(queries_path)[:limit]
     if corpus_path is not None:
         documents = ev.load_corpus(corpus_path)
-        index_dir = index_dir or _eval_index_for(corpus_path)
+        index_dir = index_dir or ev.default_index_for(corpus_path)
         with _ProgressBar("Embedding passages") as progress:
             report = run_ingest(documents, index_dir, model=model, progress=progress)
         click.echo(f"Index {index_dir}: {report.passages} passages ({report.embedded} embedded, {report.reused} reused).", err=True)

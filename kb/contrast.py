@@ -106,7 +106,7 @@ def _clauses(text: str):
             if connector:
                 start = connector.end()
             if end > start:
-                yield s, start, end
+                yield start, end
             cursor = brk.end() if brk else e
 
 
@@ -140,7 +140,7 @@ def build_contrast(sides: list[str], hits: list[Hit], min_rows: int = 5) -> Cont
     candidates: dict[tuple[str, int], list[tuple[float, Cell]]] = {}
     for hit in hits:
         p = hit.passage
-        for sentence_start, s, e in _clauses(p.text):
+        for s, e in _clauses(p.text):
             label = _LABEL.match(fold(p.text[s:e]))
             if label:  # 「1、对象不同：市场的对象是…」: the label names the aspect, the rest is the cell
                 s += label.end()

@@ -47,6 +47,16 @@ class ModeResult:
         return {"mode": self.mode, "queries": self.queries, **self.metrics, **{f"latency_{k}_ms": v for k, v in self.latency_ms.items()}}
 
 
+def default_index_for(corpus: Path) -> Path:
+    """A cache folder per corpus file, so repeated evaluations reuse its embeddings."""
+    import hashlib
+    import os
+
+    digest = hashlib.sha256(corpus.resolve().as_posix().encode()).hexdigest()[:10]
+    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "kb" / "eval"
+    return cache / f"{corpus.resolve().parent.name}-{digest}"
+
+
 def _read_jsonl(path: Path) -> Iterable[tuple[int, dict]]:
     try:
         handle = path.open(encoding="utf-8")

@@ -152,3 +152,19 @@ def test_documents_can_be_built_from_memory(tmp_path, embedder):
     assert hits[0].passage.doc_id == "b"
     with sqlite3.connect(kb.index.dir / "passages.sqlite") as db:
         assert db.execute("select count(*) from documents").fetchone()[0] == 2
+
+
+def test_large_indexes_switch_to_ivf_and_record_it(corpus_copy, tmp_path, embedder, monkeypatch):
+    import kb.store
+
+    monkeypatch.setattr(kb.store, "EXACT_SEARCH_LIMIT", 10)
+    first = ingest([corpus_copy], tmp_path / "index", embedder=embedder)
+    index = StoredIndex(tmp_path / "index")
+    params = index.manifest["dense_index"]
+    assert params["type"] == "ivf-flat-ip" and params["nprobe"] >= 1 and params["nlist"] > 1
+    assert index.dense.nprobe == params["nprobe"]
+    kb = KnowledgeBase.open(tmp_path / "index", embedder=embedder)
+    assert len(kb.search("营销和销售的区别", k=5, mode="dense")) == 5
+    (corpus_copy / "new.txt").write_text("新增：渠道冲突的管理。", "utf-8")
+    second = ingest([corpus_copy], tmp_path / "index", embedder=embedder)
+    assert second.reused == first.passages  # vectors read back from the IVF index

@@ -1,0 +1,77 @@
+"""Retrieval quality on every shared benchmark set and the seed questions, in one table:
+every mode × every set, R@5 and MRR@10, next to the BM25 reference numbers of
+../shared/eval/README.md (same 500-query subsets).
+
+Indexes are built once per set (≈ 35 min of embedding on 2 cores in all) and cached, like
+`kb eval` does; later runs only query.
+
+    python scripts/bench_quality.py                 # all sets, queries_small
+    python scripts/bench_quality.py --sets drcd     # one set
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+from pathlib import Path
+
+from kb import KnowledgeBase
+from kb.evaluate import default_index_for, evaluate, load_corpus, load_queries
+from kb.ingest import ingest
+
+ROOT = Path(__file__).resolve().parent.parent
+EVAL = ROOT.parent / "shared" / "eval"
+# BM25 reference on queries_small.jsonl (jieba + stopwords, title + text), from the sets' READMEs.
+REFERENCE = {
+    "cmrc2018": (99.2, 0.982),
+    "drcd": (98.0, 0.943),  # simplified queries, corpus folded to simplified
+    "medical_dialogue_im": (22.2, 0.162),
+}
+DRCD_UNFOLDED = (72.6, 0.625)  # simplified queries against the traditional corpus, no folding
+
+
+def drcd_simplified_small(tmp: Path) -> Path:
+    """queries_t2s.jsonl restricted to the ids of queries_small.jsonl: simplified questions
+    against the traditional-script corpus, the case script folding exists for."""
+    ids = {json.loads(line)["id"] for line in (EVAL / "drcd/queries_small.jsonl").open(encoding="utf-8")}
+    path = tmp / "drcd_small_t2s.jsonl"
+    with path.open("w", encoding="utf-8") as out:
+        for line in (EVAL / "drcd/queries_t2s.jsonl").open(encoding="utf-8"):
+            if json.loads(line)["id"] in ids:
+                out.write(line)
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sets", nargs="*", default=[*REFERENCE, "seed"])
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in args.sets:
+            if name == "seed":
+                index = ROOT / "index"
+                if not (index / "CURRENT").exists():
+                    ingest([ROOT / "corpus"], index)
+                queries = load_queries(ROOT / "tests/data/seed_questions.jsonl")
+            else:
+                corpus = EVAL / name / "corpus.jsonl"
+                index = default_index_for(corpus)
+                ingest(load_corpus(corpus), index)  # reuses the cached index when unchanged
+                queries = load_queries(drcd_simplified_small(Path(tmp)) if name == "drcd" else EVAL / name / "queries_small.jsonl")
+            kb = KnowledgeBase.open(index)
+            results = {mode: evaluate(lambda q, k, m: kb.search(q, k=k, mode=m), queries, mode).metrics for mode in ("bm25", "dense", "hybrid")}
+            rows.append((name, len(queries), results))
+    print(f"{'set':<22}{'queries':>8}  {'BM25 ref R@5/MRR':>17}  " + "  ".join(f"{m + ' R@5/MRR':>17}" for m in ("bm25", "dense", "hybrid")))
+    for name, count, results in rows:
+        ref = REFERENCE.get(name)
+        ref_text = f"{ref[0]:5.1f} / {ref[1]:.3f}" if ref else "—"
+        cells = "  ".join(f"{results[m]['R@5']:9.1f} / {results[m]['MRR@10']:.3f}" for m in ("bm25", "dense", "hybrid"))
+        print(f"{name:<22}{count:>8}  {ref_text:>17}  {cells}")
+    if "drcd" in args.sets:
+        print(f"(drcd without script folding, BM25 reference: R@5 {DRCD_UNFOLDED[0]} / MRR {DRCD_UNFOLDED[1]})")
+
+
+if __name__ == "__main__":
+    main()
