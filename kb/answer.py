@@ -13,14 +13,14 @@ import re
 from dataclasses import dataclass
 
 from .chunk import is_heading
-from .contrast import build_contrast, contrast_sides
+from .contrast import asking_words, build_contrast, contrast_sides
 from .retrieve import is_near_duplicate
 from .text import sentence_spans, tokenize
 from .types import Answer, AnswerSentence, Hit, Passage
 
 NOT_FOUND = "知识库中没有找到能回答这个问题的内容。"
 MIN_SENTENCE_CHARS = 8
-ASKING_WORDS = frozenset({"区别", "不同", "差异", "差别", "异同", "对比", "比较", "联系", "关系", "区分"})
+ASKING_WORDS = asking_words()
 _QUESTION = re.compile(r"[？?][”’」』）)\]】〕\"']*$")
 _END_PUNCT = re.compile(r"[。！？!?；;…]+[”’」』）)\]】〕\"']*$")
 

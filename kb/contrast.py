@@ -59,6 +59,7 @@ class Contrast:
 @dataclass(frozen=True)
 class _Config:
     asking: tuple[str, ...]
+    relating: tuple[str, ...]
     aliases: dict[str, tuple[str, ...]]
     aspects: tuple[tuple[str, tuple[str, ...]], ...]
 
@@ -67,7 +68,12 @@ class _Config:
 def _config() -> _Config:
     raw = tomllib.loads(resources.files("kb").joinpath("data/contrast.toml").read_text("utf-8"))
     aliases = {k: tuple(sorted(v, key=len, reverse=True)) for k, v in raw["aliases"].items()}
-    return _Config(tuple(raw["asking"]), aliases, tuple((a["name"], tuple(a["cues"])) for a in raw["aspect"]))
+    return _Config(tuple(raw["asking"]), tuple(raw["relating"]), aliases, tuple((a["name"], tuple(a["cues"])) for a in raw["aspect"]))
+
+
+def asking_words() -> frozenset[str]:
+    """Words that say what kind of answer is wanted (区别, 不同, 联系 …), not its subject."""
+    return frozenset(_config().asking + _config().relating)
 
 
 def contrast_sides(question: str) -> list[str] | None:
