@@ -68,7 +68,7 @@ def main() -> None:
         changed = ingest([corpus], index)
         print("incremental ingest (default model):")
         print(f"  full ingest            {full.seconds:6.2f} s  ({full.embedded} passages embedded)")
-        print(f"  unchanged corpus       {unchanged:6.2f} s  ({100 * unchanged / full.seconds:.1f} % of full, 0 embedded)")
+        print(f"  unchanged corpus       {unchanged:6.3f} s  ({100 * unchanged / full.seconds:.1f} % of full, 0 embedded)")
         print(f"  one file changed       {changed.seconds:6.2f} s  ({changed.embedded} of {changed.passages} passages embedded)")
 
 
