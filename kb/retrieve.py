@@ -110,9 +110,13 @@ def is_near_duplicate(a: Passage, b: Passage, threshold: float) -> bool:
     return len(grams_a & grams_b) / min(len(grams_a), len(grams_b)) >= threshold
 
 
+def _passage_terms(passage: Passage) -> set[str]:
+    return set(tokenize(passage.heading + "\n" + passage.text))
+
+
 def matched_terms(question: str, passage: Passage) -> list[str]:
     """The question's jieba terms that occur in the passage (folded), for --explain."""
-    passage_terms = set(tokenize(passage.heading + "\n" + passage.text))
+    passage_terms = _passage_terms(passage)
     return [t for t in dict.fromkeys(tokenize(question)) if t in passage_terms]
 
 
@@ -132,26 +136,33 @@ class Retriever:
         n = max(int(bm25.scores["num_docs"]), 1)
         return bm25.vocab_dict, np.log(1 + (n - df + 0.5) / (df + 0.5))
 
+    def _term_weights(self, question: str) -> dict[str, float]:
+        """IDF of each question term; a term the index never saw weighs most."""
+        vocab, idf = self._idf
+        unseen = float(np.log(1 + (self.index.passage_count + 0.5) / 0.5))
+        return {t: float(idf[vocab[t]]) if t in vocab else unseen for t in set(tokenize(question))}
+
+    @staticmethod
+    def _covered(weights: dict[str, float], passage: Passage) -> float:
+        if not weights:
+            return 0.0
+        present = _passage_terms(passage)
+        return sum(w for t, w in weights.items() if t in present) / sum(weights.values())
+
     def coverage(self, question: str, passage: Passage) -> float:
         """Share of the question's information (IDF-weighted terms) found in the passage.
 
         「如何做红烧肉」 shares only the common 做 with this corpus: coverage ≈ 0.1, so the
         answer is "not in the knowledge base" rather than a loosely related sentence.
         """
-        terms = set(tokenize(question))
-        if not terms:
-            return 0.0
-        vocab, idf = self._idf
-        unseen = float(np.log(1 + (self.index.passage_count + 0.5) / 0.5))
-        weight = {t: float(idf[vocab[t]]) if t in vocab else unseen for t in terms}
-        present = set(tokenize(passage.heading + "\n" + passage.text))
-        return sum(w for t, w in weight.items() if t in present) / sum(weight.values())
+        return self._covered(self._term_weights(question), passage)
 
     def answerable(self, question: str, hits: list[Hit]) -> bool:
         """Does the index hold an answer? Either a top passage covers most of the question's
         information, or the dense ranker is confident (a per-model cosine threshold,
         calibrated on the seed questions against out-of-domain ones)."""
-        coverage = max((self.coverage(question, h.passage) for h in hits[:3]), default=0.0)
+        weights = self._term_weights(question)
+        coverage = max((self._covered(weights, h.passage) for h in hits[:3]), default=0.0)
         if coverage >= MIN_COVERAGE:
             return True
         threshold = DENSE_ANSWERABLE.get(self.index.model_name)
@@ -168,17 +179,16 @@ class Retriever:
                 raise KbError(f"the index was built with model {name}, which is not available here ({exc}); rebuild with `kb ingest --model …`") from exc
         return self._embedder
 
-    def bm25_ranking(self, question: str, n: int) -> tuple[np.ndarray, np.ndarray, list[str]]:
-        """Top-n passage ids and BM25 scores (only passages sharing a term), and the query terms."""
-        terms = index_terms(question)
+    def bm25_ranking(self, question: str, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """Top-n passage ids and BM25 scores (only passages sharing a term)."""
         bm25 = self.index.bm25
-        ids = [bm25.vocab_dict[t] for t in terms if t in bm25.vocab_dict]
+        ids = [bm25.vocab_dict[t] for t in index_terms(question) if t in bm25.vocab_dict]
         if not ids:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), terms
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         scores = bm25.get_scores_from_ids(ids)
         top = np.argsort(-scores, kind="stable")[:n]
         top = top[scores[top] > 0]
-        return top, scores[top], terms
+        return top, scores[top]
 
     def dense_ranking(self, question: str, n: int) -> tuple[np.ndarray, np.ndarray]:
         vector = self.embedder.encode_query(fold(question)).reshape(1, -1).astype(np.float32)
@@ -199,7 +209,7 @@ class Retriever:
         weights = {"bm25": self.fusion.bm25_weight, "dense": self.fusion.dense_weight} if mode == "hybrid" else {mode: 1.0}
         rankings = {}
         if "bm25" in weights:
-            rankings["bm25"] = self.bm25_ranking(question, n)[:2]
+            rankings["bm25"] = self.bm25_ranking(question, n)
         if "dense" in weights:
             rankings["dense"] = self.dense_ranking(question, n)
         signals: dict[int, dict] = {}

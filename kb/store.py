@@ -212,8 +212,8 @@ def build_dense_index(vectors: np.ndarray, exact_limit: int | None = None):
     Exact search is one matrix-vector product: at 50k × 384 floats that is a few ms, and it
     is always right. Beyond that an IVF index (4·√n k-means cells, 1/10 of them searched)
     keeps a query at a few milliseconds at ≥ 0.95 recall@10, for 8 extra bytes per vector,
-    and builds in minutes where a graph index takes far longer on two cores. Returns the index and the parameters to record
-    in the manifest.
+    and builds in minutes where a graph index takes far longer on two cores. Returns the
+    index and the parameters to record in the manifest.
     """
     import faiss
 
