@@ -51,7 +51,10 @@ class LiveKnowledgeBase:
         if time.monotonic() - self._checked >= POINTER_CHECK_SECONDS:
             self._checked = time.monotonic()
             if self._pointer() not in (None, self._version):
-                self.reload()
+                try:
+                    self.reload()
+                except KbError:
+                    pass  # a damaged new version: keep answering from the one loaded; /reload reports why
         return self._kb
 
     def _pointer(self) -> str | None:
@@ -61,7 +64,7 @@ class LiveKnowledgeBase:
             return None
 
     def reload(self) -> KnowledgeBase:
-        """Load the live version and swap it in; on failure keep serving the old one."""
+        """Load the live version and swap it in; raises KbError (the old one stays in place)."""
         with self._lock:
             if self._pointer() != self._version:
                 kb = self._load()

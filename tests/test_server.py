@@ -135,3 +135,23 @@ def test_reingest_is_picked_up_without_dropping_requests(served, tmp_path):
     assert failures == []
     assert found["passages"][0]["doc_id"] == "06_new"
     assert httpx.post(f"{base}/reload").json()["status"] == "ok"
+
+
+def test_a_damaged_new_index_keeps_the_old_one_serving(real_index, tmp_path):
+    from kb.server import LiveKnowledgeBase
+    from kb.store import CURRENT
+
+    index = tmp_path / "index"
+    shutil.copytree(real_index, index)
+    live = LiveKnowledgeBase(index)
+    before = [h.passage.id for h in live.current().search("营销和销售的区别", mode="bm25")]
+    broken = index / "v-99999999T000000-broken"
+    broken.mkdir()
+    (broken / "manifest.json").write_text("{not json", "utf-8")
+    (index / CURRENT).write_text(broken.name, "utf-8")
+    time.sleep(1.1)
+    assert [h.passage.id for h in live.current().search("营销和销售的区别", mode="bm25")] == before
+    from kb.errors import KbError
+
+    with pytest.raises(KbError, match="damaged"):
+        live.reload()
