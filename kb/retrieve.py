@@ -17,7 +17,7 @@ import numpy as np
 from .embed import Embedder, load_embedder
 from .errors import KbError
 from .store import StoredIndex
-from .text import fold, has_words, index_terms, tokenize
+from .text import fold, has_words, index_terms, synonym_terms, tokenize
 from .types import Hit, Passage
 
 Mode = Literal["hybrid", "dense", "bm25"]
@@ -27,6 +27,8 @@ MAX_K = 100
 # Calibrated with scripts/calibrate_answerable.py (seed questions vs out-of-domain ones).
 MIN_COVERAGE = 0.3
 DENSE_ANSWERABLE = {"e5-small": 0.867, "m3e-small": 0.74}
+# BM25 weight of a question's domain synonyms (kb/data/synonyms.txt) against its own terms.
+SYNONYM_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
@@ -180,12 +182,13 @@ class Retriever:
         return self._embedder
 
     def bm25_ranking(self, question: str, n: int) -> tuple[np.ndarray, np.ndarray]:
-        """Top-n passage ids and BM25 scores (only passages sharing a term)."""
+        """Top-n passage ids and BM25 scores (only passages sharing a term or a synonym)."""
         bm25 = self.index.bm25
-        ids = [bm25.vocab_dict[t] for t in index_terms(question) if t in bm25.vocab_dict]
-        if not ids:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        scores = bm25.get_scores_from_ids(ids)
+        scores = np.zeros(self.index.passage_count, dtype=np.float32)
+        for terms, weight in ((index_terms(question), 1.0), (synonym_terms(question), SYNONYM_WEIGHT)):
+            ids = [bm25.vocab_dict[t] for t in terms if t in bm25.vocab_dict]
+            if ids:
+                scores += weight * bm25.get_scores_from_ids(ids)
         top = np.argsort(-scores, kind="stable")[:n]
         top = top[scores[top] > 0]
         return top, scores[top]

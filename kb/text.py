@@ -82,6 +82,32 @@ def index_terms(text: str) -> list[str]:
     return tokenize(text) + char_bigrams(text)
 
 
+@lru_cache(maxsize=1)
+def synonyms() -> dict[str, frozenset[str]]:
+    """Each domain term → the other terms of its group in kb/data/synonyms.txt (folded)."""
+    table: dict[str, set[str]] = {}
+    for line in resources.files("kb").joinpath("data/synonyms.txt").read_text("utf-8").splitlines():
+        if line.startswith("#"):
+            continue
+        group = [fold(term) for term in line.split()]
+        for term in group:
+            table.setdefault(term, set()).update(other for other in group if other != term)
+    return {term: frozenset(others) for term, others in table.items()}
+
+
+def synonym_terms(text: str) -> list[str]:
+    """BM25 terms of the synonyms of the domain terms in the text, minus terms it already has.
+
+    Terms are found as substrings of the folded text, not as jieba tokens, so a term jieba
+    splits (做功课 → 做 / 功课) still counts: paraphrases share no words with their answer.
+    """
+    folded = fold(text)
+    found = [term for term in synonyms() if term in folded]
+    alternatives = dict.fromkeys(other for term in found for other in sorted(synonyms()[term]) if other not in folded)
+    own = set(index_terms(text))
+    return [t for alternative in alternatives for t in index_terms(alternative) if t not in own]
+
+
 def has_words(text: str) -> bool:
     """True when the text holds at least one letter, digit or CJK character."""
     return bool(_WORDLIKE.search(text))

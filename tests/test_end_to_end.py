@@ -98,6 +98,15 @@ def test_every_seed_question_gets_a_grounded_cited_answer(real_index):
     assert unanswered == []
 
 
+def test_every_seed_question_finds_its_gold_passage_in_the_top_5(real_index):
+    from kb.evaluate import evaluate, load_queries
+    from tests.conftest import ROOT
+
+    kb = KnowledgeBase.open(real_index)
+    result = evaluate(lambda q, k, mode: kb.search(q, k=k, mode=mode), load_queries(ROOT / "tests/data/seed_questions.jsonl"), "hybrid")
+    assert result.metrics["R@5"] == 100.0
+
+
 @pytest.mark.parametrize("question", _out_of_domain())
 def test_out_of_domain_questions_are_told_the_knowledge_base_has_no_answer(real_index, question):
     from kb.answer import NOT_FOUND

@@ -106,3 +106,13 @@ def test_fusion_weights_change_the_order(tmp_path, embedder):
     assert [h.passage.id for h in bm25_only.search("营销和销售的区别", k=5)] == [
         h.passage.id for h in bm25_only.search("营销和销售的区别", k=5, mode="bm25")
     ]
+
+
+def test_bm25_reaches_a_paraphrase_through_domain_synonyms(tmp_path, embedder):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "buyers.txt").write_text("大约七成的客户在购买之前已经自己研究过产品。", encoding="utf-8")
+    (corpus / "other.txt").write_text("展会的预算要提前一个季度申请。", encoding="utf-8")
+    kb = KnowledgeBase.build([corpus], tmp_path / "index", embedder=embedder)
+    hits = kb.search("顾客下单前会做功课吗", k=2, mode="bm25")
+    assert [h.passage.text[:4] for h in hits] == ["大约七成"]  # no word in common, only synonyms

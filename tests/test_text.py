@@ -1,4 +1,4 @@
-from kb.text import MAX_SENTENCE_CHARS, fold, sentence_spans, tokenize
+from kb.text import MAX_SENTENCE_CHARS, fold, sentence_spans, synonym_terms, tokenize
 
 
 def test_fold_turns_traditional_into_simplified():
@@ -31,3 +31,13 @@ def test_long_sentences_are_cut_at_clause_breaks():
     assert len(spans) > 1
     assert all(e - s <= MAX_SENTENCE_CHARS for s, e in spans)
     assert "".join(text[s:e] for s, e in spans) == text
+
+
+def test_synonym_terms_find_split_and_traditional_domain_terms():
+    terms = synonym_terms("顧客下單前會自己先做功課嗎")  # jieba splits 做功课; the text is traditional
+    assert {"客户", "购买", "研究"} <= set(terms)
+    assert "顾客" not in terms and "下单" not in terms  # never the question's own words
+
+
+def test_synonym_terms_of_a_question_without_domain_terms_are_empty():
+    assert synonym_terms("营销和销售的区别") == []
