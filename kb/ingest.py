@@ -8,6 +8,7 @@ last build keep their vectors, so re-ingesting an unchanged corpus embeds nothin
 from __future__ import annotations
 
 import hashlib
+from importlib import resources
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -26,9 +27,19 @@ from .text import fold, index_terms
 from .types import Document, Passage
 
 BM25_PARAMS = {"k1": 1.2, "b": 0.75}
-# Bump when cleaning, splitting or BM25 terms change: an index built by an older pipeline is
-# then rebuilt on the next ingest (its vectors are reused where passage text is unchanged).
-PIPELINE_VERSION = 2
+# Bump when the cleaning, splitting or BM25 code changes; edits to the data files below are
+# noticed by themselves. Either way the next ingest rebuilds the index (reusing every vector
+# whose passage text is unchanged).
+PIPELINE_VERSION = 3
+PIPELINE_DATA = ("cleaning_rules.toml", "jieba_dict.txt", "domain_dict.txt", "stopwords.txt")
+
+
+def pipeline_fingerprint() -> str:
+    """The code version plus a hash of the data files that decide passages and BM25 terms."""
+    digest = hashlib.sha256()
+    for name in PIPELINE_DATA:
+        digest.update(resources.files("kb").joinpath("data", name).read_bytes())
+    return f"{PIPELINE_VERSION}-{digest.hexdigest()[:12]}"
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
@@ -87,7 +98,7 @@ def _unchanged(previous: StoredIndex, documents: Sequence[Document], model: str,
     return (
         manifest["model"]["name"] == model
         and manifest.get("chunking") == chunking
-        and manifest.get("pipeline") == PIPELINE_VERSION
+        and manifest.get("pipeline") == pipeline_fingerprint()
         and {source: meta["sha256"] for source, meta in manifest["sources"].items()} == sources
     )
 
@@ -166,7 +177,7 @@ def ingest(
     tokens = [index_terms(t) for t in texts]
     manifest = {
         "kb_version": __version__,
-        "pipeline": PIPELINE_VERSION,
+        "pipeline": pipeline_fingerprint(),
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "model": {"name": embedder.name, "dim": dim},
         "chunking": chunking,

@@ -134,9 +134,9 @@ class Retriever:
     def _idf(self) -> tuple[dict[str, int], np.ndarray]:
         """BM25's vocabulary and each term's IDF (from the document frequencies it stores)."""
         bm25 = self.index.bm25
-        df = np.diff(np.asarray(bm25.scores["indptr"]))
-        n = max(int(bm25.scores["num_docs"]), 1)
-        return bm25.vocab_dict, np.log(1 + (n - df + 0.5) / (df + 0.5))
+        df = bm25.document_frequencies()
+        n = max(bm25.num_docs, 1)
+        return bm25.vocab, np.log(1 + (n - df + 0.5) / (df + 0.5))
 
     def _term_weights(self, question: str) -> dict[str, float]:
         """IDF of each question term; a term the index never saw weighs most."""
@@ -186,9 +186,9 @@ class Retriever:
         bm25 = self.index.bm25
         scores = np.zeros(self.index.passage_count, dtype=np.float32)
         for terms, weight in ((index_terms(question), 1.0), (synonym_terms(question), SYNONYM_WEIGHT)):
-            ids = [bm25.vocab_dict[t] for t in terms if t in bm25.vocab_dict]
+            ids = [bm25.vocab[t] for t in terms if t in bm25.vocab]
             if ids:
-                scores += weight * bm25.get_scores_from_ids(ids)
+                scores += weight * bm25.scores(ids)
         top = np.argsort(-scores, kind="stable")[:n]
         top = top[scores[top] > 0]
         return top, scores[top]

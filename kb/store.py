@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from .bm25_index import Bm25Index
 from .errors import KbError
 from .types import Passage
 
@@ -288,12 +289,10 @@ class StoredIndex:
             raise KbError(f"index at {self.index_dir} is damaged ({DENSE_INDEX} unreadable); {REBUILD_HINT}") from exc
 
     @cached_property
-    def bm25(self):
-        import bm25s
-
+    def bm25(self) -> Bm25Index:
         try:
-            return bm25s.BM25.load(str(self.dir / BM25_DIR), mmap=True, show_progress=False)
-        except Exception as exc:  # bm25s raises assorted errors on damaged files
+            return Bm25Index(self.dir / BM25_DIR)
+        except Exception as exc:  # missing, truncated or garbled files surface as assorted errors
             raise KbError(f"index at {self.index_dir} is damaged ({BM25_DIR}/ unreadable); {REBUILD_HINT}") from exc
 
     @property

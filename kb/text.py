@@ -33,14 +33,21 @@ def fold(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _tokenizer():
+    """jieba with kb's dictionary: jieba's own (MIT) without the words it saw fewer than 5
+    times (137k of 349k words), plus the domain terms.
+
+    Loading jieba's full dictionary took 0.5 s of every cold `kb ask`; the pruned one loads in
+    0.2 s, and hybrid retrieval scored the same on every benchmark set with it.
+    """
     import logging
 
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    with resources.as_file(resources.files("kb").joinpath("data/domain_dict.txt")) as path:
-        tokenizer.load_userdict(str(path))
+    data = resources.files("kb").joinpath("data")
+    with resources.as_file(data.joinpath("jieba_dict.txt")) as main, resources.as_file(data.joinpath("domain_dict.txt")) as domain:
+        tokenizer = jieba.Tokenizer(str(main))
+        tokenizer.load_userdict(str(domain))
     return tokenizer
 
 

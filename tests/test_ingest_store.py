@@ -36,6 +36,19 @@ def test_reingest_of_unchanged_corpus_embeds_nothing(corpus_copy, tmp_path, embe
     assert second.reused == first.passages
 
 
+def test_edited_tokenizer_data_rebuilds_the_index_but_reuses_every_vector(corpus_copy, tmp_path, embedder, monkeypatch):
+    import kb.ingest
+
+    ingest([corpus_copy], tmp_path / "index", embedder=embedder)
+    built = (tmp_path / "index" / CURRENT).read_text()
+    ingest([corpus_copy], tmp_path / "index", embedder=embedder)
+    assert (tmp_path / "index" / CURRENT).read_text() == built  # nothing changed: kept as is
+    monkeypatch.setattr(kb.ingest, "pipeline_fingerprint", lambda: "edited stopwords")
+    again = ingest([corpus_copy], tmp_path / "index", embedder=embedder)
+    assert (tmp_path / "index" / CURRENT).read_text() != built
+    assert again.embedded == 0 and again.reused == again.passages
+
+
 def test_changing_one_file_reembeds_only_its_passages(corpus_copy, tmp_path, embedder):
     first = ingest([corpus_copy], tmp_path / "index", embedder=embedder)
     target = sorted(corpus_copy.glob("*.txt"))[2]

@@ -116,3 +116,16 @@ def test_bm25_reaches_a_paraphrase_through_domain_synonyms(tmp_path, embedder):
     kb = KnowledgeBase.build([corpus], tmp_path / "index", embedder=embedder)
     hits = kb.search("顾客下单前会做功课吗", k=2, mode="bm25")
     assert [h.passage.text[:4] for h in hits] == ["大约七成"]  # no word in common, only synonyms
+
+
+def test_bm25_reader_scores_exactly_as_bm25s(kb):
+    import bm25s
+
+    folder = kb.index.dir / "bm25"
+    reference = bm25s.BM25.load(str(folder), show_progress=False)
+    ours = kb.index.bm25
+    assert ours.vocab == reference.vocab_dict
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        ids = rng.integers(0, len(reference.scores["indptr"]) - 1, size=rng.integers(1, 8)).tolist()
+        assert np.allclose(ours.scores(ids), reference.get_scores_from_ids(ids))
