@@ -8,10 +8,11 @@ last build keep their vectors, so re-ingesting an unchanged corpus embeds nothin
 from __future__ import annotations
 
 import hashlib
-from importlib import resources
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -34,12 +35,15 @@ PIPELINE_VERSION = 3
 PIPELINE_DATA = ("cleaning_rules.toml", "jieba_dict.txt", "domain_dict.txt", "stopwords.txt")
 
 
+@lru_cache(maxsize=1)
 def pipeline_fingerprint() -> str:
     """The code version plus a hash of the data files that decide passages and BM25 terms."""
     digest = hashlib.sha256()
     for name in PIPELINE_DATA:
         digest.update(resources.files("kb").joinpath("data", name).read_bytes())
     return f"{PIPELINE_VERSION}-{digest.hexdigest()[:12]}"
+
+
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
