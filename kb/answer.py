@@ -16,7 +16,7 @@ from .chunk import is_heading
 from .contrast import asking_words, build_contrast, contrast_sides
 from .retrieve import is_near_duplicate
 from .text import sentence_spans, tokenize
-from .types import Answer, AnswerSentence, Hit, Passage
+from .types import Answer, CitedSpan, Hit, Passage
 
 NOT_FOUND = "知识库中没有找到能回答这个问题的内容。"
 MIN_SENTENCE_CHARS = 8
@@ -137,7 +137,7 @@ def compose_answer(question: str, hits: list[Hit], max_chars: int = 300, shown: 
         cited |= {n for row in contrast.rows for cell in row.cells for n in cell.citations}
     kept, mapping = _renumber(hits, cited, shown)
     sentences = [
-        AnswerSentence(c.text, tuple(sorted(mapping[n] for n in c.citations)), c.passage.doc_id, c.start, c.end) for c in chosen
+        CitedSpan(c.text, tuple(sorted(mapping[n] for n in c.citations)), c.passage.doc_id, c.start, c.end) for c in chosen
     ]
     if contrast:
         for row in contrast.rows:
@@ -152,12 +152,12 @@ def check_grounding(answer: Answer) -> None:
     """Raise GroundingError unless every sentence and table cell is verbatim in the passage it
     cites first, at the offsets it claims (offsets are into the cleaned document)."""
     by_rank = {h.rank: h.passage for h in answer.hits}
-    items = [(s.text, s.citations, s.start, s.end) for s in answer.sentences]
+    spans = list(answer.sentences)
     if answer.contrast:
-        items += [(c.text, c.citations, c.start, c.end) for row in answer.contrast.rows for c in row.cells]
-    for text, citations, start, end in items:
-        if not citations or any(n not in by_rank for n in citations):
-            raise GroundingError(f"uncited or dangling citation for {text!r}")
-        passage = by_rank[citations[0]]
-        if not (passage.start <= start and end <= passage.end) or passage.text[start - passage.start : end - passage.start] != text:
-            raise GroundingError(f"{text!r} is not verbatim in passage [{citations[0]}]")
+        spans += [cell for row in answer.contrast.rows for cell in row.cells]
+    for span in spans:
+        if not span.citations or any(n not in by_rank for n in span.citations):
+            raise GroundingError(f"uncited or dangling citation for {span.text!r}")
+        passage = by_rank[span.citations[0]]
+        if not (passage.start <= span.start and span.end <= passage.end) or passage.text[span.start - passage.start : span.end - passage.start] != span.text:
+            raise GroundingError(f"{span.text!r} is not verbatim in passage [{span.citations[0]}]")

@@ -15,7 +15,7 @@ from functools import lru_cache
 from importlib import resources
 
 from .text import fold, sentence_spans
-from .types import Hit
+from .types import CitedSpan, Hit
 
 _CLAUSE_BREAK = re.compile(r"[；;]|[，,](?=而|但|则|相比之下)|。")
 _CONNECTOR = re.compile(r"(?:而且|而|但是|但|则|那么|相比之下[，,]?|另外[，,]?|同时[，,]?|其次[，,]?|首先[，,]?|总之[，,]?)")
@@ -24,21 +24,12 @@ MIN_CELL_CHARS, MAX_CELL_CHARS = 6, 90
 SIDE_WINDOW = 4  # a side's name must start within this many characters of the clause
 
 
-@dataclass(frozen=True)
-class Cell:
-    """One side's statement on one aspect: a verbatim clause and where it came from."""
-
-    text: str
-    citations: tuple[int, ...]
-    doc_id: str
-    start: int
-    end: int
-
-
 @dataclass
 class ContrastRow:
+    """One aspect; a cell per side, each a verbatim clause with its citation."""
+
     aspect: str
-    cells: list[Cell]
+    cells: list[CitedSpan]
 
 
 @dataclass
@@ -50,7 +41,7 @@ class Contrast:
         return {
             "sides": self.sides,
             "rows": [
-                {"aspect": r.aspect, "cells": [{"text": c.text, "citations": list(c.citations), "doc_id": c.doc_id, "start": c.start, "end": c.end} for c in r.cells]}
+                {"aspect": r.aspect, "cells": [c.to_dict() for c in r.cells]}
                 for r in self.rows
             ],
         }
@@ -143,7 +134,7 @@ def _side_of(body: str, names: list[tuple[str, ...]]) -> int | None:
 def build_contrast(sides: list[str], hits: list[Hit], min_rows: int = 5) -> Contrast | None:
     """Fill the aspect table from the hits' passages; None when fewer than min_rows rows fill."""
     names = [_names(s) for s in sides]
-    candidates: dict[tuple[str, int], list[tuple[float, Cell]]] = {}
+    candidates: dict[tuple[str, int], list[tuple[float, CitedSpan]]] = {}
     for hit in hits:
         p = hit.passage
         for s, e in _clauses(p.text):
@@ -161,7 +152,7 @@ def build_contrast(sides: list[str], hits: list[Hit], min_rows: int = 5) -> Cont
                 if any(c in body or c in label_text for c in cues):
                     # Better-ranked passages first; labelled parallel statements are the clearest.
                     score = 1.0 / (1 + 0.2 * (hit.rank - 1)) + (0.5 if label else 0.0) - (0.3 if e - s > 60 else 0.0)
-                    cell = Cell(p.text[s:e], (hit.rank,), p.doc_id, p.start + s, p.start + e)
+                    cell = CitedSpan(p.text[s:e], (hit.rank,), p.doc_id, p.start + s, p.start + e)
                     candidates.setdefault((aspect, side), []).append((score, cell))
     rows: list[ContrastRow] = []
     used_docs: set[str] = set()

@@ -7,15 +7,14 @@ from pathlib import Path
 from typing import Any
 
 from .answer import compose_answer
-from .contrast import contrast_sides
 from .chunk import ChunkSettings
+from .contrast import contrast_sides
 from .embed import Embedder
 from .errors import KbError
 from .ingest import IngestReport, Progress, ingest
 from .retrieve import FusionSettings, Retriever
 from .store import StoredIndex
 from .types import Answer, Document, Hit, Passage
-
 
 CONTRAST_EVIDENCE = 40  # passages searched for a contrast table's cells
 

@@ -185,7 +185,8 @@ class Retriever:
         """Top-n passage ids and BM25 scores (only passages sharing a term or a synonym)."""
         bm25 = self.index.bm25
         scores = np.zeros(self.index.passage_count, dtype=np.float32)
-        for terms, weight in ((index_terms(question), 1.0), (synonym_terms(question), SYNONYM_WEIGHT)):
+        own = index_terms(question)
+        for terms, weight in ((own, 1.0), (synonym_terms(question, set(own)), SYNONYM_WEIGHT)):
             ids = [bm25.vocab[t] for t in terms if t in bm25.vocab]
             if ids:
                 scores += weight * bm25.scores(ids)

@@ -8,6 +8,7 @@ comparison go through `tokenize`.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from functools import lru_cache
 from importlib import resources
 
@@ -102,8 +103,9 @@ def synonyms() -> dict[str, frozenset[str]]:
     return {term: frozenset(others) for term, others in table.items()}
 
 
-def synonym_terms(text: str) -> list[str]:
-    """BM25 terms of the synonyms of the domain terms in the text, minus terms it already has.
+def synonym_terms(text: str, own_terms: Collection[str]) -> list[str]:
+    """BM25 terms of the synonyms of the domain terms in the text, minus its own terms
+    (`index_terms(text)`, which the caller has already computed).
 
     Terms are found as substrings of the folded text, not as jieba tokens, so a term jieba
     splits (做功课 → 做 / 功课) still counts: paraphrases share no words with their answer.
@@ -111,8 +113,7 @@ def synonym_terms(text: str) -> list[str]:
     folded = fold(text)
     found = [term for term in synonyms() if term in folded]
     alternatives = dict.fromkeys(other for term in found for other in sorted(synonyms()[term]) if other not in folded)
-    own = set(index_terms(text))
-    return [t for alternative in alternatives for t in index_terms(alternative) if t not in own]
+    return [t for alternative in alternatives for t in index_terms(alternative) if t not in own_terms]
 
 
 def has_words(text: str) -> bool:

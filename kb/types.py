@@ -70,8 +70,9 @@ class Hit:
 
 
 @dataclass(frozen=True)
-class AnswerSentence:
-    """One sentence of an extractive answer: verbatim text of a passage and where it came from.
+class CitedSpan:
+    """Verbatim text of a passage and where it came from: an answer sentence or a cell of a
+    contrast table.
 
     `citations` are passage ranks (the `[n]` shown); `doc_id`/`start`/`end` locate the first
     cited copy in its cleaned document.
@@ -83,6 +84,9 @@ class AnswerSentence:
     start: int
     end: int
 
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self) | {"citations": list(self.citations)}
+
 
 @dataclass(frozen=True)
 class Answer:
@@ -90,7 +94,7 @@ class Answer:
 
     question: str
     text: str
-    sentences: list[AnswerSentence]
+    sentences: list[CitedSpan]
     hits: list[Hit]
     found: bool = True
     contrast: Contrast | None = None
@@ -101,7 +105,7 @@ class Answer:
             "question": self.question,
             "answer": self.text,
             "found": self.found,
-            "sentences": [asdict(s) | {"citations": list(s.citations)} for s in self.sentences],
+            "sentences": [s.to_dict() for s in self.sentences],
             "passages": [h.to_dict() for h in self.hits],
         }
         if self.contrast is not None:
