@@ -12,8 +12,8 @@ __version__ = "0.1.0"
 # query into 1.6 s; sleeping waiters cost nothing measurable when the machine is idle.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
-from .errors import KbError  # noqa: E402
-from .knowledge_base import KnowledgeBase  # noqa: E402
-from .types import Answer, Document, Hit, Passage  # noqa: E402
+from .errors import KbError
+from .knowledge_base import KnowledgeBase
+from .types import Answer, Document, Hit, Passage
 
 __all__ = ["Answer", "Document", "Hit", "KbError", "KnowledgeBase", "Passage", "__version__"]

@@ -259,7 +259,7 @@ class _ProgressBar:
             self.bar.__exit__(None, None, None)
             self.bar = None
 
-    def __enter__(self) -> "_ProgressBar":
+    def __enter__(self) -> _ProgressBar:
         return self
 
     def __exit__(self, *exc) -> None:

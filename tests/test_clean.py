@@ -2,12 +2,11 @@
 
 import re
 
+import numpy as np
 import pytest
 
 from kb.clean import apply_edits, clean
 from tests.conftest import CORPUS
-
-import numpy as np
 
 SEED_FILES = sorted(CORPUS.glob("*.txt"))
 # Every kind of debris the seed articles carry, as it appears in the raw files.
