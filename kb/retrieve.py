@@ -60,7 +60,7 @@ def _normalise(scores: np.ndarray, settings: FusionSettings) -> np.ndarray:
 
 
 def fuse(rankings: dict[str, tuple[np.ndarray, np.ndarray]], weights: dict[str, float], settings: FusionSettings) -> dict[int, float]:
-    """Fused score per candidate passage from each ranker's (ids, scores), best first."""
+    """Fused score per candidate passage, from each ranker's (ids, scores) listed best first."""
     parts: dict[str, dict[int, float]] = {}
     floors: dict[str, float] = {}
     for name, (ids, scores) in rankings.items():

@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .answer import cite
+from .answer import ASKING_WORDS, cite
+from .text import _tokenizer, fold, stopwords
 from .types import Answer
 
 MIN_TERM_CHARS = 2
@@ -47,8 +48,6 @@ class StudyGuide:
 def _keyword_extractor():
     import jieba.analyse
 
-    from .text import _tokenizer
-
     extractor = jieba.analyse.TFIDF()
     extractor.tokenizer = _tokenizer()  # the domain dictionary keeps 市场营销, 销售漏斗 whole
     return extractor
@@ -57,12 +56,8 @@ def _keyword_extractor():
 def key_terms(texts: Sequence[str], n: int = 8) -> list[str]:
     """The corpus's key terms: TF-IDF of jieba nouns and verbal nouns against jieba's general
     Chinese IDF, so words frequent here but rare in general Chinese rank first."""
-    from .text import fold, stopwords
-
     folded = fold("\n".join(texts))
     candidates = _keyword_extractor().extract_tags(folded, topK=n * 3, allowPOS=("n", "vn", "nz", "nr", "ns", "nt", "eng"))
-    from .answer import ASKING_WORDS
-
     stop = stopwords() | ASKING_WORDS
     return [t for t in candidates if len(t) >= MIN_TERM_CHARS and t not in stop][:n]
 
@@ -98,8 +93,6 @@ def flashcards(answers: Sequence[Answer]) -> list[Card]:
 
 def cloze_items(answers: Sequence[Answer], terms: Sequence[str], limit: int = 12) -> list[ClozeItem]:
     """Blank a key term in answer sentences: 「____是一个系统，而销售只是营销的一部分。」→ 营销."""
-    from .text import fold
-
     items, seen = [], set()
     for answer in answers:
         for sentence in answer.sentences:
