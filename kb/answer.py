@@ -1,87 +1,68 @@
-"""Extractive answers: the best sentences of the retrieved passages, each cited.
+"""Extractive answers: the sentences of the retrieved passages that answer best, each cited.
 
 Every sentence of an answer is a verbatim span of a cited passage; nothing is generated, and
-`check_grounding` proves it before an answer leaves this module. Near-identical sentences from
-different articles are merged and carry all their citations. Contrast questions also get an
-aspect table (see contrast.py).
+`check_grounding` proves it before an answer leaves this module. Sentences are ranked by their
+evidence (evidence.py); the answer's shape follows the question (question.py): the best
+sentence comes first, then supporting sentences in order of their evidence, as long as they
+score close to the best and fit the length budget of the question's kind. Lists asked for with
+「哪些」 or steps asked for with 「如何」 are quoted whole. Near-identical sentences from different
+articles are merged and carry all their citations. Contrast questions also get an aspect table
+(see contrast.py).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
-from dataclasses import dataclass
 
-from .chunk import is_heading
 from .contrast import asking_words, build_contrast, contrast_sides
+from .evidence import Evidence, score_sentences
+from .question import AnswerShape, answer_shape
 from .retrieve import is_near_duplicate
-from .text import sentence_spans, tokenize
+from .text import fold, sentence_spans
 from .types import Answer, CitedSpan, Hit, Passage
 
 NOT_FOUND = "知识库中没有找到能回答这个问题的内容。"
-MIN_SENTENCE_CHARS = 8
 ASKING_WORDS = asking_words()
-_QUESTION = re.compile(r"[？?][”’」』）)\]】〕\"']*$")
+# A supporting sentence joins the answer only if its evidence is within this of the best's.
+SUPPORT_MARGIN = 3.5
+MAX_UNIT_CHARS = 400
+SHORT_ITEM_CHARS = 20  # a line this short after 「…如下：」 is an item of the list
 _END_PUNCT = re.compile(r"[。！？!?；;…]+[”’」』）)\]】〕\"']*$")
+_LIST_ITEM = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,2}[)）、.．]|第[一二三四五六七八九十]+[，,、：:是点步]|[①-⑩]|[一二三四五六七八九十]是|首先|其次|再次|然后|最后)")
+_GOES_ON = re.compile(r"[：:].{8,}")
+_CLAUSE_END = re.compile(r"[；;：:]\s*$")
+_INTRODUCES = re.compile(r"[:：]\s*$|如下[。：:]?$")
 
 
 class GroundingError(AssertionError):
     """An answer sentence or table cell that is not verbatim in the passage it cites."""
 
 
-@dataclass
-class _Candidate:
-    text: str
-    passage: Passage
-    start: int  # offset in the cleaned document
-    end: int
-    score: float
-    citations: list[int]
-    about_difference: bool = False  # repeats 区别/不同 … instead of saying something
+def _restates(evidence: Evidence, shape: AnswerShape) -> bool:
+    """For a contrast: the sentence names the difference instead of stating it (「本文将探讨营销
+    和销售的区别」) — it holds an asking word (区别, 不同 …) but neither sets the sides against
+    each other (the shape's cue) nor goes on after a colon (「…的工作区别：1.工作目标…」)."""
+    folded = fold(evidence.text)
+    if not any(word in folded for word in ASKING_WORDS):
+        return False
+    return not (shape.cue and shape.cue.search(folded)) and not _GOES_ON.search(folded)
 
 
-def content_terms(question: str) -> set[str]:
-    """The question's terms minus words that only ask for a comparison (区别, 不同 …):
-    sentences about the compared things answer it, sentences repeating 区别 rarely do."""
-    terms = set(tokenize(question))
-    return terms - ASKING_WORDS if terms - ASKING_WORDS else terms
-
-
-def _candidates(question_terms: set[str], hits: list[Hit]) -> list[_Candidate]:
-    found = []
-    for hit in hits:
-        p = hit.passage
-        for s, e in sentence_spans(p.text):
-            sentence = p.text[s:e]
-            if e - s < MIN_SENTENCE_CHARS or is_heading(p.text, s, e) or _QUESTION.search(sentence):
-                continue
-            tokens = set(tokenize(sentence))
-            matched = question_terms & tokens
-            if not matched:
-                continue
-            coverage = len(matched) / len(question_terms)
-            # Sentences that only restate the question ("营销和销售的区别很大") say little.
-            substance = min(1.0, len(tokens - question_terms - ASKING_WORDS) / 8)
-            score = coverage + 0.5 * substance + 0.3 * hit.score
-            found.append(_Candidate(sentence, p, p.start + s, p.start + e, score, [hit.rank], bool(tokens & ASKING_WORDS)))
-    return found
-
-
-def _merge_duplicates(candidates: list[_Candidate]) -> list[_Candidate]:
-    kept: list[_Candidate] = []
-    for c in sorted(candidates, key=lambda c: -c.score):
+def _merge_duplicates(candidates: list[Evidence]) -> list[Evidence]:
+    kept: list[Evidence] = []
+    for c in candidates:
         as_passage = Passage(-1, c.passage.doc_id, "", "", c.start, c.end, c.text)
         twin = next((k for k in kept if is_near_duplicate(as_passage, Passage(-1, k.passage.doc_id, "", "", k.start, k.end, k.text), 0.8)), None)
         if twin is None:
             kept.append(c)
             continue
-        rank = c.citations[0]
-        if rank in twin.citations:
+        if c.rank in twin.citations:
             continue
-        if rank < min(twin.citations):
+        if c.rank < min(twin.citations):
             # Quote the best-ranked copy, so the first citation is where the text comes from.
             twin.text, twin.passage, twin.start, twin.end = c.text, c.passage, c.start, c.end
-        twin.citations.append(rank)
+        twin.citations.append(c.rank)
     return kept
 
 
@@ -94,16 +75,125 @@ def cite(sentence: str, citations: list[int] | tuple[int, ...]) -> str:
     return sentence + marks + "。"
 
 
-def _select(candidates: list[_Candidate], max_chars: int) -> list[_Candidate]:
-    chosen: list[_Candidate] = []
-    used = 0
-    for c in candidates:
-        if used + len(c.text) > max_chars and chosen:
+def answer_candidates(evidence: list[Evidence], shape: AnswerShape, shown: int) -> list[Evidence]:
+    """The sentences of the `shown` passages an answer may quote, best first, duplicates merged.
+
+    Without a vector to vouch for it, a sentence sharing no word or character pair with the
+    question is not quoted. For a contrast, sentences about the difference itself
+    (「本文将探讨营销和销售的区别」) only when nothing better is there."""
+    candidates = [ev for ev in evidence if ev.rank <= shown and (ev.cosine is not None or _shares_words(ev))]
+    contrast = shape.kind == "contrast"
+    substantive = [c for c in candidates if not (contrast and _restates(c, shape))]
+    return _merge_duplicates(substantive or candidates)
+
+
+def enumeration(passage: Passage, start: int, end: int) -> tuple[int, int]:
+    """The list a sentence belongs to, as one span (offsets in the cleaned document): an
+    introducing sentence (「…包括以下几点：」) with the items after it (numbered, or short
+    lines of their own: 「战术到战略」), or a numbered item with its neighbouring items. Other
+    sentences are returned unchanged."""
+    spans = [(passage.start + s, passage.start + e) for s, e in sentence_spans(passage.text)]
+    if (start, end) not in spans:
+        return start, end
+    first = last = spans.index((start, end))
+
+    def numbered(j: int) -> bool:
+        return bool(_LIST_ITEM.match(_text(passage, spans[j])))
+
+    def introduces(j: int) -> bool:
+        return bool(_INTRODUCES.search(_text(passage, spans[j])))
+
+    def short_line(j: int) -> bool:
+        s, e = (offset - passage.start for offset in spans[j])
+        text = passage.text
+        return e - s <= SHORT_ITEM_CHARS and text[s - 1 : s] == "\n" and text[e : e + 1] in ("\n", "")
+
+    if numbered(first) or (introduces(first) and first + 1 < len(spans) and numbered(first + 1)):
+        while first > 0 and numbered(first) and numbered(first - 1):
+            first -= 1
+        if first > 0 and numbered(first) and introduces(first - 1):
+            first -= 1
+        while last + 1 < len(spans) and numbered(last + 1):
+            last += 1
+    elif introduces(first):
+        # Unnumbered short lines of their own; one ending in 。 closes the list.
+        while last + 1 < len(spans) and short_line(last + 1):
+            last += 1
+            if _END_PUNCT.search(_text(passage, spans[last])):
+                break
+    while spans[last][1] - spans[first][0] > MAX_UNIT_CHARS and spans[last][1] > end:
+        last -= 1
+    return spans[first][0], spans[last][1]
+
+
+def _text(passage: Passage, span: tuple[int, int]) -> str:
+    return passage.text[span[0] - passage.start : span[1] - passage.start]
+
+
+def _as_unit(evidence: Evidence) -> Evidence:
+    start, end = enumeration(evidence.passage, evidence.start, evidence.end)
+    if (start, end) == (evidence.start, evidence.end):
+        return evidence
+    return dataclasses.replace(evidence, text=_text(evidence.passage, (start, end)), start=start, end=end, citations=list(evidence.citations))
+
+
+def _adjacent(a: Evidence, b: Evidence) -> bool:
+    """b directly follows a in the same passage (only whitespace between them)."""
+    if a.passage.id != b.passage.id or b.start < a.end:
+        return False
+    return not _text(a.passage, (a.end, b.start)).strip()
+
+
+def select(ranked: list[Evidence], shape: AnswerShape, max_chars: int, margin: float = SUPPORT_MARGIN) -> list[Evidence]:
+    """The best sentence, then supporting ones in order of evidence while they score within
+    `margin` of the best and share a word with the question (the sentences just before and
+    after it: within twice that margin, sharing words or not, since an answer often runs on
+    into the next sentence), and fit the budget (the question kind's, at most max_chars)."""
+    if not ranked:
+        return []
+    budget = min(shape.budget, max_chars)
+    best = _as_unit(ranked[0]) if shape.units else ranked[0]
+    chosen, used = [best], len(best.text)
+    for candidate in ranked[1:]:
+        neighbour = _adjacent(best, candidate) or _adjacent(candidate, best)
+        candidate = _as_unit(candidate) if shape.units else candidate
+        if candidate.score < ranked[0].score - (2 * margin if neighbour else margin):
+            if candidate.score < ranked[0].score - 2 * margin:
+                break
             continue
-        chosen.append(c)
-        used += len(c.text)
-    chosen.sort(key=lambda c: (min(c.citations), c.start))
-    return chosen
+        if used + len(candidate.text) > budget or not (neighbour or _shares_words(candidate)):
+            continue
+        if any(c.passage.doc_id == candidate.passage.doc_id and c.start <= candidate.start and candidate.end <= c.end for c in chosen):
+            continue  # already quoted inside a list
+        chosen.append(candidate)
+        used += len(candidate.text)
+    return _arrange(chosen)
+
+
+def _shares_words(evidence: Evidence) -> bool:
+    """A supporting sentence must share a word or a character pair with the question, unless it
+    continues the best one: its vector alone (「它发生得如此之快。」 under a relevant heading)
+    is not enough."""
+    return evidence.features["lexical"] > 0 or evidence.features["bigrams"] > 0
+
+
+def _arrange(chosen: list[Evidence]) -> list[Evidence]:
+    """Reading order where sentences touch: a sentence chosen right after another follows it
+    directly (an answer often runs on), and a clause ending in ；/： next to a chosen sentence
+    is the other half of that sentence and is quoted with it as one span
+    (「市场是发现和制造的需求；销售只是为了满足需求。」). Otherwise the order is kept."""
+    arranged: list[Evidence] = []
+    for candidate in chosen:
+        for i, kept in enumerate(arranged):
+            first, second = (candidate, kept) if _adjacent(candidate, kept) else (kept, candidate)
+            if _adjacent(first, second) and _CLAUSE_END.search(first.text):
+                citations = list(dict.fromkeys(kept.citations + candidate.citations))
+                arranged[i] = dataclasses.replace(kept, text=_text(kept.passage, (first.start, second.end)), start=first.start, end=second.end, citations=citations)
+                break
+        else:
+            before = next((i for i, kept in enumerate(arranged) if _adjacent(kept, candidate)), None)
+            arranged.insert(len(arranged) if before is None else before + 1, candidate)
+    return arranged
 
 
 def _renumber(hits: list[Hit], cited: set[int], shown: int) -> tuple[list[Hit], dict[int, int]]:
@@ -113,24 +203,31 @@ def _renumber(hits: list[Hit], cited: set[int], shown: int) -> tuple[list[Hit], 
     return [dataclasses.replace(h, rank=mapping[h.rank]) for h in kept], mapping
 
 
-def compose_answer(question: str, hits: list[Hit], max_chars: int = 300, shown: int | None = None, answerable: bool = True) -> Answer:
-    """Pick the sentences that cover the question best, within max_chars, in reading order.
+def compose_answer(
+    question: str,
+    hits: list[Hit],
+    max_chars: int = 300,
+    shown: int | None = None,
+    answerable: bool = True,
+    evidence: list[Evidence] | None = None,
+) -> Answer:
+    """The sentences that answer best, within max_chars, the best first.
 
     `hits` may hold more passages than the `shown` best: extra ones serve as evidence for a
-    contrast table and are listed (after the shown ones) only if cited. With
-    `answerable=False` (see Retriever.answerable) the answer says the index does not know.
+    contrast table and are listed (after the shown ones) only if cited. `evidence` is the
+    scored sentences of the shown passages (KnowledgeBase.ask adds sentence vectors); without
+    it they are scored from their words alone. With `answerable=False` (see
+    Retriever.answerable) the answer says the index does not know.
     """
     shown = len(hits) if shown is None else shown
-    terms = content_terms(question)
     top = [h for h in hits if h.rank <= shown]
-    candidates = _candidates(terms, top) if terms and answerable else []
-    # Sentences about the difference itself (「本文将探讨营销和销售的区别」) only when nothing
-    # better is there.
-    substantive = [c for c in candidates if not c.about_difference]
-    chosen = _select(_merge_duplicates(substantive or candidates), max_chars)
+    sides = contrast_sides(question)
+    shape = answer_shape(question, sides)
+    if evidence is None:
+        evidence = score_sentences(question, top, shape, ignore=ASKING_WORDS)
+    chosen = select(answer_candidates(evidence, shape, shown), shape, max_chars) if answerable else []
     if not chosen:
         return Answer(question, NOT_FOUND, [], top, found=False)
-    sides = contrast_sides(question)
     contrast = build_contrast(sides, hits) if sides else None
     cited = {n for c in chosen for n in c.citations}
     if contrast:

@@ -13,7 +13,11 @@ from dataclasses import dataclass
 from .text import sentence_spans
 
 _TERMINAL = re.compile(r"[。！？!?；;…”」』\"]$")
+_QUESTION = re.compile(r"[？?][”’」』）)\]】〕\"']*$")
 HEADING_MAX_CHARS = 30
+MIN_QUOTE_CHARS = 8
+# A line ending in a colon that is not itself numbered: 「市场部的工作包括以下几项：」, not 「1、目标不同：」.
+_INTRODUCES_LIST = re.compile(r"^(?![(（]?[一二三四五六七八九十\d]+[)）、.．]).*[:：]$")
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,26 @@ def is_heading(text: str, start: int, end: int) -> bool:
     """A short line of its own with no sentence-final punctuation, e.g. 「2、思考的角度不同：」."""
     own_line = (start == 0 or text[start - 1] == "\n") and (end == len(text) or text[end] == "\n")
     return own_line and end - start <= HEADING_MAX_CHARS and not _TERMINAL.search(text[start:end])
+
+
+def quotable_sentences(text: str) -> list[tuple[int, int]]:
+    """Spans of the sentences an answer may quote: not headings (a line that introduces a
+    list, 「工作包括以下几项：」, is quotable), not questions, not fragments under
+    MIN_QUOTE_CHARS. Ingest embeds exactly these, and answers choose among them."""
+    return [(s, e) for s, e, _ in headed_sentences(text)]
+
+
+def headed_sentences(text: str) -> list[tuple[int, int, str]]:
+    """The quotable sentences, each with the nearest heading line before it ("" if none)."""
+    found = []
+    heading = ""
+    for s, e in sentence_spans(text):
+        own_heading = is_heading(text, s, e)
+        if e - s >= MIN_QUOTE_CHARS and not _QUESTION.search(text, s, e) and (not own_heading or _INTRODUCES_LIST.search(text, s, e)):
+            found.append((s, e, heading))
+        if own_heading:
+            heading = text[s:e]
+    return found
 
 
 def split_passages(text: str, settings: ChunkSettings = ChunkSettings()) -> list[ChunkSpan]:

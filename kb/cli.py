@@ -63,13 +63,14 @@ def ingest(paths: tuple[Path, ...], index_dir: Path, model: str | None, chunk_ch
     from .chunk import ChunkSettings
     from .ingest import ingest as run_ingest
 
-    with _ProgressBar("Embedding passages") as progress:
+    with _ProgressBar() as progress:
         report = run_ingest(list(paths) or [Path("corpus")], index_dir, model=model, settings=ChunkSettings(chunk_chars, overlap), progress=progress)
     for path, reason in report.skipped:
         click.echo(f"Warning: skipped {path}: {reason}", err=True)
     click.echo(
         f"Indexed {report.documents} documents, {report.passages} passages into {index_dir} "
-        f"({report.embedded} embedded, {report.reused} reused) in {report.seconds:.1f} s."
+        f"({report.embedded} embedded, {report.reused} reused; {report.sentences} sentences, "
+        f"{report.sentences_embedded} embedded) in {report.seconds:.1f} s."
     )
 
 
@@ -80,16 +81,18 @@ def ingest(paths: tuple[Path, ...], index_dir: Path, model: str | None, chunk_ch
 @click.option("--mode", default="hybrid", show_default=True, type=click.Choice(["hybrid", "dense", "bm25"]), help="Ranker: fused, embeddings only, or BM25 only (fastest).")
 @click.option("--json", "as_json", is_flag=True, help="Print the citation JSON contract (one object per line with --questions).")
 @click.option("--questions", type=click.File("r", encoding="utf-8"), help="Answer every line of FILE ('-' for stdin) instead of QUESTION.")
-@click.option("--max-chars", default=300, show_default=True, type=click.IntRange(20, 5000), help="Length limit of the answer text.")
+@click.option("--max-chars", default=300, show_default=True, type=click.IntRange(20, 5000), help="Length limit of the answer text; most answers are shorter (a factual question gets one or two sentences).")
 @click.option("--explain", is_flag=True, help="Show why each passage ranked: matched terms, BM25 and dense scores and ranks, fused score.")
 def ask(question: str | None, index_dir: Path, k: int, mode: str, as_json: bool, questions, max_chars: int, explain: bool) -> None:
     """Answer QUESTION from the index: cited sentences, then the ranked sources.
 
     Each answer sentence is copied verbatim from a source passage and ends with [n], the
-    rank of that passage. Traditional and simplified script match each other. Questions
-    that compare two things (「营销和销售的区别」, 「A与B有什么不同」) also get a table of aspects
-    with a cited statement for each side. If nothing in the index answers the question, kb
-    says so instead of guessing.
+    rank of that passage. The sentence that answers best comes first; the answer's shape
+    follows the question (a definition for 什么是, the list for 哪些, a cause for 为什么, a
+    number or name for 多少/谁). Traditional and simplified script match each other.
+    Questions that compare two things (「营销和销售的区别」, 「A与B有什么不同」) also get a table
+    of aspects with a cited statement for each side. If nothing in the index answers the
+    question, kb says so instead of guessing.
     """
     from .knowledge_base import KnowledgeBase
 
@@ -198,9 +201,26 @@ def info(index_dir: Path, verify: bool, as_json: bool) -> None:
 @click.option("--model", default=None, help="Embedding model for a --corpus build (default: e5-small, or the cached index's model).")
 @click.option("--limit", type=click.IntRange(1), help="Evaluate only the first N queries.")
 @click.option("--run", "run_path", type=click.Path(dir_okay=False, path_type=Path), help="Write a TREC run file (qid Q0 doc_id rank score tag).")
+@click.option("--retrieval-only", is_flag=True, help="Skip asking the questions; measure rankings only (faster).")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
-def evaluate(queries_path: Path, corpus_path: Path | None, index_dir: Path | None, modes: tuple[str, ...], model: str | None, limit: int | None, run_path: Path | None, as_json: bool) -> None:
-    """Measure retrieval: R@1, R@5, R@20, MRR@10, nDCG@10 and latency per mode.
+def evaluate(
+    queries_path: Path,
+    corpus_path: Path | None,
+    index_dir: Path | None,
+    modes: tuple[str, ...],
+    model: str | None,
+    limit: int | None,
+    run_path: Path | None,
+    retrieval_only: bool,
+    as_json: bool,
+) -> None:
+    """Measure retrieval and answers per mode.
+
+    Retrieval: R@1, R@5, R@20, MRR@10, nDCG@10 and latency. Answers, for queries with gold
+    text (`answers` or `gold`): how often the top-5 passages contain it (P5, the ceiling), the
+    answer quotes it (answer, answer|P5), the first-ranked sentence quotes it (best|P5), the
+    mean answer length in quoted characters, and the share answered "not found". Gold and
+    answer are compared script-folded, without punctuation.
 
     \b
     Benchmark set (the index is built once, then reused):
@@ -216,7 +236,7 @@ def evaluate(queries_path: Path, corpus_path: Path | None, index_dir: Path | Non
     if corpus_path is not None:
         documents = ev.load_corpus(corpus_path)
         index_dir = index_dir or ev.default_index_for(corpus_path)
-        with _ProgressBar("Embedding passages") as progress:
+        with _ProgressBar() as progress:
             report = run_ingest(documents, index_dir, model=model, progress=progress)
         click.echo(f"Index {index_dir}: {report.passages} passages ({report.embedded} embedded, {report.reused} reused).", err=True)
     elif index_dir is None:
@@ -225,34 +245,58 @@ def evaluate(queries_path: Path, corpus_path: Path | None, index_dir: Path | Non
     results = []
     for mode in modes or ("bm25", "dense", "hybrid"):
         with click.progressbar(length=len(queries), label=f"Querying ({mode})", file=sys.stderr) as bar:
-            results.append(ev.evaluate(lambda q, k, m: kb.search(q, k=k, mode=m), queries, mode, on_query=lambda: bar.update(1)))
+            results.append(
+                ev.evaluate(
+                    lambda q, k, m: kb.search(q, k=k, mode=m),
+                    queries,
+                    mode,
+                    on_query=lambda: bar.update(1),
+                    ask=None if retrieval_only else lambda q, k, m: kb.ask(q, k=k, mode=m),
+                )
+            )
     if run_path:
         ev.write_trec_run(run_path, results)
     if as_json:
         click.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
         return
     click.echo(f"{len(queries)} queries against {kb.index.passage_count} passages ({index_dir})")
+    click.echo("Retrieval")
     click.echo(f"{'mode':<8}{'R@1':>7}{'R@5':>7}{'R@20':>7}{'MRR@10':>8}{'nDCG@10':>9}{'p50 ms':>8}{'p95 ms':>8}")
     for r in results:
         m = r.metrics
         click.echo(f"{r.mode:<8}{m['R@1']:>7.1f}{m['R@5']:>7.1f}{m['R@20']:>7.1f}{m['MRR@10']:>8.3f}{m['nDCG@10']:>9.3f}{r.latency_ms['p50']:>8.1f}{r.latency_ms['p95']:>8.1f}")
+    answered = [r for r in results if "answer_contains" in r.metrics]
+    if answered:
+        click.echo("\nAnswers (% of questions; '|P5' = of those whose top-5 passages contain the gold text)")
+        click.echo(f"{'mode':<8}{'P5':>7}{'answer':>8}{'answer|P5':>11}{'best|P5':>9}{'chars':>7}{'none':>6}")
+        for r in answered:
+            m = r.metrics
+            click.echo(
+                f"{r.mode:<8}{m['passages_contain']:>7.1f}{m['answer_contains']:>8.1f}{m['answer_contains_when_retrievable']:>11.1f}"
+                f"{m['best_sentence_contains_when_retrievable']:>9.1f}{m['answer_chars']:>7.0f}{m['not_found']:>6.1f}"
+            )
 
 
 class _ProgressBar:
-    """An ingest progress callback that shows a bar on stderr while passages are embedded."""
+    """An ingest progress callback: a bar on stderr for each embedding stage (passages, then
+    the sentences answers are chosen from)."""
 
-    def __init__(self, label: str) -> None:
-        self.label = label
+    LABELS = {"embed": "Embedding passages", "embed sentences": "Embedding sentences"}
+
+    def __init__(self) -> None:
         self.bar = None
+        self.stage = ""
 
     def __call__(self, stage: str, done: int, total: int) -> None:
-        if stage == "embed":
-            if self.bar is None:
-                self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
-                self.bar.__enter__()
-            self.bar.update(done - self.bar.pos)
-        else:
+        if stage not in self.LABELS:
             self.close()
+            return
+        if self.bar is None or stage != self.stage:
+            self.close()
+            self.stage = stage
+            self.bar = click.progressbar(length=total, label=self.LABELS[stage], file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
 
     def close(self) -> None:
         if self.bar is not None:

@@ -1,8 +1,11 @@
 """Contrast questions (营销和销售的区别): find the two sides and fill an aspect table.
 
-The seed articles are full of parallel statements — «市场是…；销售是…», «销售是把产品卖好，
-营销是让产品好卖» — so each sentence is cut into clauses at 「；」 and 「，而」, a clause that opens
-with a side's name describes that side, and its cue words say which aspect it speaks to.
+Comparison articles are full of parallel statements — «市场是…；销售是…», «销售是把产品卖好，
+营销是让产品好卖» — so each sentence is cut into clauses at 「；」 and 「，而」, and a clause that
+opens with a side's name describes that side. A side's names are the question's word, its
+alias group in kb/data/contrast.toml, and the short names the retrieved text itself defines
+(「客户服务（简称客服）」). The aspect a clause speaks to comes from the article's own numbered
+label or heading (「1、目标不同：」 → 目标), else from generic cue words (contrast.toml).
 Every cell is a verbatim clause of a retrieved passage and carries its citation.
 """
 
@@ -14,12 +17,19 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+from .chunk import is_heading
 from .text import fold, sentence_spans
 from .types import CitedSpan, Hit
 
 _CLAUSE_BREAK = re.compile(r"[；;]|[，,](?=而|但|则|相比之下)|。")
 _CONNECTOR = re.compile(r"(?:而且|而|但是|但|则|那么|相比之下[，,]?|另外[，,]?|同时[，,]?|其次[，,]?|首先[，,]?|总之[，,]?)")
 _LABEL = re.compile(r"^[(（]?[一二三四五六七八九十\d]+[)）、.．]?\s*([^：:]{1,12})[：:]")
+# A heading that names an aspect: 「2、思考的角度不同」, 「三、目标上的区别」, 「衡量标准：」.
+_ASPECT_HEADING = re.compile(r"^\s*(?:[(（]?[一二三四五六七八九十\d]+(?:\.\d+)?[)）、.．]\s*)?(.{1,10}?)(?:上|方面)?(?:的)?(?:不同|区别|差异|差别|之别|不一样)?\s*[：:]?\s*$")
+_NUMBERED = re.compile(r"^\s*[(（]?[一二三四五六七八九十\d]+(?:\.\d+)?[)）、.．]")
+_DIFFERENCE_WORDS = re.compile(r"不同|区别|差异|差别|之别|不一样")
+# 「客户服务（简称客服）」, 「客户成功，也叫CS」: short names the text defines for a side.
+_DEFINED_NAME = r"(?:[（(](?:简称|又称|也称|也叫|即|下称)?[“「\"]?([\w]{1,8}?)[”」\"]?[）)]|[，,]?(?:简称|又称|也称|也叫|俗称)[“「\"]?([\w]{1,8}?)[”」\"]?(?=[，,。；;）)]))"
 MIN_CELL_CHARS, MAX_CELL_CHARS = 6, 90
 SIDE_WINDOW = 4  # a side's name must start within this many characters of the clause
 
@@ -81,15 +91,43 @@ def contrast_sides(question: str) -> list[str] | None:
     if not match:
         return None
     sides = [re.sub(r"(的|之间)$", "", s).strip() for s in match.groups()]
+    # 「市场部和销售部的工作目标有什么不同」 compares 销售部 (on 工作目标), not 「销售部的工作目标」.
+    sides[1] = sides[1].split("的")[0] if "的" not in sides[0] else sides[1]
     return sides if all(sides) and sides[0] != sides[1] else None
 
 
-def _names(side: str) -> tuple[str, ...]:
-    """Every name the corpus may use for a side (its alias group, longest first)."""
-    for key, names in _config().aliases.items():
-        if side == key or side in names:
-            return names
-    return (side,)
+def _names(side: str, texts: list[str], other: str) -> tuple[str, ...]:
+    """Every name the corpus may use for a side, longest first: its alias group, and short
+    names the retrieved texts define for it (「客户服务（简称客服）」 → 客服) unless they would
+    also name the other side."""
+    names = {side}
+    for key, group in _config().aliases.items():
+        if side == key or side in group:
+            names.update(group)
+    pattern = re.compile("(?:" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + ")" + _DEFINED_NAME)
+    for text in texts:
+        for match in pattern.finditer(text):
+            alias = match.group(1) or match.group(2)
+            if alias and len(alias) >= 2 and alias not in other and other not in alias:
+                names.add(alias)
+    return tuple(sorted(names, key=len, reverse=True))
+
+
+def _aspect_of_heading(heading: str, names: set[str]) -> str | None:
+    """The aspect a numbered label or heading names (「2、思考的角度不同」 → 思考的角度), if
+    any; a heading that names a side (「营销与销售的区别」) names no aspect."""
+    if not (_NUMBERED.match(heading) or _DIFFERENCE_WORDS.search(heading)):
+        return None
+    match = _ASPECT_HEADING.match(heading)
+    name = match.group(1).strip() if match else ""
+    if not 2 <= len(name) <= 8 or _DIFFERENCE_WORDS.search(name) or any(n in name for n in names):
+        return None
+    return name
+
+
+def _section_headings(text: str) -> list[tuple[int, str]]:
+    """(position, folded text) of the heading lines inside a passage text."""
+    return [(s, fold(text[s:e])) for s, e in sentence_spans(text) if is_heading(text, s, e)]
 
 
 def _clauses(text: str):
@@ -131,12 +169,32 @@ def _side_of(body: str, names: list[tuple[str, ...]]) -> int | None:
     return side
 
 
-def build_contrast(sides: list[str], hits: list[Hit], min_rows: int = 5) -> Contrast | None:
+def _aspect(body: str, label: str, sides: list[tuple[str, ...]]) -> str | None:
+    """The aspect a clause speaks to: a generic aspect whose cue it (or its label) holds, else
+    the aspect its label or heading names. Cues that are a side's own name do not count
+    (comparing 战略 and 战术, 「战略」 says nothing about the aspect)."""
+    names = {n for group in sides for n in group}
+    for aspect, cues in _config().aspects:
+        if any(c not in names and (c in label or (not label and c in body)) for c in cues):
+            return aspect
+    named = _aspect_of_heading(label, names) if label else None
+    if named:
+        return named
+    for aspect, cues in _config().aspects:
+        if any(c in body and c not in names for c in cues):
+            return aspect
+    return None
+
+
+def build_contrast(sides: list[str], hits: list[Hit], min_rows: int = 4) -> Contrast | None:
     """Fill the aspect table from the hits' passages; None when fewer than min_rows rows fill."""
-    names = [_names(s) for s in sides]
+    texts = [fold(h.passage.text) for h in hits]
+    names = [_names(side, texts, other) for side, other in ((sides[0], sides[1]), (sides[1], sides[0]))]
     candidates: dict[tuple[str, int], list[tuple[float, CitedSpan]]] = {}
+    order: list[str] = [aspect for aspect, _ in _config().aspects]
     for hit in hits:
         p = hit.passage
+        headings = _section_headings(p.text)
         for s, e in _clauses(p.text):
             label = _LABEL.match(fold(p.text[s:e]))
             if label:  # 「1、对象不同：市场的对象是…」: the label names the aspect, the rest is the cell
@@ -147,17 +205,21 @@ def build_contrast(sides: list[str], hits: list[Hit], min_rows: int = 5) -> Cont
             side = _side_of(body, names)
             if side is None:
                 continue
-            label_text = label.group(1) if label else ""
-            for aspect, cues in _config().aspects:
-                if any(c in body or c in label_text for c in cues):
-                    # Better-ranked passages first; labelled parallel statements are the clearest.
-                    score = 1.0 / (1 + 0.2 * (hit.rank - 1)) + (0.5 if label else 0.0) - (0.3 if e - s > 60 else 0.0)
-                    cell = CitedSpan(p.text[s:e], (hit.rank,), p.doc_id, p.start + s, p.start + e)
-                    candidates.setdefault((aspect, side), []).append((score, cell))
+            heading = next((h for position, h in reversed(headings) if position < s), fold(p.heading))
+            label_text = label.group(0) if label else heading
+            aspect = _aspect(body, label_text, names)
+            if aspect is None:
+                continue
+            if aspect not in order:
+                order.append(aspect)
+            # Better-ranked passages first; labelled parallel statements are the clearest.
+            score = 1.0 / (1 + 0.2 * (hit.rank - 1)) + (0.5 if label else 0.0) - (0.3 if e - s > 60 else 0.0)
+            cell = CitedSpan(p.text[s:e], (hit.rank,), p.doc_id, p.start + s, p.start + e)
+            candidates.setdefault((aspect, side), []).append((score, cell))
     rows: list[ContrastRow] = []
     used_docs: set[str] = set()
     used_text: set[str] = set()
-    for aspect, _ in _config().aspects:
+    for aspect in order:
         cells = []
         for side in range(len(sides)):
             options = [(score + (0.6 if cell.doc_id not in used_docs else 0.0), cell) for score, cell in candidates.get((aspect, side), []) if cell.text not in used_text]

@@ -1,15 +1,22 @@
-"""Retrieval evaluation: metrics, query files, TREC run files.
+"""Retrieval and answer evaluation: metrics, query files, TREC run files.
 
 Two kinds of query files are read. Benchmark sets (../shared/eval) list `positive_ids` of
 corpus documents; a trainer's own file lists `gold` strings, and a retrieved passage that
 contains one (compared script-folded) is a hit. Ranks are per document: a document's rank is
 that of its best passage.
+
+Rankings are not what a trainee reads, so queries with gold text (`answers` in the benchmark
+sets, `gold` in a trainer's file) are also asked, and the answer itself is judged: does the
+quoted text contain the gold answer, does the sentence kb ranks first, and how often could it
+have (the top-5 passages contain it)? Gold and quoted text are compared script-folded, without
+punctuation or spaces.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -19,10 +26,12 @@ import numpy as np
 
 from .errors import KbError
 from .text import fold
-from .types import Document, Hit
+from .types import Answer, Document, Hit
 
 CUTOFFS = (1, 5, 20)
 RETRIEVE_PASSAGES = 60
+ANSWER_PASSAGES = 5  # what `kb ask` shows by default, and the ceiling the answer is judged against
+_NOT_TEXT = re.compile(r"[\W_]+")
 
 
 @dataclass(frozen=True)
@@ -31,6 +40,12 @@ class EvalQuery:
     query: str
     positive_ids: frozenset[str] = frozenset()
     gold: tuple[str, ...] = ()
+    answers: tuple[str, ...] = ()
+
+    @property
+    def gold_text(self) -> tuple[str, ...]:
+        """What a correct answer quotes: the set's `answers`, else the trainer's `gold` strings."""
+        return self.answers or self.gold
 
 
 @dataclass
@@ -86,20 +101,24 @@ def load_corpus(path: Path) -> list[Document]:
 
 
 def load_queries(path: Path) -> list[EvalQuery]:
-    """`{id, query, positive_ids}` or `{query, gold}` lines → EvalQuery."""
+    """`{id, query, positive_ids[, answers]}` or `{query, gold}` lines → EvalQuery."""
     queries = []
     for number, record in _read_jsonl(path):
         query = record.get("query") or record.get("question")
         positives = record.get("positive_ids") or []
-        gold = record.get("gold") or []
-        if isinstance(gold, str):
-            gold = [gold]
+        gold, answers = (_strings(record.get(key)) for key in ("gold", "answers"))
         if not query or not (positives or gold):
             raise KbError(f"{path}:{number} needs \"query\" and either \"positive_ids\" or \"gold\"")
-        queries.append(EvalQuery(str(record.get("id", number)), query, frozenset(map(str, positives)), tuple(gold)))
+        queries.append(EvalQuery(str(record.get("id", number)), query, frozenset(map(str, positives)), gold, answers))
     if not queries:
         raise KbError(f"{path} holds no queries")
     return queries
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    """A string or list of strings from a query record, empty ones dropped."""
+    values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    return tuple(str(v) for v in values if str(v).strip())
 
 
 def document_ranking(hits: Sequence[Hit]) -> list[tuple[str, float]]:
@@ -139,14 +158,71 @@ def metrics(judgements: Sequence[Sequence[bool]], positives: Sequence[int]) -> d
     return result
 
 
+def comparable(text: str) -> str:
+    """Script-folded text without punctuation or spaces: 「營銷，是一個系統。」 → 营销是一个系统."""
+    return _NOT_TEXT.sub("", fold(text))
+
+
+@dataclass(frozen=True)
+class AnswerJudgement:
+    """How one answer fared against its query's gold text."""
+
+    retrievable: bool  # a top-5 passage contains the gold text: the answer could quote it
+    answer_contains: bool
+    best_sentence_contains: bool
+    chars: int  # characters quoted (citation marks excluded)
+    found: bool
+
+
+def judge_answer(query: EvalQuery, answer: Answer) -> AnswerJudgement:
+    """Does the answer (and its first, best-ranked sentence) quote one of the gold texts?"""
+    gold = [g for g in map(comparable, query.gold_text) if g]
+    quoted = [comparable(s.text) for s in answer.sentences]
+
+    def contains(text: str) -> bool:
+        return any(g in text for g in gold)
+
+    return AnswerJudgement(
+        retrievable=any(contains(comparable(h.passage.text)) for h in answer.hits if h.rank <= ANSWER_PASSAGES),
+        answer_contains=contains("".join(quoted)),
+        best_sentence_contains=bool(quoted) and contains(quoted[0]),
+        chars=sum(len(s.text) for s in answer.sentences),
+        found=answer.found,
+    )
+
+
+def answer_metrics(judgements: Sequence[AnswerJudgement]) -> dict[str, float]:
+    """Answer quality in %: absolute, and among the questions whose top-5 passages hold the
+    gold text (what sentence choice alone is responsible for); mean length; not-found rate."""
+    n = len(judgements)
+    if n == 0:
+        return {}
+    retrievable = [j for j in judgements if j.retrievable]
+
+    def share(items: Sequence[AnswerJudgement], test: Callable[[AnswerJudgement], bool]) -> float:
+        return 100.0 * sum(map(test, items)) / len(items) if items else 0.0
+
+    return {
+        "passages_contain": share(judgements, lambda j: j.retrievable),
+        "answer_contains": share(judgements, lambda j: j.answer_contains),
+        "answer_contains_when_retrievable": share(retrievable, lambda j: j.answer_contains),
+        "best_sentence_contains_when_retrievable": share(retrievable, lambda j: j.best_sentence_contains),
+        "answer_chars": sum(j.chars for j in judgements) / n,
+        "not_found": share(judgements, lambda j: not j.found),
+    }
+
+
 def evaluate(
     search: Callable[[str, int, str], list[Hit]],
     queries: Sequence[EvalQuery],
     mode: str,
     on_query: Callable[[], None] | None = None,
+    ask: Callable[[str, int, str], Answer] | None = None,
 ) -> ModeResult:
-    """Run every query in one mode and score the rankings."""
+    """Run every query in one mode and score the rankings; with `ask`, also ask every query
+    that has gold text and score the answers (see `answer_metrics`)."""
     judgements, positives, latencies = [], [], []
+    answers: list[AnswerJudgement] = []
     rankings: dict[str, list[tuple[str, float]]] = {}
     for query in queries:
         started = time.perf_counter()
@@ -158,10 +234,12 @@ def evaluate(
         # puts every relevant passage that was retrieved first.
         positives.append(len(query.positive_ids) or max(1, sum(judged)))
         rankings[query.id] = document_ranking(hits)
+        if ask is not None and query.gold_text:
+            answers.append(judge_answer(query, ask(query.query, ANSWER_PASSAGES, mode)))
         if on_query:
             on_query()
     latency = {"p50": float(np.percentile(latencies, 50)), "p95": float(np.percentile(latencies, 95))}
-    return ModeResult(mode, len(queries), metrics(judgements, positives), latency, rankings)
+    return ModeResult(mode, len(queries), metrics(judgements, positives) | answer_metrics(answers), latency, rankings)
 
 
 def write_trec_run(path: Path, results: Sequence[ModeResult]) -> None:

@@ -18,12 +18,12 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__
-from .chunk import ChunkSettings, split_passages
+from .chunk import ChunkSettings, headed_sentences, split_passages
 from .clean import clean
 from .embed import DEFAULT_MODEL, Embedder, load_embedder
 from .errors import KbError
 from .loaders import load_paths, title_of
-from .store import CURRENT, StoredDocument, StoredIndex, write_version, writing
+from .store import CURRENT, FORMAT_VERSION, StoredDocument, StoredIndex, StoredSentence, write_version, writing
 from .text import fold, index_terms
 from .types import Document, Passage
 
@@ -31,7 +31,7 @@ BM25_PARAMS = {"k1": 1.2, "b": 0.75}
 # Bump when the cleaning, splitting or BM25 code changes; edits to the data files below are
 # noticed by themselves. Either way the next ingest rebuilds the index (reusing every vector
 # whose passage text is unchanged).
-PIPELINE_VERSION = 3
+PIPELINE_VERSION = 4
 PIPELINE_DATA = ("cleaning_rules.toml", "jieba_dict.txt", "domain_dict.txt", "stopwords.txt")
 
 
@@ -56,6 +56,8 @@ class IngestReport:
     passages: int = 0
     embedded: int = 0
     reused: int = 0
+    sentences: int = 0
+    sentences_embedded: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -71,6 +73,58 @@ def retrieval_text(passage: Passage) -> str:
 
 def passage_hash(model: str, text: str) -> str:
     return hashlib.sha1(f"{model}\0{text}".encode()).hexdigest()
+
+
+def sentence_text(context: str, sentence: str) -> str:
+    """What a sentence is embedded as: the heading it stands under (else its document's
+    title), then the sentence, script-folded.
+
+    The context says what the sentence is about when the sentence itself does not
+    (「体长可达10公分。」 in an article on 溪银汉鱼). On 130 CMRC questions, the sentence whose
+    vector is closest to the question held the answer for 68 % of them alone, 82 % with the
+    title or heading; on the 50 seed questions, 54 % alone, 44 % with the article title and
+    56 % with the nearest heading."""
+    return fold(f"{context}：{sentence}")
+
+
+def quotable_sentence_rows(documents: Sequence[StoredDocument], model: str) -> tuple[list[StoredSentence], list[str]]:
+    """Every quotable sentence of the documents, with its content hash and embedding text."""
+    rows, texts = [], []
+    for document in documents:
+        for start, end, heading in headed_sentences(document.text):
+            text = sentence_text(heading or document.title, document.text[start:end])
+            rows.append(StoredSentence(document.doc_id, start, end, passage_hash(model, text)))
+            texts.append(text)
+    return rows, texts
+
+
+def _vectors(
+    texts: Sequence[str],
+    hashes: Sequence[str],
+    known: dict[str, np.ndarray],
+    embedder: Embedder,
+    stage: str,
+    progress: Progress | None,
+) -> tuple[np.ndarray, int]:
+    """One vector per text, reusing known vectors by content hash; returns (vectors, embedded).
+
+    Texts that occur twice (overlapping passages share sentences) are embedded once."""
+    missing = list(dict.fromkeys(h for h in hashes if h not in known))
+    if missing:
+        first = {h: i for i, h in reversed(list(enumerate(hashes)))}
+        done = 0
+
+        def on_batch(n: int) -> None:
+            nonlocal done
+            done += n
+            if progress:
+                progress(stage, done, len(missing))
+
+        fresh = embedder.encode([texts[first[h]] for h in missing], on_batch=on_batch)
+        known = known | dict(zip(missing, fresh))
+    if not hashes:
+        return np.zeros((0, embedder.dim), dtype=np.float32), 0
+    return np.stack([np.asarray(known[h], dtype=np.float32) for h in hashes]), len(missing)
 
 
 def prepare(documents: Sequence[Document], settings: ChunkSettings) -> tuple[list[StoredDocument], list[Passage]]:
@@ -100,7 +154,8 @@ def _unchanged(previous: StoredIndex, documents: Sequence[Document], model: str,
     manifest = previous.manifest
     sources = {d.source: _content_sha256(d) for d in documents}
     return (
-        manifest["model"]["name"] == model
+        manifest.get("format_version") == FORMAT_VERSION
+        and manifest["model"]["name"] == model
         and manifest.get("chunking") == chunking
         and manifest.get("pipeline") == pipeline_fingerprint()
         and {source: meta["sha256"] for source, meta in manifest["sources"].items()} == sources
@@ -154,27 +209,18 @@ def ingest(
 
     texts = [retrieval_text(p) for p in passages]
     hashes = [passage_hash(embedder.name, t) for t in texts]
-    known = previous.vectors_by_hash() if previous and previous.model_name == embedder.name else {}
-    missing = [i for i, h in enumerate(hashes) if h not in known]
-    report.reused = len(passages) - len(missing)
-    report.embedded = len(missing)
+    same_model = previous is not None and previous.model_name == embedder.name
+    known = previous.vectors_by_hash() if previous and same_model else {}
+    vectors, report.embedded = _vectors(texts, hashes, known, embedder, "embed", progress)
+    report.reused = len(passages) - report.embedded
+    dim = vectors.shape[1]
 
-    fresh = np.zeros((0, 0), dtype=np.float32)
-    if missing:
-        done = 0
-
-        def on_batch(n: int) -> None:
-            nonlocal done
-            done += n
-            if progress:
-                progress("embed", done, len(missing))
-
-        fresh = embedder.encode([texts[i] for i in missing], on_batch=on_batch)
-    dim = fresh.shape[1] if missing else len(next(iter(known.values())))
-    vectors = np.zeros((len(passages), dim), dtype=np.float32)
-    fresh_rows = dict(zip(missing, fresh))
-    for i, h in enumerate(hashes):
-        vectors[i] = fresh_rows[i] if i in fresh_rows else known[h]
+    sentences, sentence_texts = quotable_sentence_rows(stored_docs, embedder.name)
+    known_sentences = previous.sentence_vectors_by_hash() if previous and same_model else {}
+    sentence_vectors, report.sentences_embedded = _vectors(
+        sentence_texts, [t.hash for t in sentences], known_sentences, embedder, "embed sentences", progress
+    )
+    report.sentences = len(sentences)
 
     if progress:
         progress("index", 0, 1)
@@ -186,11 +232,11 @@ def ingest(
         "model": {"name": embedder.name, "dim": dim},
         "chunking": chunking,
         "bm25": BM25_PARAMS,
-        "counts": {"documents": len(stored_docs), "passages": len(passages)},
+        "counts": {"documents": len(stored_docs), "passages": len(passages), "sentences": len(sentences)},
         "sources": {d.source: {"doc_id": d.doc_id, "sha256": d.sha256, "encoding": d.encoding} for d in stored_docs},
     }
     with writing(index_dir) as version_dir:
-        write_version(version_dir, stored_docs, passages, hashes, vectors, tokens, manifest, BM25_PARAMS)
+        write_version(version_dir, stored_docs, passages, hashes, vectors, tokens, manifest, BM25_PARAMS, sentences, sentence_vectors)
     if progress:
         progress("index", 1, 1)
     report.documents = len(stored_docs)

@@ -6,12 +6,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .answer import compose_answer
+from .answer import ASKING_WORDS, compose_answer
 from .chunk import ChunkSettings
 from .contrast import contrast_sides
 from .embed import Embedder
 from .errors import KbError
+from .evidence import score_sentences
 from .ingest import IngestReport, Progress, ingest
+from .question import answer_shape
 from .retrieve import FusionSettings, Retriever
 from .store import StoredIndex
 from .types import Answer, Document, Hit, Passage
@@ -65,10 +67,21 @@ class KnowledgeBase:
 
     def ask(self, question: str, k: int = 5, mode: str = "hybrid", max_chars: int = 300) -> Answer:
         """An extractive, cited answer built from the k best passages."""
-        evidence = max(k, CONTRAST_EVIDENCE) if contrast_sides(question) else k
-        hits = self.search(question, k=evidence, mode=mode)
+        sides = contrast_sides(question)
+        hits = self.search(question, k=max(k, CONTRAST_EVIDENCE) if sides else k, mode=mode)
         answerable = self.retriever.answerable(question, hits)
-        return compose_answer(question, hits, max_chars=max_chars, shown=k, answerable=answerable)
+        top = [h for h in hits if h.rank <= k]
+        dense = mode != "bm25" and self.index.has_sentence_vectors
+        evidence = score_sentences(
+            question,
+            top,
+            answer_shape(question, sides),
+            ignore=ASKING_WORDS,
+            term_weights=self.retriever.term_weights,
+            question_vector=self.retriever.query_vector(question) if dense else None,
+            sentence_vectors=self.retriever.sentence_vectors if dense else None,
+        )
+        return compose_answer(question, hits, max_chars=max_chars, shown=k, answerable=answerable, evidence=evidence)
 
     def warm_up(self) -> None:
         """Load every part now (FAISS, BM25, database, model, tokenizer) rather than on the

@@ -8,6 +8,7 @@ the two rankers are not equally good, and a plain RRF lets the weaker one pull r
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Literal
@@ -129,6 +130,7 @@ class Retriever:
         self.index = index
         self._embedder = embedder
         self.fusion = fusion
+        self._last_query: tuple[str, np.ndarray] | None = None
 
     @cached_property
     def _idf(self) -> tuple[dict[str, int], np.ndarray]:
@@ -138,11 +140,14 @@ class Retriever:
         n = max(bm25.num_docs, 1)
         return bm25.vocab, np.log(1 + (n - df + 0.5) / (df + 0.5))
 
-    def _term_weights(self, question: str) -> dict[str, float]:
-        """IDF of each question term; a term the index never saw weighs most."""
+    def term_weights(self, terms: Iterable[str]) -> dict[str, float]:
+        """IDF of each term (jieba word or character pair); a term the index never saw weighs most."""
         vocab, idf = self._idf
         unseen = float(np.log(1 + (self.index.passage_count + 0.5) / 0.5))
-        return {t: float(idf[vocab[t]]) if t in vocab else unseen for t in set(tokenize(question))}
+        return {t: float(idf[vocab[t]]) if t in vocab else unseen for t in terms}
+
+    def _term_weights(self, question: str) -> dict[str, float]:
+        return self.term_weights(set(tokenize(question)))
 
     @staticmethod
     def _covered(weights: dict[str, float], passage: Passage) -> float:
@@ -194,8 +199,27 @@ class Retriever:
         top = top[scores[top] > 0]
         return top, scores[top]
 
+    def query_vector(self, question: str) -> np.ndarray:
+        """The question's embedding, computed once per question for both passage ranking
+        and sentence evidence (the last question's vector is kept)."""
+        last = self._last_query
+        if last is not None and last[0] == question:
+            return last[1]
+        vector = self.embedder.encode_query(fold(question)).reshape(-1).astype(np.float32)
+        self._last_query = (question, vector)
+        return vector
+
+    def sentence_vectors(self, passage: Passage) -> dict[tuple[int, int], np.ndarray]:
+        """Stored vectors of the quotable sentences inside a passage, by document span."""
+        rows = self.index.sentence_rows(passage)
+        if not rows:
+            return {}
+        vectors = np.asarray(self.index.sentence_vectors[sorted(rows.values())], dtype=np.float32)
+        by_row = dict(zip(sorted(rows.values()), vectors))
+        return {span: by_row[row] for span, row in rows.items()}
+
     def dense_ranking(self, question: str, n: int) -> tuple[np.ndarray, np.ndarray]:
-        vector = self.embedder.encode_query(fold(question)).reshape(1, -1).astype(np.float32)
+        vector = self.query_vector(question).reshape(1, -1)
         if vector.shape[1] != self.index.dense.d:
             raise KbError(
                 f"model {self.embedder.name} gives {vector.shape[1]}-dim vectors but the index holds "

@@ -6,8 +6,9 @@ Layout of an index folder (what `--index` names)::
     .lock                held while an ingest writes
     v-<time>-<rand>/     one complete, immutable version
         manifest.json    format version, model, settings, counts, per-file sizes + sha256
-        passages.sqlite  documents (cleaned text) and passages (spans, heading, hash)
+        passages.sqlite  documents (cleaned text), passages and quotable sentences (spans, hash)
         dense.faiss      FAISS inner-product index over normalised passage vectors
+        sentences.npy    one normalised float16 vector per sentence row (answer evidence)
         bm25/            bm25s index over jieba tokens of the folded text
 
 A new version is written beside the live one and becomes live by replacing CURRENT, so a
@@ -37,11 +38,15 @@ from .bm25_index import Bm25Index
 from .errors import KbError
 from .types import Passage
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+# Format 1 (no sentence table or vectors) is still read: answers then rank sentences by words
+# alone, and the next `kb ingest` upgrades it, reusing every passage vector.
+READABLE_FORMATS = (1, 2)
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 PASSAGES_DB = "passages.sqlite"
 DENSE_INDEX = "dense.faiss"
+SENTENCE_VECTORS = "sentences.npy"
 BM25_DIR = "bm25"
 REBUILD_HINT = "rebuild it with `kb ingest`"
 EXACT_SEARCH_LIMIT = 50_000
@@ -57,6 +62,10 @@ CREATE TABLE passages (
     id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(doc_id),
     start INTEGER NOT NULL, "end" INTEGER NOT NULL, heading TEXT NOT NULL,
     text TEXT NOT NULL, hash TEXT NOT NULL);
+CREATE TABLE sentences (
+    id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(doc_id),
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, hash TEXT NOT NULL);
+CREATE INDEX sentences_by_position ON sentences (doc_id, start);
 """
 
 
@@ -70,6 +79,16 @@ class StoredDocument:
     encoding: str
     sha256: str
     text: str
+
+
+@dataclass(frozen=True)
+class StoredSentence:
+    """A quotable sentence of a cleaned document; its row number is its vector's row."""
+
+    doc_id: str
+    start: int
+    end: int
+    hash: str
 
 
 def sha256_file(path: Path) -> str:
@@ -177,6 +196,8 @@ def write_version(
     bm25_tokens: list[list[str]],
     manifest: dict[str, Any],
     bm25_params: dict[str, float],
+    sentences: list[StoredSentence],
+    sentence_vectors: np.ndarray,
 ) -> None:
     """Write every file of one index version into `version_dir` (not yet live)."""
     import bm25s
@@ -193,7 +214,10 @@ def write_version(
             "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?)",
             [(p.id, p.doc_id, p.start, p.end, p.heading, p.text, h) for p, h in zip(passages, passage_hashes)],
         )
+        db.executemany("INSERT INTO sentences VALUES (?, ?, ?, ?, ?)", [(i, t.doc_id, t.start, t.end, t.hash) for i, t in enumerate(sentences)])
     db.close()
+    # float16 halves the file; cosines move by < 1e-3, far below the gaps answers are chosen on.
+    np.save(version_dir / SENTENCE_VECTORS, np.asarray(sentence_vectors, dtype=np.float16))
 
     dense, params = build_dense_index(np.ascontiguousarray(vectors, dtype=np.float32))
     faiss.write_index(dense, str(version_dir / DENSE_INDEX))
@@ -249,8 +273,8 @@ class StoredIndex:
         except (OSError, ValueError) as exc:
             raise KbError(f"index at {self.index_dir} is damaged (manifest unreadable); {REBUILD_HINT}") from exc
         found = self.manifest.get("format_version")
-        if found != FORMAT_VERSION:
-            raise KbError(f"index at {self.index_dir} has format version {found}, this kb reads {FORMAT_VERSION}; {REBUILD_HINT}")
+        if found not in READABLE_FORMATS:
+            raise KbError(f"index at {self.index_dir} has format version {found}, this kb reads {', '.join(map(str, READABLE_FORMATS))}; {REBUILD_HINT}")
         self._check_sizes()
 
     def _check_sizes(self) -> None:
@@ -323,3 +347,31 @@ class StoredIndex:
         hashes = [row[0] for row in self.db.execute("SELECT hash FROM passages ORDER BY id")]
         vectors = self.dense.reconstruct_n(0, self.dense.ntotal)
         return dict(zip(hashes, vectors))
+
+    @property
+    def has_sentence_vectors(self) -> bool:
+        return SENTENCE_VECTORS in self.manifest["files"]
+
+    @cached_property
+    def sentence_vectors(self) -> np.ndarray:
+        """Every sentence vector (float16, memory-mapped); empty for a format-1 index."""
+        if not self.has_sentence_vectors:
+            return np.zeros((0, self.manifest["model"]["dim"]), dtype=np.float16)
+        try:
+            return np.load(self.dir / SENTENCE_VECTORS, mmap_mode="r")
+        except (OSError, ValueError) as exc:
+            raise KbError(f"index at {self.index_dir} is damaged ({SENTENCE_VECTORS} unreadable); {REBUILD_HINT}") from exc
+
+    def sentence_rows(self, passage: Passage) -> dict[tuple[int, int], int]:
+        """(start, end) in the cleaned document → vector row, for the sentences inside a passage."""
+        if not self.has_sentence_vectors:
+            return {}
+        rows = self.db.execute('SELECT start, "end", id FROM sentences WHERE doc_id = ? AND start >= ? AND start < ?', (passage.doc_id, passage.start, passage.end))
+        return {(start, end): row for start, end, row in rows if end <= passage.end}
+
+    def sentence_vectors_by_hash(self) -> dict[str, np.ndarray]:
+        """Sentence vectors keyed by content hash (as float32), for reuse by a re-ingest."""
+        if not self.has_sentence_vectors:
+            return {}
+        hashes = [row[0] for row in self.db.execute("SELECT hash FROM sentences ORDER BY id")]
+        return dict(zip(hashes, np.asarray(self.sentence_vectors, dtype=np.float32)))

@@ -1,12 +1,17 @@
-"""Retrieval quality on every shared benchmark set and the seed questions, in one table:
-every mode × every set, R@5 and MRR@10, next to the BM25 reference numbers of
-../shared/eval/README.md (same 500-query subsets).
+"""Retrieval and answer quality on every shared benchmark set and the seed questions.
+
+First table: every mode × every set, R@5 and MRR@10, next to the BM25 reference numbers of
+../shared/eval/README.md (same 500-query subsets). Second table: the answers `kb ask` gives
+(k=5) on the sets with gold text (cmrc2018 and drcd `answers`, seed `gold`): how often the
+top-5 passages contain the gold text (P5, the ceiling), the answer quotes it (of all questions,
+and of those where P5 holds), its first sentence quotes it, mean quoted length, not-found rate.
 
 Indexes are built once per set (≈ 35 min of embedding on 2 cores in all) and cached, like
 `kb eval` does; later runs only query.
 
     python scripts/bench_quality.py                 # all sets, queries_small
     python scripts/bench_quality.py --sets drcd     # one set
+    python scripts/bench_quality.py --modes hybrid  # one mode
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from pathlib import Path
 from kb import KnowledgeBase
 from kb.evaluate import default_index_for, evaluate, load_corpus, load_queries
 from kb.ingest import ingest
+from kb.retrieve import MODES
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT.parent / "shared" / "eval"
@@ -46,6 +52,7 @@ def drcd_simplified_small(tmp: Path) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sets", nargs="*", default=[*REFERENCE, "seed"])
+    parser.add_argument("--modes", nargs="*", default=["bm25", "dense", "hybrid"], choices=MODES)
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -61,14 +68,26 @@ def main() -> None:
                 ingest(load_corpus(corpus), index)  # reuses the cached index when unchanged
                 queries = load_queries(drcd_simplified_small(Path(tmp)) if name == "drcd" else EVAL / name / "queries_small.jsonl")
             kb = KnowledgeBase.open(index)
-            results = {mode: evaluate(lambda q, k, m: kb.search(q, k=k, mode=m), queries, mode).metrics for mode in ("bm25", "dense", "hybrid")}
+            results = {
+                mode: evaluate(lambda q, k, m: kb.search(q, k=k, mode=m), queries, mode, ask=lambda q, k, m: kb.ask(q, k=k, mode=m)).metrics
+                for mode in args.modes
+            }
             rows.append((name, len(queries), results))
-    print(f"{'set':<22}{'queries':>8}  {'BM25 ref R@5/MRR':>17}  " + "  ".join(f"{m + ' R@5/MRR':>17}" for m in ("bm25", "dense", "hybrid")))
+    print(f"{'set':<22}{'queries':>8}  {'BM25 ref R@5/MRR':>17}  " + "  ".join(f"{m + ' R@5/MRR':>17}" for m in args.modes))
     for name, count, results in rows:
         ref = REFERENCE.get(name)
         ref_text = f"{ref[0]:5.1f} / {ref[1]:.3f}" if ref else "—"
-        cells = "  ".join(f"{results[m]['R@5']:9.1f} / {results[m]['MRR@10']:.3f}" for m in ("bm25", "dense", "hybrid"))
+        cells = "  ".join(f"{results[m]['R@5']:9.1f} / {results[m]['MRR@10']:.3f}" for m in args.modes)
         print(f"{name:<22}{count:>8}  {ref_text:>17}  {cells}")
+    print("\nAnswers (k=5), % of questions; |P5 = of those whose top-5 passages contain the gold text")
+    print(f"{'set':<22}{'mode':<8}{'P5':>7}{'answer':>8}{'answer|P5':>11}{'best|P5':>9}{'chars':>7}{'none':>6}")
+    for name, _, results in rows:
+        for mode, m in results.items():
+            if "answer_contains" in m:
+                print(
+                    f"{name:<22}{mode:<8}{m['passages_contain']:>7.1f}{m['answer_contains']:>8.1f}{m['answer_contains_when_retrievable']:>11.1f}"
+                    f"{m['best_sentence_contains_when_retrievable']:>9.1f}{m['answer_chars']:>7.0f}{m['not_found']:>6.1f}"
+                )
     if "drcd" in args.sets:
         print(f"(drcd without script folding, BM25 reference: R@5 {DRCD_UNFOLDED[0]} / MRR {DRCD_UNFOLDED[1]})")
 

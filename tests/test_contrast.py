@@ -13,6 +13,7 @@ from kb.types import Hit, Passage
         ("市場營銷與銷售有什麼不同", ["市场营销", "销售"]),
         ("请问营销跟推销的差异是什么", ["营销", "推销"]),
         ("市场部和销售部之间的区别", ["市场部", "销售部"]),
+        ("市场部和销售部的工作目标有什么不同", ["市场部", "销售部"]),
         ("什么是销售漏斗", None),
         ("营销和营销的区别", None),
     ],
@@ -50,3 +51,61 @@ def test_parallel_statements_fill_rows_with_verbatim_cited_cells():
 def test_too_few_rows_give_no_table():
     hits = [_hit(1, "a", "营销是一个系统，而销售只是营销的一部分。")]
     assert build_contrast(["营销", "销售"], hits, min_rows=5) is None
+
+
+def test_sides_are_also_matched_by_short_names_the_text_defines():
+    hits = [
+        _hit(1, "a", "客户服务（简称客服）是解决问题的职能。客服的工作方式是被动响应。客户成功的工作方式是主动出击。"),
+        _hit(2, "b", "1、目标不同\n客户服务的目标是快速解决问题。\n客户成功的目标是提升续约率。"),
+        _hit(3, "c", "客服关注一次次具体的咨询；客户成功关注客户的整个生命周期。"),
+    ]
+    table = build_contrast(["客户服务", "客户成功"], hits, min_rows=1)
+    assert table is not None
+    cells = [row.cells[0].text for row in table.rows]
+    assert "客服的工作方式是被动响应" in cells
+    assert {row.aspect for row in table.rows} >= {"目标"}
+
+
+def test_a_numbered_heading_names_an_aspect_no_cue_knows():
+    hits = [_hit(1, "a", "5、所需技能不同\n客服人员需要熟悉产品功能，善于沟通。\n客户成功经理还需要懂客户的行业和业务流程。")]
+    table = build_contrast(["客服", "客户成功"], hits, min_rows=1)
+    assert table is not None and [row.aspect for row in table.rows] == ["所需技能"]
+
+
+@pytest.fixture(scope="module")
+def second_corpus_index(tmp_path_factory):
+    """Three articles on another pair (客户服务 vs 客户成功), indexed with the real model."""
+    from kb.ingest import ingest
+    from tests.conftest import ROOT
+
+    index_dir = tmp_path_factory.mktemp("second") / "index"
+    ingest([ROOT / "tests/data/second_corpus"], index_dir)
+    return index_dir
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("question", ["客户服务和客户成功的区别", "客戶成功與客戶服務有什麼不同"])
+def test_contrast_table_on_another_subject(second_corpus_index, question):
+    from kb import KnowledgeBase
+
+    answer = KnowledgeBase.open(second_corpus_index).ask(question)
+    assert answer.found and answer.contrast is not None
+    rows = answer.contrast.rows
+    assert len(rows) >= 4 and len({row.aspect for row in rows}) == len(rows)
+    passages = {h.rank: h.passage for h in answer.hits}
+    for row in rows:
+        assert len(row.cells) == 2
+        for side, cell in enumerate(row.cells):
+            assert cell.citations and all(n in passages for n in cell.citations)
+            p = passages[cell.citations[0]]
+            assert p.text[cell.start - p.start : cell.end - p.start] == cell.text
+    aspects = {row.aspect for row in rows}
+    assert {"目标", "衡量标准"} <= aspects and aspects & {"所需技能", "时间跨度"}  # cues and the articles' own headings
+
+
+@pytest.mark.model
+def test_the_seed_vocabulary_does_not_invent_a_table_for_another_subject(real_index):
+    from kb import KnowledgeBase
+
+    answer = KnowledgeBase.open(real_index).ask("客户服务和客户成功的区别")
+    assert answer.contrast is None

@@ -5,12 +5,14 @@ import os
 import sqlite3
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from kb import KnowledgeBase
 from kb.errors import KbError
 from kb.ingest import ingest
 from kb.store import CURRENT, StoredIndex
+from kb.types import Document
 from tests.conftest import CORPUS
 
 
@@ -34,6 +36,7 @@ def test_reingest_of_unchanged_corpus_embeds_nothing(corpus_copy, tmp_path, embe
     second = ingest([corpus_copy], tmp_path / "index", embedder=embedder)
     assert first.embedded == first.passages and second.embedded == 0
     assert second.reused == first.passages
+    assert first.sentences_embedded > first.passages and second.sentences_embedded == 0
 
 
 def test_edited_tokenizer_data_rebuilds_the_index_but_reuses_every_vector(corpus_copy, tmp_path, embedder, monkeypatch):
@@ -46,7 +49,7 @@ def test_edited_tokenizer_data_rebuilds_the_index_but_reuses_every_vector(corpus
     monkeypatch.setattr(kb.ingest, "pipeline_fingerprint", lambda: "edited stopwords")
     again = ingest([corpus_copy], tmp_path / "index", embedder=embedder)
     assert (tmp_path / "index" / CURRENT).read_text() != built
-    assert again.embedded == 0 and again.reused == again.passages
+    assert again.embedded == 0 and again.reused == again.passages and again.sentences_embedded == 0
 
 
 def test_changing_one_file_reembeds_only_its_passages(corpus_copy, tmp_path, embedder):
@@ -58,6 +61,7 @@ def test_changing_one_file_reembeds_only_its_passages(corpus_copy, tmp_path, emb
     changed = [p for p in StoredIndex(tmp_path / "index").passages() if p.doc_id == doc_id]
     assert 0 < second.embedded <= 2
     assert second.embedded < len(changed) < first.passages
+    assert second.sentences_embedded == 1  # the one new sentence
 
 
 def test_failed_ingest_leaves_previous_index_answering_identically(corpus_copy, tmp_path, embedder):
@@ -114,6 +118,50 @@ def test_other_format_version_is_refused(tmp_path, embedder):
     manifest_path.write_text(json.dumps(manifest))
     with pytest.raises(KbError, match="format version 99"):
         StoredIndex(tmp_path / "index")
+
+
+def test_every_quotable_sentence_has_a_vector_row_inside_its_passages(tmp_path, embedder):
+    ingest([CORPUS], tmp_path / "index", embedder=embedder)
+    index = StoredIndex(tmp_path / "index")
+    assert index.sentence_vectors.shape == (index.manifest["counts"]["sentences"], embedder.dim)
+    for p in index.passages()[:30]:
+        rows = index.sentence_rows(p)
+        assert rows, p.text
+        assert all(p.start <= start < end <= p.end and 0 <= row < len(index.sentence_vectors) for (start, end), row in rows.items())
+
+
+def test_a_sentence_is_embedded_under_the_heading_it_stands_under(tmp_path, embedder):
+    text = "文章标题\n开头的第一句话写在这里，没有小节标题。\n第二节 渠道\n渠道冲突需要市场部协调。"
+    ingest([Document("d", "d", "d.txt", text)], tmp_path / "index", embedder=embedder)
+    index = StoredIndex(tmp_path / "index")
+    (passage,) = index.passages()
+    rows = index.sentence_rows(passage)
+    first = text.index("开头")
+    expected = {
+        (first, text.index("\n第二节")): "文章标题：开头的第一句话写在这里，没有小节标题。",
+        (text.index("渠道冲突"), len(text)): "第二节 渠道：渠道冲突需要市场部协调。",
+    }
+    assert set(rows) == set(expected)
+    for span, context_and_sentence in expected.items():
+        assert np.allclose(index.sentence_vectors[rows[span]], embedder.encode([context_and_sentence])[0], atol=2e-3)
+
+
+def test_index_from_before_sentence_vectors_answers_and_is_upgraded(tmp_path, embedder):
+    ingest([CORPUS], tmp_path / "index", embedder=embedder)
+    version = StoredIndex(tmp_path / "index").dir
+    manifest = json.loads((version / "manifest.json").read_text())
+    manifest["format_version"] = 1  # what kb wrote before sentence vectors
+    del manifest["files"]["sentences.npy"]
+    (version / "sentences.npy").unlink()
+    (version / "manifest.json").write_text(json.dumps(manifest))
+    old = KnowledgeBase.open(tmp_path / "index", embedder=embedder)
+    assert not old.index.has_sentence_vectors
+    assert old.ask("什么是销售漏斗").found
+    upgraded = ingest([CORPUS], tmp_path / "index", embedder=embedder)
+    index = StoredIndex(tmp_path / "index")
+    distinct = index.db.execute("SELECT count(DISTINCT hash) FROM sentences").fetchone()[0]
+    assert upgraded.embedded == 0 and upgraded.sentences_embedded == distinct > 0  # identical sentences once
+    assert index.has_sentence_vectors
 
 
 def test_model_mismatch_is_refused(tmp_path, embedder):

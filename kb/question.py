@@ -1,0 +1,98 @@
+"""What kind of answer a question asks for, read from its wording.
+
+The kind decides the answer's shape (answer.py): a definition leads 「什么是…」, a reason leads
+「为什么…」, a list stays whole for 「哪些…」, a number or date for 「多少/哪一年」, and how long
+the answer may be. Patterns are matched on script-folded text, so 「為什麼」 counts as 「为什么」.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from .text import fold
+
+QuestionKind = Literal["contrast", "reason", "definition", "list", "method", "yesno", "quantity", "place", "entity", "general"]
+
+# Checked in this order: 「是什么原因」 is a reason, 「哪些方法」 a list, 「怎么样」 not a method.
+_KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = (
+    ("reason", re.compile(r"为什么|为何|什么原因|原因是|怎么会|何故|凭什么")),
+    ("list", re.compile(r"哪些|哪几|包括什么|包含什么|有几种|有几个|有几类|分为|几个方面|几类|哪几种|列举")),
+    ("definition", re.compile(r"什么是|是什么意思|是什么$|是什么[？?]?$|是指什么|指的是什么|什么叫|何为|何谓|的定义|的含义|的意思|是啥")),
+    ("method", re.compile(r"怎么(?!样)|怎样|如何|方法|步骤|做法|办法")),
+    ("quantity", re.compile(r"多少|几[年月日天个次位种名岁人倍]|哪一?年|何时|什么时候|多久|多长|多大|多高|多远|多重|几何时|哪天|哪一天|年代")),
+    ("place", re.compile(r"哪里|哪儿|何地|何处|什么地方|哪个(?:国家|城市|省|地区)|哪国|哪座城|位于哪|在哪")),
+    ("entity", re.compile(r"谁|哪位|哪个|哪一|哪座|哪家|什么(?:名字|人|国家|城市|组织|公司|东西)|叫什么|称为什么|被称为|又称")),
+    ("yesno", re.compile(r"吗[？?]?$|是否|能不能|可不可以|有没有|会不会|是不是|对不对")),
+)
+# Phrases that ask rather than describe: never expected in the answering sentence. Removed
+# from the question before its terms are taken, so 「哪一年」 does not leave 「一年」 behind.
+ASKING_PHRASES = re.compile(
+    r"请问|哪一?(?:年|天|月|个|位|种|家|国|座|所|条|部|本|里|儿|些|项|方)?|什么(?:时候|样|人|地方|名字|意思)?|多少|"
+    r"几(?:年|月|日|天|个|次|位|种|名|岁|人|倍)?|谁|何(?:时|地|处|为|谓|种)?|怎么样?|怎样|如何|为什么|为何|是否|"
+    r"是不是|有没有|能不能|吗|呢|啥|多久|多长|多大|多高|多远"
+)
+
+
+@dataclass(frozen=True)
+class AnswerShape:
+    """How an answer to one kind of question is built.
+
+    `cue` matches sentences of the expected form (a definition, a cause, a step, a number);
+    `budget` is the length in characters the answer may grow to past its first sentence, and
+    `units` says whether numbered or 、-lists spanning sentences are quoted whole.
+    """
+
+    kind: QuestionKind
+    cue: re.Pattern[str] | None
+    budget: int
+    units: bool = False
+
+
+_DEFINITION = r"(?:是指|指的是|就是|即是|即|定义为|称为|又称|是一种|是一个|是)"
+# What is left of a definition question once its asking words go: 「什么是销售漏斗」 → 销售漏斗.
+_DEFINITION_WORDING = re.compile(r"请问|什么是|是什么意思|是什么|是指什么|指的是什么|什么叫|何为|何谓|的定义|的含义|的意思|是啥|[\s\W_]+")
+SHAPES: dict[QuestionKind, AnswerShape] = {
+    "contrast": AnswerShape("contrast", None, 300),
+    "reason": AnswerShape("reason", re.compile(r"因为|由于|所以|因此|因而|原因|之所以|为了|导致|使得|在于"), 300),
+    "definition": AnswerShape("definition", None, 240),  # the cue names the subject: see answer_shape
+    "list": AnswerShape("list", re.compile(r"、|包括|包含|分为|以下|如下|[:：]\s*$|^\s*(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]|第[一二三四五六七八九十])"), 300, units=True),
+    "method": AnswerShape("method", re.compile(r"首先|其次|然后|最后|第[一二三四五六七八九十]|步骤|通过|可以|需要|应该|要先|方法|^\s*[（(]?\d+[)）、.．]"), 300, units=True),
+    "yesno": AnswerShape("yesno", None, 240),
+    "quantity": AnswerShape("quantity", re.compile(r"[\d０-９]|[零〇一二三四五六七八九十百千万亿两]{2,}\s*(?:年|月|日|天|个|次|位|种|名|岁|人|倍|米|公里|万|亿|元|小时|分钟|世纪)"), 160),
+    "place": AnswerShape("place", re.compile(r"[省市县州国岛城镇村区乡山河湖港湾洲部]|位于|地区|一带"), 160),
+    "entity": AnswerShape("entity", None, 160),
+    "general": AnswerShape("general", None, 300),
+}
+
+
+def answer_shape(question: str, sides: Sequence[str] | None = None) -> AnswerShape:
+    """The shape of the answer to this question (`sides`: the two things a contrast question
+    compares). A definition's cue is its subject followed by 是/指/即 …: 「什么是分销」 prefers
+    「分销则是…」 over any sentence with 是 in it. A contrast's cue is a sentence that sets one
+    side against the other (「营销是一个系统，而销售只是营销的一部分」)."""
+    kind = question_kind(question, contrast=bool(sides))
+    shape = SHAPES[kind]
+    if kind == "contrast" and sides:
+        a, b = (re.escape(fold(side)) for side in sides[:2])
+        # One side opens a clause, the other opens the next: 「营销是一个系统，而销售只是…」.
+        joint = r"[^，,；;。]{2,60}?[，,；;]\s*(?:而且|而|但是|但|则|另一方面)?\s*"
+        return replace(shape, cue=re.compile(f"{a}{joint}{b}(?![和与及、])|{b}{joint}{a}(?![和与及、])"))
+    if kind == "definition":
+        subject = _DEFINITION_WORDING.sub("", fold(question))
+        if subject:
+            return replace(shape, cue=re.compile(re.escape(subject) + r"[^，。；,;]{0,3}?" + _DEFINITION))
+    return shape
+
+
+def question_kind(question: str, contrast: bool = False) -> QuestionKind:
+    """The kind of answer wanted; `contrast` when the question compares two things."""
+    if contrast:
+        return "contrast"
+    folded = fold(question).strip()
+    for kind, pattern in _KINDS:
+        if pattern.search(folded):
+            return kind
+    return "general"

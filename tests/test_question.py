@@ -1,0 +1,51 @@
+"""Question kinds and the answer shapes they ask for."""
+
+import pytest
+
+from kb.question import answer_shape, question_kind
+
+
+@pytest.mark.parametrize(
+    "question, kind",
+    [
+        ("为什么市场部和销售部总吵架", "reason"),
+        ("销售额下降是什么原因", "reason"),
+        ("什么是销售漏斗", "definition"),
+        ("營銷的定義是什麼？", "definition"),
+        ("市场部的工作包括哪些", "list"),
+        ("如何搭建客户成功团队", "method"),
+        ("市场部应该怎么考核？", "method"),
+        ("五羊新城又称什么？", "entity"),
+        ("雅各书的作者有可能是谁？", "entity"),
+        ("滕皇后是哪里人？", "place"),
+        ("该公司成立于哪一年？", "quantity"),
+        ("全国有多少个省份", "quantity"),
+        ("销售需要懂营销吗", "yesno"),
+        ("营销和销售的关系", "general"),
+    ],
+)
+def test_question_kind(question, kind):
+    assert question_kind(question) == kind
+
+
+def test_contrast_wins_over_wording():
+    assert question_kind("为什么营销和销售不同", contrast=True) == "contrast"
+
+
+def test_definition_cue_names_the_subject():
+    cue = answer_shape("什么是分销").cue
+    assert cue is not None
+    assert cue.search("而分销则是销售里面的其中一个环节")
+    assert not cue.search("营销是一个系统")  # 是 alone is not a definition of 分销
+
+
+def test_contrast_cue_sets_one_side_against_the_other():
+    cue = answer_shape("营销和销售的区别", ["营销", "销售"]).cue
+    assert cue is not None
+    assert cue.search("营销是一个系统，而销售只是营销的一部分")
+    assert not cue.search("营销是一个系统")
+
+
+def test_short_factual_answers_get_a_small_budget():
+    assert answer_shape("该公司成立于哪一年？").budget < answer_shape("为什么市场部和销售部总吵架").budget
+    assert answer_shape("哪些因素影响销量").units and not answer_shape("谁发明了电话").units
