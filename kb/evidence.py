@@ -32,10 +32,10 @@ import numpy as np
 from .chunk import quotable_sentences
 from .question import ASKING_PHRASES, AnswerShape
 from .text import char_bigrams, fold, synonyms, tokenize
-from .types import Hit, Passage
+from .types import Hit, KnownSentence, Passage
 
-# The vector of each stored sentence inside a passage, by (start, end) in the cleaned document.
-SentenceVectors = Callable[[Passage], Mapping[tuple[int, int], np.ndarray]]
+# The stored sentences inside a passage, by (start, end) in the cleaned document.
+StoredSentences = Callable[[Passage], Mapping[tuple[int, int], KnownSentence]]
 TermWeights = Callable[[Sequence[str]], Mapping[str, float]]
 SUBSTANCE_TOKENS = 8  # tokens beyond the question's own for a sentence to count as saying something
 BREVITY_CHARS = 200  # a sentence this long gets no credit for brevity
@@ -118,7 +118,7 @@ def _aligned(wording: str, sentence: str) -> float:
     return sum(block.size for block in matcher.get_matching_blocks() if block.size >= 2) / len(wording)
 
 
-def candidate_spans(passage: Passage, stored: Mapping[tuple[int, int], np.ndarray]) -> list[tuple[int, int]]:
+def candidate_spans(passage: Passage, stored: Mapping[tuple[int, int], KnownSentence]) -> list[tuple[int, int]]:
     """Quotable sentences of a passage as (start, end) in the passage text: the ones ingest
     stored (split on the whole document), else the passage's own sentences."""
     if stored:
@@ -172,23 +172,27 @@ def score_sentences(
     weights: EvidenceWeights = EvidenceWeights(),
     term_weights: TermWeights | None = None,
     question_vector: np.ndarray | None = None,
-    sentence_vectors: SentenceVectors | None = None,
+    stored_sentences: StoredSentences | None = None,
 ) -> list[Evidence]:
     """Every quotable sentence of the hits, scored, best first.
 
-    `ignore` holds words that ask rather than describe (区别, 不同 …). Without vectors (bm25
-    mode, an index from an older kb, or a bare list of hits) the dense signal is left out.
+    `ignore` holds words that ask rather than describe (区别, 不同 …). `stored_sentences`
+    gives what ingest stored (the sentences, their tokens and vectors); without it the
+    passages are split and segmented here. Without a question vector (bm25 mode) or stored
+    vectors (an index from an older kb, a bare list of hits) the dense signal is left out.
     """
     terms = QuestionTerms.of(question, ignore, term_weights)
     sentences: list[_Sentence] = []
     for hit in hits:
         p = hit.passage
-        stored = sentence_vectors(p) if sentence_vectors is not None and question_vector is not None else {}
+        stored = stored_sentences(p) if stored_sentences is not None else {}
         for s, e in candidate_spans(p, stored):
             folded = fold(p.text[s:e])
-            tokens = set(tokenize(folded))
-            sentences.append(_Sentence(hit, s, e, folded, tokens, terms.matched_words(tokens, folded), set(char_bigrams(folded)), stored.get((p.start + s, p.start + e))))
-    cosines = [float(np.dot(question_vector, s.vector)) if s.vector is not None and question_vector is not None else None for s in sentences]
+            known = stored.get((p.start + s, p.start + e))
+            tokens = set(known.tokens) if known else set(tokenize(folded))
+            vector = known.vector if known and question_vector is not None else None
+            sentences.append(_Sentence(hit, s, e, folded, tokens, terms.matched_words(tokens, folded), set(char_bigrams(folded)), vector))
+    cosines = [float(np.dot(question_vector, s.vector)) if s.vector is not None else None for s in sentences]
     known = [c for c in cosines if c is not None]
     best = max(known, default=0.0)
     # A sentence without a vector (an index from an older kb) counts as the least similar one.

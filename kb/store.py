@@ -64,7 +64,7 @@ CREATE TABLE passages (
     text TEXT NOT NULL, hash TEXT NOT NULL);
 CREATE TABLE sentences (
     id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(doc_id),
-    start INTEGER NOT NULL, "end" INTEGER NOT NULL, hash TEXT NOT NULL);
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, hash TEXT NOT NULL, tokens TEXT NOT NULL);
 CREATE INDEX sentences_by_position ON sentences (doc_id, start);
 """
 
@@ -83,12 +83,25 @@ class StoredDocument:
 
 @dataclass(frozen=True)
 class StoredSentence:
-    """A quotable sentence of a cleaned document; its row number is its vector's row."""
+    """A quotable sentence of a cleaned document; its row number is its vector's row.
+
+    `tokens` are its jieba tokens, stored so that answering does not segment it again."""
 
     doc_id: str
     start: int
     end: int
     hash: str
+    tokens: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SentenceRow:
+    """A stored sentence as answering reads it: where it is, its vector row, its tokens."""
+
+    start: int
+    end: int
+    row: int
+    tokens: tuple[str, ...]
 
 
 def sha256_file(path: Path) -> str:
@@ -214,7 +227,9 @@ def write_version(
             "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?)",
             [(p.id, p.doc_id, p.start, p.end, p.heading, p.text, h) for p, h in zip(passages, passage_hashes)],
         )
-        db.executemany("INSERT INTO sentences VALUES (?, ?, ?, ?, ?)", [(i, t.doc_id, t.start, t.end, t.hash) for i, t in enumerate(sentences)])
+        db.executemany(
+            "INSERT INTO sentences VALUES (?, ?, ?, ?, ?, ?)", [(i, t.doc_id, t.start, t.end, t.hash, " ".join(t.tokens)) for i, t in enumerate(sentences)]
+        )
     db.close()
     # float16 halves the file; cosines move by < 1e-3, far below the gaps answers are chosen on.
     np.save(version_dir / SENTENCE_VECTORS, np.asarray(sentence_vectors, dtype=np.float16))
@@ -362,12 +377,15 @@ class StoredIndex:
         except (OSError, ValueError) as exc:
             raise KbError(f"index at {self.index_dir} is damaged ({SENTENCE_VECTORS} unreadable); {REBUILD_HINT}") from exc
 
-    def sentence_rows(self, passage: Passage) -> dict[tuple[int, int], int]:
-        """(start, end) in the cleaned document → vector row, for the sentences inside a passage."""
+    def sentences_in(self, passage: Passage) -> list[SentenceRow]:
+        """The stored sentences inside a passage, in reading order (none for a format-1 index)."""
         if not self.has_sentence_vectors:
-            return {}
-        rows = self.db.execute('SELECT start, "end", id FROM sentences WHERE doc_id = ? AND start >= ? AND start < ?', (passage.doc_id, passage.start, passage.end))
-        return {(start, end): row for start, end, row in rows if end <= passage.end}
+            return []
+        rows = self.db.execute(
+            'SELECT start, "end", id, tokens FROM sentences WHERE doc_id = ? AND start >= ? AND start < ? ORDER BY start',
+            (passage.doc_id, passage.start, passage.end),
+        )
+        return [SentenceRow(start, end, row, tuple(tokens.split())) for start, end, row, tokens in rows if end <= passage.end]
 
     def sentence_vectors_by_hash(self) -> dict[str, np.ndarray]:
         """Sentence vectors keyed by content hash (as float32), for reuse by a re-ingest."""

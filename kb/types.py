@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from .contrast import Contrast
 
 
@@ -67,6 +69,14 @@ class Hit:
             "end": p.end,
             "text": p.text,
         }
+
+
+@dataclass(frozen=True)
+class KnownSentence:
+    """What ingest stored about a quotable sentence: its vector and its jieba tokens."""
+
+    vector: np.ndarray
+    tokens: frozenset[str]
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import numpy as np
 
 from kb.evidence import EvidenceWeights, score_sentences
 from kb.question import answer_shape
-from kb.types import Hit, Passage
+from kb.types import Hit, KnownSentence, Passage
 
 
 def _hits(*texts, start=0):
@@ -37,10 +37,13 @@ def test_definition_questions_prefer_the_sentence_that_defines_the_subject():
 def test_sentence_vectors_add_the_dense_signal_and_missing_ones_count_as_least_similar():
     hits = _hits("甲乙丙丁戊己庚辛。子丑寅卯辰巳午未。", "天干地支排列整齐。", start=10)
     question = np.array([1.0, 0.0], dtype=np.float32)
-    stored = {(10, 19): np.array([0.6, 0.8], dtype=np.float32), (19, 28): np.array([1.0, 0.0], dtype=np.float32)}
+    stored = {
+        (10, 19): KnownSentence(np.array([0.6, 0.8], dtype=np.float32), frozenset({"甲乙"})),
+        (19, 28): KnownSentence(np.array([1.0, 0.0], dtype=np.float32), frozenset({"子丑"})),
+    }
     weights = EvidenceWeights(**{f.name: 0.0 for f in dataclasses.fields(EvidenceWeights)} | {"dense": 10.0})
     ranked = score_sentences(
-        "天干", hits, answer_shape("天干"), weights=weights, question_vector=question, sentence_vectors=lambda p: stored if p.doc_id == "d1" else {}
+        "天干", hits, answer_shape("天干"), weights=weights, question_vector=question, stored_sentences=lambda p: stored if p.doc_id == "d1" else {}
     )
     assert [ev.text for ev in ranked] == ["子丑寅卯辰巳午未。", "甲乙丙丁戊己庚辛。", "天干地支排列整齐。"]
     assert ranked[0].features["dense"] == 0.0 and ranked[0].cosine == 1.0

@@ -12,6 +12,7 @@ from kb import KnowledgeBase
 from kb.errors import KbError
 from kb.ingest import ingest
 from kb.store import CURRENT, StoredIndex
+from kb.text import tokenize
 from kb.types import Document
 from tests.conftest import CORPUS
 
@@ -124,10 +125,13 @@ def test_every_quotable_sentence_has_a_vector_row_inside_its_passages(tmp_path, 
     ingest([CORPUS], tmp_path / "index", embedder=embedder)
     index = StoredIndex(tmp_path / "index")
     assert index.sentence_vectors.shape == (index.manifest["counts"]["sentences"], embedder.dim)
+    docs = {d.doc_id: d.text for d in index.documents()}
     for p in index.passages()[:30]:
-        rows = index.sentence_rows(p)
+        rows = index.sentences_in(p)
         assert rows, p.text
-        assert all(p.start <= start < end <= p.end and 0 <= row < len(index.sentence_vectors) for (start, end), row in rows.items())
+        for r in rows:
+            assert p.start <= r.start < r.end <= p.end and 0 <= r.row < len(index.sentence_vectors)
+            assert r.tokens == tuple(tokenize(docs[p.doc_id][r.start : r.end]))
 
 
 def test_a_sentence_is_embedded_under_the_heading_it_stands_under(tmp_path, embedder):
@@ -135,7 +139,7 @@ def test_a_sentence_is_embedded_under_the_heading_it_stands_under(tmp_path, embe
     ingest([Document("d", "d", "d.txt", text)], tmp_path / "index", embedder=embedder)
     index = StoredIndex(tmp_path / "index")
     (passage,) = index.passages()
-    rows = index.sentence_rows(passage)
+    rows = {(r.start, r.end): r.row for r in index.sentences_in(passage)}
     first = text.index("开头")
     expected = {
         (first, text.index("\n第二节")): "文章标题：开头的第一句话写在这里，没有小节标题。",
