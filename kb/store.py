@@ -6,7 +6,7 @@ Layout of an index folder (what `--index` names)::
     .lock                held while an ingest writes
     v-<time>-<rand>/     one complete, immutable version
         manifest.json    format version, model, settings, counts, per-file sizes + sha256
-        passages.sqlite  documents (cleaned text), passages and quotable sentences (spans, hash)
+        passages.sqlite  documents (cleaned text), passages and quotable sentences (spans, hash, tokens)
         dense.faiss      FAISS inner-product index over normalised passage vectors
         sentences.npy    one normalised float16 vector per sentence row (answer evidence)
         bm25/            bm25s index over jieba tokens of the folded text
