@@ -99,15 +99,35 @@ def ask(question: str | None, index_dir: Path, k: int, mode: str, as_json: bool,
     if (question is None) == (questions is None):
         raise click.UsageError("give a QUESTION or --questions FILE (not both)")
     kb = KnowledgeBase.open(index_dir)
-    lines = [question] if question is not None else [line.strip() for line in questions if line.strip()]
-    for i, line in enumerate(lines):
-        answer = kb.ask(line, k=k, mode=mode, max_chars=max_chars)
+    if question is not None:
+        answer = kb.ask(question, k=k, mode=mode, max_chars=max_chars)
         if as_json:
-            click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=None if questions else 2))
+            click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+        else:
+            _print_answer(answer, explain)
+        return
+    # A batch: a line kb cannot answer (「？？？」) gets an error naming its line number, and the
+    # rest of the batch still runs; the exit code says whether any line failed.
+    failed = 0
+    numbered = [(number, line.strip()) for number, line in enumerate(questions, start=1) if line.strip()]
+    for i, (number, line) in enumerate(numbered):
+        try:
+            answer = kb.ask(line, k=k, mode=mode, max_chars=max_chars)
+        except KbError as exc:
+            failed += 1
+            if as_json:
+                click.echo(json.dumps({"line": number, "question": line, "error": str(exc)}, ensure_ascii=False))
+            else:
+                click.echo(f"Error: line {number}: {exc}", err=True)
+            continue
+        if as_json:
+            click.echo(json.dumps(answer.to_dict(), ensure_ascii=False))
         else:
             if i:
                 click.echo()
             _print_answer(answer, explain)
+    if failed:
+        raise KbError(f"{failed} of {len(numbered)} questions could not be answered (see the errors above)")
 
 
 def _print_answer(answer, explain: bool = False) -> None:

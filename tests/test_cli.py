@@ -55,6 +55,20 @@ def test_questions_file_gives_one_json_object_per_line(run, real_index):
     assert [json.loads(line)["question"] for line in lines] == ["营销和销售的区别", "什么是销售漏斗"]
 
 
+def test_a_bad_line_in_a_batch_names_its_line_and_the_rest_still_runs(run, real_index):
+    batch = "营销和销售的区别\n？？？\n什么是销售漏斗\n"
+    result = run("ask", "--questions", "-", "--json", "--mode", "bm25", "--index", real_index, input=batch)
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    records = [json.loads(line) for line in lines[:3]]
+    assert [r.get("question") for r in records] == ["营销和销售的区别", "？？？", "什么是销售漏斗"]
+    assert records[1]["line"] == 2 and "empty or only punctuation" in records[1]["error"]
+    assert records[0]["found"] and records[2]["found"]
+    assert lines[3] == "Error: 1 of 3 questions could not be answered (see the errors above)"
+    text = run("ask", "--questions", "-", "--mode", "bm25", "--index", real_index, input=batch)
+    assert text.exit_code == 1 and "Error: line 2:" in text.output and "什么是销售漏斗" in text.output
+
+
 def test_export_writes_every_passage_with_contract_fields(run, real_index):
     result = run("export", "--index", real_index)
     records = [json.loads(line) for line in result.output.splitlines()]
