@@ -13,6 +13,7 @@ from .study import StudyGuide
 from .types import Answer
 
 FORMATS = ("md", "html", "anki", "csv")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 _CSS = """
 body { font-family: "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif; max-width: 52rem;
@@ -130,8 +131,14 @@ def write_csv(guide: StudyGuide, path: Path) -> Path:
     with path.open("w", encoding="utf-8-sig", newline="") as handle:  # BOM: Excel reads UTF-8 right
         writer = csv.writer(handle)
         writer.writerow(["front", "back", "sources"])
-        writer.writerows([card.front, card.back, card.sources] for card in guide.cards)
+        writer.writerows([spreadsheet_safe(card.front), spreadsheet_safe(card.back), spreadsheet_safe(card.sources)] for card in guide.cards)
     return path
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """A cell a spreadsheet shows as text: corpus text starting with = + - @ (「=HYPERLINK(…)」)
+    would otherwise run as a formula when the trainer opens the file, so it gets a leading '."""
+    return "'" + cell if cell[:1] in _FORMULA_STARTS else cell
 
 
 def _stable_id(text: str) -> int:

@@ -135,3 +135,14 @@ def test_html_citations_resolve_in_a_real_browser(guide, tmp_path):
     screenshot = tmp_path / "page.png"
     subprocess.run([browser, *flags, f"--screenshot={screenshot}", "--window-size=1000,1400", page.as_uri()], capture_output=True, timeout=120, check=True)
     assert screenshot.stat().st_size > 10_000  # something was rendered
+
+
+def test_csv_cells_never_start_a_spreadsheet_formula(tmp_path):
+    from kb.study import Card, StudyGuide
+    from kb.study_export import write_csv
+
+    cards = [Card("=HYPERLINK(\"http://x\",\"点我\")", "+1 营销", "@来源"), Card("营销是什么", "-负责推广", "a.txt")]
+    write_csv(StudyGuide("t", [], cards=cards), tmp_path / "cards.csv")
+    rows = list(csv.DictReader((tmp_path / "cards.csv").open(encoding="utf-8-sig")))
+    assert rows[0] == {"front": "'=HYPERLINK(\"http://x\",\"点我\")", "back": "'+1 营销", "sources": "'@来源"}
+    assert rows[1] == {"front": "营销是什么", "back": "'-负责推广", "sources": "a.txt"}
