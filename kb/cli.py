@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
 import click
 
 from .errors import KbError
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 INDEX_OPTION = click.option(
     "--index",
@@ -130,10 +133,16 @@ def ask(question: str | None, index_dir: Path, k: int, mode: str, as_json: bool,
         raise KbError(f"{failed} of {len(numbered)} questions could not be answered (see the errors above)")
 
 
+def _shown(text: str) -> str:
+    """Text as the terminal may print it: control characters from a question or the corpus
+    (an ESC sequence that clears the screen or recolours it) are dropped."""
+    return _CONTROL.sub("", text)
+
+
 def _print_answer(answer, explain: bool = False) -> None:
-    click.secho(answer.question, bold=True)
+    click.secho(_shown(answer.question), bold=True)
     click.echo()
-    click.echo(answer.text)
+    click.echo(_shown(answer.text))
     if answer.contrast:
         click.echo()
         _print_contrast(answer.contrast)
@@ -143,10 +152,10 @@ def _print_answer(answer, explain: bool = False) -> None:
         p = hit.passage
         excerpt = p.text.replace("\n", " ")
         excerpt = excerpt if len(excerpt) <= 60 else excerpt[:60] + "…"
-        click.echo(f"[{hit.rank}] {p.title}  {p.source}:{p.start}-{p.end}  (score {hit.score:.2f})")
-        click.echo(f"    {excerpt}")
+        click.echo(_shown(f"[{hit.rank}] {p.title}  {p.source}:{p.start}-{p.end}  (score {hit.score:.2f})"))
+        click.echo(_shown(f"    {excerpt}"))
         if explain:
-            click.secho(f"    {_explanation(answer.question, hit)}", dim=True)
+            click.secho(_shown(f"    {_explanation(answer.question, hit)}"), dim=True)
 
 
 def _print_contrast(contrast) -> None:
@@ -154,12 +163,12 @@ def _print_contrast(contrast) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=" vs ".join(contrast.sides), show_lines=True)
+    table = Table(title=_shown(" vs ".join(contrast.sides)), show_lines=True)
     table.add_column("方面", style="bold", no_wrap=True)
     for side in contrast.sides:
-        table.add_column(side, overflow="fold")
+        table.add_column(_shown(side), overflow="fold")
     for row in contrast.rows:
-        table.add_row(row.aspect, *(cell.text + "".join(f"[{n}]" for n in cell.citations) for cell in row.cells))
+        table.add_row(_shown(row.aspect), *(_shown(cell.text) + "".join(f"[{n}]" for n in cell.citations) for cell in row.cells))
     Console(highlight=False).print(table, markup=False)
 
 

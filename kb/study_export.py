@@ -56,29 +56,35 @@ def _anchor(q: int, n: int) -> str:
     return f"q{q}-src{n}"
 
 
+def _md(text: str) -> str:
+    """Corpus text as Markdown shows it: its <, > and & as entities, so a scraped
+    「<img onerror=…>」 is read, not rendered, by any Markdown viewer."""
+    return html.escape(text, quote=False)
+
+
 def to_markdown(guide: StudyGuide) -> str:
-    lines = [f"# {guide.title}", ""]
+    lines = [f"# {_md(guide.title)}", ""]
     if guide.topics:
-        lines += ["关键主题：" + "、".join(guide.topics), ""]
+        lines += ["关键主题：" + _md("、".join(guide.topics)), ""]
     for q, answer in enumerate(guide.answers, start=1):
-        lines += [f"## {q}. {answer.question}", "", answer.text, ""]
+        lines += [f"## {q}. {_md(answer.question)}", "", _md(answer.text), ""]
         if answer.contrast:
             sides = answer.contrast.sides
-            lines += ["| 方面 | " + " | ".join(sides) + " |", "|---" * (len(sides) + 1) + "|"]
+            lines += ["| 方面 | " + " | ".join(map(_md, sides)) + " |", "|---" * (len(sides) + 1) + "|"]
             for row in answer.contrast.rows:
-                cells = [cite(c.text, c.citations).replace("|", "\\|") for c in row.cells]
-                lines.append(f"| {row.aspect} | " + " | ".join(cells) + " |")
+                cells = [_md(cite(c.text, c.citations)).replace("|", "\\|") for c in row.cells]
+                lines.append(f"| {_md(row.aspect)} | " + " | ".join(cells) + " |")
             lines.append("")
         if answer.found:
             lines += ["来源：", ""]
             for hit in answer.hits:
                 p = hit.passage
-                lines += [f"[{hit.rank}] **{p.title}** — `{p.source}:{p.start}-{p.end}`", ""]
-                lines += ["> " + line for line in p.text.splitlines()] + [""]
+                lines += [f"[{hit.rank}] **{_md(p.title)}** — `{p.source}:{p.start}-{p.end}`", ""]
+                lines += ["> " + _md(line) for line in p.text.splitlines()] + [""]
     if guide.cloze:
         lines += ["## 填空练习", ""]
-        lines += [f"{i}. {item.prompt}" for i, item in enumerate(guide.cloze, start=1)] + ["", "### 答案", ""]
-        lines += [f"{i}. {item.answer} — {item.citation}" for i, item in enumerate(guide.cloze, start=1)] + [""]
+        lines += [f"{i}. {_md(item.prompt)}" for i, item in enumerate(guide.cloze, start=1)] + ["", "### 答案", ""]
+        lines += [f"{i}. {_md(item.answer)} — {_md(item.citation)}" for i, item in enumerate(guide.cloze, start=1)] + [""]
     return "\n".join(lines)
 
 

@@ -69,6 +69,13 @@ def test_a_bad_line_in_a_batch_names_its_line_and_the_rest_still_runs(run, real_
     assert text.exit_code == 1 and "Error: line 2:" in text.output and "什么是销售漏斗" in text.output
 
 
+def test_terminal_control_sequences_are_not_printed(run, real_index):
+    result = run("ask", "营销\x1b[2J和销售的区别\x07", "--index", real_index, "--mode", "bm25")
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert result.output.startswith("营销[2J和销售的区别")
+
+
 def test_export_writes_every_passage_with_contract_fields(run, real_index):
     result = run("export", "--index", real_index)
     records = [json.loads(line) for line in result.output.splitlines()]

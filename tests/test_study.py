@@ -146,3 +146,16 @@ def test_csv_cells_never_start_a_spreadsheet_formula(tmp_path):
     rows = list(csv.DictReader((tmp_path / "cards.csv").open(encoding="utf-8-sig")))
     assert rows[0] == {"front": "'=HYPERLINK(\"http://x\",\"点我\")", "back": "'+1 营销", "sources": "'@来源"}
     assert rows[1] == {"front": "营销是什么", "back": "'-负责推广", "sources": "a.txt"}
+
+
+def test_markdown_shows_html_from_the_corpus_as_text():
+    from kb.study import StudyGuide
+    from kb.study_export import to_markdown
+    from kb.types import Answer, CitedSpan, Hit, Passage
+
+    text = "营销<img src=x onerror=alert(1)>是系统。"
+    passage = Passage(0, "d", "标题<b>", "d.txt", 0, len(text), text)
+    answer = Answer("营销是<script>什么", text + "[1]", [CitedSpan(text, (1,), "d", 0, len(text))], [Hit(1, 0.9, passage)])
+    markdown = to_markdown(StudyGuide("指南", [answer]))
+    assert "<img" not in markdown and "<script>" not in markdown and "<b>" not in markdown
+    assert "营销&lt;img src=x onerror=alert(1)&gt;是系统。" in markdown
