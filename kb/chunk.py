@@ -17,7 +17,8 @@ _QUESTION = re.compile(r"[？?][”’」』）)\]】〕\"']*$")
 HEADING_MAX_CHARS = 30
 MIN_QUOTE_CHARS = 8
 # A line ending in a colon that is not itself numbered: 「市场部的工作包括以下几项：」, not 「1、目标不同：」.
-_INTRODUCES_LIST = re.compile(r"^(?![(（]?[一二三四五六七八九十\d]+[)）、.．]).*[:：]$")
+# Used with fullmatch(text, start, end): a `^` would only match at the start of the whole text.
+_INTRODUCES_LIST = re.compile(r"(?![(（]?[一二三四五六七八九十\d]+[)）、.．]).*[:：]")
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def headed_sentences(text: str) -> list[tuple[int, int, str]]:
     heading = ""
     for s, e in sentence_spans(text):
         own_heading = is_heading(text, s, e)
-        if e - s >= MIN_QUOTE_CHARS and not _QUESTION.search(text, s, e) and (not own_heading or _INTRODUCES_LIST.search(text, s, e)):
+        if e - s >= MIN_QUOTE_CHARS and not _QUESTION.search(text, s, e) and (not own_heading or _INTRODUCES_LIST.fullmatch(text, s, e)):
             found.append((s, e, heading))
         if own_heading:
             heading = text[s:e]

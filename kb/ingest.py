@@ -31,7 +31,7 @@ BM25_PARAMS = {"k1": 1.2, "b": 0.75}
 # Bump when the cleaning, splitting or BM25 code changes; edits to the data files below are
 # noticed by themselves. Either way the next ingest rebuilds the index (reusing every vector
 # whose passage text is unchanged).
-PIPELINE_VERSION = 5
+PIPELINE_VERSION = 6
 CONTEXT_CHARS = 8  # of a sentence's heading or title, embedded with it
 PIPELINE_DATA = ("cleaning_rules.toml", "jieba_dict.txt", "domain_dict.txt", "stopwords.txt")
 

@@ -1,6 +1,6 @@
 import pytest
 
-from kb.chunk import ChunkSettings, split_passages
+from kb.chunk import ChunkSettings, quotable_sentences, split_passages
 from kb.clean import clean
 from kb.text import sentence_spans
 from tests.conftest import CORPUS
@@ -42,3 +42,8 @@ def test_heading_travels_with_its_section():
     last = passages[-1]
     assert last.heading == "思考的角度不同"
     assert "思考的角度不同" not in text[last.start : last.end] or last.start == text.index("思考的角度不同")
+
+
+def test_a_line_introducing_a_list_is_quotable_anywhere_in_the_text_but_a_numbered_label_is_not():
+    text = "第一段的一句话写在这里。\n市场部的日常工作包括以下几项：\n1、目标不同：\n1、开展市场调研。"
+    assert [text[s:e] for s, e in quotable_sentences(text)] == ["第一段的一句话写在这里。", "市场部的日常工作包括以下几项：", "1、开展市场调研。"]
