@@ -155,12 +155,13 @@ def select(ranked: list[Evidence], shape: AnswerShape, max_chars: int, margin: f
     best = _as_unit(ranked[0]) if shape.units else ranked[0]
     chosen, used = [best], len(best.text)
     for candidate in ranked[1:]:
+        gap = ranked[0].score - candidate.score
+        if gap > 2 * margin:
+            break
         neighbour = _adjacent(best, candidate) or _adjacent(candidate, best)
-        candidate = _as_unit(candidate) if shape.units else candidate
-        if candidate.score < ranked[0].score - (2 * margin if neighbour else margin):
-            if candidate.score < ranked[0].score - 2 * margin:
-                break
+        if gap > margin and not neighbour:
             continue
+        candidate = _as_unit(candidate) if shape.units else candidate
         if used + len(candidate.text) > budget or not (neighbour or _shares_words(candidate)):
             continue
         if any(c.passage.doc_id == candidate.passage.doc_id and c.start <= candidate.start and candidate.end <= c.end for c in chosen):

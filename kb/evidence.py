@@ -97,7 +97,7 @@ class QuestionTerms:
         table = synonyms()
         return cls(dict(weigh(words)), dict(weigh(bigrams)), wording, {w: table[w] for w in words if w in table})
 
-    def matched_words(self, tokens: set[str], folded: str) -> set[str]:
+    def matched_words(self, tokens: frozenset[str], folded: str) -> set[str]:
         """The question's words a sentence holds, itself or as a domain synonym: 「顾客」 is
         matched by a sentence about 「用户」."""
         return {w for w in self.words if w in tokens or any(a in folded for a in self.alternatives.get(w, ()))}
@@ -132,7 +132,7 @@ class _Sentence:
     start: int  # in the passage text
     end: int
     folded: str
-    tokens: set[str]
+    tokens: frozenset[str]
     words: set[str]  # the question's words it holds (synonyms included)
     bigrams: set[str]
     vector: np.ndarray | None
@@ -189,14 +189,14 @@ def score_sentences(
         for s, e in candidate_spans(p, stored):
             folded = fold(p.text[s:e])
             known = stored.get((p.start + s, p.start + e))
-            tokens = set(known.tokens) if known else set(tokenize(folded))
+            tokens = known.tokens if known else frozenset(tokenize(folded))
             vector = known.vector if known and question_vector is not None else None
             sentences.append(_Sentence(hit, s, e, folded, tokens, terms.matched_words(tokens, folded), set(char_bigrams(folded)), vector))
     cosines = [float(np.dot(question_vector, s.vector)) if s.vector is not None else None for s in sentences]
-    known = [c for c in cosines if c is not None]
-    best = max(known, default=0.0)
+    measured = [c for c in cosines if c is not None]
+    best = max(measured, default=0.0)
     # A sentence without a vector (an index from an older kb) counts as the least similar one.
-    floor = min(known, default=best)
+    floor = min(measured, default=best)
     top_score = max((h.score for h in hits), default=0.0)
     found = []
     topics: dict[int, dict[str, float]] = {}

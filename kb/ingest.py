@@ -114,7 +114,7 @@ def _vectors(
     Texts that occur twice (overlapping passages share sentences) are embedded once."""
     missing = list(dict.fromkeys(h for h in hashes if h not in known))
     if missing:
-        first = {h: i for i, h in reversed(list(enumerate(hashes)))}
+        text_of = dict(zip(hashes, texts))  # one hash, one text
         done = 0
 
         def on_batch(n: int) -> None:
@@ -123,7 +123,7 @@ def _vectors(
             if progress:
                 progress(stage, done, len(missing))
 
-        fresh = embedder.encode([texts[first[h]] for h in missing], on_batch=on_batch)
+        fresh = embedder.encode([text_of[h] for h in missing], on_batch=on_batch)
         known = known | dict(zip(missing, fresh))
     if not hashes:
         return np.zeros((0, embedder.dim), dtype=np.float32), 0

@@ -79,7 +79,7 @@ class KnowledgeBase:
             ignore=ASKING_WORDS,
             term_weights=self.retriever.term_weights,
             question_vector=self.retriever.query_vector(question) if dense else None,
-            stored_sentences=self.retriever.stored_sentences,
+            stored_sentences=self.index.sentences_in,
         )
         return compose_answer(question, hits, max_chars=max_chars, shown=k, answerable=answerable, evidence=evidence)
 

@@ -19,7 +19,7 @@ from .embed import Embedder, load_embedder
 from .errors import KbError
 from .store import StoredIndex
 from .text import fold, has_words, index_terms, synonym_terms, tokenize
-from .types import Hit, KnownSentence, Passage
+from .types import Hit, Passage
 
 Mode = Literal["hybrid", "dense", "bm25"]
 MODES: tuple[str, ...] = ("hybrid", "dense", "bm25")
@@ -208,15 +208,6 @@ class Retriever:
         vector = self.embedder.encode_query(fold(question)).reshape(-1).astype(np.float32)
         self._last_query = (question, vector)
         return vector
-
-    def stored_sentences(self, passage: Passage) -> dict[tuple[int, int], KnownSentence]:
-        """The quotable sentences inside a passage as ingest stored them (vector and tokens),
-        by their span in the cleaned document; empty for an index from an older kb."""
-        rows = self.index.sentences_in(passage)
-        if not rows:
-            return {}
-        vectors = np.asarray(self.index.sentence_vectors[[r.row for r in rows]], dtype=np.float32)
-        return {(r.start, r.end): KnownSentence(vector, frozenset(r.tokens)) for r, vector in zip(rows, vectors)}
 
     def dense_ranking(self, question: str, n: int) -> tuple[np.ndarray, np.ndarray]:
         vector = self.query_vector(question).reshape(1, -1)

@@ -36,7 +36,7 @@ import numpy as np
 
 from .bm25_index import Bm25Index
 from .errors import KbError
-from .types import Passage
+from .types import KnownSentence, Passage
 
 FORMAT_VERSION = 2
 # Format 1 (no sentence table or vectors) is still read: answers then rank sentences by words
@@ -91,16 +91,6 @@ class StoredSentence:
     start: int
     end: int
     hash: str
-    tokens: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class SentenceRow:
-    """A stored sentence as answering reads it: where it is, its vector row, its tokens."""
-
-    start: int
-    end: int
-    row: int
     tokens: tuple[str, ...]
 
 
@@ -377,15 +367,21 @@ class StoredIndex:
         except (OSError, ValueError) as exc:
             raise KbError(f"index at {self.index_dir} is damaged ({SENTENCE_VECTORS} unreadable); {REBUILD_HINT}") from exc
 
-    def sentences_in(self, passage: Passage) -> list[SentenceRow]:
-        """The stored sentences inside a passage, in reading order (none for a format-1 index)."""
+    def sentences_in(self, passage: Passage) -> dict[tuple[int, int], KnownSentence]:
+        """The quotable sentences inside a passage as ingest stored them (vector and tokens), by
+        their (start, end) in the cleaned document; none for a format-1 index."""
         if not self.has_sentence_vectors:
-            return []
-        rows = self.db.execute(
-            'SELECT start, "end", id, tokens FROM sentences WHERE doc_id = ? AND start >= ? AND start < ? ORDER BY start',
-            (passage.doc_id, passage.start, passage.end),
-        )
-        return [SentenceRow(start, end, row, tuple(tokens.split())) for start, end, row, tokens in rows if end <= passage.end]
+            return {}
+        rows = [
+            row
+            for row in self.db.execute(
+                'SELECT start, "end", id, tokens FROM sentences WHERE doc_id = ? AND start >= ? AND start < ? ORDER BY start',
+                (passage.doc_id, passage.start, passage.end),
+            )
+            if row[1] <= passage.end
+        ]
+        vectors = np.asarray(self.sentence_vectors[[row[2] for row in rows]], dtype=np.float32)
+        return {(start, end): KnownSentence(vector, frozenset(tokens.split())) for (start, end, _, tokens), vector in zip(rows, vectors)}
 
     def sentence_vectors_by_hash(self) -> dict[str, np.ndarray]:
         """Sentence vectors keyed by content hash (as float32), for reuse by a re-ingest."""

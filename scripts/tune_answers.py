@@ -69,7 +69,7 @@ def collect(kb: KnowledgeBase, queries_path: Path) -> list[Question]:
             ignore=ASKING_WORDS,
             term_weights=kb.retriever.term_weights,
             question_vector=kb.retriever.query_vector(query.query),
-            stored_sentences=kb.retriever.stored_sentences,
+            stored_sentences=kb.index.sentences_in,
         )
         evidence = answer_candidates(scored, shape, 5)
         if not any(g in comparable(h.passage.text) for h in hits for g in gold):

@@ -127,11 +127,12 @@ def test_every_quotable_sentence_has_a_vector_row_inside_its_passages(tmp_path, 
     assert index.sentence_vectors.shape == (index.manifest["counts"]["sentences"], embedder.dim)
     docs = {d.doc_id: d.text for d in index.documents()}
     for p in index.passages()[:30]:
-        rows = index.sentences_in(p)
-        assert rows, p.text
-        for r in rows:
-            assert p.start <= r.start < r.end <= p.end and 0 <= r.row < len(index.sentence_vectors)
-            assert r.tokens == tuple(tokenize(docs[p.doc_id][r.start : r.end]))
+        sentences = index.sentences_in(p)
+        assert sentences, p.text
+        for (start, end), known in sentences.items():
+            assert p.start <= start < end <= p.end and known.vector.shape == (embedder.dim,)
+            assert np.isclose(np.linalg.norm(known.vector), 1.0, atol=2e-3)
+            assert known.tokens == frozenset(tokenize(docs[p.doc_id][start:end]))
 
 
 def test_a_sentence_is_embedded_under_the_heading_it_stands_under(tmp_path, embedder):
@@ -139,15 +140,15 @@ def test_a_sentence_is_embedded_under_the_heading_it_stands_under(tmp_path, embe
     ingest([Document("d", "d", "d.txt", text)], tmp_path / "index", embedder=embedder)
     index = StoredIndex(tmp_path / "index")
     (passage,) = index.passages()
-    rows = {(r.start, r.end): r.row for r in index.sentences_in(passage)}
+    sentences = index.sentences_in(passage)
     first = text.index("开头")
     expected = {
         (first, text.index("\n第二节")): "文章标题：开头的第一句话写在这里，没有小节标题。",
         (text.index("渠道冲突"), len(text)): "第二节 渠道：渠道冲突需要市场部协调。",
     }
-    assert set(rows) == set(expected)
+    assert set(sentences) == set(expected)
     for span, context_and_sentence in expected.items():
-        assert np.allclose(index.sentence_vectors[rows[span]], embedder.encode([context_and_sentence])[0], atol=2e-3)
+        assert np.allclose(sentences[span].vector, embedder.encode([context_and_sentence])[0], atol=2e-3)
 
 
 def test_index_from_before_sentence_vectors_answers_and_is_upgraded(tmp_path, embedder):
