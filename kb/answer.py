@@ -15,15 +15,15 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from .contrast import asking_words, build_contrast, contrast_sides
+from .contrast import build_contrast, contrast_sides
 from .evidence import Evidence, score_sentences
+from .profile import Profile, default_profile
 from .question import AnswerShape, answer_shape
-from .retrieve import is_near_duplicate
-from .text import fold, sentence_spans
+from .text import fold, sentence_spans, similar_texts, spans_overlap
 from .types import Answer, CitedSpan, Hit, Passage
 
 NOT_FOUND = "知识库中没有找到能回答这个问题的内容。"
-ASKING_WORDS = asking_words()
+DUPLICATE_OVERLAP = 0.8  # share of character pairs that makes two sentences copies of each other
 # A supporting sentence joins the answer only if its evidence is within this of the best's.
 SUPPORT_MARGIN = 3.5
 MAX_UNIT_CHARS = 400
@@ -39,21 +39,28 @@ class GroundingError(AssertionError):
     """An answer sentence or table cell that is not verbatim in the passage it cites."""
 
 
-def _restates(evidence: Evidence, shape: AnswerShape) -> bool:
+def _restates(evidence: Evidence, shape: AnswerShape, asking_words: frozenset[str]) -> bool:
     """For a contrast: the sentence names the difference instead of stating it (「本文将探讨营销
     和销售的区别」) — it holds an asking word (区别, 不同 …) but neither sets the sides against
     each other (the shape's cue) nor goes on after a colon (「…的工作区别：1.工作目标…」)."""
     folded = fold(evidence.text)
-    if not any(word in folded for word in ASKING_WORDS):
+    if not any(word in folded for word in asking_words):
         return False
     return not (shape.cue and shape.cue.search(folded)) and not _GOES_ON.search(folded)
+
+
+def _copies(a: Evidence, b: Evidence) -> bool:
+    """The same sentence twice: overlapping spans of one document (from overlapping passages),
+    or (mostly) the same text in two articles."""
+    if a.passage.doc_id == b.passage.doc_id and spans_overlap((a.start, a.end), (b.start, b.end)):
+        return True
+    return similar_texts(a.text, b.text, DUPLICATE_OVERLAP)
 
 
 def _merge_duplicates(candidates: list[Evidence]) -> list[Evidence]:
     kept: list[Evidence] = []
     for c in candidates:
-        as_passage = Passage(-1, c.passage.doc_id, "", "", c.start, c.end, c.text)
-        twin = next((k for k in kept if is_near_duplicate(as_passage, Passage(-1, k.passage.doc_id, "", "", k.start, k.end, k.text), 0.8)), None)
+        twin = next((k for k in kept if _copies(c, k)), None)
         if twin is None:
             kept.append(c)
             continue
@@ -75,7 +82,7 @@ def cite(sentence: str, citations: list[int] | tuple[int, ...]) -> str:
     return sentence + marks + "。"
 
 
-def answer_candidates(evidence: list[Evidence], shape: AnswerShape, shown: int) -> list[Evidence]:
+def answer_candidates(evidence: list[Evidence], shape: AnswerShape, shown: int, asking_words: frozenset[str]) -> list[Evidence]:
     """The sentences of the `shown` passages an answer may quote, best first, duplicates merged.
 
     Without a vector to vouch for it, a sentence sharing no word or character pair with the
@@ -83,7 +90,7 @@ def answer_candidates(evidence: list[Evidence], shape: AnswerShape, shown: int) 
     (「本文将探讨营销和销售的区别」) only when nothing better is there."""
     candidates = [ev for ev in evidence if ev.rank <= shown and (ev.cosine is not None or _shares_words(ev))]
     contrast = shape.kind == "contrast"
-    substantive = [c for c in candidates if not (contrast and _restates(c, shape))]
+    substantive = [c for c in candidates if not (contrast and _restates(c, shape, asking_words))]
     return _merge_duplicates(substantive or candidates)
 
 
@@ -211,6 +218,7 @@ def compose_answer(
     shown: int | None = None,
     answerable: bool = True,
     evidence: list[Evidence] | None = None,
+    profile: Profile | None = None,
 ) -> Answer:
     """The sentences that answer best, within max_chars, the best first.
 
@@ -218,18 +226,21 @@ def compose_answer(
     contrast table and are listed (after the shown ones) only if cited. `evidence` is the
     scored sentences of the shown passages (KnowledgeBase.ask adds sentence vectors); without
     it they are scored from their words alone. With `answerable=False` (see
-    Retriever.answerable) the answer says the index does not know.
+    Retriever.answerable) the answer says the index does not know. `profile` is the index's
+    (contrast sides and aspects, vocabulary); the shipped one by default.
     """
+    profile = profile or default_profile()
+    asking = profile.contrast.asking_words
     shown = len(hits) if shown is None else shown
     top = [h for h in hits if h.rank <= shown]
-    sides = contrast_sides(question)
+    sides = contrast_sides(question, profile.contrast)
     shape = answer_shape(question, sides)
     if evidence is None:
-        evidence = score_sentences(question, top, shape, ignore=ASKING_WORDS)
-    chosen = select(answer_candidates(evidence, shape, shown), shape, max_chars) if answerable else []
+        evidence = score_sentences(question, top, shape, profile.analyzer, ignore=asking)
+    chosen = select(answer_candidates(evidence, shape, shown, asking), shape, max_chars) if answerable else []
     if not chosen:
         return Answer(question, NOT_FOUND, [], top, found=False)
-    contrast = build_contrast(sides, hits) if sides else None
+    contrast = build_contrast(sides, hits, profile.contrast) if sides else None
     cited = {n for c in chosen for n in c.citations}
     if contrast:
         cited |= {n for row in contrast.rows for cell in row.cells for n in cell.citations}

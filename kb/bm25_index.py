@@ -1,6 +1,6 @@
 """Read a bm25s index straight from its saved arrays, without importing bm25s.
 
-bm25s builds and saves the index (kb.store); answering only needs three memory-mapped
+bm25s builds and saves the index (`write_bm25_index`); answering only needs three memory-mapped
 arrays and the vocabulary. Importing bm25s pulls in scipy, ≈ 0.3 s of every cold `kb ask`,
 so queries read the files themselves and score exactly as bm25s' `get_scores_from_ids`.
 """
@@ -48,3 +48,13 @@ class Bm25Index:
         if self.nonoccurrence is not None:
             scores += self.nonoccurrence[[t for t in term_ids if t < self._columns]].sum()
         return scores
+
+
+def write_bm25_index(folder: Path, passage_terms: list[list[str]], params: dict[str, float]) -> None:
+    """Build the index with bm25s (scores precomputed per term) and save it to `folder`."""
+    import bm25s
+
+    bm25 = bm25s.BM25(**params)
+    # An all-stopword passage still needs one token for bm25s; "" is its empty-token slot.
+    bm25.index([terms or [""] for terms in passage_terms], show_progress=False)
+    bm25.save(str(folder), show_progress=False)

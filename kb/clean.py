@@ -1,18 +1,16 @@
 """Remove scraping debris and normalise width/punctuation, keeping a map to the original.
 
-The debris rules are data (`data/cleaning_rules.toml`); this module only applies them. Every
-edit is recorded so that each character of the cleaned text knows its offset in the original
-file: provenance survives cleaning.
+The debris rules are data (the `[cleaning]` table of a profile, kb/data/profile.toml); this
+module only applies them. Every edit is recorded so that each character of the cleaned text
+knows its offset in the original file: provenance survives cleaning.
 """
 
 from __future__ import annotations
 
 import html
 import re
-import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -55,26 +53,25 @@ class CleanText:
         return int(self.origin[start]), int(self.origin[end - 1]) + 1
 
 
-@lru_cache(maxsize=1)
-def default_rules() -> tuple[Rule, ...]:
-    """The bundled rules, in application order: trailers, then lines, then inline."""
-    raw = tomllib.loads(resources.files("kb").joinpath("data/cleaning_rules.toml").read_text("utf-8"))
-    return tuple(_compile(raw))
+RULE_KINDS = ("trailer", "line", "inline")
 
 
-def _compile(raw: dict) -> list[Rule]:
+def compile_rules(raw: Mapping[str, Sequence[Mapping[str, str]]]) -> tuple[Rule, ...]:
+    """Rules from a profile's `[cleaning]` table, in application order: trailers, then lines,
+    then inline. Raises re.error for a pattern that does not compile."""
     rules = []
-    for kind in ("trailer", "line", "inline"):
+    for kind in RULE_KINDS:
         for entry in raw.get(kind, []):
             flags = re.MULTILINE if kind != "inline" else 0
             rules.append(Rule(kind, entry["name"], re.compile(entry["pattern"], flags), entry.get("replace", "")))
-    return rules
+    return tuple(rules)
 
 
-def clean(text: str, rules: tuple[Rule, ...] | None = None) -> CleanText:
-    """Apply the debris rules, then width/punctuation/whitespace normalisation."""
+def clean(text: str, rules: Sequence[Rule]) -> CleanText:
+    """Apply the debris rules (a profile's `cleaning_rules`), then width/punctuation/whitespace
+    normalisation."""
     origin = np.arange(len(text) + 1, dtype=np.int64)
-    for rule in rules if rules is not None else default_rules():
+    for rule in rules:
         text, origin = apply_edits(text, origin, _edits_for(rule, text))
     for edits in (_width_edits, _whitespace_edits):
         text, origin = apply_edits(text, origin, edits(text))

@@ -6,10 +6,18 @@ import json
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .errors import KbError
+from .types import MODES
+
+if TYPE_CHECKING:
+    from .contrast import Contrast
+    from .knowledge_base import KnowledgeBase
+    from .profile import Profile
+    from .types import Answer, Hit
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -56,24 +64,38 @@ def main() -> None:
 @click.option("--model", default=None, help="Embedding model: e5-small (default), m3e-small, or a sentence-transformers folder. Default: the index's current model, else e5-small.")
 @click.option("--chunk-chars", default=240, show_default=True, type=click.IntRange(20, 2000), help="Maximum passage length in characters.")
 @click.option("--overlap", default=1, show_default=True, type=click.IntRange(0, 5), help="Sentences shared by neighbouring passages.")
-def ingest(paths: tuple[Path, ...], index_dir: Path, model: str | None, chunk_chars: int, overlap: int) -> None:
+@click.option(
+    "--profile",
+    "profile_path",
+    default=None,
+    help="The subject's vocabulary: a kb.toml file, a folder holding one, or 'default' (kb's own). "
+    "Default: the kb.toml at the top of a corpus folder, else the index's current profile, else kb's own.",
+)
+def ingest(paths: tuple[Path, ...], index_dir: Path, model: str | None, chunk_chars: int, overlap: int, profile_path: str | None) -> None:
     """Build or update the index from text files and folders (default: corpus/).
 
     Files: .txt and .md in UTF-8, UTF-16, GBK/GB18030 or Big5 (detected). Passages whose
     text is unchanged keep their embeddings, so re-running after an edit is quick. The new
     index replaces the old one only when complete.
+
+    A corpus on its own subject can carry a kb.toml (terms to keep whole, synonyms,
+    the sides and aspects of contrast tables): start one with `kb profile init DIR`.
     """
     from .chunk import ChunkSettings
-    from .ingest import ingest as run_ingest
+    from .knowledge_base import KnowledgeBase
 
     with _ProgressBar() as progress:
-        report = run_ingest(list(paths) or [Path("corpus")], index_dir, model=model, settings=ChunkSettings(chunk_chars, overlap), progress=progress)
+        kb = KnowledgeBase.build(
+            list(paths) or [Path("corpus")], index_dir, model=model, chunking=ChunkSettings(chunk_chars, overlap), progress=progress, profile=profile_path
+        )
+    report = kb.last_ingest
+    assert report is not None
     for path, reason in report.skipped:
         click.echo(f"Warning: skipped {path}: {reason}", err=True)
     click.echo(
         f"Indexed {report.documents} documents, {report.passages} passages into {index_dir} "
         f"({report.embedded} embedded, {report.reused} reused; {report.sentences} sentences, "
-        f"{report.sentences_embedded} embedded) in {report.seconds:.1f} s."
+        f"{report.sentences_embedded} embedded) in {report.seconds:.1f} s. Profile: {report.profile}."
     )
 
 
@@ -81,7 +103,7 @@ def ingest(paths: tuple[Path, ...], index_dir: Path, model: str | None, chunk_ch
 @click.argument("question", required=False)
 @INDEX_OPTION
 @click.option("-k", "k", default=5, show_default=True, type=click.IntRange(1, 100), help="Number of passages to return.")
-@click.option("--mode", default="hybrid", show_default=True, type=click.Choice(["hybrid", "dense", "bm25"]), help="Ranker: fused, embeddings only, or BM25 only (fastest).")
+@click.option("--mode", default="hybrid", show_default=True, type=click.Choice(MODES), help="Ranker: fused, embeddings only, or BM25 only (fastest).")
 @click.option("--json", "as_json", is_flag=True, help="Print the citation JSON contract (one object per line with --questions).")
 @click.option("--questions", type=click.File("r", encoding="utf-8"), help="Answer every line of FILE ('-' for stdin) instead of QUESTION.")
 @click.option("--max-chars", default=300, show_default=True, type=click.IntRange(20, 5000), help="Length limit of the answer text; most answers are shorter (a factual question gets one or two sentences).")
@@ -107,7 +129,7 @@ def ask(question: str | None, index_dir: Path, k: int, mode: str, as_json: bool,
         if as_json:
             click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         else:
-            _print_answer(answer, explain)
+            _print_answer(kb, answer, explain)
         return
     # A batch: a line kb cannot answer (「？？？」) gets an error naming its line number, and the
     # rest of the batch still runs; the exit code says whether any line failed.
@@ -128,7 +150,7 @@ def ask(question: str | None, index_dir: Path, k: int, mode: str, as_json: bool,
         else:
             if i:
                 click.echo()
-            _print_answer(answer, explain)
+            _print_answer(kb, answer, explain)
     if failed:
         raise KbError(f"{failed} of {len(numbered)} questions could not be answered (see the errors above)")
 
@@ -139,7 +161,7 @@ def _shown(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
-def _print_answer(answer, explain: bool = False) -> None:
+def _print_answer(kb: KnowledgeBase, answer: Answer, explain: bool = False) -> None:
     click.secho(_shown(answer.question), bold=True)
     click.echo()
     click.echo(_shown(answer.text))
@@ -155,10 +177,10 @@ def _print_answer(answer, explain: bool = False) -> None:
         click.echo(_shown(f"[{hit.rank}] {p.title}  {p.source}:{p.start}-{p.end}  (score {hit.score:.2f})"))
         click.echo(_shown(f"    {excerpt}"))
         if explain:
-            click.secho(_shown(f"    {_explanation(answer.question, hit)}"), dim=True)
+            click.secho(_shown(f"    {_explanation(kb, answer.question, hit)}"), dim=True)
 
 
-def _print_contrast(contrast) -> None:
+def _print_contrast(contrast: Contrast) -> None:
     """The aspect table, wrapped (never truncated) to the terminal width."""
     from rich.console import Console
     from rich.table import Table
@@ -172,13 +194,12 @@ def _print_contrast(contrast) -> None:
     Console(highlight=False).print(table, markup=False)
 
 
-def _explanation(question: str, hit) -> str:
+def _explanation(kb: KnowledgeBase, question: str, hit: Hit) -> str:
     from .retrieve import matched_terms
 
-    parts = [f"matched terms: {' '.join(matched_terms(question, hit.passage)) or '(none)'}"]
-    for ranker in ("bm25", "dense"):
-        if ranker in hit.signals:
-            parts.append(f"{ranker}: score {hit.signals[ranker]['score']:.3f}, rank {hit.signals[ranker]['rank']}")
+    parts = [f"matched terms: {' '.join(matched_terms(question, hit.passage, kb.profile.analyzer)) or '(none)'}"]
+    for ranker, signal in sorted(hit.signals.items()):
+        parts.append(f"{ranker}: score {signal.score:.3f}, rank {signal.rank}")
     parts.append(f"fused {hit.score:.3f}")
     return "; ".join(parts)
 
@@ -190,9 +211,8 @@ def export(index_dir: Path, output) -> None:
     """Print every passage as JSON Lines (doc_id, title, source, start, end, text, heading)."""
     from .knowledge_base import KnowledgeBase
 
-    for p in KnowledgeBase.open(index_dir).passages():
-        record = {"id": p.id, "doc_id": p.doc_id, "title": p.title, "source": p.source, "start": p.start, "end": p.end, "text": p.text, "heading": p.heading}
-        output.write(json.dumps(record, ensure_ascii=False) + "\n")
+    for passage in KnowledgeBase.open(index_dir).passages():
+        output.write(json.dumps(passage.to_dict(), ensure_ascii=False) + "\n")
 
 
 @main.command()
@@ -216,6 +236,7 @@ def info(index_dir: Path, verify: bool, as_json: bool) -> None:
     click.echo(f"Contents:  {counts['documents']} documents, {counts['passages']} passages")
     click.echo(f"Chunking:  {details['chunking']['max_chars']} chars, {details['chunking']['overlap_sentences']} sentence overlap")
     click.echo(f"Built:     {details['created']} by kb {details['kb_version']}")
+    click.echo(f"Profile:   {kb.profile.source} ({kb.profile.fingerprint})")
     for source, meta in details["sources"].items():
         click.echo(f"  {source}  ({meta['encoding']})")
     if verify:
@@ -226,7 +247,7 @@ def info(index_dir: Path, verify: bool, as_json: bool) -> None:
 @click.option("--queries", "queries_path", required=True, type=click.Path(dir_okay=False, path_type=Path), help="JSONL: {id, query, positive_ids} or {query, gold: [strings]}.")
 @click.option("--corpus", "corpus_path", type=click.Path(dir_okay=False, path_type=Path), help="JSONL {id, title, text} to index and search; without it, the --index is searched.")
 @click.option("--index", "index_dir", envvar="KB_INDEX", type=click.Path(file_okay=False, path_type=Path), help="Index to use (with --corpus: built or reused there; default a cache folder per corpus).")
-@click.option("--mode", "modes", multiple=True, type=click.Choice(["bm25", "dense", "hybrid"]), help="Modes to evaluate (repeatable; default all three).")
+@click.option("--mode", "modes", multiple=True, type=click.Choice(MODES), help="Modes to evaluate (repeatable; default all three).")
 @click.option("--model", default=None, help="Embedding model for a --corpus build (default: e5-small, or the cached index's model).")
 @click.option("--limit", type=click.IntRange(1), help="Evaluate only the first N queries.")
 @click.option("--run", "run_path", type=click.Path(dir_okay=False, path_type=Path), help="Write a TREC run file (qid Q0 doc_id rank score tag).")
@@ -258,7 +279,6 @@ def evaluate(
       kb eval --queries tests/data/seed_questions.jsonl --index index
     """
     from . import evaluate as ev
-    from .ingest import ingest as run_ingest
     from .knowledge_base import KnowledgeBase
 
     queries = ev.load_queries(queries_path)[:limit]
@@ -266,11 +286,12 @@ def evaluate(
         documents = ev.load_corpus(corpus_path)
         index_dir = index_dir or ev.default_index_for(corpus_path)
         with _ProgressBar() as progress:
-            report = run_ingest(documents, index_dir, model=model, progress=progress)
+            kb = KnowledgeBase.build(documents, index_dir, model=model, progress=progress)
+        report = kb.last_ingest
+        assert report is not None
         click.echo(f"Index {index_dir}: {report.passages} passages ({report.embedded} embedded, {report.reused} reused).", err=True)
-    elif index_dir is None:
-        index_dir = Path("index")
-    kb = KnowledgeBase.open(index_dir)
+    else:
+        kb = KnowledgeBase.open(index_dir or Path("index"))
     results = []
     for mode in modes or ("bm25", "dense", "hybrid"):
         with click.progressbar(length=len(queries), label=f"Querying ({mode})", file=sys.stderr) as bar:
@@ -288,7 +309,7 @@ def evaluate(
     if as_json:
         click.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
         return
-    click.echo(f"{len(queries)} queries against {kb.index.passage_count} passages ({index_dir})")
+    click.echo(f"{len(queries)} queries against {kb.index.passage_count} passages ({kb.index.index_dir})")
     click.echo("Retrieval")
     click.echo(f"{'mode':<8}{'R@1':>7}{'R@5':>7}{'R@20':>7}{'MRR@10':>8}{'nDCG@10':>9}{'p50 ms':>8}{'p95 ms':>8}")
     for r in results:
@@ -393,3 +414,71 @@ def serve(index_dir: Path, host: str, port: int) -> None:
     app = create_app(index_dir)
     click.echo(f"Serving {index_dir} on http://{host}:{port} (docs at /docs)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+@main.group()
+def profile() -> None:
+    """The subject's vocabulary: terms, synonyms, contrast sides and aspects, cleaning rules.
+
+    kb ships a profile for its seed corpus (marketing vs sales). For another subject, put a
+    kb.toml at the top of the corpus folder: its lists extend kb's own, its numbers replace
+    them. The index stores the profile it was built with, and answers use that one.
+
+    \b
+    kb profile show                    # the profile ./index was built with
+    kb profile show --path corpus/     # what `kb ingest corpus/` would use
+    kb profile init corpus/            # write corpus/kb.toml to start from
+    """
+
+
+def _chosen_profile(index_dir: Path, profile_path: str | None) -> Profile:
+    from .profile import Profile, default_profile
+
+    if profile_path == "default":
+        return default_profile()
+    if profile_path is not None:
+        return Profile.load(profile_path)
+    from .knowledge_base import KnowledgeBase
+
+    return KnowledgeBase.open(index_dir).profile
+
+
+@profile.command(name="show")
+@INDEX_OPTION
+@click.option("--path", "profile_path", help="A kb.toml (or a folder holding one), or 'default': show it merged with kb's own, instead of the index's.")
+def profile_show(index_dir: Path, profile_path: str | None) -> None:
+    """Print the effective profile as TOML (every list merged)."""
+    chosen = _chosen_profile(index_dir, profile_path)
+    click.echo(f"# profile: {chosen.source} ({chosen.fingerprint})")
+    click.echo(chosen.to_toml(), nl=False)
+
+
+@profile.command(name="init")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@INDEX_OPTION
+@click.option("--path", "profile_path", help="Start from this kb.toml (or folder), or 'default' (kb's own; the default when there is no index).")
+@click.option("--force", is_flag=True, help="Replace an existing kb.toml.")
+def profile_init(folder: Path, index_dir: Path, profile_path: str | None, force: bool) -> None:
+    """Write FOLDER/kb.toml holding the effective profile (the index's, else kb's own), to edit.
+
+    The file is complete (`extends = false`): delete what does not fit your subject. Or
+    keep only your additions and set `extends = true` to build on kb's own profile.
+    """
+    from .profile import PROFILE_FILE
+
+    if profile_path is None and not index_dir.exists():
+        profile_path = "default"
+    chosen = _chosen_profile(index_dir, profile_path)
+    target = folder / PROFILE_FILE
+    if target.exists() and not force:
+        raise KbError(f"{target} exists: edit it, or pass --force to replace it")
+    header = (
+        f"# kb profile, written by `kb profile init` from {chosen.source}.\n"
+        "# Edit it for your subject, then run `kb ingest` on this folder. See `kb profile --help`.\n"
+    )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        target.write_text(header + chosen.to_toml(), "utf-8")
+    except OSError as exc:
+        raise KbError(f"cannot write {target}: {exc.strerror or exc}; choose a writable folder") from exc
+    click.echo(f"Wrote {target}")

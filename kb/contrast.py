@@ -3,19 +3,16 @@
 Comparison articles are full of parallel statements — «市场是…；销售是…», «销售是把产品卖好，
 营销是让产品好卖» — so each sentence is cut into clauses at 「；」 and 「，而」, and a clause that
 opens with a side's name describes that side. A side's names are the question's word, its
-alias group in kb/data/contrast.toml, and the short names the retrieved text itself defines
+alias group in the profile (kb/data/profile.toml), and the short names the retrieved text itself defines
 (「客户服务（简称客服）」). The aspect a clause speaks to comes from the article's own numbered
-label or heading (「1、目标不同：」 → 目标), else from generic cue words (contrast.toml).
+label or heading (「1、目标不同：」 → 目标), else from the profile's cue words.
 Every cell is a verbatim clause of a retrieved passage and carries its citation.
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
 
 from .chunk import is_heading
 from .text import fold, sentence_spans
@@ -58,32 +55,37 @@ class Contrast:
 
 
 @dataclass(frozen=True)
-class _Config:
+class Aspect:
+    """A row of contrast tables: its name and the cue words of clauses that speak to it."""
+
+    name: str
+    cues: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ContrastVocabulary:
+    """A profile's words for contrasts (the `[contrast]` table of kb/data/profile.toml), folded.
+
+    `aliases` are groups of names for the same side, each listed longest first."""
+
     asking: tuple[str, ...]
     relating: tuple[str, ...]
-    aliases: dict[str, tuple[str, ...]]
-    aspects: tuple[tuple[str, tuple[str, ...]], ...]
+    aliases: tuple[tuple[str, ...], ...]
+    aspects: tuple[Aspect, ...]
+
+    @property
+    def asking_words(self) -> frozenset[str]:
+        """Words that say what kind of answer is wanted (区别, 不同, 联系 …), not its subject."""
+        return frozenset(self.asking + self.relating)
 
 
-@lru_cache(maxsize=1)
-def _config() -> _Config:
-    raw = tomllib.loads(resources.files("kb").joinpath("data/contrast.toml").read_text("utf-8"))
-    aliases = {k: tuple(sorted(v, key=len, reverse=True)) for k, v in raw["aliases"].items()}
-    return _Config(tuple(raw["asking"]), tuple(raw["relating"]), aliases, tuple((a["name"], tuple(a["cues"])) for a in raw["aspect"]))
-
-
-def asking_words() -> frozenset[str]:
-    """Words that say what kind of answer is wanted (区别, 不同, 联系 …), not its subject."""
-    return frozenset(_config().asking + _config().relating)
-
-
-def contrast_sides(question: str) -> list[str] | None:
+def contrast_sides(question: str, vocabulary: ContrastVocabulary) -> list[str] | None:
     """The two things a contrast question compares, or None if it is not one.
 
     「营销和销售的区别」 → [营销, 销售]; 「市場營銷與銷售有什麼不同」 → [市场营销, 销售].
     """
     q = fold(question)
-    asking = "|".join(map(re.escape, _config().asking))
+    asking = "|".join(map(re.escape, vocabulary.asking))
     match = re.search(
         rf"^(?:请问|请)?[，,\s]*(.+?)\s*(?:和|与|跟|同|及|对比|vs\.?|、)\s*(.+?)(?:之间|两者)?(?:的|有|存在)?(?:什么|哪些|何)?(?:{asking})",
         q,
@@ -96,13 +98,13 @@ def contrast_sides(question: str) -> list[str] | None:
     return sides if all(sides) and sides[0] != sides[1] else None
 
 
-def _names(side: str, texts: list[str], other: str) -> tuple[str, ...]:
+def _names(side: str, texts: list[str], other: str, aliases: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
     """Every name the corpus may use for a side, longest first: its alias group, and short
     names the retrieved texts define for it (「客户服务（简称客服）」 → 客服) unless they would
     also name the other side."""
     names = {side}
-    for key, group in _config().aliases.items():
-        if side == key or side in group:
+    for group in aliases:
+        if side in group:
             names.update(group)
     pattern = re.compile("(?:" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + ")" + _DEFINED_NAME)
     for text in texts:
@@ -154,11 +156,11 @@ def _opening(body: str, names: tuple[str, ...]) -> tuple[int, int] | None:
     return position, -negative_length
 
 
-def _side_of(body: str, names: list[tuple[str, ...]]) -> int | None:
+def _side_of(body: str, names: list[tuple[str, ...]], asking: tuple[str, ...]) -> int | None:
     """Which side a clause body is about: the one whose name opens it. A body that joins both
     sides (「市场营销和销售虽然…」) or talks about the difference itself (区别, 不同 …) describes
     neither."""
-    if any(word in body for word in _config().asking):
+    if any(word in body for word in asking):
         return None
     openings = sorted((o, i) for i, o in enumerate(_opening(body, n) for n in names) if o is not None)
     if not openings:
@@ -169,29 +171,29 @@ def _side_of(body: str, names: list[tuple[str, ...]]) -> int | None:
     return side
 
 
-def _aspect(body: str, label: str, sides: list[tuple[str, ...]]) -> str | None:
+def _aspect(body: str, label: str, sides: list[tuple[str, ...]], aspects: tuple[Aspect, ...]) -> str | None:
     """The aspect a clause speaks to: a generic aspect whose cue it (or its label) holds, else
     the aspect its label or heading names. Cues that are a side's own name do not count
     (comparing 战略 and 战术, 「战略」 says nothing about the aspect)."""
     names = {n for group in sides for n in group}
-    for aspect, cues in _config().aspects:
-        if any(c not in names and (c in label or (not label and c in body)) for c in cues):
-            return aspect
+    for aspect in aspects:
+        if any(c not in names and (c in label or (not label and c in body)) for c in aspect.cues):
+            return aspect.name
     named = _aspect_of_heading(label, names) if label else None
     if named:
         return named
-    for aspect, cues in _config().aspects:
-        if any(c in body and c not in names for c in cues):
-            return aspect
+    for aspect in aspects:
+        if any(c in body and c not in names for c in aspect.cues):
+            return aspect.name
     return None
 
 
-def build_contrast(sides: list[str], hits: list[Hit], min_rows: int = 4) -> Contrast | None:
+def build_contrast(sides: list[str], hits: list[Hit], vocabulary: ContrastVocabulary, min_rows: int = 4) -> Contrast | None:
     """Fill the aspect table from the hits' passages; None when fewer than min_rows rows fill."""
     texts = [fold(h.passage.text) for h in hits]
-    names = [_names(side, texts, other) for side, other in ((sides[0], sides[1]), (sides[1], sides[0]))]
+    names = [_names(side, texts, other, vocabulary.aliases) for side, other in ((sides[0], sides[1]), (sides[1], sides[0]))]
     candidates: dict[tuple[str, int], list[tuple[float, CitedSpan]]] = {}
-    order: list[str] = [aspect for aspect, _ in _config().aspects]
+    order: list[str] = [aspect.name for aspect in vocabulary.aspects]
     for hit in hits:
         p = hit.passage
         headings = _section_headings(p.text)
@@ -202,12 +204,12 @@ def build_contrast(sides: list[str], hits: list[Hit], min_rows: int = 4) -> Cont
             body = fold(p.text[s:e])
             if not MIN_CELL_CHARS <= e - s <= MAX_CELL_CHARS:
                 continue
-            side = _side_of(body, names)
+            side = _side_of(body, names, vocabulary.asking)
             if side is None:
                 continue
             heading = next((h for position, h in reversed(headings) if position < s), fold(p.heading))
             label_text = label.group(0) if label else heading
-            aspect = _aspect(body, label_text, names)
+            aspect = _aspect(body, label_text, names, vocabulary.aspects)
             if aspect is None:
                 continue
             if aspect not in order:

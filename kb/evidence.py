@@ -31,7 +31,7 @@ import numpy as np
 
 from .chunk import quotable_sentences
 from .question import ASKING_PHRASES, AnswerShape
-from .text import char_bigrams, fold, synonyms, tokenize
+from .text import Analyzer, char_bigrams, fold
 from .types import Hit, KnownSentence, Passage
 
 # The stored sentences inside a passage, by (start, end) in the cleaned document.
@@ -83,18 +83,18 @@ class QuestionTerms:
     words: dict[str, float]  # jieba terms → IDF
     bigrams: dict[str, float]  # character pairs → IDF
     wording: str  # folded question without asking words or punctuation, for `aligned`
-    alternatives: dict[str, frozenset[str]]  # a word → its domain synonyms (kb/data/synonyms.txt)
+    alternatives: dict[str, frozenset[str]]  # a word → its synonyms in the profile
 
     @classmethod
-    def of(cls, question: str, ignore: frozenset[str], weights: TermWeights | None = None) -> QuestionTerms:
+    def of(cls, question: str, analyzer: Analyzer, ignore: frozenset[str], weights: TermWeights | None = None) -> QuestionTerms:
         folded = ASKING_PHRASES.sub(" ", fold(question))
         for word in sorted(ignore, key=len, reverse=True):
             folded = folded.replace(word, " ")
-        words = list(dict.fromkeys(tokenize(folded)))
+        words = list(dict.fromkeys(analyzer.tokenize(folded)))
         bigrams = list(dict.fromkeys(char_bigrams(folded)))
         weigh = weights or (lambda terms: dict.fromkeys(terms, 1.0))
         wording = "".join(ch for ch in folded if ch.isalnum())
-        table = synonyms()
+        table = analyzer.synonyms
         return cls(dict(weigh(words)), dict(weigh(bigrams)), wording, {w: table[w] for w in words if w in table})
 
     def matched_words(self, tokens: frozenset[str], folded: str) -> set[str]:
@@ -155,12 +155,12 @@ def _distinctive(terms: QuestionTerms, sentences: Sequence[_Sentence]) -> list[f
     return [sum(w for t, w in weights.items() if t in s.words or t in s.bigrams) / total for s in sentences]
 
 
-def _beyond_topic(terms: QuestionTerms, passage: Passage) -> dict[str, float]:
+def _beyond_topic(terms: QuestionTerms, passage: Passage, analyzer: Analyzer) -> dict[str, float]:
     """The question's words and pairs that the passage's title and heading do not already
     hold: 「溪银汉鱼的体长是多少」 in an article titled 溪银汉鱼 is answered by the sentence
     about 体长, which need not repeat the fish's name."""
     topic = fold(passage.title + "\n" + passage.heading)
-    held = set(tokenize(topic)) | set(char_bigrams(topic))
+    held = set(analyzer.tokenize(topic)) | set(char_bigrams(topic))
     return {t: w for table in (terms.words, terms.bigrams) for t, w in table.items() if t not in held}
 
 
@@ -168,6 +168,7 @@ def score_sentences(
     question: str,
     hits: Sequence[Hit],
     shape: AnswerShape,
+    analyzer: Analyzer,
     ignore: frozenset[str] = frozenset(),
     weights: EvidenceWeights = EvidenceWeights(),
     term_weights: TermWeights | None = None,
@@ -176,12 +177,12 @@ def score_sentences(
 ) -> list[Evidence]:
     """Every quotable sentence of the hits, scored, best first.
 
-    `ignore` holds words that ask rather than describe (区别, 不同 …). `stored_sentences`
-    gives what ingest stored (the sentences, their tokens and vectors); without it the
-    passages are split and segmented here. Without a question vector (bm25 mode) or stored
+    `analyzer` is the index's (its vocabulary and synonyms). `ignore` holds words that ask
+    rather than describe (区别, 不同 …). `stored_sentences` gives what ingest stored (the
+    sentences, their tokens and vectors); without it the passages are split and segmented here. Without a question vector (bm25 mode) or stored
     vectors (an index from an older kb, a bare list of hits) the dense signal is left out.
     """
-    terms = QuestionTerms.of(question, ignore, term_weights)
+    terms = QuestionTerms.of(question, analyzer, ignore, term_weights)
     sentences: list[_Sentence] = []
     for hit in hits:
         p = hit.passage
@@ -189,7 +190,7 @@ def score_sentences(
         for s, e in candidate_spans(p, stored):
             folded = fold(p.text[s:e])
             known = stored.get((p.start + s, p.start + e))
-            tokens = known.tokens if known else frozenset(tokenize(folded))
+            tokens = known.tokens if known else frozenset(analyzer.tokenize(folded))
             vector = known.vector if known and question_vector is not None else None
             sentences.append(_Sentence(hit, s, e, folded, tokens, terms.matched_words(tokens, folded), set(char_bigrams(folded)), vector))
     cosines = [float(np.dot(question_vector, s.vector)) if s.vector is not None else None for s in sentences]
@@ -203,7 +204,7 @@ def score_sentences(
     for sentence, cosine, distinctive in zip(sentences, cosines, _distinctive(terms, sentences)):
         hit, p = sentence.hit, sentence.hit.passage
         if p.id not in topics:
-            topics[p.id] = _beyond_topic(terms, p)
+            topics[p.id] = _beyond_topic(terms, p, analyzer)
         features = {
             "dense": (floor if cosine is None else cosine) - best,
             "lexical": _coverage(terms.words, sentence.words),

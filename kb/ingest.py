@@ -11,38 +11,38 @@ import hashlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
-from . import __version__
+from ._version import __version__
 from .chunk import ChunkSettings, headed_sentences, split_passages
 from .clean import clean
 from .embed import DEFAULT_MODEL, Embedder, load_embedder
 from .errors import KbError
 from .loaders import load_paths, title_of
-from .store import CURRENT, FORMAT_VERSION, StoredDocument, StoredIndex, StoredSentence, write_version, writing
-from .text import fold, index_terms, tokenize
+from .manifest import FORMAT_VERSION, Counts, Manifest, ModelEntry, ProfileEntry, SourceEntry
+from .passage_db import StoredDocument, StoredSentence
+from .profile import Profile, resolve_profile
+from .store import IndexContents, StoredIndex, write_version
+from .text import GENERAL_DICTIONARY, Analyzer, fold
 from .types import Document, Passage
+from .versions import CURRENT, writing
 
 BM25_PARAMS = {"k1": 1.2, "b": 0.75}
-# Bump when the cleaning, splitting or BM25 code changes; edits to the data files below are
-# noticed by themselves. Either way the next ingest rebuilds the index (reusing every vector
-# whose passage text is unchanged).
-PIPELINE_VERSION = 6
+# Bump when the cleaning, splitting or BM25 code changes; edits to the profile or the general
+# dictionary are noticed by themselves. Either way the next ingest rebuilds the index (reusing
+# every vector whose passage text is unchanged).
+PIPELINE_VERSION = 7
 CONTEXT_CHARS = 8  # of a sentence's heading or title, embedded with it
-PIPELINE_DATA = ("cleaning_rules.toml", "jieba_dict.txt", "domain_dict.txt", "stopwords.txt")
 
 
-@lru_cache(maxsize=1)
-def pipeline_fingerprint() -> str:
-    """The code version plus a hash of the data files that decide passages and BM25 terms."""
-    digest = hashlib.sha256()
-    for name in PIPELINE_DATA:
-        digest.update(resources.files("kb").joinpath("data", name).read_bytes())
-    return f"{PIPELINE_VERSION}-{digest.hexdigest()[:12]}"
+def pipeline_fingerprint(profile: Profile) -> str:
+    """The code version plus hashes of what decides passages and BM25 terms: the general
+    dictionary and the profile."""
+    dictionary = hashlib.sha256(resources.files("kb").joinpath("data", GENERAL_DICTIONARY).read_bytes()).hexdigest()
+    return f"{PIPELINE_VERSION}-{dictionary[:8]}-{profile.fingerprint}"
 
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -61,6 +61,7 @@ class IngestReport:
     sentences_embedded: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
+    profile: str = ""  # where the profile came from
 
 
 def retrieval_text(passage: Passage) -> str:
@@ -89,14 +90,14 @@ def sentence_text(context: str, sentence: str) -> str:
     return fold(f"{context[:CONTEXT_CHARS]}：{sentence}")
 
 
-def quotable_sentence_rows(documents: Sequence[StoredDocument], model: str) -> tuple[list[StoredSentence], list[str]]:
+def quotable_sentence_rows(documents: Sequence[StoredDocument], model: str, analyzer: Analyzer) -> tuple[list[StoredSentence], list[str]]:
     """Every quotable sentence of the documents, with its content hash and embedding text."""
     rows, texts = [], []
     for document in documents:
         for start, end, heading in headed_sentences(document.text):
             sentence = document.text[start:end]
             text = sentence_text(heading or document.title, sentence)
-            rows.append(StoredSentence(document.doc_id, start, end, passage_hash(model, text), tuple(tokenize(sentence))))
+            rows.append(StoredSentence(document.doc_id, start, end, passage_hash(model, text), tuple(analyzer.tokenize(sentence))))
             texts.append(text)
     return rows, texts
 
@@ -130,12 +131,13 @@ def _vectors(
     return np.stack([np.asarray(known[h], dtype=np.float32) for h in hashes]), len(missing)
 
 
-def prepare(documents: Sequence[Document], settings: ChunkSettings) -> tuple[list[StoredDocument], list[Passage]]:
-    """Clean and split documents into stored documents and passages with global ids."""
+def prepare(documents: Sequence[Document], settings: ChunkSettings, profile: Profile) -> tuple[list[StoredDocument], list[Passage]]:
+    """Clean (with the profile's rules) and split documents into stored documents and passages
+    with global ids."""
     stored: list[StoredDocument] = []
     passages: list[Passage] = []
     for document in documents:
-        cleaned = clean(document.text).text
+        cleaned = clean(document.text, profile.cleaning_rules).text
         if not cleaned.strip():
             continue
         title = title_of(cleaned, document.title)
@@ -151,17 +153,17 @@ def _content_sha256(document: Document) -> str:
     return hashlib.sha256(document.text.encode("utf-8")).hexdigest()
 
 
-def _unchanged(previous: StoredIndex, documents: Sequence[Document], model: str, chunking: dict) -> bool:
+def _unchanged(previous: StoredIndex, documents: Sequence[Document], model: str, chunking: ChunkSettings, pipeline: str) -> bool:
     """True when the live index was built from exactly these documents with these settings,
     so there is nothing to rebuild (re-ingesting an unchanged corpus costs only hashing)."""
     manifest = previous.manifest
     sources = {d.source: _content_sha256(d) for d in documents}
     return (
-        manifest.get("format_version") == FORMAT_VERSION
-        and manifest["model"]["name"] == model
-        and manifest.get("chunking") == chunking
-        and manifest.get("pipeline") == pipeline_fingerprint()
-        and {source: meta["sha256"] for source, meta in manifest["sources"].items()} == sources
+        manifest.format_version == FORMAT_VERSION
+        and manifest.model.name == model
+        and manifest.chunking == chunking
+        and manifest.pipeline == pipeline
+        and {source: entry.sha256 for source, entry in manifest.sources.items()} == sources
     )
 
 
@@ -182,32 +184,43 @@ def ingest(
     settings: ChunkSettings = ChunkSettings(),
     embedder: Embedder | None = None,
     progress: Progress | None = None,
+    profile: str | Path | Profile | None = None,
 ) -> IngestReport:
-    """Build (or incrementally rebuild) the index at `index_dir` from files or Documents."""
+    """Build (or incrementally rebuild) the index at `index_dir` from files or Documents.
+
+    `profile`: a Profile, a kb.toml file or a folder holding one, or "default" (the shipped
+    profile). Without it: the kb.toml at the top of a corpus folder, else the profile the
+    index was built with, else the shipped one (see profile.resolve_profile)."""
     started = time.perf_counter()
     index_dir = Path(index_dir)
     report = IngestReport(index_dir=index_dir)
+    roots: list[str | Path] = []
     if source and all(isinstance(s, Document) for s in source):
-        documents = list(source)  # type: ignore[arg-type]
+        documents = [s for s in source if isinstance(s, Document)]
     else:
-        loaded = load_paths(list(source))  # type: ignore[arg-type]
+        roots = [s for s in source if not isinstance(s, Document)]
+        loaded = load_paths(roots)
         documents, report.skipped = loaded.documents, loaded.skipped
     if not documents:
         where = ", ".join(str(s) for s in source) or "(nothing given)"
         raise KbError(f"no text to index in {where}: add .txt or .md files")
 
     previous = previous_index(index_dir)
+    if not isinstance(profile, Profile):
+        profile = resolve_profile(profile, roots, previous.profile if previous else None)
+    report.profile = profile.source
     if embedder is None:
         name = model or (previous.model_name if previous else DEFAULT_MODEL)
         embedder = load_embedder(name)
-    chunking = {"max_chars": settings.max_chars, "overlap_sentences": settings.overlap_sentences}
-    if previous and _unchanged(previous, documents, embedder.name, chunking):
-        report.documents = previous.manifest["counts"]["documents"]
+    pipeline = pipeline_fingerprint(profile)
+    if previous and _unchanged(previous, documents, embedder.name, settings, pipeline):
+        report.documents = previous.manifest.counts.documents
         report.passages = report.reused = previous.passage_count
-        report.sentences = int(previous.manifest["counts"].get("sentences", 0))
+        report.sentences = previous.manifest.counts.sentences
         report.seconds = time.perf_counter() - started
         return report
-    stored_docs, passages = prepare(documents, settings)
+    analyzer = profile.analyzer
+    stored_docs, passages = prepare(documents, settings, profile)
     if not passages:
         raise KbError("the corpus holds no sentences after cleaning: nothing to index")
 
@@ -219,7 +232,7 @@ def ingest(
     report.reused = len(passages) - report.embedded
     dim = vectors.shape[1]
 
-    sentences, sentence_texts = quotable_sentence_rows(stored_docs, embedder.name)
+    sentences, sentence_texts = quotable_sentence_rows(stored_docs, embedder.name, analyzer)
     known_sentences = previous.sentence_vectors_by_hash() if previous and same_model else {}
     sentence_vectors, report.sentences_embedded = _vectors(
         sentence_texts, [t.hash for t in sentences], known_sentences, embedder, "embed sentences", progress
@@ -228,19 +241,22 @@ def ingest(
 
     if progress:
         progress("index", 0, 1)
-    tokens = [index_terms(t) for t in texts]
-    manifest = {
-        "kb_version": __version__,
-        "pipeline": pipeline_fingerprint(),
-        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "model": {"name": embedder.name, "dim": dim},
-        "chunking": chunking,
-        "bm25": BM25_PARAMS,
-        "counts": {"documents": len(stored_docs), "passages": len(passages), "sentences": len(sentences)},
-        "sources": {d.source: {"doc_id": d.doc_id, "sha256": d.sha256, "encoding": d.encoding} for d in stored_docs},
-    }
+    contents = IndexContents(
+        stored_docs, passages, hashes, vectors, [analyzer.index_terms(t) for t in texts], sentences, sentence_vectors, profile
+    )
+    manifest = Manifest(
+        kb_version=__version__,
+        pipeline=pipeline,
+        created=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        model=ModelEntry(embedder.name, dim),
+        chunking=settings,
+        bm25=BM25_PARAMS,
+        counts=Counts(len(stored_docs), len(passages), len(sentences)),
+        sources={d.source: SourceEntry(d.doc_id, d.sha256, d.encoding) for d in stored_docs},
+        profile=ProfileEntry(profile.fingerprint, profile.source),
+    )
     with writing(index_dir) as version_dir:
-        write_version(version_dir, stored_docs, passages, hashes, vectors, tokens, manifest, BM25_PARAMS, sentences, sentence_vectors)
+        write_version(version_dir, contents, manifest)
     if progress:
         progress("index", 1, 1)
     report.documents = len(stored_docs)

@@ -6,23 +6,24 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .answer import ASKING_WORDS, compose_answer
+from .answer import compose_answer
 from .chunk import ChunkSettings
 from .contrast import contrast_sides
 from .embed import Embedder
 from .errors import KbError
 from .evidence import score_sentences
 from .ingest import IngestReport, Progress, ingest
+from .profile import Profile
 from .question import answer_shape
 from .retrieve import FusionSettings, Retriever
 from .store import StoredIndex
-from .types import Answer, Document, Hit, Passage
+from .types import Answer, Document, Hit, Mode, Passage
 
 CONTRAST_EVIDENCE = 40  # passages searched for a contrast table's cells
 
 
 class KnowledgeBase:
-    """A built index plus the retriever over it.
+    """A built index plus the retriever over it, answering under the index's profile.
 
     >>> kb = KnowledgeBase.build(["corpus/"], "index")      # doctest: +SKIP
     >>> kb.ask("营销和销售的区别").text                        # doctest: +SKIP
@@ -30,7 +31,8 @@ class KnowledgeBase:
 
     def __init__(self, index: StoredIndex, embedder: Embedder | None = None, fusion: FusionSettings = FusionSettings()) -> None:
         self.index = index
-        self.retriever = Retriever(index, embedder, fusion)
+        self.profile: Profile = index.profile
+        self.retriever = Retriever(index, embedder, fusion, self.profile)
         self.last_ingest: IngestReport | None = None
 
     @classmethod
@@ -42,9 +44,13 @@ class KnowledgeBase:
         chunking: ChunkSettings = ChunkSettings(),
         embedder: Embedder | None = None,
         progress: Progress | None = None,
+        profile: str | Path | Profile | None = None,
     ) -> KnowledgeBase:
-        """Ingest files/folders (or Documents) into index_dir and open the result."""
-        report = ingest(source, index_dir, model=model, settings=chunking, embedder=embedder, progress=progress)
+        """Ingest files/folders (or Documents) into index_dir and open the result.
+
+        `profile`: see `ingest` (default: a corpus folder's kb.toml, else the index's, else
+        the shipped one)."""
+        report = ingest(source, index_dir, model=model, settings=chunking, embedder=embedder, progress=progress, profile=profile)
         kb = cls.open(index_dir, embedder=embedder)
         kb.last_ingest = report
         return kb
@@ -61,13 +67,13 @@ class KnowledgeBase:
             )
         return cls(index, embedder)
 
-    def search(self, question: str, k: int = 5, mode: str = "hybrid") -> list[Hit]:
+    def search(self, question: str, k: int = 5, mode: Mode = "hybrid") -> list[Hit]:
         """The k best passages for the question (mode: hybrid, dense or bm25)."""
         return self.retriever.search(question, k=k, mode=mode)
 
-    def ask(self, question: str, k: int = 5, mode: str = "hybrid", max_chars: int = 300) -> Answer:
+    def ask(self, question: str, k: int = 5, mode: Mode = "hybrid", max_chars: int = 300) -> Answer:
         """An extractive, cited answer built from the k best passages."""
-        sides = contrast_sides(question)
+        sides = contrast_sides(question, self.profile.contrast)
         hits = self.search(question, k=max(k, CONTRAST_EVIDENCE) if sides else k, mode=mode)
         answerable = self.retriever.answerable(question, hits)
         top = [h for h in hits if h.rank <= k]
@@ -76,24 +82,29 @@ class KnowledgeBase:
             question,
             top,
             answer_shape(question, sides),
-            ignore=ASKING_WORDS,
+            self.profile.analyzer,
+            ignore=self.profile.contrast.asking_words,
             term_weights=self.retriever.term_weights,
             question_vector=self.retriever.query_vector(question) if dense else None,
             stored_sentences=self.index.sentences_in,
         )
-        return compose_answer(question, hits, max_chars=max_chars, shown=k, answerable=answerable, evidence=evidence)
+        return compose_answer(question, hits, max_chars=max_chars, shown=k, answerable=answerable, evidence=evidence, profile=self.profile)
 
     def warm_up(self) -> None:
-        """Load every part now (FAISS, BM25, database, model, tokenizer) rather than on the
-        first question: a server then answers its first request as fast as its hundredth,
-        and keeps working if the index folder is replaced underneath it."""
-        self.search("营销", k=1)
+        """Load every part now (FAISS, BM25, database, sentence vectors, model, tokenizer) rather
+        than on the first question: a server then answers its first request as fast as its
+        hundredth, and keeps working if the index folder is replaced underneath it."""
+        self.ask("知识", k=1)
 
     def passages(self) -> list[Passage]:
         """Every passage, in index order."""
         return self.index.passages()
 
+    def is_live(self) -> bool:
+        """False once `kb ingest` has replaced the index this object answers from: open it again."""
+        return self.index.is_live()
+
     def info(self) -> dict[str, Any]:
-        """The manifest of the live index and where it lives."""
-        manifest = {k: v for k, v in self.index.manifest.items() if k != "files"}
+        """The manifest of the index and where it lives."""
+        manifest = {k: v for k, v in self.index.manifest.to_dict().items() if k != "files"}
         return {"index": str(self.index.index_dir), "version": self.index.dir.name} | manifest

@@ -17,6 +17,7 @@ from .errors import KbError
 from .types import Document
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
+PROFILE_FILE = "kb.toml"  # a corpus folder's profile (kb/profile.py), never indexed
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -138,8 +139,8 @@ def find_files(paths: list[str | Path]) -> tuple[list[Path], list[tuple[str, str
             for root, dirs, names in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(names):
-                    if name.startswith("."):
-                        continue
+                    if name.startswith(".") or name == PROFILE_FILE:
+                        continue  # hidden files, and the corpus's profile (not a document)
                     candidate = Path(root) / name
                     if candidate.suffix.lower() in TEXT_SUFFIXES:
                         files.append(candidate)

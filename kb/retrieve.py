@@ -10,26 +10,21 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
-from typing import Literal
+from functools import cached_property
+from typing import Literal, get_args
 
 import numpy as np
 
 from .embed import Embedder, load_embedder
 from .errors import KbError
+from .profile import Profile
 from .store import StoredIndex
-from .text import fold, has_words, index_terms, synonym_terms, tokenize
-from .types import Hit, Passage
+from .text import Analyzer, fold, has_words, similar_texts, spans_overlap
+from .types import MODES, Hit, Mode, Passage, Ranker, RankSignal
 
-Mode = Literal["hybrid", "dense", "bm25"]
-MODES: tuple[str, ...] = ("hybrid", "dense", "bm25")
 MAX_QUESTION_CHARS = 1000
 MAX_K = 100
-# Calibrated with scripts/calibrate_answerable.py (seed questions vs out-of-domain ones).
-MIN_COVERAGE = 0.3
-DENSE_ANSWERABLE = {"e5-small": 0.867, "m3e-small": 0.74}
-# BM25 weight of a question's domain synonyms (kb/data/synonyms.txt) against its own terms.
-SYNONYM_WEIGHT = 0.5
+FusionMethod = Literal["zscore", "rrf"]
 
 
 @dataclass(frozen=True)
@@ -42,12 +37,20 @@ class FusionSettings:
     stands above the rest. `method="rrf"`: Σ weight · (rrf_k + 1) / (rrf_k + rank).
     """
 
-    method: str = "zscore"
+    method: FusionMethod = "zscore"
     bm25_weight: float = 1.0
     dense_weight: float = 1.0
     rrf_k: int = 60
     candidates: int = 200
     duplicate_overlap: float = 0.8
+
+    def __post_init__(self) -> None:
+        if self.method not in get_args(FusionMethod):
+            raise ValueError(f"unknown fusion method {self.method!r}: choose one of {', '.join(get_args(FusionMethod))}")
+        if self.bm25_weight < 0 or self.dense_weight < 0 or self.bm25_weight + self.dense_weight <= 0:
+            raise ValueError("fusion weights must be >= 0 and not both 0")
+        if self.rrf_k < 0 or self.candidates < 1 or not 0 < self.duplicate_overlap <= 1:
+            raise ValueError("rrf_k must be >= 0, candidates >= 1, duplicate_overlap in (0, 1]")
 
 
 def _normalise(scores: np.ndarray, settings: FusionSettings) -> np.ndarray:
@@ -60,14 +63,17 @@ def _normalise(scores: np.ndarray, settings: FusionSettings) -> np.ndarray:
     return (scores - scores.mean()) / spread if spread > 0 else np.zeros(len(scores))
 
 
-def fuse(rankings: dict[str, tuple[np.ndarray, np.ndarray]], weights: dict[str, float], settings: FusionSettings) -> dict[int, float]:
+Ranking = tuple[np.ndarray, np.ndarray]  # passage ids and scores, best first
+
+
+def fuse(rankings: dict[Ranker, Ranking], weights: dict[Ranker, float], settings: FusionSettings) -> dict[int, float]:
     """Fused score per candidate passage, from each ranker's (ids, scores) listed best first."""
-    parts: dict[str, dict[int, float]] = {}
-    floors: dict[str, float] = {}
+    parts: dict[Ranker, dict[int, float]] = {}
+    floors: dict[Ranker, float] = {}
     for name, (ids, scores) in rankings.items():
         parts[name] = dict(zip(map(int, ids), map(float, _normalise(scores, settings))))
         floors[name] = min(parts[name].values(), default=0.0) if settings.method == "zscore" else 0.0
-    candidates = set().union(*(p.keys() for p in parts.values()))
+    candidates: set[int] = set().union(*(p.keys() for p in parts.values()))
     return {pid: sum(weights[name] * parts[name].get(pid, floors[name]) for name in rankings) for pid in candidates}
 
 
@@ -89,45 +95,41 @@ def normalise_question(question: str) -> str:
 
 
 def check_query_args(k: int, mode: str) -> None:
+    """Refuse a mode or k outside what the rankers support (the API's callers are not
+    checked by click or pydantic)."""
     if mode not in MODES:
         raise KbError(f"unknown mode {mode!r}: choose one of {', '.join(MODES)}")
     if not 1 <= k <= MAX_K:
         raise KbError(f"k must be between 1 and {MAX_K}, got {k}")
 
 
-@lru_cache(maxsize=8192)
-def _bigrams(text: str) -> frozenset[str]:
-    folded = fold(re.sub(r"\W+", "", text))
-    return frozenset(folded[i : i + 2] for i in range(len(folded) - 1))
-
-
 def is_near_duplicate(a: Passage, b: Passage, threshold: float) -> bool:
     """Overlapping windows of one document, or (mostly) the same text in two articles."""
-    if a.doc_id == b.doc_id:
-        overlap = min(a.end, b.end) - max(a.start, b.start)
-        if overlap > 0 and overlap >= 0.5 * min(a.end - a.start, b.end - b.start):
-            return True
-    grams_a, grams_b = _bigrams(a.text), _bigrams(b.text)
-    if not grams_a or not grams_b:
-        return False
-    return len(grams_a & grams_b) / min(len(grams_a), len(grams_b)) >= threshold
+    if a.doc_id == b.doc_id and spans_overlap((a.start, a.end), (b.start, b.end)):
+        return True
+    return similar_texts(a.text, b.text, threshold)
 
 
-def _passage_terms(passage: Passage) -> set[str]:
-    return set(tokenize(passage.heading + "\n" + passage.text))
+def _passage_terms(passage: Passage, analyzer: Analyzer) -> set[str]:
+    return set(analyzer.tokenize(passage.heading + "\n" + passage.text))
 
 
-def matched_terms(question: str, passage: Passage) -> list[str]:
+def matched_terms(question: str, passage: Passage, analyzer: Analyzer) -> list[str]:
     """The question's jieba terms that occur in the passage (folded), for --explain."""
-    passage_terms = _passage_terms(passage)
-    return [t for t in dict.fromkeys(tokenize(question)) if t in passage_terms]
+    passage_terms = _passage_terms(passage, analyzer)
+    return [t for t in dict.fromkeys(analyzer.tokenize(question)) if t in passage_terms]
 
 
 class Retriever:
-    """Ranks the passages of one stored index for a question."""
+    """Ranks the passages of one stored index for a question, under the index's profile
+    (its vocabulary, synonyms and answerability thresholds) unless given another."""
 
-    def __init__(self, index: StoredIndex, embedder: Embedder | None = None, fusion: FusionSettings = FusionSettings()) -> None:
+    def __init__(
+        self, index: StoredIndex, embedder: Embedder | None = None, fusion: FusionSettings = FusionSettings(), profile: Profile | None = None
+    ) -> None:
         self.index = index
+        self.profile = profile or index.profile
+        self.analyzer = self.profile.analyzer
         self._embedder = embedder
         self.fusion = fusion
         self._last_query: tuple[str, np.ndarray] | None = None
@@ -147,13 +149,12 @@ class Retriever:
         return {t: float(idf[vocab[t]]) if t in vocab else unseen for t in terms}
 
     def _term_weights(self, question: str) -> dict[str, float]:
-        return self.term_weights(set(tokenize(question)))
+        return self.term_weights(set(self.analyzer.tokenize(question)))
 
-    @staticmethod
-    def _covered(weights: dict[str, float], passage: Passage) -> float:
+    def _covered(self, weights: dict[str, float], passage: Passage) -> float:
         if not weights:
             return 0.0
-        present = _passage_terms(passage)
+        present = _passage_terms(passage, self.analyzer)
         return sum(w for t, w in weights.items() if t in present) / sum(weights.values())
 
     def coverage(self, question: str, passage: Passage) -> float:
@@ -167,13 +168,13 @@ class Retriever:
     def answerable(self, question: str, hits: list[Hit]) -> bool:
         """Does the index hold an answer? Either a top passage covers most of the question's
         information, or the dense ranker is confident (a per-model cosine threshold,
-        calibrated on the seed questions against out-of-domain ones)."""
+        in the profile, calibrated on the seed questions against out-of-domain ones)."""
         weights = self._term_weights(question)
         coverage = max((self._covered(weights, h.passage) for h in hits[:3]), default=0.0)
-        if coverage >= MIN_COVERAGE:
+        if coverage >= self.profile.min_coverage:
             return True
-        threshold = DENSE_ANSWERABLE.get(self.index.model_name)
-        dense = max((h.signals["dense"]["score"] for h in hits if "dense" in h.signals), default=None)
+        threshold = self.profile.dense_threshold(self.index.model_name)
+        dense = max((h.signals["dense"].score for h in hits if "dense" in h.signals), default=None)
         return threshold is not None and dense is not None and dense >= threshold
 
     @property
@@ -186,12 +187,12 @@ class Retriever:
                 raise KbError(f"the index was built with model {name}, which is not available here ({exc}); rebuild with `kb ingest --model …`") from exc
         return self._embedder
 
-    def bm25_ranking(self, question: str, n: int) -> tuple[np.ndarray, np.ndarray]:
+    def bm25_ranking(self, question: str, n: int) -> Ranking:
         """Top-n passage ids and BM25 scores (only passages sharing a term or a synonym)."""
         bm25 = self.index.bm25
         scores = np.zeros(self.index.passage_count, dtype=np.float32)
-        own = index_terms(question)
-        for terms, weight in ((own, 1.0), (synonym_terms(question, set(own)), SYNONYM_WEIGHT)):
+        own = self.analyzer.index_terms(question)
+        for terms, weight in ((own, 1.0), (self.analyzer.synonym_terms(question, set(own)), self.profile.synonym_weight)):
             ids = [bm25.vocab[t] for t in terms if t in bm25.vocab]
             if ids:
                 scores += weight * bm25.scores(ids)
@@ -209,7 +210,7 @@ class Retriever:
         self._last_query = (question, vector)
         return vector
 
-    def dense_ranking(self, question: str, n: int) -> tuple[np.ndarray, np.ndarray]:
+    def dense_ranking(self, question: str, n: int) -> Ranking:
         vector = self.query_vector(question).reshape(1, -1)
         if vector.shape[1] != self.index.dense.d:
             raise KbError(
@@ -220,27 +221,29 @@ class Retriever:
         keep = ids[0] >= 0
         return ids[0][keep].astype(np.int64), scores[0][keep]
 
-    def search(self, question: str, k: int = 5, mode: str = "hybrid") -> list[Hit]:
+    def search(self, question: str, k: int = 5, mode: Mode = "hybrid") -> list[Hit]:
         """The k best passages, near-duplicates suppressed, each with its ranking signals."""
         check_query_args(k, mode)
         question = normalise_question(question)
         n = self.fusion.candidates  # fixed, so a larger k never changes the order of the top results
-        weights = {"bm25": self.fusion.bm25_weight, "dense": self.fusion.dense_weight} if mode == "hybrid" else {mode: 1.0}
-        rankings = {}
+        weights: dict[Ranker, float] = {"bm25": self.fusion.bm25_weight, "dense": self.fusion.dense_weight}
+        if mode != "hybrid":
+            weights = {mode: 1.0}
+        rankings: dict[Ranker, Ranking] = {}
         if "bm25" in weights:
             rankings["bm25"] = self.bm25_ranking(question, n)
         if "dense" in weights:
             rankings["dense"] = self.dense_ranking(question, n)
-        signals: dict[int, dict] = {}
+        signals: dict[int, dict[Ranker, RankSignal]] = {}
         for name, (ids, scores) in rankings.items():
             for rank, (pid, score) in enumerate(zip(ids, scores), start=1):
-                signals.setdefault(int(pid), {})[name] = {"score": round(float(score), 4), "rank": rank}
+                signals.setdefault(int(pid), {})[name] = RankSignal(round(float(score), 4), rank)
         fused = fuse(rankings, weights, self.fusion)
         order = sorted(fused, key=lambda pid: (-fused[pid], pid))
         scores = {pid: display_score(fused[pid], sum(weights.values()), self.fusion) for pid in order}
         return self._diverse_top(order, k, scores, signals)
 
-    def _diverse_top(self, order, k, scores, signals) -> list[Hit]:
+    def _diverse_top(self, order: list[int], k: int, scores: dict[int, float], signals: dict[int, dict[Ranker, RankSignal]]) -> list[Hit]:
         hits: list[Hit] = []
         batch = max(2 * k, 20)
         for begin in range(0, len(order), batch):

@@ -11,17 +11,15 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
-from typing import Literal
-
 from fastapi import FastAPI, HTTPException
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from . import __version__
+from ._version import __version__
 from .errors import KbError
 from .knowledge_base import KnowledgeBase
 from .retrieve import MAX_K, MAX_QUESTION_CHARS
-from .store import CURRENT
+from .types import Mode
 
 POINTER_CHECK_SECONDS = 1.0
 
@@ -29,17 +27,16 @@ POINTER_CHECK_SECONDS = 1.0
 class Query(BaseModel):
     question: str = Field(..., min_length=1, max_length=MAX_QUESTION_CHARS, description=f"The question, at most {MAX_QUESTION_CHARS} characters.")
     k: int = Field(5, ge=1, le=MAX_K, description="Number of passages.")
-    mode: Literal["hybrid", "dense", "bm25"] = Field("hybrid", description="Ranker.")
+    mode: Mode = Field("hybrid", description="Ranker: fused, embeddings only, or BM25 only.")
 
 
 class LiveKnowledgeBase:
-    """Holds the loaded knowledge base and replaces it when the index's CURRENT changes."""
+    """Holds the loaded knowledge base and replaces it when `kb ingest` replaces the index."""
 
     def __init__(self, index_dir: Path) -> None:
         self.index_dir = Path(index_dir)
         self._lock = threading.Lock()
         self._kb = self._load()
-        self._version = self._kb.index.dir.name
         self._checked = time.monotonic()
 
     def _load(self) -> KnowledgeBase:
@@ -50,25 +47,18 @@ class LiveKnowledgeBase:
     def current(self) -> KnowledgeBase:
         if time.monotonic() - self._checked >= POINTER_CHECK_SECONDS:
             self._checked = time.monotonic()
-            if self._pointer() not in (None, self._version):
+            if not self._kb.is_live():
                 try:
                     self.reload()
                 except KbError:
                     pass  # a damaged new version: keep answering from the one loaded; /reload reports why
         return self._kb
 
-    def _pointer(self) -> str | None:
-        try:
-            return (self.index_dir / CURRENT).read_text("utf-8").strip()
-        except OSError:
-            return None
-
     def reload(self) -> KnowledgeBase:
         """Load the live version and swap it in; raises KbError (the old one stays in place)."""
         with self._lock:
-            if self._pointer() != self._version:
-                kb = self._load()
-                self._kb, self._version = kb, kb.index.dir.name
+            if not self._kb.is_live():
+                self._kb = self._load()
         return self._kb
 
 

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from .answer import ASKING_WORDS, cite
-from .text import _tokenizer, fold, stopwords
+from .answer import cite
+from .profile import Profile
+from .text import fold
 from .types import Answer
+
+if TYPE_CHECKING:
+    from .knowledge_base import KnowledgeBase
 
 MIN_TERM_CHARS = 2
 
@@ -44,21 +48,17 @@ class StudyGuide:
     cloze: list[ClozeItem] = field(default_factory=list)
 
 
-@lru_cache(maxsize=1)
-def _keyword_extractor():
+def key_terms(texts: Sequence[str], profile: Profile, n: int = 8) -> list[str]:
+    """The corpus's key terms: TF-IDF of jieba nouns and verbal nouns against jieba's general
+    Chinese IDF, so words frequent here but rare in general Chinese rank first. Segmented with
+    the profile's vocabulary, which keeps its terms (市场营销, 销售漏斗) whole."""
     import jieba.analyse
 
     extractor = jieba.analyse.TFIDF()
-    extractor.tokenizer = _tokenizer()  # the domain dictionary keeps 市场营销, 销售漏斗 whole
-    return extractor
-
-
-def key_terms(texts: Sequence[str], n: int = 8) -> list[str]:
-    """The corpus's key terms: TF-IDF of jieba nouns and verbal nouns against jieba's general
-    Chinese IDF, so words frequent here but rare in general Chinese rank first."""
+    extractor.tokenizer = profile.analyzer.tokenizer
     folded = fold("\n".join(texts))
-    candidates = _keyword_extractor().extract_tags(folded, topK=n * 3, allowPOS=("n", "vn", "nz", "nr", "ns", "nt", "eng"))
-    stop = stopwords() | ASKING_WORDS
+    candidates = extractor.extract_tags(folded, topK=n * 3, allowPOS=("n", "vn", "nz", "nr", "ns", "nt", "eng"))
+    stop = profile.analyzer.stopwords | profile.contrast.asking_words
     return [t for t in candidates if len(t) >= MIN_TERM_CHARS and t not in stop][:n]
 
 
@@ -111,11 +111,11 @@ def cloze_items(answers: Sequence[Answer], terms: Sequence[str], limit: int = 12
     return items
 
 
-def build_study_guide(kb, questions: Sequence[str] | None = None, k: int = 5, topics: int = 6) -> StudyGuide:
+def build_study_guide(kb: KnowledgeBase, questions: Sequence[str] | None = None, k: int = 5, topics: int = 6) -> StudyGuide:
     """Answer the given questions — or, without them, an outline drawn from the corpus: one
     question per key topic and the contrast of its two main concepts."""
     documents = kb.index.documents()
-    terms = key_terms([d.text for d in documents], n=max(topics, 2))
+    terms = key_terms([d.text for d in documents], kb.profile, n=max(topics, 2))
     if questions:
         asked = [q for q in (q.strip() for q in questions) if q]
         title = "学习资料"

@@ -1,14 +1,14 @@
 """Chinese text primitives: script folding, jieba tokens, sentence spans.
 
 Folding (traditional → simplified via OpenCC) is for matching only: what users read keeps
-its original script. Tokens are what BM25 and answer scoring compare, so both sides of every
-comparison go through `tokenize`.
+its original script. Tokens depend on a profile's vocabulary (kb/profile.py), so they come
+from an `Analyzer`; everything else here is the same for every knowledge base.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from functools import lru_cache
 from importlib import resources
 
@@ -18,6 +18,7 @@ _CLAUSE_BREAK = re.compile(r"[，,、：:]")
 _WORDLIKE = re.compile(r"[\w\u3400-\u9fff]")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 MAX_SENTENCE_CHARS = 200
+GENERAL_DICTIONARY = "jieba_dict.txt"
 
 
 @lru_cache(maxsize=1)
@@ -32,44 +33,35 @@ def fold(text: str) -> str:
     return _converter().convert(text).lower()
 
 
-@lru_cache(maxsize=1)
-def _tokenizer():
-    """jieba with kb's dictionary: jieba's own (MIT) without the words it saw fewer than 5
-    times (137k of 349k words), plus the domain terms.
+def jieba_line(entry: str) -> tuple[str, int | None, str | None]:
+    """(word, frequency, part of speech) of an entry in jieba's user-dictionary form:
+    「市场营销 50000 n」, 「销售漏斗」. Without a frequency jieba picks one that keeps the word whole."""
+    parts = entry.split()
+    word = parts[0]
+    freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+    tag = parts[-1] if len(parts) > 1 and not parts[-1].isdigit() else None
+    return word, freq, tag
 
-    Loading jieba's full dictionary took 0.5 s of every cold `kb ask`; the pruned one loads in
-    0.2 s, and hybrid retrieval scored the same on every benchmark set with it.
+
+@lru_cache(maxsize=4)
+def jieba_tokenizer(words: tuple[str, ...]):
+    """jieba with kb's general dictionary plus a profile's words (a pure cache: the same
+    vocabulary always gives the same tokenizer, so indexes sharing it share one).
+
+    The general dictionary is jieba's own (MIT) without the words it saw fewer than 5 times
+    (137k of 349k words). Loading jieba's full dictionary took 0.5 s of every cold `kb ask`;
+    the pruned one loads in 0.2 s, and hybrid retrieval scored the same on every benchmark set.
     """
     import logging
 
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
-    data = resources.files("kb").joinpath("data")
-    with resources.as_file(data.joinpath("jieba_dict.txt")) as main, resources.as_file(data.joinpath("domain_dict.txt")) as domain:
+    with resources.as_file(resources.files("kb").joinpath("data", GENERAL_DICTIONARY)) as main:
         tokenizer = jieba.Tokenizer(str(main))
-        tokenizer.load_userdict(str(domain))
+        for entry in words:
+            tokenizer.add_word(*jieba_line(entry))
     return tokenizer
-
-
-@lru_cache(maxsize=1)
-def stopwords() -> frozenset[str]:
-    words = resources.files("kb").joinpath("data/stopwords.txt").read_text("utf-8").split()
-    return frozenset(words)
-
-
-def tokenize(text: str) -> list[str]:
-    """Folded jieba search-mode tokens without stopwords, punctuation or whitespace.
-
-    Search mode also emits the parts of long words (市场营销 → 市场, 营销, 市场营销), so a
-    question about 营销 matches a passage about 市场营销.
-    """
-    stop = stopwords()
-    return [
-        token
-        for token in _tokenizer().cut_for_search(fold(text))
-        if token.strip() and token not in stop and _WORDLIKE.search(token)
-    ]
 
 
 def char_bigrams(text: str) -> list[str]:
@@ -80,40 +72,78 @@ def char_bigrams(text: str) -> list[str]:
     return pairs
 
 
-def index_terms(text: str) -> list[str]:
-    """What BM25 indexes and queries: jieba words plus character bigrams.
+class Analyzer:
+    """Words as one profile sees them: jieba tokens under its vocabulary, without its
+    stopwords, and its synonym groups. BM25, answer scoring and study keywords all go through
+    the index's analyzer, so both sides of every comparison are segmented alike."""
 
-    Bigrams catch what segmentation splits differently on the two sides (a question's
-    「胃胀气」 against a passage's 「胃胀」「气」); on the medical benchmark they add 1.4 points
-    R@5 to BM25 alone and 2 points to hybrid.
-    """
-    return tokenize(text) + char_bigrams(text)
+    def __init__(self, words: tuple[str, ...], stopwords: frozenset[str], synonyms: Mapping[str, frozenset[str]]) -> None:
+        self.words = words
+        self.stopwords = stopwords
+        self.synonyms = synonyms
+
+    @property
+    def tokenizer(self):
+        """The jieba tokenizer of this vocabulary (loaded on first use, ≈ 0.2 s)."""
+        return jieba_tokenizer(self.words)
+
+    def tokenize(self, text: str) -> list[str]:
+        """Folded jieba search-mode tokens without stopwords, punctuation or whitespace.
+
+        Search mode also emits the parts of long words (市场营销 → 市场, 营销, 市场营销), so a
+        question about 营销 matches a passage about 市场营销.
+        """
+        stop = self.stopwords
+        return [
+            token
+            for token in self.tokenizer.cut_for_search(fold(text))
+            if token.strip() and token not in stop and _WORDLIKE.search(token)
+        ]
+
+    def index_terms(self, text: str) -> list[str]:
+        """What BM25 indexes and queries: jieba words plus character bigrams.
+
+        Bigrams catch what segmentation splits differently on the two sides (a question's
+        「胃胀气」 against a passage's 「胃胀」「气」); on the medical benchmark they add 1.4
+        points R@5 to BM25 alone and 2 points to hybrid.
+        """
+        return self.tokenize(text) + char_bigrams(text)
+
+    def synonym_terms(self, text: str, own_terms: Collection[str]) -> list[str]:
+        """BM25 terms of the synonyms of the profile's terms in the text, minus its own terms
+        (`index_terms(text)`, which the caller has already computed).
+
+        Terms are found as substrings of the folded text, not as jieba tokens, so a term jieba
+        splits (做功课 → 做 / 功课) still counts: paraphrases share no words with their answer.
+        """
+        folded = fold(text)
+        found = [term for term in self.synonyms if term in folded]
+        alternatives = dict.fromkeys(other for term in found for other in sorted(self.synonyms[term]) if other not in folded)
+        return [t for alternative in alternatives for t in self.index_terms(alternative) if t not in own_terms]
 
 
-@lru_cache(maxsize=1)
-def synonyms() -> dict[str, frozenset[str]]:
-    """Each domain term → the other terms of its group in kb/data/synonyms.txt (folded)."""
-    table: dict[str, set[str]] = {}
-    for line in resources.files("kb").joinpath("data/synonyms.txt").read_text("utf-8").splitlines():
-        if line.startswith("#"):
-            continue
-        group = [fold(term) for term in line.split()]
-        for term in group:
-            table.setdefault(term, set()).update(other for other in group if other != term)
-    return {term: frozenset(others) for term, others in table.items()}
+_DUPLICATE_GRAMS = 8192
 
 
-def synonym_terms(text: str, own_terms: Collection[str]) -> list[str]:
-    """BM25 terms of the synonyms of the domain terms in the text, minus its own terms
-    (`index_terms(text)`, which the caller has already computed).
+@lru_cache(maxsize=_DUPLICATE_GRAMS)
+def _bigram_set(text: str) -> frozenset[str]:
+    folded = fold(re.sub(r"\W+", "", text))
+    return frozenset(folded[i : i + 2] for i in range(len(folded) - 1))
 
-    Terms are found as substrings of the folded text, not as jieba tokens, so a term jieba
-    splits (做功课 → 做 / 功课) still counts: paraphrases share no words with their answer.
-    """
-    folded = fold(text)
-    found = [term for term in synonyms() if term in folded]
-    alternatives = dict.fromkeys(other for term in found for other in sorted(synonyms()[term]) if other not in folded)
-    return [t for alternative in alternatives for t in index_terms(alternative) if t not in own_terms]
+
+def spans_overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Two spans of one text share at least half of the shorter one (overlapping windows)."""
+    overlap = min(a[1], b[1]) - max(a[0], b[0])
+    return overlap > 0 and overlap >= 0.5 * min(a[1] - a[0], b[1] - b[0])
+
+
+def similar_texts(a: str, b: str, threshold: float) -> bool:
+    """(Mostly) the same text: the share of the shorter one's character pairs that the other
+    holds reaches `threshold` — the same paragraph copied into two articles."""
+    grams_a, grams_b = _bigram_set(a), _bigram_set(b)
+    if not grams_a or not grams_b:
+        return False
+    return len(grams_a & grams_b) / min(len(grams_a), len(grams_b)) >= threshold
 
 
 def has_words(text: str) -> bool:

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 if TYPE_CHECKING:
     import numpy as np
 
     from .contrast import Contrast
+
+
+# How passages are ranked: both rankers fused, embeddings only, or BM25 only. The one list the
+# command line, the HTTP API and the Python API all take.
+Mode = Literal["hybrid", "dense", "bm25"]
+MODES: tuple[Mode, ...] = get_args(Mode)
+Ranker = Literal["bm25", "dense"]
 
 
 @dataclass(frozen=True)
@@ -42,19 +49,31 @@ class Passage:
     text: str
     heading: str = ""
 
+    def to_dict(self) -> dict[str, Any]:
+        """The record `kb export` writes per passage."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class RankSignal:
+    """One ranker's verdict on a passage: its raw score and its rank among that ranker's results."""
+
+    score: float
+    rank: int
+
 
 @dataclass(frozen=True)
 class Hit:
     """A passage as ranked for one question.
 
-    `signals` holds the evidence behind the rank (per-ranker scores and ranks, matched
-    terms) for `--explain` and for evaluation.
+    `signals` holds the evidence behind the rank (each ranker's score and rank) for
+    `--explain` and for evaluation; a ranker that did not return the passage is absent.
     """
 
     rank: int
     score: float
     passage: Passage
-    signals: dict[str, Any] = field(default_factory=dict)
+    signals: dict[Ranker, RankSignal] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The passage object of the citation contract (DESIGN.md)."""

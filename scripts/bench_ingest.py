@@ -21,8 +21,9 @@ def seed_passages() -> list[str]:
     from kb.chunk import ChunkSettings
     from kb.ingest import prepare, retrieval_text
     from kb.loaders import load_paths
+    from kb.profile import default_profile
 
-    _, passages = prepare(load_paths([ROOT / "corpus"]).documents, ChunkSettings())
+    _, passages = prepare(load_paths([ROOT / "corpus"]).documents, ChunkSettings(), default_profile())
     return [retrieval_text(p) for p in passages]
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from kb import KnowledgeBase
 from kb.evaluate import default_index_for, evaluate, load_corpus, load_queries
 from kb.ingest import ingest
-from kb.retrieve import MODES
+from kb.types import MODES
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT.parent / "shared" / "eval"

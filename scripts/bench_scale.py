@@ -42,7 +42,7 @@ def latency_ms(search, queries: np.ndarray) -> tuple[float, float, np.ndarray]:
 def dense(n: int, dim: int, n_queries: int, rng: np.random.Generator) -> None:
     import faiss
 
-    from kb.store import build_dense_index
+    from kb.vector_index import build_dense_index
 
     vectors = clustered_vectors(n, dim, clusters=2000, rng=rng)
     queries = vectors[rng.integers(0, n, n_queries)] + 0.3 * rng.standard_normal((n_queries, dim)).astype(np.float32)

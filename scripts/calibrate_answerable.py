@@ -3,8 +3,9 @@ out-of-domain questions, the best top-3 passage coverage and the best dense cosi
 
     python scripts/calibrate_answerable.py --index index
 
-Pick MIN_COVERAGE and the model's DENSE_ANSWERABLE threshold (kb/retrieve.py) so that every
-seed question stays answerable and out-of-domain ones do not.
+Pick the profile's answerable.min_coverage and the model's answerable.dense threshold
+(kb/data/profile.toml) so that every seed question stays answerable and out-of-domain ones
+do not.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 def signals(kb: KnowledgeBase, question: str) -> tuple[float, float]:
     hits = kb.search(question, k=5)
     coverage = max(kb.retriever.coverage(question, h.passage) for h in hits[:3])
-    dense = max((h.signals["dense"]["score"] for h in hits if "dense" in h.signals), default=float("nan"))
+    dense = max((h.signals["dense"].score for h in hits if "dense" in h.signals), default=float("nan"))
     return coverage, dense
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from kb import KnowledgeBase
-from kb.answer import ASKING_WORDS, SUPPORT_MARGIN, answer_candidates, select
+from kb.answer import SUPPORT_MARGIN, answer_candidates, select
 from kb.contrast import contrast_sides
 from kb.evaluate import comparable, load_queries
 from kb.evidence import Evidence, EvidenceWeights, score_sentences
@@ -60,18 +60,20 @@ def collect(kb: KnowledgeBase, queries_path: Path) -> list[Question]:
         if not gold:
             continue
         hits = kb.search(query.query, k=5, mode="hybrid")
-        sides = contrast_sides(query.query)
+        sides = contrast_sides(query.query, kb.profile.contrast)
         shape = answer_shape(query.query, sides)
+        asking = kb.profile.contrast.asking_words
         scored = score_sentences(
             query.query,
             hits,
             shape,
-            ignore=ASKING_WORDS,
+            kb.profile.analyzer,
+            ignore=asking,
             term_weights=kb.retriever.term_weights,
             question_vector=kb.retriever.query_vector(query.query),
             stored_sentences=kb.index.sentences_in,
         )
-        evidence = answer_candidates(scored, shape, 5)
+        evidence = answer_candidates(scored, shape, 5, asking)
         if not any(g in comparable(h.passage.text) for h in hits for g in gold):
             continue  # not retrievable: no sentence choice can help
         labels = np.array([any(g in comparable(ev.text) for g in gold) for ev in evidence] + [False])

@@ -3,9 +3,11 @@ import pytest
 from kb.chunk import ChunkSettings, quotable_sentences, split_passages
 from kb.clean import clean
 from kb.text import sentence_spans
+from kb.profile import default_profile
 from tests.conftest import CORPUS
 
-SEED = [clean(p.read_text("utf-8")).text for p in sorted(CORPUS.glob("*.txt"))]
+RULES = default_profile().cleaning_rules
+SEED = [clean(p.read_text("utf-8"), RULES).text for p in sorted(CORPUS.glob("*.txt"))]
 
 
 @pytest.mark.parametrize("settings", [ChunkSettings(), ChunkSettings(120, 0), ChunkSettings(400, 2)])

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from kb.clean import apply_edits, clean
+from kb.profile import default_profile
 from tests.conftest import CORPUS
 
 SEED_FILES = sorted(CORPUS.glob("*.txt"))
@@ -24,6 +25,8 @@ DEBRIS = {
     "html tag remnant": re.compile(r"br />"),
 }
 
+RULES = default_profile().cleaning_rules
+
 
 def test_seed_files_carry_the_debris_the_rules_target():
     raw = "".join(p.read_text("utf-8") for p in SEED_FILES)
@@ -33,7 +36,7 @@ def test_seed_files_carry_the_debris_the_rules_target():
 
 @pytest.mark.parametrize("path", SEED_FILES, ids=lambda p: p.name)
 def test_no_debris_survives_cleaning(path):
-    cleaned = clean(path.read_text("utf-8")).text
+    cleaned = clean(path.read_text("utf-8"), RULES).text
     found = {name: pattern.search(cleaned).group() for name, pattern in DEBRIS.items() if pattern.search(cleaned)}
     assert found == {}
 
@@ -41,7 +44,7 @@ def test_no_debris_survives_cleaning(path):
 @pytest.mark.parametrize("path", SEED_FILES, ids=lambda p: p.name)
 def test_origin_map_points_back_to_the_same_characters(path):
     raw = path.read_text("utf-8")
-    result = clean(raw)
+    result = clean(raw, RULES)
     assert len(result.origin) == len(result.text) + 1
     assert np.all(np.diff(result.origin) >= 0), "origin must be monotonic"
     # Only width/punctuation normalisation and entity replacements change characters.
@@ -52,17 +55,17 @@ def test_origin_map_points_back_to_the_same_characters(path):
 
 
 def test_pinyin_glosses_are_removed_and_characters_kept():
-    text = clean("市場營銷與銷售的區(qū)別和關(guān)系").text
+    text = clean("市場營銷與銷售的區(qū)別和關(guān)系", RULES).text
     assert text == "市場營銷與銷售的區別和關系"
 
 
 def test_bare_entities_become_characters():
-    assert clean("政治部mdash;mdash;市场定位").text == "政治部——市场定位"
+    assert clean("政治部mdash;mdash;市场定位", RULES).text == "政治部——市场定位"
 
 
 def test_article_text_is_kept_while_trailer_is_dropped():
     raw = (CORPUS / SEED_FILES[0].name).read_text("utf-8")
-    cleaned = clean(raw).text
+    cleaned = clean(raw, RULES).text
     assert "銷售漏斗的角度來看" in cleaned
     assert cleaned.endswith("因為大多數企業都非常重視銷售。")
 
@@ -77,11 +80,11 @@ def test_content_sentences_survive_in_every_seed_file():
     for path in SEED_FILES:
         prefix = path.name[:2]
         if prefix in expected:
-            assert expected[prefix] in clean(path.read_text("utf-8")).text
+            assert expected[prefix] in clean(path.read_text("utf-8"), RULES).text
 
 
 def test_ascii_punctuation_inside_chinese_becomes_full_width_one_for_one():
-    result = clean("销售人员有义务,将市场状况反馈给市场部?version 1.2, ok")
+    result = clean("销售人员有义务,将市场状况反馈给市场部?version 1.2, ok", RULES)
     assert result.text == "销售人员有义务，将市场状况反馈给市场部？version 1.2, ok"
     assert len(result.origin) == len(result.text) + 1
 

@@ -3,7 +3,10 @@
 import pytest
 
 from kb.contrast import build_contrast, contrast_sides
+from kb.profile import default_profile
 from kb.types import Hit, Passage
+
+VOCABULARY = default_profile().contrast
 
 
 @pytest.mark.parametrize(
@@ -19,7 +22,7 @@ from kb.types import Hit, Passage
     ],
 )
 def test_contrast_sides(question, sides):
-    assert contrast_sides(question) == sides
+    assert contrast_sides(question, VOCABULARY) == sides
 
 
 def _hit(rank, doc, text, start=0):
@@ -34,7 +37,7 @@ def test_parallel_statements_fill_rows_with_verbatim_cited_cells():
         _hit(4, "d", "营销和销售的区别很大。销售则更注重短期的业绩。市场营销更注重长期的品牌。"),
         _hit(5, "e", "营销的方法是把用户拉到产品上。销售的方法是把产品推给用户。"),
     ]
-    table = build_contrast(["营销", "销售"], hits, min_rows=5)
+    table = build_contrast(["营销", "销售"], hits, VOCABULARY, min_rows=5)
     assert table is not None and table.sides == ["营销", "销售"]
     passages = {h.rank: h.passage for h in hits}
     for row in table.rows:
@@ -50,7 +53,7 @@ def test_parallel_statements_fill_rows_with_verbatim_cited_cells():
 
 def test_too_few_rows_give_no_table():
     hits = [_hit(1, "a", "营销是一个系统，而销售只是营销的一部分。")]
-    assert build_contrast(["营销", "销售"], hits, min_rows=5) is None
+    assert build_contrast(["营销", "销售"], hits, VOCABULARY, min_rows=5) is None
 
 
 def test_sides_are_also_matched_by_short_names_the_text_defines():
@@ -59,7 +62,7 @@ def test_sides_are_also_matched_by_short_names_the_text_defines():
         _hit(2, "b", "1、目标不同\n客户服务的目标是快速解决问题。\n客户成功的目标是提升续约率。"),
         _hit(3, "c", "客服关注一次次具体的咨询；客户成功关注客户的整个生命周期。"),
     ]
-    table = build_contrast(["客户服务", "客户成功"], hits, min_rows=1)
+    table = build_contrast(["客户服务", "客户成功"], hits, VOCABULARY, min_rows=1)
     assert table is not None
     cells = [row.cells[0].text for row in table.rows]
     assert "客服的工作方式是被动响应" in cells
@@ -68,7 +71,7 @@ def test_sides_are_also_matched_by_short_names_the_text_defines():
 
 def test_a_numbered_heading_names_an_aspect_no_cue_knows():
     hits = [_hit(1, "a", "5、所需技能不同\n客服人员需要熟悉产品功能，善于沟通。\n客户成功经理还需要懂客户的行业和业务流程。")]
-    table = build_contrast(["客服", "客户成功"], hits, min_rows=1)
+    table = build_contrast(["客服", "客户成功"], hits, VOCABULARY, min_rows=1)
     assert table is not None and [row.aspect for row in table.rows] == ["所需技能"]
 
 

@@ -5,8 +5,11 @@ import dataclasses
 import numpy as np
 
 from kb.evidence import EvidenceWeights, score_sentences
+from kb.profile import default_profile
 from kb.question import answer_shape
 from kb.types import Hit, KnownSentence, Passage
+
+ANALYZER = default_profile().analyzer
 
 
 def _hits(*texts, start=0):
@@ -15,21 +18,21 @@ def _hits(*texts, start=0):
 
 def test_the_sentence_holding_the_question_s_wording_ranks_first():
     hits = _hits("淡水河是台湾的一条河流。台湾的河流中，淡水河曾经具有航运的功能。河流两岸有很多城市。")
-    ranked = score_sentences("台湾哪一条河流曾经具有航运的功能？", hits, answer_shape("台湾哪一条河流曾经具有航运的功能？"))
+    ranked = score_sentences("台湾哪一条河流曾经具有航运的功能？", hits, answer_shape("台湾哪一条河流曾经具有航运的功能？"), ANALYZER)
     assert ranked[0].text == "台湾的河流中，淡水河曾经具有航运的功能。"
     assert ranked[0].features["aligned"] > ranked[1].features["aligned"]
 
 
 def test_offsets_locate_each_sentence_in_the_cleaned_document():
     hits = _hits("第一句话在这里说明。第二句话在这里补充说明。", start=500)
-    for evidence in score_sentences("第二句话说明什么", hits, answer_shape("第二句话说明什么")):
+    for evidence in score_sentences("第二句话说明什么", hits, answer_shape("第二句话说明什么"), ANALYZER):
         p = evidence.passage
         assert p.text[evidence.start - p.start : evidence.end - p.start] == evidence.text
 
 
 def test_definition_questions_prefer_the_sentence_that_defines_the_subject():
     hits = _hits("分销渠道的设计很重要，分销也常被讨论。分销是指产品从企业到达用户的流转过程。")
-    ranked = score_sentences("什么是分销", hits, answer_shape("什么是分销"))
+    ranked = score_sentences("什么是分销", hits, answer_shape("什么是分销"), ANALYZER)
     assert ranked[0].text.startswith("分销是指")
     assert ranked[0].features["cue"] == 1.0
 
@@ -43,7 +46,7 @@ def test_sentence_vectors_add_the_dense_signal_and_missing_ones_count_as_least_s
     }
     weights = EvidenceWeights(**{f.name: 0.0 for f in dataclasses.fields(EvidenceWeights)} | {"dense": 10.0})
     ranked = score_sentences(
-        "天干", hits, answer_shape("天干"), weights=weights, question_vector=question, stored_sentences=lambda p: stored if p.doc_id == "d1" else {}
+        "天干", hits, answer_shape("天干"), ANALYZER, weights=weights, question_vector=question, stored_sentences=lambda p: stored if p.doc_id == "d1" else {}
     )
     assert [ev.text for ev in ranked] == ["子丑寅卯辰巳午未。", "甲乙丙丁戊己庚辛。", "天干地支排列整齐。"]
     assert ranked[0].features["dense"] == 0.0 and ranked[0].cosine == 1.0
@@ -52,5 +55,5 @@ def test_sentence_vectors_add_the_dense_signal_and_missing_ones_count_as_least_s
 
 def test_words_that_ask_are_not_expected_in_the_answer():
     hits = _hits("营销的区别很大，这一点人人都在讨论。营销关注市场的长期需求。")
-    ranked = score_sentences("营销的区别", hits, answer_shape("营销的区别"), ignore=frozenset({"区别"}))
+    ranked = score_sentences("营销的区别", hits, answer_shape("营销的区别"), ANALYZER, ignore=frozenset({"区别"}))
     assert all("区别" not in term for term in ranked[0].features) and ranked[0].features["lexical"] == 1.0

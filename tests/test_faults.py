@@ -98,7 +98,7 @@ def test_disk_full_during_ingest_keeps_the_previous_index(corpus_copy, tmp_path,
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("kb.store._fsync_tree", full)
+    monkeypatch.setattr("kb.versions.fsync_tree", full)
     with pytest.raises(KbError, match="No space left on device.*previous index is unchanged"):
         ingest([corpus_copy], tmp_path / "index", embedder=embedder)
     assert _ranking(tmp_path / "index") == before

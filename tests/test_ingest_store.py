@@ -11,8 +11,8 @@ import pytest
 from kb import KnowledgeBase
 from kb.errors import KbError
 from kb.ingest import ingest
-from kb.store import CURRENT, StoredIndex
-from kb.text import tokenize
+from kb.store import StoredIndex
+from kb.versions import CURRENT
 from kb.types import Document
 from tests.conftest import CORPUS
 
@@ -40,17 +40,16 @@ def test_reingest_of_unchanged_corpus_embeds_nothing(corpus_copy, tmp_path, embe
     assert first.sentences_embedded > first.passages and second.sentences_embedded == 0
 
 
-def test_edited_tokenizer_data_rebuilds_the_index_but_reuses_every_vector(corpus_copy, tmp_path, embedder, monkeypatch):
-    import kb.ingest
-
+def test_an_edited_profile_rebuilds_the_index_but_reuses_every_vector(corpus_copy, tmp_path, embedder):
     ingest([corpus_copy], tmp_path / "index", embedder=embedder)
     built = (tmp_path / "index" / CURRENT).read_text()
     ingest([corpus_copy], tmp_path / "index", embedder=embedder)
     assert (tmp_path / "index" / CURRENT).read_text() == built  # nothing changed: kept as is
-    monkeypatch.setattr(kb.ingest, "pipeline_fingerprint", lambda: "edited stopwords")
+    (corpus_copy / "kb.toml").write_text('[vocabulary]\nstopwords = ["区别"]\n', "utf-8")
     again = ingest([corpus_copy], tmp_path / "index", embedder=embedder)
     assert (tmp_path / "index" / CURRENT).read_text() != built
     assert again.embedded == 0 and again.reused == again.passages and again.sentences_embedded == 0
+    assert "区别" in StoredIndex(tmp_path / "index").profile.analyzer.stopwords
 
 
 def test_changing_one_file_reembeds_only_its_passages(corpus_copy, tmp_path, embedder):
@@ -124,7 +123,7 @@ def test_other_format_version_is_refused(tmp_path, embedder):
 def test_every_quotable_sentence_has_a_vector_row_inside_its_passages(tmp_path, embedder):
     ingest([CORPUS], tmp_path / "index", embedder=embedder)
     index = StoredIndex(tmp_path / "index")
-    assert index.sentence_vectors.shape == (index.manifest["counts"]["sentences"], embedder.dim)
+    assert index.sentence_vectors.shape == (index.manifest.counts.sentences, embedder.dim)
     docs = {d.doc_id: d.text for d in index.documents()}
     for p in index.passages()[:30]:
         sentences = index.sentences_in(p)
@@ -132,7 +131,7 @@ def test_every_quotable_sentence_has_a_vector_row_inside_its_passages(tmp_path, 
         for (start, end), known in sentences.items():
             assert p.start <= start < end <= p.end and known.vector.shape == (embedder.dim,)
             assert np.isclose(np.linalg.norm(known.vector), 1.0, atol=2e-3)
-            assert known.tokens == frozenset(tokenize(docs[p.doc_id][start:end]))
+            assert known.tokens == frozenset(index.profile.analyzer.tokenize(docs[p.doc_id][start:end]))
 
 
 def test_a_sentence_is_embedded_under_the_heading_it_stands_under(tmp_path, embedder):
@@ -164,7 +163,7 @@ def test_index_from_before_sentence_vectors_answers_and_is_upgraded(tmp_path, em
     assert old.ask("什么是销售漏斗").found
     upgraded = ingest([CORPUS], tmp_path / "index", embedder=embedder)
     index = StoredIndex(tmp_path / "index")
-    distinct = index.db.execute("SELECT count(DISTINCT hash) FROM sentences").fetchone()[0]
+    distinct = len(set(index.db.sentence_hashes()))
     assert upgraded.embedded == 0 and upgraded.sentences_embedded == distinct > 0  # identical sentences once
     assert index.has_sentence_vectors
 
@@ -221,12 +220,12 @@ def test_documents_can_be_built_from_memory(tmp_path, embedder):
 
 
 def test_large_indexes_switch_to_ivf_and_record_it(corpus_copy, tmp_path, embedder, monkeypatch):
-    import kb.store
+    import kb.vector_index
 
-    monkeypatch.setattr(kb.store, "EXACT_SEARCH_LIMIT", 10)
+    monkeypatch.setattr(kb.vector_index, "EXACT_SEARCH_LIMIT", 10)
     first = ingest([corpus_copy], tmp_path / "index", embedder=embedder)
     index = StoredIndex(tmp_path / "index")
-    params = index.manifest["dense_index"]
+    params = index.manifest.dense_index
     assert params["type"] == "ivf-flat-ip" and params["nprobe"] >= 1 and params["nlist"] > 1
     assert index.dense.nprobe == params["nprobe"]
     kb = KnowledgeBase.open(tmp_path / "index", embedder=embedder)

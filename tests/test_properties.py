@@ -5,7 +5,8 @@ from hypothesis import strategies as st
 
 from kb.chunk import ChunkSettings, split_passages
 from kb.clean import clean
-from kb.text import index_terms, sentence_spans, tokenize
+from kb.text import sentence_spans
+from kb.profile import default_profile
 
 # Chinese text with the punctuation, debris and oddities scraped pages carry.
 PIECES = st.sampled_from(
@@ -15,11 +16,14 @@ PIECES = st.sampled_from(
 TEXT = st.one_of(st.text(max_size=400), st.lists(st.one_of(PIECES, st.text(max_size=5)), max_size=80).map("".join))
 REPLACED = {"，": ",", "：": ":", "；": ";", "？": "?", "！": "!", "（": "(", "）": ")"}
 
+RULES = default_profile().cleaning_rules
+ANALYZER = default_profile().analyzer
+
 
 @settings(max_examples=300, deadline=None)
 @given(TEXT)
 def test_clean_maps_every_character_back_to_the_original(raw):
-    result = clean(raw)
+    result = clean(raw, RULES)
     assert len(result.origin) == len(result.text) + 1
     assert all(0 <= o <= len(raw) for o in result.origin)
     assert all(a <= b for a, b in zip(result.origin, result.origin[1:]))
@@ -37,7 +41,7 @@ def unicodedata_fullwidth(source: str, char: str) -> bool:
 @settings(max_examples=300, deadline=None)
 @given(TEXT, st.integers(20, 400), st.integers(0, 3))
 def test_passages_are_exact_spans_of_the_cleaned_text(raw, max_chars, overlap):
-    text = clean(raw).text
+    text = clean(raw, RULES).text
     passages = split_passages(text, ChunkSettings(max_chars, overlap))
     for p in passages:
         assert 0 <= p.start < p.end <= len(text)
@@ -52,8 +56,8 @@ def test_sentences_and_tokens_never_crash_and_stay_in_bounds(raw):
     spans = sentence_spans(raw)
     assert all(0 <= s < e <= len(raw) for s, e in spans)
     assert all(b[0] >= a[1] for a, b in zip(spans, spans[1:]))
-    assert all(t.strip() for t in tokenize(raw))
-    index_terms(raw)
+    assert all(t.strip() for t in ANALYZER.tokenize(raw))
+    ANALYZER.index_terms(raw)
 
 
 LONG_LINE = st.tuples(st.text(alphabet=st.sampled_from("营销销售市场。，😀a "), min_size=1, max_size=40), st.integers(150, 600)).map(lambda t: t[0] * t[1])
@@ -62,6 +66,6 @@ LONG_LINE = st.tuples(st.text(alphabet=st.sampled_from("营销销售市场。，
 @settings(max_examples=50, deadline=None)
 @given(LONG_LINE)
 def test_very_long_lines_split_into_bounded_passages(raw):
-    text = clean(raw).text
+    text = clean(raw, RULES).text
     for p in split_passages(text):
         assert p.end - p.start <= 240

@@ -50,8 +50,8 @@ def test_traditional_question_gets_the_same_passages_as_simplified(kb, mode):
 def test_bm25_finds_the_passage_that_holds_the_rare_term(kb):
     hits = kb.search("销售漏斗", k=3, mode="bm25")
     assert "銷售漏斗" in hits[0].passage.text
-    assert hits[0].signals["bm25"]["rank"] == 1
-    assert "销售漏斗" in matched_terms("销售漏斗", hits[0].passage)
+    assert hits[0].signals["bm25"].rank == 1
+    assert "销售漏斗" in matched_terms("销售漏斗", hits[0].passage, kb.profile.analyzer)
 
 
 def test_results_hold_no_near_duplicates(kb):

@@ -139,7 +139,7 @@ def test_reingest_is_picked_up_without_dropping_requests(served, tmp_path):
 
 def test_a_damaged_new_index_keeps_the_old_one_serving(real_index, tmp_path):
     from kb.server import LiveKnowledgeBase
-    from kb.store import CURRENT
+    from kb.versions import CURRENT
 
     index = tmp_path / "index"
     shutil.copytree(real_index, index)

@@ -40,8 +40,10 @@ def test_outline_without_questions_covers_key_topics_and_the_main_contrast(kb):
 
 def test_key_terms_are_domain_words():
     from kb.clean import clean
+    from kb.profile import default_profile
 
-    terms = key_terms([clean(p.read_text("utf-8")).text for p in sorted(CORPUS.glob("*.txt"))], n=6)
+    profile = default_profile()
+    terms = key_terms([clean(p.read_text("utf-8"), profile.cleaning_rules).text for p in sorted(CORPUS.glob("*.txt"))], profile, n=6)
     assert "营销" in terms and "销售" in terms
     assert not {"区别", "的", "是"} & set(terms)
 

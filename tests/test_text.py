@@ -1,4 +1,8 @@
-from kb.text import MAX_SENTENCE_CHARS, fold, index_terms, sentence_spans, synonym_terms, tokenize
+from kb.profile import default_profile
+from kb.text import MAX_SENTENCE_CHARS, fold, sentence_spans
+
+ANALYZER = default_profile().analyzer
+tokenize, index_terms, synonym_terms = ANALYZER.tokenize, ANALYZER.index_terms, ANALYZER.synonym_terms
 
 
 def test_fold_turns_traditional_into_simplified():

@@ -1,0 +1,225 @@
+"""A knowledge base's domain as data: its vocabulary, synonyms, contrast sides and aspects,
+cleaning rules and answerability thresholds.
+
+kb ships one profile, kb/data/profile.toml (the marketing/sales seed corpus). A trainer points
+kb at another subject with a `kb.toml` in the corpus folder (or `kb ingest --profile FILE`) in
+the same format: its lists extend the shipped ones, its tables merge into them, its numbers
+replace them, and `extends = false` starts from nothing instead. The index stores the effective
+profile it was built with and `kb ask` answers with that one, so two indexes with different
+vocabularies can be open in one process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .clean import RULE_KINDS, Rule, compile_rules
+from .contrast import Aspect, ContrastVocabulary
+from .errors import KbError
+from .loaders import PROFILE_FILE
+from .text import Analyzer, fold
+
+SHIPPED = "default"
+# Every key a profile may hold, with the type of its value.
+_SCHEMA: dict[str, dict[str, type]] = {
+    "vocabulary": {"words": list, "stopwords": list, "synonyms": list},
+    "retrieval": {"synonym_weight": float},
+    "answerable": {"min_coverage": float, "dense": dict},
+    "contrast": {"asking": list, "relating": list, "aliases": dict, "aspects": list},
+    "cleaning": {kind: list for kind in RULE_KINDS},
+}
+
+
+@dataclass(frozen=True, eq=False)
+class Profile:
+    """One knowledge base's domain data (see the module docstring).
+
+    `data` is the effective profile in the form of kb/data/profile.toml with every list
+    already merged; `source` says where it came from (for `kb info` and messages).
+    """
+
+    data: Mapping[str, Any]
+    source: str = SHIPPED
+
+    @classmethod
+    def from_toml(cls, text: str, source: str, base: Profile | None = None) -> Profile:
+        """Parse a profile file; unless it says `extends = false`, merge it into `base` (the
+        shipped profile by default). Raises KbError naming the file and the key at fault."""
+        try:
+            raw = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise KbError(f"profile {source} is not valid TOML ({exc}): fix it, or start from `kb profile init`") from exc
+        extends = raw.pop("extends", True)
+        if not isinstance(extends, bool):
+            raise KbError(f"profile {source}: `extends` must be true or false")
+        _check(raw, source)
+        merged = _merge((base or default_profile()).data, raw) if extends else raw
+        profile = cls(merged, source)
+        profile._validate()
+        return profile
+
+    @classmethod
+    def load(cls, path: str | Path) -> Profile:
+        """The profile in a kb.toml file, or in the kb.toml of a folder."""
+        path = Path(path)
+        if path.is_dir():
+            path = path / PROFILE_FILE
+        try:
+            text = path.read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+            raise KbError(f"cannot read profile {path}: {reason}; give a kb.toml file or a folder holding one") from exc
+        return cls.from_toml(text, path.as_posix())
+
+    def to_toml(self) -> str:
+        """The effective profile as a complete profile file (`extends = false`)."""
+        import tomli_w
+
+        return tomli_w.dumps({"extends": False, **self.data})
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """A hash of the effective profile: two profiles with the same data share it."""
+        canonical = json.dumps(self.data, ensure_ascii=False, sort_keys=True)
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
+
+    @cached_property
+    def analyzer(self) -> Analyzer:
+        vocabulary = self.data.get("vocabulary", {})
+        table: dict[str, set[str]] = {}
+        for group in vocabulary.get("synonyms", []):
+            folded = [fold(term) for term in group]
+            for term in folded:
+                table.setdefault(term, set()).update(other for other in folded if other != term)
+        synonyms = {term: frozenset(others) for term, others in table.items()}
+        return Analyzer(tuple(vocabulary.get("words", [])), frozenset(map(fold, vocabulary.get("stopwords", []))), synonyms)
+
+    @cached_property
+    def contrast(self) -> ContrastVocabulary:
+        raw = self.data.get("contrast", {})
+        aliases = tuple(
+            tuple(sorted(dict.fromkeys(fold(name) for name in [key, *names]), key=len, reverse=True))
+            for key, names in raw.get("aliases", {}).items()
+        )
+        aspects = tuple(Aspect(a["name"], tuple(fold(c) for c in a["cues"])) for a in raw.get("aspects", []))
+        return ContrastVocabulary(tuple(map(fold, raw.get("asking", []))), tuple(map(fold, raw.get("relating", []))), aliases, aspects)
+
+    @cached_property
+    def cleaning_rules(self) -> tuple[Rule, ...]:
+        return compile_rules(self.data.get("cleaning", {}))
+
+    @property
+    def synonym_weight(self) -> float:
+        return float(self.data.get("retrieval", {}).get("synonym_weight", 0.0))
+
+    @property
+    def min_coverage(self) -> float:
+        return float(self.data.get("answerable", {}).get("min_coverage", 1.0))
+
+    def dense_threshold(self, model: str) -> float | None:
+        """The cosine at which the model's best passage means the index holds an answer."""
+        value = self.data.get("answerable", {}).get("dense", {}).get(model)
+        return None if value is None else float(value)
+
+    def _validate(self) -> None:
+        """Build every derived part now, so a bad pattern or entry fails at load, named."""
+        try:
+            self.cleaning_rules  # noqa: B018 - compiles the patterns
+        except re.error as exc:
+            raise KbError(f"profile {self.source}: a cleaning pattern does not compile ({exc})") from exc
+        except (KeyError, TypeError) as exc:
+            raise KbError(f"profile {self.source}: each cleaning rule needs a `name` and a `pattern` ({exc})") from exc
+        try:
+            self.contrast  # noqa: B018
+        except (KeyError, TypeError) as exc:
+            raise KbError(f"profile {self.source}: each [[contrast.aspects]] needs a `name` and a list of `cues` ({exc})") from exc
+
+
+def _check(raw: Mapping[str, Any], source: str) -> None:
+    """Refuse unknown sections and keys and values of the wrong type, naming them: a typo must
+    not silently give a profile without the user's synonyms."""
+    for section, table in raw.items():
+        if section not in _SCHEMA:
+            raise KbError(f"profile {source}: unknown section [{section}] (known: {', '.join(_SCHEMA)})")
+        if not isinstance(table, dict):
+            raise KbError(f"profile {source}: [{section}] must be a table")
+        for key, value in table.items():
+            expected = _SCHEMA[section].get(key)
+            if expected is None:
+                raise KbError(f"profile {source}: unknown key {section}.{key} (known: {', '.join(_SCHEMA[section])})")
+            numeric = expected is float and isinstance(value, int | float) and not isinstance(value, bool)
+            if not (numeric or isinstance(value, expected)):
+                raise KbError(f"profile {source}: {section}.{key} must be a {expected.__name__}, not {type(value).__name__}")
+    for group in raw.get("vocabulary", {}).get("synonyms", []):
+        if not isinstance(group, list) or len(group) < 2 or not all(isinstance(t, str) for t in group):
+            raise KbError(f"profile {source}: vocabulary.synonyms holds lists of two or more terms, e.g. [\"顾客\", \"客户\"]")
+    for section, key in (("vocabulary", "words"), ("vocabulary", "stopwords"), ("contrast", "asking"), ("contrast", "relating")):
+        if not all(isinstance(t, str) and t.strip() for t in raw.get(section, {}).get(key, [])):
+            raise KbError(f"profile {source}: {section}.{key} must be a list of non-empty strings")
+
+
+def _merge(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    """`extra` laid over `base`: lists extend (without repeats), tables merge key by key,
+    aspects with the same name pool their cues, numbers and strings replace."""
+    merged = dict(base)
+    for key, value in extra.items():
+        old = merged.get(key)
+        if key == "aspects" and isinstance(old, list):
+            merged[key] = _merge_aspects(old, value)
+        elif isinstance(old, dict) and isinstance(value, dict):
+            merged[key] = _merge(old, value)
+        elif isinstance(old, list) and isinstance(value, list):
+            merged[key] = _unique(old + value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _unique(items: Sequence[Any]) -> list[Any]:
+    seen: list[Any] = []
+    for item in items:
+        if item not in seen:
+            seen.append(item)
+    return seen
+
+
+def _merge_aspects(base: Sequence[Mapping[str, Any]], extra: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    aspects = {a["name"]: dict(a) for a in base}
+    for aspect in extra:
+        known = aspects.get(aspect["name"])
+        aspects[aspect["name"]] = dict(aspect, cues=_unique(known["cues"] + aspect["cues"])) if known else dict(aspect)
+    return list(aspects.values())
+
+
+@lru_cache(maxsize=1)
+def default_profile() -> Profile:
+    """The shipped profile (kb/data/profile.toml). Immutable, so loading it once is safe."""
+    text = resources.files("kb").joinpath("data", "profile.toml").read_text("utf-8")
+    raw = tomllib.loads(text)
+    raw.pop("extends", None)
+    profile = Profile(raw, SHIPPED)
+    profile._validate()
+    return profile
+
+
+def resolve_profile(explicit: str | Path | None, roots: Sequence[str | Path], previous: Profile | None) -> Profile:
+    """The profile an ingest builds with: `--profile` (a file, a folder holding kb.toml, or
+    "default"), else the kb.toml at the top of a corpus folder, else the profile the index was
+    built with last time, else the shipped one."""
+    if explicit is not None:
+        return default_profile() if str(explicit) == SHIPPED else Profile.load(explicit)
+    found = [Path(root) / PROFILE_FILE for root in roots if (Path(root) / PROFILE_FILE).is_file()]
+    if len(found) > 1:
+        raise KbError(f"several corpus folders carry a {PROFILE_FILE} ({', '.join(map(str, found))}): choose one with --profile")
+    if found:
+        return Profile.load(found[0])
+    return previous or default_profile()

@@ -1,0 +1,105 @@
+"""Versions of an index folder: build beside the live one, then swap it in atomically.
+
+    CURRENT              name of the live version folder (replaced atomically)
+    .lock                held while an ingest writes
+    v-<time>-<rand>/     one complete, immutable version
+
+A new version is written beside the live one and becomes live by replacing CURRENT, so a
+failed, interrupted or killed ingest never touches what readers use. What is inside a version
+is store.py's business.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import secrets
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from .errors import KbError
+
+CURRENT = "CURRENT"
+VERSION_PREFIX = "v-"
+
+
+def live_version(index_dir: Path) -> str | None:
+    """The name of the live version folder, or None when there is none (or CURRENT is unreadable)."""
+    try:
+        return (Path(index_dir) / CURRENT).read_text("utf-8").strip() or None
+    except OSError:
+        return None
+
+
+def fsync_tree(root: Path) -> None:
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            with path.open("rb") as handle:
+                os.fsync(handle.fileno())
+
+
+@contextlib.contextmanager
+def writing(index_dir: Path) -> Iterator[Path]:
+    """Yield a fresh version folder to fill; on normal exit it becomes the live version.
+
+    Holds an exclusive lock so two ingests cannot interleave. On any exception (including
+    KeyboardInterrupt) the half-built folder is removed and CURRENT is untouched.
+    """
+    index_dir = Path(index_dir)
+    _check_writable_target(index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    lock_path = index_dir / ".lock"
+    try:
+        lock = lock_path.open("a")
+    except OSError as exc:
+        raise KbError(f"cannot write to index folder {index_dir}: {exc.strerror}; choose a writable --index") from exc
+    with lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise KbError(f"another `kb ingest` is writing {index_dir}; wait for it to finish") from exc
+        _remove_stale_versions(index_dir)
+        version = f"{VERSION_PREFIX}{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(3)}"
+        version_dir = index_dir / version
+        try:
+            version_dir.mkdir()
+        except OSError as exc:
+            raise KbError(f"cannot write to index folder {index_dir}: {exc.strerror}; choose a writable --index") from exc
+        try:
+            yield version_dir
+            fsync_tree(version_dir)
+            pointer = index_dir / f".{CURRENT}.{version}"
+            pointer.write_text(version + "\n", "utf-8")
+            with pointer.open("rb") as handle:
+                os.fsync(handle.fileno())
+            os.replace(pointer, index_dir / CURRENT)
+        except OSError as exc:  # disk full, quota, permissions: the old index stays live
+            shutil.rmtree(version_dir, ignore_errors=True)
+            raise KbError(f"cannot write the index in {index_dir}: {exc.strerror or exc}; the previous index is unchanged") from exc
+        except BaseException:
+            shutil.rmtree(version_dir, ignore_errors=True)
+            raise
+        _remove_stale_versions(index_dir)
+
+
+def _check_writable_target(index_dir: Path) -> None:
+    """Refuse to write into a folder that holds something other than a kb index."""
+    if index_dir.exists() and not index_dir.is_dir():
+        raise KbError(f"--index {index_dir} is a file; give a folder path")
+    if index_dir.is_dir() and not (index_dir / CURRENT).exists():
+        foreign = [p.name for p in index_dir.iterdir() if not p.name.startswith((".", VERSION_PREFIX))]
+        if foreign:
+            raise KbError(f"--index {index_dir} is not empty and is not a kb index; choose an empty or new folder")
+
+
+def _remove_stale_versions(index_dir: Path) -> None:
+    """Remove version folders other than the live one (left by earlier or killed ingests)."""
+    live = live_version(index_dir)
+    for path in index_dir.iterdir():
+        if path.name.startswith(VERSION_PREFIX) and path.name != live:
+            shutil.rmtree(path, ignore_errors=True)
+        elif path.name.startswith(f".{CURRENT}."):
+            path.unlink(missing_ok=True)
