@@ -131,17 +131,11 @@ class Profile:
         return None if value is None else float(value)
 
     def _validate(self) -> None:
-        """Build every derived part now, so a bad pattern or entry fails at load, named."""
+        """Compile the cleaning patterns now, so a bad one fails at load, named."""
         try:
             self.cleaning_rules  # noqa: B018 - compiles the patterns
         except re.error as exc:
             raise KbError(f"profile {self.source}: a cleaning pattern does not compile ({exc})") from exc
-        except (KeyError, TypeError) as exc:
-            raise KbError(f"profile {self.source}: each cleaning rule needs a `name` and a `pattern` ({exc})") from exc
-        try:
-            self.contrast  # noqa: B018
-        except (KeyError, TypeError) as exc:
-            raise KbError(f"profile {self.source}: each [[contrast.aspects]] needs a `name` and a list of `cues` ({exc})") from exc
 
 
 def _check(raw: Mapping[str, Any], source: str) -> None:
@@ -165,6 +159,20 @@ def _check(raw: Mapping[str, Any], source: str) -> None:
     for section, key in (("vocabulary", "words"), ("vocabulary", "stopwords"), ("contrast", "asking"), ("contrast", "relating")):
         if not all(isinstance(t, str) and t.strip() for t in raw.get(section, {}).get(key, [])):
             raise KbError(f"profile {source}: {section}.{key} must be a list of non-empty strings")
+    for side, names in raw.get("contrast", {}).get("aliases", {}).items():
+        if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
+            raise KbError(f"profile {source}: contrast.aliases.{side} must be a list of names")
+    for aspect in raw.get("contrast", {}).get("aspects", []):
+        if not (isinstance(aspect, dict) and isinstance(aspect.get("name"), str) and _strings(aspect.get("cues"))):
+            raise KbError(f"profile {source}: each [[contrast.aspects]] needs a `name` and a list of `cues`")
+    for kind, rules in raw.get("cleaning", {}).items():
+        for rule in rules:
+            if not (isinstance(rule, dict) and isinstance(rule.get("name"), str) and isinstance(rule.get("pattern"), str)):
+                raise KbError(f"profile {source}: each [[cleaning.{kind}]] needs a `name` and a `pattern`")
+
+
+def _strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
 
 
 def _merge(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:

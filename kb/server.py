@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from ._version import __version__
+from .embed import Embedder
 from .errors import KbError
 from .knowledge_base import KnowledgeBase
 from .retrieve import MAX_K, MAX_QUESTION_CHARS
@@ -33,19 +34,21 @@ class Query(BaseModel):
 class LiveKnowledgeBase:
     """Holds the loaded knowledge base and replaces it when `kb ingest` replaces the index."""
 
-    def __init__(self, index_dir: Path) -> None:
+    def __init__(self, index_dir: Path, embedder: Embedder | None = None, check_seconds: float = POINTER_CHECK_SECONDS) -> None:
         self.index_dir = Path(index_dir)
+        self._embedder = embedder
+        self._check_seconds = check_seconds
         self._lock = threading.Lock()
         self._kb = self._load()
         self._checked = time.monotonic()
 
     def _load(self) -> KnowledgeBase:
-        kb = KnowledgeBase.open(self.index_dir)
+        kb = KnowledgeBase.open(self.index_dir, embedder=self._embedder)
         kb.warm_up()
         return kb
 
     def current(self) -> KnowledgeBase:
-        if time.monotonic() - self._checked >= POINTER_CHECK_SECONDS:
+        if time.monotonic() - self._checked >= self._check_seconds:
             self._checked = time.monotonic()
             if not self._kb.is_live():
                 try:
@@ -62,8 +65,9 @@ class LiveKnowledgeBase:
         return self._kb
 
 
-def create_app(index_dir: str | Path) -> FastAPI:
-    live = LiveKnowledgeBase(Path(index_dir))
+def create_app(index_dir: str | Path, embedder: Embedder | None = None) -> FastAPI:
+    """The app serving one index (with the embedder given, else the index's own model)."""
+    live = LiveKnowledgeBase(Path(index_dir), embedder)
     app = FastAPI(
         title="kb",
         version=__version__,

@@ -1,4 +1,5 @@
-"""The command line as users meet it: outputs, errors, exit codes (real model index)."""
+"""The command line as users meet it: outputs, errors, exit codes (the tests that read an index
+use the real model's)."""
 
 import json
 import shutil
@@ -9,8 +10,6 @@ from click.testing import CliRunner
 from kb.cli import main
 from kb.store import StoredIndex
 from tests.conftest import CORPUS
-
-pytestmark = pytest.mark.model
 
 
 @pytest.fixture
@@ -31,6 +30,7 @@ def _one_line_error(result, *needles):
     return message
 
 
+@pytest.mark.model
 def test_ask_json_follows_the_contract(run, real_index):
     result = run("ask", "营销和销售的区别", "--index", real_index, "--json")
     assert result.exit_code == 0, result.output
@@ -42,12 +42,14 @@ def test_ask_json_follows_the_contract(run, real_index):
     assert len(data["contrast"]["rows"]) >= 5
 
 
+@pytest.mark.model
 def test_ask_human_output_shows_answer_and_numbered_sources(run, real_index):
     result = run("ask", "营销和销售的区别", "--index", real_index)
     assert result.exit_code == 0
     assert "[1]" in result.output and "corpus/" in result.output and "来源" in result.output
 
 
+@pytest.mark.model
 def test_questions_file_gives_one_json_object_per_line(run, real_index):
     result = run("ask", "--questions", "-", "--json", "--mode", "bm25", "--index", real_index, input="营销和销售的区别\n\n什么是销售漏斗\n")
     lines = result.output.strip().splitlines()
@@ -55,6 +57,7 @@ def test_questions_file_gives_one_json_object_per_line(run, real_index):
     assert [json.loads(line)["question"] for line in lines] == ["营销和销售的区别", "什么是销售漏斗"]
 
 
+@pytest.mark.model
 def test_a_bad_line_in_a_batch_names_its_line_and_the_rest_still_runs(run, real_index):
     batch = "营销和销售的区别\n？？？\n什么是销售漏斗\n"
     result = run("ask", "--questions", "-", "--json", "--mode", "bm25", "--index", real_index, input=batch)
@@ -69,6 +72,7 @@ def test_a_bad_line_in_a_batch_names_its_line_and_the_rest_still_runs(run, real_
     assert text.exit_code == 1 and "Error: line 2:" in text.output and "什么是销售漏斗" in text.output
 
 
+@pytest.mark.model
 def test_terminal_control_sequences_are_not_printed(run, real_index):
     result = run("ask", "营销\x1b[2J和销售的区别\x07", "--index", real_index, "--mode", "bm25")
     assert result.exit_code == 0, result.output
@@ -76,6 +80,7 @@ def test_terminal_control_sequences_are_not_printed(run, real_index):
     assert result.output.startswith("营销[2J和销售的区别")
 
 
+@pytest.mark.model
 def test_export_writes_every_passage_with_contract_fields(run, real_index):
     result = run("export", "--index", real_index)
     records = [json.loads(line) for line in result.output.splitlines()]
@@ -83,6 +88,7 @@ def test_export_writes_every_passage_with_contract_fields(run, real_index):
     assert {"doc_id", "title", "source", "start", "end", "text"} <= set(records[0])
 
 
+@pytest.mark.model
 def test_info_reports_model_and_counts_and_verifies(run, real_index):
     result = run("info", "--index", real_index, "--verify")
     assert result.exit_code == 0
@@ -90,6 +96,7 @@ def test_info_reports_model_and_counts_and_verifies(run, real_index):
 
 
 @pytest.mark.parametrize("question", ["", "？！。"])
+@pytest.mark.model
 def test_empty_question_is_a_one_line_error(run, real_index, question):
     _one_line_error(run("ask", question, "--index", real_index), "empty")
 
@@ -108,6 +115,7 @@ def test_empty_corpus_is_an_error_and_builds_nothing(run, tmp_path):
     assert not (tmp_path / "index" / "CURRENT").exists()
 
 
+@pytest.mark.model
 def test_corrupt_index_is_reported_as_damaged(run, real_index, tmp_path):
     copy = tmp_path / "index"
     shutil.copytree(real_index, copy)
@@ -130,6 +138,7 @@ def test_unknown_model_name_is_a_one_line_error(run, tmp_path):
     _one_line_error(run("ingest", CORPUS, "--index", tmp_path / "i", "--model", "no-such-model"), "no-such-model")
 
 
+@pytest.mark.model
 def test_question_and_questions_file_are_exclusive(run, real_index):
     result = run("ask", "营销", "--questions", "-", "--index", real_index, input="x\n")
     assert result.exit_code == 2 and "not both" in result.output

@@ -105,8 +105,9 @@ def test_disk_full_during_ingest_keeps_the_previous_index(corpus_copy, tmp_path,
     assert len([p for p in (tmp_path / "index").iterdir() if p.name.startswith("v-")]) == 1
 
 
-def test_overlong_question_is_a_one_line_cli_error(real_index):
-    result = CliRunner().invoke(main, ["ask", "营销" * 6000, "--index", str(real_index)])
+def test_overlong_question_is_a_one_line_cli_error(tmp_path, embedder):
+    ingest([CORPUS], tmp_path / "index", embedder=embedder)
+    result = CliRunner().invoke(main, ["ask", "营销" * 6000, "--index", str(tmp_path / "index")])
     assert result.exit_code == 1
     assert result.output.startswith("Error: the question is 12000 characters long") and result.output.count("\n") == 1
 
@@ -125,13 +126,25 @@ def test_interrupted_ingest_leaves_the_previous_index_answering_identically(real
         [sys.executable, "-c", "from kb.cli import main; main()", "ingest", str(corpus), "--index", str(index)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
-    time.sleep(4)  # imports done, embedding under way
+    _wait_for_line(process, "Embedding")  # imports done, embedding under way
     assert process.poll() is None, "ingest finished before it could be interrupted"
     process.send_signal(how)
-    output = process.communicate(timeout=60)[0].decode()
+    output = process.communicate(timeout=60)[0].decode(errors="replace")
     assert process.returncode != 0
     if how == signal.SIGINT:
         assert "Interrupted" in output and "Traceback" not in output
     assert _ranking(index, "hybrid") == before
     ingest([CORPUS], index)  # the next ingest cleans up whatever the killed one left
     assert [p.name for p in index.iterdir() if p.name.startswith("v-")] == [StoredIndex(index).dir.name]
+
+
+def _wait_for_line(process: subprocess.Popen, needle: str, timeout: float = 120) -> None:
+    """Read the process's output until a line holds `needle` (a progress label)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            raise AssertionError(f"process ended before printing {needle!r}")
+        if needle.encode() in line:
+            return
+    raise AssertionError(f"no {needle!r} within {timeout} s")

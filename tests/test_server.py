@@ -127,8 +127,11 @@ def test_reingest_is_picked_up_without_dropping_requests(served, tmp_path):
     with ThreadPoolExecutor(4) as pool:
         futures = [pool.submit(hammer) for _ in range(4)]
         ingest([corpus], index)
-        time.sleep(1.5)  # the server checks the index pointer at most once a second
-        found = httpx.post(f"{base}/search", json={"question": "渠道冲突", "k": 1, "mode": "bm25"}, timeout=30).json()
+        deadline = time.monotonic() + 30  # the server checks the index pointer at most once a second
+        while time.monotonic() < deadline:
+            found = httpx.post(f"{base}/search", json={"question": "渠道冲突", "k": 1, "mode": "bm25"}, timeout=30).json()
+            if found["passages"][0]["doc_id"] == "06_new":
+                break
         stop = time.monotonic()
         for f in futures:
             f.result()
@@ -143,13 +146,12 @@ def test_a_damaged_new_index_keeps_the_old_one_serving(real_index, tmp_path):
 
     index = tmp_path / "index"
     shutil.copytree(real_index, index)
-    live = LiveKnowledgeBase(index)
+    live = LiveKnowledgeBase(index, check_seconds=0.0)  # look at the pointer on every request
     before = [h.passage.id for h in live.current().search("营销和销售的区别", mode="bm25")]
     broken = index / "v-99999999T000000-broken"
     broken.mkdir()
     (broken / "manifest.json").write_text("{not json", "utf-8")
     (index / CURRENT).write_text(broken.name, "utf-8")
-    time.sleep(1.1)
     assert [h.passage.id for h in live.current().search("营销和销售的区别", mode="bm25")] == before
     from kb.errors import KbError
 

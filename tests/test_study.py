@@ -71,13 +71,23 @@ def test_all_formats_are_written(guide, tmp_path):
         assert db.execute("select count(*) from notes").fetchone()[0] == len(guide.cards)
 
 
-def test_study_command_with_and_without_questions(kb, tmp_path):
+@pytest.mark.model
+def test_study_command_with_and_without_questions(real_index, tmp_path):
     questions = tmp_path / "q.txt"
     questions.write_text("营销和销售的区别\n\n什么是销售漏斗\n", "utf-8")
     runner = CliRunner()
-    # The CLI opens the index by its model name: use BM25-only stand-in by copying the index
-    # built with the test embedder is not loadable by name, so run against the real model
-    # only in the model-marked tests; here check argument handling.
+    asked = runner.invoke(main, ["study", "--index", str(real_index), "--questions", str(questions), "--out", str(tmp_path / "asked"), "--format", "md"])
+    assert asked.exit_code == 0, asked.output
+    text = (tmp_path / "asked" / "study.md").read_text("utf-8")
+    assert "营销和销售的区别" in text and "什么是销售漏斗" in text and "[1]" in text
+    outline = runner.invoke(main, ["study", "--index", str(real_index), "--out", str(tmp_path / "outline"), "--format", "csv"])
+    assert outline.exit_code == 0, outline.output
+    with (tmp_path / "outline" / "flashcards.csv").open(encoding="utf-8") as handle:
+        assert len(list(csv.reader(handle))) > 3
+
+
+def test_study_command_refuses_a_missing_index_and_an_empty_questions_file(kb, tmp_path):
+    runner = CliRunner()
     result = runner.invoke(main, ["study", "--index", str(tmp_path / "missing"), "--out", str(tmp_path / "out")])
     assert result.exit_code == 1 and "kb ingest" in result.output
     empty = tmp_path / "empty.txt"
