@@ -29,7 +29,9 @@ SUPPORT_MARGIN = 3.5
 MAX_UNIT_CHARS = 400
 SHORT_ITEM_CHARS = 20  # a line this short after 「…如下：」 is an item of the list
 _END_PUNCT = re.compile(r"[。！？!?；;…]+[”’」』）)\]】〕\"']*$")
-_LIST_ITEM = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,2}[)）、.．]|第[一二三四五六七八九十]+[，,、：:是点步]|[①-⑩]|[一二三四五六七八九十]是|首先|其次|再次|然后|最后)")
+_LIST_ITEM = re.compile(
+    r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,2}[)）、.．]|第[一二三四五六七八九十]+[，,、：:是点步]|[①-⑩]|[一二三四五六七八九十]是|首先|其次|再次|然后|最后)"
+)
 _GOES_ON = re.compile(r"[：:].{8,}")
 _CLAUSE_END = re.compile(r"[；;：:]\s*$")
 _INTRODUCES = re.compile(r"[:：]\s*$|如下[。：:]?$")
@@ -82,7 +84,9 @@ def cite(sentence: str, citations: list[int] | tuple[int, ...]) -> str:
     return sentence + marks + "。"
 
 
-def answer_candidates(evidence: list[Evidence], shape: AnswerShape, shown: int, asking_words: frozenset[str]) -> list[Evidence]:
+def answer_candidates(
+    evidence: list[Evidence], shape: AnswerShape, shown: int, asking_words: frozenset[str]
+) -> list[Evidence]:
     """The sentences of the `shown` passages an answer may quote, best first, duplicates merged.
 
     Without a vector to vouch for it, a sentence sharing no word or character pair with the
@@ -141,7 +145,9 @@ def _as_unit(evidence: Evidence) -> Evidence:
     start, end = enumeration(evidence.passage, evidence.start, evidence.end)
     if (start, end) == (evidence.start, evidence.end):
         return evidence
-    return dataclasses.replace(evidence, text=_text(evidence.passage, (start, end)), start=start, end=end, citations=list(evidence.citations))
+    return dataclasses.replace(
+        evidence, text=_text(evidence.passage, (start, end)), start=start, end=end, citations=list(evidence.citations)
+    )
 
 
 def _adjacent(a: Evidence, b: Evidence) -> bool:
@@ -151,7 +157,9 @@ def _adjacent(a: Evidence, b: Evidence) -> bool:
     return not _text(a.passage, (a.end, b.start)).strip()
 
 
-def select(ranked: list[Evidence], shape: AnswerShape, max_chars: int, margin: float = SUPPORT_MARGIN) -> list[Evidence]:
+def select(
+    ranked: list[Evidence], shape: AnswerShape, max_chars: int, margin: float = SUPPORT_MARGIN
+) -> list[Evidence]:
     """The best sentence, then supporting ones in order of evidence while they score within
     `margin` of the best and share a word with the question (the sentences just before and
     after it: within twice that margin, sharing words or not, since an answer often runs on
@@ -171,7 +179,10 @@ def select(ranked: list[Evidence], shape: AnswerShape, max_chars: int, margin: f
         candidate = _as_unit(candidate) if shape.units else candidate
         if used + len(candidate.text) > budget or not (neighbour or _shares_words(candidate)):
             continue
-        if any(c.passage.doc_id == candidate.passage.doc_id and c.start <= candidate.start and candidate.end <= c.end for c in chosen):
+        if any(
+            c.passage.doc_id == candidate.passage.doc_id and c.start <= candidate.start and candidate.end <= c.end
+            for c in chosen
+        ):
             continue  # already quoted inside a list
         chosen.append(candidate)
         used += len(candidate.text)
@@ -196,7 +207,13 @@ def _arrange(chosen: list[Evidence]) -> list[Evidence]:
             first, second = (candidate, kept) if _adjacent(candidate, kept) else (kept, candidate)
             if _adjacent(first, second) and _CLAUSE_END.search(first.text):
                 citations = list(dict.fromkeys(kept.citations + candidate.citations))
-                arranged[i] = dataclasses.replace(kept, text=_text(kept.passage, (first.start, second.end)), start=first.start, end=second.end, citations=citations)
+                arranged[i] = dataclasses.replace(
+                    kept,
+                    text=_text(kept.passage, (first.start, second.end)),
+                    start=first.start,
+                    end=second.end,
+                    citations=citations,
+                )
                 break
         else:
             before = next((i for i, kept in enumerate(arranged) if _adjacent(kept, candidate)), None)
@@ -246,11 +263,14 @@ def compose_answer(
         cited |= {n for row in contrast.rows for cell in row.cells for n in cell.citations}
     kept, mapping = _renumber(hits, cited, shown)
     sentences = [
-        CitedSpan(c.text, tuple(sorted(mapping[n] for n in c.citations)), c.passage.doc_id, c.start, c.end) for c in chosen
+        CitedSpan(c.text, tuple(sorted(mapping[n] for n in c.citations)), c.passage.doc_id, c.start, c.end)
+        for c in chosen
     ]
     if contrast:
         for row in contrast.rows:
-            row.cells = [dataclasses.replace(cell, citations=tuple(mapping[n] for n in cell.citations)) for cell in row.cells]
+            row.cells = [
+                dataclasses.replace(cell, citations=tuple(mapping[n] for n in cell.citations)) for cell in row.cells
+            ]
     text = "".join(cite(s.text, s.citations) for s in sentences)
     answer = Answer(question, text, sentences, kept, contrast=contrast)
     check_grounding(answer)
@@ -268,5 +288,8 @@ def check_grounding(answer: Answer) -> None:
         if not span.citations or any(n not in by_rank for n in span.citations):
             raise GroundingError(f"uncited or dangling citation for {span.text!r}")
         passage = by_rank[span.citations[0]]
-        if not (passage.start <= span.start and span.end <= passage.end) or passage.text[span.start - passage.start : span.end - passage.start] != span.text:
+        if (
+            not (passage.start <= span.start and span.end <= passage.end)
+            or passage.text[span.start - passage.start : span.end - passage.start] != span.text
+        ):
             raise GroundingError(f"{span.text!r} is not verbatim in passage [{span.citations[0]}]")

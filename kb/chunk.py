@@ -63,7 +63,11 @@ def headed_sentences(text: str) -> list[tuple[int, int, str]]:
     heading = ""
     for s, e in sentence_spans(text):
         own_heading = is_heading(text, s, e)
-        if e - s >= MIN_QUOTE_CHARS and not _QUESTION.search(text, s, e) and (not own_heading or _INTRODUCES_LIST.fullmatch(text, s, e)):
+        if (
+            e - s >= MIN_QUOTE_CHARS
+            and not _QUESTION.search(text, s, e)
+            and (not own_heading or _INTRODUCES_LIST.fullmatch(text, s, e))
+        ):
             found.append((s, e, heading))
         if own_heading:
             heading = text[s:e]

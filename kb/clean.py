@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 

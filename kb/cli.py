@@ -6,12 +6,12 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
 from .errors import KbError
-from .types import MODES
+from .types import MODES, Mode
 
 if TYPE_CHECKING:
     from .contrast import Contrast
@@ -35,7 +35,7 @@ INDEX_OPTION = click.option(
 class KbGroup(click.Group):
     """Turns KbError into a one-line `Error: …` with exit code 1, and Ctrl-C into exit 130."""
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except KbError as exc:
@@ -61,9 +61,26 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @INDEX_OPTION
-@click.option("--model", default=None, help="Embedding model: e5-small (default), m3e-small, or a sentence-transformers folder. Default: the index's current model, else e5-small.")
-@click.option("--chunk-chars", default=240, show_default=True, type=click.IntRange(20, 2000), help="Maximum passage length in characters.")
-@click.option("--overlap", default=1, show_default=True, type=click.IntRange(0, 5), help="Sentences shared by neighbouring passages.")
+@click.option(
+    "--model",
+    default=None,
+    help="Embedding model: e5-small (default), m3e-small, or a sentence-transformers folder. "
+    "Default: the index's current model, else e5-small.",
+)
+@click.option(
+    "--chunk-chars",
+    default=240,
+    show_default=True,
+    type=click.IntRange(20, 2000),
+    help="Maximum passage length in characters.",
+)
+@click.option(
+    "--overlap",
+    default=1,
+    show_default=True,
+    type=click.IntRange(0, 5),
+    help="Sentences shared by neighbouring passages.",
+)
 @click.option(
     "--profile",
     "profile_path",
@@ -71,7 +88,14 @@ def main() -> None:
     help="The subject's vocabulary: a kb.toml file, a folder holding one, or 'default' (kb's own). "
     "Default: the kb.toml at the top of a corpus folder, else the index's current profile, else kb's own.",
 )
-def ingest(paths: tuple[Path, ...], index_dir: Path, model: str | None, chunk_chars: int, overlap: int, profile_path: str | None) -> None:
+def ingest(
+    paths: tuple[Path, ...],
+    index_dir: Path,
+    model: str | None,
+    chunk_chars: int,
+    overlap: int,
+    profile_path: str | None,
+) -> None:
     """Build or update the index from text files and folders (default: corpus/).
 
     Files: .txt and .md in UTF-8, UTF-16, GBK/GB18030 or Big5 (detected). Passages whose
@@ -86,7 +110,12 @@ def ingest(paths: tuple[Path, ...], index_dir: Path, model: str | None, chunk_ch
 
     with _ProgressBar() as progress:
         kb = KnowledgeBase.build(
-            list(paths) or [Path("corpus")], index_dir, model=model, chunking=ChunkSettings(chunk_chars, overlap), progress=progress, profile=profile_path
+            list(paths) or [Path("corpus")],
+            index_dir,
+            model=model,
+            chunking=ChunkSettings(chunk_chars, overlap),
+            progress=progress,
+            profile=profile_path,
         )
     report = kb.last_ingest
     assert report is not None
@@ -102,13 +131,46 @@ def ingest(paths: tuple[Path, ...], index_dir: Path, model: str | None, chunk_ch
 @main.command()
 @click.argument("question", required=False)
 @INDEX_OPTION
-@click.option("-k", "k", default=5, show_default=True, type=click.IntRange(1, 100), help="Number of passages to return.")
-@click.option("--mode", default="hybrid", show_default=True, type=click.Choice(MODES), help="Ranker: fused, embeddings only, or BM25 only (fastest).")
-@click.option("--json", "as_json", is_flag=True, help="Print the citation JSON contract (one object per line with --questions).")
-@click.option("--questions", type=click.File("r", encoding="utf-8"), help="Answer every line of FILE ('-' for stdin) instead of QUESTION.")
-@click.option("--max-chars", default=300, show_default=True, type=click.IntRange(20, 5000), help="Length limit of the answer text; most answers are shorter (a factual question gets one or two sentences).")
-@click.option("--explain", is_flag=True, help="Show why each passage ranked: matched terms, BM25 and dense scores and ranks, fused score.")
-def ask(question: str | None, index_dir: Path, k: int, mode: str, as_json: bool, questions, max_chars: int, explain: bool) -> None:
+@click.option(
+    "-k", "k", default=5, show_default=True, type=click.IntRange(1, 100), help="Number of passages to return."
+)
+@click.option(
+    "--mode",
+    default="hybrid",
+    show_default=True,
+    type=click.Choice(MODES),
+    help="Ranker: fused, embeddings only, or BM25 only (fastest).",
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the citation JSON contract (one object per line with --questions)."
+)
+@click.option(
+    "--questions",
+    type=click.File("r", encoding="utf-8"),
+    help="Answer every line of FILE ('-' for stdin) instead of QUESTION.",
+)
+@click.option(
+    "--max-chars",
+    default=300,
+    show_default=True,
+    type=click.IntRange(20, 5000),
+    help="Length limit of the answer text; most answers are shorter (a factual question gets one or two sentences).",
+)
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Show why each passage ranked: matched terms, BM25 and dense scores and ranks, fused score.",
+)
+def ask(
+    question: str | None,
+    index_dir: Path,
+    k: int,
+    mode: Mode,
+    as_json: bool,
+    questions: IO[str] | None,
+    max_chars: int,
+    explain: bool,
+) -> None:
     """Answer QUESTION from the index: cited sentences, then the ranked sources.
 
     Each answer sentence is copied verbatim from a source passage and ends with [n], the
@@ -133,6 +195,7 @@ def ask(question: str | None, index_dir: Path, k: int, mode: str, as_json: bool,
         return
     # A batch: a line kb cannot answer (「？？？」) gets an error naming its line number, and the
     # rest of the batch still runs; the exit code says whether any line failed.
+    assert questions is not None
     failed = 0
     numbered = [(number, line.strip()) for number, line in enumerate(questions, start=1) if line.strip()]
     for i, (number, line) in enumerate(numbered):
@@ -190,7 +253,9 @@ def _print_contrast(contrast: Contrast) -> None:
     for side in contrast.sides:
         table.add_column(_shown(side), overflow="fold")
     for row in contrast.rows:
-        table.add_row(_shown(row.aspect), *(_shown(cell.text) + "".join(f"[{n}]" for n in cell.citations) for cell in row.cells))
+        table.add_row(
+            _shown(row.aspect), *(_shown(cell.text) + "".join(f"[{n}]" for n in cell.citations) for cell in row.cells)
+        )
     Console(highlight=False).print(table, markup=False)
 
 
@@ -206,8 +271,10 @@ def _explanation(kb: KnowledgeBase, question: str, hit: Hit) -> str:
 
 @main.command()
 @INDEX_OPTION
-@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="Write to FILE instead of stdout.")
-def export(index_dir: Path, output) -> None:
+@click.option(
+    "-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="Write to FILE instead of stdout."
+)
+def export(index_dir: Path, output: IO[str]) -> None:
     """Print every passage as JSON Lines (doc_id, title, source, start, end, text, heading)."""
     from .knowledge_base import KnowledgeBase
 
@@ -234,7 +301,10 @@ def info(index_dir: Path, verify: bool, as_json: bool) -> None:
     click.echo(f"Index:     {details['index']} ({details['version']}, format {details['format_version']})")
     click.echo(f"Model:     {details['model']['name']} ({details['model']['dim']} dimensions)")
     click.echo(f"Contents:  {counts['documents']} documents, {counts['passages']} passages")
-    click.echo(f"Chunking:  {details['chunking']['max_chars']} chars, {details['chunking']['overlap_sentences']} sentence overlap")
+    click.echo(
+        f"Chunking:  {details['chunking']['max_chars']} chars, "
+        f"{details['chunking']['overlap_sentences']} sentence overlap"
+    )
     click.echo(f"Built:     {details['created']} by kb {details['kb_version']}")
     click.echo(f"Profile:   {kb.profile.source} ({kb.profile.fingerprint})")
     for source, meta in details["sources"].items():
@@ -244,20 +314,52 @@ def info(index_dir: Path, verify: bool, as_json: bool) -> None:
 
 
 @main.command(name="eval")
-@click.option("--queries", "queries_path", required=True, type=click.Path(dir_okay=False, path_type=Path), help="JSONL: {id, query, positive_ids} or {query, gold: [strings]}.")
-@click.option("--corpus", "corpus_path", type=click.Path(dir_okay=False, path_type=Path), help="JSONL {id, title, text} to index and search; without it, the --index is searched.")
-@click.option("--index", "index_dir", envvar="KB_INDEX", type=click.Path(file_okay=False, path_type=Path), help="Index to use (with --corpus: built or reused there; default a cache folder per corpus).")
-@click.option("--mode", "modes", multiple=True, type=click.Choice(MODES), help="Modes to evaluate (repeatable; default all three).")
-@click.option("--model", default=None, help="Embedding model for a --corpus build (default: e5-small, or the cached index's model).")
+@click.option(
+    "--queries",
+    "queries_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="JSONL: {id, query, positive_ids} or {query, gold: [strings]}.",
+)
+@click.option(
+    "--corpus",
+    "corpus_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="JSONL {id, title, text} to index and search; without it, the --index is searched.",
+)
+@click.option(
+    "--index",
+    "index_dir",
+    envvar="KB_INDEX",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Index to use (with --corpus: built or reused there; default a cache folder per corpus).",
+)
+@click.option(
+    "--mode",
+    "modes",
+    multiple=True,
+    type=click.Choice(MODES),
+    help="Modes to evaluate (repeatable; default all three).",
+)
+@click.option(
+    "--model",
+    default=None,
+    help="Embedding model for a --corpus build (default: e5-small, or the cached index's model).",
+)
 @click.option("--limit", type=click.IntRange(1), help="Evaluate only the first N queries.")
-@click.option("--run", "run_path", type=click.Path(dir_okay=False, path_type=Path), help="Write a TREC run file (qid Q0 doc_id rank score tag).")
+@click.option(
+    "--run",
+    "run_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write a TREC run file (qid Q0 doc_id rank score tag).",
+)
 @click.option("--retrieval-only", is_flag=True, help="Skip asking the questions; measure rankings only (faster).")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 def evaluate(
     queries_path: Path,
     corpus_path: Path | None,
     index_dir: Path | None,
-    modes: tuple[str, ...],
+    modes: tuple[Mode, ...],
     model: str | None,
     limit: int | None,
     run_path: Path | None,
@@ -289,7 +391,10 @@ def evaluate(
             kb = KnowledgeBase.build(documents, index_dir, model=model, progress=progress)
         report = kb.last_ingest
         assert report is not None
-        click.echo(f"Index {index_dir}: {report.passages} passages ({report.embedded} embedded, {report.reused} reused).", err=True)
+        click.echo(
+            f"Index {index_dir}: {report.passages} passages ({report.embedded} embedded, {report.reused} reused).",
+            err=True,
+        )
     else:
         kb = KnowledgeBase.open(index_dir or Path("index"))
     results = []
@@ -297,11 +402,11 @@ def evaluate(
         with click.progressbar(length=len(queries), label=f"Querying ({mode})", file=sys.stderr) as bar:
             results.append(
                 ev.evaluate(
-                    lambda q, k, m: kb.search(q, k=k, mode=m),
+                    kb.search,
                     queries,
                     mode,
                     on_query=lambda: bar.update(1),
-                    ask=None if retrieval_only else lambda q, k, m: kb.ask(q, k=k, mode=m),
+                    ask=None if retrieval_only else kb.ask,
                 )
             )
     if run_path:
@@ -314,7 +419,9 @@ def evaluate(
     click.echo(f"{'mode':<8}{'R@1':>7}{'R@5':>7}{'R@20':>7}{'MRR@10':>8}{'nDCG@10':>9}{'p50 ms':>8}{'p95 ms':>8}")
     for r in results:
         m = r.metrics
-        click.echo(f"{r.mode:<8}{m['R@1']:>7.1f}{m['R@5']:>7.1f}{m['R@20']:>7.1f}{m['MRR@10']:>8.3f}{m['nDCG@10']:>9.3f}{r.latency_ms['p50']:>8.1f}{r.latency_ms['p95']:>8.1f}")
+        click.echo(
+            f"{r.mode:<8}{m['R@1']:>7.1f}{m['R@5']:>7.1f}{m['R@20']:>7.1f}{m['MRR@10']:>8.3f}{m['nDCG@10']:>9.3f}{r.latency_ms['p50']:>8.1f}{r.latency_ms['p95']:>8.1f}"
+        )
     answered = [r for r in results if "answer_contains" in r.metrics]
     if answered:
         click.echo("\nAnswers (% of questions; '|P5' = of those whose top-5 passages contain the gold text)")
@@ -334,7 +441,7 @@ class _ProgressBar:
     LABELS = {"embed": "Embedding passages", "embed sentences": "Embedding sentences"}
 
     def __init__(self) -> None:
-        self.bar = None
+        self.bar: Any = None  # click's progress bar of the current stage
         self.stage = ""
 
     def __call__(self, stage: str, done: int, total: int) -> None:
@@ -356,18 +463,44 @@ class _ProgressBar:
     def __enter__(self) -> _ProgressBar:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 
 @main.command()
 @INDEX_OPTION
-@click.option("--questions", type=click.File("r", encoding="utf-8"), help="One question per line ('-' for stdin). Without it: an outline of the corpus's key topics.")
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder for the study files.")
-@click.option("--format", "formats", multiple=True, default=["all"], show_default=True, type=click.Choice(["md", "html", "anki", "csv", "all"]), help="Repeatable. all = md + html + anki + csv.")
+@click.option(
+    "--questions",
+    type=click.File("r", encoding="utf-8"),
+    help="One question per line ('-' for stdin). Without it: an outline of the corpus's key topics.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the study files.",
+)
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    default=["all"],
+    show_default=True,
+    type=click.Choice(["md", "html", "anki", "csv", "all"]),
+    help="Repeatable. all = md + html + anki + csv.",
+)
 @click.option("-k", "k", default=5, show_default=True, type=click.IntRange(1, 20), help="Source passages per question.")
-@click.option("--topics", default=6, show_default=True, type=click.IntRange(1, 30), help="Key topics in an outline (without --questions).")
-def study(index_dir: Path, questions, out_dir: Path, formats: tuple[str, ...], k: int, topics: int) -> None:
+@click.option(
+    "--topics",
+    default=6,
+    show_default=True,
+    type=click.IntRange(1, 30),
+    help="Key topics in an outline (without --questions).",
+)
+def study(
+    index_dir: Path, questions: IO[str] | None, out_dir: Path, formats: tuple[str, ...], k: int, topics: int
+) -> None:
     """Turn the knowledge base into study material for trainees.
 
     \b
@@ -445,7 +578,11 @@ def _chosen_profile(index_dir: Path, profile_path: str | None) -> Profile:
 
 @profile.command(name="show")
 @INDEX_OPTION
-@click.option("--path", "profile_path", help="A kb.toml (or a folder holding one), or 'default': show it merged with kb's own, instead of the index's.")
+@click.option(
+    "--path",
+    "profile_path",
+    help="A kb.toml (or a folder holding one), or 'default': show it merged with kb's own, instead of the index's.",
+)
 def profile_show(index_dir: Path, profile_path: str | None) -> None:
     """Print the effective profile as TOML (every list merged)."""
     chosen = _chosen_profile(index_dir, profile_path)
@@ -456,7 +593,11 @@ def profile_show(index_dir: Path, profile_path: str | None) -> None:
 @profile.command(name="init")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @INDEX_OPTION
-@click.option("--path", "profile_path", help="Start from this kb.toml (or folder), or 'default' (kb's own; the default when there is no index).")
+@click.option(
+    "--path",
+    "profile_path",
+    help="Start from this kb.toml (or folder), or 'default' (kb's own; the default when there is no index).",
+)
 @click.option("--force", is_flag=True, help="Replace an existing kb.toml.")
 def profile_init(folder: Path, index_dir: Path, profile_path: str | None, force: bool) -> None:
     """Write FOLDER/kb.toml holding the effective profile (the index's, else kb's own), to edit.

@@ -12,6 +12,7 @@ Every cell is a verbatim clause of a retrieved passage and carries its citation.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .chunk import is_heading
@@ -19,14 +20,21 @@ from .text import fold, sentence_spans
 from .types import CitedSpan, Hit
 
 _CLAUSE_BREAK = re.compile(r"[；;]|[，,](?=而|但|则|相比之下)|。")
-_CONNECTOR = re.compile(r"(?:而且|而|但是|但|则|那么|相比之下[，,]?|另外[，,]?|同时[，,]?|其次[，,]?|首先[，,]?|总之[，,]?)")
+_CONNECTOR = re.compile(
+    r"(?:而且|而|但是|但|则|那么|相比之下[，,]?|另外[，,]?|同时[，,]?|其次[，,]?|首先[，,]?|总之[，,]?)"
+)
 _LABEL = re.compile(r"^[(（]?[一二三四五六七八九十\d]+[)）、.．]?\s*([^：:]{1,12})[：:]")
 # A heading that names an aspect: 「2、思考的角度不同」, 「三、目标上的区别」, 「衡量标准：」.
-_ASPECT_HEADING = re.compile(r"^\s*(?:[(（]?[一二三四五六七八九十\d]+(?:\.\d+)?[)）、.．]\s*)?(.{1,10}?)(?:上|方面)?(?:的)?(?:不同|区别|差异|差别|之别|不一样)?\s*[：:]?\s*$")
+_ASPECT_HEADING = re.compile(
+    r"^\s*(?:[(（]?[一二三四五六七八九十\d]+(?:\.\d+)?[)）、.．]\s*)?(.{1,10}?)(?:上|方面)?(?:的)?(?:不同|区别|差异|差别|之别|不一样)?\s*[：:]?\s*$"
+)
 _NUMBERED = re.compile(r"^\s*[(（]?[一二三四五六七八九十\d]+(?:\.\d+)?[)）、.．]")
 _DIFFERENCE_WORDS = re.compile(r"不同|区别|差异|差别|之别|不一样")
 # 「客户服务（简称客服）」, 「客户成功，也叫CS」: short names the text defines for a side.
-_DEFINED_NAME = r"(?:[（(](?:简称|又称|也称|也叫|即|下称)?[“「\"]?([\w]{1,8}?)[”」\"]?[）)]|[，,]?(?:简称|又称|也称|也叫|俗称)[“「\"]?([\w]{1,8}?)[”」\"]?(?=[，,。；;）)]))"
+_DEFINED_NAME = (
+    r"(?:[（(](?:简称|又称|也称|也叫|即|下称)?[“「\"]?([\w]{1,8}?)[”」\"]?[）)]"
+    r"|[，,]?(?:简称|又称|也称|也叫|俗称)[“「\"]?([\w]{1,8}?)[”」\"]?(?=[，,。；;）)]))"
+)
 MIN_CELL_CHARS, MAX_CELL_CHARS = 6, 90
 SIDE_WINDOW = 4  # a side's name must start within this many characters of the clause
 
@@ -47,10 +55,7 @@ class Contrast:
     def to_dict(self) -> dict:
         return {
             "sides": self.sides,
-            "rows": [
-                {"aspect": r.aspect, "cells": [c.to_dict() for c in r.cells]}
-                for r in self.rows
-            ],
+            "rows": [{"aspect": r.aspect, "cells": [c.to_dict() for c in r.cells]} for r in self.rows],
         }
 
 
@@ -132,7 +137,7 @@ def _section_headings(text: str) -> list[tuple[int, str]]:
     return [(s, fold(text[s:e])) for s, e in sentence_spans(text) if is_heading(text, s, e)]
 
 
-def _clauses(text: str):
+def _clauses(text: str) -> Iterator[tuple[int, int]]:
     """(start, end) of clauses: sentence pieces cut at ；, ，而 and 。, connectors stripped."""
     for s, e in sentence_spans(text):
         cursor = s
@@ -188,10 +193,14 @@ def _aspect(body: str, label: str, sides: list[tuple[str, ...]], aspects: tuple[
     return None
 
 
-def build_contrast(sides: list[str], hits: list[Hit], vocabulary: ContrastVocabulary, min_rows: int = 4) -> Contrast | None:
+def build_contrast(
+    sides: list[str], hits: list[Hit], vocabulary: ContrastVocabulary, min_rows: int = 4
+) -> Contrast | None:
     """Fill the aspect table from the hits' passages; None when fewer than min_rows rows fill."""
     texts = [fold(h.passage.text) for h in hits]
-    names = [_names(side, texts, other, vocabulary.aliases) for side, other in ((sides[0], sides[1]), (sides[1], sides[0]))]
+    names = [
+        _names(side, texts, other, vocabulary.aliases) for side, other in ((sides[0], sides[1]), (sides[1], sides[0]))
+    ]
     candidates: dict[tuple[str, int], list[tuple[float, CitedSpan]]] = {}
     order: list[str] = [aspect.name for aspect in vocabulary.aspects]
     for hit in hits:
@@ -224,7 +233,11 @@ def build_contrast(sides: list[str], hits: list[Hit], vocabulary: ContrastVocabu
     for aspect in order:
         cells = []
         for side in range(len(sides)):
-            options = [(score + (0.6 if cell.doc_id not in used_docs else 0.0), cell) for score, cell in candidates.get((aspect, side), []) if cell.text not in used_text]
+            options = [
+                (score + (0.6 if cell.doc_id not in used_docs else 0.0), cell)
+                for score, cell in candidates.get((aspect, side), [])
+                if cell.text not in used_text
+            ]
             if not options:
                 break
             cells.append(max(options, key=lambda o: o[0])[1])

@@ -17,7 +17,7 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -51,7 +51,9 @@ def load_embedder(name_or_path: str = DEFAULT_MODEL) -> Embedder:
     return SentenceTransformerEmbedder(name_or_path)
 
 
-def _batched(texts: Sequence[str], batch_size: int, encode: Callable[[list[str]], np.ndarray], dim: int, on_batch: OnBatch | None) -> np.ndarray:
+def _batched(
+    texts: Sequence[str], batch_size: int, encode: Callable[[list[str]], np.ndarray], dim: int, on_batch: OnBatch | None
+) -> np.ndarray:
     """Encode in batches of similar length (little padding), returning rows in input order."""
     vectors = np.zeros((len(texts), dim), dtype=np.float32)
     order = np.argsort([len(t) for t in texts], kind="stable")
@@ -111,7 +113,10 @@ def resolve_model_folder(name_or_path: str) -> Path:
         return path
     path = Path(name_or_path).expanduser()
     if not (path / "config.json").is_file() and not (path / "modules.json").is_file():
-        raise KbError(f"model not found: {name_or_path} is neither a bundled model ({', '.join(BUNDLED_MODELS)}) nor a model folder with config.json")
+        raise KbError(
+            f"model not found: {name_or_path} is neither a bundled model ({', '.join(BUNDLED_MODELS)}) "
+            "nor a model folder with config.json"
+        )
     return path.resolve()
 
 
@@ -121,10 +126,10 @@ class SentenceTransformerEmbedder:
     def __init__(self, name_or_path: str) -> None:
         self.name = name_or_path
         self.path = resolve_model_folder(name_or_path)
-        self._model = None
+        self._model: Any = None
 
     @property
-    def model(self):
+    def model(self) -> Any:
         if self._model is None:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")

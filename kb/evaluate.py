@@ -26,7 +26,7 @@ import numpy as np
 
 from .errors import KbError
 from .text import fold
-from .types import Answer, Document, Hit
+from .types import Answer, Document, Hit, Mode
 
 CUTOFFS = (1, 5, 20)
 RETRIEVE_PASSAGES = 60
@@ -52,14 +52,19 @@ class EvalQuery:
 class ModeResult:
     """Metrics (percentages for recall, 0–1 for MRR/nDCG) and latency for one mode."""
 
-    mode: str
+    mode: Mode
     queries: int
     metrics: dict[str, float]
     latency_ms: dict[str, float]
     rankings: dict[str, list[tuple[str, float]]] = field(default_factory=dict, repr=False)
 
     def to_dict(self) -> dict:
-        return {"mode": self.mode, "queries": self.queries, **self.metrics, **{f"latency_{k}_ms": v for k, v in self.latency_ms.items()}}
+        return {
+            "mode": self.mode,
+            "queries": self.queries,
+            **self.metrics,
+            **{f"latency_{k}_ms": v for k, v in self.latency_ms.items()},
+        }
 
 
 def default_index_for(corpus: Path) -> Path:
@@ -91,7 +96,7 @@ def load_corpus(path: Path) -> list[Document]:
     documents = []
     for number, record in _read_jsonl(path):
         if "id" not in record or "text" not in record:
-            raise KbError(f"{path}:{number} needs \"id\" and \"text\" fields")
+            raise KbError(f'{path}:{number} needs "id" and "text" fields')
         title = (record.get("title") or "").strip()
         text = f"{title}\n{record['text']}" if title else record["text"]
         documents.append(Document(str(record["id"]), title or str(record["id"]), f"{path.name}#{record['id']}", text))
@@ -108,7 +113,7 @@ def load_queries(path: Path) -> list[EvalQuery]:
         positives = record.get("positive_ids") or []
         gold, answers = (_strings(record.get(key)) for key in ("gold", "answers"))
         if not query or not (positives or gold):
-            raise KbError(f"{path}:{number} needs \"query\" and either \"positive_ids\" or \"gold\"")
+            raise KbError(f'{path}:{number} needs "query" and either "positive_ids" or "gold"')
         queries.append(EvalQuery(str(record.get("id", number)), query, frozenset(map(str, positives)), gold, answers))
     if not queries:
         raise KbError(f"{path} holds no queries")
@@ -213,11 +218,11 @@ def answer_metrics(judgements: Sequence[AnswerJudgement]) -> dict[str, float]:
 
 
 def evaluate(
-    search: Callable[[str, int, str], list[Hit]],
+    search: Callable[[str, int, Mode], list[Hit]],
     queries: Sequence[EvalQuery],
-    mode: str,
+    mode: Mode,
     on_query: Callable[[], None] | None = None,
-    ask: Callable[[str, int, str], Answer] | None = None,
+    ask: Callable[[str, int, Mode], Answer] | None = None,
 ) -> ModeResult:
     """Run every query in one mode and score the rankings; with `ask`, also ask every query
     that has gold text and score the answers (see `answer_metrics`)."""

@@ -86,7 +86,9 @@ class QuestionTerms:
     alternatives: dict[str, frozenset[str]]  # a word → its synonyms in the profile
 
     @classmethod
-    def of(cls, question: str, analyzer: Analyzer, ignore: frozenset[str], weights: TermWeights | None = None) -> QuestionTerms:
+    def of(
+        cls, question: str, analyzer: Analyzer, ignore: frozenset[str], weights: TermWeights | None = None
+    ) -> QuestionTerms:
         folded = ASKING_PHRASES.sub(" ", fold(question))
         for word in sorted(ignore, key=len, reverse=True):
             folded = folded.replace(word, " ")
@@ -179,8 +181,9 @@ def score_sentences(
 
     `analyzer` is the index's (its vocabulary and synonyms). `ignore` holds words that ask
     rather than describe (区别, 不同 …). `stored_sentences` gives what ingest stored (the
-    sentences, their tokens and vectors); without it the passages are split and segmented here. Without a question vector (bm25 mode) or stored
-    vectors (an index from an older kb, a bare list of hits) the dense signal is left out.
+    sentences, their tokens and vectors); without it the passages are split and segmented here.
+    Without a question vector (bm25 mode) or stored vectors (an index from an older kb, a bare
+    list of hits) the dense signal is left out.
     """
     terms = QuestionTerms.of(question, analyzer, ignore, term_weights)
     sentences: list[_Sentence] = []
@@ -192,8 +195,15 @@ def score_sentences(
             known = stored.get((p.start + s, p.start + e))
             tokens = known.tokens if known else frozenset(analyzer.tokenize(folded))
             vector = known.vector if known and question_vector is not None else None
-            sentences.append(_Sentence(hit, s, e, folded, tokens, terms.matched_words(tokens, folded), set(char_bigrams(folded)), vector))
-    cosines = [float(np.dot(question_vector, s.vector)) if s.vector is not None else None for s in sentences]
+            sentences.append(
+                _Sentence(
+                    hit, s, e, folded, tokens, terms.matched_words(tokens, folded), set(char_bigrams(folded)), vector
+                )
+            )
+    cosines = [
+        float(np.dot(question_vector, s.vector)) if s.vector is not None and question_vector is not None else None
+        for s in sentences
+    ]
     measured = [c for c in cosines if c is not None]
     best = max(measured, default=0.0)
     # A sentence without a vector (an index from an older kb) counts as the least similar one.
@@ -219,7 +229,16 @@ def score_sentences(
             "substance": min(1.0, len(sentence.tokens - terms.words.keys() - ignore) / SUBSTANCE_TOKENS),
         }
         text = p.text[sentence.start : sentence.end]
-        evidence = Evidence(text, p, hit.rank, p.start + sentence.start, p.start + sentence.end, features, citations=[hit.rank], cosine=cosine)
+        evidence = Evidence(
+            text,
+            p,
+            hit.rank,
+            p.start + sentence.start,
+            p.start + sentence.end,
+            features,
+            citations=[hit.rank],
+            cosine=cosine,
+        )
         evidence.score = weights.score(features)
         found.append(evidence)
     return sorted(found, key=lambda ev: (-ev.score, ev.rank, ev.start))

@@ -90,14 +90,20 @@ def sentence_text(context: str, sentence: str) -> str:
     return fold(f"{context[:CONTEXT_CHARS]}：{sentence}")
 
 
-def quotable_sentence_rows(documents: Sequence[StoredDocument], model: str, analyzer: Analyzer) -> tuple[list[StoredSentence], list[str]]:
+def quotable_sentence_rows(
+    documents: Sequence[StoredDocument], model: str, analyzer: Analyzer
+) -> tuple[list[StoredSentence], list[str]]:
     """Every quotable sentence of the documents, with its content hash and embedding text."""
     rows, texts = [], []
     for document in documents:
         for start, end, heading in headed_sentences(document.text):
             sentence = document.text[start:end]
             text = sentence_text(heading or document.title, sentence)
-            rows.append(StoredSentence(document.doc_id, start, end, passage_hash(model, text), tuple(analyzer.tokenize(sentence))))
+            rows.append(
+                StoredSentence(
+                    document.doc_id, start, end, passage_hash(model, text), tuple(analyzer.tokenize(sentence))
+                )
+            )
             texts.append(text)
     return rows, texts
 
@@ -131,7 +137,9 @@ def _vectors(
     return np.stack([np.asarray(known[h], dtype=np.float32) for h in hashes]), len(missing)
 
 
-def prepare(documents: Sequence[Document], settings: ChunkSettings, profile: Profile) -> tuple[list[StoredDocument], list[Passage]]:
+def prepare(
+    documents: Sequence[Document], settings: ChunkSettings, profile: Profile
+) -> tuple[list[StoredDocument], list[Passage]]:
     """Clean (with the profile's rules) and split documents into stored documents and passages
     with global ids."""
     stored: list[StoredDocument] = []
@@ -141,10 +149,21 @@ def prepare(documents: Sequence[Document], settings: ChunkSettings, profile: Pro
         if not cleaned.strip():
             continue
         title = title_of(cleaned, document.title)
-        stored.append(StoredDocument(document.id, title, document.source, document.encoding, _content_sha256(document), cleaned))
+        stored.append(
+            StoredDocument(document.id, title, document.source, document.encoding, _content_sha256(document), cleaned)
+        )
         for span in split_passages(cleaned, settings):
             passages.append(
-                Passage(len(passages), document.id, title, document.source, span.start, span.end, cleaned[span.start : span.end], span.heading)
+                Passage(
+                    len(passages),
+                    document.id,
+                    title,
+                    document.source,
+                    span.start,
+                    span.end,
+                    cleaned[span.start : span.end],
+                    span.heading,
+                )
             )
     return stored, passages
 
@@ -153,7 +172,9 @@ def _content_sha256(document: Document) -> str:
     return hashlib.sha256(document.text.encode("utf-8")).hexdigest()
 
 
-def _unchanged(previous: StoredIndex, documents: Sequence[Document], model: str, chunking: ChunkSettings, pipeline: str) -> bool:
+def _unchanged(
+    previous: StoredIndex, documents: Sequence[Document], model: str, chunking: ChunkSettings, pipeline: str
+) -> bool:
     """True when the live index was built from exactly these documents with these settings,
     so there is nothing to rebuild (re-ingesting an unchanged corpus costs only hashing)."""
     manifest = previous.manifest
@@ -242,7 +263,14 @@ def ingest(
     if progress:
         progress("index", 0, 1)
     contents = IndexContents(
-        stored_docs, passages, hashes, vectors, [analyzer.index_terms(t) for t in texts], sentences, sentence_vectors, profile
+        stored_docs,
+        passages,
+        hashes,
+        vectors,
+        [analyzer.index_terms(t) for t in texts],
+        sentences,
+        sentence_vectors,
+        profile,
     )
     manifest = Manifest(
         kb_version=__version__,

@@ -29,7 +29,9 @@ class KnowledgeBase:
     >>> kb.ask("营销和销售的区别").text                        # doctest: +SKIP
     """
 
-    def __init__(self, index: StoredIndex, embedder: Embedder | None = None, fusion: FusionSettings = FusionSettings()) -> None:
+    def __init__(
+        self, index: StoredIndex, embedder: Embedder | None = None, fusion: FusionSettings = FusionSettings()
+    ) -> None:
         self.index = index
         self.profile: Profile = index.profile
         self.retriever = Retriever(index, embedder, fusion, self.profile)
@@ -50,13 +52,17 @@ class KnowledgeBase:
 
         `profile`: see `ingest` (default: a corpus folder's kb.toml, else the index's, else
         the shipped one)."""
-        report = ingest(source, index_dir, model=model, settings=chunking, embedder=embedder, progress=progress, profile=profile)
+        report = ingest(
+            source, index_dir, model=model, settings=chunking, embedder=embedder, progress=progress, profile=profile
+        )
         kb = cls.open(index_dir, embedder=embedder)
         kb.last_ingest = report
         return kb
 
     @classmethod
-    def open(cls, index_dir: str | Path = "index", model: str | None = None, embedder: Embedder | None = None) -> KnowledgeBase:
+    def open(
+        cls, index_dir: str | Path = "index", model: str | None = None, embedder: Embedder | None = None
+    ) -> KnowledgeBase:
         """Open a built index. `model`, if given, must be the one the index was built with."""
         index = StoredIndex(Path(index_dir))
         wanted = embedder.name if embedder else model
@@ -88,7 +94,9 @@ class KnowledgeBase:
             question_vector=self.retriever.query_vector(question) if dense else None,
             stored_sentences=self.index.sentences_in,
         )
-        return compose_answer(question, hits, max_chars=max_chars, shown=k, answerable=answerable, evidence=evidence, profile=self.profile)
+        return compose_answer(
+            question, hits, max_chars=max_chars, shown=k, answerable=answerable, evidence=evidence, profile=self.profile
+        )
 
     def warm_up(self) -> None:
         """Load every part now (FAISS, BM25, database, sentence vectors, model, tokenizer) rather

@@ -145,7 +145,9 @@ def find_files(paths: list[str | Path]) -> tuple[list[Path], list[tuple[str, str
                     if candidate.suffix.lower() in TEXT_SUFFIXES:
                         files.append(candidate)
                     else:
-                        skipped.append((display_path(candidate), f"unsupported file type {candidate.suffix or '(none)'}"))
+                        skipped.append(
+                            (display_path(candidate), f"unsupported file type {candidate.suffix or '(none)'}")
+                        )
         elif path.suffix.lower() in TEXT_SUFFIXES:
             files.append(path)
         else:

@@ -103,8 +103,13 @@ class Manifest:
                 chunking=ChunkSettings(int(raw["chunking"]["max_chars"]), int(raw["chunking"]["overlap_sentences"])),
                 bm25={str(k): float(v) for k, v in raw["bm25"].items()},
                 counts=Counts(int(counts["documents"]), int(counts["passages"]), int(counts.get("sentences", 0))),
-                sources={str(s): SourceEntry(str(m["doc_id"]), str(m["sha256"]), str(m["encoding"])) for s, m in raw["sources"].items()},
-                profile=ProfileEntry(str(raw["profile"]["fingerprint"]), str(raw["profile"]["source"])) if "profile" in raw else None,
+                sources={
+                    str(s): SourceEntry(str(m["doc_id"]), str(m["sha256"]), str(m["encoding"]))
+                    for s, m in raw["sources"].items()
+                },
+                profile=ProfileEntry(str(raw["profile"]["fingerprint"]), str(raw["profile"]["source"]))
+                if "profile" in raw
+                else None,
                 dense_index=dict(raw.get("dense_index", {})),
                 files={str(f): FileEntry(int(m["size"]), str(m["sha256"])) for f, m in raw["files"].items()},
                 format_version=int(found),

@@ -23,7 +23,10 @@ CREATE TABLE sentences (
     start INTEGER NOT NULL, "end" INTEGER NOT NULL, hash TEXT NOT NULL, tokens TEXT NOT NULL);
 CREATE INDEX sentences_by_position ON sentences (doc_id, start);
 """
-_PASSAGES = 'SELECT p.id, p.doc_id, d.title, d.source, p.start, p."end", p.text, p.heading FROM passages p JOIN documents d USING (doc_id)'
+_PASSAGES = (
+    'SELECT p.id, p.doc_id, d.title, d.source, p.start, p."end", p.text, p.heading '
+    "FROM passages p JOIN documents d USING (doc_id)"
+)
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,9 @@ class PassageDb:
             return [Passage(*row) for row in self.db.execute(_PASSAGES + " ORDER BY p.id")]
         wanted = [int(i) for i in ids]
         placeholders = ",".join("?" * len(wanted))
-        rows = {row[0]: Passage(*row) for row in self.db.execute(_PASSAGES + f" WHERE p.id IN ({placeholders})", wanted)}
+        rows = {
+            row[0]: Passage(*row) for row in self.db.execute(_PASSAGES + f" WHERE p.id IN ({placeholders})", wanted)
+        }
         return [rows[i] for i in wanted]
 
     def documents(self) -> list[StoredDocument]:
@@ -115,6 +120,13 @@ class PassageDb:
 
     def sentences_in(self, passage: Passage) -> list[SentenceRow]:
         """The stored sentences wholly inside a passage, in reading order."""
-        query = 'SELECT start, "end", id, tokens FROM sentences WHERE doc_id = ? AND start >= ? AND start < ? ORDER BY start'
+        query = (
+            'SELECT start, "end", id, tokens FROM sentences '
+            "WHERE doc_id = ? AND start >= ? AND start < ? ORDER BY start"
+        )
         rows = self.db.execute(query, (passage.doc_id, passage.start, passage.end))
-        return [SentenceRow(start, end, row, frozenset(tokens.split())) for start, end, row, tokens in rows if end <= passage.end]
+        return [
+            SentenceRow(start, end, row, frozenset(tokens.split()))
+            for start, end, row, tokens in rows
+            if end <= passage.end
+        ]

@@ -57,7 +57,9 @@ class Profile:
         try:
             raw = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise KbError(f"profile {source} is not valid TOML ({exc}): fix it, or start from `kb profile init`") from exc
+            raise KbError(
+                f"profile {source} is not valid TOML ({exc}): fix it, or start from `kb profile init`"
+            ) from exc
         extends = raw.pop("extends", True)
         if not isinstance(extends, bool):
             raise KbError(f"profile {source}: `extends` must be true or false")
@@ -101,7 +103,9 @@ class Profile:
             for term in folded:
                 table.setdefault(term, set()).update(other for other in folded if other != term)
         synonyms = {term: frozenset(others) for term, others in table.items()}
-        return Analyzer(tuple(vocabulary.get("words", [])), frozenset(map(fold, vocabulary.get("stopwords", []))), synonyms)
+        return Analyzer(
+            tuple(vocabulary.get("words", [])), frozenset(map(fold, vocabulary.get("stopwords", []))), synonyms
+        )
 
     @cached_property
     def contrast(self) -> ContrastVocabulary:
@@ -111,7 +115,9 @@ class Profile:
             for key, names in raw.get("aliases", {}).items()
         )
         aspects = tuple(Aspect(a["name"], tuple(fold(c) for c in a["cues"])) for a in raw.get("aspects", []))
-        return ContrastVocabulary(tuple(map(fold, raw.get("asking", []))), tuple(map(fold, raw.get("relating", []))), aliases, aspects)
+        return ContrastVocabulary(
+            tuple(map(fold, raw.get("asking", []))), tuple(map(fold, raw.get("relating", []))), aliases, aspects
+        )
 
     @cached_property
     def cleaning_rules(self) -> tuple[Rule, ...]:
@@ -152,11 +158,20 @@ def _check(raw: Mapping[str, Any], source: str) -> None:
                 raise KbError(f"profile {source}: unknown key {section}.{key} (known: {', '.join(_SCHEMA[section])})")
             numeric = expected is float and isinstance(value, int | float) and not isinstance(value, bool)
             if not (numeric or isinstance(value, expected)):
-                raise KbError(f"profile {source}: {section}.{key} must be a {expected.__name__}, not {type(value).__name__}")
+                raise KbError(
+                    f"profile {source}: {section}.{key} must be a {expected.__name__}, not {type(value).__name__}"
+                )
     for group in raw.get("vocabulary", {}).get("synonyms", []):
         if not isinstance(group, list) or len(group) < 2 or not all(isinstance(t, str) for t in group):
-            raise KbError(f"profile {source}: vocabulary.synonyms holds lists of two or more terms, e.g. [\"顾客\", \"客户\"]")
-    for section, key in (("vocabulary", "words"), ("vocabulary", "stopwords"), ("contrast", "asking"), ("contrast", "relating")):
+            raise KbError(
+                f'profile {source}: vocabulary.synonyms holds lists of two or more terms, e.g. ["顾客", "客户"]'
+            )
+    for section, key in (
+        ("vocabulary", "words"),
+        ("vocabulary", "stopwords"),
+        ("contrast", "asking"),
+        ("contrast", "relating"),
+    ):
         if not all(isinstance(t, str) and t.strip() for t in raw.get(section, {}).get(key, [])):
             raise KbError(f"profile {source}: {section}.{key} must be a list of non-empty strings")
     for side, names in raw.get("contrast", {}).get("aliases", {}).items():
@@ -167,7 +182,9 @@ def _check(raw: Mapping[str, Any], source: str) -> None:
             raise KbError(f"profile {source}: each [[contrast.aspects]] needs a `name` and a list of `cues`")
     for kind, rules in raw.get("cleaning", {}).items():
         for rule in rules:
-            if not (isinstance(rule, dict) and isinstance(rule.get("name"), str) and isinstance(rule.get("pattern"), str)):
+            if not (
+                isinstance(rule, dict) and isinstance(rule.get("name"), str) and isinstance(rule.get("pattern"), str)
+            ):
                 raise KbError(f"profile {source}: each [[cleaning.{kind}]] needs a `name` and a `pattern`")
 
 
@@ -227,7 +244,9 @@ def resolve_profile(explicit: str | Path | None, roots: Sequence[str | Path], pr
         return default_profile() if str(explicit) == SHIPPED else Profile.load(explicit)
     found = [Path(root) / PROFILE_FILE for root in roots if (Path(root) / PROFILE_FILE).is_file()]
     if len(found) > 1:
-        raise KbError(f"several corpus folders carry a {PROFILE_FILE} ({', '.join(map(str, found))}): choose one with --profile")
+        raise KbError(
+            f"several corpus folders carry a {PROFILE_FILE} ({', '.join(map(str, found))}): choose one with --profile"
+        )
     if found:
         return Profile.load(found[0])
     return previous or default_profile()

@@ -14,17 +14,32 @@ from typing import Literal
 
 from .text import fold
 
-QuestionKind = Literal["contrast", "reason", "definition", "list", "method", "yesno", "quantity", "place", "entity", "general"]
+QuestionKind = Literal[
+    "contrast", "reason", "definition", "list", "method", "yesno", "quantity", "place", "entity", "general"
+]
 
 # Checked in this order: 「是什么原因」 is a reason, 「哪些方法」 a list, 「怎么样」 not a method.
 _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = (
     ("reason", re.compile(r"为什么|为何|什么原因|原因是|怎么会|何故|凭什么")),
     ("list", re.compile(r"哪些|哪几|包括什么|包含什么|有几种|有几个|有几类|分为|几个方面|几类|哪几种|列举")),
-    ("definition", re.compile(r"什么是|是什么意思|是什么$|是什么[？?]?$|是指什么|指的是什么|什么叫|何为|何谓|的定义|的含义|的意思|是啥")),
+    (
+        "definition",
+        re.compile(
+            r"什么是|是什么意思|是什么$|是什么[？?]?$|是指什么|指的是什么|什么叫|何为|何谓|的定义|的含义|的意思|是啥"
+        ),
+    ),
     ("method", re.compile(r"怎么(?!样)|怎样|如何|方法|步骤|做法|办法")),
-    ("quantity", re.compile(r"多少|几[年月日天个次位种名岁人倍]|哪一?年|何时|什么时候|多久|多长|多大|多高|多远|多重|几何时|哪天|哪一天|年代")),
+    (
+        "quantity",
+        re.compile(
+            r"多少|几[年月日天个次位种名岁人倍]|哪一?年|何时|什么时候|多久|多长|多大|多高|多远|多重|几何时|哪天|哪一天|年代"
+        ),
+    ),
     ("place", re.compile(r"哪里|哪儿|何地|何处|什么地方|哪个(?:国家|城市|省|地区)|哪国|哪座城|位于哪|在哪")),
-    ("entity", re.compile(r"谁|哪位|哪个|哪一|哪座|哪家|什么(?:名字|人|国家|城市|组织|公司|东西)|叫什么|称为什么|被称为|又称")),
+    (
+        "entity",
+        re.compile(r"谁|哪位|哪个|哪一|哪座|哪家|什么(?:名字|人|国家|城市|组织|公司|东西)|叫什么|称为什么|被称为|又称"),
+    ),
     ("yesno", re.compile(r"吗[？?]?$|是否|能不能|可不可以|有没有|会不会|是不是|对不对")),
 )
 # Phrases that ask rather than describe: never expected in the answering sentence. Removed
@@ -53,15 +68,37 @@ class AnswerShape:
 
 _DEFINITION = r"(?:是指|指的是|就是|即是|即|定义为|称为|又称|是一种|是一个|是)"
 # What is left of a definition question once its asking words go: 「什么是销售漏斗」 → 销售漏斗.
-_DEFINITION_WORDING = re.compile(r"请问|什么是|是什么意思|是什么|是指什么|指的是什么|什么叫|何为|何谓|的定义|的含义|的意思|是啥|[\s\W_]+")
+_DEFINITION_WORDING = re.compile(
+    r"请问|什么是|是什么意思|是什么|是指什么|指的是什么|什么叫|何为|何谓|的定义|的含义|的意思|是啥|[\s\W_]+"
+)
 SHAPES: dict[QuestionKind, AnswerShape] = {
     "contrast": AnswerShape("contrast", None, 300),
     "reason": AnswerShape("reason", re.compile(r"因为|由于|所以|因此|因而|原因|之所以|为了|导致|使得|在于"), 300),
     "definition": AnswerShape("definition", None, 240),  # the cue names the subject: see answer_shape
-    "list": AnswerShape("list", re.compile(r"、|包括|包含|分为|以下|如下|[:：]\s*$|^\s*(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]|第[一二三四五六七八九十])"), 300, units=True),
-    "method": AnswerShape("method", re.compile(r"首先|其次|然后|最后|第[一二三四五六七八九十]|步骤|通过|可以|需要|应该|要先|方法|^\s*[（(]?\d+[)）、.．]"), 300, units=True),
+    "list": AnswerShape(
+        "list",
+        re.compile(
+            r"、|包括|包含|分为|以下|如下|[:：]\s*$|^\s*(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]|第[一二三四五六七八九十])"
+        ),
+        300,
+        units=True,
+    ),
+    "method": AnswerShape(
+        "method",
+        re.compile(
+            r"首先|其次|然后|最后|第[一二三四五六七八九十]|步骤|通过|可以|需要|应该|要先|方法|^\s*[（(]?\d+[)）、.．]"
+        ),
+        300,
+        units=True,
+    ),
     "yesno": AnswerShape("yesno", None, 240),
-    "quantity": AnswerShape("quantity", re.compile(r"[\d０-９]|[零〇一二三四五六七八九十百千万亿两]{2,}\s*(?:年|月|日|天|个|次|位|种|名|岁|人|倍|米|公里|万|亿|元|小时|分钟|世纪)"), 160),
+    "quantity": AnswerShape(
+        "quantity",
+        re.compile(
+            r"[\d０-９]|[零〇一二三四五六七八九十百千万亿两]{2,}\s*(?:年|月|日|天|个|次|位|种|名|岁|人|倍|米|公里|万|亿|元|小时|分钟|世纪)"
+        ),
+        160,
+    ),
     "place": AnswerShape("place", re.compile(r"[省市县州国岛城镇村区乡山河湖港湾洲部]|位于|地区|一带"), 160),
     "entity": AnswerShape("entity", None, 160),
     "general": AnswerShape("general", None, 300),

@@ -46,7 +46,9 @@ class FusionSettings:
 
     def __post_init__(self) -> None:
         if self.method not in get_args(FusionMethod):
-            raise ValueError(f"unknown fusion method {self.method!r}: choose one of {', '.join(get_args(FusionMethod))}")
+            raise ValueError(
+                f"unknown fusion method {self.method!r}: choose one of {', '.join(get_args(FusionMethod))}"
+            )
         if self.bm25_weight < 0 or self.dense_weight < 0 or self.bm25_weight + self.dense_weight <= 0:
             raise ValueError("fusion weights must be >= 0 and not both 0")
         if self.rrf_k < 0 or self.candidates < 1 or not 0 < self.duplicate_overlap <= 1:
@@ -88,7 +90,7 @@ def normalise_question(question: str) -> str:
     """Collapse whitespace; refuse questions with no words or beyond the length cap."""
     text = re.sub(r"\s+", " ", question or "").strip()
     if not has_words(text):
-        raise KbError("the question is empty or only punctuation: ask something, e.g. kb ask \"营销和销售的区别\"")
+        raise KbError('the question is empty or only punctuation: ask something, e.g. kb ask "营销和销售的区别"')
     if len(text) > MAX_QUESTION_CHARS:
         raise KbError(f"the question is {len(text)} characters long; the limit is {MAX_QUESTION_CHARS}: shorten it")
     return text
@@ -125,7 +127,11 @@ class Retriever:
     (its vocabulary, synonyms and answerability thresholds) unless given another."""
 
     def __init__(
-        self, index: StoredIndex, embedder: Embedder | None = None, fusion: FusionSettings = FusionSettings(), profile: Profile | None = None
+        self,
+        index: StoredIndex,
+        embedder: Embedder | None = None,
+        fusion: FusionSettings = FusionSettings(),
+        profile: Profile | None = None,
     ) -> None:
         self.index = index
         self.profile = profile or index.profile
@@ -184,7 +190,10 @@ class Retriever:
             try:
                 self._embedder = load_embedder(name)
             except KbError as exc:
-                raise KbError(f"the index was built with model {name}, which is not available here ({exc}); rebuild with `kb ingest --model …`") from exc
+                raise KbError(
+                    f"the index was built with model {name}, which is not available here ({exc}); "
+                    "rebuild with `kb ingest --model …`"
+                ) from exc
         return self._embedder
 
     def bm25_ranking(self, question: str, n: int) -> Ranking:
@@ -192,7 +201,10 @@ class Retriever:
         bm25 = self.index.bm25
         scores = np.zeros(self.index.passage_count, dtype=np.float32)
         own = self.analyzer.index_terms(question)
-        for terms, weight in ((own, 1.0), (self.analyzer.synonym_terms(question, set(own)), self.profile.synonym_weight)):
+        for terms, weight in (
+            (own, 1.0),
+            (self.analyzer.synonym_terms(question, set(own)), self.profile.synonym_weight),
+        ):
             ids = [bm25.vocab[t] for t in terms if t in bm25.vocab]
             if ids:
                 scores += weight * bm25.scores(ids)
@@ -235,15 +247,17 @@ class Retriever:
         if "dense" in weights:
             rankings["dense"] = self.dense_ranking(question, n)
         signals: dict[int, dict[Ranker, RankSignal]] = {}
-        for name, (ids, scores) in rankings.items():
-            for rank, (pid, score) in enumerate(zip(ids, scores), start=1):
+        for name, (ids, raw_scores) in rankings.items():
+            for rank, (pid, score) in enumerate(zip(ids, raw_scores), start=1):
                 signals.setdefault(int(pid), {})[name] = RankSignal(round(float(score), 4), rank)
         fused = fuse(rankings, weights, self.fusion)
         order = sorted(fused, key=lambda pid: (-fused[pid], pid))
         scores = {pid: display_score(fused[pid], sum(weights.values()), self.fusion) for pid in order}
         return self._diverse_top(order, k, scores, signals)
 
-    def _diverse_top(self, order: list[int], k: int, scores: dict[int, float], signals: dict[int, dict[Ranker, RankSignal]]) -> list[Hit]:
+    def _diverse_top(
+        self, order: list[int], k: int, scores: dict[int, float], signals: dict[int, dict[Ranker, RankSignal]]
+    ) -> list[Hit]:
         hits: list[Hit] = []
         batch = max(2 * k, 20)
         for begin in range(0, len(order), batch):

@@ -11,7 +11,8 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
-from fastapi import FastAPI, HTTPException
+
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -26,7 +27,12 @@ POINTER_CHECK_SECONDS = 1.0
 
 
 class Query(BaseModel):
-    question: str = Field(..., min_length=1, max_length=MAX_QUESTION_CHARS, description=f"The question, at most {MAX_QUESTION_CHARS} characters.")
+    question: str = Field(
+        ...,
+        min_length=1,
+        max_length=MAX_QUESTION_CHARS,
+        description=f"The question, at most {MAX_QUESTION_CHARS} characters.",
+    )
     k: int = Field(5, ge=1, le=MAX_K, description="Number of passages.")
     mode: Mode = Field("hybrid", description="Ranker: fused, embeddings only, or BM25 only.")
 
@@ -34,7 +40,9 @@ class Query(BaseModel):
 class LiveKnowledgeBase:
     """Holds the loaded knowledge base and replaces it when `kb ingest` replaces the index."""
 
-    def __init__(self, index_dir: Path, embedder: Embedder | None = None, check_seconds: float = POINTER_CHECK_SECONDS) -> None:
+    def __init__(
+        self, index_dir: Path, embedder: Embedder | None = None, check_seconds: float = POINTER_CHECK_SECONDS
+    ) -> None:
         self.index_dir = Path(index_dir)
         self._embedder = embedder
         self._check_seconds = check_seconds
@@ -78,7 +86,7 @@ def create_app(index_dir: str | Path, embedder: Embedder | None = None) -> FastA
     )
 
     @app.exception_handler(KbError)
-    def _kb_error(_, exc: KbError) -> JSONResponse:
+    def _kb_error(_: Request, exc: KbError) -> JSONResponse:
         return JSONResponse(status_code=422, content={"detail": str(exc)})
 
     @app.post("/search", summary="Ranked passages for a question")
@@ -103,7 +111,9 @@ def create_app(index_dir: str | Path, embedder: Embedder | None = None) -> FastA
         try:
             kb = live.reload()
         except KbError as exc:
-            raise HTTPException(status_code=503, detail=f"reload failed, still serving the previous index: {exc}") from exc
+            raise HTTPException(
+                status_code=503, detail=f"reload failed, still serving the previous index: {exc}"
+            ) from exc
         return {"status": "ok", "version": kb.index.dir.name}
 
     return app

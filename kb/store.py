@@ -65,7 +65,9 @@ def sha256_file(path: Path) -> str:
 
 def write_version(version_dir: Path, contents: IndexContents, manifest: Manifest) -> None:
     """Write every file of one index version into `version_dir` (not yet live), manifest last."""
-    write_passage_db(version_dir / PASSAGES_DB, contents.documents, contents.passages, contents.passage_hashes, contents.sentences)
+    write_passage_db(
+        version_dir / PASSAGES_DB, contents.documents, contents.passages, contents.passage_hashes, contents.sentences
+    )
     # float16 halves the file; cosines move by < 1e-3, far below the gaps answers are chosen on.
     np.save(version_dir / SENTENCE_VECTORS, np.asarray(contents.sentence_vectors, dtype=np.float16))
     dense_params = write_dense_index(contents.vectors, version_dir / DENSE_INDEX)
@@ -89,7 +91,10 @@ class StoredIndex:
             raise KbError(f"no index at {self.index_dir}: build one with `kb ingest --index {self.index_dir}`")
         version = live_version(self.index_dir)
         if version is None:
-            raise KbError(f"{self.index_dir} is not a kb index (no {CURRENT} file): build one with `kb ingest --index {self.index_dir}`")
+            raise KbError(
+                f"{self.index_dir} is not a kb index (no {CURRENT} file): "
+                f"build one with `kb ingest --index {self.index_dir}`"
+            )
         self.dir = self.index_dir / version
         try:
             raw = json.loads((self.dir / MANIFEST).read_text("utf-8"))

@@ -72,7 +72,11 @@ def contrast_question(a: str, b: str) -> str:
 
 def _sources(answer: Answer, citations: Sequence[int]) -> str:
     by_rank = {h.rank: h.passage for h in answer.hits}
-    return "；".join(f"[{n}] {by_rank[n].title}（{by_rank[n].source}:{by_rank[n].start}-{by_rank[n].end}）" for n in sorted(set(citations)) if n in by_rank)
+    return "；".join(
+        f"[{n}] {by_rank[n].title}（{by_rank[n].source}:{by_rank[n].start}-{by_rank[n].end}）"
+        for n in sorted(set(citations))
+        if n in by_rank
+    )
 
 
 def flashcards(answers: Sequence[Answer]) -> list[Card]:
@@ -87,7 +91,13 @@ def flashcards(answers: Sequence[Answer]) -> list[Card]:
             sides = answer.contrast.sides
             for row in answer.contrast.rows:
                 back = "；".join(f"{side}：{cite(cell.text, cell.citations)}" for side, cell in zip(sides, row.cells))
-                cards.append(Card(f"{' vs '.join(sides)}：{row.aspect}", back, _sources(answer, [n for c in row.cells for n in c.citations])))
+                cards.append(
+                    Card(
+                        f"{' vs '.join(sides)}：{row.aspect}",
+                        back,
+                        _sources(answer, [n for c in row.cells for n in c.citations]),
+                    )
+                )
     return cards
 
 
@@ -111,7 +121,9 @@ def cloze_items(answers: Sequence[Answer], terms: Sequence[str], limit: int = 12
     return items
 
 
-def build_study_guide(kb: KnowledgeBase, questions: Sequence[str] | None = None, k: int = 5, topics: int = 6) -> StudyGuide:
+def build_study_guide(
+    kb: KnowledgeBase, questions: Sequence[str] | None = None, k: int = 5, topics: int = 6
+) -> StudyGuide:
     """Answer the given questions — or, without them, an outline drawn from the corpus: one
     question per key topic and the contrast of its two main concepts."""
     documents = kb.index.documents()

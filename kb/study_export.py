@@ -84,13 +84,19 @@ def to_markdown(guide: StudyGuide) -> str:
     if guide.cloze:
         lines += ["## 填空练习", ""]
         lines += [f"{i}. {_md(item.prompt)}" for i, item in enumerate(guide.cloze, start=1)] + ["", "### 答案", ""]
-        lines += [f"{i}. {_md(item.answer)} — {_md(item.citation)}" for i, item in enumerate(guide.cloze, start=1)] + [""]
+        lines += [f"{i}. {_md(item.answer)} — {_md(item.citation)}" for i, item in enumerate(guide.cloze, start=1)] + [
+            ""
+        ]
     return "\n".join(lines)
 
 
 def _linked(text: str, q: int) -> str:
     """Escape text and turn each [n] into a link to question q's source excerpt n."""
-    return re.sub(r"\[(\d+)\]", lambda m: f'<a class="cite" href="#{_anchor(q, int(m.group(1)))}">[{m.group(1)}]</a>', html.escape(text))
+    return re.sub(
+        r"\[(\d+)\]",
+        lambda m: f'<a class="cite" href="#{_anchor(q, int(m.group(1)))}">[{m.group(1)}]</a>',
+        html.escape(text),
+    )
 
 
 def _answer_html(answer: Answer, q: int) -> list[str]:
@@ -99,7 +105,11 @@ def _answer_html(answer: Answer, q: int) -> list[str]:
         return parts + [f'<p class="notfound">{html.escape(answer.text)}</p>', "</section>"]
     parts.append(f"<p>{_linked(answer.text, q)}</p>")
     if answer.contrast:
-        parts.append("<table><thead><tr><th>方面</th>" + "".join(f"<th>{html.escape(s)}</th>" for s in answer.contrast.sides) + "</tr></thead><tbody>")
+        parts.append(
+            "<table><thead><tr><th>方面</th>"
+            + "".join(f"<th>{html.escape(s)}</th>" for s in answer.contrast.sides)
+            + "</tr></thead><tbody>"
+        )
         for row in answer.contrast.rows:
             cells = "".join(f"<td>{_linked(cite(c.text, c.citations), q)}</td>" for c in row.cells)
             parts.append(f"<tr><th>{html.escape(row.aspect)}</th>{cells}</tr>")
@@ -125,11 +135,16 @@ def to_html(guide: StudyGuide) -> str:
         body.append('<section id="quiz"><h2>填空练习</h2><ol>')
         body += [f"<li>{html.escape(item.prompt)}</li>" for item in guide.cloze]
         body.append('</ol><h3>答案</h3><ol class="key">')
-        body += [f"<li>{html.escape(item.answer)} <span class=\"meta\">{html.escape(item.citation)}</span></li>" for item in guide.cloze]
+        body += [
+            f'<li>{html.escape(item.answer)} <span class="meta">{html.escape(item.citation)}</span></li>'
+            for item in guide.cloze
+        ]
         body.append("</ol></section>")
     return (
         '<!DOCTYPE html>\n<html lang="zh"><head><meta charset="utf-8">'
-        f"<title>{html.escape(guide.title)}</title><style>{_CSS}</style></head>\n<body>\n" + "\n".join(body) + "\n</body></html>\n"
+        f"<title>{html.escape(guide.title)}</title><style>{_CSS}</style></head>\n<body>\n"
+        + "\n".join(body)
+        + "\n</body></html>\n"
     )
 
 
@@ -137,7 +152,10 @@ def write_csv(guide: StudyGuide, path: Path) -> Path:
     with path.open("w", encoding="utf-8-sig", newline="") as handle:  # BOM: Excel reads UTF-8 right
         writer = csv.writer(handle)
         writer.writerow(["front", "back", "sources"])
-        writer.writerows([spreadsheet_safe(card.front), spreadsheet_safe(card.back), spreadsheet_safe(card.sources)] for card in guide.cards)
+        writer.writerows(
+            [spreadsheet_safe(card.front), spreadsheet_safe(card.back), spreadsheet_safe(card.sources)]
+            for card in guide.cards
+        )
     return path
 
 
@@ -159,10 +177,22 @@ def write_anki(guide: StudyGuide, path: Path) -> Path:
         _stable_id("kb flashcard v1"),
         "kb flashcard",
         fields=[{"name": "Front"}, {"name": "Back"}, {"name": "Sources"}],
-        templates=[{"name": "Card", "qfmt": "{{Front}}", "afmt": '{{FrontSide}}<hr id="answer">{{Back}}<br><small>{{Sources}}</small>'}],
+        templates=[
+            {
+                "name": "Card",
+                "qfmt": "{{Front}}",
+                "afmt": '{{FrontSide}}<hr id="answer">{{Back}}<br><small>{{Sources}}</small>',
+            }
+        ],
     )
     deck = genanki.Deck(_stable_id(guide.title), guide.title)
     for card in guide.cards:
-        deck.add_note(genanki.Note(model=model, fields=[html.escape(card.front), html.escape(card.back), html.escape(card.sources)], guid=genanki.guid_for(card.front)))
+        deck.add_note(
+            genanki.Note(
+                model=model,
+                fields=[html.escape(card.front), html.escape(card.back), html.escape(card.sources)],
+                guid=genanki.guid_for(card.front),
+            )
+        )
     genanki.Package(deck).write_to_file(str(path))
     return path

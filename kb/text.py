@@ -11,6 +11,7 @@ import re
 from collections.abc import Collection, Mapping
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 # Sentence ends: Chinese and ASCII terminators, then any closing quotes/brackets.
 _SENTENCE = re.compile(r"[^\n。！？!?；;…]*(?:[。！？!?；;…]+[”’」』）)\]】〕\"']*|(?=\n)|$)")
@@ -22,7 +23,7 @@ GENERAL_DICTIONARY = "jieba_dict.txt"
 
 
 @lru_cache(maxsize=1)
-def _converter():
+def _converter() -> Any:
     import opencc
 
     return opencc.OpenCC("t2s")
@@ -44,7 +45,7 @@ def jieba_line(entry: str) -> tuple[str, int | None, str | None]:
 
 
 @lru_cache(maxsize=4)
-def jieba_tokenizer(words: tuple[str, ...]):
+def jieba_tokenizer(words: tuple[str, ...]) -> Any:
     """jieba with kb's general dictionary plus a profile's words (a pure cache: the same
     vocabulary always gives the same tokenizer, so indexes sharing it share one).
 
@@ -77,13 +78,15 @@ class Analyzer:
     stopwords, and its synonym groups. BM25, answer scoring and study keywords all go through
     the index's analyzer, so both sides of every comparison are segmented alike."""
 
-    def __init__(self, words: tuple[str, ...], stopwords: frozenset[str], synonyms: Mapping[str, frozenset[str]]) -> None:
+    def __init__(
+        self, words: tuple[str, ...], stopwords: frozenset[str], synonyms: Mapping[str, frozenset[str]]
+    ) -> None:
         self.words = words
         self.stopwords = stopwords
         self.synonyms = synonyms
 
     @property
-    def tokenizer(self):
+    def tokenizer(self) -> Any:
         """The jieba tokenizer of this vocabulary (loaded on first use, ≈ 0.2 s)."""
         return jieba_tokenizer(self.words)
 
@@ -118,7 +121,9 @@ class Analyzer:
         """
         folded = fold(text)
         found = [term for term in self.synonyms if term in folded]
-        alternatives = dict.fromkeys(other for term in found for other in sorted(self.synonyms[term]) if other not in folded)
+        alternatives = dict.fromkeys(
+            other for term in found for other in sorted(self.synonyms[term]) if other not in folded
+        )
         return [t for alternative in alternatives for t in self.index_terms(alternative) if t not in own_terms]
 
 

@@ -38,8 +38,9 @@ def build_dense_index(vectors: np.ndarray, exact_limit: int | None = None) -> tu
     index.train(sample)
     index.add(vectors)
     index.make_direct_map()  # lets a re-ingest read vectors back by id
-    index.nprobe = max(1, -(-nlist // IVF_PROBE_SHARE))
-    return index, {"type": "ivf-flat-ip", "dim": dim, "nlist": nlist, "nprobe": index.nprobe}
+    nprobe = max(1, -(-nlist // IVF_PROBE_SHARE))
+    index.nprobe = nprobe
+    return index, {"type": "ivf-flat-ip", "dim": dim, "nlist": nlist, "nprobe": nprobe}
 
 
 def write_dense_index(vectors: np.ndarray, path: Path) -> dict[str, Any]:
@@ -56,7 +57,7 @@ def open_dense_index(path: Path, params: dict[str, Any]) -> Any:
     sleep_while_waiting()
     import faiss
 
-    index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
+    index: Any = faiss.read_index(str(path), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
     if "nprobe" in params:
         index.nprobe = params["nprobe"]
     return index

@@ -67,7 +67,9 @@ def writing(index_dir: Path) -> Iterator[Path]:
         try:
             version_dir.mkdir()
         except OSError as exc:
-            raise KbError(f"cannot write to index folder {index_dir}: {exc.strerror}; choose a writable --index") from exc
+            raise KbError(
+                f"cannot write to index folder {index_dir}: {exc.strerror}; choose a writable --index"
+            ) from exc
         try:
             yield version_dir
             fsync_tree(version_dir)
@@ -78,7 +80,9 @@ def writing(index_dir: Path) -> Iterator[Path]:
             os.replace(pointer, index_dir / CURRENT)
         except OSError as exc:  # disk full, quota, permissions: the old index stays live
             shutil.rmtree(version_dir, ignore_errors=True)
-            raise KbError(f"cannot write the index in {index_dir}: {exc.strerror or exc}; the previous index is unchanged") from exc
+            raise KbError(
+                f"cannot write the index in {index_dir}: {exc.strerror or exc}; the previous index is unchanged"
+            ) from exc
         except BaseException:
             shutil.rmtree(version_dir, ignore_errors=True)
             raise

@@ -42,7 +42,10 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     texts = seed_passages()
-    print(f"{len(texts)} seed passages, {sum(map(len, texts)) / len(texts):.0f} characters on average; passages/s, median of {args.repeats}:")
+    print(
+        f"{len(texts)} seed passages, {sum(map(len, texts)) / len(texts):.0f} characters on average; "
+        f"passages/s, median of {args.repeats}:"
+    )
 
     from sentence_transformers import SentenceTransformer
 
@@ -69,8 +72,13 @@ def main() -> None:
         changed = ingest([corpus], index)
         print("incremental ingest (default model):")
         print(f"  full ingest            {full.seconds:6.2f} s  ({full.embedded} passages embedded)")
-        print(f"  unchanged corpus       {unchanged:6.3f} s  ({100 * unchanged / full.seconds:.1f} % of full, 0 embedded)")
-        print(f"  one file changed       {changed.seconds:6.2f} s  ({changed.embedded} of {changed.passages} passages embedded)")
+        print(
+            f"  unchanged corpus       {unchanged:6.3f} s  ({100 * unchanged / full.seconds:.1f} % of full, 0 embedded)"
+        )
+        print(
+            f"  one file changed       {changed.seconds:6.2f} s  "
+            f"({changed.embedded} of {changed.passages} passages embedded)"
+        )
 
 
 if __name__ == "__main__":

@@ -66,14 +66,16 @@ def main() -> None:
                 corpus = EVAL / name / "corpus.jsonl"
                 index = default_index_for(corpus)
                 ingest(load_corpus(corpus), index)  # reuses the cached index when unchanged
-                queries = load_queries(drcd_simplified_small(Path(tmp)) if name == "drcd" else EVAL / name / "queries_small.jsonl")
+                queries = load_queries(
+                    drcd_simplified_small(Path(tmp)) if name == "drcd" else EVAL / name / "queries_small.jsonl"
+                )
             kb = KnowledgeBase.open(index)
-            results = {
-                mode: evaluate(lambda q, k, m: kb.search(q, k=k, mode=m), queries, mode, ask=lambda q, k, m: kb.ask(q, k=k, mode=m)).metrics
-                for mode in args.modes
-            }
+            results = {mode: evaluate(kb.search, queries, mode, ask=kb.ask).metrics for mode in args.modes}
             rows.append((name, len(queries), results))
-    print(f"{'set':<22}{'queries':>8}  {'BM25 ref R@5/MRR':>17}  " + "  ".join(f"{m + ' R@5/MRR':>17}" for m in args.modes))
+    print(
+        f"{'set':<22}{'queries':>8}  {'BM25 ref R@5/MRR':>17}  "
+        + "  ".join(f"{m + ' R@5/MRR':>17}" for m in args.modes)
+    )
     for name, count, results in rows:
         ref = REFERENCE.get(name)
         ref_text = f"{ref[0]:5.1f} / {ref[1]:.3f}" if ref else "—"

@@ -36,22 +36,34 @@ def main() -> None:
     parser.add_argument("--index", default=str(ROOT / "index"))
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
-    kb_cli = [sys.executable, "-c", "from kb.cli import main; main()"]
+    kb_cli = [sys.executable, "-m", "kb"]
 
     baseline = median_wall([sys.executable, "-c", "import sentence_transformers"], args.repeats)
-    cold = {mode: median_wall([*kb_cli, "ask", QUESTION, "--index", args.index, "--mode", mode], args.repeats) for mode in ("hybrid", "bm25")}
+    cold = {
+        mode: median_wall([*kb_cli, "ask", QUESTION, "--index", args.index, "--mode", mode], args.repeats)
+        for mode in ("hybrid", "bm25")
+    }
     print(f"cold process (median of {args.repeats}), this machine:")
     print(f"  python -c 'import sentence_transformers'   {baseline:6.2f} s   (baseline)")
     for mode, seconds in cold.items():
-        print(f"  kb ask '{QUESTION}' --mode {mode:<7}     {seconds:6.2f} s   {100 * seconds / baseline:5.1f} % of baseline")
+        print(
+            f"  kb ask '{QUESTION}' --mode {mode:<7}     {seconds:6.2f} s   "
+            f"{100 * seconds / baseline:5.1f} % of baseline"
+        )
 
     from kb import KnowledgeBase
 
     kb = KnowledgeBase.open(args.index)
     kb.warm_up()
-    questions = [json.loads(line)["query"] for line in (ROOT / "tests/data/seed_questions.jsonl").open(encoding="utf-8")]
+    questions = [
+        json.loads(line)["query"] for line in (ROOT / "tests/data/seed_questions.jsonl").open(encoding="utf-8")
+    ]
     print(f"warm Python API, {len(questions)} seed questions x 3:")
-    for label, call in (("search k=5 hybrid", lambda q: kb.search(q, k=5)), ("search k=5 bm25", lambda q: kb.search(q, k=5, mode="bm25")), ("ask (answer + table)", lambda q: kb.ask(q))):
+    for label, call in (
+        ("search k=5 hybrid", lambda q: kb.search(q, k=5)),
+        ("search k=5 bm25", lambda q: kb.search(q, k=5, mode="bm25")),
+        ("ask (answer + table)", lambda q: kb.ask(q)),
+    ):
         timings = []
         for _ in range(3):
             for q in questions:

@@ -24,7 +24,9 @@ def clustered_vectors(n: int, dim: int, clusters: int, rng: np.random.Generator)
     out = np.empty((n, dim), dtype=np.float32)
     for begin in range(0, n, 100_000):
         end = min(n, begin + 100_000)
-        out[begin:end] = centres[rng.integers(0, clusters, end - begin)] + 0.6 * rng.standard_normal((end - begin, dim)).astype(np.float32)
+        out[begin:end] = centres[rng.integers(0, clusters, end - begin)] + 0.6 * rng.standard_normal(
+            (end - begin, dim)
+        ).astype(np.float32)
     out /= np.linalg.norm(out, axis=1, keepdims=True)
     return out
 
@@ -66,8 +68,14 @@ def dense(n: int, dim: int, n_queries: int, rng: np.random.Generator) -> None:
             faiss.write_index(index, str(path))
             sizes[name] = path.stat().st_size / n
     print(f"dense, {n:,} vectors x {dim} dims, {n_queries} single queries, 2 threads:")
-    print(f"  exact (flat-ip)   build {exact_build:6.1f} s  p50 {exact_p50:7.2f} ms  p95 {exact_p95:7.2f} ms  recall@10 1.000  {sizes['flat']:.0f} B/passage")
-    print(f"  {params['type']:<17} build {approx_build:6.1f} s  p50 {approx_p50:7.2f} ms  p95 {approx_p95:7.2f} ms  recall@10 {recall:.3f}  {sizes['hnsw']:.0f} B/passage")
+    print(
+        f"  exact (flat-ip)   build {exact_build:6.1f} s  p50 {exact_p50:7.2f} ms  p95 {exact_p95:7.2f} ms  "
+        f"recall@10 1.000  {sizes['flat']:.0f} B/passage"
+    )
+    print(
+        f"  {params['type']:<17} build {approx_build:6.1f} s  p50 {approx_p50:7.2f} ms  p95 {approx_p95:7.2f} ms  "
+        f"recall@10 {recall:.3f}  {sizes['hnsw']:.0f} B/passage"
+    )
     print(f"  parameters recorded in the manifest: {params}")
 
 
@@ -101,8 +109,14 @@ def lexical(n: int, n_queries: int, rng: np.random.Generator) -> None:
             scores = loaded.scores(ids)
             np.argpartition(-scores, 100)[:100]
             times.append((time.perf_counter() - started) * 1000)
-    print(f"bm25 (built by bm25s, read memory-mapped by kb), {n:,} documents of 20-60 terms, {n_queries} queries of 4 terms:")
-    print(f"  build {build:6.1f} s  p50 {np.median(times):7.2f} ms  p95 {np.percentile(times, 95):7.2f} ms  {size:.0f} B/passage on disk")
+    print(
+        f"bm25 (built by bm25s, read memory-mapped by kb), {n:,} documents of 20-60 terms, "
+        f"{n_queries} queries of 4 terms:"
+    )
+    print(
+        f"  build {build:6.1f} s  p50 {np.median(times):7.2f} ms  p95 {np.percentile(times, 95):7.2f} ms  "
+        f"{size:.0f} B/passage on disk"
+    )
 
 
 def main() -> None:

@@ -39,7 +39,9 @@ def main() -> None:
     for group in ("in", "out"):
         covs = [r[2] for r in rows if r[0] == group]
         dens = [r[3] for r in rows if r[0] == group]
-        print(f"{group}: coverage min {min(covs):.2f} max {max(covs):.2f}; dense min {min(dens):.3f} max {max(dens):.3f}")
+        print(
+            f"{group}: coverage min {min(covs):.2f} max {max(covs):.2f}; dense min {min(dens):.3f} max {max(dens):.3f}"
+        )
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ def free_port() -> int:
 
 def start_server(index: str) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-c", "from kb.cli import main; main()", "serve", "--index", index, "--port", str(port)])
+    process = subprocess.Popen([sys.executable, "-m", "kb", "serve", "--index", index, "--port", str(port)])
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
@@ -71,8 +71,16 @@ def run_level(url: str, clients: int, requests: int, time_limit: float, mode: st
         list(pool.map(client, range(clients)))
     elapsed = time.perf_counter() - started
     ms = np.array(latencies) * 1000
-    return {"clients": clients, "requests": len(latencies), "errors": errors, "seconds": elapsed, "rps": len(latencies) / elapsed,
-            "p50": np.percentile(ms, 50), "p95": np.percentile(ms, 95), "p99": np.percentile(ms, 99)}
+    return {
+        "clients": clients,
+        "requests": len(latencies),
+        "errors": errors,
+        "seconds": elapsed,
+        "rps": len(latencies) / elapsed,
+        "p50": np.percentile(ms, 50),
+        "p95": np.percentile(ms, 95),
+        "p99": np.percentile(ms, 99),
+    }
 
 
 def main() -> None:
@@ -91,7 +99,9 @@ def main() -> None:
         print(f"{'clients':>7}{'requests':>9}{'errors':>7}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}")
         for clients in (1, 4, 16):
             r = run_level(url, clients, args.requests, args.time_limit, args.mode)
-            print(f"{r['clients']:>7}{r['requests']:>9}{r['errors']:>7}{r['rps']:>8.1f}{r['p50']:>8.1f}{r['p95']:>8.1f}{r['p99']:>8.1f}")
+            print(
+                f"{r['clients']:>7}{r['requests']:>9}{r['errors']:>7}{r['rps']:>8.1f}{r['p50']:>8.1f}{r['p95']:>8.1f}{r['p99']:>8.1f}"
+            )
     finally:
         if process:
             process.terminate()

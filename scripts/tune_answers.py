@@ -87,7 +87,9 @@ def best_share(questions: list[Question], weights: np.ndarray) -> float:
     return 100.0 * float(np.mean([q.labels[int(np.argmax(q.features @ weights))] for q in questions]))
 
 
-def answer_share(questions: list[Question], weights: np.ndarray, margin: float, budget_scale: float = 1.0) -> tuple[float, float]:
+def answer_share(
+    questions: list[Question], weights: np.ndarray, margin: float, budget_scale: float = 1.0
+) -> tuple[float, float]:
     """(% of answers containing a gold sentence, mean quoted characters) under `select`."""
     hits, chars = [], []
     for q in questions:
@@ -109,7 +111,10 @@ def main() -> None:
     parser.add_argument("--margins", default="2,3,3.5,4")
     parser.add_argument("--budget-scales", default="1", help="answer budgets of every question kind times these")
     args = parser.parse_args()
-    sets = {q.parent.name if q.parent.name != "data" else q.stem: collect(KnowledgeBase.open(i), q) for i, q in zip(args.index, args.queries)}
+    sets = {
+        q.parent.name if q.parent.name != "data" else q.stem: collect(KnowledgeBase.open(i), q)
+        for i, q in zip(args.index, args.queries)
+    }
     default = np.array([getattr(EvidenceWeights(), s) for s in SIGNALS], dtype=float)
 
     def report(label: str, weights: np.ndarray) -> float:
@@ -125,14 +130,24 @@ def main() -> None:
     weights = default.copy()
     for _ in range(2):  # coordinate search, two sweeps
         for i, signal in enumerate(SIGNALS):
-            trials = {v: float(np.mean([best_share(qs, np.where(np.arange(len(SIGNALS)) == i, v, weights)) for qs in sets.values()])) for v in GRID[signal]}
+            trials = {
+                v: float(
+                    np.mean(
+                        [best_share(qs, np.where(np.arange(len(SIGNALS)) == i, v, weights)) for qs in sets.values()]
+                    )
+                )
+                for v in GRID[signal]
+            }
             weights[i] = max(trials, key=lambda v: (trials[v], -abs(v - weights[i])))
     report("tuned " + " ".join(f"{s}={w:g}" for s, w in zip(SIGNALS, weights)), weights)
     print(f"\nanswer contains the gold text / mean chars, by support margin (current {SUPPORT_MARGIN})")
     for scale in map(float, args.budget_scales.split(",")):
         for margin in map(float, args.margins.split(",")):
             cells = {name: answer_share(qs, weights, margin, scale) for name, qs in sets.items()}
-            print(f"budget ×{scale:<4} margin {margin:<5}" + "".join(f"{name} {share:5.1f} / {chars:4.0f}  " for name, (share, chars) in cells.items()))
+            print(
+                f"budget ×{scale:<4} margin {margin:<5}"
+                + "".join(f"{name} {share:5.1f} / {chars:4.0f}  " for name, (share, chars) in cells.items())
+            )
 
 
 if __name__ == "__main__":

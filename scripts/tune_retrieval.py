@@ -37,19 +37,28 @@ def main() -> None:
     parser.add_argument("--candidates", default="100")
     args = parser.parse_args()
     sets = [(cached(KnowledgeBase.open(i)), load_queries(q), q.parent.name) for i, q in zip(args.index, args.queries)]
-    grid = itertools.product(args.methods.split(","), map(float, args.dense_weights.split(",")), map(int, args.rrf_k.split(",")), map(int, args.candidates.split(",")))
-    print(f"{'method':<7}{'dense_w':>8}{'rrf_k':>6}{'cands':>6}" + "".join(f"{name[:14]:>16}" for _, _, name in sets) + "   (R@5 / MRR@10)")
+    grid = itertools.product(
+        args.methods.split(","),
+        map(float, args.dense_weights.split(",")),
+        map(int, args.rrf_k.split(",")),
+        map(int, args.candidates.split(",")),
+    )
+    print(
+        f"{'method':<7}{'dense_w':>8}{'rrf_k':>6}{'cands':>6}"
+        + "".join(f"{name[:14]:>16}" for _, _, name in sets)
+        + "   (R@5 / MRR@10)"
+    )
     for mode in ("bm25", "dense"):
         cells = []
         for kb, queries, _ in sets:
-            m = evaluate(lambda q, k, md: kb.search(q, k=k, mode=md), queries, mode).metrics
+            m = evaluate(kb.search, queries, mode).metrics
             cells.append(f"{m['R@5']:6.1f} / {m['MRR@10']:.3f}")
         print(f"{mode:<27}" + "".join(f"{c:>16}" for c in cells))
     for method, weight, rrf_k, candidates in grid:
         cells = []
         for kb, queries, _ in sets:
             kb.retriever.fusion = FusionSettings(method=method, dense_weight=weight, rrf_k=rrf_k, candidates=candidates)
-            m = evaluate(lambda q, k, md: kb.search(q, k=k, mode=md), queries, "hybrid").metrics
+            m = evaluate(kb.search, queries, "hybrid").metrics
             cells.append(f"{m['R@5']:6.1f} / {m['MRR@10']:.3f}")
         print(f"{method:<7}{weight:>8.2f}{rrf_k:>6}{candidates:>6}" + "".join(f"{c:>16}" for c in cells))
 

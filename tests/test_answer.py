@@ -77,17 +77,25 @@ def test_json_contract_fields(kb):
 
 
 def _passage_hits(*texts):
-    return [Hit(i, 0.9 - 0.05 * i, Passage(i, f"d{i}", "T", f"d{i}.txt", 0, len(t), t)) for i, t in enumerate(texts, start=1)]
+    return [
+        Hit(i, 0.9 - 0.05 * i, Passage(i, f"d{i}", "T", f"d{i}.txt", 0, len(t), t))
+        for i, t in enumerate(texts, start=1)
+    ]
 
 
 def test_the_best_sentence_leads_even_when_it_comes_later_in_the_text():
-    hits = _passage_hits("销售漏斗这个词经常被提到。很多公司都画过销售漏斗的图。销售漏斗是指潜在客户从接触到成交逐层减少的过程。")
+    hits = _passage_hits(
+        "销售漏斗这个词经常被提到。很多公司都画过销售漏斗的图。销售漏斗是指潜在客户从接触到成交逐层减少的过程。"
+    )
     answer = compose_answer("什么是销售漏斗", hits)
     assert answer.sentences[0].text == "销售漏斗是指潜在客户从接触到成交逐层减少的过程。"
 
 
 def test_a_list_asked_for_is_quoted_whole():
-    text = "市场部的日常工作包括以下几项：\n1、开展市场调研。\n2、负责品牌推广。\n3、策划线下活动。\n另外，市场部也要支持销售。"
+    text = (
+        "市场部的日常工作包括以下几项：\n1、开展市场调研。\n2、负责品牌推广。\n3、策划线下活动。\n"
+        "另外，市场部也要支持销售。"
+    )
     answer = compose_answer("市场部的日常工作包括哪些", _passage_hits(text))
     first = answer.sentences[0]
     assert first.text.startswith(text[: text.index("\n另外")])
@@ -95,7 +103,10 @@ def test_a_list_asked_for_is_quoted_whole():
 
 
 def test_a_factual_question_gets_a_short_answer():
-    text = "该公司成立于1998年，总部位于深圳。公司早期主要生产通信设备，后来进入手机市场，并在海外设立了多个研发中心。公司的员工人数超过十万人，业务覆盖一百多个国家和地区。"
+    text = (
+        "该公司成立于1998年，总部位于深圳。公司早期主要生产通信设备，后来进入手机市场，"
+        "并在海外设立了多个研发中心。公司的员工人数超过十万人，业务覆盖一百多个国家和地区。"
+    )
     answer = compose_answer("该公司成立于哪一年", _passage_hits(text))
     assert answer.sentences[0].text == "该公司成立于1998年，总部位于深圳。"
     assert sum(len(s.text) for s in answer.sentences) <= 80

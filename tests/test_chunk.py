@@ -2,8 +2,8 @@ import pytest
 
 from kb.chunk import ChunkSettings, quotable_sentences, split_passages
 from kb.clean import clean
-from kb.text import sentence_spans
 from kb.profile import default_profile
+from kb.text import sentence_spans
 from tests.conftest import CORPUS
 
 RULES = default_profile().cleaning_rules
@@ -39,7 +39,12 @@ def test_overlap_repeats_one_sentence_between_neighbours():
 
 
 def test_heading_travels_with_its_section():
-    text = "营销与销售的区别\n" + "营销是一个系统，而销售只是营销的一部分。" * 3 + "\n思考的角度不同\n" + "销售是由内向外的思维方式。" * 6
+    text = (
+        "营销与销售的区别\n"
+        + "营销是一个系统，而销售只是营销的一部分。" * 3
+        + "\n思考的角度不同\n"
+        + "销售是由内向外的思维方式。" * 6
+    )
     passages = split_passages(text, ChunkSettings(80, 0))
     last = passages[-1]
     assert last.heading == "思考的角度不同"
@@ -48,4 +53,8 @@ def test_heading_travels_with_its_section():
 
 def test_a_line_introducing_a_list_is_quotable_anywhere_in_the_text_but_a_numbered_label_is_not():
     text = "第一段的一句话写在这里。\n市场部的日常工作包括以下几项：\n1、目标不同：\n1、开展市场调研。"
-    assert [text[s:e] for s, e in quotable_sentences(text)] == ["第一段的一句话写在这里。", "市场部的日常工作包括以下几项：", "1、开展市场调研。"]
+    assert [text[s:e] for s, e in quotable_sentences(text)] == [
+        "第一段的一句话写在这里。",
+        "市场部的日常工作包括以下几项：",
+        "1、开展市场调研。",
+    ]

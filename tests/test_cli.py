@@ -51,7 +51,17 @@ def test_ask_human_output_shows_answer_and_numbered_sources(run, real_index):
 
 @pytest.mark.model
 def test_questions_file_gives_one_json_object_per_line(run, real_index):
-    result = run("ask", "--questions", "-", "--json", "--mode", "bm25", "--index", real_index, input="营销和销售的区别\n\n什么是销售漏斗\n")
+    result = run(
+        "ask",
+        "--questions",
+        "-",
+        "--json",
+        "--mode",
+        "bm25",
+        "--index",
+        real_index,
+        input="营销和销售的区别\n\n什么是销售漏斗\n",
+    )
     lines = result.output.strip().splitlines()
     assert result.exit_code == 0 and len(lines) == 2
     assert [json.loads(line)["question"] for line in lines] == ["营销和销售的区别", "什么是销售漏斗"]

@@ -70,7 +70,11 @@ def test_sides_are_also_matched_by_short_names_the_text_defines():
 
 
 def test_a_numbered_heading_names_an_aspect_no_cue_knows():
-    hits = [_hit(1, "a", "5、所需技能不同\n客服人员需要熟悉产品功能，善于沟通。\n客户成功经理还需要懂客户的行业和业务流程。")]
+    hits = [
+        _hit(
+            1, "a", "5、所需技能不同\n客服人员需要熟悉产品功能，善于沟通。\n客户成功经理还需要懂客户的行业和业务流程。"
+        )
+    ]
     table = build_contrast(["客服", "客户成功"], hits, VOCABULARY, min_rows=1)
     assert table is not None and [row.aspect for row in table.rows] == ["所需技能"]
 
@@ -98,7 +102,7 @@ def test_contrast_table_on_another_subject(second_corpus_index, question):
     passages = {h.rank: h.passage for h in answer.hits}
     for row in rows:
         assert len(row.cells) == 2
-        for side, cell in enumerate(row.cells):
+        for cell in row.cells:
             assert cell.citations and all(n in passages for n in cell.citations)
             p = passages[cell.citations[0]]
             assert p.text[cell.start - p.start : cell.end - p.start] == cell.text

@@ -7,7 +7,12 @@ from kb.embed import load_embedder, resolve_model_folder
 from kb.errors import KbError
 
 pytestmark = pytest.mark.model
-TEXTS = ["营销是一个系统，而销售只是营销的一部分。", "销售是把产品卖好，营销是让产品好卖。" * 5, "市场部", "渠道冲突需要市场部协调。"]
+TEXTS = [
+    "营销是一个系统，而销售只是营销的一部分。",
+    "销售是把产品卖好，营销是让产品好卖。" * 5,
+    "市场部",
+    "渠道冲突需要市场部协调。",
+]
 
 
 @pytest.mark.parametrize("name", ["e5-small", "m3e-small"])

@@ -56,7 +56,10 @@ def test_dense_ranker_finds_what_bm25_misses(real_index):
     kb = KnowledgeBase.open(real_index)
 
     def found(mode):
-        return any("市场部是为销售部提供服务的" in fold(h.passage.text) for h in kb.search("市場部如何支持銷售部", k=5, mode=mode))
+        return any(
+            "市场部是为销售部提供服务的" in fold(h.passage.text)
+            for h in kb.search("市場部如何支持銷售部", k=5, mode=mode)
+        )
 
     assert found("dense") and found("hybrid")
 
@@ -103,7 +106,11 @@ def test_every_seed_question_finds_its_gold_passage_in_the_top_5(real_index):
     from tests.conftest import ROOT
 
     kb = KnowledgeBase.open(real_index)
-    result = evaluate(lambda q, k, mode: kb.search(q, k=k, mode=mode), load_queries(ROOT / "tests/data/seed_questions.jsonl"), "hybrid")
+    result = evaluate(
+        lambda q, k, mode: kb.search(q, k=k, mode=mode),
+        load_queries(ROOT / "tests/data/seed_questions.jsonl"),
+        "hybrid",
+    )
     assert result.metrics["R@5"] == 100.0
 
 

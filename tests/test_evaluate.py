@@ -71,7 +71,9 @@ def test_gold_and_quoted_text_compare_folded_without_punctuation():
 
 def test_answer_judgement_reads_the_best_sentence_and_the_ceiling():
     query = EvalQuery("q", "?", answers=("淡水河",))
-    judged = judge_answer(query, _answer(["台湾的河流很多。", "淡水河曾有航运功能。"], ["台湾的河流很多。淡水河曾有航运功能。"]))
+    judged = judge_answer(
+        query, _answer(["台湾的河流很多。", "淡水河曾有航运功能。"], ["台湾的河流很多。淡水河曾有航运功能。"])
+    )
     assert judged.retrievable and judged.answer_contains and not judged.best_sentence_contains
     assert judged.chars == len("台湾的河流很多。淡水河曾有航运功能。")
     missing = judge_answer(query, _answer([], ["别的内容。"]))
@@ -96,7 +98,11 @@ def test_answer_metrics_condition_on_retrievable_questions():
 
 def test_query_files_carry_benchmark_answers(tmp_path):
     path = tmp_path / "q.jsonl"
-    path.write_text('{"id": "1", "query": "哪条河？", "positive_ids": ["d"], "answers": ["淡水河", ""]}\n{"query": "营销", "gold": "营销是系统"}\n', "utf-8")
+    path.write_text(
+        '{"id": "1", "query": "哪条河？", "positive_ids": ["d"], "answers": ["淡水河", ""]}\n'
+        '{"query": "营销", "gold": "营销是系统"}\n',
+        "utf-8",
+    )
     first, second = load_queries(path)
     assert first.gold_text == ("淡水河",) and first.positive_ids == {"d"}
     assert second.gold_text == ("营销是系统",)
@@ -105,7 +111,10 @@ def test_query_files_carry_benchmark_answers(tmp_path):
 def test_trec_run_lines(tmp_path):
     result = ModeResult("hybrid", 1, {}, {}, rankings={"q1": [("d3", 0.9), ("d1", 0.5)]})
     write_trec_run(tmp_path / "run.tsv", [result])
-    assert (tmp_path / "run.tsv").read_text().splitlines() == ["q1 Q0 d3 1 0.900000 kb-hybrid", "q1 Q0 d1 2 0.500000 kb-hybrid"]
+    assert (tmp_path / "run.tsv").read_text().splitlines() == [
+        "q1 Q0 d3 1 0.900000 kb-hybrid",
+        "q1 Q0 d1 2 0.500000 kb-hybrid",
+    ]
 
 
 def test_query_files_must_say_what_is_relevant(tmp_path):
@@ -120,15 +129,39 @@ def test_query_files_must_say_what_is_relevant(tmp_path):
 @pytest.mark.model
 def test_eval_command_builds_reuses_and_writes_a_run(tmp_path):
     corpus = tmp_path / "corpus.jsonl"
-    docs = {"d1": ("营销", "营销是让产品好卖的系统工作。"), "d2": ("销售", "销售是把产品卖好的一线工作。"), "d3": ("渠道", "渠道冲突需要市场部协调。")}
-    corpus.write_text("".join(json.dumps({"id": k, "title": t, "text": x}, ensure_ascii=False) + "\n" for k, (t, x) in docs.items()), "utf-8")
-    queries = tmp_path / "queries.jsonl"
-    queries.write_text(
-        json.dumps({"id": "q1", "query": "渠道冲突谁来协调", "positive_ids": ["d3"], "answers": ["市场部"]}, ensure_ascii=False) + "\n"
-        + json.dumps({"id": "q2", "query": "把产品卖好", "positive_ids": ["d2"], "answers": ["一线工作"]}, ensure_ascii=False) + "\n",
+    docs = {
+        "d1": ("营销", "营销是让产品好卖的系统工作。"),
+        "d2": ("销售", "销售是把产品卖好的一线工作。"),
+        "d3": ("渠道", "渠道冲突需要市场部协调。"),
+    }
+    corpus.write_text(
+        "".join(json.dumps({"id": k, "title": t, "text": x}, ensure_ascii=False) + "\n" for k, (t, x) in docs.items()),
         "utf-8",
     )
-    args = ["eval", "--corpus", str(corpus), "--queries", str(queries), "--index", str(tmp_path / "idx"), "--run", str(tmp_path / "run.tsv"), "--json"]
+    queries = tmp_path / "queries.jsonl"
+    queries.write_text(
+        json.dumps(
+            {"id": "q1", "query": "渠道冲突谁来协调", "positive_ids": ["d3"], "answers": ["市场部"]}, ensure_ascii=False
+        )
+        + "\n"
+        + json.dumps(
+            {"id": "q2", "query": "把产品卖好", "positive_ids": ["d2"], "answers": ["一线工作"]}, ensure_ascii=False
+        )
+        + "\n",
+        "utf-8",
+    )
+    args = [
+        "eval",
+        "--corpus",
+        str(corpus),
+        "--queries",
+        str(queries),
+        "--index",
+        str(tmp_path / "idx"),
+        "--run",
+        str(tmp_path / "run.tsv"),
+        "--json",
+    ]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     data = json.loads(result.output[result.output.index("[") :])

@@ -13,12 +13,17 @@ ANALYZER = default_profile().analyzer
 
 
 def _hits(*texts, start=0):
-    return [Hit(i, 0.9 - 0.01 * i, Passage(i, f"d{i}", "T", f"d{i}.txt", start, start + len(t), t)) for i, t in enumerate(texts, start=1)]
+    return [
+        Hit(i, 0.9 - 0.01 * i, Passage(i, f"d{i}", "T", f"d{i}.txt", start, start + len(t), t))
+        for i, t in enumerate(texts, start=1)
+    ]
 
 
 def test_the_sentence_holding_the_question_s_wording_ranks_first():
     hits = _hits("淡水河是台湾的一条河流。台湾的河流中，淡水河曾经具有航运的功能。河流两岸有很多城市。")
-    ranked = score_sentences("台湾哪一条河流曾经具有航运的功能？", hits, answer_shape("台湾哪一条河流曾经具有航运的功能？"), ANALYZER)
+    ranked = score_sentences(
+        "台湾哪一条河流曾经具有航运的功能？", hits, answer_shape("台湾哪一条河流曾经具有航运的功能？"), ANALYZER
+    )
     assert ranked[0].text == "台湾的河流中，淡水河曾经具有航运的功能。"
     assert ranked[0].features["aligned"] > ranked[1].features["aligned"]
 
@@ -46,7 +51,13 @@ def test_sentence_vectors_add_the_dense_signal_and_missing_ones_count_as_least_s
     }
     weights = EvidenceWeights(**{f.name: 0.0 for f in dataclasses.fields(EvidenceWeights)} | {"dense": 10.0})
     ranked = score_sentences(
-        "天干", hits, answer_shape("天干"), ANALYZER, weights=weights, question_vector=question, stored_sentences=lambda p: stored if p.doc_id == "d1" else {}
+        "天干",
+        hits,
+        answer_shape("天干"),
+        ANALYZER,
+        weights=weights,
+        question_vector=question,
+        stored_sentences=lambda p: stored if p.doc_id == "d1" else {},
     )
     assert [ev.text for ev in ranked] == ["子丑寅卯辰巳午未。", "甲乙丙丁戊己庚辛。", "天干地支排列整齐。"]
     assert ranked[0].features["dense"] == 0.0 and ranked[0].cosine == 1.0

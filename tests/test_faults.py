@@ -61,7 +61,9 @@ def test_file_that_disappears_during_ingest_is_skipped_with_its_name(corpus_copy
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
     report = ingest([corpus_copy], tmp_path / "index", embedder=embedder)
     assert report.documents == 4
-    assert [(Path(p).name, why) for p, why in report.skipped] == [(vanishing.name, "unreadable: No such file or directory")]
+    assert [(Path(p).name, why) for p, why in report.skipped] == [
+        (vanishing.name, "unreadable: No such file or directory")
+    ]
 
 
 def test_file_changed_during_ingest_is_indexed_as_read_and_updated_next_time(corpus_copy, tmp_path, embedder):
@@ -80,7 +82,9 @@ def test_file_changed_during_ingest_is_indexed_as_read_and_updated_next_time(cor
     assert any("渠道冲突" in p.text for p in StoredIndex(tmp_path / "index").passages())
 
 
-@pytest.mark.parametrize("victim", ["passages.sqlite", "dense.faiss", "bm25/data.csc.index.npy", "bm25/vocab.index.json", "manifest.json"])
+@pytest.mark.parametrize(
+    "victim", ["passages.sqlite", "dense.faiss", "bm25/data.csc.index.npy", "bm25/vocab.index.json", "manifest.json"]
+)
 def test_truncated_index_files_are_reported_as_damaged(tmp_path, embedder, victim):
     ingest([CORPUS], tmp_path / "index", embedder=embedder)
     path = StoredIndex(tmp_path / "index").dir / victim
@@ -123,8 +127,9 @@ def test_interrupted_ingest_leaves_the_previous_index_answering_identically(real
     for i in range(60):  # enough new text that embedding takes well over the wait below
         (corpus / f"extra{i}.txt").write_text(f"第{i}篇：" + "市场部负责品牌推广，销售部负责签单和回款。" * 40, "utf-8")
     process = subprocess.Popen(
-        [sys.executable, "-c", "from kb.cli import main; main()", "ingest", str(corpus), "--index", str(index)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [sys.executable, "-m", "kb", "ingest", str(corpus), "--index", str(index)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     _wait_for_line(process, "Embedding")  # imports done, embedding under way
     assert process.poll() is None, "ingest finished before it could be interrupted"

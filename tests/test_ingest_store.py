@@ -12,8 +12,8 @@ from kb import KnowledgeBase
 from kb.errors import KbError
 from kb.ingest import ingest
 from kb.store import StoredIndex
-from kb.versions import CURRENT
 from kb.types import Document
+from kb.versions import CURRENT
 from tests.conftest import CORPUS
 
 
@@ -211,7 +211,10 @@ def test_read_only_index_folder_is_a_clear_error(tmp_path, embedder, monkeypatch
 def test_documents_can_be_built_from_memory(tmp_path, embedder):
     from kb import Document
 
-    docs = [Document("a", "甲", "mem://a", "营销是让产品好卖。销售是把产品卖好。"), Document("b", "乙", "mem://b", "市场部负责品牌推广。")]
+    docs = [
+        Document("a", "甲", "mem://a", "营销是让产品好卖。销售是把产品卖好。"),
+        Document("b", "乙", "mem://b", "市场部负责品牌推广。"),
+    ]
     kb = KnowledgeBase.build(docs, tmp_path / "index", embedder=embedder)
     hits = kb.search("品牌推广", k=2, mode="bm25")
     assert hits[0].passage.doc_id == "b"

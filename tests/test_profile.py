@@ -48,9 +48,17 @@ def test_one_process_serves_indexes_with_different_profiles(two_subjects, embedd
     assert own.ask(CONTRAST).contrast is not None
     assert seed.ask("营销和销售的区别").contrast is not None
     assert own.search("续费", k=1, mode="bm25") and seed.search("续费", k=1, mode="bm25") == []
-    clients = {name: TestClient(create_app(kb.index.index_dir, embedder)) for name, kb in (("own", own), ("seed", seed))}
-    assert clients["own"].post("/ask", json={"question": CONTRAST}).json()["contrast"]["sides"] == ["客服", "客户成功经理"]
-    assert clients["seed"].post("/ask", json={"question": "营销和销售的区别"}).json()["contrast"]["sides"] == ["营销", "销售"]
+    clients = {
+        name: TestClient(create_app(kb.index.index_dir, embedder)) for name, kb in (("own", own), ("seed", seed))
+    }
+    assert clients["own"].post("/ask", json={"question": CONTRAST}).json()["contrast"]["sides"] == [
+        "客服",
+        "客户成功经理",
+    ]
+    assert clients["seed"].post("/ask", json={"question": "营销和销售的区别"}).json()["contrast"]["sides"] == [
+        "营销",
+        "销售",
+    ]
     assert clients["own"].post("/search", json={"question": "续费", "mode": "bm25"}).json()["passages"]
     assert clients["seed"].post("/search", json={"question": "续费", "mode": "bm25"}).json()["passages"] == []
 
@@ -63,7 +71,9 @@ def test_the_index_answers_with_the_profile_it_was_built_with(tmp_path, embedder
     reopened = KnowledgeBase.open(tmp_path / "index", embedder=embedder)
     assert reopened.profile.fingerprint == kb.profile.fingerprint == reopened.index.manifest.profile.fingerprint
     assert reopened.ask(CONTRAST).contrast is not None
-    again = KnowledgeBase.build([corpus], tmp_path / "index", embedder=embedder)  # no kb.toml: keeps the index's profile
+    again = KnowledgeBase.build(
+        [corpus], tmp_path / "index", embedder=embedder
+    )  # no kb.toml: keeps the index's profile
     assert again.profile.fingerprint == kb.profile.fingerprint and again.last_ingest.embedded == 0
 
 
@@ -76,7 +86,10 @@ def test_lists_extend_tables_merge_and_numbers_replace():
         "extra.toml",
     )
     base = default_profile()
-    assert extra.analyzer.synonyms["续约"] == {"续费"} and base.analyzer.synonyms["顾客"] == extra.analyzer.synonyms["顾客"]
+    assert (
+        extra.analyzer.synonyms["续约"] == {"续费"}
+        and base.analyzer.synonyms["顾客"] == extra.analyzer.synonyms["顾客"]
+    )
     assert extra.analyzer.stopwords == base.analyzer.stopwords | {"然后"}
     groups = [set(group) for group in extra.contrast.aliases]
     assert {"推广部", "市场营销", "营销"} <= next(g for g in groups if "营销" in g) and {"客服", "售后"} in groups
@@ -98,9 +111,9 @@ def test_extends_false_starts_from_nothing():
         ("[vocabulary]\nsynonym = []\n", "unknown key vocabulary.synonym"),
         ("[vocab]\n", "unknown section [vocab]"),
         ('[vocabulary]\nsynonyms = [["孤"]]\n', "two or more terms"),
-        ("[answerable]\nmin_coverage = \"high\"\n", "answerable.min_coverage must be a float"),
-        ("[[cleaning.line]]\nname = \"x\"\npattern = \"(\"\n", "does not compile"),
-        ("[[contrast.aspects]]\ncues = [\"a\"]\n", "needs a `name`"),
+        ('[answerable]\nmin_coverage = "high"\n', "answerable.min_coverage must be a float"),
+        ('[[cleaning.line]]\nname = "x"\npattern = "("\n', "does not compile"),
+        ('[[contrast.aspects]]\ncues = ["a"]\n', "needs a `name`"),
         ("[vocabulary\n", "not valid TOML"),
     ],
 )

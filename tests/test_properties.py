@@ -5,13 +5,41 @@ from hypothesis import strategies as st
 
 from kb.chunk import ChunkSettings, split_passages
 from kb.clean import clean
-from kb.text import sentence_spans
 from kb.profile import default_profile
+from kb.text import sentence_spans
 
 # Chinese text with the punctuation, debris and oddities scraped pages carry.
 PIECES = st.sampled_from(
-    ["营销", "銷售", "市场部", "。", "，", "！", "？", "；", "\n", "\n\n", " ", "\t", "\r\n", "mdash;", "區(qū)別", "【/s2/】",
-     "[S2/]", "(www.daowen.com)", "Comments are closed.", "版權聲明:", "- 格式:doc", "“", "”", "😀", "\x00", "\x07", "a,b", "1.2"]
+    [
+        "营销",
+        "銷售",
+        "市场部",
+        "。",
+        "，",
+        "！",
+        "？",
+        "；",
+        "\n",
+        "\n\n",
+        " ",
+        "\t",
+        "\r\n",
+        "mdash;",
+        "區(qū)別",
+        "【/s2/】",
+        "[S2/]",
+        "(www.daowen.com)",
+        "Comments are closed.",
+        "版權聲明:",
+        "- 格式:doc",
+        "“",
+        "”",
+        "😀",
+        "\x00",
+        "\x07",
+        "a,b",
+        "1.2",
+    ]
 )
 TEXT = st.one_of(st.text(max_size=400), st.lists(st.one_of(PIECES, st.text(max_size=5)), max_size=80).map("".join))
 REPLACED = {"，": ",", "：": ":", "；": ";", "？": "?", "！": "!", "（": "(", "）": ")"}
@@ -31,7 +59,14 @@ def test_clean_maps_every_character_back_to_the_original(raw):
         source = raw[result.origin[i]] if result.origin[i] < len(raw) else ""
         # Kept characters are the original ones; the rest come from a rule's replacement
         # (width/punctuation, entities, line breaks) — never from nowhere.
-        assert char == source or REPLACED.get(char) == source or char in "—–…“”‘’·•× \n\xa0&<>\"" or source in "\r\u3000" or source.isspace() or unicodedata_fullwidth(source, char)
+        assert (
+            char == source
+            or REPLACED.get(char) == source
+            or char in '—–…“”‘’·•× \n\xa0&<>"'
+            or source in "\r\u3000"
+            or source.isspace()
+            or unicodedata_fullwidth(source, char)
+        )
 
 
 def unicodedata_fullwidth(source: str, char: str) -> bool:
@@ -60,7 +95,9 @@ def test_sentences_and_tokens_never_crash_and_stay_in_bounds(raw):
     ANALYZER.index_terms(raw)
 
 
-LONG_LINE = st.tuples(st.text(alphabet=st.sampled_from("营销销售市场。，😀a "), min_size=1, max_size=40), st.integers(150, 600)).map(lambda t: t[0] * t[1])
+LONG_LINE = st.tuples(
+    st.text(alphabet=st.sampled_from("营销销售市场。，😀a "), min_size=1, max_size=40), st.integers(150, 600)
+).map(lambda t: t[0] * t[1])
 
 
 @settings(max_examples=50, deadline=None)

@@ -26,7 +26,9 @@ def test_rrf_combines_ranks_as_documented():
 
 def test_zscore_fusion_standardises_each_ranker_and_floors_missing_candidates():
     settings = FusionSettings(method="zscore")
-    fused = fuse({"bm25": ([7, 3, 5], [9.0, 5.0, 1.0]), "dense": ([3, 7], [0.9, 0.7])}, {"bm25": 1.0, "dense": 2.0}, settings)
+    fused = fuse(
+        {"bm25": ([7, 3, 5], [9.0, 5.0, 1.0]), "dense": ([3, 7], [0.9, 0.7])}, {"bm25": 1.0, "dense": 2.0}, settings
+    )
     z = np.array([9.0, 5.0, 1.0])
     z = (z - z.mean()) / z.std()
     assert fused[7] == pytest.approx(z[0] + 2.0 * -1.0)

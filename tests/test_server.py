@@ -29,8 +29,9 @@ def served(real_index, tmp_path_factory):
     shutil.copytree(real_index, index)
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-c", "from kb.cli import main; main()", "serve", "--index", str(index), "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [sys.executable, "-m", "kb", "serve", "--index", str(index), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -129,7 +130,9 @@ def test_reingest_is_picked_up_without_dropping_requests(served, tmp_path):
         ingest([corpus], index)
         deadline = time.monotonic() + 30  # the server checks the index pointer at most once a second
         while time.monotonic() < deadline:
-            found = httpx.post(f"{base}/search", json={"question": "渠道冲突", "k": 1, "mode": "bm25"}, timeout=30).json()
+            found = httpx.post(
+                f"{base}/search", json={"question": "渠道冲突", "k": 1, "mode": "bm25"}, timeout=30
+            ).json()
             if found["passages"][0]["doc_id"] == "06_new":
                 break
         stop = time.monotonic()

@@ -43,7 +43,9 @@ def test_key_terms_are_domain_words():
     from kb.profile import default_profile
 
     profile = default_profile()
-    terms = key_terms([clean(p.read_text("utf-8"), profile.cleaning_rules).text for p in sorted(CORPUS.glob("*.txt"))], profile, n=6)
+    terms = key_terms(
+        [clean(p.read_text("utf-8"), profile.cleaning_rules).text for p in sorted(CORPUS.glob("*.txt"))], profile, n=6
+    )
     assert "营销" in terms and "销售" in terms
     assert not {"区别", "的", "是"} & set(terms)
 
@@ -76,11 +78,26 @@ def test_study_command_with_and_without_questions(real_index, tmp_path):
     questions = tmp_path / "q.txt"
     questions.write_text("营销和销售的区别\n\n什么是销售漏斗\n", "utf-8")
     runner = CliRunner()
-    asked = runner.invoke(main, ["study", "--index", str(real_index), "--questions", str(questions), "--out", str(tmp_path / "asked"), "--format", "md"])
+    asked = runner.invoke(
+        main,
+        [
+            "study",
+            "--index",
+            str(real_index),
+            "--questions",
+            str(questions),
+            "--out",
+            str(tmp_path / "asked"),
+            "--format",
+            "md",
+        ],
+    )
     assert asked.exit_code == 0, asked.output
     text = (tmp_path / "asked" / "study.md").read_text("utf-8")
     assert "营销和销售的区别" in text and "什么是销售漏斗" in text and "[1]" in text
-    outline = runner.invoke(main, ["study", "--index", str(real_index), "--out", str(tmp_path / "outline"), "--format", "csv"])
+    outline = runner.invoke(
+        main, ["study", "--index", str(real_index), "--out", str(tmp_path / "outline"), "--format", "csv"]
+    )
     assert outline.exit_code == 0, outline.output
     with (tmp_path / "outline" / "flashcards.csv").open(encoding="utf-8") as handle:
         assert len(list(csv.reader(handle))) > 3
@@ -92,7 +109,9 @@ def test_study_command_refuses_a_missing_index_and_an_empty_questions_file(kb, t
     assert result.exit_code == 1 and "kb ingest" in result.output
     empty = tmp_path / "empty.txt"
     empty.write_text("\n", "utf-8")
-    result = runner.invoke(main, ["study", "--questions", str(empty), "--out", str(tmp_path / "out"), "--index", str(kb.index.index_dir)])
+    result = runner.invoke(
+        main, ["study", "--questions", str(empty), "--out", str(tmp_path / "out"), "--index", str(kb.index.index_dir)]
+    )
     assert result.exit_code == 1 and "empty" in result.output
 
 
@@ -132,9 +151,19 @@ def test_html_citations_resolve_in_a_real_browser(guide, tmp_path):
     browser = _chromium()
     write_study_guide(guide, tmp_path, ("html",))
     page = (tmp_path / "study.html").resolve()
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-             "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}"]
-    dom = subprocess.run([browser, *flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120, check=True).stdout
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={tmp_path / 'profile'}",
+    ]
+    dom = subprocess.run(
+        [browser, *flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120, check=True
+    ).stdout
     parser = _Links()
     parser.feed(dom)
     assert len(parser.cites) >= 5
@@ -145,7 +174,12 @@ def test_html_citations_resolve_in_a_real_browser(guide, tmp_path):
     passages = {h.passage.text for a in guide.answers for h in a.hits}
     assert any(text in parser.quoted[parser.cites[0].removeprefix("#")] for text in passages)
     screenshot = tmp_path / "page.png"
-    subprocess.run([browser, *flags, f"--screenshot={screenshot}", "--window-size=1000,1400", page.as_uri()], capture_output=True, timeout=120, check=True)
+    subprocess.run(
+        [browser, *flags, f"--screenshot={screenshot}", "--window-size=1000,1400", page.as_uri()],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
     assert screenshot.stat().st_size > 10_000  # something was rendered
 
 
@@ -153,10 +187,10 @@ def test_csv_cells_never_start_a_spreadsheet_formula(tmp_path):
     from kb.study import Card, StudyGuide
     from kb.study_export import write_csv
 
-    cards = [Card("=HYPERLINK(\"http://x\",\"点我\")", "+1 营销", "@来源"), Card("营销是什么", "-负责推广", "a.txt")]
+    cards = [Card('=HYPERLINK("http://x","点我")', "+1 营销", "@来源"), Card("营销是什么", "-负责推广", "a.txt")]
     write_csv(StudyGuide("t", [], cards=cards), tmp_path / "cards.csv")
     rows = list(csv.DictReader((tmp_path / "cards.csv").open(encoding="utf-8-sig")))
-    assert rows[0] == {"front": "'=HYPERLINK(\"http://x\",\"点我\")", "back": "'+1 营销", "sources": "'@来源"}
+    assert rows[0] == {"front": '\'=HYPERLINK("http://x","点我")', "back": "'+1 营销", "sources": "'@来源"}
     assert rows[1] == {"front": "营销是什么", "back": "'-负责推广", "sources": "a.txt"}
 
 
@@ -167,7 +201,9 @@ def test_markdown_shows_html_from_the_corpus_as_text():
 
     text = "营销<img src=x onerror=alert(1)>是系统。"
     passage = Passage(0, "d", "标题<b>", "d.txt", 0, len(text), text)
-    answer = Answer("营销是<script>什么", text + "[1]", [CitedSpan(text, (1,), "d", 0, len(text))], [Hit(1, 0.9, passage)])
+    answer = Answer(
+        "营销是<script>什么", text + "[1]", [CitedSpan(text, (1,), "d", 0, len(text))], [Hit(1, 0.9, passage)]
+    )
     markdown = to_markdown(StudyGuide("指南", [answer]))
     assert "<img" not in markdown and "<script>" not in markdown and "<b>" not in markdown
     assert "营销&lt;img src=x onerror=alert(1)&gt;是系统。" in markdown
