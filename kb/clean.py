@@ -20,7 +20,9 @@ _CJK = r"\u3400-\u9fff\u3000-\u303f\uff00-\uffef"
 _HALF_TO_FULL = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
 _ASCII_PUNCT_IN_CJK = re.compile(rf"(?<=[{_CJK}])[,:;?!(]|[,:;?!()](?=[{_CJK}])|(?<=[{_CJK}])[)](?=[^A-Za-z0-9]|$)")
 _FULLWIDTH_ALNUM = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u3000]")
-_TRAILING_SPACE = re.compile(r"[ \t\u00a0\u3000]+$", re.MULTILINE)
+# The lookbehind starts a match only at the start of a run of spaces: otherwise a long run
+# that ends in text is scanned again from each of its characters (quadratic).
+_TRAILING_SPACE = re.compile(r"(?<![ \t\u00a0\u3000])[ \t\u00a0\u3000]+$", re.MULTILINE)
 _EXTRA_BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 
 Edit = tuple[int, int, str]

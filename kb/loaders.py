@@ -30,7 +30,9 @@ _BOMS = (
 _CJK_CODECS = ["gb18030", "big5", "big5hkscs"]
 _COMMON = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2010-\u206f\x20-\x7e\s]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")
+# Greedy up to the last non-space character (a lazy group followed by \s* would rescan a long
+# run of spaces from each of its characters); closing #s are stripped in code.
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*\S)")
 TITLE_MAX_CHARS = 80
 
 
@@ -109,7 +111,7 @@ def title_of(text: str, fallback: str) -> str:
     for line in text.splitlines():
         heading = _MD_HEADING.match(line)
         if heading:
-            return heading.group(1)[:TITLE_MAX_CHARS]
+            return heading.group(1).rstrip("#").rstrip()[:TITLE_MAX_CHARS] or fallback
         if line.strip() and not first_line:
             first_line = line.strip()
     return (first_line or fallback)[:TITLE_MAX_CHARS]

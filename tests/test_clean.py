@@ -93,3 +93,16 @@ def test_apply_edits_composes_offsets():
     text, origin = apply_edits("abcdef", np.arange(7), [(1, 3, ""), (4, 5, "XY")])
     assert text == "adXYf"
     assert list(origin) == [0, 3, 4, 4, 5, 6]
+
+
+def test_script_and_style_bodies_of_a_saved_web_page_are_removed():
+    raw = (
+        '<html><head><style type="text/css">p { color: red }</style>\n'
+        "<script>var tracker = '营销' < 1; window.load();</script></head>\n"
+        "<body><p>营销是一个系统。</p><SCRIPT src=x.js></SCRIPT>\n<p>销售是其中一部分。</p>\n"
+        "<script>document.write('never closed')\n"
+    )
+    text = clean(raw, RULES).text
+    assert "营销是一个系统。" in text and "销售是其中一部分。" in text
+    for leftover in ("color", "tracker", "window", "never closed", "<", ">"):
+        assert leftover not in text

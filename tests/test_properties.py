@@ -42,6 +42,12 @@ PIECES = st.sampled_from(
     ]
 )
 TEXT = st.one_of(st.text(max_size=400), st.lists(st.one_of(PIECES, st.text(max_size=5)), max_size=80).map("".join))
+# Long runs of whitespace, blank lines and punctuation: where a careless rule goes quadratic
+# (scripts/bench_clean.py times them; here they must clean correctly).
+RUNS = st.sampled_from([" ", "\n", "\u3000", "\t", "（", "<", "。", "-", "\n \n", "<script>", "</script"]).flatmap(
+    lambda piece: st.integers(200, 3000).map(lambda n: piece * n)
+)
+LONG_RUNS = st.lists(st.one_of(PIECES, RUNS), min_size=1, max_size=12).map("".join)
 REPLACED = {"，": ",", "：": ":", "；": ";", "？": "?", "！": "!", "（": "(", "）": ")"}
 
 RULES = default_profile().cleaning_rules
@@ -49,7 +55,7 @@ ANALYZER = default_profile().analyzer
 
 
 @settings(max_examples=300, deadline=None)
-@given(TEXT)
+@given(st.one_of(TEXT, LONG_RUNS))
 def test_clean_maps_every_character_back_to_the_original(raw):
     result = clean(raw, RULES)
     assert len(result.origin) == len(result.text) + 1
