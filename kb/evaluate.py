@@ -70,11 +70,11 @@ class ModeResult:
 def default_index_for(corpus: Path) -> Path:
     """A cache folder per corpus file, so repeated evaluations reuse its embeddings."""
     import hashlib
-    import os
+
+    from .integrity import cache_root
 
     digest = hashlib.sha256(corpus.resolve().as_posix().encode()).hexdigest()[:10]
-    cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "kb" / "eval"
-    return cache / f"{corpus.resolve().parent.name}-{digest}"
+    return cache_root() / "eval" / f"{corpus.resolve().parent.name}-{digest}"
 
 
 def _read_jsonl(path: Path) -> Iterable[tuple[int, dict]]:

@@ -283,6 +283,8 @@ def ingest(
         sources={d.source: SourceEntry(d.doc_id, d.sha256, d.encoding) for d in stored_docs},
         profile=ProfileEntry(profile.fingerprint, profile.source),
     )
+    if previous:
+        previous.close()  # done reading it: once replaced, it can be deleted
     with writing(index_dir) as version_dir:
         write_version(version_dir, contents, manifest)
     if progress:

@@ -44,11 +44,14 @@ class Profile:
     """One knowledge base's domain data (see the module docstring).
 
     `data` is the effective profile in the form of kb/data/profile.toml with every list
-    already merged; `source` says where it came from (for `kb info` and messages).
+    already merged; `source` says where it came from (for `kb info` and messages); `layer` is
+    the text of the user's own file, kept so that a later ingest can lay it over a newer
+    shipped profile (None for the shipped profile itself).
     """
 
     data: Mapping[str, Any]
     source: str = SHIPPED
+    layer: str | None = None
 
     @classmethod
     def from_toml(cls, text: str, source: str, base: Profile | None = None) -> Profile:
@@ -65,9 +68,21 @@ class Profile:
             raise KbError(f"profile {source}: `extends` must be true or false")
         _check(raw, source)
         merged = _merge((base or default_profile()).data, raw) if extends else raw
-        profile = cls(merged, source)
+        profile = cls(merged, source, text)
         profile._validate()
         return profile
+
+    @classmethod
+    def stored(cls, effective: str, source: str, layer: str | None) -> Profile:
+        """The profile an index stored: its effective profile, and the user's file it came from."""
+        profile = cls.from_toml(effective, source)
+        return cls(profile.data, source, layer)
+
+    def rebased(self) -> Profile:
+        """This profile rebuilt over the shipped profile of this kb: the user's file laid over
+        today's shipped vocabulary and cleaning rules (an index built by an older kb gets the
+        newer ones at its next ingest), or the shipped profile itself."""
+        return Profile.from_toml(self.layer, self.source) if self.layer is not None else default_profile()
 
     @classmethod
     def load(cls, path: str | Path) -> Profile:
@@ -238,8 +253,8 @@ def default_profile() -> Profile:
 
 def resolve_profile(explicit: str | Path | None, roots: Sequence[str | Path], previous: Profile | None) -> Profile:
     """The profile an ingest builds with: `--profile` (a file, a folder holding kb.toml, or
-    "default"), else the kb.toml at the top of a corpus folder, else the profile the index was
-    built with last time, else the shipped one."""
+    "default"), else the kb.toml at the top of a corpus folder, else the user's file the index
+    was built with last time (over today's shipped profile), else the shipped one."""
     if explicit is not None:
         return default_profile() if str(explicit) == SHIPPED else Profile.load(explicit)
     found = [Path(root) / PROFILE_FILE for root in roots if (Path(root) / PROFILE_FILE).is_file()]
@@ -249,4 +264,4 @@ def resolve_profile(explicit: str | Path | None, roots: Sequence[str | Path], pr
         )
     if found:
         return Profile.load(found[0])
-    return previous or default_profile()
+    return previous.rebased() if previous else default_profile()

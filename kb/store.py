@@ -4,18 +4,20 @@ Layout of a version folder (versions.py owns the folders around it)::
 
     manifest.json    format version, model, settings, profile, counts, per-file sizes + sha256
     profile.toml     the effective profile the index was built with (kb/profile.py)
+    kb.toml          the user's own profile file it came from, if any
     passages.sqlite  documents (cleaned text), passages and quotable sentences (spans, hash, tokens)
     dense.faiss      FAISS inner-product index over normalised passage vectors
     sentences.npy    one normalised float16 vector per sentence row (answer evidence)
     bm25/            bm25s index over jieba tokens of the folded text
 
-Only this module knows these names. Opening checks every file's size; `verify` checks hashes.
+Only this module knows these names. Opening checks every file's size, and each file's sha256
+is checked before it is first read (integrity.py); `verify` checks them all at once.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
+import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -26,15 +28,17 @@ import numpy as np
 
 from .bm25_index import Bm25Index, write_bm25_index
 from .errors import KbError
+from .integrity import VerifiedFiles, sha256_file
 from .manifest import REBUILD_HINT, FileEntry, Manifest
 from .passage_db import PassageDb, StoredDocument, StoredSentence, write_passage_db
 from .profile import Profile, default_profile
 from .types import KnownSentence, Passage
 from .vector_index import open_dense_index, write_dense_index
-from .versions import CURRENT, live_version
+from .versions import CURRENT, live_version, pin_live_version
 
 MANIFEST = "manifest.json"
 PROFILE = "profile.toml"
+PROFILE_LAYER = "kb.toml"  # the user's own profile file, when there was one
 PASSAGES_DB = "passages.sqlite"
 DENSE_INDEX = "dense.faiss"
 SENTENCE_VECTORS = "sentences.npy"
@@ -55,14 +59,6 @@ class IndexContents:
     profile: Profile
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def write_version(version_dir: Path, contents: IndexContents, manifest: Manifest) -> None:
     """Write every file of one index version into `version_dir` (not yet live), manifest last."""
     write_passage_db(
@@ -73,6 +69,8 @@ def write_version(version_dir: Path, contents: IndexContents, manifest: Manifest
     dense_params = write_dense_index(contents.vectors, version_dir / DENSE_INDEX)
     write_bm25_index(version_dir / BM25_DIR, contents.bm25_terms, manifest.bm25)
     (version_dir / PROFILE).write_text(contents.profile.to_toml(), "utf-8")
+    if contents.profile.layer is not None:
+        (version_dir / PROFILE_LAYER).write_text(contents.profile.layer, "utf-8")
     files = {
         path.relative_to(version_dir).as_posix(): FileEntry(path.stat().st_size, sha256_file(path))
         for path in sorted(version_dir.rglob("*"))
@@ -80,28 +78,41 @@ def write_version(version_dir: Path, contents: IndexContents, manifest: Manifest
     }
     final = manifest.with_files(files, dense_params)
     (version_dir / MANIFEST).write_text(json.dumps(final.to_dict(), ensure_ascii=False, indent=2), "utf-8")
+    verified = VerifiedFiles(version_dir)  # just hashed: the first reader need not hash again
+    for rel, entry in files.items():
+        verified.remember(rel, entry.sha256)
+    verified.save()
 
 
 class StoredIndex:
-    """A read-only view of the live version of an index folder."""
+    """A read-only view of the live version of an index folder, pinned while it is open (an
+    ingest that replaces it meanwhile leaves its files in place until `close`)."""
 
     def __init__(self, index_dir: Path) -> None:
         self.index_dir = Path(index_dir)
         if not self.index_dir.is_dir():
             raise KbError(f"no index at {self.index_dir}: build one with `kb ingest --index {self.index_dir}`")
-        version = live_version(self.index_dir)
-        if version is None:
+        pin = pin_live_version(self.index_dir)
+        if pin is None:
             raise KbError(
                 f"{self.index_dir} is not a kb index (no {CURRENT} file): "
                 f"build one with `kb ingest --index {self.index_dir}`"
             )
-        self.dir = self.index_dir / version
+        self._pin = pin
+        self.dir = pin.path
         try:
             raw = json.loads((self.dir / MANIFEST).read_text("utf-8"))
         except (OSError, ValueError) as exc:
             raise KbError(f"index at {self.index_dir} is damaged (manifest unreadable); {REBUILD_HINT}") from exc
         self.manifest = Manifest.from_dict(raw, str(self.index_dir))
         self._check_sizes()
+        self._verified = VerifiedFiles(self.dir)
+
+    def close(self) -> None:
+        """Release the version (an ingest may then delete it once it is no longer live)."""
+        if "db" in self.__dict__:
+            self.db.db.close()
+        self._pin.close()
 
     def _check_sizes(self) -> None:
         """Cheap check on every open: every file present with its recorded size."""
@@ -114,10 +125,16 @@ class StoredIndex:
         return KbError(f"index at {self.index_dir} is damaged ({what}); {REBUILD_HINT}")
 
     def verify(self) -> None:
-        """Full check: every file's sha256 matches the manifest."""
+        """Full check: every file's sha256 matches the manifest, hashed now."""
         for rel, entry in self.manifest.files.items():
             if sha256_file(self.dir / rel) != entry.sha256:
                 raise self._damaged(f"{rel} fails its checksum")
+
+    def _intact(self, part: str) -> None:
+        """Check the files of one part (a file, or a folder such as bm25/) before first use."""
+        for rel, entry in self.manifest.files.items():
+            if rel == part or rel.startswith(part + "/"):
+                self._verified.check(rel, entry.sha256, self._damaged(f"{rel} fails its checksum"))
 
     def is_live(self) -> bool:
         """Whether this is still the index folder's live version (no ingest has replaced it)."""
@@ -129,16 +146,20 @@ class StoredIndex:
         profiles were stored."""
         if PROFILE not in self.manifest.files:
             return default_profile()
-        try:
-            text = (self.dir / PROFILE).read_text("utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise self._damaged(f"{PROFILE} unreadable") from exc
-        return Profile.from_toml(text, self.manifest.profile.source if self.manifest.profile else PROFILE)
+        texts = {}
+        for name in (PROFILE, PROFILE_LAYER):
+            if name in self.manifest.files:
+                self._intact(name)
+                try:
+                    texts[name] = (self.dir / name).read_text("utf-8")
+                except (OSError, UnicodeDecodeError) as exc:
+                    raise self._damaged(f"{name} unreadable") from exc
+        source = self.manifest.profile.source if self.manifest.profile else PROFILE
+        return Profile.stored(texts[PROFILE], source, texts.get(PROFILE_LAYER))
 
     @cached_property
     def db(self) -> PassageDb:
-        import sqlite3
-
+        self._intact(PASSAGES_DB)
         try:
             return PassageDb(self.dir / PASSAGES_DB)
         except sqlite3.DatabaseError as exc:
@@ -146,6 +167,7 @@ class StoredIndex:
 
     @cached_property
     def dense(self) -> Any:
+        self._intact(DENSE_INDEX)
         try:
             return open_dense_index(self.dir / DENSE_INDEX, self.manifest.dense_index)
         except RuntimeError as exc:
@@ -153,6 +175,7 @@ class StoredIndex:
 
     @cached_property
     def bm25(self) -> Bm25Index:
+        self._intact(BM25_DIR)
         try:
             return Bm25Index(self.dir / BM25_DIR)
         except Exception as exc:  # missing, truncated or garbled files surface as assorted errors
@@ -187,6 +210,7 @@ class StoredIndex:
         """Every sentence vector (float16, memory-mapped); empty for a format-1 index."""
         if not self.has_sentence_vectors:
             return np.zeros((0, self.manifest.model.dim), dtype=np.float16)
+        self._intact(SENTENCE_VECTORS)
         try:
             return np.load(self.dir / SENTENCE_VECTORS, mmap_mode="r")
         except (OSError, ValueError) as exc:

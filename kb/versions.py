@@ -5,8 +5,10 @@
     v-<time>-<rand>/     one complete, immutable version
 
 A new version is written beside the live one and becomes live by replacing CURRENT, so a
-failed, interrupted or killed ingest never touches what readers use. What is inside a version
-is store.py's business.
+failed, interrupted or killed ingest never touches what readers use. A reader pins the version
+it opened (a shared lock on its folder) for as long as it has it open, and an ingest deletes
+only versions no one pins, so a reader never loses files it is about to read. What is inside a
+version is store.py's business.
 """
 
 from __future__ import annotations
@@ -17,13 +19,16 @@ import os
 import secrets
 import shutil
 import time
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import KbError
+from .integrity import forget
 
 CURRENT = "CURRENT"
 VERSION_PREFIX = "v-"
+PIN_ATTEMPTS = 20  # times a reader re-reads CURRENT when an ingest removes what it named
 
 
 def live_version(index_dir: Path) -> str | None:
@@ -32,6 +37,59 @@ def live_version(index_dir: Path) -> str | None:
         return (Path(index_dir) / CURRENT).read_text("utf-8").strip() or None
     except OSError:
         return None
+
+
+class PinnedVersion:
+    """A version folder held open with a shared lock: no ingest deletes it while this lives.
+
+    The lock goes with the object (closed on `close()` or when it is garbage-collected)."""
+
+    def __init__(self, path: Path, descriptor: int) -> None:
+        self.path = path
+        self._close = weakref.finalize(self, os.close, descriptor)
+
+    def close(self) -> None:
+        self._close()
+
+
+def pin_live_version(index_dir: Path) -> PinnedVersion | None:
+    """Pin the live version; None when the folder has no live version.
+
+    CURRENT is read, the version folder opened and share-locked, then checked to be still
+    there: an ingest may have swapped and deleted it in between, and then CURRENT names a
+    newer one."""
+    for _ in range(PIN_ATTEMPTS):
+        name = live_version(index_dir)
+        if name is None:
+            return None
+        path = Path(index_dir) / name
+        try:
+            descriptor = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+        except FileNotFoundError:
+            continue
+        fcntl.flock(descriptor, fcntl.LOCK_SH)
+        if path.is_dir() and any(path.iterdir()):
+            return PinnedVersion(path, descriptor)
+        os.close(descriptor)  # deleted while we waited for the lock: read CURRENT again
+    raise KbError(f"index at {index_dir} keeps changing under kb (ingests in a loop?); try again")
+
+
+def _remove_unpinned(path: Path) -> None:
+    """Delete a version folder unless a reader pins it (the next ingest will try again)."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(descriptor)
+        return
+    try:
+        forget(path)
+        shutil.rmtree(path, ignore_errors=True)
+    finally:
+        os.close(descriptor)
 
 
 def fsync_tree(root: Path) -> None:
@@ -100,10 +158,11 @@ def _check_writable_target(index_dir: Path) -> None:
 
 
 def _remove_stale_versions(index_dir: Path) -> None:
-    """Remove version folders other than the live one (left by earlier or killed ingests)."""
+    """Remove version folders other than the live one (left by earlier or killed ingests) that
+    no reader pins."""
     live = live_version(index_dir)
     for path in index_dir.iterdir():
         if path.name.startswith(VERSION_PREFIX) and path.name != live:
-            shutil.rmtree(path, ignore_errors=True)
+            _remove_unpinned(path)
         elif path.name.startswith(f".{CURRENT}."):
             path.unlink(missing_ok=True)

@@ -69,3 +69,12 @@ def real_index(tmp_path_factory) -> Path:
     index_dir = tmp_path_factory.mktemp("real") / "index"
     ingest([CORPUS], index_dir)
     return index_dir
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory, monkeypatch) -> Path:
+    """kb's per-machine cache (verified checksums, eval indexes) in a folder of this test run,
+    never the user's own."""
+    cache = tmp_path_factory.getbasetemp() / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    return cache

@@ -153,3 +153,126 @@ def _wait_for_line(process: subprocess.Popen, needle: str, timeout: float = 120)
         if needle.encode() in line:
             return
     raise AssertionError(f"no {needle!r} within {timeout} s")
+
+
+INDEX_FILES = [
+    "passages.sqlite",
+    "dense.faiss",
+    "sentences.npy",
+    "profile.toml",
+    "bm25/data.csc.index.npy",
+    "bm25/indices.csc.index.npy",
+    "bm25/indptr.csc.index.npy",
+    "bm25/vocab.index.json",
+    "bm25/params.index.json",
+]
+
+
+def _flip_a_bit(path: Path, where: float = 0.5) -> None:
+    data = bytearray(path.read_bytes())
+    data[int(len(data) * where)] ^= 0x04
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("victim", INDEX_FILES)
+@pytest.mark.parametrize("asked_before", [False, True], ids=["fresh", "after-a-verified-ask"])
+def test_one_flipped_bit_in_any_index_file_is_an_error_not_a_changed_answer(tmp_path, embedder, victim, asked_before):
+    ingest([CORPUS], tmp_path / "index", embedder=embedder)
+    assert set(StoredIndex(tmp_path / "index").manifest.files) == set(INDEX_FILES)  # every file is tried
+    if asked_before:  # this machine has already found the files intact once
+        assert KnowledgeBase.open(tmp_path / "index", embedder=embedder).ask("营销和销售的区别").found
+    _flip_a_bit(StoredIndex(tmp_path / "index").dir / victim)
+    with pytest.raises(KbError, match=f"damaged .*{victim}"):
+        KnowledgeBase.open(tmp_path / "index", embedder=embedder).ask("营销和销售的区别")
+
+
+def test_a_flipped_bit_reaches_the_command_line_as_one_line(tmp_path, embedder):
+    ingest([CORPUS], tmp_path / "index", embedder=embedder)
+    _flip_a_bit(StoredIndex(tmp_path / "index").dir / "passages.sqlite")
+    result = CliRunner().invoke(main, ["ask", "营销和销售的区别", "--mode", "bm25", "--index", str(tmp_path / "index")])
+    assert result.exit_code == 1 and result.output.count("\n") == 1
+    assert "damaged (passages.sqlite fails its checksum)" in result.output
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda m: m.update(counts={}),
+        lambda m: m.update(files={}),
+        lambda m: m["counts"].update(passages=0),
+        lambda m: m.pop("model"),
+        lambda m: m.update(sources=[]),
+    ],
+    ids=["counts-emptied", "files-emptied", "no-passages", "no-model", "sources-a-list"],
+)
+def test_an_edited_manifest_is_an_error(tmp_path, embedder, edit):
+    import json
+
+    ingest([CORPUS], tmp_path / "index", embedder=embedder)
+    path = StoredIndex(tmp_path / "index").dir / "manifest.json"
+    manifest = json.loads(path.read_text("utf-8"))
+    edit(manifest)
+    path.write_text(json.dumps(manifest), "utf-8")
+    with pytest.raises(KbError, match="damaged \\(manifest.json"):
+        StoredIndex(tmp_path / "index")
+    result = CliRunner().invoke(main, ["info", "--verify", "--index", str(tmp_path / "index")])
+    assert result.exit_code == 1 and "damaged" in result.output and "match" not in result.output
+
+
+def test_readers_never_see_a_damaged_index_while_ingests_replace_it(tmp_path, embedder):
+    """Readers open and ask in a loop while one ingest after another replaces the index, and
+    a slower ingest reads the old version's vectors meanwhile: no reader ever fails."""
+    import threading
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    index = tmp_path / "index"
+    ingest([corpus], index, embedder=embedder)
+    done = threading.Event()
+    errors: list[str] = []
+    answers = 0
+
+    def read() -> None:
+        nonlocal answers
+        while not done.is_set():
+            try:
+                kb = KnowledgeBase.open(index, embedder=embedder)
+                assert kb.ask("营销和销售的区别").found
+                kb.index.close()
+                answers += 1
+            except KbError as exc:
+                errors.append(str(exc))
+
+    readers = [threading.Thread(target=read) for _ in range(3)]
+    for reader in readers:
+        reader.start()
+    try:
+        for round_ in range(8):  # each round changes one file: a new version, the old one retired
+            (corpus / "extra.txt").write_text(f"第{round_}轮：渠道冲突需要市场部协调。", "utf-8")
+            ingest([corpus], index, embedder=embedder)
+    finally:
+        done.set()
+        for reader in readers:
+            reader.join(timeout=60)
+    assert errors == [] and answers > 0
+    ingest([CORPUS], index, embedder=embedder)  # with no reader left, the retired versions go
+    assert [p.name for p in index.iterdir() if p.name.startswith("v-")] == [StoredIndex(index).dir.name]
+
+
+def test_a_slow_ingest_keeps_the_version_it_reads_from(tmp_path, embedder):
+    """A second ingest opened the old version (to reuse its vectors) before a first one
+    replaced it: it still reads that version's vectors, then writes its own."""
+    from kb.store import StoredIndex as Index
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    index = tmp_path / "index"
+    ingest([corpus], index, embedder=embedder)
+    slow_reader = Index(index)  # what the slow ingest holds while it embeds
+    (corpus / "extra.txt").write_text("渠道冲突需要市场部协调。", "utf-8")
+    ingest([corpus], index, embedder=embedder)  # the fast one replaces the version
+    assert not slow_reader.is_live()
+    assert len(slow_reader.vectors_by_hash()) == slow_reader.passage_count  # files still there
+    slow_reader.close()
+    again = ingest([corpus], index, embedder=embedder)
+    assert again.embedded == 0

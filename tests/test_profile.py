@@ -144,3 +144,24 @@ def test_a_missing_profile_is_a_one_line_error(tmp_path, embedder):
     with pytest.raises(KbError, match="cannot read profile"):
         KnowledgeBase.build([SECOND], tmp_path / "index", embedder=embedder, profile=tmp_path / "nowhere.toml")
     assert not (tmp_path / "index").exists()
+
+
+def test_a_later_ingest_lays_the_same_kb_toml_over_the_shipped_profile_of_today(tmp_path, embedder):
+    """The index keeps the user's file, not only the merged result: when kb's own profile
+    changes (an upgrade), the next ingest merges the user's file into the new one."""
+    import json
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SECOND, corpus)
+    built = KnowledgeBase.build([corpus], tmp_path / "index", embedder=embedder)
+    (corpus / "kb.toml").unlink()
+    stored = built.index.profile
+    assert stored.layer == (SECOND / "kb.toml").read_text("utf-8")
+    assert stored.rebased().fingerprint == stored.fingerprint  # same shipped profile: same result
+    # An index built by an older kb: its stored, merged profile lacks a shipped stopword.
+    version = built.index.dir
+    old_data = json.loads(json.dumps(stored.data))
+    old_data["vocabulary"]["stopwords"].remove("以及")
+    older = Profile(old_data, stored.source, stored.layer)
+    assert older.rebased().fingerprint == stored.fingerprint and "以及" in older.rebased().analyzer.stopwords
+    assert (version / "kb.toml").is_file()
