@@ -88,6 +88,11 @@ def main() -> None:
     help="The subject's vocabulary: a kb.toml file, a folder holding one, or 'default' (kb's own). "
     "Default: the kb.toml at the top of a corpus folder, else the index's current profile, else kb's own.",
 )
+@click.option(
+    "--follow-links",
+    is_flag=True,
+    help="Also index files that symbolic links lead to outside PATHS (skipped with a warning otherwise).",
+)
 def ingest(
     paths: tuple[Path, ...],
     index_dir: Path,
@@ -95,6 +100,7 @@ def ingest(
     chunk_chars: int,
     overlap: int,
     profile_path: str | None,
+    follow_links: bool,
 ) -> None:
     """Build or update the index from text files and folders (default: corpus/).
 
@@ -116,15 +122,17 @@ def ingest(
             chunking=ChunkSettings(chunk_chars, overlap),
             progress=progress,
             profile=profile_path,
+            follow_links=follow_links,
         )
     report = kb.last_ingest
     assert report is not None
     for path, reason in report.skipped:
-        click.echo(f"Warning: skipped {path}: {reason}", err=True)
+        click.echo(_shown(f"Warning: skipped {path}: {reason}"), err=True)
+    skipped = f" Skipped {len(report.skipped)} files (see the warnings)." if report.skipped else ""
     click.echo(
         f"Indexed {report.documents} documents, {report.passages} passages into {index_dir} "
         f"({report.embedded} embedded, {report.reused} reused; {report.sentences} sentences, "
-        f"{report.sentences_embedded} embedded) in {report.seconds:.1f} s. Profile: {report.profile}."
+        f"{report.sentences_embedded} embedded) in {report.seconds:.1f} s. Profile: {report.profile}.{skipped}"
     )
 
 

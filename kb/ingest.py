@@ -206,12 +206,14 @@ def ingest(
     embedder: Embedder | None = None,
     progress: Progress | None = None,
     profile: str | Path | Profile | None = None,
+    follow_links: bool = False,
 ) -> IngestReport:
     """Build (or incrementally rebuild) the index at `index_dir` from files or Documents.
 
     `profile`: a Profile, a kb.toml file or a folder holding one, or "default" (the shipped
     profile). Without it: the kb.toml at the top of a corpus folder, else the profile the
-    index was built with, else the shipped one (see profile.resolve_profile)."""
+    index was built with, else the shipped one (see profile.resolve_profile). Links that lead
+    outside the given paths are skipped unless `follow_links`."""
     started = time.perf_counter()
     index_dir = Path(index_dir)
     report = IngestReport(index_dir=index_dir)
@@ -220,7 +222,7 @@ def ingest(
         documents = [s for s in source if isinstance(s, Document)]
     else:
         roots = [s for s in source if not isinstance(s, Document)]
-        loaded = load_paths(roots)
+        loaded = load_paths(roots, follow_links)
         documents, report.skipped = loaded.documents, loaded.skipped
     if not documents:
         where = ", ".join(str(s) for s in source) or "(nothing given)"

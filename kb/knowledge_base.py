@@ -47,13 +47,21 @@ class KnowledgeBase:
         embedder: Embedder | None = None,
         progress: Progress | None = None,
         profile: str | Path | Profile | None = None,
+        follow_links: bool = False,
     ) -> KnowledgeBase:
         """Ingest files/folders (or Documents) into index_dir and open the result.
 
         `profile`: see `ingest` (default: a corpus folder's kb.toml, else the index's, else
         the shipped one)."""
         report = ingest(
-            source, index_dir, model=model, settings=chunking, embedder=embedder, progress=progress, profile=profile
+            source,
+            index_dir,
+            model=model,
+            settings=chunking,
+            embedder=embedder,
+            progress=progress,
+            profile=profile,
+            follow_links=follow_links,
         )
         kb = cls.open(index_dir, embedder=embedder)
         kb.last_ingest = report

@@ -8,8 +8,10 @@ decoded only when a codec reads it cleanly; anything else is skipped with a reas
 from __future__ import annotations
 
 import codecs
+import errno
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -118,43 +120,87 @@ def title_of(text: str, fallback: str) -> str:
 
 
 def display_path(path: Path) -> str:
-    """The path as the user would type it: relative to the working directory when inside it."""
+    """The path as the user would type it: relative to the working directory when inside it.
+    Links are not followed (a link loop has no target), and bytes of a name that are not
+    UTF-8 are shown as \\x escapes."""
+    absolute = Path(os.path.abspath(path))
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        shown = absolute.relative_to(Path.cwd()).as_posix()
     except ValueError:
-        return path.resolve().as_posix()
+        shown = absolute.as_posix()
+    return os.fsencode(shown).decode("utf-8", "backslashreplace")
 
 
-def find_files(paths: list[str | Path]) -> tuple[list[Path], list[tuple[str, str]]]:
+def find_files(paths: list[str | Path], follow_links: bool = False) -> tuple[list[Path], list[tuple[str, str]]]:
     """Expand files and folders (recursively, sorted) into the text files to load.
 
-    Returns the files and the skipped ones with a reason. A path that does not exist is an
-    error: the user mistyped it, and silently indexing nothing would hide that.
+    Returns the files and the skipped ones with a reason: unsupported types, unreadable
+    folders, pipes and devices, link loops, names that are not UTF-8, and — unless
+    `follow_links` — links that lead outside the given paths (a link to /etc/passwd in a corpus
+    must not put it into an index others can query). A path that does not exist is an error:
+    the user mistyped it, and silently indexing nothing would hide that.
     """
-    files: list[Path] = []
-    skipped: list[tuple[str, str]] = []
+    roots = []
     for raw in paths:
         path = Path(raw)
         if not path.exists():
             raise KbError(f"corpus path not found: {raw} (give an existing file or folder)")
-        if path.is_dir():
-            for root, dirs, names in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(names):
-                    if name.startswith(".") or name == PROFILE_FILE:
-                        continue  # hidden files, and the corpus's profile (not a document)
-                    candidate = Path(root) / name
-                    if candidate.suffix.lower() in TEXT_SUFFIXES:
-                        files.append(candidate)
-                    else:
-                        skipped.append(
-                            (display_path(candidate), f"unsupported file type {candidate.suffix or '(none)'}")
-                        )
-        elif path.suffix.lower() in TEXT_SUFFIXES:
-            files.append(path)
-        else:
-            skipped.append((display_path(path), f"unsupported file type {path.suffix or '(none)'}"))
+        roots.append(path)
+    inside = [os.path.realpath(root) for root in roots]
+    files: list[Path] = []
+    skipped: list[tuple[str, str]] = []
+    for root in roots:
+        candidates = _walk(root, skipped) if root.is_dir() else [root]
+        for candidate in candidates:
+            reason = _not_loadable(candidate, inside, follow_links)
+            if reason:
+                skipped.append((display_path(candidate), reason))
+            else:
+                files.append(candidate)
     return files, skipped
+
+
+def _walk(root: Path, skipped: list[tuple[str, str]]) -> list[Path]:
+    """Every visible file under root, sorted; unreadable folders and links to folders are
+    reported, not entered."""
+
+    def unreadable(error: OSError) -> None:
+        where = Path(error.filename) if error.filename else root
+        skipped.append((display_path(where), f"unreadable folder: {error.strerror or error}"))
+
+    found = []
+    for folder, dirs, names in os.walk(root, onerror=unreadable):
+        for name in sorted(dirs):
+            if not name.startswith(".") and os.path.islink(os.path.join(folder, name)):
+                skipped.append((display_path(Path(folder) / name), "link to a folder, not followed"))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not os.path.islink(os.path.join(folder, d)))
+        found += [Path(folder) / name for name in sorted(names) if not name.startswith(".") and name != PROFILE_FILE]
+    return found
+
+
+def _not_loadable(path: Path, inside: list[str], follow_links: bool) -> str | None:
+    """Why a file found under the corpus paths is not read, or None when it is."""
+    if path.suffix.lower() not in TEXT_SUFFIXES:
+        return f"unsupported file type {path.suffix or '(none)'}"
+    try:
+        os.fsencode(str(path)).decode("utf-8")
+    except UnicodeDecodeError:
+        return "file name is not valid UTF-8: rename it"
+    try:
+        target = Path(path).resolve(strict=True)
+        mode = target.stat().st_mode
+    except (RuntimeError, OSError) as exc:
+        if isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP:
+            return "symbolic link loop"
+        if isinstance(exc, FileNotFoundError) and path.is_symlink():
+            return "broken symbolic link (its target does not exist)"
+        return f"unreadable: {getattr(exc, 'strerror', None) or exc}"
+    if not stat.S_ISREG(mode):
+        return "not a regular file (a pipe, socket or device)"
+    real = str(target)
+    if not follow_links and not any(real == root or real.startswith(root.rstrip(os.sep) + os.sep) for root in inside):
+        return f"link leads outside the corpus (to {display_path(target)}); pass --follow-links to index it"
+    return None
 
 
 def load_file(path: Path, doc_id: str) -> Document:
@@ -166,9 +212,9 @@ def load_file(path: Path, doc_id: str) -> Document:
     return Document(id=doc_id, title=title_of(text, path.stem), source=display_path(path), text=text, encoding=encoding)
 
 
-def load_paths(paths: list[str | Path]) -> LoadResult:
+def load_paths(paths: list[str | Path], follow_links: bool = False) -> LoadResult:
     """Load every text file under `paths`; ids are file stems, made unique when they clash."""
-    files, skipped = find_files(paths)
+    files, skipped = find_files(paths, follow_links)
     result = LoadResult(skipped=skipped)
     used_ids: set[str] = set()
     for path in files:

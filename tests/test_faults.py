@@ -276,3 +276,68 @@ def test_a_slow_ingest_keeps_the_version_it_reads_from(tmp_path, embedder):
     slow_reader.close()
     again = ingest([corpus], index, embedder=embedder)
     assert again.embedded == 0
+
+
+def _odd_corpus(tmp_path: Path) -> Path:
+    """One good article among the things a shared folder can hold besides articles."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(sorted(CORPUS.glob("*.txt"))[0], corpus / "good.txt")
+    outside = tmp_path / "outside.txt"
+    outside.write_text("机密：这份文件不在语料库里。", "utf-8")
+    (corpus / "leak.txt").symlink_to(outside)
+    (corpus / "loop.txt").symlink_to("loop.txt")
+    (corpus / "a.txt").symlink_to("b.txt")
+    (corpus / "b.txt").symlink_to("a.txt")
+    (corpus / "gone.txt").symlink_to("nowhere.txt")
+    (corpus / "inside.txt").symlink_to("good.txt")
+    os.mkfifo(corpus / "pipe.txt")
+    (corpus / "folder_link").symlink_to(tmp_path)
+    (corpus / "locked").mkdir()
+    (corpus / "locked" / "x.txt").write_text("锁住的文件夹里的文章。", "utf-8")
+    with open(os.fsencode(corpus) + b"/bad\xffname.txt", "wb") as handle:
+        handle.write("名字不是UTF-8的文件。".encode())
+    return corpus
+
+
+def test_links_pipes_loops_odd_names_and_locked_folders_are_named_and_the_rest_goes_in(tmp_path, embedder, monkeypatch):
+    corpus = _odd_corpus(tmp_path)
+    real_scandir = os.scandir
+
+    def scandir(path="."):  # a folder this user may not read (tests may run as root)
+        if os.fspath(path).endswith("locked"):
+            raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    report = ingest([corpus], tmp_path / "index", embedder=embedder)  # never hangs on the pipe
+    reasons = {Path(path).name: reason for path, reason in report.skipped}
+    assert reasons["leak.txt"].startswith("link leads outside the corpus") and "--follow-links" in reasons["leak.txt"]
+    assert reasons["loop.txt"] == reasons["a.txt"] == reasons["b.txt"] == "symbolic link loop"
+    assert reasons["gone.txt"].startswith("broken symbolic link")
+    assert reasons["pipe.txt"].startswith("not a regular file")
+    assert reasons["folder_link"].startswith("link to a folder")
+    assert reasons["locked"].startswith("unreadable folder")
+    assert reasons["bad\\xffname.txt"].startswith("file name is not valid UTF-8")
+    texts = "".join(p.text for p in StoredIndex(tmp_path / "index").passages())
+    assert "机密" not in texts and "锁住" not in texts
+    sources = {p.source for p in StoredIndex(tmp_path / "index").passages()}
+    assert {Path(s).name for s in sources} == {"good.txt", "inside.txt"}  # a link inside the corpus is fine
+
+
+def test_follow_links_indexes_what_a_link_leads_to(tmp_path, embedder):
+    corpus = _odd_corpus(tmp_path)
+    for name in ("pipe.txt", "loop.txt", "a.txt", "b.txt"):
+        (corpus / name).unlink()
+    ingest([corpus], tmp_path / "index", embedder=embedder, follow_links=True)
+    assert any("机密" in p.text for p in StoredIndex(tmp_path / "index").passages())
+
+
+@pytest.mark.model
+def test_the_cli_warns_about_each_odd_file_and_counts_them(tmp_path):
+    corpus = _odd_corpus(tmp_path)
+    result = CliRunner().invoke(main, ["ingest", str(corpus), "--index", str(tmp_path / "index")])
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if line.startswith("Warning: skipped")]
+    assert len(warnings) == 8 and "Skipped 8 files" in result.output  # "locked" is readable here
+    assert "Indexed 3 documents" in result.output and "Traceback" not in result.output
