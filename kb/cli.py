@@ -154,8 +154,9 @@ def ingest(
 )
 @click.option(
     "--questions",
-    type=click.File("r", encoding="utf-8"),
-    help="Answer every line of FILE ('-' for stdin) instead of QUESTION.",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Answer every line of FILE ('-' for stdin) instead of QUESTION. "
+    "UTF-8, UTF-16, GBK/GB18030 or Big5, like corpus files.",
 )
 @click.option(
     "--max-chars",
@@ -175,7 +176,7 @@ def ask(
     k: int,
     mode: Mode,
     as_json: bool,
-    questions: IO[str] | None,
+    questions: Path | None,
     max_chars: int,
     explain: bool,
 ) -> None:
@@ -193,6 +194,7 @@ def ask(
 
     if (question is None) == (questions is None):
         raise click.UsageError("give a QUESTION or --questions FILE (not both)")
+    lines = _question_lines(questions) if questions is not None else []
     kb = KnowledgeBase.open(index_dir)
     if question is not None:
         answer = kb.ask(question, k=k, mode=mode, max_chars=max_chars)
@@ -203,9 +205,8 @@ def ask(
         return
     # A batch: a line kb cannot answer (「？？？」) gets an error naming its line number, and the
     # rest of the batch still runs; the exit code says whether any line failed.
-    assert questions is not None
     failed = 0
-    numbered = [(number, line.strip()) for number, line in enumerate(questions, start=1) if line.strip()]
+    numbered = [(number, line.strip()) for number, line in enumerate(lines, start=1) if line.strip()]
     for i, (number, line) in enumerate(numbered):
         try:
             answer = kb.ask(line, k=k, mode=mode, max_chars=max_chars)
@@ -224,6 +225,19 @@ def ask(
             _print_answer(kb, answer, explain)
     if failed:
         raise KbError(f"{failed} of {len(numbered)} questions could not be answered (see the errors above)")
+
+
+def _question_lines(path: Path) -> list[str]:
+    """The lines of a questions file ('-': stdin), decoded as corpus files are."""
+    from .loaders import read_text
+
+    if str(path) == "-":
+        return read_text(sys.stdin.buffer.read(), "standard input").splitlines()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise KbError(f"cannot read questions file {path}: {exc.strerror or exc}") from exc
+    return read_text(data, f"questions file {path}").splitlines()
 
 
 def _shown(text: str) -> str:
@@ -479,7 +493,7 @@ class _ProgressBar:
 @INDEX_OPTION
 @click.option(
     "--questions",
-    type=click.File("r", encoding="utf-8"),
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
     help="One question per line ('-' for stdin). Without it: an outline of the corpus's key topics.",
 )
 @click.option(
@@ -507,7 +521,7 @@ class _ProgressBar:
     help="Key topics in an outline (without --questions).",
 )
 def study(
-    index_dir: Path, questions: IO[str] | None, out_dir: Path, formats: tuple[str, ...], k: int, topics: int
+    index_dir: Path, questions: Path | None, out_dir: Path, formats: tuple[str, ...], k: int, topics: int
 ) -> None:
     """Turn the knowledge base into study material for trainees.
 
@@ -526,10 +540,10 @@ def study(
     from .study import build_study_guide
     from .study_export import FORMATS, write_study_guide
 
-    kb = KnowledgeBase.open(index_dir)
-    asked = [line for line in questions] if questions else None
+    asked = _question_lines(questions) if questions else None
     if asked is not None and not any(q.strip() for q in asked):
         raise KbError("the questions file is empty: write one question per line")
+    kb = KnowledgeBase.open(index_dir)
     guide = build_study_guide(kb, asked, k=k, topics=topics)
     chosen = FORMATS if "all" in formats else tuple(formats)
     for path in write_study_guide(guide, out_dir, chosen):

@@ -78,17 +78,18 @@ def default_index_for(corpus: Path) -> Path:
 
 
 def _read_jsonl(path: Path) -> Iterable[tuple[int, dict]]:
+    from .loaders import read_text
+
     try:
-        handle = path.open(encoding="utf-8")
+        data = path.read_bytes()
     except OSError as exc:
         raise KbError(f"cannot read {path}: {exc.strerror}") from exc
-    with handle:
-        for number, line in enumerate(handle, start=1):
-            if line.strip():
-                try:
-                    yield number, json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise KbError(f"{path}:{number} is not valid JSON ({exc.msg})") from exc
+    for number, line in enumerate(read_text(data, str(path)).splitlines(), start=1):
+        if line.strip():
+            try:
+                yield number, json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise KbError(f"{path}:{number} is not valid JSON ({exc.msg})") from exc
 
 
 def load_corpus(path: Path) -> list[Document]:

@@ -1,13 +1,8 @@
-"""Files → `Document`s: find the files, detect their encoding, refuse what is not text.
-
-Chinese files arrive as UTF-8 (with or without BOM), UTF-16, GBK/GB18030 or Big5. Decoding
-with the wrong codec gives mojibake that silently poisons every later stage, so a file is
-decoded only when a codec reads it cleanly; anything else is skipped with a reason.
-"""
+"""Files → `Document`s: find the files under the corpus paths, decode them (decoding.py),
+and say which were skipped and why."""
 
 from __future__ import annotations
 
-import codecs
 import errno
 import os
 import re
@@ -15,31 +10,17 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .decoding import NotTextError, decode
 from .errors import KbError
 from .types import Document
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 PROFILE_FILE = "kb.toml"  # a corpus folder's profile (kb/profile.py), never indexed
 
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-# Codecs charset-normalizer chooses between for files that are neither UTF-8 nor UTF-16.
-_CJK_CODECS = ["gb18030", "big5", "big5hkscs"]
-_COMMON = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2010-\u206f\x20-\x7e\s]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Greedy up to the last non-space character (a lazy group followed by \s* would rescan a long
 # run of spaces from each of its characters); closing #s are stripped in code.
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*\S)")
 TITLE_MAX_CHARS = 80
-
-
-class NotTextError(ValueError):
-    """Raised by `decode` for bytes that no supported codec reads as text."""
 
 
 @dataclass
@@ -48,63 +29,6 @@ class LoadResult:
 
     documents: list[Document] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
-
-
-def decode(data: bytes) -> tuple[str, str]:
-    """Decode file bytes, returning (text, encoding name).
-
-    BOMs decide first, then strict UTF-8 (the common case, and never a false positive on
-    GBK/Big5 bytes), then charset-normalizer restricted to the CJK codecs kb supports.
-    """
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            return data.decode(encoding), encoding.replace("-sig", "")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = None
-    if text is not None:
-        if _looks_binary(text):
-            raise NotTextError("binary data")
-        return text, "utf-8"
-
-    utf16 = _utf16_without_bom(data)
-    if utf16:
-        return data.decode(utf16), utf16
-
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data, cp_isolation=_CJK_CODECS).best()
-    if best is None:
-        raise NotTextError("binary, or text in an unsupported encoding (kb reads UTF-8, UTF-16, GB18030/GBK and Big5)")
-    text = str(best)
-    if _looks_binary(text):
-        raise NotTextError("binary data")
-    return text, best.encoding
-
-
-def _utf16_without_bom(data: bytes) -> str | None:
-    """UTF-16 without a BOM, recognised by what it decodes to: almost only common CJK,
-    ASCII and punctuation — which GBK/Big5 bytes read as UTF-16 never are (they scatter
-    over Hangul, Yi and private-use code points)."""
-    if len(data) < 4 or len(data) % 2:
-        return None
-    for codec in ("utf-16-le", "utf-16-be"):
-        try:
-            text = data.decode(codec)
-        except UnicodeDecodeError:
-            continue
-        if len(_COMMON.findall(text)) >= 0.95 * len(text):
-            return codec
-    return None
-
-
-def _looks_binary(text: str) -> bool:
-    """Control characters other than tab/newline are rare in text and common in binaries."""
-    if "\x00" in text:
-        return True
-    sample = text[:4096]
-    return len(_CONTROL.findall(sample)) > max(2, len(sample) // 100)
 
 
 def title_of(text: str, fallback: str) -> str:
@@ -201,6 +125,15 @@ def _not_loadable(path: Path, inside: list[str], follow_links: bool) -> str | No
     if not follow_links and not any(real == root or real.startswith(root.rstrip(os.sep) + os.sep) for root in inside):
         return f"link leads outside the corpus (to {display_path(target)}); pass --follow-links to index it"
     return None
+
+
+def read_text(data: bytes, what: str) -> str:
+    """Bytes a user gave kb (a questions file, a queries file), decoded as corpus files are;
+    KbError naming `what` when they are not text."""
+    try:
+        return decode(data)[0]
+    except NotTextError as exc:
+        raise KbError(f"{what} is not readable text: {exc}; save it as UTF-8") from None
 
 
 def load_file(path: Path, doc_id: str) -> Document:

@@ -159,3 +159,19 @@ def test_help_teaches_the_main_commands(run):
     assert result.exit_code == 0
     for command in ("ingest", "ask", "export", "info"):
         assert command in result.output
+
+
+@pytest.mark.parametrize(
+    "command", [["ask", "--questions"], ["study", "--out", "out", "--questions"], ["eval", "--queries"]]
+)
+def test_a_questions_file_that_is_not_text_is_a_one_line_error(run, tmp_path, command):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xef\xbb\xbf" + "营销和销售的区别\n".encode() + b"\xff\xfe\xfd\n")
+    _one_line_error(run(*command, bad, "--index", tmp_path / "none"), "bad.txt", "not readable text")
+
+
+def test_a_gbk_questions_file_is_read_like_a_corpus_file(run, tmp_path):
+    questions = tmp_path / "q.txt"
+    questions.write_bytes("营销和销售的区别\n".encode("gbk"))
+    result = run("ask", "--questions", questions, "--index", tmp_path / "none")
+    _one_line_error(result, "kb ingest")  # got past reading the file, to the missing index

@@ -1,7 +1,8 @@
 import pytest
 
+from kb.decoding import NotTextError, decode
 from kb.errors import KbError
-from kb.loaders import NotTextError, decode, load_paths, title_of
+from kb.loaders import load_paths, title_of
 
 SIMPLIFIED = "市场营销与销售的区别：营销是一个系统，而销售只是营销的一部分。销售是把产品卖好，营销是让产品好卖。"
 TRADITIONAL = "市場營銷與銷售的區別：營銷是一個系統，而銷售只是營銷的一部分。銷售是把產品賣好，營銷是讓產品好賣。"
@@ -56,3 +57,50 @@ def test_title_prefers_markdown_heading_then_first_line():
     assert title_of("\n# 营销与销售\n正文", "x") == "营销与销售"
     assert title_of("\n\n第一行\n第二行", "x") == "第一行"
     assert title_of("", "fallback") == "fallback"
+
+
+KOREAN = "대한민국의 수도는 서울이다. 마케팅과 판매의 차이점은 무엇인가? " * 4 + "마케팅은 장기적인 전략이다. " * 4
+JAPANESE = "日本の首都は東京です。マーケティングと販売の違いは何ですか？" * 4 + "販売は短期的な目標です。" * 4
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (KOREAN.encode("euc-kr"), "does not read as Chinese in gb18030"),
+        (JAPANESE.encode("euc-jp"), "Japanese text, not Chinese|unsupported encoding"),  # GB2312 has kana
+        (JAPANESE.encode("shift_jis"), "not Chinese|not read as Chinese"),
+        (KOREAN.encode("utf-8"), "Korean text"),
+        (JAPANESE.encode("utf-8"), "Japanese text"),
+        (b"\xff\xfe" + bytes((i * 7919) % 251 for i in range(4000)), "not Chinese|not read as Chinese|invalid bytes"),
+        (b"\xff\xfe" + SIMPLIFIED.encode("utf-16-le") + b"\x00\xd8", "UTF-16 byte-order mark but has invalid bytes"),
+        (b"\xef\xbb\xbf" + SIMPLIFIED.encode() + b"\xff\xfe", "UTF-8 byte-order mark but has invalid bytes"),
+    ],
+    ids=[
+        "euc-kr",
+        "euc-jp",
+        "shift-jis",
+        "korean-utf8",
+        "japanese-utf8",
+        "random-after-ff-fe",
+        "bad-utf16",
+        "bad-utf8-bom",
+    ],
+)
+def test_text_that_is_not_chinese_or_not_in_its_encoding_is_refused_with_the_reason(data, reason):
+    with pytest.raises(NotTextError, match=reason):
+        decode(data)
+
+
+def test_an_undecodable_file_is_skipped_and_the_rest_of_the_folder_goes_in(tmp_path):
+    (tmp_path / "good.txt").write_text(SIMPLIFIED, "utf-8")
+    (tmp_path / "korean.txt").write_bytes(KOREAN.encode("euc-kr"))
+    (tmp_path / "bom.txt").write_bytes(b"\xef\xbb\xbf" + SIMPLIFIED.encode() + b"\xff")
+    result = load_paths([tmp_path])
+    assert [d.text for d in result.documents] == [SIMPLIFIED]
+    assert {name.rsplit("/", 1)[-1] for name, _ in result.skipped} == {"korean.txt", "bom.txt"}
+
+
+def test_chinese_with_some_english_and_an_english_note_are_kept():
+    mixed = SIMPLIFIED + " Marketing is a system; sales is one part of it. CRM、SaaS 和 KPI 常见。"
+    assert decode(mixed.encode("gbk"))[0] == mixed
+    assert decode(b"Meeting notes: see the attached slides.")[0].startswith("Meeting")
