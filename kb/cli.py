@@ -255,6 +255,14 @@ def _print_answer(kb: KnowledgeBase, answer: Answer, explain: bool = False) -> N
         _print_contrast(answer.contrast)
     click.echo()
     click.secho("来源 Sources:", bold=True)
+    if explain:
+        from .retrieve import ENCODED_QUESTION_CHARS
+
+        if len(answer.question) > ENCODED_QUESTION_CHARS:
+            note = (
+                f"(the dense ranker read the first {ENCODED_QUESTION_CHARS} characters of the question; BM25 all of it)"
+            )
+            click.secho(note, dim=True)
     for hit in answer.hits:
         p = hit.passage
         excerpt = p.text.replace("\n", " ")
@@ -554,21 +562,37 @@ def study(
 @INDEX_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
-def serve(index_dir: Path, host: str, port: int) -> None:
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    help="A Host name clients use to reach the server (repeatable; '*.example.com' patterns). "
+    "Default: localhost, 127.0.0.1 and the --host address.",
+)
+def serve(index_dir: Path, host: str, port: int, allow_hosts: tuple[str, ...]) -> None:
     """Serve the index over HTTP (OpenAPI docs at /docs).
 
     \b
     POST /ask     {"question": "营销和销售的区别", "k": 5, "mode": "hybrid"} → kb ask --json
     POST /search  same body → {"question", "passages"}
     GET  /healthz, GET /info, POST /reload (after kb ingest; also picked up automatically)
+
+    Requests naming another Host get 400 (a web page cannot reach the server through DNS
+    rebinding); on --host 0.0.0.0, give the names clients use with --allow-host.
     """
     import uvicorn
 
-    from .server import create_app
+    from .server import LOOPBACK_NAMES, HeaderDeadlineProtocol, create_app
 
-    app = create_app(index_dir)
+    allowed = [*LOOPBACK_NAMES, host, *allow_hosts]
+    if host in ("0.0.0.0", "::") and not allow_hosts:
+        click.echo(
+            "Warning: any Host header is accepted on all interfaces; restrict it with --allow-host NAME", err=True
+        )
+        allowed = ["*"]
+    app = create_app(index_dir, allowed_hosts=allowed)
     click.echo(f"Serving {index_dir} on http://{host}:{port} (docs at /docs)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.run(app, host=host, port=port, log_level="warning", http=HeaderDeadlineProtocol, limit_concurrency=100)
 
 
 @main.group()

@@ -39,6 +39,9 @@ StoredSentences = Callable[[Passage], Mapping[tuple[int, int], KnownSentence]]
 TermWeights = Callable[[Sequence[str]], Mapping[str, float]]
 SUBSTANCE_TOKENS = 8  # tokens beyond the question's own for a sentence to count as saying something
 BREVITY_CHARS = 200  # a sentence this long gets no credit for brevity
+# Of a question's wording, what `aligned` compares (its cost grows with the product of the two
+# lengths, and a sentence cannot repeat more of a question than its own length).
+ALIGNED_WORDING_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,7 @@ class QuestionTerms:
         words = list(dict.fromkeys(analyzer.tokenize(folded)))
         bigrams = list(dict.fromkeys(char_bigrams(folded)))
         weigh = weights or (lambda terms: dict.fromkeys(terms, 1.0))
-        wording = "".join(ch for ch in folded if ch.isalnum())
+        wording = "".join(ch for ch in folded if ch.isalnum())[:ALIGNED_WORDING_CHARS]
         table = analyzer.synonyms
         return cls(dict(weigh(words)), dict(weigh(bigrams)), wording, {w: table[w] for w in words if w in table})
 

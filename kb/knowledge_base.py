@@ -15,11 +15,12 @@ from .evidence import score_sentences
 from .ingest import IngestReport, Progress, ingest
 from .profile import Profile
 from .question import answer_shape
-from .retrieve import FusionSettings, Retriever
+from .retrieve import FusionSettings, Retriever, normalise_question
 from .store import StoredIndex
 from .types import Answer, Document, Hit, Mode, Passage
 
 CONTRAST_EVIDENCE = 40  # passages searched for a contrast table's cells
+MIN_ANSWER_CHARS = 20  # the shortest answer limit (--max-chars) that still fits a sentence
 
 
 class KnowledgeBase:
@@ -86,7 +87,11 @@ class KnowledgeBase:
         return self.retriever.search(question, k=k, mode=mode)
 
     def ask(self, question: str, k: int = 5, mode: Mode = "hybrid", max_chars: int = 300) -> Answer:
-        """An extractive, cited answer built from the k best passages."""
+        """An extractive, cited answer built from the k best passages, at most max_chars long
+        (MIN_ANSWER_CHARS at least)."""
+        if not isinstance(max_chars, int) or isinstance(max_chars, bool) or max_chars < MIN_ANSWER_CHARS:
+            raise KbError(f"max_chars must be a whole number of at least {MIN_ANSWER_CHARS}, got {max_chars!r}")
+        question = normalise_question(question)
         sides = contrast_sides(question, self.profile.contrast)
         hits = self.search(question, k=max(k, CONTRAST_EVIDENCE) if sides else k, mode=mode)
         answerable = self.retriever.answerable(question, hits)

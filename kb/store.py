@@ -60,10 +60,20 @@ class IndexContents:
 
 
 def write_version(version_dir: Path, contents: IndexContents, manifest: Manifest) -> None:
-    """Write every file of one index version into `version_dir` (not yet live), manifest last."""
-    write_passage_db(
-        version_dir / PASSAGES_DB, contents.documents, contents.passages, contents.passage_hashes, contents.sentences
-    )
+    """Write every file of one index version into `version_dir` (not yet live), manifest last.
+
+    Storage failures inside SQLite and FAISS (a full disk) are raised as OSError, as the other
+    writes raise them, so the caller reports them in one line and keeps the previous version."""
+    try:
+        write_passage_db(
+            version_dir / PASSAGES_DB,
+            contents.documents,
+            contents.passages,
+            contents.passage_hashes,
+            contents.sentences,
+        )
+    except sqlite3.Error as exc:
+        raise OSError(f"{PASSAGES_DB}: {exc}") from exc
     # float16 halves the file; cosines move by < 1e-3, far below the gaps answers are chosen on.
     np.save(version_dir / SENTENCE_VECTORS, np.asarray(contents.sentence_vectors, dtype=np.float16))
     dense_params = write_dense_index(contents.vectors, version_dir / DENSE_INDEX)

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 from .answer import cite
+from .errors import KbError
 from .study import StudyGuide
 from .types import Answer
 
@@ -33,7 +34,15 @@ blockquote { margin: .3rem 0; padding: .3rem .8rem; border-left: 3px solid #999;
 
 
 def write_study_guide(guide: StudyGuide, out_dir: Path, formats: tuple[str, ...] = FORMATS) -> list[Path]:
-    """Write the chosen formats into out_dir; returns the files written."""
+    """Write the chosen formats into out_dir; returns the files written. KbError when the
+    folder cannot be written (read-only, full, a file in the way)."""
+    try:
+        return _write_formats(guide, out_dir, formats)
+    except OSError as exc:
+        raise KbError(f"cannot write study files to {out_dir}: {exc.strerror or exc}; choose a writable --out") from exc
+
+
+def _write_formats(guide: StudyGuide, out_dir: Path, formats: tuple[str, ...]) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     if "md" in formats:

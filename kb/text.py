@@ -20,6 +20,7 @@ _WORDLIKE = re.compile(r"[\w\u3400-\u9fff]")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 MAX_SENTENCE_CHARS = 200
 GENERAL_DICTIONARY = "jieba_dict.txt"
+TOKENIZED_TEXTS = 256  # per analyzer: the texts of the last few questions
 
 
 @lru_cache(maxsize=1)
@@ -84,6 +85,8 @@ class Analyzer:
         self.words = words
         self.stopwords = stopwords
         self.synonyms = synonyms
+        # A question is tokenised by ranking, answerability and answer scoring alike: once.
+        self._tokens = lru_cache(maxsize=TOKENIZED_TEXTS)(self._tokenize)
 
     @property
     def tokenizer(self) -> Any:
@@ -96,12 +99,15 @@ class Analyzer:
         Search mode also emits the parts of long words (市场营销 → 市场, 营销, 市场营销), so a
         question about 营销 matches a passage about 市场营销.
         """
+        return list(self._tokens(text))
+
+    def _tokenize(self, text: str) -> tuple[str, ...]:
         stop = self.stopwords
-        return [
+        return tuple(
             token
             for token in self.tokenizer.cut_for_search(fold(text))
             if token.strip() and token not in stop and _WORDLIKE.search(token)
-        ]
+        )
 
     def index_terms(self, text: str) -> list[str]:
         """What BM25 indexes and queries: jieba words plus character bigrams.

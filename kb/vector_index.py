@@ -48,7 +48,10 @@ def write_dense_index(vectors: np.ndarray, path: Path) -> dict[str, Any]:
     import faiss
 
     index, params = build_dense_index(np.ascontiguousarray(vectors, dtype=np.float32))
-    faiss.write_index(index, str(path))
+    try:
+        faiss.write_index(index, str(path))
+    except RuntimeError as exc:  # FAISS reports a failed write (a full disk) this way
+        raise OSError(f"{path.name}: {str(exc).splitlines()[0]}") from exc
     return params
 
 

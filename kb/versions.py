@@ -108,12 +108,13 @@ def writing(index_dir: Path) -> Iterator[Path]:
     """
     index_dir = Path(index_dir)
     _check_writable_target(index_dir)
-    index_dir.mkdir(parents=True, exist_ok=True)
-    lock_path = index_dir / ".lock"
     try:
-        lock = lock_path.open("a")
+        index_dir.mkdir(parents=True, exist_ok=True)
+        lock = (index_dir / ".lock").open("a")
     except OSError as exc:
-        raise KbError(f"cannot write to index folder {index_dir}: {exc.strerror}; choose a writable --index") from exc
+        raise KbError(
+            f"cannot write to index folder {index_dir}: {exc.strerror or exc}; choose a writable --index"
+        ) from exc
     with lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -2,7 +2,9 @@
 
 Starts the server on 127.0.0.1 (or uses --url), then for 1, 4 and 16 concurrent clients sends
 a fixed number of /ask requests (seed questions, round-robin), stopping early at the time
-limit. Prints throughput, p50/p95/p99 latency and errors per level. Loopback only.
+limit. Prints throughput, p50/p95/p99 latency and errors per level. Then the noisy-neighbour
+case: one client asking seed questions alone, and again while 4 clients send 1,000-character
+questions; its p50 under that load should stay within 3x its p50 alone. Loopback only.
 
     python scripts/load_test.py --index index --requests 200 --time-limit 60
 """
@@ -14,6 +16,7 @@ import json
 import socket
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -83,6 +86,33 @@ def run_level(url: str, clients: int, requests: int, time_limit: float, mode: st
     }
 
 
+def noisy_neighbours(url: str, requests: int, neighbours: int, mode: str) -> tuple[float, float, int]:
+    """p50 (ms) of one client's seed questions alone, then while `neighbours` clients keep
+    sending 1,000-character questions; and how many of those were answered meanwhile."""
+    seed = "".join(json.loads(line)["query"] for line in QUESTIONS.open(encoding="utf-8")) * 3
+    busy = threading.Event()
+    answered = 0
+
+    def neighbour() -> None:
+        nonlocal answered
+        with httpx.Client(timeout=120) as http:
+            while not busy.is_set():
+                start = (answered * 37) % 1000  # a different question each time: nothing cached helps
+                response = http.post(f"{url}/ask", json={"question": seed[start : start + 1000], "mode": mode})
+                answered += response.status_code == 200
+
+    alone = run_level(url, 1, requests, 120, mode)["p50"]
+    with ThreadPoolExecutor(neighbours) as pool:
+        for _ in range(neighbours):
+            pool.submit(neighbour)
+        time.sleep(1.0)  # let the neighbours fill the server
+        try:
+            loaded = run_level(url, 1, requests, 120, mode)["p50"]
+        finally:
+            busy.set()
+    return alone, loaded, answered
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--index", default="index")
@@ -90,6 +120,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200, help="requests per concurrency level")
     parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per level at most")
     parser.add_argument("--mode", default="hybrid")
+    parser.add_argument("--levels", type=int, nargs="*", default=[1, 4, 16], help="concurrency levels")
+    parser.add_argument("--neighbours", type=int, default=4, help="clients sending 1,000-character questions")
     args = parser.parse_args()
     if args.url and urlparse(args.url).hostname not in ("127.0.0.1", "localhost", "::1"):
         sys.exit("load tests only target this machine (127.0.0.1/localhost)")
@@ -97,10 +129,16 @@ def main() -> None:
     try:
         httpx.post(f"{url}/ask", json={"question": "营销"}, timeout=30)  # warm
         print(f"{'clients':>7}{'requests':>9}{'errors':>7}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}")
-        for clients in (1, 4, 16):
+        for clients in args.levels:
             r = run_level(url, clients, args.requests, args.time_limit, args.mode)
             print(
                 f"{r['clients']:>7}{r['requests']:>9}{r['errors']:>7}{r['rps']:>8.1f}{r['p50']:>8.1f}{r['p95']:>8.1f}{r['p99']:>8.1f}"
+            )
+        if args.neighbours:
+            alone, loaded, answered = noisy_neighbours(url, min(args.requests, 60), args.neighbours, args.mode)
+            print(
+                f"one client, p50: alone {alone:.1f} ms; with {args.neighbours} clients sending 1,000-character "
+                f"questions {loaded:.1f} ms ({loaded / alone:.1f}x; target <= 3x); {answered} long ones answered"
             )
     finally:
         if process:

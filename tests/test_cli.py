@@ -175,3 +175,13 @@ def test_a_gbk_questions_file_is_read_like_a_corpus_file(run, tmp_path):
     questions.write_bytes("营销和销售的区别\n".encode("gbk"))
     result = run("ask", "--questions", questions, "--index", tmp_path / "none")
     _one_line_error(result, "kb ingest")  # got past reading the file, to the missing index
+
+
+@pytest.mark.model
+def test_explain_says_when_the_encoder_read_only_the_start_of_a_long_question(run, real_index):
+    question = "营销和销售的区别是什么？" + "请详细说明两者在目标、对象和方法上的不同。" * 12
+    result = run("ask", question, "--index", real_index, "--explain")
+    assert result.exit_code == 0, result.output
+    assert "dense ranker read the first 128 characters" in result.output
+    short = run("ask", "营销和销售的区别", "--index", real_index, "--explain")
+    assert "dense ranker read the first" not in short.output

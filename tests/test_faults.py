@@ -109,6 +109,57 @@ def test_disk_full_during_ingest_keeps_the_previous_index(corpus_copy, tmp_path,
     assert len([p for p in (tmp_path / "index").iterdir() if p.name.startswith("v-")]) == 1
 
 
+def _sqlite_full(*args, **kwargs):
+    import sqlite3
+
+    raise sqlite3.OperationalError("database or disk is full")
+
+
+def _faiss_full(*args, **kwargs):
+    raise RuntimeError("Error in faiss::FileIOWriter::operator() ... 'ret == (n)' failed: write error")
+
+
+def _disk_full(*args, **kwargs):
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+@pytest.mark.parametrize(
+    ("target", "failure"),
+    [
+        ("kb.store.write_passage_db", _sqlite_full),
+        ("faiss.write_index", _faiss_full),
+        ("kb.store.write_bm25_index", _disk_full),
+        ("numpy.save", _disk_full),
+    ],
+    ids=["sqlite", "faiss", "bm25", "sentence-vectors"],
+)
+def test_a_full_disk_in_any_writer_is_one_line_and_keeps_the_previous_index(
+    corpus_copy, tmp_path, embedder, monkeypatch, target, failure
+):
+    ingest([corpus_copy], tmp_path / "index", embedder=embedder)
+    before = _ranking(tmp_path / "index")
+    (corpus_copy / "new.txt").write_text("新文章：营销与销售的协同。", "utf-8")
+    monkeypatch.setattr(target, failure)
+    with pytest.raises(KbError, match="previous index is unchanged") as error:
+        ingest([corpus_copy], tmp_path / "index", embedder=embedder)
+    assert "\n" not in str(error.value)
+    monkeypatch.undo()
+    assert _ranking(tmp_path / "index") == before
+    assert len([p for p in (tmp_path / "index").iterdir() if p.name.startswith("v-")]) == 1
+
+
+def test_an_index_or_study_folder_that_cannot_be_created_is_one_line(tmp_path, embedder):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", "utf-8")
+    with pytest.raises(KbError, match="cannot write to index folder"):
+        ingest([CORPUS], blocker / "index", embedder=embedder)
+    from kb.study import StudyGuide
+    from kb.study_export import write_study_guide
+
+    with pytest.raises(KbError, match="cannot write study files"):
+        write_study_guide(StudyGuide("t", []), blocker / "study")
+
+
 def test_overlong_question_is_a_one_line_cli_error(tmp_path, embedder):
     ingest([CORPUS], tmp_path / "index", embedder=embedder)
     result = CliRunner().invoke(main, ["ask", "营销" * 6000, "--index", str(tmp_path / "index")])

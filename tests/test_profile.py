@@ -49,7 +49,8 @@ def test_one_process_serves_indexes_with_different_profiles(two_subjects, embedd
     assert seed.ask("营销和销售的区别").contrast is not None
     assert own.search("续费", k=1, mode="bm25") and seed.search("续费", k=1, mode="bm25") == []
     clients = {
-        name: TestClient(create_app(kb.index.index_dir, embedder)) for name, kb in (("own", own), ("seed", seed))
+        name: TestClient(create_app(kb.index.index_dir, embedder, allowed_hosts=["testserver"]))
+        for name, kb in (("own", own), ("seed", seed))
     }
     assert clients["own"].post("/ask", json={"question": CONTRAST}).json()["contrast"]["sides"] == [
         "客服",

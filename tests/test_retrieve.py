@@ -131,3 +131,28 @@ def test_bm25_reader_scores_exactly_as_bm25s(kb):
     for _ in range(20):
         ids = rng.integers(0, len(reference.scores["indptr"]) - 1, size=rng.integers(1, 8)).tolist()
         assert np.allclose(ours.scores(ids), reference.get_scores_from_ids(ids))
+
+
+@pytest.mark.parametrize(
+    ("call", "needle"),
+    [
+        (lambda kb: kb.ask(None), "must be text"),
+        (lambda kb: kb.ask(123), "must be text"),
+        (lambda kb: kb.ask("营销\ud800"), "lone surrogate"),
+        (lambda kb: kb.ask("营销", max_chars=0), "max_chars"),
+        (lambda kb: kb.ask("营销", max_chars=-1), "max_chars"),
+        (lambda kb: kb.search("营销", k="5"), "k must be"),
+        (lambda kb: kb.search("营销", k=float("nan")), "k must be"),
+        (lambda kb: kb.search("营销", mode="fast"), "unknown mode"),
+    ],
+)
+def test_the_python_api_refuses_wrong_arguments_with_kb_error(kb, call, needle):
+    with pytest.raises(KbError, match=needle):
+        call(kb)
+
+
+def test_fusion_settings_are_checked_when_built():
+    with pytest.raises(ValueError, match="unknown fusion method"):
+        FusionSettings(method="rfr")
+    with pytest.raises(ValueError, match="weights"):
+        FusionSettings(bm25_weight=0, dense_weight=0)

@@ -160,3 +160,48 @@ def test_a_damaged_new_index_keeps_the_old_one_serving(real_index, tmp_path):
 
     with pytest.raises(KbError, match="damaged"):
         live.reload()
+
+
+def test_a_request_naming_another_host_is_refused(served):
+    base, _ = served
+    assert httpx.get(f"{base}/healthz", headers={"Host": "attacker.example"}).status_code == 400
+    assert httpx.get(f"{base}/healthz", headers={"Host": "localhost"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("raw", "needle"),
+    [
+        ('{"question": "营销", "k": NaN}', "k"),
+        ('{"question": "\\ud800营销"}', "question"),
+        ('{"question": "营销", "k": 1e400}', "k"),
+    ],
+    ids=["nan", "lone-surrogate", "infinity"],
+)
+def test_numbers_json_cannot_carry_and_lone_surrogates_get_422(served, raw, needle):
+    base, _ = served
+    response = httpx.post(f"{base}/ask", content=raw, headers={"Content-Type": "application/json"}, timeout=30)
+    assert response.status_code == 422 and needle in response.text
+
+
+def test_a_connection_that_sends_no_request_is_closed(served):
+    from kb.server import HEADER_SECONDS
+
+    base, _ = served
+    port = int(base.rsplit(":", 1)[1])
+    silent, trickling = socket.create_connection(("127.0.0.1", port)), socket.create_connection(("127.0.0.1", port))
+    deadline = time.monotonic() + HEADER_SECONDS + 10
+    closed = set()
+    for sock in (silent, trickling):
+        sock.settimeout(0.5)
+    while time.monotonic() < deadline and len(closed) < 2:
+        trickling.send(b"G")  # a byte at a time never completes a request head
+        for name, sock in (("silent", silent), ("trickling", trickling)):
+            try:
+                if sock.recv(1024) == b"":
+                    closed.add(name)
+            except TimeoutError:
+                pass
+            except OSError:
+                closed.add(name)
+    assert closed == {"silent", "trickling"}
+    assert httpx.get(f"{base}/healthz").status_code == 200  # the server itself is fine
