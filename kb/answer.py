@@ -14,15 +14,19 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 
 from .contrast import build_contrast, contrast_sides
 from .evidence import Evidence, score_sentences
 from .profile import Profile, default_profile
+from .provenance import Location
 from .question import AnswerShape, answer_shape
 from .text import fold, sentence_spans, similar_texts, spans_overlap
 from .types import Answer, CitedSpan, Hit, Passage
 
 NOT_FOUND = "知识库中没有找到能回答这个问题的内容。"
+# Where a span of a document's cleaned text is in the original file: (doc_id, start, end).
+Locate = Callable[[str, int, int], Location | None]
 DUPLICATE_OVERLAP = 0.8  # share of character pairs that makes two sentences copies of each other
 # A supporting sentence joins the answer only if its evidence is within this of the best's.
 SUPPORT_MARGIN = 3.5
@@ -236,6 +240,7 @@ def compose_answer(
     answerable: bool = True,
     evidence: list[Evidence] | None = None,
     profile: Profile | None = None,
+    locate: Locate | None = None,
 ) -> Answer:
     """The sentences that answer best, within max_chars, the best first.
 
@@ -244,7 +249,8 @@ def compose_answer(
     scored sentences of the shown passages (KnowledgeBase.ask adds sentence vectors); without
     it they are scored from their words alone. With `answerable=False` (see
     Retriever.answerable) the answer says the index does not know. `profile` is the index's
-    (contrast sides and aspects, vocabulary); the shipped one by default.
+    (contrast sides and aspects, vocabulary); the shipped one by default. `locate` places each
+    quoted span in its original file (StoredIndex.locate).
     """
     profile = profile or default_profile()
     asking = profile.contrast.asking_words
@@ -262,14 +268,27 @@ def compose_answer(
     if contrast:
         cited |= {n for row in contrast.rows for cell in row.cells for n in cell.citations}
     kept, mapping = _renumber(hits, cited, shown)
+    place = locate or (lambda doc_id, start, end: None)
     sentences = [
-        CitedSpan(c.text, tuple(sorted(mapping[n] for n in c.citations)), c.passage.doc_id, c.start, c.end)
+        CitedSpan(
+            c.text,
+            tuple(sorted(mapping[n] for n in c.citations)),
+            c.passage.doc_id,
+            c.start,
+            c.end,
+            place(c.passage.doc_id, c.start, c.end),
+        )
         for c in chosen
     ]
     if contrast:
         for row in contrast.rows:
             row.cells = [
-                dataclasses.replace(cell, citations=tuple(mapping[n] for n in cell.citations)) for cell in row.cells
+                dataclasses.replace(
+                    cell,
+                    citations=tuple(mapping[n] for n in cell.citations),
+                    location=place(cell.doc_id, cell.start, cell.end),
+                )
+                for cell in row.cells
             ]
     text = "".join(cite(s.text, s.citations) for s in sentences)
     answer = Answer(question, text, sentences, kept, contrast=contrast)

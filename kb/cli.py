@@ -267,7 +267,7 @@ def _print_answer(kb: KnowledgeBase, answer: Answer, explain: bool = False) -> N
         p = hit.passage
         excerpt = p.text.replace("\n", " ")
         excerpt = excerpt if len(excerpt) <= 60 else excerpt[:60] + "…"
-        click.echo(_shown(f"[{hit.rank}] {p.title}  {p.source}:{p.start}-{p.end}  (score {hit.score:.2f})"))
+        click.echo(_shown(f"[{hit.rank}] {p.title}  {p.cited_as()}  (score {hit.score:.2f})"))
         click.echo(_shown(f"    {excerpt}"))
         if explain:
             click.secho(_shown(f"    {_explanation(kb, answer.question, hit)}"), dim=True)

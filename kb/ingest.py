@@ -25,6 +25,7 @@ from .loaders import load_paths, title_of
 from .manifest import FORMAT_VERSION, Counts, Manifest, ModelEntry, ProfileEntry, SourceEntry
 from .passage_db import StoredDocument, StoredSentence
 from .profile import Profile, resolve_profile
+from .provenance import Places, Provenance
 from .store import IndexContents, StoredIndex, write_version
 from .text import GENERAL_DICTIONARY, Analyzer, fold
 from .types import Document, Passage
@@ -145,12 +146,16 @@ def prepare(
     stored: list[StoredDocument] = []
     passages: list[Passage] = []
     for document in documents:
-        cleaned = clean(document.text, profile.cleaning_rules).text
+        result = clean(document.text, profile.cleaning_rules)
+        cleaned = result.text
         if not cleaned.strip():
             continue
         title = title_of(cleaned, document.title)
+        provenance = Provenance.of(result.origin, document.places or Places.lines(document.text))
         stored.append(
-            StoredDocument(document.id, title, document.source, document.encoding, _content_sha256(document), cleaned)
+            StoredDocument(
+                document.id, title, document.source, document.encoding, _content_sha256(document), cleaned, provenance
+            )
         )
         for span in split_passages(cleaned, settings):
             passages.append(

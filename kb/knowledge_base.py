@@ -108,7 +108,14 @@ class KnowledgeBase:
             stored_sentences=self.index.sentences_in,
         )
         return compose_answer(
-            question, hits, max_chars=max_chars, shown=k, answerable=answerable, evidence=evidence, profile=self.profile
+            question,
+            hits,
+            max_chars=max_chars,
+            shown=k,
+            answerable=answerable,
+            evidence=evidence,
+            profile=self.profile,
+            locate=self.index.locate,
         )
 
     def warm_up(self) -> None:

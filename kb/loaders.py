@@ -1,5 +1,5 @@
-"""Files → `Document`s: find the files under the corpus paths, decode them (decoding.py),
-and say which were skipped and why."""
+"""Files → `Document`s: find the files under the corpus paths, extract their text in their
+format (formats/), and say which were skipped and why."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import formats
 from .decoding import NotTextError, decode
 from .errors import KbError
 from .types import Document
 
-TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 PROFILE_FILE = "kb.toml"  # a corpus folder's profile (kb/profile.py), never indexed
 
 # Greedy up to the last non-space character (a lazy group followed by \s* would rescan a long
@@ -104,8 +104,8 @@ def _walk(root: Path, skipped: list[tuple[str, str]]) -> list[Path]:
 
 def _not_loadable(path: Path, inside: list[str], follow_links: bool) -> str | None:
     """Why a file found under the corpus paths is not read, or None when it is."""
-    if path.suffix.lower() not in TEXT_SUFFIXES:
-        return f"unsupported file type {path.suffix or '(none)'}"
+    if not formats.readable(path):
+        return formats.why_not_readable(path)
     try:
         os.fsencode(str(path)).decode("utf-8")
     except UnicodeDecodeError:
@@ -137,12 +137,16 @@ def read_text(data: bytes, what: str) -> str:
 
 
 def load_file(path: Path, doc_id: str) -> Document:
-    """Read and decode one file; raises NotTextError or OSError."""
-    data = path.read_bytes()
-    text, encoding = decode(data)
-    if not text.strip():
-        raise NotTextError("empty file")
-    return Document(id=doc_id, title=title_of(text, path.stem), source=display_path(path), text=text, encoding=encoding)
+    """Read one file and extract its text in its format; raises NotTextError or OSError."""
+    extracted = formats.extract(path, path.read_bytes())
+    return Document(
+        id=doc_id,
+        title=title_of(extracted.text, path.stem),
+        source=display_path(path),
+        text=extracted.text,
+        encoding=extracted.encoding,
+        places=extracted.places,
+    )
 
 
 def load_paths(paths: list[str | Path], follow_links: bool = False) -> LoadResult:

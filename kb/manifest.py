@@ -14,10 +14,12 @@ from typing import Any
 from .chunk import ChunkSettings
 from .errors import KbError
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 # 1: no quotable-sentence table or vectors (answers rank sentences by words alone).
-# 2: no stored profile (built with the shipped one). Both are read; the next ingest upgrades them.
-READABLE_FORMATS = (1, 2, 3)
+# 2: no stored profile (built with the shipped one).
+# 3: no places in the original files (provenance is cleaned character offsets).
+# All are read; the next ingest upgrades them.
+READABLE_FORMATS = (1, 2, 3, 4)
 REBUILD_HINT = "rebuild it with `kb ingest`"
 
 

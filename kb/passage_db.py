@@ -8,12 +8,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .provenance import Provenance
 from .types import Passage
 
 _SCHEMA = """
 CREATE TABLE documents (
     doc_id TEXT PRIMARY KEY, title TEXT NOT NULL, source TEXT NOT NULL,
-    encoding TEXT NOT NULL, sha256 TEXT NOT NULL, text TEXT NOT NULL);
+    encoding TEXT NOT NULL, sha256 TEXT NOT NULL, text TEXT NOT NULL,
+    origin TEXT NOT NULL, places TEXT NOT NULL);
 CREATE TABLE passages (
     id INTEGER PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(doc_id),
     start INTEGER NOT NULL, "end" INTEGER NOT NULL, heading TEXT NOT NULL,
@@ -31,7 +33,8 @@ _PASSAGES = (
 
 @dataclass(frozen=True)
 class StoredDocument:
-    """A document row: its cleaned text is what passage spans index into."""
+    """A document row: its cleaned text is what passage spans index into; `provenance` places
+    those spans in the original file (None in an index from before kb recorded it)."""
 
     doc_id: str
     title: str
@@ -39,6 +42,7 @@ class StoredDocument:
     encoding: str
     sha256: str
     text: str
+    provenance: Provenance | None = None
 
 
 @dataclass(frozen=True)
@@ -74,10 +78,11 @@ def write_passage_db(
     db = sqlite3.connect(path)
     with db:
         db.executescript(_SCHEMA)
-        db.executemany(
-            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?)",
-            [(d.doc_id, d.title, d.source, d.encoding, d.sha256, d.text) for d in documents],
-        )
+        rows = []
+        for d in documents:
+            assert d.provenance is not None, "ingest records every document's provenance"
+            rows.append((d.doc_id, d.title, d.source, d.encoding, d.sha256, d.text, *d.provenance.to_json()))
+        db.executemany("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
         db.executemany(
             "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?)",
             [(p.id, p.doc_id, p.start, p.end, p.heading, p.text, h) for p, h in zip(passages, passage_hashes)],
@@ -96,6 +101,8 @@ class PassageDb:
         uri = f"file:{path.as_posix()}?mode=ro"
         self.db = sqlite3.connect(uri, uri=True, check_same_thread=False)
         self.db.execute("SELECT count(*) FROM passages").fetchone()  # fails now on a damaged file
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(documents)")}
+        self.has_provenance = "origin" in columns  # index format 4 on
 
     def passages(self, ids: Iterable[int] | None = None) -> list[Passage]:
         """Passages by id in the given order (all of them, in id order, when ids is None)."""
@@ -111,6 +118,13 @@ class PassageDb:
     def documents(self) -> list[StoredDocument]:
         query = "SELECT doc_id, title, source, encoding, sha256, text FROM documents ORDER BY rowid"
         return [StoredDocument(*row) for row in self.db.execute(query)]
+
+    def provenance(self, doc_id: str) -> Provenance | None:
+        """Where the spans of one document's cleaned text are in its original file."""
+        if not self.has_provenance:
+            return None
+        row = self.db.execute("SELECT origin, places FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        return Provenance.from_json(*row) if row else None
 
     def passage_hashes(self) -> list[str]:
         return [row[0] for row in self.db.execute("SELECT hash FROM passages ORDER BY id")]

@@ -16,6 +16,7 @@ is checked before it is first read (integrity.py); `verify` checks them all at o
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -32,6 +33,7 @@ from .integrity import VerifiedFiles, sha256_file
 from .manifest import REBUILD_HINT, FileEntry, Manifest
 from .passage_db import PassageDb, StoredDocument, StoredSentence, write_passage_db
 from .profile import Profile, default_profile
+from .provenance import Location, Provenance
 from .types import KnownSentence, Passage
 from .vector_index import open_dense_index, write_dense_index
 from .versions import CURRENT, live_version, pin_live_version
@@ -117,6 +119,7 @@ class StoredIndex:
         self.manifest = Manifest.from_dict(raw, str(self.index_dir))
         self._check_sizes()
         self._verified = VerifiedFiles(self.dir)
+        self._provenance: dict[str, Provenance | None] = {}  # by document, read on first use
 
     def close(self) -> None:
         """Release the version (an ingest may then delete it once it is no longer live)."""
@@ -200,8 +203,19 @@ class StoredIndex:
         return self.manifest.counts.passages
 
     def passages(self, ids: Iterable[int] | None = None) -> list[Passage]:
-        """Passages by id in the given order (all of them, in id order, when ids is None)."""
-        return self.db.passages(ids)
+        """Passages by id in the given order (all of them, in id order, when ids is None), each
+        with its place in the original file when the index records it."""
+        passages = self.db.passages(ids)
+        if not self.db.has_provenance:
+            return passages
+        return [dataclasses.replace(p, location=self.locate(p.doc_id, p.start, p.end)) for p in passages]
+
+    def locate(self, doc_id: str, start: int, end: int) -> Location | None:
+        """The place in its original file of a span of a document's cleaned text."""
+        if doc_id not in self._provenance:
+            self._provenance[doc_id] = self.db.provenance(doc_id)
+        provenance = self._provenance[doc_id]
+        return provenance.locate(start, end) if provenance else None
 
     def documents(self) -> list[StoredDocument]:
         return self.db.documents()

@@ -73,9 +73,7 @@ def contrast_question(a: str, b: str) -> str:
 def _sources(answer: Answer, citations: Sequence[int]) -> str:
     by_rank = {h.rank: h.passage for h in answer.hits}
     return "；".join(
-        f"[{n}] {by_rank[n].title}（{by_rank[n].source}:{by_rank[n].start}-{by_rank[n].end}）"
-        for n in sorted(set(citations))
-        if n in by_rank
+        f"[{n}] {by_rank[n].title}（{by_rank[n].cited_as()}）" for n in sorted(set(citations)) if n in by_rank
     )
 
 

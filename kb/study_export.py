@@ -88,7 +88,7 @@ def to_markdown(guide: StudyGuide) -> str:
             lines += ["来源：", ""]
             for hit in answer.hits:
                 p = hit.passage
-                lines += [f"[{hit.rank}] **{_md(p.title)}** — `{p.source}:{p.start}-{p.end}`", ""]
+                lines += [f"[{hit.rank}] **{_md(p.title)}** — `{p.cited_as()}`", ""]
                 lines += ["> " + _md(line) for line in p.text.splitlines()] + [""]
     if guide.cloze:
         lines += ["## 填空练习", ""]
@@ -128,7 +128,7 @@ def _answer_html(answer: Answer, q: int) -> list[str]:
         p = hit.passage
         parts.append(
             f'<li value="{hit.rank}" id="{_anchor(q, hit.rank)}"><blockquote>{html.escape(p.text)}</blockquote>'
-            f'<span class="meta">{html.escape(p.title)} — {html.escape(p.source)}:{p.start}-{p.end}</span></li>'
+            f'<span class="meta">{html.escape(p.title)} — {html.escape(p.cited_as())}</span></li>'
         )
     return parts + ["</ol>", "</section>"]
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 if TYPE_CHECKING:
     import numpy as np
 
     from .contrast import Contrast
+    from .provenance import Location, Places
 
 
 # How passages are ranked: both rankers fused, embeddings only, or BM25 only. The one list the
@@ -22,7 +23,9 @@ Ranker = Literal["bm25", "dense"]
 class Document:
     """A loaded source file (or an in-memory document), before cleaning.
 
-    `text` is the decoded original; `source` is the path shown in provenance.
+    `text` is the decoded original (for a PDF, Word file … the text extracted from it);
+    `source` is the path shown in provenance; `places` names where each line, page, slide or
+    section of `text` starts (lines when None).
     """
 
     id: str
@@ -30,6 +33,7 @@ class Document:
     source: str
     text: str
     encoding: str = "utf-8"
+    places: Places | None = None
 
 
 @dataclass(frozen=True)
@@ -37,7 +41,8 @@ class Passage:
     """A run of whole sentences of one cleaned document.
 
     `text == cleaned_document[start:end]` always holds; `heading` is the nearest heading
-    before the passage, used as retrieval context but never part of `text`.
+    before the passage, used as retrieval context but never part of `text`; `location` is its
+    place in the original file, when the index records it.
     """
 
     id: int
@@ -48,10 +53,27 @@ class Passage:
     end: int
     text: str
     heading: str = ""
+    location: Location | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The record `kb export` writes per passage."""
-        return asdict(self)
+        return {f: getattr(self, f) for f in ("id", "doc_id", "title", "source", "start", "end", "text", "heading")} | (
+            {"location": self.location.to_dict()} if self.location else {}
+        )
+
+    def cited_as(self) -> str:
+        """Where to find the passage: 「file.txt:L12–L14」, 「handout.pdf p.3」, or the cleaned
+        character span for an index that does not record original places."""
+        return cite_place(self.source, self.location, self.start, self.end)
+
+
+def cite_place(source: str, location: Location | None, start: int, end: int) -> str:
+    """A place a reader can open: 「a.txt:L12–L14」, 「b.pdf p.3」, 「c.pptx slide 2」, 「d.docx § 标题」;
+    the cleaned span 「a.txt:5209-5413」 when no original place is known."""
+    if location is None or not location.label:
+        return f"{source}:{start}-{end}"
+    separator = ":" if location.label.startswith("L") else " "
+    return f"{source}{separator}{location.label}"
 
 
 @dataclass(frozen=True)
@@ -78,7 +100,7 @@ class Hit:
     def to_dict(self) -> dict[str, Any]:
         """The passage object of the citation contract (DESIGN.md)."""
         p = self.passage
-        return {
+        data: dict[str, Any] = {
             "rank": self.rank,
             "score": round(float(self.score), 4),
             "doc_id": p.doc_id,
@@ -88,6 +110,9 @@ class Hit:
             "end": p.end,
             "text": p.text,
         }
+        if p.location:
+            data["location"] = p.location.to_dict()
+        return data
 
 
 @dataclass(frozen=True)
@@ -104,7 +129,7 @@ class CitedSpan:
     contrast table.
 
     `citations` are passage ranks (the `[n]` shown); `doc_id`/`start`/`end` locate the first
-    cited copy in its cleaned document.
+    cited copy in its cleaned document, `location` in its original file.
     """
 
     text: str
@@ -112,9 +137,14 @@ class CitedSpan:
     doc_id: str
     start: int
     end: int
+    location: Location | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self) | {"citations": list(self.citations)}
+        data = {"text": self.text, "citations": list(self.citations), "doc_id": self.doc_id, "start": self.start}
+        data["end"] = self.end
+        if self.location:
+            data["location"] = self.location.to_dict()
+        return data
 
 
 @dataclass(frozen=True)

@@ -72,8 +72,10 @@ def test_json_contract_fields(kb):
     data = kb.ask("营销和销售的区别").to_dict()
     assert set(data) >= {"question", "answer", "passages"}
     for rank, passage in enumerate(data["passages"], start=1):
-        assert set(passage) == {"rank", "score", "doc_id", "title", "source", "start", "end", "text"}
+        assert set(passage) == {"rank", "score", "doc_id", "title", "source", "start", "end", "text", "location"}
         assert passage["rank"] == rank
+        assert set(passage["location"]) == {"label", "original_start", "original_end"}
+        assert passage["location"]["label"].startswith("L")
 
 
 def _passage_hits(*texts):

@@ -1,0 +1,80 @@
+"""Document formats: one small module per format, each turning a file's bytes into the same
+`Extracted` text with its named places (lines, pages, slides, sections).
+
+A new format is one module with an `extract(data: bytes) -> Extracted` function and one line in
+`FORMATS`. Modules are imported only when a file of their kind is ingested, so `kb ask` never
+loads a PDF library. Old binary Office formats and files a format cannot read raise
+`NotTextError` with a reason a person can act on.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..decoding import NotTextError
+from ..provenance import PlaceKind, Places
+
+# suffix → the module of this package that reads it.
+FORMATS = {
+    ".txt": "plain",
+    ".md": "plain",
+    ".markdown": "plain",
+    ".pdf": "pdf",
+    ".docx": "word",
+    ".pptx": "slides",
+    ".html": "web",
+    ".htm": "web",
+}
+# Formats kb recognises but cannot read, with what to do instead.
+CONVERT = {
+    ".doc": "old binary Word format: save it as .docx (Word: File › Save As) or PDF",
+    ".ppt": "old binary PowerPoint format: save it as .pptx or PDF",
+    ".xls": "spreadsheet: save the text as .docx, .txt or PDF",
+    ".xlsx": "spreadsheet: save the text as .docx, .txt or PDF",
+    ".wps": "WPS document: save it as .docx or PDF",
+}
+INSTALL_HINT = "install kb's document support: .venv/bin/pip install -e '.[documents]'"
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """A file's text as extracted, with the places a reader can find it by."""
+
+    text: str
+    places: Places
+    encoding: str  # a text file's detected encoding; else the format ("pdf", "docx" …)
+
+    @classmethod
+    def from_lines(cls, lines: Sequence[tuple[str, str]], kind: PlaceKind, encoding: str) -> Extracted:
+        """A text of one (line, place name) per line; consecutive lines may share a place."""
+        text, starts, names = "", [], []
+        for line, name in lines:
+            starts.append(len(text))
+            names.append(name)
+            text += line + "\n"
+        return cls(text, Places(kind, tuple(starts), tuple(names)), encoding)
+
+
+def readable(path: Path) -> bool:
+    return path.suffix.lower() in FORMATS
+
+
+def why_not_readable(path: Path) -> str:
+    """The reason a file of this type is skipped, and what to do."""
+    suffix = path.suffix.lower()
+    return CONVERT.get(suffix, f"unsupported file type {suffix or '(none)'}")
+
+
+def extract(path: Path, data: bytes) -> Extracted:
+    """The text of a file of a supported type; NotTextError says why there is none."""
+    try:
+        module = importlib.import_module(f"{__name__}.{FORMATS[path.suffix.lower()]}")
+    except ImportError as exc:
+        raise NotTextError(f"{path.suffix.lower()} support is not installed ({exc.name}): {INSTALL_HINT}") from None
+    extracted: Extracted = module.extract(data)
+    if not extracted.text.strip():
+        raise NotTextError("empty file")
+    return extracted

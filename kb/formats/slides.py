@@ -1,0 +1,48 @@
+""".pptx through python-pptx (MIT): one unit per slide — its title, the text of its other
+shapes (tables a row per line) in order, then its speaker notes. Places are slides."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from ..decoding import NotTextError
+from . import Extracted
+
+CELL_SEPARATOR = " | "
+NOTES_LABEL = "备注："
+
+
+def extract(data: bytes) -> Extracted:
+    from pptx import Presentation
+    from pptx.exc import PackageNotFoundError
+
+    try:
+        deck = Presentation(io.BytesIO(data))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise NotTextError(f"damaged or not a PowerPoint file ({type(exc).__name__}): open and save it again") from None
+    lines = [(line, str(number)) for number, slide in enumerate(deck.slides, start=1) for line in _slide_lines(slide)]
+    return Extracted.from_lines(lines, "slide", "pptx")
+
+
+def _slide_lines(slide: object) -> list[str]:
+    shapes = list(slide.shapes)  # type: ignore[attr-defined]
+    title = slide.shapes.title  # type: ignore[attr-defined]
+    title_id = title.shape_id if title is not None else None
+    ordered = ([title] if title is not None else []) + [s for s in shapes if s.shape_id != title_id]
+    lines = []
+    for shape in ordered:
+        if shape.has_text_frame:
+            lines += [p.text.strip() for p in shape.text_frame.paragraphs if p.text.strip()]
+        elif getattr(shape, "has_table", False) and shape.has_table:
+            for row in shape.table.rows:
+                cells = [cell.text.strip() for cell in row.cells]
+                if any(cells):
+                    lines.append(CELL_SEPARATOR.join(cells))
+    if slide.has_notes_slide:  # type: ignore[attr-defined]
+        notes = slide.notes_slide.notes_text_frame  # type: ignore[attr-defined]
+        note_lines = [p.text.strip() for p in notes.paragraphs if p.text.strip()] if notes is not None else []
+        if note_lines:
+            lines.append(NOTES_LABEL + note_lines[0])
+            lines += note_lines[1:]
+    return lines

@@ -1,0 +1,56 @@
+""".docx through python-docx (MIT): paragraphs and tables in document order, a table row per
+line (cells joined by ' | '). Places are sections: the path of headings above a paragraph
+(「营销与销售 › 目标不同」), or the paragraph number where no heading comes before it."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+from ..decoding import NotTextError
+from . import Extracted
+
+_HEADING_STYLE = re.compile(r"^(?:Heading|标题)\s*(\d)$|^Title$", re.I)
+CELL_SEPARATOR = " | "
+
+
+def extract(data: bytes) -> Extracted:
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise NotTextError(f"damaged or not a Word document ({type(exc).__name__}): open and save it again") from None
+    lines: list[tuple[str, str]] = []  # (text, place name)
+    headings: list[str] = []
+    paragraph_number = 0
+    for block in document.iter_inner_content():
+        if isinstance(block, Paragraph):
+            text = block.text.strip()
+            if not text:
+                continue
+            paragraph_number += 1
+            level = _heading_level(block.style.name if block.style is not None else "")
+            if level is not None:
+                headings = [*headings[: level - 1], text]
+        elif isinstance(block, Table):
+            rows = [CELL_SEPARATOR.join(cell.text.strip() for cell in row.cells) for row in block.rows]
+            text = "\n".join(row for row in rows if row.strip(CELL_SEPARATOR + " "))
+            if not text:
+                continue
+            paragraph_number += 1
+        else:
+            continue
+        lines.append((text, " › ".join(headings) if headings else f"¶{paragraph_number}"))
+    return Extracted.from_lines(lines, "section", "docx")
+
+
+def _heading_level(style: str) -> int | None:
+    match = _HEADING_STYLE.match(style.strip())
+    if not match:
+        return None
+    return int(match.group(1)) if match.group(1) else 1

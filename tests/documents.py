@@ -1,0 +1,146 @@
+"""Real test documents made from the seed articles: PDF (reportlab's built-in STSong-Light CID
+font, no font file needed), Word, PowerPoint and saved web pages with the furniture real ones
+carry (running headers and page numbers, navigation, comments, 版权声明, related lists), plus
+the unreadable cases: a scanned (image-only) PDF, an encrypted one, a corrupt .docx, a .doc."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+RUNNING_HEADER = "营销培训讲义 内部资料"
+NOTES = "讲解提示：先请学员举一个工作中的例子"
+BOILERPLATE = [
+    "网友评论",
+    "写得很好，收藏了！",
+    "版权声明：本文内容由互联网用户自发贡献，本站不拥有所有权。",
+    "相关阅读",
+]
+
+
+def article_lines(path: Path) -> list[str]:
+    """An article's non-empty lines: its title first, then its paragraphs and headings."""
+    return [line.strip() for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def is_heading(line: str) -> bool:
+    return len(line) <= 30 and not line.endswith(("。", "！", "？", "；", ".", "!", "?"))
+
+
+def write_pdf(lines: list[str], path: Path) -> Path:
+    """A multi-page PDF: a paragraph per line, a running header and a page number on each page."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    body = ParagraphStyle("body", fontName="STSong-Light", fontSize=11, leading=16, wordWrap="CJK")
+    heading = ParagraphStyle("heading", parent=body, fontSize=13, leading=20)
+
+    def furniture(canvas, document):
+        canvas.saveState()
+        canvas.setFont("STSong-Light", 9)
+        canvas.drawString(72, A4[1] - 40, RUNNING_HEADER)
+        canvas.drawCentredString(A4[0] / 2, 30, f"第 {document.page} 页")
+        canvas.restoreState()
+
+    story = []
+    for line in lines:
+        story += [Paragraph(html.escape(line), heading if is_heading(line) else body), Spacer(1, 6)]
+    SimpleDocTemplate(str(path), pagesize=A4).build(story, onFirstPage=furniture, onLaterPages=furniture)
+    return path
+
+
+def write_scanned_pdf(path: Path) -> Path:
+    """A page that is only a picture (what a scanner produces): no text layer."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    page = canvas.Canvas(str(path), pagesize=A4)
+    for row in range(40):
+        page.rect(72, 700 - row * 15, 300 + (row * 37) % 150, 8, fill=1, stroke=0)  # lines of "ink"
+    page.save()
+    return path
+
+
+def write_encrypted_pdf(lines: list[str], path: Path) -> Path:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.pdfencrypt import StandardEncryption
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    page = canvas.Canvas(str(path), pagesize=A4, encrypt=StandardEncryption("secret", canPrint=0))
+    page.setFont("STSong-Light", 11)
+    for i, line in enumerate(lines[:20]):
+        page.drawString(72, 760 - i * 18, line[:40])
+    page.save()
+    return path
+
+
+def write_docx(lines: list[str], path: Path) -> Path:
+    """A Word document: the title as Title, short lines as headings, and a table."""
+    import docx
+
+    document = docx.Document()
+    document.core_properties.title = lines[0]
+    document.add_heading(lines[0], level=0)
+    for line in lines[1:]:
+        if is_heading(line):
+            document.add_heading(line, level=2)
+        else:
+            document.add_paragraph(line)
+    table = document.add_table(rows=2, cols=3)
+    for row, cells in zip(table.rows, (("方面", "营销", "销售"), ("时间跨度", "着眼长期", "着眼短期"))):
+        for cell, text in zip(row.cells, cells):
+            cell.text = text
+    document.save(str(path))
+    return path
+
+
+def write_pptx(lines: list[str], path: Path, per_slide: int = 6) -> Path:
+    """A deck: a title slide, then the article's lines a few per slide (the first as the slide's
+    title), the last slide with speaker notes."""
+    from pptx import Presentation
+
+    deck = Presentation()
+    title_slide = deck.slides.add_slide(deck.slide_layouts[0])
+    title_slide.shapes.title.text = lines[0]
+    for start in range(1, len(lines), per_slide):
+        chunk = lines[start : start + per_slide]
+        slide = deck.slides.add_slide(deck.slide_layouts[1])
+        slide.shapes.title.text = chunk[0]
+        body = slide.placeholders[1].text_frame
+        body.text = chunk[1] if len(chunk) > 1 else ""
+        for line in chunk[2:]:
+            body.add_paragraph().text = line
+    deck.slides[-1].notes_slide.notes_text_frame.text = NOTES
+    deck.save(str(path))
+    return path
+
+
+def write_html(lines: list[str], path: Path) -> Path:
+    """A saved article page: navigation, the article, comments, a copyright notice, related links."""
+    paragraphs = "\n".join(
+        f"<h2>{html.escape(line)}</h2>" if is_heading(line) else f"<p>{html.escape(line)}</p>" for line in lines[1:]
+    )
+    page = f"""<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>{html.escape(lines[0])} - 营销学习网</title>
+<script>var _hmt = _hmt || []; (function() {{ console.log("统计代码"); }})();</script>
+<style>body {{ font-family: sans-serif; }}</style></head>
+<body>
+<header><nav><a href="/">首页</a> &gt; <a href="/b2b">企业服务</a> &gt; <a href="/m">市场营销</a></nav>
+<div class="login">登录 | 注册</div></header>
+<article><h1>{html.escape(lines[0])}</h1>
+{paragraphs}
+</article>
+<section class="comments"><h3>{BOILERPLATE[0]}</h3><div class="comment"><p>{BOILERPLATE[1]}</p></div></section>
+<aside><h3>{BOILERPLATE[3]}</h3><ul><li><a href="/a">如何做好市场推广</a></li>
+<li><a href="/b">销售技巧大全</a></li></ul></aside>
+<footer><p>{BOILERPLATE[2]}</p><p>Copyright © 2024 营销学习网 京ICP备12345678号</p></footer>
+</body></html>"""
+    path.write_text(page, "utf-8")
+    return path

@@ -1,0 +1,171 @@
+"""Documents as trainers have them — PDF, Word, PowerPoint, saved web pages — made by the tests
+from the seed articles: the text comes out as written, the furniture does not, every passage
+names its page, slide or section, and what cannot be read is said."""
+
+import re
+import shutil
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from kb import KnowledgeBase
+from kb.formats import extract
+from kb.ingest import ingest
+from kb.loaders import load_paths
+from tests import documents
+from tests.conftest import CORPUS
+
+SEED = sorted(CORPUS.glob("*.txt"))
+WRITERS = {
+    "pdf": documents.write_pdf,
+    "docx": documents.write_docx,
+    "pptx": documents.write_pptx,
+    "html": documents.write_html,
+}
+PLACE = {"pdf": r"^pp?\.\d", "docx": r"^§ ", "pptx": r"^slides? \d", "html": r"^§ "}
+
+
+def _comparable(text: str) -> str:
+    """Text without whitespace, width differences, and the bullets STSong-Light cannot draw."""
+    return re.sub(r"[\s•·]+", "", unicodedata.normalize("NFKC", text))
+
+
+@pytest.fixture(scope="module")
+def folders(tmp_path_factory):
+    """The five seed articles in each format, one folder per format."""
+    root = tmp_path_factory.mktemp("formats")
+    for kind, write in WRITERS.items():
+        (root / kind).mkdir()
+        for source in SEED:
+            write(documents.article_lines(source), root / kind / f"{source.stem}.{kind}")
+    return root
+
+
+@pytest.mark.parametrize("kind", WRITERS)
+def test_the_text_comes_out_as_written_and_the_furniture_does_not(folders, kind):
+    for source in SEED:
+        path = folders / kind / f"{source.stem}.{kind}"
+        text = extract(path, path.read_bytes()).text
+        written = documents.article_lines(source)
+        extracted = [line for line in text.splitlines() if not line.startswith("备注：") and " | " not in line]
+        if kind == "html":  # the numbered hot-article links are page furniture to trafilatura too
+            written = [line for line in written if not re.match(r"^-\s*\d", line)]
+        if kind == "pdf":  # no paragraph marks in a PDF: the same characters in the same order
+            assert _comparable("".join(extracted)) == _comparable("".join(written)), source.name
+        else:
+            assert [_comparable(line) for line in extracted] == [_comparable(line) for line in written], source.name
+        for furniture in (documents.RUNNING_HEADER, "第 1 页", *documents.BOILERPLATE, "首页", "登录", "统计代码"):
+            assert furniture not in text, (source.name, furniture)
+
+
+@pytest.mark.parametrize("kind", WRITERS)
+def test_every_passage_names_the_page_slide_or_section_that_holds_it(folders, tmp_path, embedder, kind):
+    from kb.clean import clean
+
+    kb = KnowledgeBase.build([folders / kind], tmp_path / "index", embedder=embedder)
+    assert kb.last_ingest.skipped == [] and kb.last_ingest.documents == 5
+    extracted = {}
+    for path in (folders / kind).iterdir():
+        extracted[path.name] = extract(path, path.read_bytes())
+    for passage in kb.passages():
+        location = passage.location
+        assert location is not None and re.match(PLACE[kind], location.label), location
+        original = extracted[Path(passage.source).name]
+        held = _comparable(clean(original.text[location.start : location.end], kb.profile.cleaning_rules).text)
+        assert _comparable(passage.text)[:20] in held, (passage.text[:30], location)
+        first = original.places.name_at(location.start)
+        assert first in location.label or kind in ("docx", "html")  # sections are named by path
+
+
+def test_a_question_finds_the_right_page_and_slide(folders, tmp_path, embedder):
+    from kb.clean import clean
+
+    for kind, pattern in (("pdf", "p."), ("pptx", "slide")):
+        kb = KnowledgeBase.build([folders / kind], tmp_path / kind, embedder=embedder)
+        answer = kb.ask("什么是销售漏斗", mode="bm25")
+        top = answer.hits[0].passage
+        assert top.location.label.startswith(pattern)
+        path = next((folders / kind).glob(f"{top.doc_id}.*"))
+        original = extract(path, path.read_bytes())
+        page = original.places.name_at(top.location.start)
+        page_start = original.places.starts[original.places.names.index(page)]
+        following = [s for s, n in zip(original.places.starts, original.places.names) if n != page and s > page_start]
+        page_text = clean(original.text[page_start : following[0] if following else None], kb.profile.cleaning_rules)
+        assert _comparable(top.text)[:15] in _comparable(page_text.text)
+        for sentence in answer.sentences:
+            assert sentence.location is not None and sentence.location.label.startswith(pattern)
+
+
+def test_word_tables_become_rows_and_slides_keep_their_notes(folders):
+    docx = folders / "docx" / f"{SEED[1].stem}.docx"
+    assert "时间跨度 | 着眼长期 | 着眼短期" in extract(docx, docx.read_bytes()).text
+    pptx = folders / "pptx" / f"{SEED[1].stem}.pptx"
+    text = extract(pptx, pptx.read_bytes()).text
+    assert "备注：" + documents.NOTES in text
+
+
+def test_what_cannot_be_read_is_said_and_counted(tmp_path):
+    lines = documents.article_lines(SEED[1])
+    documents.write_scanned_pdf(tmp_path / "scan.pdf")
+    documents.write_encrypted_pdf(lines, tmp_path / "locked.pdf")
+    (tmp_path / "broken.docx").write_bytes(b"PK\x03\x04 not really a zip")
+    (tmp_path / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100))
+    (tmp_path / "old.ppt").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100))
+    (tmp_path / "empty.html").write_text("<html><body><nav>首页</nav></body></html>", "utf-8")
+    shutil.copy(SEED[1], tmp_path / "good.txt")
+    result = load_paths([tmp_path])
+    reasons = {Path(path).name: reason for path, reason in result.skipped}
+    assert reasons["scan.pdf"].startswith("无文字层，可能是扫描件") and "ocrmypdf" in reasons["scan.pdf"]
+    assert reasons["locked.pdf"].startswith("encrypted PDF")
+    assert reasons["broken.docx"].startswith("damaged or not a Word document")
+    assert reasons["old.doc"].startswith("old binary Word format") and ".docx" in reasons["old.doc"]
+    assert reasons["old.ppt"].startswith("old binary PowerPoint format")
+    assert reasons["empty.html"].startswith("no main text")
+    assert [d.source.rsplit("/", 1)[-1] for d in result.documents] == ["good.txt"]
+
+
+def test_a_changed_pdf_reembeds_only_its_changed_passages(tmp_path, embedder):
+    folder = tmp_path / "pdfs"
+    folder.mkdir()
+    for source in SEED:
+        documents.write_pdf(documents.article_lines(source), folder / f"{source.stem}.pdf")
+    first = ingest([folder], tmp_path / "index", embedder=embedder)
+    lines = documents.article_lines(SEED[4])
+    edited = [*lines[:5], "新增一段：市场部和销售部每周开一次协调会。", *lines[5:]]  # before the trailer
+    documents.write_pdf(edited, folder / f"{SEED[4].stem}.pdf")
+    second = ingest([folder], tmp_path / "index", embedder=embedder)
+    assert 0 < second.embedded <= 2 and second.reused >= first.passages - 2
+
+
+def test_the_original_span_of_every_seed_passage_cleans_back_to_its_text(tmp_path, embedder):
+    from kb.clean import clean
+
+    kb = KnowledgeBase.build([CORPUS], tmp_path / "index", embedder=embedder)
+    originals = {d.id: d.text for d in load_paths([CORPUS]).documents}
+    rules = kb.profile.cleaning_rules
+    exact = 0
+    for passage in kb.passages():
+        location = passage.location
+        raw = originals[passage.doc_id][location.start : location.end]
+        cleaned = clean(raw, rules).text
+        assert _comparable(cleaned) == _comparable(passage.text), passage.id
+        exact += cleaned == passage.text
+        lines = location.label.removeprefix("L").split("–L")
+        first_line = originals[passage.doc_id].count("\n", 0, location.start) + 1
+        assert int(lines[0]) == first_line
+    assert exact >= 0.95 * len(kb.passages())  # the rest differ only in punctuation width
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("kind", WRITERS)
+def test_every_format_gives_the_seed_contrast_table_with_its_places(folders, tmp_path, real_index, kind):
+    def table(answer):
+        return [(row.aspect, [cell.text for cell in row.cells]) for row in answer.contrast.rows]
+
+    expected = table(KnowledgeBase.open(real_index).ask("营销和销售的区别"))
+    answer = KnowledgeBase.build([folders / kind], tmp_path / "index").ask("营销和销售的区别")
+    assert table(answer) == expected
+    for cell in (cell for row in answer.contrast.rows for cell in row.cells):
+        assert cell.location is not None and re.match(PLACE[kind], cell.location.label)
+    assert all(re.match(PLACE[kind], h.passage.location.label) for h in answer.hits)
