@@ -15,9 +15,8 @@ from .types import MODES, Mode
 
 if TYPE_CHECKING:
     from .contrast import Contrast
-    from .knowledge_base import KnowledgeBase
     from .profile import Profile
-    from .types import Answer, Hit
+    from .types import Answer, Explanation
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -168,7 +167,8 @@ def ingest(
 @click.option(
     "--explain",
     is_flag=True,
-    help="Show why each passage ranked: matched terms, BM25 and dense scores and ranks, fused score.",
+    help="Show why each passage ranked: matched terms, BM25 and dense scores and ranks, fused score "
+    "(with --json: under `explain`).",
 )
 def ask(
     question: str | None,
@@ -197,11 +197,11 @@ def ask(
     lines = _question_lines(questions) if questions is not None else []
     kb = KnowledgeBase.open(index_dir)
     if question is not None:
-        answer = kb.ask(question, k=k, mode=mode, max_chars=max_chars)
+        answer = kb.ask(question, k=k, mode=mode, max_chars=max_chars, explain=explain)
         if as_json:
             click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         else:
-            _print_answer(kb, answer, explain)
+            _print_answer(answer)
         return
     # A batch: a line kb cannot answer (「？？？」) gets an error naming its line number, and the
     # rest of the batch still runs; the exit code says whether any line failed.
@@ -209,7 +209,7 @@ def ask(
     numbered = [(number, line.strip()) for number, line in enumerate(lines, start=1) if line.strip()]
     for i, (number, line) in enumerate(numbered):
         try:
-            answer = kb.ask(line, k=k, mode=mode, max_chars=max_chars)
+            answer = kb.ask(line, k=k, mode=mode, max_chars=max_chars, explain=explain)
         except KbError as exc:
             failed += 1
             if as_json:
@@ -222,7 +222,7 @@ def ask(
         else:
             if i:
                 click.echo()
-            _print_answer(kb, answer, explain)
+            _print_answer(answer)
     if failed:
         raise KbError(f"{failed} of {len(numbered)} questions could not be answered (see the errors above)")
 
@@ -246,7 +246,8 @@ def _shown(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
-def _print_answer(kb: KnowledgeBase, answer: Answer, explain: bool = False) -> None:
+def _print_answer(answer: Answer) -> None:
+    """The answer, the contrast table, and the sources (with why each ranked, when explained)."""
     click.secho(_shown(answer.question), bold=True)
     click.echo()
     click.echo(_shown(answer.text))
@@ -255,7 +256,8 @@ def _print_answer(kb: KnowledgeBase, answer: Answer, explain: bool = False) -> N
         _print_contrast(answer.contrast)
     click.echo()
     click.secho("来源 Sources:", bold=True)
-    if explain:
+    explanations = {e.rank: e for e in answer.explanations or []}
+    if explanations:
         from .retrieve import ENCODED_QUESTION_CHARS
 
         if len(answer.question) > ENCODED_QUESTION_CHARS:
@@ -269,8 +271,8 @@ def _print_answer(kb: KnowledgeBase, answer: Answer, explain: bool = False) -> N
         excerpt = excerpt if len(excerpt) <= 60 else excerpt[:60] + "…"
         click.echo(_shown(f"[{hit.rank}] {p.title}  {p.cited_as()}  (score {hit.score:.2f})"))
         click.echo(_shown(f"    {excerpt}"))
-        if explain:
-            click.secho(_shown(f"    {_explanation(kb, answer.question, hit)}"), dim=True)
+        if hit.rank in explanations:
+            click.secho(_shown(f"    {_explanation(explanations[hit.rank])}"), dim=True)
 
 
 def _print_contrast(contrast: Contrast) -> None:
@@ -289,13 +291,11 @@ def _print_contrast(contrast: Contrast) -> None:
     Console(highlight=False).print(table, markup=False)
 
 
-def _explanation(kb: KnowledgeBase, question: str, hit: Hit) -> str:
-    from .retrieve import matched_terms
-
-    parts = [f"matched terms: {' '.join(matched_terms(question, hit.passage, kb.profile.analyzer)) or '(none)'}"]
-    for ranker, signal in sorted(hit.signals.items()):
+def _explanation(explanation: Explanation) -> str:
+    parts = [f"matched terms: {' '.join(explanation.matched_terms) or '(none)'}"]
+    for ranker, signal in sorted(explanation.signals.items()):
         parts.append(f"{ranker}: score {signal.score:.3f}, rank {signal.rank}")
-    parts.append(f"fused {hit.score:.3f}")
+    parts.append(f"fused {explanation.fused:.3f}")
     return "; ".join(parts)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -15,9 +16,9 @@ from .evidence import score_sentences
 from .ingest import IngestReport, Progress, ingest
 from .profile import Profile
 from .question import answer_shape
-from .retrieve import FusionSettings, Retriever, normalise_question
+from .retrieve import FusionSettings, Retriever, matched_terms, normalise_question
 from .store import StoredIndex
-from .types import Answer, Document, Hit, Mode, Passage
+from .types import Answer, Document, Explanation, Hit, Mode, Passage
 
 CONTRAST_EVIDENCE = 40  # passages searched for a contrast table's cells
 MIN_ANSWER_CHARS = 20  # the shortest answer limit (--max-chars) that still fits a sentence
@@ -86,9 +87,11 @@ class KnowledgeBase:
         """The k best passages for the question (mode: hybrid, dense or bm25)."""
         return self.retriever.search(question, k=k, mode=mode)
 
-    def ask(self, question: str, k: int = 5, mode: Mode = "hybrid", max_chars: int = 300) -> Answer:
+    def ask(
+        self, question: str, k: int = 5, mode: Mode = "hybrid", max_chars: int = 300, explain: bool = False
+    ) -> Answer:
         """An extractive, cited answer built from the k best passages, at most max_chars long
-        (MIN_ANSWER_CHARS at least)."""
+        (MIN_ANSWER_CHARS at least); with `explain`, also why each passage ranked."""
         if not isinstance(max_chars, int) or isinstance(max_chars, bool) or max_chars < MIN_ANSWER_CHARS:
             raise KbError(f"max_chars must be a whole number of at least {MIN_ANSWER_CHARS}, got {max_chars!r}")
         question = normalise_question(question)
@@ -107,7 +110,7 @@ class KnowledgeBase:
             question_vector=self.retriever.query_vector(question) if dense else None,
             stored_sentences=self.index.sentences_in,
         )
-        return compose_answer(
+        answer = compose_answer(
             question,
             hits,
             max_chars=max_chars,
@@ -117,6 +120,19 @@ class KnowledgeBase:
             profile=self.profile,
             locate=self.index.locate,
         )
+        return dataclasses.replace(answer, explanations=self.explain(question, answer.hits)) if explain else answer
+
+    def explain(self, question: str, hits: Sequence[Hit]) -> list[Explanation]:
+        """Why each hit ranked: the question's terms it holds and each ranker's score and rank."""
+        analyzer = self.profile.analyzer
+        return [
+            Explanation(h.rank, tuple(matched_terms(question, h.passage, analyzer)), dict(h.signals), h.score)
+            for h in hits
+        ]
+
+    def search_many(self, questions: Sequence[str], k: int = 5, mode: Mode = "hybrid") -> list[list[Hit]]:
+        """`search` for each question, in order (one embedder, one index, loaded once)."""
+        return [self.search(question, k=k, mode=mode) for question in questions]
 
     def warm_up(self) -> None:
         """Load every part now (FAISS, BM25, database, sentence vectors, model, tokenizer) rather

@@ -18,38 +18,30 @@ import threading
 import time
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
-from starlette.middleware.trustedhost import TrustedHostMiddleware
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from . import api_models as api
 from ._version import __version__
 from .embed import Embedder
 from .errors import KbError
 from .knowledge_base import KnowledgeBase
 from .retrieve import MAX_K, MAX_QUESTION_CHARS
-from .types import Mode
+from .text import Script, in_script
 
 POINTER_CHECK_SECONDS = 1.0
 LONG_QUESTION_CHARS = 200  # questions longer than this take the long-question lane
 HEADER_SECONDS = 5.0  # to send a request's headers, on a new or a kept-alive connection
 LOOPBACK_NAMES = ("localhost", "127.0.0.1")
-
-
-class Query(BaseModel):
-    question: str = Field(
-        ...,
-        min_length=1,
-        max_length=MAX_QUESTION_CHARS,
-        description=f"The question, at most {MAX_QUESTION_CHARS} characters.",
-    )
-    k: int = Field(5, ge=1, le=MAX_K, description="Number of passages.")
-    mode: Mode = Field("hybrid", description="Ranker: fused, embeddings only, or BM25 only.")
+PAGE = Path(__file__).parent / "web"  # the page for trainees: plain HTML, CSS and JS
 
 
 class LiveKnowledgeBase:
@@ -135,64 +127,131 @@ class QuestionLanes:
             asyncio.get_running_loop().call_later(time.monotonic() - started, self._long.release)
 
 
+class HostCheck:
+    """Answer only requests whose Host header names this server (ASGI middleware). A web page
+    on another site that resolves its own name to 127.0.0.1 (DNS rebinding) sends its own
+    name, and gets 400 in kb's error shape."""
+
+    def __init__(self, app: Any, allowed_hosts: Sequence[str]) -> None:
+        self.app = app
+        self.allowed = [host.lower() for host in allowed_hosts]
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] in ("http", "websocket") and "*" not in self.allowed:
+            headers = dict(scope.get("headers") or [])
+            host = headers.get(b"host", b"").decode("latin-1").lower()
+            name = host.rsplit(":", 1)[0] if not host.startswith("[") else host.split("]")[0] + "]"
+            if not any(
+                name == allowed or (allowed.startswith("*.") and name.endswith(allowed[1:])) for allowed in self.allowed
+            ):
+                response = _error(400, "host_not_allowed", "this server does not answer for that Host name")
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def _error(status: int, code: str, message: str, field: str | None = None) -> JSONResponse:
+    """Every error response: {"error": {"code", "message", "field"}} (never the question)."""
+    return JSONResponse(status_code=status, content={"error": {"code": code, "message": message, "field": field}})
+
+
 def create_app(
     index_dir: str | Path, embedder: Embedder | None = None, allowed_hosts: Sequence[str] = LOOPBACK_NAMES
 ) -> FastAPI:
     """The app serving one index (with the embedder given, else the index's own model), to
-    requests whose Host header names one of `allowed_hosts` ("*" for any)."""
+    requests whose Host header names one of `allowed_hosts` ("*" for any): the JSON API, the
+    page for trainees at /, and the API docs at /docs, all without a network."""
     live = LiveKnowledgeBase(Path(index_dir), embedder)
-    app = FastAPI(
+    errors = {422: {"model": api.Error}, 400: {"model": api.Error}}
+    app = FastAPIOffline(  # FastAPI serving its Swagger UI and ReDoc assets itself: /docs works offline
         title="kb",
         version=__version__,
         description=(
             "Ask a Chinese knowledge base; answers are extractive and cited. "
-            f"Questions are limited to {MAX_QUESTION_CHARS} characters; k to 1–{MAX_K}."
+            f"Questions are limited to {MAX_QUESTION_CHARS} characters; k to 1–{MAX_K}. "
+            'Every error is {"error": {"code", "message", "field"}}.'
         ),
+        responses=errors,
     )
-
-    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
+    app.add_middleware(HostCheck, allowed_hosts=list(allowed_hosts))
+    app.mount("/static/page", StaticFiles(directory=str(PAGE)), name="page")
 
     @app.exception_handler(KbError)
     def _kb_error(_: Request, exc: KbError) -> JSONResponse:
-        return JSONResponse(status_code=422, content={"detail": str(exc)})
+        return _error(422, "invalid_question", str(exc))
 
     @app.exception_handler(RequestValidationError)
     def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        # Without the offending input: it may be NaN or a lone surrogate, which JSON cannot carry.
-        errors = [
-            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")} for e in exc.errors()
-        ]
-        return JSONResponse(status_code=422, content={"detail": errors})
+        # Without the offending input: it may be NaN, a lone surrogate or 1,000 characters.
+        first = exc.errors()[0] if exc.errors() else {}
+        location = [str(part) for part in first.get("loc", ()) if part != "body"]
+        return _error(422, "invalid_request", str(first.get("msg", "invalid request")), ".".join(location) or None)
+
+    @app.exception_handler(StarletteHTTPException)
+    def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed", 503: "unavailable"}.get(exc.status_code, "http_error")
+        return _error(exc.status_code, code, str(exc.detail))
 
     lanes = QuestionLanes()
 
-    @app.post("/search", summary="Ranked passages for a question")
-    async def search(query: Query) -> dict:
-        def run() -> dict:
+    def shown(data: dict[str, Any], script: str) -> dict[str, Any]:
+        return data if script == "original" else _in_script(data, script)  # type: ignore[arg-type]
+
+    @app.post(
+        "/search",
+        summary="Ranked passages for a question",
+        response_model=api.SearchResult,
+        response_model_exclude_none=True,
+    )
+    async def search(query: api.Query) -> dict[str, Any]:
+        def run() -> dict[str, Any]:
             hits = live.current().search(query.question, k=query.k, mode=query.mode)
             return {"question": query.question, "passages": [h.to_dict() for h in hits]}
 
         async with lanes.slot(query.question):
             return await run_in_threadpool(run)
 
-    @app.post("/ask", summary="Cited extractive answer, same JSON as `kb ask --json`")
-    async def ask(query: Query) -> dict:
-        def run() -> dict:
-            return live.current().ask(query.question, k=query.k, mode=query.mode).to_dict()
+    @app.post(
+        "/ask",
+        summary="Cited extractive answer, same JSON as `kb ask --json`",
+        response_model=api.Answer,
+        response_model_exclude_none=True,  # absent, not null, as in `kb ask --json`
+    )
+    async def ask(
+        query: api.Query, script: Literal["original", "simplified", "traditional"] = "original"
+    ) -> dict[str, Any]:
+        def run() -> dict[str, Any]:
+            answer = live.current().ask(query.question, k=query.k, mode=query.mode, explain=query.explain)
+            return shown(answer.to_dict(), script)
 
         async with lanes.slot(query.question):
             return await run_in_threadpool(run)
 
-    @app.get("/healthz", summary="Liveness")
-    def healthz() -> dict:
+    @app.post("/ask/batch", summary=f"Answer up to {api.MAX_BATCH} questions", response_model=api.BatchAnswers)
+    async def ask_batch(batch: api.BatchQuery) -> dict[str, Any]:
+        def run() -> dict[str, Any]:
+            kb = live.current()
+            answers: list[dict[str, Any]] = []
+            for question in batch.questions:
+                try:
+                    answers.append(kb.ask(question, k=batch.k, mode=batch.mode).to_dict())
+                except KbError as exc:
+                    answers.append({"error": {"code": "invalid_question", "message": str(exc), "field": None}})
+            return {"answers": answers}
+
+        async with lanes.slot(max(batch.questions, key=len)):
+            return await run_in_threadpool(run)
+
+    @app.get("/healthz", summary="Liveness", response_model=api.Health)
+    def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/info", summary="Manifest of the index being served")
-    def info() -> dict:
+    @app.get("/info", summary="Manifest of the index being served", response_model=api.Info)
+    def info() -> dict[str, Any]:
         return live.current().info()
 
-    @app.post("/reload", summary="Load the index again now (after `kb ingest`)")
-    def reload() -> dict:
+    @app.post("/reload", summary="Load the index again now (after `kb ingest`)", response_model=api.Reloaded)
+    def reload() -> dict[str, str]:
         try:
             kb = live.reload()
         except KbError as exc:
@@ -201,4 +260,21 @@ def create_app(
             ) from exc
         return {"status": "ok", "version": kb.index.dir.name}
 
+    @app.get("/", include_in_schema=False)
+    def page() -> FileResponse:
+        return FileResponse(PAGE / "index.html")
+
     return app
+
+
+def _in_script(data: Any, script: Script) -> Any:
+    """Every string of an answer shown in one script, except the question as asked, file names
+    and ids."""
+    if isinstance(data, str):
+        return in_script(data, script)
+    if isinstance(data, list):
+        return [_in_script(item, script) for item in data]
+    if isinstance(data, dict):
+        kept = {"doc_id", "source", "label", "question"}
+        return {key: value if key in kept else _in_script(value, script) for key, value in data.items()}
+    return data

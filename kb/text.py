@@ -11,7 +11,7 @@ import re
 from collections.abc import Collection, Mapping
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, Literal
 
 # Sentence ends: Chinese and ASCII terminators, then any closing quotes/brackets.
 _SENTENCE = re.compile(r"[^\n。！？!?；;…]*(?:[。！？!?；;…]+[”’」』）)\]】〕\"']*|(?=\n)|$)")
@@ -20,14 +20,21 @@ _WORDLIKE = re.compile(r"[\w\u3400-\u9fff]")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 MAX_SENTENCE_CHARS = 200
 GENERAL_DICTIONARY = "jieba_dict.txt"
+Script = Literal["simplified", "traditional"]
 TOKENIZED_TEXTS = 256  # per analyzer: the texts of the last few questions
 
 
-@lru_cache(maxsize=1)
-def _converter() -> Any:
+@lru_cache(maxsize=2)
+def _converter(config: str = "t2s") -> Any:
     import opencc
 
-    return opencc.OpenCC("t2s")
+    return opencc.OpenCC(config)
+
+
+def in_script(text: str, script: Script) -> str:
+    """Text shown in one script (simplified or traditional), for display only: what is stored
+    and cited keeps its original script."""
+    return _converter("t2s" if script == "simplified" else "s2t").convert(text)
 
 
 def fold(text: str) -> str:

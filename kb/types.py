@@ -85,6 +85,24 @@ class RankSignal:
 
 
 @dataclass(frozen=True)
+class Explanation:
+    """Why a passage ranked where it did: the question's terms it holds, each ranker's score
+    and rank (absent when that ranker did not return it), and the fused score."""
+
+    rank: int
+    matched_terms: tuple[str, ...]
+    signals: dict[Ranker, RankSignal]
+    fused: float
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"rank": self.rank, "matched_terms": list(self.matched_terms)}
+        for ranker in get_args(Ranker):
+            signal = self.signals.get(ranker)
+            data[ranker] = {"score": signal.score, "rank": signal.rank} if signal else None
+        return data | {"fused": round(self.fused, 4)}
+
+
+@dataclass(frozen=True)
 class Hit:
     """A passage as ranked for one question.
 
@@ -157,10 +175,11 @@ class Answer:
     hits: list[Hit]
     found: bool = True
     contrast: Contrast | None = None
+    explanations: list[Explanation] | None = None  # with ask(..., explain=True)
 
     def to_dict(self) -> dict[str, Any]:
         """The citation contract printed by `kb ask --json` and served over HTTP."""
-        data = {
+        data: dict[str, Any] = {
             "question": self.question,
             "answer": self.text,
             "found": self.found,
@@ -169,4 +188,6 @@ class Answer:
         }
         if self.contrast is not None:
             data["contrast"] = self.contrast.to_dict()
+        if self.explanations is not None:
+            data["explain"] = [e.to_dict() for e in self.explanations]
         return data

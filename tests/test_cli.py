@@ -185,3 +185,13 @@ def test_explain_says_when_the_encoder_read_only_the_start_of_a_long_question(ru
     assert "dense ranker read the first 128 characters" in result.output
     short = run("ask", "营销和销售的区别", "--index", real_index, "--explain")
     assert "dense ranker read the first" not in short.output
+
+
+@pytest.mark.model
+def test_json_with_explain_carries_the_explanations(run, real_index):
+    data = json.loads(run("ask", "营销和销售的区别", "--index", real_index, "--json", "--explain").output)
+    assert [e["rank"] for e in data["explain"]] == [p["rank"] for p in data["passages"]]
+    first = data["explain"][0]
+    assert set(first) == {"rank", "matched_terms", "bm25", "dense", "fused"} and "营销" in first["matched_terms"]
+    plain = json.loads(run("ask", "营销和销售的区别", "--index", real_index, "--json").output)
+    assert "explain" not in plain

@@ -84,7 +84,9 @@ def test_bad_requests_get_422_with_a_message(served, body, needle):
     base, _ = served
     response = httpx.post(f"{base}/ask", json=body, timeout=30)
     assert response.status_code == 422
+    assert set(response.json()) == {"error"} and set(response.json()["error"]) == {"code", "message", "field"}
     assert needle in json.dumps(response.json(), ensure_ascii=False)
+    assert "营" * 20 not in response.text  # a long question is never echoed back
 
 
 def test_health_info_and_openapi(served):
