@@ -11,6 +11,7 @@ from typing import IO, TYPE_CHECKING, Any
 import click
 
 from .errors import KbError
+from .progress import ProgressReport
 from .types import MODES, Mode
 
 if TYPE_CHECKING:
@@ -113,7 +114,7 @@ def ingest(
     from .chunk import ChunkSettings
     from .knowledge_base import KnowledgeBase
 
-    with _ProgressBar() as progress:
+    with ProgressReport() as progress:
         kb = KnowledgeBase.build(
             list(paths) or [Path("corpus")],
             index_dir,
@@ -417,7 +418,7 @@ def evaluate(
     if corpus_path is not None:
         documents = ev.load_corpus(corpus_path)
         index_dir = index_dir or ev.default_index_for(corpus_path)
-        with _ProgressBar() as progress:
+        with ProgressReport() as progress:
             kb = KnowledgeBase.build(documents, index_dir, model=model, progress=progress)
         report = kb.last_ingest
         assert report is not None
@@ -462,39 +463,6 @@ def evaluate(
                 f"{r.mode:<8}{m['passages_contain']:>7.1f}{m['answer_contains']:>8.1f}{m['answer_contains_when_retrievable']:>11.1f}"
                 f"{m['best_sentence_contains_when_retrievable']:>9.1f}{m['answer_chars']:>7.0f}{m['not_found']:>6.1f}"
             )
-
-
-class _ProgressBar:
-    """An ingest progress callback: a bar on stderr for each embedding stage (passages, then
-    the sentences answers are chosen from)."""
-
-    LABELS = {"embed": "Embedding passages", "embed sentences": "Embedding sentences"}
-
-    def __init__(self) -> None:
-        self.bar: Any = None  # click's progress bar of the current stage
-        self.stage = ""
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if stage not in self.LABELS:
-            self.close()
-            return
-        if self.bar is None or stage != self.stage:
-            self.close()
-            self.stage = stage
-            self.bar = click.progressbar(length=total, label=self.LABELS[stage], file=sys.stderr)
-            self.bar.__enter__()
-        self.bar.update(done - self.bar.pos)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-            self.bar = None
-
-    def __enter__(self) -> _ProgressBar:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 @main.command()

@@ -131,6 +131,8 @@ def _vectors(
             if progress:
                 progress(stage, done, len(missing))
 
+        if progress:
+            progress(stage, 0, len(missing))  # says up front how much there is to embed
         fresh = embedder.encode([text_of[h] for h in missing], on_batch=on_batch)
         known = known | dict(zip(missing, fresh))
     if not hashes:

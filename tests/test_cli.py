@@ -195,3 +195,20 @@ def test_json_with_explain_carries_the_explanations(run, real_index):
     assert set(first) == {"rank", "matched_terms", "bm25", "dense", "fused"} and "营销" in first["matched_terms"]
     plain = json.loads(run("ask", "营销和销售的区别", "--index", real_index, "--json").output)
     assert "explain" not in plain
+
+
+def test_progress_without_a_terminal_is_one_line_per_step_with_counts_and_time_left():
+    import io
+
+    from kb.progress import ProgressReport
+
+    log = io.StringIO()  # not a terminal: a CI log or a pipe
+    with ProgressReport(log) as report:
+        report("embed", 0, 300)
+        report("embed", 32, 300)
+        report("embed", 300, 300)
+        report("index", 0, 1)
+    lines = log.getvalue().splitlines()
+    assert lines[0] == "Embedding passages: 300 to embed"
+    assert lines[1].startswith("Embedding passages: 32/300 (11 %)") and "s left" in lines[1]
+    assert lines[2].startswith("Embedding passages: 300/300 in")
