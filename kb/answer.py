@@ -20,7 +20,7 @@ from .contrast import build_contrast, contrast_sides
 from .evidence import Evidence, score_sentences
 from .profile import Profile, default_profile
 from .provenance import Location
-from .question import AnswerShape, answer_shape
+from .question import ASKS_AN_AMOUNT, AnswerShape, answer_shape, states_a_quantity
 from .text import fold, sentence_spans, similar_texts, spans_overlap
 from .types import Answer, CitedSpan, Hit, Passage
 
@@ -261,6 +261,8 @@ def compose_answer(
     if evidence is None:
         evidence = score_sentences(question, top, shape, profile.analyzer, ignore=asking)
     chosen = select(answer_candidates(evidence, shape, shown, asking), shape, max_chars) if answerable else []
+    if ASKS_AN_AMOUNT.search(fold(question)) and not any(states_a_quantity(c.text) for c in chosen):
+        chosen = []  # 「销售人员的平均工资是多少」 with no amount in what would be quoted: not in the index
     if not chosen:
         return Answer(question, NOT_FOUND, [], top, found=False)
     contrast = build_contrast(sides, hits, profile.contrast) if sides else None

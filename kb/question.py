@@ -32,7 +32,7 @@ _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = (
     (
         "quantity",
         re.compile(
-            r"多少|几[年月日天个次位种名岁人倍]|哪一?年|何时|什么时候|多久|多长|多大|多高|多远|多重|几何时|哪天|哪一天|年代"
+            r"多少|几[年月日天个次位种名岁人倍点号周成]|百分之几|哪一?年|何时|什么时候|多久|多长|多大|多高|多远|多重|几何时|哪天|哪一天|年代"
         ),
     ),
     ("place", re.compile(r"哪里|哪儿|何地|何处|什么地方|哪个(?:国家|城市|省|地区)|哪国|哪座城|位于哪|在哪")),
@@ -42,6 +42,26 @@ _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = (
     ),
     ("yesno", re.compile(r"吗[？?]?$|是否|能不能|可不可以|有没有|会不会|是不是|对不对")),
 )
+# Any statement of an amount, a date or a time: digits, or Chinese numerals with a unit or
+# measure word — a lone 一 (「一个」, 「一种」) is an article, not an amount. A 「多少/哪一年」
+# question answered by sentences holding none is not answered (see `states_a_quantity`).
+_QUANTITY = re.compile(
+    r"[\d０-９]|百分之|分之|(?:[每约仅只近达超逾]|不到|超过)一\s*(?:个|次|位|种|名|人|倍)|(?:[零〇二三四五六七八九十百千万亿两几半数][零〇一二三四五六七八九十百千万亿两]*|一[零〇一二三四五六七八九十百千万亿两]+)(?:多|余|来)?"
+    r"\s*(?:年|月|日|号|天|周|个|次|位|种|名|岁|人|倍|米|公里|千米|万|亿|元|块|小时|分钟|秒|世纪|家|所|台|条|项|成|件|本|部|层|点|代|届|场|批|组|类|级|期|座|辆|篇)"
+)
+# List numbering (「1、」, 「2.」 at a line's or clause's start) counts nothing.
+_ENUMERATION = re.compile(r"(?:^|(?<=[\s：:；;，,。]))[（(]?\d{1,2}[、.．)）]")
+
+
+# Questions asking for an amount (not for a time: 「何时」 is answered by 「傍晚」, 「近年」).
+ASKS_AN_AMOUNT = re.compile(r"多少|几[个次位种名岁人倍点号周成年月日天]|百分之几|哪一?年|几成")
+
+
+def states_a_quantity(text: str) -> bool:
+    """Whether a text (script-folded) states an amount or a date, not counting list numbers."""
+    return bool(_QUANTITY.search(_ENUMERATION.sub(" ", fold(text))))
+
+
 # Phrases that ask rather than describe: never expected in the answering sentence. Removed
 # from the question before its terms are taken, so 「哪一年」 does not leave 「一年」 behind.
 ASKING_PHRASES = re.compile(

@@ -90,6 +90,16 @@ def main() -> None:
                     f"{name:<22}{mode:<8}{m['passages_contain']:>7.1f}{m['answer_contains']:>8.1f}{m['answer_contains_when_retrievable']:>11.1f}"
                     f"{m['best_sentence_contains_when_retrievable']:>9.1f}{m['answer_chars']:>7.0f}{m['not_found']:>6.1f}"
                 )
+    if "seed" in args.sets:
+        kb = KnowledgeBase.open(ROOT / "index")
+        off = [q for q in (ROOT / "tests/data/unanswerable_on_topic.txt").read_text("utf-8").splitlines() if q]
+        on = [json.loads(line)["query"] for line in (ROOT / "tests/data/seed_questions.jsonl").open(encoding="utf-8")]
+        refused = sum(not kb.ask(q).found for q in off)
+        answered = sum(kb.ask(q).found for q in on)
+        print(
+            f"\nseed corpus, hybrid: on-topic questions it cannot answer refused {refused}/{len(off)}; "
+            f"seed questions answered {answered}/{len(on)}"
+        )
     if "drcd" in args.sets:
         print(f"(drcd without script folding, BM25 reference: R@5 {DRCD_UNFOLDED[0]} / MRR {DRCD_UNFOLDED[1]})")
 

@@ -118,3 +118,19 @@ def test_short_lines_after_an_introduction_are_the_list():
     text = "从销售到营销的跨越其实就是从：\n战术到战略\n眼前到未来\n短利到长利\n生存到永续。\n这需要时间。"
     answer = compose_answer("从销售到营销要经历哪些跨越", _passage_hits(text))
     assert answer.sentences[0].text == text[: text.index("\n这需要")]
+
+
+def test_a_how_many_question_answered_by_no_amount_is_not_found():
+    text = "该公司注重员工培训，员工都很努力。公司的销售团队非常专业，客户满意度很高。"
+    assert compose_answer("该公司有多少名员工", _passage_hits(text)).text == NOT_FOUND
+    numbered = "具体工作内容：1、培训员工。2、管理客户。"  # list numbers are not amounts
+    assert compose_answer("该公司有多少名员工", _passage_hits(numbered)).text == NOT_FOUND
+    counted = "该公司注重员工培训。公司共有员工三百多名，分布在五个城市。"
+    assert "三百多名" in compose_answer("该公司有多少名员工", _passage_hits(counted)).text
+
+
+def test_quantities_are_told_from_articles_and_list_numbers():
+    from kb.question import states_a_quantity
+
+    assert all(map(states_a_quantity, ["大约有70%的决定", "三次", "一百多个国家", "成立于1998年", "百分之二十"]))
+    assert not any(map(states_a_quantity, ["一个随机品牌", "1、根据部门要求", "具体内容：2、管理客户"]))

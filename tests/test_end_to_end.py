@@ -139,3 +139,15 @@ def test_explain_shows_terms_and_both_rankers(real_index):
     result = CliRunner().invoke(main, ["ask", "销售漏斗", "--explain", "--index", str(real_index)])
     assert result.exit_code == 0
     assert "matched terms: 销售" in result.output and "bm25: score" in result.output and "dense: score" in result.output
+
+
+def test_on_topic_questions_the_corpus_cannot_answer_are_mostly_refused(real_index):
+    """Twenty questions about marketing and sales whose answers the seed articles do not hold
+    (salaries, dates, rankings …): kb says so for most of them."""
+    from tests.conftest import ROOT
+
+    kb = KnowledgeBase.open(real_index)
+    questions = [q for q in (ROOT / "tests/data/unanswerable_on_topic.txt").read_text("utf-8").splitlines() if q]
+    answered = [q for q in questions if kb.ask(q).found]
+    assert len(answered) <= len(questions) // 4, answered
+    assert "销售人员的平均工资是多少" not in answered and "中国市场营销协会成立于哪一年" not in answered
