@@ -485,8 +485,8 @@ def evaluate(
     multiple=True,
     default=["all"],
     show_default=True,
-    type=click.Choice(["md", "html", "anki", "csv", "all"]),
-    help="Repeatable. all = md + html + anki + csv.",
+    type=click.Choice(["md", "html", "pdf", "anki", "csv", "all"]),
+    help="Repeatable. all = md + html + anki + csv; pdf (printed by Chromium) when asked for.",
 )
 @click.option("-k", "k", default=5, show_default=True, type=click.IntRange(1, 20), help="Source passages per question.")
 @click.option(
@@ -503,9 +503,10 @@ def study(
 
     \b
     Writes to --out:
-      study.md / study.html   cited answers, contrast tables, quoted sources, a cloze quiz
-                              with answer key (the HTML is one printable page; every [n]
-                              links to the quoted source excerpt)
+      study.md / study.html   a page per question (cited answer, contrast table), a quiz
+                              (fill-in and multiple choice) and its answer key on pages of
+                              their own, then every source quoted once; each [n] links to it
+      study.pdf               the same, printed (--format pdf; needs Chromium)
       flashcards.apkg / .csv  one card per question and per contrast-table row
     \b
     Examples:

@@ -10,10 +10,10 @@ from pathlib import Path
 
 from .answer import cite
 from .errors import KbError
-from .study import StudyGuide
+from .study import ClozeItem, StudyGuide
 from .types import Answer
 
-FORMATS = ("md", "html", "anki", "csv")
+FORMATS = ("md", "html", "anki", "csv")  # "all"; "pdf" too when asked for
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 _CSS = """
@@ -28,8 +28,9 @@ ol.sources li { margin-bottom: .8rem; }
 blockquote { margin: .3rem 0; padding: .3rem .8rem; border-left: 3px solid #999; background: #fafafa; }
 .meta { color: #666; font-size: .85em; }
 .notfound { color: #a00; }
+.choices { color: #333; margin-top: .2rem; }
 @media print { body { max-width: none; margin: 0; } a { color: inherit; } h2 { page-break-after: avoid; }
-               section.question { page-break-inside: avoid; } }
+               section.question { page-break-after: always; } section.page { page-break-before: always; } }
 """
 
 
@@ -53,6 +54,8 @@ def _write_formats(guide: StudyGuide, out_dir: Path, formats: tuple[str, ...]) -
         written.append(write_csv(guide, out_dir / "flashcards.csv"))
     if "anki" in formats:
         written.append(write_anki(guide, out_dir / "flashcards.apkg"))
+    if "pdf" in formats:
+        written.append(write_pdf(guide, out_dir / "study.pdf"))
     return written
 
 
@@ -61,8 +64,8 @@ def _write(path: Path, text: str) -> Path:
     return path
 
 
-def _anchor(q: int, n: int) -> str:
-    return f"q{q}-src{n}"
+def _anchor(number: int) -> str:
+    return f"src-{number}"
 
 
 def _md(text: str) -> str:
@@ -71,48 +74,82 @@ def _md(text: str) -> str:
     return html.escape(text, quote=False)
 
 
+def _renumbered(guide: StudyGuide, q: int, citations: tuple[int, ...]) -> tuple[int, ...]:
+    """A question's passage ranks as the pack's source numbers."""
+    numbers = guide.source_numbers[q] if q < len(guide.source_numbers) else {}
+    return tuple(sorted({numbers.get(n, n) for n in citations}))
+
+
+def _answer_text(guide: StudyGuide, q: int, answer: Answer) -> str:
+    if not answer.found:
+        return answer.text
+    return "".join(cite(s.text, _renumbered(guide, q, s.citations)) for s in answer.sentences)
+
+
+def _cited_sources(guide: StudyGuide, q: int, answer: Answer) -> list[int]:
+    cited = {n for s in answer.sentences for n in s.citations}
+    if answer.contrast:
+        cited |= {n for row in answer.contrast.rows for c in row.cells for n in c.citations}
+    return sorted(set(_renumbered(guide, q, tuple(cited))))
+
+
+def _choices(item: ClozeItem) -> str:
+    return "  ".join(f"{letter}. {choice}" for letter, choice in zip("ABCD", item.choices))
+
+
+def _key(item: ClozeItem) -> str:
+    letter = "ABCD"[item.choices.index(item.answer)] + ". " if item.answer in item.choices else ""
+    return letter + item.answer
+
+
 def to_markdown(guide: StudyGuide) -> str:
+    """Questions with cited answers; the quiz; its answer key; every source quoted once."""
     lines = [f"# {_md(guide.title)}", ""]
     if guide.topics:
         lines += ["关键主题：" + _md("、".join(guide.topics)), ""]
-    for q, answer in enumerate(guide.answers, start=1):
-        lines += [f"## {q}. {_md(answer.question)}", "", _md(answer.text), ""]
+    for q, answer in enumerate(guide.answers):
+        lines += [f"## {q + 1}. {_md(answer.question)}", "", _md(_answer_text(guide, q, answer)), ""]
         if answer.contrast:
             sides = answer.contrast.sides
             lines += ["| 方面 | " + " | ".join(map(_md, sides)) + " |", "|---" * (len(sides) + 1) + "|"]
             for row in answer.contrast.rows:
-                cells = [_md(cite(c.text, c.citations)).replace("|", "\\|") for c in row.cells]
+                cells = [_md(cite(c.text, _renumbered(guide, q, c.citations))).replace("|", "\\|") for c in row.cells]
                 lines.append(f"| {_md(row.aspect)} | " + " | ".join(cells) + " |")
             lines.append("")
         if answer.found:
-            lines += ["来源：", ""]
-            for hit in answer.hits:
-                p = hit.passage
-                lines += [f"[{hit.rank}] **{_md(p.title)}** — `{p.cited_as()}`", ""]
-                lines += ["> " + _md(line) for line in p.text.splitlines()] + [""]
+            lines += ["来源：" + "、".join(f"[{n}]" for n in _cited_sources(guide, q, answer)), ""]
     if guide.cloze:
         lines += ["## 填空练习", ""]
-        lines += [f"{i}. {_md(item.prompt)}" for i, item in enumerate(guide.cloze, start=1)] + ["", "### 答案", ""]
-        lines += [f"{i}. {_md(item.answer)} — {_md(item.citation)}" for i, item in enumerate(guide.cloze, start=1)] + [
-            ""
+        for i, item in enumerate(guide.cloze, start=1):
+            lines.append(f"{i}. {_md(item.prompt)}" + (f"  \n   {_md(_choices(item))}" if item.choices else ""))
+        lines += ["", "### 答案", ""]
+        lines += [
+            f"{i}. {_md(_key(item))} — 来源 " + "、".join(f"[{n}]" for n in item.sources)
+            for i, item in enumerate(guide.cloze, start=1)
         ]
+        lines.append("")
+    if guide.sources:
+        lines += ["## 资料", ""]
+        for number, passage in enumerate(guide.sources, start=1):
+            lines += [f"[{number}] **{_md(passage.title)}** — `{passage.cited_as()}`", ""]
+            lines += ["> " + _md(line) for line in passage.text.splitlines()] + [""]
     return "\n".join(lines)
 
 
-def _linked(text: str, q: int) -> str:
-    """Escape text and turn each [n] into a link to question q's source excerpt n."""
+def _linked(text: str) -> str:
+    """Escape text and turn each [n] into a link to the pack's source n."""
     return re.sub(
         r"\[(\d+)\]",
-        lambda m: f'<a class="cite" href="#{_anchor(q, int(m.group(1)))}">[{m.group(1)}]</a>',
+        lambda m: f'<a class="cite" href="#{_anchor(int(m.group(1)))}">[{m.group(1)}]</a>',
         html.escape(text),
     )
 
 
-def _answer_html(answer: Answer, q: int) -> list[str]:
-    parts = [f'<section class="question" id="q{q}">', f"<h2>{q}. {html.escape(answer.question)}</h2>"]
+def _answer_html(guide: StudyGuide, q: int, answer: Answer) -> list[str]:
+    parts = [f'<section class="question" id="q{q + 1}">', f"<h2>{q + 1}. {html.escape(answer.question)}</h2>"]
     if not answer.found:
         return parts + [f'<p class="notfound">{html.escape(answer.text)}</p>', "</section>"]
-    parts.append(f"<p>{_linked(answer.text, q)}</p>")
+    parts.append(f"<p>{_linked(_answer_text(guide, q, answer))}</p>")
     if answer.contrast:
         parts.append(
             "<table><thead><tr><th>方面</th>"
@@ -120,34 +157,38 @@ def _answer_html(answer: Answer, q: int) -> list[str]:
             + "</tr></thead><tbody>"
         )
         for row in answer.contrast.rows:
-            cells = "".join(f"<td>{_linked(cite(c.text, c.citations), q)}</td>" for c in row.cells)
+            cells = "".join(f"<td>{_linked(cite(c.text, _renumbered(guide, q, c.citations)))}</td>" for c in row.cells)
             parts.append(f"<tr><th>{html.escape(row.aspect)}</th>{cells}</tr>")
         parts.append("</tbody></table>")
-    parts.append('<h3>来源</h3><ol class="sources">')
-    for hit in answer.hits:
-        p = hit.passage
-        parts.append(
-            f'<li value="{hit.rank}" id="{_anchor(q, hit.rank)}"><blockquote>{html.escape(p.text)}</blockquote>'
-            f'<span class="meta">{html.escape(p.title)} — {html.escape(p.cited_as())}</span></li>'
-        )
-    return parts + ["</ol>", "</section>"]
+    refs = " ".join(f'<a class="cite" href="#{_anchor(n)}">[{n}]</a>' for n in _cited_sources(guide, q, answer))
+    return parts + [f'<p class="meta">来源：{refs}（原文见文末“资料”）</p>', "</section>"]
 
 
 def to_html(guide: StudyGuide) -> str:
-    """One self-contained page (inline CSS, no scripts, no external resources)."""
+    """One self-contained page (inline CSS, no scripts, no external resources). Printed: one
+    page per question, the quiz and its answer key on pages of their own, the sources last."""
     body = [f"<h1>{html.escape(guide.title)}</h1>"]
     if guide.topics:
         body.append(f"<p>关键主题：{html.escape('、'.join(guide.topics))}</p>")
-    for q, answer in enumerate(guide.answers, start=1):
-        body += _answer_html(answer, q)
+    for q, answer in enumerate(guide.answers):
+        body += _answer_html(guide, q, answer)
     if guide.cloze:
-        body.append('<section id="quiz"><h2>填空练习</h2><ol>')
-        body += [f"<li>{html.escape(item.prompt)}</li>" for item in guide.cloze]
-        body.append('</ol><h3>答案</h3><ol class="key">')
-        body += [
-            f'<li>{html.escape(item.answer)} <span class="meta">{html.escape(item.citation)}</span></li>'
-            for item in guide.cloze
-        ]
+        body.append('<section id="quiz" class="page"><h2>填空练习</h2><ol>')
+        for item in guide.cloze:
+            choices = f'<div class="choices">{html.escape(_choices(item))}</div>' if item.choices else ""
+            body.append(f"<li>{html.escape(item.prompt)}{choices}</li>")
+        body.append('</ol></section><section id="key" class="page"><h2>答案</h2><ol class="key">')
+        for item in guide.cloze:
+            refs = " ".join(f'<a class="cite" href="#{_anchor(n)}">[{n}]</a>' for n in item.sources)
+            body.append(f'<li>{html.escape(_key(item))} <span class="meta">{refs}</span></li>')
+        body.append("</ol></section>")
+    if guide.sources:
+        body.append('<section id="sources" class="page"><h2>资料</h2><ol class="sources">')
+        for number, passage in enumerate(guide.sources, start=1):
+            body.append(
+                f'<li value="{number}" id="{_anchor(number)}"><blockquote>{html.escape(passage.text)}</blockquote>'
+                f'<span class="meta">{html.escape(passage.title)} — {html.escape(passage.cited_as())}</span></li>'
+            )
         body.append("</ol></section>")
     return (
         '<!DOCTYPE html>\n<html lang="zh"><head><meta charset="utf-8">'
@@ -155,6 +196,44 @@ def to_html(guide: StudyGuide) -> str:
         + "\n".join(body)
         + "\n</body></html>\n"
     )
+
+
+def write_pdf(guide: StudyGuide, path: Path) -> Path:
+    """The HTML page printed to PDF by headless Chromium (the browser the page is made for)."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if browser is None:
+        raise KbError(
+            "--format pdf prints with Chromium, which is not installed (Debian: apt install chromium); "
+            "or print study.html from a browser"
+        )
+    with tempfile.TemporaryDirectory() as tmp:
+        page = Path(tmp) / "study.html"
+        page.write_text(to_html(guide), "utf-8")
+        flags = [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            f"--user-data-dir={Path(tmp) / 'profile'}",
+        ]
+        try:
+            subprocess.run(
+                [browser, *flags, f"--print-to-pdf={path}", "--no-pdf-header-footer", page.as_uri()],
+                capture_output=True,
+                timeout=180,
+                check=True,
+            )
+        except (subprocess.SubprocessError, OSError) as exc:
+            raise KbError(
+                f"Chromium could not print {path.name} ({type(exc).__name__}); print study.html from a browser instead"
+            ) from exc
+    if not path.is_file():
+        raise KbError(f"Chromium printed no {path.name}; print study.html from a browser instead")
+    return path
 
 
 def write_csv(guide: StudyGuide, path: Path) -> Path:

@@ -207,3 +207,56 @@ def test_markdown_shows_html_from_the_corpus_as_text():
     markdown = to_markdown(StudyGuide("指南", [answer]))
     assert "<img" not in markdown and "<script>" not in markdown and "<b>" not in markdown
     assert "营销&lt;img src=x onerror=alert(1)&gt;是系统。" in markdown
+
+
+def test_quiz_blanks_differ_keep_context_and_offer_real_distractors(guide, kb):
+    outline = build_study_guide(kb, None)
+    items = outline.cloze
+    assert len(items) >= 6
+    answers = [item.answer for item in items]
+    assert len(set(answers)) >= 0.75 * len(items)  # not twelve blanks of 「销售」
+    sides = {side for a in outline.answers if a.contrast for side in a.contrast.sides}
+    assert sum(answer in sides for answer in answers) <= len(items) // 4
+    for item in items:
+        assert len(item.prompt.replace("____", "")) >= 12 and item.prompt.count("____") == 1
+        assert item.sources and all(1 <= n <= len(outline.sources) for n in item.sources)
+        filled = item.prompt.replace("____", item.answer)
+        assert any(filled in outline.sources[n - 1].text for n in item.sources)  # answerable from its source
+    multiple_choice = [item for item in items if item.choices]
+    assert len(multiple_choice) >= len(items) // 2 - 1
+    for item in multiple_choice:
+        assert len(item.choices) == 4 and item.answer in item.choices
+        assert not any(other in item.prompt for other in item.choices if other != item.answer)
+
+
+def test_the_outline_asks_about_terms_the_corpus_defines():
+    from kb.study import defined_terms
+
+    texts = ["分销则是销售里面的其中一个环节。市场营销是一个系统。", "营销是让产品好卖。今天天气很好。"]
+    assert defined_terms(texts, {"分销", "市场营销", "营销", "天气"}) == ["分销", "市场营销", "营销"]
+
+
+def test_each_source_is_quoted_once_and_the_key_has_its_own_page(guide, tmp_path):
+    write_study_guide(guide, tmp_path, ("html", "md"))
+    page = (tmp_path / "study.html").read_text("utf-8")
+    for passage in guide.sources:
+        assert page.count(html_escape(passage.text)) == 1
+    assert page.index('id="quiz"') < page.index('id="key"') < page.index('id="sources"')
+    assert 'section.page { page-break-before: always; }' in page
+    markdown = (tmp_path / "study.md").read_text("utf-8")
+    assert markdown.index("## 填空练习") < markdown.index("### 答案") < markdown.index("## 资料")
+
+
+def test_the_pack_prints_to_pdf(guide, tmp_path):
+    _chromium()
+    (path,) = write_study_guide(guide, tmp_path, ("pdf",))
+    from pdfminer.high_level import extract_text
+
+    text = extract_text(str(path))
+    assert path.name == "study.pdf" and guide.answers[0].question in text and "填空练习" in text
+
+
+def html_escape(text: str) -> str:
+    import html
+
+    return html.escape(text)

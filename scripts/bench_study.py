@@ -1,0 +1,75 @@
+"""Study-pack quality: what a trainer hands out for the seed corpus (the outline `kb study`
+builds without --questions), measured.
+
+- quiz items, multiple-choice items among them;
+- distinct answers / items (12 blanks that are all 「销售」 teach one word);
+- items whose answer is one of the outline's contrast sides;
+- answerable from the pack: the blank's answer appears in a source excerpt the pack quotes
+  for that item;
+- items with less than 12 characters of context around the blank;
+- printed pages (Chromium's print-to-PDF of study.html) per question.
+
+    python scripts/bench_study.py --index index
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from kb import KnowledgeBase
+from kb.study import build_study_guide
+from kb.study_export import write_study_guide
+from kb.text import fold
+
+MIN_CONTEXT_CHARS = 12
+
+
+def printed_pages(html: Path) -> int | None:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        return None
+    pdf = html.with_suffix(".measure.pdf")
+    subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", f"--print-to-pdf={pdf}", html.as_uri()],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    from pdfminer.pdfpage import PDFPage
+
+    with pdf.open("rb") as handle:
+        return sum(1 for _ in PDFPage.get_pages(handle))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--index", default="index")
+    args = parser.parse_args()
+    kb = KnowledgeBase.open(args.index)
+    guide = build_study_guide(kb, None)
+    items = guide.cloze
+    sides = {fold(s) for a in guide.answers if a.contrast for s in a.contrast.sides}
+    excerpts = {fold(h.passage.text) for a in guide.answers for h in a.hits}
+    answerable = sum(any(fold(item.prompt.replace("____", item.answer)) in e for e in excerpts) for item in items)
+    short = sum(len(item.prompt.replace("____", "")) < MIN_CONTEXT_CHARS for item in items)
+    with tempfile.TemporaryDirectory() as tmp:
+        written = write_study_guide(guide, Path(tmp), ("html",))
+        pages = printed_pages(written[0])
+    n = max(len(items), 1)
+    choices = sum(bool(getattr(i, "choices", ())) for i in items)
+    print(f"questions {len(guide.answers)}; quiz items {len(items)}, multiple choice {choices}")
+    print(f"distinct answers / items     {len({fold(i.answer) for i in items}) / n:.2f}")
+    print(f"answer is a contrast side    {sum(fold(i.answer) in sides for i in items) / n:.0%}")
+    print(f"answerable from the pack     {answerable / n:.0%}")
+    print(f"under {MIN_CONTEXT_CHARS} chars of context   {short / n:.0%}")
+    print(f"topics: {'、'.join(guide.topics)}")
+    if pages is not None:
+        print(f"printed pages {pages}, per question {pages / max(len(guide.answers), 1):.1f}")
+
+
+if __name__ == "__main__":
+    main()
