@@ -8,3 +8,7 @@ it as a single line and exits non-zero; anything else is a bug and keeps its tra
 
 class KbError(Exception):
     """A problem with the user's input or environment, explained in one line."""
+
+
+class IndexDamaged(KbError):
+    """An index file fails its checks: the index must be rebuilt, the question was fine."""

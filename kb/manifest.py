@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from .chunk import ChunkSettings
-from .errors import KbError
+from .errors import IndexDamaged, KbError
 
 FORMAT_VERSION = 4
 # 1: no quotable-sentence table or vectors (answers rank sentences by words alone).
@@ -127,5 +127,5 @@ class Manifest:
         return manifest
 
 
-def _damaged(where: str, what: str) -> KbError:
-    return KbError(f"index at {where} is damaged (manifest.json: {what}); {REBUILD_HINT}")
+def _damaged(where: str, what: str) -> IndexDamaged:
+    return IndexDamaged(f"index at {where} is damaged (manifest.json: {what}); {REBUILD_HINT}")

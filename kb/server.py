@@ -32,7 +32,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 from . import api_models as api
 from ._version import __version__
 from .embed import Embedder
-from .errors import KbError
+from .errors import IndexDamaged, KbError
 from .knowledge_base import KnowledgeBase
 from .retrieve import MAX_K, MAX_QUESTION_CHARS
 from .text import Script, in_script
@@ -178,6 +178,8 @@ def create_app(
 
     @app.exception_handler(KbError)
     def _kb_error(_: Request, exc: KbError) -> JSONResponse:
+        if isinstance(exc, IndexDamaged):  # the server's problem, not the question's
+            return _error(503, "index_damaged", str(exc))
         return _error(422, "invalid_question", str(exc))
 
     @app.exception_handler(RequestValidationError)

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from .bm25_index import Bm25Index, write_bm25_index
-from .errors import KbError
+from .errors import IndexDamaged, KbError
 from .integrity import VerifiedFiles, sha256_file
 from .manifest import REBUILD_HINT, FileEntry, Manifest
 from .passage_db import PassageDb, StoredDocument, StoredSentence, write_passage_db
@@ -115,7 +115,7 @@ class StoredIndex:
         try:
             raw = json.loads((self.dir / MANIFEST).read_text("utf-8"))
         except (OSError, ValueError) as exc:
-            raise KbError(f"index at {self.index_dir} is damaged (manifest unreadable); {REBUILD_HINT}") from exc
+            raise self._damaged("manifest unreadable") from exc
         self.manifest = Manifest.from_dict(raw, str(self.index_dir))
         self._check_sizes()
         self._verified = VerifiedFiles(self.dir)
@@ -134,8 +134,8 @@ class StoredIndex:
             if not path.is_file() or path.stat().st_size != entry.size:
                 raise self._damaged(f"{rel} is missing or truncated")
 
-    def _damaged(self, what: str) -> KbError:
-        return KbError(f"index at {self.index_dir} is damaged ({what}); {REBUILD_HINT}")
+    def _damaged(self, what: str) -> IndexDamaged:
+        return IndexDamaged(f"index at {self.index_dir} is damaged ({what}); {REBUILD_HINT}")
 
     def verify(self) -> None:
         """Full check: every file's sha256 matches the manifest, hashed now."""

@@ -106,3 +106,16 @@ def test_search_many_answers_each_question_in_order(tmp_path, embedder):
     kb = KnowledgeBase.build([CORPUS], tmp_path / "index", embedder=embedder)
     questions = ["营销和销售的区别", "什么是销售漏斗"]
     assert kb.search_many(questions, k=3, mode="bm25") == [kb.search(q, k=3, mode="bm25") for q in questions]
+
+
+def test_a_damaged_index_is_the_servers_error_not_the_questions(client, monkeypatch):
+    from kb.errors import IndexDamaged
+
+    def damaged(*args, **kwargs):
+        raise IndexDamaged(
+            "index at index is damaged (passages.sqlite fails its checksum); rebuild it with `kb ingest`"
+        )
+
+    monkeypatch.setattr(KnowledgeBase, "ask", damaged)
+    response = client.post("/ask", json={"question": "营销和销售的区别"})
+    assert response.status_code == 503 and response.json()["error"]["code"] == "index_damaged"

@@ -242,7 +242,7 @@ def test_each_source_is_quoted_once_and_the_key_has_its_own_page(guide, tmp_path
     for passage in guide.sources:
         assert page.count(html_escape(passage.text)) == 1
     assert page.index('id="quiz"') < page.index('id="key"') < page.index('id="sources"')
-    assert 'section.page { page-break-before: always; }' in page
+    assert "section.page { page-break-before: always; }" in page
     markdown = (tmp_path / "study.md").read_text("utf-8")
     assert markdown.index("## 填空练习") < markdown.index("### 答案") < markdown.index("## 资料")
 
