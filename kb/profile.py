@@ -138,17 +138,26 @@ class Profile:
     def cleaning_rules(self) -> tuple[Rule, ...]:
         return compile_rules(self.data.get("cleaning", {}))
 
+    def _number(self, section: str, key: str) -> float:
+        """A threshold of this profile, else the shipped profile's (a profile written with
+        `extends = false` that leaves them out must not refuse every question)."""
+        value = self.data.get(section, {}).get(key)
+        return float(value if value is not None else default_profile().data[section][key])
+
     @property
     def synonym_weight(self) -> float:
-        return float(self.data.get("retrieval", {}).get("synonym_weight", 0.0))
+        return self._number("retrieval", "synonym_weight")
 
     @property
     def min_coverage(self) -> float:
-        return float(self.data.get("answerable", {}).get("min_coverage", 1.0))
+        return self._number("answerable", "min_coverage")
 
     def dense_threshold(self, model: str) -> float | None:
-        """The cosine at which the model's best passage means the index holds an answer."""
+        """The cosine at which the model's best passage means the index holds an answer (this
+        profile's, else the shipped one's for that model)."""
         value = self.data.get("answerable", {}).get("dense", {}).get(model)
+        if value is None and self is not default_profile():
+            return default_profile().dense_threshold(model)
         return None if value is None else float(value)
 
     def _validate(self) -> None:

@@ -134,13 +134,13 @@ class HostCheck:
 
     def __init__(self, app: Any, allowed_hosts: Sequence[str]) -> None:
         self.app = app
-        self.allowed = [host.lower() for host in allowed_hosts]
+        self.allowed = [host.lower().strip("[]") for host in allowed_hosts]
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] in ("http", "websocket") and "*" not in self.allowed:
             headers = dict(scope.get("headers") or [])
             host = headers.get(b"host", b"").decode("latin-1").lower()
-            name = host.rsplit(":", 1)[0] if not host.startswith("[") else host.split("]")[0] + "]"
+            name = host.rsplit(":", 1)[0] if not host.startswith("[") else host[1:].split("]")[0]  # [::1]:8000
             if not any(
                 name == allowed or (allowed.startswith("*.") and name.endswith(allowed[1:])) for allowed in self.allowed
             ):

@@ -119,3 +119,11 @@ def test_a_damaged_index_is_the_servers_error_not_the_questions(client, monkeypa
     monkeypatch.setattr(KnowledgeBase, "ask", damaged)
     response = client.post("/ask", json={"question": "营销和销售的区别"})
     assert response.status_code == 503 and response.json()["error"]["code"] == "index_damaged"
+
+
+def test_ipv6_loopback_host_names_are_understood(tmp_path, embedder):
+    index = tmp_path / "index"
+    KnowledgeBase.build([CORPUS], index, embedder=embedder)
+    client = TestClient(create_app(index, embedder, allowed_hosts=["::1"]))
+    assert client.get("/healthz", headers={"Host": "[::1]:8000"}).status_code == 200
+    assert client.get("/healthz", headers={"Host": "[::2]:8000"}).status_code == 400

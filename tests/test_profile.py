@@ -103,7 +103,11 @@ def test_lists_extend_tables_merge_and_numbers_replace():
 def test_extends_false_starts_from_nothing():
     alone = Profile.from_toml('extends = false\n[vocabulary]\nsynonyms = [["甲", "乙"]]\n', "alone.toml")
     assert set(alone.analyzer.synonyms) == {"甲", "乙"} and not alone.contrast.aliases and not alone.cleaning_rules
-    assert alone.dense_threshold("e5-small") is None
+    # Thresholds it leaves out are the shipped ones, not "refuse everything".
+    shipped = default_profile()
+    assert alone.min_coverage == shipped.min_coverage and alone.synonym_weight == shipped.synonym_weight
+    assert alone.dense_threshold("e5-small") == shipped.dense_threshold("e5-small")
+    assert alone.dense_threshold("some-other-model") is None
 
 
 @pytest.mark.parametrize(
