@@ -105,7 +105,7 @@ def ingest(
     """Build or update the index from text files and folders (default: corpus/).
 
     Files: .txt and .md in UTF-8, UTF-16, GBK/GB18030 or Big5 (detected by content), PDF
-    with a text layer, .docx, .pptx and saved web pages (.html); what cannot be read is
+    with a text layer, .docx, .pptx, .epub and saved web pages (.html); what cannot be read is
     named in a warning. Passages whose text is unchanged keep their embeddings, so re-running
     after an edit is quick. The new index replaces the old one only when complete.
 

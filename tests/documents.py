@@ -144,3 +144,43 @@ def write_html(lines: list[str], path: Path) -> Path:
 </body></html>"""
     path.write_text(page, "utf-8")
     return path
+
+
+def write_epub(lines: list[str], path: Path) -> Path:
+    """An e-book: the title as its first chapter's h1, short lines as h2, two chapters."""
+    import zipfile
+
+    def chapter(chunk: list[str], first: bool) -> str:
+        body = "".join(
+            f"<h1>{html.escape(line)}</h1>"
+            if first and i == 0
+            else f"<h2>{html.escape(line)}</h2>"
+            if is_heading(line)
+            else f"<p>{html.escape(line)}</p>"
+            for i, line in enumerate(chunk)
+        )
+        return (
+            '<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml">'
+            f"<head><title>章节</title></head><body>{body}</body></html>"
+        )
+
+    half = len(lines) // 2
+    package = (
+        '<?xml version="1.0" encoding="utf-8"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0">'
+        f'<metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>{html.escape(lines[0])}</dc:title></metadata>'
+        '<manifest><item id="c1" href="text/c1.xhtml" media-type="application/xhtml+xml"/>'
+        '<item id="c2" href="text/c2.xhtml" media-type="application/xhtml+xml"/></manifest>'
+        '<spine><itemref idref="c1"/><itemref idref="c2"/></spine></package>'
+    )
+    container = (
+        '<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">'
+        '<rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/>'
+        "</rootfiles></container>"
+    )
+    with zipfile.ZipFile(path, "w") as book:
+        book.writestr("mimetype", "application/epub+zip", compress_type=zipfile.ZIP_STORED)
+        book.writestr("META-INF/container.xml", container)
+        book.writestr("OEBPS/content.opf", package)
+        book.writestr("OEBPS/text/c1.xhtml", chapter(lines[:half], True))
+        book.writestr("OEBPS/text/c2.xhtml", chapter(lines[half:], False))
+    return path

@@ -22,8 +22,9 @@ WRITERS = {
     "docx": documents.write_docx,
     "pptx": documents.write_pptx,
     "html": documents.write_html,
+    "epub": documents.write_epub,
 }
-PLACE = {"pdf": r"^pp?\.\d", "docx": r"^§ ", "pptx": r"^slides? \d", "html": r"^§ "}
+PLACE = {"pdf": r"^pp?\.\d", "docx": r"^§ ", "pptx": r"^slides? \d", "html": r"^§ ", "epub": r"^§ "}
 
 
 def _comparable(text: str) -> str:
@@ -75,7 +76,7 @@ def test_every_passage_names_the_page_slide_or_section_that_holds_it(folders, tm
         held = _comparable(clean(original.text[location.start : location.end], kb.profile.cleaning_rules).text)
         assert _comparable(passage.text)[:20] in held, (passage.text[:30], location)
         first = original.places.name_at(location.start)
-        assert first in location.label or kind in ("docx", "html")  # sections are named by path
+        assert first in location.label or kind in ("docx", "html", "epub")  # sections are named by path
 
 
 def test_a_question_finds_the_right_page_and_slide(folders, tmp_path, embedder):
@@ -110,6 +111,7 @@ def test_what_cannot_be_read_is_said_and_counted(tmp_path):
     documents.write_scanned_pdf(tmp_path / "scan.pdf")
     documents.write_encrypted_pdf(lines, tmp_path / "locked.pdf")
     (tmp_path / "broken.docx").write_bytes(b"PK\x03\x04 not really a zip")
+    (tmp_path / "broken.epub").write_bytes(b"PK\x03\x04 not really a book")
     (tmp_path / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100))
     (tmp_path / "old.ppt").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100))
     (tmp_path / "empty.html").write_text("<html><body><nav>首页</nav></body></html>", "utf-8")
@@ -119,6 +121,7 @@ def test_what_cannot_be_read_is_said_and_counted(tmp_path):
     assert reasons["scan.pdf"].startswith("无文字层，可能是扫描件") and "ocrmypdf" in reasons["scan.pdf"]
     assert reasons["locked.pdf"].startswith("encrypted PDF")
     assert reasons["broken.docx"].startswith("damaged or not a Word document")
+    assert reasons["broken.epub"].startswith("damaged or not an EPUB book")
     assert reasons["old.doc"].startswith("old binary Word format") and ".docx" in reasons["old.doc"]
     assert reasons["old.ppt"].startswith("old binary PowerPoint format")
     assert reasons["empty.html"].startswith("no main text")

@@ -1,5 +1,6 @@
-"""Document formats: one small module per format, each turning a file's bytes into the same
-`Extracted` text with its named places (lines, pages, slides, sections).
+"""Document formats (text, PDF, Word, PowerPoint, web pages, EPUB): one small module per
+format, each turning a file's bytes into the same `Extracted` text with its named places
+(lines, pages, slides, sections).
 
 A new format is one module with an `extract(data: bytes) -> Extracted` function and one line in
 `FORMATS`. Modules are imported only when a file of their kind is ingested, so `kb ask` never
@@ -27,6 +28,7 @@ FORMATS = {
     ".pptx": "slides",
     ".html": "web",
     ".htm": "web",
+    ".epub": "epub",
 }
 # Formats kb recognises but cannot read, with what to do instead.
 CONVERT = {
