@@ -21,7 +21,7 @@ from .evidence import Evidence, score_sentences
 from .profile import Profile, default_profile
 from .provenance import Location
 from .question import ASKS_AN_AMOUNT, AnswerShape, answer_shape, states_a_quantity
-from .text import fold, sentence_spans, similar_texts, spans_overlap
+from .text import fold, is_near_duplicate, sentence_spans
 from .types import Answer, CitedSpan, Hit, Passage
 
 NOT_FOUND = "知识库中没有找到能回答这个问题的内容。"
@@ -55,18 +55,11 @@ def _restates(evidence: Evidence, shape: AnswerShape, asking_words: frozenset[st
     return not (shape.cue and shape.cue.search(folded)) and not _GOES_ON.search(folded)
 
 
-def _copies(a: Evidence, b: Evidence) -> bool:
-    """The same sentence twice: overlapping spans of one document (from overlapping passages),
-    or (mostly) the same text in two articles."""
-    if a.passage.doc_id == b.passage.doc_id and spans_overlap((a.start, a.end), (b.start, b.end)):
-        return True
-    return similar_texts(a.text, b.text, DUPLICATE_OVERLAP)
-
-
 def _merge_duplicates(candidates: list[Evidence]) -> list[Evidence]:
     kept: list[Evidence] = []
     for c in candidates:
-        twin = next((k for k in kept if _copies(c, k)), None)
+        # The same sentence twice: from overlapping passages, or copied between articles.
+        twin = next((k for k in kept if is_near_duplicate(c, k, DUPLICATE_OVERLAP)), None)
         if twin is None:
             kept.append(c)
             continue

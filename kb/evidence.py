@@ -78,6 +78,10 @@ class Evidence:
     citations: list[int] = field(default_factory=list)
     cosine: float | None = None  # with the question, when the sentence has a stored vector
 
+    @property
+    def doc_id(self) -> str:
+        return self.passage.doc_id
+
 
 @dataclass(frozen=True)
 class QuestionTerms:

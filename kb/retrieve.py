@@ -19,7 +19,7 @@ from .embed import Embedder, load_embedder
 from .errors import KbError
 from .profile import Profile
 from .store import StoredIndex
-from .text import Analyzer, fold, has_words, similar_texts, spans_overlap
+from .text import Analyzer, fold, has_words, is_near_duplicate
 from .types import MODES, Hit, Mode, Passage, Ranker, RankSignal
 
 MAX_QUESTION_CHARS = 1000
@@ -112,13 +112,6 @@ def check_query_args(k: int, mode: str) -> None:
         raise KbError(f"unknown mode {mode!r}: choose one of {', '.join(MODES)}")
     if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= MAX_K:
         raise KbError(f"k must be a whole number from 1 to {MAX_K}, got {k!r}")
-
-
-def is_near_duplicate(a: Passage, b: Passage, threshold: float) -> bool:
-    """Overlapping windows of one document, or (mostly) the same text in two articles."""
-    if a.doc_id == b.doc_id and spans_overlap((a.start, a.end), (b.start, b.end)):
-        return True
-    return similar_texts(a.text, b.text, threshold)
 
 
 def _passage_terms(passage: Passage, analyzer: Analyzer) -> set[str]:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Collection, Mapping
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 # Sentence ends: Chinese and ASCII terminators, then any closing quotes/brackets.
 _SENTENCE = re.compile(r"[^\n。！？!?；;…]*(?:[。！？!?；;…]+[”’」』）)\]】〕\"']*|(?=\n)|$)")
@@ -149,16 +149,28 @@ def _bigram_set(text: str) -> frozenset[str]:
     return frozenset(folded[i : i + 2] for i in range(len(folded) - 1))
 
 
-def spans_overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    """Two spans of one text share at least half of the shorter one (overlapping windows)."""
-    overlap = min(a[1], b[1]) - max(a[0], b[0])
-    return overlap > 0 and overlap >= 0.5 * min(a[1] - a[0], b[1] - b[0])
+class Span(Protocol):
+    """A span of a cleaned document: a passage, or a sentence quoted from one."""
+
+    @property
+    def doc_id(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def text(self) -> str: ...
 
 
-def similar_texts(a: str, b: str, threshold: float) -> bool:
-    """(Mostly) the same text: the share of the shorter one's character pairs that the other
-    holds reaches `threshold` — the same paragraph copied into two articles."""
-    grams_a, grams_b = _bigram_set(a), _bigram_set(b)
+def is_near_duplicate(a: Span, b: Span, threshold: float) -> bool:
+    """Overlapping windows of one document (they share at least half of the shorter one), or
+    (mostly) the same text in two articles: the share of the shorter one's character pairs
+    that the other holds reaches `threshold` — the same paragraph copied between articles."""
+    if a.doc_id == b.doc_id:
+        overlap = min(a.end, b.end) - max(a.start, b.start)
+        if overlap > 0 and overlap >= 0.5 * min(a.end - a.start, b.end - b.start):
+            return True
+    grams_a, grams_b = _bigram_set(a.text), _bigram_set(b.text)
     if not grams_a or not grams_b:
         return False
     return len(grams_a & grams_b) / min(len(grams_a), len(grams_b)) >= threshold
