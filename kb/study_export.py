@@ -86,11 +86,9 @@ def _answer_text(guide: StudyGuide, q: int, answer: Answer) -> str:
     return "".join(cite(s.text, _renumbered(guide, q, s.citations)) for s in answer.sentences)
 
 
-def _cited_sources(guide: StudyGuide, q: int, answer: Answer) -> list[int]:
-    cited = {n for s in answer.sentences for n in s.citations}
-    if answer.contrast:
-        cited |= {n for row in answer.contrast.rows for c in row.cells for n in c.citations}
-    return sorted(set(_renumbered(guide, q, tuple(cited))))
+def _cited_sources(guide: StudyGuide, q: int) -> list[int]:
+    """The pack's numbers of the sources question q cites (StudyGuide numbers only those)."""
+    return sorted(set(guide.source_numbers[q].values()))
 
 
 def _choices(item: ClozeItem) -> str:
@@ -117,7 +115,7 @@ def to_markdown(guide: StudyGuide) -> str:
                 lines.append(f"| {_md(row.aspect)} | " + " | ".join(cells) + " |")
             lines.append("")
         if answer.found:
-            lines += ["来源：" + "、".join(f"[{n}]" for n in _cited_sources(guide, q, answer)), ""]
+            lines += ["来源：" + "、".join(f"[{n}]" for n in _cited_sources(guide, q)), ""]
     if guide.cloze:
         lines += ["## 填空练习", ""]
         for i, item in enumerate(guide.cloze, start=1):
@@ -160,7 +158,7 @@ def _answer_html(guide: StudyGuide, q: int, answer: Answer) -> list[str]:
             cells = "".join(f"<td>{_linked(cite(c.text, _renumbered(guide, q, c.citations)))}</td>" for c in row.cells)
             parts.append(f"<tr><th>{html.escape(row.aspect)}</th>{cells}</tr>")
         parts.append("</tbody></table>")
-    refs = " ".join(f'<a class="cite" href="#{_anchor(n)}">[{n}]</a>' for n in _cited_sources(guide, q, answer))
+    refs = " ".join(f'<a class="cite" href="#{_anchor(n)}">[{n}]</a>' for n in _cited_sources(guide, q))
     return parts + [f'<p class="meta">来源：{refs}（原文见文末“资料”）</p>', "</section>"]
 
 

@@ -38,6 +38,7 @@ CONVERT = {
     ".xlsx": "spreadsheet: save the text as .docx, .txt or PDF",
     ".wps": "WPS document: save it as .docx or PDF",
 }
+CELL_SEPARATOR = " | "  # between the cells of a table row, which becomes one line
 INSTALL_HINT = "install kb's document support: .venv/bin/pip install -e '.[documents]'"
 
 

@@ -7,9 +7,8 @@ import io
 import zipfile
 
 from ..decoding import NotTextError
-from . import Extracted
+from . import CELL_SEPARATOR, Extracted
 
-CELL_SEPARATOR = " | "
 NOTES_LABEL = "备注："
 
 

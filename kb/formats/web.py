@@ -8,9 +8,8 @@ from __future__ import annotations
 import re
 
 from ..decoding import NotTextError, decode
-from . import Extracted
+from . import CELL_SEPARATOR, Extracted
 
-CELL_SEPARATOR = " | "
 NO_MAIN_TEXT = "no main text found in the page (only navigation, scripts or comments?)"
 _LEVEL = re.compile(r"h(\d)")
 

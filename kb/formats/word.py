@@ -9,10 +9,9 @@ import re
 import zipfile
 
 from ..decoding import NotTextError
-from . import Extracted
+from . import CELL_SEPARATOR, Extracted
 
 _HEADING_STYLE = re.compile(r"^(?:Heading|标题)\s*(\d)$|^Title$", re.I)
-CELL_SEPARATOR = " | "
 
 
 def extract(data: bytes) -> Extracted:
