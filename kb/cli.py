@@ -581,12 +581,10 @@ def profile() -> None:
 
 
 def _chosen_profile(index_dir: Path, profile_path: str | None) -> Profile:
-    from .profile import Profile, default_profile
+    from .profile import named_profile
 
-    if profile_path == "default":
-        return default_profile()
     if profile_path is not None:
-        return Profile.load(profile_path)
+        return named_profile(profile_path)
     from .knowledge_base import KnowledgeBase
 
     return KnowledgeBase.open(index_dir).profile

@@ -260,12 +260,18 @@ def default_profile() -> Profile:
     return profile
 
 
+def named_profile(name: str | Path) -> Profile:
+    """The profile a `--profile`/`--path` argument names: "default" (the shipped one), a kb.toml
+    file, or a folder holding one."""
+    return default_profile() if str(name) == SHIPPED else Profile.load(name)
+
+
 def resolve_profile(explicit: str | Path | None, roots: Sequence[str | Path], previous: Profile | None) -> Profile:
     """The profile an ingest builds with: `--profile` (a file, a folder holding kb.toml, or
     "default"), else the kb.toml at the top of a corpus folder, else the user's file the index
     was built with last time (over today's shipped profile), else the shipped one."""
     if explicit is not None:
-        return default_profile() if str(explicit) == SHIPPED else Profile.load(explicit)
+        return named_profile(explicit)
     found = [Path(root) / PROFILE_FILE for root in roots if (Path(root) / PROFILE_FILE).is_file()]
     if len(found) > 1:
         raise KbError(
