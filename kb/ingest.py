@@ -233,7 +233,7 @@ def ingest(
         documents, report.skipped = loaded.documents, loaded.skipped
     if not documents:
         where = ", ".join(str(s) for s in source) or "(nothing given)"
-        raise KbError(f"no text to index in {where}: add .txt or .md files")
+        raise KbError(f"no text to index in {where}: add .txt, .md, .pdf, .docx, .pptx, .epub or .html files")
 
     previous = previous_index(index_dir)
     if not isinstance(profile, Profile):
