@@ -45,6 +45,7 @@ PASSAGES_DB = "passages.sqlite"
 DENSE_INDEX = "dense.faiss"
 SENTENCE_VECTORS = "sentences.npy"
 BM25_DIR = "bm25"
+PROVENANCE_CACHE = 1024  # documents whose place maps an open index keeps
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,9 @@ class StoredIndex:
         self.manifest = Manifest.from_dict(raw, str(self.index_dir))
         self._check_sizes()
         self._verified = VerifiedFiles(self.dir)
-        self._provenance: dict[str, Provenance | None] = {}  # by document, read on first use
+        # By document, read on first use; bounded (oldest out first), so a server that has
+        # touched every document of a large corpus does not hold all their line maps.
+        self._provenance: dict[str, Provenance | None] = {}
 
     def close(self) -> None:
         """Release the version (an ingest may then delete it once it is no longer live)."""
@@ -213,6 +216,8 @@ class StoredIndex:
     def locate(self, doc_id: str, start: int, end: int) -> Location | None:
         """The place in its original file of a span of a document's cleaned text."""
         if doc_id not in self._provenance:
+            if len(self._provenance) >= PROVENANCE_CACHE:
+                del self._provenance[next(iter(self._provenance))]
             self._provenance[doc_id] = self.db.provenance(doc_id)
         provenance = self._provenance[doc_id]
         return provenance.locate(start, end) if provenance else None
