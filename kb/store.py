@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import sqlite3
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -123,6 +124,7 @@ class StoredIndex:
         # By document, read on first use; bounded (oldest out first), so a server that has
         # touched every document of a large corpus does not hold all their line maps.
         self._provenance: dict[str, Provenance | None] = {}
+        self._provenance_lock = threading.Lock()  # server threads share an open index
 
     def close(self) -> None:
         """Release the version (an ingest may then delete it once it is no longer live)."""
@@ -215,11 +217,12 @@ class StoredIndex:
 
     def locate(self, doc_id: str, start: int, end: int) -> Location | None:
         """The place in its original file of a span of a document's cleaned text."""
-        if doc_id not in self._provenance:
-            if len(self._provenance) >= PROVENANCE_CACHE:
-                del self._provenance[next(iter(self._provenance))]
-            self._provenance[doc_id] = self.db.provenance(doc_id)
-        provenance = self._provenance[doc_id]
+        with self._provenance_lock:
+            if doc_id not in self._provenance:
+                if len(self._provenance) >= PROVENANCE_CACHE:
+                    del self._provenance[next(iter(self._provenance))]
+                self._provenance[doc_id] = self.db.provenance(doc_id)
+            provenance = self._provenance[doc_id]
         return provenance.locate(start, end) if provenance else None
 
     def documents(self) -> list[StoredDocument]:
