@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -39,22 +40,33 @@ class Bm25Index:
 
     def scores(self, term_ids: list[int]) -> np.ndarray:
         """BM25 score of every passage for the terms (a term listed twice counts twice)."""
-        scores = np.zeros(self.num_docs, dtype=self.dtype)
+        weights: dict[int, float] = {}
         for term in term_ids:
-            if term >= self._columns:
-                continue
+            weights[term] = weights.get(term, 0.0) + 1.0
+        return self.weighted_scores(weights)
+
+    def weighted_scores(self, weights: dict[int, float]) -> np.ndarray:
+        """Σ weight × BM25 score of each term, for every passage."""
+        scores = np.zeros(self.num_docs, dtype=self.dtype)
+        present = [t for t in weights if t < self._columns]
+        for term in present:
             start, end = self.indptr[term], self.indptr[term + 1]
-            np.add.at(scores, self.indices[start:end], self.data[start:end])
+            np.add.at(scores, self.indices[start:end], self.dtype.type(weights[term]) * self.data[start:end])
         if self.nonoccurrence is not None:
-            scores += self.nonoccurrence[[t for t in term_ids if t < self._columns]].sum()
+            scores += sum(weights[t] * self.nonoccurrence[t] for t in present)
         return scores
 
 
-def write_bm25_index(folder: Path, passage_terms: list[list[str]], params: dict[str, float]) -> None:
-    """Build the index with bm25s (scores precomputed per term) and save it to `folder`."""
+def build_bm25(passage_terms: list[list[str]], params: dict[str, float]) -> Any:
+    """The bm25s index of these passages (scores precomputed per term, in CSC arrays)."""
     import bm25s
 
     bm25 = bm25s.BM25(**params)
     # An all-stopword passage still needs one token for bm25s; "" is its empty-token slot.
     bm25.index([terms or [""] for terms in passage_terms], show_progress=False)
-    bm25.save(str(folder), show_progress=False)
+    return bm25
+
+
+def write_bm25_index(folder: Path, passage_terms: list[list[str]], params: dict[str, float]) -> None:
+    """Build the index with bm25s and save it to `folder`."""
+    build_bm25(passage_terms, params).save(str(folder), show_progress=False)

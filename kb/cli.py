@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -30,6 +32,26 @@ INDEX_OPTION = click.option(
     type=click.Path(file_okay=False, path_type=Path),
     help="Index folder (or set KB_INDEX).",
 )
+STORE_OPTION = click.option(
+    "--store",
+    envvar="KB_STORE",
+    default=None,
+    metavar="URI",
+    help="Keep the index in Milvus instead of the --index folder (or set KB_STORE): milvus://FILE.db "
+    "(Milvus Lite) or http(s)://HOST:19530 (a server; token in KB_MILVUS_TOKEN); ?name=N picks one of "
+    "several indexes. Needs kb[scale].",
+)
+
+
+def index_location(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`--index FOLDER` and `--store URI`, handed to the command as one `index_dir`: the
+    store URI when given, else the folder."""
+
+    @functools.wraps(command)
+    def with_location(*args: Any, store: str | None, index_dir: Path, **kwargs: Any) -> Any:
+        return command(*args, index_dir=store or index_dir, **kwargs)
+
+    return INDEX_OPTION(STORE_OPTION(with_location))
 
 
 class KbGroup(click.Group):
@@ -60,7 +82,7 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@INDEX_OPTION
+@index_location
 @click.option(
     "--model",
     default=None,
@@ -95,7 +117,7 @@ def main() -> None:
 )
 def ingest(
     paths: tuple[Path, ...],
-    index_dir: Path,
+    index_dir: Path | str,
     model: str | None,
     chunk_chars: int,
     overlap: int,
@@ -139,7 +161,7 @@ def ingest(
 
 @main.command()
 @click.argument("question", required=False)
-@INDEX_OPTION
+@index_location
 @click.option(
     "-k", "k", default=5, show_default=True, type=click.IntRange(1, 100), help="Number of passages to return."
 )
@@ -174,7 +196,7 @@ def ingest(
 )
 def ask(
     question: str | None,
-    index_dir: Path,
+    index_dir: Path | str,
     k: int,
     mode: Mode,
     as_json: bool,
@@ -302,11 +324,11 @@ def _explanation(explanation: Explanation) -> str:
 
 
 @main.command()
-@INDEX_OPTION
+@index_location
 @click.option(
     "-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="Write to FILE instead of stdout."
 )
-def export(index_dir: Path, output: IO[str]) -> None:
+def export(index_dir: Path | str, output: IO[str]) -> None:
     """Print every passage as JSON Lines (doc_id, title, source, start, end, text, heading)."""
     from .knowledge_base import KnowledgeBase
 
@@ -315,10 +337,10 @@ def export(index_dir: Path, output: IO[str]) -> None:
 
 
 @main.command()
-@INDEX_OPTION
+@index_location
 @click.option("--verify", is_flag=True, help="Also check every index file against its recorded sha256.")
 @click.option("--json", "as_json", is_flag=True, help="Print the manifest as JSON.")
-def info(index_dir: Path, verify: bool, as_json: bool) -> None:
+def info(index_dir: Path | str, verify: bool, as_json: bool) -> None:
     """Describe the index: model, passage and document counts, sources, settings."""
     from .knowledge_base import KnowledgeBase
 
@@ -446,7 +468,7 @@ def evaluate(
     if as_json:
         click.echo(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
         return
-    click.echo(f"{len(queries)} queries against {kb.index.passage_count} passages ({kb.index.index_dir})")
+    click.echo(f"{len(queries)} queries against {kb.index.passage_count} passages ({kb.index.location})")
     click.echo("Retrieval")
     click.echo(f"{'mode':<8}{'R@1':>7}{'R@5':>7}{'R@20':>7}{'MRR@10':>8}{'nDCG@10':>9}{'p50 ms':>8}{'p95 ms':>8}")
     for r in results:
@@ -467,7 +489,7 @@ def evaluate(
 
 
 @main.command()
-@INDEX_OPTION
+@index_location
 @click.option(
     "--questions",
     type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
@@ -498,7 +520,7 @@ def evaluate(
     help="Key topics in an outline (without --questions).",
 )
 def study(
-    index_dir: Path, questions: Path | None, out_dir: Path, formats: tuple[str, ...], k: int, topics: int
+    index_dir: Path | str, questions: Path | None, out_dir: Path, formats: tuple[str, ...], k: int, topics: int
 ) -> None:
     """Turn the knowledge base into study material for trainees.
 
@@ -529,7 +551,7 @@ def study(
 
 
 @main.command()
-@INDEX_OPTION
+@index_location
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @click.option(
@@ -539,7 +561,7 @@ def study(
     help="A Host name clients use to reach the server (repeatable; '*.example.com' patterns). "
     "Default: localhost, 127.0.0.1 and the --host address.",
 )
-def serve(index_dir: Path, host: str, port: int, allow_hosts: tuple[str, ...]) -> None:
+def serve(index_dir: Path | str, host: str, port: int, allow_hosts: tuple[str, ...]) -> None:
     """Serve the index over HTTP (OpenAPI docs at /docs).
 
     \b
@@ -580,7 +602,7 @@ def profile() -> None:
     """
 
 
-def _chosen_profile(index_dir: Path, profile_path: str | None) -> Profile:
+def _chosen_profile(index_dir: Path | str, profile_path: str | None) -> Profile:
     from .profile import named_profile
 
     if profile_path is not None:
@@ -591,13 +613,13 @@ def _chosen_profile(index_dir: Path, profile_path: str | None) -> Profile:
 
 
 @profile.command(name="show")
-@INDEX_OPTION
+@index_location
 @click.option(
     "--path",
     "profile_path",
     help="A kb.toml (or a folder holding one), or 'default': show it merged with kb's own, instead of the index's.",
 )
-def profile_show(index_dir: Path, profile_path: str | None) -> None:
+def profile_show(index_dir: Path | str, profile_path: str | None) -> None:
     """Print the effective profile as TOML (every list merged)."""
     chosen = _chosen_profile(index_dir, profile_path)
     click.echo(f"# profile: {chosen.source} ({chosen.fingerprint})")

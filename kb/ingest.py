@@ -21,15 +21,15 @@ from .chunk import ChunkSettings, headed_sentences, split_passages
 from .clean import clean
 from .embed import DEFAULT_MODEL, Embedder, load_embedder
 from .errors import KbError
+from .index_store import IndexStore, is_store_uri, previous_index, write_index
 from .loaders import load_paths, title_of
 from .manifest import FORMAT_VERSION, Counts, Manifest, ModelEntry, ProfileEntry, SourceEntry
 from .passage_db import StoredDocument, StoredSentence
 from .profile import Profile, resolve_profile
 from .provenance import Places, Provenance
-from .store import IndexContents, StoredIndex, write_version
+from .store import IndexContents
 from .text import GENERAL_DICTIONARY, Analyzer, fold
 from .types import Document, Passage
-from .versions import CURRENT, writing
 
 BM25_PARAMS = {"k1": 1.2, "b": 0.75}
 # Bump when the cleaning, splitting or BM25 code changes; edits to the profile or the general
@@ -53,7 +53,7 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total)
 class IngestReport:
     """What an ingest did, for the CLI summary and benchmarks."""
 
-    index_dir: Path
+    index_dir: str | Path  # a folder, or a store URI
     documents: int = 0
     passages: int = 0
     embedded: int = 0
@@ -180,7 +180,7 @@ def _content_sha256(document: Document) -> str:
 
 
 def _unchanged(
-    previous: StoredIndex, documents: Sequence[Document], model: str, chunking: ChunkSettings, pipeline: str
+    previous: IndexStore, documents: Sequence[Document], model: str, chunking: ChunkSettings, pipeline: str
 ) -> bool:
     """True when the live index was built from exactly these documents with these settings,
     so there is nothing to rebuild (re-ingesting an unchanged corpus costs only hashing)."""
@@ -195,16 +195,6 @@ def _unchanged(
     )
 
 
-def previous_index(index_dir: Path) -> StoredIndex | None:
-    """The live index at index_dir, or None if there is none (or it cannot be read)."""
-    if not (Path(index_dir) / CURRENT).exists():
-        return None
-    try:
-        return StoredIndex(index_dir)
-    except KbError:
-        return None
-
-
 def ingest(
     source: Sequence[str | Path] | Sequence[Document],
     index_dir: str | Path,
@@ -215,14 +205,15 @@ def ingest(
     profile: str | Path | Profile | None = None,
     follow_links: bool = False,
 ) -> IngestReport:
-    """Build (or incrementally rebuild) the index at `index_dir` from files or Documents.
+    """Build (or incrementally rebuild) the index at `index_dir` (a folder or a store URI,
+    see index_store) from files or Documents.
 
     `profile`: a Profile, a kb.toml file or a folder holding one, or "default" (the shipped
     profile). Without it: the kb.toml at the top of a corpus folder, else the profile the
     index was built with, else the shipped one (see profile.resolve_profile). Links that lead
     outside the given paths are skipped unless `follow_links`."""
     started = time.perf_counter()
-    index_dir = Path(index_dir)
+    index_dir = index_dir if is_store_uri(index_dir) else Path(index_dir)
     report = IngestReport(index_dir=index_dir)
     roots: list[str | Path] = []
     if source and all(isinstance(s, Document) for s in source):
@@ -294,8 +285,7 @@ def ingest(
     )
     if previous:
         previous.close()  # done reading it: once replaced, it can be deleted
-    with writing(index_dir) as version_dir:
-        write_version(version_dir, contents, manifest)
+    write_index(index_dir, contents, manifest)
     if progress:
         progress("index", 1, 1)
     report.documents = len(stored_docs)

@@ -13,11 +13,11 @@ from .contrast import contrast_sides
 from .embed import Embedder
 from .errors import KbError
 from .evidence import score_sentences
+from .index_store import IndexStore, open_index
 from .ingest import IngestReport, Progress, ingest
 from .profile import Profile
 from .question import answer_shape
 from .retrieve import FusionSettings, Retriever, matched_terms, normalise_question
-from .store import StoredIndex
 from .types import Answer, Document, Explanation, Hit, Mode, Passage
 
 CONTRAST_EVIDENCE = 40  # passages searched for a contrast table's cells
@@ -32,7 +32,7 @@ class KnowledgeBase:
     """
 
     def __init__(
-        self, index: StoredIndex, embedder: Embedder | None = None, fusion: FusionSettings = FusionSettings()
+        self, index: IndexStore, embedder: Embedder | None = None, fusion: FusionSettings = FusionSettings()
     ) -> None:
         self.index = index
         self.profile: Profile = index.profile
@@ -74,7 +74,7 @@ class KnowledgeBase:
         cls, index_dir: str | Path = "index", model: str | None = None, embedder: Embedder | None = None
     ) -> KnowledgeBase:
         """Open a built index. `model`, if given, must be the one the index was built with."""
-        index = StoredIndex(Path(index_dir))
+        index = open_index(index_dir)
         wanted = embedder.name if embedder else model
         if wanted and wanted != index.model_name:
             raise KbError(
@@ -151,4 +151,4 @@ class KnowledgeBase:
     def info(self) -> dict[str, Any]:
         """The manifest of the index and where it lives."""
         manifest = {k: v for k, v in self.index.manifest.to_dict().items() if k != "files"}
-        return {"index": str(self.index.index_dir), "version": self.index.dir.name} | manifest
+        return {"index": self.index.location, "version": self.index.version} | manifest

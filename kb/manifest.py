@@ -73,8 +73,9 @@ class Manifest:
     sources: dict[str, SourceEntry]
     profile: ProfileEntry | None = None  # None: built before profiles were stored (the shipped one)
     dense_index: dict[str, Any] = field(default_factory=dict)
-    files: dict[str, FileEntry] = field(default_factory=dict)
+    files: dict[str, FileEntry] = field(default_factory=dict)  # of a local index; none in Milvus
     format_version: int = FORMAT_VERSION
+    store: str = "local"  # or "milvus" (index_store.py)
 
     def with_files(self, files: dict[str, FileEntry], dense_index: dict[str, Any]) -> Manifest:
         return replace(self, files=files, dense_index=dense_index)
@@ -115,12 +116,13 @@ class Manifest:
                 dense_index=dict(raw.get("dense_index", {})),
                 files={str(f): FileEntry(int(m["size"]), str(m["sha256"])) for f, m in raw["files"].items()},
                 format_version=int(found),
+                store=str(raw.get("store", "local")),
             )
         except KeyError as exc:
             raise _damaged(where, f"{exc.args[0]} missing") from exc
         except (TypeError, ValueError, AttributeError) as exc:
             raise _damaged(where, f"unreadable entry: {exc}") from exc
-        if not manifest.files:
+        if not manifest.files and manifest.store == "local":
             raise _damaged(where, "it lists no files")
         if manifest.counts.passages < 1 or manifest.counts.documents < 1 or not manifest.sources:
             raise _damaged(where, "it records no documents or passages")

@@ -10,15 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Literal, get_args
 
 import numpy as np
 
 from .embed import Embedder, load_embedder
 from .errors import KbError
+from .index_store import IndexStore, Ranking
 from .profile import Profile
-from .store import StoredIndex
 from .text import Analyzer, fold, has_words, is_near_duplicate
 from .types import MODES, Hit, Mode, Passage, Ranker, RankSignal
 
@@ -68,9 +67,6 @@ def _normalise(scores: np.ndarray, settings: FusionSettings) -> np.ndarray:
         return scores
     spread = scores.std()
     return (scores - scores.mean()) / spread if spread > 0 else np.zeros(len(scores))
-
-
-Ranking = tuple[np.ndarray, np.ndarray]  # passage ids and scores, best first
 
 
 def fuse(rankings: dict[Ranker, Ranking], weights: dict[Ranker, float], settings: FusionSettings) -> dict[int, float]:
@@ -130,7 +126,7 @@ class Retriever:
 
     def __init__(
         self,
-        index: StoredIndex,
+        index: IndexStore,
         embedder: Embedder | None = None,
         fusion: FusionSettings = FusionSettings(),
         profile: Profile | None = None,
@@ -142,19 +138,13 @@ class Retriever:
         self.fusion = fusion
         self._last_query: tuple[str, np.ndarray] | None = None
 
-    @cached_property
-    def _idf(self) -> tuple[dict[str, int], np.ndarray]:
-        """BM25's vocabulary and each term's IDF (from the document frequencies it stores)."""
-        bm25 = self.index.bm25
-        df = bm25.document_frequencies()
-        n = max(bm25.num_docs, 1)
-        return bm25.vocab, np.log(1 + (n - df + 0.5) / (df + 0.5))
-
     def term_weights(self, terms: Iterable[str]) -> dict[str, float]:
         """IDF of each term (jieba word or character pair); a term the index never saw weighs most."""
-        vocab, idf = self._idf
-        unseen = float(np.log(1 + (self.index.passage_count + 0.5) / 0.5))
-        return {t: float(idf[vocab[t]]) if t in vocab else unseen for t in terms}
+        n = max(self.index.passage_count, 1)
+        return {
+            t: float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
+            for t, df in self.index.document_frequencies(dict.fromkeys(terms)).items()
+        }
 
     def _term_weights(self, question: str) -> dict[str, float]:
         return self.term_weights(set(self.analyzer.tokenize(question)))
@@ -200,19 +190,15 @@ class Retriever:
 
     def bm25_ranking(self, question: str, n: int) -> Ranking:
         """Top-n passage ids and BM25 scores (only passages sharing a term or a synonym)."""
-        bm25 = self.index.bm25
-        scores = np.zeros(self.index.passage_count, dtype=np.float32)
         own = self.analyzer.index_terms(question)
+        query: dict[str, float] = {}
         for terms, weight in (
             (own, 1.0),
             (self.analyzer.synonym_terms(question, set(own)), self.profile.synonym_weight),
         ):
-            ids = [bm25.vocab[t] for t in terms if t in bm25.vocab]
-            if ids:
-                scores += weight * bm25.scores(ids)
-        top = np.argsort(-scores, kind="stable")[:n]
-        top = top[scores[top] > 0]
-        return top, scores[top]
+            for term in terms:
+                query[term] = query.get(term, 0.0) + weight
+        return self.index.bm25_ranking(query, n)
 
     def query_vector(self, question: str) -> np.ndarray:
         """The question's embedding (of its first ENCODED_QUESTION_CHARS characters), computed
@@ -227,15 +213,14 @@ class Retriever:
         return vector
 
     def dense_ranking(self, question: str, n: int) -> Ranking:
-        vector = self.query_vector(question).reshape(1, -1)
-        if vector.shape[1] != self.index.dense.d:
+        vector = self.query_vector(question)
+        dim = self.index.manifest.model.dim
+        if len(vector) != dim:
             raise KbError(
-                f"model {self.embedder.name} gives {vector.shape[1]}-dim vectors but the index holds "
-                f"{self.index.dense.d}-dim ones: use the index's model ({self.index.model_name}) or re-run kb ingest"
+                f"model {self.embedder.name} gives {len(vector)}-dim vectors but the index holds "
+                f"{dim}-dim ones: use the index's model ({self.index.model_name}) or re-run kb ingest"
             )
-        scores, ids = self.index.dense.search(vector, min(n, self.index.dense.ntotal))
-        keep = ids[0] >= 0
-        return ids[0][keep].astype(np.int64), scores[0][keep]
+        return self.index.dense_ranking(vector, n)
 
     def search(self, question: str, k: int = 5, mode: Mode = "hybrid") -> list[Hit]:
         """The k best passages, near-duplicates suppressed, each with its ranking signals."""

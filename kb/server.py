@@ -48,9 +48,9 @@ class LiveKnowledgeBase:
     """Holds the loaded knowledge base and replaces it when `kb ingest` replaces the index."""
 
     def __init__(
-        self, index_dir: Path, embedder: Embedder | None = None, check_seconds: float = POINTER_CHECK_SECONDS
+        self, location: str | Path, embedder: Embedder | None = None, check_seconds: float = POINTER_CHECK_SECONDS
     ) -> None:
-        self.index_dir = Path(index_dir)
+        self.location = location  # an index folder or a store URI
         self._embedder = embedder
         self._check_seconds = check_seconds
         self._lock = threading.Lock()
@@ -58,7 +58,7 @@ class LiveKnowledgeBase:
         self._checked = time.monotonic()
 
     def _load(self) -> KnowledgeBase:
-        kb = KnowledgeBase.open(self.index_dir, embedder=self._embedder)
+        kb = KnowledgeBase.open(self.location, embedder=self._embedder)
         kb.warm_up()
         return kb
 
@@ -161,7 +161,7 @@ def create_app(
     """The app serving one index (with the embedder given, else the index's own model), to
     requests whose Host header names one of `allowed_hosts` ("*" for any): the JSON API, the
     page for trainees at /, and the API docs at /docs, all without a network."""
-    live = LiveKnowledgeBase(Path(index_dir), embedder)
+    live = LiveKnowledgeBase(index_dir, embedder)
     errors = {422: {"model": api.Error}, 400: {"model": api.Error}}
     app = FastAPIOffline(  # FastAPI serving its Swagger UI and ReDoc assets itself: /docs works offline
         title="kb",
@@ -260,7 +260,7 @@ def create_app(
             raise HTTPException(
                 status_code=503, detail=f"reload failed, still serving the previous index: {exc}"
             ) from exc
-        return {"status": "ok", "version": kb.index.dir.name}
+        return {"status": "ok", "version": kb.index.version}
 
     @app.get("/", include_in_schema=False)
     def page() -> FileResponse:

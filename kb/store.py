@@ -20,7 +20,7 @@ import dataclasses
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -30,6 +30,7 @@ import numpy as np
 
 from .bm25_index import Bm25Index, write_bm25_index
 from .errors import IndexDamaged, KbError
+from .index_store import Ranking, top_scores
 from .integrity import VerifiedFiles, sha256_file
 from .manifest import REBUILD_HINT, FileEntry, Manifest
 from .passage_db import PassageDb, StoredDocument, StoredSentence, write_passage_db
@@ -37,7 +38,7 @@ from .profile import Profile, default_profile
 from .provenance import Location, Provenance
 from .types import KnownSentence, Passage
 from .vector_index import open_dense_index, write_dense_index
-from .versions import CURRENT, live_version, pin_live_version
+from .versions import CURRENT, live_version, pin_live_version, writing
 
 MANIFEST = "manifest.json"
 PROFILE = "profile.toml"
@@ -98,9 +99,26 @@ def write_version(version_dir: Path, contents: IndexContents, manifest: Manifest
     verified.save()
 
 
+def write_stored_version(index_dir: Path, contents: IndexContents, manifest: Manifest) -> None:
+    """Write a new version beside the live one and swap it in once complete (versions.py)."""
+    with writing(index_dir) as version_dir:
+        write_version(version_dir, contents, manifest)
+
+
+def previous_stored_index(index_dir: Path) -> StoredIndex | None:
+    """The live index at index_dir, or None if there is none (or it cannot be read)."""
+    if not (index_dir / CURRENT).exists():
+        return None
+    try:
+        return StoredIndex(index_dir)
+    except KbError:
+        return None
+
+
 class StoredIndex:
     """A read-only view of the live version of an index folder, pinned while it is open (an
-    ingest that replaces it meanwhile leaves its files in place until `close`)."""
+    ingest that replaces it meanwhile leaves its files in place until `close`). Implements
+    index_store.IndexStore."""
 
     def __init__(self, index_dir: Path) -> None:
         self.index_dir = Path(index_dir)
@@ -157,6 +175,14 @@ class StoredIndex:
     def is_live(self) -> bool:
         """Whether this is still the index folder's live version (no ingest has replaced it)."""
         return live_version(self.index_dir) == self.dir.name
+
+    @property
+    def location(self) -> str:
+        return str(self.index_dir)
+
+    @property
+    def version(self) -> str:
+        return self.dir.name
 
     @cached_property
     def profile(self) -> Profile:
@@ -227,6 +253,24 @@ class StoredIndex:
 
     def documents(self) -> list[StoredDocument]:
         return self.db.documents()
+
+    @cached_property
+    def _document_frequencies(self) -> np.ndarray:
+        return self.bm25.document_frequencies()
+
+    def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
+        vocab, df = self.bm25.vocab, self._document_frequencies
+        return {t: int(df[vocab[t]]) if t in vocab else 0 for t in terms}
+
+    def bm25_ranking(self, query: Mapping[str, float], n: int) -> Ranking:
+        vocab = self.bm25.vocab
+        scores = self.bm25.weighted_scores({vocab[t]: w for t, w in query.items() if t in vocab})
+        return top_scores(scores, n)
+
+    def dense_ranking(self, vector: np.ndarray, n: int) -> Ranking:
+        scores, ids = self.dense.search(vector.reshape(1, -1), min(n, self.dense.ntotal))
+        keep = ids[0] >= 0
+        return ids[0][keep].astype(np.int64), scores[0][keep]
 
     def vectors_by_hash(self) -> dict[str, np.ndarray]:
         """Passage vectors keyed by content hash, so a re-ingest embeds only what changed."""

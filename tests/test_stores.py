@@ -1,0 +1,214 @@
+"""The store contract, on each store: the local folder, Milvus Lite embedded in a file, and a
+`milvus-lite server` on loopback (the same client code that reaches a Milvus cluster).
+
+Each Milvus store must rank, answer and keep versions exactly as the local store does; the
+local store is the reference. The Milvus cases need `pip install kb[scale]` and are skipped,
+saying so, without it. A real Milvus ≥ 2.4 is tested when KB_MILVUS_URI names one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from kb import KnowledgeBase
+from kb.errors import KbError
+from kb.ingest import ingest
+from tests.conftest import CORPUS, ROOT
+
+QUESTIONS = [json.loads(line)["query"] for line in (ROOT / "tests/data/seed_questions.jsonl").open(encoding="utf-8")]
+SERVER_START_SECONDS = 60
+
+
+def _has_milvus() -> bool:
+    try:
+        import milvus_lite  # noqa: F401
+        import pymilvus  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+needs_milvus = pytest.mark.skipif(not _has_milvus(), reason="Milvus store needs kb[scale]: pip install -e '.[scale]'")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def lite_server(tmp_path_factory):
+    """A `milvus-lite server` on a loopback port for this test run."""
+    if not _has_milvus():
+        pytest.skip("Milvus store needs kb[scale]: pip install -e '.[scale]'")
+    port = _free_port()
+    data = tmp_path_factory.mktemp("milvus-server")
+    server = subprocess.Popen(
+        [Path(sys.executable).parent / "milvus-lite", "server", "--data-dir", str(data), "--host", "127.0.0.1"]
+        + ["--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        server.kill()
+        pytest.fail(f"milvus-lite server did not listen on port {port} within {SERVER_START_SECONDS} s")
+    yield f"http://127.0.0.1:{port}"
+    server.terminate()
+    server.wait(timeout=30)
+
+
+STORES = ["local", pytest.param("lite", marks=needs_milvus), pytest.param("server", marks=needs_milvus)]
+
+
+@pytest.fixture(params=STORES)
+def location(request, tmp_path):
+    """Where a test's index goes, on each store (a fresh name on the shared server)."""
+    if request.param == "local":
+        return str(tmp_path / "index")
+    if request.param == "lite":
+        return f"milvus://{tmp_path}/kb.db"
+    server = request.getfixturevalue("lite_server")
+    return f"{server}?name=t{abs(hash(request.node.name)) % 10**9}"
+
+
+def _ranking(kb: KnowledgeBase, question: str, mode: str) -> list[tuple[int, int, float]]:
+    return [(h.passage.id, h.rank, round(h.score, 4)) for h in kb.search(question, k=5, mode=mode)]
+
+
+def test_every_store_ranks_and_answers_the_seed_questions_as_the_local_store(location, tmp_path, embedder):
+    reference = KnowledgeBase.build([CORPUS], tmp_path / "reference", embedder=embedder)
+    kb = KnowledgeBase.build([CORPUS], location, embedder=embedder)
+    assert kb.info()["store"] == ("local" if location.endswith("index") else "milvus")
+    for question in QUESTIONS:
+        for mode in ("hybrid", "bm25", "dense"):
+            assert _ranking(kb, question, mode) == _ranking(reference, question, mode), (question, mode)
+        assert kb.ask(question).to_dict() == reference.ask(question).to_dict(), question
+    contrast = kb.ask("营销和销售的区别").contrast
+    assert contrast is not None and contrast == reference.ask("营销和销售的区别").contrast
+    assert kb.passages() == reference.passages()  # text, spans, headings and file locations
+    assert kb.index.documents() == reference.index.documents()
+    kb.index.verify()
+
+
+def test_reingest_embeds_only_what_changed_and_swaps_in_whole(location, corpus_copy, embedder):
+    first = ingest([corpus_copy], location, embedder=embedder)
+    unchanged = ingest([corpus_copy], location, embedder=embedder)
+    assert first.embedded == first.passages and unchanged.embedded == 0
+    reader = KnowledgeBase.open(location, embedder=embedder)
+    before = reader.search("营销和销售的区别", k=3)
+    edited = next(corpus_copy.glob("*.txt"))
+    edited.write_text(edited.read_text("utf-8") + "\n\n客户成功经理负责续约和增购，这是新加的一段。\n", "utf-8")
+    changed = ingest([corpus_copy], location, embedder=embedder)
+    assert 0 < changed.embedded <= 3 and changed.reused >= first.passages - 3
+    # The reader opened before the swap still answers from its own version …
+    assert not reader.is_live() and reader.search("营销和销售的区别", k=3) == before
+    # … and a new one sees the new passage.
+    fresh = KnowledgeBase.open(location, embedder=embedder)
+    assert fresh.is_live() and "客户成功经理" in fresh.search("客户成功经理负责什么", k=1)[0].passage.text
+    assert fresh.info()["version"] != reader.info()["version"]
+
+
+def test_a_failed_ingest_leaves_the_live_index_answering(location, corpus_copy, embedder, monkeypatch):
+    ingest([corpus_copy], location, embedder=embedder)
+    version = KnowledgeBase.open(location, embedder=embedder).info()["version"]
+    (corpus_copy / "new.txt").write_text("渠道经理负责经销商的开发与管理。" * 5, "utf-8")
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    if location.startswith(("milvus", "http")):
+        monkeypatch.setattr("kb.milvus_store._VersionWriter.sentences", full_disk)
+    else:
+        monkeypatch.setattr("kb.store.write_bm25_index", full_disk)
+    with pytest.raises((KbError, OSError)):
+        ingest([corpus_copy], location, embedder=embedder)
+    after = KnowledgeBase.open(location, embedder=embedder)
+    assert after.info()["version"] == version and after.search("营销和销售的区别", k=1)
+    if location.startswith(("milvus", "http")):
+        names = after.index.client.list_collections()
+        assert all(version in name for name in names if name.startswith(location.rsplit("=", 1)[-1] + "_")), names
+
+
+def test_an_empty_store_says_how_to_build_an_index(location):
+    with pytest.raises(KbError, match="kb ingest"):
+        KnowledgeBase.open(location)
+
+
+@needs_milvus
+@pytest.mark.parametrize(
+    ("store", "message"),
+    [
+        ("milvus://./kb-milvus", "needs a file ending in .db"),
+        ("milvus://./kb.db?name=1abc", "must be letters, digits and _"),
+        ("http://127.0.0.1:9/some/path", "give the server as http://HOST:PORT"),
+    ],
+)
+def test_store_uris_that_cannot_work_are_named(store, message):
+    with pytest.raises(KbError, match=message):
+        KnowledgeBase.open(store)
+
+
+@needs_milvus
+def test_an_unreachable_server_is_one_line_naming_it(embedder):
+    port = _free_port()  # nothing listens there
+    with pytest.raises(KbError, match=f"Milvus at http://127.0.0.1:{port}") as caught:
+        ingest([CORPUS], f"http://127.0.0.1:{port}", embedder=embedder)
+    assert "\n" not in str(caught.value)
+
+
+@needs_milvus
+def test_a_server_older_than_sparse_vectors_is_refused(tmp_path, monkeypatch):
+    import pymilvus
+
+    monkeypatch.setattr(pymilvus.MilvusClient, "get_server_version", lambda self, **kwargs: "v2.3.5")
+    monkeypatch.setattr("kb.milvus_store.MilvusLocation.parse", lambda store: _as_server(store, tmp_path))
+    with pytest.raises(KbError, match=r"version v2\.3\.5; kb needs 2\.4 or newer"):
+        KnowledgeBase.open("http://milvus.example:19530")
+
+
+def _as_server(store, tmp_path):
+    from kb.milvus_store import MilvusLocation
+
+    return MilvusLocation(str(tmp_path / "stand-in.db"), "kb", store)
+
+
+@needs_milvus
+def test_cli_ingest_and_ask_with_store(tmp_path, embedder, monkeypatch):
+    """`kb ask --store` / KB_STORE reach the index that `kb ingest --store` built."""
+    from click.testing import CliRunner
+
+    from kb.cli import main
+
+    store = f"milvus://{tmp_path}/cli.db"
+    ingest([CORPUS], store, embedder=embedder)
+    monkeypatch.setattr("kb.retrieve.load_embedder", lambda name: embedder)
+    result = CliRunner().invoke(main, ["ask", "什么是销售漏斗", "--json", "--store", store])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["passages"]
+    monkeypatch.setenv("KB_STORE", store)
+    info = CliRunner().invoke(main, ["info", "--json"])
+    assert info.exit_code == 0 and json.loads(info.output)["store"] == "milvus"
+
+
+@pytest.mark.skipif(not os.environ.get("KB_MILVUS_URI"), reason="set KB_MILVUS_URI to test a real Milvus server")
+def test_a_real_milvus_server_answers_as_the_local_store(tmp_path, embedder):
+    reference = KnowledgeBase.build([CORPUS], tmp_path / "reference", embedder=embedder)
+    kb = KnowledgeBase.build([CORPUS], f"{os.environ['KB_MILVUS_URI']}?name=kb_test", embedder=embedder)
+    for question in QUESTIONS[:10]:
+        assert _ranking(kb, question, "hybrid") == _ranking(reference, question, "hybrid")
