@@ -115,6 +115,21 @@ def main() -> None:
     is_flag=True,
     help="Also index files that symbolic links lead to outside PATHS (skipped with a warning otherwise).",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 256),
+    default=None,
+    help="Embed with this many models at once, in worker processes (or Ray actors with --ray). "
+    "Pays only with more cores than one model keeps busy.  [default: 1; with --ray, one per cluster CPU]",
+)
+@click.option(
+    "--ray",
+    "ray_address",
+    metavar="ADDRESS",
+    default=None,
+    help="Embed on a Ray cluster: auto (the one this machine belongs to), ray://HOST:10001, or local "
+    "(start one on this machine). Needs kb[scale].",
+)
 def ingest(
     paths: tuple[Path, ...],
     index_dir: Path | str,
@@ -123,6 +138,8 @@ def ingest(
     overlap: int,
     profile_path: str | None,
     follow_links: bool,
+    workers: int | None,
+    ray_address: str | None,
 ) -> None:
     """Build or update the index from text files and folders (default: corpus/).
 
@@ -146,6 +163,8 @@ def ingest(
             progress=progress,
             profile=profile_path,
             follow_links=follow_links,
+            workers=workers,
+            ray=ray_address,
         )
     report = kb.last_ingest
     assert report is not None

