@@ -212,3 +212,23 @@ def test_progress_without_a_terminal_is_one_line_per_step_with_counts_and_time_l
     assert lines[0] == "Embedding passages: 300 to embed"
     assert lines[1].startswith("Embedding passages: 32/300 (11 %)") and "s left" in lines[1]
     assert lines[2].startswith("Embedding passages: 300/300 in")
+
+
+def test_asking_a_local_index_loads_none_of_the_scale_out_libraries(tmp_path):
+    """Milvus and Ray are for `--store`/`--ray`; a plain `kb ask` stays as lean as before."""
+    import subprocess
+    import sys
+
+    from kb.ingest import ingest
+    from tests.conftest import BigramEmbedder
+
+    ingest([CORPUS], tmp_path / "index", embedder=BigramEmbedder())
+    heavy = ("pymilvus", "milvus_lite", "ray", "torch", "bm25s")
+    probe = (
+        "import sys; from click.testing import CliRunner; from kb.cli import main; "
+        f"args = ['ask', '营销和销售的区别', '--mode', 'bm25', '--index', r'{tmp_path / 'index'}']; "
+        "result = CliRunner().invoke(main, args); "
+        f"print(result.exit_code, sorted(m for m in {heavy!r} if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.split("\n")[0] == "0 []", out

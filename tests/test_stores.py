@@ -212,3 +212,14 @@ def test_a_real_milvus_server_answers_as_the_local_store(tmp_path, embedder):
     kb = KnowledgeBase.build([CORPUS], f"{os.environ['KB_MILVUS_URI']}?name=kb_test", embedder=embedder)
     for question in QUESTIONS[:10]:
         assert _ranking(kb, question, "hybrid") == _ranking(reference, question, "hybrid")
+
+
+@needs_milvus
+@pytest.mark.model
+def test_milvus_lite_gives_the_local_answers_to_the_seed_questions_with_the_real_model(real_index, tmp_path):
+    local = KnowledgeBase.open(real_index)
+    ingest([CORPUS], f"milvus://{tmp_path}/kb.db", embedder=local.retriever.embedder)
+    milvus = KnowledgeBase.open(f"milvus://{tmp_path}/kb.db", embedder=local.retriever.embedder)
+    for question in QUESTIONS:
+        assert _ranking(milvus, question, "hybrid") == _ranking(local, question, "hybrid"), question
+        assert milvus.ask(question).to_dict() == local.ask(question).to_dict(), question
