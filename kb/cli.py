@@ -130,6 +130,13 @@ def main() -> None:
     help="Embed on a Ray cluster: auto (the one this machine belongs to), ray://HOST:10001, or local "
     "(start one on this machine). Needs kb[scale].",
 )
+@click.option(
+    "--reuse-from",
+    metavar="INDEX",
+    default=None,
+    help="Also reuse the embeddings of this index (a folder or store URI built with the same model), "
+    "e.g. to move a local index into Milvus without embedding again.",
+)
 def ingest(
     paths: tuple[Path, ...],
     index_dir: Path | str,
@@ -140,6 +147,7 @@ def ingest(
     follow_links: bool,
     workers: int | None,
     ray_address: str | None,
+    reuse_from: str | None,
 ) -> None:
     """Build or update the index from text files and folders (default: corpus/).
 
@@ -165,6 +173,7 @@ def ingest(
             follow_links=follow_links,
             workers=workers,
             ray=ray_address,
+            reuse_from=reuse_from,
         )
     report = kb.last_ingest
     assert report is not None

@@ -21,7 +21,7 @@ from .chunk import ChunkSettings, headed_sentences, split_passages
 from .clean import clean
 from .embed import DEFAULT_MODEL, Embedder, load_embedder
 from .errors import KbError
-from .index_store import IndexStore, is_store_uri, previous_index, write_index
+from .index_store import IndexStore, is_store_uri, open_index, previous_index, write_index
 from .loaders import load_paths, title_of
 from .manifest import FORMAT_VERSION, Counts, Manifest, ModelEntry, ProfileEntry, SourceEntry
 from .passage_db import StoredDocument, StoredSentence
@@ -195,6 +195,18 @@ def _unchanged(
     )
 
 
+def _reused_index(location: str | Path | None, model: str) -> IndexStore | None:
+    """The index named by --reuse-from; KbError when there is none or it holds another model's
+    vectors (either way nothing would be reused, and the whole corpus re-embedded in silence)."""
+    if location is None:
+        return None
+    index = open_index(location)
+    if index.model_name != model:
+        index.close()
+        raise KbError(f"--reuse-from {location} holds {index.model_name} vectors, not {model}: nothing to reuse")
+    return index
+
+
 def ingest(
     source: Sequence[str | Path] | Sequence[Document],
     index_dir: str | Path,
@@ -206,6 +218,7 @@ def ingest(
     follow_links: bool = False,
     workers: int | None = None,
     ray: str | None = None,
+    reuse_from: str | Path | None = None,
 ) -> IngestReport:
     """Build (or incrementally rebuild) the index at `index_dir` (a folder or a store URI,
     see index_store) from files or Documents.
@@ -215,7 +228,8 @@ def ingest(
     index was built with, else the shipped one (see profile.resolve_profile). Links that lead
     outside the given paths are skipped unless `follow_links`. `workers` and `ray` spread the
     embedding over processes or a Ray cluster (parallel_embed.SpreadEmbedder); the index is the
-    same either way."""
+    same either way. `reuse_from`: another index (folder or store URI) built with the same
+    model whose vectors are reused too, e.g. when moving a local index into Milvus."""
     started = time.perf_counter()
     index_dir = index_dir if is_store_uri(index_dir) else Path(index_dir)
     report = IngestReport(index_dir=index_dir)
@@ -255,18 +269,21 @@ def ingest(
 
     texts = [retrieval_text(p) for p in passages]
     hashes = [passage_hash(embedder.name, t) for t in texts]
-    same_model = previous is not None and previous.model_name == embedder.name
-    known = previous.vectors_by_hash() if previous and same_model else {}
+    reused = _reused_index(reuse_from, embedder.name)
+    donors = [i for i in (previous, reused) if i is not None and i.model_name == embedder.name]
+    known = {h: v for donor in donors for h, v in donor.vectors_by_hash().items()}
     vectors, report.embedded = _vectors(texts, hashes, known, embedder, "embed", progress)
     report.reused = len(passages) - report.embedded
     dim = vectors.shape[1]
 
     sentences, sentence_texts = quotable_sentence_rows(stored_docs, embedder.name, analyzer)
-    known_sentences = previous.sentence_vectors_by_hash() if previous and same_model else {}
+    known_sentences = {h: v for donor in donors for h, v in donor.sentence_vectors_by_hash().items()}
     sentence_vectors, report.sentences_embedded = _vectors(
         sentence_texts, [t.hash for t in sentences], known_sentences, embedder, "embed sentences", progress
     )
     report.sentences = len(sentences)
+    if reused:
+        reused.close()
 
     if progress:
         progress("index", 0, 1)

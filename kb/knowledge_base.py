@@ -52,11 +52,13 @@ class KnowledgeBase:
         follow_links: bool = False,
         workers: int | None = None,
         ray: str | None = None,
+        reuse_from: str | Path | None = None,
     ) -> KnowledgeBase:
         """Ingest files/folders (or Documents) into index_dir and open the result.
 
         `profile`: see `ingest` (default: a corpus folder's kb.toml, else the index's, else
-        the shipped one); `workers`/`ray`: spread the embedding (see `ingest`)."""
+        the shipped one); `workers`/`ray`: spread the embedding; `reuse_from`: another index
+        whose vectors to reuse (see `ingest`)."""
         report = ingest(
             source,
             index_dir,
@@ -68,6 +70,7 @@ class KnowledgeBase:
             follow_links=follow_links,
             workers=workers,
             ray=ray,
+            reuse_from=reuse_from,
         )
         kb = cls.open(index_dir, embedder=embedder)
         kb.last_ingest = report

@@ -124,6 +124,24 @@ def test_reingest_embeds_only_what_changed_and_swaps_in_whole(location, corpus_c
     assert fresh.info()["version"] != reader.info()["version"]
 
 
+def test_moving_an_index_into_a_store_reuses_every_vector(location, tmp_path, embedder):
+    reference = KnowledgeBase.build([CORPUS], tmp_path / "reference", embedder=embedder)
+    moved = ingest([CORPUS], location, embedder=embedder, reuse_from=tmp_path / "reference")
+    assert moved.embedded == 0 and moved.sentences_embedded == 0 and moved.passages == reference.index.passage_count
+    kb = KnowledgeBase.open(location, embedder=embedder)
+    assert _ranking(kb, "营销和销售的区别", "hybrid") == _ranking(reference, "营销和销售的区别", "hybrid")
+
+
+def test_reuse_from_an_index_of_another_model_is_refused(tmp_path, embedder):
+    ingest([CORPUS], tmp_path / "reference", embedder=embedder)
+
+    class OtherModel(type(embedder)):
+        name = "other-model"
+
+    with pytest.raises(KbError, match="holds test-bigram vectors, not other-model"):
+        ingest([CORPUS], tmp_path / "index", embedder=OtherModel(), reuse_from=tmp_path / "reference")
+
+
 def test_a_failed_ingest_leaves_the_live_index_answering(location, corpus_copy, embedder, monkeypatch):
     ingest([corpus_copy], location, embedder=embedder)
     version = KnowledgeBase.open(location, embedder=embedder).info()["version"]
