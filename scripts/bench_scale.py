@@ -1,8 +1,19 @@
-"""Scale: 1,000,000 synthetic passage vectors (and BM25 documents) through kb's own index
-builders. Prints build time, single-query latency, recall@10 of the approximate index
-against exact search, and bytes per passage, side by side with exact search.
+"""Scale: kb's own index builders at 1,000,000 synthetic passages, and a store side by side
+with the local one.
+
+Without --store: FAISS and BM25 (bm25s) built by kb's builders over 1M synthetic passages:
+build time, single-query latency, recall@10 of the approximate index, bytes per passage.
+
+With --store URI (e.g. milvus:///tmp/kb-bench.db, or http://127.0.0.1:19530 for a server):
+  quality    R@5 / MRR@10 on cmrc2018 and drcd (queries_small), every mode, local vs the store
+             (the store's copy reuses the cached local index's vectors: nothing is embedded)
+  stores     ingest rows/s and query p50/p95 (BM25 + dense top-200, then the top 10 read back:
+             what one kb search asks of a store) at each --sizes, local vs the store
+  embedding  passages/s embedding seed passages with 1 and 2 worker processes, and Ray (local)
 
     python scripts/bench_scale.py --n 1000000 --queries 200
+    python scripts/bench_scale.py --store milvus:///tmp/kb-bench.db --sizes 100000 1000000
+    python scripts/bench_scale.py --store milvus:///tmp/kb-bench.db --parts quality
 """
 
 from __future__ import annotations
@@ -82,15 +93,7 @@ def dense(n: int, dim: int, n_queries: int, rng: np.random.Generator) -> None:
 def lexical(n: int, n_queries: int, rng: np.random.Generator) -> None:
     import bm25s
 
-    vocab = np.array([f"t{i}" for i in range(50_000)])
-    weights = 1 / np.arange(1, len(vocab) + 1) ** 1.05  # Zipf-like term frequencies
-    weights /= weights.sum()
-    lengths = rng.integers(20, 60, n)
-    flat = rng.choice(len(vocab), size=int(lengths.sum()), p=weights)
-    docs, cursor = [], 0
-    for length in lengths:
-        docs.append(list(vocab[flat[cursor : cursor + length]]))
-        cursor += length
+    docs, vocab, weights = zipf_documents(n, rng)
     started = time.perf_counter()
     index = bm25s.BM25(k1=1.2, b=0.75)
     index.index(docs, show_progress=False)
@@ -119,16 +122,185 @@ def lexical(n: int, n_queries: int, rng: np.random.Generator) -> None:
     )
 
 
+def zipf_documents(n: int, rng: np.random.Generator) -> tuple[list[list[str]], np.ndarray, np.ndarray]:
+    """n documents of 20–60 terms drawn Zipf-like from 50,000 (and the vocabulary, weights)."""
+    vocab = np.array([f"t{i}" for i in range(50_000)])
+    weights = 1 / np.arange(1, len(vocab) + 1) ** 1.05
+    weights /= weights.sum()
+    lengths = rng.integers(20, 60, n)
+    flat = rng.choice(len(vocab), size=int(lengths.sum()), p=weights)
+    docs, cursor = [], 0
+    for length in lengths:
+        docs.append([str(t) for t in vocab[flat[cursor : cursor + length]]])
+        cursor += length
+    return docs, vocab, weights
+
+
+def synthetic_contents(n: int, rng: np.random.Generator):
+    """An index's contents with n passages: 384-d clustered vectors, Zipf BM25 terms, 100 short
+    documents (no quotable sentences: stores answer those by passage, which is measured)."""
+    from kb.chunk import ChunkSettings
+    from kb.manifest import Counts, Manifest, ModelEntry, SourceEntry
+    from kb.passage_db import StoredDocument
+    from kb.profile import default_profile
+    from kb.provenance import Places, Provenance
+    from kb.store import IndexContents
+    from kb.types import Passage
+
+    terms, vocab, weights = zipf_documents(n, rng)
+    vectors = clustered_vectors(n, 384, clusters=2000, rng=rng)
+    text = "营销是一个系统，而销售只是营销的一部分。" * 5
+    documents = [
+        StoredDocument(
+            f"d{i}",
+            f"文档{i}",
+            f"d{i}.txt",
+            "utf-8",
+            "0" * 64,
+            text,
+            Provenance.of(np.arange(len(text)), Places.lines(text)),
+        )
+        for i in range(100)
+    ]
+    passages = [
+        Passage(i, f"d{i % 100}", f"文档{i % 100}", f"d{i % 100}.txt", 0, len(text), text, "") for i in range(n)
+    ]
+    contents = IndexContents(
+        documents,
+        passages,
+        [f"{i:040x}" for i in range(n)],
+        vectors,
+        terms,
+        [],
+        np.zeros((0, 384), np.float32),
+        default_profile(),
+    )
+    manifest = Manifest(
+        "bench",
+        "synthetic",
+        time.strftime("%Y-%m-%dT%H:%M:%S"),
+        ModelEntry("synthetic", 384),
+        ChunkSettings(),
+        {"k1": 1.2, "b": 0.75},
+        Counts(len(documents), n, 0),
+        {d.source: SourceEntry(d.doc_id, d.sha256, d.encoding) for d in documents},
+    )
+    return contents, manifest, vocab, weights
+
+
+def store_latency(location: str, vectors: np.ndarray, term_queries: list[list[str]]) -> tuple[float, float]:
+    """p50/p95 ms of what one kb search asks of a store: BM25 and dense top-200, then 10 passages."""
+    from kb.index_store import open_index
+
+    index = open_index(location)
+    index.dense_ranking(vectors[0], 200)  # load before timing
+    index.bm25_ranking(dict.fromkeys(term_queries[0], 1.0), 200)
+    times = []
+    for vector, terms in zip(vectors, term_queries):
+        started = time.perf_counter()
+        ids, _ = index.bm25_ranking(dict.fromkeys(terms, 1.0), 200)
+        dense_ids, _ = index.dense_ranking(vector, 200)
+        index.passages([int(i) for i in list(dict.fromkeys([*ids[:5], *dense_ids[:5]]))][:10])
+        times.append((time.perf_counter() - started) * 1000)
+    index.close()
+    return float(np.median(times)), float(np.percentile(times, 95))
+
+
+def stores(store: str, sizes: list[int], n_queries: int, rng: np.random.Generator) -> None:
+    from kb.index_store import write_index
+
+    print(f"stores: ingest rows/s and query p50/p95 (BM25 + dense top-200, 10 passages read), {n_queries} queries")
+    for n in sizes:
+        contents, manifest, vocab, weights = synthetic_contents(n, rng)
+        queries = contents.vectors[rng.integers(0, n, n_queries)]
+        term_queries = [[str(t) for t in vocab[rng.choice(len(vocab), size=4, p=weights)]] for _ in range(n_queries)]
+        with tempfile.TemporaryDirectory() as tmp:
+            for name, location in (
+                ("local", str(Path(tmp) / "index")),
+                ("store", f"{store}{'&' if '?' in store else '?'}name=bench{n}"),
+            ):
+                started = time.perf_counter()
+                write_index(location, contents, manifest)
+                seconds = time.perf_counter() - started
+                p50, p95 = store_latency(location, queries, term_queries)
+                shown = "local" if name == "local" else store
+                print(
+                    f"  {n:>9,} passages  {shown:<32} ingest {n / seconds:8,.0f} rows/s ({seconds:6.1f} s)  "
+                    f"p50 {p50:7.1f} ms  p95 {p95:7.1f} ms"
+                )
+        del contents
+
+
+def quality(store: str, sets: list[str]) -> None:
+    from kb import KnowledgeBase
+    from kb.evaluate import default_index_for, evaluate, load_corpus, load_queries
+    from kb.ingest import ingest
+
+    eval_root = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
+    print("quality: R@5 / MRR@10, queries_small (drcd: simplified questions, traditional corpus as shipped)")
+    for name in sets:
+        corpus = eval_root / name / "corpus.jsonl"
+        local_index = default_index_for(corpus)
+        documents = load_corpus(corpus)
+        ingest(documents, local_index)  # reuses the cached index when unchanged
+        location = f"{store}{'&' if '?' in store else '?'}name={name}"
+        started = time.perf_counter()
+        report = ingest(documents, location, reuse_from=local_index)
+        print(f"  {name}: copied into {store} in {time.perf_counter() - started:.0f} s ({report.embedded} embedded)")
+        queries = load_queries(eval_root / name / "queries_small.jsonl")
+        for mode in ("bm25", "dense", "hybrid"):
+            cells = []
+            for where in (local_index, location):
+                kb = KnowledgeBase.open(where)
+                m = evaluate(kb.search, queries, mode).metrics
+                cells.append(f"{m['R@5']:5.1f} / {m['MRR@10']:.3f}")
+            print(f"    {mode:<7} local {cells[0]}   store {cells[1]}")
+
+
+def embedding(workers: list[int]) -> None:
+    from kb.embed import load_embedder
+    from kb.parallel_embed import RAY_LOCAL, SpreadEmbedder
+
+    corpus = Path(__file__).resolve().parent.parent / "corpus"
+    texts = [
+        line for path in sorted(corpus.glob("*.txt")) for line in path.read_text("utf-8").splitlines() if len(line) > 20
+    ][:256]
+    model = load_embedder("e5-small")
+    print(f"embedding: {len(texts)} seed paragraphs with e5-small, {os.cpu_count()} cores")
+    for label, embedder in [
+        (f"{n} worker process{'es' if n > 1 else ''}", SpreadEmbedder(model, n)) for n in workers
+    ] + [(f"Ray (local, {max(workers)} actors)", SpreadEmbedder(model, max(workers), RAY_LOCAL))]:
+        started = time.perf_counter()
+        embedder.encode(texts)
+        seconds = time.perf_counter() - started
+        print(f"  {label:<28} {len(texts) / seconds:6.1f} passages/s ({seconds:.1f} s, worker start-up included)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--n", type=int, default=1_000_000)
+    parser.add_argument("--n", type=int, default=1_000_000, help="passages for the builder benchmark")
     parser.add_argument("--dim", type=int, default=384)
     parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--store", help="a store URI to compare with the local store")
+    parser.add_argument("--sizes", nargs="*", type=int, default=[100_000, 1_000_000])
+    parser.add_argument("--sets", nargs="*", default=["cmrc2018", "drcd"])
+    parser.add_argument("--workers", nargs="*", type=int, default=[1, 2])
+    parser.add_argument(
+        "--parts", nargs="*", choices=["quality", "stores", "embedding"], default=["quality", "stores", "embedding"]
+    )
     args = parser.parse_args()
     rng = np.random.default_rng(0)
     print(f"machine: {os.cpu_count()} cores")
-    dense(args.n, args.dim, args.queries, rng)
-    lexical(args.n, args.queries, rng)
+    if not args.store:
+        dense(args.n, args.dim, args.queries, rng)
+        lexical(args.n, args.queries, rng)
+        return
+    if "quality" in args.parts:
+        quality(args.store, args.sets)
+    if "stores" in args.parts:
+        stores(args.store, args.sizes, args.queries, rng)
+    if "embedding" in args.parts:
+        embedding(args.workers)
 
 
 if __name__ == "__main__":
