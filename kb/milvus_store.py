@@ -94,7 +94,8 @@ def _pymilvus() -> Any:
         raise KbError("the Milvus store needs the scale extra: pip install 'kb[scale]'") from exc
     # pymilvus logs every failed call with a traceback (its import sets that up); kb reports
     # each failure itself in one line, so its log is kept for what kb cannot report.
-    logging.getLogger("pymilvus").setLevel(logging.CRITICAL)
+    for library in ("pymilvus", "milvus_lite"):
+        logging.getLogger(library).setLevel(logging.CRITICAL)
     return pymilvus
 
 
@@ -112,6 +113,12 @@ def connect(location: MilvusLocation) -> Any:
         client = pymilvus.MilvusClient(uri=location.uri, token=os.environ.get(TOKEN_VARIABLE, ""), timeout=30)
         version = str(client.get_server_version())
     except pymilvus.MilvusException as exc:
+        if location.uri.endswith(".db") and "Open local milvus failed" in str(exc):
+            raise KbError(
+                f"Milvus Lite file {location.uri} is open in another process (Milvus Lite serves one process "
+                f"at a time): stop it, or serve the file with `milvus-lite server --data-dir {location.uri}` "
+                "and use --store http://127.0.0.1:19530"
+            ) from exc
         raise _failure(location, exc) from exc
     except Exception as exc:  # grpc connection failures surface as assorted types
         raise _failure(location, exc) from exc

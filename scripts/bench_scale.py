@@ -237,7 +237,7 @@ def quality(store: str, sets: list[str]) -> None:
     from kb.ingest import ingest
 
     eval_root = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
-    print("quality: R@5 / MRR@10, queries_small (drcd: simplified questions, traditional corpus as shipped)")
+    print("quality: R@5 / MRR@10 on each set's queries_small.jsonl (500 questions)")
     for name in sets:
         corpus = eval_root / name / "corpus.jsonl"
         local_index = default_index_for(corpus)

