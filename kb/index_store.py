@@ -90,6 +90,20 @@ class IndexStore(Protocol):
     def close(self) -> None: ...
 
 
+class ManifestFacts:
+    """What every store reads straight from its manifest."""
+
+    manifest: Manifest
+
+    @property
+    def model_name(self) -> str:
+        return self.manifest.model.name
+
+    @property
+    def passage_count(self) -> int:
+        return self.manifest.counts.passages
+
+
 def is_store_uri(location: str | Path) -> bool:
     return isinstance(location, str) and bool(STORE_URI.match(location))
 

@@ -40,11 +40,11 @@ import numpy as np
 
 from .bm25_index import build_bm25
 from .errors import IndexDamaged, KbError
-from .index_store import Ranking
+from .index_store import ManifestFacts, Ranking
 from .manifest import REBUILD_HINT, Manifest
 from .passage_db import StoredDocument
 from .profile import Profile
-from .provenance import Location, Provenance
+from .provenance import Location, Provenance, ProvenanceCache
 from .store import PROFILE, PROFILE_LAYER, PROVENANCE_CACHE, IndexContents
 from .types import KnownSentence, Passage
 from .vector_index import EXACT_SEARCH_LIMIT, IVF_CELLS_PER_SQRT_N, IVF_PROBE_SHARE
@@ -148,7 +148,7 @@ def _quoted(values: Iterable[str]) -> str:
     return json.dumps(list(values), ensure_ascii=False)
 
 
-class MilvusIndex:
+class MilvusIndex(ManifestFacts):
     """The live version of an index in Milvus, read-only; implements index_store.IndexStore."""
 
     def __init__(self, store: str) -> None:
@@ -163,7 +163,7 @@ class MilvusIndex:
         self._loaded: set[str] = set()
         raw = json.loads(self._record("manifest") or "null")
         self.manifest = Manifest.from_dict(raw, store)
-        self._provenance: dict[str, Provenance | None] = {}
+        self._places = ProvenanceCache(self._provenance, PROVENANCE_CACHE)
         self._terms: dict[str, tuple[int, int] | None] = {}  # term → (sparse dimension, df)
         self._lock = threading.Lock()  # server threads share an open index
 
@@ -244,14 +244,6 @@ class MilvusIndex:
         return Profile.stored(text, source, self._record(PROFILE_LAYER))
 
     @property
-    def model_name(self) -> str:
-        return self.manifest.model.name
-
-    @property
-    def passage_count(self) -> int:
-        return self.manifest.counts.passages
-
-    @property
     def has_sentence_vectors(self) -> bool:
         return True
 
@@ -280,15 +272,12 @@ class MilvusIndex:
             for row in rows
         ]
 
+    def _provenance(self, doc_id: str) -> Provenance | None:
+        text = self._record(f"provenance/{doc_id}")
+        return Provenance.from_json(*json.loads(text)) if text else None
+
     def locate(self, doc_id: str, start: int, end: int) -> Location | None:
-        with self._lock:
-            if doc_id not in self._provenance:
-                if len(self._provenance) >= PROVENANCE_CACHE:
-                    del self._provenance[next(iter(self._provenance))]
-                text = self._record(f"provenance/{doc_id}")
-                self._provenance[doc_id] = Provenance.from_json(*json.loads(text)) if text else None
-            provenance = self._provenance[doc_id]
-        return provenance.locate(start, end) if provenance else None
+        return self._places.locate(doc_id, start, end)
 
     def documents(self) -> list[StoredDocument]:
         return [StoredDocument(**json.loads(text)) for text in self._records("document/").values()]

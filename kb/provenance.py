@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import bisect
 import json
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -112,3 +114,25 @@ class Provenance:
     @classmethod
     def of(cls, origin: np.ndarray, places: Places) -> Provenance:
         return cls(tuple(origin_runs(origin)), places)
+
+
+class ProvenanceCache:
+    """The place maps of an open index's documents, read on first use. Bounded (oldest out
+    first), so a server that has touched every document of a large corpus does not hold all
+    their maps; locked, because server threads share an open index."""
+
+    def __init__(self, read: Callable[[str], Provenance | None], size: int = 1024) -> None:
+        self._read = read
+        self._size = size
+        self._maps: dict[str, Provenance | None] = {}
+        self._lock = threading.Lock()
+
+    def locate(self, doc_id: str, start: int, end: int) -> Location | None:
+        """The place in its original file of a span of a document's cleaned text."""
+        with self._lock:
+            if doc_id not in self._maps:
+                if len(self._maps) >= self._size:
+                    del self._maps[next(iter(self._maps))]
+                self._maps[doc_id] = self._read(doc_id)
+            provenance = self._maps[doc_id]
+        return provenance.locate(start, end) if provenance else None

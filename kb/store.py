@@ -19,7 +19,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import sqlite3
-import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -30,12 +29,12 @@ import numpy as np
 
 from .bm25_index import Bm25Index, write_bm25_index
 from .errors import IndexDamaged, KbError
-from .index_store import Ranking, top_scores
+from .index_store import ManifestFacts, Ranking, top_scores
 from .integrity import VerifiedFiles, sha256_file
 from .manifest import REBUILD_HINT, FileEntry, Manifest
 from .passage_db import PassageDb, StoredDocument, StoredSentence, write_passage_db
 from .profile import Profile, default_profile
-from .provenance import Location, Provenance
+from .provenance import Location, ProvenanceCache
 from .types import KnownSentence, Passage
 from .vector_index import open_dense_index, write_dense_index
 from .versions import CURRENT, live_version, pin_live_version, writing
@@ -115,7 +114,7 @@ def previous_stored_index(index_dir: Path) -> StoredIndex | None:
         return None
 
 
-class StoredIndex:
+class StoredIndex(ManifestFacts):
     """A read-only view of the live version of an index folder, pinned while it is open (an
     ingest that replaces it meanwhile leaves its files in place until `close`). Implements
     index_store.IndexStore."""
@@ -139,10 +138,7 @@ class StoredIndex:
         self.manifest = Manifest.from_dict(raw, str(self.index_dir))
         self._check_sizes()
         self._verified = VerifiedFiles(self.dir)
-        # By document, read on first use; bounded (oldest out first), so a server that has
-        # touched every document of a large corpus does not hold all their line maps.
-        self._provenance: dict[str, Provenance | None] = {}
-        self._provenance_lock = threading.Lock()  # server threads share an open index
+        self._places = ProvenanceCache(lambda doc_id: self.db.provenance(doc_id), PROVENANCE_CACHE)
 
     def close(self) -> None:
         """Release the version (an ingest may then delete it once it is no longer live)."""
@@ -225,14 +221,6 @@ class StoredIndex:
         except Exception as exc:  # missing, truncated or garbled files surface as assorted errors
             raise self._damaged(f"{BM25_DIR}/ unreadable") from exc
 
-    @property
-    def model_name(self) -> str:
-        return self.manifest.model.name
-
-    @property
-    def passage_count(self) -> int:
-        return self.manifest.counts.passages
-
     def passages(self, ids: Iterable[int] | None = None) -> list[Passage]:
         """Passages by id in the given order (all of them, in id order, when ids is None), each
         with its place in the original file when the index records it."""
@@ -243,13 +231,7 @@ class StoredIndex:
 
     def locate(self, doc_id: str, start: int, end: int) -> Location | None:
         """The place in its original file of a span of a document's cleaned text."""
-        with self._provenance_lock:
-            if doc_id not in self._provenance:
-                if len(self._provenance) >= PROVENANCE_CACHE:
-                    del self._provenance[next(iter(self._provenance))]
-                self._provenance[doc_id] = self.db.provenance(doc_id)
-            provenance = self._provenance[doc_id]
-        return provenance.locate(start, end) if provenance else None
+        return self._places.locate(doc_id, start, end)
 
     def documents(self) -> list[StoredDocument]:
         return self.db.documents()
