@@ -10,6 +10,7 @@ With --store URI (e.g. milvus:///tmp/kb-bench.db, or http://127.0.0.1:19530 for 
   stores     ingest rows/s and query p50/p95 (BM25 + dense top-200, then the top 10 read back:
              what one kb search asks of a store) at each --sizes, local vs the store
   embedding  passages/s embedding seed passages with 1 and 2 worker processes, and Ray (local)
+  analyzer   (on request) BM25 by Milvus's own function and jieba analyzer vs kb's sparse vectors
 
     python scripts/bench_scale.py --n 1000000 --queries 200
     python scripts/bench_scale.py --store milvus:///tmp/kb-bench.db --sizes 100000 1000000
@@ -257,6 +258,60 @@ def quality(store: str, sets: list[str]) -> None:
             print(f"    {mode:<7} local {cells[0]}   store {cells[1]}")
 
 
+def milvus_analyzer(store: str, sets: list[str]) -> None:
+    """The design choice measured: Milvus's own BM25 (its jieba analyzer and BM25 function over
+    the passage text) against kb's BM25 weights as sparse vectors, on the same passages."""
+    from pymilvus import DataType, Function, FunctionType
+
+    from kb import KnowledgeBase
+    from kb.evaluate import default_index_for, evaluate, load_queries
+    from kb.milvus_store import MilvusLocation, connect
+    from kb.types import Hit
+
+    eval_root = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
+    client = connect(MilvusLocation.parse(store))
+    print("BM25 R@5 / MRR@10: Milvus's BM25 function (jieba analyzer) vs kb's analysis as sparse vectors")
+    for name in sets:
+        queries = eval_root / name / "queries_small.jsonl"
+        kb = KnowledgeBase.open(default_index_for(eval_root / name / "corpus.jsonl") if name != "seed" else "index")
+        if name == "seed":
+            queries = Path(__file__).resolve().parent.parent / "tests/data/seed_questions.jsonl"
+        passages = kb.passages()
+        collection = f"analyzer_{name}"
+        if client.has_collection(collection):
+            client.drop_collection(collection)
+        schema = client.create_schema(auto_id=False)
+        schema.add_field("id", DataType.INT64, is_primary=True)
+        analyzer = {"tokenizer": "jieba"}
+        schema.add_field("text", DataType.VARCHAR, max_length=65535, enable_analyzer=True, analyzer_params=analyzer)
+        schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
+        schema.add_function(
+            Function(
+                name="bm25", function_type=FunctionType.BM25, input_field_names=["text"], output_field_names=["sparse"]
+            )
+        )
+        index_params = client.prepare_index_params()
+        index_params.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25")
+        client.create_collection(collection, schema=schema, index_params=index_params, consistency_level="Strong")
+        rows = [{"id": p.id, "text": f"{p.heading}\n{p.text}" if p.heading else p.text} for p in passages]
+        for begin in range(0, len(rows), 500):
+            client.insert(collection, rows[begin : begin + 500])
+        by_id = {p.id: p for p in passages}
+
+        def milvus_search(question: str, k: int, mode: str, collection=collection, by_id=by_id) -> list[Hit]:
+            found = client.search(collection, [question], anns_field="sparse", limit=k, output_fields=["id"])[0]
+            return [Hit(rank, float(h["distance"]), by_id[int(h["id"])], {}) for rank, h in enumerate(found, start=1)]
+
+        loaded = load_queries(queries)
+        theirs = evaluate(milvus_search, loaded, "bm25").metrics
+        ours = evaluate(kb.search, loaded, "bm25").metrics
+        print(
+            f"  {name:<9} {len(loaded):>4} questions  "
+            f"Milvus BM25 function {theirs['R@5']:5.1f} / {theirs['MRR@10']:.3f}   kb's sparse vectors {ours['R@5']:5.1f} / {ours['MRR@10']:.3f}"
+        )
+        client.drop_collection(collection)
+
+
 def embedding(workers: list[int]) -> None:
     from kb.embed import load_embedder
     from kb.parallel_embed import RAY_LOCAL, SpreadEmbedder
@@ -286,7 +341,10 @@ def main() -> None:
     parser.add_argument("--sets", nargs="*", default=["cmrc2018", "drcd"])
     parser.add_argument("--workers", nargs="*", type=int, default=[1, 2])
     parser.add_argument(
-        "--parts", nargs="*", choices=["quality", "stores", "embedding"], default=["quality", "stores", "embedding"]
+        "--parts",
+        nargs="*",
+        choices=["quality", "stores", "embedding", "analyzer"],
+        default=["quality", "stores", "embedding"],
     )
     args = parser.parse_args()
     rng = np.random.default_rng(0)
@@ -301,6 +359,8 @@ def main() -> None:
         stores(args.store, args.sizes, args.queries, rng)
     if "embedding" in args.parts:
         embedding(args.workers)
+    if "analyzer" in args.parts:
+        milvus_analyzer(args.store, [*args.sets, "seed"])
 
 
 if __name__ == "__main__":
