@@ -307,7 +307,8 @@ def milvus_analyzer(store: str, sets: list[str]) -> None:
         ours = evaluate(kb.search, loaded, "bm25").metrics
         print(
             f"  {name:<9} {len(loaded):>4} questions  "
-            f"Milvus BM25 function {theirs['R@5']:5.1f} / {theirs['MRR@10']:.3f}   kb's sparse vectors {ours['R@5']:5.1f} / {ours['MRR@10']:.3f}"
+            f"Milvus BM25 function {theirs['R@5']:5.1f} / {theirs['MRR@10']:.3f}   "
+            f"kb's sparse vectors {ours['R@5']:5.1f} / {ours['MRR@10']:.3f}"
         )
         client.drop_collection(collection)
 
