@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from .profile import Profile
     from .provenance import Location
     from .store import IndexContents
-    from .types import KnownSentence, Passage
+    from .types import KnownSentence, Passage, Progress
 
 Ranking = tuple[np.ndarray, np.ndarray]  # passage ids and scores, best first
 STORE_URI = re.compile(r"^(milvus|https?)://", re.IGNORECASE)
@@ -130,12 +130,15 @@ def previous_index(location: str | Path) -> IndexStore | None:
     return previous_stored_index(Path(location))
 
 
-def write_index(location: str | Path, contents: IndexContents, manifest: Manifest) -> None:
-    """Write a new version and make it live once complete; the old one answers until then."""
+def write_index(
+    location: str | Path, contents: IndexContents, manifest: Manifest, progress: Progress | None = None
+) -> None:
+    """Write a new version and make it live once complete; the old one answers until then.
+    Writing to Milvus reports its rows as the "store" stage of `progress`."""
     if is_store_uri(location):
         from .milvus_store import write_milvus_version
 
-        write_milvus_version(str(location), contents, manifest)
+        write_milvus_version(str(location), contents, manifest, progress)
         return
     from .store import write_stored_version
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -29,7 +29,7 @@ from .profile import Profile, resolve_profile
 from .provenance import Places, Provenance
 from .store import IndexContents
 from .text import GENERAL_DICTIONARY, Analyzer, fold
-from .types import Document, Passage
+from .types import Document, Passage, Progress
 
 BM25_PARAMS = {"k1": 1.2, "b": 0.75}
 # Bump when the cleaning, splitting or BM25 code changes; edits to the profile or the general
@@ -44,9 +44,6 @@ def pipeline_fingerprint(profile: Profile) -> str:
     dictionary and the profile."""
     dictionary = hashlib.sha256(resources.files("kb").joinpath("data", GENERAL_DICTIONARY).read_bytes()).hexdigest()
     return f"{PIPELINE_VERSION}-{dictionary[:8]}-{profile.fingerprint}"
-
-
-Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
 @dataclass
@@ -310,7 +307,7 @@ def ingest(
     )
     if previous:
         previous.close()  # done reading it: once replaced, it can be deleted
-    write_index(index_dir, contents, manifest)
+    write_index(index_dir, contents, manifest, progress)
     if progress:
         progress("index", 1, 1)
     report.documents = len(stored_docs)

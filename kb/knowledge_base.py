@@ -14,11 +14,11 @@ from .embed import Embedder
 from .errors import KbError
 from .evidence import score_sentences
 from .index_store import IndexStore, open_index
-from .ingest import IngestReport, Progress, ingest
+from .ingest import IngestReport, ingest
 from .profile import Profile
 from .question import answer_shape
 from .retrieve import FusionSettings, Retriever, matched_terms, normalise_question
-from .types import Answer, Document, Explanation, Hit, Mode, Passage
+from .types import Answer, Document, Explanation, Hit, Mode, Passage, Progress
 
 CONTRAST_EVIDENCE = 40  # passages searched for a contrast table's cells
 MIN_ANSWER_CHARS = 20  # the shortest answer limit (--max-chars) that still fits a sentence

@@ -46,7 +46,7 @@ from .passage_db import StoredDocument
 from .profile import Profile
 from .provenance import Location, Provenance, ProvenanceCache
 from .store import PROFILE, PROFILE_LAYER, PROVENANCE_CACHE, IndexContents
-from .types import KnownSentence, Passage
+from .types import KnownSentence, Passage, Progress
 from .vector_index import EXACT_SEARCH_LIMIT, IVF_CELLS_PER_SQRT_N, IVF_PROBE_SHARE
 
 MIN_SERVER_VERSION = (2, 4)  # sparse float vectors with inverted indexes
@@ -374,14 +374,17 @@ def previous_milvus_index(store: str) -> MilvusIndex | None:
     return MilvusIndex(store)
 
 
-def write_milvus_version(store: str, contents: IndexContents, manifest: Manifest) -> None:
+def write_milvus_version(
+    store: str, contents: IndexContents, manifest: Manifest, progress: Progress | None = None
+) -> None:
     """Write a new version's collections, then move the alias to it; on any failure drop what
     was written and leave the live version as it was."""
     location = MilvusLocation.parse(store)
     client = connect(location)
     pymilvus = _pymilvus()
     version = f"v{time.strftime('%Y%m%d%H%M%S')}_{secrets.token_hex(3)}"
-    writer = _VersionWriter(client, pymilvus, location.name, version, manifest)
+    writer = _VersionWriter(client, pymilvus, location.name, version, manifest, progress)
+    writer.total = len(contents.passages) + len(contents.sentences)
     try:
         dense_params = writer.passages(contents)
         writer.sentences(contents)
@@ -423,11 +426,20 @@ def _drop_old_versions(client: Any, name: str, keep: set[str | None]) -> None:
 class _VersionWriter:
     """Creates and fills the collections of one new version."""
 
-    def __init__(self, client: Any, pymilvus: Any, name: str, version: str, manifest: Manifest) -> None:
+    def __init__(
+        self, client: Any, pymilvus: Any, name: str, version: str, manifest: Manifest, progress: Progress | None
+    ) -> None:
         self.client, self.types = client, pymilvus.DataType
         self.name, self.version = name, version
         self.dim, self.bm25_params = manifest.model.dim, manifest.bm25
         self.written: list[str] = []  # collection names, so a failure can drop them
+        self.progress = progress
+        self.total = self.done = 0  # passage and sentence rows, for progress
+
+    def _inserted(self, part: str, rows: int) -> None:
+        if self.progress and part in ("passages", "sentences"):
+            self.done += rows
+            self.progress("store", self.done, self.total)
 
     def _create(
         self,
@@ -457,9 +469,11 @@ class _VersionWriter:
             batch.append(row)
             if len(batch) == INSERT_BATCH:
                 self.client.insert(collection, batch)
+                self._inserted(part, len(batch))
                 batch = []
         if batch:
             self.client.insert(collection, batch)
+            self._inserted(part, len(batch))
         self.client.flush(collection)
         index_params = self.client.prepare_index_params()
         for field_name, index_type, metric, params in indexes:

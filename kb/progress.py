@@ -10,7 +10,8 @@ from typing import Any, TextIO
 
 import click
 
-LABELS = {"embed": "Embedding passages", "embed sentences": "Embedding sentences"}
+LABELS = {"embed": "Embedding passages", "embed sentences": "Embedding sentences", "store": "Writing to the store"}
+UNITS = {"store": "rows to write"}  # what a stage's total counts (default: texts to embed)
 LINE_EVERY_SECONDS = 10.0  # without a terminal: at most one line per this many seconds
 
 
@@ -37,7 +38,7 @@ class ProgressReport:
                 self.bar = click.progressbar(length=total, label=LABELS[stage], file=self.stream)
                 self.bar.__enter__()
             else:
-                self._line(f"{LABELS[stage]}: {total:,} to embed")
+                self._line(f"{LABELS[stage]}: {total:,} {UNITS.get(stage, 'to embed')}")
         if self.bar is not None:
             self.bar.update(done - self.bar.pos)
         elif done and (done == total or not self.reported or time.monotonic() - self.last_line >= LINE_EVERY_SECONDS):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
@@ -11,6 +12,8 @@ if TYPE_CHECKING:
     from .contrast import Contrast
     from .provenance import Location, Places
 
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total) of long work, e.g. progress.ProgressReport
 
 # How passages are ranked: both rankers fused, embeddings only, or BM25 only. The one list the
 # command line, the HTTP API and the Python API all take.

@@ -280,3 +280,12 @@ def test_a_real_milvus_2_3_server_is_refused_in_one_line(tmp_path):
         result.stderr[-2000:]
     )
     assert "kb needs 2.4 or newer" in error
+
+
+@needs_milvus
+def test_writing_to_milvus_reports_its_rows(tmp_path, embedder):
+    seen = []
+    report = ingest([CORPUS], f"milvus://{tmp_path}/kb.db", embedder=embedder, progress=lambda *step: seen.append(step))
+    rows = [(done, total) for stage, done, total in seen if stage == "store"]
+    assert rows[-1] == (report.passages + report.sentences,) * 2
+    assert [done for done, _ in rows] == sorted(done for done, _ in rows)
