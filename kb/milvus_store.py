@@ -143,9 +143,9 @@ def _version_of(name: str, collection: str) -> str | None:
     return match.group(1) if match else None
 
 
-def _quoted(values: Iterable[str]) -> str:
-    """A list literal for a Milvus filter (JSON string escapes are Milvus's escapes too)."""
-    return json.dumps(list(values), ensure_ascii=False)
+def _literal(value: str | list[str]) -> str:
+    """A string or list literal for a Milvus filter (JSON's escapes are Milvus's escapes too)."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 class MilvusIndex(ManifestFacts):
@@ -199,14 +199,12 @@ class MilvusIndex(ManifestFacts):
         return list(self._call("query", self._loaded_name(part), filter=filter, output_fields=fields, **kwargs))
 
     def _record(self, key: str) -> str | None:
-        rows = self._query("records", f"key == {json.dumps(key, ensure_ascii=False)}", ["part", "chunk"])
+        rows = self._query("records", f"key == {_literal(key)}", ["part", "chunk"])
         return "".join(row["chunk"] for row in sorted(rows, key=lambda r: r["part"])) if rows else None
 
     def _records(self, prefix: str) -> dict[str, str]:
         """Every record whose key starts with `prefix`, in the order they were written."""
-        rows = self._query(
-            "records", f"key like {json.dumps(prefix + '%', ensure_ascii=False)}", ["id", "key", "chunk"]
-        )
+        rows = self._query("records", f"key like {_literal(prefix + '%')}", ["id", "key", "chunk"])
         joined: dict[str, list[str]] = {}
         for row in sorted(rows, key=lambda r: r["id"]):
             joined.setdefault(row["key"], []).append(row["chunk"])
@@ -285,8 +283,7 @@ class MilvusIndex(ManifestFacts):
     def sentences_in(self, passage: Passage) -> dict[tuple[int, int], KnownSentence]:
         rows = self._query(
             "sentences",
-            f"doc_id == {json.dumps(passage.doc_id, ensure_ascii=False)} "
-            f"and start >= {passage.start} and start < {passage.end}",
+            f"doc_id == {_literal(passage.doc_id)} and start >= {passage.start} and start < {passage.end}",
             ["start", "end", "tokens", "vector"],
             limit=READ_BATCH,
         )
@@ -314,7 +311,7 @@ class MilvusIndex(ManifestFacts):
         found: dict[str, tuple[int, int] | None] = dict.fromkeys(missing)
         for begin in range(0, len(missing), READ_BATCH):
             batch = missing[begin : begin + READ_BATCH]
-            for row in self._query("vocab", f"term in {_quoted(batch)}", ["id", "term", "df"], limit=len(batch)):
+            for row in self._query("vocab", f"term in {_literal(batch)}", ["id", "term", "df"], limit=len(batch)):
                 found[row["term"]] = (int(row["id"]), int(row["df"]))
         with self._lock:
             if len(self._terms) + len(found) > TERM_CACHE:

@@ -289,3 +289,16 @@ def test_writing_to_milvus_reports_its_rows(tmp_path, embedder):
     rows = [(done, total) for stage, done, total in seen if stage == "store"]
     assert rows[-1] == (report.passages + report.sentences,) * 2
     assert [done for done, _ in rows] == sorted(done for done, _ in rows)
+
+
+def test_document_names_with_quotes_and_backslashes_are_found(location, tmp_path, embedder):
+    """Milvus filters quote document ids; a name that is itself a quote must not break them."""
+    corpus = tmp_path / "quotes"
+    corpus.mkdir()
+    (corpus / 'say "渠道" \\ 经理.txt').write_text("渠道经理负责经销商的开发与管理，并制定渠道政策。\n", "utf-8")
+    (corpus / "plain.txt").write_text("客户成功经理负责续约和增购。\n", "utf-8")
+    kb = KnowledgeBase.build([corpus], location, embedder=embedder)
+    answer = kb.ask("渠道经理负责什么")
+    assert answer.found and "渠道经理负责经销商" in answer.text
+    quoted = next(h.passage for h in answer.hits if "渠道经理" in h.passage.text)
+    assert quoted.source.endswith('say "渠道" \\ 经理.txt') and quoted.location is not None
