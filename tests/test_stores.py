@@ -226,6 +226,8 @@ def test_cli_ingest_and_ask_with_store(tmp_path, embedder, monkeypatch):
     monkeypatch.setenv("KB_STORE", store)
     info = CliRunner().invoke(main, ["info", "--json"])
     assert info.exit_code == 0 and json.loads(info.output)["store"] == "milvus"
+    verified = CliRunner().invoke(main, ["info", "--verify"])
+    assert verified.exit_code == 0 and "every collection holds the rows the manifest counts" in verified.output
 
 
 @pytest.mark.skipif(not os.environ.get("KB_MILVUS_URI"), reason="set KB_MILVUS_URI to test a real Milvus server")
