@@ -85,3 +85,13 @@ def test_a_local_ray_cluster_builds_the_single_process_index(tmp_path, embedder,
         report = ingest([CORPUS], tmp_path / "ray-built", embedder=embedder, workers=2, ray="local")
     assert report.embedded > 0
     _assert_same_index(tmp_path / "single", tmp_path / "ray-built")
+
+
+def test_no_ray_cluster_to_join_is_one_line(tmp_path, embedder, monkeypatch):
+    if not os.environ.get("CI"):
+        pytest.importorskip("ray", reason="Ray needs kb[scale]: pip install -e '.[scale]'")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("RAY_ADDRESS", raising=False)
+    with pytest.raises(KbError, match="cannot reach a Ray cluster at auto: Could not find any running Ray") as caught:
+        ingest([CORPUS], tmp_path / "index", embedder=embedder, ray="auto")
+    assert "\n" not in str(caught.value) and not (tmp_path / "index").exists()

@@ -274,6 +274,7 @@ def test_a_real_milvus_2_3_server_is_refused_in_one_line(tmp_path):
         {sys.executable} -m kb ingest --store http://127.0.0.1:19530 {CORPUS}
         status=$?
         kill %1; wait
+        pkill -f "{tmp_path}/data" || true  # the server binary its launcher started
         exit $status
     """
     result = subprocess.run(["unshare", "-n", "bash", "-c", script], capture_output=True, text=True, timeout=180)
