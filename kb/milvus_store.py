@@ -110,7 +110,11 @@ def connect(location: MilvusLocation) -> Any:
     if location.uri.endswith(".db"):
         Path(location.uri).parent.mkdir(parents=True, exist_ok=True)
     try:
-        client = pymilvus.MilvusClient(uri=location.uri, token=os.environ.get(TOKEN_VARIABLE, ""), timeout=30)
+        # A connection of its own (pymilvus would share one per URI, kept after close and pinged
+        # meanwhile, which Milvus Lite answers with GOAWAY: the next client then failed to connect).
+        client = pymilvus.MilvusClient(
+            uri=location.uri, token=os.environ.get(TOKEN_VARIABLE, ""), timeout=30, dedicated=True
+        )
         version = str(client.get_server_version())
     except pymilvus.MilvusException as exc:
         if location.uri.endswith(".db") and "Open local milvus failed" in str(exc):
