@@ -146,7 +146,11 @@ def write_index(
 
 
 def top_scores(scores: np.ndarray, n: int) -> Ranking:
-    """The n highest positive scores (ties in id order), as a ranking."""
-    top = np.argsort(-scores, kind="stable")[:n]
-    top = top[scores[top] > 0]
+    """The n highest positive scores, ties in id order: what a full stable sort gives, but
+    sorting only the candidates (at 1M passages a full sort took 60 ms of an 80 ms query)."""
+    candidates = np.flatnonzero(scores > 0)
+    if len(candidates) > n:
+        nth = scores[candidates[np.argpartition(-scores[candidates], n - 1)[:n]]].min()
+        candidates = candidates[scores[candidates] >= nth]  # every tie at the boundary, in id order
+    top = candidates[np.argsort(-scores[candidates], kind="stable")[:n]]
     return top.astype(np.int64), scores[top]

@@ -5,6 +5,7 @@ from hypothesis import strategies as st
 
 from kb.chunk import ChunkSettings, split_passages
 from kb.clean import clean
+from kb.index_store import top_scores
 from kb.profile import default_profile
 from kb.text import sentence_spans
 
@@ -112,3 +113,15 @@ def test_very_long_lines_split_into_bounded_passages(raw):
     text = clean(raw, RULES).text
     for p in split_passages(text):
         assert p.end - p.start <= 240
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 5), max_size=300), st.integers(1, 60))
+def test_top_scores_is_a_full_stable_sort_cut_to_n(raw, n):
+    """Partial selection must rank exactly as sorting everything: ties in id order, zeros out."""
+    import numpy as np
+
+    scores = np.array(raw, dtype=np.float32)
+    full = np.argsort(-scores, kind="stable")[:n]
+    ids, kept = top_scores(scores, n)
+    assert ids.tolist() == full[scores[full] > 0].tolist() and kept.tolist() == scores[ids].tolist()
