@@ -67,13 +67,14 @@ class SpreadEmbedder:
 
     def encode(self, texts: Sequence[str], batch_size: int = 32, on_batch: OnBatch | None = None) -> np.ndarray:
         batches = length_batches(texts, batch_size)
+        batch_texts = [[texts[i] for i in batch] for batch in batches]
         vectors = np.zeros((len(texts), self.dim), dtype=np.float32)
         if self.ray_address is not None:
-            done = _on_ray(self.local, [[texts[i] for i in b] for b in batches], self.workers, self.ray_address)
-        elif self.workers in (None, 1) or len(batches) == 1:
-            done = ((n, self.local.encode([texts[i] for i in b], batch_size=len(b))) for n, b in enumerate(batches))
+            done = _on_ray(self.local, batch_texts, self.workers, self.ray_address)
+        elif self.workers is None or self.workers == 1 or len(batches) == 1:
+            done = ((n, self.local.encode(b, batch_size=len(b))) for n, b in enumerate(batch_texts))
         else:
-            done = _on_processes(self.local, [[texts[i] for i in b] for b in batches], self.workers or 1)
+            done = _on_processes(self.local, batch_texts, self.workers)
         for number, batch_vectors in done:
             vectors[batches[number]] = batch_vectors
             if on_batch:
