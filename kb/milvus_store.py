@@ -50,6 +50,7 @@ from .types import KnownSentence, Passage, Progress
 from .vector_index import EXACT_SEARCH_LIMIT, IVF_CELLS_PER_SQRT_N, IVF_PROBE_SHARE
 
 MIN_SERVER_VERSION = (2, 4)  # sparse float vectors with inverted indexes
+CONNECT_ATTEMPTS = 3
 TOKEN_VARIABLE = "KB_MILVUS_TOKEN"
 DEFAULT_NAME = "kb"
 VARCHAR = 65_535  # Milvus's largest VARCHAR, in bytes
@@ -109,23 +110,33 @@ def connect(location: MilvusLocation) -> Any:
     pymilvus = _pymilvus()
     if location.uri.endswith(".db"):
         Path(location.uri).parent.mkdir(parents=True, exist_ok=True)
-    try:
-        # A connection of its own (pymilvus would share one per URI, kept after close and pinged
-        # meanwhile, which Milvus Lite answers with GOAWAY: the next client then failed to connect).
-        client = pymilvus.MilvusClient(
-            uri=location.uri, token=os.environ.get(TOKEN_VARIABLE, ""), timeout=30, dedicated=True
-        )
-        version = str(client.get_server_version())
-    except pymilvus.MilvusException as exc:
-        if location.uri.endswith(".db") and "Open local milvus failed" in str(exc):
-            raise KbError(
-                f"Milvus Lite file {location.uri} is open in another process (Milvus Lite serves one process "
-                f"at a time): stop it, or serve the file with `milvus-lite server --data-dir {location.uri}` "
-                "and use --store http://127.0.0.1:19530"
-            ) from exc
-        raise _failure(location, exc) from exc
-    except Exception as exc:  # grpc connection failures surface as assorted types
-        raise _failure(location, exc) from exc
+    for attempt in range(CONNECT_ATTEMPTS):
+        try:
+            # A connection of its own, not pinged while idle: pymilvus shares one per URI (kept
+            # after close) and gRPC one TCP connection per target, pinged every 10 s, and a
+            # Milvus Lite server closes a connection pinged while idle (GOAWAY too_many_pings);
+            # the next client on it could not connect.
+            client = pymilvus.MilvusClient(
+                uri=location.uri,
+                token=os.environ.get(TOKEN_VARIABLE, ""),
+                timeout=30,
+                dedicated=True,
+                grpc_options={"grpc.use_local_subchannel_pool": 1, "grpc.keepalive_permit_without_calls": 0},
+            )
+            version = str(client.get_server_version())
+            break
+        except pymilvus.MilvusException as exc:
+            if location.uri.endswith(".db") and "Open local milvus failed" in str(exc):
+                raise KbError(
+                    f"Milvus Lite file {location.uri} is open in another process (Milvus Lite serves one process "
+                    f"at a time): stop it, or serve the file with `milvus-lite server --data-dir {location.uri}` "
+                    "and use --store http://127.0.0.1:19530"
+                ) from exc
+            if attempt + 1 == CONNECT_ATTEMPTS or "Fail connecting" not in str(exc):
+                raise _failure(location, exc) from exc
+            time.sleep(1)  # a server restarting, or a connection it just closed: try again
+        except Exception as exc:  # grpc connection failures surface as assorted types
+            raise _failure(location, exc) from exc
     if not version.startswith("milvus_lite"):
         found = tuple(int(part) for part in re.findall(r"\d+", version)[:2])
         if found < MIN_SERVER_VERSION:
