@@ -45,9 +45,9 @@ from .manifest import REBUILD_HINT, Manifest
 from .passage_db import StoredDocument
 from .profile import Profile
 from .provenance import Location, Provenance, ProvenanceCache
-from .store import PROFILE, PROFILE_LAYER, PROVENANCE_CACHE, IndexContents
+from .store import PROFILE, PROFILE_LAYER, PROVENANCE_CACHE, IndexContents, stored_sentence_vectors
 from .types import KnownSentence, Passage, Progress
-from .vector_index import EXACT_SEARCH_LIMIT, IVF_CELLS_PER_SQRT_N, IVF_PROBE_SHARE
+from .vector_index import EXACT_SEARCH_LIMIT, ivf_parameters
 
 MIN_SERVER_VERSION = (2, 4)  # sparse float vectors with inverted indexes
 CONNECT_ATTEMPTS = 3
@@ -166,9 +166,10 @@ def _literal(value: str | list[str]) -> str:
 class MilvusIndex(ManifestFacts):
     """The live version of an index in Milvus, read-only; implements index_store.IndexStore."""
 
-    def __init__(self, store: str) -> None:
+    def __init__(self, store: str, client: Any | None = None) -> None:
+        """`client`: one already connected to the store (else this connects)."""
         self._where = MilvusLocation.parse(store)
-        self.client = connect(self._where)
+        self.client = client or connect(self._where)
         self._pymilvus = _pymilvus()
         live = _live_version(self.client, self._where.name)
         if live is None:
@@ -378,12 +379,10 @@ def previous_milvus_index(store: str) -> MilvusIndex | None:
     folder, an unreachable server is an error, not "no index": rebuilding would re-embed all."""
     location = MilvusLocation.parse(store)
     client = connect(location)
-    try:
-        if _live_version(client, location.name) is None:
-            return None
-    finally:
+    if _live_version(client, location.name) is None:
         client.close()
-    return MilvusIndex(store)
+        return None
+    return MilvusIndex(store, client)
 
 
 def write_milvus_version(
@@ -442,6 +441,7 @@ class _VersionWriter:
         self, client: Any, pymilvus: Any, name: str, version: str, manifest: Manifest, progress: Progress | None
     ) -> None:
         self.client, self.types = client, pymilvus.DataType
+        self.text: tuple[Any, dict[str, Any]] = (self.types.VARCHAR, {"max_length": VARCHAR})  # a text field
         self.name, self.version = name, version
         self.dim, self.bm25_params = manifest.model.dim, manifest.bm25
         self.written: list[str] = []  # collection names, so a failure can drop them
@@ -494,9 +494,6 @@ class _VersionWriter:
         self.client.create_index(collection, index_params, sync=False)
         self.client.load_collection(collection)
 
-    def _text(self, length: int = VARCHAR) -> tuple[Any, dict[str, Any]]:
-        return self.types.VARCHAR, {"max_length": length}
-
     def passages(self, contents: IndexContents) -> dict[str, Any]:
         """The passages with their dense and BM25 vectors; returns the dense index parameters."""
         n = len(contents.passages)
@@ -504,17 +501,15 @@ class _VersionWriter:
             dense_index: tuple[str, str, str, dict[str, Any]] = ("dense", "FLAT", "IP", {})
             dense_params: dict[str, Any] = {"type": "flat-ip", "dim": self.dim}
         else:
-            nlist = max(1, int(IVF_CELLS_PER_SQRT_N * np.sqrt(n)))
-            nprobe = max(1, -(-nlist // IVF_PROBE_SHARE))
+            nlist, nprobe = ivf_parameters(n)
             dense_index = ("dense", "IVF_FLAT", "IP", {"nlist": nlist})
             dense_params = {"type": "ivf-flat-ip", "dim": self.dim, "nlist": nlist, "nprobe": nprobe}
-        text = self._text()
         rows = _bm25_rows(contents.bm25_terms, self.bm25_params)
         self._vocab, self._df = rows.vocab, rows.df
         self._create(
             "passages",
             [
-                *((f, *text) for f in ("doc_id", "title", "source", "heading", "text", "hash")),
+                *((f, *self.text) for f in ("doc_id", "title", "source", "heading", "text", "hash")),
                 ("start", self.types.INT64, {}),
                 ("end", self.types.INT64, {}),
                 ("dense", self.types.FLOAT_VECTOR, {"dim": self.dim}),
@@ -541,15 +536,14 @@ class _VersionWriter:
         return dense_params
 
     def sentences(self, contents: IndexContents) -> None:
-        text = self._text()
-        # Rounded to float16 as the local store keeps them, so both answer from the same numbers.
-        vectors = np.asarray(np.asarray(contents.sentence_vectors, dtype=np.float16), dtype=np.float32)
+        # Rounded as the local store keeps them, so both answer from the same numbers.
+        vectors = np.asarray(stored_sentence_vectors(contents.sentence_vectors), dtype=np.float32)
         self._create(
             "sentences",
             [
-                ("doc_id", *text),
-                ("hash", *text),
-                ("tokens", *text),
+                ("doc_id", *self.text),
+                ("hash", *self.text),
+                ("tokens", *self.text),
                 ("start", self.types.INT64, {}),
                 ("end", self.types.INT64, {}),
                 ("vector", self.types.FLOAT_VECTOR, {"dim": self.dim}),
@@ -572,10 +566,9 @@ class _VersionWriter:
     def vocab_and_records(self, contents: IndexContents, manifest: Manifest) -> None:
         """The vocabulary, then the records, manifest last: the version is complete after it."""
         unused = ("unused", self.types.FLOAT_VECTOR, {"dim": 2})  # Milvus wants a vector field
-        text = self._text()
         self._create(
             "vocab",
-            [("term", *text), ("df", self.types.INT64, {}), unused],
+            [("term", *self.text), ("df", self.types.INT64, {}), unused],
             [("unused", "FLAT", "IP", {}), ("term", "INVERTED", "", {})],
             ({"id": i, "term": t, "df": int(self._df[i]), "unused": [0.0, 0.0]} for t, i in self._vocab.items()),
         )
@@ -592,7 +585,7 @@ class _VersionWriter:
         entries.append(("manifest", json.dumps(manifest.to_dict(), ensure_ascii=False)))
         self._create(
             "records",
-            [("key", *text), ("part", self.types.INT64, {}), ("chunk", *text), unused],
+            [("key", *self.text), ("part", self.types.INT64, {}), ("chunk", *self.text), unused],
             [("unused", "FLAT", "IP", {}), ("key", "INVERTED", "", {})],
             _record_rows(entries),
         )

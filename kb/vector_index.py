@@ -15,6 +15,12 @@ IVF_TRAIN_PER_CELL = 40
 IVF_PROBE_SHARE = 10  # search 1/10 of the cells
 
 
+def ivf_parameters(n: int) -> tuple[int, int]:
+    """Cells (nlist) and cells searched (nprobe) of the inverted file for n vectors."""
+    nlist = max(1, int(IVF_CELLS_PER_SQRT_N * np.sqrt(n)))
+    return nlist, max(1, -(-nlist // IVF_PROBE_SHARE))
+
+
 def build_dense_index(vectors: np.ndarray, exact_limit: int | None = None) -> tuple[Any, dict[str, Any]]:
     """Exact inner-product search up to `exact_limit` vectors, an inverted file above it.
 
@@ -32,13 +38,12 @@ def build_dense_index(vectors: np.ndarray, exact_limit: int | None = None) -> tu
         flat = faiss.IndexFlatIP(dim)
         flat.add(vectors)
         return flat, {"type": "flat-ip", "dim": dim}
-    nlist = max(1, int(IVF_CELLS_PER_SQRT_N * np.sqrt(n)))
+    nlist, nprobe = ivf_parameters(n)
     index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
     sample = vectors[np.random.default_rng(0).choice(n, size=min(n, IVF_TRAIN_PER_CELL * nlist), replace=False)]
     index.train(sample)
     index.add(vectors)
     index.make_direct_map()  # lets a re-ingest read vectors back by id
-    nprobe = max(1, -(-nlist // IVF_PROBE_SHARE))
     index.nprobe = nprobe
     return index, {"type": "ivf-flat-ip", "dim": dim, "nlist": nlist, "nprobe": nprobe}
 
