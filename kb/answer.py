@@ -32,6 +32,7 @@ DUPLICATE_OVERLAP = 0.8  # share of character pairs that makes two sentences cop
 # A supporting sentence joins the answer only if its evidence is within this of the best's.
 SUPPORT_MARGIN = 3.5
 MAX_UNIT_CHARS = 400
+CROSS_LANGUAGE_BUDGET = 160  # characters past the first sentence, for a question in another language
 SHORT_ITEM_CHARS = 20  # a line this short after 「…如下：」 is an item of the list
 _END_PUNCT = re.compile(r"[。！？!?；;…]+[”’」』）)\]】〕\"']*$")
 _LIST_ITEM = re.compile(
@@ -165,6 +166,11 @@ def select(
     ranked = [shown for shown in (presentable(c, shape) for c in ranked) if shown is not None]
     if not ranked:
         return []
+    if shape.follows_context and ranked[0].features.get("against"):
+        # 「许多人认为营销和销售是一回事。」 restates the question; what follows settles it.
+        after = next((c for c in ranked[1:] if _adjacent(ranked[0], c)), None)
+        if after is not None:
+            ranked = [dataclasses.replace(after, score=ranked[0].score)] + [c for c in ranked[1:] if c is not after]
     budget = min(shape.budget, max_chars)
     best = ranked[0]
     chosen, used = [best], len(best.text)
@@ -276,6 +282,9 @@ def compose_answer(
     shape = answer_shape(question, sides)
     if evidence is None:
         evidence = score_sentences(question, top, shape, profile.analyzer, ignore=asking)
+    if cross_language:
+        # Vouched for by vectors alone, supporting sentences drift: keep the answer short.
+        shape = dataclasses.replace(shape, budget=min(shape.budget, CROSS_LANGUAGE_BUDGET))
     candidates = answer_candidates(evidence, shape, shown, asking)
     chosen = select(candidates, shape, max_chars, lexical=not cross_language) if answerable else []
     if ASKS_AN_AMOUNT.search(fold(question)) and not any(states_a_quantity(c.text) for c in chosen):

@@ -28,6 +28,10 @@ MAX_K = 100
 # question's meaning is in its first sentences: BM25 and answer scoring still see all of it.
 ENCODED_QUESTION_CHARS = 128
 FusionMethod = Literal["zscore", "rrf"]
+# A question in another language than its sources scores this much lower cosine with them
+# (multilingual-e5-small on the seed corpus: English questions on its subjects 0.79–0.87, their
+# Chinese wording 0.89–0.94; English questions off its subjects 0.72–0.79).
+CROSS_LANGUAGE_COSINE_GAP = 0.06
 # A word the general dictionary counted this often is everyday Chinese (「老师」, 「为啥」, 「刚」).
 EVERYDAY_WORD_FREQUENCY = 100
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
@@ -185,6 +189,8 @@ class Retriever:
         if coverage >= self.profile.min_coverage:
             return True
         threshold = self.profile.dense_threshold(self.index.model_name)
+        if cross_language and threshold is not None:
+            threshold -= CROSS_LANGUAGE_COSINE_GAP
         dense = max((h.signals["dense"].score for h in hits if "dense" in h.signals), default=None)
         return threshold is not None and dense is not None and dense >= threshold
 

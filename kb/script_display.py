@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from .text import Script, fold, in_script
+from .text import Script, in_script
 from .types import Answer
 
 SCRIPTS: tuple[Script, ...] = ("simplified", "traditional")
@@ -18,7 +18,7 @@ SCRIPTS: tuple[Script, ...] = ("simplified", "traditional")
 
 def question_script(question: str) -> Script:
     """Traditional when the question holds characters that simplify, else simplified."""
-    return "traditional" if fold(question) != question else "simplified"
+    return "traditional" if in_script(question, "simplified") != question else "simplified"
 
 
 def shown_in_script(answer: Answer, script: Script | None = None) -> Answer:

@@ -25,6 +25,8 @@ WRAP_UP = re.compile(
 # A span that starts inside a clause: with a clause mark or a particle that cannot open one.
 MID_CLAUSE = re.compile(r"^\s*[，,、；;：:）)」』”’的了着地得]")
 OPENS_A_LIST = re.compile(r"[：:]\s*$")
+CLAUSE_MARKS = re.compile(r"[。！？!?；;…，,、：:]")
+HEADING_CHARS = 20  # a span this short with no punctuation at all is a heading
 _FIRST_NUMBERS = {"1", "一", "①"}
 
 
@@ -56,4 +58,6 @@ def junk_reason(text: str) -> str | None:
         return "mid-clause"
     if OPENS_A_LIST.search(stripped) and "\n" not in stripped:
         return "dangling colon"
+    if len(stripped) <= HEADING_CHARS and not CLAUSE_MARKS.search(stripped):
+        return "heading"  # 「市场营销和销售的含义」: a title, not a statement
     return None

@@ -222,7 +222,7 @@ def _split_glued_heading(text: str, s: int, e: int) -> list[tuple[int, int]]:
     for cut in range(head + 2, min(head + MAX_HEADING_CHARS, e - 4) + 1):
         if not all(_HEADING_CHARS.match(c) for c in text[head:cut]):
             break  # punctuation: a sentence, not a heading
-        following = text[cut : cut + _ECHO_CHARS]
+        following = text[cut : min(cut + _ECHO_CHARS, e)]
         if any(text[cut - n : cut] in following for n in (2, 3, 4)):
             best = cut
     return [(s, e)] if best is None else [(s, best), (best, e)]
