@@ -48,7 +48,7 @@ MAX_FOREIGN_SHARE = 0.1  # kana or Hangul among the letters: Japanese or Korean 
 MAX_UNMAPPED_SHARE = 0.1  # of the visible characters: glyphs without a character
 MAX_MOJIBAKE_SHARE = 0.1  # of the visible characters: UTF-8 read as Latin-1
 MIN_CHINESE_SHARE = 0.1  # Han characters among the letters, below which a text is not Chinese
-MIN_WORD_SHARE = 0.5  # of the whitespace-separated tokens of prose, words
+MIN_WORD_SHARE = 0.4  # of the whitespace-separated tokens of prose, words (a password file: 12 %)
 MAX_WORD_CHARS = 30
 NOT_CHINESE = "no Chinese text: indexed as text in another language"
 

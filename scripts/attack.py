@@ -223,7 +223,7 @@ CASES: list[tuple[str, Callable[[Attack], str | None]]] = [
     ("4 kb study --out holding links to files elsewhere", study_through_links),
     ("5 min_coverage = nan", _profile_case("[answerable]\nmin_coverage = nan\n")),
     ("5 synonym_weight = nan", _profile_case("[retrieval]\nsynonym_weight = nan\n")),
-    ("5 replace = 5", _profile_case('[[cleaning.inline]]\nname = "x"\npattern = "a"\nreplace = 5\n')),
+    ("5 replace = 5", _profile_case('[[cleaning.inline]]\nname = "x"\npattern = "营销"\nreplace = 5\n')),
     (
         '5 replace = "@html" on a pattern without a group',
         _profile_case('[[cleaning.inline]]\nname = "x"\npattern = "mdash;"\nreplace = "@html"\n'),
