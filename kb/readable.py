@@ -36,11 +36,13 @@ _LATIN_RUN = re.compile(
     "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]{2,}"
 )
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
 # A word of prose: letters (any script), perhaps joined by ' or -, perhaps with punctuation around.
 _WORD = re.compile(r"\W*[^\W\d_]+(?:['’-][^\W\d_]+)*\W*")
 SAMPLE_CHARS = 20000
+LANGUAGE_SAMPLE_CHARS = 4000  # enough to tell Chinese, prose and data apart
 COMMON_CHARACTERS = 1000
 MIN_COMMON_SHARE = 0.6  # of a text's Han characters, among the most frequent ones
 MIN_HAN_TO_JUDGE = 30  # fewer Han characters than this are too few to judge their distribution
@@ -59,8 +61,9 @@ def garbled(text: str, read_as: str) -> str | None:
     sample = text[:SAMPLE_CHARS]
     if "\x00" in sample or len(_CONTROL.findall(sample[:4096])) > max(2, len(sample[:4096]) // 100):
         return "binary data"
-    visible = len(_UNMAPPED.sub("?", "".join(sample.split())))
-    unmapped = len(_UNMAPPED.findall(sample))
+    markers = _UNMAPPED.findall(sample)
+    unmapped = len(markers)
+    visible = len("".join(sample.split())) - sum(len(marker) - 1 for marker in markers)
     if visible and unmapped > MAX_UNMAPPED_SHARE * visible:
         return (
             f"{unmapped} of {visible} characters are glyphs without a Unicode mapping ((cid:N), U+FFFD or "
@@ -90,9 +93,9 @@ def language_note(text: str) -> str | None:
     """For a whole document: None for Chinese text, a note for prose in another language (it is
     indexed: English handouts are fine), NotTextError for text with neither — data such as a
     password file or a table of numbers, which no question should be answered from."""
-    sample = text[:SAMPLE_CHARS]
+    sample = text[:LANGUAGE_SAMPLE_CHARS]
     letters = sum(1 for char in sample if char.isalpha())
-    if letters and len(_HAN.findall(sample)) >= MIN_CHINESE_SHARE * letters:
+    if letters and sum(map(len, _HAN_RUN.findall(sample))) >= MIN_CHINESE_SHARE * letters:
         return None
     tokens = sample.split()
     words = sum(1 for token in tokens if len(token) <= MAX_WORD_CHARS and _WORD.fullmatch(token))
