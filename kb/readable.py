@@ -5,7 +5,8 @@ is never indexed as text and answered from.
 What goes wrong, and how each is recognised without knowing the document:
 - binary data read as text: control characters, which text almost never holds;
 - glyphs the extractor could not map to characters: pdfminer writes `(cid:768)` for a glyph of
-  a font without a ToUnicode map, decoders write U+FFFD, some fonts map to the private-use area;
+  a font without a ToUnicode map, decoders write U+FFFD, some fonts map every glyph to the
+  private-use area (symbol fonts map a few bullets there, which is fine);
 - mojibake: UTF-8 read as Latin-1/Windows-1252 (「è¥é…」) — runs of those characters that,
   encoded back, are valid multi-byte UTF-8, which real Latin-script text never forms;
 - another encoding read as Chinese: real Chinese draws ≈ 90 % of its Han characters from the
@@ -29,7 +30,10 @@ class NotTextError(ValueError):
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_UNMAPPED = re.compile(r"\(cid:\d+\)|[\ufffd\ue000-\uf8ff]")
+_UNMAPPED = re.compile(r"\(cid:\d+\)|\ufffd")
+# Symbol fonts (Wingdings bullets in decks) map to the private-use area too, so only a text made
+# mostly of private-use characters is a font that maps its glyphs there instead of to Unicode.
+_PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")
 # Characters UTF-8 bytes turn into when read as Latin-1 or Windows-1252.
 _LATIN_RUN = re.compile(
     "[\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
@@ -48,6 +52,7 @@ MIN_COMMON_SHARE = 0.6  # of a text's Han characters, among the most frequent on
 MIN_HAN_TO_JUDGE = 30  # fewer Han characters than this are too few to judge their distribution
 MAX_FOREIGN_SHARE = 0.1  # kana or Hangul among the letters: Japanese or Korean text
 MAX_UNMAPPED_SHARE = 0.1  # of the visible characters: glyphs without a character
+MAX_PRIVATE_USE_SHARE = 0.5  # of the visible characters (bullets of a symbol font: up to 15 % of a slide)
 MAX_MOJIBAKE_SHARE = 0.1  # of the visible characters: UTF-8 read as Latin-1
 MIN_CHINESE_SHARE = 0.1  # Han characters among the letters, below which a text is not Chinese
 MIN_WORD_SHARE = 0.4  # of the whitespace-separated tokens of prose, words (a password file: 12 %)
@@ -62,12 +67,12 @@ def garbled(text: str, read_as: str) -> str | None:
     if "\x00" in sample or len(_CONTROL.findall(sample[:4096])) > max(2, len(sample[:4096]) // 100):
         return "binary data"
     markers = _UNMAPPED.findall(sample)
-    unmapped = len(markers)
     visible = len("".join(sample.split())) - sum(len(marker) - 1 for marker in markers)
-    if visible and unmapped > MAX_UNMAPPED_SHARE * visible:
+    private = len(_PRIVATE_USE.findall(sample))
+    if visible and (len(markers) > MAX_UNMAPPED_SHARE * visible or private > MAX_PRIVATE_USE_SHARE * visible):
         return (
-            f"{unmapped} of {visible} characters are glyphs without a Unicode mapping ((cid:N), U+FFFD or "
-            "private-use characters): its font lacks a ToUnicode map; OCR it, e.g. `ocrmypdf --force-ocr`"
+            f"{len(markers) + private} of {visible} characters are glyphs without a Unicode mapping ((cid:N), "
+            "U+FFFD or private-use characters): its font lacks a ToUnicode map; OCR it, e.g. `ocrmypdf --force-ocr`"
         )
     mojibake = sum(len(run) for run in _LATIN_RUN.findall(sample) if _is_utf8_read_as_latin(run))
     if visible and mojibake > MAX_MOJIBAKE_SHARE * visible:
@@ -90,12 +95,16 @@ def garbled(text: str, read_as: str) -> str | None:
 
 
 def language_note(text: str) -> str | None:
-    """For a whole document: None for Chinese text, a note for prose in another language (it is
-    indexed: English handouts are fine), NotTextError for text with neither — data such as a
-    password file or a table of numbers, which no question should be answered from."""
+    """For a whole document: None for Chinese text (a course handout full of SQL included), a
+    note for prose with no Chinese (it is indexed: English handouts are fine), NotTextError for
+    text with neither — data such as a password file or a table of numbers, which no question
+    should be answered from."""
+    han = sum(map(len, _HAN_RUN.findall(text[:SAMPLE_CHARS])))
+    if han >= MIN_HAN_TO_JUDGE:  # Chinese, however much code or English surrounds it
+        return None
     sample = text[:LANGUAGE_SAMPLE_CHARS]
     letters = sum(1 for char in sample if char.isalpha())
-    if letters and sum(map(len, _HAN_RUN.findall(sample))) >= MIN_CHINESE_SHARE * letters:
+    if letters and han >= MIN_CHINESE_SHARE * letters:  # a short Chinese note
         return None
     tokens = sample.split()
     words = sum(1 for token in tokens if len(token) <= MAX_WORD_CHARS and _WORD.fullmatch(token))

@@ -245,3 +245,27 @@ def test_mojibake_from_any_format_is_skipped_naming_the_file(tmp_path, embedder,
     names = [Path(p.split(" ")[0]).name for p, _ in report.skipped]
     assert f"garbled.{kind}" in names and any("mojibake" in why for _, why in report.skipped)
     assert "è" not in _indexed_text(tmp_path / "index")
+
+
+def test_symbol_font_bullets_and_code_heavy_chinese_handouts_go_in_whole(tmp_path, embedder):
+    """What real course files hold must not be judged garbage: decks exported with Wingdings
+    bullets (private-use characters, 15 % of a slide's characters) and homework that is mostly
+    SQL around a few Chinese sentences."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    bullets = [
+        "小结",
+        "\uf076关系数据结构",
+        "\uf06e 关系",
+        "\uf06c 域",
+        "\uf06c 笛卡尔积",
+        "\uf0d8 候选码，主码，主属性",
+    ]
+    documents.write_pptx(bullets * 2, corpus / "deck.pptx")
+    sql = "\n".join(f"SELECT S.*, T.E FROM S, T WHERE S.C = T.C AND S.D = {n};" for n in range(40))
+    (corpus / "homework.txt").write_text(
+        "数据库技术作业：写出与下列查询等价的SQL表达式，并说明每个连接条件的含义。\n" + sql, "utf-8"
+    )
+    report = ingest([corpus], tmp_path / "index", embedder=embedder)
+    assert report.documents == 2 and not report.skipped and not report.notes
+    assert "候选码，主码，主属性" in _indexed_text(tmp_path / "index")
