@@ -207,8 +207,8 @@ def load_file(found: Found, doc_id: str, result: LoadResult) -> Document:
 def _readable(extracted: Extracted) -> tuple[Extracted, list[tuple[str, str]]]:
     """The extracted text without the pages or slides that do not read as text, and those
     (their label, p.3 or slide 4, and the reason); NotTextError when nothing does."""
-    units = _units(extracted)
-    if extracted.places.kind not in _JUDGED_ALONE or len(units) < 2:
+    units = _units(extracted) if extracted.places.kind in _JUDGED_ALONE else []
+    if len(units) < 2:
         reason = garbled(extracted.text, extracted.encoding)
         if reason:
             raise NotTextError(reason)
