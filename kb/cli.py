@@ -180,6 +180,8 @@ def ingest(
     assert report is not None
     for path, reason in report.skipped:
         click.echo(_shown(f"Warning: skipped {path}: {reason}"), err=True)
+    for path, note in report.notes:
+        click.echo(_shown(f"Note: {path}: {note}"), err=True)
     skipped = f" Skipped {len(report.skipped)} files (see the warnings)." if report.skipped else ""
     click.echo(
         f"Indexed {report.documents} documents, {report.passages} passages into {index_dir} "

@@ -58,6 +58,7 @@ class IngestReport:
     sentences: int = 0
     sentences_embedded: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # documents indexed that hold no Chinese
     seconds: float = 0.0
     profile: str = ""  # where the profile came from
 
@@ -236,7 +237,7 @@ def ingest(
     else:
         roots = [s for s in source if not isinstance(s, Document)]
         loaded = load_paths(roots, follow_links)
-        documents, report.skipped = loaded.documents, loaded.skipped
+        documents, report.skipped, report.notes = loaded.documents, loaded.skipped, loaded.notes
     if not documents:
         where = ", ".join(str(s) for s in source) or "(nothing given)"
         raise KbError(f"no text to index in {where}: add .txt, .md, .pdf, .docx, .pptx, .epub or .html files")
