@@ -1,0 +1,80 @@
+"""Where a document's text is code: spans that cleaning leaves verbatim and sentence splitting
+should not cut.
+
+Code reaches kb in two shapes. Markdown and the document formats write a block of code between
+fence lines (```); formats/ emit the fences themselves around what the source marks as code
+(HTML/EPUB <pre>, DOCX/PPTX/PDF runs in a monospace font). Plain text and Markdown also indent
+code by four spaces or a tab; such a block counts as code only when it reads as code (a bracket,
+brace, `=` or `;` on most of its lines and little Chinese), since Chinese prose is often indented
+too (「    营销是……」).
+"""
+
+from __future__ import annotations
+
+import re
+
+FENCE = "```"
+_FENCE_LINE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})[^\n]*$", re.MULTILINE)
+_INDENTED_LINE = re.compile(r"^(?: {4}|\t)[^\n]*\S[^\n]*$")
+_CODE_MARK = re.compile(r"[{}();=\[\]<>]|^\s*(?://|#|/\*|\*)")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+CODE_LINE_SHARE = 0.5  # of an indented block's lines that carry a code mark
+MAX_HAN_SHARE = 0.3  # of an indented block's visible characters
+
+
+def fenced(lines: list[str]) -> list[str]:
+    """Lines of code between fence lines, as formats/ write a code block."""
+    return [FENCE, *lines, FENCE]
+
+
+def code_spans(text: str) -> list[tuple[int, int]]:
+    """Spans [start, end) of the code blocks in text, in order: fenced blocks (fences
+    included; one left open runs to the end, as Markdown reads it) and indented blocks that
+    read as code."""
+    spans = _fenced_spans(text)
+    return sorted(spans + [s for s in _indented_spans(text) if not any(a <= s[0] < b for a, b in spans)])
+
+
+def _fenced_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    opening: re.Match[str] | None = None
+    for match in _FENCE_LINE.finditer(text):
+        if opening is None:
+            opening = match
+        elif match.group(1)[0] == opening.group(1)[0] and len(match.group(1)) >= len(opening.group(1)):
+            spans.append((opening.start(), match.end()))
+            opening = None
+    if opening is not None:
+        spans.append((opening.start(), len(text)))
+    return spans
+
+
+def _indented_spans(text: str) -> list[tuple[int, int]]:
+    """Runs of indented lines that start after a blank line (or the text's start), as in Markdown."""
+    spans = []
+    block: list[tuple[int, int]] = []  # (start, end) of each line of the current block
+    previous_blank = True
+    offset = 0
+    for line in text.split("\n"):
+        end = offset + len(line)
+        if _INDENTED_LINE.match(line) and (block or previous_blank):
+            block.append((offset, end))
+        elif block and not line.strip():
+            pass  # a blank line inside a block may continue it
+        else:
+            spans += _if_code(text, block)
+            block = []
+        previous_blank = not line.strip()
+        offset = end + 1
+    return spans + _if_code(text, block)
+
+
+def _if_code(text: str, block: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    if not block:
+        return []
+    lines = [text[s:e] for s, e in block]
+    visible = "".join(lines).replace(" ", "")
+    marked = sum(1 for line in lines if _CODE_MARK.search(line))
+    if marked < CODE_LINE_SHARE * len(lines) or len(_HAN.findall(visible)) > MAX_HAN_SHARE * max(1, len(visible)):
+        return []
+    return [(block[0][0], block[-1][1])]
