@@ -18,7 +18,7 @@ from .ingest import IngestReport, ingest
 from .profile import Profile
 from .question import answer_shape
 from .retrieve import FusionSettings, Retriever, matched_terms, normalise_question
-from .types import Answer, Document, Explanation, Hit, Mode, Passage, Progress
+from .types import Answer, Document, Explanation, Hit, Mode, Passage, Progress, Warn
 
 CONTRAST_EVIDENCE = 40  # passages searched for a contrast table's cells
 MIN_ANSWER_CHARS = 20  # the shortest answer limit (--max-chars) that still fits a sentence
@@ -53,12 +53,13 @@ class KnowledgeBase:
         workers: int | None = None,
         ray: str | None = None,
         reuse_from: str | Path | None = None,
+        warn: Warn | None = None,
     ) -> KnowledgeBase:
         """Ingest files/folders (or Documents) into index_dir and open the result.
 
         `profile`: see `ingest` (default: a corpus folder's kb.toml, else the index's, else
         the shipped one); `workers`/`ray`: spread the embedding; `reuse_from`: another index
-        whose vectors to reuse (see `ingest`)."""
+        whose vectors to reuse; `warn`: told of each file skipped or suspect when met (see `ingest`)."""
         report = ingest(
             source,
             index_dir,
@@ -71,6 +72,7 @@ class KnowledgeBase:
             workers=workers,
             ray=ray,
             reuse_from=reuse_from,
+            warn=warn,
         )
         kb = cls.open(index_dir, embedder=embedder)
         kb.last_ingest = report

@@ -13,9 +13,13 @@ from pathlib import Path
 from . import formats
 from .decoding import NotTextError, decode
 from .errors import KbError
-from .types import Document
+from .types import Document, Warn
 
 PROFILE_FILE = "kb.toml"  # a corpus folder's profile (kb/profile.py), never indexed
+# Lock, swap and temporary files that Office, LibreOffice and editors leave beside a document
+# while it is open (「~$任务5.docx」, 「.~lock.任务5.docx#」, 「.notes.md.swp」): not documents,
+# so skipped without a warning and only counted.
+_TEMPORARY = re.compile(r"^(?:~\$.*|\.~lock\..*#|.*\.(?:tmp|swp|swo)|.*~)$", re.IGNORECASE | re.DOTALL)
 
 # Greedy up to the last non-space character (a lazy group followed by \s* would rescan a long
 # run of spaces from each of its characters); closing #s are stripped in code.
@@ -29,6 +33,7 @@ class LoadResult:
 
     documents: list[Document] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    temporary: int = 0  # lock and temporary files left out without a warning
 
 
 def title_of(text: str, fallback: str) -> str:
@@ -55,8 +60,16 @@ def display_path(path: Path) -> str:
     return os.fsencode(shown).decode("utf-8", "backslashreplace")
 
 
-def find_files(paths: list[str | Path], follow_links: bool = False) -> tuple[list[Path], list[tuple[str, str]]]:
-    """Expand files and folders (recursively, sorted) into the text files to load.
+def is_temporary(name: str) -> bool:
+    """An editor's or Office's lock, swap or temporary file (see _TEMPORARY)."""
+    return bool(_TEMPORARY.match(name))
+
+
+def find_files(
+    paths: list[str | Path], follow_links: bool = False, temporary: list[Path] | None = None
+) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Expand files and folders (recursively, sorted) into the text files to load; lock and
+    temporary files go to `temporary`, when given, instead.
 
     Returns the files and the skipped ones with a reason: unsupported types, unreadable
     folders, pipes and devices, link loops, names that are not UTF-8, and — unless
@@ -76,6 +89,10 @@ def find_files(paths: list[str | Path], follow_links: bool = False) -> tuple[lis
     for root in roots:
         candidates = _walk(root, skipped) if root.is_dir() else [root]
         for candidate in candidates:
+            if is_temporary(candidate.name):
+                if temporary is not None:
+                    temporary.append(candidate)
+                continue
             reason = _not_loadable(candidate, inside, follow_links)
             if reason:
                 skipped.append((display_path(candidate), reason))
@@ -98,7 +115,11 @@ def _walk(root: Path, skipped: list[tuple[str, str]]) -> list[Path]:
             if not name.startswith(".") and os.path.islink(os.path.join(folder, name)):
                 skipped.append((display_path(Path(folder) / name), "link to a folder, not followed"))
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not os.path.islink(os.path.join(folder, d)))
-        found += [Path(folder) / name for name in sorted(names) if not name.startswith(".") and name != PROFILE_FILE]
+        found += [
+            Path(folder) / name
+            for name in sorted(names)
+            if (not name.startswith(".") or is_temporary(name)) and name != PROFILE_FILE
+        ]
     return found
 
 
@@ -149,20 +170,32 @@ def load_file(path: Path, doc_id: str) -> Document:
     )
 
 
-def load_paths(paths: list[str | Path], follow_links: bool = False) -> LoadResult:
-    """Load every text file under `paths`; ids are file stems, made unique when they clash."""
-    files, skipped = find_files(paths, follow_links)
-    result = LoadResult(skipped=skipped)
+def load_paths(paths: list[str | Path], follow_links: bool = False, warn: Warn | None = None) -> LoadResult:
+    """Load every text file under `paths`; ids are file stems, made unique when they clash.
+
+    Each skipped file is also passed to `warn` as soon as it is met, so that a long ingest
+    tells about a file when it reads it, not at the end."""
+    temporary: list[Path] = []
+    files, skipped = find_files(paths, follow_links, temporary)
+    result = LoadResult(temporary=len(temporary))
+
+    def skip(shown: str, reason: str) -> None:
+        result.skipped.append((shown, reason))
+        if warn:
+            warn(f"skipped {shown}: {reason}")
+
+    for shown, reason in skipped:
+        skip(shown, reason)
     used_ids: set[str] = set()
     for path in files:
         doc_id = _unique_id(path.stem, used_ids)
         try:
             document = load_file(path, doc_id)
         except NotTextError as exc:
-            result.skipped.append((display_path(path), str(exc)))
+            skip(display_path(path), str(exc))
             continue
         except OSError as exc:
-            result.skipped.append((display_path(path), f"unreadable: {exc.strerror or exc}"))
+            skip(display_path(path), f"unreadable: {exc.strerror or exc}")
             continue
         used_ids.add(doc_id)
         result.documents.append(document)
