@@ -267,6 +267,7 @@ def ingest(
         roots = [s for s in source if not isinstance(s, Document)]
         loaded = load_paths(roots, follow_links, warn)
         documents, report.skipped, report.temporary = loaded.documents, loaded.skipped, loaded.temporary
+        report.suspect += loaded.suspect
     if not documents:
         where = ", ".join(str(s) for s in source) or "(nothing given)"
         raise KbError(f"no text to index in {where}: add .txt, .md, .pdf, .docx, .pptx, .epub or .html files")

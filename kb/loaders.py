@@ -34,6 +34,7 @@ class LoadResult:
     documents: list[Document] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     temporary: int = 0  # lock and temporary files left out without a warning
+    suspect: list[tuple[str, str]] = field(default_factory=list)  # read, with a warning (formats' own)
 
 
 def title_of(text: str, fallback: str) -> str:
@@ -157,9 +158,12 @@ def read_text(data: bytes, what: str) -> str:
         raise KbError(f"{what} is not readable text: {exc}; save it as UTF-8") from None
 
 
-def load_file(path: Path, doc_id: str) -> Document:
-    """Read one file and extract its text in its format; raises NotTextError or OSError."""
+def load_file(path: Path, doc_id: str, warnings: list[str] | None = None) -> Document:
+    """Read one file and extract its text in its format; raises NotTextError or OSError. What
+    the format found suspect in it is added to `warnings`, when given."""
     extracted = formats.extract(path, path.read_bytes())
+    if warnings is not None:
+        warnings += extracted.warnings
     return Document(
         id=doc_id,
         title=title_of(extracted.text, path.stem),
@@ -173,8 +177,8 @@ def load_file(path: Path, doc_id: str) -> Document:
 def load_paths(paths: list[str | Path], follow_links: bool = False, warn: Warn | None = None) -> LoadResult:
     """Load every text file under `paths`; ids are file stems, made unique when they clash.
 
-    Each skipped file is also passed to `warn` as soon as it is met, so that a long ingest
-    tells about a file when it reads it, not at the end."""
+    Each skipped or suspect file is also passed to `warn` as soon as it is met, so that a long
+    ingest tells about a file when it reads it, not at the end."""
     temporary: list[Path] = []
     files, skipped = find_files(paths, follow_links, temporary)
     result = LoadResult(temporary=len(temporary))
@@ -189,14 +193,19 @@ def load_paths(paths: list[str | Path], follow_links: bool = False, warn: Warn |
     used_ids: set[str] = set()
     for path in files:
         doc_id = _unique_id(path.stem, used_ids)
+        notes: list[str] = []
         try:
-            document = load_file(path, doc_id)
+            document = load_file(path, doc_id, notes)
         except NotTextError as exc:
             skip(display_path(path), str(exc))
             continue
         except OSError as exc:
             skip(display_path(path), f"unreadable: {exc.strerror or exc}")
             continue
+        for note in notes:
+            result.suspect.append((document.source, note))
+            if warn:
+                warn(f"{document.source}: {note}")
         used_ids.add(doc_id)
         result.documents.append(document)
     return result

@@ -184,3 +184,89 @@ def write_epub(lines: list[str], path: Path) -> Path:
         book.writestr("OEBPS/text/c1.xhtml", chapter(lines[:half], True))
         book.writestr("OEBPS/text/c2.xhtml", chapter(lines[half:], False))
     return path
+
+
+KINSOKU = "，。、；：？！）」』”’》"
+
+
+def wrap_like_word(text: str, width: float, font: str, size: float, indent: float = 0.0) -> list[str]:
+    """Break a paragraph into lines as Word does: a Latin word is never split (it moves to the
+    next line whole, leaving the line short), and a line never starts with 「，。」 (the character
+    before it moves down too)."""
+    import re
+
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    pdfmetrics.registerFont(UnicodeCIDFont(font))
+    tokens = re.findall(r"[A-Za-z0-9_.()<>/:]+ ?|.", text)
+    lines: list[str] = []
+    current = ""
+    available = width - indent
+    for token in tokens:
+        if current and pdfmetrics.stringWidth(current + token.rstrip(), font, size) > available:
+            if token[0] in KINSOKU:
+                token, current = current[-1] + token, current[:-1]
+            lines.append(current.rstrip())
+            current, available = "", width
+        current += token
+    return [*lines, current.rstrip()]
+
+
+def write_word_exported_pdf(blocks: list[tuple[str, str]], path: Path) -> Path:
+    """A page laid out as Word exports a Chinese handout: 10.5 pt text, paragraphs with a
+    two-character first-line indent and no gap, lines wrapped early before Latin words and
+    kinsoku characters (so none runs exactly to the right edge), headings on their own line, and
+    one table row wider than the text. `blocks` are ("heading" | "paragraph" | "wide", text), or
+    ("lines", "line\nline…") for lines broken by the caller."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    font, size, leading, left, width = "STSong-Light", 10.5, 16.0, 90.0, 415.0
+    pdfmetrics.registerFont(UnicodeCIDFont(font))
+    page = canvas.Canvas(str(path), pagesize=A4)
+    y = A4[1] - 90
+    for kind, text in blocks:
+        if kind == "heading":
+            page.setFont(font, 14)
+            y -= 8
+            page.drawString(left, y, text)
+            y -= 26
+            continue
+        page.setFont(font, size)
+        indent = 2 * size if kind == "paragraph" else 0.0
+        lines = {"wide": [text], "lines": text.split("\n")}.get(kind) or wrap_like_word(text, width, font, size, indent)
+        for i, line in enumerate(lines):
+            page.drawString(left + (indent if i == 0 else 0.0), y, line)
+            y -= leading
+    page.save()
+    return path
+
+
+def write_remapped_pdf(pages: list[str], path: Path) -> Path:
+    """A PDF whose text layer reads `pages` — any characters, Kangxi radicals and private-use
+    ones included — as a PDF producer's ToUnicode map can make it say: Latin placeholder glyphs
+    are drawn, and the map sends each to its character."""
+    import re
+    import string
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    placeholders = dict(zip(dict.fromkeys("".join(pages)), string.ascii_letters + string.digits))
+    pdfmetrics.registerFont(TTFont("DejaVu", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"))
+    page = canvas.Canvas(str(path), pagesize=A4, pageCompression=0)
+    for text in pages:
+        page.setFont("DejaVu", 11)
+        page.drawString(72, 700, "".join(placeholders[char] for char in text))
+        page.showPage()
+    page.save()
+    data = path.read_bytes()
+    for char, placeholder in placeholders.items():
+        data = re.sub(rb"> <%04X>\n" % ord(placeholder), b"> <%04X>\n" % ord(char), data)
+    path.write_bytes(data)
+    return path

@@ -49,6 +49,7 @@ class Extracted:
     text: str
     places: Places
     encoding: str  # a text file's detected encoding; else the format ("pdf", "docx" …)
+    warnings: tuple[str, ...] = ()  # what is suspect in a file that was read (e.g. a PDF page of unmapped glyphs)
 
     @classmethod
     def from_lines(cls, lines: Sequence[tuple[str, str]], kind: PlaceKind, encoding: str) -> Extracted:

@@ -2,11 +2,16 @@
 Adobe-CNS1 …) to Unicode with the CMaps it ships, and lays pages out into lines in reading
 order. Places are pages.
 
-A PDF has no paragraphs, only positioned lines: a line that runs to the right edge of the text
-continues in the next one (joined without a break, as Chinese is written) unless the next one
-starts after a wider gap or an indent; a shorter line ends its paragraph. Running headers and
-footers (the same line, digits aside, near the top or bottom of most pages) and page numbers
-are dropped.
+A PDF has no paragraphs, only positioned lines: a line continues in the next one (joined
+without a break, as Chinese is written; a space between Latin words; a hyphen at a Latin wrap
+dropped) unless the next one starts after a wider gap or an indent, or the line ends short of the
+text's right edge — short, that is, by more than the next line's first word would have needed.
+Word and WPS wrap early before a Latin word, a URL or a kinsoku character, and lay lines short
+of the edge; those lines still continue, while a heading or a paragraph's last line does not.
+The right edge is the one most lines reach, not the widest line (a table or URL can overhang).
+Running headers and footers (the same line, digits aside, near the top or bottom of most pages)
+and page numbers are dropped. Kangxi radicals and doubled glyph runs from macOS PDFs are mapped
+back to ideographs (kb/glyphs.py); a page of glyphs with no Unicode mapping is named in a warning.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import io
 import re
 from dataclasses import dataclass
 
+from .. import glyphs
 from ..decoding import NotTextError
 from ..provenance import Places
 from . import Extracted
@@ -29,8 +35,11 @@ _PAGE_NUMBER = re.compile(
     r"^\s*(?:第\s*\d+\s*页(?:\s*[/／共]\s*\d+\s*页?)?|[-–—]?\s*\d+\s*[-–—]?|\d+\s*/\s*\d+|page\s*\d+)\s*$", re.I
 )
 _SENTENCE_END = re.compile(r"[。！？!?…][”’」』）)]*$")
-_LATIN_END = re.compile(r"[A-Za-z0-9,.;:!?]$")
+_LATIN_END = re.compile(r"[A-Za-z0-9,.;:!?)]$")
 _LATIN_START = re.compile(r"^[A-Za-z0-9(]")
+_HYPHENATED = re.compile(r"[A-Za-z]-$")
+_FIRST_WORD = re.compile(r"[A-Za-z0-9_.:/@#%+-]+|.")
+_NO_LINE_START = "，。、；：？！）」』”’》〉】,.;:?!)"  # kinsoku: kept off a line's start, they pull a character down
 
 
 @dataclass
@@ -61,12 +70,18 @@ def extract(data: bytes) -> Extracted:
             "e.g. `ocrmypdf -l chi_sim+chi_tra in.pdf out.pdf` (Debian: ocrmypdf, tesseract-ocr-chi-sim)"
         )
     furniture = _running_lines(pages)
-    text, starts, names = "", [], []
+    text, starts, names, warnings = "", [], [], []
     runs_on = False
     for number, (height, lines) in enumerate(pages, start=1):
         body = [line for line in lines if not _is_furniture(line, height, furniture)]
         if not body:
             continue
+        unmapped = glyphs.unmapped_share("".join(line.text for line in body))
+        if unmapped > glyphs.UNMAPPED_SHARE:
+            warnings.append(
+                f"page {number}: {100 * unmapped:.0f} % of its characters are glyphs with no Unicode mapping "
+                "(a font without a ToUnicode map?): its text may be garbage; export the PDF again or OCR it"
+            )
         # A paragraph cut by the page break continues unbroken; a full last line that ends a
         # sentence is taken to end its paragraph (no gap to tell across a page break).
         if text and not (runs_on and not _SENTENCE_END.search(text)):
@@ -75,7 +90,7 @@ def extract(data: bytes) -> Extracted:
         names.append(str(number))
         page_text, runs_on = _paragraphs(body)
         text += page_text
-    return Extracted(text, Places("page", tuple(starts), tuple(names)), "pdf")
+    return Extracted(text, Places("page", tuple(starts), tuple(names)), "pdf", tuple(warnings))
 
 
 def _lines(page: object) -> list[_Line]:
@@ -88,7 +103,7 @@ def _lines(page: object) -> list[_Line]:
     for box in sorted(boxes, key=lambda b: (-round(b.y1), b.x0)):
         for line in box:
             if isinstance(line, LTTextLine):
-                text = line.get_text().rstrip("\n")
+                text = glyphs.normalise(line.get_text().rstrip("\n"))
                 if text.strip():
                     found.append(_Line(text, line.x0, line.x1, line.y0, line.width / max(1, len(text))))
     return found
@@ -126,22 +141,52 @@ def _line_pitch(lines: list[_Line]) -> float:
     return recurring[0] if recurring else (sorted(gaps)[len(gaps) // 2] if gaps else 0.0)
 
 
+def _right_edge(lines: list[_Line]) -> float:
+    """The right edge of the page's text: the furthest any two lines reach (within a character),
+    so that one overhanging line (a wide table row, a long URL) does not set it."""
+    ends = sorted((line.x1 for line in lines), reverse=True)
+    tolerance = max(line.char_width for line in lines)
+    for first, second in zip(ends, ends[1:]):
+        if first - second <= tolerance:
+            return first
+    return ends[0]
+
+
+def _first_word_width(line: _Line) -> float:
+    """The width the line's first word (a Latin word or URL, else one character, two when a
+    kinsoku character follows it) would have needed at the end of the line before."""
+    text = line.text.lstrip()
+    word = _FIRST_WORD.match(text)
+    length = len(word.group()) if word else 1
+    if length == 1 and text[1:2] and text[1] in _NO_LINE_START:
+        length = 2
+    return length * line.char_width
+
+
 def _paragraphs(lines: list[_Line]) -> tuple[str, bool]:
-    """The page's lines, each that runs to the right edge joined to the next; and whether the
+    """The page's lines, each joined to the next unless a paragraph ends there; and whether the
     last one runs on (onto the next page)."""
-    left, right = min(line.x0 for line in lines), max(line.x1 for line in lines)
+    left, right = min(line.x0 for line in lines), _right_edge(lines)
     pitch = _line_pitch(lines)
     parts = []
     runs_on = False
     for line, following in zip(lines, [*lines[1:], None]):
-        parts.append(line.text)
+        text = line.text
         runs_on = line.x1 >= right - FULL_LINE_CHARS * line.char_width
         if following is None:
+            parts.append(text)
             break
         wider_gap = pitch > 0 and line.y - following.y > WIDER_GAP * pitch
         indented = following.x0 > left + INDENT_CHARS * line.char_width
-        if not runs_on or wider_gap or indented:
-            parts.append("\n")
-        elif _LATIN_END.search(line.text) and _LATIN_START.match(following.text):
-            parts.append(" ")
+        wrapped = runs_on or (
+            not _SENTENCE_END.search(text.rstrip()) and right - line.x1 < _first_word_width(following) + line.char_width
+        )
+        if not wrapped or wider_gap or indented:
+            parts += [text, "\n"]
+        elif _HYPHENATED.search(text) and following.text[:1].islower():
+            parts.append(text[:-1])
+        elif _LATIN_END.search(text) and _LATIN_START.match(following.text):
+            parts += [text, " "]
+        else:
+            parts.append(text)
     return "".join(parts), runs_on
