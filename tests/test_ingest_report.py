@@ -24,9 +24,9 @@ def test_a_skipped_file_is_told_when_it_is_met_not_at_the_end(tmp_path, embedder
     events: list[str] = []
     read = kb.loaders.load_file
 
-    def load_file(path, doc_id):
+    def load_file(path, *args):
         events.append(f"read {path.name}")
-        return read(path, doc_id)
+        return read(path, *args)
 
     monkeypatch.setattr(kb.loaders, "load_file", load_file)
     report = ingest([corpus], tmp_path / "index", embedder=embedder, warn=lambda line: events.append(line))
