@@ -14,12 +14,21 @@ from __future__ import annotations
 import re
 
 FENCE = "```"
+# Fonts that documents set code in (PDF names may carry a subset prefix, 「ABCDEF+Consolas」).
+_MONOSPACE = re.compile(
+    r"mono|courier|consolas|menlo|monaco|inconsolata|lucida ?console|fixedsys|source ?code|fira ?code", re.IGNORECASE
+)
 _FENCE_LINE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})[^\n]*$", re.MULTILINE)
 _INDENTED_LINE = re.compile(r"^(?: {4}|\t)[^\n]*\S[^\n]*$")
 _CODE_MARK = re.compile(r"[{}();=\[\]<>]|^\s*(?://|#|/\*|\*)")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 CODE_LINE_SHARE = 0.5  # of an indented block's lines that carry a code mark
 MAX_HAN_SHARE = 0.3  # of an indented block's visible characters
+
+
+def is_monospace(font: str | None) -> bool:
+    """A font code is set in: how DOCX, PPTX and PDF mark code, having no code element."""
+    return bool(font and _MONOSPACE.search(font))
 
 
 def fenced(lines: list[str]) -> list[str]:

@@ -207,7 +207,7 @@ def wrap_like_word(text: str, width: float, font: str, size: float, indent: floa
         if current and pdfmetrics.stringWidth(current + token.rstrip(), font, size) > available:
             if token[0] in KINSOKU:
                 token, current = current[-1] + token, current[:-1]
-            lines.append(current.rstrip())
+            lines.append(current)  # a space at the end stays on its line, as Word draws it
             current, available = "", width
         current += token
     return [*lines, current.rstrip()]
@@ -217,8 +217,9 @@ def write_word_exported_pdf(blocks: list[tuple[str, str]], path: Path) -> Path:
     """A page laid out as Word exports a Chinese handout: 10.5 pt text, paragraphs with a
     two-character first-line indent and no gap, lines wrapped early before Latin words and
     kinsoku characters (so none runs exactly to the right edge), headings on their own line, and
-    one table row wider than the text. `blocks` are ("heading" | "paragraph" | "wide", text), or
-    ("lines", "line\nline…") for lines broken by the caller."""
+    one table row wider than the text. `blocks` are ("heading" | "paragraph" | "wide", text),
+    ("lines", "line\nline…") for lines broken by the caller, or ("code", "line\nline…") for lines
+    in Courier (indentation kept)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -229,6 +230,12 @@ def write_word_exported_pdf(blocks: list[tuple[str, str]], path: Path) -> Path:
     page = canvas.Canvas(str(path), pagesize=A4)
     y = A4[1] - 90
     for kind, text in blocks:
+        if kind == "code":
+            page.setFont("Courier", 9)
+            for line in text.split("\n"):
+                page.drawString(left, y, line)
+                y -= 12
+            continue
         if kind == "heading":
             page.setFont(font, 14)
             y -= 8

@@ -53,7 +53,7 @@ def test_latin_wraps_get_a_space_and_a_hyphenated_word_is_joined(tmp_path):
     paragraph = "The garbage collector reclaims objects that are no longer reachable from any root. " * 3
     lines = wrap_like_word(paragraph.strip(), 415.0, "STSong-Light", 10.5)
     head, _, tail = lines[1].partition(" ")
-    lines[0] += f" {head[:3]}-"  # a word hyphenated at the end of the first line
+    lines[0] = f"{lines[0].rstrip()} {head[:3]}-"  # a word hyphenated at the end of the first line
     lines[1] = f"{head[3:]} {tail}"
     text = extract(write_word_exported_pdf([("lines", "\n".join(lines))], tmp_path / "en.pdf").read_bytes()).text
     assert text.strip() == paragraph.strip()

@@ -1,6 +1,7 @@
 """.epub e-books: the chapters in reading order (the package's spine), their headings,
-paragraphs and list items one per line, read with the standard zipfile and lxml (already a
-dependency of the other formats). Places are sections: the book's heading path."""
+paragraphs and list items one per line, a <pre> block verbatim between fence lines
+(kb/code.py), read with the standard zipfile and lxml (already a dependency of the other
+formats). Places are sections: the book's heading path."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import posixpath
 import re
 import zipfile
 
+from ..code import fenced
 from ..decoding import NotTextError
 from . import Extracted
 
@@ -45,6 +47,10 @@ def extract(data: bytes) -> Extracted:
             tag = element.tag if isinstance(element.tag, str) else ""
             level = _HEADING.fullmatch(tag.split("}")[-1])
             if not (level or tag.split("}")[-1] in _BLOCKS) or _inside_block(element):
+                continue
+            if tag.split("}")[-1] == "pre":
+                code = element.text_content().strip("\n").split("\n")
+                lines += [(line, " › ".join(headings)) for line in fenced(code)]
                 continue
             text = re.sub(r"\s+", " ", element.text_content()).strip()
             if not text:

@@ -10,7 +10,8 @@ Word and WPS wrap early before a Latin word, a URL or a kinsoku character, and l
 of the edge; those lines still continue, while a heading or a paragraph's last line does not.
 The right edge is the one most lines reach, not the widest line (a table or URL can overhang).
 Running headers and footers (the same line, digits aside, near the top or bottom of most pages)
-and page numbers are dropped. Kangxi radicals and doubled glyph runs from macOS PDFs are mapped
+and page numbers are dropped. Lines set in a monospace font are code: kept line for line, with
+their indentation, between fence lines (kb/code.py). Kangxi radicals and doubled glyph runs from macOS PDFs are mapped
 back to ideographs (kb/glyphs.py); a page of glyphs with no Unicode mapping is named in a warning.
 """
 
@@ -21,6 +22,7 @@ import re
 from dataclasses import dataclass
 
 from .. import glyphs
+from ..code import fenced, is_monospace
 from ..decoding import NotTextError
 from ..provenance import Places
 from . import Extracted
@@ -38,7 +40,8 @@ _SENTENCE_END = re.compile(r"[。！？!?…][”’」』）)]*$")
 _LATIN_END = re.compile(r"[A-Za-z0-9,.;:!?)]$")
 _LATIN_START = re.compile(r"^[A-Za-z0-9(]")
 _HYPHENATED = re.compile(r"[A-Za-z]-$")
-_FIRST_WORD = re.compile(r"[A-Za-z0-9_.:/@#%+-]+|.")
+# A line's first word: a run of Latin text (a word, URL or code), else one character.
+_FIRST_WORD = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+|.")
 _NO_LINE_START = "，。、；：？！）」』”’》〉】,.;:?!)"  # kinsoku: kept off a line's start, they pull a character down
 
 
@@ -49,6 +52,7 @@ class _Line:
     x1: float
     y: float
     char_width: float
+    code: bool = False  # set in a monospace font
 
 
 def extract(data: bytes) -> Extracted:
@@ -88,7 +92,7 @@ def extract(data: bytes) -> Extracted:
             text += "\n"
         starts.append(len(text))
         names.append(str(number))
-        page_text, runs_on = _paragraphs(body)
+        page_text, runs_on = _page_text(body)
         text += page_text
     return Extracted(text, Places("page", tuple(starts), tuple(names)), "pdf", tuple(warnings))
 
@@ -105,8 +109,16 @@ def _lines(page: object) -> list[_Line]:
             if isinstance(line, LTTextLine):
                 text = glyphs.normalise(line.get_text().rstrip("\n"))
                 if text.strip():
-                    found.append(_Line(text, line.x0, line.x1, line.y0, line.width / max(1, len(text))))
+                    found.append(_Line(text, line.x0, line.x1, line.y0, line.width / max(1, len(text)), _is_code(line)))
     return found
+
+
+def _is_code(line: object) -> bool:
+    """A line all of whose characters are set in a monospace font."""
+    from pdfminer.layout import LTChar
+
+    fonts = [char.fontname for char in line if isinstance(char, LTChar) and char.get_text().strip()]  # type: ignore[attr-defined]
+    return bool(fonts) and all(is_monospace(font) for font in fonts)
 
 
 def _key(text: str) -> str:
@@ -163,11 +175,36 @@ def _first_word_width(line: _Line) -> float:
     return length * line.char_width
 
 
-def _paragraphs(lines: list[_Line]) -> tuple[str, bool]:
-    """The page's lines, each joined to the next unless a paragraph ends there; and whether the
-    last one runs on (onto the next page)."""
-    left, right = min(line.x0 for line in lines), _right_edge(lines)
-    pitch = _line_pitch(lines)
+def _page_text(lines: list[_Line]) -> tuple[str, bool]:
+    """The page's prose as paragraphs and its code lines (monospace) as fenced blocks, kept
+    line for line with their indentation; and whether the page's last line runs on."""
+    prose = [line for line in lines if not line.code]
+    pieces: list[str] = []
+    runs_on = False
+    start = 0
+    while start < len(lines):
+        code = lines[start].code
+        end = start
+        while end < len(lines) and lines[end].code == code:
+            end += 1
+        run = lines[start:end]
+        if code:
+            left = min(line.x0 for line in run)
+            indented = [" " * round((line.x0 - left) / line.char_width) + line.text.rstrip() for line in run]
+            pieces.append("\n".join(fenced(indented)))
+            runs_on = False
+        else:
+            text, runs_on = _paragraphs(run, prose)
+            pieces.append(text)
+        start = end
+    return "\n".join(pieces), runs_on
+
+
+def _paragraphs(lines: list[_Line], page: list[_Line]) -> tuple[str, bool]:
+    """Lines of prose, each joined to the next unless a paragraph ends there; and whether the
+    last one runs on (onto the next page). Edges and line pitch are the page's prose's."""
+    left, right = min(line.x0 for line in page), _right_edge(page)
+    pitch = _line_pitch(page)
     parts = []
     runs_on = False
     for line, following in zip(lines, [*lines[1:], None]):

@@ -1,12 +1,14 @@
 """Saved web pages (.html/.htm) through trafilatura (Apache-2.0): the main content only —
 navigation, comments, footers, copyright notices and related-article lists are left out — as
-headings, paragraphs, list items and table rows, one per line, under the page title. Places
-are sections: the path of headings above a line."""
+headings, paragraphs, list items and table rows, one per line, under the page title; a code
+block (<pre>, <code>) verbatim between fence lines (kb/code.py). Places are sections: the path
+of headings above a line."""
 
 from __future__ import annotations
 
 import re
 
+from ..code import fenced
 from ..decoding import NotTextError, decode
 from . import CELL_SEPARATOR, Extracted
 
@@ -38,6 +40,9 @@ def extract(data: bytes) -> Extracted:
             lines.append((text, " › ".join(headings)))
         elif element.tag == "list":
             lines += [(_text(item), " › ".join(headings)) for item in element.iter("item")]
+        elif element.tag == "code":
+            code = "".join(element.itertext()).strip("\n").split("\n")
+            lines += [(line, " › ".join(headings)) for line in fenced(code)]
         elif element.tag == "table":
             for row in element.iter("row"):
                 lines.append((CELL_SEPARATOR.join(_text(cell) for cell in row.iter("cell")), " › ".join(headings)))
