@@ -30,9 +30,11 @@ _CJK = r"\u3400-\u9fff\u3000-\u303f\uff00-\uffef"
 _HALF_TO_FULL = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
 # Brackets are turned as a pair, and only when the pair belongs to the Chinese text: 「销售(sales)」
 # → 「销售（sales）」, but `main()方法` keeps its ASCII brackets.
-_ASCII_PUNCT_IN_CJK = re.compile(rf"(?<=[{_CJK}])[,:;?!]|[,:;?!](?=[{_CJK}])")
+_ASCII_PUNCT_IN_CJK = re.compile(rf"[,:;?!](?:(?<=[{_CJK}].)|(?=[{_CJK}]))")
 _BRACKET_PAIR = re.compile(r"\(([^()\n]{0,200})\)")
-_LONE_BRACKET = re.compile(rf"(?<=[{_CJK}])\(|(?<=[{_CJK}])\)(?=[^A-Za-z0-9]|$)|\)(?=[{_CJK}])")
+# Each pattern starts with the character it turns, so the engine scans for it instead of trying
+# a lookbehind at every position.
+_LONE_BRACKET = re.compile(rf"\((?<=[{_CJK}]\()|\)(?:(?<=[{_CJK}]\))(?=[^A-Za-z0-9]|$)|(?=[{_CJK}]))")
 _CJK_CHAR = re.compile(rf"[{_CJK}]")
 _FULLWIDTH_ALNUM = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u3000]")
 # The lookbehind starts a match only at the start of a run of spaces: otherwise a long run
@@ -127,7 +129,10 @@ def _spaces(text: str) -> int:
 
 def _outside_code(edits: list[Edit], in_code: np.ndarray) -> list[Edit]:
     """The edits that touch no code character (`in_code` is aligned with the current text)."""
-    return [edit for edit in edits if not in_code[edit[0] : max(edit[1], edit[0] + 1)].any()]
+    if not edits or not in_code.any():
+        return edits
+    before = np.concatenate(([0], np.cumsum(in_code)))  # code characters before each offset
+    return [(s, e, r) for s, e, r in edits if before[max(e, s + 1)] == before[s]]
 
 
 def _trailer_edits(rules: Sequence[Rule], text: str, in_code: np.ndarray) -> list[Edit]:

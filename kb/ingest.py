@@ -38,6 +38,7 @@ BM25_PARAMS = {"k1": 1.2, "b": 0.75}
 PIPELINE_VERSION = 8
 CONTEXT_CHARS = 8  # of a sentence's heading or title, embedded with it
 CLEANED_SHARE_WARNING = 0.3  # of a document's visible characters: more removed by cleaning is named
+_CHECK_RULES = "if that was content, adjust the [cleaning] rules of the profile (kb profile show)"
 
 
 def pipeline_fingerprint(profile: Profile) -> str:
@@ -190,12 +191,10 @@ def cleaning_losses(documents: Sequence[Document], stored: Sequence[StoredDocume
 def cleaning_warning(removed: int, visible: int) -> str | None:
     """What to tell about a document that cleaning took much of, or None."""
     if visible and removed >= visible:
-        return f"cleaning removed all its text ({visible:,} characters): check the profile's [cleaning] rules"
+        return f"cleaning removed all its text ({visible:,} characters), so it is not indexed: {_CHECK_RULES}"
     if visible and removed > CLEANED_SHARE_WARNING * visible:
-        return (
-            f"cleaning removed {removed:,} of {visible:,} characters ({100 * removed / visible:.0f} %): "
-            "check the profile's [cleaning] rules"
-        )
+        share = f"{removed:,} of {visible:,} characters ({100 * removed / visible:.0f} %)"
+        return f"cleaning removed {share} as page furniture: {_CHECK_RULES}"
     return None
 
 
