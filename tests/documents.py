@@ -277,3 +277,27 @@ def write_remapped_pdf(pages: list[str], path: Path) -> Path:
         data = re.sub(rb"> <%04X>\n" % ord(placeholder), b"> <%04X>\n" % ord(char), data)
     path.write_bytes(data)
     return path
+
+
+def write_two_column_pdf(title: str, columns: tuple[list[str], list[str]], path: Path) -> Path:
+    """A page set in two columns under a title that spans both, as journals and handbooks are:
+    each column's paragraphs with a two-character first-line indent."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    font, size, leading, width = "STSong-Light", 10.5, 16.0, 220.0
+    pdfmetrics.registerFont(UnicodeCIDFont(font))
+    page = canvas.Canvas(str(path), pagesize=A4)
+    page.setFont(font, 16)
+    page.drawCentredString(A4[0] / 2, A4[1] - 80, title)
+    page.setFont(font, size)
+    for left, paragraphs in zip((60.0, 315.0), columns):
+        y = A4[1] - 120
+        for paragraph in paragraphs:
+            for i, line in enumerate(wrap_like_word(paragraph, width, font, size, 2 * size)):
+                page.drawString(left + (2 * size if i == 0 else 0.0), y, line)
+                y -= leading
+    page.save()
+    return path

@@ -9,7 +9,7 @@ from kb.formats.pdf import extract
 from kb.glyphs import normalise
 from kb.loaders import load_paths
 from kb.text import sentence_spans
-from tests.documents import wrap_like_word, write_remapped_pdf, write_word_exported_pdf
+from tests.documents import wrap_like_word, write_remapped_pdf, write_two_column_pdf, write_word_exported_pdf
 
 pytest.importorskip("pdfminer")
 pytest.importorskip("reportlab")
@@ -79,3 +79,16 @@ def test_a_page_of_unmapped_glyphs_is_named_in_a_warning(tmp_path):
     assert len(result.documents) == 1 and result.skipped == []
     assert [(Path(source).name, note.split(":")[0]) for source, note in result.suspect] == [("exam.pdf", "page 2")]
     assert len(warned) == 1 and "exam.pdf: page 2:" in warned[0] and "no Unicode mapping" in warned[0]
+
+
+def test_a_page_in_two_columns_is_read_column_by_column(tmp_path):
+    left = [
+        "垃圾收集器负责回收不再被引用的对象，程序员不需要手动释放内存，这减少了内存泄漏的风险。",
+        "新生代的对象大多朝生夕死，因此新生代采用复制算法，每次只需要复制少量存活的对象即可。",
+    ]
+    right = [
+        "老年代的对象存活率高，没有额外空间为它担保，所以老年代通常采用标记整理算法来回收。",
+        "G1收集器把堆划分为多个大小相等的区域，可以优先回收垃圾最多的区域，从而控制停顿时间。",
+    ]
+    pdf = write_two_column_pdf("第三章 垃圾收集器与内存分配策略", (left, right), tmp_path / "columns.pdf")
+    assert extract(pdf.read_bytes()).text.strip().split("\n") == ["第三章 垃圾收集器与内存分配策略", *left, *right]

@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from .. import glyphs
 from ..code import fenced, is_monospace
@@ -33,6 +34,9 @@ FULL_LINE_CHARS = 3  # a line ending within this many characters of the right ed
 # (line breaking keeps 「，」「）」 off a line's start, so a full line can end short of the edge)
 WIDER_GAP = 1.2  # a gap to the next line this many times the usual line pitch starts a paragraph
 INDENT_CHARS = 1  # so does a next line starting this many characters right of the left edge
+COLUMN_LINES = 3  # lines of running text each side of a gutter that make a page two columns
+COLUMN_LINE_CHARS = 8  # the median line of running text is at least this long
+SPANNING_SHARE = 0.2  # of a page's text boxes at most may cross the gap between its columns
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:第\s*\d+\s*页(?:\s*[/／共]\s*\d+\s*页?)?|[-–—]?\s*\d+\s*[-–—]?|\d+\s*/\s*\d+|page\s*\d+)\s*$", re.I
 )
@@ -53,6 +57,7 @@ class _Line:
     y: float
     char_width: float
     code: bool = False  # set in a monospace font
+    column: int = 0  # 1 and 2 on a page in two columns (left, right); 0 across the page
 
 
 def extract(data: bytes) -> Extracted:
@@ -102,15 +107,62 @@ def _lines(page: object) -> list[_Line]:
 
     found = []
     boxes = [box for box in page if isinstance(box, LTTextBox)]  # type: ignore[attr-defined]
-    # Top to bottom, then left to right: pdfminer's own box order can put a later paragraph
-    # first; this keeps a column's paragraphs in order and puts side-by-side boxes left first.
-    for box in sorted(boxes, key=lambda b: (-round(b.y1), b.x0)):
+    for box, column in _reading_order(boxes):
         for line in box:
             if isinstance(line, LTTextLine):
                 text = glyphs.normalise(line.get_text().rstrip("\n"))
                 if text.strip():
-                    found.append(_Line(text, line.x0, line.x1, line.y0, line.width / max(1, len(text)), _is_code(line)))
+                    width = line.width / max(1, len(text))
+                    found.append(_Line(text, line.x0, line.x1, line.y0, width, _is_code(line), column))
     return found
+
+
+def _reading_order(boxes: list[Any]) -> list[tuple[Any, int]]:
+    """Text boxes in reading order, each with its column: top to bottom, side-by-side boxes left
+    first (pdfminer's own order can put a later paragraph first); on a page in two columns, the
+    left column then the right one, band by band between boxes that span both (a title, a wide
+    table)."""
+    ordered = sorted(boxes, key=lambda b: (-round(b.y1), b.x0))
+    gutter = _gutter(boxes)
+    if gutter is None:
+        return [(box, 0) for box in ordered]
+    result: list[tuple[Any, int]] = []
+    left: list[tuple[Any, int]] = []
+    right: list[tuple[Any, int]] = []
+    for box in ordered:
+        if box.x1 <= gutter:
+            left.append((box, 1))
+        elif box.x0 >= gutter:
+            right.append((box, 2))
+        else:
+            result += [*left, *right, (box, 0)]
+            left, right = [], []
+    return result + left + right
+
+
+def _gutter(boxes: list[Any]) -> float | None:
+    """The x of the gap between two columns: just left of where boxes in the middle of the
+    page's text start, crossed by few boxes (a title, a wide table), with at least COLUMN_LINES
+    lines of running text on each side (half of them COLUMN_LINE_CHARS characters or longer: a
+    table's short cells, side by side, are read row by row instead)."""
+    if not boxes:
+        return None
+    left, right = min(b.x0 for b in boxes), max(b.x1 for b in boxes)
+    starts = {round(b.x0) for b in boxes if left + 0.2 * (right - left) < b.x0 < left + 0.8 * (right - left)}
+    best: tuple[int, float] | None = None
+    for x in sorted(starts):
+        gutter = x - 1.0
+        crossing = sum(1 for b in boxes if b.x0 < gutter < b.x1)
+        sides = ([b for b in boxes if b.x1 <= gutter], [b for b in boxes if b.x0 >= gutter])
+        if crossing <= SPANNING_SHARE * len(boxes) and all(_running_text(side) for side in sides):
+            if best is None or crossing < best[0]:
+                best = (crossing, gutter)
+    return best[1] if best else None
+
+
+def _running_text(boxes: list[Any]) -> bool:
+    lengths = sorted(len(line.get_text().strip()) for box in boxes for line in box)
+    return len(lengths) >= COLUMN_LINES and lengths[len(lengths) // 2] >= COLUMN_LINE_CHARS
 
 
 def _is_code(line: object) -> bool:
@@ -202,19 +254,24 @@ def _page_text(lines: list[_Line]) -> tuple[str, bool]:
 
 def _paragraphs(lines: list[_Line], page: list[_Line]) -> tuple[str, bool]:
     """Lines of prose, each joined to the next unless a paragraph ends there; and whether the
-    last one runs on (onto the next page). Edges and line pitch are the page's prose's."""
-    left, right = min(line.x0 for line in page), _right_edge(page)
-    pitch = _line_pitch(page)
+    last one runs on (onto the next page). Edges and line pitch are those of the line's column
+    of the page's prose; a paragraph runs on from the foot of one column to the next."""
+    edges = {}
+    for column in {line.column for line in page}:
+        in_column = [line for line in page if line.column == column]
+        edges[column] = (min(line.x0 for line in in_column), _right_edge(in_column), _line_pitch(in_column))
     parts = []
     runs_on = False
     for line, following in zip(lines, [*lines[1:], None]):
         text = line.text
+        left, right, pitch = edges[line.column]
         runs_on = line.x1 >= right - FULL_LINE_CHARS * line.char_width
         if following is None:
             parts.append(text)
             break
-        wider_gap = pitch > 0 and line.y - following.y > WIDER_GAP * pitch
-        indented = following.x0 > left + INDENT_CHARS * line.char_width
+        same_column = following.column == line.column
+        wider_gap = same_column and pitch > 0 and line.y - following.y > WIDER_GAP * pitch
+        indented = following.x0 > edges[following.column][0] + INDENT_CHARS * line.char_width
         wrapped = runs_on or (
             not _SENTENCE_END.search(text.rstrip()) and right - line.x1 < _first_word_width(following) + line.char_width
         )
