@@ -1,16 +1,18 @@
 """Where a document's text is code: spans that cleaning leaves verbatim and sentence splitting
 should not cut.
 
-Code reaches kb in two shapes. Markdown and the document formats write a block of code between
+Code reaches kb in three shapes. Markdown and the document formats write a block of code between
 fence lines (```); formats/ emit the fences themselves around what the source marks as code
-(HTML/EPUB <pre>, DOCX/PPTX/PDF runs in a monospace font). Plain text and Markdown also indent
-code by four spaces or a tab; such a block counts as code only when it reads as code (a bracket,
-brace, `=` or `;` on most of its lines and little Chinese), since Chinese prose is often indented
-too (「    营销是……」).
+(HTML/EPUB <pre>, DOCX/PPTX/PDF runs in a monospace font). Code inside a sentence is written
+between backticks (`<div class="x">`), by Markdown authors and by formats/ for HTML/EPUB <code>.
+Plain text and Markdown also indent code by four spaces or a tab; such a block counts as code
+only when it reads as code (a bracket, brace, `=` or `;` on most of its lines and little
+Chinese), since Chinese prose is often indented too (「    营销是……」).
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 
 FENCE = "```"
@@ -21,6 +23,7 @@ _MONOSPACE = re.compile(
 _FENCE_LINE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})[^\n]*$", re.MULTILINE)
 _INDENTED_LINE = re.compile(r"^(?: {4}|\t)[^\n]*\S[^\n]*$")
 _CODE_MARK = re.compile(r"[{}();=\[\]<>]|^\s*(?://|#|/\*|\*)")
+_INLINE = re.compile(r"(?<!`)(`+)(?!`)[^\n]{1,500}?(?<!`)\1(?!`)")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 CODE_LINE_SHARE = 0.5  # of an indented block's lines that carry a code mark
 MAX_HAN_SHARE = 0.3  # of an indented block's visible characters
@@ -36,12 +39,26 @@ def fenced(lines: list[str]) -> list[str]:
     return [FENCE, *lines, FENCE]
 
 
+def inline(code: str) -> str:
+    """Code inside a sentence, as formats/ write it: between backticks (more of them when the
+    code holds one)."""
+    ticks = "`" * (max((len(run) for run in re.findall(r"`+", code)), default=0) + 1)
+    return f"{ticks}{code}{ticks}"
+
+
 def code_spans(text: str) -> list[tuple[int, int]]:
-    """Spans [start, end) of the code blocks in text, in order: fenced blocks (fences
-    included; one left open runs to the end, as Markdown reads it) and indented blocks that
-    read as code."""
+    """Spans [start, end) of the code in text, in order: fenced blocks (fences included; one
+    left open runs to the end, as Markdown reads it), indented blocks that read as code, and
+    code between backticks (backticks included)."""
     spans = _fenced_spans(text)
-    return sorted(spans + [s for s in _indented_spans(text) if not any(a <= s[0] < b for a, b in spans)])
+    spans += [s for s in _indented_spans(text) if not any(a <= s[0] < b for a, b in spans)]
+    blocks = sorted(spans)
+    starts = [a for a, _ in blocks]
+    for match in _INLINE.finditer(text):
+        i = bisect.bisect_right(starts, match.start()) - 1
+        if i < 0 or blocks[i][1] <= match.start():
+            spans.append((match.start(), match.end()))
+    return sorted(spans)
 
 
 def _fenced_spans(text: str) -> list[tuple[int, int]]:

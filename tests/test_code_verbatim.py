@@ -20,6 +20,7 @@ PROSE = (
     "调用main()方法启动程序，还需要在网页中加入<script>统计代码。"
 )
 AFTER = "运行后会打印出列表的内容，这说明泛型在编译期就保证了类型安全。"
+INLINE_BEFORE, INLINE_CODE, INLINE_AFTER = "页面的外层用 ", '<div class="box">', " 包住全部内容，样式写在 CSS 文件里。"
 CODE = [
     "public static void main(String[] args) {",
     "    List<Integer> list = new ArrayList<>();",
@@ -42,7 +43,9 @@ def _md(path: Path) -> Path:
 
 def _html_body() -> str:
     code = html.escape("\n".join(CODE))
-    return f"<h1>泛型讲义</h1><p>{html.escape(PROSE)}</p><pre><code>{code}</code></pre><p>{html.escape(AFTER)}</p>"
+    inline = f"<p>{INLINE_BEFORE}<code>{html.escape(INLINE_CODE)}</code>{INLINE_AFTER}</p>"
+    body = f"<h1>泛型讲义</h1><p>{html.escape(PROSE)}</p>{inline}<pre><code>{code}</code></pre>"
+    return f"{body}<p>{html.escape(AFTER)}</p>"
 
 
 def _html(path: Path) -> Path:
@@ -126,3 +129,17 @@ def test_generics_tags_and_code_come_back_verbatim(tmp_path, kind):
     assert code in text
     start = text.index(code)
     assert any(s <= start and start + len(code) <= e for s, e in code_spans(text)), "the code block is not marked"
+
+
+@pytest.mark.parametrize("kind", ["html", "epub"])
+def test_inline_code_of_a_web_page_or_book_is_kept_between_backticks(tmp_path, kind):
+    source = WRITERS[kind](tmp_path / "generics")
+    stored, _ = prepare(load_paths([source]).documents, ChunkSettings(), default_profile())
+    assert f"{INLINE_BEFORE}`{INLINE_CODE}`{INLINE_AFTER}" in stored[0].text
+
+
+def test_markdown_inline_code_is_left_as_written(tmp_path):
+    line = f"{INLINE_BEFORE}`{INLINE_CODE}`{INLINE_AFTER}"
+    (tmp_path / "page.md").write_text(f"# 页面结构\n\n{line}\n", "utf-8")
+    stored, _ = prepare(load_paths([tmp_path / "page.md"]).documents, ChunkSettings(), default_profile())
+    assert line in stored[0].text

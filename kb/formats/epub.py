@@ -12,7 +12,7 @@ import zipfile
 
 from ..code import fenced
 from ..decoding import NotTextError
-from . import Extracted
+from . import Extracted, element_text
 
 _BLOCKS = {"p", "li", "blockquote", "pre", "dd", "dt", "td", "th"}
 _HEADING = re.compile(r"h([1-6])")
@@ -52,7 +52,7 @@ def extract(data: bytes) -> Extracted:
                 code = element.text_content().strip("\n").split("\n")
                 lines += [(line, " › ".join(headings)) for line in fenced(code)]
                 continue
-            text = re.sub(r"\s+", " ", element.text_content()).strip()
+            text = element_text(element)
             if not text:
                 continue
             if level:
