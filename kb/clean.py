@@ -45,6 +45,7 @@ _TRAILING_TAGS = re.compile(r"(?:\s*<[^<>\n]{0,80}>)+\s*$")
 _PROSE_END = re.compile(r"[。！？!?][”’」』）)]*$")
 _CLAUSE = re.compile(r"[，,；;。！？!?]")
 _WORD = re.compile(r"\w")
+NOTICE_LINES = 5  # a copyright or disclaimer notice under its label is at most this many lines
 
 Edit = tuple[int, int, str]
 
@@ -160,14 +161,15 @@ def _trailer_edits(rules: Sequence[Rule], text: str, in_code: np.ndarray) -> lis
 
 def _notice_end(text: str, match_end: int) -> int:
     """Where a trailer's own notice ends: its line, and when the line is only a label
-    (「版權聲明:」) the run of sentence-like lines (holding punctuation) under it."""
+    (「版權聲明:」) the sentence-like lines (holding punctuation) under it, NOTICE_LINES at most:
+    a label followed by more prose heads content, not a notice."""
     line_end = _end_of_line(text, match_end)
     if _WORD.search(text, match_end, line_end):
         return line_end
     end = line_end
-    while end < len(text):
+    for _ in range(NOTICE_LINES):
         following = _end_of_line(text, end + 1)
-        if not _CLAUSE.search(text, end + 1, following):
+        if end >= len(text) or not _CLAUSE.search(text, end + 1, following):
             break
         end = following
     return end

@@ -188,7 +188,7 @@ def ingest(
     if report.skipped:
         notes.append(f"Skipped {len(report.skipped)} files (see the warnings).")
     if report.suspect:
-        notes.append(f"{len(report.suspect)} documents indexed with a warning.")
+        notes.append(f"Indexed {len(report.suspect)} of them with a warning (see the warnings).")
     if report.temporary:
         notes.append(f"Left out {report.temporary} lock or temporary files (~$…, .~lock.…#, *.tmp, *.swp).")
     removed = sum(removed for removed, _ in report.removed.values())

@@ -157,6 +157,12 @@ def test_a_reading_list_heading_inside_a_handout_does_not_cut_the_chapters_after
     assert clean(raw, RULES).text == raw
 
 
+def test_a_reading_list_label_followed_by_prose_to_the_end_cuts_nothing():
+    chapter = "".join(f"第{n}节讲集合的第{n}种用法，先看定义，再看例子。\n" for n in range(1, 9))
+    raw = f"集合用来保存对象，List 是有序的。\n推荐阅读\n{chapter}"
+    assert clean(raw, RULES).text == raw.strip()
+
+
 def test_a_related_list_at_the_end_of_an_article_is_still_cut():
     raw = (
         "营销是一个系统，而销售只是营销的一部分。\n相关阅读\n营销和销售有什么区别？\n销售技巧大全 2024.01.02\n"
