@@ -188,7 +188,7 @@ def ingest(
     if report.skipped:
         notes.append(f"Skipped {len(report.skipped)} files (see the warnings).")
     if report.suspect:
-        notes.append(f"Warned about {len(report.suspect)} of the indexed documents (see the warnings).")
+        notes.append(f"Warned about {len(report.suspect)} documents read (see the warnings).")
     if report.temporary:
         notes.append(f"Left out {report.temporary} lock or temporary files (~$…, .~lock.…#, *.tmp, *.swp).")
     removed = sum(removed for removed, _ in report.removed.values())
