@@ -13,6 +13,7 @@ Chinese), since Chinese prose is often indented too (「    营销是……」).
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 
 FENCE = "```"
@@ -44,6 +45,20 @@ def inline(code: str) -> str:
     code holds one)."""
     ticks = "`" * (max((len(run) for run in re.findall(r"`+", code)), default=0) + 1)
     return f"{ticks}{code}{ticks}"
+
+
+def with_inline_code(pieces: list[tuple[str, bool]]) -> str:
+    """A paragraph from its runs of text, (text, set in a monospace font): each stretch of code
+    between backticks, as `inline` writes it (DOCX and PPTX mark code only by its font)."""
+    text = ""
+    for is_code, group in itertools.groupby(pieces, key=lambda piece: piece[1]):
+        joined = "".join(piece for piece, _ in group)
+        core = joined.strip()
+        if is_code and core:
+            start = joined.index(core)
+            joined = joined[:start] + inline(core) + joined[start + len(core) :]
+        text += joined
+    return text
 
 
 def code_spans(text: str) -> list[tuple[int, int]]:

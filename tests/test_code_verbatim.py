@@ -85,6 +85,9 @@ def _docx(path: Path) -> Path:
     document = docx.Document()
     document.add_heading("泛型讲义", level=1)
     document.add_paragraph(PROSE)
+    mixed = document.add_paragraph(INLINE_BEFORE)
+    mixed.add_run(INLINE_CODE).font.name = "Consolas"
+    mixed.add_run(INLINE_AFTER)
     for line in CODE:
         document.add_paragraph().add_run(line).font.name = "Consolas"
     document.add_paragraph(AFTER)
@@ -101,6 +104,10 @@ def _pptx(path: Path) -> Path:
     slide.shapes.title.text = "泛型讲义"
     frame = slide.shapes.add_textbox(Inches(0.5), Inches(1.5), Inches(9), Inches(5)).text_frame
     frame.text = PROSE
+    mixed = frame.add_paragraph()
+    for text, font in ((INLINE_BEFORE, None), (INLINE_CODE, "Courier New"), (INLINE_AFTER, None)):
+        mixed.add_run().text = text
+        mixed.runs[-1].font.name = font
     for line in CODE:
         frame.add_paragraph().add_run().text = line
         frame.paragraphs[-1].runs[0].font.name = "Courier New"
@@ -131,8 +138,8 @@ def test_generics_tags_and_code_come_back_verbatim(tmp_path, kind):
     assert any(s <= start and start + len(code) <= e for s, e in code_spans(text)), "the code block is not marked"
 
 
-@pytest.mark.parametrize("kind", ["html", "epub"])
-def test_inline_code_of_a_web_page_or_book_is_kept_between_backticks(tmp_path, kind):
+@pytest.mark.parametrize("kind", ["html", "epub", "docx", "pptx"])
+def test_inline_code_is_kept_between_backticks(tmp_path, kind):
     source = WRITERS[kind](tmp_path / "generics")
     stored, _ = prepare(load_paths([source]).documents, ChunkSettings(), default_profile())
     assert f"{INLINE_BEFORE}`{INLINE_CODE}`{INLINE_AFTER}" in stored[0].text

@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from ..code import fenced, is_monospace
+from ..code import fenced, is_monospace, with_inline_code
 from ..decoding import NotTextError
 from . import CELL_SEPARATOR, Extracted
 
@@ -50,7 +50,8 @@ def _slide_lines(slide: object) -> list[str]:
 
 
 def _frame_lines(frame: object) -> list[str]:
-    """A text box's paragraphs, one per line; a run of code paragraphs as a fenced block."""
+    """A text box's paragraphs, one per line, code runs inside them between backticks; a run of
+    code paragraphs as a fenced block."""
     lines: list[str] = []
     code: list[str] = []
     for paragraph in frame.paragraphs:  # type: ignore[attr-defined]
@@ -61,6 +62,9 @@ def _frame_lines(frame: object) -> list[str]:
         if code:
             lines += fenced(code)
             code = []
-        if paragraph.text.strip():
-            lines.append(paragraph.text.strip())
+        text = paragraph.text
+        if "".join(run.text for run in paragraph.runs) == text:  # else a field or break: the text whole
+            text = with_inline_code([(run.text, is_monospace(run.font.name)) for run in paragraph.runs])
+        if text.strip():
+            lines.append(text.strip())
     return lines + (fenced(code) if code else [])

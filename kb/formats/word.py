@@ -9,7 +9,7 @@ import io
 import re
 import zipfile
 
-from ..code import fenced, is_monospace
+from ..code import fenced, is_monospace, with_inline_code
 from ..decoding import NotTextError
 from . import CELL_SEPARATOR, Extracted
 
@@ -45,7 +45,7 @@ def extract(data: bytes) -> Extracted:
             lines += [(line, place()) for line in fenced(code)]
             code = []
         if isinstance(block, Paragraph):
-            text = block.text.strip()
+            text = _paragraph_text(block).strip()
             if not text:
                 continue
             paragraph_number += 1
@@ -75,6 +75,18 @@ def _is_code(paragraph: object) -> bool:
     runs = [run for run in paragraph.runs if run.text.strip()]  # type: ignore[attr-defined]
     style_font = style.font.name if style is not None else None
     return bool(runs) and all(is_monospace(run.font.name or style_font) for run in runs)
+
+
+def _paragraph_text(paragraph: object) -> str:
+    """The paragraph's text, its runs in a monospace font between backticks; when the runs do
+    not hold all of it (a hyperlink, a field), the whole text as Word gives it."""
+    runs = paragraph.runs  # type: ignore[attr-defined]
+    text: str = paragraph.text  # type: ignore[attr-defined]
+    if "".join(run.text for run in runs) != text:
+        return text
+    style = paragraph.style  # type: ignore[attr-defined]
+    style_font = style.font.name if style is not None else None
+    return with_inline_code([(run.text, is_monospace(run.font.name or style_font)) for run in runs])
 
 
 def _heading_level(style: str) -> int | None:
