@@ -22,7 +22,7 @@ from functools import partial
 import numpy as np
 
 from .code import code_spans
-from .markup import script_edits, tag_edits
+from .markup import Edit, script_edits, tag_edits
 
 _CJK = r"\u3400-\u9fff\u3000-\u303f\uff00-\uffef"
 # ASCII punctuation written inside Chinese text becomes its full-width form: one character for
@@ -41,13 +41,10 @@ _FULLWIDTH_ALNUM = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u3000]"
 # that ends in text is scanned again from each of its characters (quadratic).
 _TRAILING_SPACE = re.compile(r"(?<![ \t\u00a0\u3000])[ \t\u00a0\u3000]+$", re.MULTILINE)
 _EXTRA_BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
-_TRAILING_TAGS = re.compile(r"(?:\s*<[^<>\n]{0,80}>)+\s*$")
 _PROSE_END = re.compile(r"[。！？!?][”’」』）)]*$")
 _CLAUSE = re.compile(r"[，,；;。！？!?]")
 _WORD = re.compile(r"\w")
 NOTICE_LINES = 5  # a copyright or disclaimer notice under its label is at most this many lines
-
-Edit = tuple[int, int, str]
 
 
 @dataclass(frozen=True)
@@ -184,7 +181,9 @@ def _holds_content(text: str, start: int, end: int, in_code: np.ndarray) -> bool
 def _is_prose(line: str) -> bool:
     """A line of running text: it ends a sentence and holds more than one clause (a linked
     title such as 「营销和销售有什么区别？」 is one clause; a teaser cut off mid-word ends none)."""
-    line = _TRAILING_TAGS.sub("", line).strip()
+    line = line.rstrip()
+    while line.endswith(">") and "<" in line:  # a tag left at the end: 「…負責。<br />」
+        line = line[: line.rindex("<")].rstrip()
     return bool(_PROSE_END.search(line)) and bool(_CLAUSE.search(line[:-1].rstrip("”’」』）)")))
 
 

@@ -22,7 +22,7 @@ _MONOSPACE = re.compile(
     r"mono|courier|consolas|menlo|monaco|inconsolata|lucida ?console|fixedsys|source ?code|fira ?code", re.IGNORECASE
 )
 _FENCE_LINE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})[^\n]*$", re.MULTILINE)
-_INDENTED_LINE = re.compile(r"^(?: {4}|\t)[^\n]*\S[^\n]*$")
+_INDENTED_LINE = re.compile(r"^(?: {4}|\t)[^\n]*\S[^\n]*$", re.MULTILINE)
 _CODE_MARK = re.compile(r"[{}();=\[\]<>]|^\s*(?://|#|/\*|\*)")
 _INLINE = re.compile(r"(?<!`)(`+)(?!`)[^\n]{1,500}?(?<!`)\1(?!`)")
 _HAN = re.compile(r"[\u3400-\u9fff]")
@@ -91,22 +91,18 @@ def _fenced_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _indented_spans(text: str) -> list[tuple[int, int]]:
-    """Runs of indented lines that start after a blank line (or the text's start), as in Markdown."""
+    """Runs of indented lines (blank lines between them allowed) that start after a blank line
+    or at the text's start, as in Markdown."""
     spans = []
     block: list[tuple[int, int]] = []  # (start, end) of each line of the current block
-    previous_blank = True
-    offset = 0
-    for line in text.split("\n"):
-        end = offset + len(line)
-        if _INDENTED_LINE.match(line) and (block or previous_blank):
-            block.append((offset, end))
-        elif block and not line.strip():
-            pass  # a blank line inside a block may continue it
-        else:
-            spans += _if_code(text, block)
-            block = []
-        previous_blank = not line.strip()
-        offset = end + 1
+    for line in _INDENTED_LINE.finditer(text):
+        if block and not text[block[-1][1] : line.start()].strip():
+            block.append((line.start(), line.end()))
+            continue
+        spans += _if_code(text, block)
+        before = text.rfind("\n", 0, max(0, line.start() - 1))
+        after_blank = line.start() == 0 or not text[before + 1 : line.start()].strip()
+        block = [(line.start(), line.end())] if after_blank else []
     return spans + _if_code(text, block)
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import re
 
-Edit = tuple[int, int, str]
+Edit = tuple[int, int, str]  # (start, end, replacement) of a span of the text
 
 # The elements of the HTML Living Standard, plus the obsolete ones scraped pages still carry.
 HTML_ELEMENTS = frozenset(
@@ -40,27 +40,47 @@ _HAN = re.compile(r"[\u3400-\u9fff]")
 
 
 def script_edits(text: str) -> list[Edit]:
-    """Script and style elements with their bodies (see the module docstring)."""
-    closers = [(m.start(), m.end(), m.group(1).lower()) for m in _SCRIPT_CLOSE.finditer(text)]
-    starts = [c[0] for c in closers]
+    """Script and style elements with their bodies (see the module docstring). Linear in the
+    text: each opener finds its closer by bisection, and the next Chinese prose or character
+    after it from a cursor that only moves forward."""
+    closers: dict[str, list[tuple[int, int]]] = {}
+    for match in _SCRIPT_CLOSE.finditer(text):
+        closers.setdefault(match.group(1).lower(), []).append((match.start(), match.end()))
+    prose = _NextMatch(_CHINESE_PROSE, text)
+    han = _NextMatch(_HAN, text)
     edits: list[Edit] = []
     cursor = 0
     for opener in _SCRIPT_OPEN.finditer(text):
         if opener.start() < cursor:
             continue
-        name = opener.group(1).lower()
-        i = bisect.bisect_left(starts, opener.end())
-        closer = next((c for c in closers[i:] if c[2] == name), None) if i < len(closers) else None
-        if closer is not None and not _CHINESE_PROSE.search(text, opener.end(), closer[0]):
+        candidates = closers.get(opener.group(1).lower(), [])
+        i = bisect.bisect_left(candidates, (opener.end(), 0))
+        closer = candidates[i] if i < len(candidates) else None
+        if closer is not None and prose.after(opener.end()) >= closer[0]:
             edits.append((opener.start(), closer[1], ""))
             cursor = closer[1]
             continue
         line_end = text.find("\n", opener.end())
         line_end = len(text) if line_end < 0 else line_end
-        if closer is None and not _HAN.search(text, opener.end(), line_end):
+        if closer is None and han.after(opener.end()) >= line_end:
             edits.append((opener.start(), line_end, ""))
             cursor = line_end
     return edits
+
+
+class _NextMatch:
+    """Where a pattern next matches at or after a position, for positions that only grow: each
+    part of the text is searched once."""
+
+    def __init__(self, pattern: re.Pattern[str], text: str) -> None:
+        self.pattern, self.text = pattern, text
+        self.found = -1  # start of the last match found (or len(text): none left)
+
+    def after(self, position: int) -> int:
+        if self.found < position:
+            match = self.pattern.search(self.text, position)
+            self.found = match.start() if match else len(self.text)
+        return self.found
 
 
 def tag_edits(text: str) -> list[Edit]:
