@@ -1,31 +1,50 @@
 """Remove scraping debris and normalise width/punctuation, keeping a map to the original.
 
 The debris rules are data (the `[cleaning]` table of a profile, kb/data/profile.toml); this
-module only applies them. Every edit is recorded so that each character of the cleaned text
-knows its offset in the original file: provenance survives cleaning.
+module only applies them, plus the HTML markup that a pattern cannot tell from content
+(kb/markup.py). Every edit is recorded so that each character of the cleaned text knows its
+offset in the original file: provenance survives cleaning.
+
+Content is never cleaned away: code blocks (kb/code.py) are left verbatim, and a trailer rule
+(「相关阅读」, 「版权声明：」) cuts the rest of a document only when nothing after its own notice
+reads as prose — a 「推荐阅读」 heading in the middle of a handout, or a disclaimer on its
+first line, cuts nothing.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
+
+from .code import code_spans
+from .markup import Edit, script_edits, tag_edits
 
 _CJK = r"\u3400-\u9fff\u3000-\u303f\uff00-\uffef"
 # ASCII punctuation written inside Chinese text becomes its full-width form: one character for
 # one, so offsets are unaffected, and sentence splitting sees a single convention.
 _HALF_TO_FULL = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
-_ASCII_PUNCT_IN_CJK = re.compile(rf"(?<=[{_CJK}])[,:;?!(]|[,:;?!()](?=[{_CJK}])|(?<=[{_CJK}])[)](?=[^A-Za-z0-9]|$)")
+# Brackets are turned as a pair, and only when the pair belongs to the Chinese text: 「销售(sales)」
+# → 「销售（sales）」, but `main()方法` keeps its ASCII brackets.
+_ASCII_PUNCT_IN_CJK = re.compile(rf"[,:;?!](?:(?<=[{_CJK}].)|(?=[{_CJK}]))")
+_BRACKET_PAIR = re.compile(r"\(([^()\n]{0,200})\)")
+# Each pattern starts with the character it turns, so the engine scans for it instead of trying
+# a lookbehind at every position.
+_LONE_BRACKET = re.compile(rf"\((?<=[{_CJK}]\()|\)(?:(?<=[{_CJK}]\))(?=[^A-Za-z0-9]|$)|(?=[{_CJK}]))")
+_CJK_CHAR = re.compile(rf"[{_CJK}]")
 _FULLWIDTH_ALNUM = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u3000]")
 # The lookbehind starts a match only at the start of a run of spaces: otherwise a long run
 # that ends in text is scanned again from each of its characters (quadratic).
 _TRAILING_SPACE = re.compile(r"(?<![ \t\u00a0\u3000])[ \t\u00a0\u3000]+$", re.MULTILINE)
 _EXTRA_BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
-
-Edit = tuple[int, int, str]
+_PROSE_END = re.compile(r"[。！？!?][”’」』）)]*$")
+_CLAUSE = re.compile(r"[，,；;。！？!?]")
+_WORD = re.compile(r"\w")
+NOTICE_LINES = 5  # a copyright or disclaimer notice under its label is at most this many lines
 
 
 @dataclass(frozen=True)
@@ -59,8 +78,8 @@ RULE_KINDS = ("trailer", "line", "inline")
 
 
 def compile_rules(raw: Mapping[str, Sequence[Mapping[str, str]]]) -> tuple[Rule, ...]:
-    """Rules from a profile's `[cleaning]` table, in application order: trailers, then lines,
-    then inline. Raises re.error for a pattern that does not compile."""
+    """Rules from a profile's `[cleaning]` table (`clean` applies lines, then inline, then
+    trailers). Raises re.error for a pattern that does not compile."""
     rules = []
     for kind in RULE_KINDS:
         for entry in raw.get(kind, []):
@@ -70,20 +89,110 @@ def compile_rules(raw: Mapping[str, Sequence[Mapping[str, str]]]) -> tuple[Rule,
 
 
 def clean(text: str, rules: Sequence[Rule]) -> CleanText:
-    """Apply the debris rules (a profile's `cleaning_rules`), then width/punctuation/whitespace
-    normalisation."""
+    """Apply the debris rules (a profile's `cleaning_rules`) and remove HTML markup, then
+    width/punctuation/whitespace normalisation; code blocks are left as they are."""
     origin = np.arange(len(text) + 1, dtype=np.int64)
-    for rule in rules:
-        text, origin = apply_edits(text, origin, _edits_for(rule, text))
-    for edits in (_width_edits, _whitespace_edits):
-        text, origin = apply_edits(text, origin, edits(text))
+    code = np.zeros(len(text) + 1, dtype=bool)
+    for start, end in code_spans(text):
+        code[start:end] = True
+    trailers = [rule for rule in rules if rule.kind == "trailer"]
+    # Trailers are found last, on text rid of glosses and markup (「版權(quán)聲明」 is a notice).
+    passes: list[Callable[[str, np.ndarray], list[Edit]]] = [_rule_pass(r) for r in rules if r.kind == "line"]
+    passes += [_plain(script_edits), _plain(tag_edits)]
+    passes += [_rule_pass(rule) for rule in rules if rule.kind == "inline"]
+    passes += [partial(_trailer_edits, trailers), _plain(_width_edits), _plain(_whitespace_edits)]
+    for edits_of in passes:
+        in_code = code[origin]
+        text, origin = apply_edits(text, origin, _outside_code(edits_of(text, in_code), in_code))
     return CleanText(text, origin)
 
 
+def _rule_pass(rule: Rule) -> Callable[[str, np.ndarray], list[Edit]]:
+    return lambda text, in_code: _edits_for(rule, text)
+
+
+def _plain(edits_of: Callable[[str], list[Edit]]) -> Callable[[str, np.ndarray], list[Edit]]:
+    return lambda text, in_code: edits_of(text)
+
+
+def removed_chars(original: str, cleaned: str) -> int:
+    """Visible characters cleaning took out of a document (whitespace changes do not count):
+    what ingest reports per document, and warns about when it is a large share."""
+    return len(original) - len(cleaned) - (_spaces(original) - _spaces(cleaned))
+
+
+def _spaces(text: str) -> int:
+    return sum(1 for char in text if char.isspace())
+
+
+def _outside_code(edits: list[Edit], in_code: np.ndarray) -> list[Edit]:
+    """The edits that touch no code character (`in_code` is aligned with the current text)."""
+    if not edits or not in_code.any():
+        return edits
+    before = np.concatenate(([0], np.cumsum(in_code)))  # code characters before each offset
+    return [(s, e, r) for s, e, r in edits if before[max(e, s + 1)] == before[s]]
+
+
+def _trailer_edits(rules: Sequence[Rule], text: str, in_code: np.ndarray) -> list[Edit]:
+    """Cut the page furniture that ends an article: from the first trailer line on, provided
+    that after each trailer's own notice nothing up to the next trailer (or the end) reads as
+    prose or code. Otherwise the line is a heading or a notice inside the content, and stays."""
+    starts = sorted(
+        {
+            (text.rfind("\n", 0, m.start()) + 1, m.end())
+            for rule in rules
+            for m in rule.pattern.finditer(text)
+            if not in_code[m.start()]
+        }
+    )
+    cut = None
+    boundary = len(text)
+    for start, match_end in reversed(starts):
+        if start >= boundary:
+            continue
+        if _holds_content(text, _notice_end(text, match_end), boundary, in_code):
+            break
+        cut = boundary = start
+    return [] if cut is None else [(cut, len(text), "")]
+
+
+def _notice_end(text: str, match_end: int) -> int:
+    """Where a trailer's own notice ends: its line, and when the line is only a label
+    (「版權聲明:」) the sentence-like lines (holding punctuation) under it, NOTICE_LINES at most:
+    a label followed by more prose heads content, not a notice."""
+    line_end = _end_of_line(text, match_end)
+    if _WORD.search(text, match_end, line_end):
+        return line_end
+    end = line_end
+    for _ in range(NOTICE_LINES):
+        following = _end_of_line(text, end + 1)
+        if end >= len(text) or not _CLAUSE.search(text, end + 1, following):
+            break
+        end = following
+    return end
+
+
+def _holds_content(text: str, start: int, end: int, in_code: np.ndarray) -> bool:
+    if in_code[start:end].any():
+        return True
+    return any(_is_prose(line) for line in text[start:end].split("\n"))
+
+
+def _is_prose(line: str) -> bool:
+    """A line of running text: it ends a sentence and holds more than one clause (a linked
+    title such as 「营销和销售有什么区别？」 is one clause; a teaser cut off mid-word ends none)."""
+    line = line.rstrip()
+    while line.endswith(">") and "<" in line:  # a tag left at the end: 「…負責。<br />」
+        line = line[: line.rindex("<")].rstrip()
+    return bool(_PROSE_END.search(line)) and bool(_CLAUSE.search(line[:-1].rstrip("”’」』）)")))
+
+
+def _end_of_line(text: str, position: int) -> int:
+    end = text.find("\n", position)
+    return len(text) if end < 0 else end
+
+
 def _edits_for(rule: Rule, text: str) -> list[Edit]:
-    if rule.kind == "trailer":
-        match = rule.pattern.search(text)
-        return [(match.start(), len(text), "")] if match else []
     if rule.kind == "line":
         return [(m.start(), _line_end(text, m.end()), "") for m in rule.pattern.finditer(text)]
     if rule.replace == "@html":
@@ -98,10 +207,23 @@ def _line_end(text: str, end: int) -> int:
 
 def _width_edits(text: str) -> list[Edit]:
     edits = [(m.start(), m.end(), _HALF_TO_FULL[m.group()]) for m in _ASCII_PUNCT_IN_CJK.finditer(text)]
+    paired: set[int] = set()
+    for m in _BRACKET_PAIR.finditer(text):
+        paired.update((m.start(), m.end() - 1))
+        if _is_chinese_bracket(text, m):
+            edits += [(m.start(), m.start() + 1, "（"), (m.end() - 1, m.end(), "）")]
+    lone = (m for m in _LONE_BRACKET.finditer(text) if m.start() not in paired)
+    edits += [(m.start(), m.end(), _HALF_TO_FULL[m.group()]) for m in lone]
     for m in _FULLWIDTH_ALNUM.finditer(text):
         char = m.group()
         edits.append((m.start(), m.end(), " " if char == "\u3000" else chr(ord(char) - 0xFEE0)))
     return sorted(edits)
+
+
+def _is_chinese_bracket(text: str, pair: re.Match[str]) -> bool:
+    """A bracket pair of the Chinese text: after a Chinese character, or holding Chinese
+    (「POA(季度计划)」); not `main()` before 「方法」."""
+    return bool(_CJK_CHAR.match(text[pair.start() - 1 : pair.start()]) or _CJK_CHAR.search(pair.group(1)))
 
 
 def _whitespace_edits(text: str) -> list[Edit]:

@@ -164,6 +164,12 @@ def ingest(
     from .knowledge_base import KnowledgeBase
 
     with ProgressReport() as progress:
+
+        def warn(message: str) -> None:
+            """Each skipped or suspect file as soon as it is met: a long ingest does not keep them to the end."""
+            progress.close()  # a progress bar in the middle of a line would swallow the warning
+            click.echo(_shown(f"Warning: {message}"), err=True)
+
         kb = KnowledgeBase.build(
             list(paths) or [Path("corpus")],
             index_dir,
@@ -175,18 +181,28 @@ def ingest(
             workers=workers,
             ray=ray_address,
             reuse_from=reuse_from,
+            warn=warn,
         )
     report = kb.last_ingest
     assert report is not None
-    for path, reason in report.skipped:
-        click.echo(_shown(f"Warning: skipped {path}: {reason}"), err=True)
     for path, note in report.notes:
         click.echo(_shown(f"Note: {path}: {note}"), err=True)
-    skipped = f" Skipped {len(report.skipped)} files (see the warnings)." if report.skipped else ""
+    notes = []
+    if report.skipped:
+        notes.append(f"Skipped {len(report.skipped)} files (see the warnings).")
+    if report.suspect:
+        notes.append(f"Warned about {len(report.suspect)} documents read (see the warnings).")
+    if report.temporary:
+        notes.append(f"Left out {report.temporary} lock or temporary files (~$…, .~lock.…#, *.tmp, *.swp).")
+    removed = sum(removed for removed, _ in report.removed.values())
+    visible = sum(visible for _, visible in report.removed.values())
+    if visible:
+        notes.append(f"Cleaning removed {removed:,} of {visible:,} characters ({100 * removed / visible:.1f} %).")
     click.echo(
         f"Indexed {report.documents} documents, {report.passages} passages into {index_dir} "
         f"({report.embedded} embedded, {report.reused} reused; {report.sentences} sentences, "
-        f"{report.sentences_embedded} embedded) in {report.seconds:.1f} s. Profile: {report.profile}.{skipped}"
+        f"{report.sentences_embedded} embedded) in {report.seconds:.1f} s. Profile: {report.profile}."
+        + "".join(f" {note}" for note in notes)
     )
 
 

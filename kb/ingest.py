@@ -18,7 +18,7 @@ import numpy as np
 
 from ._version import __version__
 from .chunk import ChunkSettings, headed_sentences, split_passages
-from .clean import clean
+from .clean import clean, removed_chars
 from .embed import DEFAULT_MODEL, Embedder, load_embedder
 from .errors import KbError
 from .index_store import IndexStore, is_store_uri, open_index, previous_index, write_index
@@ -29,14 +29,16 @@ from .profile import Profile, resolve_profile
 from .provenance import Places, Provenance
 from .store import IndexContents
 from .text import GENERAL_DICTIONARY, Analyzer, fold
-from .types import Document, Passage, Progress
+from .types import Document, Passage, Progress, Warn
 
 BM25_PARAMS = {"k1": 1.2, "b": 0.75}
 # Bump when the cleaning, splitting or BM25 code changes; edits to the profile or the general
 # dictionary are noticed by themselves. Either way the next ingest rebuilds the index (reusing
 # every vector whose passage text is unchanged).
-PIPELINE_VERSION = 9  # 9: glued section headings split from their sentence
+PIPELINE_VERSION = 10  # 10: cleaning keeps code and markup-like text; glued section headings split
 CONTEXT_CHARS = 8  # of a sentence's heading or title, embedded with it
+CLEANED_SHARE_WARNING = 0.3  # of a document's visible characters: more removed by cleaning is named
+_CHECK_RULES = "if that was content, adjust the [cleaning] rules of the profile (kb profile show)"
 
 
 def pipeline_fingerprint(profile: Profile) -> str:
@@ -59,6 +61,9 @@ class IngestReport:
     sentences_embedded: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)  # documents indexed that hold no Chinese
+    temporary: int = 0  # lock and temporary files left out quietly
+    suspect: list[tuple[str, str]] = field(default_factory=list)  # indexed, but named in a warning
+    removed: dict[str, tuple[int, int]] = field(default_factory=dict)  # source → (removed, visible) chars
     seconds: float = 0.0
     profile: str = ""  # where the profile came from
 
@@ -173,6 +178,27 @@ def prepare(
     return stored, passages
 
 
+def cleaning_losses(documents: Sequence[Document], stored: Sequence[StoredDocument]) -> dict[str, tuple[int, int]]:
+    """Per document source, the visible characters cleaning removed and how many it had; a
+    document that cleaning emptied (and `prepare` left out) lost them all."""
+    cleaned = {d.doc_id: d.text for d in stored}
+    losses = {}
+    for document in documents:
+        visible = len(document.text) - sum(1 for char in document.text if char.isspace())
+        losses[document.source] = (removed_chars(document.text, cleaned.get(document.id, "")), visible)
+    return losses
+
+
+def cleaning_warning(removed: int, visible: int) -> str | None:
+    """What to tell about a document that cleaning took much of, or None."""
+    if visible and removed >= visible:
+        return f"cleaning removed all its text ({visible:,} characters), so it is not indexed: {_CHECK_RULES}"
+    if visible and removed > CLEANED_SHARE_WARNING * visible:
+        share = f"{removed:,} of {visible:,} characters ({100 * removed / visible:.0f} %)"
+        return f"cleaning removed {share} as page furniture: {_CHECK_RULES}"
+    return None
+
+
 def _content_sha256(document: Document) -> str:
     return hashlib.sha256(document.text.encode("utf-8")).hexdigest()
 
@@ -217,6 +243,7 @@ def ingest(
     workers: int | None = None,
     ray: str | None = None,
     reuse_from: str | Path | None = None,
+    warn: Warn | None = None,
 ) -> IngestReport:
     """Build (or incrementally rebuild) the index at `index_dir` (a folder or a store URI,
     see index_store) from files or Documents.
@@ -227,7 +254,9 @@ def ingest(
     outside the given paths are skipped unless `follow_links`. `workers` and `ray` spread the
     embedding over processes or a Ray cluster (parallel_embed.SpreadEmbedder); the index is the
     same either way. `reuse_from`: another index (folder or store URI) built with the same
-    model whose vectors are reused too, e.g. when moving a local index into Milvus."""
+    model whose vectors are reused too, e.g. when moving a local index into Milvus. `warn` is
+    told of each file skipped or suspect (cleaning took much of it) as soon as it is known; the
+    report lists them all."""
     started = time.perf_counter()
     index_dir = index_dir if is_store_uri(index_dir) else Path(index_dir)
     report = IngestReport(index_dir=index_dir)
@@ -236,8 +265,10 @@ def ingest(
         documents = [s for s in source if isinstance(s, Document)]
     else:
         roots = [s for s in source if not isinstance(s, Document)]
-        loaded = load_paths(roots, follow_links)
+        loaded = load_paths(roots, follow_links, warn)
         documents, report.skipped, report.notes = loaded.documents, loaded.skipped, loaded.notes
+        report.temporary = loaded.temporary
+        report.suspect += loaded.suspect
     if not documents:
         where = ", ".join(str(s) for s in source) or "(nothing given)"
         raise KbError(f"no text to index in {where}: add .txt, .md, .pdf, .docx, .pptx, .epub or .html files")
@@ -262,6 +293,13 @@ def ingest(
         return report
     analyzer = profile.analyzer
     stored_docs, passages = prepare(documents, settings, profile)
+    report.removed = cleaning_losses(documents, stored_docs)
+    for source, (removed, visible) in report.removed.items():
+        message = cleaning_warning(removed, visible)
+        if message:
+            report.suspect.append((source, message))
+            if warn:
+                warn(f"{source}: {message}")
     if not passages:
         raise KbError("the corpus holds no sentences after cleaning: nothing to index")
 

@@ -18,7 +18,7 @@ from .ingest import IngestReport, ingest
 from .profile import Profile
 from .question import answer_shape
 from .retrieve import FusionSettings, Retriever, matched_terms
-from .types import Answer, Document, Explanation, Hit, Mode, Passage, Progress
+from .types import Answer, Document, Explanation, Hit, Mode, Passage, Progress, Warn
 from .understand import SOURCES_ARE_CHINESE, QuestionReader
 
 CONTRAST_EVIDENCE = 40  # passages searched for a contrast table's cells
@@ -55,12 +55,13 @@ class KnowledgeBase:
         workers: int | None = None,
         ray: str | None = None,
         reuse_from: str | Path | None = None,
+        warn: Warn | None = None,
     ) -> KnowledgeBase:
         """Ingest files/folders (or Documents) into index_dir and open the result.
 
         `profile`: see `ingest` (default: a corpus folder's kb.toml, else the index's, else
         the shipped one); `workers`/`ray`: spread the embedding; `reuse_from`: another index
-        whose vectors to reuse (see `ingest`)."""
+        whose vectors to reuse; `warn`: told of each file skipped or suspect when met (see `ingest`)."""
         report = ingest(
             source,
             index_dir,
@@ -73,6 +74,7 @@ class KnowledgeBase:
             workers=workers,
             ray=ray,
             reuse_from=reuse_from,
+            warn=warn,
         )
         kb = cls.open(index_dir, embedder=embedder)
         kb.last_ingest = report

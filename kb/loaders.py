@@ -21,9 +21,13 @@ from .errors import KbError
 from .formats import Extracted
 from .provenance import Places
 from .readable import NotTextError, garbled, language_note
-from .types import Document
+from .types import Document, Warn
 
 PROFILE_FILE = "kb.toml"  # a corpus folder's profile (kb/profile.py), never indexed
+# Lock, swap and temporary files that Office, LibreOffice and editors leave beside a document
+# while it is open (「~$任务5.docx」, 「.~lock.任务5.docx#」, 「.notes.md.swp」): not documents,
+# so skipped without a warning and only counted.
+_TEMPORARY = re.compile(r"^(?:~\$.*|\.~lock\..*#|.*\.(?:tmp|swp|swo)|.*~)$", re.IGNORECASE | re.DOTALL)
 
 # Greedy up to the last non-space character (a lazy group followed by \s* would rescan a long
 # run of spaces from each of its characters); closing #s are stripped in code.
@@ -54,6 +58,8 @@ class LoadResult:
     documents: list[Document] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)
+    temporary: int = 0  # lock and temporary files left out without a warning
+    suspect: list[tuple[str, str]] = field(default_factory=list)  # read, with a warning (formats' own)
 
 
 def title_of(text: str, fallback: str) -> str:
@@ -80,8 +86,16 @@ def display_path(path: Path) -> str:
     return os.fsencode(shown).decode("utf-8", "backslashreplace")
 
 
-def find_files(paths: list[str | Path], follow_links: bool = False) -> tuple[list[Found], list[tuple[str, str]]]:
-    """Expand files and folders (recursively, sorted) into the text files to load.
+def is_temporary(name: str) -> bool:
+    """An editor's or Office's lock, swap or temporary file (see _TEMPORARY)."""
+    return bool(_TEMPORARY.match(name))
+
+
+def find_files(
+    paths: list[str | Path], follow_links: bool = False, temporary: list[Path] | None = None
+) -> tuple[list[Found], list[tuple[str, str]]]:
+    """Expand files and folders (recursively, sorted) into the text files to load; lock and
+    temporary files go to `temporary`, when given, instead.
 
     Returns the files and the skipped ones with a reason: unsupported types, unreadable
     folders, pipes and devices, link loops, names that are not UTF-8, and — unless
@@ -101,6 +115,10 @@ def find_files(paths: list[str | Path], follow_links: bool = False) -> tuple[lis
     for root in roots:
         candidates = _walk(root, skipped) if root.is_dir() else [root]
         for candidate in candidates:
+            if is_temporary(candidate.name):
+                if temporary is not None:
+                    temporary.append(candidate)
+                continue
             vetted = _vetted(candidate, inside, follow_links)
             if isinstance(vetted, str):
                 skipped.append((display_path(candidate), vetted))
@@ -123,7 +141,11 @@ def _walk(root: Path, skipped: list[tuple[str, str]]) -> list[Path]:
             if not name.startswith(".") and os.path.islink(os.path.join(folder, name)):
                 skipped.append((display_path(Path(folder) / name), "link to a folder, not followed"))
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not os.path.islink(os.path.join(folder, d)))
-        found += [Path(folder) / name for name in sorted(names) if not name.startswith(".") and name != PROFILE_FILE]
+        found += [
+            Path(folder) / name
+            for name in sorted(names)
+            if (not name.startswith(".") or is_temporary(name)) and name != PROFILE_FILE
+        ]
     return found
 
 
@@ -183,12 +205,15 @@ def read_text(data: bytes, what: str) -> str:
         raise KbError(f"{what} is not readable text: {exc}; save it as UTF-8") from None
 
 
-def load_file(found: Found, doc_id: str, result: LoadResult) -> Document:
+def load_file(found: Found, doc_id: str, result: LoadResult, warnings: list[str] | None = None) -> Document:
     """Read one file, extract its text in its format and judge it, page by page where it has
     pages; pages that are not text are named in `result.skipped`, a document that holds no
-    Chinese in `result.notes`. Raises NotTextError (nothing in it reads as text) or OSError."""
+    Chinese in `result.notes`. What the format found suspect in it is added to `warnings`, when
+    given. Raises NotTextError (nothing in it reads as text) or OSError."""
     path = found.path
     extracted, skipped_places = _readable(formats.extract(path, read_found(found)))
+    if warnings is not None:
+        warnings += extracted.warnings
     note = language_note(extracted.text)
     shown = display_path(path)
     result.skipped += [(f"{shown} {place}", why) for place, why in skipped_places]
@@ -227,7 +252,9 @@ def _readable(extracted: Extracted) -> tuple[Extracted, list[tuple[str, str]]]:
             names.append(name)
             part = extracted.text[start:end]
             text += part if part.endswith("\n") else part + "\n"
-    kept = Extracted(text, Places(extracted.places.kind, tuple(starts), tuple(names)), extracted.encoding)
+    kept = Extracted(
+        text, Places(extracted.places.kind, tuple(starts), tuple(names)), extracted.encoding, extracted.warnings
+    )
     return kept, [(extracted.places.label(start, start + 1), why) for start, why in failed]
 
 
@@ -244,22 +271,43 @@ def _units(extracted: Extracted) -> list[tuple[int, int, str]]:
     return units
 
 
-def load_paths(paths: list[str | Path], follow_links: bool = False) -> LoadResult:
-    """Load every text file under `paths`; ids are file stems, made unique when they clash."""
-    files, skipped = find_files(paths, follow_links)
-    result = LoadResult(skipped=skipped)
+def load_paths(paths: list[str | Path], follow_links: bool = False, warn: Warn | None = None) -> LoadResult:
+    """Load every text file under `paths`; ids are file stems, made unique when they clash.
+
+    Each skipped or suspect file (or page) is also passed to `warn` as soon as it is met, so
+    that a long ingest tells about a file when it reads it, not at the end."""
+    temporary: list[Path] = []
+    files, skipped = find_files(paths, follow_links, temporary)
+    result = LoadResult(temporary=len(temporary))
+
+    def skip(shown: str, reason: str) -> None:
+        result.skipped.append((shown, reason))
+        if warn:
+            warn(f"skipped {shown}: {reason}")
+
+    for shown, reason in skipped:
+        skip(shown, reason)
     used_ids: set[str] = set()
     for found in files:
         path = found.path
         doc_id = _unique_id(path.stem, used_ids)
+        notes: list[str] = []
         try:
-            document = load_file(found, doc_id, result)
+            before = len(result.skipped)
+            document = load_file(found, doc_id, result, notes)
+            if warn:
+                for shown, reason in result.skipped[before:]:
+                    warn(f"skipped {shown}: {reason}")
         except NotTextError as exc:
-            result.skipped.append((display_path(path), str(exc)))
+            skip(display_path(path), str(exc))
             continue
         except OSError as exc:
-            result.skipped.append((display_path(path), f"unreadable: {exc.strerror or exc}"))
+            skip(display_path(path), f"unreadable: {exc.strerror or exc}")
             continue
+        for note in notes:
+            result.suspect.append((document.source, note))
+            if warn:
+                warn(f"{document.source}: {note}")
         used_ids.add(doc_id)
         result.documents.append(document)
     return result

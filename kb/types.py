@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from .provenance import Location, Places
 
 
+Warn = Callable[[str], None]  # a one-line warning naming a file skipped or suspect, told when met
 Progress = Callable[[str, int, int], None]  # (stage, done, total) of long work, e.g. progress.ProgressReport
 
 # How passages are ranked: both rankers fused, embeddings only, or BM25 only. The one list the

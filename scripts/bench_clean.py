@@ -1,6 +1,7 @@
 """Cleaning throughput: MB/s of `clean` on the seed corpus and on a 10 MB adversarial file
-(long runs of spaces, blank lines, full-width spaces, brackets, '<', unclosed <script>), the
-input on which a rule that restarts inside a run goes quadratic.
+(long runs of spaces, blank lines, full-width spaces, brackets, '<', unclosed <script> and
+<p>, backticks, trailer labels, indented code), the input on which a rule that restarts inside
+a run goes quadratic.
 
     python scripts/bench_clean.py              # prints MB/s; exit 1 below --min-mbps
     python scripts/bench_clean.py --mb 2       # a smaller adversarial file
@@ -20,6 +21,9 @@ from kb.profile import default_profile
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = [" " * 5000, "\n" * 3000, "\u3000" * 2000, "\t \n" * 1000, "（" * 2000, "<" * 1000 + " " * 1000, "- " * 2000]
 RUNS += ["。" * 2000, "<script>" + "x" * 100 + "</script x", "版權聲明" + " " * 3000, "a" + " " * 4000 + "b"]
+# What the markup, code and trailer passes scan: unclosed tags, backticks, brackets, trailer labels.
+RUNS += ["<p>" * 1000, "<script>" * 500, "`" * 2000, "(" * 2000 + ")" * 2000, "相关阅读\n" * 500]
+RUNS += ["    x = f(y);\n" * 200]
 
 
 def adversarial(megabytes: float) -> str:

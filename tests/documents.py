@@ -226,4 +226,120 @@ def write_cid_pdf(pages: list[tuple[str, bool]], path: Path) -> Path:
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     path.write_bytes(bytes(out))
+
+
+KINSOKU = "，。、；：？！）」』”’》"
+
+
+def wrap_like_word(text: str, width: float, font: str, size: float, indent: float = 0.0) -> list[str]:
+    """Break a paragraph into lines as Word does: a Latin word is never split (it moves to the
+    next line whole, leaving the line short), and a line never starts with 「，。」 (the character
+    before it moves down too)."""
+    import re
+
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    pdfmetrics.registerFont(UnicodeCIDFont(font))
+    tokens = re.findall(r"[A-Za-z0-9_.()<>/:]+ ?|.", text)
+    lines: list[str] = []
+    current = ""
+    available = width - indent
+    for token in tokens:
+        if current and pdfmetrics.stringWidth(current + token.rstrip(), font, size) > available:
+            if token[0] in KINSOKU:
+                token, current = current[-1] + token, current[:-1]
+            lines.append(current)  # a space at the end stays on its line, as Word draws it
+            current, available = "", width
+        current += token
+    return [*lines, current.rstrip()]
+
+
+def write_word_exported_pdf(blocks: list[tuple[str, str]], path: Path) -> Path:
+    """A page laid out as Word exports a Chinese handout: 10.5 pt text, paragraphs with a
+    two-character first-line indent and no gap, lines wrapped early before Latin words and
+    kinsoku characters (so none runs exactly to the right edge), headings on their own line, and
+    one table row wider than the text. `blocks` are ("heading" | "paragraph" | "wide", text),
+    ("lines", "line\nline…") for lines broken by the caller, or ("code", "line\nline…") for lines
+    in Courier (indentation kept)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    font, size, leading, left, width = "STSong-Light", 10.5, 16.0, 90.0, 415.0
+    pdfmetrics.registerFont(UnicodeCIDFont(font))
+    page = canvas.Canvas(str(path), pagesize=A4)
+    y = A4[1] - 90
+    for kind, text in blocks:
+        if kind == "code":
+            page.setFont("Courier", 9)
+            for line in text.split("\n"):
+                page.drawString(left, y, line)
+                y -= 12
+            continue
+        if kind == "heading":
+            page.setFont(font, 14)
+            y -= 8
+            page.drawString(left, y, text)
+            y -= 26
+            continue
+        page.setFont(font, size)
+        indent = 2 * size if kind == "paragraph" else 0.0
+        lines = {"wide": [text], "lines": text.split("\n")}.get(kind) or wrap_like_word(text, width, font, size, indent)
+        for i, line in enumerate(lines):
+            page.drawString(left + (indent if i == 0 else 0.0), y, line)
+            y -= leading
+    page.save()
+    return path
+
+
+def write_remapped_pdf(pages: list[str], path: Path) -> Path:
+    """A PDF whose text layer reads `pages` — any characters, Kangxi radicals and private-use
+    ones included — as a PDF producer's ToUnicode map can make it say: Latin placeholder glyphs
+    are drawn, and the map sends each to its character."""
+    import re
+    import string
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    placeholders = dict(zip(dict.fromkeys("".join(pages)), string.ascii_letters + string.digits))
+    pdfmetrics.registerFont(TTFont("DejaVu", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"))
+    page = canvas.Canvas(str(path), pagesize=A4, pageCompression=0)
+    for text in pages:
+        page.setFont("DejaVu", 11)
+        page.drawString(72, 700, "".join(placeholders[char] for char in text))
+        page.showPage()
+    page.save()
+    data = path.read_bytes()
+    for char, placeholder in placeholders.items():
+        data = re.sub(rb"> <%04X>\n" % ord(placeholder), b"> <%04X>\n" % ord(char), data)
+    path.write_bytes(data)
+    return path
+
+
+def write_two_column_pdf(title: str, columns: tuple[list[str], list[str]], path: Path) -> Path:
+    """A page set in two columns under a title that spans both, as journals and handbooks are:
+    each column's paragraphs with a two-character first-line indent."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    font, size, leading, width = "STSong-Light", 10.5, 16.0, 220.0
+    pdfmetrics.registerFont(UnicodeCIDFont(font))
+    page = canvas.Canvas(str(path), pagesize=A4)
+    page.setFont(font, 16)
+    page.drawCentredString(A4[0] / 2, A4[1] - 80, title)
+    page.setFont(font, size)
+    for left, paragraphs in zip((60.0, 315.0), columns):
+        y = A4[1] - 120
+        for paragraph in paragraphs:
+            for i, line in enumerate(wrap_like_word(paragraph, width, font, size, 2 * size)):
+                page.drawString(left + (2 * size if i == 0 else 0.0), y, line)
+                y -= leading
+    page.save()
     return path

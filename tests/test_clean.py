@@ -5,7 +5,7 @@ import re
 import numpy as np
 import pytest
 
-from kb.clean import apply_edits, clean
+from kb.clean import apply_edits, clean, removed_chars
 from kb.profile import default_profile
 from tests.conftest import CORPUS
 
@@ -106,3 +106,71 @@ def test_script_and_style_bodies_of_a_saved_web_page_are_removed():
     assert "营销是一个系统。" in text and "销售是其中一部分。" in text
     for leftover in ("color", "tracker", "window", "never closed", "<", ">"):
         assert leftover not in text
+
+
+# Content that looks like markup or boilerplate but is the document's text (issue 22.1, 23.2).
+PROSE_WITH_BRACKETS = [
+    "泛型可以定义 List<Integer>，不可以定义 List<int>。",
+    "Map<K, V> 的键不能重复，HashMap<String, List<B>> 也一样。",
+    "MyBatis 用 <resultMap> 描述映射，再在 <select> 里引用它。",
+    "需要在网页中加入<script>统计代码，然后再发布页面。",
+    "调用main()方法即可启动程序，再用System.out.println(x)打印结果。",
+]
+
+
+@pytest.mark.parametrize("sentence", PROSE_WITH_BRACKETS)
+def test_generics_and_tags_named_in_prose_are_kept_verbatim(sentence):
+    raw = f"第一段。\n{sentence}\n最后一段，到此为止。"
+    assert clean(raw, RULES).text == raw
+
+
+def test_html_markup_is_still_removed_around_content():
+    raw = '<div class="post"><p>营销是一个系统。</p><br>\n<a href="/x">销售</a>是其中一部分。<br/></div>'
+    assert clean(raw, RULES).text == "营销是一个系统。\n销售是其中一部分。"
+
+
+def test_fenced_and_indented_code_is_kept_verbatim():
+    code = "for (int i = 0; i < n; i++) {\n    list.add(i);  // 加入\n}\nMap<K, V> map = new HashMap<>();"
+    indented = '    public static void main(String[] args) {\n        System.out.println("你好,世界");\n    }'
+    raw = f"示例如下:\n\n```java\n{code}\n```\n\n再看一个:\n\n{indented}\n\n结束。"
+    text = clean(raw, RULES).text
+    assert f"```java\n{code}\n```" in text
+    assert indented in text
+    assert text.startswith("示例如下：")  # prose outside the code is still normalised
+
+
+def test_indented_chinese_prose_is_not_code():
+    raw = "    营销是一个系统，而销售只是营销的一部分(见下文)。\n    销售是把产品卖好。"
+    assert "（见下文）" in clean(raw, RULES).text
+
+
+def test_a_disclaimer_on_the_first_line_does_not_remove_the_document():
+    raw = "免责声明：本文内容仅供学习参考。\n营销是一个系统，而销售只是营销的一部分。\n销售是把产品卖好。"
+    assert clean(raw, RULES).text == raw
+
+
+def test_a_reading_list_heading_inside_a_handout_does_not_cut_the_chapters_after_it():
+    raw = (
+        "第五章 集合\n集合用来保存对象，List 是有序的，Set 不允许重复。\n推荐阅读\n《Java编程思想》第11章\n"
+        "第六章 异常\n异常是程序运行时的错误，用 try 和 catch 处理。\n抛出异常用 throw，声明异常用 throws。"
+    )
+    assert clean(raw, RULES).text == raw
+
+
+def test_a_reading_list_label_followed_by_prose_to_the_end_cuts_nothing():
+    chapter = "".join(f"第{n}节讲集合的第{n}种用法，先看定义，再看例子。\n" for n in range(1, 9))
+    raw = f"集合用来保存对象，List 是有序的。\n推荐阅读\n{chapter}"
+    assert clean(raw, RULES).text == raw.strip()
+
+
+def test_a_related_list_at_the_end_of_an_article_is_still_cut():
+    raw = (
+        "营销是一个系统，而销售只是营销的一部分。\n相关阅读\n营销和销售有什么区别？\n销售技巧大全 2024.01.02\n"
+        "版权声明：\n本文由用户投稿，不代表本站观点。\n如有侵权，请联系删除。\n- 1 热门文章 123"
+    )
+    assert clean(raw, RULES).text == "营销是一个系统，而销售只是营销的一部分。"
+
+
+def test_removed_chars_counts_visible_characters_only():
+    raw = "正文。\n\n\n\n相关阅读\n链接一\n"
+    assert removed_chars(raw, clean(raw, RULES).text) == len("相关阅读链接一")

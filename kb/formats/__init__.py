@@ -11,10 +11,13 @@ loads a PDF library. Old binary Office formats and files a format cannot read ra
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from ..code import inline
 from ..decoding import NotTextError
 from ..provenance import PlaceKind, Places
 
@@ -39,6 +42,7 @@ CONVERT = {
     ".wps": "WPS document: save it as .docx or PDF",
 }
 CELL_SEPARATOR = " | "  # between the cells of a table row, which becomes one line
+INLINE_CODE = frozenset({"code", "kbd", "samp", "tt"})  # HTML elements of code inside a sentence
 INSTALL_HINT = "install kb's document support: .venv/bin/pip install -e '.[documents]'"
 
 
@@ -49,6 +53,7 @@ class Extracted:
     text: str
     places: Places
     encoding: str  # a text file's detected encoding; else the format ("pdf", "docx" …)
+    warnings: tuple[str, ...] = ()  # what is suspect in a file that was read (e.g. a PDF page of unmapped glyphs)
 
     @classmethod
     def from_lines(cls, lines: Sequence[tuple[str, str]], kind: PlaceKind, encoding: str) -> Extracted:
@@ -59,6 +64,25 @@ class Extracted:
             names.append(name)
             text += line + "\n"
         return cls(text, Places(kind, tuple(starts), tuple(names)), encoding)
+
+
+def element_text(element: Any) -> str:
+    """An (X)HTML element's text on one line, whitespace collapsed, with code inside it (<code>,
+    <kbd> …) between backticks so that cleaning leaves it as written (kb/code.py)."""
+    return re.sub(r"\s+", " ", _flat_text(element)).strip()
+
+
+def _flat_text(element: Any) -> str:
+    text = element.text if isinstance(element.tag, str) and element.text else ""
+    for child in element:
+        tag = child.tag.split("}")[-1].lower() if isinstance(child.tag, str) else ""
+        if tag in INLINE_CODE:
+            code = "".join(child.itertext())
+            text += inline(code) if code.strip() else code
+        elif tag:
+            text += _flat_text(child)
+        text += child.tail or ""
+    return text
 
 
 def readable(path: Path) -> bool:

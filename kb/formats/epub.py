@@ -1,6 +1,7 @@
 """.epub e-books: the chapters in reading order (the package's spine), their headings,
-paragraphs and list items one per line, read with the standard zipfile and lxml (already a
-dependency of the other formats). Places are sections: the book's heading path.
+paragraphs and list items one per line, a <pre> block verbatim between fence lines
+(kb/code.py), read with the standard zipfile and lxml (already a dependency of the other
+formats). Places are sections: the book's heading path.
 
 Chapters are XHTML, which is XML: their encoding is the one a byte-order mark or the XML
 declaration names, else UTF-8 (XML 1.0 § 4.3.3; EPUB allows only UTF-8 and UTF-16). lxml's
@@ -15,8 +16,9 @@ import re
 import zipfile
 from typing import Any
 
+from ..code import fenced
 from ..decoding import NotTextError
-from . import Extracted
+from . import Extracted, element_text
 
 _BLOCKS = {"p", "li", "blockquote", "pre", "dd", "dt", "td", "th"}
 _HEADING = re.compile(r"h([1-6])")
@@ -54,7 +56,11 @@ def extract(data: bytes) -> Extracted:
             level = _HEADING.fullmatch(tag.split("}")[-1])
             if not (level or tag.split("}")[-1] in _BLOCKS) or _inside_block(element):
                 continue
-            text = re.sub(r"\s+", " ", element.text_content()).strip()
+            if tag.split("}")[-1] == "pre":
+                code = element.text_content().strip("\n").split("\n")
+                lines += [(line, " › ".join(headings)) for line in fenced(code)]
+                continue
+            text = element_text(element)
             if not text:
                 continue
             if level:

@@ -2,11 +2,17 @@
 Adobe-CNS1 …) to Unicode with the CMaps it ships, and lays pages out into lines in reading
 order. Places are pages.
 
-A PDF has no paragraphs, only positioned lines: a line that runs to the right edge of the text
-continues in the next one (joined without a break, as Chinese is written) unless the next one
-starts after a wider gap or an indent; a shorter line ends its paragraph. Running headers and
-footers (the same line, digits aside, near the top or bottom of most pages) and page numbers
-are dropped.
+A PDF has no paragraphs, only positioned lines: a line continues in the next one (joined
+without a break, as Chinese is written; a space between Latin words; a hyphen at a Latin wrap
+dropped) unless the next one starts after a wider gap or an indent, or the line ends short of the
+text's right edge — short, that is, by more than the next line's first word would have needed.
+Word and WPS wrap early before a Latin word, a URL or a kinsoku character, and lay lines short
+of the edge; those lines still continue, while a heading or a paragraph's last line does not.
+The right edge is the one most lines reach, not the widest line (a table or URL can overhang).
+Running headers and footers (the same line, digits aside, near the top or bottom of most pages)
+and page numbers are dropped. Lines set in a monospace font are code: kept line for line, with
+their indentation, between fence lines (kb/code.py). Kangxi radicals and doubled glyph runs from macOS PDFs are mapped
+back to ideographs (kb/glyphs.py); a page of glyphs with no Unicode mapping is named in a warning.
 """
 
 from __future__ import annotations
@@ -14,7 +20,10 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
+from typing import Any
 
+from .. import glyphs
+from ..code import fenced, is_monospace
 from ..decoding import NotTextError
 from ..provenance import Places
 from . import Extracted
@@ -25,12 +34,19 @@ FULL_LINE_CHARS = 3  # a line ending within this many characters of the right ed
 # (line breaking keeps 「，」「）」 off a line's start, so a full line can end short of the edge)
 WIDER_GAP = 1.2  # a gap to the next line this many times the usual line pitch starts a paragraph
 INDENT_CHARS = 1  # so does a next line starting this many characters right of the left edge
+COLUMN_LINES = 3  # lines of running text each side of a gutter that make a page two columns
+COLUMN_LINE_CHARS = 8  # the median line of running text is at least this long
+SPANNING_SHARE = 0.2  # of a page's text boxes at most may cross the gap between its columns
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:第\s*\d+\s*页(?:\s*[/／共]\s*\d+\s*页?)?|[-–—]?\s*\d+\s*[-–—]?|\d+\s*/\s*\d+|page\s*\d+)\s*$", re.I
 )
 _SENTENCE_END = re.compile(r"[。！？!?…][”’」』）)]*$")
-_LATIN_END = re.compile(r"[A-Za-z0-9,.;:!?]$")
+_LATIN_END = re.compile(r"[A-Za-z0-9,.;:!?)]$")
 _LATIN_START = re.compile(r"^[A-Za-z0-9(]")
+_HYPHENATED = re.compile(r"[A-Za-z]-$")
+# A line's first word: a run of Latin text (a word, URL or code), else one character.
+_FIRST_WORD = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+|.")
+_NO_LINE_START = "，。、；：？！）」』”’》〉】,.;:?!)"  # kinsoku: kept off a line's start, they pull a character down
 
 
 @dataclass
@@ -40,6 +56,8 @@ class _Line:
     x1: float
     y: float
     char_width: float
+    code: bool = False  # set in a monospace font
+    column: int = 0  # 1 and 2 on a page in two columns (left, right); 0 across the page
 
 
 def extract(data: bytes) -> Extracted:
@@ -61,21 +79,27 @@ def extract(data: bytes) -> Extracted:
             "e.g. `ocrmypdf -l chi_sim+chi_tra in.pdf out.pdf` (Debian: ocrmypdf, tesseract-ocr-chi-sim)"
         )
     furniture = _running_lines(pages)
-    text, starts, names = "", [], []
+    text, starts, names, warnings = "", [], [], []
     runs_on = False
     for number, (height, lines) in enumerate(pages, start=1):
         body = [line for line in lines if not _is_furniture(line, height, furniture)]
         if not body:
             continue
+        unmapped = glyphs.unmapped_share("".join(line.text for line in body))
+        if unmapped > glyphs.UNMAPPED_SHARE:
+            warnings.append(
+                f"page {number}: {100 * unmapped:.0f} % of its characters are glyphs with no Unicode mapping "
+                "(a font without a ToUnicode map?): its text may be garbage; export the PDF again or OCR it"
+            )
         # A paragraph cut by the page break continues unbroken; a full last line that ends a
         # sentence is taken to end its paragraph (no gap to tell across a page break).
         if text and not (runs_on and not _SENTENCE_END.search(text)):
             text += "\n"
         starts.append(len(text))
         names.append(str(number))
-        page_text, runs_on = _paragraphs(body)
+        page_text, runs_on = _page_text(body)
         text += page_text
-    return Extracted(text, Places("page", tuple(starts), tuple(names)), "pdf")
+    return Extracted(text, Places("page", tuple(starts), tuple(names)), "pdf", tuple(warnings))
 
 
 def _lines(page: object) -> list[_Line]:
@@ -83,15 +107,70 @@ def _lines(page: object) -> list[_Line]:
 
     found = []
     boxes = [box for box in page if isinstance(box, LTTextBox)]  # type: ignore[attr-defined]
-    # Top to bottom, then left to right: pdfminer's own box order can put a later paragraph
-    # first; this keeps a column's paragraphs in order and puts side-by-side boxes left first.
-    for box in sorted(boxes, key=lambda b: (-round(b.y1), b.x0)):
+    for box, column in _reading_order(boxes):
         for line in box:
             if isinstance(line, LTTextLine):
-                text = line.get_text().rstrip("\n")
+                text = glyphs.normalise(line.get_text().rstrip("\n"))
                 if text.strip():
-                    found.append(_Line(text, line.x0, line.x1, line.y0, line.width / max(1, len(text))))
+                    width = line.width / max(1, len(text))
+                    found.append(_Line(text, line.x0, line.x1, line.y0, width, _is_code(line), column))
     return found
+
+
+def _reading_order(boxes: list[Any]) -> list[tuple[Any, int]]:
+    """Text boxes in reading order, each with its column: top to bottom, side-by-side boxes left
+    first (pdfminer's own order can put a later paragraph first); on a page in two columns, the
+    left column then the right one, band by band between boxes that span both (a title, a wide
+    table)."""
+    ordered = sorted(boxes, key=lambda b: (-round(b.y1), b.x0))
+    gutter = _gutter(boxes)
+    if gutter is None:
+        return [(box, 0) for box in ordered]
+    result: list[tuple[Any, int]] = []
+    left: list[tuple[Any, int]] = []
+    right: list[tuple[Any, int]] = []
+    for box in ordered:
+        if box.x1 <= gutter:
+            left.append((box, 1))
+        elif box.x0 >= gutter:
+            right.append((box, 2))
+        else:
+            result += [*left, *right, (box, 0)]
+            left, right = [], []
+    return result + left + right
+
+
+def _gutter(boxes: list[Any]) -> float | None:
+    """The x of the gap between two columns: just left of where boxes in the middle of the
+    page's text start, crossed by few boxes (a title, a wide table), with at least COLUMN_LINES
+    lines of running text on each side (half of them COLUMN_LINE_CHARS characters or longer: a
+    table's short cells, side by side, are read row by row instead)."""
+    if not boxes:
+        return None
+    left, right = min(b.x0 for b in boxes), max(b.x1 for b in boxes)
+    starts = {round(b.x0) for b in boxes if left + 0.2 * (right - left) < b.x0 < left + 0.8 * (right - left)}
+    best: tuple[int, float] | None = None
+    for x in sorted(starts):
+        gutter = x - 1.0
+        crossing = sum(1 for b in boxes if b.x0 < gutter < b.x1)
+        sides = ([b for b in boxes if b.x1 <= gutter], [b for b in boxes if b.x0 >= gutter])
+        if crossing <= SPANNING_SHARE * len(boxes) and all(_running_text(side) for side in sides):
+            if best is None or crossing < best[0]:
+                best = (crossing, gutter)
+    return best[1] if best else None
+
+
+def _running_text(boxes: list[Any]) -> bool:
+    lengths = sorted(len(line.get_text().strip()) for box in boxes for line in box)
+    return len(lengths) >= COLUMN_LINES and lengths[len(lengths) // 2] >= COLUMN_LINE_CHARS
+
+
+def _is_code(line: object) -> bool:
+    """A line all of whose characters are set in a monospace font."""
+    from pdfminer.layout import LTChar
+
+    fonts = [char.fontname for char in line if isinstance(char, LTChar) and char.get_text().strip()]  # type: ignore[attr-defined]
+    return bool(fonts) and all(is_monospace(font) for font in fonts)
 
 
 def _key(text: str) -> str:
@@ -126,22 +205,82 @@ def _line_pitch(lines: list[_Line]) -> float:
     return recurring[0] if recurring else (sorted(gaps)[len(gaps) // 2] if gaps else 0.0)
 
 
-def _paragraphs(lines: list[_Line]) -> tuple[str, bool]:
-    """The page's lines, each that runs to the right edge joined to the next; and whether the
-    last one runs on (onto the next page)."""
-    left, right = min(line.x0 for line in lines), max(line.x1 for line in lines)
-    pitch = _line_pitch(lines)
+def _right_edge(lines: list[_Line]) -> float:
+    """The right edge of the page's text: the furthest any two lines reach (within a character),
+    so that one overhanging line (a wide table row, a long URL) does not set it."""
+    ends = sorted((line.x1 for line in lines), reverse=True)
+    tolerance = max(line.char_width for line in lines)
+    for first, second in zip(ends, ends[1:]):
+        if first - second <= tolerance:
+            return first
+    return ends[0]
+
+
+def _first_word_width(line: _Line) -> float:
+    """The width the line's first word (a Latin word or URL, else one character, two when a
+    kinsoku character follows it) would have needed at the end of the line before."""
+    text = line.text.lstrip()
+    word = _FIRST_WORD.match(text)
+    length = len(word.group()) if word else 1
+    if length == 1 and text[1:2] and text[1] in _NO_LINE_START:
+        length = 2
+    return length * line.char_width
+
+
+def _page_text(lines: list[_Line]) -> tuple[str, bool]:
+    """The page's prose as paragraphs and its code lines (monospace) as fenced blocks, kept
+    line for line with their indentation; and whether the page's last line runs on."""
+    prose = [line for line in lines if not line.code]
+    pieces: list[str] = []
+    runs_on = False
+    start = 0
+    while start < len(lines):
+        code = lines[start].code
+        end = start
+        while end < len(lines) and lines[end].code == code:
+            end += 1
+        run = lines[start:end]
+        if code:
+            left = min(line.x0 for line in run)
+            indented = [" " * round((line.x0 - left) / line.char_width) + line.text.rstrip() for line in run]
+            pieces.append("\n".join(fenced(indented)))
+            runs_on = False
+        else:
+            text, runs_on = _paragraphs(run, prose)
+            pieces.append(text)
+        start = end
+    return "\n".join(pieces), runs_on
+
+
+def _paragraphs(lines: list[_Line], page: list[_Line]) -> tuple[str, bool]:
+    """Lines of prose, each joined to the next unless a paragraph ends there; and whether the
+    last one runs on (onto the next page). Edges and line pitch are those of the line's column
+    of the page's prose; a paragraph runs on from the foot of one column to the next."""
+    edges = {}
+    for column in {line.column for line in page}:
+        in_column = [line for line in page if line.column == column]
+        edges[column] = (min(line.x0 for line in in_column), _right_edge(in_column), _line_pitch(in_column))
     parts = []
     runs_on = False
     for line, following in zip(lines, [*lines[1:], None]):
-        parts.append(line.text)
+        text = line.text
+        left, right, pitch = edges[line.column]
         runs_on = line.x1 >= right - FULL_LINE_CHARS * line.char_width
         if following is None:
+            parts.append(text)
             break
-        wider_gap = pitch > 0 and line.y - following.y > WIDER_GAP * pitch
-        indented = following.x0 > left + INDENT_CHARS * line.char_width
-        if not runs_on or wider_gap or indented:
-            parts.append("\n")
-        elif _LATIN_END.search(line.text) and _LATIN_START.match(following.text):
-            parts.append(" ")
+        same_column = following.column == line.column
+        wider_gap = same_column and pitch > 0 and line.y - following.y > WIDER_GAP * pitch
+        indented = following.x0 > edges[following.column][0] + INDENT_CHARS * line.char_width
+        wrapped = runs_on or (
+            not _SENTENCE_END.search(text.rstrip()) and right - line.x1 < _first_word_width(following) + line.char_width
+        )
+        if not wrapped or wider_gap or indented:
+            parts += [text, "\n"]
+        elif _HYPHENATED.search(text) and following.text[:1].islower():
+            parts.append(text[:-1])
+        elif _LATIN_END.search(text) and _LATIN_START.match(following.text):
+            parts += [text, " "]
+        else:
+            parts.append(text)
     return "".join(parts), runs_on

@@ -1,11 +1,13 @@
 """.pptx through python-pptx (MIT): one unit per slide — its title, the text of its other
-shapes (tables a row per line) in order, then its speaker notes. Places are slides."""
+shapes (tables a row per line) in order, then its speaker notes; paragraphs set in a monospace
+font verbatim, between fence lines (kb/code.py). Places are slides."""
 
 from __future__ import annotations
 
 import io
 import zipfile
 
+from ..code import fenced, is_monospace, with_inline_code
 from ..decoding import NotTextError
 from . import CELL_SEPARATOR, Extracted
 
@@ -32,7 +34,7 @@ def _slide_lines(slide: object) -> list[str]:
     lines = []
     for shape in ordered:
         if shape.has_text_frame:
-            lines += [p.text.strip() for p in shape.text_frame.paragraphs if p.text.strip()]
+            lines += _frame_lines(shape.text_frame)
         elif getattr(shape, "has_table", False) and shape.has_table:
             for row in shape.table.rows:
                 cells = [cell.text.strip() for cell in row.cells]
@@ -45,3 +47,24 @@ def _slide_lines(slide: object) -> list[str]:
             lines.append(NOTES_LABEL + note_lines[0])
             lines += note_lines[1:]
     return lines
+
+
+def _frame_lines(frame: object) -> list[str]:
+    """A text box's paragraphs, one per line, code runs inside them between backticks; a run of
+    code paragraphs as a fenced block."""
+    lines: list[str] = []
+    code: list[str] = []
+    for paragraph in frame.paragraphs:  # type: ignore[attr-defined]
+        runs = [run for run in paragraph.runs if run.text.strip()]
+        if runs and all(is_monospace(run.font.name) for run in runs):
+            code += paragraph.text.replace("\v", "\n").split("\n")  # a line break inside the paragraph
+            continue
+        if code:
+            lines += fenced(code)
+            code = []
+        text = paragraph.text
+        if "".join(run.text for run in paragraph.runs) == text:  # else a field or break: the text whole
+            text = with_inline_code([(run.text, is_monospace(run.font.name)) for run in paragraph.runs])
+        if text.strip():
+            lines.append(text.strip())
+    return lines + (fenced(code) if code else [])

@@ -1,5 +1,6 @@
 """.docx through python-docx (MIT): paragraphs and tables in document order, a table row per
-line (cells joined by ' | '). Places are sections: the path of headings above a paragraph
+line (cells joined by ' | '); paragraphs set in a monospace font (or a code style) verbatim,
+between fence lines (kb/code.py). Places are sections: the path of headings above a paragraph
 (「营销与销售 › 目标不同」), or the paragraph number where no heading comes before it."""
 
 from __future__ import annotations
@@ -8,10 +9,12 @@ import io
 import re
 import zipfile
 
+from ..code import fenced, is_monospace, with_inline_code
 from ..decoding import NotTextError
 from . import CELL_SEPARATOR, Extracted
 
 _HEADING_STYLE = re.compile(r"^(?:Heading|标题)\s*(\d)$|^Title$", re.I)
+_CODE_STYLE = re.compile(r"code|preformatted|macro|代码", re.I)
 
 
 def extract(data: bytes) -> Extracted:
@@ -27,9 +30,22 @@ def extract(data: bytes) -> Extracted:
     lines: list[tuple[str, str]] = []  # (text, place name)
     headings: list[str] = []
     paragraph_number = 0
+    code: list[str] = []  # the lines of the code block being read: one paragraph each
+
+    def place() -> str:
+        return " › ".join(headings) if headings else f"¶{paragraph_number}"
+
     for block in document.iter_inner_content():
+        if isinstance(block, Paragraph) and _is_code(block):
+            if not code:
+                paragraph_number += 1
+            code.append(block.text)
+            continue
+        if code:
+            lines += [(line, place()) for line in fenced(code)]
+            code = []
         if isinstance(block, Paragraph):
-            text = block.text.strip()
+            text = _paragraph_text(block).strip()
             if not text:
                 continue
             paragraph_number += 1
@@ -44,8 +60,33 @@ def extract(data: bytes) -> Extracted:
             paragraph_number += 1
         else:
             continue
-        lines.append((text, " › ".join(headings) if headings else f"¶{paragraph_number}"))
+        lines.append((text, place()))
+    if code:
+        lines += [(line, place()) for line in fenced(code)]
     return Extracted.from_lines(lines, "section", "docx")
+
+
+def _is_code(paragraph: object) -> bool:
+    """A paragraph of code: in a code style, or all its text in a monospace font (its own, or
+    its style's)."""
+    style = paragraph.style  # type: ignore[attr-defined]
+    if style is not None and _CODE_STYLE.search(style.name or ""):
+        return True
+    runs = [run for run in paragraph.runs if run.text.strip()]  # type: ignore[attr-defined]
+    style_font = style.font.name if style is not None else None
+    return bool(runs) and all(is_monospace(run.font.name or style_font) for run in runs)
+
+
+def _paragraph_text(paragraph: object) -> str:
+    """The paragraph's text, its runs in a monospace font between backticks; when the runs do
+    not hold all of it (a hyperlink, a field), the whole text as Word gives it."""
+    runs = paragraph.runs  # type: ignore[attr-defined]
+    text: str = paragraph.text  # type: ignore[attr-defined]
+    if "".join(run.text for run in runs) != text:
+        return text
+    style = paragraph.style  # type: ignore[attr-defined]
+    style_font = style.font.name if style is not None else None
+    return with_inline_code([(run.text, is_monospace(run.font.name or style_font)) for run in runs])
 
 
 def _heading_level(style: str) -> int | None:

@@ -1,0 +1,117 @@
+"""Where a document's text is code: spans that cleaning leaves verbatim and sentence splitting
+should not cut.
+
+Code reaches kb in three shapes. Markdown and the document formats write a block of code between
+fence lines (```); formats/ emit the fences themselves around what the source marks as code
+(HTML/EPUB <pre>, DOCX/PPTX/PDF runs in a monospace font). Code inside a sentence is written
+between backticks (`<div class="x">`), by Markdown authors and by formats/ for HTML/EPUB <code>.
+Plain text and Markdown also indent code by four spaces or a tab; such a block counts as code
+only when it reads as code (a bracket, brace, `=` or `;` on most of its lines and little
+Chinese), since Chinese prose is often indented too (「    营销是……」).
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+
+FENCE = "```"
+# Fonts that documents set code in (PDF names may carry a subset prefix, 「ABCDEF+Consolas」).
+_MONOSPACE = re.compile(
+    r"mono|courier|consolas|menlo|monaco|inconsolata|lucida ?console|fixedsys|source ?code|fira ?code", re.IGNORECASE
+)
+_FENCE_LINE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})[^\n]*$", re.MULTILINE)
+_INDENTED_LINE = re.compile(r"^(?: {4}|\t)[^\n]*\S[^\n]*$", re.MULTILINE)
+_CODE_MARK = re.compile(r"[{}();=\[\]<>]|^\s*(?://|#|/\*|\*)")
+_INLINE = re.compile(r"(?<!`)(`+)(?!`)[^\n]{1,500}?(?<!`)\1(?!`)")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+CODE_LINE_SHARE = 0.5  # of an indented block's lines that carry a code mark
+MAX_HAN_SHARE = 0.3  # of an indented block's visible characters
+
+
+def is_monospace(font: str | None) -> bool:
+    """A font code is set in: how DOCX, PPTX and PDF mark code, having no code element."""
+    return bool(font and _MONOSPACE.search(font))
+
+
+def fenced(lines: list[str]) -> list[str]:
+    """Lines of code between fence lines, as formats/ write a code block."""
+    return [FENCE, *lines, FENCE]
+
+
+def inline(code: str) -> str:
+    """Code inside a sentence, as formats/ write it: between backticks (more of them when the
+    code holds one)."""
+    ticks = "`" * (max((len(run) for run in re.findall(r"`+", code)), default=0) + 1)
+    return f"{ticks}{code}{ticks}"
+
+
+def with_inline_code(pieces: list[tuple[str, bool]]) -> str:
+    """A paragraph from its runs of text, (text, set in a monospace font): each stretch of code
+    between backticks, as `inline` writes it (DOCX and PPTX mark code only by its font)."""
+    text = ""
+    for is_code, group in itertools.groupby(pieces, key=lambda piece: piece[1]):
+        joined = "".join(piece for piece, _ in group)
+        core = joined.strip()
+        if is_code and core:
+            start = joined.index(core)
+            joined = joined[:start] + inline(core) + joined[start + len(core) :]
+        text += joined
+    return text
+
+
+def code_spans(text: str) -> list[tuple[int, int]]:
+    """Spans [start, end) of the code in text, in order: fenced blocks (fences included; one
+    left open runs to the end, as Markdown reads it), indented blocks that read as code, and
+    code between backticks (backticks included)."""
+    spans = _fenced_spans(text)
+    spans += [s for s in _indented_spans(text) if not any(a <= s[0] < b for a, b in spans)]
+    blocks = sorted(spans)
+    starts = [a for a, _ in blocks]
+    for match in _INLINE.finditer(text):
+        i = bisect.bisect_right(starts, match.start()) - 1
+        if i < 0 or blocks[i][1] <= match.start():
+            spans.append((match.start(), match.end()))
+    return sorted(spans)
+
+
+def _fenced_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    opening: re.Match[str] | None = None
+    for match in _FENCE_LINE.finditer(text):
+        if opening is None:
+            opening = match
+        elif match.group(1)[0] == opening.group(1)[0] and len(match.group(1)) >= len(opening.group(1)):
+            spans.append((opening.start(), match.end()))
+            opening = None
+    if opening is not None:
+        spans.append((opening.start(), len(text)))
+    return spans
+
+
+def _indented_spans(text: str) -> list[tuple[int, int]]:
+    """Runs of indented lines (blank lines between them allowed) that start after a blank line
+    or at the text's start, as in Markdown."""
+    spans = []
+    block: list[tuple[int, int]] = []  # (start, end) of each line of the current block
+    for line in _INDENTED_LINE.finditer(text):
+        if block and not text[block[-1][1] : line.start()].strip():
+            block.append((line.start(), line.end()))
+            continue
+        spans += _if_code(text, block)
+        before = text.rfind("\n", 0, max(0, line.start() - 1))
+        after_blank = line.start() == 0 or not text[before + 1 : line.start()].strip()
+        block = [(line.start(), line.end())] if after_blank else []
+    return spans + _if_code(text, block)
+
+
+def _if_code(text: str, block: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    if not block:
+        return []
+    lines = [text[s:e] for s, e in block]
+    visible = "".join(lines).replace(" ", "")
+    marked = sum(1 for line in lines if _CODE_MARK.search(line))
+    if marked < CODE_LINE_SHARE * len(lines) or len(_HAN.findall(visible)) > MAX_HAN_SHARE * max(1, len(visible)):
+        return []
+    return [(block[0][0], block[-1][1])]

@@ -1,0 +1,152 @@
+"""Technical text survives ingest as written (issue 22.1): generics, XML-like tags and code
+named in prose, and code blocks, in every format, come back verbatim in the stored text; code
+blocks are fenced so that kb.code.code_spans finds them."""
+
+import html
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from kb.chunk import ChunkSettings
+from kb.code import code_spans
+from kb.ingest import prepare
+from kb.loaders import load_paths
+from kb.profile import default_profile
+from tests.documents import write_word_exported_pdf
+
+PROSE = (
+    "泛型可以定义 List<Integer>，不可以定义 List<int>；Map<K, V> 的键不能重复，用 <resultMap> 描述映射，"
+    "调用main()方法启动程序，还需要在网页中加入<script>统计代码。"
+)
+AFTER = "运行后会打印出列表的内容，这说明泛型在编译期就保证了类型安全。"
+INLINE_BEFORE, INLINE_CODE, INLINE_AFTER = "页面的外层用 ", '<div class="box">', " 包住全部内容，样式写在 CSS 文件里。"
+CODE = [
+    "public static void main(String[] args) {",
+    "    List<Integer> list = new ArrayList<>();",
+    "    list.add(1);  // add(1) <br/> stays",
+    "}",
+]
+
+
+def _txt(path: Path) -> Path:
+    indented = "\n".join("    " + line for line in CODE)
+    path.with_suffix(".txt").write_text(f"泛型讲义\n\n{PROSE}\n\n{indented}\n\n{AFTER}\n", "utf-8")
+    return path.with_suffix(".txt")
+
+
+def _md(path: Path) -> Path:
+    code = "\n".join(CODE)
+    path.with_suffix(".md").write_text(f"# 泛型讲义\n\n{PROSE}\n\n```java\n{code}\n```\n\n{AFTER}\n", "utf-8")
+    return path.with_suffix(".md")
+
+
+def _html_body() -> str:
+    code = html.escape("\n".join(CODE))
+    inline = f"<p>{INLINE_BEFORE}<code>{html.escape(INLINE_CODE)}</code>{INLINE_AFTER}</p>"
+    body = f"<h1>泛型讲义</h1><p>{html.escape(PROSE)}</p>{inline}<pre><code>{code}</code></pre>"
+    return f"{body}<p>{html.escape(AFTER)}</p>"
+
+
+def _html(path: Path) -> Path:
+    head = '<head><meta charset="utf-8"><title>泛型讲义</title></head>'
+    page = f"<html>{head}<body><article>{_html_body()}</article></body></html>"
+    path.with_suffix(".html").write_text(page, "utf-8")
+    return path.with_suffix(".html")
+
+
+def _epub(path: Path) -> Path:
+    chapter = (
+        '<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml">'
+        f"<head><title>泛型</title></head><body>{_html_body()}</body></html>"
+    )
+    package = (
+        '<?xml version="1.0" encoding="utf-8"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0">'
+        '<manifest><item id="c1" href="c1.xhtml" media-type="application/xhtml+xml"/></manifest>'
+        '<spine><itemref idref="c1"/></spine></package>'
+    )
+    container = (
+        '<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">'
+        '<rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/>'
+        "</rootfiles></container>"
+    )
+    target = path.with_suffix(".epub")
+    with zipfile.ZipFile(target, "w") as book:
+        book.writestr("mimetype", "application/epub+zip")
+        book.writestr("META-INF/container.xml", container)
+        book.writestr("OEBPS/content.opf", package)
+        book.writestr("OEBPS/c1.xhtml", chapter)
+    return target
+
+
+def _docx(path: Path) -> Path:
+    import docx
+
+    document = docx.Document()
+    document.add_heading("泛型讲义", level=1)
+    document.add_paragraph(PROSE)
+    mixed = document.add_paragraph(INLINE_BEFORE)
+    mixed.add_run(INLINE_CODE).font.name = "Consolas"
+    mixed.add_run(INLINE_AFTER)
+    for line in CODE:
+        document.add_paragraph().add_run(line).font.name = "Consolas"
+    document.add_paragraph(AFTER)
+    document.save(str(path.with_suffix(".docx")))
+    return path.with_suffix(".docx")
+
+
+def _pptx(path: Path) -> Path:
+    from pptx import Presentation
+    from pptx.util import Inches
+
+    deck = Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[5])
+    slide.shapes.title.text = "泛型讲义"
+    frame = slide.shapes.add_textbox(Inches(0.5), Inches(1.5), Inches(9), Inches(5)).text_frame
+    frame.text = PROSE
+    mixed = frame.add_paragraph()
+    for text, font in ((INLINE_BEFORE, None), (INLINE_CODE, "Courier New"), (INLINE_AFTER, None)):
+        mixed.add_run().text = text
+        mixed.runs[-1].font.name = font
+    for line in CODE:
+        frame.add_paragraph().add_run().text = line
+        frame.paragraphs[-1].runs[0].font.name = "Courier New"
+    frame.add_paragraph().text = AFTER
+    deck.save(str(path.with_suffix(".pptx")))
+    return path.with_suffix(".pptx")
+
+
+def _pdf(path: Path) -> Path:
+    blocks = [("heading", "泛型讲义"), ("paragraph", PROSE), ("code", "\n".join(CODE)), ("paragraph", AFTER)]
+    return write_word_exported_pdf(blocks, path.with_suffix(".pdf"))
+
+
+WRITERS = {"txt": _txt, "md": _md, "html": _html, "epub": _epub, "docx": _docx, "pptx": _pptx, "pdf": _pdf}
+
+
+@pytest.mark.parametrize("kind", WRITERS)
+def test_generics_tags_and_code_come_back_verbatim(tmp_path, kind):
+    source = WRITERS[kind](tmp_path / "generics")
+    loaded = load_paths([source])
+    assert loaded.skipped == [], loaded.skipped
+    stored, _ = prepare(loaded.documents, ChunkSettings(), default_profile())
+    text = stored[0].text
+    assert PROSE in text and AFTER in text
+    code = "\n".join(("    " if kind == "txt" else "") + line for line in CODE)  # a text file indents its code
+    assert code in text
+    start = text.index(code)
+    assert any(s <= start and start + len(code) <= e for s, e in code_spans(text)), "the code block is not marked"
+
+
+@pytest.mark.parametrize("kind", ["html", "epub", "docx", "pptx"])
+def test_inline_code_is_kept_between_backticks(tmp_path, kind):
+    source = WRITERS[kind](tmp_path / "generics")
+    stored, _ = prepare(load_paths([source]).documents, ChunkSettings(), default_profile())
+    assert f"{INLINE_BEFORE}`{INLINE_CODE}`{INLINE_AFTER}" in stored[0].text
+
+
+def test_markdown_inline_code_is_left_as_written(tmp_path):
+    line = f"{INLINE_BEFORE}`{INLINE_CODE}`{INLINE_AFTER}"
+    (tmp_path / "page.md").write_text(f"# 页面结构\n\n{line}\n", "utf-8")
+    stored, _ = prepare(load_paths([tmp_path / "page.md"]).documents, ChunkSettings(), default_profile())
+    assert line in stored[0].text

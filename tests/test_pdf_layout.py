@@ -1,0 +1,95 @@
+"""PDF text as a reader sees it (issue 22.2): whole paragraphs from wrapped lines, Kangxi
+radicals and doubled glyphs from macOS PDFs mapped back, and a page of unmapped glyphs named."""
+
+from pathlib import Path
+
+import pytest
+
+from kb.formats.pdf import extract
+from kb.glyphs import normalise
+from kb.loaders import load_paths
+from kb.text import sentence_spans
+from tests.documents import wrap_like_word, write_remapped_pdf, write_two_column_pdf, write_word_exported_pdf
+
+pytest.importorskip("pdfminer")
+pytest.importorskip("reportlab")
+
+HANDOUT = [
+    ("heading", "1.3 接口"),
+    (
+        "paragraph",
+        "接口是一种特殊的抽象类型，它只声明方法而不实现它们。一个类可以实现多个接口，例如 ArrayList 同时实现了 "
+        "List、RandomAccess 和 Cloneable 接口，这样的处理方式让写代码的同学可以面向接口编程，而不依赖具体的实现类。"
+        "定义接口时使用 interface 关键字，接口中的方法默认是 public abstract 的。",
+    ),
+    (
+        "paragraph",
+        "从 Java 8 开始，接口可以有 default 方法和 static 方法，这让已有的接口可以增加新方法而不破坏实现它的类。"
+        "需要注意的是，default 方法如果在两个接口中同名，实现类必须重写它以消除歧义，否则编译器会报错。",
+    ),
+    ("wide", "表1  接口 | 抽象类 | 可以多实现 | 只能单继承 | 没有构造方法 | 可以有构造方法 | 成员变量默认是常量"),
+    ("heading", "1.4 抽象类"),
+    (
+        "paragraph",
+        "抽象类用 abstract 修饰，可以有构造方法和普通成员变量，子类用 extends 继承它；一个类只能继承一个抽象类，"
+        "但可以实现多个接口，这是两者最主要的区别之一。",
+    ),
+]
+
+
+def test_a_word_exported_pdf_comes_back_as_whole_paragraphs(tmp_path):
+    text = extract(write_word_exported_pdf(HANDOUT, tmp_path / "handout.pdf").read_bytes()).text
+    assert text.strip().split("\n") == [block for _, block in HANDOUT]
+
+
+def test_no_sentence_ends_inside_a_wrapped_line(tmp_path):
+    text = extract(write_word_exported_pdf(HANDOUT, tmp_path / "handout.pdf").read_bytes()).text
+    for start, end in sentence_spans(text):
+        sentence = text[start:end]
+        assert sentence.endswith(("。", "；")) or sentence in {b for k, b in HANDOUT if k != "paragraph"}, sentence
+
+
+def test_latin_wraps_get_a_space_and_a_hyphenated_word_is_joined(tmp_path):
+    paragraph = "The garbage collector reclaims objects that are no longer reachable from any root. " * 3
+    lines = wrap_like_word(paragraph.strip(), 415.0, "STSong-Light", 10.5)
+    head, _, tail = lines[1].partition(" ")
+    lines[0] = f"{lines[0].rstrip()} {head[:3]}-"  # a word hyphenated at the end of the first line
+    lines[1] = f"{head[3:]} {tail}"
+    text = extract(write_word_exported_pdf([("lines", "\n".join(lines))], tmp_path / "en.pdf").read_bytes()).text
+    assert text.strip() == paragraph.strip()
+
+
+def test_kangxi_radicals_and_doubled_glyphs_from_macos_pdfs_are_mapped_back(tmp_path):
+    pdf = write_remapped_pdf(["本课程⼤大纲：⽀支持⾯面向对象，⼤⼤提高效率。"], tmp_path / "keynote.pdf")
+    assert extract(pdf.read_bytes()).text.strip() == "本课程大纲：支持面向对象，大大提高效率。"
+
+
+def test_normalise_touches_only_radicals_and_compatibility_ideographs():
+    assert normalise("⼤大纲 ＡＢＣ１２３，（main()） 大大") == "大纲 ＡＢＣ１２３，（main()） 大大"
+    assert normalise("\uf900") == "\u8c48"  # a CJK compatibility ideograph
+
+
+def test_a_page_of_unmapped_glyphs_is_named_in_a_warning(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    pages = ["第一页的文字都能读出来，没有问题。", "".join(chr(0xE000 + i) for i in range(24)) + "第二页"]
+    write_remapped_pdf(pages, corpus / "exam.pdf")
+    warned: list[str] = []
+    result = load_paths([corpus], warn=warned.append)
+    # The page is named as it is met; it is not indexed as text (kb/readable.py), page 1 is.
+    assert len(result.documents) == 1 and result.documents[0].text.strip() == pages[0]
+    assert [Path(source).name for source, _ in result.skipped] == ["exam.pdf p.2"]
+    assert any("exam.pdf p.2" in w for w in warned) and any("no Unicode mapping" in w for w in warned)
+
+
+def test_a_page_in_two_columns_is_read_column_by_column(tmp_path):
+    left = [
+        "垃圾收集器负责回收不再被引用的对象，程序员不需要手动释放内存，这减少了内存泄漏的风险。",
+        "新生代的对象大多朝生夕死，因此新生代采用复制算法，每次只需要复制少量存活的对象即可。",
+    ]
+    right = [
+        "老年代的对象存活率高，没有额外空间为它担保，所以老年代通常采用标记整理算法来回收。",
+        "G1收集器把堆划分为多个大小相等的区域，可以优先回收垃圾最多的区域，从而控制停顿时间。",
+    ]
+    pdf = write_two_column_pdf("第三章 垃圾收集器与内存分配策略", (left, right), tmp_path / "columns.pdf")
+    assert extract(pdf.read_bytes()).text.strip().split("\n") == ["第三章 垃圾收集器与内存分配策略", *left, *right]
