@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from kb import KnowledgeBase
 from kb.cli import main
+from kb.errors import KbError
 from kb.study import build_study_guide, cloze_items, key_terms
 from kb.study_export import write_study_guide
 from tests.conftest import CORPUS, BigramEmbedder
@@ -59,7 +60,7 @@ def test_cloze_blanks_a_key_term_of_a_cited_sentence(guide):
 
 
 def test_all_formats_are_written(guide, tmp_path):
-    written = write_study_guide(guide, tmp_path)
+    written = write_study_guide(guide, tmp_path, ("md", "html", "anki", "csv"))
     assert sorted(p.name for p in written) == ["flashcards.apkg", "flashcards.csv", "study.html", "study.md"]
     markdown = (tmp_path / "study.md").read_text("utf-8")
     assert "| 方面 |" in markdown and "## 填空练习" in markdown and "### 答案" in markdown
@@ -247,13 +248,113 @@ def test_each_source_is_quoted_once_and_the_key_has_its_own_page(guide, tmp_path
     assert markdown.index("## 填空练习") < markdown.index("### 答案") < markdown.index("## 资料")
 
 
-def test_the_pack_prints_to_pdf(guide, tmp_path):
+def test_the_pack_prints_to_pdf_on_a4_or_letter(guide, tmp_path):
     _chromium()
     (path,) = write_study_guide(guide, tmp_path, ("pdf",))
     from pdfminer.high_level import extract_text
+    from pdfminer.pdfpage import PDFPage
 
     text = extract_text(str(path))
     assert path.name == "study.pdf" and guide.answers[0].question in text and "填空练习" in text
+    (letter,) = write_study_guide(guide, tmp_path / "letter", ("pdf",), paper="letter")
+    for pdf, (width_mm, height_mm) in ((path, (210, 297)), (letter, (215.9, 279.4))):
+        with pdf.open("rb") as handle:
+            box = next(PDFPage.get_pages(handle)).mediabox
+        assert abs((box[2] - box[0]) * 25.4 / 72 - width_mm) < 2 and abs((box[3] - box[1]) * 25.4 / 72 - height_mm) < 2
+
+
+def test_format_all_writes_the_pdf_too(kb, tmp_path, monkeypatch):
+    """--format all --format pdf once wrote no PDF at all; without Chromium, all skips it aloud."""
+    _chromium()
+    runner = CliRunner()
+    index = str(kb.index.index_dir)
+    monkeypatch.setattr(KnowledgeBase, "open", lambda location: kb)  # the stub-embedder index
+    result = runner.invoke(main, ["study", "--index", index, "--out", str(tmp_path / "a"), "--format", "all"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "a" / "study.pdf").stat().st_size > 1000
+    result = runner.invoke(
+        main, ["study", "--index", index, "--out", str(tmp_path / "b"), "--format", "all", "--format", "pdf"]
+    )
+    assert result.exit_code == 0 and (tmp_path / "b" / "study.pdf").is_file()
+    monkeypatch.setattr("kb.study_export.shutil.which", lambda name: None)
+    result = runner.invoke(main, ["study", "--index", index, "--out", str(tmp_path / "c")])
+    assert result.exit_code == 0 and "study.pdf not written: Chromium is not installed" in result.output
+    assert sorted(p.name for p in (tmp_path / "c").iterdir()) == [
+        "flashcards.apkg",
+        "flashcards.csv",
+        "study.html",
+        "study.md",
+    ]
+
+
+def test_the_page_fits_a_phone_and_the_aspect_column_holds_four_characters(guide, tmp_path):
+    browser = _chromium()
+    write_study_guide(guide, tmp_path, ("html",))
+    page = (tmp_path / "study.html").read_text("utf-8")
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
+    probe = tmp_path / "probe.html"  # the page with a script that reports the aspect column's width
+    probe.write_text(
+        page.replace(
+            "</body>",
+            "<script>const th = document.querySelector('tbody th.aspect');"
+            "const em = parseFloat(getComputedStyle(th).fontSize);"
+            "document.title = 'W' + (th.clientWidth - parseFloat(getComputedStyle(th).paddingLeft)"
+            " - parseFloat(getComputedStyle(th).paddingRight)) / em;</script></body>",
+        ),
+        "utf-8",
+    )
+    dom = subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            f"--user-data-dir={tmp_path / 'p'}",
+            "--window-size=360,800",
+            "--dump-dom",
+            probe.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    width_in_characters = float(dom.split("<title>W", 1)[1].split("<", 1)[0])
+    assert width_in_characters >= 4  # 「时间跨度」 on one line, even on a phone
+
+
+@pytest.mark.parametrize("planted", ["study.md", "flashcards.csv", "dangling"])
+def test_study_never_writes_through_a_link_planted_in_out(guide, tmp_path, planted):
+    """A link in --out once had its target overwritten (or, dangling, created wherever it pointed)."""
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me", "utf-8")
+    name, target = ("study.html", tmp_path / "elsewhere.html") if planted == "dangling" else (planted, victim)
+    (out / name).symlink_to(target)
+    with pytest.raises(KbError, match="symbolic link") as error:
+        write_study_guide(guide, out, ("md", "html", "csv"))
+    assert "\n" not in str(error.value)
+    assert victim.read_text("utf-8") == "keep me" and not (tmp_path / "elsewhere.html").exists()
+    assert not (out / "study.md").is_file() or (out / "study.md").is_symlink()  # nothing written at all
+    result = CliRunner().invoke(main, ["study", "--index", "unused", "--out", str(out), "--format", "md"])
+    if planted == "study.md":
+        assert result.exit_code == 1 and result.output.count("\n") == 1 and "symbolic link" in result.output
+
+
+def test_study_refuses_a_linked_out_folder_and_replaces_files_whole(guide, tmp_path):
+    real = tmp_path / "real"
+    real.mkdir()
+    (tmp_path / "link").symlink_to(real)
+    with pytest.raises(KbError, match="--out .* is a symbolic link"):
+        write_study_guide(guide, tmp_path / "link", ("md",))
+    assert not list(real.iterdir())
+    out = tmp_path / "out"
+    write_study_guide(guide, out, ("md", "csv"))
+    first = (out / "study.md").stat().st_ino
+    write_study_guide(guide, out, ("md", "csv"))
+    assert (out / "study.md").stat().st_ino != first  # a new file renamed over the old one
+    assert sorted(p.name for p in out.iterdir()) == ["flashcards.csv", "study.md"]  # no temporary left
 
 
 def html_escape(text: str) -> str:
