@@ -15,9 +15,13 @@ from click.testing import CliRunner
 from kb import KnowledgeBase
 from kb.cli import main
 from kb.errors import KbError
-from kb.study import build_study_guide, cloze_items, key_terms
+from kb.quiz import BLANK, Terms, build_quiz, statement
+from kb.study import build_study_guide, key_terms
 from kb.study_export import write_study_guide
-from tests.conftest import CORPUS, BigramEmbedder
+from kb.text import fold
+from tests.conftest import CORPUS, ROOT, BigramEmbedder
+
+JAVA_COURSE = ROOT / "tests" / "data" / "java_course"  # a second subject: five short lessons of a Java course
 
 QUESTIONS = ["营销和销售的区别", "什么是销售漏斗", "如何做红烧肉"]
 
@@ -25,6 +29,21 @@ QUESTIONS = ["营销和销售的区别", "什么是销售漏斗", "如何做红�
 @pytest.fixture(scope="module")
 def kb(tmp_path_factory):
     return KnowledgeBase.build([CORPUS], tmp_path_factory.mktemp("study") / "index", embedder=BigramEmbedder())
+
+
+@pytest.fixture(scope="module")
+def java(tmp_path_factory):
+    return KnowledgeBase.build([JAVA_COURSE], tmp_path_factory.mktemp("java") / "index", embedder=BigramEmbedder())
+
+
+@pytest.fixture(scope="module")
+def kb_outline(kb):
+    return build_study_guide(kb, None)
+
+
+@pytest.fixture(scope="module")
+def java_outline(java):
+    return build_study_guide(java, None)
 
 
 @pytest.fixture(scope="module")
@@ -49,14 +68,6 @@ def test_key_terms_are_domain_words():
     )
     assert "营销" in terms and "销售" in terms
     assert not {"区别", "的", "是"} & set(terms)
-
-
-def test_cloze_blanks_a_key_term_of_a_cited_sentence(guide):
-    items = cloze_items(guide.answers, ["营销", "销售"])
-    assert items
-    for item in items:
-        assert item.prompt.count("____") == 1 and item.answer in ("营销", "销售", "營銷", "銷售")
-        assert item.citation.startswith("[")
 
 
 def test_all_formats_are_written(guide, tmp_path):
@@ -210,8 +221,8 @@ def test_markdown_shows_html_from_the_corpus_as_text():
     assert "营销&lt;img src=x onerror=alert(1)&gt;是系统。" in markdown
 
 
-def test_quiz_blanks_differ_keep_context_and_offer_real_distractors(guide, kb):
-    outline = build_study_guide(kb, None)
+def test_quiz_blanks_differ_keep_context_and_offer_real_distractors(kb_outline):
+    outline = kb_outline
     items = outline.cloze
     assert len(items) >= 6
     answers = [item.answer for item in items]
@@ -361,3 +372,84 @@ def html_escape(text: str) -> str:
     import html
 
     return html.escape(text)
+
+
+@pytest.mark.parametrize("corpus", ["kb", "java"])
+def test_quiz_asks_about_every_document_once_per_term_with_distractors_chosen_per_item(corpus, request):
+    """A Java course once got 12 items from one lesson, 7 of them 「变量」, and the same three
+    distractors on every multiple-choice item."""
+    knowledge = request.getfixturevalue(corpus)
+    outline = request.getfixturevalue(f"{corpus}_outline")
+    items = outline.cloze
+    documents = {d.doc_id for d in knowledge.index.documents()}
+    asked = [outline.sources[item.sources[0] - 1].doc_id for item in items]
+    assert len(items) == 12 and set(asked) == documents
+    assert max(asked.count(doc) for doc in documents) <= 3
+    assert len({fold(item.answer) for item in items}) == len(items)  # one term is the answer once
+    multiple_choice = [item for item in items if item.choices]
+    assert len(multiple_choice) >= 4
+    distractor_sets = [frozenset(item.choices) - {item.answer} for item in multiple_choice]
+    assert len(set(distractor_sets)) == len(distractor_sets)
+    every = [d for ds in distractor_sets for d in ds]
+    assert max(every.count(d) for d in every) <= len(multiple_choice) // 2
+    for item in multiple_choice:
+        assert len(item.choices) == 4 and item.answer in item.choices
+        for other in set(item.choices) - {item.answer}:
+            assert fold(other) not in fold(item.prompt) and fold(other) not in fold(item.answer)
+            assert fold(item.answer) not in fold(other)  # 「目标」 vs 「销售目标」: both would be right
+
+
+@pytest.mark.parametrize("corpus", ["kb", "java"])
+def test_quiz_blanks_whole_words_of_statements(corpus, request):
+    """「数据____」 → 类型 split a word; 「备注：」 from a slide's speaker notes led items."""
+    knowledge = request.getfixturevalue(corpus)
+    tokenizer = knowledge.profile.analyzer.tokenizer
+    for item in request.getfixturevalue(f"{corpus}_outline").cloze:
+        filled = fold(item.prompt.replace(BLANK, item.answer))
+        start = item.prompt.index(BLANK)
+        bounds = {b for _, s, e in tokenizer.tokenize(filled) for b in (s, e)}
+        assert {start, start + len(item.answer)} <= bounds, item.prompt
+        assert not item.prompt.startswith("备注") and not item.prompt.endswith(("：", ":"))
+        assert fold(item.prompt).count(fold(item.answer)) == 0  # the answer is not written next to its blank
+
+
+def test_statements_lose_their_label_and_lists_are_not_statements():
+    assert statement("备注：讲到这里可以让学员自己声明几个变量。") == "讲到这里可以让学员自己声明几个变量。"
+    assert statement("Note: 泛型在编译时检查类型。") == "泛型在编译时检查类型。"
+    assert statement("从销售到营销的跨越其实就是从：") is None
+    assert statement("什么是变量？") is None
+
+
+def test_a_term_the_corpus_writes_in_the_blanks_place_is_never_a_distractor():
+    """「…把产品卖给____」: 客户 is also right when the corpus says 「卖给客户」 elsewhere."""
+    from kb.profile import default_profile
+    from kb.types import Passage
+
+    texts = {
+        "a": "品牌是企业在消费者心中留下的整体印象和认知。",
+        "b": "销售是把产品卖给消费者的最后一个环节，由一线人员完成。",
+        "c": "渠道商会把产品卖给客户。品牌、渠道、价格和预算都属于市场工作的内容。",
+    }
+    passages = [Passage(i, d, d, f"{d}.txt", 0, len(t), t) for i, (d, t) in enumerate(texts.items())]
+    ranked = ["客户", "消费者", "品牌", "渠道", "价格", "预算"]
+    terms = Terms({"a": ["品牌"], "b": ["消费者"], "c": ["客户", "渠道"]}, ranked, dict.fromkeys(ranked, "n"), {})
+    first, second = build_quiz(passages, terms, default_profile().analyzer.tokenizer, limit=2)
+    assert first.choices == () and second.prompt == "销售是把产品卖给____的最后一个环节，由一线人员完成。"
+    assert "客户" not in second.choices and sorted(second.choices) == sorted(["消费者", "品牌", "渠道", "价格"])
+
+
+def test_the_outline_contrasts_a_pair_the_corpus_compares(java, java_outline):
+    """The Java course compares 接口 and 抽象类 (and ArrayList/LinkedList, throw/throws), never
+    变量 and 常量; a corpus that compares nothing gets no contrast question."""
+    assert java_outline.answers[0].question == "接口和抽象类的区别"
+    assert java_outline.title == "学习提纲：接口与抽象类"
+    from kb.study import compared_pairs
+
+    texts = [d.text for d in java.index.documents()]
+    pairs = compared_pairs(texts, java.profile, set())
+    assert {frozenset(p) for p in pairs} == {
+        frozenset({"接口", "抽象类"}),
+        frozenset({"arraylist", "linkedlist"}),
+        frozenset({"throw", "throws"}),
+    }
+    assert compared_pairs(texts[:2], java.profile, set()) == []
