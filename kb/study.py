@@ -210,7 +210,10 @@ def compared_pairs(texts: Sequence[str], profile: Profile, terms: Collection[str
                 counts[(a, b)] = counts.get((a, b), 0) + 1
     both = {pair: counts[pair] + counts.get((pair[1], pair[0]), 0) for pair in counts}  # either order
     ranked = sorted(counts, key=lambda pair: (-both[pair], -counts[pair]))
-    return list({frozenset(pair): pair for pair in reversed(ranked)}.values())[::-1]
+    kept: dict[frozenset[str], tuple[str, str]] = {}
+    for pair in ranked:
+        kept.setdefault(frozenset(pair), pair)  # the order the corpus writes it more often
+    return list(kept.values())
 
 
 _CLAUSES = re.compile(r"[。！？；，,.!?;：:\n]")
@@ -258,11 +261,13 @@ def study_terms(kb: KnowledgeBase, texts: Mapping[str, str], n: int) -> Terms:
         for doc_id, terms in own.items()
     }
     whole = "\n".join(texts.values())
-    written = {}
-    for term in (t for t in tags if t.isascii()):
-        match = re.search(re.escape(term), whole, re.IGNORECASE)
-        written[term] = match.group(0) if match else term
-    return Terms(by_doc, corpus, tags, written)
+    return Terms(by_doc, corpus, tags, {t: written_form(t, whole) for t in tags if t.isascii()})
+
+
+def written_form(term: str, text: str) -> str:
+    """A folded term as the corpus first writes it: 「arraylist」 → 「ArrayList」."""
+    match = re.search(re.escape(term), text, re.IGNORECASE) if term.isascii() else None
+    return match.group(0) if match else term
 
 
 def build_study_guide(
@@ -275,8 +280,10 @@ def build_study_guide(
     texts = {d.doc_id: d.text for d in kb.index.documents()}
     terms = study_terms(kb, texts, n=max(3 * topics, 30))
     pairs = compared_pairs(list(texts.values()), kb.profile, set(terms.corpus))
-    pair = pairs[0] if pairs else None
-    outline = spread_topics(pair or (), list(terms.by_doc.values()), max(topics, 1))
+    whole = "\n".join(texts.values())
+    pair = tuple(written_form(t, whole) for t in pairs[0]) if pairs else None
+    folded_topics = spread_topics(pairs[0] if pairs else (), list(terms.by_doc.values()), max(topics, 1))
+    outline = [written_form(t, whole) for t in folded_topics]
     if questions:
         asked = [q for q in (q.strip() for q in questions) if q]
         title = "学习资料"
