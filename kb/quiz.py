@@ -22,7 +22,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .text import fold, sentence_spans
+from .text import fold, in_script, sentence_spans
 from .types import Passage
 
 MIN_CONTEXT_CHARS = 12  # of a sentence around its blank, so that it can be answered
@@ -224,7 +224,10 @@ def _choices(
         return ()
     for term in distractors:
         uses[term] = uses.get(term, 0) + 1
-    shown = [sentence.text[start:end]] + [terms.written.get(t, t) for t in distractors]
+    traditional = sentence.folded != sentence.text.lower()  # distractors in the sentence's own script
+    shown = [sentence.text[start:end]] + [
+        in_script(t, "traditional") if traditional else terms.written.get(t, t) for t in distractors
+    ]
     return tuple(sorted(shown, key=lambda c: hashlib.sha1(c.encode()).hexdigest()))
 
 

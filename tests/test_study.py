@@ -18,7 +18,7 @@ from kb.errors import KbError
 from kb.quiz import BLANK, Terms, build_quiz, statement
 from kb.study import build_study_guide, key_terms
 from kb.study_export import write_study_guide
-from kb.text import fold
+from kb.text import fold, in_script
 from tests.conftest import CORPUS, ROOT, BigramEmbedder
 
 JAVA_COURSE = ROOT / "tests" / "data" / "java_course"  # a second subject: five short lessons of a Java course
@@ -420,7 +420,7 @@ def test_statements_lose_their_label_and_lists_are_not_statements():
     assert statement("什么是变量？") is None
 
 
-def test_a_term_the_corpus_writes_in_the_blanks_place_is_never_a_distractor():
+def test_distractors_never_fit_the_blanks_place_and_share_its_script():
     """「…把产品卖给____」: 客户 is also right when the corpus says 「卖给客户」 elsewhere."""
     from kb.profile import default_profile
     from kb.types import Passage
@@ -436,6 +436,10 @@ def test_a_term_the_corpus_writes_in_the_blanks_place_is_never_a_distractor():
     first, second = build_quiz(passages, terms, default_profile().analyzer.tokenizer, limit=2)
     assert first.choices == () and second.prompt == "销售是把产品卖给____的最后一个环节，由一线人员完成。"
     assert "客户" not in second.choices and sorted(second.choices) == sorted(["消费者", "品牌", "渠道", "价格"])
+    traditional = {d: in_script(t, "traditional") for d, t in texts.items()}
+    passages = [Passage(i, d, d, f"{d}.txt", 0, len(t), t) for i, (d, t) in enumerate(traditional.items())]
+    _, second = build_quiz(passages, terms, default_profile().analyzer.tokenizer, limit=2)
+    assert sorted(second.choices) == sorted(["消費者", "品牌", "渠道", "價格"])  # the sentence's own script
 
 
 def test_the_outline_contrasts_a_pair_the_corpus_compares(java, java_outline):
