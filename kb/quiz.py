@@ -5,9 +5,10 @@ five marketing articles:
 - items are taken from the documents in turn, so every document is asked about;
 - a blank is one whole jieba word that is a key term, and no term is the answer twice;
 - distractors are key terms of the same kind (code names with code names, nouns with nouns)
-  from the same passage first, then the same document, each used as rarely as possible; a
-  term the corpus itself writes next to the blank's neighbours (「卖给客户」 where the blank
-  is 「卖给____」) could also be right, so it is never a distractor;
+  from the same passage first, then the same document (never another one: a term from another
+  lesson is told apart by its topic alone), each used as rarely as possible; a term the corpus
+  itself writes next to the blank's neighbours (「产品卖给客户」 where the blank is
+  「产品卖给____」) could also be right, so it is never a distractor;
 - a sentence that only names a comparison (「接口和抽象类的区别是…」) is not asked about: its
   blank could be either side;
 - a label that leads a line (「备注：」, 「Note:」) is not part of a statement, and a line that
@@ -28,7 +29,7 @@ from .types import Passage
 MIN_CONTEXT_CHARS = 12  # of a sentence around its blank, so that it can be answered
 CHOICES = 4  # of a multiple-choice item
 BLANK = "____"
-SLOT_CONTEXT_CHARS = 2  # of the words either side of a blank checked against the corpus
+SLOT_CONTEXT_CHARS = 4  # of the words either side of a blank checked against the corpus
 _LEADING_LABEL = re.compile(r"^[^\s，。；：:,.;!?！？]{1,6}[：:]\s*")
 _INCOMPLETE_END = re.compile(r"[：:，,、]\s*$")
 _WORD_CHARS = re.compile(r"[\w<>]")
@@ -200,9 +201,10 @@ def _choices(
     left, right = _slot(sentence, start, end)
     passage_terms = [w for w in dict.fromkeys(_words_of(fold(sentence.passage.text), known))]
     doc_terms = list(terms.by_doc.get(sentence.passage.doc_id, ()))
-    pool = {
-        term: tier for tier, group in enumerate((passage_terms, doc_terms, terms.corpus)) for term in reversed(group)
-    }
+    pool: dict[str, int] = {}  # term → 0 when the passage holds it, 1 when only its document does
+    for tier, group in enumerate((passage_terms, doc_terms)):
+        for term in group:
+            pool.setdefault(term, tier)
 
     def fair(term: str) -> bool:
         return (

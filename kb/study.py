@@ -254,7 +254,7 @@ def study_terms(kb: KnowledgeBase, texts: Mapping[str, str], n: int) -> Terms:
         counts, doc_tags = tagged_term_counts([text], profile)
         corpus_counts += counts
         tags = doc_tags | tags
-        own[doc_id] = ranked_terms(counts, profile, max(n // 2, 10))
+        own[doc_id] = ranked_terms(counts, profile, n)
     corpus = ranked_terms(corpus_counts, profile, n)
     by_doc = {
         doc_id: list(dict.fromkeys(defined_terms([texts[doc_id]], {*terms, *corpus, *vocabulary}) + terms))

@@ -392,8 +392,11 @@ def test_quiz_asks_about_every_document_once_per_term_with_distractors_chosen_pe
     assert len(set(distractor_sets)) == len(distractor_sets)
     every = [d for ds in distractor_sets for d in ds]
     assert max(every.count(d) for d in every) <= len(multiple_choice) // 2
+    texts = {d.doc_id: fold(d.text) for d in knowledge.index.documents()}
     for item in multiple_choice:
         assert len(item.choices) == 4 and item.answer in item.choices
+        siblings = [c for c in item.choices if fold(c) in texts[outline.sources[item.sources[0] - 1].doc_id]]
+        assert len(siblings) == 4  # the answer and three terms of its own document
         for other in set(item.choices) - {item.answer}:
             assert fold(other) not in fold(item.prompt) and fold(other) not in fold(item.answer)
             assert fold(item.answer) not in fold(other)  # 「目标」 vs 「销售目标」: both would be right
@@ -425,19 +428,18 @@ def test_distractors_never_fit_the_blanks_place_and_share_its_script():
     from kb.profile import default_profile
     from kb.types import Passage
 
-    texts = {
-        "a": "品牌是企业在消费者心中留下的整体印象和认知。",
-        "b": "销售是把产品卖给消费者的最后一个环节，由一线人员完成。",
-        "c": "渠道商会把产品卖给客户。品牌、渠道、价格和预算都属于市场工作的内容。",
-    }
-    passages = [Passage(i, d, d, f"{d}.txt", 0, len(t), t) for i, (d, t) in enumerate(texts.items())]
-    ranked = ["客户", "消费者", "品牌", "渠道", "价格", "预算"]
-    terms = Terms({"a": ["品牌"], "b": ["消费者"], "c": ["客户", "渠道"]}, ranked, dict.fromkeys(ranked, "n"), {})
+    texts = [
+        ("a", "品牌是企业在消费者心中留下的整体印象和认知。"),
+        ("b", "销售是把产品卖给消费者的最后一个环节，由一线人员完成。"),
+        ("b", "渠道商会把产品卖给客户。品牌、渠道、价格和预算都属于市场工作的内容。"),
+    ]
+    passages = [Passage(i, d, d, f"{d}.txt", 0, len(t), t) for i, (d, t) in enumerate(texts)]
+    ranked = ["消费者", "客户", "品牌", "渠道", "价格", "预算"]
+    terms = Terms({"a": ["品牌"], "b": ranked}, ranked, dict.fromkeys(ranked, "n"), {})
     first, second = build_quiz(passages, terms, default_profile().analyzer.tokenizer, limit=2)
     assert first.choices == () and second.prompt == "销售是把产品卖给____的最后一个环节，由一线人员完成。"
     assert "客户" not in second.choices and sorted(second.choices) == sorted(["消费者", "品牌", "渠道", "价格"])
-    traditional = {d: in_script(t, "traditional") for d, t in texts.items()}
-    passages = [Passage(i, d, d, f"{d}.txt", 0, len(t), t) for i, (d, t) in enumerate(traditional.items())]
+    passages = [Passage(i, d, d, f"{d}.txt", 0, len(t), in_script(t, "traditional")) for i, (d, t) in enumerate(texts)]
     _, second = build_quiz(passages, terms, default_profile().analyzer.tokenizer, limit=2)
     assert sorted(second.choices) == sorted(["消費者", "品牌", "渠道", "價格"])  # the sentence's own script
 
