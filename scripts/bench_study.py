@@ -93,7 +93,7 @@ def main() -> None:
     print(f"documents asked about        {len(asked)}/{len(documents)}, most items from one {most_from_one}")
     print(f"most items with one answer   {max(answers.values(), default=0)}")
     most_on_one = max(distractors.values(), default=0)
-    print(f"distinct distractor sets     {len(set(distractor_sets))}/{len(mc)}, on one item at most {most_on_one}")
+    print(f"distinct distractor sets     {len(set(distractor_sets))}/{len(mc)}, most items sharing one {most_on_one}")
     print(f"blanks on word boundaries    {whole / n:.0%}")
     print(f"items led by a label         {labelled}")
     print(f"main contrast                {guide.answers[0].question if guide.answers else ''}")
