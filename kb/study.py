@@ -276,10 +276,10 @@ def build_study_guide(
     """Answer the given questions — or, without them, an outline drawn from the corpus: the
     contrast of a pair the corpus itself compares (none when it compares none), then 「什么是…」
     for terms of every document in turn, the terms each defines (「分销则是…」) first. The quiz
-    asks about every document (quiz.py)."""
+    asks about every document of the outline, or of the answers to the given questions (quiz.py)."""
     texts = {d.doc_id: d.text for d in kb.index.documents()}
     terms = study_terms(kb, texts, n=max(3 * topics, 30))
-    pairs = compared_pairs(list(texts.values()), kb.profile, set(terms.corpus))
+    pairs = [] if questions else compared_pairs(list(texts.values()), kb.profile, set(terms.corpus))
     whole = "\n".join(texts.values())
     pair = tuple(written_form(t, whole) for t in pairs[0]) if pairs else None
     folded_topics = spread_topics(pairs[0] if pairs else (), list(terms.by_doc.values()), max(topics, 1))
@@ -295,8 +295,9 @@ def build_study_guide(
     guide.cards = flashcards(answers)
     sides = {fold(side) for a in answers if a.contrast for side in a.contrast.sides}
     quoted = {h.passage.id for a in answers for h in a.hits}
+    cited = {s.doc_id for a in answers if a.found for s in a.sentences}  # asked questions: quiz on their documents
     blanks = build_quiz(
-        kb.passages(),
+        [p for p in kb.passages() if not questions or p.doc_id in cited],
         terms,
         kb.profile.analyzer.tokenizer,
         quoted,

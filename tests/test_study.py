@@ -459,3 +459,9 @@ def test_the_outline_contrasts_a_pair_the_corpus_compares(java, java_outline):
         frozenset({"throw", "throws"}),
     }
     assert compared_pairs(texts[:2], java.profile, set()) == []
+
+
+def test_a_quiz_for_asked_questions_stays_on_the_documents_their_answers_cite(guide):
+    cited = {s.doc_id for a in guide.answers if a.found for s in a.sentences}
+    asked = {guide.sources[item.sources[0] - 1].doc_id for item in guide.cloze}
+    assert len(guide.cloze) >= 6 and asked <= cited
