@@ -199,7 +199,7 @@ def _choices(
     """The answer and three distractors in a stable order, or () when three fair ones do not exist."""
     answer, start, end = blank
     left, right = _slot(sentence, start, end)
-    passage_terms = [w for w in dict.fromkeys(_words_of(fold(sentence.passage.text), known))]
+    passage_terms = _words_of(fold(sentence.passage.text), known)
     doc_terms = list(terms.by_doc.get(sentence.passage.doc_id, ()))
     pool: dict[str, int] = {}  # term → 0 when the passage holds it, 1 when only its document does
     for tier, group in enumerate((passage_terms, doc_terms)):
