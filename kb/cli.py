@@ -8,7 +8,7 @@ import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, cast
+from typing import IO, TYPE_CHECKING, Any, Literal, cast
 
 import click
 
@@ -603,7 +603,15 @@ def evaluate(
     default=["all"],
     show_default=True,
     type=click.Choice(["md", "html", "pdf", "anki", "csv", "all"]),
-    help="Repeatable. all = md + html + anki + csv; pdf (printed by Chromium) when asked for.",
+    help="Repeatable. all = md + html + pdf + anki + csv (pdf is printed by Chromium; skipped with a warning "
+    "when all is asked for and Chromium is missing).",
+)
+@click.option(
+    "--paper",
+    default="a4",
+    show_default=True,
+    type=click.Choice(["a4", "letter"]),
+    help="Paper size of study.pdf and of study.html when printed.",
 )
 @click.option("-k", "k", default=5, show_default=True, type=click.IntRange(1, 20), help="Source passages per question.")
 @click.option(
@@ -614,7 +622,13 @@ def evaluate(
     help="Key topics in an outline (without --questions).",
 )
 def study(
-    index_dir: Path | str, questions: Path | None, out_dir: Path, formats: tuple[str, ...], k: int, topics: int
+    index_dir: Path | str,
+    questions: Path | None,
+    out_dir: Path,
+    formats: tuple[str, ...],
+    paper: Literal["a4", "letter"],
+    k: int,
+    topics: int,
 ) -> None:
     """Turn the knowledge base into study material for trainees.
 
@@ -623,7 +637,7 @@ def study(
       study.md / study.html   a page per question (cited answer, contrast table), a quiz
                               (fill-in and multiple choice) and its answer key on pages of
                               their own, then every source quoted once; each [n] links to it
-      study.pdf               the same, printed (--format pdf; needs Chromium)
+      study.pdf               the same, printed on A4 (--paper letter; needs Chromium)
       flashcards.apkg / .csv  one card per question and per contrast-table row
     \b
     Examples:
@@ -632,15 +646,19 @@ def study(
     """
     from .knowledge_base import KnowledgeBase
     from .study import build_study_guide
-    from .study_export import FORMATS, write_study_guide
+    from .study_export import FORMATS, chromium, refuse_links, write_study_guide
 
     asked = _question_lines(questions) if questions else None
     if asked is not None and not any(q.strip() for q in asked):
         raise KbError("the questions file is empty: write one question per line")
+    chosen = tuple(f for f in FORMATS if f in formats or "all" in formats)
+    if "all" in formats and "pdf" not in formats and chromium() is None:
+        chosen = tuple(f for f in chosen if f != "pdf")
+        click.echo("Warning: study.pdf not written: Chromium is not installed (print study.html instead)", err=True)
+    refuse_links(out_dir, chosen)  # before the work, not after it
     kb = KnowledgeBase.open(index_dir)
     guide = build_study_guide(kb, asked, k=k, topics=topics)
-    chosen = FORMATS if "all" in formats else tuple(formats)
-    for path in write_study_guide(guide, out_dir, chosen):
+    for path in write_study_guide(guide, out_dir, chosen, paper):
         click.echo(f"Wrote {path}")
 
 

@@ -6,15 +6,17 @@ Building (this module) is separate from writing files (study_export.py).
 
 from __future__ import annotations
 
-import hashlib
 import re
-from collections.abc import Collection, Sequence
+from collections import Counter
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import TYPE_CHECKING
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING, Any
 
 from .answer import cite
+from .contrast import contrast_sides
 from .profile import Profile
+from .quiz import Blank, Terms, build_quiz
 from .text import fold
 from .types import Answer, Passage
 
@@ -22,8 +24,6 @@ if TYPE_CHECKING:
     from .knowledge_base import KnowledgeBase
 
 MIN_TERM_CHARS = 2
-MIN_CONTEXT_CHARS = 12  # of a cloze sentence around its blank, so that it can be answered
-CHOICES = 4  # of a multiple-choice item
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class Card:
 @dataclass(frozen=True)
 class ClozeItem:
     """A key sentence with one term blanked out, and the citation of the sentence. With
-    `choices`, a multiple-choice item: the answer among other terms of the corpus."""
+    `choices`, a multiple-choice item: the answer among other terms of the corpus (quiz.py)."""
 
     prompt: str
     answer: str
@@ -57,10 +57,11 @@ class StudyGuide:
     topics: list[str] = field(default_factory=list)
     cards: list[Card] = field(default_factory=list)
     cloze: list[ClozeItem] = field(default_factory=list)
+    quoted: list[Passage] = field(default_factory=list)  # the quiz's passages
 
     @cached_property
     def _numbering(self) -> tuple[list[Passage], list[dict[int, int]]]:
-        """Every passage an answer or table cites, numbered once for the whole pack."""
+        """Every passage an answer, table or quiz item cites, numbered once for the whole pack."""
         seen: dict[tuple[str, int, int], int] = {}
         sources: list[Passage] = []
         per_question: list[dict[int, int]] = []
@@ -76,7 +77,17 @@ class StudyGuide:
                     seen[key] = len(sources)
                 numbers[hit.rank] = seen[key]
             per_question.append(numbers)
+        for passage in self.quoted:
+            key = (passage.doc_id, passage.start, passage.end)
+            if key not in seen:
+                sources.append(passage)
+                seen[key] = len(sources)
         return sources, per_question
+
+    def number_of(self, passage: Passage) -> int:
+        """The pack's number of a passage it quotes."""
+        key = (passage.doc_id, passage.start, passage.end)
+        return next(n for n, p in enumerate(self.sources, start=1) if (p.doc_id, p.start, p.end) == key)
 
     @property
     def sources(self) -> list[Passage]:
@@ -89,21 +100,48 @@ class StudyGuide:
 
 def key_terms(texts: Sequence[str], profile: Profile, n: int = 8) -> list[str]:
     """The corpus's key terms: TF-IDF of jieba nouns and verbal nouns against jieba's general
-    Chinese IDF, so words frequent here but rare in general Chinese rank first. Segmented with
-    the profile's vocabulary, which keeps its terms (市场营销, 销售漏斗) whole."""
+    Chinese IDF, so words frequent here but rare in general Chinese rank first."""
+    counts, _ = tagged_term_counts(texts, profile)
+    return ranked_terms(counts, profile, n)
+
+
+_KEY_TAGS = frozenset({"n", "vn", "nz", "nr", "ns", "nt", "eng"})
+
+
+def tagged_term_counts(texts: Sequence[str], profile: Profile) -> tuple[Counter[str], dict[str, str]]:
+    """How often the texts use each noun-like jieba word (folded), and its part of speech."""
+    import jieba.posseg
+
+    counts: Counter[str] = Counter()
+    tags: dict[str, str] = {}
+    for pair in jieba.posseg.dt.cut(fold("\n".join(texts))):
+        word, tag = pair.word.strip(), pair.flag
+        if tag in _KEY_TAGS and len(word) >= MIN_TERM_CHARS:
+            counts[word] += 1
+            tags.setdefault(word, tag)
+    return counts, tags
+
+
+def ranked_terms(counts: Counter[str], profile: Profile, n: int) -> list[str]:
+    """The n words of highest TF-IDF (jieba's general IDF), without stopwords and asking words."""
+    idf, median = _general_idf()
+    stop = profile.analyzer.stopwords | profile.contrast.asking_words
+    ranked = sorted((w for w in counts if w not in stop), key=lambda w: (-counts[w] * idf.get(w, median), w))
+    return ranked[:n]
+
+
+@lru_cache(maxsize=1)
+def _general_idf() -> tuple[dict[str, float], float]:
+    """jieba's IDF table of general Chinese and its median (for words it does not list)."""
     import jieba.analyse
 
-    extractor = jieba.analyse.TFIDF()
-    extractor.tokenizer = profile.analyzer.tokenizer
-    folded = fold("\n".join(texts))
-    candidates = extractor.extract_tags(folded, topK=n * 3, allowPOS=("n", "vn", "nz", "nr", "ns", "nt", "eng"))
-    stop = profile.analyzer.stopwords | profile.contrast.asking_words
-    return [t for t in candidates if len(t) >= MIN_TERM_CHARS and t not in stop][:n]
+    loader = jieba.analyse.TFIDF().idf_loader
+    return loader.idf_freq, loader.median_idf
 
 
 # 「X是…」「X指的是…」 at a sentence or clause start: X is a term the corpus defines.
 _DEFINES = re.compile(
-    r"(?:^|(?<=[。！？\n；，,：:]))\s*(?:而|则)?([\u4e00-\u9fff]{2,8}?)(?:则|就|其实)?(?:是指|指的是|就是指|是一种|是一个|是)"
+    r"(?:^|(?<=[。！？\n；，,：:]))\s*(?:而|则)?([\u4e00-\u9fff]{2,8}?|[a-z][a-z0-9_]{1,30})\s*(?:则|就|其实)?(?:是指|指的是|就是指|是一种|是一个|是)"
 )
 
 
@@ -155,83 +193,125 @@ def flashcards(answers: Sequence[Answer]) -> list[Card]:
     return cards
 
 
-def cloze_items(
-    answers: Sequence[Answer],
-    terms: Sequence[str],
-    avoid: Collection[str] = (),
-    source_numbers: Sequence[dict[int, int]] = (),
-    limit: int = 12,
-) -> list[ClozeItem]:
-    """Blank a key term of answer sentences and table cells: 「____则是销售里面的其中一个环节。」→ 分销.
+def compared_pairs(texts: Sequence[str], profile: Profile, terms: Collection[str]) -> list[tuple[str, str]]:
+    """Pairs the corpus itself compares (「接口和抽象类的区别是…」, 「throw和throws的区别在于…」),
+    most often compared first: a clause read as a contrast question, each side cut to the
+    longest known term or jieba word at its end (side 1) or start (side 2)."""
+    counts: dict[tuple[str, str], int] = {}
+    tokenizer = profile.analyzer.tokenizer
+    for text in texts:
+        for clause in _CLAUSES.split(fold(text)):
+            sides = contrast_sides(clause.strip(), profile.contrast)
+            if not sides:
+                continue
+            a = _edge_term(sides[0], terms, tokenizer, last=True)
+            b = _edge_term(sides[1], terms, tokenizer, last=False)
+            if a and b and a != b:
+                counts[(a, b)] = counts.get((a, b), 0) + 1
+    both = {pair: counts[pair] + counts.get((pair[1], pair[0]), 0) for pair in counts}  # either order
+    ranked = sorted(counts, key=lambda pair: (-both[pair], -counts[pair]))
+    kept: dict[frozenset[str], tuple[str, str]] = {}
+    for pair in ranked:
+        kept.setdefault(frozenset(pair), pair)  # the order the corpus writes it more often
+    return list(kept.values())
 
-    A sentence's blank is the term it is about that no earlier item has asked for — the
-    contrast sides (`avoid`) only when it holds nothing else, so twelve blanks are not twelve
-    「销售」 — and it keeps at least MIN_CONTEXT_CHARS around the blank. Every other item is
-    multiple choice, its distractors other terms of the corpus that the sentence does not hold."""
-    items: list[ClozeItem] = []
-    used: set[str] = set()
-    seen: set[str] = set()
-    ranked = sorted(dict.fromkeys(terms), key=len, reverse=True)
-    for q, answer in enumerate(answers):
-        spans = list(answer.sentences)
-        if answer.contrast:
-            spans += [cell for row in answer.contrast.rows for cell in row.cells]
-        for span in spans:
-            folded = fold(span.text)
-            if span.text in seen:
-                continue
-            present = [t for t in ranked if t in folded and len(folded) - len(t) >= MIN_CONTEXT_CHARS]
-            fresh = [t for t in present if t not in used]
-            options = [t for t in fresh if t not in avoid] or fresh or [t for t in present if t not in avoid]
-            if not options:
-                continue
-            term = options[0]
-            position = folded.find(term)
-            original = span.text[position : position + len(term)]  # the sentence's own script
-            prompt = span.text[:position] + "____" + span.text[position + len(term) :]
-            choices: tuple[str, ...] = ()
-            if len(items) % 2:
-                distractors = [t for t in ranked if t not in folded and t != term][: CHOICES - 1]
-                if len(distractors) == CHOICES - 1:
-                    order = sorted([original, *distractors], key=lambda c: hashlib.sha1(c.encode()).hexdigest())
-                    choices = tuple(order)
-            numbers = source_numbers[q] if q < len(source_numbers) else {}
-            items.append(
-                ClozeItem(
-                    prompt,
-                    original,
-                    _sources(answer, span.citations),
-                    choices,
-                    tuple(numbers.get(n, n) for n in span.citations),
-                )
-            )
-            used.add(term)
-            seen.add(span.text)
-            if len(items) >= limit:
-                return items
-    return items
+
+_CLAUSES = re.compile(r"[。！？；，,.!?;：:\n]")
+
+
+def _edge_term(side: str, terms: Collection[str], tokenizer: Any, last: bool) -> str | None:
+    """The longest known term that ends (last) or starts the side, else its last or first
+    jieba word; None when that is a single character."""
+    known = [t for t in terms if (side.endswith(t) if last else side.startswith(t))]
+    if known:
+        return max(known, key=len)
+    words = [w for w in tokenizer.lcut(side) if w.strip()]
+    word = (words[-1] if last else words[0]) if words else ""
+    return word if len(word) >= MIN_TERM_CHARS else None
+
+
+def spread_topics(first: Sequence[str], per_document: Sequence[Sequence[str]], n: int) -> list[str]:
+    """`first`, then each document's next term in turn, so that a ten-deck course gets topics
+    from every deck rather than six from the longest one."""
+    topics = list(dict.fromkeys(first))
+    depth = 0
+    while len(topics) < n and any(depth < len(terms) for terms in per_document):
+        for terms in per_document:
+            if depth < len(terms) and terms[depth] not in topics and len(topics) < n:
+                topics.append(terms[depth])
+        depth += 1
+    return topics[:n]
+
+
+def study_terms(kb: KnowledgeBase, texts: Mapping[str, str], n: int) -> Terms:
+    """Key terms of every document and of the corpus, each document's defined terms first."""
+    profile = kb.profile
+    vocabulary = {fold(entry.split()[0]) for entry in profile.analyzer.words}
+    corpus_counts: Counter[str] = Counter()
+    tags: dict[str, str] = {}
+    own: dict[str, list[str]] = {}
+    for doc_id, text in texts.items():
+        counts, doc_tags = tagged_term_counts([text], profile)
+        corpus_counts += counts
+        tags = doc_tags | tags
+        own[doc_id] = ranked_terms(counts, profile, n)
+    corpus = ranked_terms(corpus_counts, profile, n)
+    by_doc = {
+        doc_id: list(dict.fromkeys(defined_terms([texts[doc_id]], {*terms, *corpus, *vocabulary}) + terms))
+        for doc_id, terms in own.items()
+    }
+    whole = "\n".join(texts.values())
+    return Terms(by_doc, corpus, tags, {t: written_form(t, whole) for t in tags if t.isascii()})
+
+
+def written_form(term: str, text: str) -> str:
+    """A folded term as the corpus first writes it: 「arraylist」 → 「ArrayList」."""
+    match = re.search(re.escape(term), text, re.IGNORECASE) if term.isascii() else None
+    return match.group(0) if match else term
 
 
 def build_study_guide(
     kb: KnowledgeBase, questions: Sequence[str] | None = None, k: int = 5, topics: int = 6
 ) -> StudyGuide:
     """Answer the given questions — or, without them, an outline drawn from the corpus: the
-    contrast of its two main concepts, then 「什么是…」 for each term the corpus itself defines
-    (「分销则是…」), key terms after them."""
-    texts = [d.text for d in kb.index.documents()]
-    keys = key_terms(texts, kb.profile, n=max(3 * topics, 30))
-    vocabulary = {fold(entry.split()[0]) for entry in kb.profile.analyzer.words}
-    defined = defined_terms(texts, set(keys) | vocabulary)
-    outline = list(dict.fromkeys(defined + keys))[: max(topics, 2)]
+    contrast of a pair the corpus itself compares (none when it compares none), then 「什么是…」
+    for terms of every document in turn, the terms each defines (「分销则是…」) first. The quiz
+    asks about every document of the outline, or of the answers to the given questions (quiz.py)."""
+    texts = {d.doc_id: d.text for d in kb.index.documents()}
+    terms = study_terms(kb, texts, n=max(3 * topics, 30))
+    pairs = [] if questions else compared_pairs(list(texts.values()), kb.profile, set(terms.corpus))
+    whole = "\n".join(texts.values())
+    pair = tuple(written_form(t, whole) for t in pairs[0]) if pairs else None
+    folded_topics = spread_topics(pairs[0] if pairs else (), list(terms.by_doc.values()), max(topics, 1))
+    outline = [written_form(t, whole) for t in folded_topics]
     if questions:
         asked = [q for q in (q.strip() for q in questions) if q]
         title = "学习资料"
     else:
-        asked = [contrast_question(outline[0], outline[1])] + [topic_question(t) for t in outline[:topics]]
-        title = f"学习提纲：{outline[0]}与{outline[1]}"
+        asked = ([contrast_question(*pair)] if pair else []) + [topic_question(t) for t in outline]
+        title = f"学习提纲：{pair[0]}与{pair[1]}" if pair else "学习提纲：" + "、".join(outline[:3])
     answers = [kb.ask(q, k=k) for q in asked]
-    guide = StudyGuide(title, answers, topics=outline[:topics])
+    guide = StudyGuide(title, answers, topics=outline)
     guide.cards = flashcards(answers)
     sides = {fold(side) for a in answers if a.contrast for side in a.contrast.sides}
-    guide.cloze = cloze_items(answers, defined + keys, avoid=sides, source_numbers=guide.source_numbers)
+    quoted = {h.passage.id for a in answers for h in a.hits}
+    cited = {s.doc_id for a in answers if a.found for s in a.sentences}  # asked questions: quiz on their documents
+    blanks = build_quiz(
+        [p for p in kb.passages() if not questions or p.doc_id in cited],
+        terms,
+        kb.profile.analyzer.tokenizer,
+        quoted,
+        sides,
+        kb.profile.analyzer.synonyms,
+        names_a_contrast=lambda text: contrast_sides(text, kb.profile.contrast) is not None,
+    )
+    guide.quoted = [b.passage for b in blanks]
+    guide.cloze = [cloze_item(guide, b) for b in blanks]
     return guide
+
+
+def cloze_item(guide: StudyGuide, blank: Blank) -> ClozeItem:
+    """A quiz item cited by its passage's number in the pack."""
+    number = guide.number_of(blank.passage)
+    citation = f"[{number}] {blank.passage.title}（{blank.passage.cited_as()}）"
+    return ClozeItem(blank.prompt, blank.answer, citation, blank.choices, (number,))

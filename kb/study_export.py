@@ -5,15 +5,29 @@ from __future__ import annotations
 import csv
 import hashlib
 import html
+import os
 import re
+import secrets
+import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Literal
 
 from .answer import cite
 from .errors import KbError
 from .study import ClozeItem, StudyGuide
 from .types import Answer
 
-FORMATS = ("md", "html", "anki", "csv")  # "all"; "pdf" too when asked for
+FORMATS = ("md", "html", "pdf", "anki", "csv")  # what "all" writes
+FILE_NAMES = {
+    "md": "study.md",
+    "html": "study.html",
+    "pdf": "study.pdf",
+    "anki": "flashcards.apkg",
+    "csv": "flashcards.csv",
+}
+Paper = Literal["a4", "letter"]
+PAPER_SIZES: dict[Paper, str] = {"a4": "A4", "letter": "letter"}
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 _CSS = """
@@ -23,6 +37,7 @@ h1 { border-bottom: 2px solid #333; } h2 { margin-top: 2.5rem; border-bottom: 1p
 table { border-collapse: collapse; width: 100%; margin: 1rem 0; }
 th, td { border: 1px solid #bbb; padding: .4rem .6rem; vertical-align: top; text-align: left; }
 th { background: #f1f1f1; }
+th.aspect { width: 4.2em; min-width: 4.2em; }
 a.cite { text-decoration: none; font-size: .8em; vertical-align: super; }
 ol.sources li { margin-bottom: .8rem; }
 blockquote { margin: .3rem 0; padding: .3rem .8rem; border-left: 3px solid #999; background: #fafafa; }
@@ -34,33 +49,51 @@ blockquote { margin: .3rem 0; padding: .3rem .8rem; border-left: 3px solid #999;
 """
 
 
-def write_study_guide(guide: StudyGuide, out_dir: Path, formats: tuple[str, ...] = FORMATS) -> list[Path]:
+def write_study_guide(
+    guide: StudyGuide, out_dir: Path, formats: tuple[str, ...] = FORMATS, paper: Paper = "a4"
+) -> list[Path]:
     """Write the chosen formats into out_dir; returns the files written. KbError when the
-    folder cannot be written (read-only, full, a file in the way)."""
+    folder cannot be written (read-only, full, a file in the way) or when --out or one of the
+    files is a symbolic link: a link planted there would otherwise send the write to its target."""
+    refuse_links(out_dir, formats)
     try:
-        return _write_formats(guide, out_dir, formats)
+        return _write_formats(guide, out_dir, formats, paper)
     except OSError as exc:
         raise KbError(f"cannot write study files to {out_dir}: {exc.strerror or exc}; choose a writable --out") from exc
 
 
-def _write_formats(guide: StudyGuide, out_dir: Path, formats: tuple[str, ...]) -> list[Path]:
+def refuse_links(out_dir: Path, formats: tuple[str, ...]) -> None:
+    """One-line KbError when the --out folder or a file kb study is about to write is a
+    symbolic link (dangling or not), before anything is written."""
+    if out_dir.is_symlink():
+        raise KbError(f"--out {out_dir} is a symbolic link; kb study writes only into a real folder")
+    for name in (FILE_NAMES[f] for f in formats):
+        if (out_dir / name).is_symlink():
+            raise KbError(f"{out_dir / name} is a symbolic link; kb study does not write through links: remove it")
+
+
+def _write_formats(guide: StudyGuide, out_dir: Path, formats: tuple[str, ...], paper: Paper) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    if "md" in formats:
-        written.append(_write(out_dir / "study.md", to_markdown(guide)))
-    if "html" in formats:
-        written.append(_write(out_dir / "study.html", to_html(guide)))
-    if "csv" in formats:
-        written.append(write_csv(guide, out_dir / "flashcards.csv"))
-    if "anki" in formats:
-        written.append(write_anki(guide, out_dir / "flashcards.apkg"))
-    if "pdf" in formats:
-        written.append(write_pdf(guide, out_dir / "study.pdf"))
-    return written
+    writers: dict[str, Callable[[Path], object]] = {
+        "md": lambda path: path.write_text(to_markdown(guide), "utf-8"),
+        "html": lambda path: path.write_text(to_html(guide, paper), "utf-8"),
+        "csv": lambda path: write_csv(guide, path),
+        "anki": lambda path: write_anki(guide, path),
+        "pdf": lambda path: write_pdf(guide, path, paper),
+    }
+    return [replace_file(out_dir / FILE_NAMES[f], writers[f]) for f in FORMATS if f in formats]
 
 
-def _write(path: Path, text: str) -> Path:
-    path.write_text(text, "utf-8")
+def replace_file(path: Path, write: Callable[[Path], object]) -> Path:
+    """Write a new file beside `path` and rename it over `path`: the rename replaces a link
+    planted there instead of following it, and a reader never sees a half-written file."""
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666))
+    try:
+        write(temporary)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
     return path
 
 
@@ -150,21 +183,22 @@ def _answer_html(guide: StudyGuide, q: int, answer: Answer) -> list[str]:
     parts.append(f"<p>{_linked(_answer_text(guide, q, answer))}</p>")
     if answer.contrast:
         parts.append(
-            "<table><thead><tr><th>方面</th>"
+            '<table><thead><tr><th class="aspect">方面</th>'
             + "".join(f"<th>{html.escape(s)}</th>" for s in answer.contrast.sides)
             + "</tr></thead><tbody>"
         )
         for row in answer.contrast.rows:
             cells = "".join(f"<td>{_linked(cite(c.text, _renumbered(guide, q, c.citations)))}</td>" for c in row.cells)
-            parts.append(f"<tr><th>{html.escape(row.aspect)}</th>{cells}</tr>")
+            parts.append(f'<tr><th class="aspect">{html.escape(row.aspect)}</th>{cells}</tr>')
         parts.append("</tbody></table>")
     refs = " ".join(f'<a class="cite" href="#{_anchor(n)}">[{n}]</a>' for n in _cited_sources(guide, q))
     return parts + [f'<p class="meta">来源：{refs}（原文见文末“资料”）</p>', "</section>"]
 
 
-def to_html(guide: StudyGuide) -> str:
-    """One self-contained page (inline CSS, no scripts, no external resources). Printed: one
-    page per question, the quiz and its answer key on pages of their own, the sources last."""
+def to_html(guide: StudyGuide, paper: Paper = "a4") -> str:
+    """One self-contained page (inline CSS, no scripts, no external resources) that fits a
+    phone's width. Printed on `paper`: one page per question, the quiz and its answer key on
+    pages of their own, the sources last."""
     body = [f"<h1>{html.escape(guide.title)}</h1>"]
     if guide.topics:
         body.append(f"<p>关键主题：{html.escape('、'.join(guide.topics))}</p>")
@@ -190,19 +224,26 @@ def to_html(guide: StudyGuide) -> str:
         body.append("</ol></section>")
     return (
         '<!DOCTYPE html>\n<html lang="zh"><head><meta charset="utf-8">'
-        f"<title>{html.escape(guide.title)}</title><style>{_CSS}</style></head>\n<body>\n"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(guide.title)}</title>"
+        f"<style>{_CSS}@page {{ size: {PAPER_SIZES[paper]}; margin: 16mm 14mm; }}\n</style></head>\n<body>\n"
         + "\n".join(body)
         + "\n</body></html>\n"
     )
 
 
-def write_pdf(guide: StudyGuide, path: Path) -> Path:
-    """The HTML page printed to PDF by headless Chromium (the browser the page is made for)."""
-    import shutil
+def chromium() -> str | None:
+    """The headless browser that prints study.pdf, if one is installed."""
+    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+def write_pdf(guide: StudyGuide, path: Path, paper: Paper = "a4") -> Path:
+    """The HTML page printed to PDF on `paper` by headless Chromium (the browser the page is
+    made for; it takes the paper size from the page's @page rule)."""
     import subprocess
     import tempfile
 
-    browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    browser = chromium()
     if browser is None:
         raise KbError(
             "--format pdf prints with Chromium, which is not installed (Debian: apt install chromium); "
@@ -210,7 +251,7 @@ def write_pdf(guide: StudyGuide, path: Path) -> Path:
         )
     with tempfile.TemporaryDirectory() as tmp:
         page = Path(tmp) / "study.html"
-        page.write_text(to_html(guide), "utf-8")
+        page.write_text(to_html(guide, paper), "utf-8")
         flags = [
             "--headless",
             "--no-sandbox",
@@ -229,7 +270,7 @@ def write_pdf(guide: StudyGuide, path: Path) -> Path:
             raise KbError(
                 f"Chromium could not print {path.name} ({type(exc).__name__}); print study.html from a browser instead"
             ) from exc
-    if not path.is_file():
+    if not path.is_file() or path.stat().st_size == 0:
         raise KbError(f"Chromium printed no {path.name}; print study.html from a browser instead")
     return path
 

@@ -14,9 +14,14 @@ from click.testing import CliRunner
 
 from kb import KnowledgeBase
 from kb.cli import main
-from kb.study import build_study_guide, cloze_items, key_terms
+from kb.errors import KbError
+from kb.quiz import BLANK, Terms, build_quiz, statement
+from kb.study import build_study_guide, key_terms
 from kb.study_export import write_study_guide
-from tests.conftest import CORPUS, BigramEmbedder
+from kb.text import fold, in_script
+from tests.conftest import CORPUS, ROOT, BigramEmbedder
+
+JAVA_COURSE = ROOT / "tests" / "data" / "java_course"  # a second subject: five short lessons of a Java course
 
 QUESTIONS = ["营销和销售的区别", "什么是销售漏斗", "如何做红烧肉"]
 
@@ -24,6 +29,21 @@ QUESTIONS = ["营销和销售的区别", "什么是销售漏斗", "如何做红�
 @pytest.fixture(scope="module")
 def kb(tmp_path_factory):
     return KnowledgeBase.build([CORPUS], tmp_path_factory.mktemp("study") / "index", embedder=BigramEmbedder())
+
+
+@pytest.fixture(scope="module")
+def java(tmp_path_factory):
+    return KnowledgeBase.build([JAVA_COURSE], tmp_path_factory.mktemp("java") / "index", embedder=BigramEmbedder())
+
+
+@pytest.fixture(scope="module")
+def kb_outline(kb):
+    return build_study_guide(kb, None)
+
+
+@pytest.fixture(scope="module")
+def java_outline(java):
+    return build_study_guide(java, None)
 
 
 @pytest.fixture(scope="module")
@@ -50,16 +70,8 @@ def test_key_terms_are_domain_words():
     assert not {"区别", "的", "是"} & set(terms)
 
 
-def test_cloze_blanks_a_key_term_of_a_cited_sentence(guide):
-    items = cloze_items(guide.answers, ["营销", "销售"])
-    assert items
-    for item in items:
-        assert item.prompt.count("____") == 1 and item.answer in ("营销", "销售", "營銷", "銷售")
-        assert item.citation.startswith("[")
-
-
 def test_all_formats_are_written(guide, tmp_path):
-    written = write_study_guide(guide, tmp_path)
+    written = write_study_guide(guide, tmp_path, ("md", "html", "anki", "csv"))
     assert sorted(p.name for p in written) == ["flashcards.apkg", "flashcards.csv", "study.html", "study.md"]
     markdown = (tmp_path / "study.md").read_text("utf-8")
     assert "| 方面 |" in markdown and "## 填空练习" in markdown and "### 答案" in markdown
@@ -209,8 +221,8 @@ def test_markdown_shows_html_from_the_corpus_as_text():
     assert "营销&lt;img src=x onerror=alert(1)&gt;是系统。" in markdown
 
 
-def test_quiz_blanks_differ_keep_context_and_offer_real_distractors(guide, kb):
-    outline = build_study_guide(kb, None)
+def test_quiz_blanks_differ_keep_context_and_offer_real_distractors(kb_outline):
+    outline = kb_outline
     items = outline.cloze
     assert len(items) >= 6
     answers = [item.answer for item in items]
@@ -247,16 +259,209 @@ def test_each_source_is_quoted_once_and_the_key_has_its_own_page(guide, tmp_path
     assert markdown.index("## 填空练习") < markdown.index("### 答案") < markdown.index("## 资料")
 
 
-def test_the_pack_prints_to_pdf(guide, tmp_path):
+def test_the_pack_prints_to_pdf_on_a4_or_letter(guide, tmp_path):
     _chromium()
     (path,) = write_study_guide(guide, tmp_path, ("pdf",))
     from pdfminer.high_level import extract_text
+    from pdfminer.pdfpage import PDFPage
 
     text = extract_text(str(path))
     assert path.name == "study.pdf" and guide.answers[0].question in text and "填空练习" in text
+    (letter,) = write_study_guide(guide, tmp_path / "letter", ("pdf",), paper="letter")
+    for pdf, (width_mm, height_mm) in ((path, (210, 297)), (letter, (215.9, 279.4))):
+        with pdf.open("rb") as handle:
+            box = next(PDFPage.get_pages(handle)).mediabox
+        assert abs((box[2] - box[0]) * 25.4 / 72 - width_mm) < 2 and abs((box[3] - box[1]) * 25.4 / 72 - height_mm) < 2
+
+
+def test_format_all_writes_the_pdf_too(kb, tmp_path, monkeypatch):
+    """--format all --format pdf once wrote no PDF at all; without Chromium, all skips it aloud."""
+    _chromium()
+    runner = CliRunner()
+    index = str(kb.index.index_dir)
+    monkeypatch.setattr(KnowledgeBase, "open", lambda location: kb)  # the stub-embedder index
+    result = runner.invoke(main, ["study", "--index", index, "--out", str(tmp_path / "a"), "--format", "all"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "a" / "study.pdf").stat().st_size > 1000
+    result = runner.invoke(
+        main, ["study", "--index", index, "--out", str(tmp_path / "b"), "--format", "all", "--format", "pdf"]
+    )
+    assert result.exit_code == 0 and (tmp_path / "b" / "study.pdf").is_file()
+    monkeypatch.setattr("kb.study_export.shutil.which", lambda name: None)
+    result = runner.invoke(main, ["study", "--index", index, "--out", str(tmp_path / "c")])
+    assert result.exit_code == 0 and "study.pdf not written: Chromium is not installed" in result.output
+    assert sorted(p.name for p in (tmp_path / "c").iterdir()) == [
+        "flashcards.apkg",
+        "flashcards.csv",
+        "study.html",
+        "study.md",
+    ]
+
+
+def test_the_page_fits_a_phone_and_the_aspect_column_holds_four_characters(guide, tmp_path):
+    browser = _chromium()
+    write_study_guide(guide, tmp_path, ("html",))
+    page = (tmp_path / "study.html").read_text("utf-8")
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
+    probe = tmp_path / "probe.html"  # the page with a script that reports the aspect column's width
+    probe.write_text(
+        page.replace(
+            "</body>",
+            "<script>const th = document.querySelector('tbody th.aspect');"
+            "const em = parseFloat(getComputedStyle(th).fontSize);"
+            "document.title = 'W' + (th.clientWidth - parseFloat(getComputedStyle(th).paddingLeft)"
+            " - parseFloat(getComputedStyle(th).paddingRight)) / em;</script></body>",
+        ),
+        "utf-8",
+    )
+    dom = subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            f"--user-data-dir={tmp_path / 'p'}",
+            "--window-size=360,800",
+            "--dump-dom",
+            probe.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    width_in_characters = float(dom.split("<title>W", 1)[1].split("<", 1)[0])
+    assert width_in_characters >= 4  # 「时间跨度」 on one line, even on a phone
+
+
+@pytest.mark.parametrize("planted", ["study.md", "flashcards.csv", "dangling"])
+def test_study_never_writes_through_a_link_planted_in_out(guide, tmp_path, planted):
+    """A link in --out once had its target overwritten (or, dangling, created wherever it pointed)."""
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me", "utf-8")
+    name, target = ("study.html", tmp_path / "elsewhere.html") if planted == "dangling" else (planted, victim)
+    (out / name).symlink_to(target)
+    with pytest.raises(KbError, match="symbolic link") as error:
+        write_study_guide(guide, out, ("md", "html", "csv"))
+    assert "\n" not in str(error.value)
+    assert victim.read_text("utf-8") == "keep me" and not (tmp_path / "elsewhere.html").exists()
+    assert not (out / "study.md").is_file() or (out / "study.md").is_symlink()  # nothing written at all
+    result = CliRunner().invoke(main, ["study", "--index", "unused", "--out", str(out), "--format", "md"])
+    if planted == "study.md":
+        assert result.exit_code == 1 and result.output.count("\n") == 1 and "symbolic link" in result.output
+
+
+def test_study_refuses_a_linked_out_folder_and_replaces_files_whole(guide, tmp_path):
+    real = tmp_path / "real"
+    real.mkdir()
+    (tmp_path / "link").symlink_to(real)
+    with pytest.raises(KbError, match="--out .* is a symbolic link"):
+        write_study_guide(guide, tmp_path / "link", ("md",))
+    assert not list(real.iterdir())
+    out = tmp_path / "out"
+    write_study_guide(guide, out, ("md", "csv"))
+    first = (out / "study.md").stat().st_ino
+    write_study_guide(guide, out, ("md", "csv"))
+    assert (out / "study.md").stat().st_ino != first  # a new file renamed over the old one
+    assert sorted(p.name for p in out.iterdir()) == ["flashcards.csv", "study.md"]  # no temporary left
 
 
 def html_escape(text: str) -> str:
     import html
 
     return html.escape(text)
+
+
+@pytest.mark.parametrize("corpus", ["kb", "java"])
+def test_quiz_asks_about_every_document_once_per_term_with_distractors_chosen_per_item(corpus, request):
+    """A Java course once got 12 items from one lesson, 7 of them 「变量」, and the same three
+    distractors on every multiple-choice item."""
+    knowledge = request.getfixturevalue(corpus)
+    outline = request.getfixturevalue(f"{corpus}_outline")
+    items = outline.cloze
+    documents = {d.doc_id for d in knowledge.index.documents()}
+    asked = [outline.sources[item.sources[0] - 1].doc_id for item in items]
+    assert len(items) == 12 and set(asked) == documents
+    assert max(asked.count(doc) for doc in documents) <= 3
+    assert len({fold(item.answer) for item in items}) == len(items)  # one term is the answer once
+    multiple_choice = [item for item in items if item.choices]
+    assert len(multiple_choice) >= 4
+    distractor_sets = [frozenset(item.choices) - {item.answer} for item in multiple_choice]
+    assert len(set(distractor_sets)) == len(distractor_sets)
+    every = [d for ds in distractor_sets for d in ds]
+    assert max(every.count(d) for d in every) <= len(multiple_choice) // 2
+    texts = {d.doc_id: fold(d.text) for d in knowledge.index.documents()}
+    for item in multiple_choice:
+        assert len(item.choices) == 4 and item.answer in item.choices
+        siblings = [c for c in item.choices if fold(c) in texts[outline.sources[item.sources[0] - 1].doc_id]]
+        assert len(siblings) == 4  # the answer and three terms of its own document
+        for other in set(item.choices) - {item.answer}:
+            assert fold(other) not in fold(item.prompt) and fold(other) not in fold(item.answer)
+            assert fold(item.answer) not in fold(other)  # 「目标」 vs 「销售目标」: both would be right
+
+
+@pytest.mark.parametrize("corpus", ["kb", "java"])
+def test_quiz_blanks_whole_words_of_statements(corpus, request):
+    """「数据____」 → 类型 split a word; 「备注：」 from a slide's speaker notes led items."""
+    knowledge = request.getfixturevalue(corpus)
+    tokenizer = knowledge.profile.analyzer.tokenizer
+    for item in request.getfixturevalue(f"{corpus}_outline").cloze:
+        filled = fold(item.prompt.replace(BLANK, item.answer))
+        start = item.prompt.index(BLANK)
+        bounds = {b for _, s, e in tokenizer.tokenize(filled) for b in (s, e)}
+        assert {start, start + len(item.answer)} <= bounds, item.prompt
+        assert not item.prompt.startswith("备注") and not item.prompt.endswith(("：", ":"))
+        assert fold(item.prompt).count(fold(item.answer)) == 0  # the answer is not written next to its blank
+
+
+def test_statements_lose_their_label_and_lists_are_not_statements():
+    assert statement("备注：讲到这里可以让学员自己声明几个变量。") == "讲到这里可以让学员自己声明几个变量。"
+    assert statement("Note: 泛型在编译时检查类型。") == "泛型在编译时检查类型。"
+    assert statement("从销售到营销的跨越其实就是从：") is None
+    assert statement("什么是变量？") is None
+
+
+def test_distractors_never_fit_the_blanks_place_and_share_its_script():
+    """「…把产品卖给____」: 客户 is also right when the corpus says 「卖给客户」 elsewhere."""
+    from kb.profile import default_profile
+    from kb.types import Passage
+
+    texts = [
+        ("a", "品牌是企业在消费者心中留下的整体印象和认知。"),
+        ("b", "销售是把产品卖给消费者的最后一个环节，由一线人员完成。"),
+        ("b", "渠道商会把产品卖给客户。品牌、渠道、价格和预算都属于市场工作的内容。"),
+    ]
+    passages = [Passage(i, d, d, f"{d}.txt", 0, len(t), t) for i, (d, t) in enumerate(texts)]
+    ranked = ["消费者", "客户", "品牌", "渠道", "价格", "预算"]
+    terms = Terms({"a": ["品牌"], "b": ranked}, ranked, dict.fromkeys(ranked, "n"), {})
+    first, second = build_quiz(passages, terms, default_profile().analyzer.tokenizer, limit=2)
+    assert first.choices == () and second.prompt == "销售是把产品卖给____的最后一个环节，由一线人员完成。"
+    assert "客户" not in second.choices and sorted(second.choices) == sorted(["消费者", "品牌", "渠道", "价格"])
+    passages = [Passage(i, d, d, f"{d}.txt", 0, len(t), in_script(t, "traditional")) for i, (d, t) in enumerate(texts)]
+    _, second = build_quiz(passages, terms, default_profile().analyzer.tokenizer, limit=2)
+    assert sorted(second.choices) == sorted(["消費者", "品牌", "渠道", "價格"])  # the sentence's own script
+
+
+def test_the_outline_contrasts_a_pair_the_corpus_compares(java, java_outline):
+    """The Java course compares 接口 and 抽象类 (and ArrayList/LinkedList, throw/throws), never
+    变量 and 常量; a corpus that compares nothing gets no contrast question."""
+    assert java_outline.answers[0].question == "接口和抽象类的区别"
+    assert java_outline.title == "学习提纲：接口与抽象类"
+    from kb.study import compared_pairs
+
+    texts = [d.text for d in java.index.documents()]
+    pairs = compared_pairs(texts, java.profile, set())
+    assert {frozenset(p) for p in pairs} == {
+        frozenset({"接口", "抽象类"}),
+        frozenset({"arraylist", "linkedlist"}),
+        frozenset({"throw", "throws"}),
+    }
+    assert compared_pairs(texts[:2], java.profile, set()) == []
+
+
+def test_a_quiz_for_asked_questions_stays_on_the_documents_their_answers_cite(guide):
+    cited = {s.doc_id for a in guide.answers if a.found for s in a.sentences}
+    asked = {guide.sources[item.sources[0] - 1].doc_id for item in guide.cloze}
+    assert len(guide.cloze) >= 6 and asked <= cited
