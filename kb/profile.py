@@ -37,6 +37,8 @@ _SCHEMA: dict[str, dict[str, type]] = {
     "contrast": {"asking": list, "relating": list, "aliases": dict, "aspects": list},
     "cleaning": {kind: list for kind in RULE_KINDS},
 }
+# Top-level keys: how the page names the knowledge base and the questions it suggests.
+_SETTINGS: dict[str, type] = {"title": str, "examples": list}
 
 
 @dataclass(frozen=True, eq=False)
@@ -102,6 +104,16 @@ class Profile:
         import tomli_w
 
         return tomli_w.dumps({"extends": False, **self.data})
+
+    @property
+    def title(self) -> str | None:
+        """The knowledge base's name on the page (kb.toml `title`), if the trainer gave one."""
+        return self.data.get("title")
+
+    @property
+    def examples(self) -> tuple[str, ...]:
+        """Example questions for the page (kb.toml `examples`), if the trainer gave some."""
+        return tuple(self.data.get("examples", ()))
 
     @cached_property
     def fingerprint(self) -> str:
@@ -172,6 +184,11 @@ def _check(raw: Mapping[str, Any], source: str) -> None:
     """Refuse unknown sections and keys and values of the wrong type, naming them: a typo must
     not silently give a profile without the user's synonyms."""
     for section, table in raw.items():
+        if section in _SETTINGS:
+            if not isinstance(table, _SETTINGS[section]) or (section == "examples" and not _strings(table)):
+                kind = "a string" if section == "title" else "a list of questions"
+                raise KbError(f"profile {source}: `{section}` must be {kind}")
+            continue
         if section not in _SCHEMA:
             raise KbError(f"profile {source}: unknown section [{section}] (known: {', '.join(_SCHEMA)})")
         if not isinstance(table, dict):
