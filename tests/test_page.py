@@ -203,6 +203,39 @@ def test_an_error_is_said_in_chinese_about_the_page_and_clears_the_old_answer(si
     assert not error.is_displayed()
 
 
+def test_each_question_carries_the_last_three_of_the_conversation_until_a_new_one(site, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(site + "/")
+    browser.execute_script(  # record what the page sends, still sending it
+        """window.sent = []; const send = window.fetch;
+        window.fetch = (url, init) => { if (init && init.body) window.sent.push(JSON.parse(init.body));
+          return send(url, init); };"""
+    )
+    asked = ["营销和销售的区别", "营销和销售的联系", "什么是销售漏斗", "市场部做什么", "销售部做什么"]
+    for question in asked:
+        _ask(browser, question)
+    browser.find_element(By.CSS_SELECTOR, '.script button[data-script="traditional"]').click()  # asks again
+    _wait(browser, lambda: len(browser.execute_script("return window.sent")) == 6)
+    browser.find_element(By.ID, "new-conversation").click()
+    assert not browser.find_element(By.ID, "result").is_displayed()
+    _ask(browser, "今天天气怎么样")
+    sent = [(body["question"], body["previous"]) for body in browser.execute_script("return window.sent")]
+    assert (
+        sent
+        == [
+            (asked[0], []),
+            (asked[1], asked[:1]),
+            (asked[2], asked[:2]),
+            (asked[3], asked[:3]),
+            (asked[4], asked[1:4]),  # the last three, oldest first
+            (asked[4], asked[1:4]),  # the script switch asks the same question in the same conversation
+            ("今天天气怎么样", []),
+        ]
+    )
+    browser.find_element(By.CSS_SELECTOR, '.script button[data-script="original"]').click()
+
+
 def test_a_phone_390_px_wide_never_scrolls_sideways(site, browser, tmp_path):
     from selenium.webdriver.common.by import By
 
