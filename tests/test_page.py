@@ -201,6 +201,10 @@ def test_an_error_is_said_in_chinese_about_the_page_and_clears_the_old_answer(si
     assert not browser.find_element(By.ID, "result").is_displayed()
     _ask(browser, "营销和销售的区别")  # the next question clears the error
     assert not error.is_displayed()
+    browser.execute_script("window.fetch = () => Promise.reject(new TypeError('Failed to fetch'))")  # server gone
+    browser.find_element(By.ID, "submit").click()
+    _wait(browser, error.is_displayed)
+    assert "无法连接" in error.text and not browser.find_element(By.ID, "result").is_displayed()
 
 
 def test_each_question_carries_the_last_three_of_the_conversation_until_a_new_one(site, browser):

@@ -236,18 +236,17 @@ async function ask(question, previous = conversation.slice(-PREVIOUS_TURNS), aga
   $("status").textContent = "正在查找…";
   $("error").hidden = true;
   let response;
-  let data;
   try {
     response = await fetch(`/ask?script=${script}`, {
       method: "POST", headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ question, k: 5, mode: "hybrid", previous }),
     });
-    data = await response.json();
   } catch (error) {
     showError("无法连接到知识库服务器：请确认它仍在运行，然后再试。");
     return;
   }
-  if (!response.ok) { showError(errorText(response.status, data && data.error)); return; }
+  const data = await response.json().catch(() => null); // a proxy's error page is not JSON
+  if (!response.ok || !data) { showError(errorText(response.status, data && data.error)); return; }
   $("status").textContent = "";
   lastPrevious = previous;
   render(data);
