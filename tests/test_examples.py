@@ -57,6 +57,26 @@ def test_examples_the_index_does_not_answer_are_left_out():
     assert examples == ("抽象类和接口的区别", "什么是变量？")
 
 
+DATABASE = [
+    _passage("h1", "数据库技术 作业1", "试述视图和基本表有些什么的区别。", "1. 试述视图和基本表有些什么的区别"),
+    _passage("h2", "数据库技术 作业2", "数据定义语句包括CREATE。数据定义之后再查询。", "3.3 数据定义（续）"),
+    _passage("h3", "数据库系统概论 第三章", "数据定义语句定义模式。本章讲了小结。", "小结"),
+    _passage("h4", "数据库系统概论 第四章", "小结：SELECT语句查询数据。", "WHERE"),
+    _passage("h5", "数据库SQL语法基础测验", "查询结果如下：", "查询结果如下："),
+]
+
+
+def test_a_title_keeps_only_the_words_most_titles_share():
+    assert corpus_title(DATABASE, default_profile()) == "数据库"  # not 「数据库、技术、概论」
+
+
+def test_examples_from_course_headings_leave_out_numbers_structure_and_code():
+    # 「试述…有些什么的」 is not part of what is compared; 「3.3 …（续）」 names 数据定义; 「小结」,
+    # 「WHERE」 and a heading no passage talks about (「查询结果如下」) name no subject.
+    examples = example_questions(DATABASE, default_profile())
+    assert examples == ("视图和基本表的区别", "什么是数据定义？")
+
+
 @pytest.fixture(scope="module")
 def seed_index(tmp_path_factory):
     from tests.conftest import BigramEmbedder
