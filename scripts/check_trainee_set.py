@@ -5,22 +5,36 @@ a file holding the first gold string, follow-ups must carry `previous`, unanswer
 gold, ids are unique, and the kind counts are printed per file.  Reads only the corpus and the set;
 it does not run kb.  Usage: python scripts/check_trainee_set.py
 """
+
 import collections
 import json
 import pathlib
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-KINDS = {"advice", "yesno", "colloquial", "definition", "comparison", "howto", "followup", "typo",
-         "english", "unanswerable"}
+KINDS = {
+    "advice",
+    "yesno",
+    "colloquial",
+    "definition",
+    "comparison",
+    "howto",
+    "followup",
+    "typo",
+    "english",
+    "unanswerable",
+}
 
 
 def main() -> int:
     corpus = {p.name: p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpus").glob("*.txt"))}
     problems, ids, total = [], set(), collections.Counter()
     for split in ("dev", "test"):
-        rows = [json.loads(line) for line in
-                (ROOT / "tests" / "data" / f"trainee_{split}.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+        rows = [
+            json.loads(line)
+            for line in (ROOT / "tests" / "data" / f"trainee_{split}.jsonl").read_text(encoding="utf-8").splitlines()
+            if line.strip()
+        ]
         kinds = collections.Counter(r["kind"] for r in rows)
         total.update(kinds)
         print(f"{split}: {len(rows)} questions", dict(sorted(kinds.items())))
