@@ -35,7 +35,7 @@ BM25_PARAMS = {"k1": 1.2, "b": 0.75}
 # Bump when the cleaning, splitting or BM25 code changes; edits to the profile or the general
 # dictionary are noticed by themselves. Either way the next ingest rebuilds the index (reusing
 # every vector whose passage text is unchanged).
-PIPELINE_VERSION = 7
+PIPELINE_VERSION = 8  # 8: glued section headings split from their sentence
 CONTEXT_CHARS = 8  # of a sentence's heading or title, embedded with it
 
 
