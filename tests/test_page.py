@@ -207,6 +207,32 @@ def test_an_error_is_said_in_chinese_about_the_page_and_clears_the_old_answer(si
     assert "无法连接" in error.text and not browser.find_element(By.ID, "result").is_displayed()
 
 
+def test_a_follow_up_is_read_from_the_previous_question_until_a_new_conversation(site, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(site + "/")
+    _ask(browser, "营销和销售有什么区别？")
+    reading = browser.find_element(By.ID, "reading")
+    assert not reading.is_displayed()  # read as typed: nothing to say
+    _ask(browser, "那它们的联系呢？")
+    assert reading.is_displayed() and reading.text == "理解为：营销和销售的联系"
+    assert "营销和销售的联系" in browser.find_element(By.ID, "following").text
+    browser.find_element(By.ID, "new-conversation").click()
+    _ask(browser, "那它们的联系呢？")  # nothing before it now: not completed from the old question
+    assert not reading.is_displayed()
+
+
+def test_a_corrected_typo_is_said(site, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(site + "/")
+    _ask(browser, "营消和销受的区别")
+    reading = browser.find_element(By.ID, "reading")
+    assert reading.text == "已按「营销和销售的区别」回答"  # once, though it is also how the question was understood
+    answer = browser.find_element(By.ID, "answer")
+    assert "notfound" not in answer.get_attribute("class") and answer.find_elements(By.CSS_SELECTOR, "a.cite")
+
+
 def test_each_question_carries_the_last_three_of_the_conversation_until_a_new_one(site, browser):
     from selenium.webdriver.common.by import By
 

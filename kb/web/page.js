@@ -142,11 +142,13 @@ function showSources(data) {
 }
 
 // How the question was read, when not as typed: corrected (「已按「…」回答」) and/or completed
-// from the previous question (「理解为：…」).
+// from the previous question (「理解为：…」); and what else the reader should know (the sources
+// of an English question are Chinese).
 function showReading(data) {
   const notes = [];
   if (data.corrected) notes.push(`已按「${data.corrected}」回答`);
   if (data.understood_as && data.understood_as !== data.corrected) notes.push(`理解为：${data.understood_as}`);
+  notes.push(...(data.notes || []));
   $("reading").textContent = notes.join("　");
   $("reading").hidden = notes.length === 0;
 }
