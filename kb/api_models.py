@@ -173,6 +173,10 @@ class Info(BaseModel):
     sources: dict[str, SourceInfo]
     profile: ProfileInfo | None = None
     dense_index: dict[str, str | int]
+    title: str = Field(description="The knowledge base's name: kb.toml `title`, else drawn from its documents.")
+    examples: list[str] = Field(
+        description="Questions to suggest: kb.toml `examples`, else drawn from its headings and passages."
+    )
 
 
 class Health(BaseModel):

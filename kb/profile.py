@@ -85,6 +85,16 @@ class Profile:
 
         return tomli_w.dumps({"extends": False, **self.data})
 
+    @property
+    def title(self) -> str | None:
+        """The knowledge base's name on the page (kb.toml `title`), if the trainer gave one."""
+        return self.data.get("title")
+
+    @property
+    def examples(self) -> tuple[str, ...]:
+        """Example questions for the page (kb.toml `examples`), if the trainer gave some."""
+        return tuple(self.data.get("examples", ()))
+
     @cached_property
     def fingerprint(self) -> str:
         """A hash of the effective profile: two profiles with the same data share it."""
@@ -125,17 +135,6 @@ class Profile:
         `extends = false` that leaves them out must not refuse every question)."""
         value = self.data.get(section, {}).get(key)
         return float(value if value is not None else default_profile().data[section][key])
-
-    @property
-    def title(self) -> str | None:
-        """The knowledge base's name, for the page (None: the profile gives none)."""
-        title = self.data.get("title")
-        return title if isinstance(title, str) else None
-
-    @property
-    def examples(self) -> tuple[str, ...]:
-        """Example questions the page offers a newcomer (at most 10)."""
-        return tuple(self.data.get("examples", ()))
 
     @property
     def synonym_weight(self) -> float:

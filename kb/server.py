@@ -33,6 +33,7 @@ from . import api_models as api
 from ._version import __version__
 from .embed import Embedder
 from .errors import IndexDamaged, KbError
+from .examples import describe
 from .knowledge_base import KnowledgeBase
 from .retrieve import MAX_K, MAX_QUESTION_CHARS
 from .script_display import shown_in_script
@@ -57,6 +58,7 @@ class LiveKnowledgeBase:
         self._lock = threading.Lock()
         self._kb = self._load()
         self._checked = time.monotonic()
+        self._described: tuple[KnowledgeBase, tuple[str, tuple[str, ...]]] | None = None
 
     def _load(self) -> KnowledgeBase:
         kb = KnowledgeBase.open(self.location, embedder=self._embedder)
@@ -72,6 +74,12 @@ class LiveKnowledgeBase:
                 except KbError:
                     pass  # a damaged new version: keep answering from the one loaded; /reload reports why
         return self._kb
+
+    def described(self, kb: KnowledgeBase) -> tuple[str, tuple[str, ...]]:
+        """The title and example questions of `kb` (the current one), drawn once per version."""
+        if self._described is None or self._described[0] is not kb:
+            self._described = (kb, describe(kb))
+        return self._described[1]
 
     def reload(self) -> KnowledgeBase:
         """Load the live version and swap it in; raises KbError (the old one stays in place)."""
@@ -251,9 +259,13 @@ def create_app(
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/info", summary="Manifest of the index being served", response_model=api.Info)
+    @app.get(
+        "/info", summary="Manifest of the index being served, its title and example questions", response_model=api.Info
+    )
     def info() -> dict[str, Any]:
-        return live.current().info()
+        kb = live.current()
+        title, examples = live.described(kb)
+        return kb.info() | {"title": title, "examples": list(examples)}
 
     @app.post("/reload", summary="Load the index again now (after `kb ingest`)", response_model=api.Reloaded)
     def reload() -> dict[str, str]:

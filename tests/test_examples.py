@@ -1,0 +1,117 @@
+"""The page names its knowledge base and suggests questions from the corpus itself (or from
+kb.toml), never the seed corpus's 「营销和销售的区别」 on another subject."""
+
+import shutil
+
+import pytest
+from fastapi.testclient import TestClient
+
+from kb import KnowledgeBase
+from kb.errors import KbError
+from kb.examples import corpus_title, example_questions
+from kb.profile import Profile, default_profile
+from kb.server import create_app
+from kb.types import Passage
+from tests.conftest import CORPUS
+
+
+def _passage(doc: str, title: str, text: str, heading: str = "", source: str = "") -> Passage:
+    return Passage(0, doc, title, source or f"course/{doc}.txt", 0, len(text), text, heading)
+
+
+JAVA = [
+    _passage("c1", "第1章 Java基础", "同时也是指其他东西。变量是指在程序运行中可以改变的量。", "变量"),
+    _passage("c1", "第1章 Java基础", "而封装则是指把数据和方法包装在类中。变量可以赋值。", "封装"),
+    _passage("c2", "第2章 Java面向对象", "封装是指隐藏实现细节。", "抽象类与接口的区别"),
+    _passage("c3", "第3章 Java异常处理", "异常分为两类。", "1.3 异常的分类和处理"),
+]
+
+
+def test_a_title_from_the_words_document_titles_share_kept_as_written():
+    assert corpus_title(JAVA, default_profile()) == "Java"
+
+
+def test_a_title_from_one_document_or_the_folder_when_titles_share_nothing():
+    assert corpus_title(JAVA[:1], default_profile()) == "第1章 Java基础"
+    apart = [
+        _passage("a", "集合框架", "x", source="java-course/a.txt"),
+        _passage("b", "线程池", "y", source="java-course/b.txt"),
+    ]
+    assert corpus_title(apart, default_profile()) == "java-course"
+    generic = [
+        _passage("a", "集合框架", "x", source="corpus/a.txt"),
+        _passage("b", "线程池", "y", source="corpus/b.txt"),
+    ]
+    assert corpus_title(generic, default_profile()) == "知识库"
+
+
+def test_examples_ask_what_the_corpus_compares_and_defines_most():
+    examples = example_questions(JAVA, default_profile())
+    # The comparison a heading makes, then the term defined twice, then the one defined once;
+    # 「同时也」 (not a word) and the numbered heading never become questions.
+    assert examples == ("抽象类和接口的区别", "什么是封装？", "什么是变量？")
+
+
+def test_examples_the_index_does_not_answer_are_left_out():
+    examples = example_questions(JAVA, default_profile(), answered=lambda q: "封装" not in q)
+    assert examples == ("抽象类和接口的区别", "什么是变量？")
+
+
+DATABASE = [
+    _passage("h1", "数据库技术 作业1", "试述视图和基本表有些什么的区别。", "1. 试述视图和基本表有些什么的区别"),
+    _passage("h2", "数据库技术 作业2", "数据定义语句包括CREATE。数据定义之后再查询。", "3.3 数据定义（续）"),
+    _passage("h3", "数据库系统概论 第三章", "数据定义语句定义模式。本章讲了小结。", "小结"),
+    _passage("h4", "数据库系统概论 第四章", "小结：SELECT语句查询数据。", "WHERE"),
+    _passage("h5", "数据库SQL语法基础测验", "查询结果如下：", "查询结果如下："),
+]
+
+
+def test_a_title_keeps_only_the_words_most_titles_share():
+    assert corpus_title(DATABASE, default_profile()) == "数据库"  # not 「数据库、技术、概论」
+
+
+def test_examples_from_course_headings_leave_out_numbers_structure_and_code():
+    # 「试述…有些什么的」 is not part of what is compared; 「3.3 …（续）」 names 数据定义; 「小结」,
+    # 「WHERE」 and a heading no passage talks about (「查询结果如下」) name no subject.
+    examples = example_questions(DATABASE, default_profile())
+    assert examples == ("视图和基本表的区别", "什么是数据定义？")
+
+
+@pytest.fixture(scope="module")
+def seed_index(tmp_path_factory):
+    from tests.conftest import BigramEmbedder
+
+    embedder = BigramEmbedder()
+    index = tmp_path_factory.mktemp("examples") / "index"
+    KnowledgeBase.build([CORPUS], index, embedder=embedder)
+    return index, embedder
+
+
+def test_info_names_the_seed_corpus_and_suggests_questions_it_answers(seed_index):
+    index, embedder = seed_index
+    client = TestClient(create_app(index, embedder, allowed_hosts=["testserver"]))
+    info = client.get("/info").json()
+    assert info["title"] == "销售、市场、营销"
+    assert len(info["examples"]) == 3 and info["examples"][0] == "市场营销和销售的区别"
+    for question in info["examples"]:
+        assert client.post("/ask", json={"question": question}).json()["found"], question
+
+
+def test_info_gives_the_title_and_examples_of_kb_toml(tmp_path):
+    from tests.conftest import BigramEmbedder
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    (corpus / "kb.toml").write_text('title = "新人销售培训"\nexamples = ["销售漏斗是什么", "市场部做什么"]\n', "utf-8")
+    embedder = BigramEmbedder()
+    KnowledgeBase.build([corpus], tmp_path / "index", embedder=embedder)
+    info = TestClient(create_app(tmp_path / "index", embedder, allowed_hosts=["testserver"])).get("/info").json()
+    assert (info["title"], info["examples"]) == ("新人销售培训", ["销售漏斗是什么", "市场部做什么"])
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"), [("title = 3", "title: Input should be a valid string"), ('examples = "x"', "examples: ")]
+)
+def test_a_title_or_examples_of_the_wrong_type_is_refused(text, needle):
+    with pytest.raises(KbError, match=needle):
+        Profile.from_toml(text, "kb.toml")
