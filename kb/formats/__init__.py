@@ -1,6 +1,6 @@
-"""Document formats (text, PDF, Word, PowerPoint, web pages, EPUB): one small module per
-format, each turning a file's bytes into the same `Extracted` text with its named places
-(lines, pages, slides, sections).
+"""Document formats (text, PDF, Word, PowerPoint, web pages, EPUB, pictures): one small module
+per format, each turning a file's bytes into the same `Extracted` text with its named places
+(lines, pages, slides, sections, a picture).
 
 A new format is one module with an `extract(data: bytes) -> Extracted` function and one line in
 `FORMATS`. Modules are imported only when a file of their kind is ingested, so `kb ask` never
@@ -11,6 +11,7 @@ loads a PDF library. Old binary Office formats and files a format cannot read ra
 from __future__ import annotations
 
 import importlib
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,9 @@ FORMATS = {
     ".html": "web",
     ".htm": "web",
     ".epub": "epub",
+    ".png": "image",
+    ".jpg": "image",
+    ".jpeg": "image",
 }
 # Formats kb recognises but cannot read, with what to do instead.
 CONVERT = {
@@ -49,6 +53,7 @@ class Extracted:
     text: str
     places: Places
     encoding: str  # a text file's detected encoding; else the format ("pdf", "docx" …)
+    warnings: tuple[str, ...] = ()  # what a reader should check (text read by OCR with low confidence)
 
     @classmethod
     def from_lines(cls, lines: Sequence[tuple[str, str]], kind: PlaceKind, encoding: str) -> Extracted:
@@ -80,4 +85,8 @@ def extract(path: Path, data: bytes) -> Extracted:
     extracted: Extracted = module.extract(data)
     if not extracted.text.strip():
         raise NotTextError("empty file")
+    # Printed as met (Python's last-resort handler writes warnings to stderr when no logging
+    # is set up), while the file's text is still indexed.
+    for warning in extracted.warnings:
+        logging.getLogger(__name__).warning("Warning: %s: %s", path, warning)
     return extracted
