@@ -1,5 +1,6 @@
 """OCR of Chinese pages: character accuracy and seconds per page, for RapidOCR (kb's engine)
-and, when Debian's tesseract-ocr with tesseract-ocr-chi-sim is installed, Tesseract.
+and, when Debian's tesseract-ocr with tesseract-ocr-chi-sim (and -chi-tra) is installed,
+Tesseract (with both languages when both are there).
 
 Pages are drawn from the simplified seed articles with a CJK font (tests/documents.py: A4 at
 150 dpi, 26 px text, paragraphs indented): clean prints as a scanner sees them, the same pages
@@ -74,12 +75,11 @@ def tesseract() -> Callable[[Path], str] | None:
     if not shutil.which("tesseract"):
         return None
     languages = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True).stdout.split()
-    if "chi_sim" not in languages:
+    chinese = "+".join(language for language in ("chi_sim", "chi_tra") if language in languages)
+    if not chinese:
         return None
     return lambda image: (
-        subprocess.run(
-            ["tesseract", str(image), "-", "-l", "chi_sim"], capture_output=True, text=True, check=True
-        ).stdout
+        subprocess.run(["tesseract", str(image), "-", "-l", chinese], capture_output=True, text=True, check=True).stdout
     )
 
 
@@ -126,7 +126,7 @@ def main() -> int:
         print(f"{'engine':<10} {'pages':<13} {'accuracy':>8} {'strict':>7} {'min':>6} {'s/page':>7} {'cpu s/page':>10}")
         for name, read in engines.items():
             if read is None:
-                print(f"{name:<10} not installed (Debian: tesseract-ocr tesseract-ocr-chi-sim)")
+                print(f"{name:<10} not installed (Debian: tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra)")
                 continue
             for kind, pages in kinds.items():
                 scores, strict = [], []

@@ -28,6 +28,10 @@ WIDER_GAP = 1.5  # a gap to the next line this many times the usual pitch starts
 # engine's default enlarges the shorter side to 736 px: a 700×200 photo of one slide line
 # became 2600×736, seven times the pixels and as much the time, for no better reading.
 DETECT_MAX_SIDE = 2000
+# The engine's text-direction classifier turns lines it takes for upside down; on an upright
+# page it turned a whole first line into garbage (「七《，，回√一致」 for 「经常看到一个问题」, bench
+# page 2). Scans and photos are upright, so it is off.
+TURN_LINES = False
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,7 @@ class Reader:
     def __init__(self) -> None:
         from rapidocr_onnxruntime import RapidOCR
 
-        self._engine = RapidOCR(det_limit_type="max", det_limit_side_len=DETECT_MAX_SIDE)
+        self._engine = RapidOCR(det_limit_type="max", det_limit_side_len=DETECT_MAX_SIDE, use_cls=TURN_LINES)
 
     def read(self, picture: PIL.Image.Image) -> Recognised:
         found, _ = self._engine(picture.convert("RGB"))
