@@ -30,8 +30,8 @@ WIDER_GAP = 1.5  # a gap to the next line this many times the usual pitch starts
 # became 2600×736, seven times the pixels and as much the time, for no better reading.
 DETECT_MAX_SIDE = 2000
 # The engine's text-direction classifier turns lines it takes for upside down; on an upright
-# page it turned a whole first line into garbage (「七《，，回√一致」 for 「经常看到一个问题」, bench
-# page 2). Scans and photos are upright, so it is off.
+# page it turned a whole first line over and read 「：一」 for 「经常看到一个问题…」 (bench page 2).
+# Scans and photos are upright, so it is off.
 TURN_LINES = False
 SETTINGS = {
     "Det.limit_type": "max",
