@@ -28,12 +28,14 @@ def page():
     return documents.render_page(PARAGRAPHS, width=720, font_px=24, margin=40)
 
 
-@pytest.mark.parametrize("kind", ["png", "pdf"])
+@pytest.mark.parametrize("kind", ["png", "jpg", "pdf"])
 def test_a_picture_or_scanned_pdf_is_read_found_and_cited_as_ocr(page, tmp_path, embedder, kind):
     folder = tmp_path / "corpus"
     folder.mkdir()
     if kind == "png":
         page.save(folder / "slide.png")
+    elif kind == "jpg":  # a phone photo: turned a little, grey, blurred, noisy
+        documents.photographed(page).save(folder / "slide.jpg")
     else:
         documents.write_image_pdf([page], folder / "scan.pdf")
     kb = KnowledgeBase.build([folder], tmp_path / "index", embedder=embedder)
@@ -42,10 +44,12 @@ def test_a_picture_or_scanned_pdf_is_read_found_and_cited_as_ocr(page, tmp_path,
     assert PARAGRAPHS[0] in text and PARAGRAPHS[1] in text  # every character, the wrapped line joined
     top = kb.search("销售漏斗分为几个阶段", k=1, mode="bm25")[0].passage
     assert "销售漏斗" in top.text
-    place = {"png": rf"slide\.png {OCR_NOTE}", "pdf": rf"scan\.pdf p\.1 {OCR_NOTE}"}[kind]
+    place = {"png": rf"slide\.png {OCR_NOTE}", "jpg": rf"slide\.jpg {OCR_NOTE}", "pdf": rf"scan\.pdf p\.1 {OCR_NOTE}"}[
+        kind
+    ]
     cited = re.fullmatch(place, Path(top.cited_as()).name)
     assert cited, top.cited_as()
-    assert 90 <= int(cited.group(1)) <= 100  # a clean print is read with high confidence
+    assert 90 <= int(cited.group(1)) <= 100  # read with high confidence
 
 
 def test_only_the_page_without_a_text_layer_is_read_by_ocr(page, tmp_path, monkeypatch):
