@@ -5,13 +5,12 @@ Tesseract (with both languages when both are there).
 Pages are drawn from the simplified seed articles with a CJK font (tests/documents.py: A4 at
 150 dpi, 26 px text, paragraphs indented): clean prints as a scanner sees them, the same pages
 "photographed" (turned 1.5°, grey paper, blurred, noisy, JPEG), and in traditional characters
-(OpenCC s2t). Accuracy is 1 − edit distance
-/ length over the text without whitespace, after NFKC (so 「，」 and 「,」 count as the same
-character); `strict` keeps the width difference.
+(OpenCC s2t). Accuracy is 1 − edit distance / length over the text without whitespace, after
+NFKC (so 「，」 and 「,」 count as the same character); `strict` keeps the width difference.
 
     python scripts/bench_ocr.py                 # 2 pages of each kind; exit 1 if kb's engine reads
                                                 # any kind below --min-accuracy (0.95)
-    python scripts/bench_ocr.py --pages 5 --engine rapidocr
+    python scripts/bench_ocr.py --pages 4 --engine rapidocr
 """
 
 from __future__ import annotations
