@@ -79,7 +79,7 @@ def installed() -> bool:
 
 
 class Reader:
-    """A loaded OCR engine. Loading its three models takes about a second, so one reader reads
+    """A loaded OCR engine. Loading its models takes about a second, so one reader reads
     all the pages of a file."""
 
     def __init__(self) -> None:

@@ -50,7 +50,7 @@ def with_scanned_pages(extracted: Extracted, data: bytes, blank: list[int]) -> E
         text += page_text
     merged = Extracted(text, Places("page", tuple(starts), tuple(names)), extracted.encoding, extracted.warnings)
     return (
-        _warned(merged, f"{_named(doubtful)} read by OCR with low confidence: check their text") if doubtful else merged
+        _warned(merged, f"{_named(doubtful)} read by OCR with low confidence: check the text") if doubtful else merged
     )
 
 
