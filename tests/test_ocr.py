@@ -96,10 +96,13 @@ def test_a_page_read_with_low_confidence_is_warned_and_still_indexed(page, tmp_p
     monkeypatch.setattr(ocr.Reader, "__init__", lambda self: None)
     monkeypatch.setattr(ocr.Reader, "read", lambda self, picture: ocr.Recognised("营销是一个系统。\n", 0.62))
     page.save(tmp_path / "blurred.png")
+    documents.write_image_pdf([page, page], tmp_path / "faint.pdf")
     with caplog.at_level(logging.WARNING):
         result = load_paths([tmp_path])
-    assert result.documents[0].places.label(0, 5) == "(OCR 62%)"
-    assert "blurred.png: read by OCR with low confidence (62%)" in caplog.text
+    labels = {Path(document.source).name: document.places.label(0, 5) for document in result.documents}
+    assert labels == {"blurred.png": "(OCR 62%)", "faint.pdf": "p.1 (OCR 62%)"}
+    assert "blurred.png: read by OCR with low confidence (62%): check the text" in caplog.text
+    assert "faint.pdf: pages 1, 2 read by OCR with low confidence (62%, 62%): check the text" in caplog.text
 
 
 def test_a_span_over_a_text_page_and_an_ocr_page_says_ocr_once():

@@ -26,6 +26,6 @@ def extract(data: bytes) -> Extracted:
     recognised = Reader().read(ImageOps.exif_transpose(picture))
     if not recognised.text.strip():
         raise NotTextError("no text found in the picture (OCR)")
-    doubt = f"read by OCR with low confidence ({recognised.confidence:.0%}): check its text"
+    doubt = f"read by OCR with low confidence ({recognised.confidence:.0%}): check the text"
     places = Places("image", (0,), (recognised.note,))
     return Extracted(recognised.text, places, "ocr", (doubt,) if recognised.doubtful else ())

@@ -27,7 +27,7 @@ def with_scanned_pages(extracted: Extracted, data: bytes, blank: list[int]) -> E
     import pypdfium2
 
     pages = _pages(extracted)
-    reader, doubtful = Reader(), []
+    reader, doubtful = Reader(), []  # doubtful: (page number, confidence)
     document = pypdfium2.PdfDocument(data)
     try:
         for number in blank:
@@ -36,7 +36,7 @@ def with_scanned_pages(extracted: Extracted, data: bytes, blank: list[int]) -> E
             recognised = reader.read(page.render(scale=scale).to_pil())
             if recognised.text.strip():
                 pages.append((number, f"{number} {recognised.note}", recognised.text))
-                doubtful += [number] if recognised.doubtful else []
+                doubtful += [(number, recognised.confidence)] if recognised.doubtful else []
     finally:
         document.close()
     if not pages:
@@ -49,9 +49,11 @@ def with_scanned_pages(extracted: Extracted, data: bytes, blank: list[int]) -> E
         names.append(name)
         text += page_text
     merged = Extracted(text, Places("page", tuple(starts), tuple(names)), extracted.encoding, extracted.warnings)
-    return (
-        _warned(merged, f"{_named(doubtful)} read by OCR with low confidence: check the text") if doubtful else merged
-    )
+    if not doubtful:
+        return merged
+    pages_named = _named([number for number, _ in doubtful])
+    scores = ", ".join(f"{confidence:.0%}" for _, confidence in doubtful)
+    return _warned(merged, f"{pages_named} read by OCR with low confidence ({scores}): check the text")
 
 
 def _pages(extracted: Extracted) -> list[tuple[int, str, str]]:
