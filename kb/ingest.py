@@ -58,7 +58,8 @@ class IngestReport:
     sentences: int = 0
     sentences_embedded: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
-    notes: list[tuple[str, str]] = field(default_factory=list)  # documents indexed that hold no Chinese
+    # Documents indexed that hold no Chinese, or with pages read by OCR with low confidence or not read.
+    notes: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
     profile: str = ""  # where the profile came from
 

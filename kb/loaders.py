@@ -49,7 +49,8 @@ class Found:
 @dataclass
 class LoadResult:
     """What `load_paths` found: the documents, each skipped file (or page) with the reason, and
-    notes on documents that went in but are not what kb expects (no Chinese text)."""
+    notes on documents that went in but are not what kb expects (no Chinese text, pages read by
+    OCR with low confidence or not read)."""
 
     documents: list[Document] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
@@ -185,15 +186,18 @@ def read_text(data: bytes, what: str) -> str:
 
 def load_file(found: Found, doc_id: str, result: LoadResult) -> Document:
     """Read one file, extract its text in its format and judge it, page by page where it has
-    pages; pages that are not text are named in `result.skipped`, a document that holds no
-    Chinese in `result.notes`. Raises NotTextError (nothing in it reads as text) or OSError."""
+    pages; pages that are not text are named in `result.skipped`; a document that holds no
+    Chinese, or whose format says what to check (pages read by OCR with low confidence), in
+    `result.notes`. Raises NotTextError (nothing in it reads as text) or OSError."""
     path = found.path
-    extracted, skipped_places = _readable(formats.extract(path, read_found(found)))
+    read = formats.extract(path, read_found(found))
+    extracted, skipped_places = _readable(read)
     note = language_note(extracted.text)
     shown = display_path(path)
     result.skipped += [(f"{shown} {place}", why) for place, why in skipped_places]
     if note:
         result.notes.append((shown, note))
+    result.notes += [(shown, warning) for warning in read.warnings]
     return Document(
         id=doc_id,
         title=title_of(extracted.text, path.stem),

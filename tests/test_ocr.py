@@ -2,7 +2,6 @@
 is read back by OCR, indexed, found by a question and cited as read by OCR; pages with a text
 layer never go through OCR; without OCR installed, kb says what to install."""
 
-import logging
 import re
 from pathlib import Path
 
@@ -77,32 +76,33 @@ def test_a_pdf_with_a_text_layer_never_goes_through_ocr(tmp_path, monkeypatch):
     assert len(extracted.places.names) > 1 and all(name.isdigit() for name in extracted.places.names)
 
 
-def test_without_ocr_installed_kb_says_what_to_install(page, tmp_path, monkeypatch, caplog):
+def test_without_ocr_installed_kb_says_what_to_install(page, tmp_path, monkeypatch):
     monkeypatch.setattr(scanned, "installed", lambda: False)
     monkeypatch.setattr(image, "installed", lambda: False)
     page.save(tmp_path / "slide.png")
     documents.write_image_pdf([page], tmp_path / "scan.pdf")
     documents.write_text_and_scan_pdf(["营销是一个系统。"], page, tmp_path / "handout.pdf")
-    with caplog.at_level(logging.WARNING):
-        result = load_paths([tmp_path])
+    result = load_paths([tmp_path])
     reasons = {Path(path).name: reason for path, reason in result.skipped}
     assert reasons["scan.pdf"].startswith("无文字层，可能是扫描件") and "pip install" in reasons["scan.pdf"]
     assert "OCR" in reasons["slide.png"] and "pip install" in reasons["slide.png"]
     assert [Path(document.source).name for document in result.documents] == ["handout.pdf"]  # its text page
-    assert "handout.pdf: page 2: no text layer, not read (OCR is not installed)" in caplog.text
+    notes = {Path(path).name: note for path, note in result.notes}
+    assert notes["handout.pdf"].startswith("page 2: no text layer, not read (OCR is not installed)")
 
 
-def test_a_page_read_with_low_confidence_is_warned_and_still_indexed(page, tmp_path, monkeypatch, caplog):
+def test_a_page_read_with_low_confidence_is_noted_and_still_indexed(page, tmp_path, monkeypatch):
     monkeypatch.setattr(ocr.Reader, "__init__", lambda self: None)
     monkeypatch.setattr(ocr.Reader, "read", lambda self, picture: ocr.Recognised("营销是一个系统。\n", 0.62))
     page.save(tmp_path / "blurred.png")
     documents.write_image_pdf([page, page], tmp_path / "faint.pdf")
-    with caplog.at_level(logging.WARNING):
-        result = load_paths([tmp_path])
+    result = load_paths([tmp_path])
     labels = {Path(document.source).name: document.places.label(0, 5) for document in result.documents}
     assert labels == {"blurred.png": "(OCR 62%)", "faint.pdf": "p.1 (OCR 62%)"}
-    assert "blurred.png: read by OCR with low confidence (62%): check the text" in caplog.text
-    assert "faint.pdf: pages 1, 2 read by OCR with low confidence (62%, 62%): check the text" in caplog.text
+    assert {Path(path).name: note for path, note in result.notes} == {
+        "blurred.png": "read by OCR with low confidence (62%): check the text",
+        "faint.pdf": "pages 1, 2 read by OCR with low confidence (62%, 62%): check the text",
+    }
 
 
 def test_a_span_over_a_text_page_and_an_ocr_page_says_ocr_once():

@@ -11,7 +11,6 @@ loads a PDF library. Old binary Office formats and files a format cannot read ra
 from __future__ import annotations
 
 import importlib
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,7 +52,9 @@ class Extracted:
     text: str
     places: Places
     encoding: str  # a text file's detected encoding; else the format ("pdf", "docx" …)
-    warnings: tuple[str, ...] = ()  # what a reader should check (text read by OCR with low confidence)
+    # What a reader should check (pages read by OCR with low confidence, or not read); loaders.py
+    # reports them as notes on the file, whose text is still indexed.
+    warnings: tuple[str, ...] = ()
 
     @classmethod
     def from_lines(cls, lines: Sequence[tuple[str, str]], kind: PlaceKind, encoding: str) -> Extracted:
@@ -85,8 +86,4 @@ def extract(path: Path, data: bytes) -> Extracted:
     extracted: Extracted = module.extract(data)
     if not extracted.text.strip():
         raise NotTextError("empty file")
-    # Printed as met (Python's last-resort handler writes warnings to stderr when no logging
-    # is set up), while the file's text is still indexed.
-    for warning in extracted.warnings:
-        logging.getLogger(__name__).warning("Warning: %s: %s", path, warning)
     return extracted
