@@ -153,9 +153,10 @@ def ingest(
     """Build or update the index from text files and folders (default: corpus/).
 
     Files: .txt and .md in UTF-8, UTF-16, GBK/GB18030 or Big5 (detected by content), PDF
-    with a text layer, .docx, .pptx, .epub and saved web pages (.html); what cannot be read is
-    named in a warning. Passages whose text is unchanged keep their embeddings, so re-running
-    after an edit is quick. The new index replaces the old one only when complete.
+    (pages without a text layer read by OCR), .docx, .pptx, .epub, saved web pages (.html) and
+    pictures of text (.png, .jpg, read by OCR); what cannot be read is named in a warning.
+    Passages whose text is unchanged keep their embeddings, so re-running after an edit is
+    quick. The new index replaces the old one only when complete.
 
     A corpus on its own subject can carry a kb.toml (terms to keep whole, synonyms,
     the sides and aspects of contrast tables): start one with `kb profile init DIR`.

@@ -53,7 +53,8 @@ class Found:
 @dataclass
 class LoadResult:
     """What `load_paths` found: the documents, each skipped file (or page) with the reason, and
-    notes on documents that went in but are not what kb expects (no Chinese text)."""
+    notes on documents that went in but are not what kb expects (no Chinese text, pages read by
+    OCR with low confidence or not read)."""
 
     documents: list[Document] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)

@@ -20,7 +20,8 @@ from typing import Literal
 
 import numpy as np
 
-PlaceKind = Literal["line", "page", "slide", "section"]
+# "image": a picture is one place, named by how it was read (「(OCR 97%)」).
+PlaceKind = Literal["line", "page", "slide", "section", "image"]
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,13 @@ class Places:
         first, last = self.name_at(start), self.name_at(max(start, end - 1))
         if self.kind == "line":
             return f"L{first}" if first == last else f"L{first}–L{last}"
-        if self.kind == "page":
-            return f"p.{first}" if first == last else f"pp.{first}–{last}"
+        if self.kind == "page":  # a page read by OCR is named 「3 (OCR 97%)」
+            if first == last:
+                return f"p.{first}"
+            (a, _, note_a), (b, _, note_b) = first.partition(" "), last.partition(" ")
+            return " ".join([f"pp.{a}–{b}", *dict.fromkeys(note for note in (note_a, note_b) if note)])
+        if self.kind == "image":
+            return first
         if self.kind == "slide":
             return f"slide {first}" if first == last else f"slides {first}–{last}"
         return f"§ {first}" if first else ""

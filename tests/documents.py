@@ -7,6 +7,10 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import PIL.Image
 
 RUNNING_HEADER = "营销培训讲义 内部资料"
 NOTES = "讲解提示：先请学员举一个工作中的例子"
@@ -61,6 +65,93 @@ def write_scanned_pdf(path: Path) -> Path:
     page = canvas.Canvas(str(path), pagesize=A4)
     for row in range(40):
         page.rect(72, 700 - row * 15, 300 + (row * 37) % 150, 8, fill=1, stroke=0)  # lines of "ink"
+    page.save()
+    return path
+
+
+def cjk_font_file() -> str | None:
+    """A font file that draws Chinese (Debian's fonts-wqy-microhei or Noto CJK), if installed."""
+    import subprocess
+
+    try:
+        found = subprocess.run(["fc-match", "-f", "%{file}", ":lang=zh-cn"], capture_output=True, text=True).stdout
+    except OSError:
+        return None
+    return found if any(name in found.lower() for name in ("wqy", "cjk")) else None
+
+
+def render_page(paragraphs: list[str], width: int = 1240, font_px: int = 26, margin: int = 90) -> PIL.Image.Image:
+    """Paragraphs drawn in black on white as a scanner would see a printed page (A4 is 1240 px
+    wide at 150 dpi): each paragraph indented two characters, wrapped at the right margin."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    font_file = cjk_font_file()
+    assert font_file, "no CJK font: apt-get install fonts-wqy-microhei"
+    font = ImageFont.truetype(font_file, font_px)
+    rows: list[str] = []
+    measure = ImageDraw.Draw(Image.new("L", (1, 1)))
+    for paragraph in paragraphs:
+        row = "\u3000\u3000"
+        for char in paragraph:
+            if measure.textlength(row + char, font=font) > width - 2 * margin:
+                rows.append(row)
+                row = ""
+            row += char
+        rows.append(row)
+    pitch = int(font_px * 1.6)
+    page = Image.new("L", (width, 2 * margin + pitch * len(rows)), 255)
+    draw = ImageDraw.Draw(page)
+    for number, row in enumerate(rows):
+        draw.text((margin, margin + number * pitch), row, font=font, fill=0)
+    return page
+
+
+def photographed(page: PIL.Image.Image) -> PIL.Image.Image:
+    """A page as a phone photographs it: slightly turned, grey paper, blurred, noisy, JPEG."""
+    import io
+
+    from PIL import Image, ImageFilter
+
+    turned = page.rotate(1.5, expand=True, fillcolor=255, resample=Image.Resampling.BICUBIC)
+    paper = turned.point(lambda v: 60 + v * 0.7).filter(ImageFilter.GaussianBlur(1.0))
+    noise = Image.effect_noise(paper.size, 12)
+    noisy = Image.blend(paper, noise, 0.15)
+    out = io.BytesIO()
+    noisy.convert("RGB").save(out, "JPEG", quality=70)
+    return Image.open(io.BytesIO(out.getvalue()))
+
+
+def write_image_pdf(pages: list[PIL.Image.Image], path: Path) -> Path:
+    """A PDF of page pictures only (a scan): no text layer."""
+    first, *rest = [page.convert("RGB") for page in pages]
+    first.save(path, "PDF", resolution=150, save_all=True, append_images=rest)
+    return path
+
+
+def write_text_and_scan_pdf(lines: list[str], picture: PIL.Image.Image, path: Path) -> Path:
+    """A PDF whose page 1 has a text layer and page 2 is only a picture of a page (a handout
+    with a scanned page put in)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    page = canvas.Canvas(str(path), pagesize=A4)
+    page.setFont("STSong-Light", 12)
+    for number, line in enumerate(lines):
+        page.drawString(72, A4[1] - 90 - number * 20, line)
+    page.showPage()
+    width = A4[0] - 144
+    page.drawImage(
+        ImageReader(picture),
+        72,
+        A4[1] - 72 - width * picture.height / picture.width,
+        width=width,
+        height=width * picture.height / picture.width,
+    )
+    page.showPage()
     page.save()
     return path
 

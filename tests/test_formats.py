@@ -118,7 +118,7 @@ def test_what_cannot_be_read_is_said_and_counted(tmp_path):
     shutil.copy(SEED[1], tmp_path / "good.txt")
     result = load_paths([tmp_path])
     reasons = {Path(path).name: reason for path, reason in result.skipped}
-    assert reasons["scan.pdf"].startswith("无文字层，可能是扫描件") and "ocrmypdf" in reasons["scan.pdf"]
+    assert reasons["scan.pdf"].startswith("无文字层，可能是扫描件") and "OCR found no text" in reasons["scan.pdf"]
     assert reasons["locked.pdf"].startswith("encrypted PDF")
     assert reasons["broken.docx"].startswith("damaged or not a Word document")
     assert reasons["broken.epub"].startswith("damaged or not an EPUB book")

@@ -45,7 +45,7 @@ def test_mixed_folder_loads_text_and_skips_binary_and_empty(tmp_path):
     assert len(result.skipped) == 3
     assert any(path.endswith("binary.txt") and "binary" in why for path, why in result.skipped)
     assert any(path.endswith("empty.txt") and "empty" in why for path, why in result.skipped)
-    assert any(path.endswith("picture.png") and "unsupported" in why for path, why in result.skipped)
+    assert any(path.endswith("picture.png") and "damaged or not an image" in why for path, why in result.skipped)
 
 
 def test_missing_path_is_an_error_naming_it(tmp_path):

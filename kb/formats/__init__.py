@@ -1,6 +1,6 @@
-"""Document formats (text, PDF, Word, PowerPoint, web pages, EPUB): one small module per
-format, each turning a file's bytes into the same `Extracted` text with its named places
-(lines, pages, slides, sections).
+"""Document formats (text, PDF, Word, PowerPoint, web pages, EPUB, pictures): one small module
+per format, each turning a file's bytes into the same `Extracted` text with its named places
+(lines, pages, slides, sections, a picture).
 
 A new format is one module with an `extract(data: bytes) -> Extracted` function and one line in
 `FORMATS`. Modules are imported only when a file of their kind is ingested, so `kb ask` never
@@ -32,6 +32,9 @@ FORMATS = {
     ".html": "web",
     ".htm": "web",
     ".epub": "epub",
+    ".png": "image",
+    ".jpg": "image",
+    ".jpeg": "image",
 }
 # Formats kb recognises but cannot read, with what to do instead.
 CONVERT = {
@@ -53,7 +56,9 @@ class Extracted:
     text: str
     places: Places
     encoding: str  # a text file's detected encoding; else the format ("pdf", "docx" …)
-    warnings: tuple[str, ...] = ()  # what is suspect in a file that was read (e.g. a PDF page of unmapped glyphs)
+    # What a reader should check in a file that was read (a PDF page of unmapped glyphs, pages
+    # read by OCR with low confidence or not read): reported as it is met; the text is indexed.
+    warnings: tuple[str, ...] = ()
 
     @classmethod
     def from_lines(cls, lines: Sequence[tuple[str, str]], kind: PlaceKind, encoding: str) -> Extracted:

@@ -27,6 +27,7 @@ from ..code import fenced, is_monospace
 from ..decoding import NotTextError
 from ..provenance import Places
 from . import Extracted
+from .scanned import with_scanned_pages
 
 MARGIN_SHARE = 0.1  # of the page height: where running headers and footers sit
 REPEATED_ON = 0.5  # share of pages a header/footer line appears on
@@ -73,11 +74,6 @@ def extract(data: bytes) -> Extracted:
         raise NotTextError("encrypted PDF (加密文件): save an unprotected copy") from None
     except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as exc:
         raise NotTextError(f"damaged or unreadable PDF ({type(exc).__name__})") from None
-    if not any(line.text.strip() for _, lines in pages for line in lines):
-        raise NotTextError(
-            "无文字层，可能是扫描件 (no text layer: a scanned PDF?): run OCR first, "
-            "e.g. `ocrmypdf -l chi_sim+chi_tra in.pdf out.pdf` (Debian: ocrmypdf, tesseract-ocr-chi-sim)"
-        )
     furniture = _running_lines(pages)
     text, starts, names, warnings = "", [], [], []
     runs_on = False
@@ -99,7 +95,10 @@ def extract(data: bytes) -> Extracted:
         names.append(str(number))
         page_text, runs_on = _page_text(body)
         text += page_text
-    return Extracted(text, Places("page", tuple(starts), tuple(names)), "pdf", tuple(warnings))
+    extracted = Extracted(text, Places("page", tuple(starts), tuple(names)), "pdf", tuple(warnings))
+    # Pages with no text at all are scans: read by OCR (formats/scanned.py).
+    blank = [number for number, (_, lines) in enumerate(pages, start=1) if not lines]
+    return with_scanned_pages(extracted, data, blank) if blank else extracted
 
 
 def _lines(page: object) -> list[_Line]:
