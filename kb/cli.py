@@ -623,6 +623,29 @@ def serve(index_dir: Path | str, host: str, port: int, allow_hosts: tuple[str, .
     uvicorn.run(app, host=host, port=port, log_level="warning", http=HeaderDeadlineProtocol, limit_concurrency=100)
 
 
+@main.command()
+@index_location
+@click.option("--http", is_flag=True, help="Serve streamable HTTP on 127.0.0.1 (at /mcp) instead of stdio.")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535), help="Port for --http.")
+def mcp(index_dir: Path | str, http: bool, port: int) -> None:
+    """Serve the index to MCP clients (desktop assistants, IDE agents) over stdio.
+
+    \b
+    Tools:     ask (cited answer + contrast table), search (passages), info
+    Resources: kb://doc/<id> (a document), kb://doc/<id>#L12-L14 (its lines)
+
+    A client starts it as a command: {"command": "kb", "args": ["mcp", "--index", "/path/to/index"]}.
+    """
+    from .mcp_server import create_mcp_server
+
+    server = create_mcp_server(index_dir)
+    if http:
+        click.echo(f"Serving {index_dir} to MCP clients on http://127.0.0.1:{port}/mcp", err=True)
+        server.run("streamable-http", host="127.0.0.1", port=port)
+    else:
+        server.run("stdio")
+
+
 @main.group()
 def profile() -> None:
     """The subject's vocabulary: terms, synonyms, contrast sides and aspects, cleaning rules.
