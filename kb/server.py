@@ -23,6 +23,7 @@ from typing import Any, Literal
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
@@ -31,6 +32,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from . import api_models as api
 from ._version import __version__
+from .access import TokenCheck
 from .embed import Embedder
 from .errors import IndexDamaged, KbError
 from .knowledge_base import KnowledgeBase
@@ -150,17 +152,28 @@ class HostCheck:
         await self.app(scope, receive, send)
 
 
+def _unauthorized() -> JSONResponse:
+    response = _error(401, "unauthorized", "this server needs Authorization: Bearer <token>")
+    response.headers["WWW-Authenticate"] = "Bearer"
+    return response
+
+
 def _error(status: int, code: str, message: str, field: str | None = None) -> JSONResponse:
     """Every error response: {"error": {"code", "message", "field"}} (never the question)."""
     return JSONResponse(status_code=status, content={"error": {"code": code, "message": message, "field": field}})
 
 
 def create_app(
-    index_dir: str | Path, embedder: Embedder | None = None, allowed_hosts: Sequence[str] = LOOPBACK_NAMES
+    index_dir: str | Path,
+    embedder: Embedder | None = None,
+    allowed_hosts: Sequence[str] = LOOPBACK_NAMES,
+    token: str | None = None,
+    cors_origins: Sequence[str] = (),
 ) -> FastAPI:
     """The app serving one index (with the embedder given, else the index's own model), to
     requests whose Host header names one of `allowed_hosts` ("*" for any): the JSON API, the
-    page for trainees at /, and the API docs at /docs, all without a network."""
+    page for trainees at /, and the API docs at /docs, all without a network. With `token`, the
+    API needs `Authorization: Bearer <token>` (see access.py); pages on `cors_origins` may call it."""
     live = LiveKnowledgeBase(index_dir, embedder)
     errors = {422: {"model": api.Error}, 400: {"model": api.Error}}
     app = FastAPIOffline(  # FastAPI serving its Swagger UI and ReDoc assets itself: /docs works offline
@@ -173,6 +186,15 @@ def create_app(
         ),
         responses=errors,
     )
+    if token is not None:  # innermost: a 401 still gets the CORS headers a page needs to read it
+        app.add_middleware(TokenCheck, token=token, reject=_unauthorized)
+    if cors_origins:  # preflights from these origins only; others get no CORS headers
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["authorization", "content-type"],
+        )
     app.add_middleware(HostCheck, allowed_hosts=list(allowed_hosts))
     app.mount("/static/page", StaticFiles(directory=str(PAGE)), name="page")
 

@@ -118,10 +118,22 @@ function showRecent() {
   }
 }
 
+// A server that leaves loopback needs a token: asked for once, kept for this tab's session.
+async function call(url, options) {
+  const send = () => fetch(url, { ...options, headers: { ...options.headers,
+    ...(sessionStorage.getItem("kb.token") ? { Authorization: `Bearer ${sessionStorage.getItem("kb.token")}` } : {}) } });
+  let response = await send();
+  if (response.status === 401) {
+    const token = window.prompt("此服务器需要访问令牌 (token)：");
+    if (token) { sessionStorage.setItem("kb.token", token.trim()); response = await send(); }
+  }
+  return response;
+}
+
 async function ask(question) {
   $("status").textContent = "正在查找…";
   try {
-    const response = await fetch(`/ask?script=${script}`, {
+    const response = await call(`/ask?script=${script}`, {
       method: "POST", headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ question, k: 5, mode: "hybrid" }),
     });
