@@ -6,7 +6,7 @@ The same JSON as `kb ask --json` (Answer.to_dict); these models describe and che
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from .retrieve import MAX_K, MAX_QUESTION_CHARS
 from .types import Mode
@@ -15,6 +15,8 @@ MAX_BATCH = 20  # questions in one POST /ask/batch
 
 
 class Query(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a misspelt field is a 422 naming it, not silently ignored
+
     question: str = Field(
         ..., min_length=1, max_length=MAX_QUESTION_CHARS, description=f"At most {MAX_QUESTION_CHARS} characters."
     )
@@ -24,6 +26,8 @@ class Query(BaseModel):
 
 
 class BatchQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     questions: list[str] = Field(..., min_length=1, max_length=MAX_BATCH, description=f"1 to {MAX_BATCH} questions.")
     k: int = Field(5, ge=1, le=MAX_K)
     mode: Mode = "hybrid"

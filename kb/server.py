@@ -43,6 +43,18 @@ POINTER_CHECK_SECONDS = 1.0
 LONG_QUESTION_CHARS = 200  # questions longer than this take the long-question lane
 HEADER_SECONDS = 5.0  # to send a request's headers, on a new or a kept-alive connection
 LOOPBACK_NAMES = ("localhost", "127.0.0.1")
+MAX_BODY_BYTES = 1 << 20  # a full batch of 1,000-character questions, \u-escaped, is ≈ 250 KB
+# Every status the API answers with, each in the one error shape: declared on every operation.
+ERRORS = {
+    400: "Malformed request: a body that is not JSON (`invalid_json`), or a Host this server does not answer for.",
+    401: "Missing or wrong `Authorization: Bearer <token>` (servers started with a token).",
+    404: "No such path (`not_found`).",
+    405: "Wrong method for the path (`method_not_allowed`).",
+    413: f"Body over {MAX_BODY_BYTES} bytes (`too_large`).",
+    422: "A field out of range, of the wrong type or unknown (`invalid_request`, naming it), or a question "
+    "kb cannot ask (`invalid_question`).",
+    503: "The index is damaged or could not be reloaded (`index_damaged`, `unavailable`).",
+}
 PAGE = Path(__file__).parent / "web"  # the page for trainees: plain HTML, CSS and JS
 
 
@@ -152,6 +164,38 @@ class HostCheck:
         await self.app(scope, receive, send)
 
 
+class BodyLimit:
+    """Refuse request bodies over MAX_BODY_BYTES (413 in kb's error shape) before they are read
+    whole: by their Content-Length, or, when chunked, as soon as the running count passes it."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length", b"0")
+        if not declared.isdigit() or int(declared) > MAX_BODY_BYTES:
+            await _too_large()(scope, receive, send)
+            return
+        received = 0
+
+        async def counted() -> Any:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > MAX_BODY_BYTES:
+                raise HTTPException(status_code=413, detail=f"the body is over {MAX_BODY_BYTES} bytes")
+            return message
+
+        await self.app(scope, counted, send)
+
+
+def _too_large() -> JSONResponse:
+    return _error(413, "too_large", f"the body is over {MAX_BODY_BYTES} bytes")
+
+
 def _unauthorized() -> JSONResponse:
     response = _error(401, "unauthorized", "this server needs Authorization: Bearer <token>")
     response.headers["WWW-Authenticate"] = "Bearer"
@@ -175,7 +219,9 @@ def create_app(
     page for trainees at /, and the API docs at /docs, all without a network. With `token`, the
     API needs `Authorization: Bearer <token>` (see access.py); pages on `cors_origins` may call it."""
     live = LiveKnowledgeBase(index_dir, embedder)
-    errors = {422: {"model": api.Error}, 400: {"model": api.Error}}
+    errors: dict[int | str, dict[str, Any]] = {
+        status: {"model": api.Error, "description": description} for status, description in ERRORS.items()
+    }
     app = FastAPIOffline(  # FastAPI serving its Swagger UI and ReDoc assets itself: /docs works offline
         title="kb",
         version=__version__,
@@ -195,6 +241,7 @@ def create_app(
             allow_methods=["GET", "POST"],
             allow_headers=["authorization", "content-type"],
         )
+    app.add_middleware(BodyLimit)
     app.add_middleware(HostCheck, allowed_hosts=list(allowed_hosts))
     app.mount("/static/page", StaticFiles(directory=str(PAGE)), name="page")
 
@@ -208,12 +255,17 @@ def create_app(
     def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         # Without the offending input: it may be NaN, a lone surrogate or 1,000 characters.
         first = exc.errors()[0] if exc.errors() else {}
+        if first.get("type") == "json_invalid":  # loc is (body, character offset), not a field
+            problem = first.get("ctx", {}).get("error", "not JSON")
+            return _error(400, "invalid_json", f"the body is not valid JSON: {problem} at character {first['loc'][-1]}")
         location = [str(part) for part in first.get("loc", ()) if part != "body"]
         return _error(422, "invalid_request", str(first.get("msg", "invalid request")), ".".join(location) or None)
 
     @app.exception_handler(StarletteHTTPException)
     def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed", 503: "unavailable"}.get(exc.status_code, "http_error")
+        code = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 503: "unavailable"}.get(
+            exc.status_code, "http_error"
+        )
         return _error(exc.status_code, code, str(exc.detail))
 
     lanes = QuestionLanes()
