@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3}"
-PIP=(.venv/bin/pip install --quiet --disable-pip-version-check)
+PIP=(.venv/bin/pip install --quiet --disable-pip-version-check --no-compile)
 FULL=.venv/.kb-full-setup  # marks a venv that has everything ./check needs
 lean=false
 if [ "${1:-}" = "--lean" ]; then lean=true; fi

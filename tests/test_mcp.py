@@ -17,12 +17,10 @@ from typing import Any
 
 import httpx
 import pytest
+from mcp import Client, StdioServerParameters
+from mcp.shared.exceptions import MCPError
 
 from tests.conftest import ROOT
-
-mcp = pytest.importorskip("mcp", reason="kb mcp needs the mcp package (kb's default install has it)")
-from mcp import Client, StdioServerParameters  # noqa: E402
-from mcp.shared.exceptions import MCPError  # noqa: E402
 
 pytestmark = pytest.mark.model
 
