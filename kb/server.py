@@ -340,6 +340,11 @@ def create_app(
     def page() -> FileResponse:
         return FileResponse(PAGE / "index.html")
 
+    if token is not None:  # the schema says so: generated clients and /docs' Authorize send it
+        schema = app.openapi()  # built once and cached by FastAPI; completed here
+        schema["components"]["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer"}}
+        schema["security"] = [{"bearer": []}]
+        schema["paths"]["/healthz"]["get"]["security"] = []
     return app
 
 

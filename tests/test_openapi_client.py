@@ -109,6 +109,8 @@ def test_every_operation_declares_every_status_and_unknown_fields_are_refused(se
         for method, operation in operations.items():
             declared = {status for status in operation["responses"] if status != "200"}
             assert declared >= {"400", "401", "404", "405", "413", "422", "503"}, (method, path)
+    assert spec["components"]["securitySchemes"]["bearer"] == {"type": "http", "scheme": "bearer"}
+    assert spec["security"] == [{"bearer": []}] and spec["paths"]["/healthz"]["get"]["security"] == []
     wrong_method = httpx.get(f"{served}/ask", headers={"Authorization": f"Bearer {TOKEN}"})
     assert wrong_method.status_code == 405 and wrong_method.json()["error"]["code"] == "method_not_allowed"
     headers = {"Authorization": f"Bearer {TOKEN}", "content-type": "application/json"}
