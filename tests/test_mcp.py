@@ -142,3 +142,16 @@ def test_streamable_http_serves_the_same_tools(real_index):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_a_missing_index_is_a_one_line_error(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "kb", "mcp", "--index", str(tmp_path / "none")],
+        env=_environment(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 1 and result.stdout == ""  # stdout is the protocol's: nothing else there
+    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1 and "none" in result.stderr
