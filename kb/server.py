@@ -44,6 +44,7 @@ LONG_QUESTION_CHARS = 200  # questions longer than this take the long-question l
 HEADER_SECONDS = 5.0  # to send a request's headers, on a new or a kept-alive connection
 LOOPBACK_NAMES = ("localhost", "127.0.0.1")
 MAX_BODY_BYTES = 1 << 20  # a full batch of 1,000-character questions, \u-escaped, is ≈ 250 KB
+HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 503: "unavailable"}
 # Every status the API answers with, each in the one error shape: declared on every operation.
 ERRORS = {
     400: "Malformed request: a body that is not JSON (`invalid_json`), or a Host this server does not answer for.",
@@ -259,14 +260,15 @@ def create_app(
             problem = first.get("ctx", {}).get("error", "not JSON")
             return _error(400, "invalid_json", f"the body is not valid JSON: {problem} at character {first['loc'][-1]}")
         location = [str(part) for part in first.get("loc", ()) if part != "body"]
+        if not location:  # the body as a whole: empty, or not an object
+            return _error(422, "invalid_request", 'the body must be a JSON object such as {"question": "…"}')
         return _error(422, "invalid_request", str(first.get("msg", "invalid request")), ".".join(location) or None)
 
     @app.exception_handler(StarletteHTTPException)
     def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 503: "unavailable"}.get(
-            exc.status_code, "http_error"
-        )
-        return _error(exc.status_code, code, str(exc.detail))
+        if exc.status_code == 400:  # FastAPI could not read the body as text (not UTF-8)
+            return _error(400, "invalid_json", "the body is not valid JSON: it is not UTF-8 text")
+        return _error(exc.status_code, HTTP_CODES.get(exc.status_code, "http_error"), str(exc.detail))
 
     lanes = QuestionLanes()
 

@@ -119,3 +119,7 @@ def test_every_operation_declares_every_status_and_unknown_fields_are_refused(se
     broken = httpx.post(f"{served}/ask", content='{"question": "营销",}'.encode(), headers=headers)
     assert broken.status_code == 400 and broken.json()["error"]["code"] == "invalid_json"
     assert "character 18" in broken.json()["error"]["message"]  # where the JSON breaks, not "field 0"
+    not_utf8 = httpx.post(f"{served}/ask", content=b'{"question": "\xff"}', headers=headers)
+    assert not_utf8.status_code == 400 and "UTF-8" in not_utf8.json()["error"]["message"]
+    empty = httpx.post(f"{served}/ask", content=b"", headers=headers)
+    assert empty.status_code == 422 and "JSON object" in empty.json()["error"]["message"]
