@@ -21,6 +21,7 @@ from .evidence import Evidence, score_sentences
 from .profile import Profile, default_profile
 from .provenance import Location
 from .question import ASKS_AN_AMOUNT, AnswerShape, answer_shape, states_a_quantity
+from .sentence_quality import ITEM_MARKER, junk_reason
 from .text import fold, is_near_duplicate, sentence_spans
 from .types import Answer, CitedSpan, Hit, Passage
 
@@ -31,6 +32,7 @@ DUPLICATE_OVERLAP = 0.8  # share of character pairs that makes two sentences cop
 # A supporting sentence joins the answer only if its evidence is within this of the best's.
 SUPPORT_MARGIN = 3.5
 MAX_UNIT_CHARS = 400
+CROSS_LANGUAGE_BUDGET = 160  # characters past the first sentence, for a question in another language
 SHORT_ITEM_CHARS = 20  # a line this short after 「…如下：」 is an item of the list
 _END_PUNCT = re.compile(r"[。！？!?；;…]+[”’」』）)\]】〕\"']*$")
 _LIST_ITEM = re.compile(
@@ -155,16 +157,22 @@ def _adjacent(a: Evidence, b: Evidence) -> bool:
 
 
 def select(
-    ranked: list[Evidence], shape: AnswerShape, max_chars: int, margin: float = SUPPORT_MARGIN
+    ranked: list[Evidence], shape: AnswerShape, max_chars: int, margin: float = SUPPORT_MARGIN, lexical: bool = True
 ) -> list[Evidence]:
     """The best sentence, then supporting ones in order of evidence while they score within
     `margin` of the best and share a word with the question (the sentences just before and
     after it: within twice that margin, sharing words or not, since an answer often runs on
     into the next sentence), and fit the budget (the question kind's, at most max_chars)."""
+    ranked = [shown for shown in (presentable(c, shape) for c in ranked) if shown is not None]
     if not ranked:
         return []
+    if shape.follows_context and ranked[0].features.get("against"):
+        # 「许多人认为营销和销售是一回事。」 restates the question; what follows settles it.
+        after = next((c for c in ranked[1:] if _adjacent(ranked[0], c)), None)
+        if after is not None:
+            ranked = [dataclasses.replace(after, score=ranked[0].score)] + [c for c in ranked[1:] if c is not after]
     budget = min(shape.budget, max_chars)
-    best = _as_unit(ranked[0]) if shape.units else ranked[0]
+    best = ranked[0]
     chosen, used = [best], len(best.text)
     for candidate in ranked[1:]:
         gap = ranked[0].score - candidate.score
@@ -173,8 +181,8 @@ def select(
         neighbour = _adjacent(best, candidate) or _adjacent(candidate, best)
         if gap > margin and not neighbour:
             continue
-        candidate = _as_unit(candidate) if shape.units else candidate
-        if used + len(candidate.text) > budget or not (neighbour or _shares_words(candidate)):
+        related = _shares_words(candidate) if lexical else candidate.cosine is not None
+        if used + len(candidate.text) > budget or not (neighbour or related):
             continue
         if any(
             c.passage.doc_id == candidate.passage.doc_id and c.start <= candidate.start and candidate.end <= c.end
@@ -184,6 +192,24 @@ def select(
         chosen.append(candidate)
         used += len(candidate.text)
     return _arrange(chosen)
+
+
+def presentable(evidence: Evidence, shape: AnswerShape) -> Evidence | None:
+    """The span to quote for a candidate sentence, or None if it cannot stand on its own.
+
+    For a list or steps the whole list is quoted with its lead-in (enumeration). Elsewhere a
+    numbered item is quoted without its number (「17.市场是对资源的组织和协调；」 → from 市场),
+    still a verbatim span. Headings, wrap-ups and pointers (「总之，看了这么多…」), fragments cut
+    mid-clause and clauses ending in 「：」 are not quoted (sentence_quality.junk_reason)."""
+    shown = _as_unit(evidence) if shape.units else evidence
+    if not shape.units or shown is evidence:
+        marker = ITEM_MARKER.match(shown.text)
+        if marker and marker.end() < len(shown.text):
+            cut = marker.end()
+            shown = dataclasses.replace(
+                shown, text=shown.text[cut:], start=shown.start + cut, citations=list(shown.citations)
+            )
+    return None if junk_reason(shown.text) else shown
 
 
 def _shares_words(evidence: Evidence) -> bool:
@@ -234,6 +260,7 @@ def compose_answer(
     evidence: list[Evidence] | None = None,
     profile: Profile | None = None,
     locate: Locate | None = None,
+    cross_language: bool = False,
 ) -> Answer:
     """The sentences that answer best, within max_chars, the best first.
 
@@ -243,7 +270,9 @@ def compose_answer(
     it they are scored from their words alone. With `answerable=False` (see
     Retriever.answerable) the answer says the index does not know. `profile` is the index's
     (contrast sides and aspects, vocabulary); the shipped one by default. `locate` places each
-    quoted span in its original file (StoredIndex.locate).
+    quoted span in its original file (StoredIndex.locate). A `cross_language` question (English
+    asked of Chinese sources) shares no words with them: sentences vouched for by their vectors
+    may support the best one.
     """
     profile = profile or default_profile()
     asking = profile.contrast.asking_words
@@ -253,7 +282,11 @@ def compose_answer(
     shape = answer_shape(question, sides)
     if evidence is None:
         evidence = score_sentences(question, top, shape, profile.analyzer, ignore=asking)
-    chosen = select(answer_candidates(evidence, shape, shown, asking), shape, max_chars) if answerable else []
+    if cross_language:
+        # Vouched for by vectors alone, supporting sentences drift: keep the answer short.
+        shape = dataclasses.replace(shape, budget=min(shape.budget, CROSS_LANGUAGE_BUDGET))
+    candidates = answer_candidates(evidence, shape, shown, asking)
+    chosen = select(candidates, shape, max_chars, lexical=not cross_language) if answerable else []
     if ASKS_AN_AMOUNT.search(fold(question)) and not any(states_a_quantity(c.text) for c in chosen):
         chosen = []  # 「销售人员的平均工资是多少」 with no amount in what would be quoted: not in the index
     if not chosen:

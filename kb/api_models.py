@@ -6,12 +6,18 @@ The same JSON as `kb ask --json` (Answer.to_dict); these models describe and che
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from .retrieve import MAX_K, MAX_QUESTION_CHARS
 from .types import Mode
+from .understand import MAX_PREVIOUS
 
 MAX_BATCH = 20  # questions in one POST /ask/batch
+
+
+Previous = Annotated[str, Field(min_length=1, max_length=MAX_QUESTION_CHARS)]
 
 
 class Query(BaseModel):
@@ -23,6 +29,11 @@ class Query(BaseModel):
     k: int = Field(5, ge=1, le=MAX_K, description="Number of passages.")
     mode: Mode = Field("hybrid", description="Ranker: fused, embeddings only, or BM25 only.")
     explain: bool = Field(False, description="Also return why each passage ranked (`explain`).")
+    previous: list[Previous] = Field(
+        [],
+        max_length=MAX_PREVIOUS,
+        description="The conversation so far, oldest first: a follow-up (「那它们的联系呢」) is completed from it.",
+    )
 
 
 class BatchQuery(BaseModel):
@@ -31,6 +42,9 @@ class BatchQuery(BaseModel):
     questions: list[str] = Field(..., min_length=1, max_length=MAX_BATCH, description=f"1 to {MAX_BATCH} questions.")
     k: int = Field(5, ge=1, le=MAX_K)
     mode: Mode = "hybrid"
+    previous: list[Previous] = Field(
+        [], max_length=MAX_PREVIOUS, description="Earlier questions every question of the batch follows, oldest first."
+    )
 
 
 class Location(BaseModel):
@@ -93,6 +107,12 @@ class Answer(BaseModel):
     passages: list[Passage]
     contrast: Contrast | None = Field(None, description="For questions comparing two things.")
     explain: list[Explanation] | None = Field(None, description="With `explain`: one per passage.")
+    understood_as: str | None = Field(
+        None, description="The question answered, when not as typed: completed from `previous` and/or corrected."
+    )
+    corrected: str | None = Field(None, description="The question with its typos corrected, when it had any.")
+    notes: list[str] | None = Field(None, description="What a reader should know, e.g. that the sources are Chinese.")
+    script: str | None = Field(None, description="The script `answer` is shown in; `sentences` keep their source's.")
 
 
 class SearchResult(BaseModel):

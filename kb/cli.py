@@ -8,7 +8,7 @@ import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, cast
 
 import click
 
@@ -19,6 +19,7 @@ from .types import MODES, Mode
 if TYPE_CHECKING:
     from .contrast import Contrast
     from .profile import Profile
+    from .text import Script
     from .types import Answer, Explanation
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -179,6 +180,8 @@ def ingest(
     assert report is not None
     for path, reason in report.skipped:
         click.echo(_shown(f"Warning: skipped {path}: {reason}"), err=True)
+    for path, note in report.notes:
+        click.echo(_shown(f"Note: {path}: {note}"), err=True)
     skipped = f" Skipped {len(report.skipped)} files (see the warnings)." if report.skipped else ""
     click.echo(
         f"Indexed {report.documents} documents, {report.passages} passages into {index_dir} "
@@ -222,6 +225,22 @@ def ingest(
     help="Show why each passage ranked: matched terms, BM25 and dense scores and ranks, fused score "
     "(with --json: under `explain`).",
 )
+@click.option(
+    "--after",
+    "previous",
+    multiple=True,
+    metavar="QUESTION",
+    help="An earlier question of the conversation (repeat for several, oldest first): a follow-up such as "
+    "「那它们的联系呢」 is read as 「营销和销售的联系」, and the answer says how it was read.",
+)
+@click.option(
+    "--script",
+    type=click.Choice(["auto", "simplified", "traditional"]),
+    default="auto",
+    show_default=True,
+    help="Script the answer is shown in: the question's own (auto), simplified or traditional. "
+    "The JSON keeps each quoted sentence as it is in its source (`sentences`).",
+)
 def ask(
     question: str | None,
     index_dir: Path | str,
@@ -231,6 +250,8 @@ def ask(
     questions: Path | None,
     max_chars: int,
     explain: bool,
+    previous: tuple[str, ...],
+    script: str,
 ) -> None:
     """Answer QUESTION from the index: cited sentences, then the ranked sources.
 
@@ -240,16 +261,24 @@ def ask(
     number or name for 多少/谁). Traditional and simplified script match each other.
     Questions that compare two things (「营销和销售的区别」, 「A与B有什么不同」) also get a table
     of aspects with a cited statement for each side. If nothing in the index answers the
-    question, kb says so instead of guessing.
+    question, kb says so instead of guessing. Typos are corrected against the index's own
+    words (「营消和销受的区别」), and English questions are answered from the Chinese sources.
+
+    \b
+    kb ask "营销和销售的区别"
+    kb ask "那它们的联系呢" --after "营销和销售的区别"
+    kb ask "What is the difference between marketing and sales?"
     """
     from .knowledge_base import KnowledgeBase
+    from .script_display import shown_in_script
 
     if (question is None) == (questions is None):
         raise click.UsageError("give a QUESTION or --questions FILE (not both)")
     lines = _question_lines(questions) if questions is not None else []
     kb = KnowledgeBase.open(index_dir)
     if question is not None:
-        answer = kb.ask(question, k=k, mode=mode, max_chars=max_chars, explain=explain)
+        answer = kb.ask(question, k=k, mode=mode, max_chars=max_chars, explain=explain, previous=previous)
+        answer = shown_in_script(answer, None if script == "auto" else cast(Script, script))
         if as_json:
             click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         else:
@@ -261,7 +290,8 @@ def ask(
     numbered = [(number, line.strip()) for number, line in enumerate(lines, start=1) if line.strip()]
     for i, (number, line) in enumerate(numbered):
         try:
-            answer = kb.ask(line, k=k, mode=mode, max_chars=max_chars, explain=explain)
+            answer = kb.ask(line, k=k, mode=mode, max_chars=max_chars, explain=explain, previous=previous)
+            answer = shown_in_script(answer, None if script == "auto" else cast(Script, script))
         except KbError as exc:
             failed += 1
             if as_json:
@@ -301,11 +331,17 @@ def _shown(text: str) -> str:
 def _print_answer(answer: Answer) -> None:
     """The answer, the contrast table, and the sources (with why each ranked, when explained)."""
     click.secho(_shown(answer.question), bold=True)
+    if answer.corrected:
+        click.secho(_shown(f"已按「{answer.corrected}」回答"), dim=True)
+    elif answer.understood_as:
+        click.secho(_shown(f"理解为：{answer.understood_as}"), dim=True)
+    for note in answer.notes:
+        click.secho(_shown(note), dim=True)
     click.echo()
     click.echo(_shown(answer.text))
     if answer.contrast:
         click.echo()
-        _print_contrast(answer.contrast)
+        _print_contrast(answer.contrast, cast("Script | None", answer.script))
     click.echo()
     click.secho("来源 Sources:", bold=True)
     explanations = {e.rank: e for e in answer.explanations or []}
@@ -327,10 +363,15 @@ def _print_answer(answer: Answer) -> None:
             click.secho(_shown(f"    {_explanation(explanations[hit.rank])}"), dim=True)
 
 
-def _print_contrast(contrast: Contrast) -> None:
-    """The aspect table, wrapped (never truncated) to the terminal width."""
+def _print_contrast(contrast: Contrast, script: Script | None) -> None:
+    """The aspect table in the answer's script, wrapped (never truncated) to the terminal width."""
     from rich.console import Console
     from rich.table import Table
+
+    from .text import in_script
+
+    def shown(text: str) -> str:
+        return in_script(text, script) if script else text
 
     table = Table(title=_shown(" vs ".join(contrast.sides)), show_lines=True)
     table.add_column("方面", style="bold", no_wrap=True)
@@ -338,7 +379,8 @@ def _print_contrast(contrast: Contrast) -> None:
         table.add_column(_shown(side), overflow="fold")
     for row in contrast.rows:
         table.add_row(
-            _shown(row.aspect), *(_shown(cell.text) + "".join(f"[{n}]" for n in cell.citations) for cell in row.cells)
+            _shown(row.aspect),
+            *(_shown(shown(cell.text)) + "".join(f"[{n}]" for n in cell.citations) for cell in row.cells),
         )
     Console(highlight=False).print(table, markup=False)
 

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import KbError
+from .sentence_quality import junk_reason
 from .text import fold
 from .types import Answer, Document, Hit, Mode
 
@@ -178,6 +179,10 @@ class AnswerJudgement:
     best_sentence_contains: bool
     chars: int  # characters quoted (citation marks excluded)
     found: bool
+    junk: bool = False  # a quoted sentence cannot stand on its own (sentence_quality.junk_reason)
+    # kb's own top-ranked passage, cut to the answer's length, contains the gold text: the
+    # baseline an extractive answer has to beat.
+    baseline_contains: bool = False
 
 
 def judge_answer(query: EvalQuery, answer: Answer) -> AnswerJudgement:
@@ -188,12 +193,16 @@ def judge_answer(query: EvalQuery, answer: Answer) -> AnswerJudgement:
     def contains(text: str) -> bool:
         return any(g in text for g in gold)
 
+    chars = sum(len(s.text) for s in answer.sentences)
+    top = next((h.passage.text for h in answer.hits if h.rank == 1), "")
     return AnswerJudgement(
         retrievable=any(contains(comparable(h.passage.text)) for h in answer.hits if h.rank <= ANSWER_PASSAGES),
         answer_contains=contains("".join(quoted)),
         best_sentence_contains=bool(quoted) and contains(quoted[0]),
-        chars=sum(len(s.text) for s in answer.sentences),
+        chars=chars,
         found=answer.found,
+        junk=any(junk_reason(s.text) for s in answer.sentences),
+        baseline_contains=answer.found and contains(comparable(top[: max(chars, 1)])),
     )
 
 
@@ -214,6 +223,8 @@ def answer_metrics(judgements: Sequence[AnswerJudgement]) -> dict[str, float]:
         "answer_contains_when_retrievable": share(retrievable, lambda j: j.answer_contains),
         "best_sentence_contains_when_retrievable": share(retrievable, lambda j: j.best_sentence_contains),
         "answer_chars": sum(j.chars for j in judgements) / n,
+        "junk": share(judgements, lambda j: j.junk),
+        "baseline_contains": share(judgements, lambda j: j.baseline_contains),
         "not_found": share(judgements, lambda j: not j.found),
     }
 

@@ -16,7 +16,11 @@ sentence quoted from it. Each quotable sentence gets named signals, each measure
 - `passage`, `first_passage`: the fused retrieval score of the passage the sentence comes
   from, and whether that passage ranked first;
 - `cue`: the sentence has the form the question asks for (a definition, a cause, a number …);
-- `substance`: the sentence says more than the question's own words.
+- `substance`: the sentence says more than the question's own words;
+- `against`: the sentence has the wrong form for the question (a shared trait for a contrast,
+  a belief restated for a yes/no question or a request for advice);
+- `context`: for yes/no and advice, how much of the question the sentence before it holds (the
+  answer to 「…是不是一回事」 follows 「许多人认为…是一回事」).
 
 They are summed with `EvidenceWeights`, set by measurement with scripts/tune_answers.py.
 """
@@ -59,6 +63,8 @@ class EvidenceWeights:
     first_passage: float = 0.1
     cue: float = 0.5
     substance: float = 0.5
+    against: float = -2.0
+    context: float = 1.5
 
     def score(self, features: Mapping[str, float]) -> float:
         return sum(getattr(self, name) * value for name, value in features.items())
@@ -218,10 +224,14 @@ def score_sentences(
     top_score = max((h.score for h in hits), default=0.0)
     found = []
     topics: dict[int, dict[str, float]] = {}
+    previous: _Sentence | None = None
     for sentence, cosine, distinctive in zip(sentences, cosines, _distinctive(terms, sentences)):
+        before = previous if previous is not None and previous.hit is sentence.hit else None
+        previous = sentence
         hit, p = sentence.hit, sentence.hit.passage
         if p.id not in topics:
             topics[p.id] = _beyond_topic(terms, p, analyzer)
+        cue = shape.cue is not None and bool(shape.cue.search(sentence.folded))
         features = {
             "dense": (floor if cosine is None else cosine) - best,
             "lexical": _coverage(terms.words, sentence.words),
@@ -232,7 +242,9 @@ def score_sentences(
             "brevity": 1.0 - min(1.0, len(sentence.folded) / BREVITY_CHARS),
             "passage": hit.score - top_score,
             "first_passage": 1.0 if hit.rank == 1 else 0.0,
-            "cue": 1.0 if shape.cue is not None and shape.cue.search(sentence.folded) else 0.0,
+            "cue": shape.cue_strength if cue else 0.0,
+            "against": 1.0 if not cue and shape.against is not None and shape.against.search(sentence.folded) else 0.0,
+            "context": _coverage(terms.words, before.words) if shape.follows_context and before else 0.0,
             "substance": min(1.0, len(sentence.tokens - terms.words.keys() - ignore) / SUBSTANCE_TOKENS),
         }
         text = p.text[sentence.start : sentence.end]

@@ -35,7 +35,7 @@ BM25_PARAMS = {"k1": 1.2, "b": 0.75}
 # Bump when the cleaning, splitting or BM25 code changes; edits to the profile or the general
 # dictionary are noticed by themselves. Either way the next ingest rebuilds the index (reusing
 # every vector whose passage text is unchanged).
-PIPELINE_VERSION = 7
+PIPELINE_VERSION = 9  # 9: glued section headings split from their sentence
 CONTEXT_CHARS = 8  # of a sentence's heading or title, embedded with it
 
 
@@ -58,6 +58,7 @@ class IngestReport:
     sentences: int = 0
     sentences_embedded: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # documents indexed that hold no Chinese
     seconds: float = 0.0
     profile: str = ""  # where the profile came from
 
@@ -236,7 +237,7 @@ def ingest(
     else:
         roots = [s for s in source if not isinstance(s, Document)]
         loaded = load_paths(roots, follow_links)
-        documents, report.skipped = loaded.documents, loaded.skipped
+        documents, report.skipped, report.notes = loaded.documents, loaded.skipped, loaded.notes
     if not documents:
         where = ", ".join(str(s) for s in source) or "(nothing given)"
         raise KbError(f"no text to index in {where}: add .txt, .md, .pdf, .docx, .pptx, .epub or .html files")

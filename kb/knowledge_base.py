@@ -17,8 +17,9 @@ from .index_store import IndexStore, open_index
 from .ingest import IngestReport, ingest
 from .profile import Profile
 from .question import answer_shape
-from .retrieve import FusionSettings, Retriever, matched_terms, normalise_question
+from .retrieve import FusionSettings, Retriever, matched_terms
 from .types import Answer, Document, Explanation, Hit, Mode, Passage, Progress
+from .understand import SOURCES_ARE_CHINESE, QuestionReader
 
 CONTRAST_EVIDENCE = 40  # passages searched for a contrast table's cells
 MIN_ANSWER_CHARS = 20  # the shortest answer limit (--max-chars) that still fits a sentence
@@ -37,6 +38,7 @@ class KnowledgeBase:
         self.index = index
         self.profile: Profile = index.profile
         self.retriever = Retriever(index, embedder, fusion, self.profile)
+        self.reader = QuestionReader(index, self.profile)
         self.last_ingest: IngestReport | None = None
 
     @classmethod
@@ -95,16 +97,38 @@ class KnowledgeBase:
         return self.retriever.search(question, k=k, mode=mode)
 
     def ask(
-        self, question: str, k: int = 5, mode: Mode = "hybrid", max_chars: int = 300, explain: bool = False
+        self,
+        question: str,
+        k: int = 5,
+        mode: Mode = "hybrid",
+        max_chars: int = 300,
+        explain: bool = False,
+        previous: Sequence[str] = (),
     ) -> Answer:
         """An extractive, cited answer built from the k best passages, at most max_chars long
-        (MIN_ANSWER_CHARS at least); with `explain`, also why each passage ranked."""
+        (MIN_ANSWER_CHARS at least); with `explain`, also why each passage ranked.
+
+        `previous`: the conversation so far (earlier questions, oldest first): a follow-up
+        such as 「那它们的联系呢」 is completed from it (`Answer.understood_as`). Typos are
+        corrected against the index's words (`Answer.corrected`)."""
         if not isinstance(max_chars, int) or isinstance(max_chars, bool) or max_chars < MIN_ANSWER_CHARS:
             raise KbError(f"max_chars must be a whole number of at least {MIN_ANSWER_CHARS}, got {max_chars!r}")
-        question = normalise_question(question)
+        reading = self.reader.read(question, previous)
+        answer = self._answer(reading.text, k, mode, max_chars, reading.cross_language)
+        notes = (SOURCES_ARE_CHINESE,) if reading.cross_language and answer.found else ()
+        answer = dataclasses.replace(
+            answer,
+            question=reading.asked,
+            understood_as=reading.understood_as,
+            corrected=reading.corrected,
+            notes=notes,
+        )
+        return dataclasses.replace(answer, explanations=self.explain(reading.text, answer.hits)) if explain else answer
+
+    def _answer(self, question: str, k: int, mode: Mode, max_chars: int, cross_language: bool) -> Answer:
         sides = contrast_sides(question, self.profile.contrast)
         hits = self.search(question, k=max(k, CONTRAST_EVIDENCE) if sides else k, mode=mode)
-        answerable = self.retriever.answerable(question, hits)
+        answerable = self.retriever.answerable(question, hits, cross_language=cross_language)
         top = [h for h in hits if h.rank <= k]
         dense = mode != "bm25" and self.index.has_sentence_vectors
         evidence = score_sentences(
@@ -117,7 +141,7 @@ class KnowledgeBase:
             question_vector=self.retriever.query_vector(question) if dense else None,
             stored_sentences=self.index.sentences_in,
         )
-        answer = compose_answer(
+        return compose_answer(
             question,
             hits,
             max_chars=max_chars,
@@ -126,8 +150,8 @@ class KnowledgeBase:
             evidence=evidence,
             profile=self.profile,
             locate=self.index.locate,
+            cross_language=cross_language,
         )
-        return dataclasses.replace(answer, explanations=self.explain(question, answer.hits)) if explain else answer
 
     def explain(self, question: str, hits: Sequence[Hit]) -> list[Explanation]:
         """Why each hit ranked: the question's terms it holds and each ranker's score and rank."""

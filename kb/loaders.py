@@ -1,5 +1,10 @@
 """Files → `Document`s: find the files under the corpus paths, extract their text in their
-format (formats/), and say which were skipped and why."""
+format (formats/), judge that it reads as text (readable.py), and say which were skipped and why.
+
+A file is read only if it is still the file that was found: between finding and reading, a
+corpus file can be replaced by a link to /etc/passwd or by a pipe that blocks forever. It is
+opened without following a link (unless the link was found, and vetted, as a link), without
+blocking, and its descriptor must be the regular file, same device and inode, found."""
 
 from __future__ import annotations
 
@@ -11,8 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import formats
-from .decoding import NotTextError, decode
+from .decoding import decode
 from .errors import KbError
+from .formats import Extracted
+from .provenance import Places
+from .readable import NotTextError, garbled, language_note
 from .types import Document
 
 PROFILE_FILE = "kb.toml"  # a corpus folder's profile (kb/profile.py), never indexed
@@ -23,12 +31,29 @@ _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*\S)")
 TITLE_MAX_CHARS = 80
 
 
+# Places that are judged one by one: a PDF page or a slide can be garbage while the rest is text.
+_JUDGED_ALONE = ("page", "slide")
+
+
+@dataclass(frozen=True)
+class Found:
+    """A file to load, as discovery vetted it: its path, the identity of the regular file it
+    is (or a link inside the corpus leads to), and whether the path itself was a link."""
+
+    path: Path
+    device: int
+    inode: int
+    link: bool
+
+
 @dataclass
 class LoadResult:
-    """What `load_paths` found: the documents, and each skipped file with the reason."""
+    """What `load_paths` found: the documents, each skipped file (or page) with the reason, and
+    notes on documents that went in but are not what kb expects (no Chinese text)."""
 
     documents: list[Document] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)
 
 
 def title_of(text: str, fallback: str) -> str:
@@ -55,7 +80,7 @@ def display_path(path: Path) -> str:
     return os.fsencode(shown).decode("utf-8", "backslashreplace")
 
 
-def find_files(paths: list[str | Path], follow_links: bool = False) -> tuple[list[Path], list[tuple[str, str]]]:
+def find_files(paths: list[str | Path], follow_links: bool = False) -> tuple[list[Found], list[tuple[str, str]]]:
     """Expand files and folders (recursively, sorted) into the text files to load.
 
     Returns the files and the skipped ones with a reason: unsupported types, unreadable
@@ -71,16 +96,16 @@ def find_files(paths: list[str | Path], follow_links: bool = False) -> tuple[lis
             raise KbError(f"corpus path not found: {raw} (give an existing file or folder)")
         roots.append(path)
     inside = [os.path.realpath(root) for root in roots]
-    files: list[Path] = []
+    files: list[Found] = []
     skipped: list[tuple[str, str]] = []
     for root in roots:
         candidates = _walk(root, skipped) if root.is_dir() else [root]
         for candidate in candidates:
-            reason = _not_loadable(candidate, inside, follow_links)
-            if reason:
-                skipped.append((display_path(candidate), reason))
+            vetted = _vetted(candidate, inside, follow_links)
+            if isinstance(vetted, str):
+                skipped.append((display_path(candidate), vetted))
             else:
-                files.append(candidate)
+                files.append(vetted)
     return files, skipped
 
 
@@ -102,8 +127,8 @@ def _walk(root: Path, skipped: list[tuple[str, str]]) -> list[Path]:
     return found
 
 
-def _not_loadable(path: Path, inside: list[str], follow_links: bool) -> str | None:
-    """Why a file found under the corpus paths is not read, or None when it is."""
+def _vetted(path: Path, inside: list[str], follow_links: bool) -> Found | str:
+    """A file found under the corpus paths as it will be read, or why it is not read."""
     if not formats.readable(path):
         return formats.why_not_readable(path)
     try:
@@ -112,19 +137,41 @@ def _not_loadable(path: Path, inside: list[str], follow_links: bool) -> str | No
         return "file name is not valid UTF-8: rename it"
     try:
         target = Path(path).resolve(strict=True)
-        mode = target.stat().st_mode
+        info = target.stat()
     except (RuntimeError, OSError) as exc:
         if isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP:
             return "symbolic link loop"
         if isinstance(exc, FileNotFoundError) and path.is_symlink():
             return "broken symbolic link (its target does not exist)"
         return f"unreadable: {getattr(exc, 'strerror', None) or exc}"
-    if not stat.S_ISREG(mode):
+    if not stat.S_ISREG(info.st_mode):
         return "not a regular file (a pipe, socket or device)"
     real = str(target)
     if not follow_links and not any(real == root or real.startswith(root.rstrip(os.sep) + os.sep) for root in inside):
         return f"link leads outside the corpus (to {display_path(target)}); pass --follow-links to index it"
-    return None
+    return Found(path, info.st_dev, info.st_ino, path.is_symlink())
+
+
+def read_found(found: Found) -> bytes:
+    """The bytes of a found file, if it is still the file that was found; NotTextError when it
+    was replaced since (by a link, a pipe, a device or another file), OSError when it is gone.
+    O_NONBLOCK: opening a pipe put in a file's place must not wait for a writer."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    if not found.link:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    try:
+        descriptor = os.open(found.path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise NotTextError("replaced by a symbolic link after it was found: not read") from None
+        raise
+    with os.fdopen(descriptor, "rb") as file:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotTextError("replaced by a pipe, socket or device after it was found: not read")
+        if (info.st_dev, info.st_ino) != (found.device, found.inode):
+            raise NotTextError("replaced by another file after it was found: not read; run kb ingest again")
+        return file.read()
 
 
 def read_text(data: bytes, what: str) -> str:
@@ -136,17 +183,65 @@ def read_text(data: bytes, what: str) -> str:
         raise KbError(f"{what} is not readable text: {exc}; save it as UTF-8") from None
 
 
-def load_file(path: Path, doc_id: str) -> Document:
-    """Read one file and extract its text in its format; raises NotTextError or OSError."""
-    extracted = formats.extract(path, path.read_bytes())
+def load_file(found: Found, doc_id: str, result: LoadResult) -> Document:
+    """Read one file, extract its text in its format and judge it, page by page where it has
+    pages; pages that are not text are named in `result.skipped`, a document that holds no
+    Chinese in `result.notes`. Raises NotTextError (nothing in it reads as text) or OSError."""
+    path = found.path
+    extracted, skipped_places = _readable(formats.extract(path, read_found(found)))
+    note = language_note(extracted.text)
+    shown = display_path(path)
+    result.skipped += [(f"{shown} {place}", why) for place, why in skipped_places]
+    if note:
+        result.notes.append((shown, note))
     return Document(
         id=doc_id,
         title=title_of(extracted.text, path.stem),
-        source=display_path(path),
+        source=shown,
         text=extracted.text,
         encoding=extracted.encoding,
         places=extracted.places,
     )
+
+
+def _readable(extracted: Extracted) -> tuple[Extracted, list[tuple[str, str]]]:
+    """The extracted text without the pages or slides that do not read as text, and those
+    (their label, p.3 or slide 4, and the reason); NotTextError when nothing does."""
+    units = _units(extracted) if extracted.places.kind in _JUDGED_ALONE else []
+    if len(units) < 2:
+        reason = garbled(extracted.text, extracted.encoding)
+        if reason:
+            raise NotTextError(reason)
+        return extracted, []
+    read_as = extracted.encoding
+    verdicts = [(start, end, name, garbled(extracted.text[start:end], read_as)) for start, end, name in units]
+    failed = [(start, why) for start, _, _, why in verdicts if why]
+    if not failed:
+        return extracted, []
+    if len(failed) == len(units):
+        raise NotTextError(f"no page reads as text: {failed[0][1]}")
+    text, starts, names = "", [], []
+    for start, end, name, why in verdicts:
+        if not why:
+            starts.append(len(text))
+            names.append(name)
+            part = extracted.text[start:end]
+            text += part if part.endswith("\n") else part + "\n"
+    kept = Extracted(text, Places(extracted.places.kind, tuple(starts), tuple(names)), extracted.encoding)
+    return kept, [(extracted.places.label(start, start + 1), why) for start, why in failed]
+
+
+def _units(extracted: Extracted) -> list[tuple[int, int, str]]:
+    """(start, end, name) of each place; consecutive places of one name (a slide's lines) are one."""
+    places = extracted.places
+    bounds = [*places.starts, len(extracted.text)]
+    units: list[tuple[int, int, str]] = []
+    for i, name in enumerate(places.names):
+        if units and units[-1][2] == name:
+            units[-1] = (units[-1][0], bounds[i + 1], name)
+        else:
+            units.append((bounds[i], bounds[i + 1], name))
+    return units
 
 
 def load_paths(paths: list[str | Path], follow_links: bool = False) -> LoadResult:
@@ -154,10 +249,11 @@ def load_paths(paths: list[str | Path], follow_links: bool = False) -> LoadResul
     files, skipped = find_files(paths, follow_links)
     result = LoadResult(skipped=skipped)
     used_ids: set[str] = set()
-    for path in files:
+    for found in files:
+        path = found.path
         doc_id = _unique_id(path.stem, used_ids)
         try:
-            document = load_file(path, doc_id)
+            document = load_file(found, doc_id, result)
         except NotTextError as exc:
             result.skipped.append((display_path(path), str(exc)))
             continue

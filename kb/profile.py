@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -22,21 +21,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .clean import RULE_KINDS, Rule, compile_rules
+from .clean import Rule, compile_rules
 from .contrast import Aspect, ContrastVocabulary
 from .errors import KbError
 from .loaders import PROFILE_FILE
+from .profile_schema import problem
 from .text import Analyzer, fold
 
 SHIPPED = "default"
-# Every key a profile may hold, with the type of its value.
-_SCHEMA: dict[str, dict[str, type]] = {
-    "vocabulary": {"words": list, "stopwords": list, "synonyms": list},
-    "retrieval": {"synonym_weight": float},
-    "answerable": {"min_coverage": float, "dense": dict},
-    "contrast": {"asking": list, "relating": list, "aliases": dict, "aspects": list},
-    "cleaning": {kind: list for kind in RULE_KINDS},
-}
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,20 +49,10 @@ class Profile:
     def from_toml(cls, text: str, source: str, base: Profile | None = None) -> Profile:
         """Parse a profile file; unless it says `extends = false`, merge it into `base` (the
         shipped profile by default). Raises KbError naming the file and the key at fault."""
-        try:
-            raw = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise KbError(
-                f"profile {source} is not valid TOML ({exc}): fix it, or start from `kb profile init`"
-            ) from exc
+        raw = _parsed(text, source)
         extends = raw.pop("extends", True)
-        if not isinstance(extends, bool):
-            raise KbError(f"profile {source}: `extends` must be true or false")
-        _check(raw, source)
         merged = _merge((base or default_profile()).data, raw) if extends else raw
-        profile = cls(merged, source, text)
-        profile._validate()
-        return profile
+        return cls(merged, source, text)
 
     @classmethod
     def stored(cls, effective: str, source: str, layer: str | None) -> Profile:
@@ -145,6 +127,17 @@ class Profile:
         return float(value if value is not None else default_profile().data[section][key])
 
     @property
+    def title(self) -> str | None:
+        """The knowledge base's name, for the page (None: the profile gives none)."""
+        title = self.data.get("title")
+        return title if isinstance(title, str) else None
+
+    @property
+    def examples(self) -> tuple[str, ...]:
+        """Example questions the page offers a newcomer (at most 10)."""
+        return tuple(self.data.get("examples", ()))
+
+    @property
     def synonym_weight(self) -> float:
         return self._number("retrieval", "synonym_weight")
 
@@ -160,60 +153,23 @@ class Profile:
             return default_profile().dense_threshold(model)
         return None if value is None else float(value)
 
-    def _validate(self) -> None:
-        """Compile the cleaning patterns now, so a bad one fails at load, named."""
-        try:
-            self.cleaning_rules  # noqa: B018 - compiles the patterns
-        except re.error as exc:
-            raise KbError(f"profile {self.source}: a cleaning pattern does not compile ({exc})") from exc
 
-
-def _check(raw: Mapping[str, Any], source: str) -> None:
-    """Refuse unknown sections and keys and values of the wrong type, naming them: a typo must
-    not silently give a profile without the user's synonyms."""
-    for section, table in raw.items():
-        if section not in _SCHEMA:
-            raise KbError(f"profile {source}: unknown section [{section}] (known: {', '.join(_SCHEMA)})")
-        if not isinstance(table, dict):
-            raise KbError(f"profile {source}: [{section}] must be a table")
-        for key, value in table.items():
-            expected = _SCHEMA[section].get(key)
-            if expected is None:
-                raise KbError(f"profile {source}: unknown key {section}.{key} (known: {', '.join(_SCHEMA[section])})")
-            numeric = expected is float and isinstance(value, int | float) and not isinstance(value, bool)
-            if not (numeric or isinstance(value, expected)):
-                raise KbError(
-                    f"profile {source}: {section}.{key} must be a {expected.__name__}, not {type(value).__name__}"
-                )
-    for group in raw.get("vocabulary", {}).get("synonyms", []):
-        if not isinstance(group, list) or len(group) < 2 or not all(isinstance(t, str) for t in group):
-            raise KbError(
-                f'profile {source}: vocabulary.synonyms holds lists of two or more terms, e.g. ["顾客", "客户"]'
-            )
-    for section, key in (
-        ("vocabulary", "words"),
-        ("vocabulary", "stopwords"),
-        ("contrast", "asking"),
-        ("contrast", "relating"),
-    ):
-        if not all(isinstance(t, str) and t.strip() for t in raw.get(section, {}).get(key, [])):
-            raise KbError(f"profile {source}: {section}.{key} must be a list of non-empty strings")
-    for side, names in raw.get("contrast", {}).get("aliases", {}).items():
-        if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
-            raise KbError(f"profile {source}: contrast.aliases.{side} must be a list of names")
-    for aspect in raw.get("contrast", {}).get("aspects", []):
-        if not (isinstance(aspect, dict) and isinstance(aspect.get("name"), str) and _strings(aspect.get("cues"))):
-            raise KbError(f"profile {source}: each [[contrast.aspects]] needs a `name` and a list of `cues`")
-    for kind, rules in raw.get("cleaning", {}).items():
-        for rule in rules:
-            if not (
-                isinstance(rule, dict) and isinstance(rule.get("name"), str) and isinstance(rule.get("pattern"), str)
-            ):
-                raise KbError(f"profile {source}: each [[cleaning.{kind}]] needs a `name` and a `pattern`")
-
-
-def _strings(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+def _parsed(text: str, source: str) -> dict[str, Any]:
+    """A profile file's tables, checked against the schema (kb/profile_schema.py); KbError naming
+    the file and the key at fault. TOML's own limits (an integer of thousands of digits, arrays
+    nested thousands deep) are errors of the file too, not a ValueError or RecursionError."""
+    try:
+        raw = tomllib.loads(text)
+    except RecursionError:
+        reason = "nested too deeply to be a profile"
+    except ValueError as exc:  # TOMLDecodeError, and int() refusing thousands of digits
+        reason = f"not valid TOML ({str(exc).splitlines()[0].split(';')[0][:200]})"
+    else:
+        fault = problem(raw)
+        if fault is None:
+            return raw
+        raise KbError(f"profile {source}: {fault}")
+    raise KbError(f"profile {source} is {reason}: fix it, or start from `kb profile init`")
 
 
 def _merge(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
@@ -253,11 +209,9 @@ def _merge_aspects(base: Sequence[Mapping[str, Any]], extra: Sequence[Mapping[st
 def default_profile() -> Profile:
     """The shipped profile (kb/data/profile.toml). Immutable, so loading it once is safe."""
     text = resources.files("kb").joinpath("data", "profile.toml").read_text("utf-8")
-    raw = tomllib.loads(text)
+    raw = _parsed(text, SHIPPED)
     raw.pop("extends", None)
-    profile = Profile(raw, SHIPPED)
-    profile._validate()
-    return profile
+    return Profile(raw, SHIPPED)
 
 
 def named_profile(name: str | Path) -> Profile:

@@ -15,7 +15,7 @@ from typing import Literal
 from .text import fold
 
 QuestionKind = Literal[
-    "contrast", "reason", "definition", "list", "method", "yesno", "quantity", "place", "entity", "general"
+    "contrast", "reason", "definition", "advice", "list", "method", "yesno", "quantity", "place", "entity", "general"
 ]
 
 # Checked in this order: 「是什么原因」 is a reason, 「哪些方法」 a list, 「怎么样」 not a method.
@@ -27,6 +27,11 @@ _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = (
         re.compile(
             r"什么是|是什么意思|是什么$|是什么[？?]?$|是指什么|指的是什么|什么叫|何为|何谓|的定义|的含义|的意思|是啥"
         ),
+    ),
+    # What should I do: 「…该怎么办」, 「要不要…」, 「应该先…吗」 — answered by a recommendation.
+    (
+        "advice",
+        re.compile(r"怎么办|咋办|要不要|该不该|应不应该|需不需要|值不值得|值得.*吗|应该.*吗|建议|最好.*吗"),
     ),
     ("method", re.compile(r"怎么(?!样)|怎样|如何|方法|步骤|做法|办法")),
     (
@@ -76,14 +81,23 @@ class AnswerShape:
     """How an answer to one kind of question is built.
 
     `cue` matches sentences of the expected form (a definition, a cause, a step, a number);
-    `budget` is the length in characters the answer may grow to past its first sentence, and
-    `units` says whether numbered or 、-lists spanning sentences are quoted whole.
+    `budget` is the length in characters the answer may grow to past its first sentence,
+    `units` says whether numbered or 、-lists spanning sentences are quoted whole, `against`
+    matches sentences of the wrong form, and `follows_context` credits a sentence for the
+    one before it.
     """
 
     kind: QuestionKind
     cue: re.Pattern[str] | None
     budget: int
     units: bool = False
+    # Sentences of the wrong form for this kind: a trait both sides share, for a contrast;
+    # someone's belief restated (「许多人认为…」, 「误区一：…」), for yes/no and advice.
+    against: re.Pattern[str] | None = None
+    # Sentences right after one that restates the question often settle it: score the
+    # preceding sentence's match with the question too.
+    follows_context: bool = False
+    cue_strength: float = 1.0  # how much the cue counts: a recommendation is what advice asks for
 
 
 _DEFINITION = r"(?:是指|指的是|就是|即是|即|定义为|称为|又称|是一种|是一个|是)"
@@ -91,6 +105,10 @@ _DEFINITION = r"(?:是指|指的是|就是|即是|即|定义为|称为|又称|�
 _DEFINITION_WORDING = re.compile(
     r"请问|什么是|是什么意思|是什么|是指什么|指的是什么|什么叫|何为|何谓|的定义|的含义|的意思|是啥|[\s\W_]+"
 )
+# A belief someone holds, stated so as to be answered: 「许多人认为…」, 「误区一：…」.
+_BELIEF = re.compile(r"认为|以为|觉得|误区|常说|很多人|许多人|有人说|似乎|据说|不少人|经常说|误解")
+# A trait both sides share (「营销和销售的最终目标都是…」): not what a contrast question asks.
+_SHARED = r"(?:都|共同|同样|一样|相同|均|一致|相互|密切)"
 SHAPES: dict[QuestionKind, AnswerShape] = {
     "contrast": AnswerShape("contrast", None, 300),
     "reason": AnswerShape("reason", re.compile(r"因为|由于|所以|因此|因而|原因|之所以|为了|导致|使得|在于"), 300),
@@ -111,7 +129,25 @@ SHAPES: dict[QuestionKind, AnswerShape] = {
         300,
         units=True,
     ),
-    "yesno": AnswerShape("yesno", None, 240),
+    # A recommendation or a warning: what the trainee should (not) do.
+    "advice": AnswerShape(
+        "advice",
+        re.compile(r"建议|应该|应当|必须|需要|不要|不能|别|千万|最好|切记|务必|记住|一定要|不妨|可以先|避免|注意"),
+        240,
+        against=_BELIEF,
+        follows_context=True,
+        cue_strength=3.0,
+    ),
+    # The sentence that settles a yes/no question states a verdict, often a negation.
+    "yesno": AnswerShape(
+        "yesno",
+        re.compile(
+            r"不是|并非|并不|不等于|不同|不一定|不能|不会|没有|无法|其实|事实上|实际上|离事实|错误|误解|当然|确实|必须"
+        ),
+        240,
+        against=_BELIEF,
+        follows_context=True,
+    ),
     "quantity": AnswerShape(
         "quantity",
         re.compile(
@@ -136,7 +172,11 @@ def answer_shape(question: str, sides: Sequence[str] | None = None) -> AnswerSha
         a, b = (re.escape(fold(side)) for side in sides[:2])
         # One side opens a clause, the other opens the next: 「营销是一个系统，而销售只是…」.
         joint = r"[^，,；;。]{2,60}?[，,；;]\s*(?:而且|而|但是|但|则|另一方面)?\s*"
-        return replace(shape, cue=re.compile(f"{a}{joint}{b}(?![和与及、])|{b}{joint}{a}(?![和与及、])"))
+        return replace(
+            shape,
+            cue=re.compile(f"{a}{joint}{b}(?![和与及、])|{b}{joint}{a}(?![和与及、])"),
+            against=re.compile(f"(?=.*{a})(?=.*{b}).*{_SHARED}"),
+        )
     if kind == "definition":
         subject = _DEFINITION_WORDING.sub("", fold(question))
         if subject:

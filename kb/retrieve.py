@@ -28,6 +28,12 @@ MAX_K = 100
 # question's meaning is in its first sentences: BM25 and answer scoring still see all of it.
 ENCODED_QUESTION_CHARS = 128
 FusionMethod = Literal["zscore", "rrf"]
+# A question in another language than its sources scores this much lower cosine with them
+# (multilingual-e5-small on the seed corpus: English questions on its subjects 0.79–0.87, their
+# Chinese wording 0.89–0.94; English questions off its subjects 0.72–0.79).
+CROSS_LANGUAGE_COSINE_GAP = 0.06
+# A word the general dictionary counted this often is everyday Chinese (「老师」, 「为啥」, 「刚」).
+EVERYDAY_WORD_FREQUENCY = 100
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
@@ -147,7 +153,17 @@ class Retriever:
         }
 
     def _term_weights(self, question: str) -> dict[str, float]:
-        return self.term_weights(set(self.analyzer.tokenize(question)))
+        """IDF of the question's words, less the everyday words the index never saw: 「老师」 in
+        「请问老师，…」 or 「为啥」 can be in no passage and says nothing about the subject, so
+        padding does not make an answerable question look unanswerable. A rare word the
+        index lacks (「SWOT」, 「Region」) still weighs most: the index does not cover it."""
+        terms = set(self.analyzer.tokenize(question))
+        unseen = [t for t, df in self.index.document_frequencies(terms).items() if df == 0]
+        if unseen:
+            tokenizer = self.analyzer.tokenizer
+            tokenizer.check_initialized()
+            terms -= {t for t in unseen if (tokenizer.FREQ.get(t) or 0) >= EVERYDAY_WORD_FREQUENCY}
+        return self.term_weights(terms)
 
     def _covered(self, weights: dict[str, float], passage: Passage) -> float:
         if not weights:
@@ -163,15 +179,18 @@ class Retriever:
         """
         return self._covered(self._term_weights(question), passage)
 
-    def answerable(self, question: str, hits: list[Hit]) -> bool:
+    def answerable(self, question: str, hits: list[Hit], cross_language: bool = False) -> bool:
         """Does the index hold an answer? Either a top passage covers most of the question's
         information, or the dense ranker is confident (a per-model cosine threshold,
-        in the profile, calibrated on the seed questions against out-of-domain ones)."""
-        weights = self._term_weights(question)
+        in the profile, calibrated on the seed questions against out-of-domain ones). A
+        cross-language question shares no terms with its sources: the vectors alone decide."""
+        weights = {} if cross_language else self._term_weights(question)
         coverage = max((self._covered(weights, h.passage) for h in hits[:3]), default=0.0)
         if coverage >= self.profile.min_coverage:
             return True
         threshold = self.profile.dense_threshold(self.index.model_name)
+        if cross_language and threshold is not None:
+            threshold -= CROSS_LANGUAGE_COSINE_GAP
         dense = max((h.signals["dense"].score for h in hits if "dense" in h.signals), default=None)
         return threshold is not None and dense is not None and dense >= threshold
 

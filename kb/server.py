@@ -37,6 +37,7 @@ from .embed import Embedder
 from .errors import IndexDamaged, KbError
 from .knowledge_base import KnowledgeBase
 from .retrieve import MAX_K, MAX_QUESTION_CHARS
+from .script_display import shown_in_script
 from .text import Script, in_script
 
 POINTER_CHECK_SECONDS = 1.0
@@ -299,8 +300,9 @@ def create_app(
         query: api.Query, script: Literal["original", "simplified", "traditional"] = "original"
     ) -> dict[str, Any]:
         def run() -> dict[str, Any]:
-            answer = live.current().ask(query.question, k=query.k, mode=query.mode, explain=query.explain)
-            return shown(answer.to_dict(), script)
+            kb = live.current()
+            answer = kb.ask(query.question, k=query.k, mode=query.mode, explain=query.explain, previous=query.previous)
+            return shown(shown_in_script(answer).to_dict(), script)
 
         async with lanes.slot(query.question):
             return await run_in_threadpool(run)
@@ -312,7 +314,8 @@ def create_app(
             answers: list[dict[str, Any]] = []
             for question in batch.questions:
                 try:
-                    answers.append(kb.ask(question, k=batch.k, mode=batch.mode).to_dict())
+                    answer = kb.ask(question, k=batch.k, mode=batch.mode, previous=batch.previous)
+                    answers.append(shown_in_script(answer).to_dict())
                 except KbError as exc:
                     answers.append({"error": {"code": "invalid_question", "message": str(exc), "field": None}})
             return {"answers": answers}

@@ -193,8 +193,39 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     for match in _SENTENCE.finditer(text, start, end):
         s, e = _trim(text, match.start(), match.end())
         if e > s:
-            spans.extend(_cut_long(text, s, e))
+            for piece in _split_glued_heading(text, s, e):
+                spans.extend(_cut_long(text, *piece))
     return spans
+
+
+# A numbered section heading at a sentence's start: 「2.2 」, 「一、」, 「第三章 」.
+_SECTION_NUMBER = re.compile(
+    r"\s*(?:\d{1,2}(?:[.．]\d{1,2})+[.．]?|[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十\d]+[章节])\s*"
+)
+_HEADING_CHARS = re.compile(r"[\u3400-\u9fff\w]")
+MAX_HEADING_CHARS = 12
+_ECHO_CHARS = 30  # a heading's last word recurs this soon in the sentence after it
+
+
+def _split_glued_heading(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """A section heading that scraping glued to the sentence after it, as two spans:
+    「2.2 销售是营销的最终目标营销和销售的最终目标都是…」 → 「2.2 销售是营销的最终目标」 and
+    「营销和销售的最终目标都是…」. The heading ends at the latest point (within
+    MAX_HEADING_CHARS) where its last two or more characters recur in the sentence that
+    follows — the sentence takes up the heading's topic (「1.3 重点不同营销和销售的重点也有所不同」).
+    Without such an echo the span is left whole."""
+    number = _SECTION_NUMBER.match(text, s, e)
+    if not number:
+        return [(s, e)]
+    head = number.end()
+    best = None
+    for cut in range(head + 2, min(head + MAX_HEADING_CHARS, e - 4) + 1):
+        if not all(_HEADING_CHARS.match(c) for c in text[head:cut]):
+            break  # punctuation: a sentence, not a heading
+        following = text[cut : min(cut + _ECHO_CHARS, e)]
+        if any(text[cut - n : cut] in following for n in (2, 3, 4)):
+            best = cut
+    return [(s, e)] if best is None else [(s, best), (best, e)]
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:

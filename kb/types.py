@@ -179,6 +179,13 @@ class Answer:
     found: bool = True
     contrast: Contrast | None = None
     explanations: list[Explanation] | None = None  # with ask(..., explain=True)
+    # The question as answered, when it differs from what was typed: completed from the
+    # conversation before it and/or with a typo corrected (「营销和销售的联系」).
+    understood_as: str | None = None
+    corrected: str | None = None  # the question with its typos corrected, when there were any
+    notes: tuple[str, ...] = ()  # what a reader should know: 「来源为中文资料」 for an English question
+    # The script `text` is shown in (script_display.shown_in_script); None: as quoted.
+    script: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The citation contract printed by `kb ask --json` and served over HTTP."""
@@ -189,6 +196,14 @@ class Answer:
             "sentences": [s.to_dict() for s in self.sentences],
             "passages": [h.to_dict() for h in self.hits],
         }
+        if self.understood_as is not None:
+            data["understood_as"] = self.understood_as
+        if self.corrected is not None:
+            data["corrected"] = self.corrected
+        if self.notes:
+            data["notes"] = list(self.notes)
+        if self.script is not None:
+            data["script"] = self.script
         if self.contrast is not None:
             data["contrast"] = self.contrast.to_dict()
         if self.explanations is not None:

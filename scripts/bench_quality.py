@@ -22,7 +22,15 @@ import tempfile
 from pathlib import Path
 
 from kb import KnowledgeBase
-from kb.evaluate import default_index_for, evaluate, load_corpus, load_queries
+from kb.evaluate import (
+    EvalQuery,
+    answer_metrics,
+    default_index_for,
+    evaluate,
+    judge_answer,
+    load_corpus,
+    load_queries,
+)
 from kb.ingest import ingest
 from kb.types import MODES
 
@@ -49,11 +57,71 @@ def drcd_simplified_small(tmp: Path) -> Path:
     return path
 
 
+# Question sets in the trainee format (tests/data/trainee_README.md): kinds, follow-ups with
+# their previous questions, on-topic questions the corpus does not answer (gold []).
+TRAINEE_SETS = {
+    "trainee": ROOT / "tests/data/trainee_dev.jsonl",
+    "trainee_test": ROOT / "tests/data/trainee_test.jsonl",
+}
+
+
+def trainee_report(kb: KnowledgeBase, path: Path) -> None:
+    """Per kind: answer holds gold, first sentence holds it, answers with a junk sentence,
+    the top-passage baseline, mean length, refusals; then refusal precision and recall."""
+    records = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+    by_kind: dict[str, list[tuple[dict, object]]] = {}
+    for record in records:
+        answer = kb.ask(record["query"], previous=record.get("previous", []))
+        by_kind.setdefault(record["kind"], []).append((record, answer))
+    print(f"\n{path.name}: {len(records)} questions (hybrid, k=5), % of the kind's questions")
+    print(f"{'kind':<14}{'n':>4}{'answer':>8}{'first':>7}{'junk':>6}{'top-passage':>13}{'chars':>7}{'refused':>9}")
+    totals: dict[str, list[float]] = {}
+    refused_unanswerable = refused_answerable = answerable = unanswerable = 0
+    for kind, pairs in sorted(by_kind.items()):
+        judged = [judge_answer(load_query(record), answer) for record, answer in pairs if record["gold"]]
+        refused = sum(not answer.found for _, answer in pairs)
+        if kind == "unanswerable":
+            unanswerable += len(pairs)
+            refused_unanswerable += refused
+            print(f"{kind:<14}{len(pairs):>4}{'':>8}{'':>7}{'':>6}{'':>13}{'':>7}{100 * refused / len(pairs):>9.1f}")
+            continue
+        answerable += len(pairs)
+        refused_answerable += refused
+        m = answer_metrics(judged)
+        for key in ("answer_contains", "first", "junk", "baseline_contains", "answer_chars"):
+            value = 100 * sum(j.best_sentence_contains for j in judged) / len(judged) if key == "first" else m[key]
+            totals.setdefault(key, []).extend([value] * len(judged))
+        print(
+            f"{kind:<14}{len(pairs):>4}{m['answer_contains']:>8.1f}"
+            f"{100 * sum(j.best_sentence_contains for j in judged) / len(judged):>7.1f}{m['junk']:>6.1f}"
+            f"{m['baseline_contains']:>13.1f}{m['answer_chars']:>7.0f}{100 * refused / len(pairs):>9.1f}"
+        )
+    mean = {key: sum(values) / len(values) for key, values in totals.items()}
+    print(
+        f"{'answerable':<14}{answerable:>4}{mean['answer_contains']:>8.1f}{mean['first']:>7.1f}{mean['junk']:>6.1f}"
+        f"{mean['baseline_contains']:>13.1f}{mean['answer_chars']:>7.0f}{100 * refused_answerable / answerable:>9.1f}"
+    )
+    refusals = refused_unanswerable + refused_answerable
+    precision = 100 * refused_unanswerable / refusals if refusals else 100.0
+    recall = 100 * refused_unanswerable / unanswerable if unanswerable else 100.0
+    print(f"refusal precision {precision:.1f} %, recall {recall:.1f} % ({refusals} refused)")
+
+
+def load_query(record: dict) -> EvalQuery:
+    return EvalQuery(record["id"], record["query"], gold=tuple(record["gold"]))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sets", nargs="*", default=[*REFERENCE, "seed"])
     parser.add_argument("--modes", nargs="*", default=["bm25", "dense", "hybrid"], choices=MODES)
     args = parser.parse_args()
+    for name in [s for s in args.sets if s in TRAINEE_SETS]:
+        index = ROOT / "index"
+        if not (index / "CURRENT").exists():
+            ingest([ROOT / "corpus"], index)
+        trainee_report(KnowledgeBase.open(index), TRAINEE_SETS[name])
+    args.sets = [s for s in args.sets if s not in TRAINEE_SETS]
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for name in args.sets:
@@ -82,13 +150,17 @@ def main() -> None:
         cells = "  ".join(f"{results[m]['R@5']:9.1f} / {results[m]['MRR@10']:.3f}" for m in args.modes)
         print(f"{name:<22}{count:>8}  {ref_text:>17}  {cells}")
     print("\nAnswers (k=5), % of questions; |P5 = of those whose top-5 passages contain the gold text")
-    print(f"{'set':<22}{'mode':<8}{'P5':>7}{'answer':>8}{'answer|P5':>11}{'best|P5':>9}{'chars':>7}{'none':>6}")
+    print(
+        f"{'set':<22}{'mode':<8}{'P5':>7}{'answer':>8}{'answer|P5':>11}{'best|P5':>9}{'chars':>7}{'none':>6}"
+        f"{'junk':>6}{'top-passage':>13}"
+    )
     for name, _, results in rows:
         for mode, m in results.items():
             if "answer_contains" in m:
                 print(
                     f"{name:<22}{mode:<8}{m['passages_contain']:>7.1f}{m['answer_contains']:>8.1f}{m['answer_contains_when_retrievable']:>11.1f}"
                     f"{m['best_sentence_contains_when_retrievable']:>9.1f}{m['answer_chars']:>7.0f}{m['not_found']:>6.1f}"
+                    f"{m['junk']:>6.1f}{m['baseline_contains']:>13.1f}"
                 )
     if "seed" in args.sets:
         kb = KnowledgeBase.open(ROOT / "index")

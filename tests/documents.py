@@ -146,8 +146,10 @@ def write_html(lines: list[str], path: Path) -> Path:
     return path
 
 
-def write_epub(lines: list[str], path: Path) -> Path:
-    """An e-book: the title as its first chapter's h1, short lines as h2, two chapters."""
+def write_epub(lines: list[str], path: Path, declaration: bool = True) -> Path:
+    """An e-book: the title as its first chapter's h1, short lines as h2, two chapters; without
+    `declaration` the chapters are UTF-8 XHTML with no XML declaration (valid: UTF-8 is XML's
+    default) and no meta charset."""
     import zipfile
 
     def chapter(chunk: list[str], first: bool) -> str:
@@ -159,8 +161,9 @@ def write_epub(lines: list[str], path: Path) -> Path:
             else f"<p>{html.escape(line)}</p>"
             for i, line in enumerate(chunk)
         )
+        prolog = '<?xml version="1.0" encoding="utf-8"?>' if declaration else ""
         return (
-            '<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml">'
+            f'{prolog}<html xmlns="http://www.w3.org/1999/xhtml">'
             f"<head><title>章节</title></head><body>{body}</body></html>"
         )
 
@@ -183,4 +186,44 @@ def write_epub(lines: list[str], path: Path) -> Path:
         book.writestr("OEBPS/content.opf", package)
         book.writestr("OEBPS/text/c1.xhtml", chapter(lines[:half], True))
         book.writestr("OEBPS/text/c2.xhtml", chapter(lines[half:], False))
+    return path
+
+
+def write_cid_pdf(pages: list[tuple[str, bool]], path: Path) -> Path:
+    """A PDF written by hand, one line of text per page: on a page marked True in
+    STSong-Light through the UniGB-UCS2-H CMap (Unicode a reader can recover), on one marked
+    False in a font with Identity-H encoding and no ToUnicode map, as PDFs made by some
+    converters are: its glyphs have no characters, and pdfminer reads them as `(cid:N)`."""
+    fonts = {
+        True: b"/Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts "
+        b"[<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light "
+        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> >>]",
+        False: b"/Type /Font /Subtype /Type0 /BaseFont /Unmapped /Encoding /Identity-H /DescendantFonts "
+        b"[<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Unmapped "
+        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> >>]",
+    }
+    objects = [b"/Type /Catalog /Pages 2 0 R", b""]  # the page tree is filled in below
+    objects += [fonts[True], fonts[False]]  # 3 0 obj, 4 0 obj
+    kids = []
+    for text, mapped in pages:
+        stream = b"BT /F 14 Tf 50 750 Td <" + text.encode("utf-16-be").hex().encode() + b"> Tj ET"
+        objects.append(b"/Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
+        content = len(objects)
+        objects.append(
+            b"/Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R /Resources << /Font << /F %d 0 R >> >>"
+            % (content, 3 if mapped else 4)
+        )
+        kids.append(b"%d 0 R" % len(objects))
+    objects[1] = b"/Type /Pages /Count %d /Kids [%s]" % (len(kids), b" ".join(kids))
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        closing = b"" if body.startswith(b"/Length") else b" >>"
+        out += b"%d 0 obj\n<< %s%s\nendobj\n" % (number, body, closing)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(bytes(out))
     return path

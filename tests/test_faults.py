@@ -50,15 +50,17 @@ def test_mixed_encodings_binary_and_empty_files_are_all_searchable(tmp_path, emb
 
 
 def test_file_that_disappears_during_ingest_is_skipped_with_its_name(corpus_copy, tmp_path, embedder, monkeypatch):
+    from kb import loaders
+
     vanishing = sorted(corpus_copy.glob("*.txt"))[1]
-    real_read = Path.read_bytes
+    real_find = loaders.find_files
 
-    def read_bytes(self):
-        if self == vanishing:
-            self.unlink()
-        return real_read(self)
+    def find_files(*args, **kwargs):
+        found = real_find(*args, **kwargs)
+        vanishing.unlink()  # after it was found, before it is read
+        return found
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(loaders, "find_files", find_files)
     report = ingest([corpus_copy], tmp_path / "index", embedder=embedder)
     assert report.documents == 4
     assert [(Path(p).name, why) for p, why in report.skipped] == [

@@ -114,11 +114,11 @@ def test_extends_false_starts_from_nothing():
     ("text", "needle"),
     [
         ("[vocabulary]\nsynonym = []\n", "unknown key vocabulary.synonym"),
-        ("[vocab]\n", "unknown section [vocab]"),
-        ('[vocabulary]\nsynonyms = [["孤"]]\n', "two or more terms"),
-        ('[answerable]\nmin_coverage = "high"\n', "answerable.min_coverage must be a float"),
+        ("[vocab]\n", "unknown key vocab"),
+        ('[vocabulary]\nsynonyms = [["孤"]]\n', "vocabulary.synonyms[0]: List should have at least 2 items"),
+        ('[answerable]\nmin_coverage = "high"\n', "answerable.min_coverage: Input should be a valid number"),
         ('[[cleaning.line]]\nname = "x"\npattern = "("\n', "does not compile"),
-        ('[[contrast.aspects]]\ncues = ["a"]\n', "needs a `name`"),
+        ('[[contrast.aspects]]\ncues = ["a"]\n', "contrast.aspects[0].name is missing"),
         ("[vocabulary\n", "not valid TOML"),
     ],
 )

@@ -1,12 +1,13 @@
-"""Text and Markdown files: decoded by content (decoding.py); places are lines."""
+"""Text and Markdown files: decoded by content (decoding.py; loaders.py judges that the text
+reads as text, as for every format); places are lines."""
 
 from __future__ import annotations
 
-from ..decoding import decode
+from ..decoding import decoded
 from ..provenance import Places
 from . import Extracted
 
 
 def extract(data: bytes) -> Extracted:
-    text, encoding = decode(data)
+    text, encoding = decoded(data)
     return Extracted(text, Places.lines(text), encoding)

@@ -1,0 +1,63 @@
+"""Whether a span can stand on its own as an answer sentence.
+
+Scraped and exported documents hold spans that read as junk when quoted alone: a section
+number with its heading glued on (「2.2 销售是营销的最终目标营销和…」), a stray list item
+(「2、全面掌握…」) without the sentence that introduces the list, a wrap-up or a pointer to
+elsewhere (「总之，看了这么多…」, 「下面我们来看看…」), a fragment cut mid-clause (「，而且…」), or
+a clause ending in 「：」 whose list is not quoted. The answer never leads with one of these and
+`kb eval`/bench_quality count them. The patterns name the *form* of Chinese discourse (numbering,
+discourse markers), not any subject's words.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A multi-level section number, or a chapter/part marker, at the start: 「2.2 」, 「第三章」.
+SECTION_NUMBER = re.compile(r"^\s*(?:\d{1,2}(?:[.．]\d{1,2})+[.．]?|第[一二三四五六七八九十百\d]+[章节部分篇])\s*")
+# A list item's marker at the start of a line or span: 「2、」, 「(3)」, 「三、」, 「④」.
+ITEM_MARKER = re.compile(r"^\s*(?:[（(]?(\d{1,2})[)）、.．](?!\d)|[（(]?([一二三四五六七八九十]{1,3})[)）、]|([①-⑳]))")
+# Discourse markers that sum up or point elsewhere: they never answer by themselves.
+WRAP_UP = re.compile(
+    r"^\s*(?:总之|总而言之|综上|总的来说|总结一下|最后总结|看了这么多|说了这么多|本文|本篇|下面|接下来|以下|上面|以上|"
+    r"我们来看|我们先来|让我们|(?:那么)?下面我们|今天(?:我们|就)|小编|欢迎|点击|扫码|关注)"
+)
+# A span that starts inside a clause: with a clause mark or a particle that cannot open one.
+MID_CLAUSE = re.compile(r"^\s*[，,、；;：:）)」』”’的了着地得]")
+OPENS_A_LIST = re.compile(r"[：:]\s*$")
+CLAUSE_MARKS = re.compile(r"[。！？!?；;…，,、：:]")
+HEADING_CHARS = 20  # a span this short with no punctuation at all is a heading
+_FIRST_NUMBERS = {"1", "一", "①"}
+
+
+def item_number(text: str) -> str | None:
+    """The number of the list item a span starts with (「2、…」 → "2"), or None."""
+    match = ITEM_MARKER.match(text)
+    if not match:
+        return None
+    return next(group for group in match.groups() if group)
+
+
+def junk_reason(text: str) -> str | None:
+    """Why this span cannot be quoted on its own (a short English tag), or None if it can.
+
+    A span that is a whole list (its first item numbered 1 or its lead-in first) is fine;
+    so is a heading number followed by a real sentence once split off (see text.sentence_spans).
+    """
+    stripped = text.strip()
+    if not stripped:
+        return "empty"
+    if SECTION_NUMBER.match(stripped) and len(SECTION_NUMBER.sub("", stripped)) > 0:
+        return "heading"
+    number = item_number(stripped)
+    if number is not None and number not in _FIRST_NUMBERS:
+        return "stray item"
+    if WRAP_UP.match(stripped):
+        return "wrap-up"
+    if MID_CLAUSE.match(stripped):
+        return "mid-clause"
+    if OPENS_A_LIST.search(stripped) and "\n" not in stripped:
+        return "dangling colon"
+    if len(stripped) <= HEADING_CHARS and not CLAUSE_MARKS.search(stripped):
+        return "heading"  # 「市场营销和销售的含义」: a title, not a statement
+    return None

@@ -1,0 +1,134 @@
+"""Typo correction: a question word the index has never seen, one character from a word it has.
+
+Trainees type with a pinyin input method, so their typos are mostly the right sound and the
+wrong character: 「营消」 for 营销, 「漏豆」 for 漏斗. A pair of adjacent Han characters that is
+neither in the index nor a word of the general dictionary is corrected when swapping one of its
+characters for a homophone (same pinyin, tones ignored; pypinyin) gives a word of the general
+dictionary that the index holds in at least MIN_PASSAGES passages. Pairs the dictionary knows
+(「老师」, 「刚才」) are never touched, so padding around a question is left as typed. The
+corrected question is what is answered, and the answer says so.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+
+MIN_PASSAGES = 2  # a correction must be a word the index holds at least this often
+# A word the general dictionary counted this often is meant as typed (「在乎」 302, 「上推」 68).
+COMMON_WORD_FREQUENCY = 200
+_FUNCTION_TAGS = set("cdpurmqyeozf")  # jieba part-of-speech tags of function words
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+DocumentFrequencies = Callable[[Iterable[str]], Mapping[str, int]]
+
+
+def _toneless(reading: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", reading) if not unicodedata.combining(c))
+
+
+class Homophones:
+    """Characters that share a toneless pinyin reading, built once from pypinyin's table, and
+    the part of speech of the general dictionary's words (only when a question holds a pair
+    nothing knows: ordinary questions never load them)."""
+
+    def __init__(self, tagged_dictionary: str = "") -> None:
+        from pypinyin.pinyin_dict import pinyin_dict
+
+        self._tags = dict(line.split()[::2] for line in tagged_dictionary.splitlines() if line.count(" ") == 2)
+        self._readings: dict[str, str] = {}
+        self._by_reading: dict[str, list[str]] = {}
+        for code, readings in pinyin_dict.items():
+            if 0x4E00 <= code <= 0x9FFF:
+                char = chr(code)
+                # The usual reading only: pypinyin also lists rare ones (月 "ru", 跑 "bo"), and an
+                # input-method typo is the usual reading of the intended character.
+                reading = _toneless(readings.split(",")[0])
+                self._readings[char] = reading
+                self._by_reading.setdefault(reading, []).append(char)
+
+    def is_content_word(self, word: str) -> bool:
+        """Not a function word: conjunctions, adverbs, prepositions, particles, pronouns,
+        numerals and measure words (「不仅」, 「而且」) are never what a typo meant."""
+        return self._tags.get(word, "n")[:1] not in _FUNCTION_TAGS
+
+    def of(self, char: str) -> list[str]:
+        """Every other character whose usual reading is that of `char`."""
+        reading = self._readings.get(char)
+        return [h for h in self._by_reading.get(reading, []) if h != char] if reading else []
+
+
+def _loose_characters(
+    words: Sequence[str], known: Mapping[str, int], dictionary_frequency: Callable[[str], int]
+) -> list[bool]:
+    """Per character: not part of a word that the index holds (`known`: passage counts) or that
+    is common in general Chinese. A typo breaks a word into such characters (「营消」 → 营 / 消,
+    「推光」 → 上推 / 光, where 上推 is rare and nowhere in the index); characters of words the index
+    holds (「应」 of 「时应该」) or of common words (「在乎」) are never corrected."""
+    loose: list[bool] = []
+    for word in words:
+        common = len(word) > 1 and (known.get(word, 0) > 0 or dictionary_frequency(word) >= COMMON_WORD_FREQUENCY)
+        loose.extend([not common] * len(word))
+    return loose
+
+
+def correct(
+    text: str,
+    frequencies: DocumentFrequencies,
+    dictionary: Collection[str] | Mapping[str, int],
+    homophones: Callable[[], Homophones],
+    segment: Callable[[str], list[str]],
+    stopwords: Collection[str] = (),
+) -> str | None:
+    """`text` (script-folded) with its typos corrected, or None when nothing needed correcting.
+
+    `frequencies` gives the index's passage count per term, `dictionary` the general words,
+    `homophones` the (lazily built) homophone table, `segment` the jieba segmentation of a text
+    (every character kept), `stopwords` the function words never taken for typos."""
+    words = segment(text)
+    loose = _loose_characters(
+        words, frequencies(w for w in words if len(w) > 1), lambda w: dictionary_count(dictionary, w)
+    )
+    if len(loose) != len(text):
+        return None
+    pairs = {
+        text[i : i + 2]
+        for i in range(len(text) - 1)
+        if loose[i]
+        and loose[i + 1]
+        and _HAN.match(text[i])
+        and _HAN.match(text[i + 1])
+        and not (text[i] in stopwords and text[i + 1] in stopwords)
+    }
+    if not pairs:
+        return None
+    known = frequencies(pairs)
+    unknown = sorted(p for p in pairs if known.get(p, 0) == 0 and not dictionary_has(dictionary, p))
+    if not unknown:
+        return None
+    table = homophones()
+    corrected = text
+    for pair in unknown:
+        if pair not in corrected:
+            continue  # an earlier correction already changed it
+        candidates = [h + pair[1] for h in table.of(pair[0])] + [pair[0] + h for h in table.of(pair[1])]
+        words = [c for c in candidates if dictionary_has(dictionary, c) and table.is_content_word(c)]
+        if not words:
+            continue
+        counts = frequencies(words)
+        best = max(words, key=lambda w: (counts.get(w, 0), w))
+        if counts.get(best, 0) >= MIN_PASSAGES:
+            corrected = corrected.replace(pair, best)
+    return corrected if corrected != text else None
+
+
+def dictionary_count(dictionary: Collection[str] | Mapping[str, int], word: str) -> int:
+    """How often the general dictionary saw a word (jieba keeps prefixes with count 0: not words)."""
+    if isinstance(dictionary, Mapping):
+        return int(dictionary.get(word) or 0)
+    return 1 if word in dictionary else 0
+
+
+def dictionary_has(dictionary: Collection[str] | Mapping[str, int], word: str) -> bool:
+    """A word of the general dictionary."""
+    return dictionary_count(dictionary, word) > 0

@@ -1,0 +1,315 @@
+"""Replay the first group of issue 23 (silent wrong answers, lost content, disclosure) against a
+kb checkout and say, per case, whether kb held.
+
+    python scripts/attack.py                    # attack this checkout's kb
+    python scripts/attack.py --kb /path/to/kb   # another checkout (e.g. main, to see it fail)
+
+Each case builds small files in a temporary folder, runs the kb command line in subprocesses
+(`python -m kb`, with the attacked checkout first on PYTHONPATH) under a hard time limit, and
+checks what a user would: what the index holds (`kb export`), what ingest said, what is on
+disk. Exit code 0 when every case held. A kb ingest takes a few seconds (the model loads), so
+the whole run takes a minute or two.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CASE_SECONDS = 90  # a case's hard budget; one over it failed
+ARTICLE = (
+    "营销和销售的区别\n营销是一个系统，关注长期的品牌建设和客户需求。销售只是营销的一部分，关注短期业绩和成交。\n"
+    "营销负责市场调研、品牌策划和渠道建设，销售负责拜访客户、谈判签单和回款。\n"
+)
+PASSWD = "".join(f"{n}:x:{i}:{i}:{n}:/home/{n}:/bin/bash\n" for i, n in enumerate(["root", "daemon", "bin", "sys"]))
+# Runs kb's command line with corpus file argv[1] replaced after discovery, before reading:
+# by a link to argv[2] ("link") or by a pipe ("pipe"). The rest of argv is kb's.
+SWAP = """
+import os, sys
+from pathlib import Path
+import kb.loaders
+from kb.cli import main
+victim, target, how = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+real_find = kb.loaders.find_files
+def find_files(*args, **kwargs):
+    found = real_find(*args, **kwargs)
+    victim.unlink()
+    os.symlink(target, victim) if how == "link" else os.mkfifo(victim)
+    return found
+kb.loaders.find_files = find_files
+sys.argv = ["kb", *sys.argv[4:]]
+main()
+"""
+
+
+@dataclass
+class Run:
+    code: int | None  # None: killed at the time limit
+    out: str
+
+
+class Attack:
+    """The attacked checkout and a scratch folder; runs kb commands there."""
+
+    def __init__(self, kb_root: Path, scratch: Path) -> None:
+        self.kb_root = kb_root
+        self.scratch = scratch
+        self.deadline = 0.0
+
+    def run(self, *args: str, script: str | None = None) -> Run:
+        """`python -m kb ARGS` (or `python -c SCRIPT ARGS`) in the scratch folder, within the case's budget."""
+        env = dict(os.environ, PYTHONPATH=str(self.kb_root), KB_INDEX=str(self.scratch / "index"))
+        command = [sys.executable, "-c", script, *args] if script else [sys.executable, "-m", "kb", *args]
+        process = subprocess.Popen(
+            command, cwd=self.scratch, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        try:
+            out, _ = process.communicate(timeout=max(1.0, self.deadline - time.monotonic()))
+            return Run(process.returncode, out.decode("utf-8", "replace"))
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            out, _ = process.communicate()
+            return Run(None, out.decode("utf-8", "replace"))
+
+    def corpus(self, name: str, files: dict[str, str | bytes]) -> Path:
+        folder = self.scratch / name
+        folder.mkdir()
+        for file, content in files.items():
+            path = folder / file
+            path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        return folder
+
+    def indexed(self, corpus: Path, *extra: str) -> tuple[Run, str]:
+        """Ingest a corpus into its own index; what ingest said, and the text of every passage."""
+        index = str(corpus) + ".index"
+        ingest = self.run("ingest", str(corpus), "--index", index, *extra)
+        if ingest.code != 0:
+            return ingest, ""
+        return ingest, self.run("export", "--index", index).out
+
+
+# --- the cases: each returns None when kb held, else what went wrong ------------------------------
+
+
+def swap_for_link(a: Attack) -> str | None:
+    secret = a.scratch / "secret.txt"
+    secret.write_text("营销秘密：" + PASSWD, "utf-8")
+    corpus = a.corpus("swap_link", {"a.txt": ARTICLE, "b.txt": ARTICLE.replace("营销", "市场")})
+    index = str(corpus) + ".index"
+    ingest = a.run(str(corpus / "b.txt"), str(secret), "link", "ingest", str(corpus), "--index", index, script=SWAP)
+    exported = a.run("export", "--index", index).out
+    if ingest.code is None:
+        return "ingest did not finish"
+    return "the link's target (root:x:0:0…) was indexed" if "root:x:0:0" in exported else None
+
+
+def swap_for_pipe(a: Attack) -> str | None:
+    corpus = a.corpus("swap_pipe", {"a.txt": ARTICLE, "b.txt": ARTICLE})
+    a.deadline = min(a.deadline, time.monotonic() + 45)
+    ingest = a.run(
+        str(corpus / "b.txt"), "", "pipe", "ingest", str(corpus), "--index", str(corpus) + ".index", script=SWAP
+    )
+    if ingest.code is None:
+        return "ingest blocked on the pipe (killed after 45 s)"
+    return None if ingest.code == 0 and "b.txt" in ingest.out else f"ingest exited {ingest.code}: {_last(ingest.out)}"
+
+
+def password_file(a: Attack) -> str | None:
+    ingest, exported = a.indexed(a.corpus("data", {"article.txt": ARTICLE, "passwd.txt": PASSWD}))
+    if ingest.code != 0:
+        return f"ingest failed: {_last(ingest.out)}"
+    return "passwd-like data with no Chinese and no prose was indexed" if "root:x:0:0" in exported else None
+
+
+def disclaimer_first_line(a: Attack) -> str | None:
+    text = "免责声明：本文内容仅供学习参考。\n" + ARTICLE
+    ingest, exported = a.indexed(a.corpus("disclaimer", {"a.txt": ARTICLE.replace("营销", "品牌"), "b.txt": text}))
+    return None if "营销是一个系统" in exported else f"the article under the disclaimer vanished ({_last(ingest.out)})"
+
+
+def script_mention(a: Attack) -> str | None:
+    text = ARTICLE + "网站运营需要在网页中加入<script>统计代码，然后每周分析访客来源和转化率。\n"
+    ingest, exported = a.indexed(a.corpus("script", {"a.txt": text}))
+    return None if "每周分析访客来源" in exported else "the text after 「<script>」 was cut"
+
+
+def mid_document_heading(a: Attack) -> str | None:
+    text = ARTICLE + "推荐阅读\n第三章 渠道管理\n渠道冲突需要营销部门和销售部门共同协调解决，明确各自的职责。\n"
+    ingest, exported = a.indexed(a.corpus("heading", {"a.txt": text}))
+    return None if "渠道冲突需要营销部门" in exported else "the chapters after a 「推荐阅读」 heading were cut"
+
+
+def epub_without_declaration(a: Attack) -> str | None:
+    chapter = f"<html xmlns='http://www.w3.org/1999/xhtml'><body><p>{ARTICLE.splitlines()[1]}</p></body></html>"
+    ingest, exported = a.indexed(a.corpus("epub", {"a.txt": ARTICLE, "book.epub": _epub(chapter)}))
+    if ingest.code != 0:
+        return f"ingest failed: {_last(ingest.out)}"
+    return "the chapter became mojibake" if "è" in exported or "å" in exported else None
+
+
+def pdf_without_tounicode(a: Attack) -> str | None:
+    pdf = _pdf_identity_h("营销和销售的区别：营销是一个系统，销售只是营销的一部分。")
+    ingest, exported = a.indexed(a.corpus("pdf", {"a.txt": ARTICLE, "scan.pdf": pdf}))
+    if ingest.code != 0:
+        return f"ingest failed: {_last(ingest.out)}"
+    return "(cid:N) glyph codes were indexed as text" if "(cid:" in exported else None
+
+
+def study_through_links(a: Attack) -> str | None:
+    corpus = a.corpus("study_corpus", {"a.txt": ARTICLE})
+    index = str(corpus) + ".index"
+    ingest = a.run("ingest", str(corpus), "--index", index)
+    if ingest.code != 0:
+        return f"ingest failed: {_last(ingest.out)}"
+    out, victim, planted = a.scratch / "study", a.scratch / "victim.txt", a.scratch / "planted.html"
+    out.mkdir()
+    victim.write_text("precious\n", "utf-8")
+    (out / "study.md").symlink_to(victim)
+    (out / "study.html").symlink_to(planted)  # dangling: its target does not exist yet
+    questions = a.scratch / "questions.txt"
+    questions.write_text("营销和销售的区别\n", "utf-8")
+    a.run(
+        "study",
+        "--index",
+        index,
+        "--questions",
+        str(questions),
+        "--out",
+        str(out),
+        "--format",
+        "md",
+        "--format",
+        "html",
+    )
+    if victim.read_text("utf-8") != "precious\n":
+        return "study.md was written through a link, over the file it points to"
+    return "study.html created the file a dangling link points to" if planted.exists() else None
+
+
+def _profile_case(text: str) -> Callable[[Attack], str | None]:
+    def case(a: Attack) -> str | None:
+        corpus = a.corpus("profile", {"a.txt": ARTICLE})
+        (a.scratch / "bad.toml").write_text(text, "utf-8")
+        ingest = a.run("ingest", str(corpus), "--index", str(corpus) + ".index", "--profile", "bad.toml")
+        if ingest.code == 0:
+            return "accepted: the index was built with it"
+        if ingest.code is None or "Traceback" in ingest.out or "Error: " not in ingest.out:
+            return f"not a one-line error: {_last(ingest.out)}"
+        return None
+
+    return case
+
+
+CASES: list[tuple[str, Callable[[Attack], str | None]]] = [
+    ("1 corpus file swapped for a link to a password file after discovery", swap_for_link),
+    ("1 corpus file swapped for a pipe after discovery", swap_for_pipe),
+    ("1 password-file data (no Chinese, no prose) in the corpus", password_file),
+    ("2 a first line 「免责声明：…」 above the article", disclaimer_first_line),
+    ("2 「<script>」 mentioned in prose", script_mention),
+    ("2 a 「推荐阅读」 heading in the middle of a handout", mid_document_heading),
+    ("3 EPUB chapter without XML declaration or meta charset", epub_without_declaration),
+    ("3 PDF whose CID font has no ToUnicode map", pdf_without_tounicode),
+    ("4 kb study --out holding links to files elsewhere", study_through_links),
+    ("5 min_coverage = nan", _profile_case("[answerable]\nmin_coverage = nan\n")),
+    ("5 synonym_weight = nan", _profile_case("[retrieval]\nsynonym_weight = nan\n")),
+    ("5 replace = 5", _profile_case('[[cleaning.inline]]\nname = "x"\npattern = "营销"\nreplace = 5\n')),
+    (
+        '5 replace = "@html" on a pattern without a group',
+        _profile_case('[[cleaning.inline]]\nname = "x"\npattern = "mdash;"\nreplace = "@html"\n'),
+    ),
+    ('5 dense = {"e5-small" = "abc"}', _profile_case('[answerable.dense]\n"e5-small" = "abc"\n')),
+    ("5 a 5,000-digit number", _profile_case("[retrieval]\nsynonym_weight = " + "7" * 5000 + "\n")),
+    ("5 an array nested 100,000 deep", _profile_case("[vocabulary]\nwords = " + "[" * 100_000 + "]" * 100_000 + "\n")),
+]
+
+
+def _last(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1][:160] if lines else "(no output)"
+
+
+def _epub(chapter: str) -> bytes:
+    """An EPUB with one chapter, written as given (UTF-8, no XML declaration)."""
+    package = (
+        '<?xml version="1.0" encoding="utf-8"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0">'
+        '<manifest><item id="c1" href="c1.xhtml" media-type="application/xhtml+xml"/></manifest>'
+        '<spine><itemref idref="c1"/></spine></package>'
+    )
+    container = (
+        '<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">'
+        '<rootfiles><rootfile full-path="content.opf" media-type="application/oebps-package+xml"/></rootfiles>'
+        "</container>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as book:
+        book.writestr("mimetype", "application/epub+zip")
+        book.writestr("META-INF/container.xml", container)
+        book.writestr("content.opf", package)
+        book.writestr("c1.xhtml", chapter.encode("utf-8"))
+    return buffer.getvalue()
+
+
+def _pdf_identity_h(text: str) -> bytes:
+    """A one-page PDF whose font has Identity-H encoding and no ToUnicode map."""
+    stream = b"BT /F 14 Tf 50 750 Td <" + text.encode("utf-16-be").hex().encode() + b"> Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Count 1 /Kids [3 0 R] >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /X /Encoding /Identity-H /DescendantFonts [<< /Type /Font "
+        b"/Subtype /CIDFontType2 /BaseFont /X /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) "
+        b"/Supplement 0 >> >>] >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--kb", type=Path, default=ROOT, help="checkout whose kb is attacked (default: this one)")
+    parser.add_argument("-k", dest="only", default="", help="run only the cases whose name contains this")
+    args = parser.parse_args()
+    held = 0
+    chosen = [(name, case) for name, case in CASES if args.only in name]
+    for name, case in chosen:
+        with tempfile.TemporaryDirectory(prefix="kb-attack-") as scratch:
+            attack = Attack(args.kb.resolve(), Path(scratch))
+            attack.deadline = time.monotonic() + CASE_SECONDS
+            started = time.monotonic()
+            try:
+                problem = case(attack)
+            except Exception as exc:  # a case that cannot even be set up counts as failed, named
+                problem = f"the case itself failed: {type(exc).__name__}: {exc}"
+            if problem is None and time.monotonic() > attack.deadline:
+                problem = f"over its {CASE_SECONDS} s budget"
+        held += problem is None
+        verdict = "held  " if problem is None else "FAILED"
+        print(f"{verdict} {name} ({time.monotonic() - started:.0f} s){'' if problem is None else ': ' + problem}")
+        sys.stdout.flush()
+    print(f"{held} of {len(chosen)} held, {len(chosen) - held} failed ({args.kb.resolve()})")
+    return 0 if held == len(chosen) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

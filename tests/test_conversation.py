@@ -1,0 +1,149 @@
+"""A trainee's own words: follow-ups completed from the conversation, typos corrected against
+the index's words, English questions marked, one script per answer — through the Python API,
+the command line and HTTP."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
+
+from kb import KnowledgeBase
+from kb.cli import main
+from kb.followup import complete, is_elliptical
+from kb.script_display import question_script, shown_in_script
+from kb.server import create_app
+from kb.understand import is_cross_language
+from tests.conftest import CORPUS, BigramEmbedder
+
+
+@pytest.fixture(scope="module")
+def seed_index(tmp_path_factory):
+    index = tmp_path_factory.mktemp("conversation") / "index"
+    KnowledgeBase.build([CORPUS], index, embedder=BigramEmbedder())
+    return index
+
+
+@pytest.fixture(scope="module")
+def kb(seed_index):
+    return KnowledgeBase.open(seed_index, embedder=BigramEmbedder())
+
+
+def _complete(kb, question, previous):
+    def known(term):
+        return kb.index.document_frequencies([term])[term] > 0
+
+    return complete(question, previous, kb.profile.contrast, known, kb.profile.analyzer)
+
+
+@pytest.mark.parametrize(
+    ("previous", "question", "expected"),
+    [
+        (["营销和销售有什么区别？"], "那它们的联系呢？", "营销和销售的联系"),  # a pronoun for both sides
+        (["营销和销售的区别"], "那联系呢", "营销和销售的联系"),  # another aspect of a comparison
+        (["什么是销售漏斗"], "它有什么用", "销售漏斗有什么用"),  # a pronoun for what was defined
+        (["市场营销是看长期还是看短期的？"], "那销售呢", "销售是看长期还是看短期的"),  # a new subject
+        (["做市场的业绩一般看什么指标？"], "那销售看什么？", "做销售的业绩一般看什么指标"),  # same predicate
+        (["营销和销售有什么区别", "那它们的联系呢"], "这两个的最终目标一样吗", "营销和销售的最终目标一样吗"),
+    ],
+)
+def test_a_follow_up_is_completed_from_the_conversation(kb, previous, question, expected):
+    assert _complete(kb, question, previous) == expected
+
+
+def test_a_question_that_stands_alone_is_left_as_asked(kb):
+    assert not is_elliptical("销售漏斗是什么")
+    assert _complete(kb, "销售漏斗是什么", ["营销和销售的区别"]) is None
+    assert _complete(kb, "那它们的联系呢", []) is None  # nothing to lean on
+
+
+def test_ask_after_a_question_answers_the_completed_one(kb):
+    alone = kb.ask("那它们的联系呢？")
+    followed = kb.ask("那它们的联系呢？", previous=["营销和销售有什么区别？"])
+    assert followed.understood_as == "营销和销售的联系"
+    assert followed.question == "那它们的联系呢？"
+    assert followed.to_dict()["understood_as"] == "营销和销售的联系"
+    assert "understood_as" not in alone.to_dict()
+    assert followed.found and any("联系" in s.text or "相互" in s.text for s in followed.sentences)
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("营消和销受的区别", "营销和销售的区别"),  # two same-pinyin typos
+        ("市场营销策化和销售策化有什么区别", "市场营销策划和销售策划有什么区别"),
+        ("为啥说销售是战述", "为啥说销售是战术"),
+    ],
+)
+def test_a_typo_is_corrected_against_the_index_words(kb, typed, meant):
+    answer = kb.ask(typed)
+    assert answer.corrected == meant
+    assert answer.understood_as == meant
+    assert answer.found
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "见客户时应该带什么资料",  # 「时应」 is no word, but 应该 is: never 「适应」
+        "市场营销是不是只在乎把东西卖出去",  # 在乎 is a common word, even if the corpus lacks it
+        "感觉跟客户总是走不近",  # 不仅 is a function word: never what a typo meant
+        "请问老师，营销和销售的区别",  # padding the dictionary knows
+    ],
+)
+def test_words_that_are_not_typos_are_left_alone(kb, question):
+    assert kb.ask(question).corrected is None
+
+
+def test_english_questions_are_cross_language_and_say_their_sources_are_chinese(kb):
+    assert is_cross_language("What is the difference between marketing and sales?")
+    assert is_cross_language("a marketing plan 一般包括什么")
+    assert not is_cross_language("为什么B端公司的KA sales话语权那么大")
+    assert not is_cross_language("什么是SEO")
+
+
+def test_the_answer_is_shown_in_the_questions_script_and_quotes_stay_verbatim(kb):
+    answer = kb.ask("市場營銷與銷售的區別")
+    shown = shown_in_script(answer)
+    assert question_script("市場營銷與銷售的區別") == "traditional"
+    assert shown.script == "traditional"
+    assert "营销" not in shown.text and "營銷" in shown.text
+    assert [s.text for s in shown.sentences] == [s.text for s in answer.sentences]  # the sources' own text
+    simplified = shown_in_script(kb.ask("营销和销售的区别"))
+    assert simplified.text == simplified.text.translate({ord("營"): None, ord("銷"): None})
+
+
+def test_cli_after_and_script(seed_index, monkeypatch):
+    monkeypatch.setattr("kb.knowledge_base.KnowledgeBase.open", _opener(seed_index))
+    runner = CliRunner()
+    result = runner.invoke(
+        main, ["ask", "那它们的联系呢", "--after", "营销和销售的区别", "--index", str(seed_index), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["understood_as"] == "营销和销售的联系" and data["script"] == "simplified"
+    shown = runner.invoke(main, ["ask", "那它们的联系呢", "--after", "营销和销售的区别", "--index", str(seed_index)])
+    assert "理解为：营销和销售的联系" in shown.output
+    typo = runner.invoke(main, ["ask", "营消和销受的区别", "--index", str(seed_index)])
+    assert "已按「营销和销售的区别」回答" in typo.output
+
+
+def _opener(index):
+    real_open = KnowledgeBase.open.__func__
+
+    def open_with_stub(cls_or_dir=None, *args, **kwargs):
+        kwargs.setdefault("embedder", BigramEmbedder())
+        return real_open(KnowledgeBase, index, **{k: v for k, v in kwargs.items() if k != "model"})
+
+    return open_with_stub
+
+
+def test_http_previous_completes_the_follow_up(seed_index):
+    client = TestClient(create_app(seed_index, BigramEmbedder(), allowed_hosts=["testserver"]))
+    body = {"question": "那它们的联系呢", "previous": ["营销和销售的区别"]}
+    answer = client.post("/ask", json=body).json()
+    assert answer["understood_as"] == "营销和销售的联系"
+    batch = client.post("/ask/batch", json={"questions": ["那它们的联系呢"], "previous": ["营销和销售的区别"]}).json()
+    assert batch["answers"][0]["understood_as"] == "营销和销售的联系"
+    too_many = client.post("/ask", json={"question": "那它们的联系呢", "previous": ["营销和销售的区别"] * 11})
+    assert too_many.status_code in (400, 422)
