@@ -119,7 +119,7 @@ function showRecent() {
 }
 
 // A server that leaves loopback needs a token: asked for once, kept for this tab's session.
-async function call(url, options) {
+async function call(url, options = {}) {
   const send = () => fetch(url, { ...options, headers: { ...options.headers,
     ...(sessionStorage.getItem("kb.token") ? { Authorization: `Bearer ${sessionStorage.getItem("kb.token")}` } : {}) } });
   let response = await send();
