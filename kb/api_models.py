@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from .retrieve import MAX_K, MAX_QUESTION_CHARS
 from .types import Mode
@@ -21,6 +21,8 @@ Previous = Annotated[str, Field(min_length=1, max_length=MAX_QUESTION_CHARS)]
 
 
 class Query(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a misspelt field is a 422 naming it, not silently ignored
+
     question: str = Field(
         ..., min_length=1, max_length=MAX_QUESTION_CHARS, description=f"At most {MAX_QUESTION_CHARS} characters."
     )
@@ -35,6 +37,8 @@ class Query(BaseModel):
 
 
 class BatchQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     questions: list[str] = Field(..., min_length=1, max_length=MAX_BATCH, description=f"1 to {MAX_BATCH} questions.")
     k: int = Field(5, ge=1, le=MAX_K)
     mode: Mode = "hybrid"

@@ -147,8 +147,11 @@ class SentenceTransformerEmbedder:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
             os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-            import transformers
-            from sentence_transformers import SentenceTransformer
+            try:
+                import transformers
+                from sentence_transformers import SentenceTransformer
+            except ImportError as exc:
+                raise KbError(f"model {self.name} needs sentence-transformers: pip install -e '.[models]'") from exc
 
             transformers.logging.disable_progress_bar()
             try:

@@ -23,6 +23,7 @@ from typing import Any, Literal
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
@@ -31,6 +32,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from . import api_models as api
 from ._version import __version__
+from .access import TokenCheck
 from .embed import Embedder
 from .errors import IndexDamaged, KbError
 from .examples import describe
@@ -43,6 +45,19 @@ POINTER_CHECK_SECONDS = 1.0
 LONG_QUESTION_CHARS = 200  # questions longer than this take the long-question lane
 HEADER_SECONDS = 5.0  # to send a request's headers, on a new or a kept-alive connection
 LOOPBACK_NAMES = ("localhost", "127.0.0.1")
+MAX_BODY_BYTES = 1 << 20  # a full batch of 1,000-character questions, \u-escaped, is ≈ 250 KB
+HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 503: "unavailable"}
+# Every status the API answers with, each in the one error shape: declared on every operation.
+ERRORS = {
+    400: "Malformed request: a body that is not JSON (`invalid_json`), or a Host this server does not answer for.",
+    401: "Missing or wrong `Authorization: Bearer <token>` (servers started with a token).",
+    404: "No such path (`not_found`).",
+    405: "Wrong method for the path (`method_not_allowed`).",
+    413: f"Body over {MAX_BODY_BYTES} bytes (`too_large`).",
+    422: "A field out of range, of the wrong type or unknown (`invalid_request`, naming it), or a question "
+    "kb cannot ask (`invalid_question`).",
+    503: "The index is damaged or could not be reloaded (`index_damaged`, `unavailable`).",
+}
 PAGE = Path(__file__).parent / "web"  # the page for trainees: plain HTML, CSS and JS
 
 
@@ -159,19 +174,64 @@ class HostCheck:
         await self.app(scope, receive, send)
 
 
+class BodyLimit:
+    """Refuse request bodies over MAX_BODY_BYTES (413 in kb's error shape) before they are read
+    whole: by their Content-Length, or, when chunked, as soon as the running count passes it."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length", b"0")
+        if not declared.isdigit() or int(declared) > MAX_BODY_BYTES:
+            await _too_large()(scope, receive, send)
+            return
+        received = 0
+
+        async def counted() -> Any:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > MAX_BODY_BYTES:
+                raise HTTPException(status_code=413, detail=f"the body is over {MAX_BODY_BYTES} bytes")
+            return message
+
+        await self.app(scope, counted, send)
+
+
+def _too_large() -> JSONResponse:
+    return _error(413, "too_large", f"the body is over {MAX_BODY_BYTES} bytes")
+
+
+def _unauthorized() -> JSONResponse:
+    response = _error(401, "unauthorized", "this server needs Authorization: Bearer <token>")
+    response.headers["WWW-Authenticate"] = "Bearer"
+    return response
+
+
 def _error(status: int, code: str, message: str, field: str | None = None) -> JSONResponse:
     """Every error response: {"error": {"code", "message", "field"}} (never the question)."""
     return JSONResponse(status_code=status, content={"error": {"code": code, "message": message, "field": field}})
 
 
 def create_app(
-    index_dir: str | Path, embedder: Embedder | None = None, allowed_hosts: Sequence[str] = LOOPBACK_NAMES
+    index_dir: str | Path,
+    embedder: Embedder | None = None,
+    allowed_hosts: Sequence[str] = LOOPBACK_NAMES,
+    token: str | None = None,
+    cors_origins: Sequence[str] = (),
 ) -> FastAPI:
     """The app serving one index (with the embedder given, else the index's own model), to
     requests whose Host header names one of `allowed_hosts` ("*" for any): the JSON API, the
-    page for trainees at /, and the API docs at /docs, all without a network."""
+    page for trainees at /, and the API docs at /docs, all without a network. With `token`, the
+    API needs `Authorization: Bearer <token>` (see access.py); pages on `cors_origins` may call it."""
     live = LiveKnowledgeBase(index_dir, embedder)
-    errors = {422: {"model": api.Error}, 400: {"model": api.Error}}
+    errors: dict[int | str, dict[str, Any]] = {
+        status: {"model": api.Error, "description": description} for status, description in ERRORS.items()
+    }
     app = FastAPIOffline(  # FastAPI serving its Swagger UI and ReDoc assets itself: /docs works offline
         title="kb",
         version=__version__,
@@ -182,6 +242,16 @@ def create_app(
         ),
         responses=errors,
     )
+    if token is not None:  # innermost: a 401 still gets the CORS headers a page needs to read it
+        app.add_middleware(TokenCheck, token=token, reject=_unauthorized)
+    if cors_origins:  # preflights from these origins only; others get no CORS headers
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["authorization", "content-type"],
+        )
+    app.add_middleware(BodyLimit)
     app.add_middleware(HostCheck, allowed_hosts=list(allowed_hosts))
     app.mount("/static/page", StaticFiles(directory=str(PAGE)), name="page")
 
@@ -195,13 +265,19 @@ def create_app(
     def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         # Without the offending input: it may be NaN, a lone surrogate or 1,000 characters.
         first = exc.errors()[0] if exc.errors() else {}
+        if first.get("type") == "json_invalid":  # loc is (body, character offset), not a field
+            problem = first.get("ctx", {}).get("error", "not JSON")
+            return _error(400, "invalid_json", f"the body is not valid JSON: {problem} at character {first['loc'][-1]}")
         location = [str(part) for part in first.get("loc", ()) if part != "body"]
+        if not location:  # the body as a whole: empty, or not an object
+            return _error(422, "invalid_request", 'the body must be a JSON object such as {"question": "…"}')
         return _error(422, "invalid_request", str(first.get("msg", "invalid request")), ".".join(location) or None)
 
     @app.exception_handler(StarletteHTTPException)
     def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed", 503: "unavailable"}.get(exc.status_code, "http_error")
-        return _error(exc.status_code, code, str(exc.detail))
+        if exc.status_code == 400:  # FastAPI could not read the body as text (not UTF-8)
+            return _error(400, "invalid_json", "the body is not valid JSON: it is not UTF-8 text")
+        return _error(exc.status_code, HTTP_CODES.get(exc.status_code, "http_error"), str(exc.detail))
 
     lanes = QuestionLanes()
 
@@ -281,6 +357,11 @@ def create_app(
     def page() -> FileResponse:
         return FileResponse(PAGE / "index.html")
 
+    if token is not None:  # the schema says so: generated clients and /docs' Authorize send it
+        schema = app.openapi()  # built once and cached by FastAPI; completed here
+        schema["components"]["securitySchemes"] = {"bearer": {"type": "http", "scheme": "bearer"}}
+        schema["security"] = [{"bearer": []}]
+        schema["paths"]["/healthz"]["get"]["security"] = []
     return app
 
 

@@ -1,5 +1,7 @@
 """The bundled embedders: offline loading, normalised vectors, batching that does not change them."""
 
+import sys
+
 import numpy as np
 import pytest
 
@@ -35,3 +37,13 @@ def test_e5_query_and_passage_roles_differ_but_agree():
 def test_unknown_model_name_is_a_clear_error():
     with pytest.raises(KbError, match="neither a bundled model"):
         resolve_model_folder("no-such-model")
+
+
+def test_a_model_folder_without_the_models_extra_names_it(tmp_path, monkeypatch):
+    """torch and sentence-transformers are the `models` extra, not in ./ask's lean install."""
+    from kb.embed import SentenceTransformerEmbedder
+
+    (tmp_path / "config.json").write_text("{}", encoding="utf-8")
+    monkeypatch.setitem(sys.modules, "sentence_transformers", None)  # as if not installed
+    with pytest.raises(KbError, match=r"\.\[models\]"):
+        SentenceTransformerEmbedder(str(tmp_path)).encode(["营销"])

@@ -210,10 +210,22 @@ function showRecent() {
   }
 }
 
+// A server that leaves loopback needs a token: asked for once, kept for this tab's session.
+async function call(url, options = {}) {
+  const send = () => fetch(url, { ...options, headers: { ...options.headers,
+    ...(sessionStorage.getItem("kb.token") ? { Authorization: `Bearer ${sessionStorage.getItem("kb.token")}` } : {}) } });
+  let response = await send();
+  if (response.status === 401) {
+    const token = window.prompt("此服务器需要访问令牌 (token)：");
+    if (token) { sessionStorage.setItem("kb.token", token.trim()); response = await send(); }
+  }
+  return response;
+}
+
 // The knowledge base's name and example questions drawn from it (GET /info).
 async function showKnowledgeBase() {
   try {
-    const response = await fetch("/info");
+    const response = await call("/info");
     if (!response.ok) return;
     const info = await response.json();
     $("kb-title").textContent = info.title;
@@ -239,7 +251,7 @@ async function ask(question, previous = conversation.slice(-PREVIOUS_TURNS), aga
   $("error").hidden = true;
   let response;
   try {
-    response = await fetch(`/ask?script=${script}`, {
+    response = await call(`/ask?script=${script}`, {
       method: "POST", headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ question, k: 5, mode: "hybrid", previous }),
     });
