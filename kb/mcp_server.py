@@ -148,8 +148,14 @@ def create_mcp_server(location: str | Path, embedder: Embedder | None = None) ->
 
     @server.tool(title="Describe the knowledge base")
     def info() -> api.Info:
-        """The index being answered from: its model, document and passage counts, sources, profile."""
-        return api.Info.model_validate(answered(lambda kb: kb.info()))
+        """The index being answered from: its title, example questions, model, document and passage
+        counts, sources, profile."""
+
+        def described(kb: KnowledgeBase) -> dict[str, Any]:
+            title, examples = live.described(kb)
+            return kb.info() | {"title": title, "examples": list(examples)}
+
+        return api.Info.model_validate(answered(described))
 
     for doc in live.current().index.documents():
         server.add_resource(

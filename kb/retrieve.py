@@ -32,8 +32,6 @@ FusionMethod = Literal["zscore", "rrf"]
 # (multilingual-e5-small on the seed corpus: English questions on its subjects 0.79–0.87, their
 # Chinese wording 0.89–0.94; English questions off its subjects 0.72–0.79).
 CROSS_LANGUAGE_COSINE_GAP = 0.06
-# A word the general dictionary counted this often is everyday Chinese (「老师」, 「为啥」, 「刚」).
-EVERYDAY_WORD_FREQUENCY = 100
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
@@ -153,17 +151,7 @@ class Retriever:
         }
 
     def _term_weights(self, question: str) -> dict[str, float]:
-        """IDF of the question's words, less the everyday words the index never saw: 「老师」 in
-        「请问老师，…」 or 「为啥」 can be in no passage and says nothing about the subject, so
-        padding does not make an answerable question look unanswerable. A rare word the
-        index lacks (「SWOT」, 「Region」) still weighs most: the index does not cover it."""
-        terms = set(self.analyzer.tokenize(question))
-        unseen = [t for t, df in self.index.document_frequencies(terms).items() if df == 0]
-        if unseen:
-            tokenizer = self.analyzer.tokenizer
-            tokenizer.check_initialized()
-            terms -= {t for t in unseen if (tokenizer.FREQ.get(t) or 0) >= EVERYDAY_WORD_FREQUENCY}
-        return self.term_weights(terms)
+        return self.term_weights(set(self.analyzer.tokenize(question)))
 
     def _covered(self, weights: dict[str, float], passage: Passage) -> float:
         if not weights:

@@ -245,8 +245,21 @@ def test_milvus_lite_gives_the_local_answers_to_the_seed_questions_with_the_real
     ingest([CORPUS], f"milvus://{tmp_path}/kb.db", embedder=local.retriever.embedder)
     milvus = KnowledgeBase.open(f"milvus://{tmp_path}/kb.db", embedder=local.retriever.embedder)
     for question in QUESTIONS:
-        assert _ranking(milvus, question, "hybrid") == _ranking(local, question, "hybrid"), question
-        assert milvus.ask(question).to_dict() == local.ask(question).to_dict(), question
+        # Milvus sums the BM25 weights as float32 sparse vectors: scores agree to 1e-3, not always
+        # to the 4th decimal (0.793 against 0.7931); passages, ranks and answers are identical.
+        ours, theirs = _ranking(milvus, question, "hybrid"), _ranking(local, question, "hybrid")
+        assert [(pid, rank) for pid, rank, _ in ours] == [(pid, rank) for pid, rank, _ in theirs], question
+        assert all(abs(a[2] - b[2]) <= 1e-3 for a, b in zip(ours, theirs)), question
+        assert _without_scores(milvus.ask(question).to_dict()) == _without_scores(local.ask(question).to_dict())
+
+
+def _without_scores(data: object) -> object:
+    """An answer's JSON with the passages' display scores left out (compared apart, to 1e-3)."""
+    if isinstance(data, dict):
+        return {key: _without_scores(value) for key, value in data.items() if key != "score"}
+    if isinstance(data, list):
+        return [_without_scores(item) for item in data]
+    return data
 
 
 def _private_network_available() -> bool:
