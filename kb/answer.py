@@ -244,6 +244,16 @@ def _arrange(chosen: list[Evidence]) -> list[Evidence]:
     return arranged
 
 
+def _within(chosen: list[Evidence], max_chars: int) -> list[Evidence]:
+    """The chosen sentences, the last ones dropped until the printed answer — citation marks
+    included — fits max_chars (the first is kept whatever its length: it is the answer). Marks
+    are counted with the passages' current ranks, which renumbering only makes smaller."""
+    kept = list(chosen)
+    while len(kept) > 1 and sum(len(cite(c.text, c.citations)) for c in kept) > max_chars:
+        kept.pop()
+    return kept
+
+
 def _renumber(hits: list[Hit], cited: set[int], shown: int) -> tuple[list[Hit], dict[int, int]]:
     """Keep the top `shown` hits plus any cited beyond them, renumbered 1..n in rank order."""
     kept = [h for h in hits if h.rank <= shown or h.rank in cited]
@@ -289,6 +299,7 @@ def compose_answer(
     chosen = select(candidates, shape, max_chars, lexical=not cross_language) if answerable else []
     if ASKS_AN_AMOUNT.search(fold(question)) and not any(states_a_quantity(c.text) for c in chosen):
         chosen = []  # 「销售人员的平均工资是多少」 with no amount in what would be quoted: not in the index
+    chosen = _within(chosen, max_chars)
     if not chosen:
         return Answer(question, NOT_FOUND, [], top, found=False)
     contrast = build_contrast(sides, hits, profile.contrast) if sides else None

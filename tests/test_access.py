@@ -5,10 +5,6 @@
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
-from collections.abc import Iterator
 
 import pytest
 from click.testing import CliRunner
@@ -18,7 +14,7 @@ from kb import KnowledgeBase
 from kb.cli import main
 from kb.server import create_app
 from tests.conftest import CORPUS, BigramEmbedder
-from tests.test_page import _ask, _browser, _wait
+from tests.test_page import _ask, _browser, _wait, serve_app
 
 TOKEN = "s3cret-token-for-the-tests-only"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -102,36 +98,18 @@ def test_a_short_or_unreadable_token_is_refused(built, tmp_path, monkeypatch):
     assert result.exit_code == 1 and "missing.txt" in result.output
 
 
-def _serve(app) -> Iterator[str]:
-    import uvicorn
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-
-
 @pytest.fixture(scope="module")
 def page_site(built):
     """The page, served without a token: the origin other sites' pages run on."""
     index, embedder = built
-    yield from _serve(create_app(index, embedder))
+    yield from serve_app(create_app(index, embedder))
 
 
 @pytest.fixture(scope="module")
 def api_site(built, page_site):
     """An API with a token that allows the page site's 127.0.0.1 origin, not its localhost one."""
     index, embedder = built
-    yield from _serve(create_app(index, embedder, token=TOKEN, cors_origins=[page_site]))
+    yield from serve_app(create_app(index, embedder, token=TOKEN, cors_origins=[page_site]))
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,7 @@ import socket
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
 
 import pytest
 
@@ -34,10 +35,28 @@ def _browser():
     return webdriver.Chrome(service=Service(driver_path), options=options)
 
 
+def serve_app(app) -> Iterator[str]:
+    """`app` served by uvicorn on a free loopback port in a thread of this process; its URL."""
+    import uvicorn
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """A kb server for the seed corpus on a free loopback port, in this process."""
-    import uvicorn
 
     from kb.server import create_app
 
@@ -48,21 +67,7 @@ def site(tmp_path_factory):
     (corpus / "02_marketing_vs_sales_meaning.txt").rename(corpus / LONG_NAME)
     index = folder / "index"
     KnowledgeBase.build([corpus], index, embedder=embedder)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(index, embedder), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    yield from serve_app(create_app(index, embedder))
 
 
 @pytest.fixture(scope="module")
