@@ -13,7 +13,7 @@ from kb import KnowledgeBase
 from kb.errors import KbError
 from kb.server import create_app
 from tests.conftest import CORPUS, BigramEmbedder
-from tests.test_access import _serve
+from tests.test_page import serve_app
 
 if not os.environ.get("CI"):  # CI installs the extra: there a missing library fails the run
     pytest.importorskip("langchain_core", reason="needs kb[integrations]")
@@ -33,7 +33,7 @@ def kb_local(tmp_path_factory):
 @pytest.fixture(scope="module")
 def served(kb_local):
     kb, embedder = kb_local
-    yield from _serve(create_app(kb.index.location, embedder, token=TOKEN))
+    yield from serve_app(create_app(kb.index.location, embedder, token=TOKEN))
 
 
 @pytest.fixture(params=["local", "http"])

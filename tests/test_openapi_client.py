@@ -16,7 +16,7 @@ import pytest
 from kb import KnowledgeBase
 from kb.server import MAX_BODY_BYTES, create_app
 from tests.conftest import CORPUS, BigramEmbedder
-from tests.test_access import _serve
+from tests.test_page import serve_app
 
 TOKEN = "generated-client-token-0123456789"
 
@@ -26,7 +26,7 @@ def served(tmp_path_factory):
     embedder = BigramEmbedder()
     index = tmp_path_factory.mktemp("contract") / "index"
     KnowledgeBase.build([CORPUS], index, embedder=embedder)
-    yield from _serve(create_app(index, embedder, token=TOKEN))
+    yield from serve_app(create_app(index, embedder, token=TOKEN))
 
 
 @pytest.fixture(scope="module")
