@@ -35,7 +35,7 @@ BM25_PARAMS = {"k1": 1.2, "b": 0.75}
 # Bump when the cleaning, splitting or BM25 code changes; edits to the profile or the general
 # dictionary are noticed by themselves. Either way the next ingest rebuilds the index (reusing
 # every vector whose passage text is unchanged).
-PIPELINE_VERSION = 10  # 10: cleaning keeps code and markup-like text; glued section headings split
+PIPELINE_VERSION = 11  # 11: section numbers glued into a line start a sentence of their own
 CONTEXT_CHARS = 8  # of a sentence's heading or title, embedded with it
 CLEANED_SHARE_WARNING = 0.3  # of a document's visible characters: more removed by cleaning is named
 _CHECK_RULES = "if that was content, adjust the [cleaning] rules of the profile (kb profile show)"

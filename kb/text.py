@@ -193,9 +193,26 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     for match in _SENTENCE.finditer(text, start, end):
         s, e = _trim(text, match.start(), match.end())
         if e > s:
-            for piece in _split_glued_heading(text, s, e):
-                spans.extend(_cut_long(text, *piece))
+            for part in _split_at_section_numbers(text, s, e):
+                for piece in _split_glued_heading(text, *part):
+                    spans.extend(_cut_long(text, *piece))
     return spans
+
+
+# A multi-level section number right after Chinese text, a space after it: scraping glued the
+# next section's heading onto the line before (「营销与销售的联系2.1 相互支撑虽然…」).
+_EMBEDDED_SECTION = re.compile(r"(?<=[\u3400-\u9fff])\d{1,2}(?:\.\d{1,2})+ (?=[\u3400-\u9fff])")
+
+
+def _split_at_section_numbers(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """The span cut before each section number glued into it whose heading is recognised (its
+    words recur in the sentence after it, see _split_glued_heading): 「版本1.2 发布了。」 stays
+    whole."""
+    cuts = [
+        m.start() for m in _EMBEDDED_SECTION.finditer(text, s, e) if len(_split_glued_heading(text, m.start(), e)) > 1
+    ]
+    bounds = [s, *cuts, e]
+    return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
 
 
 # A numbered section heading at a sentence's start: 「2.2 」, 「一、」, 「第三章 」.

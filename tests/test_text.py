@@ -1,3 +1,5 @@
+import pytest
+
 from kb.profile import default_profile
 from kb.text import MAX_SENTENCE_CHARS, fold, sentence_spans
 
@@ -46,3 +48,27 @@ def test_synonym_terms_find_split_and_traditional_domain_terms():
 
 def test_synonym_terms_of_a_question_without_domain_terms_are_empty():
     assert synonym_terms("营销和销售的区别", set(index_terms("营销和销售的区别"))) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "pieces"),
+    [
+        # A heading scraping glued to its sentence: split where the heading's words recur.
+        (
+            "2.2 销售是营销的最终目标营销和销售的最终目标都是提高收入。",
+            ["2.2 销售是营销的最终目标", "营销和销售的最终目标都是提高收入。"],
+        ),
+        ("1.3 重点不同营销和销售的重点也有所不同。", ["1.3 重点不同", "营销和销售的重点也有所不同。"]),
+        # The next section's number glued into the line before.
+        (
+            "2.营销与销售的联系2.1 相互支撑虽然两者不同，但它们是相互支撑的。",
+            ["2.营销与销售的联系", "2.1 相互支撑", "虽然两者不同，但它们是相互支撑的。"],
+        ),
+        # Numbers that are no headings stay inside their sentence.
+        ("版本1.2 发布了。", ["版本1.2 发布了。"]),
+        ("在第3.2 节中我们看到。", ["在第3.2 节中我们看到。"]),
+        ("三、时间和焦点市场营销策划是一个长期的过程。", ["三、时间和焦点市场营销策划是一个长期的过程。"]),
+    ],
+)
+def test_glued_section_headings_are_split_from_their_sentence(text, pieces):
+    assert [text[s:e] for s, e in sentence_spans(text)] == pieces
