@@ -32,6 +32,7 @@ DUPLICATE_OVERLAP = 0.8  # share of character pairs that makes two sentences cop
 # A supporting sentence joins the answer only if its evidence is within this of the best's.
 SUPPORT_MARGIN = 3.5
 MAX_UNIT_CHARS = 400
+RUN_ON_SENTENCES = 2  # sentences quoted after one that restates a yes/no question
 CROSS_LANGUAGE_BUDGET = 160  # characters past the first sentence, for a question in another language
 SHORT_ITEM_CHARS = 20  # a line this short after 「…如下：」 is an item of the list
 _END_PUNCT = re.compile(r"[。！？!?；;…]+[”’」』）)\]】〕\"']*$")
@@ -40,6 +41,7 @@ _LIST_ITEM = re.compile(
 )
 _GOES_ON = re.compile(r"[：:].{8,}")
 _CLAUSE_END = re.compile(r"[；;：:]\s*$")
+_LEADING_MARKS = re.compile(r"^[\s，,、；;：:]+")
 _INTRODUCES = re.compile(r"[:：]\s*$|如下[。：:]?$")
 
 
@@ -167,10 +169,16 @@ def select(
     if not ranked:
         return []
     if shape.follows_context and ranked[0].features.get("against"):
-        # 「许多人认为营销和销售是一回事。」 restates the question; what follows settles it.
-        after = next((c for c in ranked[1:] if _adjacent(ranked[0], c)), None)
-        if after is not None:
-            ranked = [dataclasses.replace(after, score=ranked[0].score)] + [c for c in ranked[1:] if c is not after]
+        # 「许多人认为营销和销售是一回事。」 restates the question; the sentences after it settle
+        # it: they follow it whatever their own evidence.
+        previous, lifted = ranked[0], []
+        for _ in range(RUN_ON_SENTENCES):
+            after = next((c for c in ranked[1:] if _adjacent(previous, c) and c not in lifted), None)
+            if after is None:
+                break
+            lifted.append(dataclasses.replace(after, score=ranked[0].score))
+            previous = after
+        ranked = [ranked[0], *lifted, *(c for c in ranked[1:] if all(c.start != x.start for x in lifted))]
     budget = min(shape.budget, max_chars)
     best = ranked[0]
     chosen, used = [best], len(best.text)
@@ -209,6 +217,13 @@ def presentable(evidence: Evidence, shape: AnswerShape) -> Evidence | None:
             shown = dataclasses.replace(
                 shown, text=shown.text[cut:], start=shown.start + cut, citations=list(shown.citations)
             )
+    lead = _LEADING_MARKS.match(shown.text)
+    if lead and lead.end() < len(shown.text):
+        # 「，又名《离岛大夫日志》…」: scraping lost what came before the comma; quote what follows.
+        cut = lead.end()
+        shown = dataclasses.replace(
+            shown, text=shown.text[cut:], start=shown.start + cut, citations=list(shown.citations)
+        )
     return None if junk_reason(shown.text) else shown
 
 

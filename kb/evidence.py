@@ -63,7 +63,7 @@ class EvidenceWeights:
     first_passage: float = 0.1
     cue: float = 0.5
     substance: float = 0.5
-    against: float = -2.0
+    against: float = -4.0
     context: float = 1.5
 
     def score(self, features: Mapping[str, float]) -> float:

@@ -19,11 +19,11 @@ SECTION_NUMBER = re.compile(r"^\s*(?:\d{1,2}(?:[.．]\d{1,2})+[.．]?|第[一二
 ITEM_MARKER = re.compile(r"^\s*(?:[（(]?(\d{1,2})[)）、.．](?!\d)|[（(]?([一二三四五六七八九十]{1,3})[)）、]|([①-⑳]))")
 # Discourse markers that sum up or point elsewhere: they never answer by themselves.
 WRAP_UP = re.compile(
-    r"^\s*(?:总之|总而言之|综上|总的来说|总结一下|最后总结|看了这么多|说了这么多|本文|本篇|下面|接下来|以下|上面|以上|"
-    r"我们来看|我们先来|让我们|(?:那么)?下面我们|今天(?:我们|就)|小编|欢迎|点击|扫码|关注)"
+    r"^\s*(?:总之|总而言之|综上|总的来说|总结一下|最后总结|看了这么多|说了这么多|本文|本篇|下面(?:我们|就|来|将)|接下来|"
+    r"我们来看|我们先来|让我们|那么下面|今天(?:我们|就)|小编|欢迎关注|扫码|点击(?:关注|阅读|查看|下载))"
 )
-# A span that starts inside a clause: with a clause mark or a particle that cannot open one.
-MID_CLAUSE = re.compile(r"^\s*[，,、；;：:）)」』”’的了着地得]")
+# A span that starts inside a clause: with a clause mark or a closing bracket or quote.
+MID_CLAUSE = re.compile(r"^\s*[，,、；;：:）)」』”’]")
 OPENS_A_LIST = re.compile(r"[：:]\s*$")
 CLAUSE_MARKS = re.compile(r"[。！？!?；;…，,、：:]")
 HEADING_CHARS = 20  # a span this short with no punctuation at all is a heading

@@ -1,0 +1,38 @@
+"""What an answer never leads with: glued headings, stray list items, wrap-ups and pointers,
+fragments cut mid-clause, dangling colons, short headings — and what it may quote."""
+
+import pytest
+
+from kb.sentence_quality import junk_reason
+
+
+@pytest.mark.parametrize(
+    ("span", "reason"),
+    [
+        ("2.2 销售是营销的最终目标营销和销售的最终目标都是提高公司的销售收入。", "heading"),
+        ("2、全面掌握本市场的变化，了解客户。", "stray item"),
+        ("（3）绕过对接人直接找高层。", "stray item"),
+        ("总之，看了这么多的简介，相信大家对市场和销售有了更多的了解。", "wrap-up"),
+        ("本文将探讨营销和销售的区别与联系。", "wrap-up"),
+        ("下面我们来看看互联网销售的十大误区。", "wrap-up"),
+        ("）而销售则是在营销之后。", "mid-clause"),
+        ("从销售到营销的跨越其实就是从：", "dangling colon"),
+        ("市场营销和销售的含义", "heading"),
+    ],
+)
+def test_junk_is_named(span, reason):
+    assert junk_reason(span) == reason
+
+
+@pytest.mark.parametrize(
+    "span",
+    [
+        "营销是一个系统，而销售只是营销的一部分。",
+        "1、对象不同：市场的对象是整体企业目标市场。",  # a list's first item
+        "以下经济数据来源是英国国家统计办公室。",  # 以下 opens facts, not only pointers
+        "地质层断裂是指由于地壳断裂而引起的陆地板块的上下运动。",  # 地 starts a word here
+        "市场营销包括以下几个方面：\n1、市场调研\n2、品牌策划",  # a list with its lead-in
+    ],
+)
+def test_sentences_that_stand_on_their_own_are_not_junk(span):
+    assert junk_reason(span) is None
