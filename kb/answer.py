@@ -146,6 +146,11 @@ def _as_unit(evidence: Evidence) -> Evidence:
     start, end = enumeration(evidence.passage, evidence.start, evidence.end)
     if (start, end) == (evidence.start, evidence.end):
         return evidence
+    return _respan(evidence, start, end)
+
+
+def _respan(evidence: Evidence, start: int, end: int) -> Evidence:
+    """The evidence quoting another span of its passage (offsets in the cleaned document)."""
     return dataclasses.replace(
         evidence, text=_text(evidence.passage, (start, end)), start=start, end=end, citations=list(evidence.citations)
     )
@@ -213,17 +218,11 @@ def presentable(evidence: Evidence, shape: AnswerShape) -> Evidence | None:
     if not shape.units or shown is evidence:
         marker = ITEM_MARKER.match(shown.text)
         if marker and marker.end() < len(shown.text):
-            cut = marker.end()
-            shown = dataclasses.replace(
-                shown, text=shown.text[cut:], start=shown.start + cut, citations=list(shown.citations)
-            )
+            shown = _respan(shown, shown.start + marker.end(), shown.end)
     lead = _LEADING_MARKS.match(shown.text)
     if lead and lead.end() < len(shown.text):
         # 「，又名《离岛大夫日志》…」: scraping lost what came before the comma; quote what follows.
-        cut = lead.end()
-        shown = dataclasses.replace(
-            shown, text=shown.text[cut:], start=shown.start + cut, citations=list(shown.citations)
-        )
+        shown = _respan(shown, shown.start + lead.end(), shown.end)
     return None if junk_reason(shown.text) else shown
 
 

@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from .contrast import ContrastVocabulary, contrast_sides
-from .question import ASKING_PHRASES, question_kind
+from .question import ASKING_PHRASES, definition_subject, question_kind
 from .text import Analyzer, fold
 
 # Pronouns that point back to both sides / to one subject of the previous question.
@@ -51,7 +51,7 @@ def subject_of(question: str, vocabulary: ContrastVocabulary, known: Callable[[s
     if sides:
         return "和".join(sides)
     if question_kind(folded) == "definition":
-        subject = re.sub(r"什么是|是什么意思|是什么|是指什么|指的是什么|什么叫|是啥|[\s\W_]+", "", folded)
+        subject = definition_subject(folded)
         if 0 < len(subject) <= MAX_BARE_CHARS:
             return subject
     body = _LEAD_IN.sub("", folded)

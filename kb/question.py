@@ -178,10 +178,15 @@ def answer_shape(question: str, sides: Sequence[str] | None = None) -> AnswerSha
             against=re.compile(f"(?=.*{a})(?=.*{b}).*{_SHARED}"),
         )
     if kind == "definition":
-        subject = _DEFINITION_WORDING.sub("", fold(question))
+        subject = definition_subject(question)
         if subject:
             return replace(shape, cue=re.compile(re.escape(subject) + r"[^，。；,;]{0,3}?" + _DEFINITION))
     return shape
+
+
+def definition_subject(question: str) -> str:
+    """What a definition question asks about, folded: 「什么是销售漏斗？」 → 销售漏斗."""
+    return _DEFINITION_WORDING.sub("", fold(question))
 
 
 def question_kind(question: str, contrast: bool = False) -> QuestionKind:

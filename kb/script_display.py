@@ -13,8 +13,6 @@ import dataclasses
 from .text import Script, in_script
 from .types import Answer
 
-SCRIPTS: tuple[Script, ...] = ("simplified", "traditional")
-
 
 def question_script(question: str) -> Script:
     """Traditional when the question holds characters that simplify, else simplified."""

@@ -58,16 +58,16 @@ class Homophones:
         return [h for h in self._by_reading.get(reading, []) if h != char] if reading else []
 
 
-def _loose_characters(
-    words: Sequence[str], known: Mapping[str, int], dictionary_frequency: Callable[[str], int]
-) -> list[bool]:
+def _loose_characters(words: Sequence[str], known: Mapping[str, int], dictionary: Mapping[str, int]) -> list[bool]:
     """Per character: not part of a word that the index holds (`known`: passage counts) or that
     is common in general Chinese. A typo breaks a word into such characters (「营消」 → 营 / 消,
     「推光」 → 上推 / 光, where 上推 is rare and nowhere in the index); characters of words the index
     holds (「应」 of 「时应该」) or of common words (「在乎」) are never corrected."""
     loose: list[bool] = []
     for word in words:
-        common = len(word) > 1 and (known.get(word, 0) > 0 or dictionary_frequency(word) >= COMMON_WORD_FREQUENCY)
+        common = len(word) > 1 and (
+            known.get(word, 0) > 0 or dictionary_count(dictionary, word) >= COMMON_WORD_FREQUENCY
+        )
         loose.extend([not common] * len(word))
     return loose
 
@@ -75,7 +75,7 @@ def _loose_characters(
 def correct(
     text: str,
     frequencies: DocumentFrequencies,
-    dictionary: Collection[str] | Mapping[str, int],
+    dictionary: Mapping[str, int],
     homophones: Callable[[], Homophones],
     segment: Callable[[str], list[str]],
     stopwords: Collection[str] = (),
@@ -86,9 +86,7 @@ def correct(
     `homophones` the (lazily built) homophone table, `segment` the jieba segmentation of a text
     (every character kept), `stopwords` the function words never taken for typos."""
     words = segment(text)
-    loose = _loose_characters(
-        words, frequencies(w for w in words if len(w) > 1), lambda w: dictionary_count(dictionary, w)
-    )
+    loose = _loose_characters(words, frequencies(w for w in words if len(w) > 1), dictionary)
     if len(loose) != len(text):
         return None
     pairs = {
@@ -103,7 +101,7 @@ def correct(
     if not pairs:
         return None
     known = frequencies(pairs)
-    unknown = sorted(p for p in pairs if known.get(p, 0) == 0 and not dictionary_has(dictionary, p))
+    unknown = sorted(p for p in pairs if known.get(p, 0) == 0 and not dictionary_count(dictionary, p))
     if not unknown:
         return None
     table = homophones()
@@ -112,7 +110,7 @@ def correct(
         if pair not in corrected:
             continue  # an earlier correction already changed it
         candidates = [h + pair[1] for h in table.of(pair[0])] + [pair[0] + h for h in table.of(pair[1])]
-        words = [c for c in candidates if dictionary_has(dictionary, c) and table.is_content_word(c)]
+        words = [c for c in candidates if dictionary_count(dictionary, c) and table.is_content_word(c)]
         if not words:
             continue
         counts = frequencies(words)
@@ -122,13 +120,6 @@ def correct(
     return corrected if corrected != text else None
 
 
-def dictionary_count(dictionary: Collection[str] | Mapping[str, int], word: str) -> int:
+def dictionary_count(dictionary: Mapping[str, int], word: str) -> int:
     """How often the general dictionary saw a word (jieba keeps prefixes with count 0: not words)."""
-    if isinstance(dictionary, Mapping):
-        return int(dictionary.get(word) or 0)
-    return 1 if word in dictionary else 0
-
-
-def dictionary_has(dictionary: Collection[str] | Mapping[str, int], word: str) -> bool:
-    """A word of the general dictionary."""
-    return dictionary_count(dictionary, word) > 0
+    return int(dictionary.get(word) or 0)
