@@ -62,6 +62,18 @@ def corpus_copy(tmp_path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def stub_index(tmp_path_factory) -> tuple[Path, BigramEmbedder]:
+    """The bundled corpus indexed once per test run with the stand-in embedder, and that
+    embedder. Read-only: a test that changes an index builds its own."""
+    from kb import KnowledgeBase
+
+    embedder = BigramEmbedder()
+    index = tmp_path_factory.mktemp("stub") / "index"
+    KnowledgeBase.build([CORPUS], index, embedder=embedder)
+    return index, embedder
+
+
+@pytest.fixture(scope="session")
 def real_index(tmp_path_factory) -> Path:
     """The bundled corpus indexed with the real bundled model (built once per test run)."""
     from kb.ingest import ingest

@@ -241,7 +241,6 @@ def write_epub(lines: list[str], path: Path, declaration: bool = True) -> Path:
     """An e-book: the title as its first chapter's h1, short lines as h2, two chapters; without
     `declaration` the chapters are UTF-8 XHTML with no XML declaration (valid: UTF-8 is XML's
     default) and no meta charset."""
-    import zipfile
 
     def chapter(chunk: list[str], first: bool) -> str:
         body = "".join(
@@ -259,12 +258,28 @@ def write_epub(lines: list[str], path: Path, declaration: bool = True) -> Path:
         )
 
     half = len(lines) // 2
+    return write_epub_chapters([chapter(lines[:half], True), chapter(lines[half:], False)], path, title=lines[0])
+
+
+def write_epub_chapters(chapters: list[str], path: Path, title: str = "") -> Path:
+    """An e-book of these XHTML chapters, in reading order, with the package and container
+    files that point to them."""
+    import zipfile
+
+    metadata = (
+        f'<metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>{html.escape(title)}</dc:title></metadata>'
+        if title
+        else ""
+    )
+    numbers = range(1, len(chapters) + 1)
     package = (
         '<?xml version="1.0" encoding="utf-8"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0">'
-        f'<metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>{html.escape(lines[0])}</dc:title></metadata>'
-        '<manifest><item id="c1" href="text/c1.xhtml" media-type="application/xhtml+xml"/>'
-        '<item id="c2" href="text/c2.xhtml" media-type="application/xhtml+xml"/></manifest>'
-        '<spine><itemref idref="c1"/><itemref idref="c2"/></spine></package>'
+        + metadata
+        + "<manifest>"
+        + "".join(f'<item id="c{n}" href="text/c{n}.xhtml" media-type="application/xhtml+xml"/>' for n in numbers)
+        + "</manifest><spine>"
+        + "".join(f'<itemref idref="c{n}"/>' for n in numbers)
+        + "</spine></package>"
     )
     container = (
         '<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">'
@@ -275,8 +290,8 @@ def write_epub(lines: list[str], path: Path, declaration: bool = True) -> Path:
         book.writestr("mimetype", "application/epub+zip", compress_type=zipfile.ZIP_STORED)
         book.writestr("META-INF/container.xml", container)
         book.writestr("OEBPS/content.opf", package)
-        book.writestr("OEBPS/text/c1.xhtml", chapter(lines[:half], True))
-        book.writestr("OEBPS/text/c2.xhtml", chapter(lines[half:], False))
+        for n, chapter in zip(numbers, chapters):
+            book.writestr(f"OEBPS/text/c{n}.xhtml", chapter)
     return path
 
 

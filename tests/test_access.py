@@ -10,10 +10,8 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
-from kb import KnowledgeBase
 from kb.cli import main
 from kb.server import create_app
-from tests.conftest import CORPUS, BigramEmbedder
 from tests.test_page import _ask, _browser, _wait, serve_app
 
 TOKEN = "s3cret-token-for-the-tests-only"
@@ -21,16 +19,8 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    embedder = BigramEmbedder()
-    index = tmp_path_factory.mktemp("access") / "index"
-    KnowledgeBase.build([CORPUS], index, embedder=embedder)
-    return index, embedder
-
-
-@pytest.fixture(scope="module")
-def client(built):
-    index, embedder = built
+def client(stub_index):
+    index, embedder = stub_index
     app = create_app(index, embedder, allowed_hosts=["testserver"], token=TOKEN, cors_origins=["https://tools.example"])
     return TestClient(app)
 
@@ -81,34 +71,34 @@ def test_preflights_are_answered_for_listed_origins_only(client):
 
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.20", "::", "kb.example.com"])
-def test_serving_beyond_loopback_is_refused_without_a_token(built, host, monkeypatch):
+def test_serving_beyond_loopback_is_refused_without_a_token(stub_index, host, monkeypatch):
     monkeypatch.delenv("KB_TOKEN", raising=False)
-    result = CliRunner().invoke(main, ["serve", "--index", str(built[0]), "--host", host])
+    result = CliRunner().invoke(main, ["serve", "--index", str(stub_index[0]), "--host", host])
     assert result.exit_code == 1
     assert result.output.startswith("Error: ") and "--token-file" in result.output and result.output.count("\n") == 1
 
 
-def test_a_short_or_unreadable_token_is_refused(built, tmp_path, monkeypatch):
+def test_a_short_or_unreadable_token_is_refused(stub_index, tmp_path, monkeypatch):
     monkeypatch.setenv("KB_TOKEN", "short")
-    result = CliRunner().invoke(main, ["serve", "--index", str(built[0]), "--host", "0.0.0.0"])
+    result = CliRunner().invoke(main, ["serve", "--index", str(stub_index[0]), "--host", "0.0.0.0"])
     assert result.exit_code == 1 and "at least 16" in result.output
     monkeypatch.delenv("KB_TOKEN")
     missing = tmp_path / "missing.txt"
-    result = CliRunner().invoke(main, ["serve", "--index", str(built[0]), "--token-file", str(missing)])
+    result = CliRunner().invoke(main, ["serve", "--index", str(stub_index[0]), "--token-file", str(missing)])
     assert result.exit_code == 1 and "missing.txt" in result.output
 
 
 @pytest.fixture(scope="module")
-def page_site(built):
+def page_site(stub_index):
     """The page, served without a token: the origin other sites' pages run on."""
-    index, embedder = built
+    index, embedder = stub_index
     yield from serve_app(create_app(index, embedder))
 
 
 @pytest.fixture(scope="module")
-def api_site(built, page_site):
+def api_site(stub_index, page_site):
     """An API with a token that allows the page site's 127.0.0.1 origin, not its localhost one."""
-    index, embedder = built
+    index, embedder = stub_index
     yield from serve_app(create_app(index, embedder, token=TOKEN, cors_origins=[page_site]))
 
 

@@ -3,7 +3,6 @@ named in prose, and code blocks, in every format, come back verbatim in the stor
 blocks are fenced so that kb.code.code_spans finds them."""
 
 import html
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ from kb.code import code_spans
 from kb.ingest import prepare
 from kb.loaders import load_paths
 from kb.profile import default_profile
-from tests.documents import write_word_exported_pdf
+from tests.documents import write_epub_chapters, write_word_exported_pdf
 
 PROSE = (
     "泛型可以定义 List<Integer>，不可以定义 List<int>；Map<K, V> 的键不能重复，用 <resultMap> 描述映射，"
@@ -60,23 +59,7 @@ def _epub(path: Path) -> Path:
         '<?xml version="1.0" encoding="utf-8"?><html xmlns="http://www.w3.org/1999/xhtml">'
         f"<head><title>泛型</title></head><body>{_html_body()}</body></html>"
     )
-    package = (
-        '<?xml version="1.0" encoding="utf-8"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0">'
-        '<manifest><item id="c1" href="c1.xhtml" media-type="application/xhtml+xml"/></manifest>'
-        '<spine><itemref idref="c1"/></spine></package>'
-    )
-    container = (
-        '<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">'
-        '<rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/>'
-        "</rootfiles></container>"
-    )
-    target = path.with_suffix(".epub")
-    with zipfile.ZipFile(target, "w") as book:
-        book.writestr("mimetype", "application/epub+zip")
-        book.writestr("META-INF/container.xml", container)
-        book.writestr("OEBPS/content.opf", package)
-        book.writestr("OEBPS/c1.xhtml", chapter)
-    return target
+    return write_epub_chapters([chapter], path.with_suffix(".epub"))
 
 
 def _docx(path: Path) -> Path:

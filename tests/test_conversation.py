@@ -14,14 +14,12 @@ from kb.followup import complete, is_elliptical
 from kb.script_display import question_script, shown_in_script
 from kb.server import create_app
 from kb.understand import is_cross_language
-from tests.conftest import CORPUS, BigramEmbedder
+from tests.conftest import BigramEmbedder
 
 
 @pytest.fixture(scope="module")
-def seed_index(tmp_path_factory):
-    index = tmp_path_factory.mktemp("conversation") / "index"
-    KnowledgeBase.build([CORPUS], index, embedder=BigramEmbedder())
-    return index
+def seed_index(stub_index):
+    return stub_index[0]
 
 
 @pytest.fixture(scope="module")

@@ -77,18 +77,8 @@ def test_examples_from_course_headings_leave_out_numbers_structure_and_code():
     assert examples == ("视图和基本表的区别", "什么是数据定义？")
 
 
-@pytest.fixture(scope="module")
-def seed_index(tmp_path_factory):
-    from tests.conftest import BigramEmbedder
-
-    embedder = BigramEmbedder()
-    index = tmp_path_factory.mktemp("examples") / "index"
-    KnowledgeBase.build([CORPUS], index, embedder=embedder)
-    return index, embedder
-
-
-def test_info_names_the_seed_corpus_and_suggests_questions_it_answers(seed_index):
-    index, embedder = seed_index
+def test_info_names_the_seed_corpus_and_suggests_questions_it_answers(stub_index):
+    index, embedder = stub_index
     client = TestClient(create_app(index, embedder, allowed_hosts=["testserver"]))
     info = client.get("/info").json()
     assert info["title"] == "销售、市场、营销"
