@@ -18,6 +18,8 @@ MAX_BATCH = 20  # questions in one POST /ask/batch
 
 
 Previous = Annotated[str, Field(min_length=1, max_length=MAX_QUESTION_CHARS)]
+# Numbers and flags are taken as written: `"k": true` or `"k": "5"` is a 422 naming k, not 1 or 5.
+K = Annotated[int, Field(ge=1, le=MAX_K, strict=True)]
 
 
 class Query(BaseModel):
@@ -26,9 +28,9 @@ class Query(BaseModel):
     question: str = Field(
         ..., min_length=1, max_length=MAX_QUESTION_CHARS, description=f"At most {MAX_QUESTION_CHARS} characters."
     )
-    k: int = Field(5, ge=1, le=MAX_K, description="Number of passages.")
+    k: K = Field(5, description="Number of passages.")
     mode: Mode = Field("hybrid", description="Ranker: fused, embeddings only, or BM25 only.")
-    explain: bool = Field(False, description="Also return why each passage ranked (`explain`).")
+    explain: bool = Field(False, strict=True, description="Also return why each passage ranked (`explain`).")
     previous: list[Previous] = Field(
         [],
         max_length=MAX_PREVIOUS,
@@ -40,7 +42,7 @@ class BatchQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     questions: list[str] = Field(..., min_length=1, max_length=MAX_BATCH, description=f"1 to {MAX_BATCH} questions.")
-    k: int = Field(5, ge=1, le=MAX_K)
+    k: K = 5
     mode: Mode = "hybrid"
     previous: list[Previous] = Field(
         [], max_length=MAX_PREVIOUS, description="Earlier questions every question of the batch follows, oldest first."

@@ -20,8 +20,10 @@ from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
+import regex
 
 from .code import code_spans
+from .errors import KbError
 from .markup import Edit, script_edits, tag_edits
 
 _CJK = r"\u3400-\u9fff\u3000-\u303f\uff00-\uffef"
@@ -45,6 +47,12 @@ _PROSE_END = re.compile(r"[。！？!?][”’」』）)]*$")
 _CLAUSE = re.compile(r"[，,；;。！？!?]")
 _WORD = re.compile(r"\w")
 NOTICE_LINES = 5  # a copyright or disclaimer notice under its label is at most this many lines
+# CPU seconds for one profile rule over one document. A rule's pattern comes with the corpus
+# (kb.toml), and one such as `(a|aa)+$` backtracks for hours on a line of a's: the `regex`
+# package stops it, which the standard `re` cannot. The slowest shipped rule takes 0.05 s per
+# million characters (scripts/bench_clean.py's adversarial text), twenty times less than allowed.
+RULE_SECONDS = 2.0
+RULE_SECONDS_PER_MILLION_CHARS = 1.0
 
 
 @dataclass(frozen=True)
@@ -53,8 +61,23 @@ class Rule:
 
     kind: str  # "trailer", "line" or "inline"
     name: str
-    pattern: re.Pattern[str]
+    pattern: regex.Pattern[str]
     replace: str = ""
+
+    def matches(self, text: str) -> list[regex.Match[str]]:
+        """Every match in the text within its time budget; RuleTooSlow past it."""
+        budget = RULE_SECONDS + RULE_SECONDS_PER_MILLION_CHARS * len(text) / 1e6
+        try:
+            return list(self.pattern.finditer(text, timeout=budget))
+        except TimeoutError:
+            raise RuleTooSlow(
+                f"cleaning rule {self.kind} {self.name!r} ran over {budget:.0f} s (a pattern with nested repeats "
+                "such as (a|aa)+ backtracks without end): simplify its pattern in the profile"
+            ) from None
+
+
+class RuleTooSlow(KbError):
+    """A cleaning rule ran out of time on a document (the caller names the document)."""
 
 
 @dataclass(frozen=True)
@@ -79,12 +102,12 @@ RULE_KINDS = ("trailer", "line", "inline")
 
 def compile_rules(raw: Mapping[str, Sequence[Mapping[str, str]]]) -> tuple[Rule, ...]:
     """Rules from a profile's `[cleaning]` table (`clean` applies lines, then inline, then
-    trailers). Raises re.error for a pattern that does not compile."""
+    trailers). Raises regex.error for a pattern that does not compile."""
     rules = []
     for kind in RULE_KINDS:
         for entry in raw.get(kind, []):
-            flags = re.MULTILINE if kind != "inline" else 0
-            rules.append(Rule(kind, entry["name"], re.compile(entry["pattern"], flags), entry.get("replace", "")))
+            flags = regex.MULTILINE if kind != "inline" else 0
+            rules.append(Rule(kind, entry["name"], regex.compile(entry["pattern"], flags), entry.get("replace", "")))
     return tuple(rules)
 
 
@@ -141,7 +164,7 @@ def _trailer_edits(rules: Sequence[Rule], text: str, in_code: np.ndarray) -> lis
         {
             (text.rfind("\n", 0, m.start()) + 1, m.end())
             for rule in rules
-            for m in rule.pattern.finditer(text)
+            for m in rule.matches(text)
             if not in_code[m.start()]
         }
     )
@@ -194,10 +217,10 @@ def _end_of_line(text: str, position: int) -> int:
 
 def _edits_for(rule: Rule, text: str) -> list[Edit]:
     if rule.kind == "line":
-        return [(m.start(), _line_end(text, m.end()), "") for m in rule.pattern.finditer(text)]
+        return [(m.start(), _line_end(text, m.end()), "") for m in rule.matches(text)]
     if rule.replace == "@html":
-        return [(m.start(), m.end(), html.unescape(f"&{m.group(1)};")) for m in rule.pattern.finditer(text)]
-    return [(m.start(), m.end(), rule.replace) for m in rule.pattern.finditer(text)]
+        return [(m.start(), m.end(), html.unescape(f"&{m.group(1)};")) for m in rule.matches(text)]
+    return [(m.start(), m.end(), rule.replace) for m in rule.matches(text)]
 
 
 def _line_end(text: str, end: int) -> int:

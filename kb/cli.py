@@ -23,6 +23,9 @@ if TYPE_CHECKING:
     from .types import Answer, Explanation
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Line breaks a file name may hold: in a one-line message they are shown escaped, so a name
+# cannot print as lines of its own (a fake 「Indexed …」 among the warnings).
+_LINE_BREAKS = str.maketrans({"\n": "\\n", "\r": "\\r", "\x85": "\\x85", "\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 INDEX_OPTION = click.option(
     "--index",
@@ -62,7 +65,7 @@ class KbGroup(click.Group):
         try:
             return super().invoke(ctx)
         except KbError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(_one_line(str(exc))) from None
         except KeyboardInterrupt:
             click.echo("Interrupted; any index that was live before is unchanged.", err=True)
             sys.exit(130)
@@ -169,7 +172,7 @@ def ingest(
         def warn(message: str) -> None:
             """Each skipped or suspect file as soon as it is met: a long ingest does not keep them to the end."""
             progress.close()  # a progress bar in the middle of a line would swallow the warning
-            click.echo(_shown(f"Warning: {message}"), err=True)
+            click.echo(_one_line(f"Warning: {message}"), err=True)
 
         kb = KnowledgeBase.build(
             list(paths) or [Path("corpus")],
@@ -187,7 +190,7 @@ def ingest(
     report = kb.last_ingest
     assert report is not None
     for path, note in report.notes:
-        click.echo(_shown(f"Note: {path}: {note}"), err=True)
+        click.echo(_one_line(f"Note: {path}: {note}"), err=True)
     notes = []
     if report.skipped:
         notes.append(f"Skipped {len(report.skipped)} files (see the warnings).")
@@ -329,14 +332,20 @@ def ask(
 def _question_lines(path: Path) -> list[str]:
     """The lines of a questions file ('-': stdin), decoded as corpus files are."""
     from .loaders import read_text
+    from .text import file_lines
 
     if str(path) == "-":
-        return read_text(sys.stdin.buffer.read(), "standard input").splitlines()
+        return file_lines(read_text(sys.stdin.buffer.read(), "standard input"))
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise KbError(f"cannot read questions file {path}: {exc.strerror or exc}") from exc
-    return read_text(data, f"questions file {path}").splitlines()
+    return file_lines(read_text(data, f"questions file {path}"))
+
+
+def _one_line(text: str) -> str:
+    """A message as one terminal line: line breaks escaped, other control characters dropped."""
+    return _shown(text.translate(_LINE_BREAKS))
 
 
 def _shown(text: str) -> str:
@@ -711,7 +720,7 @@ def serve(
     import uvicorn
 
     from .access import is_loopback, read_token
-    from .server import LOOPBACK_NAMES, HeaderDeadlineProtocol, create_app
+    from .server import LOOPBACK_NAMES, create_app, server_config
 
     token = read_token(token_file)
     if token is None and not is_loopback(host):
@@ -727,7 +736,7 @@ def serve(
         allowed = ["*"]
     app = create_app(index_dir, allowed_hosts=allowed, token=token, cors_origins=cors_origins)
     click.echo(f"Serving {index_dir} on http://{host}:{port} (docs at /docs)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning", http=HeaderDeadlineProtocol, limit_concurrency=100)
+    uvicorn.Server(server_config(app, host, port)).run()
 
 
 @main.command()

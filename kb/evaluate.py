@@ -21,8 +21,10 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .errors import KbError
 from .sentence_quality import junk_reason
@@ -33,6 +35,17 @@ CUTOFFS = (1, 5, 20)
 RETRIEVE_PASSAGES = 60
 ANSWER_PASSAGES = 5  # what `kb ask` shows by default, and the ceiling the answer is judged against
 _NOT_TEXT = re.compile(r"[\W_]+")
+R = TypeVar("R", bound="_Record")
+_EXPECTED = {
+    "id": "must be a string or an integer",
+    "text": "must be a string",
+    "title": "must be a string",
+    "query": "must be a string",
+    "question": "must be a string",
+    "positive_ids": "must be a list of document ids",
+    "gold": "must be a string or a list of strings",
+    "answers": "must be a string or a list of strings",
+}
 
 
 @dataclass(frozen=True)
@@ -78,30 +91,80 @@ def default_index_for(corpus: Path) -> Path:
     return cache_root() / "eval" / f"{corpus.resolve().parent.name}-{digest}"
 
 
-def _read_jsonl(path: Path) -> Iterable[tuple[int, dict]]:
+def _read_jsonl(path: Path) -> Iterable[tuple[int, dict[str, Any]]]:
+    """(line number, object) per non-blank line. Lines are split at line feeds only, as JSON
+    Lines says: U+2028 inside a string is text, not a line break."""
     from .loaders import read_text
+    from .text import file_lines
 
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise KbError(f"cannot read {path}: {exc.strerror}") from exc
-    for number, line in enumerate(read_text(data, str(path)).splitlines(), start=1):
+    for number, line in enumerate(file_lines(read_text(data, str(path))), start=1):
         if line.strip():
             try:
-                yield number, json.loads(line)
+                record = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise KbError(f"{path}:{number} is not valid JSON ({exc.msg})") from exc
+            if not isinstance(record, dict):
+                raise KbError(f"{path}:{number} is not a JSON object: write one {{...}} per line")
+            yield number, record
+
+
+Id = str | int  # strictly: not true, 1.5 or a list
+Strings = str | list[str]
+
+
+class _Record(BaseModel):
+    """One line of a JSONL file kb reads: unknown keys are allowed (the sets carry more)."""
+
+    model_config = ConfigDict(extra="allow", strict=True)
+
+
+class CorpusRecord(_Record):
+    id: Id
+    text: str
+    title: str | None = None
+
+
+class QueryRecord(_Record):
+    id: Id | None = None
+    query: str | None = None
+    question: str | None = None
+    positive_ids: list[Id] = []
+    gold: Strings | None = None
+    answers: Strings | None = None
+
+
+def _validated(model: type[R], path: Path, number: int, record: dict[str, Any]) -> R:
+    """The record as `model`, else KbError naming the file, line and field."""
+    try:
+        return model.model_validate(record)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = ".".join(str(part) for part in error["loc"][:1])
+        expected = _EXPECTED.get(field, "has the wrong type")
+        raise KbError(f'{path}:{number}: "{field}" {expected} ({error["msg"]})') from None
 
 
 def load_corpus(path: Path) -> list[Document]:
-    """`{id, title, text}` lines → Documents; the title becomes the first line (a heading)."""
+    """`{id, title, text}` lines → Documents; the title becomes the first line (a heading).
+    Ids are unique: a repeat is named with both lines before any embedding is done."""
     documents = []
-    for number, record in _read_jsonl(path):
-        if "id" not in record or "text" not in record:
+    first_line: dict[str, int] = {}
+    for number, raw in _read_jsonl(path):
+        if "id" not in raw or "text" not in raw:
             raise KbError(f'{path}:{number} needs "id" and "text" fields')
-        title = (record.get("title") or "").strip()
-        text = f"{title}\n{record['text']}" if title else record["text"]
-        documents.append(Document(str(record["id"]), title or str(record["id"]), f"{path.name}#{record['id']}", text))
+        record = _validated(CorpusRecord, path, number, raw)
+        doc_id = str(record.id)
+        if doc_id in first_line:
+            first = first_line[doc_id]
+            raise KbError(f"{path}:{number}: id {doc_id!r} is already used on line {first}: ids must be unique")
+        first_line[doc_id] = number
+        title = (record.title or "").strip()
+        text = f"{title}\n{record.text}" if title else record.text
+        documents.append(Document(doc_id, title or doc_id, f"{path.name}#{doc_id}", text))
     if not documents:
         raise KbError(f"{path} holds no documents")
     return documents
@@ -110,22 +173,23 @@ def load_corpus(path: Path) -> list[Document]:
 def load_queries(path: Path) -> list[EvalQuery]:
     """`{id, query, positive_ids[, answers]}` or `{query, gold}` lines → EvalQuery."""
     queries = []
-    for number, record in _read_jsonl(path):
-        query = record.get("query") or record.get("question")
-        positives = record.get("positive_ids") or []
-        gold, answers = (_strings(record.get(key)) for key in ("gold", "answers"))
-        if not query or not (positives or gold):
+    for number, raw in _read_jsonl(path):
+        record = _validated(QueryRecord, path, number, raw)
+        query = record.query or record.question
+        gold, answers = _strings(record.gold), _strings(record.answers)
+        if not query or not (record.positive_ids or gold):
             raise KbError(f'{path}:{number} needs "query" and either "positive_ids" or "gold"')
-        queries.append(EvalQuery(str(record.get("id", number)), query, frozenset(map(str, positives)), gold, answers))
+        positives = frozenset(map(str, record.positive_ids))
+        queries.append(EvalQuery(str(record.id if record.id is not None else number), query, positives, gold, answers))
     if not queries:
         raise KbError(f"{path} holds no queries")
     return queries
 
 
-def _strings(value: object) -> tuple[str, ...]:
+def _strings(value: str | list[str] | None) -> tuple[str, ...]:
     """A string or list of strings from a query record, empty ones dropped."""
-    values = [value] if isinstance(value, str) else value if isinstance(value, list) else []
-    return tuple(str(v) for v in values if str(v).strip())
+    values = [value] if isinstance(value, str) else value or []
+    return tuple(v for v in values if v.strip())
 
 
 def document_ranking(hits: Sequence[Hit]) -> list[tuple[str, float]]:

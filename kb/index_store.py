@@ -130,6 +130,15 @@ def previous_index(location: str | Path) -> IndexStore | None:
     return previous_stored_index(Path(location))
 
 
+def check_writable(location: str | Path) -> None:
+    """KbError now when a local index folder cannot be written or another ingest holds it (a
+    Milvus store reports its own errors when written)."""
+    if not is_store_uri(location):
+        from .versions import check_writable as check_folder
+
+        check_folder(Path(location))
+
+
 def write_index(
     location: str | Path, contents: IndexContents, manifest: Manifest, progress: Progress | None = None
 ) -> None:

@@ -18,10 +18,10 @@ import numpy as np
 
 from ._version import __version__
 from .chunk import ChunkSettings, headed_sentences, split_passages
-from .clean import clean, removed_chars
+from .clean import RuleTooSlow, clean, removed_chars
 from .embed import DEFAULT_MODEL, Embedder, load_embedder
 from .errors import KbError
-from .index_store import IndexStore, is_store_uri, open_index, previous_index, write_index
+from .index_store import IndexStore, check_writable, is_store_uri, open_index, previous_index, write_index
 from .loaders import load_paths, title_of
 from .manifest import FORMAT_VERSION, Counts, Manifest, ModelEntry, ProfileEntry, SourceEntry
 from .passage_db import StoredDocument, StoredSentence
@@ -151,7 +151,10 @@ def prepare(
     stored: list[StoredDocument] = []
     passages: list[Passage] = []
     for document in documents:
-        result = clean(document.text, profile.cleaning_rules)
+        try:
+            result = clean(document.text, profile.cleaning_rules)
+        except RuleTooSlow as exc:
+            raise KbError(f"{document.source}: {exc} ({profile.source})") from None
         cleaned = result.text
         if not cleaned.strip():
             continue
@@ -260,6 +263,7 @@ def ingest(
     started = time.perf_counter()
     index_dir = index_dir if is_store_uri(index_dir) else Path(index_dir)
     report = IngestReport(index_dir=index_dir)
+    check_writable(index_dir)  # a read-only folder or another ingest's lock: said before any work
     roots: list[str | Path] = []
     if source and all(isinstance(s, Document) for s in source):
         documents = [s for s in source if isinstance(s, Document)]

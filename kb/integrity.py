@@ -25,10 +25,17 @@ def cache_root() -> Path:
 
 
 def sha256_file(path: Path) -> str:
+    """The file's sha256; KbError naming it when it cannot be read (its permissions, a disk
+    error), which is the user's to fix, not a damaged index."""
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
+    try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as exc:
+        raise KbError(
+            f"cannot read index file {path}: {exc.strerror or exc}; give this user read access to the index folder"
+        ) from None
     return digest.hexdigest()
 
 

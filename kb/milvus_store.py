@@ -75,8 +75,14 @@ class MilvusLocation:
         """`milvus://PATH.db[?name=N]` (Milvus Lite) or `http(s)://HOST:PORT[?name=N]`."""
         scheme, _, rest = store.partition("://")
         target, _, query = rest.partition("?")
-        names = parse_qs(query).get("name", [DEFAULT_NAME])
-        name = names[-1]
+        options = parse_qs(query, keep_blank_values=True)
+        unknown = sorted(set(options) - {"name"})
+        if unknown:
+            raise KbError(f"--store {store}: unknown option {unknown[0]!r}; the only one is ?name=INDEX_NAME")
+        names = options.get("name", [DEFAULT_NAME])
+        if len(names) > 1:
+            raise KbError(f"--store {store}: name= is given {len(names)} times; give one")
+        name = names[0]
         if not _NAME.match(name):
             raise KbError(f"--store {store}: name={name!r} must be letters, digits and _ (not starting with a digit)")
         if scheme.lower() == "milvus":

@@ -10,16 +10,26 @@ fingerprint and `kb profile show` do not change.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Annotated, Any
 
+import regex
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
 MAX_TERM_CHARS = 100  # a word, stopword, synonym, alias or cue
 MAX_TEXT_CHARS = 200  # a title, an example question, a rule's name
 MAX_PATTERN_CHARS = 2000
 MAX_EXAMPLES = 10
+# Sizes: a profile arrives with a corpus, so none of its lists may cost without bound. A synonym
+# group is expanded into every question holding one of its terms (a 3,000-term group made each
+# `kb ask` take 4 s and 860 MB); the word list becomes jieba's user dictionary (≈ 65 µs a word
+# to load). The shipped profile uses 34 words and groups of at most 7 terms.
+MAX_WORDS = 50_000
+MAX_STOPWORDS = 5_000
+MAX_SYNONYM_GROUPS = 5_000
+MAX_SYNONYM_TERMS = 32  # in one group
+MAX_CONTRAST_TERMS = 1_000  # asking or relating phrases, aliases, aspects, cues of one aspect
+MAX_RULES = 200  # of one kind
 SHOWN_VALUE_CHARS = 40  # of a bad value, in the error message
 
 Term = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TERM_CHARS, pattern=r"\S")]
@@ -39,9 +49,12 @@ class _Table(BaseModel):
 
 
 class Vocabulary(_Table):
-    words: list[WordEntry] = []
-    stopwords: list[Term] = []
-    synonyms: list[Annotated[list[Term], Field(min_length=2)]] = []
+    words: Annotated[list[WordEntry], Field(max_length=MAX_WORDS)] = []
+    stopwords: Annotated[list[Term], Field(max_length=MAX_STOPWORDS)] = []
+    synonyms: Annotated[
+        list[Annotated[list[Term], Field(min_length=2, max_length=MAX_SYNONYM_TERMS)]],
+        Field(max_length=MAX_SYNONYM_GROUPS),
+    ] = []
 
 
 class Retrieval(_Table):
@@ -53,16 +66,19 @@ class Answerable(_Table):
     dense: dict[Term, Cosine] = {}
 
 
+Terms = Annotated[list[Term], Field(max_length=MAX_CONTRAST_TERMS)]
+
+
 class Aspect(_Table):
     name: Text
-    cues: list[Term]
+    cues: Terms
 
 
 class Contrast(_Table):
-    asking: list[Term] = []
-    relating: list[Term] = []
-    aliases: dict[Term, list[Term]] = {}
-    aspects: list[Aspect] = []
+    asking: Terms = []
+    relating: Terms = []
+    aliases: Annotated[dict[Term, Terms], Field(max_length=MAX_CONTRAST_TERMS)] = {}
+    aspects: Annotated[list[Aspect], Field(max_length=MAX_CONTRAST_TERMS)] = []
 
 
 class Rule(_Table):
@@ -71,9 +87,10 @@ class Rule(_Table):
 
     @model_validator(mode="after")
     def _compiles(self) -> Rule:
+        """Compiled by the engine that runs it (kb/clean.py uses the `regex` package)."""
         try:
-            re.compile(self.pattern)
-        except re.error as exc:
+            regex.compile(self.pattern)
+        except regex.error as exc:
             raise ValueError(f"the pattern does not compile ({exc})") from None
         return self
 
@@ -83,15 +100,15 @@ class InlineRule(Rule):
 
     @model_validator(mode="after")
     def _has_entity_group(self) -> InlineRule:
-        if self.replace == "@html" and re.compile(self.pattern).groups < 1:
+        if self.replace == "@html" and regex.compile(self.pattern).groups < 1:
             raise ValueError('replace = "@html" needs a group in the pattern: the entity name, e.g. (mdash|hellip);')
         return self
 
 
 class Cleaning(_Table):
-    trailer: list[Rule] = []
-    line: list[Rule] = []
-    inline: list[InlineRule] = []
+    trailer: Annotated[list[Rule], Field(max_length=MAX_RULES)] = []
+    line: Annotated[list[Rule], Field(max_length=MAX_RULES)] = []
+    inline: Annotated[list[InlineRule], Field(max_length=MAX_RULES)] = []
 
 
 class ProfileFile(_Table):
@@ -126,7 +143,7 @@ def _described(error: Any) -> str:
         return f"unknown key {key}"
     if error["type"] == "missing":
         return f"{key} is missing"
-    message = str(error["msg"]).removeprefix("Value error, ")
+    message = str(error["msg"]).removeprefix("Value error, ").replace(" after validation", "")
     if isinstance(error["input"], dict):  # a rule's own check: the message names the value
         return f"{key}: {message}"
     shown = repr(error["input"])

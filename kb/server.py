@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import threading
 import time
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
+import uvicorn
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
@@ -44,6 +46,9 @@ from .text import Script, in_script
 POINTER_CHECK_SECONDS = 1.0
 LONG_QUESTION_CHARS = 200  # questions longer than this take the long-question lane
 HEADER_SECONDS = 5.0  # to send a request's headers, on a new or a kept-alive connection
+MAX_WAITING_HEADS = 256  # connections open without a complete request head; past it the oldest is closed
+PROMPT_HEAD_SECONDS = 1.0  # a client with a request sends its head within this
+MAX_REQUESTS = 100  # requests in flight; past it 503
 LOOPBACK_NAMES = ("localhost", "127.0.0.1")
 MAX_BODY_BYTES = 1 << 20  # a full batch of 1,000-character questions, \u-escaped, is ≈ 250 KB
 HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 503: "unavailable"}
@@ -58,6 +63,7 @@ ERRORS = {
     "kb cannot ask (`invalid_question`).",
     503: "The index is damaged or could not be reloaded (`index_damaged`, `unavailable`).",
 }
+_HOST = re.compile(r"(?:(?P<name>[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)|\[(?P<ipv6>[0-9A-Fa-f:.]+)\])(?::\d{1,5})?")
 PAGE = Path(__file__).parent / "web"  # the page for trainees: plain HTML, CSS and JS
 
 
@@ -105,14 +111,27 @@ class LiveKnowledgeBase:
 
 
 class HeaderDeadlineProtocol(H11Protocol):
-    """uvicorn's HTTP/1.1 protocol, closing a connection that has not sent a complete request
-    head within HEADER_SECONDS of opening (or of its last response). uvicorn only times out
-    idle kept-alive connections, and any byte resets that: 200 silent or trickling
-    connections would otherwise stay open for good."""
+    """uvicorn's HTTP/1.1 protocol, keeping capacity for complete requests.
+
+    A connection that has not sent a complete request head within HEADER_SECONDS of opening
+    (or of its last response) is closed: uvicorn only times out idle kept-alive connections,
+    and any byte resets that. Connections still waiting for their head are few and cheap, but
+    an attacker who reopens each one at once keeps hundreds open: past MAX_WAITING_HEADS the
+    one waiting longest is closed, since a client with a request to make sends its head at
+    once (one that has waited under PROMPT_HEAD_SECONDS is left alone: closing the newest
+    would close the legitimate ones while attackers churn). Only requests whose head is
+    complete count against MAX_REQUESTS (InFlightLimit);
+    uvicorn's own limit_concurrency also counts open connections, so 300 trickling ones made
+    89 of 90 legitimate requests fail with 503."""
 
     def connection_made(self, transport: Any) -> None:
         super().connection_made(transport)
         self._deadline = self.loop.call_later(HEADER_SECONDS, self._close_if_waiting)
+        waiting = [c for c in self.connections if isinstance(c, HeaderDeadlineProtocol) and c.waiting_for_head()]
+        if len(waiting) > MAX_WAITING_HEADS:
+            oldest = min(waiting, key=lambda c: c._deadline.when())
+            if oldest._deadline.when() - HEADER_SECONDS <= self.loop.time() - PROMPT_HEAD_SECONDS:
+                oldest.transport.close()
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
@@ -123,10 +142,45 @@ class HeaderDeadlineProtocol(H11Protocol):
         self._deadline.cancel()
         super().connection_lost(exc)
 
+    def waiting_for_head(self) -> bool:
+        """Open, and no request being answered: its next head has not arrived."""
+        idle = self.cycle is None or self.cycle.response_complete
+        return idle and not self.transport.is_closing()
+
     def _close_if_waiting(self) -> None:
-        waiting = self.cycle is None or self.cycle.response_complete  # no request being answered
-        if waiting and not self.transport.is_closing():
+        if self.waiting_for_head():
             self.transport.close()
+
+
+class InFlightLimit:
+    """Answer 503 (in kb's error shape) past MAX_REQUESTS requests in flight (ASGI middleware).
+    A request reaches the app only once its head is complete, so connections that trickle
+    bytes never take a place."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.in_flight = 0
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if self.in_flight >= MAX_REQUESTS:
+            await _error(503, "unavailable", "the server is answering too many requests; try again")(
+                scope, receive, send
+            )
+            return
+        self.in_flight += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.in_flight -= 1
+
+
+def server_config(app: FastAPI, host: str, port: int) -> uvicorn.Config:
+    """How `kb serve` runs the app: header deadlines and bounds above (HeaderDeadlineProtocol),
+    the request limit in the app (InFlightLimit) rather than uvicorn's."""
+    return uvicorn.Config(app, host=host, port=port, log_level="warning", http=HeaderDeadlineProtocol)
 
 
 class QuestionLanes:
@@ -151,6 +205,14 @@ class QuestionLanes:
             asyncio.get_running_loop().call_later(time.monotonic() - started, self._long.release)
 
 
+def host_name(host: str) -> str | None:
+    """The name in a Host header (RFC 9110: a name, an IPv4 address or a bracketed IPv6 one,
+    then an optional :port), lowercased; None for anything else. `localhost:8765@evil.com` is
+    not a Host with the name localhost: taking what stands before the last colon would say so."""
+    match = _HOST.fullmatch(host)
+    return None if match is None else (match["name"] or match["ipv6"]).lower()
+
+
 class HostCheck:
     """Answer only requests whose Host header names this server (ASGI middleware). A web page
     on another site that resolves its own name to 127.0.0.1 (DNS rebinding) sends its own
@@ -163,9 +225,8 @@ class HostCheck:
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] in ("http", "websocket") and "*" not in self.allowed:
             headers = dict(scope.get("headers") or [])
-            host = headers.get(b"host", b"").decode("latin-1").lower()
-            name = host.rsplit(":", 1)[0] if not host.startswith("[") else host[1:].split("]")[0]  # [::1]:8000
-            if not any(
+            name = host_name(headers.get(b"host", b"").decode("latin-1"))
+            if name is None or not any(
                 name == allowed or (allowed.startswith("*.") and name.endswith(allowed[1:])) for allowed in self.allowed
             ):
                 response = _error(400, "host_not_allowed", "this server does not answer for that Host name")
@@ -253,6 +314,7 @@ def create_app(
         )
     app.add_middleware(BodyLimit)
     app.add_middleware(HostCheck, allowed_hosts=list(allowed_hosts))
+    app.add_middleware(InFlightLimit)  # outermost: a request over the limit costs nothing more
     app.mount("/static/page", StaticFiles(directory=str(PAGE)), name="page")
 
     @app.exception_handler(KbError)

@@ -8,7 +8,7 @@ from an `Analyzer`; everything else here is the same for every knowledge base.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Literal, Protocol
@@ -17,6 +17,7 @@ from typing import Any, Literal, Protocol
 _SENTENCE = re.compile(r"[^\n。！？!?；;…]*(?:[。！？!?；;…]+[”’」』）)\]】〕\"']*|(?=\n)|$)")
 _CLAUSE_BREAK = re.compile(r"[，,、：:]")
 _WORDLIKE = re.compile(r"[\w\u3400-\u9fff]")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 MAX_SENTENCE_CHARS = 200
 GENERAL_DICTIONARY = "jieba_dict.txt"
@@ -79,6 +80,35 @@ def char_bigrams(text: str) -> list[str]:
     for run in _CJK_RUN.findall(fold(text)):
         pairs += [run[i : i + 2] for i in range(len(run) - 1)] or [run]
     return pairs
+
+
+def file_lines(text: str) -> list[str]:
+    """The lines of a text file kb reads line by line (questions, JSON Lines), split at line
+    feeds and carriage returns only: str.splitlines also splits at U+2028, U+2029, form feeds
+    and other separators that sit inside a line's text, and then numbers the lines wrongly."""
+    return _LINE_BREAK.split(text.removesuffix("\n").removesuffix("\r")) if text else []
+
+
+class SynonymTable(Mapping[str, frozenset[str]]):
+    """Each term's synonyms (the other terms of the groups holding it), drawn from the groups
+    when asked for: memory linear in the terms written, where a table of every term's others
+    grows with the square of a group's size."""
+
+    def __init__(self, groups: Iterable[Sequence[str]]) -> None:
+        self._groups = tuple(tuple(dict.fromkeys(group)) for group in groups)
+        self._groups_of: dict[str, list[int]] = {}
+        for number, group in enumerate(self._groups):
+            for term in group:
+                self._groups_of.setdefault(term, []).append(number)
+
+    def __getitem__(self, term: str) -> frozenset[str]:
+        return frozenset(other for g in self._groups_of[term] for other in self._groups[g] if other != term)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._groups_of)
+
+    def __len__(self) -> int:
+        return len(self._groups_of)
 
 
 class Analyzer:

@@ -148,6 +148,26 @@ def writing(index_dir: Path) -> Iterator[Path]:
         _remove_stale_versions(index_dir)
 
 
+def check_writable(index_dir: Path) -> None:
+    """Say now, before an ingest reads and embeds the corpus, what `writing` would refuse at
+    the end: a folder this user cannot write, or one another ingest holds. Nothing is created;
+    `writing` still takes the lock for real (an ingest that starts in between is refused then)."""
+    _check_writable_target(index_dir)
+    existing = next(folder for folder in (index_dir, *index_dir.parents) if folder.exists())
+    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        raise KbError(f"cannot write to index folder {index_dir}: {existing} is read-only; choose a writable --index")
+    try:
+        descriptor = os.open(index_dir / ".lock", os.O_RDONLY)
+    except OSError:
+        return  # no lock file: no ingest has written here, or the folder is new
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError as exc:
+        raise KbError(f"another `kb ingest` is writing {index_dir}; wait for it to finish") from exc
+    finally:
+        os.close(descriptor)  # closing releases the probe's lock
+
+
 def _check_writable_target(index_dir: Path) -> None:
     """Refuse to write into a folder that holds something other than a kb index."""
     if index_dir.exists() and not index_dir.is_dir():
