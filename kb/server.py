@@ -115,14 +115,13 @@ class HeaderDeadlineProtocol(H11Protocol):
 
     A connection that has not sent a complete request head within HEADER_SECONDS of opening
     (or of its last response) is closed: uvicorn only times out idle kept-alive connections,
-    and any byte resets that. Connections still waiting for their head are few and cheap, but
-    an attacker who reopens each one at once keeps hundreds open: past MAX_WAITING_HEADS the
-    one waiting longest is closed, since a client with a request to make sends its head at
-    once (one that has waited under PROMPT_HEAD_SECONDS is left alone: closing the newest
-    would close the legitimate ones while attackers churn). Only requests whose head is
-    complete count against MAX_REQUESTS (InFlightLimit);
-    uvicorn's own limit_concurrency also counts open connections, so 300 trickling ones made
-    89 of 90 legitimate requests fail with 503."""
+    and any byte resets that. An attacker who reopens each closed connection at once still
+    keeps hundreds waiting, so past MAX_WAITING_HEADS each new connection closes the one
+    waiting longest, if that one has had PROMPT_HEAD_SECONDS to send its head (a client with
+    a request sends it at once; closing the newest would close legitimate ones while the
+    attackers churn). Only requests whose head is complete count against MAX_REQUESTS
+    (InFlightLimit): uvicorn's own limit_concurrency also counts open connections, so 300
+    trickling ones made 89 of 90 legitimate requests fail with 503."""
 
     def connection_made(self, transport: Any) -> None:
         super().connection_made(transport)

@@ -1,5 +1,5 @@
-"""Replay the first group of issue 23 (silent wrong answers, lost content, disclosure) against a
-kb checkout and say, per case, whether kb held.
+"""Replay issue 23 (silent wrong answers, lost content, disclosure; bounds on every input) against
+a kb checkout and say, per case, whether kb held.
 
     python scripts/attack.py                    # attack this checkout's kb
     python scripts/attack.py --kb /path/to/kb   # another checkout (e.g. main, to see it fail)
@@ -14,9 +14,11 @@ the whole run takes a minute or two.
 from __future__ import annotations
 
 import argparse
+import fcntl
 import io
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -231,6 +233,283 @@ CASES: list[tuple[str, Callable[[Attack], str | None]]] = [
     ('5 dense = {"e5-small" = "abc"}', _profile_case('[answerable.dense]\n"e5-small" = "abc"\n')),
     ("5 a 5,000-digit number", _profile_case("[retrieval]\nsynonym_weight = " + "7" * 5000 + "\n")),
     ("5 an array nested 100,000 deep", _profile_case("[vocabulary]\nwords = " + "[" * 100_000 + "]" * 100_000 + "\n")),
+]
+
+
+# --- items 9-12: bound every input (kb.toml, HTTP, index files, eval files, names) --------------
+
+# Runs kb's command line with the embedding model's loading reported ("EMBEDDING STARTED"), and,
+# when run as root (whom permissions do not stop), reading a file and writing a folder refused
+# as the kernel refuses other users: the rest of argv is kb's.
+AS_USER = """
+import os, stat, sys
+from pathlib import Path
+import kb.ingest
+from kb.cli import main
+real_load, real_open, real_access = kb.ingest.load_embedder, Path.open, os.access
+def load_embedder(name):
+    print("EMBEDDING STARTED", flush=True)
+    return real_load(name)
+def open_(self, mode="r", *args, **kwargs):
+    if "r" in mode and self.exists() and not self.stat().st_mode & 0o444:
+        raise PermissionError(13, "Permission denied", str(self))
+    return real_open(self, mode, *args, **kwargs)
+def access(path, mode, **kwargs):
+    return not (mode & os.W_OK and not os.stat(path).st_mode & 0o222) and real_access(path, mode, **kwargs)
+kb.ingest.load_embedder = load_embedder
+if os.geteuid() == 0:
+    Path.open, os.access = open_, access
+sys.argv = ["kb", *sys.argv[1:]]
+main()
+"""
+TIME_PROFILE = """
+import sys, time
+from kb.profile import Profile
+started = time.monotonic()
+Profile.load(sys.argv[1])
+print(f"loaded in {time.monotonic() - started:.2f} s")
+"""
+
+
+def _one_line_error(run: Run, *named: str) -> str | None:
+    """None when the run failed with one `Error:` line naming each of `named`."""
+    if run.code is None:
+        return "did not finish (killed at its budget)"
+    errors = [line for line in run.out.splitlines() if line.startswith("Error: ")]
+    if run.code == 0 or "Traceback" in run.out or len(errors) != 1:
+        return f"not a one-line error (exit {run.code}): {_last(run.out)}"
+    missing = [name for name in named if name not in errors[0]]
+    return f"the error does not name {', '.join(missing)}: {errors[0][:160]}" if missing else None
+
+
+def _profile_ingest(a: Attack, profile: str, text: str = ARTICLE) -> Run:
+    corpus = a.corpus("toml", {"a.txt": text, "kb.toml": profile})
+    return a.run("ingest", str(corpus), "--index", str(corpus) + ".index")
+
+
+def backtracking_pattern(pattern: str) -> Callable[[Attack], str | None]:
+    def case(a: Attack) -> str | None:
+        a.deadline = min(a.deadline, time.monotonic() + 60)
+        rule = f"[[cleaning.line]]\nname = \"runaway\"\npattern = '{pattern}'\n"
+        run = _profile_ingest(a, rule, ARTICLE + "a" * 40 + "!\n" + ARTICLE)
+        if run.code is None:
+            return "ingest hung on the pattern (killed after 60 s)"
+        return None if run.code == 0 else _one_line_error(run, "runaway", "a.txt")
+
+    return case
+
+
+def huge_synonym_group(a: Attack) -> str | None:
+    group = ", ".join(f'"同义{i}"' for i in range(3000))
+    return _one_line_error(_profile_ingest(a, f"[vocabulary]\nsynonyms = [[{group}]]\n"), "vocabulary.synonyms")
+
+
+def thirty_thousand_words(a: Attack) -> str | None:
+    profile = a.scratch / "kb.toml"
+    profile.write_text("[vocabulary]\nwords = [" + ", ".join(f'"词语{i}"' for i in range(30_000)) + "]\n", "utf-8")
+    run = a.run(str(profile), script=TIME_PROFILE)
+    if run.code != 0:
+        return f"loading failed: {_last(run.out)}"
+    seconds = float(run.out.split("loaded in ")[1].split()[0])
+    return None if seconds < 3 else f"loading the profile took {seconds:.1f} s (a quadratic merge)"
+
+
+class Served:
+    """`kb serve` of a small index in a subprocess, on a free loopback port."""
+
+    def __init__(self, a: Attack) -> None:
+        corpus = a.corpus("served", {"a.txt": ARTICLE})
+        self.index = str(corpus) + ".index"
+        self.ready = a.run("ingest", str(corpus), "--index", self.index).code == 0
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        env = dict(os.environ, PYTHONPATH=str(a.kb_root))
+        command = [sys.executable, "-m", "kb", "serve", "--index", self.index, "--port", str(self.port)]
+        self.process = subprocess.Popen(
+            command, cwd=a.scratch, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+        )
+        deadline = time.monotonic() + 60
+        while self.ready and time.monotonic() < deadline and self.status(b"GET /healthz HTTP/1.1\r\n") != 200:
+            time.sleep(0.5)
+
+    def status(self, head: bytes, body: bytes = b"", host: bytes = b"localhost") -> int | None:
+        """The status of one request (head without Host and blank line), or None when none came."""
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=10) as connection:
+                connection.sendall(head + b"Host: " + host + b"\r\nConnection: close\r\n\r\n" + body)
+                return int(connection.recv(4096).split(b" ")[1])
+        except (OSError, ValueError, IndexError):
+            return None
+
+    def close(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def _with_server(check: Callable[[Served], str | None]) -> Callable[[Attack], str | None]:
+    def case(a: Attack) -> str | None:
+        served = Served(a)
+        try:
+            return check(served) if served.ready else "the index to serve could not be built"
+        finally:
+            served.close()
+
+    return case
+
+
+def _slowloris(served: Served) -> str | None:
+    sys.path.insert(0, str(ROOT))
+    from tests.slowloris import slowloris
+
+    outcome = slowloris(served.port, attackers=300, requests=90, seconds=14.0)
+    if outcome.refused:
+        return f"{outcome.refused} of 90 legitimate requests were refused while 300 connections trickled heads"
+    return None
+
+
+def _body_before_reading(served: Served) -> str | None:
+    announced = served.status(b"POST /ask HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 500000000\r\n")
+    if announced != 413:
+        return f"a 500 MB Content-Length got {announced} without its body, not 413"
+    chunk = b"%x\r\n%s\r\n" % (65536, b"x" * 65536)
+    chunked = b"POST /ask HTTP/1.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
+    status = served.status(chunked, chunk * 24)  # 1.5 MB of chunks, never terminated
+    return None if status == 413 else f"an unterminated 1.5 MB chunked body got {status}, not 413"
+
+
+def _host_with_userinfo(served: Served) -> str | None:
+    status = served.status(b"GET /info HTTP/1.1\r\n", host=b"localhost:8765@evil.com")
+    return None if status == 400 else f"Host localhost:8765@evil.com was answered {status}"
+
+
+def _true_as_k(served: Served) -> str | None:
+    body = '{"question": "营销和销售的区别", "k": true}'.encode()
+    head = b"POST /ask HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: %d\r\n" % len(body)
+    status = served.status(head, body)
+    return None if status == 422 else f'"k": true was answered {status}, not 422'
+
+
+def unreadable_index_file(a: Attack) -> str | None:
+    corpus = a.corpus("unreadable", {"a.txt": ARTICLE})
+    index = Path(str(corpus) + ".index")
+    if a.run("ingest", str(corpus), "--index", str(index)).code != 0:
+        return "the index could not be built"
+    next(index.glob("v-*/passages.sqlite")).chmod(0)
+    return _one_line_error(a.run("ask", "营销和销售的区别", "--index", str(index), script=AS_USER), "passages.sqlite")
+
+
+def _eval_files(a: Attack, corpus: str, queries: str) -> Run:
+    (a.scratch / "corpus.jsonl").write_text(corpus, "utf-8")
+    (a.scratch / "queries.jsonl").write_text(queries, "utf-8")
+    return a.run("eval", "--corpus", "corpus.jsonl", "--queries", "queries.jsonl", "--index", "eval.index")
+
+
+GOOD_CORPUS = '{"id": "d1", "text": "营销和销售的区别"}\n'
+GOOD_QUERY = '{"query": "营销", "positive_ids": ["d1"]}\n'
+
+
+def eval_line(corpus: str, queries: str, named: str) -> Callable[[Attack], str | None]:
+    return lambda a: _one_line_error(_eval_files(a, corpus, queries), named)
+
+
+def duplicate_corpus_ids(a: Attack) -> str | None:
+    corpus = GOOD_CORPUS + '{"id": "d2", "text": "销售"}\n{"id": "d1", "text": "品牌"}\n'
+    (a.scratch / "corpus.jsonl").write_text(corpus, "utf-8")
+    (a.scratch / "queries.jsonl").write_text(GOOD_QUERY, "utf-8")
+    args = ["eval", "--corpus", "corpus.jsonl", "--queries", "queries.jsonl", "--index", "eval.index"]
+    run = a.run(*args, script=AS_USER)
+    if "EMBEDDING STARTED" in run.out:
+        return f"the embedding work started before the duplicate was named: {_last(run.out)}"
+    return _one_line_error(run, "'d1'", "corpus.jsonl:3")
+
+
+def line_separator_in_questions(a: Attack) -> str | None:
+    corpus = a.corpus("questions", {"a.txt": ARTICLE})
+    index = str(corpus) + ".index"
+    if a.run("ingest", str(corpus), "--index", index).code != 0:
+        return "the index could not be built"
+    (a.scratch / "q.txt").write_text("营销和销售的区别\u2028是什么\n？？？\n", "utf-8")
+    run = a.run("ask", "--questions", "q.txt", "--json", "--index", index)
+    errors = [line for line in run.out.splitlines() if '"error"' in line]
+    if len(errors) != 1 or '"line": 2' not in errors[0]:
+        return f"the bad question is not cited as line 2 of 2: {errors or _last(run.out)}"
+    return None
+
+
+def newline_in_file_name(a: Attack) -> str | None:
+    corpus = a.corpus("names", {"a.txt": ARTICLE, "x\nIndexed 99 documents.txt": b"\x00\x01\x02" * 100})
+    run = a.run("ingest", str(corpus), "--index", str(corpus) + ".index")
+    if any(line.startswith("Indexed 99") for line in run.out.splitlines()):
+        return "a file name's line break printed a fake 「Indexed 99 documents」 line"
+    return None if run.code == 0 else f"ingest failed: {_last(run.out)}"
+
+
+def store_name(query: str) -> Callable[[Attack], str | None]:
+    def case(a: Attack) -> str | None:
+        corpus = a.corpus("store", {"a.txt": ARTICLE})
+        run = a.run("ingest", str(corpus), "--store", f"milvus://{a.scratch / 'x.db'}?{query}")
+        return _one_line_error(run, "name")
+
+    return case
+
+
+def held_lock(a: Attack) -> str | None:
+    corpus = a.corpus("locked", {"a.txt": ARTICLE})
+    index = Path(str(corpus) + ".index")
+    if a.run("ingest", str(corpus), "--index", str(index)).code != 0:
+        return "the index could not be built"
+    (corpus / "b.txt").write_text(ARTICLE.replace("营销", "品牌"), "utf-8")
+    with (index / ".lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        run = a.run("ingest", str(corpus), "--index", str(index), script=AS_USER)
+    if "EMBEDDING STARTED" in run.out:
+        return "the held lock was reported only after the embedding work"
+    return _one_line_error(run, "another `kb ingest`")
+
+
+def read_only_index(a: Attack) -> str | None:
+    corpus = a.corpus("read_only", {"a.txt": ARTICLE})
+    index = Path(str(corpus) + ".index")
+    if a.run("ingest", str(corpus), "--index", str(index)).code != 0:
+        return "the index could not be built"
+    (corpus / "b.txt").write_text(ARTICLE.replace("营销", "品牌"), "utf-8")
+    index.chmod(0o555)
+    try:
+        run = a.run("ingest", str(corpus), "--index", str(index), script=AS_USER)
+    finally:
+        index.chmod(0o755)
+    if "EMBEDDING STARTED" in run.out:
+        return "the read-only folder was reported only after the embedding work"
+    return _one_line_error(run, str(index))
+
+
+CASES += [
+    ("9 kb.toml pattern (a+)+$ on a line of a's", backtracking_pattern("(a+)+$")),
+    ("9 kb.toml pattern (a|aa)+$ on a line of a's", backtracking_pattern("(a|aa)+$")),
+    ("9 kb.toml synonym group of 3,000 terms", huge_synonym_group),
+    ("9 kb.toml with 30,000 words", thirty_thousand_words),
+    ("10 slowloris with reconnects (300 connections) against 90 requests", _with_server(_slowloris)),
+    ("10 oversized body (Content-Length, chunked) answered 413 before it is read", _with_server(_body_before_reading)),
+    ("11 an index file chmod 000", unreadable_index_file),
+    (
+        "11 kb eval: a JSON line that is not an object",
+        eval_line(GOOD_CORPUS, GOOD_QUERY + "[1, 2]\n", "queries.jsonl:2"),
+    ),
+    (
+        '11 kb eval: "positive_ids": 5',
+        eval_line(GOOD_CORPUS, '{"query": "营销", "positive_ids": 5}\n', "queries.jsonl:1"),
+    ),
+    ('11 kb eval: "text": 5', eval_line('{"id": "d1", "text": 5}\n', GOOD_QUERY, "corpus.jsonl:1")),
+    ("11 kb eval: duplicate ids in --corpus", duplicate_corpus_ids),
+    ("12 U+2028 inside a --questions line", line_separator_in_questions),
+    ("12 a line break in a file name", newline_in_file_name),
+    ("12 Host localhost:8765@evil.com", _with_server(_host_with_userinfo)),
+    ('12 --store "milvus://x.db?name="', store_name("name=")),
+    ('12 --store "milvus://x.db?name=a&name=b"', store_name("name=a&name=b")),
+    ('12 "k": true', _with_server(_true_as_k)),
+    ("12 a held lock, reported before the embedding work", held_lock),
+    ("12 a read-only index folder, reported before the embedding work", read_only_index),
 ]
 
 

@@ -26,12 +26,19 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 import kb.ingest
+import kb.server
 from kb import KbError, KnowledgeBase, Profile
 from kb.cli import _question_lines, main
 from kb.evaluate import load_corpus, load_queries
 from kb.ingest import ingest
 from kb.milvus_store import MilvusLocation
-from kb.server import MAX_BODY_BYTES, create_app, server_config
+from kb.server import (
+    MAX_BODY_BYTES,
+    MAX_WAITING_HEADS,
+    PROMPT_HEAD_SECONDS,
+    create_app,
+    server_config,
+)
 from tests.conftest import ROOT
 from tests.slowloris import slowloris
 
@@ -179,6 +186,30 @@ def test_slowloris_with_reconnects_leaves_room_for_complete_requests(stub_index)
         outcome = slowloris(port, attackers=300, requests=30, seconds=10.0)
     assert outcome.attacker_connections > 300  # the server closed and the attackers reopened
     assert (outcome.answered, outcome.refused) == (30, 0)
+
+
+def _closed(connection: socket.socket) -> bool:
+    connection.settimeout(0.01)
+    try:
+        return connection.recv(1) == b""
+    except TimeoutError:
+        return False
+
+
+def test_past_the_bound_a_new_connection_closes_the_one_waiting_longest(stub_index, monkeypatch):
+    monkeypatch.setattr(kb.server, "HEADER_SECONDS", 60.0)  # no connection closed by its deadline here
+    with _served(stub_index) as port:
+        first = [socket.create_connection(("127.0.0.1", port)) for _ in range(MAX_WAITING_HEADS + 40)]
+        for connection in first:
+            connection.sendall(b"GET /healthz HTTP/1.1\r\n")  # a head never finished
+        time.sleep(PROMPT_HEAD_SECONDS + 0.5)
+        later = [socket.create_connection(("127.0.0.1", port)) for _ in range(60)]
+        time.sleep(0.5)
+        closed_first = sum(map(_closed, first))
+        closed_later = sum(map(_closed, later))
+        for connection in first + later:
+            connection.close()
+    assert (closed_first, closed_later) == (len(later), 0)  # one each, the oldest
 
 
 def _status_before_body(port: int, head: bytes, body: Iterator[bytes]) -> bytes:
