@@ -188,6 +188,15 @@ def test_slowloris_with_reconnects_leaves_room_for_complete_requests(stub_index)
     assert (outcome.answered, outcome.refused) == (30, 0)
 
 
+def test_requests_past_the_limit_in_flight_get_503_in_the_error_shape(stub_index, monkeypatch):
+    index, embedder = stub_index
+    client = TestClient(create_app(index, embedder, allowed_hosts=["testserver"]))
+    assert client.get("/healthz").status_code == 200
+    monkeypatch.setattr(kb.server, "MAX_REQUESTS", 0)  # every place taken
+    response = client.get("/healthz")
+    assert response.status_code == 503 and response.json()["error"]["code"] == "unavailable"
+
+
 def _closed(connection: socket.socket) -> bool:
     connection.settimeout(0.01)
     try:
