@@ -28,8 +28,8 @@ MIN_ANSWER_CHARS = 20  # the shortest answer limit (--max-chars) that still fits
 class KnowledgeBase:
     """A built index plus the retriever over it, answering under the index's profile.
 
-    >>> kb = KnowledgeBase.build(["corpus/"], "index")      # doctest: +SKIP
-    >>> kb.ask("营销和销售的区别").text                        # doctest: +SKIP
+    >>> with KnowledgeBase.open("index") as kb:               # doctest: +SKIP
+    ...     kb.ask("营销和销售的区别").text
     """
 
     def __init__(
@@ -40,6 +40,7 @@ class KnowledgeBase:
         self.retriever = Retriever(index, embedder, fusion, self.profile)
         self.reader = QuestionReader(index, self.profile)
         self.last_ingest: IngestReport | None = None
+        self.closed = False
 
     @classmethod
     def build(
@@ -88,11 +89,25 @@ class KnowledgeBase:
         index = open_index(index_dir)
         wanted = embedder.name if embedder else model
         if wanted and wanted != index.model_name:
+            index.close()
             raise KbError(
                 f"index at {index_dir} was built with model {index.model_name}, not {wanted}: "
                 f"drop --model, or rebuild with `kb ingest --model {wanted}`"
             )
         return cls(index, embedder)
+
+    def close(self) -> None:
+        """Release the index: its version pin (so an ingest may delete a replaced version),
+        database, FAISS and BM25 data, or a Milvus client. Closing again does nothing."""
+        if not self.closed:
+            self.closed = True
+            self.index.close()
+
+    def __enter__(self) -> KnowledgeBase:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def search(self, question: str, k: int = 5, mode: Mode = "hybrid") -> list[Hit]:
         """The k best passages for the question (mode: hybrid, dense or bm25)."""
