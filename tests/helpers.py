@@ -21,10 +21,15 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def seed_rows() -> list[dict]:
+    """The rows of tests/data/seed_questions.jsonl (query, gold sentences, kind), in order."""
+    with SEED_QUESTIONS.open(encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines if line.strip()]
+
+
 def seed_questions() -> list[str]:
     """The questions of tests/data/seed_questions.jsonl, in order."""
-    with SEED_QUESTIONS.open(encoding="utf-8") as lines:
-        return [json.loads(line)["query"] for line in lines if line.strip()]
+    return [row["query"] for row in seed_rows()]
 
 
 class Workers:

@@ -22,9 +22,10 @@ import pytest
 from kb import KnowledgeBase
 from kb.errors import KbError
 from kb.ingest import ingest
-from tests.conftest import CORPUS, ROOT
+from tests.conftest import CORPUS
+from tests.helpers import free_port, seed_questions
 
-QUESTIONS = [json.loads(line)["query"] for line in (ROOT / "tests/data/seed_questions.jsonl").open(encoding="utf-8")]
+QUESTIONS = seed_questions()
 SERVER_START_SECONDS = 60
 
 
@@ -43,18 +44,12 @@ needs_milvus = pytest.mark.skipif(
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def lite_server(tmp_path_factory):
     """A `milvus-lite server` on a loopback port for this test run."""
     if not _has_milvus() and not os.environ.get("CI"):
         pytest.skip("Milvus store needs kb[scale]: pip install -e '.[scale]'")
-    port = _free_port()
+    port = free_port()
     data = tmp_path_factory.mktemp("milvus-server")
     server = subprocess.Popen(
         [Path(sys.executable).parent / "milvus-lite", "server", "--data-dir", str(data), "--host", "127.0.0.1"]
@@ -201,7 +196,7 @@ def test_store_uris_that_cannot_work_are_named(store, message):
 
 @needs_milvus
 def test_an_unreachable_server_is_one_line_naming_it(embedder):
-    port = _free_port()  # nothing listens there
+    port = free_port()  # nothing listens there
     with pytest.raises(KbError, match=f"Milvus at http://127.0.0.1:{port}") as caught:
         ingest([CORPUS], f"http://127.0.0.1:{port}", embedder=embedder)
     assert "\n" not in str(caught.value)
