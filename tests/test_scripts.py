@@ -18,7 +18,8 @@ import pytest
 from tests.conftest import ROOT
 
 SCRIPTS = ROOT / "scripts"
-BUDGET_SECONDS = 240
+BUDGET_SECONDS = 240  # each quick script takes seconds on an idle machine
+SLOW_BUDGET_SECONDS = 600  # the real model's full ingest of the corpus is in one of them
 COURSE = Path("/work/bench_docs/course")
 SEED = "tests/data/seed_questions.jsonl"
 
@@ -55,7 +56,7 @@ QUICK = {
 SLOW = {
     "bench_query": (["--index", "{index}", "--repeats", "1"], r"ask \(answer \+ table\) +p50 +[\d.]+ ms"),
     "bench_ocr": (["--pages", "1", "--engine", "rapidocr", "--min-accuracy", "0"], r"rapidocr +traditional +[\d.]+%"),
-    "bench_ingest": (["--repeats", "1"], r"one file changed .*passages embedded"),
+    "bench_ingest": (["--repeats", "1", "--limit", "16"], r"one file changed .*passages embedded"),
 }
 # Data that is not in the repository: what each says when it is absent.
 MISSING_DATA = {
@@ -68,13 +69,15 @@ MISSING_DATA = {
 }
 
 
-def _run(name: str, arguments: list[str], **paths: Path) -> subprocess.CompletedProcess[str]:
+def _run(
+    name: str, arguments: list[str], budget: float = BUDGET_SECONDS, **paths: Path
+) -> subprocess.CompletedProcess[str]:
     """The script in its own process, the stub model resolvable in it and its children."""
     python_path = os.pathsep.join([str(ROOT), str(ROOT / "tests" / "stub_model")])
     environment = os.environ | {"PYTHONPATH": python_path, "PYTHONUNBUFFERED": "1"}
     command = [sys.executable, str(SCRIPTS / f"{name}.py"), *(a.format(**paths) for a in arguments)]
     return subprocess.run(
-        command, cwd=ROOT, env=environment, capture_output=True, text=True, timeout=BUDGET_SECONDS, check=False
+        command, cwd=ROOT, env=environment, capture_output=True, text=True, timeout=budget, check=False
     )
 
 
@@ -99,7 +102,7 @@ def test_the_script_runs_on_the_stub_index(name, stub_index):
 @pytest.mark.parametrize("name", SLOW)
 def test_the_slower_script_runs(name, stub_index):
     arguments, expected = SLOW[name]
-    _check(_run(name, arguments, index=stub_index[0]), expected)
+    _check(_run(name, arguments, SLOW_BUDGET_SECONDS, index=stub_index[0]), expected)
 
 
 @pytest.mark.parametrize("name", MISSING_DATA)
