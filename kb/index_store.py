@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, Self
 
 import numpy as np
 
@@ -87,7 +87,26 @@ class IndexStore(Protocol):
     def is_live(self) -> bool:
         """Whether this is still the live version (no ingest has replaced it)."""
 
-    def close(self) -> None: ...
+    def close(self) -> None:
+        """Release what the store holds open (files, version pin, a client); safe to repeat."""
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+
+class ClosesOnExit:
+    """`with store:` closes the store when the block ends (an exception too); stores make
+    `close` safe to call again."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 class ManifestFacts:

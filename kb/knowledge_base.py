@@ -12,11 +12,11 @@ from .chunk import ChunkSettings
 from .contrast import contrast_sides
 from .embed import Embedder
 from .errors import KbError
-from .evidence import score_sentences
+from .evidence import Evidence, score_sentences
 from .index_store import IndexStore, open_index
 from .ingest import IngestReport, ingest
 from .profile import Profile
-from .question import answer_shape
+from .question import AnswerShape, answer_shape
 from .retrieve import FusionSettings, Retriever, matched_terms
 from .types import Answer, Document, Explanation, Hit, Mode, Passage, Progress, Warn
 from .understand import SOURCES_ARE_CHINESE, QuestionReader
@@ -28,8 +28,8 @@ MIN_ANSWER_CHARS = 20  # the shortest answer limit (--max-chars) that still fits
 class KnowledgeBase:
     """A built index plus the retriever over it, answering under the index's profile.
 
-    >>> kb = KnowledgeBase.build(["corpus/"], "index")      # doctest: +SKIP
-    >>> kb.ask("营销和销售的区别").text                        # doctest: +SKIP
+    >>> with KnowledgeBase.open("index") as kb:               # doctest: +SKIP
+    ...     kb.ask("营销和销售的区别").text
     """
 
     def __init__(
@@ -40,6 +40,7 @@ class KnowledgeBase:
         self.retriever = Retriever(index, embedder, fusion, self.profile)
         self.reader = QuestionReader(index, self.profile)
         self.last_ingest: IngestReport | None = None
+        self.closed = False
 
     @classmethod
     def build(
@@ -88,11 +89,25 @@ class KnowledgeBase:
         index = open_index(index_dir)
         wanted = embedder.name if embedder else model
         if wanted and wanted != index.model_name:
+            index.close()
             raise KbError(
                 f"index at {index_dir} was built with model {index.model_name}, not {wanted}: "
                 f"drop --model, or rebuild with `kb ingest --model {wanted}`"
             )
         return cls(index, embedder)
+
+    def close(self) -> None:
+        """Release the index: its version pin (so an ingest may delete a replaced version),
+        database, FAISS and BM25 data, or a Milvus client. Closing again does nothing."""
+        if not self.closed:
+            self.closed = True
+            self.index.close()
+
+    def __enter__(self) -> KnowledgeBase:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def search(self, question: str, k: int = 5, mode: Mode = "hybrid") -> list[Hit]:
         """The k best passages for the question (mode: hybrid, dense or bm25)."""
@@ -131,18 +146,7 @@ class KnowledgeBase:
         sides = contrast_sides(question, self.profile.contrast)
         hits = self.search(question, k=max(k, CONTRAST_EVIDENCE) if sides else k, mode=mode)
         answerable = self.retriever.answerable(question, hits, cross_language=cross_language)
-        top = [h for h in hits if h.rank <= k]
-        dense = mode != "bm25" and self.index.has_sentence_vectors
-        evidence = score_sentences(
-            question,
-            top,
-            answer_shape(question, sides),
-            self.profile.analyzer,
-            ignore=self.profile.contrast.asking_words,
-            term_weights=self.retriever.term_weights,
-            question_vector=self.retriever.query_vector(question) if dense else None,
-            stored_sentences=self.index.sentences_in,
-        )
+        evidence = self.evidence(question, hits, answer_shape(question, sides), k, mode)
         return compose_answer(
             question,
             hits,
@@ -153,6 +157,21 @@ class KnowledgeBase:
             profile=self.profile,
             locate=self.index.locate,
             cross_language=cross_language,
+        )
+
+    def evidence(self, question: str, hits: Sequence[Hit], shape: AnswerShape, k: int, mode: Mode) -> list[Evidence]:
+        """Every quotable sentence of the top-k hits, scored as an answer of this shape: what
+        `ask` quotes from (scripts/tune_answers.py tunes the weights on these same scores)."""
+        dense = mode != "bm25" and self.index.has_sentence_vectors
+        return score_sentences(
+            question,
+            [h for h in hits if h.rank <= k],
+            shape,
+            self.profile.analyzer,
+            ignore=self.profile.contrast.asking_words,
+            term_weights=self.retriever.term_weights,
+            question_vector=self.retriever.query_vector(question) if dense else None,
+            stored_sentences=self.index.sentences_in,
         )
 
     def explain(self, question: str, hits: Sequence[Hit]) -> list[Explanation]:

@@ -127,9 +127,14 @@ def create_mcp_server(location: str | Path, embedder: Embedder | None = None) ->
 
     def answered(run: Callable[[KnowledgeBase], Any]) -> Any:
         try:
-            return run(live.current())
+            with live.using() as kb:
+                return run(kb)
         except KbError as exc:  # the question's fault or a damaged index: words for the model
             raise ToolError(str(exc)) from exc
+
+    def read_document(doc_id: str, fragment: str = "") -> str:
+        with live.using() as kb:
+            return document_text(kb, doc_id, fragment)
 
     @server.tool(title="Ask the knowledge base")
     def ask(question: Question, k: PassageCount = 5, mode: Ranker = "hybrid") -> api.Answer:
@@ -157,10 +162,12 @@ def create_mcp_server(location: str | Path, embedder: Embedder | None = None) ->
 
         return api.Info.model_validate(answered(described))
 
-    for doc in live.current().index.documents():
+    with live.using() as kb:
+        documents = kb.index.documents()
+    for doc in documents:
         server.add_resource(
             FunctionResource.from_function(
-                fn=lambda doc_id=doc.doc_id: document_text(live.current(), doc_id),
+                fn=lambda doc_id=doc.doc_id: read_document(doc_id),
                 uri=doc_uri(doc.doc_id),
                 name=doc.doc_id,
                 title=doc.title,
@@ -171,11 +178,11 @@ def create_mcp_server(location: str | Path, embedder: Embedder | None = None) ->
     @server.resource(f"{DOC_SCHEME}{{doc_id}}{{#fragment}}", name="passage", mime_type="text/plain")
     def document_part(doc_id: str, fragment: str) -> str:
         """Part of a document: #L12-L14 (lines of the original file) or #5209-5413 (cleaned span)."""
-        return document_text(live.current(), doc_id, fragment)
+        return read_document(doc_id, fragment)
 
     @server.resource(f"{DOC_SCHEME}{{doc_id}}", name="document", mime_type="text/plain")
     def document(doc_id: str) -> str:
         """A whole document's cleaned text (also for documents added since the server started)."""
-        return document_text(live.current(), doc_id)
+        return read_document(doc_id)
 
     return server

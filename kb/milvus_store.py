@@ -40,7 +40,7 @@ import numpy as np
 
 from .bm25_index import build_bm25
 from .errors import IndexDamaged, KbError
-from .index_store import ManifestFacts, Ranking
+from .index_store import ClosesOnExit, ManifestFacts, Ranking
 from .manifest import REBUILD_HINT, Manifest
 from .passage_db import StoredDocument
 from .profile import Profile
@@ -169,7 +169,7 @@ def _literal(value: str | list[str]) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-class MilvusIndex(ManifestFacts):
+class MilvusIndex(ManifestFacts, ClosesOnExit):
     """The live version of an index in Milvus, read-only; implements index_store.IndexStore."""
 
     def __init__(self, store: str, client: Any | None = None) -> None:

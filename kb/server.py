@@ -17,7 +17,8 @@ import contextlib
 import re
 import threading
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -68,7 +69,10 @@ PAGE = Path(__file__).parent / "web"  # the page for trainees: plain HTML, CSS a
 
 
 class LiveKnowledgeBase:
-    """Holds the loaded knowledge base and replaces it when `kb ingest` replaces the index."""
+    """Holds the loaded knowledge base and replaces it when `kb ingest` replaces the index.
+
+    Requests hold the one they use (`using`) for as long as they run; a replaced one is
+    closed when its last request ends (its version pin, files or Milvus client released)."""
 
     def __init__(
         self, location: str | Path, embedder: Embedder | None = None, check_seconds: float = POINTER_CHECK_SECONDS
@@ -76,7 +80,9 @@ class LiveKnowledgeBase:
         self.location = location  # an index folder or a store URI
         self._embedder = embedder
         self._check_seconds = check_seconds
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # one reload at a time
+        self._readers_lock = threading.Lock()  # guards _kb and _readers
+        self._readers: Counter[KnowledgeBase] = Counter()  # requests running on each loaded one
         self._kb = self._load()
         self._checked = time.monotonic()
         self._described: tuple[KnowledgeBase, tuple[str, tuple[str, ...]]] | None = None
@@ -102,11 +108,36 @@ class LiveKnowledgeBase:
             self._described = (kb, describe(kb))
         return self._described[1]
 
+    @contextlib.contextmanager
+    def using(self) -> Iterator[KnowledgeBase]:
+        """The current knowledge base, held until the block ends: if a reload replaced it
+        meanwhile, the last of its readers to leave closes it."""
+        self.current()  # swaps in a new version when one is due
+        with self._readers_lock:
+            kb = self._kb
+            self._readers[kb] += 1
+        try:
+            yield kb
+        finally:
+            with self._readers_lock:
+                self._readers[kb] -= 1
+                retired_and_idle = self._readers[kb] == 0 and kb is not self._kb
+                if self._readers[kb] == 0:
+                    del self._readers[kb]
+            if retired_and_idle:
+                kb.close()
+
     def reload(self) -> KnowledgeBase:
-        """Load the live version and swap it in; raises KbError (the old one stays in place)."""
+        """Load the live version and swap it in; raises KbError (the old one stays in place).
+        The old one is closed now if no request holds it, else when its last one ends."""
         with self._lock:
             if not self._kb.is_live():
-                self._kb = self._load()
+                loaded = self._load()
+                with self._readers_lock:
+                    old, self._kb = self._kb, loaded
+                    idle = self._readers[old] == 0
+                if idle:
+                    old.close()
         return self._kb
 
 
@@ -353,7 +384,8 @@ def create_app(
     )
     async def search(query: api.Query) -> dict[str, Any]:
         def run() -> dict[str, Any]:
-            hits = live.current().search(query.question, k=query.k, mode=query.mode)
+            with live.using() as kb:
+                hits = kb.search(query.question, k=query.k, mode=query.mode)
             return {"question": query.question, "passages": [h.to_dict() for h in hits]}
 
         async with lanes.slot(query.question):
@@ -369,8 +401,10 @@ def create_app(
         query: api.Query, script: Literal["original", "simplified", "traditional"] = "original"
     ) -> dict[str, Any]:
         def run() -> dict[str, Any]:
-            kb = live.current()
-            answer = kb.ask(query.question, k=query.k, mode=query.mode, explain=query.explain, previous=query.previous)
+            with live.using() as kb:
+                answer = kb.ask(
+                    query.question, k=query.k, mode=query.mode, explain=query.explain, previous=query.previous
+                )
             return shown(shown_in_script(answer).to_dict(), script)
 
         async with lanes.slot(query.question):
@@ -379,14 +413,14 @@ def create_app(
     @app.post("/ask/batch", summary=f"Answer up to {api.MAX_BATCH} questions", response_model=api.BatchAnswers)
     async def ask_batch(batch: api.BatchQuery) -> dict[str, Any]:
         def run() -> dict[str, Any]:
-            kb = live.current()
             answers: list[dict[str, Any]] = []
-            for question in batch.questions:
-                try:
-                    answer = kb.ask(question, k=batch.k, mode=batch.mode, previous=batch.previous)
-                    answers.append(shown_in_script(answer).to_dict())
-                except KbError as exc:
-                    answers.append({"error": {"code": "invalid_question", "message": str(exc), "field": None}})
+            with live.using() as kb:
+                for question in batch.questions:
+                    try:
+                        answer = kb.ask(question, k=batch.k, mode=batch.mode, previous=batch.previous)
+                        answers.append(shown_in_script(answer).to_dict())
+                    except KbError as exc:
+                        answers.append({"error": {"code": "invalid_question", "message": str(exc), "field": None}})
             return {"answers": answers}
 
         async with lanes.slot(max(batch.questions, key=len)):
@@ -400,9 +434,9 @@ def create_app(
         "/info", summary="Manifest of the index being served, its title and example questions", response_model=api.Info
     )
     def info() -> dict[str, Any]:
-        kb = live.current()
-        title, examples = live.described(kb)
-        return kb.info() | {"title": title, "examples": list(examples)}
+        with live.using() as kb:
+            title, examples = live.described(kb)
+            return kb.info() | {"title": title, "examples": list(examples)}
 
     @app.post("/reload", summary="Load the index again now (after `kb ingest`)", response_model=api.Reloaded)
     def reload() -> dict[str, str]:

@@ -29,7 +29,7 @@ import numpy as np
 
 from .bm25_index import Bm25Index, write_bm25_index
 from .errors import IndexDamaged, KbError
-from .index_store import ManifestFacts, Ranking, top_scores
+from .index_store import ClosesOnExit, ManifestFacts, Ranking, top_scores
 from .integrity import VerifiedFiles, sha256_file
 from .manifest import REBUILD_HINT, FileEntry, Manifest
 from .passage_db import PassageDb, StoredDocument, StoredSentence, write_passage_db
@@ -119,7 +119,7 @@ def previous_stored_index(index_dir: Path) -> StoredIndex | None:
         return None
 
 
-class StoredIndex(ManifestFacts):
+class StoredIndex(ManifestFacts, ClosesOnExit):
     """A read-only view of the live version of an index folder, pinned while it is open (an
     ingest that replaces it meanwhile leaves its files in place until `close`). Implements
     index_store.IndexStore."""
@@ -146,9 +146,12 @@ class StoredIndex(ManifestFacts):
         self._places = ProvenanceCache(lambda doc_id: self.db.provenance(doc_id), PROVENANCE_CACHE)
 
     def close(self) -> None:
-        """Release the version (an ingest may then delete it once it is no longer live)."""
+        """Release the version (an ingest may then delete it once it is no longer live): the
+        database, the memory-mapped FAISS index and arrays, and the pin. Safe to repeat."""
         if "db" in self.__dict__:
             self.db.db.close()
+        for mapped in ("dense", "bm25", "sentence_vectors", "_document_frequencies"):
+            self.__dict__.pop(mapped, None)
         self._pin.close()
 
     def _check_sizes(self) -> None:

@@ -40,8 +40,9 @@ def throughput(encode, texts: list[str], repeats: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--limit", type=int, help="encode only the first N seed passages (a quick check)")
     args = parser.parse_args()
-    texts = seed_passages()
+    texts = seed_passages()[: args.limit]
     print(
         f"{len(texts)} seed passages, {sum(map(len, texts)) / len(texts):.0f} characters on average; "
         f"passages/s, median of {args.repeats}:"

@@ -45,13 +45,13 @@ REFERENCE = {
 DRCD_UNFOLDED = (72.6, 0.625)  # simplified queries against the traditional corpus, no folding
 
 
-def drcd_simplified_small(tmp: Path) -> Path:
+def drcd_simplified_small(tmp: Path, eval_dir: Path) -> Path:
     """queries_t2s.jsonl restricted to the ids of queries_small.jsonl: simplified questions
     against the traditional-script corpus, the case script folding exists for."""
-    ids = {json.loads(line)["id"] for line in (EVAL / "drcd/queries_small.jsonl").open(encoding="utf-8")}
+    ids = {json.loads(line)["id"] for line in (eval_dir / "drcd/queries_small.jsonl").open(encoding="utf-8")}
     path = tmp / "drcd_small_t2s.jsonl"
     with path.open("w", encoding="utf-8") as out:
-        for line in (EVAL / "drcd/queries_t2s.jsonl").open(encoding="utf-8"):
+        for line in (eval_dir / "drcd/queries_t2s.jsonl").open(encoding="utf-8"):
             if json.loads(line)["id"] in ids:
                 out.write(line)
     return path
@@ -115,9 +115,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sets", nargs="*", default=[*REFERENCE, "seed"])
     parser.add_argument("--modes", nargs="*", default=["bm25", "dense", "hybrid"], choices=MODES)
+    parser.add_argument("--index", type=Path, default=ROOT / "index", help="the seed corpus's index (built if absent)")
+    parser.add_argument("--eval", type=Path, default=EVAL, help=f"the shared eval sets (default {EVAL})")
     args = parser.parse_args()
+    if missing := [s for s in args.sets if s in REFERENCE and not (args.eval / s / "corpus.jsonl").is_file()]:
+        parser.error(f"no eval set {', '.join(missing)} in {args.eval}: give --eval DIR, or --sets seed trainee")
     for name in [s for s in args.sets if s in TRAINEE_SETS]:
-        index = ROOT / "index"
+        index = args.index
         if not (index / "CURRENT").exists():
             ingest([ROOT / "corpus"], index)
         trainee_report(KnowledgeBase.open(index), TRAINEE_SETS[name])
@@ -126,17 +130,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for name in args.sets:
             if name == "seed":
-                index = ROOT / "index"
+                index = args.index
                 if not (index / "CURRENT").exists():
                     ingest([ROOT / "corpus"], index)
                 queries = load_queries(ROOT / "tests/data/seed_questions.jsonl")
             else:
-                corpus = EVAL / name / "corpus.jsonl"
+                corpus = args.eval / name / "corpus.jsonl"
                 index = default_index_for(corpus)
                 ingest(load_corpus(corpus), index)  # reuses the cached index when unchanged
-                queries = load_queries(
-                    drcd_simplified_small(Path(tmp)) if name == "drcd" else EVAL / name / "queries_small.jsonl"
-                )
+                small = args.eval / name / "queries_small.jsonl"
+                queries = load_queries(drcd_simplified_small(Path(tmp), args.eval) if name == "drcd" else small)
             kb = KnowledgeBase.open(index)
             results = {mode: evaluate(kb.search, queries, mode, ask=kb.ask).metrics for mode in args.modes}
             rows.append((name, len(queries), results))
@@ -163,7 +166,7 @@ def main() -> None:
                     f"{m['junk']:>6.1f}{m['baseline_contains']:>13.1f}"
                 )
     if "seed" in args.sets:
-        kb = KnowledgeBase.open(ROOT / "index")
+        kb = KnowledgeBase.open(args.index)
         off = [q for q in (ROOT / "tests/data/unanswerable_on_topic.txt").read_text("utf-8").splitlines() if q]
         on = [json.loads(line)["query"] for line in (ROOT / "tests/data/seed_questions.jsonl").open(encoding="utf-8")]
         refused = sum(not kb.ask(q).found for q in off)

@@ -225,22 +225,24 @@ FILES: list[tuple[str, str, str, str]] = [
 ]
 
 
-def mirror(repo: str) -> Path:
-    return MIRRORS / repo.replace("/", "+") / "repo"
+def mirror(mirrors: Path, repo: str) -> Path:
+    return mirrors / repo.replace("/", "+") / "repo"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=Path("/work/bench_docs/course"))
+    parser.add_argument("--mirrors", type=Path, default=MIRRORS, help=f"the git mirrors (default {MIRRORS})")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     failures = 0
     for name, repo, path, sha256 in FILES:
-        if not mirror(repo).is_dir():
+        git_dir = mirror(args.mirrors, repo)
+        if not git_dir.is_dir():
             print(f"{name}: no mirror of {repo}; run the fetch tool on github:{repo}")
             failures += 1
             continue
-        command = ["git", f"--git-dir={mirror(repo)}", "show", f"{COMMITS[repo]}:{path}"]
+        command = ["git", f"--git-dir={git_dir}", "show", f"{COMMITS[repo]}:{path}"]
         result = subprocess.run(command, capture_output=True, check=False)
         if result.returncode != 0 or hashlib.sha256(result.stdout).hexdigest() != sha256:
             print(f"{name}: {repo}:{path} missing or changed")

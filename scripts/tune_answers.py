@@ -23,7 +23,7 @@ from kb import KnowledgeBase
 from kb.answer import SUPPORT_MARGIN, answer_candidates, select
 from kb.contrast import contrast_sides
 from kb.evaluate import comparable, load_queries
-from kb.evidence import Evidence, EvidenceWeights, score_sentences
+from kb.evidence import Evidence, EvidenceWeights
 from kb.question import AnswerShape, answer_shape
 
 SIGNALS = [f.name for f in dataclasses.fields(EvidenceWeights)]
@@ -39,6 +39,8 @@ GRID = {
     "passage": [0, 0.25, 0.5, 1, 2],
     "cue": [0, 0.1, 0.2, 0.3, 0.5],
     "substance": [0, 0.1, 0.3, 0.5],
+    "against": [-8, -6, -4, -2, 0],
+    "context": [0, 0.5, 1, 1.5, 2, 3],
 }
 
 
@@ -52,33 +54,24 @@ class Question:
     labels: np.ndarray  # candidate contains the gold text (False for the last row)
 
 
-def collect(kb: KnowledgeBase, queries_path: Path) -> list[Question]:
+def collect(kb: KnowledgeBase, queries_path: Path, limit: int | None) -> list[Question]:
     """Signals and gold labels of every candidate sentence, for answerable-in-principle questions."""
     questions = []
-    for query in load_queries(queries_path):
+    for query in load_queries(queries_path)[:limit]:
         gold = [g for g in map(comparable, query.gold_text) if g]
         if not gold:
             continue
-        hits = kb.search(query.query, k=5, mode="hybrid")
-        sides = contrast_sides(query.query, kb.profile.contrast)
-        shape = answer_shape(query.query, sides)
+        question = kb.reader.read(query.query, ()).text  # typos corrected, as `ask` reads it
+        shape = answer_shape(question, contrast_sides(question, kb.profile.contrast))
+        hits = kb.search(question, k=5, mode="hybrid")
+        scored = kb.evidence(question, hits, shape, k=5, mode="hybrid")  # the scores `ask` quotes from
         asking = kb.profile.contrast.asking_words
-        scored = score_sentences(
-            query.query,
-            hits,
-            shape,
-            kb.profile.analyzer,
-            ignore=asking,
-            term_weights=kb.retriever.term_weights,
-            question_vector=kb.retriever.query_vector(query.query),
-            stored_sentences=kb.index.sentences_in,
-        )
         evidence = answer_candidates(scored, shape, 5, asking)
         if not any(g in comparable(h.passage.text) for h in hits for g in gold):
             continue  # not retrievable: no sentence choice can help
         labels = np.array([any(g in comparable(ev.text) for g in gold) for ev in evidence] + [False])
         features = np.array([[ev.features[s] for s in SIGNALS] for ev in evidence] + [[-1e9] * len(SIGNALS)])
-        questions.append(Question(query.query, gold, shape, evidence, features, labels))
+        questions.append(Question(question, gold, shape, evidence, features, labels))
     return questions
 
 
@@ -110,9 +103,12 @@ def main() -> None:
     parser.add_argument("--queries", action="append", required=True, type=Path)
     parser.add_argument("--margins", default="2,3,3.5,4")
     parser.add_argument("--budget-scales", default="1", help="answer budgets of every question kind times these")
+    parser.add_argument("--limit", type=int, help="only the first N questions of each set (a quick check)")
     args = parser.parse_args()
+    if missing := [s for s in SIGNALS if s not in GRID]:
+        parser.error(f"no grid for the evidence signals {', '.join(missing)}: add them to GRID")
     sets = {
-        q.parent.name if q.parent.name != "data" else q.stem: collect(KnowledgeBase.open(i), q)
+        q.parent.name if q.parent.name != "data" else q.stem: collect(KnowledgeBase.open(i), q, args.limit)
         for i, q in zip(args.index, args.queries)
     }
     default = np.array([getattr(EvidenceWeights(), s) for s in SIGNALS], dtype=float)

@@ -13,10 +13,11 @@ import argparse
 import itertools
 from functools import lru_cache
 from pathlib import Path
+from typing import get_args
 
 from kb import KnowledgeBase
 from kb.evaluate import evaluate, load_queries
-from kb.retrieve import FusionSettings
+from kb.retrieve import FusionMethod, FusionSettings
 
 
 def cached(kb: KnowledgeBase) -> KnowledgeBase:
@@ -31,14 +32,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--index", action="append", required=True, type=Path)
     parser.add_argument("--queries", action="append", required=True, type=Path)
-    parser.add_argument("--methods", default="rrf,score")
+    parser.add_argument("--methods", default=",".join(get_args(FusionMethod)), help="fusion methods, comma-separated")
     parser.add_argument("--dense-weights", default="0.25,0.5,0.75,1.0,1.5")
     parser.add_argument("--rrf-k", default="60")
     parser.add_argument("--candidates", default="100")
+    parser.add_argument("--limit", type=int, help="only the first N questions of each set (a quick check)")
     args = parser.parse_args()
-    sets = [(cached(KnowledgeBase.open(i)), load_queries(q), q.parent.name) for i, q in zip(args.index, args.queries)]
+    methods = args.methods.split(",")
+    if unknown := [m for m in methods if m not in get_args(FusionMethod)]:
+        parser.error(f"--methods: unknown {', '.join(unknown)}; choose from {', '.join(get_args(FusionMethod))}")
+    sets = [
+        (cached(KnowledgeBase.open(i)), load_queries(q)[: args.limit], q.parent.name)
+        for i, q in zip(args.index, args.queries)
+    ]
     grid = itertools.product(
-        args.methods.split(","),
+        methods,
         map(float, args.dense_weights.split(",")),
         map(int, args.rrf_k.split(",")),
         map(int, args.candidates.split(",")),

@@ -7,16 +7,15 @@ import pytest
 from kb import KnowledgeBase
 from kb.answer import NOT_FOUND, cite, compose_answer
 from kb.types import Hit, Passage
-from tests.conftest import CORPUS
 
 QUESTIONS = ["营销和销售的区别", "什么是销售漏斗", "市场部和销售部如何配合", "市場營銷與銷售的區別", "营销的目的是什么"]
 
 
 @pytest.fixture(scope="module")
-def kb(tmp_path_factory):
-    from tests.conftest import BigramEmbedder
-
-    return KnowledgeBase.build([CORPUS], tmp_path_factory.mktemp("answer") / "index", embedder=BigramEmbedder())
+def kb(stub_index):
+    index, embedder = stub_index
+    with KnowledgeBase.open(index, embedder=embedder) as opened:
+        yield opened
 
 
 @pytest.mark.parametrize("question", QUESTIONS)

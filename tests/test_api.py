@@ -9,16 +9,13 @@ from fastapi.testclient import TestClient
 from kb import KnowledgeBase
 from kb.api_models import MAX_BATCH
 from kb.server import create_app
-from tests.conftest import CORPUS
+from kb.text import fold
+from tests.helpers import seed_rows
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    from tests.conftest import BigramEmbedder
-
-    embedder = BigramEmbedder()
-    index = tmp_path_factory.mktemp("api") / "index"
-    KnowledgeBase.build([CORPUS], index, embedder=embedder)
+def client(stub_index):
+    index, embedder = stub_index
     return TestClient(create_app(index, embedder, allowed_hosts=["testserver"]))
 
 
@@ -102,10 +99,19 @@ def test_the_page_and_the_docs_are_served_without_a_network(client):
         assert client.get(asset).status_code == 200, asset
 
 
-def test_search_many_answers_each_question_in_order(tmp_path, embedder):
-    kb = KnowledgeBase.build([CORPUS], tmp_path / "index", embedder=embedder)
-    questions = ["营销和销售的区别", "什么是销售漏斗"]
-    assert kb.search_many(questions, k=3, mode="bm25") == [kb.search(q, k=3, mode="bm25") for q in questions]
+def test_search_many_answers_each_question_in_order(stub_index):
+    index, embedder = stub_index
+    rows = seed_rows()
+    questions = [row["query"] for row in rows]
+    with KnowledgeBase.open(index, embedder=embedder) as kb:
+        rankings = kb.search_many(questions, k=5, mode="bm25")
+        assert kb.search_many(questions[::-1], k=5, mode="bm25") == rankings[::-1]
+    assert len(rankings) == len(rows)
+    holds_gold = [
+        any(fold(gold) in fold(hit.passage.text) for gold in row["gold"] for hit in hits)
+        for row, hits in zip(rows, rankings)
+    ]
+    assert sum(holds_gold) >= 0.9 * len(rows), holds_gold  # each ranking is its own question's
 
 
 def test_a_damaged_index_is_the_servers_error_not_the_questions(client, monkeypatch):
@@ -121,9 +127,8 @@ def test_a_damaged_index_is_the_servers_error_not_the_questions(client, monkeypa
     assert response.status_code == 503 and response.json()["error"]["code"] == "index_damaged"
 
 
-def test_ipv6_loopback_host_names_are_understood(tmp_path, embedder):
-    index = tmp_path / "index"
-    KnowledgeBase.build([CORPUS], index, embedder=embedder)
+def test_ipv6_loopback_host_names_are_understood(stub_index):
+    index, embedder = stub_index
     client = TestClient(create_app(index, embedder, allowed_hosts=["::1"]))
     assert client.get("/healthz", headers={"Host": "[::1]:8000"}).status_code == 200
     assert client.get("/healthz", headers={"Host": "[::2]:8000"}).status_code == 400

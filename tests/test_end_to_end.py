@@ -10,6 +10,7 @@ from kb import KnowledgeBase
 from kb.cli import main
 from kb.store import StoredIndex
 from kb.text import fold
+from tests.helpers import SEED_QUESTIONS, seed_questions
 from tests.test_clean import DEBRIS
 
 pytestmark = pytest.mark.model
@@ -76,12 +77,6 @@ def test_reingest_reuses_every_vector(real_index, tmp_path):
     assert report.embedded == 0 and report.reused == report.passages
 
 
-def _seed_questions():
-    from tests.conftest import ROOT
-
-    return [json.loads(line)["query"] for line in (ROOT / "tests/data/seed_questions.jsonl").open(encoding="utf-8")]
-
-
 def _out_of_domain():
     from tests.conftest import ROOT
 
@@ -93,7 +88,7 @@ def test_every_seed_question_gets_a_grounded_cited_answer(real_index):
 
     kb = KnowledgeBase.open(real_index)
     unanswered = []
-    for question in _seed_questions():
+    for question in seed_questions():
         answer = kb.ask(question)
         check_grounding(answer)  # raises if any sentence or cell is not verbatim where it claims
         if not answer.found:
@@ -103,12 +98,11 @@ def test_every_seed_question_gets_a_grounded_cited_answer(real_index):
 
 def test_every_seed_question_finds_its_gold_passage_in_the_top_5(real_index):
     from kb.evaluate import evaluate, load_queries
-    from tests.conftest import ROOT
 
     kb = KnowledgeBase.open(real_index)
     result = evaluate(
         lambda q, k, mode: kb.search(q, k=k, mode=mode),
-        load_queries(ROOT / "tests/data/seed_questions.jsonl"),
+        load_queries(SEED_QUESTIONS),
         "hybrid",
     )
     assert result.metrics["R@5"] == 100.0

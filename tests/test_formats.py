@@ -24,6 +24,7 @@ WRITERS = {
     "html": documents.write_html,
     "epub": documents.write_epub,
 }
+SECTIONED = ("docx", "html", "epub")
 PLACE = {"pdf": r"^pp?\.\d", "docx": r"^§ ", "pptx": r"^slides? \d", "html": r"^§ ", "epub": r"^§ "}
 
 
@@ -66,8 +67,9 @@ def test_every_passage_names_the_page_slide_or_section_that_holds_it(folders, tm
 
     kb = KnowledgeBase.build([folders / kind], tmp_path / "index", embedder=embedder)
     assert kb.last_ingest.skipped == [] and kb.last_ingest.documents == 5
-    extracted = {}
+    extracted, source_lines = {}, {}
     for path in (folders / kind).iterdir():
+        source_lines[path.name] = documents.article_lines(CORPUS / f"{path.stem}.txt")
         extracted[path.name] = extract(path, path.read_bytes())
     for passage in kb.passages():
         location = passage.location
@@ -75,8 +77,21 @@ def test_every_passage_names_the_page_slide_or_section_that_holds_it(folders, tm
         original = extracted[Path(passage.source).name]
         held = _comparable(clean(original.text[location.start : location.end], kb.profile.cleaning_rules).text)
         assert _comparable(passage.text)[:20] in held, (passage.text[:30], location)
-        first = original.places.name_at(location.start)
-        assert first in location.label or kind in ("docx", "html", "epub")  # sections are named by path
+        if kind in SECTIONED:
+            written = source_lines[Path(passage.source).name]
+            assert location.label == f"§ {_section_path(original.text, location.start, written)}", location
+        else:
+            assert original.places.name_at(location.start) in location.label, location
+
+
+def _section_path(text: str, offset: int, lines: list[str]) -> str:
+    """The heading path the written document gives the text at `offset`: its title, then the
+    last heading line (documents.is_heading) up to the line holding it, as the writers made them."""
+    title, headings = lines[0], {line for line in lines[1:] if documents.is_heading(line)}
+    line_end = text.find("\n", offset)
+    before = [line.strip() for line in text[: line_end if line_end >= 0 else None].splitlines()]
+    last = next((line for line in reversed(before) if line in headings), None)
+    return f"{title} › {last}" if last else title
 
 
 def test_a_question_finds_the_right_page_and_slide(folders, tmp_path, embedder):

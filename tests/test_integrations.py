@@ -12,7 +12,6 @@ import pytest
 from kb import KnowledgeBase
 from kb.errors import KbError
 from kb.server import create_app
-from tests.conftest import CORPUS, BigramEmbedder
 from tests.test_page import serve_app
 
 if not os.environ.get("CI"):  # CI installs the extra: there a missing library fails the run
@@ -24,10 +23,10 @@ QUESTIONS = ["什么是销售漏斗", "营销和销售的区别"]
 
 
 @pytest.fixture(scope="module")
-def kb_local(tmp_path_factory):
-    embedder = BigramEmbedder()
-    index = tmp_path_factory.mktemp("integrations") / "index"
-    return KnowledgeBase.build([CORPUS], index, embedder=embedder), embedder
+def kb_local(stub_index):
+    index, embedder = stub_index
+    with KnowledgeBase.open(index, embedder=embedder) as kb:
+        yield kb, embedder
 
 
 @pytest.fixture(scope="module")

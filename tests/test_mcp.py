@@ -7,7 +7,6 @@ import asyncio
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ from mcp import Client, StdioServerParameters
 from mcp.shared.exceptions import MCPError
 
 from tests.conftest import ROOT
+from tests.helpers import free_port
 
 pytestmark = pytest.mark.model
 
@@ -119,9 +119,7 @@ def test_errors_are_mcp_errors(real_index):
 
 
 def test_streamable_http_serves_the_same_tools(real_index):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     command = [sys.executable, "-m", "kb", "mcp", "--http", "--port", str(port), "--index", str(real_index)]
     process = subprocess.Popen(command, env=_environment(), stderr=subprocess.PIPE)
     try:

@@ -13,19 +13,15 @@ import sys
 import httpx
 import pytest
 
-from kb import KnowledgeBase
 from kb.server import MAX_BODY_BYTES, create_app
-from tests.conftest import CORPUS, BigramEmbedder
 from tests.test_page import serve_app
 
 TOKEN = "generated-client-token-0123456789"
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    embedder = BigramEmbedder()
-    index = tmp_path_factory.mktemp("contract") / "index"
-    KnowledgeBase.build([CORPUS], index, embedder=embedder)
+def served(stub_index):
+    index, embedder = stub_index
     yield from serve_app(create_app(index, embedder, token=TOKEN))
 
 

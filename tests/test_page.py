@@ -5,7 +5,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import threading
 import time
 import urllib.request
@@ -15,6 +14,7 @@ import pytest
 
 from kb import KnowledgeBase
 from tests.conftest import CORPUS, BigramEmbedder
+from tests.helpers import free_port
 
 SHOTS = os.environ.get("KB_SCREENSHOTS")  # a folder to keep the screenshots in (README's)
 # A file name with no place to break a line, as downloaded articles have: it must wrap on a phone.
@@ -39,9 +39,7 @@ def serve_app(app) -> Iterator[str]:
     """`app` served by uvicorn on a free loopback port in a thread of this process; its URL."""
     import uvicorn
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -12,14 +12,9 @@ import httpx
 import pytest
 
 from tests.conftest import CORPUS
+from tests.helpers import free_port
 
 pytestmark = pytest.mark.model
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +22,7 @@ def served(real_index, tmp_path_factory):
     """A copy of the real index served by `kb serve` in its own process."""
     index = tmp_path_factory.mktemp("served") / "index"
     shutil.copytree(real_index, index)
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "kb", "serve", "--index", str(index), "--port", str(port)],
         stdout=subprocess.PIPE,

@@ -22,9 +22,10 @@ import pytest
 from kb import KnowledgeBase
 from kb.errors import KbError
 from kb.ingest import ingest
-from tests.conftest import CORPUS, ROOT
+from tests.conftest import CORPUS
+from tests.helpers import free_port, seed_questions
 
-QUESTIONS = [json.loads(line)["query"] for line in (ROOT / "tests/data/seed_questions.jsonl").open(encoding="utf-8")]
+QUESTIONS = seed_questions()
 SERVER_START_SECONDS = 60
 
 
@@ -43,18 +44,12 @@ needs_milvus = pytest.mark.skipif(
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def lite_server(tmp_path_factory):
     """A `milvus-lite server` on a loopback port for this test run."""
     if not _has_milvus() and not os.environ.get("CI"):
         pytest.skip("Milvus store needs kb[scale]: pip install -e '.[scale]'")
-    port = _free_port()
+    port = free_port()
     data = tmp_path_factory.mktemp("milvus-server")
     server = subprocess.Popen(
         [Path(sys.executable).parent / "milvus-lite", "server", "--data-dir", str(data), "--host", "127.0.0.1"]
@@ -163,8 +158,21 @@ def test_a_failed_ingest_leaves_the_live_index_answering(location, corpus_copy, 
     after = KnowledgeBase.open(location, embedder=embedder)
     assert after.info()["version"] == version and after.search("营销和销售的区别", k=1)
     if location.startswith(("milvus", "http")):
-        names = after.index.client.list_collections()
-        assert all(version in name for name in names if name.startswith(location.rsplit("=", 1)[-1] + "_")), names
+        from kb.milvus_store import MilvusLocation
+
+        prefix = MilvusLocation.parse(location).name + "_"
+        names = [name for name in after.index.client.list_collections() if name.startswith(prefix)]
+        assert names and all(version in name for name in names), names  # the failed version left nothing
+
+
+def test_with_closes_the_store_and_closing_again_does_nothing(location, embedder):
+    ingest([CORPUS], location, embedder=embedder)
+    with KnowledgeBase.open(location, embedder=embedder) as kb:
+        assert kb.search("营销和销售的区别", k=1)
+    kb.close()
+    kb.index.close()
+    with pytest.raises(Exception):  # noqa: B017 - each store fails its own way once closed (sqlite, Milvus)
+        kb.index.documents()
 
 
 def test_an_empty_store_says_how_to_build_an_index(location):
@@ -188,7 +196,7 @@ def test_store_uris_that_cannot_work_are_named(store, message):
 
 @needs_milvus
 def test_an_unreachable_server_is_one_line_naming_it(embedder):
-    port = _free_port()  # nothing listens there
+    port = free_port()  # nothing listens there
     with pytest.raises(KbError, match=f"Milvus at http://127.0.0.1:{port}") as caught:
         ingest([CORPUS], f"http://127.0.0.1:{port}", embedder=embedder)
     assert "\n" not in str(caught.value)

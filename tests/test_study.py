@@ -27,8 +27,10 @@ QUESTIONS = ["营销和销售的区别", "什么是销售漏斗", "如何做红�
 
 
 @pytest.fixture(scope="module")
-def kb(tmp_path_factory):
-    return KnowledgeBase.build([CORPUS], tmp_path_factory.mktemp("study") / "index", embedder=BigramEmbedder())
+def kb(stub_index):
+    index, embedder = stub_index
+    with KnowledgeBase.open(index, embedder=embedder) as opened:
+        yield opened
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,61 @@
+"""Small things several test modules need: a free loopback port, the seed questions, and
+threads whose failures fail the test."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import traceback
+from collections.abc import Callable
+
+from tests.conftest import ROOT
+
+SEED_QUESTIONS = ROOT / "tests/data/seed_questions.jsonl"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def seed_rows() -> list[dict]:
+    """The rows of tests/data/seed_questions.jsonl (query, gold sentences, kind), in order."""
+    with SEED_QUESTIONS.open(encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines if line.strip()]
+
+
+def seed_questions() -> list[str]:
+    """The questions of tests/data/seed_questions.jsonl, in order."""
+    return [row["query"] for row in seed_rows()]
+
+
+class Workers:
+    """Threads running one function, whose every exception (an assertion too) is kept and
+    raised again by `join`: a failure in a thread fails the test, not a warning."""
+
+    def __init__(self, target: Callable[[], None], count: int) -> None:
+        self.failures: list[str] = []
+        self._target = target
+        self._threads = [threading.Thread(target=self._run, daemon=True) for _ in range(count)]
+
+    def _run(self) -> None:
+        try:
+            self._target()
+        except BaseException:
+            self.failures.append(traceback.format_exc())
+
+    def start(self) -> Workers:
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def join(self, timeout: float) -> None:
+        """Wait for every thread; fail on one still running or on any thread's exception."""
+        for thread in self._threads:
+            thread.join(timeout=timeout)
+        running = sum(thread.is_alive() for thread in self._threads)
+        assert running == 0, f"{running} thread(s) still running after {timeout} s"
+        assert not self.failures, "a thread failed:\n" + "\n".join(self.failures)

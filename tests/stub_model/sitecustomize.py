@@ -1,0 +1,18 @@
+"""Put on PYTHONPATH by tests/test_scripts.py: every Python process started with it (a script
+and the `python -m kb` processes it starts) resolves the model name "test-bigram" to the tests'
+stand-in embedder, so scripts run on the session's stub index without the real model."""
+
+import kb.embed
+import kb.ingest
+import kb.retrieve
+from tests.conftest import BigramEmbedder
+
+_load_embedder = kb.embed.load_embedder
+
+
+def _load(name_or_path: str = kb.embed.DEFAULT_MODEL) -> kb.embed.Embedder:
+    return BigramEmbedder() if name_or_path == BigramEmbedder.name else _load_embedder(name_or_path)
+
+
+for _module in (kb.embed, kb.ingest, kb.retrieve):
+    _module.load_embedder = _load
