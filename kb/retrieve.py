@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal, get_args
 
 import numpy as np
@@ -27,6 +28,9 @@ MAX_K = 100
 # for a short question, 560 ms for 1,000 characters, all of it holding the one encoder), and a
 # question's meaning is in its first sentences: BM25 and answer scoring still see all of it.
 ENCODED_QUESTION_CHARS = 128
+# Question vectors a retriever keeps (1.5 kB each at 384 dimensions): a question asked again,
+# retried by a client, or asked in search and then ask is encoded once.
+CACHED_QUESTION_VECTORS = 1024
 FusionMethod = Literal["zscore", "rrf"]
 # A question in another language than its sources scores this much lower cosine with them
 # (multilingual-e5-small on the seed corpus: English questions on its subjects 0.79–0.87, their
@@ -43,6 +47,13 @@ class FusionSettings:
     (mean 0, sd 1), then summed with the weights; a passage outside a ranker's candidates
     counts as that ranker's worst candidate. Unlike ranks, this keeps how far a clear winner
     stands above the rest. `method="rrf"`: Σ weight · (rrf_k + 1) / (rrf_k + rank).
+
+    `lead_gain`: a ranker's weight for one question is its weight × (1 + lead_gain × lead),
+    where lead (0–1) is how far its best candidate stands above its second, as a share of the
+    spread of its candidates' scores (`ranker_lead`). A ranker that singles out one passage
+    for this question (a rare term only that passage holds, a near-paraphrase) counts more
+    than one that ranks many passages about alike (common words, a vague question), whichever
+    ranker that is. 0 turns it off.
     """
 
     method: FusionMethod = "zscore"
@@ -51,6 +62,7 @@ class FusionSettings:
     rrf_k: int = 60
     candidates: int = 200
     duplicate_overlap: float = 0.8
+    lead_gain: float = 2.0
 
     def __post_init__(self) -> None:
         if self.method not in get_args(FusionMethod):
@@ -59,8 +71,8 @@ class FusionSettings:
             )
         if self.bm25_weight < 0 or self.dense_weight < 0 or self.bm25_weight + self.dense_weight <= 0:
             raise ValueError("fusion weights must be >= 0 and not both 0")
-        if self.rrf_k < 0 or self.candidates < 1 or not 0 < self.duplicate_overlap <= 1:
-            raise ValueError("rrf_k must be >= 0, candidates >= 1, duplicate_overlap in (0, 1]")
+        if self.rrf_k < 0 or self.candidates < 1 or not 0 < self.duplicate_overlap <= 1 or self.lead_gain < 0:
+            raise ValueError("rrf_k must be >= 0, candidates >= 1, duplicate_overlap in (0, 1], lead_gain >= 0")
 
 
 def _normalise(scores: np.ndarray, settings: FusionSettings) -> np.ndarray:
@@ -73,22 +85,48 @@ def _normalise(scores: np.ndarray, settings: FusionSettings) -> np.ndarray:
     return (scores - scores.mean()) / spread if spread > 0 else np.zeros(len(scores))
 
 
-def fuse(rankings: dict[Ranker, Ranking], weights: dict[Ranker, float], settings: FusionSettings) -> dict[int, float]:
+def ranker_lead(scores: np.ndarray) -> float:
+    """How far a ranking's best score stands above its second, as a share of the range of its
+    scores (best first): 1 = one clear winner, 0 = a tie at the top. Fewer than three scores
+    tell nothing (two always have lead 1): 0."""
+    if len(scores) < 3:
+        return 0.0
+    spread = float(scores[0] - scores[-1])
+    return float(scores[0] - scores[1]) / spread if spread > 0 else 0.0
+
+
+def question_weights(
+    rankings: dict[Ranker, Ranking], weights: dict[Ranker, float], settings: FusionSettings
+) -> dict[Ranker, float]:
+    """Each ranker's weight for this question: its set weight, raised by its lead."""
+    return {name: weights[name] * (1 + settings.lead_gain * ranker_lead(rankings[name][1])) for name in rankings}
+
+
+Fused = tuple[np.ndarray, np.ndarray]  # candidate passage ids and fused scores, best first (ties: lower id)
+
+
+def fuse(rankings: dict[Ranker, Ranking], weights: dict[Ranker, float], settings: FusionSettings) -> Fused:
     """Fused score per candidate passage, from each ranker's (ids, scores) listed best first."""
-    parts: dict[Ranker, dict[int, float]] = {}
-    floors: dict[Ranker, float] = {}
-    for name, (ids, scores) in rankings.items():
-        parts[name] = dict(zip(map(int, ids), map(float, _normalise(scores, settings))))
-        floors[name] = min(parts[name].values(), default=0.0) if settings.method == "zscore" else 0.0
-    candidates: set[int] = set().union(*(p.keys() for p in parts.values()))
-    return {pid: sum(weights[name] * parts[name].get(pid, floors[name]) for name in rankings) for pid in candidates}
+    parts = [
+        (np.asarray(ids, dtype=np.int64), _normalise(scores, settings), name)
+        for name, (ids, scores) in rankings.items()
+    ]
+    candidates = np.unique(np.concatenate([ids for ids, _, _ in parts])) if parts else np.zeros(0, dtype=np.int64)
+    fused = np.zeros(len(candidates))
+    for ids, normalised, name in parts:
+        floor = normalised.min() if settings.method == "zscore" and len(normalised) else 0.0
+        column = np.full(len(candidates), floor)
+        column[np.searchsorted(candidates, ids)] = normalised
+        fused += weights[name] * column
+    order = np.lexsort((candidates, -fused))
+    return candidates[order], fused[order]
 
 
-def display_score(fused: float, total_weight: float, settings: FusionSettings) -> float:
-    """A 0–1 score for people: 1 = first for every ranker (RRF), or a logistic of the mean z."""
+def display_scores(fused: np.ndarray, total_weight: float, settings: FusionSettings) -> np.ndarray:
+    """0–1 scores for people: 1 = first for every ranker (RRF), or a logistic of the mean z."""
     if settings.method == "rrf":
         return fused / total_weight
-    return float(1 / (1 + np.exp(-fused / total_weight)))
+    return 1 / (1 + np.exp(-fused / total_weight))
 
 
 def normalise_question(question: str) -> str:
@@ -103,6 +141,12 @@ def normalise_question(question: str) -> str:
     if len(text) > MAX_QUESTION_CHARS:
         raise KbError(f"the question is {len(text)} characters long; the limit is {MAX_QUESTION_CHARS}: shorten it")
     return text
+
+
+def encoded_question(question: str) -> str:
+    """What the embedding model reads of a question: folded (市場 and 市场 are one question),
+    whitespace collapsed, its first ENCODED_QUESTION_CHARS characters."""
+    return fold(" ".join(question.split()))[:ENCODED_QUESTION_CHARS]
 
 
 def check_query_args(k: int, mode: str) -> None:
@@ -140,7 +184,8 @@ class Retriever:
         self.analyzer = self.profile.analyzer
         self._embedder = embedder
         self.fusion = fusion
-        self._last_query: tuple[str, np.ndarray] | None = None
+        # Owned by this retriever (its model, its index): no state shared between instances.
+        self._encoded_question = lru_cache(maxsize=CACHED_QUESTION_VECTORS)(self._encode_question)
 
     def term_weights(self, terms: Iterable[str]) -> dict[str, float]:
         """IDF of each term (jieba word or character pair); a term the index never saw weighs most."""
@@ -208,15 +253,14 @@ class Retriever:
         return self.index.bm25_ranking(query, n)
 
     def query_vector(self, question: str) -> np.ndarray:
-        """The question's embedding (of its first ENCODED_QUESTION_CHARS characters), computed
-        once per question for both passage ranking and sentence evidence (the last question's
-        vector is kept)."""
-        last = self._last_query
-        if last is not None and last[0] == question:
-            return last[1]
-        encoded = fold(question)[:ENCODED_QUESTION_CHARS]
+        """The question's embedding (of its first ENCODED_QUESTION_CHARS characters, folded,
+        whitespace collapsed), computed once per question for passage ranking and sentence
+        evidence alike; the last CACHED_QUESTION_VECTORS questions' vectors are kept."""
+        return self._encoded_question(encoded_question(question))
+
+    def _encode_question(self, encoded: str) -> np.ndarray:
         vector = self.embedder.encode_query(encoded).reshape(-1).astype(np.float32)
-        self._last_query = (question, vector)
+        vector.flags.writeable = False  # shared by every later ask of the same question
         return vector
 
     def dense_ranking(self, question: str, n: int) -> Ranking:
@@ -244,12 +288,13 @@ class Retriever:
             rankings["dense"] = self.dense_ranking(question, n)
         signals: dict[int, dict[Ranker, RankSignal]] = {}
         for name, (ids, raw_scores) in rankings.items():
-            for rank, (pid, score) in enumerate(zip(ids, raw_scores), start=1):
-                signals.setdefault(int(pid), {})[name] = RankSignal(round(float(score), 4), rank)
-        fused = fuse(rankings, weights, self.fusion)
-        order = sorted(fused, key=lambda pid: (-fused[pid], pid))
-        scores = {pid: display_score(fused[pid], sum(weights.values()), self.fusion) for pid in order}
-        return self._diverse_top(order, k, scores, signals)
+            for rank, (pid, score) in enumerate(zip(ids.tolist(), raw_scores.tolist()), start=1):
+                signals.setdefault(pid, {})[name] = RankSignal(round(score, 4), rank)
+        weights = question_weights(rankings, weights, self.fusion)
+        order, fused = fuse(rankings, weights, self.fusion)
+        shown = display_scores(fused, sum(weights.values()), self.fusion)
+        scores = dict(zip(order.tolist(), shown.tolist()))
+        return self._diverse_top(order.tolist(), k, scores, signals)
 
     def _diverse_top(
         self, order: list[int], k: int, scores: dict[int, float], signals: dict[int, dict[Ranker, RankSignal]]

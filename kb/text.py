@@ -22,7 +22,10 @@ _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 MAX_SENTENCE_CHARS = 200
 GENERAL_DICTIONARY = "jieba_dict.txt"
 Script = Literal["simplified", "traditional"]
-TOKENIZED_TEXTS = 256  # per analyzer: the texts of the last few questions
+# Per analyzer: the texts of the last ≈ 100 questions and the passages, titles and headings
+# answering them tokenised (≈ 10 per question; at most ≈ 10 MB): a question asked again, or
+# one answered from the same passages, is not segmented again (jieba took ⅓ of such an ask).
+TOKENIZED_TEXTS = 1024
 
 
 @lru_cache(maxsize=2)

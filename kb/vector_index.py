@@ -7,8 +7,6 @@ from typing import Any
 
 import numpy as np
 
-from ._openmp import sleep_while_waiting
-
 EXACT_SEARCH_LIMIT = 50_000
 IVF_CELLS_PER_SQRT_N = 4
 IVF_TRAIN_PER_CELL = 40
@@ -30,7 +28,6 @@ def build_dense_index(vectors: np.ndarray, exact_limit: int | None = None) -> tu
     and builds in minutes where a graph index takes far longer on two cores. Returns the
     index and the parameters to record in the manifest.
     """
-    sleep_while_waiting()
     import faiss
 
     n, dim = vectors.shape
@@ -62,7 +59,6 @@ def write_dense_index(vectors: np.ndarray, path: Path) -> dict[str, Any]:
 
 def open_dense_index(path: Path, params: dict[str, Any]) -> Any:
     """Memory-map a saved index read-only; raises RuntimeError for an unreadable file."""
-    sleep_while_waiting()
     import faiss
 
     index: Any = faiss.read_index(str(path), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)

@@ -1,10 +1,13 @@
 """Grid-search the fusion settings on built indexes; prints hybrid metrics per setting.
 
 Each ranker runs once per query (rankings are cached), so a grid costs little more than one
-evaluation. Usage:
+evaluation. `--part tune` keeps every other query (the even-numbered ones) to choose settings
+on, `--part check` the rest to confirm them on; a larger check set is a sample of a set's full
+query file without the queries of its small one. Usage:
 
     python scripts/tune_retrieval.py --index index --queries tests/data/seed_questions.jsonl \
-        --index ~/.cache/kb/eval/drcd-… --queries ../shared/eval/drcd/queries_small.jsonl
+        --index ~/.cache/kb/eval/drcd-… --queries ../shared/eval/drcd/queries_small.jsonl \
+        --lead-gains 0,1,2,3,5 --part tune
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from pathlib import Path
 from typing import get_args
 
 from kb import KnowledgeBase
-from kb.evaluate import evaluate, load_queries
+from kb.evaluate import EvalQuery, evaluate, load_queries
 from kb.retrieve import FusionMethod, FusionSettings
 
 
@@ -28,21 +31,28 @@ def cached(kb: KnowledgeBase) -> KnowledgeBase:
     return kb
 
 
+def part(queries: list[EvalQuery], which: str) -> list[EvalQuery]:
+    """Every query, the even-numbered ones (to tune on) or the odd-numbered ones (to check on)."""
+    return queries if which == "all" else queries[(which == "check") :: 2]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--index", action="append", required=True, type=Path)
     parser.add_argument("--queries", action="append", required=True, type=Path)
     parser.add_argument("--methods", default=",".join(get_args(FusionMethod)), help="fusion methods, comma-separated")
-    parser.add_argument("--dense-weights", default="0.25,0.5,0.75,1.0,1.5")
+    parser.add_argument("--dense-weights", default="1.0")
+    parser.add_argument("--lead-gains", default="0,1,2,3,5")
+    parser.add_argument("--part", choices=("all", "tune", "check"), default="all")
     parser.add_argument("--rrf-k", default="60")
-    parser.add_argument("--candidates", default="100")
+    parser.add_argument("--candidates", default="200")
     parser.add_argument("--limit", type=int, help="only the first N questions of each set (a quick check)")
     args = parser.parse_args()
     methods = args.methods.split(",")
     if unknown := [m for m in methods if m not in get_args(FusionMethod)]:
         parser.error(f"--methods: unknown {', '.join(unknown)}; choose from {', '.join(get_args(FusionMethod))}")
     sets = [
-        (cached(KnowledgeBase.open(i)), load_queries(q)[: args.limit], q.parent.name)
+        (cached(KnowledgeBase.open(i)), part(load_queries(q), args.part)[: args.limit], q.parent.name)
         for i, q in zip(args.index, args.queries)
     ]
     grid = itertools.product(
@@ -50,9 +60,10 @@ def main() -> None:
         map(float, args.dense_weights.split(",")),
         map(int, args.rrf_k.split(",")),
         map(int, args.candidates.split(",")),
+        map(float, args.lead_gains.split(",")),
     )
     print(
-        f"{'method':<7}{'dense_w':>8}{'rrf_k':>6}{'cands':>6}"
+        f"{'method':<7}{'dense_w':>8}{'rrf_k':>6}{'cands':>6}{'lead':>6}"
         + "".join(f"{name[:14]:>16}" for _, _, name in sets)
         + "   (R@5 / MRR@10)"
     )
@@ -61,14 +72,18 @@ def main() -> None:
         for kb, queries, _ in sets:
             m = evaluate(kb.search, queries, mode).metrics
             cells.append(f"{m['R@5']:6.1f} / {m['MRR@10']:.3f}")
-        print(f"{mode:<27}" + "".join(f"{c:>16}" for c in cells))
-    for method, weight, rrf_k, candidates in grid:
+        print(f"{mode:<33}" + "".join(f"{c:>16}" for c in cells))
+    for method, weight, rrf_k, candidates, lead_gain in grid:
         cells = []
         for kb, queries, _ in sets:
-            kb.retriever.fusion = FusionSettings(method=method, dense_weight=weight, rrf_k=rrf_k, candidates=candidates)
+            kb.retriever.fusion = FusionSettings(
+                method=method, dense_weight=weight, rrf_k=rrf_k, candidates=candidates, lead_gain=lead_gain
+            )
             m = evaluate(kb.search, queries, "hybrid").metrics
             cells.append(f"{m['R@5']:6.1f} / {m['MRR@10']:.3f}")
-        print(f"{method:<7}{weight:>8.2f}{rrf_k:>6}{candidates:>6}" + "".join(f"{c:>16}" for c in cells))
+        print(
+            f"{method:<7}{weight:>8.2f}{rrf_k:>6}{candidates:>6}{lead_gain:>6.1f}" + "".join(f"{c:>16}" for c in cells)
+        )
 
 
 if __name__ == "__main__":

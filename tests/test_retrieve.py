@@ -5,7 +5,16 @@ import pytest
 
 from kb import KnowledgeBase
 from kb.errors import KbError
-from kb.retrieve import FusionSettings, display_score, fuse, is_near_duplicate, matched_terms, normalise_question
+from kb.retrieve import (
+    FusionSettings,
+    display_scores,
+    fuse,
+    is_near_duplicate,
+    matched_terms,
+    normalise_question,
+    question_weights,
+    ranker_lead,
+)
 from kb.types import Passage
 from tests.conftest import CORPUS
 
@@ -17,7 +26,13 @@ def kb(tmp_path, embedder):
 
 def test_rrf_combines_ranks_as_documented():
     settings = FusionSettings(method="rrf", dense_weight=0.5)
-    fused = fuse({"bm25": ([7, 3], [9.0, 5.0]), "dense": ([3, 9], [0.9, 0.8])}, {"bm25": 1.0, "dense": 0.5}, settings)
+    order, scores = fuse(
+        {"bm25": (np.array([7, 3]), np.array([9.0, 5.0])), "dense": (np.array([3, 9]), np.array([0.9, 0.8]))},
+        {"bm25": 1.0, "dense": 0.5},
+        settings,
+    )
+    fused = dict(zip(order.tolist(), scores.tolist()))
+    assert order.tolist() == [3, 7, 9]  # best first
     k = settings.rrf_k
     assert fused[3] == pytest.approx((k + 1) / (k + 2) + 0.5)
     assert fused[7] == pytest.approx(1.0)
@@ -26,9 +41,12 @@ def test_rrf_combines_ranks_as_documented():
 
 def test_zscore_fusion_standardises_each_ranker_and_floors_missing_candidates():
     settings = FusionSettings(method="zscore")
-    fused = fuse(
-        {"bm25": ([7, 3, 5], [9.0, 5.0, 1.0]), "dense": ([3, 7], [0.9, 0.7])}, {"bm25": 1.0, "dense": 2.0}, settings
+    order, scores = fuse(
+        {"bm25": (np.array([7, 3, 5]), np.array([9.0, 5.0, 1.0])), "dense": (np.array([3, 7]), np.array([0.9, 0.7]))},
+        {"bm25": 1.0, "dense": 2.0},
+        settings,
     )
+    fused = dict(zip(order.tolist(), scores.tolist()))
     z = np.array([9.0, 5.0, 1.0])
     z = (z - z.mean()) / z.std()
     assert fused[7] == pytest.approx(z[0] + 2.0 * -1.0)
@@ -37,9 +55,38 @@ def test_zscore_fusion_standardises_each_ranker_and_floors_missing_candidates():
 
 
 def test_display_scores_are_between_0_and_1():
-    assert display_score(1.5, 1.5, FusionSettings(method="rrf")) == 1.0
-    assert 0.5 < display_score(3.0, 2.0, FusionSettings()) < 1.0
-    assert display_score(-3.0, 2.0, FusionSettings()) < 0.5
+    assert display_scores(np.array([1.5]), 1.5, FusionSettings(method="rrf"))[0] == 1.0
+    high, low = display_scores(np.array([3.0, -3.0]), 2.0, FusionSettings())
+    assert 0.5 < high < 1.0
+    assert low < 0.5
+
+
+def test_fused_ties_are_broken_by_passage_id():
+    order, _ = fuse({"bm25": (np.array([9, 4]), np.array([1.0, 1.0]))}, {"bm25": 1.0}, FusionSettings())
+    assert order.tolist() == [4, 9]
+
+
+def test_lead_is_the_top_gap_as_a_share_of_the_score_range():
+    assert ranker_lead(np.array([10.0, 4.0, 2.0, 0.0])) == pytest.approx(0.6)
+    assert ranker_lead(np.array([5.0, 5.0, 1.0])) == 0.0  # a tie at the top
+    assert ranker_lead(np.array([5.0, 1.0])) == 0.0  # two scores tell nothing
+    assert ranker_lead(np.array([0.5, 0.5, 0.5])) == 0.0
+
+
+def test_the_ranker_that_singles_out_a_passage_outweighs_one_that_ranks_many_alike():
+    """One ranker puts passage 1 far ahead of the rest (a rare term only it holds); the other
+    ranks four passages about alike and passage 1 last. Even weights follow the second
+    ranker's choice; weighting by lead picks passage 1, whichever ranker leads."""
+    clear = np.array([10.0, 2.0, 1.5, 1.0, 0.0])
+    flat = np.array([1.0, 0.98, 0.97, 0.96, 0.5])
+    for leader, follower in (("bm25", "dense"), ("dense", "bm25")):
+        rankings = {leader: (np.array([1, 2, 3, 4, 5]), clear), follower: (np.array([2, 3, 4, 5, 1]), flat)}
+        even = question_weights(rankings, {"bm25": 1.0, "dense": 1.0}, FusionSettings(lead_gain=0))
+        assert even == {"bm25": 1.0, "dense": 1.0}
+        assert fuse(rankings, even, FusionSettings())[0][0] == 2
+        weights = question_weights(rankings, {"bm25": 1.0, "dense": 1.0}, FusionSettings())
+        assert weights[leader] > weights[follower]
+        assert fuse(rankings, weights, FusionSettings())[0][0] == 1
 
 
 @pytest.mark.parametrize("mode", ["hybrid", "dense", "bm25"])
@@ -156,3 +203,28 @@ def test_fusion_settings_are_checked_when_built():
         FusionSettings(method="rfr")
     with pytest.raises(ValueError, match="weights"):
         FusionSettings(bm25_weight=0, dense_weight=0)
+
+
+def test_a_question_is_encoded_once_per_knowledge_base(stub_index):
+    """search, then ask, then the same question in the other script and with stray spaces:
+    one encoder call. Another KnowledgeBase keeps its own vectors (no shared state)."""
+    index, embedder = stub_index
+    kb = KnowledgeBase.open(index, embedder=embedder)
+    before = embedder.calls
+    kb.search("营销和销售的区别", k=3)
+    kb.ask("营销和销售的区别")
+    kb.ask("營銷和銷售的區別")
+    kb.search("  营销和销售 的区别 ", k=3)
+    assert embedder.calls - before == 2  # 「营销和销售 的区别」 keeps its inner space: another text
+    kb.search("销售漏斗是什么", k=3)
+    assert embedder.calls - before == 3
+    KnowledgeBase.open(index, embedder=embedder).search("营销和销售的区别", k=3)
+    assert embedder.calls - before == 4
+
+
+def test_a_cached_question_vector_cannot_be_changed_by_a_caller(stub_index):
+    index, embedder = stub_index
+    kb = KnowledgeBase.open(index, embedder=embedder)
+    vector = kb.retriever.query_vector("营销的目的是什么")
+    with pytest.raises(ValueError):
+        vector[0] = 1.0

@@ -28,7 +28,7 @@ SEED = "tests/data/seed_questions.jsonl"
 QUICK = {
     "calibrate_answerable": (["--index", "{index}"], r"in: coverage min [\d.]+ max [\d.]+; dense min"),
     "tune_retrieval": (
-        ["--index", "{index}", "--queries", SEED, "--dense-weights", "1", "--limit", "10"],
+        ["--index", "{index}", "--queries", SEED, "--dense-weights", "1", "--lead-gains", "1", "--limit", "10"],
         r"(?m)^zscore +1\.00 .*\n^rrf +1\.00 ",
     ),
     "tune_answers": (
