@@ -11,11 +11,14 @@ Every cell is a verbatim clause of a retrieved passage and carries its citation.
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from .chunk import is_heading
+from .parallel import DEFINITION_ASPECT, SideClause, defines, lead_in_aspect, shared_aspect, word_frequency
+from .sentence_quality import SECTION_NUMBER
 from .text import fold, sentence_spans
 from .types import CitedSpan, Hit
 
@@ -36,6 +39,12 @@ _DEFINED_NAME = (
     r"|[，,]?(?:简称|又称|也称|也叫|俗称)[“「\"]?([\w]{1,8}?)[”」\"]?(?=[，,。；;）)]))"
 )
 MIN_CELL_CHARS, MAX_CELL_CHARS = 6, 90
+MIN_ROWS, MAX_ROWS = 2, 7  # a table has at least / at most this many rows
+MIN_CORE_CHARS = 2  # a side's name without the head or tail it shares with the other side
+# What a statement holds and a title does not: a verb or copula (「接口的定义与使用」 has none).
+_PREDICATE = re.compile(
+    r"是|为|指|可以|能|不|只|会|要|需|必须|由|用来|用于|有|把|将|对|在|从|进行|包含|包括|允许|表示|表达|实现|继承|属于|称"
+)
 SIDE_WINDOW = 4  # a side's name must start within this many characters of the clause
 
 
@@ -137,19 +146,49 @@ def _section_headings(text: str) -> list[tuple[int, str]]:
     return [(s, fold(text[s:e])) for s, e in sentence_spans(text) if is_heading(text, s, e)]
 
 
-def _clauses(text: str) -> Iterator[tuple[int, int]]:
-    """(start, end) of clauses: sentence pieces cut at ；, ，而 and 。, connectors stripped."""
-    for s, e in sentence_spans(text):
-        cursor = s
-        for brk in list(_CLAUSE_BREAK.finditer(text, s, e)) + [None]:
-            end = brk.start() if brk else e
-            start = cursor
-            connector = _CONNECTOR.match(text, start, end)
-            if connector:
-                start = connector.end()
-            if end > start:
-                yield start, end
-            cursor = brk.end() if brk else e
+def _clauses(text: str, s: int, e: int, breaks: re.Pattern[str] = _CLAUSE_BREAK) -> Iterator[tuple[int, int]]:
+    """(start, end) of the clauses of the sentence text[s:e]: pieces cut at ；, ，而 and 。 (or
+    `breaks`), connectors stripped."""
+    cursor = s
+    for brk in list(breaks.finditer(text, s, e)) + [None]:
+        end = brk.start() if brk else e
+        start = cursor
+        connector = _CONNECTOR.match(text, start, end)
+        if connector:
+            start = connector.end()
+        if end > start:
+            yield start, end
+        cursor = brk.end() if brk else e
+
+
+def _is_title(text: str, s: int, e: int) -> bool:
+    """A heading or slide title, never a cell: a numbered section line (「1.3 接口」), or a short
+    line of its own that states nothing (「接口的定义与使用」: no predicate)."""
+    line = text[s:e]
+    if SECTION_NUMBER.match(line):
+        return True
+    return is_heading(text, s, e) and not _PREDICATE.search(line)
+
+
+def _cores(sides: list[str]) -> list[tuple[str, ...]]:
+    """Shorter names for sides that share a head or a tail: 选择运算/投影运算 are also 选择/投影
+    (「投影操作主要是…」), WHERE子句/HAVING子句 also WHERE/HAVING."""
+    a, b = sides[0], sides[1]
+    tail = len(os.path.commonprefix([a[::-1], b[::-1]]))
+    head = len(os.path.commonprefix([a, b]))
+    cores: list[tuple[str, ...]] = [(), ()]
+    for i, side in enumerate((a, b)):
+        for core in (side[: len(side) - tail] if tail else "", side[head:] if head else ""):
+            if len(core) >= MIN_CORE_CHARS or core.isascii() and core.isalpha():
+                cores[i] += (core,)
+    return cores
+
+
+def _profile_knows(sides: list[str], vocabulary: ContrastVocabulary) -> bool:
+    """The profile's aspects are for its subject: they apply when it names a side (in
+    `[contrast.aliases]`). Elsewhere their cue words mislead (the marketing aspect 方法 on a
+    Java 「方法」)."""
+    return any(side in group for group in vocabulary.aliases for side in sides)
 
 
 def _opening(body: str, names: tuple[str, ...]) -> tuple[int, int] | None:
@@ -194,39 +233,63 @@ def _aspect(body: str, label: str, sides: list[tuple[str, ...]], aspects: tuple[
 
 
 def build_contrast(
-    sides: list[str], hits: list[Hit], vocabulary: ContrastVocabulary, min_rows: int = 4
+    sides: list[str],
+    hits: list[Hit],
+    vocabulary: ContrastVocabulary,
+    min_rows: int = MIN_ROWS,
+    tokenize: Callable[[str], Sequence[str]] | None = None,
 ) -> Contrast | None:
-    """Fill the aspect table from the hits' passages; None when fewer than min_rows rows fill."""
+    """Fill the aspect table from the hits' passages; None when fewer than min_rows rows fill.
+
+    Rows come from the profile's aspects (when it names a side), the corpus's numbered labels,
+    headings and lead-ins, and, with `tokenize` (the index's analyzer), parallel statements
+    (kb/parallel.py). A row needs a statement about its aspect from each side."""
     texts = [fold(h.passage.text) for h in hits]
     names = [
         _names(side, texts, other, vocabulary.aliases) for side, other in ((sides[0], sides[1]), (sides[1], sides[0]))
     ]
+    names = [tuple(sorted(set(n) | set(core), key=len, reverse=True)) for n, core in zip(names, _cores(sides))]
+    aspects = vocabulary.aspects if _profile_knows(sides, vocabulary) else ()
+    # 「抽象类表达的是…，接口表达的是…」: a comma before the other side's name parts two statements.
+    every_name = "|".join(re.escape(n) for group in names for n in group)
+    before_a_side = f"[，,](?=\\s*{_CONNECTOR.pattern}?\\s*(?:{every_name}))"
+    breaks = re.compile(f"{_CLAUSE_BREAK.pattern}|{before_a_side}", re.IGNORECASE)
     candidates: dict[tuple[str, int], list[tuple[float, CitedSpan]]] = {}
-    order: list[str] = [aspect.name for aspect in vocabulary.aspects]
+    order: list[str] = [aspect.name for aspect in aspects]
+    statements: list[tuple[SideClause, CitedSpan]] = []
+    sentence = 0
     for hit in hits:
         p = hit.passage
         headings = _section_headings(p.text)
-        for s, e in _clauses(p.text):
-            label = _LABEL.match(fold(p.text[s:e]))
-            if label:  # 「1、对象不同：市场的对象是…」: the label names the aspect, the rest is the cell
-                s += label.end()
-            body = fold(p.text[s:e])
-            if not MIN_CELL_CHARS <= e - s <= MAX_CELL_CHARS:
+        for sentence_start, sentence_end in sentence_spans(p.text):
+            sentence += 1
+            if _is_title(p.text, sentence_start, sentence_end):
                 continue
-            side = _side_of(body, names, vocabulary.asking)
-            if side is None:
-                continue
-            heading = next((h for position, h in reversed(headings) if position < s), fold(p.heading))
-            label_text = label.group(0) if label else heading
-            aspect = _aspect(body, label_text, names, vocabulary.aspects)
-            if aspect is None:
-                continue
-            if aspect not in order:
-                order.append(aspect)
-            # Better-ranked passages first; labelled parallel statements are the clearest.
-            score = 1.0 / (1 + 0.2 * (hit.rank - 1)) + (0.5 if label else 0.0) - (0.3 if e - s > 60 else 0.0)
-            cell = CitedSpan(p.text[s:e], (hit.rank,), p.doc_id, p.start + s, p.start + e)
-            candidates.setdefault((aspect, side), []).append((score, cell))
+            lead = lead_in_aspect(fold(p.text[sentence_start:sentence_end]))
+            for s, e in _clauses(p.text, sentence_start + (lead[1] if lead else 0), sentence_end, breaks):
+                label = _LABEL.match(fold(p.text[s:e]))
+                if label:  # 「1、对象不同：市场的对象是…」: the label names the aspect, the rest is the cell
+                    s += label.end()
+                body = fold(p.text[s:e])
+                if not MIN_CELL_CHARS <= e - s <= MAX_CELL_CHARS:
+                    continue
+                side = _side_of(body, names, vocabulary.asking)
+                if side is None:
+                    continue
+                heading = next((h for position, h in reversed(headings) if position < s), fold(p.heading))
+                label_text = label.group(0) if label else heading
+                aspect = _aspect(body, label_text, names, aspects) or (lead[0] if lead else None)
+                # Better-ranked passages first; labelled parallel statements are the clearest.
+                score = 1.0 / (1 + 0.2 * (hit.rank - 1)) + (0.5 if label else 0.0) - (0.3 if e - s > 60 else 0.0)
+                cell = CitedSpan(p.text[s:e], (hit.rank,), p.doc_id, p.start + s, p.start + e)
+                if aspect is None:
+                    opening = _opening(body, names[side])
+                    after = body[sum(opening) :] if opening else body
+                    statements.append((SideClause(side, body, after, sentence, score), cell))
+                    continue
+                if aspect not in order:
+                    order.append(aspect)
+                candidates.setdefault((aspect, side), []).append((score, cell))
     rows: list[ContrastRow] = []
     used_docs: set[str] = set()
     used_text: set[str] = set()
@@ -245,4 +308,39 @@ def build_contrast(
             rows.append(ContrastRow(aspect, cells))
             used_docs.update(c.doc_id for c in cells)
             used_text.update(c.text for c in cells)
+    if tokenize is not None:
+        all_names = {n for group in names for n in group}
+        rows += _parallel_rows(statements, tokenize, all_names, {row.aspect for row in rows}, used_text)
+    rows = rows[:MAX_ROWS]
     return Contrast(sides, rows) if len(rows) >= min_rows else None
+
+
+def _parallel_rows(
+    statements: list[tuple[SideClause, CitedSpan]],
+    tokenize: Callable[[str], Sequence[str]],
+    names: set[str],
+    taken: set[str],
+    used_text: set[str],
+) -> list[ContrastRow]:
+    """Rows from pairs of statements, one about each side, on a shared aspect (kb/parallel.py):
+    the best-scored pair per aspect, a pair within one sentence first; no cell used twice."""
+    frequency = word_frequency([clause for clause, _ in statements], tokenize)
+    best: dict[str, tuple[float, CitedSpan, CitedSpan]] = {}
+    for a, cell_a in (item for item in statements if item[0].side == 0):
+        for b, cell_b in (item for item in statements if item[0].side == 1):
+            if cell_a.text == cell_b.text:
+                continue
+            aspect = DEFINITION_ASPECT if defines(a) and defines(b) else None
+            aspect = aspect or shared_aspect(a, b, tokenize, names, frequency)
+            if aspect is None or aspect in taken:
+                continue
+            score = a.score + b.score + (1.0 if a.sentence == b.sentence else 0.0)
+            if aspect not in best or score > best[aspect][0]:
+                best[aspect] = (score, cell_a, cell_b)
+    rows = []
+    for aspect, (_, cell_a, cell_b) in sorted(best.items(), key=lambda item: -item[1][0]):
+        if cell_a.text in used_text or cell_b.text in used_text:
+            continue
+        rows.append(ContrastRow(aspect, [cell_a, cell_b]))
+        used_text.update((cell_a.text, cell_b.text))
+    return rows
