@@ -40,6 +40,7 @@ _END_PUNCT = re.compile(r"[。！？!?；;…]+[”’」』）)\]】〕\"']*$")
 _LIST_ITEM = re.compile(
     r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,2}[)）、.．]|第[一二三四五六七八九十]+[，,、：:是点步]|[①-⑩]|[一二三四五六七八九十]是|首先|其次|再次|然后|最后)"
 )
+_SEQUENCE_WORDS = ("首先", "其次", "再次", "然后", "最后")
 _GOES_ON = re.compile(r"[：:].{8,}")
 _CLAUSE_END = re.compile(r"[；;：:]\s*$")
 _LEADING_MARKS = re.compile(r"^[\s，,、；;：:]+")
@@ -131,12 +132,18 @@ def enumeration(passage: Passage, start: int, end: int) -> tuple[int, int]:
         text = passage.text
         return e - s <= SHORT_ITEM_CHARS and text[s - 1 : s] == "\n" and text[e : e + 1] in ("\n", "")
 
-    if numbered(first) or (introduces(first) and first + 1 < len(spans) and numbered(first + 1)):
-        while first > 0 and numbered(first) and numbered(first - 1):
+    def style(j: int) -> str | None:
+        return marker_style(_text(passage, spans[j]))
+
+    # 「(3) 介质故障恢复：」 before 「① 装入…」: a lead-in, numbered in another style than its items.
+    lead_in = introduces(first) and first + 1 < len(spans) and numbered(first + 1) and style(first + 1) != style(first)
+    if numbered(first) or lead_in:
+        items = style(first + 1) if lead_in else style(first)
+        while not lead_in and first > 0 and numbered(first - 1) and style(first - 1) == items:
             first -= 1
-        if first > 0 and numbered(first) and introduces(first - 1):
+        if not lead_in and first > 0 and introduces(first - 1):
             first -= 1
-        while last + 1 < len(spans) and numbered(last + 1):
+        while last + 1 < len(spans) and numbered(last + 1) and style(last + 1) == items:
             last += 1
     elif introduces(first) and first + 1 < len(spans) and code_line(first + 1):
         # 「抛出异常的写法如下：」 and the code after it: the lines of that block.
@@ -154,6 +161,19 @@ def enumeration(passage: Passage, start: int, end: int) -> tuple[int, int]:
     while spans[last][1] - spans[first][0] > MAX_UNIT_CHARS and spans[last][1] > end:
         last -= 1
     return spans[first][0], spans[last][1]
+
+
+def marker_style(text: str) -> str | None:
+    """The form of a list item's marker with its number left out — 「(3)」 and 「(1)」 are both
+    "(N)", 「①」 is "○", 「首先」/「然后」 are "then" — or None for a line that is no item: items of
+    one list share a style, and a lead-in numbered otherwise is not one of them."""
+    marker = _LIST_ITEM.match(text)
+    if not marker:
+        return None
+    found = marker.group().strip()
+    if found in _SEQUENCE_WORDS:
+        return "then"
+    return re.sub(r"[①-⑩]", "○", re.sub(r"\d+|[一二三四五六七八九十]+", "N", found))
 
 
 def _text(passage: Passage, span: tuple[int, int]) -> str:
@@ -254,7 +274,9 @@ def presentable(evidence: Evidence, shape: AnswerShape) -> Evidence | None:
     still a verbatim span. Headings, wrap-ups and pointers (「总之，看了这么多…」), fragments cut
     mid-clause and clauses ending in 「：」 are not quoted (sentence_quality.junk_reason)."""
     shown = _as_unit(evidence) if shape.units else evidence
-    if not shape.units or shown is evidence:
+    # A numbered lead-in (「(3) 介质故障恢复：\n① …」) is quoted from its words, as a lone item is.
+    lead_in = shown is not evidence and _INTRODUCES.search(shown.text.split("\n", 1)[0])
+    if not shape.units or shown is evidence or lead_in:
         marker = ITEM_MARKER.match(shown.text)
         if marker and marker.end() < len(shown.text):
             shown = _respan(shown, shown.start + marker.end(), shown.end)

@@ -29,6 +29,11 @@ _FUNCTION_WORDS = frozenset(
     "不同 区别 自己 如果 那么 然后 同时 一般 通常 特殊 简称".split()
 )
 MIN_ASPECT_CHARS = 2
+# An aspect is named in the corpus's language: the English of 「（Discretionary Access Control）」 and
+# 「（Mandatory Access Control）」 glosses the sides' names, it names no aspect.
+_HAN = re.compile(r"[\u3400-\u9fff]")
+# Characters that make a token a piece of grammar (「是从」, 「的值」), not the name of an aspect.
+_GRAMMAR_CHARS = re.compile(r"[是为的了从在和与及或而则就都也把被对向于以其该此这那么之]")
 
 
 @dataclass(frozen=True)
@@ -60,20 +65,24 @@ def shared_aspect(
     a: SideClause, b: SideClause, tokenize: Callable[[str], Sequence[str]], names: set[str], frequency: dict[str, int]
 ) -> str | None:
     """The content word two clauses about the two sides share, naming their common aspect, or
-    None. Side names (and their parts), function words and single characters do not count;
-    of several, the one fewest side clauses hold (the most specific), then the longest."""
+    None. Side names (and their parts), function words, grammar, words without a Chinese
+    character and single characters do not count;
+    of several, the longest (a compound names a thing: 日志文件 before 建立), then the one
+    fewest side clauses hold (the most specific)."""
     words = set(tokenize(a.body)) & set(tokenize(b.body))
     shared = [
         w
         for w in words
         if len(w) >= MIN_ASPECT_CHARS
         and w not in _FUNCTION_WORDS
+        and not _GRAMMAR_CHARS.search(w)
+        and _HAN.search(w)
         and not any(w in n or n in w for n in names)
         and not w.isdigit()
     ]
     if not shared:
         return None
-    return min(shared, key=lambda w: (frequency.get(w, 0), -len(w), w))
+    return min(shared, key=lambda w: (-len(w), frequency.get(w, 0), w))
 
 
 def word_frequency(clauses: Sequence[SideClause], tokenize: Callable[[str], Sequence[str]]) -> dict[str, int]:

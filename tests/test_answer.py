@@ -178,3 +178,12 @@ def test_the_code_that_does_it_is_quoted_verbatim_after_its_lead_in_without_a_fu
 def test_cite_leaves_a_line_of_code_as_it_is():
     assert cite("throw new IOException();", [1], code=True) == "throw new IOException();[1]\n"
     assert cite("throw new IOException();", [1]) == "throw new IOException()[1];"
+
+
+def test_steps_under_a_numbered_lead_in_are_quoted_with_it_not_with_the_list_before():
+    text = (
+        "(2) 系统故障恢复：\n① 正向扫描日志文件，找出已提交和未完成的事务。\n② 对已提交的事务进行REDO处理。\n"
+        "(3) 介质故障恢复：\n① 装入最新的数据库后备副本。\n② 装入转储结束时刻的日志文件副本。\n③ 重做已完成的事务。"
+    )
+    answer = compose_answer("介质故障以后怎样恢复数据库", _passage_hits(text))
+    assert answer.sentences[0].text == text[text.index("介质故障恢复：") :]
