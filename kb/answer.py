@@ -16,7 +16,7 @@ import dataclasses
 import re
 from collections.abc import Callable
 
-from .code import FENCE, code_spans, ends_in_code
+from .code import FENCE, code_spans, ends_in_code, reads_as_code
 from .contrast import build_contrast, contrast_sides
 from .evidence import Evidence, score_sentences
 from .profile import Profile, default_profile
@@ -291,7 +291,7 @@ def is_code(evidence: Evidence) -> bool:
     """The quoted span ends in code (a line of a code block, code between backticks, steps
     ending on their code line): cited without a 「。」 of its own."""
     p = evidence.passage
-    return ends_in_code(p.text, evidence.end - p.start)
+    return ends_in_code(p.text, evidence.end - p.start) or reads_as_code(evidence.text.rsplit("\n", 1)[-1])
 
 
 def _shares_words(evidence: Evidence) -> bool:
@@ -305,12 +305,13 @@ def _arrange(chosen: list[Evidence]) -> list[Evidence]:
     """Reading order where sentences touch: a sentence chosen right after another follows it
     directly (an answer often runs on), and a clause ending in ；/： next to a chosen sentence
     is the other half of that sentence and is quoted with it as one span
-    (「市场是发现和制造的需求；销售只是为了满足需求。」). Otherwise the order is kept."""
+    (「市场是发现和制造的需求；销售只是为了满足需求。」) — not a line of code ending in 「;」.
+    Otherwise the order is kept."""
     arranged: list[Evidence] = []
     for candidate in chosen:
         for i, kept in enumerate(arranged):
             first, second = (candidate, kept) if _adjacent(candidate, kept) else (kept, candidate)
-            if _adjacent(first, second) and _CLAUSE_END.search(first.text):
+            if _adjacent(first, second) and _CLAUSE_END.search(first.text) and not is_code(first):
                 citations = list(dict.fromkeys(kept.citations + candidate.citations))
                 arranged[i] = dataclasses.replace(
                     kept,

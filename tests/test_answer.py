@@ -187,3 +187,13 @@ def test_steps_under_a_numbered_lead_in_are_quoted_with_it_not_with_the_list_bef
     )
     answer = compose_answer("介质故障以后怎样恢复数据库", _passage_hits(text))
     assert answer.sentences[0].text == text[text.index("介质故障恢复：") :]
+
+
+def test_a_code_line_no_fence_marks_is_cited_after_its_semicolon():
+    text = (
+        "游标用完以后要关闭游标，关闭游标的语句是：\nEXEC SQL CLOSE SX;\n"
+        "关闭游标以后，游标不再和查询结果对应，缓冲区也随之释放，下次使用要重新打开。"
+    )
+    answer = compose_answer("怎样关闭游标", _passage_hits(text))
+    assert "EXEC SQL CLOSE SX;[1]" in answer.text
+    assert "SX[1];" not in answer.text and "SX;[1]。" not in answer.text
