@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from .chunk import is_heading
-from .parallel import DEFINITION_ASPECT, SideClause, defines, lead_in_aspect, shared_aspect, word_frequency
+from .parallel import DEFINITION_ASPECT, SideClause, common_words, defines, lead_in_aspect, shared_aspect
 from .sentence_quality import SECTION_NUMBER
 from .text import fold, sentence_spans
 from .types import CitedSpan, Hit
@@ -285,12 +285,14 @@ def build_contrast(
     candidates: dict[tuple[str, int], list[tuple[float, CitedSpan]]] = {}
     order: list[str] = [aspect.name for aspect in aspects]
     statements: list[tuple[SideClause, CitedSpan]] = []
+    sentences: list[str] = []
     sentence = 0
     for hit in hits:
         p = hit.passage
         headings = _section_headings(p.text)
         for sentence_start, sentence_end in sentence_spans(p.text):
             sentence += 1
+            sentences.append(fold(p.text[sentence_start:sentence_end]))
             if _is_title(p.text, sentence_start, sentence_end):
                 continue
             lead = lead_in_aspect(fold(p.text[sentence_start:sentence_end]))
@@ -342,7 +344,8 @@ def build_contrast(
             used_text.update(c.text for c in cells)
     if tokenize is not None:
         all_names = {n for group in names for n in group}
-        rows += _parallel_rows(statements, tokenize, all_names, {row.aspect for row in rows}, used_text)
+        common = common_words(sentences, tokenize)
+        rows += _parallel_rows(statements, tokenize, all_names, common, {row.aspect for row in rows}, used_text)
     rows = rows[:MAX_ROWS]
     return Contrast(sides, rows) if len(rows) >= min_rows else None
 
@@ -351,19 +354,19 @@ def _parallel_rows(
     statements: list[tuple[SideClause, CitedSpan]],
     tokenize: Callable[[str], Sequence[str]],
     names: set[str],
+    common: dict[str, float],
     taken: set[str],
     used_text: set[str],
 ) -> list[ContrastRow]:
     """Rows from pairs of statements, one about each side, on a shared aspect (kb/parallel.py):
     the best-scored pair per aspect, a pair within one sentence first; no cell used twice."""
-    frequency = word_frequency([clause for clause, _ in statements], tokenize)
     best: dict[str, tuple[float, CitedSpan, CitedSpan]] = {}
     for a, cell_a in (item for item in statements if item[0].side == 0):
         for b, cell_b in (item for item in statements if item[0].side == 1):
             if cell_a.text == cell_b.text:
                 continue
             aspect = DEFINITION_ASPECT if defines(a) and defines(b) else None
-            aspect = aspect or shared_aspect(a, b, tokenize, names, frequency)
+            aspect = aspect or shared_aspect(a, b, tokenize, names, common)
             if aspect is None or aspect in taken:
                 continue
             score = a.score + b.score + (1.0 if a.sentence == b.sentence else 0.0)

@@ -29,6 +29,7 @@ _FUNCTION_WORDS = frozenset(
     "不同 区别 自己 如果 那么 然后 同时 一般 通常 特殊 简称".split()
 )
 MIN_ASPECT_CHARS = 2
+COMMON_SHARE, COMMON_COUNT = 0.1, 4  # a word in this share and number of retrieved sentences
 # An aspect is named in the corpus's language: the English of 「（Discretionary Access Control）」 and
 # 「（Mandatory Access Control）」 glosses the sides' names, it names no aspect.
 _HAN = re.compile(r"[\u3400-\u9fff]")
@@ -62,13 +63,13 @@ def defines(clause: SideClause) -> bool:
 
 
 def shared_aspect(
-    a: SideClause, b: SideClause, tokenize: Callable[[str], Sequence[str]], names: set[str], frequency: dict[str, int]
+    a: SideClause, b: SideClause, tokenize: Callable[[str], Sequence[str]], names: set[str], common: dict[str, float]
 ) -> str | None:
     """The content word two clauses about the two sides share, naming their common aspect, or
     None. Side names (and their parts), function words, grammar, words without a Chinese
     character and single characters do not count;
-    of several, the longest (a compound names a thing: 日志文件 before 建立), then the one
-    fewest side clauses hold (the most specific)."""
+    nor does a word of the subject itself (see common_words); of several, the longest (a
+    compound names a thing: 日志文件 before 建立)."""
     words = set(tokenize(a.body)) & set(tokenize(b.body))
     shared = [
         w
@@ -79,16 +80,20 @@ def shared_aspect(
         and _HAN.search(w)
         and not any(w in n or n in w for n in names)
         and not w.isdigit()
+        and w not in common
     ]
     if not shared:
         return None
-    return min(shared, key=lambda w: (-len(w), frequency.get(w, 0), w))
+    return min(shared, key=lambda w: (-len(w), w))
 
 
-def word_frequency(clauses: Sequence[SideClause], tokenize: Callable[[str], Sequence[str]]) -> dict[str, int]:
-    """In how many side clauses each word occurs."""
+def common_words(texts: Sequence[str], tokenize: Callable[[str], Sequence[str]]) -> dict[str, float]:
+    """The words of the subject itself, with the share of the texts (the retrieved sentences)
+    each occurs in: those in COMMON_SHARE or more of them and in at least COMMON_COUNT (数据 in a
+    database course). They name no aspect."""
     counts: dict[str, int] = {}
-    for clause in clauses:
-        for word in set(tokenize(clause.body)):
+    for text in texts:
+        for word in set(tokenize(text)):
             counts[word] = counts.get(word, 0) + 1
-    return counts
+    floor = max(COMMON_COUNT, COMMON_SHARE * len(texts))
+    return {word: count / len(texts) for word, count in counts.items() if count >= floor}

@@ -154,3 +154,13 @@ def test_a_table_without_a_profile_from_the_corpus_own_statements():
 def test_the_shipped_aspects_stay_with_their_own_subject():
     hits = [_hit(1, "a", "栈的方法是压入和弹出元素。堆的方法是上浮和下沉结点。")]
     assert build_contrast(["栈", "堆"], hits, VOCABULARY, min_rows=1) is None  # 方法 is a marketing aspect
+
+
+def test_a_word_of_the_whole_subject_names_no_row():
+    # 数据 is in most sentences of a database course: two statements sharing only it are not
+    # about one aspect.
+    course = "".join(f"第{n}章讲数据的一种处理办法。" for n in range(1, 9))
+    hits = [_hit(1, "a", course + "自主控制要先检查数据对象的权限。强制控制会给数据本身标上密级。")]
+    assert build_contrast(["自主控制", "强制控制"], hits, VOCABULARY, tokenize=TOKENIZE) is None
+    hits = [_hit(1, "a", "自主控制要先检查数据对象的权限。强制控制会给数据本身标上密级。")]
+    assert build_contrast(["自主控制", "强制控制"], hits, VOCABULARY, tokenize=TOKENIZE) is not None
