@@ -16,6 +16,7 @@ import dataclasses
 import re
 from collections.abc import Callable
 
+from .code import FENCE, code_spans, ends_in_code, reads_as_code
 from .contrast import build_contrast, contrast_sides
 from .evidence import Evidence, score_sentences
 from .profile import Profile, default_profile
@@ -39,6 +40,7 @@ _END_PUNCT = re.compile(r"[。！？!?；;…]+[”’」』）)\]】〕\"']*$")
 _LIST_ITEM = re.compile(
     r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,2}[)）、.．]|第[一二三四五六七八九十]+[，,、：:是点步]|[①-⑩]|[一二三四五六七八九十]是|首先|其次|再次|然后|最后)"
 )
+_SEQUENCE_WORDS = ("首先", "其次", "再次", "然后", "最后")
 _GOES_ON = re.compile(r"[：:].{8,}")
 _CLAUSE_END = re.compile(r"[；;：:]\s*$")
 _LEADING_MARKS = re.compile(r"^[\s，,、；;：:]+")
@@ -76,9 +78,12 @@ def _merge_duplicates(candidates: list[Evidence]) -> list[Evidence]:
     return kept
 
 
-def cite(sentence: str, citations: list[int] | tuple[int, ...]) -> str:
-    """Put the citation marks before the sentence's closing punctuation: 「…一部分[1]。」"""
+def cite(sentence: str, citations: list[int] | tuple[int, ...], code: bool = False) -> str:
+    """Put the citation marks before the sentence's closing punctuation: 「…一部分[1]。」. A line
+    of code keeps its text as it is, the marks after it: `throw new IOException();[1]`."""
     marks = "".join(f"[{n}]" for n in sorted(citations))
+    if code:
+        return sentence + marks + "\n"
     end = _END_PUNCT.search(sentence)
     if end:
         return sentence[: end.start()] + marks + sentence[end.start() :]
@@ -101,9 +106,9 @@ def answer_candidates(
 
 def enumeration(passage: Passage, start: int, end: int) -> tuple[int, int]:
     """The list a sentence belongs to, as one span (offsets in the cleaned document): an
-    introducing sentence (「…包括以下几点：」) with the items after it (numbered, or short
-    lines of their own: 「战术到战略」), or a numbered item with its neighbouring items. Other
-    sentences are returned unchanged."""
+    introducing sentence (「…包括以下几点：」) with the items after it (numbered, short lines of
+    their own: 「战术到战略」, or the lines of a code block), or a numbered item with its
+    neighbouring items. Other sentences are returned unchanged."""
     spans = [(passage.start + s, passage.start + e) for s, e in sentence_spans(passage.text)]
     if (start, end) not in spans:
         return start, end
@@ -115,18 +120,38 @@ def enumeration(passage: Passage, start: int, end: int) -> tuple[int, int]:
     def introduces(j: int) -> bool:
         return bool(_INTRODUCES.search(_text(passage, spans[j])))
 
+    blocks = [(a, b) for a, b in code_spans(passage.text) if "\n" in passage.text[a:b]]
+
+    def code_line(j: int) -> tuple[int, int] | None:
+        """The code block (fenced or indented) holding sentence j, if any."""
+        s, e = (offset - passage.start for offset in spans[j])
+        return next((block for block in blocks if block[0] <= s and e <= block[1]), None)
+
     def short_line(j: int) -> bool:
         s, e = (offset - passage.start for offset in spans[j])
         text = passage.text
         return e - s <= SHORT_ITEM_CHARS and text[s - 1 : s] == "\n" and text[e : e + 1] in ("\n", "")
 
-    if numbered(first) or (introduces(first) and first + 1 < len(spans) and numbered(first + 1)):
-        while first > 0 and numbered(first) and numbered(first - 1):
+    def style(j: int) -> str | None:
+        return marker_style(_text(passage, spans[j]))
+
+    # 「(3) 介质故障恢复：」 before 「① 装入…」: a lead-in, numbered in another style than its items.
+    lead_in = introduces(first) and first + 1 < len(spans) and numbered(first + 1) and style(first + 1) != style(first)
+    if numbered(first) or lead_in:
+        items = style(first + 1) if lead_in else style(first)
+        while not lead_in and first > 0 and numbered(first - 1) and style(first - 1) == items:
             first -= 1
-        if first > 0 and numbered(first) and introduces(first - 1):
+        if not lead_in and first > 0 and introduces(first - 1):
             first -= 1
-        while last + 1 < len(spans) and numbered(last + 1):
+        while last + 1 < len(spans) and numbered(last + 1) and style(last + 1) == items:
             last += 1
+    elif introduces(first) and first + 1 < len(spans) and code_line(first + 1):
+        # 「抛出异常的写法如下：」 and the code after it: the lines of that block.
+        block = code_line(first + 1)
+        while last + 1 < len(spans) and code_line(last + 1) == block:
+            last += 1
+        while last > first + 1 and _text(passage, spans[last]).startswith(FENCE):
+            last -= 1  # the closing fence: the answer ends on the code
     elif introduces(first):
         # Unnumbered short lines of their own; one ending in 。 closes the list.
         while last + 1 < len(spans) and short_line(last + 1):
@@ -136,6 +161,19 @@ def enumeration(passage: Passage, start: int, end: int) -> tuple[int, int]:
     while spans[last][1] - spans[first][0] > MAX_UNIT_CHARS and spans[last][1] > end:
         last -= 1
     return spans[first][0], spans[last][1]
+
+
+def marker_style(text: str) -> str | None:
+    """The form of a list item's marker with its number left out — 「(3)」 and 「(1)」 are both
+    "(N)", 「①」 is "○", 「首先」/「然后」 are "then" — or None for a line that is no item: items of
+    one list share a style, and a lead-in numbered otherwise is not one of them."""
+    marker = _LIST_ITEM.match(text)
+    if not marker:
+        return None
+    found = marker.group().strip()
+    if found in _SEQUENCE_WORDS:
+        return "then"
+    return re.sub(r"[①-⑩]", "○", re.sub(r"\d+|[一二三四五六七八九十]+", "N", found))
 
 
 def _text(passage: Passage, span: tuple[int, int]) -> str:
@@ -173,6 +211,8 @@ def select(
     ranked = [shown for shown in (presentable(c, shape) for c in ranked) if shown is not None]
     if not ranked:
         return []
+    if shape.kind == "method":
+        ranked = _steps_first(ranked, 2 * margin)
     if shape.follows_context and ranked[0].features.get("against"):
         # 「许多人认为营销和销售是一回事。」 restates the question; the sentences after it settle
         # it: they follow it whatever their own evidence.
@@ -207,6 +247,25 @@ def select(
     return _arrange(chosen)
 
 
+def holds_steps(evidence: Evidence) -> bool:
+    """The span states steps: two or more numbered lines, 首先 … 然后/再/最后, a chain of →, or
+    a lead-in with the code that does it."""
+    text = evidence.text
+    numbered = sum(bool(_LIST_ITEM.match(line)) for line in text.splitlines())
+    ordered = "首先" in text and any(word in text for word in ("然后", "其次", "接着", "最后", "再"))
+    return numbered >= 2 or ordered or text.count("→") + text.count("->") >= 2 or ("\n" in text and is_code(evidence))
+
+
+def _steps_first(ranked: list[Evidence], margin: float) -> list[Evidence]:
+    """For a how-to question, the best-evidenced span that states steps leads (with its lead-in,
+    see enumeration) if it scores within `margin` of the best: 「抛出一个异常分为三步：1、…」
+    answers 「如何抛出一个异常」 better than a sentence explaining throw against throws."""
+    steps = next((c for c in ranked if holds_steps(c)), None)
+    if steps is None or steps is ranked[0] or ranked[0].score - steps.score > margin:
+        return ranked
+    return [dataclasses.replace(steps, score=ranked[0].score), *(c for c in ranked if c is not steps)]
+
+
 def presentable(evidence: Evidence, shape: AnswerShape) -> Evidence | None:
     """The span to quote for a candidate sentence, or None if it cannot stand on its own.
 
@@ -215,7 +274,9 @@ def presentable(evidence: Evidence, shape: AnswerShape) -> Evidence | None:
     still a verbatim span. Headings, wrap-ups and pointers (「总之，看了这么多…」), fragments cut
     mid-clause and clauses ending in 「：」 are not quoted (sentence_quality.junk_reason)."""
     shown = _as_unit(evidence) if shape.units else evidence
-    if not shape.units or shown is evidence:
+    # A numbered lead-in (「(3) 介质故障恢复：\n① …」) is quoted from its words, as a lone item is.
+    lead_in = shown is not evidence and _INTRODUCES.search(shown.text.split("\n", 1)[0])
+    if not shape.units or shown is evidence or lead_in:
         marker = ITEM_MARKER.match(shown.text)
         if marker and marker.end() < len(shown.text):
             shown = _respan(shown, shown.start + marker.end(), shown.end)
@@ -224,6 +285,13 @@ def presentable(evidence: Evidence, shape: AnswerShape) -> Evidence | None:
         # 「，又名《离岛大夫日志》…」: scraping lost what came before the comma; quote what follows.
         shown = _respan(shown, shown.start + lead.end(), shown.end)
     return None if junk_reason(shown.text) else shown
+
+
+def is_code(evidence: Evidence) -> bool:
+    """The quoted span ends in code (a line of a code block, code between backticks, steps
+    ending on their code line): cited without a 「。」 of its own."""
+    p = evidence.passage
+    return ends_in_code(p.text, evidence.end - p.start) or reads_as_code(evidence.text.rsplit("\n", 1)[-1])
 
 
 def _shares_words(evidence: Evidence) -> bool:
@@ -237,12 +305,13 @@ def _arrange(chosen: list[Evidence]) -> list[Evidence]:
     """Reading order where sentences touch: a sentence chosen right after another follows it
     directly (an answer often runs on), and a clause ending in ；/： next to a chosen sentence
     is the other half of that sentence and is quoted with it as one span
-    (「市场是发现和制造的需求；销售只是为了满足需求。」). Otherwise the order is kept."""
+    (「市场是发现和制造的需求；销售只是为了满足需求。」) — not a line of code ending in 「;」.
+    Otherwise the order is kept."""
     arranged: list[Evidence] = []
     for candidate in chosen:
         for i, kept in enumerate(arranged):
             first, second = (candidate, kept) if _adjacent(candidate, kept) else (kept, candidate)
-            if _adjacent(first, second) and _CLAUSE_END.search(first.text):
+            if _adjacent(first, second) and _CLAUSE_END.search(first.text) and not is_code(first):
                 citations = list(dict.fromkeys(kept.citations + candidate.citations))
                 arranged[i] = dataclasses.replace(
                     kept,
@@ -263,7 +332,7 @@ def _within(chosen: list[Evidence], max_chars: int) -> list[Evidence]:
     included — fits max_chars (the first is kept whatever its length: it is the answer). Marks
     are counted with the passages' current ranks, which renumbering only makes smaller."""
     kept = list(chosen)
-    while len(kept) > 1 and sum(len(cite(c.text, c.citations)) for c in kept) > max_chars:
+    while len(kept) > 1 and sum(len(cite(c.text, c.citations, is_code(c))) for c in kept) > max_chars:
         kept.pop()
     return kept
 
@@ -316,7 +385,7 @@ def compose_answer(
     chosen = _within(chosen, max_chars)
     if not chosen:
         return Answer(question, NOT_FOUND, [], top, found=False)
-    contrast = build_contrast(sides, hits, profile.contrast) if sides else None
+    contrast = build_contrast(sides, hits, profile.contrast, tokenize=profile.analyzer.tokenize) if sides else None
     cited = {n for c in chosen for n in c.citations}
     if contrast:
         cited |= {n for row in contrast.rows for cell in row.cells for n in cell.citations}
@@ -330,6 +399,7 @@ def compose_answer(
             c.start,
             c.end,
             place(c.passage.doc_id, c.start, c.end),
+            is_code(c),
         )
         for c in chosen
     ]
@@ -343,7 +413,7 @@ def compose_answer(
                 )
                 for cell in row.cells
             ]
-    text = "".join(cite(s.text, s.citations) for s in sentences)
+    text = "".join(cite(s.text, s.citations, s.code) for s in sentences).rstrip("\n")
     answer = Answer(question, text, sentences, kept, contrast=contrast)
     check_grounding(answer)
     return answer

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .code import FENCE, code_spans
 from .text import sentence_spans
 
 _TERMINAL = re.compile(r"[。！？!?；;…”」』\"]$")
@@ -58,11 +59,16 @@ def quotable_sentences(text: str) -> list[tuple[int, int]]:
 
 
 def headed_sentences(text: str) -> list[tuple[int, int, str]]:
-    """The quotable sentences, each with the nearest heading line before it ("" if none)."""
+    """The quotable sentences, each with the nearest heading line before it ("" if none). A
+    line of code is never a heading: the code line that does it answers a how-to question."""
     found = []
     heading = ""
+    code = code_spans(text)
     for s, e in sentence_spans(text):
-        own_heading = is_heading(text, s, e)
+        in_code = any(a <= s and e <= b for a, b in code)
+        own_heading = is_heading(text, s, e) and not in_code
+        if in_code and text[s:e].startswith(FENCE):
+            continue
         if (
             e - s >= MIN_QUOTE_CHARS
             and not _QUESTION.search(text, s, e)

@@ -115,3 +115,21 @@ def _if_code(text: str, block: list[tuple[int, int]]) -> list[tuple[int, int]]:
     if marked < CODE_LINE_SHARE * len(lines) or len(_HAN.findall(visible)) > MAX_HAN_SHARE * max(1, len(visible)):
         return []
     return [(block[0][0], block[-1][1])]
+
+
+def ends_in_code(text: str, end: int) -> bool:
+    """Whether a span of text ending at `end` ends in code (a line of a code block, code between
+    backticks): such a span is quoted as it is, never given a 「。」."""
+    return any(a < end <= b for a, b in code_spans(text))
+
+
+_COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*|--\s[^\n]*")
+_STATEMENT = re.compile(r"[;{}]\s*$|\w\(.*\)|\w\s*=\s*\S")
+
+
+def reads_as_code(line: str) -> bool:
+    """A line that is code by its own form, where no fence or font marked it (slides exported to
+    PDF): its comments aside, no Chinese, and a statement's shape (「EXEC SQL CLOSE SX;」,
+    `x = f(y)`)."""
+    bare = _COMMENT.sub("", line).strip()
+    return bool(bare) and not _HAN.search(bare) and bool(_STATEMENT.search(bare))

@@ -27,6 +27,7 @@ MID_CLAUSE = re.compile(r"^\s*[，,、；;：:）)」』”’]")
 OPENS_A_LIST = re.compile(r"[：:]\s*$")
 CLAUSE_MARKS = re.compile(r"[。！？!?；;…，,、：:]")
 HEADING_CHARS = 20  # a span this short with no punctuation at all is a heading
+CODE_CHARS = re.compile(r"[(){}\[\]=<>]")  # a short line with these is code (`x = y + 1`), not a heading
 _FIRST_NUMBERS = {"1", "一", "①"}
 
 
@@ -58,6 +59,6 @@ def junk_reason(text: str) -> str | None:
         return "mid-clause"
     if OPENS_A_LIST.search(stripped) and "\n" not in stripped:
         return "dangling colon"
-    if len(stripped) <= HEADING_CHARS and not CLAUSE_MARKS.search(stripped):
+    if len(stripped) <= HEADING_CHARS and not CLAUSE_MARKS.search(stripped) and not CODE_CHARS.search(stripped):
         return "heading"  # 「市场营销和销售的含义」: a title, not a statement
     return None

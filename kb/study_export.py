@@ -116,7 +116,7 @@ def _renumbered(guide: StudyGuide, q: int, citations: tuple[int, ...]) -> tuple[
 def _answer_text(guide: StudyGuide, q: int, answer: Answer) -> str:
     if not answer.found:
         return answer.text
-    return "".join(cite(s.text, _renumbered(guide, q, s.citations)) for s in answer.sentences)
+    return "".join(cite(s.text, _renumbered(guide, q, s.citations), s.code) for s in answer.sentences)
 
 
 def _cited_sources(guide: StudyGuide, q: int) -> list[int]:

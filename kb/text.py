@@ -13,6 +13,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Literal, Protocol
 
+from .code import code_spans
+
 # Sentence ends: Chinese and ASCII terminators, then any closing quotes/brackets.
 _SENTENCE = re.compile(r"[^\n。！？!?；;…]*(?:[。！？!?；;…]+[”’」』）)\]】〕\"']*|(?=\n)|$)")
 _CLAUSE_BREAK = re.compile(r"[，,、：:]")
@@ -219,9 +221,12 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
 
     A sentence ends at a terminator (。！？；… and ASCII equivalents, with closing quotes) or a
     line break. Over-long sentences are cut at clause breaks (，、：) so no span exceeds
-    MAX_SENTENCE_CHARS by much and passages stay within the embedding model's window.
+    MAX_SENTENCE_CHARS by much and passages stay within the embedding model's window. Inside
+    code (kb/code.py) punctuation ends nothing: a line of a code block is one span
+    (`if (x < 0) { throw e; }`), and code between backticks stays inside its sentence.
     """
     end = len(text) if end is None else end
+    text = _code_masked(text)
     spans = []
     for match in _SENTENCE.finditer(text, start, end):
         s, e = _trim(text, match.start(), match.end())
@@ -230,6 +235,22 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
                 for piece in _split_glued_heading(text, *part):
                     spans.extend(_cut_long(text, *piece))
     return spans
+
+
+_BREAKS = re.compile(r"[。！？!?；;…，,、：:]")
+
+
+def _code_masked(text: str) -> str:
+    """The text with every sentence or clause mark inside code replaced by a neutral letter
+    (same length, so spans found in it are spans of the text)."""
+    spans = code_spans(text)
+    if not spans:
+        return text
+    pieces, cursor = [], 0
+    for start, end in spans:
+        pieces += [text[cursor:start], _BREAKS.sub("x", text[start:end])]
+        cursor = end
+    return "".join(pieces) + text[cursor:]
 
 
 # A multi-level section number right after Chinese text, a space after it: scraping glued the

@@ -151,7 +151,8 @@ class CitedSpan:
     contrast table.
 
     `citations` are passage ranks (the `[n]` shown); `doc_id`/`start`/`end` locate the first
-    cited copy in its cleaned document, `location` in its original file.
+    cited copy in its cleaned document, `location` in its original file. `code` marks a line
+    of code, which is cited without a 「。」 of its own.
     """
 
     text: str
@@ -160,6 +161,7 @@ class CitedSpan:
     start: int
     end: int
     location: Location | None = None
+    code: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         data = {"text": self.text, "citations": list(self.citations), "doc_id": self.doc_id, "start": self.start}

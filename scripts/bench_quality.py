@@ -12,12 +12,18 @@ Indexes are built once per set (≈ 35 min of embedding on 2 cores in all) and c
     python scripts/bench_quality.py                 # all sets, queries_small
     python scripts/bench_quality.py --sets drcd     # one set
     python scripts/bench_quality.py --modes hybrid  # one mode
+    python scripts/bench_quality.py --sets course --course-index DIR --split dev   # the database course
+
+The `course` set (tests/data/course_README.md) needs an index of /work/bench_docs/course built
+with `kb ingest` (about 20 minutes); give it with --course-index or $KB_COURSE_INDEX. Without
+one the set is skipped with a message.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import tempfile
 from pathlib import Path
 
@@ -25,6 +31,7 @@ from kb import KnowledgeBase
 from kb.evaluate import (
     EvalQuery,
     answer_metrics,
+    comparable,
     default_index_for,
     evaluate,
     judge_answer,
@@ -107,6 +114,39 @@ def trainee_report(kb: KnowledgeBase, path: Path) -> None:
     print(f"refusal precision {precision:.1f} %, recall {recall:.1f} % ({refusals} refused)")
 
 
+COURSE_QUESTIONS = ROOT / "tests/data/course_questions.jsonl"
+COURSE_INDEX = Path("/work/bench_docs/course-index")
+
+
+def course_report(kb: KnowledgeBase, split: str) -> None:
+    """The database course (tests/data/course_README.md), one split: the trainee table per kind,
+    then how-to answers that quote every step, and comparisons answered with a contrast table
+    (its rows listed, to judge whether each is about its aspect)."""
+    records = [json.loads(line) for line in COURSE_QUESTIONS.open(encoding="utf-8") if line.strip()]
+    records = [r for r in records if split == "all" or r["split"] == split]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"course_{split}.jsonl"
+        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+        trainee_report(kb, path)
+    howto = [r for r in records if r["kind"] == "howto"]
+    complete = 0
+    for record in howto:
+        quoted = comparable(kb.ask(record["query"]).text)
+        held = [step for step in record["steps"] if comparable(step) in quoted]
+        complete += len(held) == len(record["steps"])
+        print(f"  how-to {record['id']}: {len(held)}/{len(record['steps'])} steps  {record['query']}")
+    print(f"how-to answers with every step: {complete}/{len(howto)}")
+    comparisons = [r for r in records if r["kind"] == "comparison"]
+    tables = 0
+    for record in comparisons:
+        contrast = kb.ask(record["query"]).contrast
+        tables += contrast is not None
+        print(f"  comparison {record['id']}: {len(contrast.rows) if contrast else 0} rows  {record['query']}")
+        for row in contrast.rows if contrast else []:
+            print(f"    {row.aspect}: " + " | ".join(cell.text for cell in row.cells))
+    print(f"comparisons with a table: {tables}/{len(comparisons)}")
+
+
 def load_query(record: dict) -> EvalQuery:
     return EvalQuery(record["id"], record["query"], gold=tuple(record["gold"]))
 
@@ -117,7 +157,15 @@ def main() -> None:
     parser.add_argument("--modes", nargs="*", default=["bm25", "dense", "hybrid"], choices=MODES)
     parser.add_argument("--index", type=Path, default=ROOT / "index", help="the seed corpus's index (built if absent)")
     parser.add_argument("--eval", type=Path, default=EVAL, help=f"the shared eval sets (default {EVAL})")
+    parser.add_argument("--course-index", type=Path, default=Path(os.environ.get("KB_COURSE_INDEX", COURSE_INDEX)))
+    parser.add_argument("--split", choices=["dev", "test", "all"], default="dev", help="of the course set")
     args = parser.parse_args()
+    if "course" in args.sets:
+        if (args.course_index / "CURRENT").exists():
+            course_report(KnowledgeBase.open(args.course_index), args.split)
+        else:
+            print(f"course set skipped: no index at {args.course_index} (see tests/data/course_README.md)")
+        args.sets = [s for s in args.sets if s != "course"]
     if missing := [s for s in args.sets if s in REFERENCE and not (args.eval / s / "corpus.jsonl").is_file()]:
         parser.error(f"no eval set {', '.join(missing)} in {args.eval}: give --eval DIR, or --sets seed trainee")
     for name in [s for s in args.sets if s in TRAINEE_SETS]:

@@ -134,3 +134,65 @@ def test_quantities_are_told_from_articles_and_list_numbers():
 
     assert all(map(states_a_quantity, ["大约有70%的决定", "三次", "一百多个国家", "成立于1998年", "百分之二十"]))
     assert not any(map(states_a_quantity, ["一个随机品牌", "1、根据部门要求", "具体内容：2、管理客户"]))
+
+
+# A lecture on exceptions: the sentence on throw against throws shares more words with the
+# question than the steps do.
+EXCEPTIONS = (
+    "throw和throws的区别在于，throw用来在方法内部抛出一个异常对象，throws用来在方法声明中列出可能抛出的异常类型。\n"
+    "抛出一个异常分为三步：\n1、创建一个异常对象。\n2、用throw关键字抛出这个对象。\n3、在方法声明中用throws列出这个异常类型。\n"
+    "自定义异常是继承Exception的类。"
+)
+
+
+def test_a_how_to_answer_quotes_the_steps_with_their_lead_in():
+    answer = compose_answer("如何抛出一个异常", _passage_hits(EXCEPTIONS))
+    steps = EXCEPTIONS[EXCEPTIONS.index("抛出一个异常分为三步") : EXCEPTIONS.index("\n自定义")]
+    assert answer.sentences[0].text == steps
+    # No item is quoted on its own, without the lead-in: 「2、用throw关键字…」.
+    assert not any(re.match(r"\s*[23]、", s.text) for s in answer.sentences)
+
+
+def test_steps_joined_by_shou_xian_ran_hou_lead_a_how_to_answer():
+    text = (
+        "throw和throws的区别在于，throw在方法内部抛出一个异常对象，throws在方法声明中列出异常类型。"
+        "抛出一个异常时，首先创建异常对象，然后用throw语句抛出它，最后由调用者捕获。"
+    )
+    answer = compose_answer("如何抛出一个异常", _passage_hits(text))
+    assert answer.sentences[0].text.startswith("抛出一个异常时，首先创建异常对象")
+
+
+def test_the_code_that_does_it_is_quoted_verbatim_after_its_lead_in_without_a_full_stop():
+    code = '    if (age < 0) {\n        throw new IllegalArgumentException("年龄不能为负");\n    }'
+    lead = "异常是程序运行中的事件。在代码中抛出一个异常的写法如下："
+    text = f"{lead}\n```java\n{code}\n```\n自定义异常是继承Exception的类。"
+    answer = compose_answer("如何抛出一个异常", _passage_hits(text))
+    first = answer.sentences[0]
+    assert first.text.startswith("在代码中抛出一个异常的写法如下：") and first.text.endswith(code.split("\n")[-1])
+    assert code in first.text and first.code
+    assert f"{code}[1]" in answer.text and f"{code}[1]。" not in answer.text
+    assert answer.hits[0].passage.text[first.start : first.end] == first.text
+
+
+def test_cite_leaves_a_line_of_code_as_it_is():
+    assert cite("throw new IOException();", [1], code=True) == "throw new IOException();[1]\n"
+    assert cite("throw new IOException();", [1]) == "throw new IOException()[1];"
+
+
+def test_steps_under_a_numbered_lead_in_are_quoted_with_it_not_with_the_list_before():
+    text = (
+        "(2) 系统故障恢复：\n① 正向扫描日志文件，找出已提交和未完成的事务。\n② 对已提交的事务进行REDO处理。\n"
+        "(3) 介质故障恢复：\n① 装入最新的数据库后备副本。\n② 装入转储结束时刻的日志文件副本。\n③ 重做已完成的事务。"
+    )
+    answer = compose_answer("介质故障以后怎样恢复数据库", _passage_hits(text))
+    assert answer.sentences[0].text == text[text.index("介质故障恢复：") :]
+
+
+def test_a_code_line_no_fence_marks_is_cited_after_its_semicolon():
+    text = (
+        "游标用完以后要关闭游标，关闭游标的语句是：\nEXEC SQL CLOSE SX;\n"
+        "关闭游标以后，游标不再和查询结果对应，缓冲区也随之释放，下次使用要重新打开。"
+    )
+    answer = compose_answer("怎样关闭游标", _passage_hits(text))
+    assert "EXEC SQL CLOSE SX;[1]" in answer.text
+    assert "SX[1];" not in answer.text and "SX;[1]。" not in answer.text

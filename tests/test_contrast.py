@@ -7,6 +7,7 @@ from kb.profile import default_profile
 from kb.types import Hit, Passage
 
 VOCABULARY = default_profile().contrast
+TOKENIZE = default_profile().analyzer.tokenize
 
 
 @pytest.mark.parametrize(
@@ -62,7 +63,7 @@ def test_sides_are_also_matched_by_short_names_the_text_defines():
         _hit(2, "b", "1、目标不同\n客户服务的目标是快速解决问题。\n客户成功的目标是提升续约率。"),
         _hit(3, "c", "客服关注一次次具体的咨询；客户成功关注客户的整个生命周期。"),
     ]
-    table = build_contrast(["客户服务", "客户成功"], hits, VOCABULARY, min_rows=1)
+    table = build_contrast(["客户服务", "客户成功"], hits, VOCABULARY, min_rows=1, tokenize=TOKENIZE)
     assert table is not None
     cells = [row.cells[0].text for row in table.rows]
     assert "客服的工作方式是被动响应" in cells
@@ -116,3 +117,50 @@ def test_the_seed_vocabulary_does_not_invent_a_table_for_another_subject(real_in
 
     answer = KnowledgeBase.open(real_index).ask("客户服务和客户成功的区别")
     assert answer.contrast is None
+
+
+# Two concepts of a subject the shipped profile knows nothing of, compared as a course does: a
+# numbered heading, a title line, definitions, a parallel statement and a lead-in.
+TWO_CONCEPTS = (
+    "1.3 堆栈\n"
+    "堆与栈的定义与使用\n"
+    "栈是一种后进先出的线性表，只能在一端插入和删除。\n"
+    "堆是一棵完全二叉树，每个结点的值都不小于它的子结点。\n"
+    "栈的插入和删除都在栈顶进行，而堆的插入要从最后一个叶子结点向上调整。\n"
+    "从用途上看，栈用来保存函数调用的现场，堆用来实现优先队列。\n"
+    "栈和堆都是常用的数据结构。\n"
+)
+
+
+def test_a_table_without_a_profile_from_the_corpus_own_statements():
+    from kb.answer import compose_answer
+
+    hits = [_hit(1, "a", TWO_CONCEPTS)]
+    answer = compose_answer("栈和堆的区别", hits)
+    assert answer.contrast is not None
+    rows = {row.aspect: [cell.text for cell in row.cells] for row in answer.contrast.rows}
+    assert rows["定义"] == [
+        "栈是一种后进先出的线性表，只能在一端插入和删除",
+        "堆是一棵完全二叉树，每个结点的值都不小于它的子结点",
+    ]
+    assert rows["用途"] == ["栈用来保存函数调用的现场", "堆用来实现优先队列"]
+    assert rows["插入"] == ["栈的插入和删除都在栈顶进行", "堆的插入要从最后一个叶子结点向上调整"]
+    for row in answer.contrast.rows:
+        for cell in row.cells:  # verbatim, and never the heading or the title line
+            assert TWO_CONCEPTS[cell.start : cell.end] == cell.text
+            assert cell.text not in ("1.3 堆栈", "堆与栈的定义与使用")
+
+
+def test_the_shipped_aspects_stay_with_their_own_subject():
+    hits = [_hit(1, "a", "栈的方法是压入和弹出元素。堆的方法是上浮和下沉结点。")]
+    assert build_contrast(["栈", "堆"], hits, VOCABULARY, min_rows=1) is None  # 方法 is a marketing aspect
+
+
+def test_a_word_of_the_whole_subject_names_no_row():
+    # 数据 is in most sentences of a database course: two statements sharing only it are not
+    # about one aspect.
+    course = "".join(f"第{n}章讲数据的一种处理办法。" for n in range(1, 9))
+    hits = [_hit(1, "a", course + "自主控制要先检查数据对象的权限。强制控制会给数据本身标上密级。")]
+    assert build_contrast(["自主控制", "强制控制"], hits, VOCABULARY, tokenize=TOKENIZE) is None
+    hits = [_hit(1, "a", "自主控制要先检查数据对象的权限。强制控制会给数据本身标上密级。")]
+    assert build_contrast(["自主控制", "强制控制"], hits, VOCABULARY, tokenize=TOKENIZE) is not None

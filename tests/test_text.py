@@ -72,3 +72,15 @@ def test_synonym_terms_of_a_question_without_domain_terms_are_empty():
 )
 def test_glued_section_headings_are_split_from_their_sentence(text, pieces):
     assert [text[s:e] for s, e in sentence_spans(text)] == pieces
+
+
+def test_no_sentence_ends_inside_code():
+    text = (
+        '步骤如下：\n```\nif (x < 0) { throw new IllegalArgumentException("负数!"); }\nint y = 1; int z = 2;\n```\n'
+        "用`for (int i = 0; i < n; i++)`循环。然后返回。"
+    )
+    spans = [text[s:e] for s, e in sentence_spans(text)]
+    assert 'if (x < 0) { throw new IllegalArgumentException("负数!"); }' in spans
+    assert "int y = 1; int z = 2;" in spans
+    assert "用`for (int i = 0; i < n; i++)`循环。" in spans
+    assert "然后返回。" in spans

@@ -1,0 +1,99 @@
+"""Aspects of a contrast that the corpus itself states, for subjects no profile describes.
+
+A course compares its own pairs (接口/抽象类, 选择/投影, WHERE/HAVING) in parallel statements:
+「抽象类中可以定义构造方法，而接口中不能定义构造方法」, 「选择运算是从行的角度进行的运算」 beside
+「投影操作主要是从列的角度进行运算」. Two clauses, one opening with each side, that share a content
+word speak to the same aspect, and that word names it (构造方法, 角度). Two clauses that define
+their sides (「抽象类是…」, 「接口是…」) make the row 「定义」. A lead-in such as 「从设计上看，」 names
+the aspect of the sentence it opens. Only the form of Chinese discourse is read here, never a
+subject's words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+DEFINITION_ASPECT = "定义"
+# 「抽象类是…」, 「视图是指…」: a clause that says what its side is.
+_DEFINES = re.compile(r"^(?:就|即|则|也)?(?:是指|指的是|是一种|是一个|是一组|是|指|即)(?!否|不是)")
+# 「从设计上看，」, 「在实现方面，」, 「就效率而言，」: a lead-in naming the aspect of its sentence.
+LEAD_IN = re.compile(
+    r"^\s*(?:从|在|就|对于|关于)([^，,。；;：:\s]{1,8}?)(?:的角度|角度|层面|方面|上)?(?:看|来看|上看|来说|而言|讲|来讲)?\s*[，,]"
+)
+# Words that tie clauses together without saying what about: never an aspect's name.
+_FUNCTION_WORDS = frozenset(
+    "可以 不能 能够 不会 进行 一个 一种 一些 主要 就是 只是 但是 而且 因为 所以 通过 使用 用来 用于 需要 "
+    "必须 没有 不是 已经 还是 或者 以及 其中 这个 那个 这些 它们 他们 我们 时候 之间 所有 部分 相同 "
+    "不同 区别 自己 如果 那么 然后 同时 一般 通常 特殊 简称".split()
+)
+MIN_ASPECT_CHARS = 2
+COMMON_SHARE, COMMON_COUNT = 0.1, 4  # a word in this share and number of retrieved sentences
+# An aspect is named in the corpus's language: the English of 「（Discretionary Access Control）」 and
+# 「（Mandatory Access Control）」 glosses the sides' names, it names no aspect.
+_HAN = re.compile(r"[\u3400-\u9fff]")
+# Characters that make a token a piece of grammar (「是从」, 「的值」), not the name of an aspect.
+_GRAMMAR_CHARS = re.compile(r"[是为的了从在和与及或而则就都也把被对向于以其该此这那么之]")
+
+
+@dataclass(frozen=True)
+class SideClause:
+    """A clause that opens with one side's name: where it is and what it says after the name."""
+
+    side: int
+    body: str  # folded, from the side's name on
+    after_name: str  # folded, what follows the name
+    sentence: int  # index of its sentence among all the hits' sentences
+    score: float  # how good a cell it makes (better-ranked passages, shorter clauses)
+
+
+def lead_in_aspect(sentence: str) -> tuple[str, int] | None:
+    """The aspect a sentence's lead-in names and where the rest begins: 「从设计上看，抽象类…」 →
+    (设计, 6)."""
+    match = LEAD_IN.match(sentence)
+    if not match or len(match.group(1)) < MIN_ASPECT_CHARS:
+        return None
+    return match.group(1), match.end()
+
+
+def defines(clause: SideClause) -> bool:
+    """The clause says what its side is: 「接口是一组方法声明的集合」."""
+    return bool(_DEFINES.match(clause.after_name))
+
+
+def shared_aspect(
+    a: SideClause, b: SideClause, tokenize: Callable[[str], Sequence[str]], names: set[str], common: dict[str, float]
+) -> str | None:
+    """The content word two clauses about the two sides share, naming their common aspect, or
+    None. Side names (and their parts), function words, grammar, words without a Chinese
+    character and single characters do not count;
+    nor does a word of the subject itself (see common_words); of several, the longest (a
+    compound names a thing: 日志文件 before 建立)."""
+    words = set(tokenize(a.body)) & set(tokenize(b.body))
+    shared = [
+        w
+        for w in words
+        if len(w) >= MIN_ASPECT_CHARS
+        and w not in _FUNCTION_WORDS
+        and not _GRAMMAR_CHARS.search(w)
+        and _HAN.search(w)
+        and not any(w in n or n in w for n in names)
+        and not w.isdigit()
+        and w not in common
+    ]
+    if not shared:
+        return None
+    return min(shared, key=lambda w: (-len(w), w))
+
+
+def common_words(texts: Sequence[str], tokenize: Callable[[str], Sequence[str]]) -> dict[str, float]:
+    """The words of the subject itself, with the share of the texts (the retrieved sentences)
+    each occurs in: those in COMMON_SHARE or more of them and in at least COMMON_COUNT (数据 in a
+    database course). They name no aspect."""
+    counts: dict[str, int] = {}
+    for text in texts:
+        for word in set(tokenize(text)):
+            counts[word] = counts.get(word, 0) + 1
+    floor = max(COMMON_COUNT, COMMON_SHARE * len(texts))
+    return {word: count / len(texts) for word, count in counts.items() if count >= floor}
