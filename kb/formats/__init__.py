@@ -122,9 +122,15 @@ def extract(path: Path, data: bytes) -> Extracted:
     extracted: Extracted = module.extract(data)
     if not extracted.text.strip():
         raise NotTextError("empty file")
-    if len(extracted.text) > MAX_TEXT_CHARS:
-        raise NotTextError(
-            f"{len(extracted.text):,} characters of text, more than kb reads from one file "
-            f"({MAX_TEXT_CHARS:,}): split it into smaller files"
-        )
+    check_text_size(extracted.text)
     return extracted
+
+
+def check_text_size(text: str) -> None:
+    """NotTextError when a file's text is longer than kb reads from one file (MAX_TEXT_CHARS);
+    called by a format as soon as it has the text, and for every format once more at the end."""
+    if len(text) > MAX_TEXT_CHARS:
+        raise NotTextError(
+            f"{len(text):,} characters of text, more than kb reads from one file ({MAX_TEXT_CHARS:,}): "
+            "split it into smaller files"
+        )
