@@ -81,7 +81,8 @@ class Worker:
         try:
             kind, value = self.connection.recv()
         except (EOFError, OSError):
-            code = self.process.exitcode if self.process is not None else None
+            self.process.join(timeout=5)  # its exit code is known once it has exited
+            code = self.process.exitcode
             self.stop()
             raise OverBudget(_death(code, self.budget)) from None
         if kind == "error":
