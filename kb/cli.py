@@ -13,6 +13,7 @@ from typing import IO, TYPE_CHECKING, Any, Literal, cast
 import click
 
 from .errors import KbError
+from .extract_worker import DEFAULT_FILE_MEMORY_MB, DEFAULT_FILE_SECONDS, Budget
 from .progress import ProgressReport
 from .types import MODES, Mode
 
@@ -141,6 +142,23 @@ def main() -> None:
     help="Also reuse the embeddings of this index (a folder or store URI built with the same model), "
     "e.g. to move a local index into Milvus without embedding again.",
 )
+@click.option(
+    "--file-timeout",
+    type=click.IntRange(1, 86400),
+    default=DEFAULT_FILE_SECONDS,
+    show_default=True,
+    metavar="SECONDS",
+    help="Time one file's reading may take; a file still being read then (a damaged PDF that loops) is skipped "
+    "with a warning.",
+)
+@click.option(
+    "--file-memory",
+    type=click.IntRange(64, 1_048_576),
+    default=DEFAULT_FILE_MEMORY_MB,
+    show_default=True,
+    metavar="MB",
+    help="Memory one file's reading may take; a file that needs more is skipped with a warning.",
+)
 def ingest(
     paths: tuple[Path, ...],
     index_dir: Path | str,
@@ -152,6 +170,8 @@ def ingest(
     workers: int | None,
     ray_address: str | None,
     reuse_from: str | None,
+    file_timeout: int,
+    file_memory: int,
 ) -> None:
     """Build or update the index from text files and folders (default: corpus/).
 
@@ -186,6 +206,7 @@ def ingest(
             ray=ray_address,
             reuse_from=reuse_from,
             warn=warn,
+            budget=Budget(file_timeout, file_memory),
         )
     report = kb.last_ingest
     assert report is not None

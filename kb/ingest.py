@@ -21,6 +21,7 @@ from .chunk import ChunkSettings, headed_sentences, split_passages
 from .clean import RuleTooSlow, clean, removed_chars
 from .embed import DEFAULT_MODEL, Embedder, load_embedder
 from .errors import KbError
+from .extract_worker import Budget
 from .index_store import IndexStore, check_writable, is_store_uri, open_index, previous_index, write_index
 from .loaders import load_paths, title_of
 from .manifest import FORMAT_VERSION, Counts, Manifest, ModelEntry, ProfileEntry, SourceEntry
@@ -247,6 +248,7 @@ def ingest(
     ray: str | None = None,
     reuse_from: str | Path | None = None,
     warn: Warn | None = None,
+    budget: Budget = Budget(),
 ) -> IngestReport:
     """Build (or incrementally rebuild) the index at `index_dir` (a folder or a store URI,
     see index_store) from files or Documents.
@@ -259,7 +261,8 @@ def ingest(
     same either way. `reuse_from`: another index (folder or store URI) built with the same
     model whose vectors are reused too, e.g. when moving a local index into Milvus. `warn` is
     told of each file skipped or suspect (cleaning took much of it) as soon as it is known; the
-    report lists them all."""
+    report lists them all. `budget`: the time and memory each file's extraction may take (one
+    over it is skipped, see extract_worker)."""
     started = time.perf_counter()
     index_dir = index_dir if is_store_uri(index_dir) else Path(index_dir)
     report = IngestReport(index_dir=index_dir)
@@ -269,7 +272,7 @@ def ingest(
         documents = [s for s in source if isinstance(s, Document)]
     else:
         roots = [s for s in source if not isinstance(s, Document)]
-        loaded = load_paths(roots, follow_links, warn)
+        loaded = load_paths(roots, follow_links, warn, budget)
         documents, report.skipped, report.notes = loaded.documents, loaded.skipped, loaded.notes
         report.temporary = loaded.temporary
         report.suspect += loaded.suspect

@@ -13,6 +13,7 @@ from .contrast import contrast_sides
 from .embed import Embedder
 from .errors import KbError
 from .evidence import Evidence, score_sentences
+from .extract_worker import Budget
 from .index_store import IndexStore, open_index
 from .ingest import IngestReport, ingest
 from .profile import Profile
@@ -57,12 +58,14 @@ class KnowledgeBase:
         ray: str | None = None,
         reuse_from: str | Path | None = None,
         warn: Warn | None = None,
+        budget: Budget = Budget(),
     ) -> KnowledgeBase:
         """Ingest files/folders (or Documents) into index_dir and open the result.
 
         `profile`: see `ingest` (default: a corpus folder's kb.toml, else the index's, else
         the shipped one); `workers`/`ray`: spread the embedding; `reuse_from`: another index
-        whose vectors to reuse; `warn`: told of each file skipped or suspect when met (see `ingest`)."""
+        whose vectors to reuse; `warn`: told of each file skipped or suspect when met; `budget`:
+        the time and memory each file's extraction may take (see `ingest`)."""
         report = ingest(
             source,
             index_dir,
@@ -76,6 +79,7 @@ class KnowledgeBase:
             ray=ray,
             reuse_from=reuse_from,
             warn=warn,
+            budget=budget,
         )
         kb = cls.open(index_dir, embedder=embedder)
         kb.last_ingest = report

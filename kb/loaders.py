@@ -18,9 +18,10 @@ from pathlib import Path
 from . import formats
 from .decoding import decode
 from .errors import KbError
+from .extract_worker import Budget, OverBudget, Worker
 from .formats import Extracted
 from .provenance import Places
-from .readable import NotTextError, garbled, language_note
+from .readable import NotTextError, common_characters, garbled, language_note
 from .types import Document, Warn
 
 PROFILE_FILE = "kb.toml"  # a corpus folder's profile (kb/profile.py), never indexed
@@ -206,16 +207,16 @@ def read_text(data: bytes, what: str) -> str:
         raise KbError(f"{what} is not readable text: {exc}; save it as UTF-8") from None
 
 
-def load_file(found: Found, doc_id: str, result: LoadResult, warnings: list[str] | None = None) -> Document:
+def load_file(found: Found, doc_id: str, result: LoadResult, warnings: list[str] | None, worker: Worker) -> Document:
     """Read one file, extract its text in its format and judge it, page by page where it has
-    pages; pages that are not text are named in `result.skipped`, a document that holds no
-    Chinese in `result.notes`. What the format found suspect in it is added to `warnings`, when
-    given. Raises NotTextError (nothing in it reads as text) or OSError."""
+    pages, in `worker` (within its budget); pages that are not text are named in
+    `result.skipped`, a document that holds no Chinese in `result.notes`. What the format found
+    suspect in it is added to `warnings`, when given. Raises NotTextError (nothing in it reads
+    as text), OverBudget (it cost more time or memory than the budget) or OSError."""
     path = found.path
-    extracted, skipped_places = _readable(formats.extract(path, read_found(found)))
+    extracted, skipped_places, note = worker.run(found)
     if warnings is not None:
         warnings += extracted.warnings
-    note = language_note(extracted.text)
     shown = display_path(path)
     result.skipped += [(f"{shown} {place}", why) for place, why in skipped_places]
     if note:
@@ -228,6 +229,22 @@ def load_file(found: Found, doc_id: str, result: LoadResult, warnings: list[str]
         encoding=extracted.encoding,
         places=extracted.places,
     )
+
+
+def judged_text(found: Found) -> tuple[Extracted, list[tuple[str, str]], str | None]:
+    """What the extraction worker does with one file: its text as read (without the pages
+    that are not text), those pages with the reason, and a note when it holds no Chinese.
+
+    Any other exception an extractor raises on a file it cannot parse (lxml's on a cut XML
+    part, python-docx's on a broken relationship, a RecursionError on absurd nesting) becomes
+    NotTextError: one damaged file is skipped, naming it, not the end of the ingest."""
+    try:
+        extracted, skipped_places = _readable(formats.extract(found.path, read_found(found)))
+        return extracted, skipped_places, language_note(extracted.text)
+    except (NotTextError, OSError, MemoryError):
+        raise
+    except Exception as exc:
+        raise NotTextError(f"damaged or unreadable ({formats.damage(exc)}): open it and save it again") from None
 
 
 def _readable(extracted: Extracted) -> tuple[Extracted, list[tuple[str, str]]]:
@@ -272,8 +289,12 @@ def _units(extracted: Extracted) -> list[tuple[int, int, str]]:
     return units
 
 
-def load_paths(paths: list[str | Path], follow_links: bool = False, warn: Warn | None = None) -> LoadResult:
+def load_paths(
+    paths: list[str | Path], follow_links: bool = False, warn: Warn | None = None, budget: Budget = Budget()
+) -> LoadResult:
     """Load every text file under `paths`; ids are file stems, made unique when they clash.
+    Each file is read in a worker process within `budget` (extract_worker.py); one over it is
+    skipped.
 
     Each skipped or suspect file (or page) is also passed to `warn` as soon as it is met, so
     that a long ingest tells about a file when it reads it, not at the end."""
@@ -289,28 +310,30 @@ def load_paths(paths: list[str | Path], follow_links: bool = False, warn: Warn |
     for shown, reason in skipped:
         skip(shown, reason)
     used_ids: set[str] = set()
-    for found in files:
-        path = found.path
-        doc_id = _unique_id(path.stem, used_ids)
-        notes: list[str] = []
-        try:
-            before = len(result.skipped)
-            document = load_file(found, doc_id, result, notes)
-            if warn:
-                for shown, reason in result.skipped[before:]:
-                    warn(f"skipped {shown}: {reason}")
-        except NotTextError as exc:
-            skip(display_path(path), str(exc))
-            continue
-        except OSError as exc:
-            skip(display_path(path), f"unreadable: {exc.strerror or exc}")
-            continue
-        for note in notes:
-            result.suspect.append((document.source, note))
-            if warn:
-                warn(f"{document.source}: {note}")
-        used_ids.add(doc_id)
-        result.documents.append(document)
+    common_characters()  # built here once: each worker forked from this process has it
+    with Worker(judged_text, budget) as worker:
+        for found in files:
+            path = found.path
+            doc_id = _unique_id(path.stem, used_ids)
+            notes: list[str] = []
+            try:
+                before = len(result.skipped)
+                document = load_file(found, doc_id, result, notes, worker)
+                if warn:
+                    for shown, reason in result.skipped[before:]:
+                        warn(f"skipped {shown}: {reason}")
+            except (NotTextError, OverBudget) as exc:
+                skip(display_path(path), str(exc))
+                continue
+            except OSError as exc:
+                skip(display_path(path), f"unreadable: {exc.strerror or exc}")
+                continue
+            for note in notes:
+                result.suspect.append((document.source, note))
+                if warn:
+                    warn(f"{document.source}: {note}")
+            used_ids.add(doc_id)
+            result.documents.append(document)
     return result
 
 

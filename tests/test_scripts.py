@@ -54,7 +54,10 @@ QUICK = {
 }
 # Slower: a cold process per mode, OCR of three pages, the real model.
 SLOW = {
-    "bench_query": (["--index", "{index}", "--repeats", "1"], r"ask, first time asked +p50 +[\d.]+ ms.*total \(p50\) +[\d.]+ ms"),
+    "bench_query": (
+        ["--index", "{index}", "--repeats", "1"],
+        r"ask, first time asked +p50 +[\d.]+ ms.*total \(p50\) +[\d.]+ ms",
+    ),
     "bench_ocr": (["--pages", "1", "--engine", "rapidocr", "--min-accuracy", "0"], r"rapidocr +traditional +[\d.]+%"),
     "bench_ingest": (["--repeats", "1", "--limit", "16"], r"one file changed .*passages embedded"),
 }

@@ -46,6 +46,11 @@ CONVERT = {
 }
 CELL_SEPARATOR = " | "  # between the cells of a table row, which becomes one line
 INLINE_CODE = frozenset({"code", "kbd", "samp", "tt"})  # HTML elements of code inside a sentence
+# Text one file may hold: about ten long books. Cleaning, splitting and indexing a 200 MB
+# one-line text took 3.8 GB of memory; a corpus of that is many files.
+MAX_TEXT_CHARS = 10_000_000
+MESSAGE_CHARS = 120  # of a parser's message quoted in a warning
+_LXML_SOURCE = re.compile(r"\s*\(<string>, line \d+\)$")  # lxml's repeat of where, in a parsed string
 INSTALL_HINT = "install kb's document support: .venv/bin/pip install -e '.[documents]'"
 
 
@@ -90,6 +95,14 @@ def _flat_text(element: Any) -> str:
     return text
 
 
+def damage(error: Exception) -> str:
+    """What a parser said of a damaged file, on one short line: the exception's kind and the
+    first line of its message (lxml's names the line and what it expected there)."""
+    message = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    message = _LXML_SOURCE.sub("", message)[:MESSAGE_CHARS]
+    return f"{type(error).__name__}: {message}" if message else type(error).__name__
+
+
 def readable(path: Path) -> bool:
     return path.suffix.lower() in FORMATS
 
@@ -109,4 +122,15 @@ def extract(path: Path, data: bytes) -> Extracted:
     extracted: Extracted = module.extract(data)
     if not extracted.text.strip():
         raise NotTextError("empty file")
+    check_text_size(extracted.text)
     return extracted
+
+
+def check_text_size(text: str) -> None:
+    """NotTextError when a file's text is longer than kb reads from one file (MAX_TEXT_CHARS);
+    called by a format as soon as it has the text, and for every format once more at the end."""
+    if len(text) > MAX_TEXT_CHARS:
+        raise NotTextError(
+            f"{len(text):,} characters of text, more than kb reads from one file ({MAX_TEXT_CHARS:,}): "
+            "split it into smaller files"
+        )

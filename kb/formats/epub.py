@@ -10,7 +10,7 @@ become 「è¥é…」."""
 
 from __future__ import annotations
 
-import io
+import dataclasses
 import posixpath
 import re
 import zipfile
@@ -18,38 +18,37 @@ from typing import Any
 
 from ..code import fenced
 from ..decoding import NotTextError
-from . import Extracted, element_text
+from . import Extracted, damage, element_text
+from .package import opened
 
 _BLOCKS = {"p", "li", "blockquote", "pre", "dd", "dt", "td", "th"}
 _HEADING = re.compile(r"h([1-6])")
 _OPF = "{http://www.idpf.org/2007/opf}"
 _XML_DECLARED = re.compile(rb"^\s*<\?xml[^>]{0,200}?encoding\s*=\s*[\"']([A-Za-z0-9._-]{1,40})[\"']")
+REPEATS_NAMED = 3  # chapters a warning names that the spine lists more than once
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 
 
 def extract(data: bytes) -> Extracted:
     from lxml import etree
 
+    book = opened(data, "an EPUB book")
     try:
-        book = zipfile.ZipFile(io.BytesIO(data))
         container = etree.fromstring(book.read("META-INF/container.xml"))
         package_path = container.find(".//{*}rootfile").get("full-path")
         package = etree.fromstring(book.read(package_path))
-    except (zipfile.BadZipFile, KeyError, AttributeError, etree.XMLSyntaxError) as exc:
-        raise NotTextError(f"damaged or not an EPUB book ({type(exc).__name__})") from None
+    except (zipfile.BadZipFile, KeyError, AttributeError, etree.LxmlError) as exc:
+        raise NotTextError(f"damaged or not an EPUB book ({damage(exc)})") from None
     if any(name == "META-INF/encryption.xml" for name in book.namelist()):
         raise NotTextError("EPUB with DRM or encrypted fonts (META-INF/encryption.xml): export a DRM-free copy")
     base = posixpath.dirname(package_path)
-    manifest = {item.get("id"): item.get("href") for item in package.iter(f"{_OPF}item")}
     lines: list[tuple[str, str]] = []
     headings: list[str] = []
-    for itemref in package.iter(f"{_OPF}itemref"):
-        href = manifest.get(itemref.get("idref"))
-        if not href:
-            continue
+    chapters, repeated = _reading_order(package, base)
+    for name in chapters:
         try:
-            chapter = _chapter(book.read(posixpath.join(base, href)))
-        except (KeyError, etree.ParserError):
+            chapter = _chapter(book.read(name))
+        except (KeyError, zipfile.BadZipFile, etree.LxmlError):
             continue
         for element in chapter.iter():
             tag = element.tag if isinstance(element.tag, str) else ""
@@ -68,7 +67,26 @@ def extract(data: bytes) -> Extracted:
             lines.append((text, " › ".join(headings)))
     if not lines:
         raise NotTextError("no text in the book's chapters (images only?)")
-    return Extracted.from_lines(lines, "section", "epub")
+    extracted = Extracted.from_lines(lines, "section", "epub")
+    if not repeated:
+        return extracted
+    listed = ", ".join(f"{posixpath.basename(name)} {times} times" for name, times in repeated[:REPEATS_NAMED])
+    warning = f"its reading order lists {listed}{' …' if len(repeated) > REPEATS_NAMED else ''}: each read once"
+    return dataclasses.replace(extracted, warnings=(warning,))
+
+
+def _reading_order(package: Any, base: str) -> tuple[list[str], list[tuple[str, int]]]:
+    """The chapters (paths inside the book) in the spine's order, each once, and those the
+    spine lists more than once with how often: a spine repeating one chapter 20 times would
+    index it 20 times over, and answer with the same sentence from twenty places."""
+    manifest = {item.get("id"): item.get("href") for item in package.iter(f"{_OPF}item")}
+    listed: dict[str, int] = {}
+    for itemref in package.iter(f"{_OPF}itemref"):
+        href = manifest.get(itemref.get("idref"))
+        if href:
+            name = posixpath.normpath(posixpath.join(base, href))
+            listed[name] = listed.get(name, 0) + 1
+    return list(listed), [(name, times) for name, times in listed.items() if times > 1]
 
 
 def _chapter(raw: bytes) -> Any:

@@ -27,6 +27,7 @@ from ..code import fenced, is_monospace
 from ..decoding import NotTextError
 from ..provenance import Places
 from . import Extracted
+from .pdf_streams import check_inflated_size
 from .scanned import with_scanned_pages
 
 MARGIN_SHARE = 0.1  # of the page height: where running headers and footers sit
@@ -68,6 +69,7 @@ def extract(data: bytes) -> Extracted:
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfminer.psparser import PSException
 
+    check_inflated_size(data)
     try:
         pages = [(page.height, _lines(page)) for page in extract_pages(io.BytesIO(data), laparams=LAParams())]
     except (PDFPasswordIncorrect, PDFEncryptionError):

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from ..decoding import decoded
 from ..provenance import Places
-from . import Extracted
+from . import Extracted, check_text_size
 
 
 def extract(data: bytes) -> Extracted:
     text, encoding = decoded(data)
+    check_text_size(text)  # before its lines are counted
     return Extracted(text, Places.lines(text), encoding)

@@ -9,20 +9,29 @@ import zipfile
 
 from ..code import fenced, is_monospace, with_inline_code
 from ..decoding import NotTextError
-from . import CELL_SEPARATOR, Extracted
+from . import CELL_SEPARATOR, Extracted, damage
+from .package import checked
 
 NOTES_LABEL = "备注："
 
 
 def extract(data: bytes) -> Extracted:
+    """The deck's text; NotTextError when its package or a part of it (a slide, its layout,
+    relationships, content types) is damaged: python-pptx reads parts when they are first
+    used, so damage can show anywhere in the reading."""
+    from lxml import etree
     from pptx import Presentation
     from pptx.exc import PackageNotFoundError
 
     try:
-        deck = Presentation(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise NotTextError(f"damaged or not a PowerPoint file ({type(exc).__name__}): open and save it again") from None
-    lines = [(line, str(number)) for number, slide in enumerate(deck.slides, start=1) for line in _slide_lines(slide)]
+        deck = Presentation(io.BytesIO(checked(data, "a PowerPoint file")))
+        lines = [
+            (line, str(number)) for number, slide in enumerate(deck.slides, start=1) for line in _slide_lines(slide)
+        ]
+    except NotTextError:
+        raise
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.LxmlError) as exc:
+        raise NotTextError(f"damaged or not a PowerPoint file ({damage(exc)}): open and save it again") from None
     return Extracted.from_lines(lines, "slide", "pptx")
 
 

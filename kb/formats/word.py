@@ -8,25 +8,37 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from typing import Any
 
 from ..code import fenced, is_monospace, with_inline_code
 from ..decoding import NotTextError
-from . import CELL_SEPARATOR, Extracted
+from . import CELL_SEPARATOR, Extracted, damage
+from .package import checked
 
 _HEADING_STYLE = re.compile(r"^(?:Heading|标题)\s*(\d)$|^Title$", re.I)
 _CODE_STYLE = re.compile(r"code|preformatted|macro|代码", re.I)
 
 
 def extract(data: bytes) -> Extracted:
+    """The document's text; NotTextError when its package or a part of it (the body, styles,
+    relationships, content types) is damaged: python-docx reads parts when they are first
+    used, so damage can show anywhere in the reading."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
+    from lxml import etree
+
+    try:
+        return _extract(docx.Document(io.BytesIO(checked(data, "a Word document"))))
+    except NotTextError:
+        raise
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.LxmlError) as exc:
+        raise NotTextError(f"damaged or not a Word document ({damage(exc)}): open and save it again") from None
+
+
+def _extract(document: Any) -> Extracted:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise NotTextError(f"damaged or not a Word document ({type(exc).__name__}): open and save it again") from None
     lines: list[tuple[str, str]] = []  # (text, place name)
     headings: list[str] = []
     paragraph_number = 0
