@@ -42,6 +42,14 @@ STORE_OPTION = click.option(
     "(Milvus Lite) or http(s)://HOST:19530 (a server; token in KB_MILVUS_TOKEN); ?name=N picks one of "
     "several indexes. Needs kb[scale].",
 )
+DEVICE_OPTION = click.option(
+    "--device",
+    default="cpu",
+    show_default=True,
+    metavar="DEVICE",
+    help="Where the embedding model runs: cpu, or cuda / cuda:N for a GPU (sentence-transformers models "
+    "such as m3e-small; e5-small's engine is CPU-only). An error if that GPU is not there.",
+)
 
 
 def index_location(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -138,6 +146,7 @@ def main() -> None:
     help="Also reuse the embeddings of this index (a folder or store URI built with the same model), "
     "e.g. to move a local index into Milvus without embedding again.",
 )
+@DEVICE_OPTION
 def ingest(
     paths: tuple[Path, ...],
     index_dir: Path | str,
@@ -149,6 +158,7 @@ def ingest(
     workers: int | None,
     ray_address: str | None,
     reuse_from: str | None,
+    device: str,
 ) -> None:
     """Build or update the index from text files and folders (default: corpus/).
 
@@ -162,9 +172,15 @@ def ingest(
     the sides and aspects of contrast tables): start one with `kb profile init DIR`.
     """
     from .chunk import ChunkSettings
+    from .estimate import EmbeddingPlan, describe
     from .knowledge_base import KnowledgeBase
 
     with ProgressReport() as progress:
+
+        def plan(embedding: EmbeddingPlan) -> None:
+            """What is to be embedded and about how long it takes, before the first batch."""
+            if embedding.passages or embedding.sentences:
+                click.echo(describe(embedding), err=True)
 
         def warn(message: str) -> None:
             """Each skipped or suspect file as soon as it is met: a long ingest does not keep them to the end."""
@@ -183,6 +199,8 @@ def ingest(
             ray=ray_address,
             reuse_from=reuse_from,
             warn=warn,
+            plan=plan,
+            device=device,
         )
     report = kb.last_ingest
     assert report is not None
@@ -258,6 +276,7 @@ def ingest(
     help="Script the answer is shown in: the question's own (auto), simplified or traditional. "
     "The JSON keeps each quoted sentence as it is in its source (`sentences`).",
 )
+@DEVICE_OPTION
 def ask(
     question: str | None,
     index_dir: Path | str,
@@ -269,6 +288,7 @@ def ask(
     explain: bool,
     previous: tuple[str, ...],
     script: str,
+    device: str,
 ) -> None:
     """Answer QUESTION from the index: cited sentences, then the ranked sources.
 
@@ -292,7 +312,7 @@ def ask(
     if (question is None) == (questions is None):
         raise click.UsageError("give a QUESTION or --questions FILE (not both)")
     lines = _question_lines(questions) if questions is not None else []
-    kb = KnowledgeBase.open(index_dir)
+    kb = KnowledgeBase.open(index_dir, device=device)
     if question is not None:
         answer = kb.ask(question, k=k, mode=mode, max_chars=max_chars, explain=explain, previous=previous)
         answer = shown_in_script(answer, None if script == "auto" else cast(Script, script))
@@ -687,6 +707,7 @@ def study(
     metavar="ORIGIN",
     help="A web origin whose pages may call the API (repeatable), e.g. https://intranet.example.com.",
 )
+@DEVICE_OPTION
 def serve(
     index_dir: Path | str,
     host: str,
@@ -694,6 +715,7 @@ def serve(
     allow_hosts: tuple[str, ...],
     token_file: Path | None,
     cors_origins: tuple[str, ...],
+    device: str,
 ) -> None:
     """Serve the index over HTTP (OpenAPI docs at /docs).
 
@@ -725,7 +747,7 @@ def serve(
             "Warning: any Host header is accepted on all interfaces; restrict it with --allow-host NAME", err=True
         )
         allowed = ["*"]
-    app = create_app(index_dir, allowed_hosts=allowed, token=token, cors_origins=cors_origins)
+    app = create_app(index_dir, allowed_hosts=allowed, token=token, cors_origins=cors_origins, device=device)
     click.echo(f"Serving {index_dir} on http://{host}:{port} (docs at /docs)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning", http=HeaderDeadlineProtocol, limit_concurrency=100)
 

@@ -10,8 +10,9 @@ from typing import Any
 from .answer import compose_answer
 from .chunk import ChunkSettings
 from .contrast import contrast_sides
-from .embed import Embedder
+from .embed import CPU, Embedder, load_embedder
 from .errors import KbError
+from .estimate import Plan
 from .evidence import score_sentences
 from .index_store import IndexStore, open_index
 from .ingest import IngestReport, ingest
@@ -56,12 +57,15 @@ class KnowledgeBase:
         ray: str | None = None,
         reuse_from: str | Path | None = None,
         warn: Warn | None = None,
+        plan: Plan | None = None,
+        device: str = CPU,
     ) -> KnowledgeBase:
         """Ingest files/folders (or Documents) into index_dir and open the result.
 
         `profile`: see `ingest` (default: a corpus folder's kb.toml, else the index's, else
         the shipped one); `workers`/`ray`: spread the embedding; `reuse_from`: another index
-        whose vectors to reuse; `warn`: told of each file skipped or suspect when met (see `ingest`)."""
+        whose vectors to reuse; `warn`: told of each file skipped or suspect when met; `plan`: told
+        what is to be embedded before it starts; `device`: where the encoder runs (see `ingest`)."""
         report = ingest(
             source,
             index_dir,
@@ -75,16 +79,24 @@ class KnowledgeBase:
             ray=ray,
             reuse_from=reuse_from,
             warn=warn,
+            plan=plan,
+            device=device,
         )
-        kb = cls.open(index_dir, embedder=embedder)
+        kb = cls.open(index_dir, embedder=embedder, device=device)
         kb.last_ingest = report
         return kb
 
     @classmethod
     def open(
-        cls, index_dir: str | Path = "index", model: str | None = None, embedder: Embedder | None = None
+        cls,
+        index_dir: str | Path = "index",
+        model: str | None = None,
+        embedder: Embedder | None = None,
+        device: str = CPU,
     ) -> KnowledgeBase:
-        """Open a built index. `model`, if given, must be the one the index was built with."""
+        """Open a built index. `model`, if given, must be the one the index was built with.
+        `device` other than the CPU loads the index's model there now (so a GPU that is not
+        there is said at once); on the CPU it loads with the first question."""
         index = open_index(index_dir)
         wanted = embedder.name if embedder else model
         if wanted and wanted != index.model_name:
@@ -92,6 +104,12 @@ class KnowledgeBase:
                 f"index at {index_dir} was built with model {index.model_name}, not {wanted}: "
                 f"drop --model, or rebuild with `kb ingest --model {wanted}`"
             )
+        if embedder is None and device != CPU:
+            try:
+                embedder = load_embedder(index.model_name, device)
+            except KbError:
+                index.close()
+                raise
         return cls(index, embedder)
 
     def search(self, question: str, k: int = 5, mode: Mode = "hybrid") -> list[Hit]:
