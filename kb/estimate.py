@@ -48,10 +48,15 @@ def plan_embedding(
 def describe(plan: EmbeddingPlan) -> str:
     """One line for the person waiting, e.g. 「To embed: 2,537 passages and 8,260 sentences
     (1,234,567 characters), about 9 min with e5-small on 2 cores.」"""
-    work = f"To embed: {plan.passages:,} passages and {plan.sentences:,} sentences ({plan.characters:,} characters)"
+    texts = f"{_count(plan.passages, 'passage')} and {_count(plan.sentences, 'sentence')}"
+    work = f"To embed: {texts} ({plan.characters:,} characters)"
     if plan.seconds is None:
         return f"{work}; the time left is told after the first batches."
-    return f"{work}, about {_duration(plan.seconds)} with {plan.model} on {plan.cores} cores."
+    return f"{work}, about {_duration(plan.seconds)} with {plan.model} on {_count(plan.cores, 'core')}."
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 def _duration(seconds: float) -> str:

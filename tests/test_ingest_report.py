@@ -126,7 +126,7 @@ def test_the_estimate_scales_with_characters_and_cores():
     one = plan_embedding("e5-small", ["营销" * 500], ["销售" * 500], cores=1)
     two = plan_embedding("e5-small", ["营销" * 500], ["销售" * 500], cores=2)
     assert one.characters == 2000 and one.seconds is not None and two.seconds == one.seconds / 2
-    assert "about" in describe(one) and "e5-small on 1 cores" in describe(one)
+    assert "about" in describe(one) and "e5-small on 1 core." in describe(one)
     unknown = plan_embedding("my-model", ["营销"], [], cores=2)
     assert unknown.seconds is None and "told after the first batches" in describe(unknown)
 
@@ -138,4 +138,4 @@ def test_kb_ingest_says_how_much_it_will_embed_before_it_starts(tmp_path, embedd
     result = CliRunner().invoke(main, ["ingest", str(corpus), "--index", str(tmp_path / "index")])
     assert result.exit_code == 0, result.output
     first = result.output.splitlines()[0]
-    assert first.startswith("To embed: 1 passages and 2 sentences (")
+    assert first.startswith("To embed: 1 passage and 2 sentences (")
