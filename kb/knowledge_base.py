@@ -10,8 +10,9 @@ from typing import Any
 from .answer import compose_answer
 from .chunk import ChunkSettings
 from .contrast import contrast_sides
-from .embed import Embedder
+from .embed import CPU, Embedder, load_embedder
 from .errors import KbError
+from .estimate import Plan
 from .evidence import Evidence, score_sentences
 from .extract_worker import Budget
 from .index_store import IndexStore, open_index
@@ -59,13 +60,16 @@ class KnowledgeBase:
         reuse_from: str | Path | None = None,
         warn: Warn | None = None,
         budget: Budget = Budget(),
+        plan: Plan | None = None,
+        device: str = CPU,
     ) -> KnowledgeBase:
         """Ingest files/folders (or Documents) into index_dir and open the result.
 
         `profile`: see `ingest` (default: a corpus folder's kb.toml, else the index's, else
         the shipped one); `workers`/`ray`: spread the embedding; `reuse_from`: another index
         whose vectors to reuse; `warn`: told of each file skipped or suspect when met; `budget`:
-        the time and memory each file's extraction may take (see `ingest`)."""
+        the time and memory each file's extraction may take (see `ingest`); `plan`:
+        told what is to be embedded before it starts; `device`: where the encoder runs."""
         report = ingest(
             source,
             index_dir,
@@ -80,16 +84,24 @@ class KnowledgeBase:
             reuse_from=reuse_from,
             warn=warn,
             budget=budget,
+            plan=plan,
+            device=device,
         )
-        kb = cls.open(index_dir, embedder=embedder)
+        kb = cls.open(index_dir, embedder=embedder, device=device)
         kb.last_ingest = report
         return kb
 
     @classmethod
     def open(
-        cls, index_dir: str | Path = "index", model: str | None = None, embedder: Embedder | None = None
+        cls,
+        index_dir: str | Path = "index",
+        model: str | None = None,
+        embedder: Embedder | None = None,
+        device: str = CPU,
     ) -> KnowledgeBase:
-        """Open a built index. `model`, if given, must be the one the index was built with."""
+        """Open a built index. `model`, if given, must be the one the index was built with.
+        `device` other than the CPU loads the index's model there now (so a GPU that is not
+        there is said at once); on the CPU it loads with the first question."""
         index = open_index(index_dir)
         wanted = embedder.name if embedder else model
         if wanted and wanted != index.model_name:
@@ -98,6 +110,12 @@ class KnowledgeBase:
                 f"index at {index_dir} was built with model {index.model_name}, not {wanted}: "
                 f"drop --model, or rebuild with `kb ingest --model {wanted}`"
             )
+        if embedder is None and device != CPU:
+            try:
+                embedder = load_embedder(index.model_name, device)
+            except KbError:
+                index.close()
+                raise
         return cls(index, embedder)
 
     def close(self) -> None:

@@ -36,7 +36,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 from . import api_models as api
 from ._version import __version__
 from .access import TokenCheck
-from .embed import Embedder
+from .embed import CPU, Embedder
 from .errors import IndexDamaged, KbError
 from .examples import describe
 from .knowledge_base import KnowledgeBase
@@ -75,10 +75,15 @@ class LiveKnowledgeBase:
     closed when its last request ends (its version pin, files or Milvus client released)."""
 
     def __init__(
-        self, location: str | Path, embedder: Embedder | None = None, check_seconds: float = POINTER_CHECK_SECONDS
+        self,
+        location: str | Path,
+        embedder: Embedder | None = None,
+        check_seconds: float = POINTER_CHECK_SECONDS,
+        device: str = CPU,
     ) -> None:
         self.location = location  # an index folder or a store URI
         self._embedder = embedder
+        self._device = device
         self._check_seconds = check_seconds
         self._lock = threading.Lock()  # one reload at a time
         self._readers_lock = threading.Lock()  # guards _kb and _readers
@@ -88,7 +93,7 @@ class LiveKnowledgeBase:
         self._described: tuple[KnowledgeBase, tuple[str, tuple[str, ...]]] | None = None
 
     def _load(self) -> KnowledgeBase:
-        kb = KnowledgeBase.open(self.location, embedder=self._embedder)
+        kb = KnowledgeBase.open(self.location, embedder=self._embedder, device=self._device)
         kb.warm_up()
         return kb
 
@@ -314,12 +319,14 @@ def create_app(
     allowed_hosts: Sequence[str] = LOOPBACK_NAMES,
     token: str | None = None,
     cors_origins: Sequence[str] = (),
+    device: str = CPU,
 ) -> FastAPI:
     """The app serving one index (with the embedder given, else the index's own model), to
     requests whose Host header names one of `allowed_hosts` ("*" for any): the JSON API, the
     page for trainees at /, and the API docs at /docs, all without a network. With `token`, the
-    API needs `Authorization: Bearer <token>` (see access.py); pages on `cors_origins` may call it."""
-    live = LiveKnowledgeBase(index_dir, embedder)
+    API needs `Authorization: Bearer <token>` (see access.py); pages on `cors_origins` may call it.
+    `device`: where the index's model encodes questions (see embed.load_embedder)."""
+    live = LiveKnowledgeBase(index_dir, embedder, device=device)
     errors: dict[int | str, dict[str, Any]] = {
         status: {"model": api.Error, "description": description} for status, description in ERRORS.items()
     }

@@ -1,8 +1,10 @@
-"""Ingest speed: embedding throughput of kb's ingest path against a plain
-`SentenceTransformer.encode` fp32 loop over the same passages, plus incremental re-ingest,
-measured side by side in one run (medians over repeats).
+"""Ingest speed: where a full ingest's CPU time goes, stage by stage; embedding throughput of
+kb's ingest path against a plain `SentenceTransformer.encode` fp32 loop over the same passages;
+and incremental re-ingest, measured side by side in one run (medians over repeats).
 
     python scripts/bench_ingest.py --repeats 3
+    python scripts/bench_ingest.py --only stages                       # the seed corpus
+    python scripts/bench_ingest.py --only stages --corpus ../shared/eval/cmrc2018/corpus.jsonl --limit 300
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+
+from kb.types import Document
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,11 +41,64 @@ def throughput(encode, texts: list[str], repeats: int) -> float:
     return statistics.median(runs)
 
 
+def load(corpus: Path, limit: int | None) -> tuple[list[Path] | list[Document], float]:
+    """What to ingest (a folder's paths, or the first `limit` documents of an eval .jsonl) and
+    the CPU seconds reading a .jsonl took (a folder is read inside ingest)."""
+    if corpus.suffix != ".jsonl":
+        return [corpus], 0.0
+    from kb.evaluate import load_corpus
+
+    started = time.process_time()
+    documents = load_corpus(corpus)[:limit]
+    return documents, time.process_time() - started
+
+
+def stages(corpus: Path, limit: int | None, model: str) -> None:
+    """One full ingest into a fresh index: CPU seconds per stage, per passage and per 1,000
+    characters of cleaned text (process CPU time, the encoder's threads included)."""
+    from kb.ingest import ingest
+    from kb.stage_clock import STAGES
+
+    source, extract = load(corpus, limit)
+    with tempfile.TemporaryDirectory() as tmp:
+        started, wall = time.process_time(), time.perf_counter()
+        report = ingest(source, Path(tmp) / "index", model=model)
+        total, wall = time.process_time() - started + extract, time.perf_counter() - wall
+    seconds = dict(report.stage_seconds)
+    seconds["extract"] = seconds.get("extract", 0.0) + extract
+    seconds["other"] = total - sum(seconds.values())
+    print(
+        f"{corpus.name}: {report.documents} documents, {report.passages} passages, {report.sentences} sentences, "
+        f"{report.characters:,} characters; {model}; {total:.1f} CPU-s ({wall:.1f} s wall)"
+    )
+    print(f"  {'stage':<18}{'CPU-s':>8}{'share':>8}{'ms/passage':>12}{'ms/1000 chars':>15}")
+    for stage in (*STAGES, "other"):
+        value = seconds.get(stage, 0.0)
+        print(
+            f"  {stage:<18}{value:>8.2f}{100 * value / total:>7.1f}%{1000 * value / report.passages:>12.1f}"
+            f"{1e6 * value / max(report.characters, 1):>15.1f}"
+        )
+    print(
+        f"  {'total':<18}{total:>8.2f}{100.0:>7.1f}%{1000 * total / report.passages:>12.1f}"
+        f"{1e6 * total / max(report.characters, 1):>15.1f}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--limit", type=int, help="encode only the first N seed passages (a quick check)")
+    parser.add_argument("--only", choices=["stages"], help="Only the stage table.")
+    parser.add_argument("--corpus", type=Path, default=ROOT / "corpus", help="Folder, or an eval corpus .jsonl.")
+    parser.add_argument(
+        "--limit",
+        type=int,
+        help="First N documents of a .jsonl corpus; first N seed passages to encode (a quick check).",
+    )
+    parser.add_argument("--model", default="e5-small")
     args = parser.parse_args()
+    stages(args.corpus, args.limit, args.model)
+    if args.only:
+        return
     texts = seed_passages()[: args.limit]
     print(
         f"{len(texts)} seed passages, {sum(map(len, texts)) / len(texts):.0f} characters on average; "

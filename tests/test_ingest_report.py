@@ -1,11 +1,18 @@
-"""What ingest tells while it runs (issue 22.3, 23.2): each skipped or suspect file when it is
-met, lock and temporary files left out quietly and counted, and how much of each document
-cleaning removed, with a warning when that is a large share."""
+"""What ingest tells while it runs (issue 22.3, 23.2, 26.3): each skipped or suspect file when it
+is met, lock and temporary files left out quietly and counted, how much of each document
+cleaning removed, with a warning when that is a large share, what is to be embedded and about
+how long it takes before it starts, and the CPU time of each stage."""
 
 from pathlib import Path
 
+from click.testing import CliRunner
+
+import kb.ingest
 import kb.loaders
+from kb.cli import main
+from kb.estimate import EmbeddingPlan, describe, plan_embedding
 from kb.ingest import ingest
+from kb.stage_clock import STAGES
 from kb.store import StoredIndex
 
 ARTICLE = "营销是一个系统，而销售只是营销的一部分。市场营销包括市场调研、市场推广和品牌策划。\n"
@@ -77,3 +84,58 @@ def test_cleaning_that_removes_much_of_a_document_is_reported_and_named(tmp_path
     assert "cleaning removed" in named["page.txt"] and "all its text" in named["links.txt"]
     assert len(warned) == 2 and all("page.txt" in w or "links.txt" in w for w in warned)
     assert report.documents == 2  # links.txt had nothing left, and says so
+
+
+def test_every_stage_reports_its_cpu_time(tmp_path, embedder):
+    corpus = _corpus(tmp_path)
+    (corpus / "a.txt").write_text(ARTICLE * 3, "utf-8")
+    report = ingest([corpus], tmp_path / "index", embedder=embedder)
+    assert set(report.stage_seconds) == set(STAGES)
+    assert all(seconds >= 0 for seconds in report.stage_seconds.values())
+    assert report.characters == len((ARTICLE * 3).strip())
+
+
+def test_the_plan_counts_what_is_to_be_embedded_before_the_first_batch(tmp_path, embedder):
+    corpus = _corpus(tmp_path)
+    (corpus / "a.txt").write_text(ARTICLE, "utf-8")
+    (corpus / "b.txt").write_text("销售是把产品卖好，营销是让产品好卖。渠道冲突需要市场部协调。\n", "utf-8")
+    events: list[object] = []
+    embedder.encode = _told(events, embedder.encode)
+    report = ingest([corpus], tmp_path / "index", embedder=embedder, plan=events.append)
+    plan = events[0]
+    assert isinstance(plan, EmbeddingPlan) and events[1] == "encode"
+    assert (plan.passages, plan.sentences) == (report.embedded, report.sentences_embedded)
+    changed = "销售是把产品卖好。"
+    (corpus / "b.txt").write_text(f"{changed}\n", "utf-8")  # a changed file: only its text is planned
+    events.clear()
+    report = ingest([corpus], tmp_path / "index", embedder=embedder, plan=events.append)
+    plan = events[0]
+    assert isinstance(plan, EmbeddingPlan) and (plan.passages, plan.sentences) == (1, report.sentences_embedded)
+    assert plan.characters == len(changed) + len(kb.ingest.sentence_text(changed, changed))  # under its title
+
+
+def _told(events, encode):
+    def told(*args, **kwargs):
+        events.append("encode")
+        return encode(*args, **kwargs)
+
+    return told
+
+
+def test_the_estimate_scales_with_characters_and_cores():
+    one = plan_embedding("e5-small", ["营销" * 500], ["销售" * 500], cores=1)
+    two = plan_embedding("e5-small", ["营销" * 500], ["销售" * 500], cores=2)
+    assert one.characters == 2000 and one.seconds is not None and two.seconds == one.seconds / 2
+    assert "about" in describe(one) and "e5-small on 1 core." in describe(one)
+    unknown = plan_embedding("my-model", ["营销"], [], cores=2)
+    assert unknown.seconds is None and "told after the first batches" in describe(unknown)
+
+
+def test_kb_ingest_says_how_much_it_will_embed_before_it_starts(tmp_path, embedder, monkeypatch):
+    corpus = _corpus(tmp_path)
+    (corpus / "a.txt").write_text(ARTICLE, "utf-8")
+    monkeypatch.setattr(kb.ingest, "load_embedder", lambda name, device: embedder)
+    result = CliRunner().invoke(main, ["ingest", str(corpus), "--index", str(tmp_path / "index")])
+    assert result.exit_code == 0, result.output
+    first = result.output.splitlines()[0]
+    assert first.startswith("To embed: 1 passage and 2 sentences (")
