@@ -349,7 +349,7 @@ def test_a_line_separator_inside_a_json_line_keeps_line_numbers(tmp_path):
 
 
 def test_a_file_name_with_line_breaks_prints_as_one_warning_line(tmp_path, monkeypatch, embedder):
-    monkeypatch.setattr(kb.ingest, "load_embedder", lambda name: embedder)
+    monkeypatch.setattr(kb.ingest, "load_embedder", lambda name, device="cpu": embedder)
     corpus = _corpus(tmp_path, {"a.txt": ARTICLE})
     (corpus / "x\nIndexed 99 documents.txt").write_bytes(b"\x00\x01\x02" * 100)  # binary: a warning names it
     result = CliRunner().invoke(main, ["ingest", str(corpus), "--index", str(tmp_path / "index")])
