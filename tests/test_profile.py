@@ -32,7 +32,10 @@ def test_a_corpus_kb_toml_gives_contrast_sides_the_default_profile_lacks(two_sub
     table = own.ask(CONTRAST).contrast
     assert table is not None and len(table.rows) >= 4
     assert "所需技能" in {row.aspect for row in table.rows}  # an aspect the kb.toml adds
-    assert plain.ask(CONTRAST).contrast is None  # 客服 / 客户成功经理 are not names of the sides there
+    # Without it, only the rows the corpus's own headings and statements make (kb/parallel.py):
+    # fewer than with the kb.toml's aliases and cue words.
+    plain_table = plain.ask(CONTRAST).contrast
+    assert plain_table is None or len(plain_table.rows) < len(table.rows)
 
 
 def test_a_corpus_kb_toml_gives_synonym_matches_the_default_profile_lacks(two_subjects):
