@@ -17,6 +17,7 @@ Needs the `peer` extra (`pip install -e '.[peer,models]'`) and the m3e-small whe
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import random
@@ -35,18 +36,18 @@ PEER_K = 10  # documents each LangChain retriever returns (the ensemble fuses th
 PEER_WEIGHTS = [0.5, 0.5]  # BM25, FAISS: Langchain-Chatchat's setting
 
 
-def query_file(name: str) -> Path:
+def query_file(eval_dir: Path, name: str) -> Path:
     """The set's small query file; for drcd the simplified questions (its corpus is traditional)."""
-    return EVAL / name / ("queries_t2s.jsonl" if name == "drcd" else "queries_small.jsonl")
+    return eval_dir / name / ("queries_t2s.jsonl" if name == "drcd" else "queries_small.jsonl")
 
 
-def subset(name: str, queries: int, docs: int) -> tuple[list[dict], list[dict]]:
+def subset(eval_dir: Path, name: str, queries: int, docs: int) -> tuple[list[dict], list[dict]]:
     """The first `queries` queries of the small file (drcd: its ids, simplified wording) and
     a corpus of their positive documents plus seeded others, up to `docs` documents."""
-    small_ids = [json.loads(line)["id"] for line in (EVAL / name / "queries_small.jsonl").open(encoding="utf-8")]
-    records = {r["id"]: r for r in map(json.loads, query_file(name).open(encoding="utf-8"))}
+    small_ids = [json.loads(line)["id"] for line in (eval_dir / name / "queries_small.jsonl").open(encoding="utf-8")]
+    records = {r["id"]: r for r in map(json.loads, query_file(eval_dir, name).open(encoding="utf-8"))}
     chosen = [records[i] for i in small_ids if i in records][:queries]
-    corpus = {r["id"]: r for r in map(json.loads, (EVAL / name / "corpus.jsonl").open(encoding="utf-8"))}
+    corpus = {r["id"]: r for r in map(json.loads, (eval_dir / name / "corpus.jsonl").open(encoding="utf-8"))}
     wanted = dict.fromkeys(d for q in chosen for d in q["positive_ids"] if d in corpus)
     others = [d for d in corpus if d not in wanted]
     random.Random(26).shuffle(others)
@@ -185,13 +186,18 @@ def main() -> None:
     parser.add_argument("--sets", nargs="*", default=["cmrc2018", "drcd"])
     parser.add_argument("--queries", type=int, default=40)
     parser.add_argument("--docs", type=int, default=80)
+    parser.add_argument("--eval", type=Path, default=EVAL, help=f"the shared eval sets (default {EVAL})")
     parser.add_argument("--peer-cold", nargs=2, metavar=("STORE", "QUESTION"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.peer_cold:
         peer_open(Path(args.peer_cold[0])).invoke(args.peer_cold[1])
         return
+    if missing := [s for s in args.sets if not (args.eval / s / "corpus.jsonl").is_file()]:
+        parser.error(f"no eval set {', '.join(missing)} in {args.eval}: give --eval DIR")
+    if importlib.util.find_spec("langchain_community") is None:
+        parser.error("the LangChain side needs the peer extra: pip install -e '.[peer,models]'")
     for name in args.sets:
-        queries, docs = subset(name, args.queries, args.docs)
+        queries, docs = subset(args.eval, name, args.queries, args.docs)
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
             jsonl = folder / "corpus.jsonl"

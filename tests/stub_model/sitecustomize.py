@@ -10,8 +10,8 @@ from tests.conftest import BigramEmbedder
 _load_embedder = kb.embed.load_embedder
 
 
-def _load(name_or_path: str = kb.embed.DEFAULT_MODEL) -> kb.embed.Embedder:
-    return BigramEmbedder() if name_or_path == BigramEmbedder.name else _load_embedder(name_or_path)
+def _load(name_or_path: str = kb.embed.DEFAULT_MODEL, device: str = kb.embed.CPU) -> kb.embed.Embedder:
+    return BigramEmbedder() if name_or_path == BigramEmbedder.name else _load_embedder(name_or_path, device)
 
 
 for _module in (kb.embed, kb.ingest, kb.retrieve):
