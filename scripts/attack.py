@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import fcntl
-import io
 import os
 import signal
 import socket
@@ -24,7 +23,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -159,7 +157,7 @@ def mid_document_heading(a: Attack) -> str | None:
 
 def epub_without_declaration(a: Attack) -> str | None:
     chapter = f"<html xmlns='http://www.w3.org/1999/xhtml'><body><p>{ARTICLE.splitlines()[1]}</p></body></html>"
-    ingest, exported = a.indexed(a.corpus("epub", {"a.txt": ARTICLE, "book.epub": _epub(chapter)}))
+    ingest, exported = a.indexed(a.corpus("epub", {"a.txt": ARTICLE, "book.epub": hostile.epub(chapter)}))
     if ingest.code != 0:
         return f"ingest failed: {_last(ingest.out)}"
     return "the chapter became mojibake" if "è" in exported or "å" in exported else None
@@ -581,27 +579,6 @@ def _budget_cases() -> list[tuple[str, Callable[[Attack], str | None]]]:
 def _last(text: str) -> str:
     lines = [line for line in text.strip().splitlines() if line.strip()]
     return lines[-1][:160] if lines else "(no output)"
-
-
-def _epub(chapter: str) -> bytes:
-    """An EPUB with one chapter, written as given (UTF-8, no XML declaration)."""
-    package = (
-        '<?xml version="1.0" encoding="utf-8"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0">'
-        '<manifest><item id="c1" href="c1.xhtml" media-type="application/xhtml+xml"/></manifest>'
-        '<spine><itemref idref="c1"/></spine></package>'
-    )
-    container = (
-        '<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">'
-        '<rootfiles><rootfile full-path="content.opf" media-type="application/oebps-package+xml"/></rootfiles>'
-        "</container>"
-    )
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as book:
-        book.writestr("mimetype", "application/epub+zip")
-        book.writestr("META-INF/container.xml", container)
-        book.writestr("content.opf", package)
-        book.writestr("c1.xhtml", chapter.encode("utf-8"))
-    return buffer.getvalue()
 
 
 def _pdf_identity_h(text: str) -> bytes:

@@ -8,6 +8,7 @@ import socket
 import threading
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 
 from tests.conftest import ROOT
 
@@ -59,3 +60,12 @@ class Workers:
         running = sum(thread.is_alive() for thread in self._threads)
         assert running == 0, f"{running} thread(s) still running after {timeout} s"
         assert not self.failures, "a thread failed:\n" + "\n".join(self.failures)
+
+
+def write_corpus(tmp_path: Path, files: dict[str, str]) -> Path:
+    """A corpus folder `corpus` under tmp_path holding the given UTF-8 text files."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, text in files.items():
+        (corpus / name).write_text(text, "utf-8")
+    return corpus

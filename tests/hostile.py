@@ -195,13 +195,13 @@ def pdf_flate_bomb() -> bytes:
     return pdf(objects)
 
 
-def epub_repeating_spine(times: int = 20) -> bytes:
-    """Item 8: a book whose reading order lists its one chapter `times` times."""
-    chapter = "<html xmlns='http://www.w3.org/1999/xhtml'><body>" + "".join(f"<p>{line}</p>" for line in ARTICLE_LINES)
+def epub(chapter: str, spine_repeats: int = 1) -> bytes:
+    """An EPUB with one chapter, written as given (UTF-8, no XML declaration), listed
+    `spine_repeats` times in its reading order."""
     package = (
         '<?xml version="1.0" encoding="utf-8"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0">'
         '<manifest><item id="c1" href="c1.xhtml" media-type="application/xhtml+xml"/></manifest>'
-        "<spine>" + '<itemref idref="c1"/>' * times + "</spine></package>"
+        "<spine>" + '<itemref idref="c1"/>' * spine_repeats + "</spine></package>"
     )
     container = (
         '<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">'
@@ -213,8 +213,14 @@ def epub_repeating_spine(times: int = 20) -> bytes:
         book.writestr("mimetype", "application/epub+zip")
         book.writestr("META-INF/container.xml", container)
         book.writestr("content.opf", package)
-        book.writestr("c1.xhtml", (chapter + "</body></html>").encode("utf-8"))
+        book.writestr("c1.xhtml", chapter.encode("utf-8"))
     return out.getvalue()
+
+
+def epub_repeating_spine(times: int = 20) -> bytes:
+    """Item 8: a book whose reading order lists its one chapter `times` times."""
+    lines = "".join(f"<p>{line}</p>" for line in ARTICLE_LINES)
+    return epub(f"<html xmlns='http://www.w3.org/1999/xhtml'><body>{lines}</body></html>", times)
 
 
 def long_text(chars: int = 10_500_000) -> bytes:

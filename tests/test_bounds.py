@@ -40,18 +40,11 @@ from kb.server import (
     server_config,
 )
 from tests.conftest import ROOT
+from tests.helpers import write_corpus
 from tests.slowloris import slowloris
 
 ARTICLE = "营销和销售的区别：营销是一个系统，关注长期的品牌和客户需求；而销售只是营销的一部分，关注短期业绩。\n"
 HANG_SECONDS = 60  # a case still running after this is hung
-
-
-def _corpus(tmp_path: Path, files: dict[str, str]) -> Path:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for name, text in files.items():
-        (corpus / name).write_text(text, "utf-8")
-    return corpus
 
 
 def _no_embedding(monkeypatch) -> None:
@@ -102,7 +95,7 @@ def _ingest_in_subprocess(corpus: Path, index: Path) -> subprocess.CompletedProc
 @pytest.mark.parametrize(("pattern", "builds"), [("(a+)+$", True), ("(a|aa)+$", False)])
 def test_a_backtracking_pattern_in_kb_toml_does_not_hang_ingest(tmp_path, pattern, builds):
     rule = {"cleaning": {"line": [{"name": "runaway", "pattern": pattern}]}}
-    corpus = _corpus(tmp_path, {"a.txt": ARTICLE + "a" * 40 + "!\n" + ARTICLE, "kb.toml": tomli_w.dumps(rule)})
+    corpus = write_corpus(tmp_path, {"a.txt": ARTICLE + "a" * 40 + "!\n" + ARTICLE, "kb.toml": tomli_w.dumps(rule)})
     done = _ingest_in_subprocess(corpus, tmp_path / "index")  # raises TimeoutExpired when hung
     if builds:
         assert done.returncode == 0 and "built" in done.stdout, done.stdout + done.stderr
@@ -350,7 +343,7 @@ def test_a_line_separator_inside_a_json_line_keeps_line_numbers(tmp_path):
 
 def test_a_file_name_with_line_breaks_prints_as_one_warning_line(tmp_path, monkeypatch, embedder):
     monkeypatch.setattr(kb.ingest, "load_embedder", lambda name, device="cpu": embedder)
-    corpus = _corpus(tmp_path, {"a.txt": ARTICLE})
+    corpus = write_corpus(tmp_path, {"a.txt": ARTICLE})
     (corpus / "x\nIndexed 99 documents.txt").write_bytes(b"\x00\x01\x02" * 100)  # binary: a warning names it
     result = CliRunner().invoke(main, ["ingest", str(corpus), "--index", str(tmp_path / "index")])
     assert result.exit_code == 0, result.output
@@ -393,7 +386,7 @@ def test_numbers_and_flags_are_taken_as_written(stub_index, body, field):
 
 
 def test_a_held_lock_is_said_before_the_embedding_work(tmp_path, monkeypatch, embedder):
-    corpus = _corpus(tmp_path, {"a.txt": ARTICLE})
+    corpus = write_corpus(tmp_path, {"a.txt": ARTICLE})
     index = tmp_path / "index"
     ingest([corpus], index, embedder=embedder)
     _no_embedding(monkeypatch)
@@ -405,7 +398,7 @@ def test_a_held_lock_is_said_before_the_embedding_work(tmp_path, monkeypatch, em
 
 
 def test_a_read_only_index_folder_is_said_before_the_embedding_work(tmp_path, monkeypatch, embedder):
-    corpus = _corpus(tmp_path, {"a.txt": ARTICLE})
+    corpus = write_corpus(tmp_path, {"a.txt": ARTICLE})
     index = tmp_path / "index"
     ingest([corpus], index, embedder=embedder)
     _no_embedding(monkeypatch)

@@ -19,20 +19,13 @@ from kb.profile import default_profile
 from kb.store import StoredIndex
 from tests import documents
 from tests.conftest import CORPUS
+from tests.helpers import write_corpus
 
 ARTICLE = "营销和销售的区别：营销是一个系统，关注长期的品牌和客户需求；而销售只是营销的一部分，关注短期业绩。\n"
 PASSWD = "".join(
     f"{name}:x:{uid}:{uid}:{name}:/home/{name}:/bin/bash\n" for uid, name in enumerate(["root", "daemon", "bin", "sys"])
 )
 ENGLISH = "Marketing creates demand over the long term, while sales converts that demand into revenue this quarter.\n"
-
-
-def _corpus(tmp_path: Path, files: dict[str, str]) -> Path:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for name, text in files.items():
-        (corpus / name).write_text(text, "utf-8")
-    return corpus
 
 
 def _indexed_text(index_dir: Path) -> str:
@@ -59,7 +52,7 @@ def test_a_file_swapped_for_a_link_after_discovery_is_not_read(tmp_path, embedde
     secret = tmp_path / "outside" / "passwd"
     secret.parent.mkdir()
     secret.write_text("营销秘密：" + PASSWD, "utf-8")  # Chinese enough to pass any text check
-    corpus = _corpus(tmp_path, {"a.txt": ARTICLE, "b.txt": ARTICLE.replace("营销", "市场")})
+    corpus = write_corpus(tmp_path, {"a.txt": ARTICLE, "b.txt": ARTICLE.replace("营销", "市场")})
     _swap_after_discovery(monkeypatch, corpus / "b.txt", lambda path: path.symlink_to(secret))
     report = ingest([corpus], tmp_path / "index", embedder=embedder)
     assert report.documents == 1
@@ -70,7 +63,7 @@ def test_a_file_swapped_for_a_link_after_discovery_is_not_read(tmp_path, embedde
 
 
 def test_a_file_swapped_for_another_file_after_discovery_is_not_read(tmp_path, embedder, monkeypatch):
-    corpus = _corpus(tmp_path, {"a.txt": ARTICLE, "b.txt": ARTICLE})
+    corpus = write_corpus(tmp_path, {"a.txt": ARTICLE, "b.txt": ARTICLE})
     intruder = tmp_path / "intruder.txt"
     intruder.write_text("营销秘密：" + PASSWD, "utf-8")
     _swap_after_discovery(monkeypatch, corpus / "b.txt", lambda path: os.link(intruder, path))
@@ -80,7 +73,7 @@ def test_a_file_swapped_for_another_file_after_discovery_is_not_read(tmp_path, e
 
 
 def test_a_file_swapped_for_a_pipe_after_discovery_does_not_block_ingest(tmp_path, embedder, monkeypatch):
-    corpus = _corpus(tmp_path, {"a.txt": ARTICLE, "b.txt": ARTICLE})
+    corpus = write_corpus(tmp_path, {"a.txt": ARTICLE, "b.txt": ARTICLE})
     _swap_after_discovery(monkeypatch, corpus / "b.txt", os.mkfifo)
     reports = []
     worker = threading.Thread(
@@ -95,7 +88,7 @@ def test_a_file_swapped_for_a_pipe_after_discovery_does_not_block_ingest(tmp_pat
 
 
 def test_data_with_no_chinese_and_no_prose_is_skipped_and_english_prose_goes_in_with_a_note(tmp_path, embedder):
-    corpus = _corpus(tmp_path, {"article.txt": ARTICLE, "passwd.txt": PASSWD, "notes.md": ENGLISH})
+    corpus = write_corpus(tmp_path, {"article.txt": ARTICLE, "passwd.txt": PASSWD, "notes.md": ENGLISH})
     report = ingest([corpus], tmp_path / "index", embedder=embedder)
     assert report.documents == 2
     assert [(Path(p).name, why.split(" (")[0]) for p, why in report.skipped] == [
@@ -110,7 +103,7 @@ def test_data_with_no_chinese_and_no_prose_is_skipped_and_english_prose_goes_in_
 
 @pytest.mark.model
 def test_the_cli_names_skipped_data_and_notes_english_prose(tmp_path):
-    corpus = _corpus(tmp_path, {"article.txt": ARTICLE, "passwd.txt": PASSWD, "notes.md": ENGLISH})
+    corpus = write_corpus(tmp_path, {"article.txt": ARTICLE, "passwd.txt": PASSWD, "notes.md": ENGLISH})
     result = CliRunner().invoke(main, ["ingest", str(corpus), "--index", str(tmp_path / "index")])
     assert result.exit_code == 0, result.output
     assert "Warning: skipped " in result.output and "passwd.txt: no Chinese and no prose" in result.output
@@ -227,7 +220,7 @@ def test_a_pdf_page_whose_font_has_no_unicode_map_is_skipped_naming_the_page(tmp
 
 
 def test_a_pdf_with_no_mapped_page_is_skipped_with_the_reason(tmp_path, embedder):
-    corpus = _corpus(tmp_path, {"a.txt": ARTICLE})
+    corpus = write_corpus(tmp_path, {"a.txt": ARTICLE})
     documents.write_cid_pdf([(ARTICLE.strip(), False)], corpus / "scan.pdf")
     report = ingest([corpus], tmp_path / "index", embedder=embedder)
     assert report.documents == 1
@@ -237,7 +230,7 @@ def test_a_pdf_with_no_mapped_page_is_skipped_with_the_reason(tmp_path, embedder
 @pytest.mark.parametrize("kind", ["docx", "pptx", "html", "epub"])
 def test_mojibake_from_any_format_is_skipped_naming_the_file(tmp_path, embedder, kind):
     lines = [_mojibake(line) for line in documents.article_lines(sorted(CORPUS.glob("*.txt"))[0])[:12]]
-    corpus = _corpus(tmp_path, {"a.txt": ARTICLE})
+    corpus = write_corpus(tmp_path, {"a.txt": ARTICLE})
     writer = {"docx": documents.write_docx, "pptx": documents.write_pptx, "html": documents.write_html}
     writer.get(kind, documents.write_epub)(lines, corpus / f"garbled.{kind}")
     report = ingest([corpus], tmp_path / "index", embedder=embedder)
