@@ -21,7 +21,7 @@ from .contrast import build_contrast, contrast_sides
 from .evidence import Evidence, score_sentences
 from .profile import Profile, default_profile
 from .provenance import Location
-from .question import ASKS_AN_AMOUNT, AnswerShape, answer_shape, states_a_quantity
+from .question import AnswerShape, answer_shape, asks_an_amount, states_a_quantity
 from .sentence_quality import ITEM_MARKER, junk_reason
 from .text import fold, is_near_duplicate, sentence_spans
 from .types import Answer, CitedSpan, Hit, Passage
@@ -380,7 +380,7 @@ def compose_answer(
         shape = dataclasses.replace(shape, budget=min(shape.budget, CROSS_LANGUAGE_BUDGET))
     candidates = answer_candidates(evidence, shape, shown, asking)
     chosen = select(candidates, shape, max_chars, lexical=not cross_language) if answerable else []
-    if ASKS_AN_AMOUNT.search(fold(question)) and not any(states_a_quantity(c.text) for c in chosen):
+    if asks_an_amount(question) and not any(states_a_quantity(c.text) for c in chosen):
         chosen = []  # 「销售人员的平均工资是多少」 with no amount in what would be quoted: not in the index
     chosen = _within(chosen, max_chars)
     if not chosen:

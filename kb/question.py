@@ -59,7 +59,16 @@ _ENUMERATION = re.compile(r"(?:^|(?<=[\s：:；;，,。]))[（(]?\d{1,2}[、.．
 
 
 # Questions asking for an amount (not for a time: 「何时」 is answered by 「傍晚」, 「近年」).
-ASKS_AN_AMOUNT = re.compile(r"多少|几[个次位种名岁人倍点号周成年月日天]|百分之几|哪一?年|几成")
+_ASKS_AN_AMOUNT = re.compile(r"多少|几[个次位种名岁人倍点号周成年月日天]|百分之几|哪一?年|几成")
+_CLAUSES = re.compile(r"[，,；;。！!？?\n]+")
+
+
+def asks_an_amount(question: str) -> bool:
+    """Whether the question asks for an amount or a date. Only its last clause asks: in
+    「我老问他预算多少，对方都不太想说，该怎么问」 the amount is the trainee's story, the
+    question is how to ask."""
+    clauses = [c for c in _CLAUSES.split(fold(question)) if c.strip()]
+    return bool(clauses) and bool(_ASKS_AN_AMOUNT.search(clauses[-1]))
 
 
 def states_a_quantity(text: str) -> bool:

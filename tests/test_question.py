@@ -2,7 +2,7 @@
 
 import pytest
 
-from kb.question import answer_shape, question_kind
+from kb.question import answer_shape, asks_an_amount, question_kind
 
 
 @pytest.mark.parametrize(
@@ -49,3 +49,10 @@ def test_contrast_cue_sets_one_side_against_the_other():
 def test_short_factual_answers_get_a_small_budget():
     assert answer_shape("该公司成立于哪一年？").budget < answer_shape("为什么市场部和销售部总吵架").budget
     assert answer_shape("哪些因素影响销量").units and not answer_shape("谁发明了电话").units
+
+
+def test_only_the_last_clause_asks_for_an_amount():
+    assert asks_an_amount("市场部一年的预算一般是多少？")
+    assert asks_an_amount("這款產品賣了幾年")
+    # The amount belongs to the story told before the question; what is asked is how.
+    assert not asks_an_amount("我上周问了客户几次预算多少，他都回避，接下来怎么跟进？")
