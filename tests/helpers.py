@@ -1,14 +1,17 @@
-"""Small things several test modules need: a free loopback port, the seed questions, and
-threads whose failures fail the test."""
+"""Small things several test modules need: a free loopback port, a server in a thread, the seed
+questions, and threads whose failures fail the test."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import threading
+import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from tests.conftest import ROOT
 
@@ -20,6 +23,27 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def served_in_thread(config: Callable[[int], Any]) -> Iterator[int]:
+    """A uvicorn server, configured by `config(port)` on a free loopback port, running in a
+    thread of this process while the block runs; its port."""
+    import uvicorn
+
+    port = free_port()
+    server = uvicorn.Server(config(port))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started
+    try:
+        yield port
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
 def seed_rows() -> list[dict]:

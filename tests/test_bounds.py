@@ -40,7 +40,7 @@ from kb.server import (
     server_config,
 )
 from tests.conftest import ROOT
-from tests.helpers import write_corpus
+from tests.helpers import served_in_thread, write_corpus
 from tests.slowloris import slowloris
 
 ARTICLE = "营销和销售的区别：营销是一个系统，关注长期的品牌和客户需求；而销售只是营销的一部分，关注短期业绩。\n"
@@ -151,27 +151,10 @@ def test_synonyms_of_a_large_group_are_drawn_on_demand():
 # --- 10. HTTP: room for complete requests, bodies bounded before they are read -------------------
 
 
-@contextlib.contextmanager
-def _served(stub_index) -> Iterator[int]:
+def _served(stub_index) -> contextlib.AbstractContextManager[int]:
     """The stub index served as `kb serve` serves it (server_config), in a thread; its port."""
-    import uvicorn
-
     index, embedder = stub_index
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(server_config(create_app(index, embedder), "127.0.0.1", port))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started
-    try:
-        yield port
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    return served_in_thread(lambda port: server_config(create_app(index, embedder), "127.0.0.1", port))
 
 
 def test_slowloris_with_reconnects_leaves_room_for_complete_requests(stub_index):

@@ -5,8 +5,6 @@ import json
 import os
 import re
 import shutil
-import threading
-import time
 import urllib.request
 from collections.abc import Iterator
 
@@ -14,7 +12,7 @@ import pytest
 
 from kb import KnowledgeBase
 from tests.conftest import CORPUS, BigramEmbedder
-from tests.helpers import free_port
+from tests.helpers import served_in_thread
 
 SHOTS = os.environ.get("KB_SCREENSHOTS")  # a folder to keep the screenshots in (README's)
 # A file name with no place to break a line, as downloaded articles have: it must wrap on a phone.
@@ -39,17 +37,8 @@ def serve_app(app) -> Iterator[str]:
     """`app` served by uvicorn on a free loopback port in a thread of this process; its URL."""
     import uvicorn
 
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served_in_thread(lambda port: uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(scope="module")
