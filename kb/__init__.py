@@ -5,14 +5,16 @@ effect is OpenMP's waiting policy (`OMP_WAIT_POLICY=PASSIVE` unless already set)
 to be in the environment before any of them loads (see `_openmp.py`).
 """
 
-from ._openmp import sleep_while_waiting
+from kb import _moved
+from kb._openmp import sleep_while_waiting
 
 sleep_while_waiting()
+_moved.install()
 
-from ._version import __version__  # noqa: E402
-from .errors import KbError  # noqa: E402
-from .knowledge_base import KnowledgeBase  # noqa: E402
-from .profile import Profile  # noqa: E402
-from .types import Answer, Document, Hit, Mode, Passage  # noqa: E402
+from kb._version import __version__  # noqa: E402
+from kb.errors import KbError  # noqa: E402
+from kb.knowledge_base import KnowledgeBase  # noqa: E402
+from kb.profile import Profile  # noqa: E402
+from kb.types import Answer, Document, Hit, Mode, Passage  # noqa: E402
 
 __all__ = ["Answer", "Document", "Hit", "KbError", "KnowledgeBase", "Mode", "Passage", "Profile", "__version__"]

@@ -7,21 +7,21 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .answer import compose_answer
-from .chunk import ChunkSettings
-from .contrast import contrast_sides
-from .embed import CPU, Embedder, load_embedder
-from .errors import KbError
-from .estimate import Plan
-from .evidence import Evidence, score_sentences
-from .extract_worker import Budget
-from .index_store import IndexStore, open_index
-from .ingest import IngestReport, ingest
-from .profile import Profile
-from .question import AnswerShape, answer_shape
-from .retrieve import FusionSettings, Retriever, matched_terms
-from .types import Answer, Document, Explanation, Hit, Mode, Passage, Progress, Warn
-from .understand import SOURCES_ARE_CHINESE, QuestionReader
+from kb.answering.answer import compose_answer
+from kb.answering.contrast import contrast_sides
+from kb.answering.evidence import Evidence, score_sentences
+from kb.answering.question import AnswerShape, answer_shape
+from kb.answering.retrieve import FusionSettings, Retriever, matched_terms
+from kb.answering.understand import SOURCES_ARE_CHINESE, QuestionReader
+from kb.embedding.models import CPU, Embedder, load_embedder
+from kb.errors import KbError
+from kb.ingest.chunk import ChunkSettings
+from kb.ingest.estimate import Plan
+from kb.ingest.extract_worker import Budget
+from kb.ingest.pipeline import IngestReport, ingest
+from kb.profile import Profile
+from kb.stores.base import IndexStore, open_index
+from kb.types import Answer, Document, Explanation, Hit, Mode, Passage, Progress, Warn
 
 CONTRAST_EVIDENCE = 40  # passages searched for a contrast table's cells
 MIN_ANSWER_CHARS = 20  # the shortest answer limit (--max-chars) that still fits a sentence

@@ -21,12 +21,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .clean import Rule, compile_rules
-from .contrast import Aspect, ContrastVocabulary
-from .errors import KbError
-from .loaders import PROFILE_FILE
-from .profile_schema import problem
-from .text import Analyzer, SynonymTable, fold
+from kb.answering.contrast import Aspect, ContrastVocabulary
+from kb.errors import KbError
+from kb.ingest.clean import Rule, compile_rules
+from kb.ingest.loaders import PROFILE_FILE
+from kb.language.text import Analyzer, SynonymTable, fold
+from kb.profile_schema import problem
 
 SHIPPED = "default"
 

@@ -87,7 +87,7 @@ class Rule(_Table):
 
     @model_validator(mode="after")
     def _compiles(self) -> Rule:
-        """Compiled by the engine that runs it (kb/clean.py uses the `regex` package)."""
+        """Compiled by the engine that runs it (kb/ingest/clean.py uses the `regex` package)."""
         try:
             regex.compile(self.pattern)
         except regex.error as exc:

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 if TYPE_CHECKING:
     import numpy as np
 
-    from .contrast import Contrast
-    from .provenance import Location, Places
+    from kb.answering.contrast import Contrast
+    from kb.provenance import Location, Places
 
 
 Warn = Callable[[str], None]  # a one-line warning naming a file skipped or suspect, told when met

@@ -43,16 +43,16 @@ PASSWD = "".join(f"{n}:x:{i}:{i}:{n}:/home/{n}:/bin/bash\n" for i, n in enumerat
 SWAP = """
 import os, sys
 from pathlib import Path
-import kb.loaders
-from kb.cli import main
+import kb.ingest.loaders
+from kb.interfaces.cli import main
 victim, target, how = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
-real_find = kb.loaders.find_files
+real_find = kb.ingest.loaders.find_files
 def find_files(*args, **kwargs):
     found = real_find(*args, **kwargs)
     victim.unlink()
     os.symlink(target, victim) if how == "link" else os.mkfifo(victim)
     return found
-kb.loaders.find_files = find_files
+kb.ingest.loaders.find_files = find_files
 sys.argv = ["kb", *sys.argv[4:]]
 main()
 """
@@ -247,9 +247,9 @@ CASES: list[tuple[str, Callable[[Attack], str | None]]] = [
 AS_USER = """
 import os, stat, sys
 from pathlib import Path
-import kb.ingest
-from kb.cli import main
-real_load, real_open, real_access = kb.ingest.load_embedder, Path.open, os.access
+import kb.ingest.pipeline
+from kb.interfaces.cli import main
+real_load, real_open, real_access = kb.ingest.pipeline.load_embedder, Path.open, os.access
 def load_embedder(name):
     print("EMBEDDING STARTED", flush=True)
     return real_load(name)
@@ -259,7 +259,7 @@ def open_(self, mode="r", *args, **kwargs):
     return real_open(self, mode, *args, **kwargs)
 def access(path, mode, **kwargs):
     return not (mode & os.W_OK and not os.stat(path).st_mode & 0o222) and real_access(path, mode, **kwargs)
-kb.ingest.load_embedder = load_embedder
+kb.ingest.pipeline.load_embedder = load_embedder
 if os.geteuid() == 0:
     Path.open, os.access = open_, access
 sys.argv = ["kb", *sys.argv[1:]]

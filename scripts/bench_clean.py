@@ -14,8 +14,8 @@ import sys
 import time
 from pathlib import Path
 
-from kb.clean import clean
-from kb.loaders import load_paths
+from kb.ingest.clean import clean
+from kb.ingest.loaders import load_paths
 from kb.profile import default_profile
 
 ROOT = Path(__file__).resolve().parent.parent

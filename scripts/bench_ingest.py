@@ -22,9 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def seed_passages() -> list[str]:
-    from kb.chunk import ChunkSettings
-    from kb.ingest import prepare, retrieval_text
-    from kb.loaders import load_paths
+    from kb.ingest.chunk import ChunkSettings
+    from kb.ingest.loaders import load_paths
+    from kb.ingest.pipeline import prepare, retrieval_text
     from kb.profile import default_profile
 
     _, passages = prepare(load_paths([ROOT / "corpus"]).documents, ChunkSettings(), default_profile())
@@ -46,7 +46,7 @@ def load(corpus: Path, limit: int | None) -> tuple[list[Path] | list[Document], 
     the CPU seconds reading a .jsonl took (a folder is read inside ingest)."""
     if corpus.suffix != ".jsonl":
         return [corpus], 0.0
-    from kb.evaluate import load_corpus
+    from kb.study.evaluate import load_corpus
 
     started = time.process_time()
     documents = load_corpus(corpus)[:limit]
@@ -56,8 +56,8 @@ def load(corpus: Path, limit: int | None) -> tuple[list[Path] | list[Document], 
 def stages(corpus: Path, limit: int | None, model: str) -> None:
     """One full ingest into a fresh index: CPU seconds per stage, per passage and per 1,000
     characters of cleaned text (process CPU time, the encoder's threads included)."""
-    from kb.ingest import ingest
-    from kb.stage_clock import STAGES
+    from kb.ingest.pipeline import ingest
+    from kb.ingest.stage_clock import STAGES
 
     source, extract = load(corpus, limit)
     with tempfile.TemporaryDirectory() as tmp:
@@ -107,7 +107,7 @@ def main() -> None:
 
     from sentence_transformers import SentenceTransformer
 
-    from kb.embed import load_embedder, resolve_model_folder
+    from kb.embedding.models import load_embedder, resolve_model_folder
 
     plain = SentenceTransformer(str(resolve_model_folder("m3e-small")), device="cpu")
     baseline = throughput(lambda t: plain.encode(t, batch_size=32), texts, args.repeats)
@@ -117,7 +117,7 @@ def main() -> None:
         rate = throughput(embedder.encode, texts, args.repeats)
         print(f"  kb ingest embedder {name:<10}                    {rate:7.1f}   {rate / baseline:4.2f}x")
 
-    from kb.ingest import ingest
+    from kb.ingest.pipeline import ingest
 
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus"

@@ -87,7 +87,7 @@ def cold(command: list[str]) -> tuple[float, float]:
 
 def kb_row(model: str, docs: list[dict], queries: list[dict], folder: Path, jsonl: Path) -> dict[str, Any]:
     from kb import KnowledgeBase
-    from kb.evaluate import document_ranking, load_corpus
+    from kb.study.evaluate import document_ranking, load_corpus
 
     index = folder / f"kb-{model}"
     started, cpu = time.perf_counter(), time.process_time()
@@ -111,7 +111,7 @@ def kb_row(model: str, docs: list[dict], queries: list[dict], folder: Path, json
 def m3e_embeddings() -> Any:
     from langchain_community.embeddings import HuggingFaceEmbeddings
 
-    from kb.embed import resolve_model_folder
+    from kb.embedding.models import resolve_model_folder
 
     return HuggingFaceEmbeddings(
         model_name=str(resolve_model_folder("m3e-small")), encode_kwargs={"normalize_embeddings": True}

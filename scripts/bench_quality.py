@@ -28,7 +28,8 @@ import tempfile
 from pathlib import Path
 
 from kb import KnowledgeBase
-from kb.evaluate import (
+from kb.ingest.pipeline import ingest
+from kb.study.evaluate import (
     EvalQuery,
     answer_metrics,
     comparable,
@@ -38,7 +39,6 @@ from kb.evaluate import (
     load_corpus,
     load_queries,
 )
-from kb.ingest import ingest
 from kb.types import MODES
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kb.bm25_index import Bm25Index
+from kb.stores.bm25_index import Bm25Index
 
 
 def clustered_vectors(n: int, dim: int, clusters: int, rng: np.random.Generator) -> np.ndarray:
@@ -56,7 +56,7 @@ def latency_ms(search, queries: np.ndarray) -> tuple[float, float, np.ndarray]:
 def dense(n: int, dim: int, n_queries: int, rng: np.random.Generator) -> None:
     import faiss
 
-    from kb.vector_index import build_dense_index
+    from kb.stores.vector_index import build_dense_index
 
     vectors = clustered_vectors(n, dim, clusters=2000, rng=rng)
     queries = vectors[rng.integers(0, n, n_queries)] + 0.3 * rng.standard_normal((n_queries, dim)).astype(np.float32)
@@ -140,12 +140,12 @@ def zipf_documents(n: int, rng: np.random.Generator) -> tuple[list[list[str]], n
 def synthetic_contents(n: int, rng: np.random.Generator):
     """An index's contents with n passages: 384-d clustered vectors, Zipf BM25 terms, 100 short
     documents (no quotable sentences: stores answer those by passage, which is measured)."""
-    from kb.chunk import ChunkSettings
-    from kb.manifest import Counts, Manifest, ModelEntry, SourceEntry
-    from kb.passage_db import StoredDocument
+    from kb.ingest.chunk import ChunkSettings
     from kb.profile import default_profile
     from kb.provenance import Places, Provenance
-    from kb.store import IndexContents
+    from kb.stores.local import IndexContents
+    from kb.stores.manifest import Counts, Manifest, ModelEntry, SourceEntry
+    from kb.stores.passage_db import StoredDocument
     from kb.types import Passage
 
     terms, vocab, weights = zipf_documents(n, rng)
@@ -191,7 +191,7 @@ def synthetic_contents(n: int, rng: np.random.Generator):
 
 def store_latency(location: str, vectors: np.ndarray, term_queries: list[list[str]]) -> tuple[float, float]:
     """p50/p95 ms of what one kb search asks of a store: BM25 and dense top-200, then 10 passages."""
-    from kb.index_store import open_index
+    from kb.stores.base import open_index
 
     index = open_index(location)
     index.dense_ranking(vectors[0], 200)  # load before timing
@@ -208,7 +208,7 @@ def store_latency(location: str, vectors: np.ndarray, term_queries: list[list[st
 
 
 def stores(store: str, sizes: list[int], n_queries: int, rng: np.random.Generator) -> None:
-    from kb.index_store import write_index
+    from kb.stores.base import write_index
 
     print(f"stores: ingest rows/s and query p50/p95 (BM25 + dense top-200, 10 passages read), {n_queries} queries")
     for n in sizes:
@@ -234,8 +234,8 @@ def stores(store: str, sizes: list[int], n_queries: int, rng: np.random.Generato
 
 def quality(store: str, sets: list[str]) -> None:
     from kb import KnowledgeBase
-    from kb.evaluate import default_index_for, evaluate, load_corpus, load_queries
-    from kb.ingest import ingest
+    from kb.ingest.pipeline import ingest
+    from kb.study.evaluate import default_index_for, evaluate, load_corpus, load_queries
 
     eval_root = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
     print("quality: R@5 / MRR@10 on each set's queries_small.jsonl (500 questions)")
@@ -264,8 +264,8 @@ def milvus_analyzer(store: str, sets: list[str]) -> None:
     from pymilvus import DataType, Function, FunctionType
 
     from kb import KnowledgeBase
-    from kb.evaluate import default_index_for, evaluate, load_queries
-    from kb.milvus_store import MilvusLocation, connect
+    from kb.stores.milvus import MilvusLocation, connect
+    from kb.study.evaluate import default_index_for, evaluate, load_queries
     from kb.types import Hit
 
     eval_root = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
@@ -314,8 +314,8 @@ def milvus_analyzer(store: str, sets: list[str]) -> None:
 
 
 def embedding(workers: list[int]) -> None:
-    from kb.embed import load_embedder
-    from kb.parallel_embed import RAY_LOCAL, SpreadEmbedder
+    from kb.embedding.models import load_embedder
+    from kb.embedding.parallel import RAY_LOCAL, SpreadEmbedder
 
     corpus = Path(__file__).resolve().parent.parent / "corpus"
     texts = [

@@ -29,9 +29,9 @@ from collections import Counter
 from pathlib import Path
 
 from kb import KnowledgeBase
-from kb.study import build_study_guide
-from kb.study_export import write_study_guide
-from kb.text import fold
+from kb.language.text import fold
+from kb.study.export import write_study_guide
+from kb.study.guide import build_study_guide
 
 MIN_CONTEXT_CHARS = 12
 

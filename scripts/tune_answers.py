@@ -20,11 +20,11 @@ from pathlib import Path
 import numpy as np
 
 from kb import KnowledgeBase
-from kb.answer import SUPPORT_MARGIN, answer_candidates, select
-from kb.contrast import contrast_sides
-from kb.evaluate import comparable, load_queries
-from kb.evidence import Evidence, EvidenceWeights
-from kb.question import AnswerShape, answer_shape
+from kb.answering.answer import SUPPORT_MARGIN, answer_candidates, select
+from kb.answering.contrast import contrast_sides
+from kb.answering.evidence import Evidence, EvidenceWeights
+from kb.answering.question import AnswerShape, answer_shape
+from kb.study.evaluate import comparable, load_queries
 
 SIGNALS = [f.name for f in dataclasses.fields(EvidenceWeights)]
 GRID = {

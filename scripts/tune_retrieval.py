@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import get_args
 
 from kb import KnowledgeBase
-from kb.evaluate import EvalQuery, evaluate, load_queries
-from kb.retrieve import FusionMethod, FusionSettings
+from kb.answering.retrieve import FusionMethod, FusionSettings
+from kb.study.evaluate import EvalQuery, evaluate, load_queries
 
 
 def cached(kb: KnowledgeBase) -> KnowledgeBase:

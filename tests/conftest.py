@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kb.text import fold
+from kb.language.text import fold
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -76,7 +76,7 @@ def stub_index(tmp_path_factory) -> tuple[Path, BigramEmbedder]:
 @pytest.fixture(scope="session")
 def real_index(tmp_path_factory) -> Path:
     """The bundled corpus indexed with the real bundled model (built once per test run)."""
-    from kb.ingest import ingest
+    from kb.ingest.pipeline import ingest
 
     index_dir = tmp_path_factory.mktemp("real") / "index"
     ingest([CORPUS], index_dir)

@@ -93,3 +93,19 @@ def write_corpus(tmp_path: Path, files: dict[str, str]) -> Path:
     for name, text in files.items():
         (corpus / name).write_text(text, "utf-8")
     return corpus
+
+
+def installed_plugin(folder: Path, name: str, source: str) -> dict[str, str]:
+    """A kb plug-in "installed" under `folder` as pip would leave it: the module `name` holding
+    `source`, and a dist-info whose entry point in the `kb` group names it. Returns the environment
+    for a `kb` subprocess that sees it (its PYTHONPATH puts `folder` first)."""
+    import os
+    import textwrap
+
+    (folder / f"{name}.py").write_text(textwrap.dedent(source), encoding="utf-8")
+    dist_info = folder / f"{name}-0.1.dist-info"
+    dist_info.mkdir(parents=True, exist_ok=True)
+    (dist_info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 0.1\n", encoding="utf-8")
+    (dist_info / "entry_points.txt").write_text(f"[kb]\n{name} = {name}\n", encoding="utf-8")
+    path = os.pathsep.join(p for p in (str(folder), str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    return {**os.environ, "PYTHONPATH": path}

@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
-from kb.cli import main
-from kb.server import create_app
+from kb.interfaces.cli import main
+from kb.interfaces.server import create_app
 from tests.test_page import _ask, _browser, _wait, serve_app
 
 TOKEN = "s3cret-token-for-the-tests-only"

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from kb import KnowledgeBase
-from kb.answer import NOT_FOUND, cite, compose_answer
+from kb.answering.answer import NOT_FOUND, cite, compose_answer
 from kb.types import Hit, Passage
 
 QUESTIONS = ["营销和销售的区别", "什么是销售漏斗", "市场部和销售部如何配合", "市場營銷與銷售的區別", "营销的目的是什么"]
@@ -130,7 +130,7 @@ def test_a_how_many_question_answered_by_no_amount_is_not_found():
 
 
 def test_quantities_are_told_from_articles_and_list_numbers():
-    from kb.question import states_a_quantity
+    from kb.answering.question import states_a_quantity
 
     assert all(map(states_a_quantity, ["大约有70%的决定", "三次", "一百多个国家", "成立于1998年", "百分之二十"]))
     assert not any(map(states_a_quantity, ["一个随机品牌", "1、根据部门要求", "具体内容：2、管理客户"]))

@@ -7,9 +7,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from kb import KnowledgeBase
-from kb.api_models import MAX_BATCH
-from kb.server import create_app
-from kb.text import fold
+from kb.interfaces.api_models import MAX_BATCH
+from kb.interfaces.server import create_app
+from kb.language.text import fold
 from tests.helpers import seed_rows
 
 

@@ -25,20 +25,20 @@ import tomli_w
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
-import kb.ingest
-import kb.server
+import kb.ingest.pipeline
+import kb.interfaces.server
 from kb import KbError, KnowledgeBase, Profile
-from kb.cli import _question_lines, main
-from kb.evaluate import load_corpus, load_queries
-from kb.ingest import ingest
-from kb.milvus_store import MilvusLocation
-from kb.server import (
+from kb.ingest.pipeline import ingest
+from kb.interfaces.cli import _question_lines, main
+from kb.interfaces.server import (
     MAX_BODY_BYTES,
     MAX_WAITING_HEADS,
     PROMPT_HEAD_SECONDS,
     create_app,
     server_config,
 )
+from kb.stores.milvus import MilvusLocation
+from kb.study.evaluate import load_corpus, load_queries
 from tests.conftest import ROOT
 from tests.helpers import served_in_thread, write_corpus
 from tests.slowloris import slowloris
@@ -53,7 +53,7 @@ def _no_embedding(monkeypatch) -> None:
     def load_embedder(name):
         raise AssertionError("the embedding work started")
 
-    monkeypatch.setattr(kb.ingest, "load_embedder", load_embedder)
+    monkeypatch.setattr(kb.ingest.pipeline, "load_embedder", load_embedder)
 
 
 def _one_line_error(result) -> str:
@@ -69,7 +69,7 @@ def _one_line_error(result) -> str:
 INGEST_WITH_PROFILE = """
 import sys
 from kb.errors import KbError
-from kb.ingest import ingest
+from kb.ingest.pipeline import ingest
 from tests.conftest import BigramEmbedder
 try:
     ingest([sys.argv[1]], sys.argv[2], embedder=BigramEmbedder())
@@ -168,7 +168,7 @@ def test_requests_past_the_limit_in_flight_get_503_in_the_error_shape(stub_index
     index, embedder = stub_index
     client = TestClient(create_app(index, embedder, allowed_hosts=["testserver"]))
     assert client.get("/healthz").status_code == 200
-    monkeypatch.setattr(kb.server, "MAX_REQUESTS", 0)  # every place taken
+    monkeypatch.setattr(kb.interfaces.server, "MAX_REQUESTS", 0)  # every place taken
     response = client.get("/healthz")
     assert response.status_code == 503 and response.json()["error"]["code"] == "unavailable"
 
@@ -182,7 +182,7 @@ def _closed(connection: socket.socket) -> bool:
 
 
 def test_past_the_bound_a_new_connection_closes_the_one_waiting_longest(stub_index, monkeypatch):
-    monkeypatch.setattr(kb.server, "HEADER_SECONDS", 60.0)  # no connection closed by its deadline here
+    monkeypatch.setattr(kb.interfaces.server, "HEADER_SECONDS", 60.0)  # no connection closed by its deadline here
     with _served(stub_index) as port:
         first = [socket.create_connection(("127.0.0.1", port)) for _ in range(MAX_WAITING_HEADS + 40)]
         for connection in first:
@@ -325,7 +325,7 @@ def test_a_line_separator_inside_a_json_line_keeps_line_numbers(tmp_path):
 
 
 def test_a_file_name_with_line_breaks_prints_as_one_warning_line(tmp_path, monkeypatch, embedder):
-    monkeypatch.setattr(kb.ingest, "load_embedder", lambda name, device="cpu": embedder)
+    monkeypatch.setattr(kb.ingest.pipeline, "load_embedder", lambda name, device="cpu": embedder)
     corpus = write_corpus(tmp_path, {"a.txt": ARTICLE})
     (corpus / "x\nIndexed 99 documents.txt").write_bytes(b"\x00\x01\x02" * 100)  # binary: a warning names it
     result = CliRunner().invoke(main, ["ingest", str(corpus), "--index", str(tmp_path / "index")])

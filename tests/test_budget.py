@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kb.cli import main
-from kb.extract_worker import Budget
-from kb.ingest import IngestReport, ingest
-from kb.loaders import load_paths
+from kb.ingest.extract_worker import Budget
+from kb.ingest.loaders import load_paths
+from kb.ingest.pipeline import IngestReport, ingest
+from kb.interfaces.cli import main
 from tests import hostile
 
 ARTICLE = "\n".join(hostile.ARTICLE_LINES) + "\n"

@@ -1,9 +1,9 @@
 import pytest
 
-from kb.chunk import ChunkSettings, quotable_sentences, split_passages
-from kb.clean import clean
+from kb.ingest.chunk import ChunkSettings, quotable_sentences, split_passages
+from kb.ingest.clean import clean
+from kb.language.text import sentence_spans
 from kb.profile import default_profile
-from kb.text import sentence_spans
 from tests.conftest import CORPUS
 
 RULES = default_profile().cleaning_rules

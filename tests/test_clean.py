@@ -5,7 +5,7 @@ import re
 import numpy as np
 import pytest
 
-from kb.clean import apply_edits, clean, removed_chars
+from kb.ingest.clean import apply_edits, clean, removed_chars
 from kb.profile import default_profile
 from tests.conftest import CORPUS
 

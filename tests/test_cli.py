@@ -7,8 +7,8 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from kb.cli import main
-from kb.store import StoredIndex
+from kb.interfaces.cli import main
+from kb.stores.local import StoredIndex
 from tests.conftest import CORPUS
 
 
@@ -135,7 +135,7 @@ def test_corrupt_index_is_reported_as_damaged(run, real_index, tmp_path):
 
 
 def test_index_built_with_an_unavailable_model_is_a_one_line_error(run, tmp_path):
-    from kb.ingest import ingest
+    from kb.ingest.pipeline import ingest
     from tests.conftest import BigramEmbedder
 
     ingest([CORPUS], tmp_path / "index", embedder=BigramEmbedder())
@@ -200,7 +200,7 @@ def test_json_with_explain_carries_the_explanations(run, real_index):
 def test_progress_without_a_terminal_is_one_line_per_step_with_counts_and_time_left():
     import io
 
-    from kb.progress import ProgressReport
+    from kb.interfaces.progress import ProgressReport
 
     log = io.StringIO()  # not a terminal: a CI log or a pipe
     with ProgressReport(log) as report:
@@ -220,13 +220,13 @@ def test_asking_a_local_index_loads_none_of_the_scale_out_libraries(tmp_path):
     import subprocess
     import sys
 
-    from kb.ingest import ingest
+    from kb.ingest.pipeline import ingest
     from tests.conftest import BigramEmbedder
 
     ingest([CORPUS], tmp_path / "index", embedder=BigramEmbedder())
     heavy = ("pymilvus", "milvus_lite", "ray", "torch", "bm25s", "mcp", "langchain_core", "llama_index")
     probe = (
-        "import sys; from click.testing import CliRunner; from kb.cli import main; "
+        "import sys; from click.testing import CliRunner; from kb.interfaces.cli import main; "
         f"args = ['ask', '营销和销售的区别', '--mode', 'bm25', '--index', r'{tmp_path / 'index'}']; "
         "result = CliRunner().invoke(main, args); "
         f"print(result.exit_code, sorted(m for m in {heavy!r} if m in sys.modules))"

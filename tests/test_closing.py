@@ -9,8 +9,8 @@ import gc
 import pytest
 
 from kb import KnowledgeBase
-from kb.ingest import ingest
-from kb.server import LiveKnowledgeBase
+from kb.ingest.pipeline import ingest
+from kb.interfaces.server import LiveKnowledgeBase
 
 
 def _versions(index) -> set[str]:

@@ -1,16 +1,16 @@
 """Technical text survives ingest as written (issue 22.1): generics, XML-like tags and code
 named in prose, and code blocks, in every format, come back verbatim in the stored text; code
-blocks are fenced so that kb.code.code_spans finds them."""
+blocks are fenced so that kb.language.code.code_spans finds them."""
 
 import html
 from pathlib import Path
 
 import pytest
 
-from kb.chunk import ChunkSettings
-from kb.code import code_spans
-from kb.ingest import prepare
-from kb.loaders import load_paths
+from kb.ingest.chunk import ChunkSettings
+from kb.ingest.loaders import load_paths
+from kb.ingest.pipeline import prepare
+from kb.language.code import code_spans
 from kb.profile import default_profile
 from tests.documents import write_epub_chapters, write_word_exported_pdf
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kb.contrast import build_contrast, contrast_sides
+from kb.answering.contrast import build_contrast, contrast_sides
 from kb.profile import default_profile
 from kb.types import Hit, Passage
 
@@ -83,7 +83,7 @@ def test_a_numbered_heading_names_an_aspect_no_cue_knows():
 @pytest.fixture(scope="module")
 def second_corpus_index(tmp_path_factory):
     """Three articles on another pair (客户服务 vs 客户成功), indexed with the real model."""
-    from kb.ingest import ingest
+    from kb.ingest.pipeline import ingest
     from tests.conftest import ROOT
 
     index_dir = tmp_path_factory.mktemp("second") / "index"
@@ -133,7 +133,7 @@ TWO_CONCEPTS = (
 
 
 def test_a_table_without_a_profile_from_the_corpus_own_statements():
-    from kb.answer import compose_answer
+    from kb.answering.answer import compose_answer
 
     hits = [_hit(1, "a", TWO_CONCEPTS)]
     answer = compose_answer("栈和堆的区别", hits)

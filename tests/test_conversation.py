@@ -9,11 +9,11 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from kb import KnowledgeBase
-from kb.cli import main
-from kb.followup import complete, is_elliptical
-from kb.script_display import question_script, shown_in_script
-from kb.server import create_app
-from kb.understand import is_cross_language
+from kb.answering.followup import complete, is_elliptical
+from kb.answering.understand import is_cross_language
+from kb.interfaces.cli import main
+from kb.interfaces.script_display import question_script, shown_in_script
+from kb.interfaces.server import create_app
 from tests.conftest import BigramEmbedder
 
 

@@ -9,11 +9,11 @@ import types
 import pytest
 from click.testing import CliRunner
 
-import kb.ingest
+import kb.ingest.pipeline
 import kb.knowledge_base
-from kb.cli import main
-from kb.embed import SentenceTransformerEmbedder, load_embedder
+from kb.embedding.models import SentenceTransformerEmbedder, load_embedder
 from kb.errors import KbError
+from kb.interfaces.cli import main
 from tests.conftest import CORPUS, BigramEmbedder
 
 
@@ -57,7 +57,7 @@ def gpu_seen(monkeypatch):
 
 
 def test_ingest_hands_the_device_to_the_model_it_loads(tmp_path, monkeypatch):
-    asked = _recording_loader(monkeypatch, kb.ingest)
+    asked = _recording_loader(monkeypatch, kb.ingest.pipeline)
     opened = _recording_loader(monkeypatch, kb.knowledge_base)
     result = CliRunner().invoke(main, ["ingest", str(CORPUS), "--index", str(tmp_path / "i"), "--device", "cuda:0"])
     assert result.exit_code == 0, result.output
@@ -66,7 +66,7 @@ def test_ingest_hands_the_device_to_the_model_it_loads(tmp_path, monkeypatch):
 
 
 def test_ask_and_serve_encode_questions_on_the_device(stub_index, monkeypatch):
-    from kb.server import create_app
+    from kb.interfaces.server import create_app
 
     index, _ = stub_index
     asked = _recording_loader(monkeypatch, kb.knowledge_base)

@@ -5,7 +5,7 @@ import sys
 import numpy as np
 import pytest
 
-from kb.embed import load_embedder, resolve_model_folder
+from kb.embedding.models import load_embedder, resolve_model_folder
 from kb.errors import KbError
 
 pytestmark = pytest.mark.model
@@ -41,7 +41,7 @@ def test_unknown_model_name_is_a_clear_error():
 
 def test_a_model_folder_without_the_models_extra_names_it(tmp_path, monkeypatch):
     """torch and sentence-transformers are the `models` extra, not in ./ask's lean install."""
-    from kb.embed import SentenceTransformerEmbedder
+    from kb.embedding.models import SentenceTransformerEmbedder
 
     (tmp_path / "config.json").write_text("{}", encoding="utf-8")
     monkeypatch.setitem(sys.modules, "sentence_transformers", None)  # as if not installed

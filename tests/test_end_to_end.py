@@ -7,9 +7,9 @@ import pytest
 from click.testing import CliRunner
 
 from kb import KnowledgeBase
-from kb.cli import main
-from kb.store import StoredIndex
-from kb.text import fold
+from kb.interfaces.cli import main
+from kb.language.text import fold
+from kb.stores.local import StoredIndex
 from tests.helpers import SEED_QUESTIONS, seed_questions
 from tests.test_clean import DEBRIS
 
@@ -68,7 +68,7 @@ def test_dense_ranker_finds_what_bm25_misses(real_index):
 def test_reingest_reuses_every_vector(real_index, tmp_path):
     import shutil
 
-    from kb.ingest import ingest
+    from kb.ingest.pipeline import ingest
     from tests.conftest import CORPUS
 
     copy = tmp_path / "index"
@@ -84,7 +84,7 @@ def _out_of_domain():
 
 
 def test_every_seed_question_gets_a_grounded_cited_answer(real_index):
-    from kb.answer import check_grounding
+    from kb.answering.answer import check_grounding
 
     kb = KnowledgeBase.open(real_index)
     unanswered = []
@@ -97,7 +97,7 @@ def test_every_seed_question_gets_a_grounded_cited_answer(real_index):
 
 
 def test_every_seed_question_finds_its_gold_passage_in_the_top_5(real_index):
-    from kb.evaluate import evaluate, load_queries
+    from kb.study.evaluate import evaluate, load_queries
 
     kb = KnowledgeBase.open(real_index)
     result = evaluate(
@@ -110,7 +110,7 @@ def test_every_seed_question_finds_its_gold_passage_in_the_top_5(real_index):
 
 @pytest.mark.parametrize("question", _out_of_domain())
 def test_out_of_domain_questions_are_told_the_knowledge_base_has_no_answer(real_index, question):
-    from kb.answer import NOT_FOUND
+    from kb.answering.answer import NOT_FOUND
 
     answer = KnowledgeBase.open(real_index).ask(question)
     assert not answer.found and answer.text == NOT_FOUND and answer.sentences == []

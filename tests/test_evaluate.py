@@ -6,8 +6,8 @@ import math
 import pytest
 from click.testing import CliRunner
 
-from kb.cli import main
-from kb.evaluate import (
+from kb.interfaces.cli import main
+from kb.study.evaluate import (
     AnswerJudgement,
     EvalQuery,
     ModeResult,

@@ -4,9 +4,9 @@ import dataclasses
 
 import numpy as np
 
-from kb.evidence import EvidenceWeights, QuestionTerms, score_sentences
+from kb.answering.evidence import EvidenceWeights, QuestionTerms, score_sentences
+from kb.answering.question import answer_shape
 from kb.profile import default_profile
-from kb.question import answer_shape
 from kb.types import Hit, KnownSentence, Passage
 
 ANALYZER = default_profile().analyzer

@@ -8,9 +8,9 @@ from fastapi.testclient import TestClient
 
 from kb import KnowledgeBase
 from kb.errors import KbError
-from kb.examples import corpus_title, example_questions
+from kb.interfaces.examples import corpus_title, example_questions
+from kb.interfaces.server import create_app
 from kb.profile import Profile, default_profile
-from kb.server import create_app
 from kb.types import Passage
 from tests.conftest import CORPUS
 

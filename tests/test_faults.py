@@ -15,10 +15,10 @@ import pytest
 from click.testing import CliRunner
 
 from kb import KnowledgeBase
-from kb.cli import main
 from kb.errors import KbError
-from kb.ingest import ingest
-from kb.store import StoredIndex
+from kb.ingest.pipeline import ingest
+from kb.interfaces.cli import main
+from kb.stores.local import StoredIndex
 from tests.conftest import CORPUS
 
 SIMPLIFIED = "市场营销与销售的区别：营销是一个系统，而销售只是营销的一部分。"
@@ -50,7 +50,7 @@ def test_mixed_encodings_binary_and_empty_files_are_all_searchable(tmp_path, emb
 
 
 def test_file_that_disappears_during_ingest_is_skipped_with_its_name(corpus_copy, tmp_path, embedder, monkeypatch):
-    from kb import loaders
+    from kb.ingest import loaders
 
     vanishing = sorted(corpus_copy.glob("*.txt"))[1]
     real_find = loaders.find_files
@@ -104,7 +104,7 @@ def test_disk_full_during_ingest_keeps_the_previous_index(corpus_copy, tmp_path,
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("kb.versions.fsync_tree", full)
+    monkeypatch.setattr("kb.stores.versions.fsync_tree", full)
     with pytest.raises(KbError, match="No space left on device.*previous index is unchanged"):
         ingest([corpus_copy], tmp_path / "index", embedder=embedder)
     assert _ranking(tmp_path / "index") == before
@@ -128,9 +128,9 @@ def _disk_full(*args, **kwargs):
 @pytest.mark.parametrize(
     ("target", "failure"),
     [
-        ("kb.store.write_passage_db", _sqlite_full),
+        ("kb.stores.local.write_passage_db", _sqlite_full),
         ("faiss.write_index", _faiss_full),
-        ("kb.store.write_bm25_index", _disk_full),
+        ("kb.stores.local.write_bm25_index", _disk_full),
         ("numpy.save", _disk_full),
     ],
     ids=["sqlite", "faiss", "bm25", "sentence-vectors"],
@@ -155,8 +155,8 @@ def test_an_index_or_study_folder_that_cannot_be_created_is_one_line(tmp_path, e
     blocker.write_text("x", "utf-8")
     with pytest.raises(KbError, match="cannot write to index folder"):
         ingest([CORPUS], blocker / "index", embedder=embedder)
-    from kb.study import StudyGuide
-    from kb.study_export import write_study_guide
+    from kb.study.export import write_study_guide
+    from kb.study.guide import StudyGuide
 
     with pytest.raises(KbError, match="cannot write study files"):
         write_study_guide(StudyGuide("t", []), blocker / "study")
@@ -309,7 +309,7 @@ def test_readers_never_see_a_damaged_index_while_ingests_replace_it(tmp_path, em
 def test_a_slow_ingest_keeps_the_version_it_reads_from(tmp_path, embedder):
     """A second ingest opened the old version (to reuse its vectors) before a first one
     replaced it: it still reads that version's vectors, then writes its own."""
-    from kb.store import StoredIndex as Index
+    from kb.stores.local import StoredIndex as Index
 
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)

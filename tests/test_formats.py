@@ -11,8 +11,8 @@ import pytest
 
 from kb import KnowledgeBase
 from kb.formats import extract
-from kb.ingest import ingest
-from kb.loaders import load_paths
+from kb.ingest.loaders import load_paths
+from kb.ingest.pipeline import ingest
 from tests import documents
 from tests.conftest import CORPUS
 
@@ -63,7 +63,7 @@ def test_the_text_comes_out_as_written_and_the_furniture_does_not(folders, kind)
 
 @pytest.mark.parametrize("kind", WRITERS)
 def test_every_passage_names_the_page_slide_or_section_that_holds_it(folders, tmp_path, embedder, kind):
-    from kb.clean import clean
+    from kb.ingest.clean import clean
 
     kb = KnowledgeBase.build([folders / kind], tmp_path / "index", embedder=embedder)
     assert kb.last_ingest.skipped == [] and kb.last_ingest.documents == 5
@@ -95,7 +95,7 @@ def _section_path(text: str, offset: int, lines: list[str]) -> str:
 
 
 def test_a_question_finds_the_right_page_and_slide(folders, tmp_path, embedder):
-    from kb.clean import clean
+    from kb.ingest.clean import clean
 
     for kind, pattern in (("pdf", "p."), ("pptx", "slide")):
         kb = KnowledgeBase.build([folders / kind], tmp_path / kind, embedder=embedder)
@@ -157,7 +157,7 @@ def test_a_changed_pdf_reembeds_only_its_changed_passages(tmp_path, embedder):
 
 
 def test_the_original_span_of_every_seed_passage_cleans_back_to_its_text(tmp_path, embedder):
-    from kb.clean import clean
+    from kb.ingest.clean import clean
 
     kb = KnowledgeBase.build([CORPUS], tmp_path / "index", embedder=embedder)
     originals = {d.id: d.text for d in load_paths([CORPUS]).documents}

@@ -7,13 +7,13 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-import kb.ingest
-import kb.loaders
-from kb.cli import main
-from kb.estimate import EmbeddingPlan, describe, plan_embedding
-from kb.ingest import ingest
-from kb.stage_clock import STAGES
-from kb.store import StoredIndex
+import kb.ingest.loaders
+import kb.ingest.pipeline
+from kb.ingest.estimate import EmbeddingPlan, describe, plan_embedding
+from kb.ingest.pipeline import ingest
+from kb.ingest.stage_clock import STAGES
+from kb.interfaces.cli import main
+from kb.stores.local import StoredIndex
 
 ARTICLE = "营销是一个系统，而销售只是营销的一部分。市场营销包括市场调研、市场推广和品牌策划。\n"
 
@@ -29,13 +29,13 @@ def test_a_skipped_file_is_told_when_it_is_met_not_at_the_end(tmp_path, embedder
     (corpus / "a_broken.docx").write_bytes(b"PK\x03\x04 not really a zip")
     (corpus / "b_good.txt").write_text(ARTICLE, "utf-8")
     events: list[str] = []
-    read = kb.loaders.load_file
+    read = kb.ingest.loaders.load_file
 
     def load_file(found, *args):
         events.append(f"read {found.path.name}")
         return read(found, *args)
 
-    monkeypatch.setattr(kb.loaders, "load_file", load_file)
+    monkeypatch.setattr(kb.ingest.loaders, "load_file", load_file)
     report = ingest([corpus], tmp_path / "index", embedder=embedder, warn=lambda line: events.append(line))
     assert events[0] == "read a_broken.docx"
     assert events[1].startswith("skipped ") and "a_broken.docx: damaged" in events[1]
@@ -111,7 +111,7 @@ def test_the_plan_counts_what_is_to_be_embedded_before_the_first_batch(tmp_path,
     report = ingest([corpus], tmp_path / "index", embedder=embedder, plan=events.append)
     plan = events[0]
     assert isinstance(plan, EmbeddingPlan) and (plan.passages, plan.sentences) == (1, report.sentences_embedded)
-    assert plan.characters == len(changed) + len(kb.ingest.sentence_text(changed, changed))  # under its title
+    assert plan.characters == len(changed) + len(kb.ingest.pipeline.sentence_text(changed, changed))  # under its title
 
 
 def _told(events, encode):
@@ -134,7 +134,7 @@ def test_the_estimate_scales_with_characters_and_cores():
 def test_kb_ingest_says_how_much_it_will_embed_before_it_starts(tmp_path, embedder, monkeypatch):
     corpus = _corpus(tmp_path)
     (corpus / "a.txt").write_text(ARTICLE, "utf-8")
-    monkeypatch.setattr(kb.ingest, "load_embedder", lambda name, device: embedder)
+    monkeypatch.setattr(kb.ingest.pipeline, "load_embedder", lambda name, device: embedder)
     result = CliRunner().invoke(main, ["ingest", str(corpus), "--index", str(tmp_path / "index")])
     assert result.exit_code == 0, result.output
     first = result.output.splitlines()[0]

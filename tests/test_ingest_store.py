@@ -10,10 +10,10 @@ import pytest
 
 from kb import KnowledgeBase
 from kb.errors import KbError
-from kb.ingest import ingest
-from kb.store import StoredIndex
+from kb.ingest.pipeline import ingest
+from kb.stores.local import StoredIndex
+from kb.stores.versions import CURRENT
 from kb.types import Document
-from kb.versions import CURRENT
 from tests.conftest import CORPUS
 
 
@@ -223,9 +223,9 @@ def test_documents_can_be_built_from_memory(tmp_path, embedder):
 
 
 def test_large_indexes_switch_to_ivf_and_record_it(corpus_copy, tmp_path, embedder, monkeypatch):
-    import kb.vector_index
+    import kb.stores.vector_index
 
-    monkeypatch.setattr(kb.vector_index, "EXACT_SEARCH_LIMIT", 10)
+    monkeypatch.setattr(kb.stores.vector_index, "EXACT_SEARCH_LIMIT", 10)
     first = ingest([corpus_copy], tmp_path / "index", embedder=embedder)
     index = StoredIndex(tmp_path / "index")
     params = index.manifest.dense_index

@@ -11,7 +11,7 @@ import pytest
 
 from kb import KnowledgeBase
 from kb.errors import KbError
-from kb.server import create_app
+from kb.interfaces.server import create_app
 from tests.test_page import serve_app
 
 if not os.environ.get("CI"):  # CI installs the extra: there a missing library fails the run

@@ -1,8 +1,8 @@
 import pytest
 
-from kb.decoding import NotTextError, decode
 from kb.errors import KbError
-from kb.loaders import load_paths, title_of
+from kb.ingest.decoding import NotTextError, decode
+from kb.ingest.loaders import load_paths, title_of
 
 SIMPLIFIED = "市场营销与销售的区别：营销是一个系统，而销售只是营销的一部分。销售是把产品卖好，营销是让产品好卖。"
 TRADITIONAL = "市場營銷與銷售的區別：營銷是一個系統，而銷售只是營銷的一部分。銷售是把產品賣好，營銷是讓產品好賣。"

@@ -9,7 +9,7 @@ import pytest
 
 from kb import KnowledgeBase
 from kb.formats import extract, image, ocr, scanned
-from kb.loaders import load_paths
+from kb.ingest.loaders import load_paths
 from kb.provenance import Places
 from tests import documents
 from tests.conftest import CORPUS

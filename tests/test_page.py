@@ -45,7 +45,7 @@ def serve_app(app) -> Iterator[str]:
 def site(tmp_path_factory):
     """A kb server for the seed corpus on a free loopback port, in this process."""
 
-    from kb.server import create_app
+    from kb.interfaces.server import create_app
 
     embedder = BigramEmbedder()
     folder = tmp_path_factory.mktemp("page")

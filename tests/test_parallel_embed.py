@@ -9,10 +9,10 @@ import tempfile
 import numpy as np
 import pytest
 
+from kb.embedding.parallel import SpreadEmbedder
 from kb.errors import KbError
-from kb.ingest import ingest
-from kb.parallel_embed import SpreadEmbedder
-from kb.store import StoredIndex
+from kb.ingest.pipeline import ingest
+from kb.stores.local import StoredIndex
 from tests.conftest import CORPUS, ROOT, BigramEmbedder
 
 
@@ -63,7 +63,7 @@ def test_workers_must_be_positive(embedder):
 
 @pytest.mark.model
 def test_e5_vectors_from_two_workers_equal_one_process():
-    from kb.embed import load_embedder
+    from kb.embedding.models import load_embedder
 
     texts = [line for path in sorted(CORPUS.glob("*.txt")) for line in path.read_text("utf-8").splitlines() if line][
         :96

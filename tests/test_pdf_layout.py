@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
+from kb.formats.glyphs import normalise
 from kb.formats.pdf import extract
-from kb.glyphs import normalise
-from kb.loaders import load_paths
-from kb.text import sentence_spans
+from kb.ingest.loaders import load_paths
+from kb.language.text import sentence_spans
 from tests.documents import wrap_like_word, write_remapped_pdf, write_two_column_pdf, write_word_exported_pdf
 
 pytest.importorskip("pdfminer")
@@ -76,7 +76,7 @@ def test_a_page_of_unmapped_glyphs_is_named_in_a_warning(tmp_path):
     write_remapped_pdf(pages, corpus / "exam.pdf")
     warned: list[str] = []
     result = load_paths([corpus], warn=warned.append)
-    # The page is named as it is met; it is not indexed as text (kb/readable.py), page 1 is.
+    # The page is named as it is met; it is not indexed as text (kb/ingest/readable.py), page 1 is.
     assert len(result.documents) == 1 and result.documents[0].text.strip() == pages[0]
     assert [Path(source).name for source, _ in result.skipped] == ["exam.pdf p.2"]
     assert any("exam.pdf p.2" in w for w in warned) and any("no Unicode mapping" in w for w in warned)

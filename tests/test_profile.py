@@ -8,9 +8,9 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from kb import KbError, KnowledgeBase, Profile
-from kb.cli import main
+from kb.interfaces.cli import main
+from kb.interfaces.server import create_app
 from kb.profile import default_profile
-from kb.server import create_app
 from tests.conftest import CORPUS, ROOT
 
 SECOND = ROOT / "tests/data/second_corpus"  # 客户服务 vs 客户成功, with its own kb.toml
@@ -32,7 +32,7 @@ def test_a_corpus_kb_toml_gives_contrast_sides_the_default_profile_lacks(two_sub
     table = own.ask(CONTRAST).contrast
     assert table is not None and len(table.rows) >= 4
     assert "所需技能" in {row.aspect for row in table.rows}  # an aspect the kb.toml adds
-    # Without it, only the rows the corpus's own headings and statements make (kb/parallel.py):
+    # Without it, only the rows the corpus's own headings and statements make (kb/answering/aspects.py):
     # fewer than with the kb.toml's aliases and cue words.
     plain_table = plain.ask(CONTRAST).contrast
     assert plain_table is None or len(plain_table.rows) < len(table.rows)

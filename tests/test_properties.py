@@ -3,11 +3,11 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kb.chunk import ChunkSettings, split_passages
-from kb.clean import clean
-from kb.index_store import top_scores
+from kb.ingest.chunk import ChunkSettings, split_passages
+from kb.ingest.clean import clean
+from kb.language.text import sentence_spans
 from kb.profile import default_profile
-from kb.text import sentence_spans
+from kb.stores.base import top_scores
 
 # Chinese text with the punctuation, debris and oddities scraped pages carry.
 PIECES = st.sampled_from(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kb.question import answer_shape, asks_an_amount, question_kind
+from kb.answering.question import answer_shape, asks_an_amount, question_kind
 
 
 @pytest.mark.parametrize(

@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kb import KbError, KnowledgeBase, Profile, loaders
-from kb.cli import main
-from kb.ingest import ingest
+from kb import KbError, KnowledgeBase, Profile
+from kb.ingest import loaders
+from kb.ingest.pipeline import ingest
+from kb.interfaces.cli import main
 from kb.profile import default_profile
-from kb.store import StoredIndex
+from kb.stores.local import StoredIndex
 from tests import documents
 from tests.conftest import CORPUS
 from tests.helpers import write_corpus

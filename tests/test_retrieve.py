@@ -4,8 +4,7 @@ import numpy as np
 import pytest
 
 from kb import KnowledgeBase
-from kb.errors import KbError
-from kb.retrieve import (
+from kb.answering.retrieve import (
     FusionSettings,
     display_scores,
     fuse,
@@ -15,6 +14,7 @@ from kb.retrieve import (
     question_weights,
     ranker_lead,
 )
+from kb.errors import KbError
 from kb.types import Passage
 from tests.conftest import CORPUS
 

@@ -3,7 +3,7 @@ fragments cut mid-clause, dangling colons, short headings — and what it may qu
 
 import pytest
 
-from kb.sentence_quality import junk_reason
+from kb.answering.sentence_quality import junk_reason
 
 
 @pytest.mark.parametrize(

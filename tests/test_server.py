@@ -47,7 +47,7 @@ def served(real_index, tmp_path_factory):
 def test_ask_returns_the_cli_json_contract(served):
     from click.testing import CliRunner
 
-    from kb.cli import main
+    from kb.interfaces.cli import main
 
     base, index = served
     response = httpx.post(f"{base}/ask", json={"question": "营销和销售的区别", "k": 5}, timeout=30)
@@ -106,7 +106,7 @@ def test_parallel_requests_all_succeed_and_agree(served):
 
 
 def test_reingest_is_picked_up_without_dropping_requests(served, tmp_path):
-    from kb.ingest import ingest
+    from kb.ingest.pipeline import ingest
 
     base, index = served
     corpus = tmp_path / "corpus"
@@ -141,8 +141,8 @@ def test_reingest_is_picked_up_without_dropping_requests(served, tmp_path):
 
 
 def test_a_damaged_new_index_keeps_the_old_one_serving(real_index, tmp_path):
-    from kb.server import LiveKnowledgeBase
-    from kb.versions import CURRENT
+    from kb.interfaces.server import LiveKnowledgeBase
+    from kb.stores.versions import CURRENT
 
     index = tmp_path / "index"
     shutil.copytree(real_index, index)
@@ -181,7 +181,7 @@ def test_numbers_json_cannot_carry_and_lone_surrogates_get_422(served, raw, need
 
 
 def test_a_connection_that_sends_no_request_is_closed(served):
-    from kb.server import HEADER_SECONDS
+    from kb.interfaces.server import HEADER_SECONDS
 
     base, _ = served
     port = int(base.rsplit(":", 1)[1])

@@ -21,7 +21,7 @@ import pytest
 
 from kb import KnowledgeBase
 from kb.errors import KbError
-from kb.ingest import ingest
+from kb.ingest.pipeline import ingest
 from tests.conftest import CORPUS
 from tests.helpers import free_port, seed_questions
 
@@ -150,15 +150,15 @@ def test_a_failed_ingest_leaves_the_live_index_answering(location, corpus_copy, 
         raise OSError(28, "No space left on device")
 
     if location.startswith(("milvus", "http")):
-        monkeypatch.setattr("kb.milvus_store._VersionWriter.sentences", full_disk)
+        monkeypatch.setattr("kb.stores.milvus._VersionWriter.sentences", full_disk)
     else:
-        monkeypatch.setattr("kb.store.write_bm25_index", full_disk)
+        monkeypatch.setattr("kb.stores.local.write_bm25_index", full_disk)
     with pytest.raises((KbError, OSError)):
         ingest([corpus_copy], location, embedder=embedder)
     after = KnowledgeBase.open(location, embedder=embedder)
     assert after.info()["version"] == version and after.search("营销和销售的区别", k=1)
     if location.startswith(("milvus", "http")):
-        from kb.milvus_store import MilvusLocation
+        from kb.stores.milvus import MilvusLocation
 
         prefix = MilvusLocation.parse(location).name + "_"
         names = [name for name in after.index.client.list_collections() if name.startswith(prefix)]
@@ -207,13 +207,13 @@ def test_a_server_older_than_sparse_vectors_is_refused(tmp_path, monkeypatch):
     import pymilvus
 
     monkeypatch.setattr(pymilvus.MilvusClient, "get_server_version", lambda self, **kwargs: "v2.3.5")
-    monkeypatch.setattr("kb.milvus_store.MilvusLocation.parse", lambda store: _as_server(store, tmp_path))
+    monkeypatch.setattr("kb.stores.milvus.MilvusLocation.parse", lambda store: _as_server(store, tmp_path))
     with pytest.raises(KbError, match=r"version v2\.3\.5; kb needs 2\.4 or newer"):
         KnowledgeBase.open("http://milvus.example:19530")
 
 
 def _as_server(store, tmp_path):
-    from kb.milvus_store import MilvusLocation
+    from kb.stores.milvus import MilvusLocation
 
     return MilvusLocation(str(tmp_path / "stand-in.db"), "kb", store)
 
@@ -223,11 +223,11 @@ def test_cli_ingest_and_ask_with_store(tmp_path, embedder, monkeypatch):
     """`kb ask --store` / KB_STORE reach the index that `kb ingest --store` built."""
     from click.testing import CliRunner
 
-    from kb.cli import main
+    from kb.interfaces.cli import main
 
     store = f"milvus://{tmp_path}/cli.db"
     ingest([CORPUS], store, embedder=embedder)
-    monkeypatch.setattr("kb.retrieve.load_embedder", lambda name: embedder)
+    monkeypatch.setattr("kb.answering.retrieve.load_embedder", lambda name: embedder)
     result = CliRunner().invoke(main, ["ask", "什么是销售漏斗", "--json", "--store", store])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["passages"]

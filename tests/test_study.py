@@ -13,12 +13,12 @@ import pytest
 from click.testing import CliRunner
 
 from kb import KnowledgeBase
-from kb.cli import main
 from kb.errors import KbError
-from kb.quiz import BLANK, Terms, build_quiz, statement
-from kb.study import build_study_guide, key_terms
-from kb.study_export import write_study_guide
-from kb.text import fold, in_script
+from kb.interfaces.cli import main
+from kb.language.text import fold, in_script
+from kb.study.export import write_study_guide
+from kb.study.guide import build_study_guide, key_terms
+from kb.study.quiz import BLANK, Terms, build_quiz, statement
 from tests.conftest import CORPUS, ROOT, BigramEmbedder
 
 JAVA_COURSE = ROOT / "tests" / "data" / "java_course"  # a second subject: five short lessons of a Java course
@@ -61,7 +61,7 @@ def test_outline_without_questions_covers_key_topics_and_the_main_contrast(kb):
 
 
 def test_key_terms_are_domain_words():
-    from kb.clean import clean
+    from kb.ingest.clean import clean
     from kb.profile import default_profile
 
     profile = default_profile()
@@ -198,8 +198,8 @@ def test_html_citations_resolve_in_a_real_browser(guide, tmp_path):
 
 
 def test_csv_cells_never_start_a_spreadsheet_formula(tmp_path):
-    from kb.study import Card, StudyGuide
-    from kb.study_export import write_csv
+    from kb.study.export import write_csv
+    from kb.study.guide import Card, StudyGuide
 
     cards = [Card('=HYPERLINK("http://x","点我")', "+1 营销", "@来源"), Card("营销是什么", "-负责推广", "a.txt")]
     write_csv(StudyGuide("t", [], cards=cards), tmp_path / "cards.csv")
@@ -209,8 +209,8 @@ def test_csv_cells_never_start_a_spreadsheet_formula(tmp_path):
 
 
 def test_markdown_shows_html_from_the_corpus_as_text():
-    from kb.study import StudyGuide
-    from kb.study_export import to_markdown
+    from kb.study.export import to_markdown
+    from kb.study.guide import StudyGuide
     from kb.types import Answer, CitedSpan, Hit, Passage
 
     text = "营销<img src=x onerror=alert(1)>是系统。"
@@ -244,7 +244,7 @@ def test_quiz_blanks_differ_keep_context_and_offer_real_distractors(kb_outline):
 
 
 def test_the_outline_asks_about_terms_the_corpus_defines():
-    from kb.study import defined_terms
+    from kb.study.guide import defined_terms
 
     texts = ["分销则是销售里面的其中一个环节。市场营销是一个系统。", "营销是让产品好卖。今天天气很好。"]
     assert defined_terms(texts, {"分销", "市场营销", "营销", "天气"}) == ["分销", "市场营销", "营销"]
@@ -289,7 +289,7 @@ def test_format_all_writes_the_pdf_too(kb, tmp_path, monkeypatch):
         main, ["study", "--index", index, "--out", str(tmp_path / "b"), "--format", "all", "--format", "pdf"]
     )
     assert result.exit_code == 0 and (tmp_path / "b" / "study.pdf").is_file()
-    monkeypatch.setattr("kb.study_export.shutil.which", lambda name: None)
+    monkeypatch.setattr("kb.study.export.shutil.which", lambda name: None)
     result = runner.invoke(main, ["study", "--index", index, "--out", str(tmp_path / "c")])
     assert result.exit_code == 0 and "study.pdf not written: Chromium is not installed" in result.output
     assert sorted(p.name for p in (tmp_path / "c").iterdir()) == [
@@ -451,7 +451,7 @@ def test_the_outline_contrasts_a_pair_the_corpus_compares(java, java_outline):
     变量 and 常量; a corpus that compares nothing gets no contrast question."""
     assert java_outline.answers[0].question == "接口和抽象类的区别"
     assert java_outline.title == "学习提纲：接口与抽象类"
-    from kb.study import compared_pairs
+    from kb.study.guide import compared_pairs
 
     texts = [d.text for d in java.index.documents()]
     pairs = compared_pairs(texts, java.profile, set())

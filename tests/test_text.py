@@ -1,7 +1,7 @@
 import pytest
 
+from kb.language.text import MAX_SENTENCE_CHARS, fold, sentence_spans
 from kb.profile import default_profile
-from kb.text import MAX_SENTENCE_CHARS, fold, sentence_spans
 
 ANALYZER = default_profile().analyzer
 tokenize, index_terms, synonym_terms = ANALYZER.tokenize, ANALYZER.index_terms, ANALYZER.synonym_terms

@@ -21,7 +21,7 @@ class Watch(importlib.abc.MetaPathFinder):
         return None
 sys.meta_path.insert(0, Watch())
 import kb
-from kb.vector_index import open_dense_index
+from kb.stores.vector_index import open_dense_index
 import faiss
 print(json.dumps(seen))
 """

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..code import inline
-from ..decoding import NotTextError
-from ..provenance import PlaceKind, Places
+from kb.ingest.decoding import NotTextError
+from kb.language.code import inline
+from kb.provenance import PlaceKind, Places
 
 # suffix → the module of this package that reads it.
 FORMATS = {
@@ -78,7 +78,7 @@ class Extracted:
 
 def element_text(element: Any) -> str:
     """An (X)HTML element's text on one line, whitespace collapsed, with code inside it (<code>,
-    <kbd> …) between backticks so that cleaning leaves it as written (kb/code.py)."""
+    <kbd> …) between backticks so that cleaning leaves it as written (kb/language/code.py)."""
     return re.sub(r"\s+", " ", _flat_text(element)).strip()
 
 

@@ -1,6 +1,6 @@
 """.epub e-books: the chapters in reading order (the package's spine), their headings,
 paragraphs and list items one per line, a <pre> block verbatim between fence lines
-(kb/code.py), read with the standard zipfile and lxml (already a dependency of the other
+(kb/language/code.py), read with the standard zipfile and lxml (already a dependency of the other
 formats). Places are sections: the book's heading path.
 
 Chapters are XHTML, which is XML: their encoding is the one a byte-order mark or the XML
@@ -16,10 +16,10 @@ import re
 import zipfile
 from typing import Any
 
-from ..code import fenced
-from ..decoding import NotTextError
-from . import Extracted, damage, element_text
-from .package import opened
+from kb.formats import Extracted, damage, element_text
+from kb.formats.package import opened
+from kb.ingest.decoding import NotTextError
+from kb.language.code import fenced
 
 _BLOCKS = {"p", "li", "blockquote", "pre", "dd", "dt", "td", "th"}
 _HEADING = re.compile(r"h([1-6])")

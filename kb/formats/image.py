@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import io
 
-from ..decoding import NotTextError
-from ..provenance import Places
-from . import Extracted
-from .ocr import INSTALL_HINT, Reader, installed
+from kb.formats import Extracted
+from kb.formats.ocr import INSTALL_HINT, Reader, installed
+from kb.ingest.decoding import NotTextError
+from kb.provenance import Places
 
 
 def extract(data: bytes) -> Extracted:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from ..decoding import NotTextError
+from kb.ingest.decoding import NotTextError
 
 MAX_EXPANSION_BYTES = 256 * 2**20  # unpacked beyond the file's own size
 _MB = 2**20

@@ -11,8 +11,8 @@ of the edge; those lines still continue, while a heading or a paragraph's last l
 The right edge is the one most lines reach, not the widest line (a table or URL can overhang).
 Running headers and footers (the same line, digits aside, near the top or bottom of most pages)
 and page numbers are dropped. Lines set in a monospace font are code: kept line for line, with
-their indentation, between fence lines (kb/code.py). Kangxi radicals and doubled glyph runs from macOS PDFs are mapped
-back to ideographs (kb/glyphs.py); a page of glyphs with no Unicode mapping is named in a warning.
+their indentation, between fence lines (kb/language/code.py). Kangxi radicals and doubled glyph runs from macOS PDFs
+are mapped back to ideographs (kb/formats/glyphs.py); a page of glyphs with no Unicode mapping is named in a warning.
 """
 
 from __future__ import annotations
@@ -22,13 +22,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .. import glyphs
-from ..code import fenced, is_monospace
-from ..decoding import NotTextError
-from ..provenance import Places
-from . import Extracted
-from .pdf_streams import check_inflated_size
-from .scanned import with_scanned_pages
+from kb.formats import Extracted, glyphs
+from kb.formats.pdf_streams import check_inflated_size
+from kb.formats.scanned import with_scanned_pages
+from kb.ingest.decoding import NotTextError
+from kb.language.code import fenced, is_monospace
+from kb.provenance import Places
 
 MARGIN_SHARE = 0.1  # of the page height: where running headers and footers sit
 REPEATED_ON = 0.5  # share of pages a header/footer line appears on

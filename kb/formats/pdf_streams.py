@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import zlib
 
-from ..decoding import NotTextError
+from kb.ingest.decoding import NotTextError
 
 MAX_INFLATED_BYTES = 256 * 2**20  # of all the streams pdfminer would inflate, together
 DICTIONARY_WINDOW = 4096  # bytes before `stream` searched for the object's dictionary

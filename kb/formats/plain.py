@@ -3,9 +3,9 @@ reads as text, as for every format); places are lines."""
 
 from __future__ import annotations
 
-from ..decoding import decoded
-from ..provenance import Places
-from . import Extracted, check_text_size
+from kb.formats import Extracted, check_text_size
+from kb.ingest.decoding import decoded
+from kb.provenance import Places
 
 
 def extract(data: bytes) -> Extracted:

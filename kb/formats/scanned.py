@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import importlib.util
 
-from ..decoding import NotTextError
-from ..provenance import Places
-from . import Extracted
-from .ocr import INSTALL_HINT, Reader, installed
+from kb.formats import Extracted
+from kb.formats.ocr import INSTALL_HINT, Reader, installed
+from kb.ingest.decoding import NotTextError
+from kb.provenance import Places
 
 NO_TEXT_LAYER = "无文字层，可能是扫描件 (no text layer: a scanned PDF?)"
 OCR_SIDE_PX = 2000  # the longer side of a rendered page: what the OCR engine reads at most

@@ -1,16 +1,16 @@
 """.pptx through python-pptx (MIT): one unit per slide — its title, the text of its other
 shapes (tables a row per line) in order, then its speaker notes; paragraphs set in a monospace
-font verbatim, between fence lines (kb/code.py). Places are slides."""
+font verbatim, between fence lines (kb/language/code.py). Places are slides."""
 
 from __future__ import annotations
 
 import io
 import zipfile
 
-from ..code import fenced, is_monospace, with_inline_code
-from ..decoding import NotTextError
-from . import CELL_SEPARATOR, Extracted, damage
-from .package import checked
+from kb.formats import CELL_SEPARATOR, Extracted, damage
+from kb.formats.package import checked
+from kb.ingest.decoding import NotTextError
+from kb.language.code import fenced, is_monospace, with_inline_code
 
 NOTES_LABEL = "备注："
 

@@ -1,16 +1,16 @@
 """Saved web pages (.html/.htm) through trafilatura (Apache-2.0): the main content only —
 navigation, comments, footers, copyright notices and related-article lists are left out — as
 headings, paragraphs, list items and table rows, one per line, under the page title; a code
-block (<pre>, <code>) verbatim between fence lines (kb/code.py). Places are sections: the path
+block (<pre>, <code>) verbatim between fence lines (kb/language/code.py). Places are sections: the path
 of headings above a line."""
 
 from __future__ import annotations
 
 import re
 
-from ..code import fenced
-from ..decoding import NotTextError, decode
-from . import CELL_SEPARATOR, Extracted, element_text
+from kb.formats import CELL_SEPARATOR, Extracted, element_text
+from kb.ingest.decoding import NotTextError, decode
+from kb.language.code import fenced
 
 NO_MAIN_TEXT = "no main text found in the page (only navigation, scripts or comments?)"
 _LEVEL = re.compile(r"h(\d)")

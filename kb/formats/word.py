@@ -1,6 +1,6 @@
 """.docx through python-docx (MIT): paragraphs and tables in document order, a table row per
 line (cells joined by ' | '); paragraphs set in a monospace font (or a code style) verbatim,
-between fence lines (kb/code.py). Places are sections: the path of headings above a paragraph
+between fence lines (kb/language/code.py). Places are sections: the path of headings above a paragraph
 (「营销与销售 › 目标不同」), or the paragraph number where no heading comes before it."""
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ import re
 import zipfile
 from typing import Any
 
-from ..code import fenced, is_monospace, with_inline_code
-from ..decoding import NotTextError
-from . import CELL_SEPARATOR, Extracted, damage
-from .package import checked
+from kb.formats import CELL_SEPARATOR, Extracted, damage
+from kb.formats.package import checked
+from kb.ingest.decoding import NotTextError
+from kb.language.code import fenced, is_monospace, with_inline_code
 
 _HEADING_STYLE = re.compile(r"^(?:Heading|标题)\s*(\d)$|^Title$", re.I)
 _CODE_STYLE = re.compile(r"code|preformatted|macro|代码", re.I)

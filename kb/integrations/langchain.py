@@ -13,10 +13,10 @@ from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables.config import run_in_executor
 from pydantic import ConfigDict, Field, PrivateAttr
 
-from ..knowledge_base import KnowledgeBase
-from ..retrieve import MAX_K
-from ..types import Mode
-from .source import PassageSource, metadata
+from kb.answering.retrieve import MAX_K
+from kb.integrations.source import PassageSource, metadata
+from kb.knowledge_base import KnowledgeBase
+from kb.types import Mode
 
 
 class KbRetriever(BaseRetriever):

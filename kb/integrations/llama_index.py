@@ -11,9 +11,9 @@ from typing import Any
 from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
-from ..knowledge_base import KnowledgeBase
-from ..types import Mode
-from .source import PassageSource, metadata
+from kb.integrations.source import PassageSource, metadata
+from kb.knowledge_base import KnowledgeBase
+from kb.types import Mode
 
 
 class KbLlamaRetriever(BaseRetriever):

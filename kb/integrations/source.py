@@ -11,10 +11,10 @@ from urllib.parse import quote
 
 import httpx
 
-from ..errors import KbError
-from ..knowledge_base import KnowledgeBase
-from ..provenance import Location
-from ..types import Mode, cite_place
+from kb.errors import KbError
+from kb.knowledge_base import KnowledgeBase
+from kb.provenance import Location
+from kb.types import Mode, cite_place
 
 HTTP_SECONDS = 60.0
 

@@ -1,0 +1,3 @@
+"""Answering: a question → ranked passages (retrieve) → scored sentences (evidence) → a cited answer
+and its contrast table (answer, contrast).
+"""

@@ -1,0 +1,381 @@
+"""Contrast questions (营销和销售的区别): find the two sides and fill an aspect table.
+
+Comparison articles are full of parallel statements — «市场是…；销售是…», «销售是把产品卖好，
+营销是让产品好卖» — so each sentence is cut into clauses at 「；」 and 「，而」, and a clause that
+opens with a side's name describes that side. A side's names are the question's word, its
+alias group in the profile (kb/data/profile.toml), and the short names the retrieved text itself defines
+(「客户服务（简称客服）」). The aspect a clause speaks to comes from the article's own numbered
+label or heading (「1、目标不同：」 → 目标), else from the profile's cue words.
+Every cell is a verbatim clause of a retrieved passage and carries its citation.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from kb.answering.aspects import DEFINITION_ASPECT, SideClause, common_words, defines, lead_in_aspect, shared_aspect
+from kb.answering.sentence_quality import SECTION_NUMBER
+from kb.ingest.chunk import is_heading
+from kb.language.text import fold, sentence_spans
+from kb.types import CitedSpan, Hit
+
+_CLAUSE_BREAK = re.compile(r"[；;]|[，,](?=而|但|则|相比之下)|。")
+_CONNECTOR = re.compile(
+    r"(?:而且|而|但是|但|则|那么|相比之下[，,]?|另外[，,]?|同时[，,]?|其次[，,]?|首先[，,]?|总之[，,]?)"
+)
+_LABEL = re.compile(r"^[(（]?[一二三四五六七八九十\d]+[)）、.．]?\s*([^：:]{1,12})[：:]")
+# A heading that names an aspect: 「2、思考的角度不同」, 「三、目标上的区别」, 「衡量标准：」.
+_ASPECT_HEADING = re.compile(
+    r"^\s*(?:[(（]?[一二三四五六七八九十\d]+(?:\.\d+)?[)）、.．]\s*)?(.{1,10}?)(?:上|方面)?(?:的)?(?:不同|区别|差异|差别|之别|不一样)?\s*[：:]?\s*$"
+)
+_NUMBERED = re.compile(r"^\s*[(（]?[一二三四五六七八九十\d]+(?:\.\d+)?[)）、.．]")
+_DIFFERENCE_WORDS = re.compile(r"不同|区别|差异|差别|之别|不一样")
+# 「客户服务（简称客服）」, 「客户成功，也叫CS」: short names the text defines for a side.
+_DEFINED_NAME = (
+    r"(?:[（(](?:简称|又称|也称|也叫|即|下称)?[“「\"]?([\w]{1,8}?)[”」\"]?[）)]"
+    r"|[，,]?(?:简称|又称|也称|也叫|俗称)[“「\"]?([\w]{1,8}?)[”」\"]?(?=[，,。；;）)]))"
+)
+MIN_CELL_CHARS, MAX_CELL_CHARS = 6, 90
+# Bullets that slides and exports put before a line: private-use glyphs (U+F06E), ■, •, ➢ ….
+_BULLET = re.compile(r"[\s\ue000-\uf8ff•·▪■□◆◇○●❖➢➤►▶√※*-]*")
+_ITEM_NUMBER = re.compile(r"\s*(?:[（(]\d{1,2}[)）]|\d{1,2}[、.．](?!\d)|[①-⑳])?\s*")
+# A question that weighs two things against each other compares them too: 「A和B各有什么优缺点」.
+_WEIGHING = "优缺点|优劣|利弊|异同"
+MIN_ROWS, MAX_ROWS = 1, 7  # a table has at least / at most this many rows
+# An aspect's name is words, not 「1.」.
+_WORDS = re.compile(r"[\u3400-\u9fff]|[A-Za-z]{2}")
+MIN_CORE_CHARS = 2  # a side's name without the head or tail it shares with the other side
+# What a statement holds and a title does not: a verb or copula (「接口的定义与使用」 has none).
+_PREDICATE = re.compile(
+    r"是|为|指|可以|能|不|只|会|要|需|必须|由|用来|用于|有|把|将|对|在|从|进行|包含|包括|允许|实现|继承|属于|称"
+)
+SIDE_WINDOW = 4  # a side's name must start within this many characters of the clause
+
+
+@dataclass
+class ContrastRow:
+    """One aspect; a cell per side, each a verbatim clause with its citation."""
+
+    aspect: str
+    cells: list[CitedSpan]
+
+
+@dataclass
+class Contrast:
+    sides: list[str]
+    rows: list[ContrastRow] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "sides": self.sides,
+            "rows": [{"aspect": r.aspect, "cells": [c.to_dict() for c in r.cells]} for r in self.rows],
+        }
+
+
+@dataclass(frozen=True)
+class Aspect:
+    """A row of contrast tables: its name and the cue words of clauses that speak to it."""
+
+    name: str
+    cues: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ContrastVocabulary:
+    """A profile's words for contrasts (the `[contrast]` table of kb/data/profile.toml), folded.
+
+    `aliases` are groups of names for the same side, each listed longest first."""
+
+    asking: tuple[str, ...]
+    relating: tuple[str, ...]
+    aliases: tuple[tuple[str, ...], ...]
+    aspects: tuple[Aspect, ...]
+
+    @property
+    def asking_words(self) -> frozenset[str]:
+        """Words that say what kind of answer is wanted (区别, 不同, 联系 …), not its subject."""
+        return frozenset(self.asking + self.relating)
+
+
+def contrast_sides(question: str, vocabulary: ContrastVocabulary) -> list[str] | None:
+    """The two things a contrast question compares, or None if it is not one.
+
+    「营销和销售的区别」 → [营销, 销售]; 「市場營銷與銷售有什麼不同」 → [市场营销, 销售].
+    """
+    q = fold(question)
+    asking = "|".join([*map(re.escape, vocabulary.asking), _WEIGHING])
+    match = re.search(
+        rf"^(?:请问|请)?[，,\s]*(.+?)\s*(?:和|与|跟|同|及|对比|vs\.?|、)\s*(.+?)(?:之间|两者)?(?:各自|各)?(?:的|有|存在)?(?:什么|哪些|何)?(?:{asking})",
+        q,
+    )
+    if not match:
+        return None
+    sides = [re.sub(r"(的|之间)$", "", s).strip() for s in match.groups()]
+    # 「市场部和销售部的工作目标有什么不同」 compares 销售部 (on 工作目标), not 「销售部的工作目标」.
+    sides[1] = sides[1].split("的")[0] if "的" not in sides[0] else sides[1]
+    return sides if all(sides) and sides[0] != sides[1] else None
+
+
+def _names(side: str, texts: list[str], other: str, aliases: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
+    """Every name the corpus may use for a side, longest first: its alias group, and short
+    names the retrieved texts define for it (「客户服务（简称客服）」 → 客服) unless they would
+    also name the other side."""
+    names = {side}
+    for group in aliases:
+        if side in group:
+            names.update(group)
+    pattern = re.compile("(?:" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + ")" + _DEFINED_NAME)
+    for text in texts:
+        for match in pattern.finditer(text):
+            alias = match.group(1) or match.group(2)
+            if alias and len(alias) >= 2 and alias not in other and other not in alias:
+                names.add(alias)
+    return tuple(sorted(names, key=len, reverse=True))
+
+
+def _aspect_of_heading(heading: str, names: set[str]) -> str | None:
+    """The aspect a numbered label or heading names (「2、思考的角度不同」 → 思考的角度), if
+    any; a heading that names a side (「营销与销售的区别」) names no aspect."""
+    if not (_NUMBERED.match(heading) or _DIFFERENCE_WORDS.search(heading)):
+        return None
+    match = _ASPECT_HEADING.match(heading)
+    name = match.group(1).strip() if match else ""
+    if not 2 <= len(name) <= 8 or not _WORDS.search(name) or _DIFFERENCE_WORDS.search(name):
+        return None
+    if any(n in name for n in names):
+        return None
+    return name
+
+
+def _section_headings(text: str) -> list[tuple[int, str]]:
+    """(position, folded text) of the heading lines inside a passage text."""
+    return [(s, fold(text[s:e])) for s, e in sentence_spans(text) if is_heading(text, s, e)]
+
+
+def _clauses(text: str, s: int, e: int, breaks: re.Pattern[str] = _CLAUSE_BREAK) -> Iterator[tuple[int, int]]:
+    """(start, end) of the clauses of the sentence text[s:e]: pieces cut at ；, ，而 and 。 (or
+    `breaks`), connectors stripped."""
+    cursor = s
+    for brk in list(breaks.finditer(text, s, e)) + [None]:
+        end = brk.start() if brk else e
+        start = cursor
+        connector = _CONNECTOR.match(text, start, end)
+        if connector:
+            start = connector.end()
+        start = _skip(_BULLET, text, start, end)
+        if end > start:
+            yield start, end
+        cursor = brk.end() if brk else e
+
+
+def _skip(pattern: re.Pattern[str], text: str, start: int, end: int) -> int:
+    """Where text[start:end] goes on after what `pattern` matches at its start."""
+    match = pattern.match(text, start, end)
+    return match.end() if match else start
+
+
+def _is_title(text: str, s: int, e: int) -> bool:
+    """A heading or slide title, never a cell: a numbered section line (「1.3 接口」), or a short
+    line of its own that states nothing (「接口的定义与使用」: no predicate)."""
+    line = text[s:e]
+    if SECTION_NUMBER.match(line):
+        return True
+    return is_heading(text, s, e) and not _PREDICATE.search(line)
+
+
+def _cores(sides: list[str]) -> list[tuple[str, ...]]:
+    """Shorter names for sides that share a head or a tail: 选择运算/投影运算 are also 选择/投影
+    (「投影操作主要是…」), 静态转储/动态转储 also 静态/动态 (not 静/动: a core keeps at least
+    MIN_CORE_CHARS, or is a Latin word such as WHERE)."""
+    a, b = sides[0], sides[1]
+    cores: list[tuple[str, ...]] = [(), ()]
+    for shared, cut in (
+        (len(os.path.commonprefix([a[::-1], b[::-1]])), lambda side, n: side[: len(side) - n]),
+        (len(os.path.commonprefix([a, b])), lambda side, n: side[n:]),
+    ):
+        for n in range(shared, 0, -1):
+            pair = (cut(a, n), cut(b, n))
+            if all(len(core) >= MIN_CORE_CHARS or core.isascii() and core.isalpha() for core in pair):
+                cores = [cores[0] + (pair[0],), cores[1] + (pair[1],)]
+                break
+    return cores
+
+
+def _profile_knows(sides: list[str], vocabulary: ContrastVocabulary) -> bool:
+    """The profile's aspects are for its subject: they apply when it names a side (in
+    `[contrast.aliases]`). Elsewhere their cue words mislead (the marketing aspect 方法 on a
+    Java 「方法」)."""
+    return any(side in group for group in vocabulary.aliases for side in sides)
+
+
+def _opening(body: str, names: tuple[str, ...], cores: tuple[str, ...] = ()) -> tuple[int, int] | None:
+    """(position, length) of the earliest of a side's names, if within the opening window; a
+    core name (see _cores) only where it opens the body: 「口令是动态变化的」 is not about 动态转储."""
+    found = [(body.find(n), -len(n)) for n in names if 0 <= body.find(n) <= SIDE_WINDOW]
+    found += [(0, -len(c)) for c in cores if body.startswith(c)]
+    if not found:
+        return None
+    position, negative_length = min(found)
+    return position, -negative_length
+
+
+def _side_of(
+    body: str, names: list[tuple[str, ...]], asking: tuple[str, ...], cores: Sequence[tuple[str, ...]] = ((), ())
+) -> int | None:
+    """Which side a clause body is about: the one whose name opens it. A body that joins both
+    sides (「市场营销和销售虽然…」) or talks about the difference itself (区别, 不同 …) describes
+    neither."""
+    if any(word in body for word in asking):
+        return None
+    found = (_opening(body, n, c) for n, c in zip(names, cores))
+    openings = sorted((o, i) for i, o in enumerate(found) if o is not None)
+    if not openings:
+        return None
+    (position, length), side = openings[0]
+    if body[position + length : position + length + 1] in {"和", "与", "及", "、", "跟", "同"}:
+        return None
+    return side
+
+
+def _aspect(body: str, label: str, sides: list[tuple[str, ...]], aspects: tuple[Aspect, ...]) -> str | None:
+    """The aspect a clause speaks to: a generic aspect whose cue it (or its label) holds, else
+    the aspect its label or heading names. Cues that are a side's own name do not count
+    (comparing 战略 and 战术, 「战略」 says nothing about the aspect)."""
+    names = {n for group in sides for n in group}
+    for aspect in aspects:
+        if any(c not in names and (c in label or (not label and c in body)) for c in aspect.cues):
+            return aspect.name
+    named = _aspect_of_heading(label, names) if label else None
+    if named:
+        return named
+    for aspect in aspects:
+        if any(c in body and c not in names for c in aspect.cues):
+            return aspect.name
+    return None
+
+
+def build_contrast(
+    sides: list[str],
+    hits: list[Hit],
+    vocabulary: ContrastVocabulary,
+    min_rows: int = MIN_ROWS,
+    tokenize: Callable[[str], Sequence[str]] | None = None,
+) -> Contrast | None:
+    """Fill the aspect table from the hits' passages; None when fewer than min_rows rows fill.
+
+    Rows come from the profile's aspects (when it names a side), the corpus's numbered labels,
+    headings and lead-ins, and, with `tokenize` (the index's analyzer), parallel statements
+    (kb/answering/aspects.py). A row needs a statement about its aspect from each side."""
+    texts = [fold(h.passage.text) for h in hits]
+    names = [
+        _names(side, texts, other, vocabulary.aliases) for side, other in ((sides[0], sides[1]), (sides[1], sides[0]))
+    ]
+    cores = _cores(sides)
+    aspects = vocabulary.aspects if _profile_knows(sides, vocabulary) else ()
+    # 「抽象类表达的是…，接口表达的是…」: a comma before the other side's name parts two statements.
+    every_name = "|".join(re.escape(n) for group in [*names, *cores] for n in group)
+    # On a slide, 「…<> 选择（续） 选择运算是…」: a space before a side's name parts lines run together.
+    before_a_side = (
+        f"[，,](?=\\s*{_CONNECTOR.pattern}?\\s*(?:{every_name}))|(?<=\\S)\\s+(?={_BULLET.pattern}(?:{every_name}))"
+    )
+    breaks = re.compile(f"{_CLAUSE_BREAK.pattern}|{before_a_side}|\\s*[\\ue000-\\uf8ff]", re.IGNORECASE)
+    candidates: dict[tuple[str, int], list[tuple[float, CitedSpan]]] = {}
+    order: list[str] = [aspect.name for aspect in aspects]
+    statements: list[tuple[SideClause, CitedSpan]] = []
+    sentences: list[str] = []
+    sentence = 0
+    for hit in hits:
+        p = hit.passage
+        headings = _section_headings(p.text)
+        for sentence_start, sentence_end in sentence_spans(p.text):
+            sentence += 1
+            sentences.append(fold(p.text[sentence_start:sentence_end]))
+            if _is_title(p.text, sentence_start, sentence_end):
+                continue
+            lead = lead_in_aspect(fold(p.text[sentence_start:sentence_end]))
+            for s, e in _clauses(p.text, sentence_start + (lead[1] if lead else 0), sentence_end, breaks):
+                label = _LABEL.match(fold(p.text[s:e]))
+                if label:  # 「1、对象不同：市场的对象是…」: the label names the aspect, the rest is the cell
+                    s += label.end()
+                else:  # 「（1）选择运算应尽可能先做」: the item's number is not part of the statement
+                    s = _skip(_ITEM_NUMBER, p.text, s, e)
+                body = fold(p.text[s:e])
+                if not MIN_CELL_CHARS <= e - s <= MAX_CELL_CHARS:
+                    continue
+                side = _side_of(body, names, vocabulary.asking, cores)
+                if side is None:
+                    continue
+                heading = next((h for position, h in reversed(headings) if position < s), fold(p.heading))
+                label_text = label.group(0) if label else heading
+                aspect = _aspect(body, label_text, names, aspects) or (lead[0] if lead else None)
+                # Better-ranked passages first; labelled parallel statements are the clearest.
+                score = 1.0 / (1 + 0.2 * (hit.rank - 1)) + (0.5 if label else 0.0) - (0.3 if e - s > 60 else 0.0)
+                cell = CitedSpan(p.text[s:e], (hit.rank,), p.doc_id, p.start + s, p.start + e)
+                opening = _opening(body, names[side], cores[side])
+                after = body[sum(opening) :] if opening else body
+                if not aspects and not _PREDICATE.search(after):
+                    continue  # 「1. 选择 2. 投影 3. 连接」, 「HAVING <条件表达式>」: no statement
+                if aspect is None:
+                    statements.append((SideClause(side, body, after, sentence, score), cell))
+                    continue
+                if aspect not in order:
+                    order.append(aspect)
+                candidates.setdefault((aspect, side), []).append((score, cell))
+    rows: list[ContrastRow] = []
+    used_docs: set[str] = set()
+    used_text: set[str] = set()
+    for aspect in order:
+        cells = []
+        for side in range(len(sides)):
+            options = [
+                (score + (0.6 if cell.doc_id not in used_docs else 0.0), cell)
+                for score, cell in candidates.get((aspect, side), [])
+                if cell.text not in used_text
+            ]
+            if not options:
+                break
+            cells.append(max(options, key=lambda o: o[0])[1])
+        if len(cells) == len(sides):
+            rows.append(ContrastRow(aspect, cells))
+            used_docs.update(c.doc_id for c in cells)
+            used_text.update(c.text for c in cells)
+    if tokenize is not None:
+        all_names = {n for group in names for n in group}
+        common = common_words(sentences, tokenize)
+        rows += _parallel_rows(statements, tokenize, all_names, common, {row.aspect for row in rows}, used_text)
+    rows = rows[:MAX_ROWS]
+    return Contrast(sides, rows) if len(rows) >= min_rows else None
+
+
+def _parallel_rows(
+    statements: list[tuple[SideClause, CitedSpan]],
+    tokenize: Callable[[str], Sequence[str]],
+    names: set[str],
+    common: dict[str, float],
+    taken: set[str],
+    used_text: set[str],
+) -> list[ContrastRow]:
+    """Rows from pairs of statements, one about each side, on a shared aspect (kb/answering/aspects.py):
+    the best-scored pair per aspect, a pair within one sentence first; no cell used twice."""
+    best: dict[str, tuple[float, CitedSpan, CitedSpan]] = {}
+    for a, cell_a in (item for item in statements if item[0].side == 0):
+        for b, cell_b in (item for item in statements if item[0].side == 1):
+            if cell_a.text == cell_b.text:
+                continue
+            aspect = DEFINITION_ASPECT if defines(a) and defines(b) else None
+            aspect = aspect or shared_aspect(a, b, tokenize, names, common)
+            if aspect is None or aspect in taken:
+                continue
+            score = a.score + b.score + (1.0 if a.sentence == b.sentence else 0.0)
+            if aspect not in best or score > best[aspect][0]:
+                best[aspect] = (score, cell_a, cell_b)
+    rows = []
+    for aspect, (_, cell_a, cell_b) in sorted(best.items(), key=lambda item: -item[1][0]):
+        if cell_a.text in used_text or cell_b.text in used_text:
+            continue
+        rows.append(ContrastRow(aspect, [cell_a, cell_b]))
+        used_text.update((cell_a.text, cell_b.text))
+    return rows

@@ -1,0 +1,272 @@
+"""Sentence-level evidence: how well each sentence of the retrieved passages answers.
+
+Retrieval finds the right passage for 95–99 % of questions; the answer is only as good as the
+sentence quoted from it. Each quotable sentence gets named signals, each measured on its own
+(README, "Answers"):
+
+- `dense`: cosine of the question's vector (already computed for retrieval) and the sentence's
+  own vector (stored at ingest), minus the best such cosine among the candidates;
+- `lexical`: the share of the question's information (IDF-weighted jieba terms) the sentence holds;
+- `bigrams`: the same over character pairs, which survive segmentation differences;
+- `distinctive`: words and pairs weighted again by how few candidate sentences hold them;
+- `beyond_topic`: the share of what the question asks beyond the article's topic (its title
+  and heading) that the sentence holds;
+- `aligned`: how much of the question's wording the sentence repeats verbatim, in order;
+- `brevity`: shorter sentences, which hold fewer question words by chance;
+- `passage`, `first_passage`: the fused retrieval score of the passage the sentence comes
+  from, and whether that passage ranked first;
+- `cue`: the sentence has the form the question asks for (a definition, a cause, a number …);
+- `substance`: the sentence says more than the question's own words;
+- `against`: the sentence has the wrong form for the question (a shared trait for a contrast,
+  a belief restated for a yes/no question or a request for advice);
+- `context`: for yes/no and advice, how much of the question the sentence before it holds (the
+  answer to 「…是不是一回事」 follows 「许多人认为…是一回事」).
+
+They are summed with `EvidenceWeights`, set by measurement with scripts/tune_answers.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+import numpy as np
+
+from kb.answering.question import ASKING_PHRASES, AnswerShape
+from kb.ingest.chunk import quotable_sentences
+from kb.language.text import Analyzer, char_bigrams, fold
+from kb.types import Hit, KnownSentence, Passage
+
+# The stored sentences inside a passage, by (start, end) in the cleaned document.
+StoredSentences = Callable[[Passage], Mapping[tuple[int, int], KnownSentence]]
+TermWeights = Callable[[Sequence[str]], Mapping[str, float]]
+SUBSTANCE_TOKENS = 8  # tokens beyond the question's own for a sentence to count as saying something
+BREVITY_CHARS = 200  # a sentence this long gets no credit for brevity
+# Of a question's wording, what `aligned` compares (its cost grows with the product of the two
+# lengths, and a sentence cannot repeat more of a question than its own length).
+ALIGNED_WORDING_CHARS = 200
+
+
+@dataclass(frozen=True)
+class EvidenceWeights:
+    """Weight of each signal in a sentence's score (see the module docstring)."""
+
+    dense: float = 30.0
+    lexical: float = 0.5
+    bigrams: float = 0.5
+    distinctive: float = 1.0
+    beyond_topic: float = 3.0
+    aligned: float = 1.5
+    brevity: float = 0.4
+    passage: float = 2.0
+    first_passage: float = 0.1
+    cue: float = 0.5
+    substance: float = 0.5
+    against: float = -4.0
+    context: float = 1.5
+
+    def score(self, features: Mapping[str, float]) -> float:
+        return sum(getattr(self, name) * value for name, value in features.items())
+
+
+@dataclass
+class Evidence:
+    """A quotable span of a retrieved passage and how well it answers the question."""
+
+    text: str
+    passage: Passage
+    rank: int  # rank of the passage it comes from
+    start: int  # offsets in the cleaned document
+    end: int
+    features: dict[str, float] = field(default_factory=dict)
+    score: float = 0.0
+    citations: list[int] = field(default_factory=list)
+    cosine: float | None = None  # with the question, when the sentence has a stored vector
+
+    @property
+    def doc_id(self) -> str:
+        return self.passage.doc_id
+
+
+@dataclass(frozen=True)
+class QuestionTerms:
+    """The parts of a question that an answering sentence is expected to contain."""
+
+    words: dict[str, float]  # jieba terms → IDF
+    bigrams: dict[str, float]  # character pairs → IDF
+    wording: str  # folded question without asking words or punctuation, for `aligned`
+    alternatives: dict[str, frozenset[str]]  # a word → its synonyms in the profile
+
+    @classmethod
+    def of(
+        cls, question: str, analyzer: Analyzer, ignore: frozenset[str], weights: TermWeights | None = None
+    ) -> QuestionTerms:
+        folded = ASKING_PHRASES.sub(" ", fold(question))
+        for word in sorted(ignore, key=len, reverse=True):
+            folded = folded.replace(word, " ")
+        words = list(dict.fromkeys(analyzer.tokenize(folded)))
+        bigrams = list(dict.fromkeys(char_bigrams(folded)))
+        weigh = weights or (lambda terms: dict.fromkeys(terms, 1.0))
+        wording = "".join(ch for ch in folded if ch.isalnum())[:ALIGNED_WORDING_CHARS]
+        table = analyzer.synonyms
+        return cls(dict(weigh(words)), dict(weigh(bigrams)), wording, {w: table[w] for w in words if w in table})
+
+    def matched_words(self, tokens: frozenset[str], folded: str) -> set[str]:
+        """The question's words a sentence holds, itself or as a domain synonym: 「顾客」 is
+        matched by a sentence about 「用户」."""
+        return {w for w in self.words if w in tokens or any(a in folded for a in self.alternatives.get(w, ()))}
+
+
+def _coverage(weights: Mapping[str, float], present: set[str]) -> float:
+    total = sum(weights.values())
+    return sum(w for t, w in weights.items() if t in present) / total if total else 0.0
+
+
+def _aligned(wording: str, sentence: str) -> float:
+    """The share of the question's wording the sentence repeats verbatim, in runs of 2+
+    characters in question order: a question is often its answer sentence with the answer
+    swapped for 「什么」."""
+    if len(wording) < 2:
+        return 0.0
+    matcher = SequenceMatcher(None, wording, sentence, autojunk=False)
+    return sum(block.size for block in matcher.get_matching_blocks() if block.size >= 2) / len(wording)
+
+
+def candidate_spans(passage: Passage, stored: Mapping[tuple[int, int], KnownSentence]) -> list[tuple[int, int]]:
+    """Quotable sentences of a passage as (start, end) in the passage text: the ones ingest
+    stored (split on the whole document), else the passage's own sentences."""
+    if stored:
+        return sorted((s - passage.start, e - passage.start) for s, e in stored)
+    return quotable_sentences(passage.text)
+
+
+@dataclass
+class _Sentence:
+    hit: Hit
+    start: int  # in the passage text
+    end: int
+    folded: str
+    tokens: frozenset[str]
+    words: set[str]  # the question's words it holds (synonyms included)
+    bigrams: set[str]
+    vector: np.ndarray | None
+
+
+def _cosines(question_vector: np.ndarray | None, sentences: Sequence[_Sentence]) -> list[float | None]:
+    """Cosine of the question and each sentence with a stored vector (one matrix product)."""
+    cosines: list[float | None] = [None] * len(sentences)
+    held = [(i, vector) for i, s in enumerate(sentences) if (vector := s.vector) is not None]
+    if question_vector is None or not held:
+        return cosines
+    products = np.stack([vector for _, vector in held]) @ question_vector
+    for (i, _), product in zip(held, products.tolist()):
+        cosines[i] = product
+    return cosines
+
+
+def _distinctive(terms: QuestionTerms, sentences: Sequence[_Sentence]) -> list[float]:
+    """IDF-weighted coverage of the question's words and character pairs, each weighted again
+    by how few candidate sentences hold it: the topic every sentence of the article shares
+    (「海宁西站」) tells sentences apart less than the word only the answer repeats (「启用」)."""
+    n = len(sentences)
+    weights: dict[str, float] = {}
+    for table, attribute in ((terms.words, "words"), (terms.bigrams, "bigrams")):
+        for term, idf in table.items():
+            holding = sum(term in getattr(s, attribute) for s in sentences)
+            if holding:
+                weights[term] = idf * float(np.log(1 + n / holding))
+    total = sum(weights.values())
+    if not total:
+        return [0.0] * n
+    return [sum(w for t, w in weights.items() if t in s.words or t in s.bigrams) / total for s in sentences]
+
+
+def _beyond_topic(terms: QuestionTerms, passage: Passage, analyzer: Analyzer) -> dict[str, float]:
+    """The question's words and pairs that the passage's title and heading do not already
+    hold: 「溪银汉鱼的体长是多少」 in an article titled 溪银汉鱼 is answered by the sentence
+    about 体长, which need not repeat the fish's name."""
+    topic = fold(passage.title + "\n" + passage.heading)
+    held = set(analyzer.tokenize(topic)) | set(char_bigrams(topic))
+    return {t: w for table in (terms.words, terms.bigrams) for t, w in table.items() if t not in held}
+
+
+def score_sentences(
+    question: str,
+    hits: Sequence[Hit],
+    shape: AnswerShape,
+    analyzer: Analyzer,
+    ignore: frozenset[str] = frozenset(),
+    weights: EvidenceWeights = EvidenceWeights(),
+    term_weights: TermWeights | None = None,
+    question_vector: np.ndarray | None = None,
+    stored_sentences: StoredSentences | None = None,
+) -> list[Evidence]:
+    """Every quotable sentence of the hits, scored, best first.
+
+    `analyzer` is the index's (its vocabulary and synonyms). `ignore` holds words that ask
+    rather than describe (区别, 不同 …). `stored_sentences` gives what ingest stored (the
+    sentences, their tokens and vectors); without it the passages are split and segmented here.
+    Without a question vector (bm25 mode) or stored vectors (an index from an older kb, a bare
+    list of hits) the dense signal is left out.
+    """
+    terms = QuestionTerms.of(question, analyzer, ignore, term_weights)
+    sentences: list[_Sentence] = []
+    for hit in hits:
+        p = hit.passage
+        stored = stored_sentences(p) if stored_sentences is not None else {}
+        for s, e in candidate_spans(p, stored):
+            folded = fold(p.text[s:e])
+            known = stored.get((p.start + s, p.start + e))
+            tokens = known.tokens if known else frozenset(analyzer.tokenize(folded))
+            vector = known.vector if known and question_vector is not None else None
+            sentences.append(
+                _Sentence(
+                    hit, s, e, folded, tokens, terms.matched_words(tokens, folded), set(char_bigrams(folded)), vector
+                )
+            )
+    cosines = _cosines(question_vector, sentences)
+    measured = [c for c in cosines if c is not None]
+    best = max(measured, default=0.0)
+    # A sentence without a vector (an index from an older kb) counts as the least similar one.
+    floor = min(measured, default=best)
+    top_score = max((h.score for h in hits), default=0.0)
+    found = []
+    topics: dict[int, dict[str, float]] = {}
+    previous: _Sentence | None = None
+    for sentence, cosine, distinctive in zip(sentences, cosines, _distinctive(terms, sentences)):
+        before = previous if previous is not None and previous.hit is sentence.hit else None
+        previous = sentence
+        hit, p = sentence.hit, sentence.hit.passage
+        if p.id not in topics:
+            topics[p.id] = _beyond_topic(terms, p, analyzer)
+        cue = shape.cue is not None and bool(shape.cue.search(sentence.folded))
+        features = {
+            "dense": (floor if cosine is None else cosine) - best,
+            "lexical": _coverage(terms.words, sentence.words),
+            "bigrams": _coverage(terms.bigrams, sentence.bigrams),
+            "distinctive": distinctive,
+            "beyond_topic": _coverage(topics[p.id], sentence.words | sentence.bigrams),
+            "aligned": _aligned(terms.wording, sentence.folded),
+            "brevity": 1.0 - min(1.0, len(sentence.folded) / BREVITY_CHARS),
+            "passage": hit.score - top_score,
+            "first_passage": 1.0 if hit.rank == 1 else 0.0,
+            "cue": shape.cue_strength if cue else 0.0,
+            "against": 1.0 if not cue and shape.against is not None and shape.against.search(sentence.folded) else 0.0,
+            "context": _coverage(terms.words, before.words) if shape.follows_context and before else 0.0,
+            "substance": min(1.0, len(sentence.tokens - terms.words.keys() - ignore) / SUBSTANCE_TOKENS),
+        }
+        text = p.text[sentence.start : sentence.end]
+        evidence = Evidence(
+            text,
+            p,
+            hit.rank,
+            p.start + sentence.start,
+            p.start + sentence.end,
+            features,
+            citations=[hit.rank],
+            cosine=cosine,
+        )
+        evidence.score = weights.score(features)
+        found.append(evidence)
+    return sorted(found, key=lambda ev: (-ev.score, ev.rank, ev.start))

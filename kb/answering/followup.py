@@ -1,0 +1,128 @@
+"""Follow-up questions: complete an elliptical question from the conversation before it.
+
+A trainee asks 「营销和销售有什么区别？」 and then 「那它们的联系呢？」 or 「那销售呢？」: alone, the
+second question names nothing the index could find. Before retrieval it is read against the
+previous question (and the ones before, oldest first):
+
+- a pronoun for the earlier subject (它们, 两者, 这两个, 它, 这个 …) is replaced by that subject:
+  「那它们的联系呢」 → 「营销和销售的联系」;
+- a bare 「那X呢」 asks the previous question again about X: X takes the previous subject's place
+  (「市场营销是看长期还是看短期的？」, 「那销售呢」 → 「销售是看长期还是看短期的」), or, when the
+  previous question compared two sides, X is the aspect asked about (「那联系呢」 → 「营销和销售的联系」).
+
+The subject of a question is what it compares (both sides), what it defines (「什么是X」), or its
+first word that the index holds. Only the *form* of the question is read (pronouns, 那…呢), so
+this works on any subject.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from kb.answering.contrast import ContrastVocabulary, contrast_sides
+from kb.answering.question import ASKING_PHRASES, definition_subject, question_kind
+from kb.language.text import Analyzer, fold
+
+# Pronouns that point back to both sides / to one subject of the previous question.
+_PLURAL = re.compile(r"它们|他们|她们|两者|二者|这两者|这两个|这两种|这俩|两个|前者和后者")
+_SINGULAR = re.compile(r"^(?:这个|那个|这种|那种|该|它|其)|(?<=[，,])(?:它|其)|它(?!们)")
+_OPENER = re.compile(r"^\s*(?:那么|那|还有|那如果|如果是|换成|至于|然后)\s*[，,]?\s*")
+_CLOSER = re.compile(r"\s*(?:呢|的呢|又如何|又怎么样|怎么样|如何)?\s*[？?。！!…]*\s*$")
+_QUESTION_MARKS = re.compile(r"[？?。！!]+$")
+MAX_BARE_CHARS = 12  # 「那X呢」 with X longer than this asks a question of its own
+# Words that may open a question before its subject: 「从销售漏斗来看…」, 「请问…」.
+_LEAD_IN = re.compile(r"^(?:请问|我想问一?下|想问一?下|老师|那|从|在|对于|关于|作为|对|我们|我)+")
+
+
+def is_elliptical(question: str) -> bool:
+    """A question that leans on an earlier one: a pronoun for its subject, or 「那X呢」."""
+    folded = fold(question).strip()
+    if _PLURAL.search(folded) or _SINGULAR.search(folded):
+        return True
+    return bool(_OPENER.match(folded)) and len(_CLOSER.sub("", _OPENER.sub("", folded))) <= MAX_BARE_CHARS
+
+
+def subject_of(question: str, vocabulary: ContrastVocabulary, known: Callable[[str], bool], analyzer: Analyzer) -> str:
+    """What a question is about: its two sides joined (「营销和销售」), the thing it defines, or
+    its first word the index knows (`known`), else its text without asking words."""
+    folded = fold(question).strip()
+    sides = contrast_sides(folded, vocabulary)
+    if sides:
+        return "和".join(sides)
+    if question_kind(folded) == "definition":
+        subject = definition_subject(folded)
+        if 0 < len(subject) <= MAX_BARE_CHARS:
+            return subject
+    body = _LEAD_IN.sub("", folded)
+    phrase = _noun_phrase(body)
+    if phrase:
+        return phrase
+    for token in analyzer.tokenize(body):
+        if len(token) >= 2 and not ASKING_PHRASES.fullmatch(token) and known(token):
+            return token
+    return ASKING_PHRASES.sub("", body)
+
+
+def _noun_phrase(text: str) -> str:
+    """The first run of nouns (and adjectives before them, and 和/与 between them): 「大客户」,
+    「市场营销」, 「营销和销售」. jieba's part-of-speech tagger is loaded only for follow-ups."""
+    import jieba.posseg
+
+    words: list[tuple[str, str]] = [(w.word, w.flag) for w in jieba.posseg.lcut(text)]
+    run: list[str] = []
+    for i, (word, flag) in enumerate(words):
+        nominal = flag[:1] in _NOMINAL or flag in ("vn", "eng")
+        joins = word in ("和", "与", "跟", "及") and run and i + 1 < len(words) and words[i + 1][1][:1] in "nv"
+        if nominal or joins or (flag == "a" and not run and i + 1 < len(words) and words[i + 1][1][:1] == "n"):
+            run.append(word)
+        elif run:
+            break
+    return "".join(run) if len("".join(run)) >= 2 else ""
+
+
+_NOMINAL = {"n", "j", "b", "l"}  # jieba tags: nouns, abbreviations, distinguishing words, idioms
+
+
+def complete(
+    question: str,
+    previous: Sequence[str],
+    vocabulary: ContrastVocabulary,
+    known: Callable[[str], bool],
+    analyzer: Analyzer,
+) -> str | None:
+    """The question as it reads with the conversation before it, or None if it stands alone.
+
+    `previous` is the conversation so far, oldest first; an earlier follow-up is completed
+    first, so a third question can lean on the second."""
+    earlier = [q for q in (p.strip() for p in previous) if q]
+    if not earlier or not is_elliptical(question):
+        return None
+    last = complete(earlier[-1], earlier[:-1], vocabulary, known, analyzer) or earlier[-1]
+    last = _QUESTION_MARKS.sub("", fold(last).strip())
+    subject = subject_of(last, vocabulary, known, analyzer)
+    folded = _QUESTION_MARKS.sub("", fold(question).strip())
+    plural = _PLURAL.search(folded)
+    if plural or _SINGULAR.search(folded):
+        body = _CLOSER.sub("", _OPENER.sub("", folded))
+        pattern = _PLURAL if plural else _SINGULAR
+        completed = pattern.sub(subject, body, count=1)
+        return completed if completed != body else None
+    bare = _CLOSER.sub("", _OPENER.sub("", folded))
+    if not bare:
+        return None
+    if ASKING_PHRASES.search(bare):
+        # 「那销售看什么」 after 「做市场的业绩一般看什么指标」: a new subject, the same predicate.
+        new_subject = subject_of(bare, vocabulary, known, analyzer)
+        rest = bare.replace(new_subject, "")
+        asking = ASKING_PHRASES.search(rest)
+        # The same predicate: the asking phrase with the word before it (「看什么」) recurs.
+        same_predicate = asking is not None and rest[max(asking.start() - 1, 0) : asking.end()] in last
+        if subject in last and new_subject and same_predicate:
+            return last.replace(subject, new_subject, 1)
+        return None
+    if contrast_sides(last, vocabulary):
+        return f"{subject}的{bare}"  # 「那联系呢」 after a comparison asks about another aspect
+    if subject and subject in last:
+        return last.replace(subject, bare, 1)
+    return f"{bare}{last}"

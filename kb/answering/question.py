@@ -1,0 +1,209 @@
+"""What kind of answer a question asks for, read from its wording.
+
+The kind decides the answer's shape (answer.py): a definition leads 「什么是…」, a reason leads
+「为什么…」, a list stays whole for 「哪些…」, a number or date for 「多少/哪一年」, and how long
+the answer may be. Patterns are matched on script-folded text, so 「為什麼」 counts as 「为什么」.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from kb.language.text import fold
+
+QuestionKind = Literal[
+    "contrast", "reason", "definition", "advice", "list", "method", "yesno", "quantity", "place", "entity", "general"
+]
+
+# Checked in this order: 「是什么原因」 is a reason, 「哪些方法」 a list, 「怎么样」 not a method.
+_KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = (
+    ("reason", re.compile(r"为什么|为何|什么原因|原因是|怎么会|何故|凭什么")),
+    ("list", re.compile(r"哪些|哪几|包括什么|包含什么|有几种|有几个|有几类|分为|几个方面|几类|哪几种|列举")),
+    (
+        "definition",
+        re.compile(
+            r"什么是|是什么意思|是什么$|是什么[？?]?$|是指什么|指的是什么|什么叫|何为|何谓|的定义|的含义|的意思|是啥"
+        ),
+    ),
+    # What should I do: 「…该怎么办」, 「要不要…」, 「应该先…吗」 — answered by a recommendation.
+    (
+        "advice",
+        re.compile(r"怎么办|咋办|要不要|该不该|应不应该|需不需要|值不值得|值得.*吗|应该.*吗|建议|最好.*吗"),
+    ),
+    ("method", re.compile(r"怎么(?!样)|怎样|如何|方法|步骤|做法|办法")),
+    (
+        "quantity",
+        re.compile(
+            r"多少|几[年月日天个次位种名岁人倍点号周成]|百分之几|哪一?年|何时|什么时候|多久|多长|多大|多高|多远|多重|几何时|哪天|哪一天|年代"
+        ),
+    ),
+    ("place", re.compile(r"哪里|哪儿|何地|何处|什么地方|哪个(?:国家|城市|省|地区)|哪国|哪座城|位于哪|在哪")),
+    (
+        "entity",
+        re.compile(r"谁|哪位|哪个|哪一|哪座|哪家|什么(?:名字|人|国家|城市|组织|公司|东西)|叫什么|称为什么|被称为|又称"),
+    ),
+    ("yesno", re.compile(r"吗[？?]?$|是否|能不能|可不可以|有没有|会不会|是不是|对不对")),
+)
+# Any statement of an amount, a date or a time: digits, or Chinese numerals with a unit or
+# measure word — a lone 一 (「一个」, 「一种」) is an article, not an amount. A 「多少/哪一年」
+# question answered by sentences holding none is not answered (see `states_a_quantity`).
+_QUANTITY = re.compile(
+    r"[\d０-９]|百分之|分之|(?:[每约仅只近达超逾]|不到|超过)一\s*(?:个|次|位|种|名|人|倍)|(?:[零〇二三四五六七八九十百千万亿两几半数][零〇一二三四五六七八九十百千万亿两]*|一[零〇一二三四五六七八九十百千万亿两]+)(?:多|余|来)?"
+    r"\s*(?:年|月|日|号|天|周|个|次|位|种|名|岁|人|倍|米|公里|千米|万|亿|元|块|小时|分钟|秒|世纪|家|所|台|条|项|成|件|本|部|层|点|代|届|场|批|组|类|级|期|座|辆|篇)"
+)
+# List numbering (「1、」, 「2.」 at a line's or clause's start) counts nothing.
+_ENUMERATION = re.compile(r"(?:^|(?<=[\s：:；;，,。]))[（(]?\d{1,2}[、.．)）]")
+
+
+# Questions asking for an amount (not for a time: 「何时」 is answered by 「傍晚」, 「近年」).
+_ASKS_AN_AMOUNT = re.compile(r"多少|几[个次位种名岁人倍点号周成年月日天]|百分之几|哪一?年|几成")
+_CLAUSES = re.compile(r"[，,；;。！!？?\n]+")
+
+
+def asks_an_amount(question: str) -> bool:
+    """Whether the question asks for an amount or a date. Only its last clause asks: in
+    「我老问他预算多少，对方都不太想说，该怎么问」 the amount is the trainee's story, the
+    question is how to ask."""
+    clauses = [c for c in _CLAUSES.split(fold(question)) if c.strip()]
+    return bool(clauses) and bool(_ASKS_AN_AMOUNT.search(clauses[-1]))
+
+
+def states_a_quantity(text: str) -> bool:
+    """Whether a text (script-folded) states an amount or a date, not counting list numbers."""
+    return bool(_QUANTITY.search(_ENUMERATION.sub(" ", fold(text))))
+
+
+# Phrases that ask rather than describe: never expected in the answering sentence. Removed
+# from the question before its terms are taken, so 「哪一年」 does not leave 「一年」 behind.
+ASKING_PHRASES = re.compile(
+    r"请问|哪一?(?:年|天|月|个|位|种|家|国|座|所|条|部|本|里|儿|些|项|方)?|什么(?:时候|样|人|地方|名字|意思)?|多少|"
+    r"几(?:年|月|日|天|个|次|位|种|名|岁|人|倍)?|谁|何(?:时|地|处|为|谓|种)?|怎么样?|怎样|如何|为什么|为何|是否|"
+    r"是不是|有没有|能不能|吗|呢|啥|多久|多长|多大|多高|多远"
+)
+
+
+@dataclass(frozen=True)
+class AnswerShape:
+    """How an answer to one kind of question is built.
+
+    `cue` matches sentences of the expected form (a definition, a cause, a step, a number);
+    `budget` is the length in characters the answer may grow to past its first sentence,
+    `units` says whether numbered or 、-lists spanning sentences are quoted whole, `against`
+    matches sentences of the wrong form, and `follows_context` credits a sentence for the
+    one before it.
+    """
+
+    kind: QuestionKind
+    cue: re.Pattern[str] | None
+    budget: int
+    units: bool = False
+    # Sentences of the wrong form for this kind: a trait both sides share, for a contrast;
+    # someone's belief restated (「许多人认为…」, 「误区一：…」), for yes/no and advice.
+    against: re.Pattern[str] | None = None
+    # Sentences right after one that restates the question often settle it: score the
+    # preceding sentence's match with the question too.
+    follows_context: bool = False
+    cue_strength: float = 1.0  # how much the cue counts: a recommendation is what advice asks for
+
+
+_DEFINITION = r"(?:是指|指的是|就是|即是|即|定义为|称为|又称|是一种|是一个|是)"
+# What is left of a definition question once its asking words go: 「什么是销售漏斗」 → 销售漏斗.
+_DEFINITION_WORDING = re.compile(
+    r"请问|什么是|是什么意思|是什么|是指什么|指的是什么|什么叫|何为|何谓|的定义|的含义|的意思|是啥|[\s\W_]+"
+)
+# A belief someone holds, stated so as to be answered: 「许多人认为…」, 「误区一：…」.
+_BELIEF = re.compile(r"认为|以为|觉得|误区|常说|很多人|许多人|有人说|似乎|据说|不少人|经常说|误解")
+# A trait both sides share (「营销和销售的最终目标都是…」): not what a contrast question asks.
+_SHARED = r"(?:都|共同|同样|一样|相同|均|一致|相互|密切)"
+SHAPES: dict[QuestionKind, AnswerShape] = {
+    "contrast": AnswerShape("contrast", None, 300),
+    "reason": AnswerShape("reason", re.compile(r"因为|由于|所以|因此|因而|原因|之所以|为了|导致|使得|在于"), 300),
+    "definition": AnswerShape("definition", None, 240),  # the cue names the subject: see answer_shape
+    "list": AnswerShape(
+        "list",
+        re.compile(
+            r"、|包括|包含|分为|以下|如下|[:：]\s*$|^\s*(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]|第[一二三四五六七八九十])"
+        ),
+        300,
+        units=True,
+    ),
+    "method": AnswerShape(
+        "method",
+        re.compile(
+            r"首先|其次|然后|最后|第[一二三四五六七八九十]|步骤|通过|可以|需要|应该|要先|方法|^\s*[（(]?\d+[)）、.．]"
+        ),
+        300,
+        units=True,
+    ),
+    # A recommendation or a warning: what the trainee should (not) do.
+    "advice": AnswerShape(
+        "advice",
+        re.compile(r"建议|应该|应当|必须|需要|不要|不能|别|千万|最好|切记|务必|记住|一定要|不妨|可以先|避免|注意"),
+        240,
+        against=_BELIEF,
+        follows_context=True,
+        cue_strength=3.0,
+    ),
+    # The sentence that settles a yes/no question states a verdict, often a negation.
+    "yesno": AnswerShape(
+        "yesno",
+        re.compile(
+            r"不是|并非|并不|不等于|不同|不一定|不能|不会|没有|无法|其实|事实上|实际上|离事实|错误|误解|当然|确实|必须"
+        ),
+        240,
+        against=_BELIEF,
+        follows_context=True,
+    ),
+    "quantity": AnswerShape(
+        "quantity",
+        re.compile(
+            r"[\d０-９]|[零〇一二三四五六七八九十百千万亿两]{2,}\s*(?:年|月|日|天|个|次|位|种|名|岁|人|倍|米|公里|万|亿|元|小时|分钟|世纪)"
+        ),
+        160,
+    ),
+    "place": AnswerShape("place", re.compile(r"[省市县州国岛城镇村区乡山河湖港湾洲部]|位于|地区|一带"), 160),
+    "entity": AnswerShape("entity", None, 160),
+    "general": AnswerShape("general", None, 300),
+}
+
+
+def answer_shape(question: str, sides: Sequence[str] | None = None) -> AnswerShape:
+    """The shape of the answer to this question (`sides`: the two things a contrast question
+    compares). A definition's cue is its subject followed by 是/指/即 …: 「什么是分销」 prefers
+    「分销则是…」 over any sentence with 是 in it. A contrast's cue is a sentence that sets one
+    side against the other (「营销是一个系统，而销售只是营销的一部分」)."""
+    kind = question_kind(question, contrast=bool(sides))
+    shape = SHAPES[kind]
+    if kind == "contrast" and sides:
+        a, b = (re.escape(fold(side)) for side in sides[:2])
+        # One side opens a clause, the other opens the next: 「营销是一个系统，而销售只是…」.
+        joint = r"[^，,；;。]{2,60}?[，,；;]\s*(?:而且|而|但是|但|则|另一方面)?\s*"
+        return replace(
+            shape,
+            cue=re.compile(f"{a}{joint}{b}(?![和与及、])|{b}{joint}{a}(?![和与及、])"),
+            against=re.compile(f"(?=.*{a})(?=.*{b}).*{_SHARED}"),
+        )
+    if kind == "definition":
+        subject = definition_subject(question)
+        if subject:
+            return replace(shape, cue=re.compile(re.escape(subject) + r"[^，。；,;]{0,3}?" + _DEFINITION))
+    return shape
+
+
+def definition_subject(question: str) -> str:
+    """What a definition question asks about, folded: 「什么是销售漏斗？」 → 销售漏斗."""
+    return _DEFINITION_WORDING.sub("", fold(question))
+
+
+def question_kind(question: str, contrast: bool = False) -> QuestionKind:
+    """The kind of answer wanted; `contrast` when the question compares two things."""
+    if contrast:
+        return "contrast"
+    folded = fold(question).strip()
+    for kind, pattern in _KINDS:
+        if pattern.search(folded):
+            return kind
+    return "general"

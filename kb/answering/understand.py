@@ -1,0 +1,98 @@
+"""Read a question as the trainee meant it, before anything is retrieved.
+
+Three readings, in order: a follow-up is completed from the conversation before it
+(followup.py), typos are corrected against the index's own words (typos.py), and a question
+mostly in another script than Chinese (English, or English with a few Chinese words) is marked
+cross-language: the multilingual embedding model finds its Chinese sources, but no Chinese
+term of the question can be expected in them, so answerability and sentence choice rely on the
+vectors (see Retriever.answerable and answer.answer_candidates).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+
+from kb.answering.followup import complete
+from kb.answering.retrieve import normalise_question
+from kb.answering.typos import Homophones, correct
+from kb.errors import KbError
+from kb.language.text import GENERAL_DICTIONARY, fold
+from kb.profile import Profile
+from kb.stores.base import IndexStore
+
+MAX_PREVIOUS = 10  # earlier questions read for a follow-up (the latest ones)
+_HAN = re.compile(r"[\u3400-\u9fff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+# A question is cross-language when fewer than this share of its words are Chinese characters.
+CROSS_LANGUAGE_HAN_SHARE = 0.5
+SOURCES_ARE_CHINESE = "来源为中文资料（the sources are in Chinese）"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How a question is answered: `text` (what retrieval and the answer read), how it was
+    arrived at, and whether it is in another language than its sources."""
+
+    asked: str
+    text: str
+    corrected: str | None = None
+    cross_language: bool = False
+
+    @property
+    def understood_as(self) -> str | None:
+        """The question answered, when it is not what was typed."""
+        return self.text if fold(self.text) != fold(self.asked) else None
+
+
+def is_cross_language(question: str) -> bool:
+    """Mostly Latin-script words: 「What is the difference between marketing and sales?」,
+    「a marketing plan 一般包括什么」 (counted per character: a Latin word weighs its letters/2,
+    about what it takes in Chinese characters)."""
+    han = len(_HAN.findall(question))
+    latin = sum(len(word) for word in _LATIN_WORD.findall(question)) / 2
+    return latin > 0 and han < CROSS_LANGUAGE_HAN_SHARE * (han + latin)
+
+
+class QuestionReader:
+    """Reads questions against one index (its words, its profile); the homophone table is
+    built on the first question that needs it and kept."""
+
+    def __init__(self, index: IndexStore, profile: Profile) -> None:
+        self.index = index
+        self.profile = profile
+        self._homophones: Homophones | None = None
+
+    def homophones(self) -> Homophones:
+        if self._homophones is None:
+            dictionary = resources.files("kb").joinpath("data", GENERAL_DICTIONARY).read_text("utf-8")
+            self._homophones = Homophones(dictionary)
+        return self._homophones
+
+    def _known(self, term: str) -> bool:
+        return self.index.document_frequencies([term]).get(term, 0) > 0
+
+    def read(self, question: str, previous: Sequence[str] = ()) -> Reading:
+        """The question completed from `previous` (oldest first) and corrected."""
+        asked = normalise_question(question)
+        if isinstance(previous, str):
+            raise KbError("previous must be a list of earlier questions, not one string")
+        earlier = [normalise_question(p) for p in list(previous)[-MAX_PREVIOUS:] if p and p.strip()]
+        analyzer = self.profile.analyzer
+        text = complete(asked, earlier, self.profile.contrast, self._known, analyzer) or asked
+        if is_cross_language(text):
+            return Reading(asked, text, cross_language=True)
+        tokenizer = analyzer.tokenizer
+        tokenizer.check_initialized()
+        dictionary = tokenizer.FREQ
+        corrected = correct(
+            fold(text),
+            self.index.document_frequencies,
+            dictionary,
+            self.homophones,
+            segment=lambda t: tokenizer.lcut(t, HMM=False),
+            stopwords=analyzer.stopwords,
+        )
+        return Reading(asked, corrected or text, corrected=corrected)

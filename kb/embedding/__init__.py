@@ -1,0 +1,1 @@
+"""Embedding: which model a name means, how it encodes, and encoding spread over processes or a Ray cluster."""

@@ -1,0 +1,120 @@
+"""Sentences → passages: contiguous runs of whole sentences with exact character spans.
+
+A passage is `cleaned[start:end]` verbatim, so citations point at real text. Passages break
+at headings when they already hold enough text, and the nearest heading travels with each
+passage as retrieval context (it is not part of the passage text).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kb.language.code import FENCE, code_spans
+from kb.language.text import sentence_spans
+
+_TERMINAL = re.compile(r"[。！？!?；;…”」』\"]$")
+_QUESTION = re.compile(r"[？?][”’」』）)\]】〕\"']*$")
+HEADING_MAX_CHARS = 30
+MIN_QUOTE_CHARS = 8
+# A line ending in a colon that is not itself numbered: 「市场部的工作包括以下几项：」, not 「1、目标不同：」.
+# Used with fullmatch(text, start, end): a `^` would only match at the start of the whole text.
+_INTRODUCES_LIST = re.compile(r"(?![(（]?[一二三四五六七八九十\d]+[)）、.．]).*[:：]")
+
+
+@dataclass(frozen=True)
+class ChunkSpan:
+    """A passage's span in the cleaned document and its heading context."""
+
+    start: int
+    end: int
+    heading: str
+
+
+@dataclass(frozen=True)
+class ChunkSettings:
+    """Passage size in characters and sentences of overlap between neighbours."""
+
+    max_chars: int = 240
+    overlap_sentences: int = 1
+
+    def __post_init__(self) -> None:
+        if self.max_chars < 20:
+            raise ValueError("max_chars must be at least 20")
+        if self.overlap_sentences < 0:
+            raise ValueError("overlap_sentences must be >= 0")
+
+
+def is_heading(text: str, start: int, end: int) -> bool:
+    """A short line of its own with no sentence-final punctuation, e.g. 「2、思考的角度不同：」."""
+    own_line = (start == 0 or text[start - 1] == "\n") and (end == len(text) or text[end] == "\n")
+    return own_line and end - start <= HEADING_MAX_CHARS and not _TERMINAL.search(text[start:end])
+
+
+def quotable_sentences(text: str) -> list[tuple[int, int]]:
+    """Spans of the sentences an answer may quote: not headings (a line that introduces a
+    list, 「工作包括以下几项：」, is quotable), not questions, not fragments under
+    MIN_QUOTE_CHARS. Ingest embeds exactly these, and answers choose among them."""
+    return [(s, e) for s, e, _ in headed_sentences(text)]
+
+
+def headed_sentences(text: str) -> list[tuple[int, int, str]]:
+    """The quotable sentences, each with the nearest heading line before it ("" if none). A
+    line of code is never a heading: the code line that does it answers a how-to question."""
+    found = []
+    heading = ""
+    code = code_spans(text)
+    for s, e in sentence_spans(text):
+        in_code = any(a <= s and e <= b for a, b in code)
+        own_heading = is_heading(text, s, e) and not in_code
+        if in_code and text[s:e].startswith(FENCE):
+            continue
+        if (
+            e - s >= MIN_QUOTE_CHARS
+            and not _QUESTION.search(text, s, e)
+            and (not own_heading or _INTRODUCES_LIST.fullmatch(text, s, e))
+        ):
+            found.append((s, e, heading))
+        if own_heading:
+            heading = text[s:e]
+    return found
+
+
+def split_passages(text: str, settings: ChunkSettings = ChunkSettings()) -> list[ChunkSpan]:
+    """Group sentences into passages of at most `max_chars` (a single longer sentence stands alone)."""
+    sentences = sentence_spans(text)
+    passages: list[ChunkSpan] = []
+    current: list[tuple[int, int]] = []
+    heading = ""  # nearest heading before the first sentence of `current`
+    last_heading = ""
+    for s, e in sentences:
+        heading_here = is_heading(text, s, e)
+        too_long = current and e - current[0][0] > settings.max_chars
+        section_break = heading_here and current and current[-1][1] - current[0][0] >= settings.max_chars // 2
+        if too_long or section_break:
+            passages.append(ChunkSpan(current[0][0], current[-1][1], heading))
+            keep = current[-settings.overlap_sentences :] if settings.overlap_sentences and not section_break else []
+            if keep and e - keep[0][0] > settings.max_chars:
+                keep = []
+            current = keep
+            heading = last_heading
+        if not current:
+            heading = last_heading
+        current.append((s, e))
+        if heading_here:
+            last_heading = text[s:e]
+    if current:
+        passages.append(ChunkSpan(current[0][0], current[-1][1], heading))
+    return _drop_contained(passages)
+
+
+def _drop_contained(passages: list[ChunkSpan]) -> list[ChunkSpan]:
+    """An overlap can leave a passage wholly inside its successor; keep only the larger one."""
+    kept: list[ChunkSpan] = []
+    for p in passages:
+        if kept and kept[-1].start >= p.start and kept[-1].end <= p.end:
+            kept.pop()
+        if kept and p.start >= kept[-1].start and p.end <= kept[-1].end:
+            continue
+        kept.append(p)
+    return kept

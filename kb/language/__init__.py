@@ -1,0 +1,1 @@
+"""Chinese text primitives every stage shares: script folding, jieba tokens, sentence spans, code spans."""

@@ -1,0 +1,189 @@
+"""Versions of an index folder: build beside the live one, then swap it in atomically.
+
+    CURRENT              name of the live version folder (replaced atomically)
+    .lock                held while an ingest writes
+    v-<time>-<rand>/     one complete, immutable version
+
+A new version is written beside the live one and becomes live by replacing CURRENT, so a
+failed, interrupted or killed ingest never touches what readers use. A reader pins the version
+it opened (a shared lock on its folder) for as long as it has it open, and an ingest deletes
+only versions no one pins, so a reader never loses files it is about to read. What is inside a
+version is store.py's business.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import secrets
+import shutil
+import time
+import weakref
+from collections.abc import Iterator
+from pathlib import Path
+
+from kb.errors import KbError
+from kb.stores.integrity import forget
+
+CURRENT = "CURRENT"
+VERSION_PREFIX = "v-"
+PIN_ATTEMPTS = 20  # times a reader re-reads CURRENT when an ingest removes what it named
+
+
+def live_version(index_dir: Path) -> str | None:
+    """The name of the live version folder, or None when there is none (or CURRENT is unreadable)."""
+    try:
+        return (Path(index_dir) / CURRENT).read_text("utf-8").strip() or None
+    except OSError:
+        return None
+
+
+class PinnedVersion:
+    """A version folder held open with a shared lock: no ingest deletes it while this lives.
+
+    The lock goes with the object (closed on `close()` or when it is garbage-collected)."""
+
+    def __init__(self, path: Path, descriptor: int) -> None:
+        self.path = path
+        self._close = weakref.finalize(self, os.close, descriptor)
+
+    def close(self) -> None:
+        self._close()
+
+
+def pin_live_version(index_dir: Path) -> PinnedVersion | None:
+    """Pin the live version; None when the folder has no live version.
+
+    CURRENT is read, the version folder opened and share-locked, then checked to be still
+    there: an ingest may have swapped and deleted it in between, and then CURRENT names a
+    newer one."""
+    for _ in range(PIN_ATTEMPTS):
+        name = live_version(index_dir)
+        if name is None:
+            return None
+        path = Path(index_dir) / name
+        try:
+            descriptor = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+        except FileNotFoundError:
+            continue
+        fcntl.flock(descriptor, fcntl.LOCK_SH)
+        if path.is_dir() and any(path.iterdir()):
+            return PinnedVersion(path, descriptor)
+        os.close(descriptor)  # deleted while we waited for the lock: read CURRENT again
+    raise KbError(f"index at {index_dir} keeps changing under kb (ingests in a loop?); try again")
+
+
+def _remove_unpinned(path: Path) -> None:
+    """Delete a version folder unless a reader pins it (the next ingest will try again)."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(descriptor)
+        return
+    try:
+        forget(path)
+        shutil.rmtree(path, ignore_errors=True)
+    finally:
+        os.close(descriptor)
+
+
+def fsync_tree(root: Path) -> None:
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            with path.open("rb") as handle:
+                os.fsync(handle.fileno())
+
+
+@contextlib.contextmanager
+def writing(index_dir: Path) -> Iterator[Path]:
+    """Yield a fresh version folder to fill; on normal exit it becomes the live version.
+
+    Holds an exclusive lock so two ingests cannot interleave. On any exception (including
+    KeyboardInterrupt) the half-built folder is removed and CURRENT is untouched.
+    """
+    index_dir = Path(index_dir)
+    _check_writable_target(index_dir)
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        lock = (index_dir / ".lock").open("a")
+    except OSError as exc:
+        raise KbError(
+            f"cannot write to index folder {index_dir}: {exc.strerror or exc}; choose a writable --index"
+        ) from exc
+    with lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise KbError(f"another `kb ingest` is writing {index_dir}; wait for it to finish") from exc
+        _remove_stale_versions(index_dir)
+        version = f"{VERSION_PREFIX}{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(3)}"
+        version_dir = index_dir / version
+        try:
+            version_dir.mkdir()
+        except OSError as exc:
+            raise KbError(
+                f"cannot write to index folder {index_dir}: {exc.strerror}; choose a writable --index"
+            ) from exc
+        try:
+            yield version_dir
+            fsync_tree(version_dir)
+            pointer = index_dir / f".{CURRENT}.{version}"
+            pointer.write_text(version + "\n", "utf-8")
+            with pointer.open("rb") as handle:
+                os.fsync(handle.fileno())
+            os.replace(pointer, index_dir / CURRENT)
+        except OSError as exc:  # disk full, quota, permissions: the old index stays live
+            shutil.rmtree(version_dir, ignore_errors=True)
+            raise KbError(
+                f"cannot write the index in {index_dir}: {exc.strerror or exc}; the previous index is unchanged"
+            ) from exc
+        except BaseException:
+            shutil.rmtree(version_dir, ignore_errors=True)
+            raise
+        _remove_stale_versions(index_dir)
+
+
+def check_writable(index_dir: Path) -> None:
+    """Say now, before an ingest reads and embeds the corpus, what `writing` would refuse at
+    the end: a folder this user cannot write, or one another ingest holds. Nothing is created;
+    `writing` still takes the lock for real (an ingest that starts in between is refused then)."""
+    _check_writable_target(index_dir)
+    existing = next(folder for folder in (index_dir, *index_dir.parents) if folder.exists())
+    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        raise KbError(f"cannot write to index folder {index_dir}: {existing} is read-only; choose a writable --index")
+    try:
+        descriptor = os.open(index_dir / ".lock", os.O_RDONLY)
+    except OSError:
+        return  # no lock file: no ingest has written here, or the folder is new
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError as exc:
+        raise KbError(f"another `kb ingest` is writing {index_dir}; wait for it to finish") from exc
+    finally:
+        os.close(descriptor)  # closing releases the probe's lock
+
+
+def _check_writable_target(index_dir: Path) -> None:
+    """Refuse to write into a folder that holds something other than a kb index."""
+    if index_dir.exists() and not index_dir.is_dir():
+        raise KbError(f"--index {index_dir} is a file; give a folder path")
+    if index_dir.is_dir() and not (index_dir / CURRENT).exists():
+        foreign = [p.name for p in index_dir.iterdir() if not p.name.startswith((".", VERSION_PREFIX))]
+        if foreign:
+            raise KbError(f"--index {index_dir} is not empty and is not a kb index; choose an empty or new folder")
+
+
+def _remove_stale_versions(index_dir: Path) -> None:
+    """Remove version folders other than the live one (left by earlier or killed ingests) that
+    no reader pins."""
+    live = live_version(index_dir)
+    for path in index_dir.iterdir():
+        if path.name.startswith(VERSION_PREFIX) and path.name != live:
+            _remove_unpinned(path)
+        elif path.name.startswith(f".{CURRENT}."):
+            path.unlink(missing_ok=True)
