@@ -172,6 +172,25 @@ def write_encrypted_pdf(lines: list[str], path: Path) -> Path:
     return path
 
 
+def write_slide_pdf(slides: list[list[tuple[float, str]]], path: Path) -> Path:
+    """Slides saved as PDF the way PowerPoint saves them: landscape pages, one line per
+    (x, text) from the top, 24 pt; a line that ends its paragraph carries a trailing space and a
+    wrapped one does not; a continuation sits under the text after the bullet."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    deck = canvas.Canvas(str(path), pagesize=(720, 540))
+    for slide in slides:
+        deck.setFont("STSong-Light", 24)
+        for number, (x, text) in enumerate(slide):
+            deck.drawString(x, 470 - number * 40, text)
+        deck.showPage()
+    deck.save()
+    return path
+
+
 def write_docx(lines: list[str], path: Path) -> Path:
     """A Word document: the title as Title, short lines as headings, and a table."""
     import docx

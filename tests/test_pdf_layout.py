@@ -9,7 +9,13 @@ from kb.formats.glyphs import normalise
 from kb.formats.pdf import extract
 from kb.ingest.loaders import load_paths
 from kb.language.text import sentence_spans
-from tests.documents import wrap_like_word, write_remapped_pdf, write_two_column_pdf, write_word_exported_pdf
+from tests.documents import (
+    wrap_like_word,
+    write_remapped_pdf,
+    write_slide_pdf,
+    write_two_column_pdf,
+    write_word_exported_pdf,
+)
 
 pytest.importorskip("pdfminer")
 pytest.importorskip("reportlab")
@@ -93,3 +99,34 @@ def test_a_page_in_two_columns_is_read_column_by_column(tmp_path):
     ]
     pdf = write_two_column_pdf("第三章 垃圾收集器与内存分配策略", (left, right), tmp_path / "columns.pdf")
     assert extract(pdf.read_bytes()).text.strip().split("\n") == ["第三章 垃圾收集器与内存分配策略", *left, *right]
+
+
+# Two slides as PowerPoint saves them: paragraph ends carry a trailing space, wraps do not, and a
+# continuation sits under the text after the bullet. The first slide's last line reaches the right
+# edge without ending a sentence: the next slide's title must not be glued to it.
+SLIDES = [
+    [
+        (178, "3. 聚簇存取方法的选择 "),
+        (79, "①为了提高某个属性（或属性组）的查询速度，把这个"),
+        (101, "或这些属性上具有相同值的元组集中存放在连续的物"),
+        (101, "理块中称为聚簇。 "),
+        (79, "②该属性（或属性组）称为聚簇码，一个基本表上最多"),
+        (79, "③许多关系型数据库管理系统都提供了聚簇功能和聚簇索"),
+        (101, "引的维护， "),
+        (101, "维护的代价与表的更新频率有关，需要权衡后再决定建立 "),
+    ],
+    [(143, "聚簇存取方法的选择（续） "), (79, "①聚簇只能提高某些特定应用的性能 ")],
+]
+
+
+def test_slides_saved_as_pdf_come_back_as_whole_bullets(tmp_path):
+    text = extract(write_slide_pdf(SLIDES, tmp_path / "slides.pdf").read_bytes()).text
+    assert [line.rstrip() for line in text.strip().split("\n")] == [
+        "3. 聚簇存取方法的选择",
+        "①为了提高某个属性（或属性组）的查询速度，把这个或这些属性上具有相同值的元组集中存放在连续的物理块中称为聚簇。",
+        "②该属性（或属性组）称为聚簇码，一个基本表上最多",  # a new bullet ends the wrapped line before it
+        "③许多关系型数据库管理系统都提供了聚簇功能和聚簇索引的维护， "  # a line broken by hand after 「，」
+        "维护的代价与表的更新频率有关，需要权衡后再决定建立",
+        "聚簇存取方法的选择（续）",
+        "①聚簇只能提高某些特定应用的性能",
+    ]

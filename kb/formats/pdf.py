@@ -9,10 +9,17 @@ text's right edge — short, that is, by more than the next line's first word wo
 Word and WPS wrap early before a Latin word, a URL or a kinsoku character, and lay lines short
 of the edge; those lines still continue, while a heading or a paragraph's last line does not.
 The right edge is the one most lines reach, not the widest line (a table or URL can overhang).
+Slides saved as PDF (landscape pages) mark lines instead: PowerPoint ends a paragraph's last line
+with a space and a wrapped line without one, and puts a continuation under the text after the
+bullet (a hanging indent, not a new paragraph). Where most lines of such a PDF end in a space, a
+line that does not (or that ends in 「，」) continues on the next one unless that one opens with a
+bullet; a slide's text never runs on to the next slide. Symbol-font bullets (Wingdings glyphs in
+the private use area) are dropped: they are list marks, not text.
 Running headers and footers (the same line, digits aside, near the top or bottom of most pages)
 and page numbers are dropped. Lines set in a monospace font are code: kept line for line, with
-their indentation, between fence lines (kb/language/code.py). Kangxi radicals and doubled glyph runs from macOS PDFs
-are mapped back to ideographs (kb/formats/glyphs.py); a page of glyphs with no Unicode mapping is named in a warning.
+their indentation, between fence lines (kb/language/code.py). Kangxi radicals and doubled glyph
+runs from macOS PDFs are mapped back to ideographs (kb/formats/glyphs.py); a page of glyphs with
+no Unicode mapping is named in a warning.
 """
 
 from __future__ import annotations
@@ -38,6 +45,7 @@ INDENT_CHARS = 1  # so does a next line starting this many characters right of t
 COLUMN_LINES = 3  # lines of running text each side of a gutter that make a page two columns
 COLUMN_LINE_CHARS = 8  # the median line of running text is at least this long
 SPANNING_SHARE = 0.2  # of a page's text boxes at most may cross the gap between its columns
+SPACE_MARKED_SHARE = 0.5  # of a slide PDF's lines at least end in a space: the others are wraps
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:第\s*\d+\s*页(?:\s*[/／共]\s*\d+\s*页?)?|[-–—]?\s*\d+\s*[-–—]?|\d+\s*/\s*\d+|page\s*\d+)\s*$", re.I
 )
@@ -47,6 +55,10 @@ _LATIN_START = re.compile(r"^[A-Za-z0-9(]")
 _HYPHENATED = re.compile(r"[A-Za-z]-$")
 # A line's first word: a run of Latin text (a word, URL or code), else one character.
 _FIRST_WORD = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+|.")
+# A list mark opening a line: a symbol-font glyph (private use area), a bullet, a circled number.
+_BULLET = re.compile(r"^\s*[\uf020-\uf0ff•●○◆◇■□▪▫►▶➢➤✓✔√①-⑳]")
+_SYMBOL_BULLET = re.compile(r"[\uf020-\uf0ff][ \t]*")
+_MID_CLAUSE_END = re.compile(r"[，、（(]\s*$")
 _NO_LINE_START = "，。、；：？！）」』”’》〉】,.;:?!)"  # kinsoku: kept off a line's start, they pull a character down
 
 
@@ -61,6 +73,14 @@ class _Line:
     column: int = 0  # 1 and 2 on a page in two columns (left, right); 0 across the page
 
 
+@dataclass(frozen=True)
+class _Marks:
+    """How a PDF's lines say where paragraphs end, beyond their geometry."""
+
+    slide: bool = False  # a landscape page: text never runs on to the next page
+    space_ends: bool = False  # a line not ending in a space is wrapped (slides saved by PowerPoint)
+
+
 def extract(data: bytes) -> Extracted:
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LAParams
@@ -70,12 +90,17 @@ def extract(data: bytes) -> Extracted:
 
     check_inflated_size(data)
     try:
-        pages = [(page.height, _lines(page)) for page in extract_pages(io.BytesIO(data), laparams=LAParams())]
+        laid_out = list(extract_pages(io.BytesIO(data), laparams=LAParams()))
+        pages = [(page.height, _lines(page)) for page in laid_out]
     except (PDFPasswordIncorrect, PDFEncryptionError):
         raise NotTextError("encrypted PDF (加密文件): save an unprotected copy") from None
     except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as exc:
         raise NotTextError(f"damaged or unreadable PDF ({type(exc).__name__})") from None
     furniture = _running_lines(pages)
+    slides = {number for number, page in enumerate(laid_out, start=1) if page.width > page.height}
+    space_ends = _space_marked(
+        [line for number, (_, lines) in enumerate(pages, start=1) if number in slides for line in lines]
+    )
     text, starts, names, warnings = "", [], [], []
     runs_on = False
     for number, (height, lines) in enumerate(pages, start=1):
@@ -94,7 +119,9 @@ def extract(data: bytes) -> Extracted:
             text += "\n"
         starts.append(len(text))
         names.append(str(number))
-        page_text, runs_on = _page_text(body)
+        marks = _Marks(slide=number in slides, space_ends=space_ends and number in slides)
+        page_text, runs_on = _page_text(body, marks)
+        runs_on = runs_on and not marks.slide
         text += page_text
     extracted = Extracted(text, Places("page", tuple(starts), tuple(names)), "pdf", tuple(warnings))
     # Pages with no text at all are scans: read by OCR (formats/scanned.py).
@@ -227,7 +254,13 @@ def _first_word_width(line: _Line) -> float:
     return length * line.char_width
 
 
-def _page_text(lines: list[_Line]) -> tuple[str, bool]:
+def _space_marked(lines: list[_Line]) -> bool:
+    """Whether most lines end in a space, as PowerPoint writes paragraph ends (and wraps do not)."""
+    prose = [line.text for line in lines if not line.code]
+    return bool(prose) and sum(text.endswith(" ") for text in prose) >= SPACE_MARKED_SHARE * len(prose)
+
+
+def _page_text(lines: list[_Line], marks: _Marks) -> tuple[str, bool]:
     """The page's prose as paragraphs and its code lines (monospace) as fenced blocks, kept
     line for line with their indentation; and whether the page's last line runs on."""
     prose = [line for line in lines if not line.code]
@@ -246,13 +279,13 @@ def _page_text(lines: list[_Line]) -> tuple[str, bool]:
             pieces.append("\n".join(fenced(indented)))
             runs_on = False
         else:
-            text, runs_on = _paragraphs(run, prose)
+            text, runs_on = _paragraphs(run, prose, marks)
             pieces.append(text)
         start = end
-    return "\n".join(pieces), runs_on
+    return _SYMBOL_BULLET.sub("", "\n".join(pieces)), runs_on
 
 
-def _paragraphs(lines: list[_Line], page: list[_Line]) -> tuple[str, bool]:
+def _paragraphs(lines: list[_Line], page: list[_Line], marks: _Marks) -> tuple[str, bool]:
     """Lines of prose, each joined to the next unless a paragraph ends there; and whether the
     last one runs on (onto the next page). Edges and line pitch are those of the line's column
     of the page's prose; a paragraph runs on from the foot of one column to the next."""
@@ -275,6 +308,11 @@ def _paragraphs(lines: list[_Line], page: list[_Line]) -> tuple[str, bool]:
         wrapped = runs_on or (
             not _SENTENCE_END.search(text.rstrip()) and right - line.x1 < _first_word_width(following) + line.char_width
         )
+        if _BULLET.match(following.text):
+            wrapped = False
+        elif marks.space_ends and (not text.endswith(" ") or _MID_CLAUSE_END.search(text)):
+            # A wrap under a hanging indent, or a line broken by hand inside a clause.
+            wrapped, wider_gap, indented = True, False, False
         if not wrapped or wider_gap or indented:
             parts += [text, "\n"]
         elif _HYPHENATED.search(text) and following.text[:1].islower():
