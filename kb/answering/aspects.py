@@ -110,7 +110,8 @@ def parallel_rows(
     used_text: set[str],
 ) -> list[ContrastRow]:
     """Rows from pairs of statements, one about each side, on a shared aspect (see
-    shared_aspect): the best-scored pair per aspect, a pair within one sentence first; no cell used twice."""
+    shared_aspect): the best-scored pair per aspect, a pair within one sentence first; no
+    cell used twice."""
     best: dict[str, tuple[float, CitedSpan, CitedSpan]] = {}
     for a, cell_a in (item for item in statements if item[0].side == 0):
         for b, cell_b in (item for item in statements if item[0].side == 1):
