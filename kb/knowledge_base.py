@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from kb.answering.answer import compose_answer
-from kb.answering.contrast import contrast_sides
-from kb.answering.evidence import Evidence, score_sentences
-from kb.answering.question import AnswerShape, answer_shape
-from kb.answering.retrieve import FusionSettings, Retriever, matched_terms
-from kb.answering.understand import SOURCES_ARE_CHINESE, QuestionReader
+from kb.answering.answerer import Answerer
+from kb.answering.retrieve import FusionSettings, Retriever
+from kb.answering.understand import QuestionReader
 from kb.embedding.models import CPU, Embedder, load_embedder
 from kb.errors import KbError
 from kb.ingest.chunk import ChunkSettings
@@ -22,9 +18,6 @@ from kb.ingest.pipeline import IngestReport, ingest
 from kb.profile import Profile
 from kb.stores.base import IndexStore, open_index
 from kb.types import Answer, Document, Explanation, Hit, Mode, Passage, Progress, Warn
-
-CONTRAST_EVIDENCE = 40  # passages searched for a contrast table's cells
-MIN_ANSWER_CHARS = 20  # the shortest answer limit (--max-chars) that still fits a sentence
 
 
 class KnowledgeBase:
@@ -41,6 +34,7 @@ class KnowledgeBase:
         self.profile: Profile = index.profile
         self.retriever = Retriever(index, embedder, fusion, self.profile)
         self.reader = QuestionReader(index, self.profile)
+        self.answerer = Answerer(self.retriever, self.reader)
         self.last_ingest: IngestReport | None = None
         self.closed = False
 
@@ -145,64 +139,16 @@ class KnowledgeBase:
         previous: Sequence[str] = (),
     ) -> Answer:
         """An extractive, cited answer built from the k best passages, at most max_chars long
-        (MIN_ANSWER_CHARS at least); with `explain`, also why each passage ranked.
+        (answerer.MIN_ANSWER_CHARS at least); with `explain`, also why each passage ranked.
 
         `previous`: the conversation so far (earlier questions, oldest first): a follow-up
         such as 「那它们的联系呢」 is completed from it (`Answer.understood_as`). Typos are
         corrected against the index's words (`Answer.corrected`)."""
-        if not isinstance(max_chars, int) or isinstance(max_chars, bool) or max_chars < MIN_ANSWER_CHARS:
-            raise KbError(f"max_chars must be a whole number of at least {MIN_ANSWER_CHARS}, got {max_chars!r}")
-        reading = self.reader.read(question, previous)
-        answer = self._answer(reading.text, k, mode, max_chars, reading.cross_language)
-        notes = (SOURCES_ARE_CHINESE,) if reading.cross_language and answer.found else ()
-        answer = dataclasses.replace(
-            answer,
-            question=reading.asked,
-            understood_as=reading.understood_as,
-            corrected=reading.corrected,
-            notes=notes,
-        )
-        return dataclasses.replace(answer, explanations=self.explain(reading.text, answer.hits)) if explain else answer
-
-    def _answer(self, question: str, k: int, mode: Mode, max_chars: int, cross_language: bool) -> Answer:
-        sides = contrast_sides(question, self.profile.contrast)
-        hits = self.search(question, k=max(k, CONTRAST_EVIDENCE) if sides else k, mode=mode)
-        answerable = self.retriever.answerable(question, hits, cross_language=cross_language)
-        evidence = self.evidence(question, hits, answer_shape(question, sides), k, mode)
-        return compose_answer(
-            question,
-            hits,
-            max_chars=max_chars,
-            shown=k,
-            answerable=answerable,
-            evidence=evidence,
-            profile=self.profile,
-            locate=self.index.locate,
-            cross_language=cross_language,
-        )
-
-    def evidence(self, question: str, hits: Sequence[Hit], shape: AnswerShape, k: int, mode: Mode) -> list[Evidence]:
-        """Every quotable sentence of the top-k hits, scored as an answer of this shape: what
-        `ask` quotes from (scripts/tune_answers.py tunes the weights on these same scores)."""
-        dense = mode != "bm25" and self.index.has_sentence_vectors
-        return score_sentences(
-            question,
-            [h for h in hits if h.rank <= k],
-            shape,
-            self.profile.analyzer,
-            ignore=self.profile.contrast.asking_words,
-            term_weights=self.retriever.term_weights,
-            question_vector=self.retriever.query_vector(question) if dense else None,
-            stored_sentences=self.index.sentences_in,
-        )
+        return self.answerer.answer(question, k, mode, max_chars, previous, explain)
 
     def explain(self, question: str, hits: Sequence[Hit]) -> list[Explanation]:
         """Why each hit ranked: the question's terms it holds and each ranker's score and rank."""
-        analyzer = self.profile.analyzer
-        return [
-            Explanation(h.rank, tuple(matched_terms(question, h.passage, analyzer)), dict(h.signals), h.score)
-            for h in hits
-        ]
+        return self.answerer.explain(question, hits)
 
     def search_many(self, questions: Sequence[str], k: int = 5, mode: Mode = "hybrid") -> list[list[Hit]]:
         """`search` for each question, in order (one embedder, one index, loaded once)."""

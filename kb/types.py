@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 if TYPE_CHECKING:
     import numpy as np
 
-    from kb.answering.contrast import Contrast
     from kb.provenance import Location, Places
 
 
@@ -169,6 +168,28 @@ class CitedSpan:
         if self.location:
             data["location"] = self.location.to_dict()
         return data
+
+
+@dataclass(frozen=True)
+class ContrastRow:
+    """One aspect of a contrast table; a cell per side, each a verbatim clause with its citation."""
+
+    aspect: str
+    cells: list[CitedSpan]
+
+
+@dataclass(frozen=True)
+class Contrast:
+    """The aspect table of a contrast question (「营销和销售的区别」): its two sides, a row per aspect."""
+
+    sides: list[str]
+    rows: list[ContrastRow] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "sides": self.sides,
+            "rows": [{"aspect": r.aspect, "cells": [c.to_dict() for c in r.cells]} for r in self.rows],
+        }
 
 
 @dataclass(frozen=True)

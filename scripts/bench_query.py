@@ -70,8 +70,8 @@ def percentiles(label: str, spent: Sequence[float]) -> None:
 
 
 class StageClock:
-    """Milliseconds spent in each stage of `ask`, per question, by wrapping the parts one
-    KnowledgeBase calls (on the instance and in knowledge_base's namespace)."""
+    """Milliseconds spent in each stage of `ask`, per question, by wrapping the parts its
+    Answerer calls (on the instances and in answerer's namespace)."""
 
     def __init__(self) -> None:
         self.spent: dict[str, float] = {}
@@ -91,7 +91,7 @@ class StageClock:
 
 def stage_split(kb: Any, questions: Sequence[str]) -> None:
     """Median ms per stage of a first-time ask (no question vector cached)."""
-    import kb.knowledge_base as kb_module
+    import kb.answering.answerer as answerer_module
 
     clock = StageClock()
     retriever = kb.retriever
@@ -100,8 +100,8 @@ def stage_split(kb: Any, questions: Sequence[str]) -> None:
     clock.wrap(retriever, "bm25_ranking", "BM25 ranking")
     clock.wrap(kb.index, "dense_ranking", "dense ranking (FAISS)")
     clock.wrap(retriever, "answerable", "answerable (coverage)")
-    clock.wrap(kb_module, "score_sentences", "sentence evidence")
-    clock.wrap(kb_module, "compose_answer", "compose answer")
+    clock.wrap(answerer_module, "score_sentences", "sentence evidence")
+    clock.wrap(answerer_module, "compose_answer", "compose answer")
     per_stage: dict[str, list[float]] = {}
     totals = []
     for q in questions:

@@ -21,9 +21,9 @@ import numpy as np
 
 from kb import KnowledgeBase
 from kb.answering.answer import SUPPORT_MARGIN, answer_candidates, select
-from kb.answering.contrast import contrast_sides
+from kb.answering.answerer import Answerer
 from kb.answering.evidence import Evidence, EvidenceWeights
-from kb.answering.question import AnswerShape, answer_shape
+from kb.answering.plan import QuestionPlan
 from kb.study.evaluate import comparable, load_queries
 
 SIGNALS = [f.name for f in dataclasses.fields(EvidenceWeights)]
@@ -46,32 +46,29 @@ GRID = {
 
 @dataclasses.dataclass
 class Question:
-    text: str
+    plan: QuestionPlan
     gold: list[str]  # comparable() form
-    shape: AnswerShape
     evidence: list[Evidence]
     features: np.ndarray  # candidates × signals, plus a last row that always loses
     labels: np.ndarray  # candidate contains the gold text (False for the last row)
 
 
-def collect(kb: KnowledgeBase, queries_path: Path, limit: int | None) -> list[Question]:
-    """Signals and gold labels of every candidate sentence, for answerable-in-principle questions."""
+def collect(answerer: Answerer, queries_path: Path, limit: int | None) -> list[Question]:
+    """Signals and gold labels of every candidate sentence, for answerable-in-principle
+    questions: planned, retrieved and scored by the Answerer `ask` runs (hybrid, k=5)."""
     questions = []
     for query in load_queries(queries_path)[:limit]:
         gold = [g for g in map(comparable, query.gold_text) if g]
         if not gold:
             continue
-        question = kb.reader.read(query.query, ()).text  # typos corrected, as `ask` reads it
-        shape = answer_shape(question, contrast_sides(question, kb.profile.contrast))
-        hits = kb.search(question, k=5, mode="hybrid")
-        scored = kb.evidence(question, hits, shape, k=5, mode="hybrid")  # the scores `ask` quotes from
-        asking = kb.profile.contrast.asking_words
-        evidence = answer_candidates(scored, shape, 5, asking)
-        if not any(g in comparable(h.passage.text) for h in hits for g in gold):
+        plan = answerer.plan(query.query, k=5, mode="hybrid")
+        shown = [h for h in answerer.retrieve(plan) if h.rank <= plan.shown]
+        evidence = answer_candidates(answerer.evidence(plan, shown), plan.shape, plan.shown, plan.asking_words)
+        if not any(g in comparable(h.passage.text) for h in shown for g in gold):
             continue  # not retrievable: no sentence choice can help
         labels = np.array([any(g in comparable(ev.text) for g in gold) for ev in evidence] + [False])
         features = np.array([[ev.features[s] for s in SIGNALS] for ev in evidence] + [[-1e9] * len(SIGNALS)])
-        questions.append(Question(question, gold, shape, evidence, features, labels))
+        questions.append(Question(plan, gold, evidence, features, labels))
     return questions
 
 
@@ -90,7 +87,8 @@ def answer_share(
         ranked = []
         for i in np.argsort(-scores, kind="stable")[: len(q.evidence)] if q.evidence else []:
             ranked.append(dataclasses.replace(q.evidence[i], score=float(scores[i])))
-        chosen = select(ranked, dataclasses.replace(q.shape, budget=int(q.shape.budget * budget_scale)), 300, margin)
+        shape = dataclasses.replace(q.plan.shape, budget=int(q.plan.shape.budget * budget_scale))
+        chosen = select(ranked, shape, q.plan.max_chars, margin, lexical=not q.plan.reading.cross_language)
         quoted = "".join(comparable(c.text) for c in chosen)
         hits.append(any(g in quoted for g in q.gold))
         chars.append(sum(len(c.text) for c in chosen))
@@ -108,7 +106,7 @@ def main() -> None:
     if missing := [s for s in SIGNALS if s not in GRID]:
         parser.error(f"no grid for the evidence signals {', '.join(missing)}: add them to GRID")
     sets = {
-        q.parent.name if q.parent.name != "data" else q.stem: collect(KnowledgeBase.open(i), q, args.limit)
+        q.parent.name if q.parent.name != "data" else q.stem: collect(KnowledgeBase.open(i).answerer, q, args.limit)
         for i, q in zip(args.index, args.queries)
     }
     default = np.array([getattr(EvidenceWeights(), s) for s in SIGNALS], dtype=float)

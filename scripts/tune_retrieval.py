@@ -19,16 +19,18 @@ from pathlib import Path
 from typing import get_args
 
 from kb import KnowledgeBase
+from kb.answering.answerer import Answerer
 from kb.answering.retrieve import FusionMethod, FusionSettings
 from kb.study.evaluate import EvalQuery, evaluate, load_queries
 
 
-def cached(kb: KnowledgeBase) -> KnowledgeBase:
-    """Memoise both rankers so every fusion setting reuses the same per-query rankings."""
-    retriever = kb.retriever
+def cached(answerer: Answerer) -> Answerer:
+    """Memoise both rankers of the Answerer `ask` runs, so every fusion setting reuses the same
+    per-query rankings."""
+    retriever = answerer.retriever
     retriever.bm25_ranking = lru_cache(maxsize=None)(retriever.bm25_ranking)
     retriever.dense_ranking = lru_cache(maxsize=None)(retriever.dense_ranking)
-    return kb
+    return answerer
 
 
 def part(queries: list[EvalQuery], which: str) -> list[EvalQuery]:
@@ -52,7 +54,7 @@ def main() -> None:
     if unknown := [m for m in methods if m not in get_args(FusionMethod)]:
         parser.error(f"--methods: unknown {', '.join(unknown)}; choose from {', '.join(get_args(FusionMethod))}")
     sets = [
-        (cached(KnowledgeBase.open(i)), part(load_queries(q), args.part)[: args.limit], q.parent.name)
+        (cached(KnowledgeBase.open(i).answerer), part(load_queries(q), args.part)[: args.limit], q.parent.name)
         for i, q in zip(args.index, args.queries)
     ]
     grid = itertools.product(
@@ -69,17 +71,17 @@ def main() -> None:
     )
     for mode in ("bm25", "dense"):
         cells = []
-        for kb, queries, _ in sets:
-            m = evaluate(kb.search, queries, mode).metrics
+        for answerer, queries, _ in sets:
+            m = evaluate(answerer.retriever.search, queries, mode).metrics
             cells.append(f"{m['R@5']:6.1f} / {m['MRR@10']:.3f}")
         print(f"{mode:<33}" + "".join(f"{c:>16}" for c in cells))
     for method, weight, rrf_k, candidates, lead_gain in grid:
         cells = []
-        for kb, queries, _ in sets:
-            kb.retriever.fusion = FusionSettings(
+        for answerer, queries, _ in sets:
+            answerer.retriever.fusion = FusionSettings(
                 method=method, dense_weight=weight, rrf_k=rrf_k, candidates=candidates, lead_gain=lead_gain
             )
-            m = evaluate(kb.search, queries, "hybrid").metrics
+            m = evaluate(answerer.retriever.search, queries, "hybrid").metrics
             cells.append(f"{m['R@5']:6.1f} / {m['MRR@10']:.3f}")
         print(
             f"{method:<7}{weight:>8.2f}{rrf_k:>6}{candidates:>6}{lead_gain:>6.1f}" + "".join(f"{c:>16}" for c in cells)

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from kb import KnowledgeBase
-from kb.answering.answer import NOT_FOUND, cite, compose_answer
+from kb.answering.answer import NOT_FOUND, answer_from_hits, cite
 from kb.types import Hit, Passage
 
 QUESTIONS = ["营销和销售的区别", "什么是销售漏斗", "市场部和销售部如何配合", "市場營銷與銷售的區別", "营销的目的是什么"]
@@ -50,7 +50,7 @@ def test_identical_sentences_from_two_articles_are_merged_with_both_citations():
         Hit(1, 0.9, Passage(0, "a", "A", "a.txt", 10, 10 + len(text), text)),
         Hit(2, 0.8, Passage(1, "b", "B", "b.txt", 0, len("市场" + text), "市场" + text)),
     ]
-    answer = compose_answer("营销和销售有什么区别", hits)
+    answer = answer_from_hits("营销和销售有什么区别", hits)
     assert len(answer.sentences) == 1
     assert answer.sentences[0].citations == (1, 2)
     assert answer.text == "营销是一个系统，而销售只是营销的一部分[1][2]。"
@@ -58,7 +58,7 @@ def test_identical_sentences_from_two_articles_are_merged_with_both_citations():
 
 def test_no_matching_sentence_means_not_found():
     hits = [Hit(1, 0.5, Passage(0, "a", "A", "a.txt", 0, 12, "市场部负责品牌推广工作。"))]
-    answer = compose_answer("红烧肉怎么做", hits)
+    answer = answer_from_hits("红烧肉怎么做", hits)
     assert not answer.found and answer.text == NOT_FOUND and answer.sentences == []
 
 
@@ -89,7 +89,7 @@ def test_the_best_sentence_leads_even_when_it_comes_later_in_the_text():
     hits = _passage_hits(
         "销售漏斗这个词经常被提到。很多公司都画过销售漏斗的图。销售漏斗是指潜在客户从接触到成交逐层减少的过程。"
     )
-    answer = compose_answer("什么是销售漏斗", hits)
+    answer = answer_from_hits("什么是销售漏斗", hits)
     assert answer.sentences[0].text == "销售漏斗是指潜在客户从接触到成交逐层减少的过程。"
 
 
@@ -98,7 +98,7 @@ def test_a_list_asked_for_is_quoted_whole():
         "市场部的日常工作包括以下几项：\n1、开展市场调研。\n2、负责品牌推广。\n3、策划线下活动。\n"
         "另外，市场部也要支持销售。"
     )
-    answer = compose_answer("市场部的日常工作包括哪些", _passage_hits(text))
+    answer = answer_from_hits("市场部的日常工作包括哪些", _passage_hits(text))
     first = answer.sentences[0]
     assert first.text.startswith(text[: text.index("\n另外")])
     assert answer.hits[0].passage.text[first.start : first.end] == first.text
@@ -109,24 +109,24 @@ def test_a_factual_question_gets_a_short_answer():
         "该公司成立于1998年，总部位于深圳。公司早期主要生产通信设备，后来进入手机市场，"
         "并在海外设立了多个研发中心。公司的员工人数超过十万人，业务覆盖一百多个国家和地区。"
     )
-    answer = compose_answer("该公司成立于哪一年", _passage_hits(text))
+    answer = answer_from_hits("该公司成立于哪一年", _passage_hits(text))
     assert answer.sentences[0].text == "该公司成立于1998年，总部位于深圳。"
     assert sum(len(s.text) for s in answer.sentences) <= 80
 
 
 def test_short_lines_after_an_introduction_are_the_list():
     text = "从销售到营销的跨越其实就是从：\n战术到战略\n眼前到未来\n短利到长利\n生存到永续。\n这需要时间。"
-    answer = compose_answer("从销售到营销要经历哪些跨越", _passage_hits(text))
+    answer = answer_from_hits("从销售到营销要经历哪些跨越", _passage_hits(text))
     assert answer.sentences[0].text == text[: text.index("\n这需要")]
 
 
 def test_a_how_many_question_answered_by_no_amount_is_not_found():
     text = "该公司注重员工培训，员工都很努力。公司的销售团队非常专业，客户满意度很高。"
-    assert compose_answer("该公司有多少名员工", _passage_hits(text)).text == NOT_FOUND
+    assert answer_from_hits("该公司有多少名员工", _passage_hits(text)).text == NOT_FOUND
     numbered = "具体工作内容：1、培训员工。2、管理客户。"  # list numbers are not amounts
-    assert compose_answer("该公司有多少名员工", _passage_hits(numbered)).text == NOT_FOUND
+    assert answer_from_hits("该公司有多少名员工", _passage_hits(numbered)).text == NOT_FOUND
     counted = "该公司注重员工培训。公司共有员工三百多名，分布在五个城市。"
-    assert "三百多名" in compose_answer("该公司有多少名员工", _passage_hits(counted)).text
+    assert "三百多名" in answer_from_hits("该公司有多少名员工", _passage_hits(counted)).text
 
 
 def test_quantities_are_told_from_articles_and_list_numbers():
@@ -146,7 +146,7 @@ EXCEPTIONS = (
 
 
 def test_a_how_to_answer_quotes_the_steps_with_their_lead_in():
-    answer = compose_answer("如何抛出一个异常", _passage_hits(EXCEPTIONS))
+    answer = answer_from_hits("如何抛出一个异常", _passage_hits(EXCEPTIONS))
     steps = EXCEPTIONS[EXCEPTIONS.index("抛出一个异常分为三步") : EXCEPTIONS.index("\n自定义")]
     assert answer.sentences[0].text == steps
     # No item is quoted on its own, without the lead-in: 「2、用throw关键字…」.
@@ -158,7 +158,7 @@ def test_steps_joined_by_shou_xian_ran_hou_lead_a_how_to_answer():
         "throw和throws的区别在于，throw在方法内部抛出一个异常对象，throws在方法声明中列出异常类型。"
         "抛出一个异常时，首先创建异常对象，然后用throw语句抛出它，最后由调用者捕获。"
     )
-    answer = compose_answer("如何抛出一个异常", _passage_hits(text))
+    answer = answer_from_hits("如何抛出一个异常", _passage_hits(text))
     assert answer.sentences[0].text.startswith("抛出一个异常时，首先创建异常对象")
 
 
@@ -166,7 +166,7 @@ def test_the_code_that_does_it_is_quoted_verbatim_after_its_lead_in_without_a_fu
     code = '    if (age < 0) {\n        throw new IllegalArgumentException("年龄不能为负");\n    }'
     lead = "异常是程序运行中的事件。在代码中抛出一个异常的写法如下："
     text = f"{lead}\n```java\n{code}\n```\n自定义异常是继承Exception的类。"
-    answer = compose_answer("如何抛出一个异常", _passage_hits(text))
+    answer = answer_from_hits("如何抛出一个异常", _passage_hits(text))
     first = answer.sentences[0]
     assert first.text.startswith("在代码中抛出一个异常的写法如下：") and first.text.endswith(code.split("\n")[-1])
     assert code in first.text and first.code
@@ -184,7 +184,7 @@ def test_steps_under_a_numbered_lead_in_are_quoted_with_it_not_with_the_list_bef
         "(2) 系统故障恢复：\n① 正向扫描日志文件，找出已提交和未完成的事务。\n② 对已提交的事务进行REDO处理。\n"
         "(3) 介质故障恢复：\n① 装入最新的数据库后备副本。\n② 装入转储结束时刻的日志文件副本。\n③ 重做已完成的事务。"
     )
-    answer = compose_answer("介质故障以后怎样恢复数据库", _passage_hits(text))
+    answer = answer_from_hits("介质故障以后怎样恢复数据库", _passage_hits(text))
     assert answer.sentences[0].text == text[text.index("介质故障恢复：") :]
 
 
@@ -193,6 +193,6 @@ def test_a_code_line_no_fence_marks_is_cited_after_its_semicolon():
         "游标用完以后要关闭游标，关闭游标的语句是：\nEXEC SQL CLOSE SX;\n"
         "关闭游标以后，游标不再和查询结果对应，缓冲区也随之释放，下次使用要重新打开。"
     )
-    answer = compose_answer("怎样关闭游标", _passage_hits(text))
+    answer = answer_from_hits("怎样关闭游标", _passage_hits(text))
     assert "EXEC SQL CLOSE SX;[1]" in answer.text
     assert "SX[1];" not in answer.text and "SX;[1]。" not in answer.text

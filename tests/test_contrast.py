@@ -133,10 +133,10 @@ TWO_CONCEPTS = (
 
 
 def test_a_table_without_a_profile_from_the_corpus_own_statements():
-    from kb.answering.answer import compose_answer
+    from kb.answering.answer import answer_from_hits
 
     hits = [_hit(1, "a", TWO_CONCEPTS)]
-    answer = compose_answer("栈和堆的区别", hits)
+    answer = answer_from_hits("栈和堆的区别", hits)
     assert answer.contrast is not None
     rows = {row.aspect: [cell.text for cell in row.cells] for row in answer.contrast.rows}
     assert rows["定义"] == [

@@ -21,23 +21,26 @@ def _hits(*texts, start=0):
 
 def test_the_sentence_holding_the_question_s_wording_ranks_first():
     hits = _hits("淡水河是台湾的一条河流。台湾的河流中，淡水河曾经具有航运的功能。河流两岸有很多城市。")
-    ranked = score_sentences(
-        "台湾哪一条河流曾经具有航运的功能？", hits, answer_shape("台湾哪一条河流曾经具有航运的功能？"), ANALYZER
-    )
+    question = "台湾哪一条河流曾经具有航运的功能？"
+    ranked = score_sentences(QuestionTerms.of(question, ANALYZER, frozenset()), hits, answer_shape(question), ANALYZER)
     assert ranked[0].text == "台湾的河流中，淡水河曾经具有航运的功能。"
     assert ranked[0].features["aligned"] > ranked[1].features["aligned"]
 
 
 def test_offsets_locate_each_sentence_in_the_cleaned_document():
     hits = _hits("第一句话在这里说明。第二句话在这里补充说明。", start=500)
-    for evidence in score_sentences("第二句话说明什么", hits, answer_shape("第二句话说明什么"), ANALYZER):
+    question = "第二句话说明什么"
+    for evidence in score_sentences(
+        QuestionTerms.of(question, ANALYZER, frozenset()), hits, answer_shape(question), ANALYZER
+    ):
         p = evidence.passage
         assert p.text[evidence.start - p.start : evidence.end - p.start] == evidence.text
 
 
 def test_definition_questions_prefer_the_sentence_that_defines_the_subject():
     hits = _hits("分销渠道的设计很重要，分销也常被讨论。分销是指产品从企业到达用户的流转过程。")
-    ranked = score_sentences("什么是分销", hits, answer_shape("什么是分销"), ANALYZER)
+    terms = QuestionTerms.of("什么是分销", ANALYZER, frozenset())
+    ranked = score_sentences(terms, hits, answer_shape("什么是分销"), ANALYZER)
     assert ranked[0].text.startswith("分销是指")
     assert ranked[0].features["cue"] == 1.0
 
@@ -51,7 +54,7 @@ def test_sentence_vectors_add_the_dense_signal_and_missing_ones_count_as_least_s
     }
     weights = EvidenceWeights(**{f.name: 0.0 for f in dataclasses.fields(EvidenceWeights)} | {"dense": 10.0})
     ranked = score_sentences(
-        "天干",
+        QuestionTerms.of("天干", ANALYZER, frozenset()),
         hits,
         answer_shape("天干"),
         ANALYZER,
@@ -69,6 +72,6 @@ def test_words_that_ask_are_not_expected_in_the_answer():
     terms = QuestionTerms.of("营销的区别", ANALYZER, ignore)
     assert "营销" in terms.words and not any(set(term) & set("区别") for term in [*terms.words, *terms.bigrams])
     hits = _hits("营销的区别很大，这一点人人都在讨论。营销关注市场的长期需求。")
-    ranked = score_sentences("营销的区别", hits, answer_shape("营销的区别"), ANALYZER, ignore=ignore)
+    ranked = score_sentences(terms, hits, answer_shape("营销的区别"), ANALYZER)
     without_the_asking_word = next(ev for ev in ranked if "区别" not in ev.text)
     assert without_the_asking_word.features["lexical"] == 1.0  # it holds every word the question expects

@@ -16,15 +16,17 @@ import dataclasses
 import re
 from collections.abc import Callable
 
-from kb.answering.contrast import build_contrast, contrast_sides
+from kb.answering.contrast import build_contrast
 from kb.answering.evidence import Evidence, score_sentences
-from kb.answering.question import AnswerShape, answer_shape, asks_an_amount, states_a_quantity
+from kb.answering.grounding import check_grounding
+from kb.answering.plan import QuestionPlan, plan_from_words
+from kb.answering.question import AnswerShape, asks_an_amount, states_a_quantity
 from kb.answering.sentence_quality import ITEM_MARKER, junk_reason
-from kb.language.code import FENCE, code_spans, ends_in_code, reads_as_code
-from kb.language.text import fold, is_near_duplicate, sentence_spans
+from kb.answering.units import END_PUNCT, INTRODUCES, enumeration, holds_steps, is_code, span_text
+from kb.language.text import fold, is_near_duplicate
 from kb.profile import Profile, default_profile
 from kb.provenance import Location
-from kb.types import Answer, CitedSpan, Hit, Passage
+from kb.types import Answer, CitedSpan, Contrast, ContrastRow, Hit
 
 NOT_FOUND = "知识库中没有找到能回答这个问题的内容。"
 # Where a span of a document's cleaned text is in the original file: (doc_id, start, end).
@@ -32,23 +34,10 @@ Locate = Callable[[str, int, int], Location | None]
 DUPLICATE_OVERLAP = 0.8  # share of character pairs that makes two sentences copies of each other
 # A supporting sentence joins the answer only if its evidence is within this of the best's.
 SUPPORT_MARGIN = 3.5
-MAX_UNIT_CHARS = 400
 RUN_ON_SENTENCES = 2  # sentences quoted after one that restates a yes/no question
-CROSS_LANGUAGE_BUDGET = 160  # characters past the first sentence, for a question in another language
-SHORT_ITEM_CHARS = 20  # a line this short after 「…如下：」 is an item of the list
-_END_PUNCT = re.compile(r"[。！？!?；;…]+[”’」』）)\]】〕\"']*$")
-_LIST_ITEM = re.compile(
-    r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,2}[)）、.．]|第[一二三四五六七八九十]+[，,、：:是点步]|[①-⑩]|[一二三四五六七八九十]是|首先|其次|再次|然后|最后)"
-)
-_SEQUENCE_WORDS = ("首先", "其次", "再次", "然后", "最后")
 _GOES_ON = re.compile(r"[：:].{8,}")
 _CLAUSE_END = re.compile(r"[；;：:]\s*$")
 _LEADING_MARKS = re.compile(r"^[\s，,、；;：:]+")
-_INTRODUCES = re.compile(r"[:：]\s*$|如下[。：:]?$")
-
-
-class GroundingError(AssertionError):
-    """An answer sentence or table cell that is not verbatim in the passage it cites."""
 
 
 def _restates(evidence: Evidence, shape: AnswerShape, asking_words: frozenset[str]) -> bool:
@@ -65,16 +54,17 @@ def _merge_duplicates(candidates: list[Evidence]) -> list[Evidence]:
     kept: list[Evidence] = []
     for c in candidates:
         # The same sentence twice: from overlapping passages, or copied between articles.
-        twin = next((k for k in kept if is_near_duplicate(c, k, DUPLICATE_OVERLAP)), None)
+        twin = next((i for i, k in enumerate(kept) if is_near_duplicate(c, k, DUPLICATE_OVERLAP)), None)
         if twin is None:
             kept.append(c)
             continue
-        if c.rank in twin.citations:
+        copy = kept[twin]
+        if c.rank in copy.citations:
             continue
-        if c.rank < min(twin.citations):
+        if c.rank < min(copy.citations):
             # Quote the best-ranked copy, so the first citation is where the text comes from.
-            twin.text, twin.passage, twin.start, twin.end = c.text, c.passage, c.start, c.end
-        twin.citations.append(c.rank)
+            copy = dataclasses.replace(copy, text=c.text, passage=c.passage, start=c.start, end=c.end)
+        kept[twin] = dataclasses.replace(copy, citations=(*copy.citations, c.rank))
     return kept
 
 
@@ -84,7 +74,7 @@ def cite(sentence: str, citations: list[int] | tuple[int, ...], code: bool = Fal
     marks = "".join(f"[{n}]" for n in sorted(citations))
     if code:
         return sentence + marks + "\n"
-    end = _END_PUNCT.search(sentence)
+    end = END_PUNCT.search(sentence)
     if end:
         return sentence[: end.start()] + marks + sentence[end.start() :]
     return sentence + marks + "。"
@@ -104,82 +94,6 @@ def answer_candidates(
     return _merge_duplicates(substantive or candidates)
 
 
-def enumeration(passage: Passage, start: int, end: int) -> tuple[int, int]:
-    """The list a sentence belongs to, as one span (offsets in the cleaned document): an
-    introducing sentence (「…包括以下几点：」) with the items after it (numbered, short lines of
-    their own: 「战术到战略」, or the lines of a code block), or a numbered item with its
-    neighbouring items. Other sentences are returned unchanged."""
-    spans = [(passage.start + s, passage.start + e) for s, e in sentence_spans(passage.text)]
-    if (start, end) not in spans:
-        return start, end
-    first = last = spans.index((start, end))
-
-    def numbered(j: int) -> bool:
-        return bool(_LIST_ITEM.match(_text(passage, spans[j])))
-
-    def introduces(j: int) -> bool:
-        return bool(_INTRODUCES.search(_text(passage, spans[j])))
-
-    blocks = [(a, b) for a, b in code_spans(passage.text) if "\n" in passage.text[a:b]]
-
-    def code_line(j: int) -> tuple[int, int] | None:
-        """The code block (fenced or indented) holding sentence j, if any."""
-        s, e = (offset - passage.start for offset in spans[j])
-        return next((block for block in blocks if block[0] <= s and e <= block[1]), None)
-
-    def short_line(j: int) -> bool:
-        s, e = (offset - passage.start for offset in spans[j])
-        text = passage.text
-        return e - s <= SHORT_ITEM_CHARS and text[s - 1 : s] == "\n" and text[e : e + 1] in ("\n", "")
-
-    def style(j: int) -> str | None:
-        return marker_style(_text(passage, spans[j]))
-
-    # 「(3) 介质故障恢复：」 before 「① 装入…」: a lead-in, numbered in another style than its items.
-    lead_in = introduces(first) and first + 1 < len(spans) and numbered(first + 1) and style(first + 1) != style(first)
-    if numbered(first) or lead_in:
-        items = style(first + 1) if lead_in else style(first)
-        while not lead_in and first > 0 and numbered(first - 1) and style(first - 1) == items:
-            first -= 1
-        if not lead_in and first > 0 and introduces(first - 1):
-            first -= 1
-        while last + 1 < len(spans) and numbered(last + 1) and style(last + 1) == items:
-            last += 1
-    elif introduces(first) and first + 1 < len(spans) and code_line(first + 1):
-        # 「抛出异常的写法如下：」 and the code after it: the lines of that block.
-        block = code_line(first + 1)
-        while last + 1 < len(spans) and code_line(last + 1) == block:
-            last += 1
-        while last > first + 1 and _text(passage, spans[last]).startswith(FENCE):
-            last -= 1  # the closing fence: the answer ends on the code
-    elif introduces(first):
-        # Unnumbered short lines of their own; one ending in 。 closes the list.
-        while last + 1 < len(spans) and short_line(last + 1):
-            last += 1
-            if _END_PUNCT.search(_text(passage, spans[last])):
-                break
-    while spans[last][1] - spans[first][0] > MAX_UNIT_CHARS and spans[last][1] > end:
-        last -= 1
-    return spans[first][0], spans[last][1]
-
-
-def marker_style(text: str) -> str | None:
-    """The form of a list item's marker with its number left out — 「(3)」 and 「(1)」 are both
-    "(N)", 「①」 is "○", 「首先」/「然后」 are "then" — or None for a line that is no item: items of
-    one list share a style, and a lead-in numbered otherwise is not one of them."""
-    marker = _LIST_ITEM.match(text)
-    if not marker:
-        return None
-    found = marker.group().strip()
-    if found in _SEQUENCE_WORDS:
-        return "then"
-    return re.sub(r"[①-⑩]", "○", re.sub(r"\d+|[一二三四五六七八九十]+", "N", found))
-
-
-def _text(passage: Passage, span: tuple[int, int]) -> str:
-    return passage.text[span[0] - passage.start : span[1] - passage.start]
-
-
 def _as_unit(evidence: Evidence) -> Evidence:
     start, end = enumeration(evidence.passage, evidence.start, evidence.end)
     if (start, end) == (evidence.start, evidence.end):
@@ -189,16 +103,14 @@ def _as_unit(evidence: Evidence) -> Evidence:
 
 def _respan(evidence: Evidence, start: int, end: int) -> Evidence:
     """The evidence quoting another span of its passage (offsets in the cleaned document)."""
-    return dataclasses.replace(
-        evidence, text=_text(evidence.passage, (start, end)), start=start, end=end, citations=list(evidence.citations)
-    )
+    return dataclasses.replace(evidence, text=span_text(evidence.passage, (start, end)), start=start, end=end)
 
 
 def _adjacent(a: Evidence, b: Evidence) -> bool:
     """b directly follows a in the same passage (only whitespace between them)."""
     if a.passage.id != b.passage.id or b.start < a.end:
         return False
-    return not _text(a.passage, (a.end, b.start)).strip()
+    return not span_text(a.passage, (a.end, b.start)).strip()
 
 
 def select(
@@ -247,15 +159,6 @@ def select(
     return _arrange(chosen)
 
 
-def holds_steps(evidence: Evidence) -> bool:
-    """The span states steps: two or more numbered lines, 首先 … 然后/再/最后, a chain of →, or
-    a lead-in with the code that does it."""
-    text = evidence.text
-    numbered = sum(bool(_LIST_ITEM.match(line)) for line in text.splitlines())
-    ordered = "首先" in text and any(word in text for word in ("然后", "其次", "接着", "最后", "再"))
-    return numbered >= 2 or ordered or text.count("→") + text.count("->") >= 2 or ("\n" in text and is_code(evidence))
-
-
 def _steps_first(ranked: list[Evidence], margin: float) -> list[Evidence]:
     """For a how-to question, the best-evidenced span that states steps leads (with its lead-in,
     see enumeration) if it scores within `margin` of the best: 「抛出一个异常分为三步：1、…」
@@ -275,7 +178,7 @@ def presentable(evidence: Evidence, shape: AnswerShape) -> Evidence | None:
     mid-clause and clauses ending in 「：」 are not quoted (sentence_quality.junk_reason)."""
     shown = _as_unit(evidence) if shape.units else evidence
     # A numbered lead-in (「(3) 介质故障恢复：\n① …」) is quoted from its words, as a lone item is.
-    lead_in = shown is not evidence and _INTRODUCES.search(shown.text.split("\n", 1)[0])
+    lead_in = shown is not evidence and INTRODUCES.search(shown.text.split("\n", 1)[0])
     if not shape.units or shown is evidence or lead_in:
         marker = ITEM_MARKER.match(shown.text)
         if marker and marker.end() < len(shown.text):
@@ -285,13 +188,6 @@ def presentable(evidence: Evidence, shape: AnswerShape) -> Evidence | None:
         # 「，又名《离岛大夫日志》…」: scraping lost what came before the comma; quote what follows.
         shown = _respan(shown, shown.start + lead.end(), shown.end)
     return None if junk_reason(shown.text) else shown
-
-
-def is_code(evidence: Evidence) -> bool:
-    """The quoted span ends in code (a line of a code block, code between backticks, steps
-    ending on their code line): cited without a 「。」 of its own."""
-    p = evidence.passage
-    return ends_in_code(p.text, evidence.end - p.start) or reads_as_code(evidence.text.rsplit("\n", 1)[-1])
 
 
 def _shares_words(evidence: Evidence) -> bool:
@@ -312,10 +208,10 @@ def _arrange(chosen: list[Evidence]) -> list[Evidence]:
         for i, kept in enumerate(arranged):
             first, second = (candidate, kept) if _adjacent(candidate, kept) else (kept, candidate)
             if _adjacent(first, second) and _CLAUSE_END.search(first.text) and not is_code(first):
-                citations = list(dict.fromkeys(kept.citations + candidate.citations))
+                citations = tuple(dict.fromkeys(kept.citations + candidate.citations))
                 arranged[i] = dataclasses.replace(
                     kept,
-                    text=_text(kept.passage, (first.start, second.end)),
+                    text=span_text(kept.passage, (first.start, second.end)),
                     start=first.start,
                     end=second.end,
                     citations=citations,
@@ -344,52 +240,49 @@ def _renumber(hits: list[Hit], cited: set[int], shown: int) -> tuple[list[Hit], 
     return [dataclasses.replace(h, rank=mapping[h.rank]) for h in kept], mapping
 
 
+def choose(plan: QuestionPlan, evidence: list[Evidence], answerable: bool = True) -> list[Evidence]:
+    """The sentences an answer quotes, in the order quoted, within the plan's max_chars; none
+    when the index does not know (`answerable` False, see Retriever.answerable) or when a
+    question asking for an amount would be answered by sentences stating none. A
+    cross-language question shares no words with its sources: sentences vouched for by their
+    vectors may support the best one."""
+    candidates = answer_candidates(evidence, plan.shape, plan.shown, plan.asking_words)
+    lexical = not plan.reading.cross_language
+    chosen = select(candidates, plan.shape, plan.max_chars, lexical=lexical) if answerable else []
+    if asks_an_amount(plan.text) and not any(states_a_quantity(c.text) for c in chosen):
+        chosen = []  # 「销售人员的平均工资是多少」 with no amount in what would be quoted: not in the index
+    return _within(chosen, plan.max_chars)
+
+
 def compose_answer(
-    question: str,
+    plan: QuestionPlan,
     hits: list[Hit],
-    max_chars: int = 300,
-    shown: int | None = None,
+    evidence: list[Evidence],
     answerable: bool = True,
-    evidence: list[Evidence] | None = None,
     profile: Profile | None = None,
     locate: Locate | None = None,
-    cross_language: bool = False,
 ) -> Answer:
-    """The sentences that answer best, within max_chars, the best first.
+    """The answer: the chosen sentences, the best first, each cited, and for a contrast its
+    aspect table; grounded (check_grounding) before it is returned.
 
-    `hits` may hold more passages than the `shown` best: extra ones serve as evidence for a
-    contrast table and are listed (after the shown ones) only if cited. `evidence` is the
-    scored sentences of the shown passages (KnowledgeBase.ask adds sentence vectors); without
-    it they are scored from their words alone. With `answerable=False` (see
-    Retriever.answerable) the answer says the index does not know. `profile` is the index's
-    (contrast sides and aspects, vocabulary); the shipped one by default. `locate` places each
-    quoted span in its original file (StoredIndex.locate). A `cross_language` question (English
-    asked of Chinese sources) shares no words with them: sentences vouched for by their vectors
-    may support the best one.
-    """
-    profile = profile or default_profile()
-    asking = profile.contrast.asking_words
-    shown = len(hits) if shown is None else shown
-    top = [h for h in hits if h.rank <= shown]
-    sides = contrast_sides(question, profile.contrast)
-    shape = answer_shape(question, sides)
-    if evidence is None:
-        evidence = score_sentences(question, top, shape, profile.analyzer, ignore=asking)
-    if cross_language:
-        # Vouched for by vectors alone, supporting sentences drift: keep the answer short.
-        shape = dataclasses.replace(shape, budget=min(shape.budget, CROSS_LANGUAGE_BUDGET))
-    candidates = answer_candidates(evidence, shape, shown, asking)
-    chosen = select(candidates, shape, max_chars, lexical=not cross_language) if answerable else []
-    if asks_an_amount(question) and not any(states_a_quantity(c.text) for c in chosen):
-        chosen = []  # 「销售人员的平均工资是多少」 with no amount in what would be quoted: not in the index
-    chosen = _within(chosen, max_chars)
+    `hits` may hold more passages than the plan's `shown` best: extra ones serve as evidence
+    for a contrast table and are listed (after the shown ones) only if cited. `evidence` is the
+    scored sentences of the shown passages (Answerer.evidence). `profile` is the index's
+    (contrast aspects, vocabulary); the shipped one by default. `locate` places each quoted
+    span in its original file (StoredIndex.locate)."""
+    reading = plan.reading
+    chosen = choose(plan, evidence, answerable)
     if not chosen:
-        return Answer(question, NOT_FOUND, [], top, found=False)
-    contrast = build_contrast(sides, hits, profile.contrast, tokenize=profile.analyzer.tokenize) if sides else None
+        top = [h for h in hits if h.rank <= plan.shown]
+        understood_as, corrected = reading.understood_as, reading.corrected
+        return Answer(reading.asked, NOT_FOUND, [], top, found=False, understood_as=understood_as, corrected=corrected)
+    profile = profile or default_profile()
+    tokenize = profile.analyzer.tokenize
+    contrast = build_contrast(plan.sides, hits, profile.contrast, tokenize=tokenize) if plan.sides else None
     cited = {n for c in chosen for n in c.citations}
     if contrast:
         cited |= {n for row in contrast.rows for cell in row.cells for n in cell.citations}
-    kept, mapping = _renumber(hits, cited, shown)
+    kept, mapping = _renumber(hits, cited, plan.shown)
     place = locate or (lambda doc_id, start, end: None)
     sentences = [
         CitedSpan(
@@ -404,34 +297,45 @@ def compose_answer(
         for c in chosen
     ]
     if contrast:
-        for row in contrast.rows:
-            row.cells = [
+        contrast = _renumbered_table(contrast, mapping, place)
+    text = "".join(cite(s.text, s.citations, s.code) for s in sentences).rstrip("\n")
+    answer = Answer(
+        reading.asked,
+        text,
+        sentences,
+        kept,
+        contrast=contrast,
+        understood_as=reading.understood_as,
+        corrected=reading.corrected,
+        notes=plan.notes,
+    )
+    check_grounding(answer)
+    return answer
+
+
+def _renumbered_table(contrast: Contrast, mapping: dict[int, int], place: Locate) -> Contrast:
+    """The table with its cells citing the renumbered passages, each placed in its original file."""
+    rows = [
+        ContrastRow(
+            row.aspect,
+            [
                 dataclasses.replace(
                     cell,
                     citations=tuple(mapping[n] for n in cell.citations),
                     location=place(cell.doc_id, cell.start, cell.end),
                 )
                 for cell in row.cells
-            ]
-    text = "".join(cite(s.text, s.citations, s.code) for s in sentences).rstrip("\n")
-    answer = Answer(question, text, sentences, kept, contrast=contrast)
-    check_grounding(answer)
-    return answer
+            ],
+        )
+        for row in contrast.rows
+    ]
+    return Contrast(contrast.sides, rows)
 
 
-def check_grounding(answer: Answer) -> None:
-    """Raise GroundingError unless every sentence and table cell is verbatim in the passage it
-    cites first, at the offsets it claims (offsets are into the cleaned document)."""
-    by_rank = {h.rank: h.passage for h in answer.hits}
-    spans = list(answer.sentences)
-    if answer.contrast:
-        spans += [cell for row in answer.contrast.rows for cell in row.cells]
-    for span in spans:
-        if not span.citations or any(n not in by_rank for n in span.citations):
-            raise GroundingError(f"uncited or dangling citation for {span.text!r}")
-        passage = by_rank[span.citations[0]]
-        if (
-            not (passage.start <= span.start and span.end <= passage.end)
-            or passage.text[span.start - passage.start : span.end - passage.start] != span.text
-        ):
-            raise GroundingError(f"{span.text!r} is not verbatim in passage [{span.citations[0]}]")
+def answer_from_hits(question: str, hits: list[Hit], max_chars: int = 300, profile: Profile | None = None) -> Answer:
+    """An answer quoted from passages found elsewhere (no index): the question read as typed,
+    its sentences scored from their words alone (no IDF, no vectors), every hit shown."""
+    profile = profile or default_profile()
+    plan = plan_from_words(question, profile, shown=len(hits), max_chars=max_chars)
+    evidence = score_sentences(plan.terms, [h for h in hits if h.rank <= plan.shown], plan.shape, profile.analyzer)
+    return compose_answer(plan, hits, evidence, profile=profile)

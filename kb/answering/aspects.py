@@ -15,6 +15,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from kb.types import CitedSpan, ContrastRow
+
 DEFINITION_ASPECT = "定义"
 # 「抽象类是…」, 「视图是指…」: a clause that says what its side is.
 _DEFINES = re.compile(r"^(?:就|即|则|也)?(?:是指|指的是|是一种|是一个|是一组|是|指|即)(?!否|不是)")
@@ -97,3 +99,35 @@ def common_words(texts: Sequence[str], tokenize: Callable[[str], Sequence[str]])
             counts[word] = counts.get(word, 0) + 1
     floor = max(COMMON_COUNT, COMMON_SHARE * len(texts))
     return {word: count / len(texts) for word, count in counts.items() if count >= floor}
+
+
+def parallel_rows(
+    statements: list[tuple[SideClause, CitedSpan]],
+    tokenize: Callable[[str], Sequence[str]],
+    names: set[str],
+    common: dict[str, float],
+    taken: set[str],
+    used_text: set[str],
+) -> list[ContrastRow]:
+    """Rows from pairs of statements, one about each side, on a shared aspect (see
+    shared_aspect): the best-scored pair per aspect, a pair within one sentence first; no
+    cell used twice."""
+    best: dict[str, tuple[float, CitedSpan, CitedSpan]] = {}
+    for a, cell_a in (item for item in statements if item[0].side == 0):
+        for b, cell_b in (item for item in statements if item[0].side == 1):
+            if cell_a.text == cell_b.text:
+                continue
+            aspect = DEFINITION_ASPECT if defines(a) and defines(b) else None
+            aspect = aspect or shared_aspect(a, b, tokenize, names, common)
+            if aspect is None or aspect in taken:
+                continue
+            score = a.score + b.score + (1.0 if a.sentence == b.sentence else 0.0)
+            if aspect not in best or score > best[aspect][0]:
+                best[aspect] = (score, cell_a, cell_b)
+    rows = []
+    for aspect, (_, cell_a, cell_b) in sorted(best.items(), key=lambda item: -item[1][0]):
+        if cell_a.text in used_text or cell_b.text in used_text:
+            continue
+        rows.append(ContrastRow(aspect, [cell_a, cell_b]))
+        used_text.update((cell_a.text, cell_b.text))
+    return rows

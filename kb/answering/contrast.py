@@ -14,13 +14,13 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from kb.answering.aspects import DEFINITION_ASPECT, SideClause, common_words, defines, lead_in_aspect, shared_aspect
+from kb.answering.aspects import SideClause, common_words, lead_in_aspect, parallel_rows
 from kb.answering.sentence_quality import SECTION_NUMBER
 from kb.ingest.chunk import is_heading
 from kb.language.text import fold, sentence_spans
-from kb.types import CitedSpan, Hit
+from kb.types import CitedSpan, Contrast, ContrastRow, Hit
 
 _CLAUSE_BREAK = re.compile(r"[；;]|[，,](?=而|但|则|相比之下)|。")
 _CONNECTOR = re.compile(
@@ -53,26 +53,6 @@ _PREDICATE = re.compile(
     r"是|为|指|可以|能|不|只|会|要|需|必须|由|用来|用于|有|把|将|对|在|从|进行|包含|包括|允许|实现|继承|属于|称"
 )
 SIDE_WINDOW = 4  # a side's name must start within this many characters of the clause
-
-
-@dataclass
-class ContrastRow:
-    """One aspect; a cell per side, each a verbatim clause with its citation."""
-
-    aspect: str
-    cells: list[CitedSpan]
-
-
-@dataclass
-class Contrast:
-    sides: list[str]
-    rows: list[ContrastRow] = field(default_factory=list)
-
-    def to_dict(self) -> dict:
-        return {
-            "sides": self.sides,
-            "rows": [{"aspect": r.aspect, "cells": [c.to_dict() for c in r.cells]} for r in self.rows],
-        }
 
 
 @dataclass(frozen=True)
@@ -257,8 +237,33 @@ def _aspect(body: str, label: str, sides: list[tuple[str, ...]], aspects: tuple[
     return None
 
 
+@dataclass(frozen=True)
+class _Sides:
+    """How clauses are told apart by side: every name of each side (longest first), the
+    shorter cores they share a head or tail without, the profile's aspects that apply, the
+    words that ask about the difference itself, and where a sentence is cut into clauses."""
+
+    names: list[tuple[str, ...]]
+    cores: list[tuple[str, ...]]
+    aspects: tuple[Aspect, ...]
+    asking: tuple[str, ...]
+    breaks: re.Pattern[str]
+
+
+@dataclass
+class _Statements:
+    """What the retrieved passages state about each side, gathered clause by clause: cells by
+    (aspect, side) with their scores, aspects in the order met, clauses on no named aspect (for
+    parallel rows), and every sentence (folded)."""
+
+    by_aspect: dict[tuple[str, int], list[tuple[float, CitedSpan]]]
+    order: list[str]
+    unplaced: list[tuple[SideClause, CitedSpan]]
+    sentences: list[str]
+
+
 def build_contrast(
-    sides: list[str],
+    sides: Sequence[str],
     hits: list[Hit],
     vocabulary: ContrastVocabulary,
     min_rows: int = MIN_ROWS,
@@ -273,109 +278,106 @@ def build_contrast(
     names = [
         _names(side, texts, other, vocabulary.aliases) for side, other in ((sides[0], sides[1]), (sides[1], sides[0]))
     ]
-    cores = _cores(sides)
-    aspects = vocabulary.aspects if _profile_knows(sides, vocabulary) else ()
+    cores = _cores(list(sides))
+    aspects = vocabulary.aspects if _profile_knows(list(sides), vocabulary) else ()
+    found = _side_statements(hits, _Sides(names, cores, aspects, vocabulary.asking, _clause_breaks(names, cores)))
+    rows, used_text = _aspect_rows(found, len(sides))
+    if tokenize is not None:
+        all_names = {n for group in names for n in group}
+        common = common_words(found.sentences, tokenize)
+        rows += parallel_rows(found.unplaced, tokenize, all_names, common, {row.aspect for row in rows}, used_text)
+    rows = rows[:MAX_ROWS]
+    return Contrast(list(sides), rows) if len(rows) >= min_rows else None
+
+
+def _clause_breaks(names: list[tuple[str, ...]], cores: list[tuple[str, ...]]) -> re.Pattern[str]:
+    """Where a sentence is cut into clauses: 「；」, 「，而」 …, and also before a side's name."""
     # 「抽象类表达的是…，接口表达的是…」: a comma before the other side's name parts two statements.
     every_name = "|".join(re.escape(n) for group in [*names, *cores] for n in group)
     # On a slide, 「…<> 选择（续） 选择运算是…」: a space before a side's name parts lines run together.
     before_a_side = (
         f"[，,](?=\\s*{_CONNECTOR.pattern}?\\s*(?:{every_name}))|(?<=\\S)\\s+(?={_BULLET.pattern}(?:{every_name}))"
     )
-    breaks = re.compile(f"{_CLAUSE_BREAK.pattern}|{before_a_side}|\\s*[\\ue000-\\uf8ff]", re.IGNORECASE)
-    candidates: dict[tuple[str, int], list[tuple[float, CitedSpan]]] = {}
-    order: list[str] = [aspect.name for aspect in aspects]
-    statements: list[tuple[SideClause, CitedSpan]] = []
-    sentences: list[str] = []
-    sentence = 0
+    return re.compile(f"{_CLAUSE_BREAK.pattern}|{before_a_side}|\\s*[\\ue000-\\uf8ff]", re.IGNORECASE)
+
+
+def _side_statements(hits: list[Hit], sides: _Sides) -> _Statements:
+    """Every clause of the hits' sentences that opens with a side's name and states something,
+    placed under its aspect when it has one (titles and headings are never cells)."""
+    found = _Statements({}, [aspect.name for aspect in sides.aspects], [], [])
     for hit in hits:
         p = hit.passage
         headings = _section_headings(p.text)
         for sentence_start, sentence_end in sentence_spans(p.text):
-            sentence += 1
-            sentences.append(fold(p.text[sentence_start:sentence_end]))
+            found.sentences.append(fold(p.text[sentence_start:sentence_end]))
             if _is_title(p.text, sentence_start, sentence_end):
                 continue
             lead = lead_in_aspect(fold(p.text[sentence_start:sentence_end]))
-            for s, e in _clauses(p.text, sentence_start + (lead[1] if lead else 0), sentence_end, breaks):
-                label = _LABEL.match(fold(p.text[s:e]))
-                if label:  # 「1、对象不同：市场的对象是…」: the label names the aspect, the rest is the cell
-                    s += label.end()
-                else:  # 「（1）选择运算应尽可能先做」: the item's number is not part of the statement
-                    s = _skip(_ITEM_NUMBER, p.text, s, e)
-                body = fold(p.text[s:e])
-                if not MIN_CELL_CHARS <= e - s <= MAX_CELL_CHARS:
-                    continue
-                side = _side_of(body, names, vocabulary.asking, cores)
-                if side is None:
-                    continue
-                heading = next((h for position, h in reversed(headings) if position < s), fold(p.heading))
-                label_text = label.group(0) if label else heading
-                aspect = _aspect(body, label_text, names, aspects) or (lead[0] if lead else None)
-                # Better-ranked passages first; labelled parallel statements are the clearest.
-                score = 1.0 / (1 + 0.2 * (hit.rank - 1)) + (0.5 if label else 0.0) - (0.3 if e - s > 60 else 0.0)
-                cell = CitedSpan(p.text[s:e], (hit.rank,), p.doc_id, p.start + s, p.start + e)
-                opening = _opening(body, names[side], cores[side])
-                after = body[sum(opening) :] if opening else body
-                if not aspects and not _PREDICATE.search(after):
-                    continue  # 「1. 选择 2. 投影 3. 连接」, 「HAVING <条件表达式>」: no statement
-                if aspect is None:
-                    statements.append((SideClause(side, body, after, sentence, score), cell))
-                    continue
-                if aspect not in order:
-                    order.append(aspect)
-                candidates.setdefault((aspect, side), []).append((score, cell))
+            for s, e in _clauses(p.text, sentence_start + (lead[1] if lead else 0), sentence_end, sides.breaks):
+                _place_clause(found, sides, hit, headings, (s, e), lead)
+    return found
+
+
+def _place_clause(
+    found: _Statements,
+    sides: _Sides,
+    hit: Hit,
+    headings: list[tuple[int, str]],
+    span: tuple[int, int],
+    lead: tuple[str, int] | None,
+) -> None:
+    """File the clause p.text[s:e] as a cell under its aspect, or as a statement on no named
+    aspect, if it is about one side and states something."""
+    p = hit.passage
+    s, e = span
+    label = _LABEL.match(fold(p.text[s:e]))
+    if label:  # 「1、对象不同：市场的对象是…」: the label names the aspect, the rest is the cell
+        s += label.end()
+    else:  # 「（1）选择运算应尽可能先做」: the item's number is not part of the statement
+        s = _skip(_ITEM_NUMBER, p.text, s, e)
+    body = fold(p.text[s:e])
+    if not MIN_CELL_CHARS <= e - s <= MAX_CELL_CHARS:
+        return
+    side = _side_of(body, sides.names, sides.asking, sides.cores)
+    if side is None:
+        return
+    heading = next((h for position, h in reversed(headings) if position < s), fold(p.heading))
+    label_text = label.group(0) if label else heading
+    aspect = _aspect(body, label_text, sides.names, sides.aspects) or (lead[0] if lead else None)
+    # Better-ranked passages first; labelled parallel statements are the clearest.
+    score = 1.0 / (1 + 0.2 * (hit.rank - 1)) + (0.5 if label else 0.0) - (0.3 if e - s > 60 else 0.0)
+    cell = CitedSpan(p.text[s:e], (hit.rank,), p.doc_id, p.start + s, p.start + e)
+    opening = _opening(body, sides.names[side], sides.cores[side])
+    after = body[sum(opening) :] if opening else body
+    if not sides.aspects and not _PREDICATE.search(after):
+        return  # 「1. 选择 2. 投影 3. 连接」, 「HAVING <条件表达式>」: no statement
+    if aspect is None:
+        found.unplaced.append((SideClause(side, body, after, len(found.sentences), score), cell))
+        return
+    if aspect not in found.order:
+        found.order.append(aspect)
+    found.by_aspect.setdefault((aspect, side), []).append((score, cell))
+
+
+def _aspect_rows(found: _Statements, sides: int) -> tuple[list[ContrastRow], set[str]]:
+    """A row per aspect that has a cell for every side (the best-scored, from an article not
+    yet cited where possible, no text used twice), and the texts used."""
     rows: list[ContrastRow] = []
     used_docs: set[str] = set()
     used_text: set[str] = set()
-    for aspect in order:
+    for aspect in found.order:
         cells = []
-        for side in range(len(sides)):
+        for side in range(sides):
             options = [
                 (score + (0.6 if cell.doc_id not in used_docs else 0.0), cell)
-                for score, cell in candidates.get((aspect, side), [])
+                for score, cell in found.by_aspect.get((aspect, side), [])
                 if cell.text not in used_text
             ]
             if not options:
                 break
             cells.append(max(options, key=lambda o: o[0])[1])
-        if len(cells) == len(sides):
+        if len(cells) == sides:
             rows.append(ContrastRow(aspect, cells))
             used_docs.update(c.doc_id for c in cells)
             used_text.update(c.text for c in cells)
-    if tokenize is not None:
-        all_names = {n for group in names for n in group}
-        common = common_words(sentences, tokenize)
-        rows += _parallel_rows(statements, tokenize, all_names, common, {row.aspect for row in rows}, used_text)
-    rows = rows[:MAX_ROWS]
-    return Contrast(sides, rows) if len(rows) >= min_rows else None
-
-
-def _parallel_rows(
-    statements: list[tuple[SideClause, CitedSpan]],
-    tokenize: Callable[[str], Sequence[str]],
-    names: set[str],
-    common: dict[str, float],
-    taken: set[str],
-    used_text: set[str],
-) -> list[ContrastRow]:
-    """Rows from pairs of statements, one about each side, on a shared aspect (kb/answering/aspects.py):
-    the best-scored pair per aspect, a pair within one sentence first; no cell used twice."""
-    best: dict[str, tuple[float, CitedSpan, CitedSpan]] = {}
-    for a, cell_a in (item for item in statements if item[0].side == 0):
-        for b, cell_b in (item for item in statements if item[0].side == 1):
-            if cell_a.text == cell_b.text:
-                continue
-            aspect = DEFINITION_ASPECT if defines(a) and defines(b) else None
-            aspect = aspect or shared_aspect(a, b, tokenize, names, common)
-            if aspect is None or aspect in taken:
-                continue
-            score = a.score + b.score + (1.0 if a.sentence == b.sentence else 0.0)
-            if aspect not in best or score > best[aspect][0]:
-                best[aspect] = (score, cell_a, cell_b)
-    rows = []
-    for aspect, (_, cell_a, cell_b) in sorted(best.items(), key=lambda item: -item[1][0]):
-        if cell_a.text in used_text or cell_b.text in used_text:
-            continue
-        rows.append(ContrastRow(aspect, [cell_a, cell_b]))
-        used_text.update((cell_a.text, cell_b.text))
-    return rows
+    return rows, used_text

@@ -70,7 +70,7 @@ class EvidenceWeights:
         return sum(getattr(self, name) * value for name, value in features.items())
 
 
-@dataclass
+@dataclass(frozen=True)
 class Evidence:
     """A quotable span of a retrieved passage and how well it answers the question."""
 
@@ -81,7 +81,7 @@ class Evidence:
     end: int
     features: dict[str, float] = field(default_factory=dict)
     score: float = 0.0
-    citations: list[int] = field(default_factory=list)
+    citations: tuple[int, ...] = ()
     cosine: float | None = None  # with the question, when the sentence has a stored vector
 
     @property
@@ -97,6 +97,7 @@ class QuestionTerms:
     bigrams: dict[str, float]  # character pairs → IDF
     wording: str  # folded question without asking words or punctuation, for `aligned`
     alternatives: dict[str, frozenset[str]]  # a word → its synonyms in the profile
+    ignore: frozenset[str] = frozenset()  # words that ask rather than describe (区别, 不同 …)
 
     @classmethod
     def of(
@@ -110,7 +111,8 @@ class QuestionTerms:
         weigh = weights or (lambda terms: dict.fromkeys(terms, 1.0))
         wording = "".join(ch for ch in folded if ch.isalnum())[:ALIGNED_WORDING_CHARS]
         table = analyzer.synonyms
-        return cls(dict(weigh(words)), dict(weigh(bigrams)), wording, {w: table[w] for w in words if w in table})
+        alternatives = {w: table[w] for w in words if w in table}
+        return cls(dict(weigh(words)), dict(weigh(bigrams)), wording, alternatives, ignore)
 
     def matched_words(self, tokens: frozenset[str], folded: str) -> set[str]:
         """The question's words a sentence holds, itself or as a domain synonym: 「顾客」 is
@@ -192,39 +194,23 @@ def _beyond_topic(terms: QuestionTerms, passage: Passage, analyzer: Analyzer) ->
 
 
 def score_sentences(
-    question: str,
+    terms: QuestionTerms,
     hits: Sequence[Hit],
     shape: AnswerShape,
     analyzer: Analyzer,
-    ignore: frozenset[str] = frozenset(),
     weights: EvidenceWeights = EvidenceWeights(),
-    term_weights: TermWeights | None = None,
     question_vector: np.ndarray | None = None,
     stored_sentences: StoredSentences | None = None,
 ) -> list[Evidence]:
     """Every quotable sentence of the hits, scored, best first.
 
-    `analyzer` is the index's (its vocabulary and synonyms). `ignore` holds words that ask
-    rather than describe (区别, 不同 …). `stored_sentences` gives what ingest stored (the
-    sentences, their tokens and vectors); without it the passages are split and segmented here.
-    Without a question vector (bm25 mode) or stored vectors (an index from an older kb, a bare
-    list of hits) the dense signal is left out.
+    `terms` are the question's (QuestionTerms.of: its words, weighed, without the words that
+    ask); `analyzer` is the index's (its vocabulary and synonyms). `stored_sentences` gives
+    what ingest stored (the sentences, their tokens and vectors); without it the passages are
+    split and segmented here. Without a question vector (bm25 mode) or stored vectors (an
+    index from an older kb, a bare list of hits) the dense signal is left out.
     """
-    terms = QuestionTerms.of(question, analyzer, ignore, term_weights)
-    sentences: list[_Sentence] = []
-    for hit in hits:
-        p = hit.passage
-        stored = stored_sentences(p) if stored_sentences is not None else {}
-        for s, e in candidate_spans(p, stored):
-            folded = fold(p.text[s:e])
-            known = stored.get((p.start + s, p.start + e))
-            tokens = known.tokens if known else frozenset(analyzer.tokenize(folded))
-            vector = known.vector if known and question_vector is not None else None
-            sentences.append(
-                _Sentence(
-                    hit, s, e, folded, tokens, terms.matched_words(tokens, folded), set(char_bigrams(folded)), vector
-                )
-            )
+    sentences = _sentences(terms, hits, analyzer, question_vector, stored_sentences)
     cosines = _cosines(question_vector, sentences)
     measured = [c for c in cosines if c is not None]
     best = max(measured, default=0.0)
@@ -240,33 +226,68 @@ def score_sentences(
         hit, p = sentence.hit, sentence.hit.passage
         if p.id not in topics:
             topics[p.id] = _beyond_topic(terms, p, analyzer)
-        cue = shape.cue is not None and bool(shape.cue.search(sentence.folded))
-        features = {
-            "dense": (floor if cosine is None else cosine) - best,
-            "lexical": _coverage(terms.words, sentence.words),
-            "bigrams": _coverage(terms.bigrams, sentence.bigrams),
-            "distinctive": distinctive,
-            "beyond_topic": _coverage(topics[p.id], sentence.words | sentence.bigrams),
-            "aligned": _aligned(terms.wording, sentence.folded),
-            "brevity": 1.0 - min(1.0, len(sentence.folded) / BREVITY_CHARS),
-            "passage": hit.score - top_score,
-            "first_passage": 1.0 if hit.rank == 1 else 0.0,
-            "cue": shape.cue_strength if cue else 0.0,
-            "against": 1.0 if not cue and shape.against is not None and shape.against.search(sentence.folded) else 0.0,
-            "context": _coverage(terms.words, before.words) if shape.follows_context and before else 0.0,
-            "substance": min(1.0, len(sentence.tokens - terms.words.keys() - ignore) / SUBSTANCE_TOKENS),
-        }
+        dense = (floor if cosine is None else cosine) - best
+        features = _features(terms, shape, sentence, before, topics[p.id], (dense, distinctive, hit.score - top_score))
+        start, end = p.start + sentence.start, p.start + sentence.end
         text = p.text[sentence.start : sentence.end]
-        evidence = Evidence(
-            text,
-            p,
-            hit.rank,
-            p.start + sentence.start,
-            p.start + sentence.end,
-            features,
-            citations=[hit.rank],
-            cosine=cosine,
+        found.append(
+            Evidence(text, p, hit.rank, start, end, features, weights.score(features), (hit.rank,), cosine=cosine)
         )
-        evidence.score = weights.score(features)
-        found.append(evidence)
     return sorted(found, key=lambda ev: (-ev.score, ev.rank, ev.start))
+
+
+def _sentences(
+    terms: QuestionTerms,
+    hits: Sequence[Hit],
+    analyzer: Analyzer,
+    question_vector: np.ndarray | None,
+    stored_sentences: StoredSentences | None,
+) -> list[_Sentence]:
+    """The quotable sentences of the hits with their tokens (stored, else segmented here), the
+    question's words and pairs they hold, and their stored vector when the question has one."""
+    sentences: list[_Sentence] = []
+    for hit in hits:
+        p = hit.passage
+        stored = stored_sentences(p) if stored_sentences is not None else {}
+        for s, e in candidate_spans(p, stored):
+            folded = fold(p.text[s:e])
+            known = stored.get((p.start + s, p.start + e))
+            tokens = known.tokens if known else frozenset(analyzer.tokenize(folded))
+            vector = known.vector if known and question_vector is not None else None
+            sentences.append(
+                _Sentence(
+                    hit, s, e, folded, tokens, terms.matched_words(tokens, folded), set(char_bigrams(folded)), vector
+                )
+            )
+    return sentences
+
+
+def _features(
+    terms: QuestionTerms,
+    shape: AnswerShape,
+    sentence: _Sentence,
+    before: _Sentence | None,
+    topic: dict[str, float],
+    among_candidates: tuple[float, float, float],
+) -> dict[str, float]:
+    """The signals of a sentence (see the module docstring), in the order they are summed;
+    `before` is the sentence before it in its passage, `topic` what the question asks beyond
+    the passage's title, `among_candidates` its dense, distinctive and passage signals, which
+    are measured against the other candidates."""
+    dense, distinctive, passage = among_candidates
+    cue = shape.cue is not None and bool(shape.cue.search(sentence.folded))
+    return {
+        "dense": dense,
+        "lexical": _coverage(terms.words, sentence.words),
+        "bigrams": _coverage(terms.bigrams, sentence.bigrams),
+        "distinctive": distinctive,
+        "beyond_topic": _coverage(topic, sentence.words | sentence.bigrams),
+        "aligned": _aligned(terms.wording, sentence.folded),
+        "brevity": 1.0 - min(1.0, len(sentence.folded) / BREVITY_CHARS),
+        "passage": passage,
+        "first_passage": 1.0 if sentence.hit.rank == 1 else 0.0,
+        "cue": shape.cue_strength if cue else 0.0,
+        "against": 1.0 if not cue and shape.against is not None and shape.against.search(sentence.folded) else 0.0,
+        "context": _coverage(terms.words, before.words) if shape.follows_context and before else 0.0,
+        "substance": min(1.0, len(sentence.tokens - terms.words.keys() - terms.ignore) / SUBSTANCE_TOKENS),
+    }

@@ -8,7 +8,7 @@ the two rankers are not equally good, and a plain RRF lets the weaker one pull r
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal, get_args
@@ -195,10 +195,11 @@ class Retriever:
             for t, df in self.index.document_frequencies(dict.fromkeys(terms)).items()
         }
 
-    def _term_weights(self, question: str) -> dict[str, float]:
+    def question_term_weights(self, question: str) -> dict[str, float]:
+        """IDF of the question's own terms: what `coverage` and `answerable` weigh passages by."""
         return self.term_weights(set(self.analyzer.tokenize(question)))
 
-    def _covered(self, weights: dict[str, float], passage: Passage) -> float:
+    def _covered(self, weights: Mapping[str, float], passage: Passage) -> float:
         if not weights:
             return 0.0
         present = _passage_terms(passage, self.analyzer)
@@ -210,14 +211,14 @@ class Retriever:
         「如何做红烧肉」 shares only the common 做 with this corpus: coverage ≈ 0.1, so the
         answer is "not in the knowledge base" rather than a loosely related sentence.
         """
-        return self._covered(self._term_weights(question), passage)
+        return self._covered(self.question_term_weights(question), passage)
 
-    def answerable(self, question: str, hits: list[Hit], cross_language: bool = False) -> bool:
+    def answerable(self, hits: list[Hit], weights: Mapping[str, float], cross_language: bool = False) -> bool:
         """Does the index hold an answer? Either a top passage covers most of the question's
-        information, or the dense ranker is confident (a per-model cosine threshold,
-        in the profile, calibrated on the seed questions against out-of-domain ones). A
-        cross-language question shares no terms with its sources: the vectors alone decide."""
-        weights = {} if cross_language else self._term_weights(question)
+        information (`weights`: question_term_weights), or the dense ranker is confident (a
+        per-model cosine threshold, in the profile, calibrated on the seed questions against
+        out-of-domain ones). A cross-language question shares no terms with its sources (its
+        weights are empty): the vectors alone decide."""
         coverage = max((self._covered(weights, h.passage) for h in hits[:3]), default=0.0)
         if coverage >= self.profile.min_coverage:
             return True

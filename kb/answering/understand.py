@@ -34,12 +34,14 @@ SOURCES_ARE_CHINESE = "来源为中文资料（the sources are in Chinese）"
 @dataclass(frozen=True)
 class Reading:
     """How a question is answered: `text` (what retrieval and the answer read), how it was
-    arrived at, and whether it is in another language than its sources."""
+    arrived at (`previous`: the earlier questions it was read with, oldest first), and whether
+    it is in another language than its sources."""
 
     asked: str
     text: str
     corrected: str | None = None
     cross_language: bool = False
+    previous: tuple[str, ...] = ()
 
     @property
     def understood_as(self) -> str | None:
@@ -83,7 +85,7 @@ class QuestionReader:
         analyzer = self.profile.analyzer
         text = complete(asked, earlier, self.profile.contrast, self._known, analyzer) or asked
         if is_cross_language(text):
-            return Reading(asked, text, cross_language=True)
+            return Reading(asked, text, cross_language=True, previous=tuple(earlier))
         tokenizer = analyzer.tokenizer
         tokenizer.check_initialized()
         dictionary = tokenizer.FREQ
@@ -95,4 +97,4 @@ class QuestionReader:
             segment=lambda t: tokenizer.lcut(t, HMM=False),
             stopwords=analyzer.stopwords,
         )
-        return Reading(asked, corrected or text, corrected=corrected)
+        return Reading(asked, corrected or text, corrected=corrected, previous=tuple(earlier))

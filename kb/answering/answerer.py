@@ -1,0 +1,111 @@
+"""The one path from a question to a cited answer: `KnowledgeBase.ask` and the tuning scripts
+(scripts/tune_answers.py, scripts/tune_retrieval.py) run this same object, so what is tuned is
+what is answered.
+
+plan (read the question once: plan.py) → retrieve → answerable? → sentence evidence → compose
+(choose the sentences, fill the contrast table, prove grounding).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from kb.answering.answer import compose_answer
+from kb.answering.evidence import Evidence, EvidenceWeights, QuestionTerms, score_sentences
+from kb.answering.plan import QuestionPlan, shape_of
+from kb.answering.retrieve import Retriever, check_query_args, matched_terms
+from kb.answering.understand import QuestionReader
+from kb.errors import KbError
+from kb.types import Answer, Explanation, Hit, Mode
+
+CONTRAST_EVIDENCE = 40  # passages searched for a contrast table's cells
+MIN_ANSWER_CHARS = 20  # the shortest answer limit (--max-chars) that still fits a sentence
+
+
+class Answerer:
+    """Answers questions from one retriever's index, under its profile; reads questions with
+    `reader` (one is made for the index when not given) and scores sentences with `weights`."""
+
+    def __init__(
+        self, retriever: Retriever, reader: QuestionReader | None = None, weights: EvidenceWeights = EvidenceWeights()
+    ) -> None:
+        self.retriever = retriever
+        self.index = retriever.index
+        self.profile = retriever.profile
+        self.reader = reader or QuestionReader(self.index, self.profile)
+        self.weights = weights
+
+    def plan(
+        self, question: str, k: int = 5, mode: Mode = "hybrid", max_chars: int = 300, previous: Sequence[str] = ()
+    ) -> QuestionPlan:
+        """Read the question once: completed from `previous`, corrected, its shape and sides,
+        its terms weighed by the index, its vector (unless mode is bm25). Bad arguments are
+        refused before anything is encoded."""
+        if not isinstance(max_chars, int) or isinstance(max_chars, bool) or max_chars < MIN_ANSWER_CHARS:
+            raise KbError(f"max_chars must be a whole number of at least {MIN_ANSWER_CHARS}, got {max_chars!r}")
+        reading = self.reader.read(question, previous)
+        text = reading.text
+        sides, shape = shape_of(text, self.profile.contrast, reading.cross_language)
+        depth = max(k, CONTRAST_EVIDENCE) if sides else k
+        check_query_args(depth, mode)
+        retriever = self.retriever
+        asking = self.profile.contrast.asking_words
+        terms = QuestionTerms.of(text, self.profile.analyzer, asking, retriever.term_weights)
+        return QuestionPlan(
+            reading,
+            shape,
+            terms,
+            sides=(sides[0], sides[1]) if sides else None,
+            coverage_weights={} if reading.cross_language else retriever.question_term_weights(text),
+            vector=retriever.query_vector(text) if mode != "bm25" else None,
+            mode=mode,
+            shown=k,
+            depth=depth,
+            max_chars=max_chars,
+        )
+
+    def retrieve(self, plan: QuestionPlan) -> list[Hit]:
+        """The plan's `depth` best passages (the question vector comes from the retriever's
+        cache: the same array the plan holds)."""
+        return self.retriever.search(plan.text, k=plan.depth, mode=plan.mode)
+
+    def evidence(self, plan: QuestionPlan, hits: Sequence[Hit]) -> list[Evidence]:
+        """Every quotable sentence of the shown hits, scored as an answer of the plan's shape:
+        what an answer quotes from (scripts/tune_answers.py tunes the weights on these scores).
+        The dense signal needs the index's sentence vectors."""
+        vector = plan.vector if self.index.has_sentence_vectors else None
+        return score_sentences(
+            plan.terms,
+            [h for h in hits if h.rank <= plan.shown],
+            plan.shape,
+            self.profile.analyzer,
+            weights=self.weights,
+            question_vector=vector,
+            stored_sentences=self.index.sentences_in,
+        )
+
+    def answer(
+        self,
+        question: str,
+        k: int = 5,
+        mode: Mode = "hybrid",
+        max_chars: int = 300,
+        previous: Sequence[str] = (),
+        explain: bool = False,
+    ) -> Answer:
+        """The cited answer to a question (see KnowledgeBase.ask)."""
+        plan = self.plan(question, k, mode, max_chars, previous)
+        hits = self.retrieve(plan)
+        answerable = self.retriever.answerable(hits, plan.coverage_weights, cross_language=plan.reading.cross_language)
+        evidence = self.evidence(plan, hits)
+        answer = compose_answer(plan, hits, evidence, answerable, self.profile, self.index.locate)
+        return dataclasses.replace(answer, explanations=self.explain(plan.text, answer.hits)) if explain else answer
+
+    def explain(self, question: str, hits: Sequence[Hit]) -> list[Explanation]:
+        """Why each hit ranked: the question's terms it holds and each ranker's score and rank."""
+        analyzer = self.profile.analyzer
+        return [
+            Explanation(h.rank, tuple(matched_terms(question, h.passage, analyzer)), dict(h.signals), h.score)
+            for h in hits
+        ]

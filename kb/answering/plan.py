@@ -1,0 +1,86 @@
+"""A question plan: everything read from a question, read once, before anything is retrieved.
+
+The question as typed, what is answered (completed from the conversation before it, typos
+corrected), whether it is in another language than its sources, its kind and the shape of a
+good answer, the two sides a contrast compares, its terms weighed by the index, its vector,
+and how many passages to retrieve, show and quote. Retrieval, sentence evidence, the answer,
+its contrast table and the grounding check all read this one plan (see answerer.py): none of
+them analyses the question again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from kb.answering.contrast import ContrastVocabulary, contrast_sides
+from kb.answering.evidence import QuestionTerms
+from kb.answering.question import AnswerShape, QuestionKind, answer_shape
+from kb.answering.understand import SOURCES_ARE_CHINESE, Reading
+from kb.profile import Profile
+from kb.types import Mode
+
+CROSS_LANGUAGE_BUDGET = 160  # characters past the first sentence, for a question in another language
+
+
+@dataclass(frozen=True)
+class QuestionPlan:
+    """How one question is answered; built once per `ask` (Answerer.plan), read by every stage.
+
+    `coverage_weights` are the IDF of the question's terms, for answerability (none for a
+    cross-language question: its terms are not expected in Chinese sources); `vector` is its
+    embedding (None in bm25 mode), the one the dense ranker and sentence evidence both use;
+    `depth` is how many passages are retrieved: `shown` (k), or more for a contrast's table.
+    """
+
+    reading: Reading
+    shape: AnswerShape
+    terms: QuestionTerms
+    sides: tuple[str, str] | None = None
+    coverage_weights: Mapping[str, float] = field(default_factory=dict)
+    vector: np.ndarray | None = None
+    mode: Mode = "hybrid"
+    shown: int = 5
+    depth: int = 5
+    max_chars: int = 300
+
+    @property
+    def text(self) -> str:
+        """What is answered: the question completed from the conversation, typos corrected."""
+        return self.reading.text
+
+    @property
+    def kind(self) -> QuestionKind:
+        return self.shape.kind
+
+    @property
+    def asking_words(self) -> frozenset[str]:
+        """Words that ask rather than describe (区别, 不同 …): never expected in an answer."""
+        return self.terms.ignore
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What a reader of an answer found should know: that the sources are in Chinese."""
+        return (SOURCES_ARE_CHINESE,) if self.reading.cross_language else ()
+
+
+def shape_of(text: str, vocabulary: ContrastVocabulary, cross_language: bool) -> tuple[list[str] | None, AnswerShape]:
+    """The sides a question compares (None unless it is a contrast) and its answer's shape.
+    Vouched for by vectors alone, supporting sentences drift: a cross-language answer is kept
+    short."""
+    sides = contrast_sides(text, vocabulary)
+    shape = answer_shape(text, sides)
+    if cross_language:
+        shape = replace(shape, budget=min(shape.budget, CROSS_LANGUAGE_BUDGET))
+    return sides, shape
+
+
+def plan_from_words(question: str, profile: Profile, shown: int, max_chars: int = 300) -> QuestionPlan:
+    """The plan for a question answered from given passages without an index: read as typed,
+    its terms unweighed (every term weighs 1), no vector."""
+    sides, shape = shape_of(question, profile.contrast, cross_language=False)
+    terms = QuestionTerms.of(question, profile.analyzer, profile.contrast.asking_words)
+    pair = (sides[0], sides[1]) if sides else None
+    return QuestionPlan(Reading(question, question), shape, terms, pair, shown=shown, depth=shown, max_chars=max_chars)

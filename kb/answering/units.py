@@ -1,0 +1,117 @@
+"""Spans an answer quotes whole: a list with its lead-in, steps, the code a sentence introduces.
+
+A list asked for with 「哪些」 or steps asked for with 「如何」 read only as a whole: an introducing
+sentence (「…包括以下几点：」) with its numbered items or short lines, a numbered item with its
+neighbours, or a lead-in with the code block after it. Offsets are in the cleaned document,
+so every unit is still a verbatim span of its passage.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kb.answering.evidence import Evidence
+from kb.language.code import FENCE, code_spans, ends_in_code, reads_as_code
+from kb.language.text import sentence_spans
+from kb.types import Passage
+
+MAX_UNIT_CHARS = 400
+SHORT_ITEM_CHARS = 20  # a line this short after 「…如下：」 is an item of the list
+END_PUNCT = re.compile(r"[。！？!?；;…]+[”’」』）)\]】〕\"']*$")
+LIST_ITEM = re.compile(
+    r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,2}[)）、.．]|第[一二三四五六七八九十]+[，,、：:是点步]|[①-⑩]|[一二三四五六七八九十]是|首先|其次|再次|然后|最后)"
+)
+_SEQUENCE_WORDS = ("首先", "其次", "再次", "然后", "最后")
+INTRODUCES = re.compile(r"[:：]\s*$|如下[。：:]?$")
+
+
+def enumeration(passage: Passage, start: int, end: int) -> tuple[int, int]:
+    """The list a sentence belongs to, as one span (offsets in the cleaned document): an
+    introducing sentence (「…包括以下几点：」) with the items after it (numbered, short lines of
+    their own: 「战术到战略」, or the lines of a code block), or a numbered item with its
+    neighbouring items. Other sentences are returned unchanged."""
+    spans = [(passage.start + s, passage.start + e) for s, e in sentence_spans(passage.text)]
+    if (start, end) not in spans:
+        return start, end
+    first = last = spans.index((start, end))
+
+    def numbered(j: int) -> bool:
+        return bool(LIST_ITEM.match(span_text(passage, spans[j])))
+
+    def introduces(j: int) -> bool:
+        return bool(INTRODUCES.search(span_text(passage, spans[j])))
+
+    blocks = [(a, b) for a, b in code_spans(passage.text) if "\n" in passage.text[a:b]]
+
+    def code_line(j: int) -> tuple[int, int] | None:
+        """The code block (fenced or indented) holding sentence j, if any."""
+        s, e = (offset - passage.start for offset in spans[j])
+        return next((block for block in blocks if block[0] <= s and e <= block[1]), None)
+
+    def short_line(j: int) -> bool:
+        s, e = (offset - passage.start for offset in spans[j])
+        text = passage.text
+        return e - s <= SHORT_ITEM_CHARS and text[s - 1 : s] == "\n" and text[e : e + 1] in ("\n", "")
+
+    def style(j: int) -> str | None:
+        return marker_style(span_text(passage, spans[j]))
+
+    # 「(3) 介质故障恢复：」 before 「① 装入…」: a lead-in, numbered in another style than its items.
+    lead_in = introduces(first) and first + 1 < len(spans) and numbered(first + 1) and style(first + 1) != style(first)
+    if numbered(first) or lead_in:
+        items = style(first + 1) if lead_in else style(first)
+        while not lead_in and first > 0 and numbered(first - 1) and style(first - 1) == items:
+            first -= 1
+        if not lead_in and first > 0 and introduces(first - 1):
+            first -= 1
+        while last + 1 < len(spans) and numbered(last + 1) and style(last + 1) == items:
+            last += 1
+    elif introduces(first) and first + 1 < len(spans) and code_line(first + 1):
+        # 「抛出异常的写法如下：」 and the code after it: the lines of that block.
+        block = code_line(first + 1)
+        while last + 1 < len(spans) and code_line(last + 1) == block:
+            last += 1
+        while last > first + 1 and span_text(passage, spans[last]).startswith(FENCE):
+            last -= 1  # the closing fence: the answer ends on the code
+    elif introduces(first):
+        # Unnumbered short lines of their own; one ending in 。 closes the list.
+        while last + 1 < len(spans) and short_line(last + 1):
+            last += 1
+            if END_PUNCT.search(span_text(passage, spans[last])):
+                break
+    while spans[last][1] - spans[first][0] > MAX_UNIT_CHARS and spans[last][1] > end:
+        last -= 1
+    return spans[first][0], spans[last][1]
+
+
+def marker_style(text: str) -> str | None:
+    """The form of a list item's marker with its number left out — 「(3)」 and 「(1)」 are both
+    "(N)", 「①」 is "○", 「首先」/「然后」 are "then" — or None for a line that is no item: items of
+    one list share a style, and a lead-in numbered otherwise is not one of them."""
+    marker = LIST_ITEM.match(text)
+    if not marker:
+        return None
+    found = marker.group().strip()
+    if found in _SEQUENCE_WORDS:
+        return "then"
+    return re.sub(r"[①-⑩]", "○", re.sub(r"\d+|[一二三四五六七八九十]+", "N", found))
+
+
+def span_text(passage: Passage, span: tuple[int, int]) -> str:
+    return passage.text[span[0] - passage.start : span[1] - passage.start]
+
+
+def holds_steps(evidence: Evidence) -> bool:
+    """The span states steps: two or more numbered lines, 首先 … 然后/再/最后, a chain of →, or
+    a lead-in with the code that does it."""
+    text = evidence.text
+    numbered = sum(bool(LIST_ITEM.match(line)) for line in text.splitlines())
+    ordered = "首先" in text and any(word in text for word in ("然后", "其次", "接着", "最后", "再"))
+    return numbered >= 2 or ordered or text.count("→") + text.count("->") >= 2 or ("\n" in text and is_code(evidence))
+
+
+def is_code(evidence: Evidence) -> bool:
+    """The quoted span ends in code (a line of a code block, code between backticks, steps
+    ending on their code line): cited without a 「。」 of its own."""
+    p = evidence.passage
+    return ends_in_code(p.text, evidence.end - p.start) or reads_as_code(evidence.text.rsplit("\n", 1)[-1])

@@ -1,0 +1,72 @@
+"""The question plan: read once, handed to every stage; the Answerer's stages run by hand (as the
+tuning scripts run them) give exactly the answer `ask` gives; results are frozen."""
+
+import dataclasses
+
+import pytest
+
+from kb import KnowledgeBase
+from kb.answering.answer import compose_answer
+from kb.answering.answerer import CONTRAST_EVIDENCE
+from tests.conftest import BigramEmbedder
+
+
+@pytest.fixture(scope="module")
+def kb(stub_index):
+    with KnowledgeBase.open(stub_index[0], embedder=BigramEmbedder()) as opened:
+        yield opened
+
+
+def test_a_follow_up_with_a_typo_is_planned_once_with_everything_the_stages_read(kb):
+    plan = kb.answerer.plan("那它们的区别呢？", k=3, previous=["营消和销售有什么不同？"])
+    assert plan.reading.previous == ("营消和销售有什么不同？",)
+    assert plan.reading.asked == "那它们的区别呢？"
+    assert plan.text == "营销和销售的区别" and plan.reading.corrected == "营销和销售的区别"
+    assert plan.kind == "contrast" and plan.sides == ("营销", "销售")
+    assert plan.shape.cue is not None and plan.shape.cue.search("营销是一个系统，而销售只是营销的一部分")
+    assert plan.shown == 3 and plan.depth == CONTRAST_EVIDENCE  # a contrast table reads more passages
+    assert "营销" in plan.terms.words and plan.terms.words["营销"] > 0  # weighed by the index's IDF
+    assert "区别" in plan.asking_words and "区别" not in plan.terms.words
+    assert set(plan.coverage_weights) >= {"营销", "销售"}
+    # The vector the dense ranker ranks with: the retriever's own, not a second encoding.
+    assert plan.vector is kb.retriever.query_vector(plan.text)
+
+
+def test_a_bm25_plan_encodes_nothing_and_bad_arguments_are_refused_before_planning(kb):
+    assert kb.answerer.plan("什么是销售漏斗", mode="bm25").vector is None
+    with pytest.raises(Exception, match="unknown mode"):
+        kb.answerer.plan("什么是销售漏斗", mode="fuzzy")
+    with pytest.raises(Exception, match="max_chars"):
+        kb.answerer.plan("什么是销售漏斗", max_chars=5)
+
+
+@pytest.mark.parametrize(
+    ("question", "previous"),
+    [
+        ("营销和销售的区别", []),
+        ("什么是销售漏斗", []),
+        ("那它们的联系呢", ["营销和销售有什么区别"]),
+        ("红烧肉怎么做", []),
+        ("What is the difference between marketing and sales?", []),
+    ],
+)
+def test_the_stages_run_one_by_one_give_the_answer_ask_gives(kb, question, previous):
+    answerer = kb.answerer
+    plan = answerer.plan(question, previous=previous)
+    hits = answerer.retrieve(plan)
+    answerable = answerer.retriever.answerable(hits, plan.coverage_weights, plan.reading.cross_language)
+    staged = compose_answer(plan, hits, answerer.evidence(plan, hits), answerable, kb.profile, kb.index.locate)
+    assert staged == kb.ask(question, previous=previous)
+
+
+def test_an_answer_and_its_contrast_table_are_frozen(kb):
+    answer = kb.ask("营销和销售的区别")
+    assert answer.contrast is not None and answer.contrast.rows
+    row = answer.contrast.rows[0]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        row.cells = []  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        answer.contrast.rows = []  # type: ignore[misc]
+    evidence = kb.answerer.evidence(kb.answerer.plan("营销和销售的区别"), answer.hits)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        evidence[0].citations = ()  # type: ignore[misc]
