@@ -9,8 +9,9 @@ from typing import Any
 
 from kb.answering.answer import compose_answer
 from kb.answering.contrast import contrast_sides
-from kb.answering.evidence import Evidence, score_sentences
+from kb.answering.evidence import Evidence, EvidenceWeights, score_sentences
 from kb.answering.question import AnswerShape, answer_shape
+from kb.answering.rerank import Reranker
 from kb.answering.retrieve import FusionSettings, Retriever, matched_terms
 from kb.answering.understand import SOURCES_ARE_CHINESE, QuestionReader
 from kb.embedding.models import CPU, Embedder, load_embedder
@@ -35,11 +36,17 @@ class KnowledgeBase:
     """
 
     def __init__(
-        self, index: IndexStore, embedder: Embedder | None = None, fusion: FusionSettings = FusionSettings()
+        self,
+        index: IndexStore,
+        embedder: Embedder | None = None,
+        fusion: FusionSettings = FusionSettings(),
+        evidence_weights: EvidenceWeights = EvidenceWeights(),
+        reranker: Reranker | None = None,
     ) -> None:
         self.index = index
         self.profile: Profile = index.profile
-        self.retriever = Retriever(index, embedder, fusion, self.profile)
+        self.retriever = Retriever(index, embedder, fusion, self.profile, reranker)
+        self.evidence_weights = evidence_weights
         self.reader = QuestionReader(index, self.profile)
         self.last_ingest: IngestReport | None = None
         self.closed = False
@@ -98,10 +105,17 @@ class KnowledgeBase:
         model: str | None = None,
         embedder: Embedder | None = None,
         device: str = CPU,
+        fusion: FusionSettings = FusionSettings(),
+        evidence_weights: EvidenceWeights = EvidenceWeights(),
+        reranker: str | None = None,
     ) -> KnowledgeBase:
         """Open a built index. `model`, if given, must be the one the index was built with.
         `device` other than the CPU loads the index's model there now (so a GPU that is not
-        there is said at once); on the CPU it loads with the first question."""
+        there is said at once); on the CPU it loads with the first question. `fusion` and
+        `evidence_weights`: how passages are ranked and answer sentences scored (the defaults
+        are kb's measured ones); `reranker`: the name of a registered reranker to reorder the
+        fused passages (kb/answering/rerank.py; none by default)."""
+        chosen = Reranker.named(reranker) if reranker is not None else None  # before opening: nothing to close
         index = open_index(index_dir)
         wanted = embedder.name if embedder else model
         if wanted and wanted != index.model_name:
@@ -116,7 +130,7 @@ class KnowledgeBase:
             except KbError:
                 index.close()
                 raise
-        return cls(index, embedder)
+        return cls(index, embedder, fusion, evidence_weights, chosen)
 
     def close(self) -> None:
         """Release the index: its version pin (so an ingest may delete a replaced version),
@@ -191,6 +205,7 @@ class KnowledgeBase:
             shape,
             self.profile.analyzer,
             ignore=self.profile.contrast.asking_words,
+            weights=self.evidence_weights,
             term_weights=self.retriever.term_weights,
             question_vector=self.retriever.query_vector(question) if dense else None,
             stored_sentences=self.index.sentences_in,
