@@ -130,3 +130,10 @@ def test_an_unknown_reranker_lists_the_registered_ones(built):
     done = kb(env, "ask", QUESTION, "--index", index, "--reranker", "nope")
     assert done.returncode == 1
     assert done.stderr.strip() == "Error: unknown reranker 'nope': the registered rerankers are overlap"
+
+
+def test_serve_takes_the_reranker_by_name(built):
+    env, index = built
+    done = kb(env, "serve", "--index", index, "--port", "1", "--reranker", "nope")
+    assert done.returncode == 1
+    assert done.stderr.strip() == "Error: unknown reranker 'nope': the registered rerankers are overlap"
