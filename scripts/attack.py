@@ -1,6 +1,6 @@
 """Replay issue 23 — silent wrong answers, lost content and disclosure (items 1–5), damaged,
-hanging and expanding files (6–8) and bounds on every other input (9–12) — against a kb checkout
-and say, per case, whether kb held.
+hanging and expanding files (6–8) and bounds on every other input (9–12) — and issue 25 (`kb mcp
+--http` under the limits of `kb serve`) against a kb checkout, and say, per case, whether kb held.
 
     python scripts/attack.py                    # attack this checkout's kb
     python scripts/attack.py --kb /path/to/kb   # another checkout (e.g. main, to see it fail)
@@ -72,9 +72,10 @@ class Attack:
         self.scratch = scratch
         self.deadline = 0.0
 
-    def run(self, *args: str, script: str | None = None) -> Run:
-        """`python -m kb ARGS` (or `python -c SCRIPT ARGS`) in the scratch folder, within the case's budget."""
-        env = dict(os.environ, PYTHONPATH=str(self.kb_root), KB_INDEX=str(self.scratch / "index"))
+    def run(self, *args: str, script: str | None = None, env: dict[str, str] | None = None) -> Run:
+        """`python -m kb ARGS` (or `python -c SCRIPT ARGS`) in the scratch folder, within the case's
+        budget; `env` over this process's environment."""
+        env = dict(os.environ, PYTHONPATH=str(self.kb_root), KB_INDEX=str(self.scratch / "index")) | (env or {})
         command = [sys.executable, "-c", script, *args] if script else [sys.executable, "-m", "kb", *args]
         process = subprocess.Popen(
             command, cwd=self.scratch, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
@@ -318,9 +319,11 @@ def thirty_thousand_words(a: Attack) -> str | None:
 
 
 class Served:
-    """`kb serve` of a small index in a subprocess, on a free loopback port."""
+    """`kb serve` (or `kb mcp --http`) of a small index in a subprocess, on a free loopback port;
+    `path` takes a JSON body there."""
 
-    def __init__(self, a: Attack) -> None:
+    def __init__(self, a: Attack, *command: str) -> None:
+        self.path = b"/mcp" if "mcp" in command else b"/ask"
         corpus = a.corpus("served", {"a.txt": ARTICLE})
         self.index = str(corpus) + ".index"
         self.ready = a.run("ingest", str(corpus), "--index", self.index).code == 0
@@ -328,10 +331,8 @@ class Served:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         env = dict(os.environ, PYTHONPATH=str(a.kb_root))
-        command = [sys.executable, "-m", "kb", "serve", "--index", self.index, "--port", str(self.port)]
-        self.process = subprocess.Popen(
-            command, cwd=a.scratch, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
-        )
+        kb = [sys.executable, "-m", "kb", *command, "--index", self.index, "--port", str(self.port)]
+        self.process = subprocess.Popen(kb, cwd=a.scratch, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 60
         while self.ready and time.monotonic() < deadline and self.status(b"GET /healthz HTTP/1.1\r\n") != 200:
             time.sleep(0.5)
@@ -350,9 +351,14 @@ class Served:
         self.process.wait(timeout=10)
 
 
-def _with_server(check: Callable[[Served], str | None]) -> Callable[[Attack], str | None]:
+MCP_HTTP = ("mcp", "--http")
+
+
+def _with_server(
+    check: Callable[[Served], str | None], command: tuple[str, ...] = ("serve",)
+) -> Callable[[Attack], str | None]:
     def case(a: Attack) -> str | None:
-        served = Served(a)
+        served = Served(a, *command)
         try:
             return check(served) if served.ready else "the index to serve could not be built"
         finally:
@@ -372,18 +378,24 @@ def _slowloris(served: Served) -> str | None:
 
 
 def _body_before_reading(served: Served) -> str | None:
-    announced = served.status(b"POST /ask HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 500000000\r\n")
+    json = b"Content-Type: application/json\r\nAccept: application/json, text/event-stream\r\n"
+    announced = served.status(b"POST %s HTTP/1.1\r\n%sContent-Length: 500000000\r\n" % (served.path, json))
     if announced != 413:
         return f"a 500 MB Content-Length got {announced} without its body, not 413"
     chunk = b"%x\r\n%s\r\n" % (65536, b"x" * 65536)
-    chunked = b"POST /ask HTTP/1.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n"
+    chunked = b"POST %s HTTP/1.1\r\n%sTransfer-Encoding: chunked\r\n" % (served.path, json)
     status = served.status(chunked, chunk * 24)  # 1.5 MB of chunks, never terminated
     return None if status == 413 else f"an unterminated 1.5 MB chunked body got {status}, not 413"
 
 
 def _host_with_userinfo(served: Served) -> str | None:
-    status = served.status(b"GET /info HTTP/1.1\r\n", host=b"localhost:8765@evil.com")
+    status = served.status(b"GET /healthz HTTP/1.1\r\n", host=b"localhost:8765@evil.com")
     return None if status == 400 else f"Host localhost:8765@evil.com was answered {status}"
+
+
+def mcp_beyond_loopback_without_token(a: Attack) -> str | None:
+    run = a.run("mcp", "--http", "--host", "0.0.0.0", "--index", str(a.scratch / "none"), env={"KB_TOKEN": ""})
+    return _one_line_error(run, "--token-file")
 
 
 def _true_as_k(served: Served) -> str | None:
@@ -511,6 +523,10 @@ CASES += [
     ('12 --store "milvus://x.db?name="', store_name("name=")),
     ('12 --store "milvus://x.db?name=a&name=b"', store_name("name=a&name=b")),
     ('12 "k": true', _with_server(_true_as_k)),
+    ("25 kb mcp --http: slowloris with reconnects against 90 requests", _with_server(_slowloris, MCP_HTTP)),
+    ("25 kb mcp --http: oversized body answered 413 before it is read", _with_server(_body_before_reading, MCP_HTTP)),
+    ("25 kb mcp --http: Host localhost:8765@evil.com", _with_server(_host_with_userinfo, MCP_HTTP)),
+    ("25 kb mcp --http on 0.0.0.0 without a token", mcp_beyond_loopback_without_token),
     ("12 a held lock, reported before the embedding work", held_lock),
     ("12 a read-only index folder, reported before the embedding work", read_only_index),
 ]

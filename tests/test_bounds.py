@@ -26,17 +26,12 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 import kb.ingest.pipeline
-import kb.interfaces.server
+import kb.interfaces.http_bounds
 from kb import KbError, KnowledgeBase, Profile
 from kb.ingest.pipeline import ingest
 from kb.interfaces.cli import _question_lines, main
-from kb.interfaces.server import (
-    MAX_BODY_BYTES,
-    MAX_WAITING_HEADS,
-    PROMPT_HEAD_SECONDS,
-    create_app,
-    server_config,
-)
+from kb.interfaces.http_bounds import MAX_BODY_BYTES, MAX_WAITING_HEADS, PROMPT_HEAD_SECONDS, server_config
+from kb.interfaces.server import create_app
 from kb.stores.milvus import MilvusLocation
 from kb.study.evaluate import load_corpus, load_queries
 from tests.conftest import ROOT
@@ -168,7 +163,7 @@ def test_requests_past_the_limit_in_flight_get_503_in_the_error_shape(stub_index
     index, embedder = stub_index
     client = TestClient(create_app(index, embedder, allowed_hosts=["testserver"]))
     assert client.get("/healthz").status_code == 200
-    monkeypatch.setattr(kb.interfaces.server, "MAX_REQUESTS", 0)  # every place taken
+    monkeypatch.setattr(kb.interfaces.http_bounds, "MAX_REQUESTS", 0)  # every place taken
     response = client.get("/healthz")
     assert response.status_code == 503 and response.json()["error"]["code"] == "unavailable"
 
@@ -182,7 +177,7 @@ def _closed(connection: socket.socket) -> bool:
 
 
 def test_past_the_bound_a_new_connection_closes_the_one_waiting_longest(stub_index, monkeypatch):
-    monkeypatch.setattr(kb.interfaces.server, "HEADER_SECONDS", 60.0)  # no connection closed by its deadline here
+    monkeypatch.setattr(kb.interfaces.http_bounds, "HEADER_SECONDS", 60.0)  # no connection closed by its deadline here
     with _served(stub_index) as port:
         first = [socket.create_connection(("127.0.0.1", port)) for _ in range(MAX_WAITING_HEADS + 40)]
         for connection in first:

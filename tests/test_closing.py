@@ -10,7 +10,7 @@ import pytest
 
 from kb import KnowledgeBase
 from kb.ingest.pipeline import ingest
-from kb.interfaces.server import LiveKnowledgeBase
+from kb.interfaces.live import LiveKnowledgeBase
 
 
 def _versions(index) -> set[str]:

@@ -126,10 +126,13 @@ def test_streamable_http_serves_the_same_tools(real_index):
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                httpx.get(f"http://127.0.0.1:{port}/mcp", timeout=1)
+                httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
                 break
             except httpx.TransportError:
                 time.sleep(0.2)
+        # kb serve's limits hold here too (tests/test_mcp_http.py tests each): the Host check, for one
+        rebound = httpx.get(f"http://127.0.0.1:{port}/healthz", headers={"Host": "evil.example"}, timeout=10)
+        assert rebound.status_code == 400 and rebound.json()["error"]["code"] == "host_not_allowed"
 
         async def run() -> Any:
             async with Client(f"http://127.0.0.1:{port}/mcp") as client:

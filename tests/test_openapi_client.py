@@ -13,7 +13,8 @@ import sys
 import httpx
 import pytest
 
-from kb.interfaces.server import MAX_BODY_BYTES, create_app
+from kb.interfaces.http_bounds import MAX_BODY_BYTES
+from kb.interfaces.server import create_app
 from tests.test_page import serve_app
 
 TOKEN = "generated-client-token-0123456789"

@@ -141,7 +141,7 @@ def test_reingest_is_picked_up_without_dropping_requests(served, tmp_path):
 
 
 def test_a_damaged_new_index_keeps_the_old_one_serving(real_index, tmp_path):
-    from kb.interfaces.server import LiveKnowledgeBase
+    from kb.interfaces.live import LiveKnowledgeBase
     from kb.stores.versions import CURRENT
 
     index = tmp_path / "index"
@@ -181,7 +181,7 @@ def test_numbers_json_cannot_carry_and_lone_surrogates_get_422(served, raw, need
 
 
 def test_a_connection_that_sends_no_request_is_closed(served):
-    from kb.interfaces.server import HEADER_SECONDS
+    from kb.interfaces.http_bounds import HEADER_SECONDS
 
     base, _ = served
     port = int(base.rsplit(":", 1)[1])

@@ -1,5 +1,5 @@
-"""Who may use a `kb serve` that leaves loopback: a bearer token, checked on every request that
-reads or changes the knowledge base.
+"""Who may use a kb HTTP server (`kb serve`, `kb mcp --http`) that leaves loopback: a bearer
+token, checked on every request that reads or changes the knowledge base.
 
 A server bound to loopback is reachable only from this machine (and the Host check keeps web
 pages out); one bound to another address is reachable by anyone on the network, so it does not
@@ -13,14 +13,17 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import os
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from kb.errors import KbError
 
 MIN_TOKEN_CHARS = 16
-# Paths answered without a token: liveness, and static content that holds no index data.
+LOOPBACK_NAMES = ("localhost", "127.0.0.1")
+ALL_INTERFACES = ("0.0.0.0", "::")
+# Paths of `kb serve` answered without a token: liveness, and static content that holds no index data.
 OPEN_PATHS = frozenset({"/healthz", "/", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"})
 OPEN_PREFIXES = ("/static/page/", "/static-offline-docs/")
 
@@ -60,18 +63,52 @@ def read_token(token_file: Path | None) -> str | None:
     return token
 
 
-class TokenCheck:
-    """ASGI middleware: requests outside OPEN_PATHS need `Authorization: Bearer <token>`,
-    compared in constant time; others get `reject()`'s response (401 in kb's error shape)."""
+@dataclass(frozen=True)
+class Exposure:
+    """Whom a server started on `host` answers: the Host names it accepts, the token it needs
+    (None: none), and a warning to print when it answers any Host."""
 
-    def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]], token: str, reject: Reject) -> None:
+    allowed_hosts: list[str]
+    token: str | None
+    warning: str | None = None
+
+
+def exposure(host: str, allow_hosts: Sequence[str], token_file: Path | None) -> Exposure:
+    """What `--host`, `--allow-host` and `--token-file` (or KB_TOKEN) ask for; KbError for an
+    address other than loopback without a token, before anything is loaded."""
+    token = read_token(token_file)
+    if token is None and not is_loopback(host):
+        raise KbError(
+            f"--host {host} is reachable from other machines: give a token with --token-file FILE or KB_TOKEN"
+        )
+    if host in ALL_INTERFACES and not allow_hosts:
+        warning = "Warning: any Host header is accepted on all interfaces; restrict it with --allow-host NAME"
+        return Exposure(["*"], token, warning)
+    return Exposure([*LOOPBACK_NAMES, host, *allow_hosts], token)
+
+
+class TokenCheck:
+    """ASGI middleware: requests outside `open_paths` (and `open_prefixes`) need
+    `Authorization: Bearer <token>`, compared in constant time; others get `reject()`'s
+    response (401 in kb's error shape)."""
+
+    def __init__(
+        self,
+        app: Callable[[Scope, Receive, Send], Awaitable[None]],
+        token: str,
+        reject: Reject,
+        open_paths: frozenset[str],
+        open_prefixes: tuple[str, ...],
+    ) -> None:
         self.app = app
         self.expected = f"Bearer {token}".encode("ascii")
         self.reject = reject
+        self.open_paths = open_paths
+        self.open_prefixes = open_prefixes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
-        if scope["type"] == "http" and path not in OPEN_PATHS and not path.startswith(OPEN_PREFIXES):
+        if scope["type"] == "http" and path not in self.open_paths and not path.startswith(self.open_prefixes):
             given = next((value for name, value in scope.get("headers") or [] if name == b"authorization"), b"")
             if not hmac.compare_digest(given, self.expected):
                 await self.reject()(scope, receive, send)

@@ -723,30 +723,45 @@ def study(
         click.echo(f"Wrote {path}")
 
 
+def _http_options(port: int, port_help: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """--host, --port, --allow-host, --token-file and --cors-origin: where an HTTP server listens
+    and whom it answers (access.exposure)."""
+    options = [
+        click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on."),
+        click.option("--port", default=port, show_default=True, type=click.IntRange(1, 65535), help=port_help),
+        click.option(
+            "--allow-host",
+            "allow_hosts",
+            multiple=True,
+            help="A Host name clients use to reach the server (repeatable; '*.example.com' patterns). "
+            "Default: localhost, 127.0.0.1 and the --host address.",
+        ),
+        click.option(
+            "--token-file",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="File holding the token clients must send as `Authorization: Bearer …` (or set KB_TOKEN). "
+            "Required on an address other than loopback.",
+        ),
+        click.option(
+            "--cors-origin",
+            "cors_origins",
+            multiple=True,
+            metavar="ORIGIN",
+            help="A web origin whose pages may call the API (repeatable), e.g. https://intranet.example.com.",
+        ),
+    ]
+
+    def decorated(command: Callable[..., None]) -> Callable[..., None]:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorated
+
+
 @main.command()
 @index_location
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
-@click.option(
-    "--allow-host",
-    "allow_hosts",
-    multiple=True,
-    help="A Host name clients use to reach the server (repeatable; '*.example.com' patterns). "
-    "Default: localhost, 127.0.0.1 and the --host address.",
-)
-@click.option(
-    "--token-file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="File holding the token clients must send as `Authorization: Bearer …` (or set KB_TOKEN). "
-    "Required on an address other than loopback.",
-)
-@click.option(
-    "--cors-origin",
-    "cors_origins",
-    multiple=True,
-    metavar="ORIGIN",
-    help="A web origin whose pages may call the API (repeatable), e.g. https://intranet.example.com.",
-)
+@_http_options(8000, "Port to listen on.")
 @DEVICE_OPTION
 @RERANKER_OPTION
 def serve(
@@ -774,23 +789,20 @@ def serve(
     """
     import uvicorn
 
-    from kb.interfaces.access import is_loopback, read_token
-    from kb.interfaces.server import LOOPBACK_NAMES, create_app, server_config
+    from kb.interfaces.access import exposure
+    from kb.interfaces.http_bounds import server_config
+    from kb.interfaces.server import create_app
 
-    token = read_token(token_file)
-    if token is None and not is_loopback(host):
-        raise click.ClickException(
-            f"--host {host} is reachable from other machines: give a token with --token-file FILE or KB_TOKEN"
-        )
-
-    allowed = [*LOOPBACK_NAMES, host, *allow_hosts]
-    if host in ("0.0.0.0", "::") and not allow_hosts:
-        click.echo(
-            "Warning: any Host header is accepted on all interfaces; restrict it with --allow-host NAME", err=True
-        )
-        allowed = ["*"]
+    exposed = exposure(host, allow_hosts, token_file)
+    if exposed.warning:
+        click.echo(exposed.warning, err=True)
     app = create_app(
-        index_dir, allowed_hosts=allowed, token=token, cors_origins=cors_origins, device=device, reranker=reranker
+        index_dir,
+        allowed_hosts=exposed.allowed_hosts,
+        token=exposed.token,
+        cors_origins=cors_origins,
+        device=device,
+        reranker=reranker,
     )
     click.echo(f"Serving {index_dir} on http://{host}:{port} (docs at /docs)", err=True)
     uvicorn.Server(server_config(app, host, port)).run()
@@ -798,9 +810,17 @@ def serve(
 
 @main.command()
 @index_location
-@click.option("--http", is_flag=True, help="Serve streamable HTTP on 127.0.0.1 (at /mcp) instead of stdio.")
-@click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535), help="Port for --http.")
-def mcp(index_dir: Path | str, http: bool, port: int) -> None:
+@click.option("--http", is_flag=True, help="Serve streamable HTTP (at /mcp) instead of stdio.")
+@_http_options(8765, "Port for --http.")
+def mcp(
+    index_dir: Path | str,
+    http: bool,
+    host: str,
+    port: int,
+    allow_hosts: tuple[str, ...],
+    token_file: Path | None,
+    cors_origins: tuple[str, ...],
+) -> None:
     """Serve the index to MCP clients (desktop assistants, IDE agents) over stdio.
 
     \b
@@ -808,15 +828,29 @@ def mcp(index_dir: Path | str, http: bool, port: int) -> None:
     Resources: kb://doc/<id> (a document), kb://doc/<id>#L12-L14 (its lines)
 
     A client starts it as a command: {"command": "kb", "args": ["mcp", "--index", "/path/to/index"]}.
+
+    With --http it runs under the limits of kb serve: requests naming another Host get 400, and
+    on an address other than loopback it needs a token (--token-file or KB_TOKEN) on every
+    request but /healthz. --host, --port, --allow-host, --token-file and --cors-origin are for --http.
     """
+    from kb.interfaces.access import exposure
     from kb.interfaces.mcp_server import create_mcp_server
 
+    exposed = exposure(host, allow_hosts, token_file) if http else None  # refused before the index loads
     server = create_mcp_server(index_dir)
-    if http:
-        click.echo(f"Serving {index_dir} to MCP clients on http://127.0.0.1:{port}/mcp", err=True)
-        server.run("streamable-http", host="127.0.0.1", port=port)
-    else:
+    if exposed is None:
         server.run("stdio")
+        return
+    import uvicorn
+
+    from kb.interfaces.http_bounds import server_config
+    from kb.interfaces.mcp_server import http_app
+
+    if exposed.warning:
+        click.echo(exposed.warning, err=True)
+    app = http_app(server, exposed.allowed_hosts, exposed.token, cors_origins)
+    click.echo(f"Serving {index_dir} to MCP clients on http://{host}:{port}/mcp", err=True)
+    uvicorn.Server(server_config(app, host, port)).run()
 
 
 @main.group()

@@ -7,13 +7,16 @@ opens its place: `kb://doc/<id>#L102-L107` (the lines of a text file) or `kb://d
 (a span of the cleaned text). A question kb rejects is a tool error the model can read; an
 unknown document is a protocol error (invalid params).
 
+Over streamable HTTP (`kb mcp --http`) the server runs under the same limits as `kb serve`
+(http_bounds.py: Host check, token, CORS, body and request limits, header deadlines).
+
 Imported only by `kb mcp`: `kb ask` never pays for the SDK.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -21,14 +24,20 @@ from urllib.parse import quote
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ResourceNotFoundError, ToolError
 from mcp.server.mcpserver.resources import FunctionResource
+from mcp.server.transport_security import TransportSecuritySettings
 from pydantic import BaseModel, Field
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
 
 from kb._version import __version__
 from kb.answering.retrieve import MAX_K, MAX_QUESTION_CHARS
 from kb.embedding.models import Embedder
 from kb.errors import KbError
 from kb.interfaces import api_models as api
-from kb.interfaces.server import LiveKnowledgeBase
+from kb.interfaces.access import LOOPBACK_NAMES
+from kb.interfaces.http_bounds import Surface, guard
+from kb.interfaces.live import LiveKnowledgeBase
 from kb.knowledge_base import KnowledgeBase
 from kb.types import Hit, Mode
 
@@ -43,6 +52,15 @@ Question = Annotated[
 ]
 PassageCount = Annotated[int, Field(ge=1, le=MAX_K, description="Number of passages.")]
 Ranker = Annotated[Mode, Field(description="hybrid (fused, default), dense (embeddings) or bm25 (words).")]
+MCP_PATH = "/mcp"
+# Only liveness is open without a token; a page on an allowed origin may hold a session
+# (the SDK's session and protocol headers) and close it (DELETE).
+SURFACE = Surface(
+    open_paths=frozenset({"/healthz"}),
+    methods=("GET", "POST", "DELETE"),
+    headers=("authorization", "content-type", "mcp-session-id", "mcp-protocol-version", "last-event-id"),
+    exposed_headers=("mcp-session-id",),
+)
 
 
 class LinkedPassage(api.Passage):
@@ -124,6 +142,35 @@ def create_mcp_server(location: str | Path, embedder: Embedder | None = None) ->
             "`search` returns ranked passages with their place; read kb://doc/<id>#L12-L14 for the context."
         ),
     )
+    _add_tools(server, live)
+    _add_resources(server, live)
+    return server
+
+
+def http_app(
+    server: MCPServer,
+    allowed_hosts: Sequence[str] = LOOPBACK_NAMES,
+    token: str | None = None,
+    cors_origins: Sequence[str] = (),
+) -> Starlette:
+    """The server over streamable HTTP at /mcp, with GET /healthz, under kb's HTTP limits
+    (http_bounds.guard). The SDK's own Host check is off: kb's answers for the names given
+    (the SDK's knows only loopback ones, and answers in another shape)."""
+    app = server.streamable_http_app(
+        streamable_http_path=MCP_PATH,
+        transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False),
+    )
+
+    async def healthz(_: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    app.add_route("/healthz", healthz, methods=["GET"], include_in_schema=False)
+    guard(app, SURFACE, allowed_hosts, token, cors_origins)
+    return app
+
+
+def _add_tools(server: MCPServer, live: LiveKnowledgeBase) -> None:
+    """ask, search and info: typed results, a question kb rejects as a tool error."""
 
     def answered(run: Callable[[KnowledgeBase], Any]) -> Any:
         try:
@@ -131,10 +178,6 @@ def create_mcp_server(location: str | Path, embedder: Embedder | None = None) ->
                 return run(kb)
         except KbError as exc:  # the question's fault or a damaged index: words for the model
             raise ToolError(str(exc)) from exc
-
-    def read_document(doc_id: str, fragment: str = "") -> str:
-        with live.using() as kb:
-            return document_text(kb, doc_id, fragment)
 
     @server.tool(title="Ask the knowledge base")
     def ask(question: Question, k: PassageCount = 5, mode: Ranker = "hybrid") -> api.Answer:
@@ -162,6 +205,14 @@ def create_mcp_server(location: str | Path, embedder: Embedder | None = None) ->
 
         return api.Info.model_validate(answered(described))
 
+
+def _add_resources(server: MCPServer, live: LiveKnowledgeBase) -> None:
+    """Each document as a listed resource, and templates for a document or a part of one."""
+
+    def read_document(doc_id: str, fragment: str = "") -> str:
+        with live.using() as kb:
+            return document_text(kb, doc_id, fragment)
+
     with live.using() as kb:
         documents = kb.index.documents()
     for doc in documents:
@@ -184,5 +235,3 @@ def create_mcp_server(location: str | Path, embedder: Embedder | None = None) ->
     def document(doc_id: str) -> str:
         """A whole document's cleaned text (also for documents added since the server started)."""
         return read_document(doc_id)
-
-    return server
