@@ -1,6 +1,7 @@
 """Build contents: documents → cleaned, stored documents → passages and quotable sentences,
 each with the text it is embedded as, its content hash, and its vector (reused by hash when a
-donor index has it, else embedded). Pure functions of their inputs; `pipeline` sequences them."""
+donor index has it, else embedded). They read and write no index: `pipeline` opens the
+indexes that donate vectors, sequences these steps and writes the result."""
 
 from __future__ import annotations
 
