@@ -13,8 +13,20 @@ _moved.install()
 
 from kb._version import __version__  # noqa: E402
 from kb.errors import KbError  # noqa: E402
+from kb.ingest.options import IngestOptions  # noqa: E402
 from kb.knowledge_base import KnowledgeBase  # noqa: E402
 from kb.profile import Profile  # noqa: E402
 from kb.types import Answer, Document, Hit, Mode, Passage  # noqa: E402
 
-__all__ = ["Answer", "Document", "Hit", "KbError", "KnowledgeBase", "Mode", "Passage", "Profile", "__version__"]
+__all__ = [
+    "Answer",
+    "Document",
+    "Hit",
+    "IngestOptions",
+    "KbError",
+    "KnowledgeBase",
+    "Mode",
+    "Passage",
+    "Profile",
+    "__version__",
+]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 from kb.answering.answerer import Answerer
 from kb.answering.evidence import EvidenceWeights
@@ -13,13 +13,11 @@ from kb.answering.retrieve import FusionSettings, Retriever
 from kb.answering.understand import QuestionReader
 from kb.embedding.models import CPU, Embedder, load_embedder
 from kb.errors import KbError
-from kb.ingest.chunk import ChunkSettings
-from kb.ingest.estimate import Plan
-from kb.ingest.extract_worker import Budget
+from kb.ingest.options import IngestKeywords, IngestOptions, ingest_options
 from kb.ingest.pipeline import IngestReport, ingest
 from kb.profile import Profile
 from kb.stores.base import IndexStore, open_index
-from kb.types import Answer, Document, Explanation, Hit, Mode, Passage, Progress, Warn
+from kb.types import Answer, Document, Explanation, Hit, Mode, Passage
 
 
 class KnowledgeBase:
@@ -50,45 +48,18 @@ class KnowledgeBase:
         cls,
         source: Sequence[str | Path] | Sequence[Document],
         index_dir: str | Path = "index",
-        model: str | None = None,
-        chunking: ChunkSettings = ChunkSettings(),
-        embedder: Embedder | None = None,
-        progress: Progress | None = None,
-        profile: str | Path | Profile | None = None,
-        follow_links: bool = False,
-        workers: int | None = None,
-        ray: str | None = None,
-        reuse_from: str | Path | None = None,
-        warn: Warn | None = None,
-        budget: Budget = Budget(),
-        plan: Plan | None = None,
-        device: str = CPU,
+        *,
+        options: IngestOptions | None = None,
+        **keywords: Unpack[IngestKeywords],
     ) -> KnowledgeBase:
-        """Ingest files/folders (or Documents) into index_dir and open the result.
+        """Ingest files/folders (or Documents) into index_dir as `options` say, and open the
+        result (on the options' embedder or device).
 
-        `profile`: see `ingest` (default: a corpus folder's kb.toml, else the index's, else
-        the shipped one); `workers`/`ray`: spread the embedding; `reuse_from`: another index
-        whose vectors to reuse; `warn`: told of each file skipped or suspect when met; `budget`:
-        the time and memory each file's extraction may take (see `ingest`); `plan`:
-        told what is to be embedded before it starts; `device`: where the encoder runs."""
-        report = ingest(
-            source,
-            index_dir,
-            model=model,
-            settings=chunking,
-            embedder=embedder,
-            progress=progress,
-            profile=profile,
-            follow_links=follow_links,
-            workers=workers,
-            ray=ray,
-            reuse_from=reuse_from,
-            warn=warn,
-            budget=budget,
-            plan=plan,
-            device=device,
-        )
-        kb = cls.open(index_dir, embedder=embedder, device=device)
+        IngestOptions' fields may be given as keywords instead (model, chunking, profile, …),
+        as before there were IngestOptions."""
+        options = ingest_options(options, keywords)
+        report = ingest(source, index_dir, options=options)
+        kb = cls.open(index_dir, embedder=options.embedder, device=options.device)
         kb.last_ingest = report
         return kb
 

@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def seed_passages() -> list[str]:
     from kb.ingest.chunk import ChunkSettings
+    from kb.ingest.contents import prepare, retrieval_text
     from kb.ingest.loaders import load_paths
-    from kb.ingest.pipeline import prepare, retrieval_text
     from kb.profile import default_profile
 
     _, passages = prepare(load_paths([ROOT / "corpus"]).documents, ChunkSettings(), default_profile())

@@ -29,7 +29,8 @@ import kb.ingest.pipeline
 import kb.interfaces.http_bounds
 from kb import KbError, KnowledgeBase, Profile
 from kb.ingest.pipeline import ingest
-from kb.interfaces.cli import _question_lines, main
+from kb.interfaces.cli import main
+from kb.interfaces.cli.terminal import question_lines
 from kb.interfaces.http_bounds import MAX_BODY_BYTES, MAX_WAITING_HEADS, PROMPT_HEAD_SECONDS, server_config
 from kb.interfaces.server import create_app
 from kb.stores.milvus import MilvusLocation
@@ -309,7 +310,7 @@ def test_duplicate_corpus_ids_fail_before_any_embedding(tmp_path, monkeypatch):
 def test_a_line_separator_inside_a_question_does_not_split_it(tmp_path):
     questions = tmp_path / "questions.txt"
     questions.write_text("营销和销售的区别\u2028是什么\n？？？\n", "utf-8")
-    assert _question_lines(questions) == ["营销和销售的区别\u2028是什么", "？？？"]
+    assert question_lines(questions) == ["营销和销售的区别\u2028是什么", "？？？"]
 
 
 def test_a_line_separator_inside_a_json_line_keeps_line_numbers(tmp_path):

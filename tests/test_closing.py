@@ -9,8 +9,10 @@ import gc
 import pytest
 
 from kb import KnowledgeBase
+from kb.errors import KbError
 from kb.ingest.pipeline import ingest
 from kb.interfaces.live import LiveKnowledgeBase
+from tests.conftest import BigramEmbedder
 
 
 def _versions(index) -> set[str]:
@@ -54,8 +56,6 @@ def no_garbage_collection():
 
 
 def test_a_model_mismatch_leaves_nothing_open(index, corpus_copy, embedder, no_garbage_collection):
-    from kb.errors import KbError
-
     with pytest.raises(KbError, match="built with model"):
         KnowledgeBase.open(index, model="another-model")
     with KnowledgeBase.open(index, embedder=embedder) as kb:
@@ -84,3 +84,61 @@ def test_the_server_closes_a_replaced_knowledge_base_after_its_last_reader(index
     _change(corpus_copy, 2)
     ingest([corpus_copy], index, embedder=embedder)
     assert live.reload() is not second and second.closed
+
+
+class _Failing(BigramEmbedder):
+    """Fails part-way through an ingest, once there is something new to embed."""
+
+    def encode(self, texts, batch_size=32, on_batch=None):
+        raise KbError("the encoder failed")
+
+
+class _OtherModel(BigramEmbedder):
+    name = "another-model"
+
+
+def _unchanged_corpus(corpus, index, tmp_path, embedder) -> None:
+    ingest([corpus], index, embedder=embedder)
+
+
+def _failing_encoder(corpus, index, tmp_path, embedder) -> None:
+    _change(corpus, 0)
+    ingest([corpus], index, embedder=_Failing())
+
+
+def _missing_profile(corpus, index, tmp_path, embedder) -> None:
+    ingest([corpus], index, embedder=embedder, profile=tmp_path / "nowhere.toml")
+
+
+def _reuse_from_another_model(corpus, index, tmp_path, embedder) -> None:
+    other = tmp_path / "other"
+    ingest([corpus], other, embedder=_OtherModel())
+    _change(corpus, 0)
+    ingest([corpus], index, embedder=embedder, reuse_from=other)
+
+
+def _nothing_to_read(corpus, index, tmp_path, embedder) -> None:
+    (tmp_path / "empty").mkdir()
+    ingest([tmp_path / "empty"], index, embedder=embedder)
+
+
+@pytest.mark.parametrize(
+    "ingest_that",
+    [_unchanged_corpus, _failing_encoder, _missing_profile, _reuse_from_another_model, _nothing_to_read],
+)
+def test_ingest_closes_the_live_index_it_read_on_every_way_out(
+    ingest_that, index, corpus_copy, tmp_path, embedder, no_garbage_collection
+):
+    """An ingest reads the live index (its model, profile, vectors): however it ends, it lets
+    go of it, so the next ingest can delete that version once it replaces it."""
+    with KnowledgeBase.open(index, embedder=embedder) as kb:
+        version = kb.info()["version"]
+    try:
+        ingest_that(corpus_copy, index, tmp_path, embedder)
+    except KbError as failed:
+        kept = failed  # its traceback holds on to whatever the failed ingest left open
+    else:
+        kept = None
+    _change(corpus_copy, 1)
+    ingest([corpus_copy], index, embedder=embedder)
+    assert version not in _versions(index), kept

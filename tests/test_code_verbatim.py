@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from kb.ingest.chunk import ChunkSettings
+from kb.ingest.contents import prepare
 from kb.ingest.loaders import load_paths
-from kb.ingest.pipeline import prepare
 from kb.language.code import code_spans
 from kb.profile import default_profile
 from tests.documents import write_epub_chapters, write_word_exported_pdf

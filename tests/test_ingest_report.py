@@ -7,6 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+import kb.ingest.contents
 import kb.ingest.loaders
 import kb.ingest.pipeline
 from kb.ingest.estimate import EmbeddingPlan, describe, plan_embedding
@@ -111,7 +112,7 @@ def test_the_plan_counts_what_is_to_be_embedded_before_the_first_batch(tmp_path,
     report = ingest([corpus], tmp_path / "index", embedder=embedder, plan=events.append)
     plan = events[0]
     assert isinstance(plan, EmbeddingPlan) and (plan.passages, plan.sentences) == (1, report.sentences_embedded)
-    assert plan.characters == len(changed) + len(kb.ingest.pipeline.sentence_text(changed, changed))  # under its title
+    assert plan.characters == len(changed) + len(kb.ingest.contents.sentence_text(changed, changed))  # under its title
 
 
 def _told(events, encode):

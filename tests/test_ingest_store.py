@@ -236,3 +236,21 @@ def test_large_indexes_switch_to_ivf_and_record_it(corpus_copy, tmp_path, embedd
     (corpus_copy / "new.txt").write_text("新增：渠道冲突的管理。", "utf-8")
     second = ingest([corpus_copy], tmp_path / "index", embedder=embedder)
     assert second.reused == first.passages  # vectors read back from the IVF index
+
+
+def test_ingest_options_and_the_keywords_of_before_build_the_same_index(tmp_path, embedder, stub_index):
+    from kb import IngestOptions
+    from kb.ingest.chunk import ChunkSettings
+
+    small = ChunkSettings(120, 0)
+    given = KnowledgeBase.build(
+        [CORPUS], tmp_path / "options", options=IngestOptions(embedder=embedder, chunking=small, profile="default")
+    )
+    built = KnowledgeBase.build([CORPUS], tmp_path / "keywords", embedder=embedder, chunking=small, profile="default")
+    ingested = ingest([CORPUS], tmp_path / "ingest", embedder=embedder, settings=small, profile="default")
+    passages = [(p.doc_id, p.start, p.end) for p in given.passages()]
+    assert passages == [(p.doc_id, p.start, p.end) for p in built.passages()]
+    assert len(passages) == ingested.passages > StoredIndex(stub_index[0]).passage_count  # shorter than by default
+    assert given.index.manifest.chunking == small and given.profile.source == "default"
+    with pytest.raises(TypeError, match="not both"):
+        KnowledgeBase.build([CORPUS], tmp_path / "both", options=IngestOptions(embedder=embedder), model="m3e-small")

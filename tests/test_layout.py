@@ -42,6 +42,9 @@ def test_names_of_the_old_ingest_and_study_modules_are_forwarded() -> None:
     with pytest.warns(DeprecationWarning, match=r"kb\.ingest\.ingest moved to kb\.ingest\.pipeline\.ingest"):
         from kb.ingest import ingest
     assert ingest is importlib.import_module("kb.ingest.pipeline").ingest
+    with pytest.warns(DeprecationWarning, match=r"kb\.ingest\.sentence_text moved to kb\.ingest\.contents\."):
+        from kb.ingest import sentence_text
+    assert sentence_text is importlib.import_module("kb.ingest.contents").sentence_text
     with pytest.warns(DeprecationWarning, match=r"kb\.study\.build_study_guide moved"):
         from kb.study import build_study_guide
     assert build_study_guide is importlib.import_module("kb.study.guide").build_study_guide

@@ -1,18 +1,26 @@
-"""The build pipeline: load → clean → split → embed → store, reusing unchanged embeddings.
+"""The build pipeline in three stages, each closing what it opens:
 
-Each stage is a pure function of the one before; only this module sequences them and only
-`store` touches the index folder. Passages whose text (and model) are unchanged since the
-last build keep their vectors, so re-ingesting an unchanged corpus embeds nothing.
+1. plan: load the model (a device that cannot run it fails before any reading), read the
+   corpus, settle the profile; an unchanged corpus ends here, having embedded nothing;
+2. build contents: clean, split, tokenise and embed (contents.py), reusing the vectors of
+   passages whose text and model are unchanged since the last build (or in --reuse-from);
+3. write: store the new version, which replaces the live one only when complete.
+
+The live index (read for its model, profile and vectors) is closed once the contents are
+built, and on every other way out, errors included: a version nothing reads any more can be
+deleted once replaced.
 """
 
 from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Unpack
 
 import numpy as np
 
@@ -20,29 +28,35 @@ from kb import formats
 from kb._version import __version__
 from kb.embedding.models import DEFAULT_MODEL, Embedder, load_embedder
 from kb.errors import KbError
-from kb.ingest.chunk import ChunkSettings, headed_sentences, split_passages
-from kb.ingest.clean import RuleTooSlow, clean, removed_chars
-from kb.ingest.estimate import Plan, plan_embedding
-from kb.ingest.extract_worker import Budget
-from kb.ingest.loaders import load_paths, title_of
+from kb.ingest.chunk import ChunkSettings
+from kb.ingest.contents import (
+    cleaning_losses,
+    cleaning_warning,
+    content_sha256,
+    missing_texts,
+    passage_hash,
+    prepare,
+    quotable_sentence_rows,
+    retrieval_text,
+    vectors_for,
+)
+from kb.ingest.estimate import plan_embedding
+from kb.ingest.loaders import load_paths
+from kb.ingest.options import IngestOptions, PipelineKeywords, ingest_options
 from kb.ingest.stage_clock import StageClock
-from kb.language.text import GENERAL_DICTIONARY, Analyzer, fold
+from kb.language.text import GENERAL_DICTIONARY
 from kb.profile import Profile, resolve_profile
-from kb.provenance import Places, Provenance
 from kb.stores.base import IndexStore, check_writable, is_store_uri, open_index, previous_index, write_index
 from kb.stores.local import IndexContents
 from kb.stores.manifest import FORMAT_VERSION, Counts, Manifest, ModelEntry, ProfileEntry, SourceEntry
-from kb.stores.passage_db import StoredDocument, StoredSentence
-from kb.types import Document, Passage, Progress, Warn
+from kb.stores.passage_db import StoredDocument
+from kb.types import Document
 
 BM25_PARAMS = {"k1": 1.2, "b": 0.75}
 # Bump when the cleaning, splitting or BM25 code changes; edits to the profile or the general
 # dictionary are noticed by themselves. Either way the next ingest rebuilds the index (reusing
 # every vector whose passage text is unchanged).
 PIPELINE_VERSION = 11  # 11: section numbers glued into a line start a sentence of their own
-CONTEXT_CHARS = 8  # of a sentence's heading or title, embedded with it
-CLEANED_SHARE_WARNING = 0.3  # of a document's visible characters: more removed by cleaning is named
-_CHECK_RULES = "if that was content, adjust the [cleaning] rules of the profile (kb profile show)"
 
 
 def pipeline_fingerprint(profile: Profile) -> str:
@@ -74,325 +88,222 @@ class IngestReport:
     stage_seconds: dict[str, float] = field(default_factory=dict)  # CPU seconds per stage_clock.STAGES
 
 
-def retrieval_text(passage: Passage) -> str:
-    """What the rankers see for a passage: its heading as context, then its text, script-folded
-    so that traditional and simplified passages embed and tokenise alike."""
-    text = passage.text
-    if passage.heading and passage.heading not in text:
-        text = f"{passage.heading}\n{text}"
-    return fold(text)
+@dataclass(frozen=True)
+class BuildPlan:
+    """What the plan stage settled: the documents to index, under which profile, with which
+    embedder, and the fingerprint of the code and profile that turn them into an index."""
 
-
-def passage_hash(model: str, text: str) -> str:
-    return hashlib.sha1(f"{model}\0{text}".encode()).hexdigest()
-
-
-def sentence_text(context: str, sentence: str) -> str:
-    """What a sentence is embedded as: the heading it stands under (else its document's
-    title), then the sentence, script-folded.
-
-    The context says what the sentence is about when the sentence itself does not
-    (「体长可达10公分。」 in an article on 溪银汉鱼). On 130 CMRC questions, the sentence whose
-    vector is closest to the question held the answer for 68 % of them alone, 82 % with the
-    title or heading; on the 50 seed questions, 54 % alone, 44 % with the article title and
-    56 % with the nearest heading. The context is cut to CONTEXT_CHARS: each character costs
-    embedding time for every sentence under it."""
-    return fold(f"{context[:CONTEXT_CHARS]}：{sentence}")
-
-
-def quotable_sentence_rows(
-    documents: Sequence[StoredDocument], model: str, analyzer: Analyzer, clock: StageClock | None = None
-) -> tuple[list[StoredSentence], list[str]]:
-    """Every quotable sentence of the documents, with its content hash and embedding text;
-    `clock` is told the CPU time of splitting ("chunk") and of jieba ("tokenise")."""
-    clock = clock or StageClock()
-    rows, texts = [], []
-    for document in documents:
-        with clock.stage("chunk"):
-            found = headed_sentences(document.text)
-        with clock.stage("tokenise"):
-            tokens = [tuple(analyzer.tokenize(document.text[start:end])) for start, end, _ in found]
-        for (start, end, heading), sentence_tokens in zip(found, tokens):
-            text = sentence_text(heading or document.title, document.text[start:end])
-            rows.append(StoredSentence(document.doc_id, start, end, passage_hash(model, text), sentence_tokens))
-            texts.append(text)
-    return rows, texts
-
-
-def _missing(texts: Sequence[str], hashes: Sequence[str], known: dict[str, np.ndarray]) -> list[str]:
-    """The texts to embed: those whose hash has no known vector, each once (overlapping
-    passages share sentences)."""
-    text_of = dict(zip(hashes, texts))  # one hash, one text
-    return [text_of[h] for h in dict.fromkeys(h for h in hashes if h not in known)]
-
-
-def _vectors(
-    texts: Sequence[str],
-    hashes: Sequence[str],
-    known: dict[str, np.ndarray],
-    embedder: Embedder,
-    stage: str,
-    progress: Progress | None,
-) -> tuple[np.ndarray, int]:
-    """One vector per text, reusing known vectors by content hash; returns (vectors, embedded).
-
-    Texts that occur twice (overlapping passages share sentences) are embedded once."""
-    missing = list(dict.fromkeys(h for h in hashes if h not in known))
-    if missing:
-        text_of = dict(zip(hashes, texts))  # one hash, one text
-        done = 0
-
-        def on_batch(n: int) -> None:
-            nonlocal done
-            done += n
-            if progress:
-                progress(stage, done, len(missing))
-
-        if progress:
-            progress(stage, 0, len(missing))  # says up front how much there is to embed
-        fresh = embedder.encode([text_of[h] for h in missing], on_batch=on_batch)
-        known = known | dict(zip(missing, fresh))
-    if not hashes:
-        return np.zeros((0, embedder.dim), dtype=np.float32), 0
-    return np.stack([np.asarray(known[h], dtype=np.float32) for h in hashes]), len(missing)
-
-
-def prepare(
-    documents: Sequence[Document], settings: ChunkSettings, profile: Profile, clock: StageClock | None = None
-) -> tuple[list[StoredDocument], list[Passage]]:
-    """Clean (with the profile's rules) and split documents into stored documents and passages
-    with global ids; `clock` is told the CPU time of each."""
-    clock = clock or StageClock()
-    stored: list[StoredDocument] = []
-    passages: list[Passage] = []
-    for document in documents:
-        with clock.stage("clean"):
-            try:
-                result = clean(document.text, profile.cleaning_rules)
-            except RuleTooSlow as exc:
-                raise KbError(f"{document.source}: {exc} ({profile.source})") from None
-        cleaned = result.text
-        if not cleaned.strip():
-            continue
-        title = title_of(cleaned, document.title)
-        provenance = Provenance.of(result.origin, document.places or Places.lines(document.text))
-        stored.append(
-            StoredDocument(
-                document.id, title, document.source, document.encoding, _content_sha256(document), cleaned, provenance
-            )
-        )
-        with clock.stage("chunk"):
-            spans = split_passages(cleaned, settings)
-        for span in spans:
-            passages.append(
-                Passage(
-                    len(passages),
-                    document.id,
-                    title,
-                    document.source,
-                    span.start,
-                    span.end,
-                    cleaned[span.start : span.end],
-                    span.heading,
-                )
-            )
-    return stored, passages
-
-
-def cleaning_losses(documents: Sequence[Document], stored: Sequence[StoredDocument]) -> dict[str, tuple[int, int]]:
-    """Per document source, the visible characters cleaning removed and how many it had; a
-    document that cleaning emptied (and `prepare` left out) lost them all."""
-    cleaned = {d.doc_id: d.text for d in stored}
-    losses = {}
-    for document in documents:
-        visible = len(document.text) - sum(1 for char in document.text if char.isspace())
-        losses[document.source] = (removed_chars(document.text, cleaned.get(document.id, "")), visible)
-    return losses
-
-
-def cleaning_warning(removed: int, visible: int) -> str | None:
-    """What to tell about a document that cleaning took much of, or None."""
-    if visible and removed >= visible:
-        return f"cleaning removed all its text ({visible:,} characters), so it is not indexed: {_CHECK_RULES}"
-    if visible and removed > CLEANED_SHARE_WARNING * visible:
-        share = f"{removed:,} of {visible:,} characters ({100 * removed / visible:.0f} %)"
-        return f"cleaning removed {share} as page furniture: {_CHECK_RULES}"
-    return None
-
-
-def _content_sha256(document: Document) -> str:
-    return hashlib.sha256(document.text.encode("utf-8")).hexdigest()
-
-
-def _unchanged(
-    previous: IndexStore, documents: Sequence[Document], model: str, chunking: ChunkSettings, pipeline: str
-) -> bool:
-    """True when the live index was built from exactly these documents with these settings,
-    so there is nothing to rebuild (re-ingesting an unchanged corpus costs only hashing)."""
-    manifest = previous.manifest
-    sources = {d.source: _content_sha256(d) for d in documents}
-    return (
-        manifest.format_version == FORMAT_VERSION
-        and manifest.model.name == model
-        and manifest.chunking == chunking
-        and manifest.pipeline == pipeline
-        and {source: entry.sha256 for source, entry in manifest.sources.items()} == sources
-    )
-
-
-def _reused_index(location: str | Path | None, model: str) -> IndexStore | None:
-    """The index named by --reuse-from; KbError when there is none or it holds another model's
-    vectors (either way nothing would be reused, and the whole corpus re-embedded in silence)."""
-    if location is None:
-        return None
-    index = open_index(location)
-    if index.model_name != model:
-        index.close()
-        raise KbError(f"--reuse-from {location} holds {index.model_name} vectors, not {model}: nothing to reuse")
-    return index
+    documents: list[Document]
+    profile: Profile
+    embedder: Embedder
+    pipeline: str
 
 
 def ingest(
     source: Sequence[str | Path] | Sequence[Document],
     index_dir: str | Path,
-    model: str | None = None,
-    settings: ChunkSettings = ChunkSettings(),
-    embedder: Embedder | None = None,
-    progress: Progress | None = None,
-    profile: str | Path | Profile | None = None,
-    follow_links: bool = False,
-    workers: int | None = None,
-    ray: str | None = None,
-    reuse_from: str | Path | None = None,
-    warn: Warn | None = None,
-    budget: Budget = Budget(),
-    plan: Plan | None = None,
-    device: str = "cpu",
+    *,
+    options: IngestOptions | None = None,
+    **keywords: Unpack[PipelineKeywords],
 ) -> IngestReport:
-    """Build (or incrementally rebuild) the index at `index_dir` (a folder or a store URI,
-    see index_store) from files or Documents.
+    """Build (or incrementally rebuild) the index at `index_dir` (a folder or a store URI, see
+    stores.base) from files or Documents, as `options` say (see IngestOptions).
 
-    `profile`: a Profile, a kb.toml file or a folder holding one, or "default" (the shipped
-    profile). Without it: the kb.toml at the top of a corpus folder, else the profile the
-    index was built with, else the shipped one (see profile.resolve_profile). Links that lead
-    outside the given paths are skipped unless `follow_links`. `workers` and `ray` spread the
-    embedding over processes or a Ray cluster (parallel_embed.SpreadEmbedder); the index is the
-    same either way. `reuse_from`: another index (folder or store URI) built with the same
-    model whose vectors are reused too, e.g. when moving a local index into Milvus. `warn` is
-    told of each file skipped or suspect (cleaning took much of it) as soon as it is known; the
-    report lists them all. `budget`: the time and memory each file's extraction may take (one
-    over it is skipped, see extract_worker). `plan` is told what is to be embedded, and about how long that will
-    take, before embedding starts. `device`: where the encoder runs ("cpu", "cuda", "cuda:N";
-    see embed.load_embedder)."""
+    The options may be given as keywords instead (`settings` for `chunking`), as before there
+    were IngestOptions."""
+    if "settings" in keywords and "chunking" not in keywords:  # its name here before IngestOptions
+        keywords["chunking"] = keywords.pop("settings")
+    options = ingest_options(options, keywords)
     started = time.perf_counter()
+    location = index_dir if is_store_uri(index_dir) else Path(index_dir)
     clock = StageClock()
-    index_dir = index_dir if is_store_uri(index_dir) else Path(index_dir)
-    report = IngestReport(index_dir=index_dir, stage_seconds=clock.seconds)
-    check_writable(index_dir)  # a read-only folder or another ingest's lock: said before any work
-    previous = previous_index(index_dir)
-    if embedder is None:  # before reading the corpus: a --device that cannot run it fails at once
-        try:
-            embedder = load_embedder(model or (previous.model_name if previous else DEFAULT_MODEL), device)
-        except KbError:
-            if previous:
-                previous.close()
-            raise
-    roots: list[str | Path] = []
-    if source and all(isinstance(s, Document) for s in source):
-        documents = [s for s in source if isinstance(s, Document)]
-    else:
-        roots = [s for s in source if not isinstance(s, Document)]
-        with clock.stage("extract"):
-            loaded = load_paths(roots, follow_links, warn, budget)
-        documents, report.skipped, report.notes = loaded.documents, loaded.skipped, loaded.notes
-        report.temporary = loaded.temporary
-        report.suspect += loaded.suspect
-    if not documents:
-        if previous:
-            previous.close()
-        where = ", ".join(str(s) for s in source) or "(nothing given)"
-        raise KbError(f"no text to index in {where}: add files kb reads ({', '.join(formats.extensions())})")
+    report = IngestReport(index_dir=location, stage_seconds=clock.seconds)
+    check_writable(location)  # a read-only folder or another ingest's lock: said before any work
+    with _live_index(location) as previous:
+        plan = plan_build(source, previous, options, report, clock)
+        if previous and _unchanged(previous, plan, options.chunking):
+            report.documents = previous.manifest.counts.documents
+            report.passages = report.reused = previous.passage_count
+            report.sentences = previous.manifest.counts.sentences
+            report.seconds = time.perf_counter() - started
+            return report
+        contents, manifest = build_contents(plan, previous, options, report, clock)
+    write(location, contents, manifest, options, clock)
+    report.documents = len(contents.documents)
+    report.passages = len(contents.passages)
+    report.seconds = time.perf_counter() - started
+    return report
 
+
+def plan_build(
+    source: Sequence[str | Path] | Sequence[Document],
+    previous: IndexStore | None,
+    options: IngestOptions,
+    report: IngestReport,
+    clock: StageClock,
+) -> BuildPlan:
+    """Stage 1: the embedder (loaded before the corpus is read, so that a --device that cannot
+    run it fails at once), the documents, and the profile."""
+    embedder = options.embedder or load_embedder(
+        options.model or (previous.model_name if previous else DEFAULT_MODEL), options.device
+    )
+    documents, roots = _documents(source, options, report, clock)
+    profile = options.profile
     if not isinstance(profile, Profile):
         profile = resolve_profile(profile, roots, previous.profile if previous else None)
     report.profile = profile.source
-    if (workers or 1) > 1 or ray is not None:
+    if (options.workers or 1) > 1 or options.ray is not None:
         from kb.embedding.parallel import SpreadEmbedder
 
-        embedder = SpreadEmbedder(embedder, workers, ray)
-    pipeline = pipeline_fingerprint(profile)
-    if previous and _unchanged(previous, documents, embedder.name, settings, pipeline):
-        report.documents = previous.manifest.counts.documents
-        report.passages = report.reused = previous.passage_count
-        report.sentences = previous.manifest.counts.sentences
-        report.seconds = time.perf_counter() - started
-        return report
-    analyzer = profile.analyzer
-    stored_docs, passages = prepare(documents, settings, profile, clock)
-    report.characters = sum(len(d.text) for d in stored_docs)
-    report.removed = cleaning_losses(documents, stored_docs)
+        embedder = SpreadEmbedder(embedder, options.workers, options.ray)
+    return BuildPlan(documents, profile, embedder, pipeline_fingerprint(profile))
+
+
+def build_contents(
+    plan: BuildPlan, previous: IndexStore | None, options: IngestOptions, report: IngestReport, clock: StageClock
+) -> tuple[IndexContents, Manifest]:
+    """Stage 2: clean, split and tokenise the documents, and embed what no donor index (the
+    live one, --reuse-from) holds a vector for."""
+    stored_docs, passages = prepare(plan.documents, options.chunking, plan.profile, clock)
+    _report_cleaning(plan.documents, stored_docs, options, report)
+    if not passages:
+        raise KbError("the corpus holds no sentences after cleaning: nothing to index")
+    embedder, analyzer, progress = plan.embedder, plan.profile.analyzer, options.progress
+    texts = [retrieval_text(p) for p in passages]
+    hashes = [passage_hash(embedder.name, t) for t in texts]
+    sentences, sentence_texts = quotable_sentence_rows(stored_docs, embedder.name, analyzer, clock)
+    sentence_hashes = [s.hash for s in sentences]
+    with clock.stage("tokenise"):
+        passage_terms = [analyzer.index_terms(t) for t in texts]
+    known, known_sentences = _donated_vectors(embedder.name, previous, options.reuse_from)
+    if options.plan:
+        options.plan(
+            plan_embedding(
+                embedder.name,
+                missing_texts(texts, hashes, known),
+                missing_texts(sentence_texts, sentence_hashes, known_sentences),
+            )
+        )
+    with clock.stage("encode passages"):
+        vectors, report.embedded = vectors_for(texts, hashes, known, embedder, "embed", progress)
+    with clock.stage("encode sentences"):
+        sentence_vectors, report.sentences_embedded = vectors_for(
+            sentence_texts, sentence_hashes, known_sentences, embedder, "embed sentences", progress
+        )
+    report.reused = len(passages) - report.embedded
+    report.sentences = len(sentences)
+    contents = IndexContents(
+        stored_docs, passages, hashes, vectors, passage_terms, sentences, sentence_vectors, plan.profile
+    )
+    return contents, _manifest(plan, options.chunking, contents)
+
+
+def write(
+    location: str | Path, contents: IndexContents, manifest: Manifest, options: IngestOptions, clock: StageClock
+) -> None:
+    """Stage 3: store the new version; it replaces the live one only once complete."""
+    if options.progress:
+        options.progress("index", 0, 1)
+    with clock.stage("write"):
+        write_index(location, contents, manifest, options.progress)
+    if options.progress:
+        options.progress("index", 1, 1)
+
+
+@contextmanager
+def _live_index(location: str | Path) -> Iterator[IndexStore | None]:
+    """The index live at `location` (None when there is none), closed when the block ends,
+    however it ends: once replaced, a version nothing reads any more can be deleted."""
+    previous = previous_index(location)
+    try:
+        yield previous
+    finally:
+        if previous is not None:
+            previous.close()
+
+
+@contextmanager
+def _reused_index(location: str | Path | None, model: str) -> Iterator[IndexStore | None]:
+    """The index named by --reuse-from, closed when the block ends; KbError when there is none
+    or it holds another model's vectors (either way nothing would be reused, and the whole
+    corpus re-embedded in silence)."""
+    if location is None:
+        yield None
+        return
+    with open_index(location) as index:
+        if index.model_name != model:
+            raise KbError(f"--reuse-from {location} holds {index.model_name} vectors, not {model}: nothing to reuse")
+        yield index
+
+
+def _documents(
+    source: Sequence[str | Path] | Sequence[Document], options: IngestOptions, report: IngestReport, clock: StageClock
+) -> tuple[list[Document], list[str | Path]]:
+    """The documents to index and the paths they were read from (none when given Documents);
+    KbError when there is nothing to index."""
+    if source and all(isinstance(s, Document) for s in source):
+        return [s for s in source if isinstance(s, Document)], []
+    roots = [s for s in source if not isinstance(s, Document)]
+    with clock.stage("extract"):
+        loaded = load_paths(roots, options.follow_links, options.warn, options.budget)
+    report.skipped, report.notes, report.temporary = loaded.skipped, loaded.notes, loaded.temporary
+    report.suspect += loaded.suspect
+    if not loaded.documents:
+        where = ", ".join(str(s) for s in source) or "(nothing given)"
+        raise KbError(f"no text to index in {where}: add files kb reads ({', '.join(formats.extensions())})")
+    return loaded.documents, roots
+
+
+def _unchanged(previous: IndexStore, plan: BuildPlan, chunking: ChunkSettings) -> bool:
+    """True when the live index was built from exactly these documents with these settings,
+    so there is nothing to rebuild (re-ingesting an unchanged corpus costs only hashing)."""
+    manifest = previous.manifest
+    sources = {d.source: content_sha256(d) for d in plan.documents}
+    return (
+        manifest.format_version == FORMAT_VERSION
+        and manifest.model.name == plan.embedder.name
+        and manifest.chunking == chunking
+        and manifest.pipeline == plan.pipeline
+        and {source: entry.sha256 for source, entry in manifest.sources.items()} == sources
+    )
+
+
+def _report_cleaning(
+    documents: Sequence[Document], stored: Sequence[StoredDocument], options: IngestOptions, report: IngestReport
+) -> None:
+    """What cleaning took from each document; one that lost much of its text is named in a
+    warning, as soon as it is known."""
+    report.characters = sum(len(d.text) for d in stored)
+    report.removed = cleaning_losses(documents, stored)
     for source, (removed, visible) in report.removed.items():
         message = cleaning_warning(removed, visible)
         if message:
             report.suspect.append((source, message))
-            if warn:
-                warn(f"{source}: {message}")
-    if not passages:
-        raise KbError("the corpus holds no sentences after cleaning: nothing to index")
+            if options.warn:
+                options.warn(f"{source}: {message}")
 
-    texts = [retrieval_text(p) for p in passages]
-    hashes = [passage_hash(embedder.name, t) for t in texts]
-    sentences, sentence_texts = quotable_sentence_rows(stored_docs, embedder.name, analyzer, clock)
-    sentence_hashes = [t.hash for t in sentences]
-    with clock.stage("tokenise"):
-        passage_terms = [analyzer.index_terms(t) for t in texts]
-    reused = _reused_index(reuse_from, embedder.name)
-    donors = [i for i in (previous, reused) if i is not None and i.model_name == embedder.name]
-    known = {h: v for donor in donors for h, v in donor.vectors_by_hash().items()}
-    known_sentences = {h: v for donor in donors for h, v in donor.sentence_vectors_by_hash().items()}
-    if plan:
-        plan(
-            plan_embedding(
-                embedder.name,
-                _missing(texts, hashes, known),
-                _missing(sentence_texts, sentence_hashes, known_sentences),
-            )
-        )
-    with clock.stage("encode passages"):
-        vectors, report.embedded = _vectors(texts, hashes, known, embedder, "embed", progress)
-    report.reused = len(passages) - report.embedded
-    dim = vectors.shape[1]
-    with clock.stage("encode sentences"):
-        sentence_vectors, report.sentences_embedded = _vectors(
-            sentence_texts, sentence_hashes, known_sentences, embedder, "embed sentences", progress
-        )
-    report.sentences = len(sentences)
-    if reused:
-        reused.close()
 
-    if progress:
-        progress("index", 0, 1)
-    contents = IndexContents(
-        stored_docs, passages, hashes, vectors, passage_terms, sentences, sentence_vectors, profile
-    )
-    manifest = Manifest(
+def _donated_vectors(
+    model: str, previous: IndexStore | None, reuse_from: str | Path | None
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Passage and sentence vectors by content hash, from the indexes built with this model
+    that may give them: the live one and --reuse-from."""
+    with _reused_index(reuse_from, model) as reused:
+        donors = [i for i in (previous, reused) if i is not None and i.model_name == model]
+        passages = {h: v for donor in donors for h, v in donor.vectors_by_hash().items()}
+        sentences = {h: v for donor in donors for h, v in donor.sentence_vectors_by_hash().items()}
+    return passages, sentences
+
+
+def _manifest(plan: BuildPlan, chunking: ChunkSettings, contents: IndexContents) -> Manifest:
+    return Manifest(
         kb_version=__version__,
-        pipeline=pipeline,
+        pipeline=plan.pipeline,
         created=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        model=ModelEntry(embedder.name, dim),
-        chunking=settings,
+        model=ModelEntry(plan.embedder.name, contents.vectors.shape[1]),
+        chunking=chunking,
         bm25=BM25_PARAMS,
-        counts=Counts(len(stored_docs), len(passages), len(sentences)),
-        sources={d.source: SourceEntry(d.doc_id, d.sha256, d.encoding) for d in stored_docs},
-        profile=ProfileEntry(profile.fingerprint, profile.source),
+        counts=Counts(len(contents.documents), len(contents.passages), len(contents.sentences)),
+        sources={d.source: SourceEntry(d.doc_id, d.sha256, d.encoding) for d in contents.documents},
+        profile=ProfileEntry(plan.profile.fingerprint, plan.profile.source),
     )
-    if previous:
-        previous.close()  # done reading it: once replaced, it can be deleted
-    with clock.stage("write"):
-        write_index(index_dir, contents, manifest, progress)
-    if progress:
-        progress("index", 1, 1)
-    report.documents = len(stored_docs)
-    report.passages = len(passages)
-    report.seconds = time.perf_counter() - started
-    return report
