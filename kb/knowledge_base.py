@@ -20,7 +20,8 @@ from kb.ingest.estimate import Plan
 from kb.ingest.extract_worker import Budget
 from kb.ingest.pipeline import IngestReport, ingest
 from kb.profile import Profile
-from kb.stores.base import IndexStore, open_index
+from kb.stores.base import IndexStore
+from kb.stores.registry import open_index
 from kb.types import Answer, Document, Explanation, Hit, Mode, Passage, Progress, Warn
 
 CONTRAST_EVIDENCE = 40  # passages searched for a contrast table's cells

@@ -28,10 +28,10 @@ from kb.ingest.stage_clock import StageClock
 from kb.language.text import GENERAL_DICTIONARY, Analyzer, fold
 from kb.profile import Profile, resolve_profile
 from kb.provenance import Places, Provenance
-from kb.stores.base import IndexStore, check_writable, is_store_uri, open_index, previous_index, write_index
-from kb.stores.local import IndexContents
+from kb.stores.base import IndexContents, IndexStore
 from kb.stores.manifest import FORMAT_VERSION, Counts, Manifest, ModelEntry, ProfileEntry, SourceEntry
 from kb.stores.passage_db import StoredDocument, StoredSentence
+from kb.stores.registry import check_writable, is_store_uri, open_index, previous_index, write_index
 from kb.types import Document, Passage, Progress, Warn
 
 BM25_PARAMS = {"k1": 1.2, "b": 0.75}
