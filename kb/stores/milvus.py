@@ -57,7 +57,7 @@ _PASSAGE_FIELDS = ["id", "doc_id", "title", "source", "start", "end", "text", "h
 
 
 class MilvusIndex(ManifestFacts, ClosesOnExit):
-    """The live version of an index in Milvus, read-only; implements index_store.IndexStore."""
+    """The live version of an index in Milvus, read-only; implements base.IndexStore."""
 
     def __init__(self, store: str, client: Any | None = None) -> None:
         """`client`: one already connected to the store (else this connects)."""
