@@ -16,7 +16,8 @@ from kb.errors import KbError
 from kb.ingest.options import IngestKeywords, IngestOptions, ingest_options
 from kb.ingest.pipeline import IngestReport, ingest
 from kb.profile import Profile
-from kb.stores.base import IndexStore, open_index
+from kb.stores.base import IndexStore
+from kb.stores.registry import open_index
 from kb.types import Answer, Document, Explanation, Hit, Mode, Passage
 
 

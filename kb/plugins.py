@@ -27,7 +27,7 @@ hookimpl = pluggy.HookimplMarker("kb")
 
 Register = Callable[[str, Any], None]
 
-BUILT_INS: tuple[str, ...] = ("kb.embedding.models", "kb.formats")
+BUILT_INS: tuple[str, ...] = ("kb.embedding.models", "kb.formats", "kb.stores.builtin")
 """kb's own plug-in modules, registered before any installed one."""
 
 KINDS = ("embedders", "formats", "stores", "rerankers")

@@ -143,7 +143,7 @@ def synthetic_contents(n: int, rng: np.random.Generator):
     from kb.ingest.chunk import ChunkSettings
     from kb.profile import default_profile
     from kb.provenance import Places, Provenance
-    from kb.stores.local import IndexContents
+    from kb.stores.base import IndexContents
     from kb.stores.manifest import Counts, Manifest, ModelEntry, SourceEntry
     from kb.stores.passage_db import StoredDocument
     from kb.types import Passage
@@ -191,7 +191,7 @@ def synthetic_contents(n: int, rng: np.random.Generator):
 
 def store_latency(location: str, vectors: np.ndarray, term_queries: list[list[str]]) -> tuple[float, float]:
     """p50/p95 ms of what one kb search asks of a store: BM25 and dense top-200, then 10 passages."""
-    from kb.stores.base import open_index
+    from kb.stores.registry import open_index
 
     index = open_index(location)
     index.dense_ranking(vectors[0], 200)  # load before timing
@@ -208,7 +208,7 @@ def store_latency(location: str, vectors: np.ndarray, term_queries: list[list[st
 
 
 def stores(store: str, sizes: list[int], n_queries: int, rng: np.random.Generator) -> None:
-    from kb.stores.base import write_index
+    from kb.stores.registry import write_index
 
     print(f"stores: ingest rows/s and query p50/p95 (BM25 + dense top-200, 10 passages read), {n_queries} queries")
     for n in sizes:
@@ -264,7 +264,7 @@ def milvus_analyzer(store: str, sets: list[str]) -> None:
     from pymilvus import DataType, Function, FunctionType
 
     from kb import KnowledgeBase
-    from kb.stores.milvus import MilvusLocation, connect
+    from kb.stores.milvus_connect import MilvusLocation, connect
     from kb.study.evaluate import default_index_for, evaluate, load_queries
     from kb.types import Hit
 

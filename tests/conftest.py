@@ -2,50 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-from kb.language.text import fold
+from kb.testing import BigramEmbedder
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
-
-
-class BigramEmbedder:
-    """A deterministic, model-free embedder for tests of storage and plumbing.
-
-    Hashes character bigrams of the folded text into a normalised vector, so texts sharing
-    wording get similar vectors. It stands in for the real model only where the test is about
-    something else (atomic writes, reuse of vectors); the real model has its own tests.
-    """
-
-    name = "test-bigram"
-    dim = 64
-
-    def __init__(self) -> None:
-        self.calls = 0
-        self.encoded = 0
-
-    def encode(self, texts, batch_size=32, on_batch=None):
-        self.calls += 1
-        self.encoded += len(texts)
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for row, text in enumerate(texts):
-            folded = fold(text)
-            for i in range(len(folded) - 1):
-                bucket = int(hashlib.md5(folded[i : i + 2].encode()).hexdigest()[:8], 16) % self.dim
-                out[row, bucket] += 1.0
-            out[row] /= max(np.linalg.norm(out[row]), 1e-9)
-        if on_batch:
-            on_batch(len(texts))
-        return out
-
-    def encode_query(self, question):
-        return self.encode([question])[0]
 
 
 @pytest.fixture

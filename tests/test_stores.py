@@ -1,8 +1,9 @@
-"""The store contract, on each store: the local folder, Milvus Lite embedded in a file, and a
-`milvus-lite server` on loopback (the same client code that reaches a Milvus cluster).
+"""The store contract (kb.testing.StoreContract), on each built-in store: the local folder,
+Milvus Lite embedded in a file, and a `milvus-lite server` on loopback (the same client code
+that reaches a Milvus cluster); then what only Milvus does (URIs, servers, progress).
 
-Each Milvus store must rank, answer and keep versions exactly as the local store does; the
-local store is the reference. The Milvus cases need `pip install kb[scale]` and are skipped,
+Each store must rank, answer and keep versions exactly as the local store does; the local
+store is the reference. The Milvus cases need `pip install kb[scale]` and are skipped,
 saying so, without it. A real Milvus ≥ 2.4 is tested when KB_MILVUS_URI names one.
 """
 
@@ -22,6 +23,7 @@ import pytest
 from kb import KnowledgeBase
 from kb.errors import KbError
 from kb.ingest.pipeline import ingest
+from kb.testing import StoreContract
 from tests.conftest import CORPUS
 from tests.helpers import free_port, seed_questions
 
@@ -72,63 +74,53 @@ def lite_server(tmp_path_factory):
     server.wait(timeout=30)
 
 
-STORES = ["local", pytest.param("lite", marks=needs_milvus), pytest.param("server", marks=needs_milvus)]
-
-
-@pytest.fixture(params=STORES)
-def location(request, tmp_path):
-    """Where a test's index goes, on each store (a fresh name on the shared server)."""
-    if request.param == "local":
-        return str(tmp_path / "index")
-    if request.param == "lite":
-        return f"milvus://{tmp_path}/kb.db"
-    server = request.getfixturevalue("lite_server")
-    return f"{server}?name=t{abs(hash(request.node.name)) % 10**9}"
-
-
 def _ranking(kb: KnowledgeBase, question: str, mode: str) -> list[tuple[int, int, float]]:
     return [(h.passage.id, h.rank, round(h.score, 4)) for h in kb.search(question, k=5, mode=mode)]
 
 
-def test_every_store_ranks_and_answers_the_seed_questions_as_the_local_store(location, tmp_path, embedder):
-    reference = KnowledgeBase.build([CORPUS], tmp_path / "reference", embedder=embedder)
-    kb = KnowledgeBase.build([CORPUS], location, embedder=embedder)
-    assert kb.info()["store"] == ("local" if location.endswith("index") else "milvus")
-    for question in QUESTIONS:
-        for mode in ("hybrid", "bm25", "dense"):
-            assert _ranking(kb, question, mode) == _ranking(reference, question, mode), (question, mode)
-        assert kb.ask(question).to_dict() == reference.ask(question).to_dict(), question
-    contrast = kb.ask("营销和销售的区别").contrast
-    assert contrast is not None and contrast == reference.ask("营销和销售的区别").contrast
-    assert kb.passages() == reference.passages()  # text, spans, headings and file locations
-    assert kb.index.documents() == reference.index.documents()
-    kb.index.verify()
+class BundledCorpus(StoreContract):
+    """The contract on the bundled corpus and every seed question."""
+
+    @pytest.fixture
+    def corpus(self, tmp_path):
+        target = tmp_path / "corpus"
+        shutil.copytree(CORPUS, target)
+        return target
+
+    @pytest.fixture
+    def questions(self):
+        return QUESTIONS
 
 
-def test_reingest_embeds_only_what_changed_and_swaps_in_whole(location, corpus_copy, embedder):
-    first = ingest([corpus_copy], location, embedder=embedder)
-    unchanged = ingest([corpus_copy], location, embedder=embedder)
-    assert first.embedded == first.passages and unchanged.embedded == 0
-    reader = KnowledgeBase.open(location, embedder=embedder)
-    before = reader.search("营销和销售的区别", k=3)
-    edited = next(corpus_copy.glob("*.txt"))
-    edited.write_text(edited.read_text("utf-8") + "\n\n客户成功经理负责续约和增购，这是新加的一段。\n", "utf-8")
-    changed = ingest([corpus_copy], location, embedder=embedder)
-    assert 0 < changed.embedded <= 3 and changed.reused >= first.passages - 3
-    # The reader opened before the swap still answers from its own version …
-    assert not reader.is_live() and reader.search("营销和销售的区别", k=3) == before
-    # … and a new one sees the new passage.
-    fresh = KnowledgeBase.open(location, embedder=embedder)
-    assert fresh.is_live() and "客户成功经理" in fresh.search("客户成功经理负责什么", k=1)[0].passage.text
-    assert fresh.info()["version"] != reader.info()["version"]
+class TestLocalStore(BundledCorpus):
+    @pytest.fixture
+    def store_location(self, tmp_path):
+        return str(tmp_path / "index")
 
 
-def test_moving_an_index_into_a_store_reuses_every_vector(location, tmp_path, embedder):
-    reference = KnowledgeBase.build([CORPUS], tmp_path / "reference", embedder=embedder)
-    moved = ingest([CORPUS], location, embedder=embedder, reuse_from=tmp_path / "reference")
-    assert moved.embedded == 0 and moved.sentences_embedded == 0 and moved.passages == reference.index.passage_count
-    kb = KnowledgeBase.open(location, embedder=embedder)
-    assert _ranking(kb, "营销和销售的区别", "hybrid") == _ranking(reference, "营销和销售的区别", "hybrid")
+@needs_milvus
+class TestMilvusLite(BundledCorpus):
+    @pytest.fixture
+    def store_location(self, tmp_path):
+        return f"milvus://{tmp_path}/kb.db"
+
+
+@needs_milvus
+class TestMilvusServer(BundledCorpus):
+    """The same client code that reaches a Milvus cluster, on a `milvus-lite server`."""
+
+    @pytest.fixture
+    def store_location(self, request, lite_server):
+        return f"{lite_server}?name=t{abs(hash(request.node.name)) % 10**9}"
+
+
+@pytest.mark.parametrize(
+    ("location", "store"),
+    [("{tmp}/index", "local"), pytest.param("milvus://{tmp}/kb.db", "milvus", marks=needs_milvus)],
+)
+def test_info_names_the_store(location, store, tmp_path, embedder):
+    kb = KnowledgeBase.build([CORPUS], location.format(tmp=tmp_path), embedder=embedder)
+    assert kb.info()["store"] == store
 
 
 def test_reuse_from_an_index_of_another_model_is_refused(tmp_path, embedder):
@@ -141,43 +133,9 @@ def test_reuse_from_an_index_of_another_model_is_refused(tmp_path, embedder):
         ingest([CORPUS], tmp_path / "index", embedder=OtherModel(), reuse_from=tmp_path / "reference")
 
 
-def test_a_failed_ingest_leaves_the_live_index_answering(location, corpus_copy, embedder, monkeypatch):
-    ingest([corpus_copy], location, embedder=embedder)
-    version = KnowledgeBase.open(location, embedder=embedder).info()["version"]
-    (corpus_copy / "new.txt").write_text("渠道经理负责经销商的开发与管理。" * 5, "utf-8")
-
-    def full_disk(*args, **kwargs):
-        raise OSError(28, "No space left on device")
-
-    if location.startswith(("milvus", "http")):
-        monkeypatch.setattr("kb.stores.milvus._VersionWriter.sentences", full_disk)
-    else:
-        monkeypatch.setattr("kb.stores.local.write_bm25_index", full_disk)
-    with pytest.raises((KbError, OSError)):
-        ingest([corpus_copy], location, embedder=embedder)
-    after = KnowledgeBase.open(location, embedder=embedder)
-    assert after.info()["version"] == version and after.search("营销和销售的区别", k=1)
-    if location.startswith(("milvus", "http")):
-        from kb.stores.milvus import MilvusLocation
-
-        prefix = MilvusLocation.parse(location).name + "_"
-        names = [name for name in after.index.client.list_collections() if name.startswith(prefix)]
-        assert names and all(version in name for name in names), names  # the failed version left nothing
-
-
-def test_with_closes_the_store_and_closing_again_does_nothing(location, embedder):
-    ingest([CORPUS], location, embedder=embedder)
-    with KnowledgeBase.open(location, embedder=embedder) as kb:
-        assert kb.search("营销和销售的区别", k=1)
-    kb.close()
-    kb.index.close()
-    with pytest.raises(Exception):  # noqa: B017 - each store fails its own way once closed (sqlite, Milvus)
-        kb.index.documents()
-
-
-def test_an_empty_store_says_how_to_build_an_index(location):
-    with pytest.raises(KbError, match="kb ingest"):
-        KnowledgeBase.open(location)
+def test_a_location_no_store_serves_is_one_line_naming_the_schemes(tmp_path):
+    with pytest.raises(KbError, match=r"no kb store serves qdrant:// locations .* milvus://"):
+        KnowledgeBase.open("qdrant://localhost:6333")
 
 
 @needs_milvus
@@ -313,16 +271,3 @@ def test_writing_to_milvus_reports_its_rows(tmp_path, embedder):
     rows = [(done, total) for stage, done, total in seen if stage == "store"]
     assert rows[-1] == (report.passages + report.sentences,) * 2
     assert [done for done, _ in rows] == sorted(done for done, _ in rows)
-
-
-def test_document_names_with_quotes_and_backslashes_are_found(location, tmp_path, embedder):
-    """Milvus filters quote document ids; a name that is itself a quote must not break them."""
-    corpus = tmp_path / "quotes"
-    corpus.mkdir()
-    (corpus / 'say "渠道" \\ 经理.txt').write_text("渠道经理负责经销商的开发与管理，并制定渠道政策。\n", "utf-8")
-    (corpus / "plain.txt").write_text("客户成功经理负责续约和增购。\n", "utf-8")
-    kb = KnowledgeBase.build([corpus], location, embedder=embedder)
-    answer = kb.ask("渠道经理负责什么")
-    assert answer.found and "渠道经理负责经销商" in answer.text
-    quoted = next(h.passage for h in answer.hits if "渠道经理" in h.passage.text)
-    assert quoted.source.endswith('say "渠道" \\ 经理.txt') and quoted.location is not None

@@ -46,10 +46,10 @@ from kb.ingest.options import IngestOptions, PipelineKeywords, ingest_options
 from kb.ingest.stage_clock import StageClock
 from kb.language.text import GENERAL_DICTIONARY
 from kb.profile import Profile, resolve_profile
-from kb.stores.base import IndexStore, check_writable, is_store_uri, open_index, previous_index, write_index
-from kb.stores.local import IndexContents
+from kb.stores.base import IndexContents, IndexStore
 from kb.stores.manifest import FORMAT_VERSION, Counts, Manifest, ModelEntry, ProfileEntry, SourceEntry
 from kb.stores.passage_db import StoredDocument
+from kb.stores.registry import check_writable, is_store_uri, open_index, previous_index, write_index
 from kb.types import Document
 
 BM25_PARAMS = {"k1": 1.2, "b": 0.75}

@@ -1,21 +1,23 @@
-"""What answering and ingest need of a stored index, and which store a location names.
+"""What a store is: the read protocol answering uses, the write protocol ingest uses, and what
+every store shares (the contents of a version, the record names, top-n by score).
 
-An index lives in a local folder (store.py: SQLite + FAISS + BM25 arrays; the default) or in
-Milvus (milvus_store.py, with `pip install kb[scale]`), named by a URI:
+A store keeps versions of one index at a location; ingest writes a whole new version beside the
+live one and swaps it in, and readers hold the version they opened (swap.py holds that sequence,
+shared by every store). Which store serves a location is said by its scheme (registry.py):
 
-    index/                       a local folder
+    index/                       a local folder (local.py: SQLite + FAISS + BM25 arrays)
     milvus://./kb-milvus.db      Milvus Lite, embedded, in that file (milvus:///abs/path.db too)
     http(s)://host:19530         a Milvus server or cluster (token in KB_MILVUS_TOKEN)
 
-Both keep what kb computes (passages, provenance, vectors, BM25 weights) and rank the same
-way; fusion, answers and tables are kb's on top of either, so they match too.
+Every store keeps what kb computes (passages, provenance, vectors, BM25 weights) and ranks the
+same way; fusion, answers and tables are kb's on top of any, so they match too
+(kb.testing.StoreContract checks that a store does).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping
-from pathlib import Path
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol, Self
 
 import numpy as np
@@ -23,13 +25,36 @@ import numpy as np
 if TYPE_CHECKING:
     from kb.profile import Profile
     from kb.provenance import Location
-    from kb.stores.local import IndexContents
     from kb.stores.manifest import Manifest
-    from kb.stores.passage_db import StoredDocument
+    from kb.stores.passage_db import StoredDocument, StoredSentence
     from kb.types import KnownSentence, Passage, Progress
 
 Ranking = tuple[np.ndarray, np.ndarray]  # passage ids and scores, best first
-STORE_URI = re.compile(r"^(milvus|https?)://", re.IGNORECASE)
+
+# Records every store keeps besides passages and vectors, by name.
+PROFILE = "profile.toml"  # the effective profile the index was built with (kb/profile.py)
+PROFILE_LAYER = "kb.toml"  # the user's own profile file it came from, when there was one
+PROVENANCE_CACHE = 1024  # documents whose place maps an open index keeps
+
+
+@dataclass(frozen=True)
+class IndexContents:
+    """Everything one index version holds, as ingest computed it: what a store writes."""
+
+    documents: Sequence[StoredDocument]
+    passages: Sequence[Passage]
+    passage_hashes: Sequence[str]
+    vectors: np.ndarray
+    bm25_terms: list[list[str]]
+    sentences: Sequence[StoredSentence]
+    sentence_vectors: np.ndarray
+    profile: Profile
+
+
+def stored_sentence_vectors(vectors: np.ndarray) -> np.ndarray:
+    """Sentence vectors as every store keeps them: float16 halves the space; cosines move by
+    < 1e-3, far below the gaps answers are chosen on, and all stores answer from the same numbers."""
+    return np.asarray(vectors, dtype=np.float16)
 
 
 class IndexStore(Protocol):
@@ -123,54 +148,28 @@ class ManifestFacts:
         return self.manifest.counts.passages
 
 
-def is_store_uri(location: str | Path) -> bool:
-    return isinstance(location, str) and bool(STORE_URI.match(location))
+class StoreBackend(Protocol):
+    """A kind of store, registered for its location schemes (kb.plugins `register_stores`):
+    opens the live version at a location and writes new ones. `location` is as the user gave
+    it (a folder path, or `scheme://…`)."""
 
+    def open(self, location: str) -> IndexStore:
+        """The live version; KbError saying how to build one when there is none."""
 
-def open_index(location: str | Path) -> IndexStore:
-    """The live version of the index at a folder or store URI."""
-    if is_store_uri(location):
-        from kb.stores.milvus import MilvusIndex
+    def previous(self, location: str) -> IndexStore | None:
+        """The live version, or None when there is none yet (ingest then builds from scratch)."""
 
-        return MilvusIndex(str(location))
-    from kb.stores.local import StoredIndex
+    def check_writable(self, location: str) -> None:
+        """KbError now, before ingest reads and embeds a corpus, if writing would be refused."""
 
-    return StoredIndex(Path(location))
+    def versions(self, location: str) -> list[str]:
+        """The names of the versions kept at the location, oldest first (the live one among them)."""
 
-
-def previous_index(location: str | Path) -> IndexStore | None:
-    """The live index at a location, or None if there is none (or it cannot be read)."""
-    if is_store_uri(location):
-        from kb.stores.milvus import previous_milvus_index
-
-        return previous_milvus_index(str(location))
-    from kb.stores.local import previous_stored_index
-
-    return previous_stored_index(Path(location))
-
-
-def check_writable(location: str | Path) -> None:
-    """KbError now when a local index folder cannot be written or another ingest holds it (a
-    Milvus store reports its own errors when written)."""
-    if not is_store_uri(location):
-        from kb.stores.versions import check_writable as check_folder
-
-        check_folder(Path(location))
-
-
-def write_index(
-    location: str | Path, contents: IndexContents, manifest: Manifest, progress: Progress | None = None
-) -> None:
-    """Write a new version and make it live once complete; the old one answers until then.
-    Writing to Milvus reports its rows as the "store" stage of `progress`."""
-    if is_store_uri(location):
-        from kb.stores.milvus import write_milvus_version
-
-        write_milvus_version(str(location), contents, manifest, progress)
-        return
-    from kb.stores.local import write_stored_version
-
-    write_stored_version(Path(location), contents, manifest)
+    def write(
+        self, location: str, contents: IndexContents, manifest: Manifest, progress: Progress | None = None
+    ) -> str:
+        """Write a new version and make it live once complete (the old one answers until then;
+        a failure leaves it live and nothing of the new one); returns the new version's name."""
 
 
 def top_scores(scores: np.ndarray, n: int) -> Ranking:

@@ -8,6 +8,7 @@ so queries read the files themselves and score exactly as bm25s' `get_scores_fro
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -70,3 +71,32 @@ def build_bm25(passage_terms: list[list[str]], params: dict[str, float]) -> Any:
 def write_bm25_index(folder: Path, passage_terms: list[list[str]], params: dict[str, float]) -> None:
     """Build the index with bm25s and save it to `folder`."""
     build_bm25(passage_terms, params).save(str(folder), show_progress=False)
+
+
+@dataclass(frozen=True)
+class SparseBm25Rows:
+    """Each passage's BM25 weights by term id, the vocabulary and each term's df."""
+
+    rows: list[dict[int, float]]
+    vocab: dict[str, int]
+    df: np.ndarray
+
+
+def sparse_bm25_rows(passage_terms: list[list[str]], params: dict[str, float]) -> SparseBm25Rows:
+    """bm25s's per-term scores, turned around into one sparse row per passage: a store that
+    searches sparse vectors (Milvus) then ranks by the sparse inner product of a question's term
+    weights, which is Σ weight × BM25 score as the local store ranks. Sparse stores refuse an empty
+    vector: a passage with no weighted term gets a dimension no query uses."""
+    bm25 = build_bm25(passage_terms, params)
+    vocab: dict[str, int] = {str(t): int(i) for t, i in bm25.vocab_dict.items()}
+    data, indices, indptr = (np.asarray(bm25.scores[k]) for k in ("data", "indices", "indptr"))
+    terms_of = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
+    rows: list[dict[int, float]] = [{} for _ in passage_terms]
+    for passage, term, score in zip(indices.tolist(), terms_of.tolist(), data.tolist()):
+        if score > 0:
+            rows[passage][term] = score
+    unused = len(vocab)
+    rows = [row or {unused: 1.0} for row in rows]
+    df = np.zeros(len(vocab), dtype=np.int64)
+    df[: len(indptr) - 1] = np.diff(indptr)
+    return SparseBm25Rows(rows, vocab, df)

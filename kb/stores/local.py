@@ -1,6 +1,6 @@
 """What is inside an index version, how it is written and how it is read back.
 
-Layout of a version folder (versions.py owns the folders around it)::
+Layout of a version folder (versions.py owns the folders around it, swap.py the order they are written in)::
 
     manifest.json    format version, model, settings, profile, counts, per-file sizes + sha256
     profile.toml     the effective profile the index was built with (kb/profile.py)
@@ -19,8 +19,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -30,43 +29,31 @@ import numpy as np
 from kb.errors import IndexDamaged, KbError
 from kb.profile import Profile, default_profile
 from kb.provenance import Location, ProvenanceCache
-from kb.stores.base import ClosesOnExit, ManifestFacts, Ranking, top_scores
+from kb.stores.base import (
+    PROFILE,
+    PROFILE_LAYER,
+    PROVENANCE_CACHE,
+    ClosesOnExit,
+    IndexContents,
+    ManifestFacts,
+    Ranking,
+    stored_sentence_vectors,
+    top_scores,
+)
 from kb.stores.bm25_index import Bm25Index, write_bm25_index
 from kb.stores.integrity import VerifiedFiles, sha256_file
 from kb.stores.manifest import REBUILD_HINT, FileEntry, Manifest
-from kb.stores.passage_db import PassageDb, StoredDocument, StoredSentence, write_passage_db
+from kb.stores.passage_db import PassageDb, StoredDocument, write_passage_db
+from kb.stores.swap import publish
 from kb.stores.vector_index import open_dense_index, write_dense_index
-from kb.stores.versions import CURRENT, live_version, pin_live_version, writing
-from kb.types import KnownSentence, Passage
+from kb.stores.versions import CURRENT, FolderVersions, check_writable, live_version, pin_live_version
+from kb.types import KnownSentence, Passage, Progress
 
 MANIFEST = "manifest.json"
-PROFILE = "profile.toml"
-PROFILE_LAYER = "kb.toml"  # the user's own profile file, when there was one
 PASSAGES_DB = "passages.sqlite"
 DENSE_INDEX = "dense.faiss"
 SENTENCE_VECTORS = "sentences.npy"
 BM25_DIR = "bm25"
-PROVENANCE_CACHE = 1024  # documents whose place maps an open index keeps
-
-
-@dataclass(frozen=True)
-class IndexContents:
-    """Everything one index version holds, as ingest computed it."""
-
-    documents: Sequence[StoredDocument]
-    passages: Sequence[Passage]
-    passage_hashes: Sequence[str]
-    vectors: np.ndarray
-    bm25_terms: list[list[str]]
-    sentences: Sequence[StoredSentence]
-    sentence_vectors: np.ndarray
-    profile: Profile
-
-
-def stored_sentence_vectors(vectors: np.ndarray) -> np.ndarray:
-    """Sentence vectors as an index keeps them: float16 halves the file; cosines move by < 1e-3,
-    far below the gaps answers are chosen on."""
-    return np.asarray(vectors, dtype=np.float16)
 
 
 def write_version(version_dir: Path, contents: IndexContents, manifest: Manifest) -> None:
@@ -103,26 +90,43 @@ def write_version(version_dir: Path, contents: IndexContents, manifest: Manifest
     verified.save()
 
 
-def write_stored_version(index_dir: Path, contents: IndexContents, manifest: Manifest) -> None:
-    """Write a new version beside the live one and swap it in once complete (versions.py)."""
-    with writing(index_dir) as version_dir:
-        write_version(version_dir, contents, manifest)
+class LocalBackend:
+    """Index folders (implements base.StoreBackend): the store of a location with no scheme,
+    or `file://FOLDER`."""
 
+    def folder(self, location: str) -> Path:
+        """The index folder a location names (a store of named folders overrides this)."""
+        return Path(location.removeprefix("file://"))
 
-def previous_stored_index(index_dir: Path) -> StoredIndex | None:
-    """The live index at index_dir, or None if there is none (or it cannot be read)."""
-    if not (index_dir / CURRENT).exists():
-        return None
-    try:
-        return StoredIndex(index_dir)
-    except KbError:
-        return None
+    def open(self, location: str) -> StoredIndex:
+        return StoredIndex(self.folder(location))
+
+    def previous(self, location: str) -> StoredIndex | None:
+        """The live index, or None if there is none (or it cannot be read: it is rebuilt)."""
+        index_dir = self.folder(location)
+        if not (index_dir / CURRENT).exists():
+            return None
+        try:
+            return StoredIndex(index_dir)
+        except KbError:
+            return None
+
+    def check_writable(self, location: str) -> None:
+        check_writable(self.folder(location))
+
+    def versions(self, location: str) -> list[str]:
+        return FolderVersions(self.folder(location)).versions()
+
+    def write(
+        self, location: str, contents: IndexContents, manifest: Manifest, progress: Progress | None = None
+    ) -> str:
+        return publish(FolderVersions(self.folder(location), write_version), contents, manifest, progress)
 
 
 class StoredIndex(ManifestFacts, ClosesOnExit):
     """A read-only view of the live version of an index folder, pinned while it is open (an
     ingest that replaces it meanwhile leaves its files in place until `close`). Implements
-    index_store.IndexStore."""
+    base.IndexStore."""
 
     def __init__(self, index_dir: Path) -> None:
         self.index_dir = Path(index_dir)

@@ -75,7 +75,7 @@ class Manifest:
     dense_index: dict[str, Any] = field(default_factory=dict)
     files: dict[str, FileEntry] = field(default_factory=dict)  # of a local index; none in Milvus
     format_version: int = FORMAT_VERSION
-    store: str = "local"  # or "milvus" (index_store.py)
+    store: str = "local"  # the store that wrote it: "local", "milvus" or a plug-in's (registry.py)
 
     def with_files(self, files: dict[str, FileEntry], dense_index: dict[str, Any]) -> Manifest:
         return replace(self, files=files, dense_index=dense_index)

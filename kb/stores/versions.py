@@ -8,7 +8,7 @@ A new version is written beside the live one and becomes live by replacing CURRE
 failed, interrupted or killed ingest never touches what readers use. A reader pins the version
 it opened (a shared lock on its folder) for as long as it has it open, and an ingest deletes
 only versions no one pins, so a reader never loses files it is about to read. What is inside a
-version is store.py's business.
+version is local.py's business; swap.py runs the steps in order.
 """
 
 from __future__ import annotations
@@ -20,11 +20,19 @@ import secrets
 import shutil
 import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kb.errors import KbError
 from kb.stores.integrity import forget
+
+if TYPE_CHECKING:
+    from kb.stores.base import IndexContents
+    from kb.stores.manifest import Manifest
+    from kb.types import Progress
+
+FolderWriter = Callable[[Path, "IndexContents", "Manifest"], None]
 
 CURRENT = "CURRENT"
 VERSION_PREFIX = "v-"
@@ -99,53 +107,83 @@ def fsync_tree(root: Path) -> None:
                 os.fsync(handle.fileno())
 
 
-@contextlib.contextmanager
-def writing(index_dir: Path) -> Iterator[Path]:
-    """Yield a fresh version folder to fill; on normal exit it becomes the live version.
+class FolderVersions:
+    """The versions of an index folder, as swap.publish drives them (implements VersionSlots).
 
-    Holds an exclusive lock so two ingests cannot interleave. On any exception (including
-    KeyboardInterrupt) the half-built folder is removed and CURRENT is untouched.
-    """
-    index_dir = Path(index_dir)
-    _check_writable_target(index_dir)
-    try:
-        index_dir.mkdir(parents=True, exist_ok=True)
-        lock = (index_dir / ".lock").open("a")
-    except OSError as exc:
-        raise KbError(
-            f"cannot write to index folder {index_dir}: {exc.strerror or exc}; choose a writable --index"
-        ) from exc
-    with lock:
+    An exclusive lock on .lock is held while writing, so two ingests cannot interleave; CURRENT
+    is replaced atomically; a version a reader pins is never dropped. The pins protect readers,
+    so only the live version is kept."""
+
+    keeps_previous = False
+
+    def __init__(self, index_dir: Path, write: FolderWriter | None = None) -> None:
+        """`write` fills a new version folder (local.py's `write_version`); without it, the
+        versions can be listed but not written."""
+        self.index_dir = Path(index_dir)
+        self._write = write
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[None]:
+        _check_writable_target(self.index_dir)
         try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise KbError(f"another `kb ingest` is writing {index_dir}; wait for it to finish") from exc
-        _remove_stale_versions(index_dir)
-        version = f"{VERSION_PREFIX}{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(3)}"
-        version_dir = index_dir / version
-        try:
-            version_dir.mkdir()
+            self.index_dir.mkdir(parents=True, exist_ok=True)
+            lock = (self.index_dir / ".lock").open("a")
         except OSError as exc:
-            raise KbError(
-                f"cannot write to index folder {index_dir}: {exc.strerror}; choose a writable --index"
-            ) from exc
+            raise self._unwritable(exc) from exc
+        with lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as exc:
+                raise KbError(f"another `kb ingest` is writing {self.index_dir}; wait for it to finish") from exc
+            _remove_stale_versions(self.index_dir)  # room on the disk before writing
+            yield
+
+    def _unwritable(self, exc: OSError) -> KbError:
+        return KbError(
+            f"cannot write to index folder {self.index_dir}: {exc.strerror or exc}; choose a writable --index"
+        )
+
+    def live(self) -> str | None:
+        return live_version(self.index_dir)
+
+    def versions(self) -> list[str]:
+        if not self.index_dir.is_dir():
+            return []
+        return sorted(p.name for p in self.index_dir.iterdir() if p.name.startswith(VERSION_PREFIX) and p.is_dir())
+
+    def new_version(self) -> str:
+        version = f"{VERSION_PREFIX}{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(3)}"
         try:
-            yield version_dir
-            fsync_tree(version_dir)
-            pointer = index_dir / f".{CURRENT}.{version}"
-            pointer.write_text(version + "\n", "utf-8")
-            with pointer.open("rb") as handle:
-                os.fsync(handle.fileno())
-            os.replace(pointer, index_dir / CURRENT)
-        except OSError as exc:  # disk full, quota, permissions: the old index stays live
-            shutil.rmtree(version_dir, ignore_errors=True)
-            raise KbError(
-                f"cannot write the index in {index_dir}: {exc.strerror or exc}; the previous index is unchanged"
-            ) from exc
-        except BaseException:
-            shutil.rmtree(version_dir, ignore_errors=True)
-            raise
-        _remove_stale_versions(index_dir)
+            (self.index_dir / version).mkdir()
+        except OSError as exc:
+            raise self._unwritable(exc) from exc
+        return version
+
+    def fill(self, version: str, contents: IndexContents, manifest: Manifest, progress: Progress | None) -> None:
+        """Write the version folder, then flush it to the disk before it can become live."""
+        if self._write is None:
+            raise TypeError("FolderVersions was made without a writer: it can only list and drop versions")
+        self._write(self.index_dir / version, contents, manifest)
+        fsync_tree(self.index_dir / version)
+
+    def swap(self, version: str) -> None:
+        pointer = self.index_dir / f".{CURRENT}.{version}"
+        pointer.write_text(version + "\n", "utf-8")
+        with pointer.open("rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(pointer, self.index_dir / CURRENT)
+
+    def drop(self, version: str) -> None:
+        _remove_unpinned(self.index_dir / version)
+        (self.index_dir / f".{CURRENT}.{version}").unlink(missing_ok=True)
+
+    def failure(self, error: BaseException) -> KbError | None:
+        """Disk full, quota, permissions: one line, and the old index stays live."""
+        if not isinstance(error, OSError):
+            return None
+        return KbError(
+            f"cannot write the index in {self.index_dir}: {error.strerror or error}; the previous index is unchanged"
+        )
 
 
 def check_writable(index_dir: Path) -> None:
