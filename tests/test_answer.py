@@ -127,6 +127,10 @@ def test_a_how_many_question_answered_by_no_amount_is_not_found():
     assert answer_from_hits("该公司有多少名员工", _passage_hits(numbered)).text == NOT_FOUND
     counted = "该公司注重员工培训。公司共有员工三百多名，分布在五个城市。"
     assert "三百多名" in answer_from_hits("该公司有多少名员工", _passage_hits(counted)).text
+    # 「几个」 counts in 个: 「一个」 is then the count, not an article.
+    one = "聚簇索引决定元组的物理顺序。在一个基本表上最多只能建立一个聚簇索引。"
+    assert "最多只能建立一个聚簇索引" in answer_from_hits("一张基本表上可以建几个聚簇索引？", _passage_hits(one)).text
+    assert answer_from_hits("一张基本表上可以建几种聚簇索引？", _passage_hits(one)).text == NOT_FOUND
 
 
 def test_quantities_are_told_from_articles_and_list_numbers():

@@ -254,3 +254,22 @@ def test_ingest_options_and_the_keywords_of_before_build_the_same_index(tmp_path
     assert given.index.manifest.chunking == small and given.profile.source == "default"
     with pytest.raises(TypeError, match="not both"):
         KnowledgeBase.build([CORPUS], tmp_path / "both", options=IngestOptions(embedder=embedder), model="m3e-small")
+
+
+def test_versions_written_in_one_second_are_retired_oldest_first(corpus_copy, tmp_path, embedder, monkeypatch):
+    """Two ingests within one second: the newer version stays live and the older one is removed,
+    whatever their random tags (once the tag decided which one counted as newer)."""
+    import secrets
+    import time
+
+    tags, real_token_hex = iter(["ffffff", "000000"]), secrets.token_hex
+    monkeypatch.setattr(secrets, "token_hex", lambda n: next(tags) if n == 3 else real_token_hex(n))
+    monkeypatch.setattr(time, "strftime", lambda fmt, *when: "20260101120000")  # one second
+    index = tmp_path / "index"
+    ingest([corpus_copy], index, embedder=embedder)
+    first = (index / CURRENT).read_text().strip()
+    (corpus_copy / next(iter(sorted(p.name for p in corpus_copy.iterdir())))).write_text("改过的内容。", "utf-8")
+    ingest([corpus_copy], index, embedder=embedder)
+    live = (index / CURRENT).read_text().strip()
+    assert live != first
+    assert sorted(p.name for p in index.iterdir() if p.name.startswith("v-")) == [live]

@@ -60,6 +60,7 @@ _ENUMERATION = re.compile(r"(?:^|(?<=[\s：:；;，,。]))[（(]?\d{1,2}[、.．
 
 # Questions asking for an amount (not for a time: 「何时」 is answered by 「傍晚」, 「近年」).
 _ASKS_AN_AMOUNT = re.compile(r"多少|几[个次位种名岁人倍点号周成年月日天]|百分之几|哪一?年|几成")
+_ASKS_A_COUNT = re.compile(r"几\s*([个次位种名岁人倍家所台条项件本部层类级期座辆篇张])")
 _CLAUSES = re.compile(r"[，,；;。！!？?\n]+")
 
 
@@ -71,9 +72,19 @@ def asks_an_amount(question: str) -> bool:
     return bool(clauses) and bool(_ASKS_AN_AMOUNT.search(clauses[-1]))
 
 
-def states_a_quantity(text: str) -> bool:
-    """Whether a text (script-folded) states an amount or a date, not counting list numbers."""
-    return bool(_QUANTITY.search(_ENUMERATION.sub(" ", fold(text))))
+def counted_in(question: str) -> str | None:
+    """The measure word a 「几个/几种/几次…」 question counts in (个, 种, 次 …), if it asks for a count."""
+    clauses = [c for c in _CLAUSES.split(fold(question)) if c.strip()]
+    count = _ASKS_A_COUNT.search(clauses[-1]) if clauses else None
+    return count.group(1) if count else None
+
+
+def states_a_quantity(text: str, counting: str | None = None) -> bool:
+    """Whether a text (script-folded) states an amount or a date, not counting list numbers.
+    A lone 「一个」 is an article, unless the question counts in 个 (`counting`): then it is the
+    count asked for (「几个聚簇索引」 ← 「最多只能建立一个聚簇索引」)."""
+    folded = _ENUMERATION.sub(" ", fold(text))
+    return bool(_QUANTITY.search(folded)) or (counting is not None and f"一{counting}" in folded)
 
 
 # Phrases that ask rather than describe: never expected in the answering sentence. Removed

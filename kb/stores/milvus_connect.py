@@ -123,7 +123,8 @@ def collection_name(name: str, version: str, part: str) -> str:
 
 
 def version_of(name: str, collection: str) -> str | None:
-    match = re.fullmatch(rf"{re.escape(name)}_(v\d{{14}}_[0-9a-f]{{6}})_({'|'.join(PARTS)})", collection)
+    """The version a collection of the index `name` belongs to; names from before microsecond stamps (14 digits) too."""
+    match = re.fullmatch(rf"{re.escape(name)}_(v\d{{14}}(?:\d{{6}})?_[0-9a-f]{{6}})_({'|'.join(PARTS)})", collection)
     return match.group(1) if match else None
 
 

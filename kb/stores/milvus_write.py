@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import secrets
-import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import Any
@@ -29,6 +27,7 @@ from kb.stores.milvus_connect import (
     pymilvus_module,
     version_of,
 )
+from kb.stores.swap import version_name
 from kb.stores.vector_index import EXACT_SEARCH_LIMIT, ivf_parameters
 from kb.types import Progress
 
@@ -64,7 +63,7 @@ class MilvusVersions:
         return sorted(v for v in found if v)
 
     def new_version(self) -> str:
-        return f"v{time.strftime('%Y%m%d%H%M%S')}_{secrets.token_hex(3)}"
+        return version_name("v", "_")
 
     def fill(self, version: str, contents: IndexContents, manifest: Manifest, progress: Progress | None) -> None:
         """The passages, sentences and vocabulary, then the records, manifest last."""

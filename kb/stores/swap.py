@@ -10,6 +10,8 @@ only once the new one is live.
 
 from __future__ import annotations
 
+import secrets
+import time
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Protocol
@@ -51,6 +53,14 @@ class VersionSlots(Protocol):
 
     def failure(self, error: BaseException) -> KbError | None:
         """The one-line error to raise for a storage failure while writing (None: raise as is)."""
+
+
+def version_name(prefix: str, separator: str) -> str:
+    """A new version's name: the time to the microsecond, then a random tag. Versions written
+    later sort later — `retired` relies on it (two ingests in one second once sorted by their tags)."""
+    now = time.time()
+    stamp = time.strftime("%Y%m%d%H%M%S", time.localtime(now)) + f"{int(now % 1 * 1_000_000):06d}"
+    return f"{prefix}{stamp}{separator}{secrets.token_hex(3)}"
 
 
 def retired(versions: Iterable[str], keep: set[str | None]) -> list[str]:

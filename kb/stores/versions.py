@@ -16,9 +16,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-import secrets
 import shutil
-import time
 import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -26,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from kb.errors import KbError
 from kb.stores.integrity import forget
+from kb.stores.swap import version_name
 
 if TYPE_CHECKING:
     from kb.stores.base import IndexContents
@@ -152,7 +151,7 @@ class FolderVersions:
         return sorted(p.name for p in self.index_dir.iterdir() if p.name.startswith(VERSION_PREFIX) and p.is_dir())
 
     def new_version(self) -> str:
-        version = f"{VERSION_PREFIX}{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(3)}"
+        version = version_name(VERSION_PREFIX, "-")
         try:
             (self.index_dir / version).mkdir()
         except OSError as exc:

@@ -24,9 +24,9 @@ STORE_OPTION = click.option(
     envvar="KB_STORE",
     default=None,
     metavar="URI",
-    help="Keep the index in Milvus instead of the --index folder (or set KB_STORE): milvus://FILE.db "
-    "(Milvus Lite) or http(s)://HOST:19530 (a server; token in KB_MILVUS_TOKEN); ?name=N picks one of "
-    "several indexes. Needs kb[scale].",
+    help="Keep the index in a store instead of the --index folder (or set KB_STORE): Milvus as "
+    "milvus://FILE.db (Milvus Lite) or http(s)://HOST:19530 (a server; token in KB_MILVUS_TOKEN; ?name=N "
+    "picks one of several indexes; needs kb[scale]), or SCHEME://… of a store an installed plug-in registers.",
 )
 DEVICE_OPTION = click.option(
     "--device",
