@@ -259,12 +259,14 @@ def test_ingest_options_and_the_keywords_of_before_build_the_same_index(tmp_path
 def test_versions_written_in_one_second_are_retired_oldest_first(corpus_copy, tmp_path, embedder, monkeypatch):
     """Two ingests within one second: the newer version stays live and the older one is removed,
     whatever their random tags (once the tag decided which one counted as newer)."""
+    import itertools
     import secrets
     import time
 
     tags, real_token_hex = iter(["ffffff", "000000"]), secrets.token_hex
     monkeypatch.setattr(secrets, "token_hex", lambda n: next(tags) if n == 3 else real_token_hex(n))
-    monkeypatch.setattr(time, "strftime", lambda fmt, *when: "20260101120000")  # one second
+    ticks = itertools.count()
+    monkeypatch.setattr(time, "time", lambda: 1_767_268_800.0 + next(ticks) * 1e-6)  # all within one second
     index = tmp_path / "index"
     ingest([corpus_copy], index, embedder=embedder)
     first = (index / CURRENT).read_text().strip()
