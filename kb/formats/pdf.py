@@ -90,14 +90,17 @@ def extract(data: bytes) -> Extracted:
 
     check_inflated_size(data)
     try:
-        laid_out = list(extract_pages(io.BytesIO(data), laparams=LAParams()))
-        pages = [(page.height, _lines(page)) for page in laid_out]
+        pages: list[tuple[float, list[_Line]]] = []  # a laid-out page holds every glyph: keep only its lines
+        slides: set[int] = set()  # landscape pages
+        for number, page in enumerate(extract_pages(io.BytesIO(data), laparams=LAParams()), start=1):
+            pages.append((page.height, _lines(page)))
+            if page.width > page.height:
+                slides.add(number)
     except (PDFPasswordIncorrect, PDFEncryptionError):
         raise NotTextError("encrypted PDF (加密文件): save an unprotected copy") from None
     except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as exc:
         raise NotTextError(f"damaged or unreadable PDF ({type(exc).__name__})") from None
     furniture = _running_lines(pages)
-    slides = {number for number, page in enumerate(laid_out, start=1) if page.width > page.height}
     space_ends = _space_marked(
         [line for number, (_, lines) in enumerate(pages, start=1) if number in slides for line in lines]
     )
