@@ -68,15 +68,19 @@ def asks_an_amount(question: str) -> bool:
     """Whether the question asks for an amount or a date. Only its last clause asks: in
     「我老问他预算多少，对方都不太想说，该怎么问」 the amount is the trainee's story, the
     question is how to ask."""
-    clauses = [c for c in _CLAUSES.split(fold(question)) if c.strip()]
-    return bool(clauses) and bool(_ASKS_AN_AMOUNT.search(clauses[-1]))
+    return bool(_ASKS_AN_AMOUNT.search(_last_clause(question)))
 
 
 def counted_in(question: str) -> str | None:
     """The measure word a 「几个/几种/几次…」 question counts in (个, 种, 次 …), if it asks for a count."""
-    clauses = [c for c in _CLAUSES.split(fold(question)) if c.strip()]
-    count = _ASKS_A_COUNT.search(clauses[-1]) if clauses else None
+    count = _ASKS_A_COUNT.search(_last_clause(question))
     return count.group(1) if count else None
+
+
+def _last_clause(question: str) -> str:
+    """The question's last clause (script-folded), where what it asks for is said; "" if none."""
+    clauses = [c for c in _CLAUSES.split(fold(question)) if c.strip()]
+    return clauses[-1] if clauses else ""
 
 
 def states_a_quantity(text: str, counting: str | None = None) -> bool:
