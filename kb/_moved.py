@@ -11,6 +11,7 @@ import importlib.abc
 import importlib.machinery
 import sys
 import warnings
+from collections.abc import Callable
 from types import ModuleType
 
 MOVED_MODULES = {
@@ -65,6 +66,22 @@ MOVED_MODULES = {
 def warn_moved(old: str, new: str) -> None:
     """The one wording of the deprecation, pointing at the line that used the old path."""
     warnings.warn(f"{old} moved to {new}; import it from there", DeprecationWarning, stacklevel=3)
+
+
+def forward_names(package: str, modules: tuple[str, ...]) -> Callable[[str], object]:
+    """A package's `__getattr__` for a flat-layout module that became the package: a name it
+    held is looked up in `modules` (where it went, first match), with a DeprecationWarning."""
+
+    def forwarded(name: str) -> object:
+        if not name.startswith("__"):
+            for module_name in modules:
+                module = importlib.import_module(module_name)
+                if hasattr(module, name):
+                    warn_moved(f"{package}.{name}", f"{module_name}.{name}")
+                    return getattr(module, name)
+        raise AttributeError(f"module {package!r} has no attribute {name!r}")
+
+    return forwarded
 
 
 class MovedModuleFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
