@@ -63,7 +63,7 @@ def collect(answerer: Answerer, queries_path: Path, limit: int | None) -> list[Q
             continue
         plan = answerer.plan(query.query, k=5, mode="hybrid")
         shown = [h for h in answerer.retrieve(plan) if h.rank <= plan.shown]
-        evidence = answer_candidates(answerer.evidence(plan, shown), plan.shape, plan.shown, plan.asking_words)
+        evidence = answer_candidates(answerer.evidence(plan, shown), plan)
         if not any(g in comparable(h.passage.text) for h in shown for g in gold):
             continue  # not retrievable: no sentence choice can help
         labels = np.array([any(g in comparable(ev.text) for g in gold) for ev in evidence] + [False])

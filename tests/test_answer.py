@@ -200,3 +200,16 @@ def test_a_code_line_no_fence_marks_is_cited_after_its_semicolon():
     answer = answer_from_hits("怎样关闭游标", _passage_hits(text))
     assert "EXEC SQL CLOSE SX;[1]" in answer.text
     assert "SX[1];" not in answer.text and "SX;[1]。" not in answer.text
+
+
+def test_a_contrast_is_answered_where_every_sentence_holds_a_word_that_can_ask():
+    """In a database course 关系 (relation) is in every sentence; a sentence about one side is
+    still quoted, not a line of the table of contents, and the question is not refused."""
+    text = (
+        "水平分解为若干子关系，使每个事务存取的数据对应一个子关系。\n"
+        "垂直分解把关系模式R的属性分解为若干子集合，形成若干子关系模式。\n"
+        "7.4.1  水平分解 7.4.2  垂直分解"
+    )
+    answer = answer_from_hits("水平分解和垂直分解的区别是什么", _passage_hits(text))
+    assert answer.found
+    assert "水平分解为若干子关系" in answer.text and "7.4" not in answer.text

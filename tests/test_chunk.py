@@ -1,6 +1,6 @@
 import pytest
 
-from kb.ingest.chunk import ChunkSettings, quotable_sentences, split_passages
+from kb.ingest.chunk import ChunkSettings, headed_sentences, quotable_sentences, split_passages
 from kb.ingest.clean import clean
 from kb.language.text import sentence_spans
 from kb.profile import default_profile
@@ -58,3 +58,14 @@ def test_a_line_introducing_a_list_is_quotable_anywhere_in_the_text_but_a_number
         "市场部的日常工作包括以下几项：",
         "1、开展市场调研。",
     ]
+
+
+def test_a_slide_bullet_that_states_something_is_quotable_and_a_title_is_its_heading():
+    """Slides drop the full stop: a bullet that states something is a sentence (embedded and
+    quotable), a line that only names a topic stays the heading of what follows it."""
+    text = "聚簇索引的用途\n在一个基本表上最多只能建立一个聚簇索引\n2.1 关系是一张二维表\n每行对应一个元组。"
+    assert [text[s:e] for s, e, _ in headed_sentences(text)] == [
+        "在一个基本表上最多只能建立一个聚簇索引",
+        "每行对应一个元组。",
+    ]
+    assert [h for _, _, h in headed_sentences(text)] == ["聚簇索引的用途", "2.1 关系是一张二维表"]

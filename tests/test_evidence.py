@@ -45,6 +45,15 @@ def test_definition_questions_prefer_the_sentence_that_defines_the_subject():
     assert ranked[0].features["cue"] == 1.0
 
 
+def test_a_slide_line_opening_with_the_definition_s_verb_defines_the_line_above():
+    hits = _hits("两段锁协议\n     指所有事务必须分两个阶段对数据项加锁和解锁", "两段锁协议\n指针变量必须先初始化")
+    question = "什么是两段锁协议"
+    ranked = score_sentences(QuestionTerms.of(question, ANALYZER, frozenset()), hits, answer_shape(question), ANALYZER)
+    cues = {e.text.strip(): e.features["cue"] for e in ranked}
+    assert cues["指所有事务必须分两个阶段对数据项加锁和解锁"] == 1.0
+    assert cues["指针变量必须先初始化"] == 0.0  # 指针 opens a noun, not a definition
+
+
 def test_sentence_vectors_add_the_dense_signal_and_missing_ones_count_as_least_similar():
     hits = _hits("甲乙丙丁戊己庚辛。子丑寅卯辰巳午未。", "天干地支排列整齐。", start=10)
     question = np.array([1.0, 0.0], dtype=np.float32)

@@ -32,6 +32,21 @@ def test_a_follow_up_with_a_typo_is_planned_once_with_everything_the_stages_read
     assert plan.vector is kb.retriever.query_vector(plan.text)
 
 
+@pytest.mark.parametrize(
+    ("question", "asking", "searched"),
+    [
+        ("营销和销售的关系是什么？", {"关系"}, "营销"),  # 关系 asks, at the end of the clause
+        ("关系模型最早是谁提出来的？", set(), "关系"),  # 关系 is the subject of a database course
+        ("关系模式和关系数据库有什么不同", {"不同"}, "关系"),  # 关系 inside the sides describes
+        ("比较复杂的查询怎么写？", set(), "比较"),
+    ],
+)
+def test_a_word_that_can_ask_is_searched_for_where_it_describes(kb, question, asking, searched):
+    plan = kb.answerer.plan(question, k=3, mode="bm25")
+    assert plan.asking_words == asking
+    assert searched in plan.terms.words
+
+
 def test_a_bm25_plan_encodes_nothing_and_bad_arguments_are_refused_before_planning(kb):
     assert kb.answerer.plan("什么是销售漏斗", mode="bm25").vector is None
     with pytest.raises(Exception, match="unknown mode"):

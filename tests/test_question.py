@@ -12,6 +12,8 @@ from kb.answering.question import answer_shape, asks_an_amount, question_kind
         ("销售额下降是什么原因", "reason"),
         ("什么是销售漏斗", "definition"),
         ("營銷的定義是什麼？", "definition"),
+        ("外码是怎么定义的", "definition"),  # not a how-to: 怎么 asks for the definition
+        ("视图到底是个什么东西？", "definition"),
         ("市场部的工作包括哪些", "list"),
         ("如何搭建客户成功团队", "method"),
         ("市场部应该怎么考核？", "method"),
@@ -37,6 +39,20 @@ def test_definition_cue_names_the_subject():
     assert cue is not None
     assert cue.search("而分销则是销售里面的其中一个环节")
     assert not cue.search("营销是一个系统")  # 是 alone is not a definition of 分销
+
+
+@pytest.mark.parametrize(
+    ("question", "definition"),
+    [
+        ("嵌入式SQL中的游标指的是什么", "游标是系统为用户开设的一个数据缓冲区"),  # the head noun after 的
+        ("数据库里说的事务是什么意思", "事务是用户定义的一个数据库操作序列"),
+        ("什么是两段锁协议", "两段锁协议指所有事务必须分两个阶段对数据项加锁和解锁"),
+    ],
+)
+def test_a_trainee_s_definition_question_finds_its_subject(question, definition):
+    cue = answer_shape(question).cue
+    assert cue is not None and cue.search(definition)
+    assert not cue.search("销售指标下降了")  # 指 in 指标 defines nothing
 
 
 def test_contrast_cue_sets_one_side_against_the_other():

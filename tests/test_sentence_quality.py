@@ -18,6 +18,8 @@ from kb.answering.sentence_quality import junk_reason
         ("）而销售则是在营销之后。", "mid-clause"),
         ("从销售到营销的跨越其实就是从：", "dangling colon"),
         ("市场营销和销售的含义", "heading"),
+        ("数据结构及形式化定义 2.1.1  关系 2.1.2  关系模式 2.1.3  关系数据库", "contents"),
+        ("R.A       R.B  R.C  S.A  S.B  S.C R", "table header"),
     ],
 )
 def test_junk_is_named(span, reason):
@@ -32,6 +34,9 @@ def test_junk_is_named(span, reason):
         "以下经济数据来源是英国国家统计办公室。",  # 以下 opens facts, not only pointers
         "地质层断裂是指由于地壳断裂而引起的陆地板块的上下运动。",  # 地 starts a word here
         "市场营销包括以下几个方面：\n1、市场调研\n2、品牌策划",  # a list with its lead-in
+        "触发器只能定义在基本表上",  # a slide bullet without its full stop states something
+        "x = y + 1",  # a code line is not a table header
+        "版本1.2 发布了。",  # one number inside a sentence is not a table of contents
     ],
 )
 def test_sentences_that_stand_on_their_own_are_not_junk(span):

@@ -40,14 +40,15 @@ _CLAUSE_END = re.compile(r"[；;：:]\s*$")
 _LEADING_MARKS = re.compile(r"^[\s，,、；;：:]+")
 
 
-def _restates(evidence: Evidence, shape: AnswerShape, asking_words: frozenset[str]) -> bool:
+def _restates(evidence: Evidence, plan: QuestionPlan) -> bool:
     """For a contrast: the sentence names the difference instead of stating it (「本文将探讨营销
-    和销售的区别」) — it holds an asking word (区别, 不同 …) but neither sets the sides against
-    each other (the shape's cue) nor goes on after a colon (「…的工作区别：1.工作目标…」)."""
+    和销售的区别」) — it holds a word naming a comparison (区别, 不同 …) but neither sets the sides
+    against each other (the shape's cue) nor goes on after a colon (「…的工作区别：1.工作目标…」)."""
     folded = fold(evidence.text)
-    if not any(word in folded for word in asking_words):
+    if not any(word in folded for word in plan.naming_words):
         return False
-    return not (shape.cue and shape.cue.search(folded)) and not _GOES_ON.search(folded)
+    cue = plan.shape.cue
+    return not (cue and cue.search(folded)) and not _GOES_ON.search(folded)
 
 
 def _merge_duplicates(candidates: list[Evidence]) -> list[Evidence]:
@@ -80,18 +81,17 @@ def cite(sentence: str, citations: list[int] | tuple[int, ...], code: bool = Fal
     return sentence + marks + "。"
 
 
-def answer_candidates(
-    evidence: list[Evidence], shape: AnswerShape, shown: int, asking_words: frozenset[str]
-) -> list[Evidence]:
+def answer_candidates(evidence: list[Evidence], plan: QuestionPlan) -> list[Evidence]:
     """The sentences of the `shown` passages an answer may quote, best first, duplicates merged.
 
     Without a vector to vouch for it, a sentence sharing no word or character pair with the
     question is not quoted. For a contrast, sentences about the difference itself
-    (「本文将探讨营销和销售的区别」) only when nothing better is there."""
-    candidates = [ev for ev in evidence if ev.rank <= shown and (ev.cosine is not None or _shares_words(ev))]
-    contrast = shape.kind == "contrast"
-    substantive = [c for c in candidates if not (contrast and _restates(c, shape, asking_words))]
-    return _merge_duplicates(substantive or candidates)
+    (「本文将探讨营销和销售的区别」) only when nothing else could be quoted."""
+    candidates = [ev for ev in evidence if ev.rank <= plan.shown and (ev.cosine is not None or _shares_words(ev))]
+    substantive = [c for c in candidates if not (plan.sides and _restates(c, plan))]
+    # Where every sentence holds such a word (「关系」 in a database course), none restates.
+    quotable = any(presentable(c, plan.shape) is not None for c in substantive)
+    return _merge_duplicates(substantive if quotable else candidates)
 
 
 def _as_unit(evidence: Evidence) -> Evidence:
@@ -246,7 +246,7 @@ def choose(plan: QuestionPlan, evidence: list[Evidence], answerable: bool = True
     question asking for an amount would be answered by sentences stating none. A
     cross-language question shares no words with its sources: sentences vouched for by their
     vectors may support the best one."""
-    candidates = answer_candidates(evidence, plan.shape, plan.shown, plan.asking_words)
+    candidates = answer_candidates(evidence, plan)
     lexical = not plan.reading.cross_language
     chosen = select(candidates, plan.shape, plan.max_chars, lexical=lexical) if answerable else []
     counting = counted_in(plan.text)

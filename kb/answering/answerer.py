@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from kb.answering.answer import compose_answer
 from kb.answering.evidence import Evidence, EvidenceWeights, QuestionTerms, score_sentences
-from kb.answering.plan import QuestionPlan, shape_of
+from kb.answering.plan import QuestionPlan, asking_words_in, shape_of
 from kb.answering.retrieve import Retriever, check_query_args, matched_terms
 from kb.answering.understand import QuestionReader
 from kb.errors import KbError
@@ -50,8 +50,9 @@ class Answerer:
         depth = max(k, CONTRAST_EVIDENCE) if sides else k
         check_query_args(depth, mode)
         retriever = self.retriever
-        asking = self.profile.contrast.asking_words
-        terms = QuestionTerms.of(text, self.profile.analyzer, asking, retriever.term_weights)
+        naming = self.profile.contrast.asking_words
+        asked = asking_words_in(text, self.profile.contrast, sides)
+        terms = QuestionTerms.of(text, self.profile.analyzer, naming, retriever.term_weights, asked=asked)
         return QuestionPlan(
             reading,
             shape,

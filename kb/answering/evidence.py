@@ -27,6 +27,7 @@ They are summed with `EvidenceWeights`, set by measurement with scripts/tune_ans
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -46,6 +47,10 @@ BREVITY_CHARS = 200  # a sentence this long gets no credit for brevity
 # Of a question's wording, what `aligned` compares (its cost grows with the product of the two
 # lengths, and a sentence cannot repeat more of a question than its own length).
 ALIGNED_WORDING_CHARS = 200
+# A line that opens with the definition's verb has its subject on the line above, as slides
+# write it: 「两段锁协议\n指所有事务必须分两个阶段…」.
+_HEADLESS_DEFINITION = re.compile(r"(?:是指|指的是|就是|是|指|即)")
+SUBJECT_LINE_CHARS = 30
 
 
 @dataclass(frozen=True)
@@ -97,14 +102,23 @@ class QuestionTerms:
     bigrams: dict[str, float]  # character pairs → IDF
     wording: str  # folded question without asking words or punctuation, for `aligned`
     alternatives: dict[str, frozenset[str]]  # a word → its synonyms in the profile
-    ignore: frozenset[str] = frozenset()  # words that ask rather than describe (区别, 不同 …)
+    ignore: frozenset[str] = frozenset()  # words that can ask rather than describe (区别, 不同 …)
+    asked: frozenset[str] = frozenset()  # those this question asks with, not searched for
 
     @classmethod
     def of(
-        cls, question: str, analyzer: Analyzer, ignore: frozenset[str], weights: TermWeights | None = None
+        cls,
+        question: str,
+        analyzer: Analyzer,
+        ignore: frozenset[str],
+        weights: TermWeights | None = None,
+        asked: frozenset[str] | None = None,
     ) -> QuestionTerms:
+        """The question's terms without its asking phrases and `asked` words (all of `ignore`
+        unless given: see plan.asking_words_in)."""
+        asked = ignore if asked is None else asked
         folded = ASKING_PHRASES.sub(" ", fold(question))
-        for word in sorted(ignore, key=len, reverse=True):
+        for word in sorted(asked, key=len, reverse=True):
             folded = folded.replace(word, " ")
         words = list(dict.fromkeys(analyzer.tokenize(folded)))
         bigrams = list(dict.fromkeys(char_bigrams(folded)))
@@ -112,7 +126,7 @@ class QuestionTerms:
         wording = "".join(ch for ch in folded if ch.isalnum())[:ALIGNED_WORDING_CHARS]
         table = analyzer.synonyms
         alternatives = {w: table[w] for w in words if w in table}
-        return cls(dict(weigh(words)), dict(weigh(bigrams)), wording, alternatives, ignore)
+        return cls(dict(weigh(words)), dict(weigh(bigrams)), wording, alternatives, ignore, asked)
 
     def matched_words(self, tokens: frozenset[str], folded: str) -> set[str]:
         """The question's words a sentence holds, itself or as a domain synonym: 「顾客」 is
@@ -275,7 +289,7 @@ def _features(
     the passage's title, `among_candidates` its dense, distinctive and passage signals, which
     are measured against the other candidates."""
     dense, distinctive, passage = among_candidates
-    cue = shape.cue is not None and bool(shape.cue.search(sentence.folded))
+    cue = shape.cue is not None and bool(shape.cue.search(_cue_text(shape, sentence)))
     return {
         "dense": dense,
         "lexical": _coverage(terms.words, sentence.words),
@@ -291,3 +305,19 @@ def _features(
         "context": _coverage(terms.words, before.words) if shape.follows_context and before else 0.0,
         "substance": min(1.0, len(sentence.tokens - terms.words.keys() - terms.ignore) / SUBSTANCE_TOKENS),
     }
+
+
+def _cue_text(shape: AnswerShape, sentence: _Sentence) -> str:
+    """What a sentence's form is judged on: itself, or for a definition that opens a line with
+    its verb, the short line above it (or the passage's heading) and itself."""
+    if shape.kind != "definition" or not _HEADLESS_DEFINITION.match(sentence.folded.lstrip()):
+        return sentence.folded
+    text = sentence.hit.passage.text
+    line_start = text.rfind("\n", 0, sentence.start) + 1
+    if text[line_start : sentence.start].strip():
+        return sentence.folded  # the verb follows other words on its line: not a line's opening
+    if line_start == 0:
+        above = sentence.hit.passage.heading
+    else:
+        above = text[text.rfind("\n", 0, line_start - 1) + 1 : line_start - 1]
+    return fold(above) + sentence.folded if 0 < len(above.strip()) <= SUBJECT_LINE_CHARS else sentence.folded

@@ -10,7 +10,8 @@ them analyses the question again.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -19,10 +20,13 @@ from kb.answering.contrast import ContrastVocabulary, contrast_sides
 from kb.answering.evidence import QuestionTerms
 from kb.answering.question import AnswerShape, QuestionKind, answer_shape
 from kb.answering.understand import SOURCES_ARE_CHINESE, Reading
+from kb.language.text import fold
 from kb.profile import Profile
 from kb.types import Mode
 
 CROSS_LANGUAGE_BUDGET = 160  # characters past the first sentence, for a question in another language
+# What may follow a word that asks (「…的区别是什么？」, 「…有何不同呢」) before the clause ends.
+_CLAUSE_TAIL = re.compile(r"[^，,。！？!?；;\s]{0,4}(?:[，,。！？!?；;\s]|$)")
 
 
 @dataclass(frozen=True)
@@ -57,7 +61,12 @@ class QuestionPlan:
 
     @property
     def asking_words(self) -> frozenset[str]:
-        """Words that ask rather than describe (区别, 不同 …): never expected in an answer."""
+        """The words this question asks with (区别 in 「A和B的区别」): not searched for."""
+        return self.terms.asked
+
+    @property
+    def naming_words(self) -> frozenset[str]:
+        """Every word that can name a comparison (区别, 不同, 关系 …), asked here or not."""
         return self.terms.ignore
 
     @property
@@ -77,10 +86,31 @@ def shape_of(text: str, vocabulary: ContrastVocabulary, cross_language: bool) ->
     return sides, shape
 
 
+def asking_words_in(question: str, vocabulary: ContrastVocabulary, sides: Sequence[str] | None) -> frozenset[str]:
+    """The words of `vocabulary.asking_words` this question uses to ask (区别 in 「A和B的区别」),
+    not to describe: a word asks where it stands outside the sides a contrast compares, or
+    at the end of a clause. In a database course 「关系」 is the subject (「关系模型最早是谁
+    提出来的」), in 「营销和销售的关系」 it asks; a word that describes stays a search term."""
+    folded = fold(question)
+    outside = folded
+    for side in sides or ():
+        outside = outside.replace(fold(side), " ")
+    asked = set()
+    for word in vocabulary.asking_words:
+        at = outside.find(word)
+        while at >= 0:
+            if sides or _CLAUSE_TAIL.match(outside, at + len(word)):
+                asked.add(word)
+                break
+            at = outside.find(word, at + 1)
+    return frozenset(asked)
+
+
 def plan_from_words(question: str, profile: Profile, shown: int, max_chars: int = 300) -> QuestionPlan:
     """The plan for a question answered from given passages without an index: read as typed,
     its terms unweighed (every term weighs 1), no vector."""
     sides, shape = shape_of(question, profile.contrast, cross_language=False)
-    terms = QuestionTerms.of(question, profile.analyzer, profile.contrast.asking_words)
+    asked = asking_words_in(question, profile.contrast, sides)
+    terms = QuestionTerms.of(question, profile.analyzer, profile.contrast.asking_words, asked=asked)
     pair = (sides[0], sides[1]) if sides else None
     return QuestionPlan(Reading(question, question), shape, terms, pair, shown=shown, depth=shown, max_chars=max_chars)

@@ -25,7 +25,8 @@ _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = (
     (
         "definition",
         re.compile(
-            r"什么是|是什么意思|是什么$|是什么[？?]?$|是指什么|指的是什么|什么叫|何为|何谓|的定义|的含义|的意思|是啥"
+            r"什么是|是什么意思|是什么$|是什么[？?]?$|是指什么|指的是什么|什么叫|何为|何谓|的定义|的含义|的意思|是啥|"
+            r"是怎么定义的|怎么定义|如何定义|是个什么东西|是什么东西|是个啥|什么概念|的概念"
         ),
     ),
     # What should I do: 「…该怎么办」, 「要不要…」, 「应该先…吗」 — answered by a recommendation.
@@ -124,11 +125,14 @@ class AnswerShape:
     cue_strength: float = 1.0  # how much the cue counts: a recommendation is what advice asks for
 
 
-_DEFINITION = r"(?:是指|指的是|就是|即是|即|定义为|称为|又称|是一种|是一个|是)"
+_DEFINITION = r"(?:是指|指的是|就是|即是|即|定义为|称为|又称|是一种|是一个|是|指(?![标南针导出挥数令定向]))"
 # What is left of a definition question once its asking words go: 「什么是销售漏斗」 → 销售漏斗.
 _DEFINITION_WORDING = re.compile(
-    r"请问|什么是|是什么意思|是什么|是指什么|指的是什么|什么叫|何为|何谓|的定义|的含义|的意思|是啥|[\s\W_]+"
+    r"请问|什么是|是什么意思|是个什么东西|是什么东西|是什么|是指什么|指的是什么|什么叫|何为|何谓|的定义|的含义|的意思|是个啥|"
+    r"是啥|是怎么定义的|怎么定义|如何定义|什么概念|的概念|到底|究竟|[\s\W_]+"
 )
+# Words that point at where a term is used: 「数据库里说的事务」 asks about 数据库的事务.
+_SAID_IN = re.compile(r"(?:里|中|上)(?:说|讲|提到)的|所谓的?")
 # A belief someone holds, stated so as to be answered: 「许多人认为…」, 「误区一：…」.
 _BELIEF = re.compile(r"认为|以为|觉得|误区|常说|很多人|许多人|有人说|似乎|据说|不少人|经常说|误解")
 # A trait both sides share (「营销和销售的最终目标都是…」): not what a contrast question asks.
@@ -204,13 +208,16 @@ def answer_shape(question: str, sides: Sequence[str] | None = None) -> AnswerSha
     if kind == "definition":
         subject = definition_subject(question)
         if subject:
-            return replace(shape, cue=re.compile(re.escape(subject) + r"[^，。；,;]{0,3}?" + _DEFINITION))
+            # 「嵌入式SQL中的游标」 is defined as 「游标是…」: the head noun after the last 的 too.
+            names = dict.fromkeys([subject, subject.rsplit("的", 1)[-1]])
+            named = "|".join(re.escape(name) for name in names if len(name) >= 2)
+            return replace(shape, cue=re.compile(f"(?:{named})" + r"[^，。；,;]{0,3}?" + _DEFINITION))
     return shape
 
 
 def definition_subject(question: str) -> str:
     """What a definition question asks about, folded: 「什么是销售漏斗？」 → 销售漏斗."""
-    return _DEFINITION_WORDING.sub("", fold(question))
+    return _DEFINITION_WORDING.sub("", _SAID_IN.sub("的", fold(question))).strip("的")
 
 
 def question_kind(question: str, contrast: bool = False) -> QuestionKind:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from kb.language.statements import states_something
+
 # A multi-level section number, or a chapter/part marker, at the start: 「2.2 」, 「第三章」.
 SECTION_NUMBER = re.compile(r"^\s*(?:\d{1,2}(?:[.．]\d{1,2})+[.．]?|第[一二三四五六七八九十百\d]+[章节部分篇])\s*")
 # A list item's marker at the start of a line or span: 「2、」, 「(3)」, 「三、」, 「④」.
@@ -29,6 +31,14 @@ CLAUSE_MARKS = re.compile(r"[。！？!?；;…，,、：:]")
 HEADING_CHARS = 20  # a span this short with no punctuation at all is a heading
 CODE_CHARS = re.compile(r"[(){}\[\]=<>]")  # a short line with these is code (`x = y + 1`), not a heading
 _FIRST_NUMBERS = {"1", "一", "①"}
+# A section number inside a span: two or more make it a table of contents
+# (「数据结构及形式化定义 2.1.1 关系 2.1.2 关系模式」), not a statement.
+_INNER_SECTION_NUMBER = re.compile(r"(?:^|\s)\d{1,2}(?:[.．]\d{1,2})+[.．]?\s")
+# Something to read: a Chinese character or a Latin word of three letters or more. A table's
+# header row laid out in columns (「R.A  R.B  S.C」) has neither; a code line (`x = 1`) is not
+# laid out in columns.
+_WORDS = re.compile(r"[\u3400-\u9fff]|[A-Za-z]{3}")
+_COLUMN_GAP = re.compile(r"\S\s{2,}(?=\S)")
 
 
 def item_number(text: str) -> str | None:
@@ -50,6 +60,10 @@ def junk_reason(text: str) -> str | None:
         return "empty"
     if SECTION_NUMBER.match(stripped) and len(SECTION_NUMBER.sub("", stripped)) > 0:
         return "heading"
+    if len(_INNER_SECTION_NUMBER.findall(stripped)) >= 2:
+        return "contents"
+    if not _WORDS.search(stripped) and len(_COLUMN_GAP.findall(stripped)) >= 2:
+        return "table header"
     number = item_number(stripped)
     if number is not None and number not in _FIRST_NUMBERS:
         return "stray item"
@@ -59,6 +73,11 @@ def junk_reason(text: str) -> str | None:
         return "mid-clause"
     if OPENS_A_LIST.search(stripped) and "\n" not in stripped:
         return "dangling colon"
-    if len(stripped) <= HEADING_CHARS and not CLAUSE_MARKS.search(stripped) and not CODE_CHARS.search(stripped):
+    if (
+        len(stripped) <= HEADING_CHARS
+        and not CLAUSE_MARKS.search(stripped)
+        and not CODE_CHARS.search(stripped)
+        and not states_something(stripped)
+    ):
         return "heading"  # 「市场营销和销售的含义」: a title, not a statement
     return None

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from kb.language.code import FENCE, code_spans
+from kb.language.statements import states_something
 from kb.language.text import sentence_spans
 
 _TERMINAL = re.compile(r"[。！？!?；;…”」』\"]$")
@@ -46,9 +47,12 @@ class ChunkSettings:
 
 
 def is_heading(text: str, start: int, end: int) -> bool:
-    """A short line of its own with no sentence-final punctuation, e.g. 「2、思考的角度不同：」."""
+    """A short line of its own with no sentence-final punctuation that names a topic, e.g.
+    「2、思考的角度不同：」. A slide bullet that states something without its full stop
+    (「触发器只能定义在基本表上」) is a sentence, not a heading."""
     own_line = (start == 0 or text[start - 1] == "\n") and (end == len(text) or text[end] == "\n")
-    return own_line and end - start <= HEADING_MAX_CHARS and not _TERMINAL.search(text[start:end])
+    line = text[start:end]
+    return own_line and end - start <= HEADING_MAX_CHARS and not _TERMINAL.search(line) and not states_something(line)
 
 
 def quotable_sentences(text: str) -> list[tuple[int, int]]:

@@ -1,0 +1,37 @@
+"""Whether a short line without final punctuation states something or only names a topic.
+
+Slides and outlines drop the full stop: 「在一个基本表上最多只能建立一个聚簇索引」 is a claim a
+trainee asks about, 「创建聚簇索引」 or 「营销与销售的区别」 is a title. Ingest must tell them
+apart: a title is a heading (context for the sentences under it, never quoted), a claim is a
+sentence (embedded and quotable). The test is grammatical, not topical: a copula, modal or
+relational verb that rarely occurs inside a noun compound, no question word, not a numbered
+section title and not a lead-in ending in a colon.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Verbs that make a line a claim. Written out in both scripts so no conversion is needed; single
+# characters that are common inside compounds (有 in 有效, 为 in 行为, 对 in 对象) are left out.
+_PREDICATE = re.compile(
+    r"是(?!否)|可以|能够|不能|只能|可能|必须|必須|应该|應該|应当|應當|需要|称为|稱為|叫做|包括|包含|用于|用於|用来|用來|"
+    r"允许|允許|具有|没有|沒有|属于|屬於|等于|等於|不会|不會|不可|不必|不要|只有|就会|就會|都要|会被|會被"
+)
+_QUESTION = re.compile(r"什么|什麼|怎么|怎麼|怎样|怎樣|如何|为何|為何|哪|几|幾|多少|吗|嗎|是否|[？?]")
+# A numbered section title (「2.2 销售是营销的最终目标」, 「第三章」): a heading even when it has a verb.
+_SECTION_TITLE = re.compile(r"\s*(?:\d{1,2}(?:[.．]\d{1,2})+|第[一二三四五六七八九十百\d]+[章节節部篇])")
+_LEAD_IN = re.compile(r"[:：]\s*$")
+MIN_CLAIM_CHARS = 8
+
+
+def states_something(line: str) -> bool:
+    """True for a line that reads as a claim although it has no final punctuation."""
+    stripped = line.strip()
+    return (
+        len(stripped) >= MIN_CLAIM_CHARS
+        and not _SECTION_TITLE.match(stripped)
+        and not _LEAD_IN.search(stripped)
+        and not _QUESTION.search(stripped)
+        and _PREDICATE.search(stripped, 1) is not None
+    )
