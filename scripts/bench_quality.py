@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -39,7 +40,7 @@ from kb.study.evaluate import (
     load_corpus,
     load_queries,
 )
-from kb.types import MODES
+from kb.types import MODES, Answer
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT.parent / "shared" / "eval"
@@ -128,6 +129,9 @@ def course_report(kb: KnowledgeBase, split: str) -> None:
         path = Path(tmp) / f"course_{split}.jsonl"
         path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
         trainee_report(kb, path)
+    placed = [at_gold_place(r, kb.ask(r["query"])) for r in records if r["kind"] != "unanswerable"]
+    answered = [right for right in placed if right is not None]
+    print(f"first citation at the gold's file and page: {sum(answered)}/{len(answered)} answered")
     howto = [r for r in records if r["kind"] == "howto"]
     complete = 0
     for record in howto:
@@ -145,6 +149,21 @@ def course_report(kb: KnowledgeBase, split: str) -> None:
         for row in contrast.rows if contrast else []:
             print(f"    {row.aspect}: " + " | ".join(cell.text for cell in row.cells))
     print(f"comparisons with a table: {tables}/{len(comparisons)}")
+
+
+def at_gold_place(record: dict, answer: Answer) -> bool | None:
+    """Whether the answer's first citation is in the gold's file and, when the gold names pages,
+    on one of them (a span over pp.16–17 is at p.17); None when the question was refused."""
+    if not answer.found or not answer.sentences:
+        return None
+    first = answer.sentences[0]
+    if not first.doc_id.startswith(Path(record["doc"]).stem):
+        return False
+    gold_pages = {int(n) for n in re.findall(r"\bp\.(\d+)", record["place"])}
+    if not gold_pages or first.location is None:
+        return True
+    numbers = [int(n) for n in re.findall(r"\d+", first.location.label)]
+    return bool(numbers) and any(min(numbers) <= page <= max(numbers) for page in gold_pages)
 
 
 def load_query(record: dict) -> EvalQuery:

@@ -20,6 +20,8 @@ from kb.answering.sentence_quality import junk_reason
         ("市场营销和销售的含义", "heading"),
         ("数据结构及形式化定义 2.1.1  关系 2.1.2  关系模式 2.1.3  关系数据库", "contents"),
         ("R.A       R.B  R.C  S.A  S.B  S.C R", "table header"),
+        ("介质故障恢复 ─────────┴－－－－－－－－－－－－－┴─────〉", "drawing"),
+        ("+-------------+------------------+", "drawing"),
     ],
 )
 def test_junk_is_named(span, reason):
@@ -36,6 +38,8 @@ def test_junk_is_named(span, reason):
         "市场营销包括以下几个方面：\n1、市场调研\n2、品牌策划",  # a list with its lead-in
         "触发器只能定义在基本表上",  # a slide bullet without its full stop states something
         "x = y + 1",  # a code line is not a table header
+        "事务T1→事务T2→事务T1：形成等待环路，发生死锁。",  # arrows inside a sentence
+        "SELECT * FROM Student WHERE Sage > 20;",
         "版本1.2 发布了。",  # one number inside a sentence is not a table of contents
     ],
 )

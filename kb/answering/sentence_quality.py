@@ -33,12 +33,15 @@ CODE_CHARS = re.compile(r"[(){}\[\]=<>]")  # a short line with these is code (`x
 _FIRST_NUMBERS = {"1", "一", "①"}
 # A section number inside a span: two or more make it a table of contents
 # (「数据结构及形式化定义 2.1.1 关系 2.1.2 关系模式」), not a statement.
-_INNER_SECTION_NUMBER = re.compile(r"(?:^|\s)\d{1,2}(?:[.．]\d{1,2})+[.．]?\s")
+_INNER_SECTION_NUMBER = re.compile(r"(?:^|\s)[1-9]\d?(?:[.．]\d{1,2})+[.．]?\s")
 # Something to read: a Chinese character or a Latin word of three letters or more. A table's
 # header row laid out in columns (「R.A  R.B  S.C」) has neither; a code line (`x = 1`) is not
 # laid out in columns.
 _WORDS = re.compile(r"[\u3400-\u9fff]|[A-Za-z]{3}")
 _COLUMN_GAP = re.compile(r"\S\s{2,}(?=\S)")
+# Lines drawn with characters: box drawing, arrows, runs of dashes (「┴－－－－┴─〉」, 「+-----+----+」).
+_DRAWING = re.compile(r"[\u2500-\u257f\u2190-\u21ff]|[-－=＝_+|*.·…]{3,}")
+DRAWING_SHARE = 0.3  # a span this much drawn is a figure, not a sentence
 
 
 def item_number(text: str) -> str | None:
@@ -64,6 +67,8 @@ def junk_reason(text: str) -> str | None:
         return "contents"
     if not _WORDS.search(stripped) and len(_COLUMN_GAP.findall(stripped)) >= 2:
         return "table header"
+    if sum(len(m) for m in _DRAWING.findall(stripped)) >= DRAWING_SHARE * len(stripped):
+        return "drawing"
     number = item_number(stripped)
     if number is not None and number not in _FIRST_NUMBERS:
         return "stray item"
