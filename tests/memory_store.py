@@ -31,6 +31,7 @@ from kb.stores.base import ClosesOnExit, IndexContents, ManifestFacts, Ranking, 
 from kb.stores.bm25_index import sparse_bm25_rows
 from kb.stores.manifest import Manifest
 from kb.stores.passage_db import StoredDocument
+from kb.stores.sentence_search import passages_by_best_sentence
 from kb.stores.swap import publish
 from kb.types import KnownSentence, Passage, Progress
 
@@ -197,6 +198,15 @@ class MemoryIndex(ManifestFacts, ClosesOnExit):
         scores = np.asarray(self._contents.vectors, dtype=np.float32) @ np.asarray(vector, dtype=np.float32)
         top = np.argsort(-scores, kind="stable")[:n]
         return top.astype(np.int64), scores[top]
+
+    def sentence_ranking(self, vector: np.ndarray, n: int) -> Ranking:
+        contents = self._contents
+        scores = np.asarray(contents.sentence_vectors, dtype=np.float32) @ np.asarray(vector, dtype=np.float32)
+        owners = [
+            [p.id for p in contents.passages if p.doc_id == s.doc_id and p.start <= s.start and s.end <= p.end]
+            for s in contents.sentences
+        ]
+        return passages_by_best_sentence(zip(scores.tolist(), owners), n)
 
 
 class MemoryBackend:

@@ -13,6 +13,7 @@ from kb.answering.retrieve import (
     normalise_question,
     question_weights,
     ranker_lead,
+    with_best_sentences,
 )
 from kb.errors import KbError
 from kb.types import Passage
@@ -228,3 +229,36 @@ def test_a_cached_question_vector_cannot_be_changed_by_a_caller(stub_index):
     vector = kb.retriever.query_vector("营销的目的是什么")
     with pytest.raises(ValueError):
         vector[0] = 1.0
+
+
+def test_a_passage_counts_its_best_sentence_over_passages_that_only_mention_the_term(tmp_path, embedder):
+    """One sentence answers the question, in a passage that starts about other things; other
+    passages name the term in every line. By passage vectors alone one of those comes first;
+    with each passage's best sentence counted in, the answer does."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    noise = "今天的天气晴朗，适合户外散步和晒太阳。公园里的花开得很好，很多人在拍照留念。"
+    (folder / "answer.txt").write_text(noise + "触发器是由事件驱动的一类特殊过程。", encoding="utf-8")
+    for i in range(4):
+        (folder / f"mention{i}.txt").write_text(
+            f"第{i}个触发器的名称写在系统目录里。触发器可以删除。触发器的列表按名称排列。", encoding="utf-8"
+        )
+    index = tmp_path / "index"
+    KnowledgeBase.build([folder], index, embedder=embedder)
+    kb = KnowledgeBase.open(index, embedder=embedder)
+    question = "触发器是由什么驱动的特殊过程"
+    passages_only = kb.retriever.dense_ranking(question, 10)
+    assert kb.retriever.index.passages([int(passages_only[0][0])])[0].doc_id != "answer"
+    top = kb.search(question, k=5, mode="dense")[0]
+    assert top.passage.doc_id == "answer"
+    assert top.signals["dense"].score == pytest.approx(float(passages_only[1][1]), abs=1e-4)  # the passage cosine
+
+
+def test_best_sentences_blend_with_passages_and_a_missing_candidate_takes_the_ranking_s_floor():
+    passages = (np.array([3, 1]), np.array([0.9, 0.7], dtype=np.float32))
+    sentences = (np.array([2, 1]), np.array([0.95, 0.8], dtype=np.float32))
+    ids, scores = with_best_sentences(passages, sentences, 3)
+    # 3: (0.9 + 0.8 floor) / 2; 2: (0.7 floor + 0.95) / 2; 1: (0.7 + 0.8) / 2
+    assert ids.tolist() == [3, 2, 1]
+    assert scores.tolist() == pytest.approx([0.85, 0.825, 0.75])
+    assert with_best_sentences(passages, sentences, 1)[0].tolist() == [3]

@@ -106,6 +106,11 @@ class IndexStore(Protocol):
     def dense_ranking(self, vector: np.ndarray, n: int) -> Ranking:
         """The n passages whose vectors have the largest inner product with `vector`."""
 
+    def sentence_ranking(self, vector: np.ndarray, n: int) -> Ranking:
+        """The n passages whose best stored sentence vector has the largest inner product with
+        `vector`, with that product (none without sentence vectors): see
+        kb.stores.sentence_search.passages_by_best_sentence."""
+
     def verify(self) -> None:
         """Check every part of the index now; raises IndexDamaged."""
 

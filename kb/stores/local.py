@@ -44,6 +44,7 @@ from kb.stores.bm25_index import Bm25Index, write_bm25_index
 from kb.stores.integrity import VerifiedFiles, sha256_file
 from kb.stores.manifest import REBUILD_HINT, FileEntry, Manifest
 from kb.stores.passage_db import PassageDb, StoredDocument, write_passage_db
+from kb.stores.sentence_search import SentenceSearch
 from kb.stores.swap import publish
 from kb.stores.vector_index import open_dense_index, write_dense_index
 from kb.stores.versions import CURRENT, FolderVersions, check_writable, live_version, pin_live_version
@@ -265,6 +266,15 @@ class StoredIndex(ManifestFacts, ClosesOnExit):
         scores, ids = self.dense.search(vector.reshape(1, -1), min(n, self.dense.ntotal))
         keep = ids[0] >= 0
         return ids[0][keep].astype(np.int64), scores[0][keep]
+
+    @cached_property
+    def _sentence_search(self) -> SentenceSearch:
+        return SentenceSearch(self.sentence_vectors, self.db.sentence_owners())
+
+    def sentence_ranking(self, vector: np.ndarray, n: int) -> Ranking:
+        if not self.has_sentence_vectors:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        return self._sentence_search.ranking(vector, n)
 
     def vectors_by_hash(self) -> dict[str, np.ndarray]:
         """Passage vectors keyed by content hash, so a re-ingest embeds only what changed."""

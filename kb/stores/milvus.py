@@ -48,10 +48,12 @@ from kb.stores.milvus_connect import (
 )
 from kb.stores.milvus_write import MilvusVersions
 from kb.stores.passage_db import StoredDocument
+from kb.stores.sentence_search import SENTENCES_PER_PASSAGE, passages_by_best_sentence
 from kb.stores.swap import publish
 from kb.types import KnownSentence, Passage, Progress
 
 READ_BATCH = 1_000
+SEARCH_LIMIT = 16_384  # the most rows one Milvus search or query returns
 TERM_CACHE = 100_000  # vocabulary entries an open index remembers
 _PASSAGE_FIELDS = ["id", "doc_id", "title", "source", "start", "end", "text", "heading"]
 
@@ -240,6 +242,41 @@ class MilvusIndex(ManifestFacts, ClosesOnExit):
 
     def dense_ranking(self, vector: np.ndarray, n: int) -> Ranking:
         return self._search("dense", np.asarray(vector, dtype=np.float32).reshape(-1).tolist(), n)
+
+    def sentence_ranking(self, vector: np.ndarray, n: int) -> Ranking:
+        wanted = min(SENTENCES_PER_PASSAGE * n, SEARCH_LIMIT, self.manifest.counts.sentences)
+        if not self.has_sentence_vectors or wanted == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        found = self._call(
+            "search",
+            self._loaded_name("sentences"),
+            [np.asarray(vector, dtype=np.float32).reshape(-1).tolist()],
+            anns_field="vector",
+            limit=wanted,
+            search_params={"metric_type": "IP"},
+            output_fields=["doc_id", "start", "end"],
+        )[0]
+        sentences = [(float(h["distance"]), h["entity"]) for h in found]
+        docs = sorted({s["doc_id"] for _, s in sentences})
+        passages: dict[str, list[tuple[int, int, int]]] = {}
+        for begin in range(0, len(docs), READ_BATCH):
+            chosen = ", ".join(literal(d) for d in docs[begin : begin + READ_BATCH])
+            for row in self._query("passages", f"doc_id in [{chosen}]", ["id", "doc_id", "start", "end"], SEARCH_LIMIT):
+                passages.setdefault(row["doc_id"], []).append((row["id"], row["start"], row["end"]))
+        return passages_by_best_sentence(
+            (
+                (
+                    score,
+                    [
+                        pid
+                        for pid, start, end in passages.get(s["doc_id"], ())
+                        if start <= s["start"] and s["end"] <= end
+                    ],
+                )
+                for score, s in sentences
+            ),
+            n,
+        )
 
     def _search(self, field: str, query: Any, n: int) -> Ranking:
         params: dict[str, Any] = {"metric_type": "IP"}

@@ -132,6 +132,17 @@ class PassageDb:
     def sentence_hashes(self) -> list[str]:
         return [row[0] for row in self.db.execute("SELECT hash FROM sentences ORDER BY id")]
 
+    def sentence_owners(self) -> list[list[int]]:
+        """Per sentence row, the passages holding it (neighbouring passages may share one)."""
+        owners: list[list[int]] = [[] for _ in range(self.db.execute("SELECT count(*) FROM sentences").fetchone()[0])]
+        query = (
+            "SELECT s.id, p.id FROM sentences s JOIN passages p "
+            'ON p.doc_id = s.doc_id AND p.start <= s.start AND s."end" <= p."end" ORDER BY s.id, p.id'
+        )
+        for row, passage in self.db.execute(query):
+            owners[row].append(passage)
+        return owners
+
     def sentences_in(self, passage: Passage) -> list[SentenceRow]:
         """The stored sentences wholly inside a passage, in reading order."""
         query = (
