@@ -20,7 +20,8 @@ from kb.answering.sentence_quality import junk_reason
         ("市场营销和销售的含义", "heading"),
         ("数据结构及形式化定义 2.1.1  关系 2.1.2  关系模式 2.1.3  关系数据库", "contents"),
         ("R.A       R.B  R.C  S.A  S.B  S.C R", "table header"),
-        ("介质故障恢复 ─────────┴－－－－－－－－－－－－－┴─────〉", "drawing"),
+        ("静态转储与动态转储 （2）海量转储与增量转储 （3）转储方法小结", "contents"),
+        ("介质故障恢复 ─────────┴－－－－－－┴─────〉" + " " * 60 + "登记日志文件" + " " * 60 + "└─────〉", "drawing"),
         ("+-------------+------------------+", "drawing"),
     ],
 )
@@ -41,6 +42,7 @@ def test_junk_is_named(span, reason):
         "事务T1→事务T2→事务T1：形成等待环路，发生死锁。",  # arrows inside a sentence
         "SELECT * FROM Student WHERE Sage > 20;",
         "版本1.2 发布了。",  # one number inside a sentence is not a table of contents
+        "恢复分两步：(1)装入副本，(2)重做事务。",  # numbered steps inside a sentence
     ],
 )
 def test_sentences_that_stand_on_their_own_are_not_junk(span):

@@ -34,6 +34,10 @@ _FIRST_NUMBERS = {"1", "一", "①"}
 # A section number inside a span: two or more make it a table of contents
 # (「数据结构及形式化定义 2.1.1 关系 2.1.2 关系模式」), not a statement.
 _INNER_SECTION_NUMBER = re.compile(r"(?:^|\s)[1-9]\d?(?:[.．]\d{1,2})+[.．]?\s")
+# Numbered items run together without a comma between them: a slide's outline
+# (「静态转储与动态转储 （2）海量转储与增量转储 （3）转储方法小结」).
+_INNER_ITEM_NUMBER = re.compile(r"[（(]\d{1,2}[)）]")
+_PHRASE_MARKS = re.compile(r"[，,、；;：:]")
 # Something to read: a Chinese character or a Latin word of three letters or more. A table's
 # header row laid out in columns (「R.A  R.B  S.C」) has neither; a code line (`x = 1`) is not
 # laid out in columns.
@@ -63,11 +67,13 @@ def junk_reason(text: str) -> str | None:
         return "empty"
     if SECTION_NUMBER.match(stripped) and len(SECTION_NUMBER.sub("", stripped)) > 0:
         return "heading"
-    if len(_INNER_SECTION_NUMBER.findall(stripped)) >= 2:
+    if len(_INNER_SECTION_NUMBER.findall(stripped)) >= 2 or (
+        len(_INNER_ITEM_NUMBER.findall(stripped)) >= 2 and not _PHRASE_MARKS.search(stripped)
+    ):
         return "contents"
     if not _WORDS.search(stripped) and len(_COLUMN_GAP.findall(stripped)) >= 2:
         return "table header"
-    if sum(len(m) for m in _DRAWING.findall(stripped)) >= DRAWING_SHARE * len(stripped):
+    if sum(len(m) for m in _DRAWING.findall(stripped)) >= DRAWING_SHARE * len("".join(stripped.split())):
         return "drawing"
     number = item_number(stripped)
     if number is not None and number not in _FIRST_NUMBERS:
