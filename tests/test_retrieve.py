@@ -5,6 +5,7 @@ import pytest
 
 from kb import KnowledgeBase
 from kb.answering.retrieve import (
+    SENTENCE_SHARE,
     FusionSettings,
     display_scores,
     fuse,
@@ -258,7 +259,13 @@ def test_best_sentences_blend_with_passages_and_a_missing_candidate_takes_the_ra
     passages = (np.array([3, 1]), np.array([0.9, 0.7], dtype=np.float32))
     sentences = (np.array([2, 1]), np.array([0.95, 0.8], dtype=np.float32))
     ids, scores = with_best_sentences(passages, sentences, 3)
-    # 3: (0.9 + 0.8 floor) / 2; 2: (0.7 floor + 0.95) / 2; 1: (0.7 + 0.8) / 2
-    assert ids.tolist() == [3, 2, 1]
-    assert scores.tolist() == pytest.approx([0.85, 0.825, 0.75])
+    share = SENTENCE_SHARE
+    # 3: its cosine and the sentences' floor; 2: the passages' floor and its best sentence
+    expected = {
+        3: (1 - share) * 0.9 + share * 0.8,
+        2: (1 - share) * 0.7 + share * 0.95,
+        1: (1 - share) * 0.7 + share * 0.8,
+    }
+    assert ids.tolist() == sorted(expected, key=lambda i: -expected[i])
+    assert scores.tolist() == pytest.approx([expected[i] for i in ids.tolist()])
     assert with_best_sentences(passages, sentences, 1)[0].tolist() == [3]
