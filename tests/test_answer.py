@@ -1,11 +1,15 @@
 """Extractive answers: verbatim, cited, merged (fast stand-in embedder)."""
 
+import dataclasses
 import re
 
 import pytest
 
 from kb import KnowledgeBase
-from kb.answering.answer import NOT_FOUND, answer_from_hits, cite
+from kb.answering.answer import NOT_FOUND, answer_candidates, answer_from_hits, cite
+from kb.answering.evidence import score_sentences
+from kb.answering.plan import plan_from_words
+from kb.profile import default_profile
 from kb.types import Hit, Passage
 
 QUESTIONS = ["营销和销售的区别", "什么是销售漏斗", "市场部和销售部如何配合", "市場營銷與銷售的區別", "营销的目的是什么"]
@@ -213,3 +217,15 @@ def test_a_contrast_is_answered_where_every_sentence_holds_a_word_that_can_ask()
     answer = answer_from_hits("水平分解和垂直分解的区别是什么", _passage_hits(text))
     assert answer.found
     assert "水平分解为若干子关系" in answer.text and "7.4" not in answer.text
+
+
+def test_a_far_weaker_sentence_does_not_answer_a_contrast_only_because_it_holds_no_comparison_word():
+    text = (
+        "水平分解为若干子关系，使每个事务存取的数据对应一个子关系。\n例如分解后的两张表是SX(Sno,Sname)和SY(Sno,Sdept)。"
+    )
+    plan = plan_from_words("水平分解和垂直分解的区别是什么", default_profile(), shown=1)
+    evidence = score_sentences(plan.terms, _passage_hits(text), plan.shape, default_profile().analyzer)
+    scored = [dataclasses.replace(e, score=5.0 if "子关系" in e.text else 0.0) for e in evidence]
+    assert [c.text[:4] for c in answer_candidates(scored, plan)] == ["水平分解", "例如分解"]
+    close = [dataclasses.replace(e, score=5.0 if "子关系" in e.text else 4.0) for e in evidence]
+    assert [c.text[:4] for c in answer_candidates(close, plan)] == ["例如分解"]

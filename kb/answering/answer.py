@@ -89,9 +89,11 @@ def answer_candidates(evidence: list[Evidence], plan: QuestionPlan) -> list[Evid
     (「本文将探讨营销和销售的区别」) only when nothing else could be quoted."""
     candidates = [ev for ev in evidence if ev.rank <= plan.shown and (ev.cosine is not None or _shares_words(ev))]
     substantive = [c for c in candidates if not (plan.sides and _restates(c, plan))]
-    # Where every sentence holds such a word (「关系」 in a database course), none restates.
-    quotable = any(presentable(c, plan.shape) is not None for c in substantive)
-    return _merge_duplicates(substantive if quotable else candidates)
+    # Where every good sentence holds such a word (「关系」 in a database course), none restates:
+    # the rest are then no answer at all (「SX(Sno,Sname,Sage)」).
+    best = max((c.score for c in candidates), default=0.0)
+    kept = [c for c in substantive if presentable(c, plan.shape) is not None and c.score >= best - SUPPORT_MARGIN]
+    return _merge_duplicates(substantive if kept else candidates)
 
 
 def _as_unit(evidence: Evidence) -> Evidence:
