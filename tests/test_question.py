@@ -2,7 +2,7 @@
 
 import pytest
 
-from kb.answering.question import answer_shape, asks_an_amount, question_kind
+from kb.answering.question import answer_shape, asks_a_share, asks_an_amount, question_kind, states_a_quantity
 
 
 @pytest.mark.parametrize(
@@ -72,3 +72,12 @@ def test_only_the_last_clause_asks_for_an_amount():
     assert asks_an_amount("這款產品賣了幾年")
     # The amount belongs to the story told before the question; what is asked is how.
     assert not asks_an_amount("我上周问了客户几次预算多少，他都回避，接下来怎么跟进？")
+
+
+def test_a_question_asking_for_a_share_is_answered_only_by_a_proportion():
+    assert asks_a_share("市场部一年的预算一般占营收的百分之几") and asks_a_share("成交的客户里老客户占几成？")
+    assert not asks_a_share("市场部一年的预算一般是多少？")
+    assert not states_a_quantity("市场部和销售部是两个部门。", share=True)
+    assert states_a_quantity("市场预算通常占营收的5%到10%。", share=True)
+    assert states_a_quantity("老客户贡献了七成的订单。", share=True)
+    assert not states_a_quantity("这件事成为市场部的核心任务。", share=True)

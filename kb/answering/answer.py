@@ -20,7 +20,7 @@ from kb.answering.contrast import build_contrast
 from kb.answering.evidence import Evidence, score_sentences
 from kb.answering.grounding import check_grounding
 from kb.answering.plan import QuestionPlan, plan_from_words
-from kb.answering.question import AnswerShape, asks_an_amount, counted_in, states_a_quantity
+from kb.answering.question import AnswerShape, asks_a_share, asks_an_amount, counted_in, states_a_quantity
 from kb.answering.sentence_quality import ITEM_MARKER, junk_reason
 from kb.answering.units import END_PUNCT, INTRODUCES, enumeration, holds_steps, is_code, span_text
 from kb.language.text import fold, is_near_duplicate
@@ -251,8 +251,8 @@ def choose(plan: QuestionPlan, evidence: list[Evidence], answerable: bool = True
     candidates = answer_candidates(evidence, plan)
     lexical = not plan.reading.cross_language
     chosen = select(candidates, plan.shape, plan.max_chars, lexical=lexical) if answerable else []
-    counting = counted_in(plan.text)
-    if asks_an_amount(plan.text) and not any(states_a_quantity(c.text, counting) for c in chosen):
+    counting, share = counted_in(plan.text), asks_a_share(plan.text)
+    if asks_an_amount(plan.text) and not any(states_a_quantity(c.text, counting, share) for c in chosen):
         chosen = []  # 「销售人员的平均工资是多少」 with no amount in what would be quoted: not in the index
     return _within(chosen, plan.max_chars)
 

@@ -63,6 +63,8 @@ _ENUMERATION = re.compile(r"(?:^|(?<=[\s：:；;，,。]))[（(]?\d{1,2}[、.．
 _ASKS_AN_AMOUNT = re.compile(r"多少|几[个次位种名岁人倍点号周成年月日天]|百分之几|哪一?年|几成")
 _ASKS_A_COUNT = re.compile(r"几\s*([个次位种名岁人倍家所台条项件本部层类级期座辆篇张])")
 _CLAUSES = re.compile(r"[，,；;。！!？?\n]+")
+_ASKS_A_SHARE = re.compile(r"百分之几|百分比|几成|比例|占比|占多少|几分之")
+_SHARE = re.compile(r"[%％‰]|百分之|分之|[\d一二三四五六七八九十半]\s*成(?![为立功本员果长熟])|一半|比例|占比")
 
 
 def asks_an_amount(question: str) -> bool:
@@ -70,6 +72,12 @@ def asks_an_amount(question: str) -> bool:
     「我老问他预算多少，对方都不太想说，该怎么问」 the amount is the trainee's story, the
     question is how to ask."""
     return bool(_ASKS_AN_AMOUNT.search(_last_clause(question)))
+
+
+def asks_a_share(question: str) -> bool:
+    """Whether the question asks for a proportion (「占营收的百分之几」, 「几成」, 「比例是多少」):
+    then only a share answers it, not any number."""
+    return bool(_ASKS_A_SHARE.search(_last_clause(question)))
 
 
 def counted_in(question: str) -> str | None:
@@ -84,11 +92,14 @@ def _last_clause(question: str) -> str:
     return clauses[-1] if clauses else ""
 
 
-def states_a_quantity(text: str, counting: str | None = None) -> bool:
+def states_a_quantity(text: str, counting: str | None = None, share: bool = False) -> bool:
     """Whether a text (script-folded) states an amount or a date, not counting list numbers.
     A lone 「一个」 is an article, unless the question counts in 个 (`counting`): then it is the
-    count asked for (「几个聚簇索引」 ← 「最多只能建立一个聚簇索引」)."""
+    count asked for (「几个聚簇索引」 ← 「最多只能建立一个聚簇索引」). With `share`
+    (asks_a_share) only a proportion counts: 「两个部门」 does not say what share of revenue."""
     folded = _ENUMERATION.sub(" ", fold(text))
+    if share:
+        return bool(_SHARE.search(folded))
     return bool(_QUANTITY.search(folded)) or (counting is not None and f"一{counting}" in folded)
 
 
