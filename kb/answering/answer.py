@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from kb.answering.contrast import build_contrast
 from kb.answering.evidence import Evidence, score_sentences
@@ -22,19 +22,24 @@ from kb.answering.grounding import check_grounding
 from kb.answering.plan import QuestionPlan, plan_from_words
 from kb.answering.question import AnswerShape, asks_an_amount, counted_in, states_a_quantity
 from kb.answering.sentence_quality import ITEM_MARKER, junk_reason
-from kb.answering.units import END_PUNCT, INTRODUCES, enumeration, holds_steps, is_code, span_text
-from kb.language.text import fold, is_near_duplicate
+from kb.answering.series import Line, Series, all_series, document_lines
+from kb.answering.units import END_PUNCT, INTRODUCES, LIST_ITEM, enumeration, holds_steps, is_code, span_text
+from kb.language.text import char_bigrams, fold, is_near_duplicate
 from kb.profile import Profile, default_profile
 from kb.provenance import Location
-from kb.types import Answer, CitedSpan, Contrast, ContrastRow, Hit
+from kb.types import Answer, CitedSpan, Contrast, ContrastRow, Hit, Passage
 
 NOT_FOUND = "知识库中没有找到能回答这个问题的内容。"
 # Where a span of a document's cleaned text is in the original file: (doc_id, start, end).
 Locate = Callable[[str, int, int], Location | None]
+Tokenize = Callable[[str], list[str]]
 DUPLICATE_OVERLAP = 0.8  # share of character pairs that makes two sentences copies of each other
 # A supporting sentence joins the answer only if its evidence is within this of the best's.
 SUPPORT_MARGIN = 3.5
 RUN_ON_SENTENCES = 2  # sentences quoted after one that restates a yes/no question
+# A numbered procedure answers a how-to question when its title, lead-in and items hold this
+# share of the question's (IDF-weighted) character pairs.
+STEPS_COVERAGE = 0.4
 _GOES_ON = re.compile(r"[：:].{8,}")
 _CLAUSE_END = re.compile(r"[；;：:]\s*$")
 _LEADING_MARKS = re.compile(r"^[\s，,、；;：:]+")
@@ -228,9 +233,25 @@ def _within(chosen: list[Evidence], max_chars: int) -> list[Evidence]:
     included — fits max_chars (the first is kept whatever its length: it is the answer). Marks
     are counted with the passages' current ranks, which renumbering only makes smaller."""
     kept = list(chosen)
-    while len(kept) > 1 and sum(len(cite(c.text, c.citations, is_code(c))) for c in kept) > max_chars:
+    while len(kept) > 1 and len(_joined([(c.text, c.citations, is_code(c)) for c in kept])) > max_chars:
         kept.pop()
     return kept
+
+
+def _joined(spans: list[tuple[str, tuple[int, ...], bool]]) -> str:
+    """The answer's text: each span cited (text, citations, code). A list item (「（2）…」) starts
+    a line of its own, and so does whatever follows a list: steps read one to a line."""
+    text = ""
+    for span, citations, code in spans:
+        if text and not text.endswith("\n") and (LIST_ITEM.match(span) or _is_list(text)):
+            text += "\n"
+        text += cite(span, citations, code)
+    return text.rstrip("\n")
+
+
+def _is_list(text: str) -> bool:
+    """The text so far ends in a list item's line."""
+    return bool(LIST_ITEM.match(text.rsplit("\n", 1)[-1]))
 
 
 def _renumber(hits: list[Hit], cited: set[int], shown: int) -> tuple[list[Hit], dict[int, int]]:
@@ -240,19 +261,99 @@ def _renumber(hits: list[Hit], cited: set[int], shown: int) -> tuple[list[Hit], 
     return [dataclasses.replace(h, rank=mapping[h.rank]) for h in kept], mapping
 
 
-def choose(plan: QuestionPlan, evidence: list[Evidence], answerable: bool = True) -> list[Evidence]:
+def choose(
+    plan: QuestionPlan,
+    evidence: list[Evidence],
+    answerable: bool = True,
+    hits: list[Hit] | None = None,
+    tokenize: Tokenize | None = None,
+) -> list[Evidence]:
     """The sentences an answer quotes, in the order quoted, within the plan's max_chars; none
     when the index does not know (`answerable` False, see Retriever.answerable) or when a
     question asking for an amount would be answered by sentences stating none. A
     cross-language question shares no words with its sources: sentences vouched for by their
-    vectors may support the best one."""
+    vectors may support the best one. A how-to question answered by a numbered procedure in
+    `hits` (quoted_steps, its words split with `tokenize`) gets its steps first, then the best
+    sentences of the passages they are quoted from."""
     candidates = answer_candidates(evidence, plan)
     lexical = not plan.reading.cross_language
-    chosen = select(candidates, plan.shape, plan.max_chars, lexical=lexical) if answerable else []
+    steps = quoted_steps(plan, hits or [], tokenize) if answerable and plan.kind == "method" else []
+    if steps:
+        # What else is said about the procedure where it is written, not other passages' topics.
+        around = {step.passage.id for step in steps}
+        quoted = [c for c in candidates if c.passage.id in around and not any(_overlaps(c, s) for s in steps)]
+        room = plan.max_chars - len(_joined([(c.text, c.citations, is_code(c)) for c in steps]))
+        chosen = steps + select(quoted, plan.shape, max(room, 0), lexical=lexical)
+    else:
+        chosen = select(candidates, plan.shape, plan.max_chars, lexical=lexical) if answerable else []
     counting = counted_in(plan.text)
     if asks_an_amount(plan.text) and not any(states_a_quantity(c.text, counting) for c in chosen):
         chosen = []  # 「销售人员的平均工资是多少」 with no amount in what would be quoted: not in the index
     return _within(chosen, plan.max_chars)
+
+
+def quoted_steps(plan: QuestionPlan, hits: list[Hit], tokenize: Tokenize | None = None) -> list[Evidence]:
+    """The numbered procedure (series.py) that answers a how-to question, as spans to quote:
+    its lead-in and each item's own line (not its details), lines that follow one another in
+    a passage quoted as one span. Of the series with a line in a shown passage (read on
+    through the passages around it in `hits`), the one whose title, lead-in and items hold
+    most of the question's information (_steps_coverage), if at least STEPS_COVERAGE."""
+    ranks = {h.passage.id: h.rank for h in hits}
+    shown = {h.passage.id for h in hits if h.rank <= plan.shown}
+    by_document: dict[str, list[Passage]] = {}
+    for h in hits:
+        by_document.setdefault(h.passage.doc_id, []).append(h.passage)
+    found = [
+        series
+        for passages in by_document.values()
+        if any(p.id in shown for p in passages)
+        for series in all_series(document_lines(passages))
+        if any(line.passage.id in shown for line in series.lines)
+    ]
+    scored = [(_steps_coverage(plan, s, tokenize), -min(ranks[line.passage.id] for line in s.lines), s) for s in found]
+    best = max(scored, key=lambda x: (x[0], x[1]), default=None)
+    if best is None or best[0] < STEPS_COVERAGE:
+        return []
+    return _step_spans(best[2], ranks)
+
+
+def _steps_coverage(plan: QuestionPlan, series: Series, tokenize: Tokenize | None) -> float:
+    """The share of the question's information the series' lines hold: the mean of the shares
+    of its (IDF-weighted) words and of its character pairs, as sentence evidence weighs them
+    (evidence.py: `lexical`, `bigrams`). Without a tokenizer, the pairs alone."""
+    terms = plan.terms
+    folded = fold("\n".join(line.text for line in series.lines))
+    pairs = _share(terms.bigrams, set(char_bigrams(folded)))
+    if tokenize is None:
+        return pairs
+    return (_share(terms.words, terms.matched_words(frozenset(tokenize(folded)), folded)) + pairs) / 2
+
+
+def _share(weights: Mapping[str, float], present: set[str]) -> float:
+    total = sum(weights.values())
+    return sum(w for term, w in weights.items() if term in present) / total if total else 0.0
+
+
+def _step_spans(series: Series, ranks: dict[int, int]) -> list[Evidence]:
+    """The lead-in and items as evidence, each cited by the passage it is quoted from."""
+    runs: list[list[Line]] = []
+    for line in (*((series.lead_in,) if series.lead_in else ()), *series.items):
+        last = runs[-1][-1] if runs else None
+        joins = last is not None and last.passage.id == line.passage.id
+        if joins and last is not None and not span_text(line.passage, (last.end, line.start)).strip():
+            runs[-1].append(line)
+        else:
+            runs.append([line])
+    spans = []
+    for run in runs:
+        passage, start, end = run[0].passage, run[0].start, run[-1].end
+        rank = ranks[passage.id]
+        spans.append(Evidence(span_text(passage, (start, end)), passage, rank, start, end, citations=(rank,)))
+    return spans
+
+
+def _overlaps(a: Evidence, b: Evidence) -> bool:
+    return a.passage.doc_id == b.passage.doc_id and a.start < b.end and b.start < a.end
 
 
 def compose_answer(
@@ -267,18 +368,19 @@ def compose_answer(
     aspect table; grounded (check_grounding) before it is returned.
 
     `hits` may hold more passages than the plan's `shown` best: extra ones serve as evidence
-    for a contrast table and are listed (after the shown ones) only if cited. `evidence` is the
+    for a contrast table or hold the rest of a how-to answer's steps, and are listed (after
+    the shown ones) only if cited. `evidence` is the
     scored sentences of the shown passages (Answerer.evidence). `profile` is the index's
     (contrast aspects, vocabulary); the shipped one by default. `locate` places each quoted
     span in its original file (StoredIndex.locate)."""
     reading = plan.reading
-    chosen = choose(plan, evidence, answerable)
+    profile = profile or default_profile()
+    tokenize = profile.analyzer.tokenize
+    chosen = choose(plan, evidence, answerable, hits, tokenize)
     if not chosen:
         top = [h for h in hits if h.rank <= plan.shown]
         understood_as, corrected = reading.understood_as, reading.corrected
         return Answer(reading.asked, NOT_FOUND, [], top, found=False, understood_as=understood_as, corrected=corrected)
-    profile = profile or default_profile()
-    tokenize = profile.analyzer.tokenize
     contrast = build_contrast(plan.sides, hits, profile.contrast, tokenize=tokenize) if plan.sides else None
     cited = {n for c in chosen for n in c.citations}
     if contrast:
@@ -299,7 +401,7 @@ def compose_answer(
     ]
     if contrast:
         contrast = _renumbered_table(contrast, mapping, place)
-    text = "".join(cite(s.text, s.citations, s.code) for s in sentences).rstrip("\n")
+    text = _joined([(s.text, s.citations, s.code) for s in sentences])
     answer = Answer(
         reading.asked,
         text,
