@@ -22,8 +22,17 @@ from kb.answering.grounding import check_grounding
 from kb.answering.plan import QuestionPlan, plan_from_words
 from kb.answering.question import AnswerShape, asks_an_amount, counted_in, states_a_quantity
 from kb.answering.sentence_quality import ITEM_MARKER, junk_reason
-from kb.answering.series import Line, Series, all_series, document_lines
-from kb.answering.units import END_PUNCT, INTRODUCES, LIST_ITEM, enumeration, holds_steps, is_code, span_text
+from kb.answering.series import Line, Series, all_series, continues, document_lines, item_number
+from kb.answering.units import (
+    END_PUNCT,
+    INTRODUCES,
+    LIST_ITEM,
+    enumeration,
+    holds_steps,
+    is_code,
+    marker_style,
+    span_text,
+)
 from kb.language.text import char_bigrams, fold, is_near_duplicate
 from kb.profile import Profile, default_profile
 from kb.provenance import Location
@@ -239,19 +248,20 @@ def _within(chosen: list[Evidence], max_chars: int) -> list[Evidence]:
 
 
 def _joined(spans: list[tuple[str, tuple[int, ...], bool]]) -> str:
-    """The answer's text: each span cited (text, citations, code). A list item (「（2）…」) starts
-    a line of its own, and so does whatever follows a list: steps read one to a line."""
-    text = ""
+    """The answer's text: each span cited (text, citations, code). Steps read one to a line:
+    the next item of the list quoted just before (「（2）…」 after 「…（1）…」) starts a line of
+    its own, and so does what follows a numbered list (one span of several lines, or items
+    quoted one by one)."""
+    text, previous, listed = "", "", False
     for span, citations, code in spans:
-        if text and not text.endswith("\n") and (LIST_ITEM.match(span) or _is_list(text)):
+        step = bool(previous) and continues(previous, span)
+        if text and not text.endswith("\n") and (step or listed):
             text += "\n"
         text += cite(span, citations, code)
+        ends_in_item = item_number(span.rsplit("\n", 1)[-1].strip()) is not None
+        listed = ends_in_item and (step or "\n" in span.strip())
+        previous = span
     return text.rstrip("\n")
-
-
-def _is_list(text: str) -> bool:
-    """The text so far ends in a list item's line."""
-    return bool(LIST_ITEM.match(text.rsplit("\n", 1)[-1]))
 
 
 def _renumber(hits: list[Hit], cited: set[int], shown: int) -> tuple[list[Hit], dict[int, int]]:
@@ -337,7 +347,7 @@ def _share(weights: Mapping[str, float], present: set[str]) -> float:
 def _step_spans(series: Series, ranks: dict[int, int]) -> list[Evidence]:
     """The lead-in and items as evidence, each cited by the passage it is quoted from."""
     runs: list[list[Line]] = []
-    for line in (*((series.lead_in,) if series.lead_in else ()), *series.items):
+    for line in (series.lead_in, *series.items):
         last = runs[-1][-1] if runs else None
         joins = last is not None and last.passage.id == line.passage.id
         if joins and last is not None and not span_text(line.passage, (last.end, line.start)).strip():
@@ -347,9 +357,21 @@ def _step_spans(series: Series, ranks: dict[int, int]) -> list[Evidence]:
     spans = []
     for run in runs:
         passage, start, end = run[0].passage, run[0].start, run[-1].end
+        if run[0] is series.lead_in:
+            start += _number_length(run[0].text)  # 「(3) 介质故障恢复：」 is quoted from its words
         rank = ranks[passage.id]
         spans.append(Evidence(span_text(passage, (start, end)), passage, rank, start, end, citations=(rank,)))
     return spans
+
+
+def _number_length(text: str) -> int:
+    """The length of a line's list number (「(3) 」) with the spaces after it; 0 for a line with
+    none, or one opening with a sequence word (首先 is part of what it says)."""
+    marker = LIST_ITEM.match(text)
+    if marker is None or marker_style(text) == "then":
+        return 0
+    rest = text[marker.end() :]
+    return marker.end() + len(rest) - len(rest.lstrip())
 
 
 def _overlaps(a: Evidence, b: Evidence) -> bool:

@@ -3,9 +3,11 @@
 Slides number a procedure's steps 「（1）…」「（2）…」「（3）…」 over several slides: each slide
 repeats its title with 「（续）」 and puts detail lines under each item, so one passage seldom
 holds the whole procedure. A series is the items of one numbering style, numbered 1, 2, 3 …
-in order (or 首先 … 然后 … 最后), each within a few lines of the one before; the lines between
-(details, repeated titles, items numbered in another style) are not part of it. Its lead-in
-is the line just before its first item (「系统故障的恢复步骤」, 「具体步骤是：」).
+in order, each within a few lines of the one before, after a lead-in: the line just before
+the first item, short or ending in 「：」 (「系统故障的恢复步骤」, 「具体步骤是：」). The lines
+between items (details, repeated titles, items numbered in another style) are not part of it.
+Paragraphs opening with 首先/其次 argue rather than list steps: they make no series (steps
+joined by 首先 … 然后 within a span are units.holds_steps').
 
 Lines are read from a document's passages in text order; each line is quoted from a passage
 that holds it whole, so every item is still a verbatim span of a passage.
@@ -25,9 +27,6 @@ MAX_DETAIL_LINES = 8
 MAX_DETAIL_CHARS = 400
 LEAD_IN_CHARS = 40  # a line this short (or one ending in 「：」) before the first item is its lead-in
 _CHINESE_DIGITS = {ch: n for n, ch in enumerate("一二三四五六七八九十", start=1)}
-_FIRST_WORD = "首先"
-_NEXT_WORDS = ("其次", "然后", "再次", "接着")
-_LAST_WORD = "最后"
 
 
 @dataclass(frozen=True)
@@ -45,16 +44,16 @@ class Line:
 
 @dataclass(frozen=True)
 class Series:
-    """A procedure's items in order, with its lead-in line (None when the first item opens
-    its passage) and the line before the lead-in (a slide's title: what the steps are for)."""
+    """A procedure's items in order, with its lead-in line and the line before the lead-in
+    (a slide's title: what the steps are for), if any."""
 
-    lead_in: Line | None
+    lead_in: Line
     items: tuple[Line, ...]
     title: Line | None = None
 
     @property
     def lines(self) -> tuple[Line, ...]:
-        return tuple(line for line in (self.title, self.lead_in) if line) + self.items
+        return (*((self.title,) if self.title else ()), self.lead_in, *self.items)
 
 
 def document_lines(passages: Sequence[Passage]) -> list[Line]:
@@ -81,18 +80,14 @@ def document_lines(passages: Sequence[Passage]) -> list[Line]:
 
 
 def item_number(text: str) -> tuple[str, int] | None:
-    """The style (units.marker_style) and the number of the item a line opens with: 「（3）」 →
-    ("(N)", 3), 「③」 → ("○", 3), 「首先」 → ("then", 1), 「然后」 → ("then", 0): the next one,
-    「最后」 → ("then", -1): the last one; None for a line that is no item."""
+    """The style (units.marker_style) and the number of the numbered item a line opens with:
+    「（3）」 → ("(N)", 3), 「③」 → ("○", 3), 「十二、」 → ("N、", 12); None for a line that is
+    no item or opens with a sequence word (首先)."""
     style = marker_style(text)
     marker = LIST_ITEM.match(text)
-    if style is None or marker is None:
+    if style is None or style == "then" or marker is None:
         return None
     found = marker.group().strip()
-    if style == "then":
-        if found == _FIRST_WORD:
-            return style, 1
-        return style, (-1 if found == _LAST_WORD else 0)
     digits = "".join(ch for ch in found if ch.isdigit() and ch.isascii())
     if digits:
         return style, int(digits)
@@ -109,17 +104,10 @@ def item_number(text: str) -> tuple[str, int] | None:
     return style, tens * 10 + (numerals[-1] if numerals[-1] != 10 else 0)
 
 
-def _follows(previous: int, number: int) -> bool:
-    """Does an item numbered `number` continue a series whose last item was `previous`? For
-    sequence words, 0 (然后) and -1 (最后) follow anything but 最后, and 首先 follows nothing."""
-    if previous == -1:
-        return False
-    return number <= 0 or (previous >= 1 and number == previous + 1)
-
-
 def series_from(lines: Sequence[Line], first: int) -> Series | None:
-    """The series whose first item (numbered 1, or 首先) is lines[first], or None when fewer
-    than two items follow one another within MAX_DETAIL_LINES / MAX_DETAIL_CHARS."""
+    """The series whose first item (numbered 1) is lines[first], or None when it has no
+    lead-in or fewer than two items follow one another within MAX_DETAIL_LINES /
+    MAX_DETAIL_CHARS."""
     opened = item_number(lines[first].text)
     if opened is None or opened[1] != 1:
         return None
@@ -129,7 +117,7 @@ def series_from(lines: Sequence[Line], first: int) -> Series | None:
     for line in lines[first + 1 :]:
         found = item_number(line.text)
         if found is not None and found[0] == style:
-            if not _follows(number, found[1]):
+            if found[1] != number + 1:
                 break  # the numbering starts again: another list
             items.append(line)
             number, gap_lines, gap_chars = found[1], 0, 0
@@ -138,22 +126,24 @@ def series_from(lines: Sequence[Line], first: int) -> Series | None:
         gap_chars += line.end - line.start
         if gap_lines > MAX_DETAIL_LINES or gap_chars > MAX_DETAIL_CHARS:
             break
-    if len(items) < 2:
+    if len(items) < 2 or first == 0 or not _leads_in(lines[first - 1], style):
         return None
-    lead_in = title = None
-    if first > 0 and _leads_in(lines[first - 1]):
-        lead_in = lines[first - 1]
-        above = item_number(lines[first - 2].text) if first > 1 else None
-        if first > 1 and (above is None or above[0] != style):
-            title = lines[first - 2]  # 「1. 查询结果为多条记录的SELECT语句」 over 「使用游标的步骤」
-    return Series(lead_in, tuple(items), title)
+    above = item_number(lines[first - 2].text) if first > 1 else None
+    # 「1. 查询结果为多条记录的SELECT语句」 over 「使用游标的步骤」: a title, numbered otherwise.
+    title = lines[first - 2] if first > 1 and (above is None or above[0] != style) else None
+    return Series(lines[first - 1], tuple(items), title)
 
 
-def _leads_in(line: Line) -> bool:
+def _leads_in(line: Line, style: str) -> bool:
     """A line before a first item that introduces it: short (a slide's 「恢复步骤」) or ending
-    in 「：」 — not another list's item."""
+    in 「：」 — not an item of the same list, but perhaps numbered in another style
+    (「(3) 介质故障恢复：」 over 「① …」)."""
     text = line.text
-    return item_number(text) is None and (len(text) <= LEAD_IN_CHARS or text.rstrip().endswith(("：", ":")))
+    marker = LIST_ITEM.match(text)
+    words = text[marker.end() :] if marker else text
+    if marker_style(text) == style or not words.strip():
+        return False  # an item of this list, or a bare number (「1.」) that introduces nothing
+    return len(text) <= LEAD_IN_CHARS or text.rstrip().endswith(("：", ":"))
 
 
 def all_series(lines: Sequence[Line]) -> list[Series]:
@@ -166,4 +156,4 @@ def continues(before: str, span: str) -> bool:
     「…\n（1）…」)? Such an item, quoted on its own from the next slide, is not a stray item."""
     last = item_number(before.rsplit("\n", 1)[-1].strip())
     opened = item_number(span.strip())
-    return last is not None and opened is not None and last[0] == opened[0] and _follows(last[1], opened[1])
+    return last is not None and opened is not None and last[0] == opened[0] and opened[1] == last[1] + 1
