@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
 from kb.answering.contrast import build_contrast
 from kb.answering.evidence import Evidence, score_sentences
@@ -22,33 +22,21 @@ from kb.answering.grounding import check_grounding
 from kb.answering.plan import QuestionPlan, plan_from_words
 from kb.answering.question import AnswerShape, asks_an_amount, counted_in, states_a_quantity
 from kb.answering.sentence_quality import ITEM_MARKER, junk_reason
-from kb.answering.series import Line, Series, all_series, continues, document_lines, item_number
-from kb.answering.units import (
-    END_PUNCT,
-    INTRODUCES,
-    LIST_ITEM,
-    enumeration,
-    holds_steps,
-    is_code,
-    marker_style,
-    span_text,
-)
-from kb.language.text import char_bigrams, fold, is_near_duplicate
+from kb.answering.series import continues, item_number
+from kb.answering.steps import Tokenize, overlaps, quoted_steps
+from kb.answering.units import END_PUNCT, INTRODUCES, enumeration, holds_steps, is_code, span_text
+from kb.language.text import fold, is_near_duplicate
 from kb.profile import Profile, default_profile
 from kb.provenance import Location
-from kb.types import Answer, CitedSpan, Contrast, ContrastRow, Hit, Passage
+from kb.types import Answer, CitedSpan, Contrast, ContrastRow, Hit
 
 NOT_FOUND = "知识库中没有找到能回答这个问题的内容。"
 # Where a span of a document's cleaned text is in the original file: (doc_id, start, end).
 Locate = Callable[[str, int, int], Location | None]
-Tokenize = Callable[[str], list[str]]
 DUPLICATE_OVERLAP = 0.8  # share of character pairs that makes two sentences copies of each other
 # A supporting sentence joins the answer only if its evidence is within this of the best's.
 SUPPORT_MARGIN = 3.5
 RUN_ON_SENTENCES = 2  # sentences quoted after one that restates a yes/no question
-# A numbered procedure answers a how-to question when its title, lead-in and items hold this
-# share of the question's (IDF-weighted) character pairs.
-STEPS_COVERAGE = 0.4
 _GOES_ON = re.compile(r"[：:].{8,}")
 _CLAUSE_END = re.compile(r"[；;：:]\s*$")
 _LEADING_MARKS = re.compile(r"^[\s，,、；;：:]+")
@@ -291,7 +279,7 @@ def choose(
     if steps:
         # What else is said about the procedure where it is written, not other passages' topics.
         around = {step.passage.id for step in steps}
-        quoted = [c for c in candidates if c.passage.id in around and not any(_overlaps(c, s) for s in steps)]
+        quoted = [c for c in candidates if c.passage.id in around and not any(overlaps(c, s) for s in steps)]
         room = plan.max_chars - len(_joined([(c.text, c.citations, is_code(c)) for c in steps]))
         chosen = steps + select(quoted, plan.shape, max(room, 0), lexical=lexical)
     else:
@@ -300,82 +288,6 @@ def choose(
     if asks_an_amount(plan.text) and not any(states_a_quantity(c.text, counting) for c in chosen):
         chosen = []  # 「销售人员的平均工资是多少」 with no amount in what would be quoted: not in the index
     return _within(chosen, plan.max_chars)
-
-
-def quoted_steps(plan: QuestionPlan, hits: list[Hit], tokenize: Tokenize | None = None) -> list[Evidence]:
-    """The numbered procedure (series.py) that answers a how-to question, as spans to quote:
-    its lead-in and each item's own line (not its details), lines that follow one another in
-    a passage quoted as one span. Of the series with a line in a shown passage (read on
-    through the passages around it in `hits`), the one whose title, lead-in and items hold
-    most of the question's information (_steps_coverage), if at least STEPS_COVERAGE."""
-    ranks = {h.passage.id: h.rank for h in hits}
-    shown = {h.passage.id for h in hits if h.rank <= plan.shown}
-    by_document: dict[str, list[Passage]] = {}
-    for h in hits:
-        by_document.setdefault(h.passage.doc_id, []).append(h.passage)
-    found = [
-        series
-        for passages in by_document.values()
-        if any(p.id in shown for p in passages)
-        for series in all_series(document_lines(passages))
-        if any(line.passage.id in shown for line in series.lines)
-    ]
-    scored = [(_steps_coverage(plan, s, tokenize), -min(ranks[line.passage.id] for line in s.lines), s) for s in found]
-    best = max(scored, key=lambda x: (x[0], x[1]), default=None)
-    if best is None or best[0] < STEPS_COVERAGE:
-        return []
-    return _step_spans(best[2], ranks)
-
-
-def _steps_coverage(plan: QuestionPlan, series: Series, tokenize: Tokenize | None) -> float:
-    """The share of the question's information the series' lines hold: the mean of the shares
-    of its (IDF-weighted) words and of its character pairs, as sentence evidence weighs them
-    (evidence.py: `lexical`, `bigrams`). Without a tokenizer, the pairs alone."""
-    terms = plan.terms
-    folded = fold("\n".join(line.text for line in series.lines))
-    pairs = _share(terms.bigrams, set(char_bigrams(folded)))
-    if tokenize is None:
-        return pairs
-    return (_share(terms.words, terms.matched_words(frozenset(tokenize(folded)), folded)) + pairs) / 2
-
-
-def _share(weights: Mapping[str, float], present: set[str]) -> float:
-    total = sum(weights.values())
-    return sum(w for term, w in weights.items() if term in present) / total if total else 0.0
-
-
-def _step_spans(series: Series, ranks: dict[int, int]) -> list[Evidence]:
-    """The lead-in and items as evidence, each cited by the passage it is quoted from."""
-    runs: list[list[Line]] = []
-    for line in (series.lead_in, *series.items):
-        last = runs[-1][-1] if runs else None
-        joins = last is not None and last.passage.id == line.passage.id
-        if joins and last is not None and not span_text(line.passage, (last.end, line.start)).strip():
-            runs[-1].append(line)
-        else:
-            runs.append([line])
-    spans = []
-    for run in runs:
-        passage, start, end = run[0].passage, run[0].start, run[-1].end
-        if run[0] is series.lead_in:
-            start += _number_length(run[0].text)  # 「(3) 介质故障恢复：」 is quoted from its words
-        rank = ranks[passage.id]
-        spans.append(Evidence(span_text(passage, (start, end)), passage, rank, start, end, citations=(rank,)))
-    return spans
-
-
-def _number_length(text: str) -> int:
-    """The length of a line's list number (「(3) 」) with the spaces after it; 0 for a line with
-    none, or one opening with a sequence word (首先 is part of what it says)."""
-    marker = LIST_ITEM.match(text)
-    if marker is None or marker_style(text) == "then":
-        return 0
-    rest = text[marker.end() :]
-    return marker.end() + len(rest) - len(rest.lstrip())
-
-
-def _overlaps(a: Evidence, b: Evidence) -> bool:
-    return a.passage.doc_id == b.passage.doc_id and a.start < b.end and b.start < a.end
 
 
 def compose_answer(

@@ -81,7 +81,8 @@ class Answerer:
 
     def _surrounding(self, hits: list[Hit], shown: int) -> list[Hit]:
         """The passages of the same documents next to the shown hits (ingest numbers a
-        document's passages in text order), not among `hits`, ranked after them."""
+        document's passages in text order), not among `hits`, ranked after them with score 0:
+        found by where they are, not by the question."""
         around = [h.passage for h in hits if h.rank <= shown]
         held = {h.passage.id for h in hits}
         count = self.index.passage_count
@@ -93,6 +94,8 @@ class Answerer:
                 if 0 <= i < count and i not in held
             }
         )
+        if not wanted:
+            return []
         documents = {p.doc_id for p in around}
         found = [p for p in self.index.passages(wanted) if p.doc_id in documents]
         return [Hit(len(hits) + n, 0.0, p) for n, p in enumerate(found, start=1)]
