@@ -17,6 +17,8 @@ from kb.answering.question import answer_shape, asks_a_share, asks_an_amount, qu
         ("市场部的工作包括哪些", "list"),
         ("如何搭建客户成功团队", "method"),
         ("市场部应该怎么考核？", "method"),
+        ("建立检查点具体要做哪几步？", "method"),  # a list of steps is asked as a procedure is
+        ("数据库恢复有哪些步骤", "method"),
         ("五羊新城又称什么？", "entity"),
         ("雅各书的作者有可能是谁？", "entity"),
         ("滕皇后是哪里人？", "place"),

@@ -22,6 +22,8 @@ from kb.answering.grounding import check_grounding
 from kb.answering.plan import QuestionPlan, plan_from_words
 from kb.answering.question import AnswerShape, asks_a_share, asks_an_amount, counted_in, states_a_quantity
 from kb.answering.sentence_quality import ITEM_MARKER, junk_reason
+from kb.answering.series import continues, item_number
+from kb.answering.steps import Tokenize, overlaps, quoted_steps
 from kb.answering.units import END_PUNCT, INTRODUCES, enumeration, holds_steps, is_code, span_text
 from kb.language.text import fold, is_near_duplicate
 from kb.profile import Profile, default_profile
@@ -230,9 +232,26 @@ def _within(chosen: list[Evidence], max_chars: int) -> list[Evidence]:
     included — fits max_chars (the first is kept whatever its length: it is the answer). Marks
     are counted with the passages' current ranks, which renumbering only makes smaller."""
     kept = list(chosen)
-    while len(kept) > 1 and sum(len(cite(c.text, c.citations, is_code(c))) for c in kept) > max_chars:
+    while len(kept) > 1 and len(_joined([(c.text, c.citations, is_code(c)) for c in kept])) > max_chars:
         kept.pop()
     return kept
+
+
+def _joined(spans: list[tuple[str, tuple[int, ...], bool]]) -> str:
+    """The answer's text: each span cited (text, citations, code). Steps read one to a line:
+    the next item of the list quoted just before (「（2）…」 after 「…（1）…」) starts a line of
+    its own, and so does what follows a numbered list (one span of several lines, or items
+    quoted one by one)."""
+    text, previous, listed = "", "", False
+    for span, citations, code in spans:
+        step = bool(previous) and continues(previous, span)
+        if text and not text.endswith("\n") and (step or listed):
+            text += "\n"
+        text += cite(span, citations, code)
+        ends_in_item = item_number(span.rsplit("\n", 1)[-1].strip()) is not None
+        listed = ends_in_item and (step or "\n" in span.strip())
+        previous = span
+    return text.rstrip("\n")
 
 
 def _renumber(hits: list[Hit], cited: set[int], shown: int) -> tuple[list[Hit], dict[int, int]]:
@@ -242,15 +261,31 @@ def _renumber(hits: list[Hit], cited: set[int], shown: int) -> tuple[list[Hit], 
     return [dataclasses.replace(h, rank=mapping[h.rank]) for h in kept], mapping
 
 
-def choose(plan: QuestionPlan, evidence: list[Evidence], answerable: bool = True) -> list[Evidence]:
+def choose(
+    plan: QuestionPlan,
+    evidence: list[Evidence],
+    answerable: bool = True,
+    hits: list[Hit] | None = None,
+    tokenize: Tokenize | None = None,
+) -> list[Evidence]:
     """The sentences an answer quotes, in the order quoted, within the plan's max_chars; none
     when the index does not know (`answerable` False, see Retriever.answerable) or when a
     question asking for an amount would be answered by sentences stating none. A
     cross-language question shares no words with its sources: sentences vouched for by their
-    vectors may support the best one."""
+    vectors may support the best one. A how-to question answered by a numbered procedure in
+    `hits` (quoted_steps, its words split with `tokenize`) gets its steps first, then the best
+    sentences of the passages they are quoted from."""
     candidates = answer_candidates(evidence, plan)
     lexical = not plan.reading.cross_language
-    chosen = select(candidates, plan.shape, plan.max_chars, lexical=lexical) if answerable else []
+    steps = quoted_steps(plan, hits or [], tokenize) if answerable and plan.kind == "method" else []
+    if steps:
+        # What else is said about the procedure where it is written, not other passages' topics.
+        around = {step.passage.id for step in steps}
+        quoted = [c for c in candidates if c.passage.id in around and not any(overlaps(c, s) for s in steps)]
+        room = plan.max_chars - len(_joined([(c.text, c.citations, is_code(c)) for c in steps]))
+        chosen = steps + select(quoted, plan.shape, max(room, 0), lexical=lexical)
+    else:
+        chosen = select(candidates, plan.shape, plan.max_chars, lexical=lexical) if answerable else []
     counting, share = counted_in(plan.text), asks_a_share(plan.text)
     if asks_an_amount(plan.text) and not any(states_a_quantity(c.text, counting, share) for c in chosen):
         chosen = []  # 「销售人员的平均工资是多少」 with no amount in what would be quoted: not in the index
@@ -269,18 +304,19 @@ def compose_answer(
     aspect table; grounded (check_grounding) before it is returned.
 
     `hits` may hold more passages than the plan's `shown` best: extra ones serve as evidence
-    for a contrast table and are listed (after the shown ones) only if cited. `evidence` is the
+    for a contrast table or hold the rest of a how-to answer's steps, and are listed (after
+    the shown ones) only if cited. `evidence` is the
     scored sentences of the shown passages (Answerer.evidence). `profile` is the index's
     (contrast aspects, vocabulary); the shipped one by default. `locate` places each quoted
     span in its original file (StoredIndex.locate)."""
     reading = plan.reading
-    chosen = choose(plan, evidence, answerable)
+    profile = profile or default_profile()
+    tokenize = profile.analyzer.tokenize
+    chosen = choose(plan, evidence, answerable, hits, tokenize)
     if not chosen:
         top = [h for h in hits if h.rank <= plan.shown]
         understood_as, corrected = reading.understood_as, reading.corrected
         return Answer(reading.asked, NOT_FOUND, [], top, found=False, understood_as=understood_as, corrected=corrected)
-    profile = profile or default_profile()
-    tokenize = profile.analyzer.tokenize
     contrast = build_contrast(plan.sides, hits, profile.contrast, tokenize=tokenize) if plan.sides else None
     cited = {n for c in chosen for n in c.citations}
     if contrast:
@@ -301,7 +337,7 @@ def compose_answer(
     ]
     if contrast:
         contrast = _renumbered_table(contrast, mapping, place)
-    text = "".join(cite(s.text, s.citations, s.code) for s in sentences).rstrip("\n")
+    text = _joined([(s.text, s.citations, s.code) for s in sentences])
     answer = Answer(
         reading.asked,
         text,

@@ -21,6 +21,9 @@ from kb.types import Answer, Explanation, Hit, Mode
 
 CONTRAST_EVIDENCE = 40  # passages searched for a contrast table's cells
 MIN_ANSWER_CHARS = 20  # the shortest answer limit (--max-chars) that still fits a sentence
+# Passages read before and after each shown one for a how-to question: a procedure numbered
+# over several slides (its first item may sit a slide or two before the one found).
+SERIES_REACH = (2, 3)
 
 
 class Answerer:
@@ -68,8 +71,34 @@ class Answerer:
 
     def retrieve(self, plan: QuestionPlan) -> list[Hit]:
         """The plan's `depth` best passages (the question vector comes from the retriever's
-        cache: the same array the plan holds)."""
-        return self.retriever.search(plan.text, k=plan.depth, mode=plan.mode)
+        cache: the same array the plan holds); for a how-to question also the passages around
+        the shown ones, ranked after them: a procedure's steps run on over several slides
+        (series.py), and those passages are listed only if the answer cites them."""
+        hits = self.retriever.search(plan.text, k=plan.depth, mode=plan.mode)
+        if plan.kind != "method":
+            return hits
+        return [*hits, *self._surrounding(hits, plan.shown)]
+
+    def _surrounding(self, hits: list[Hit], shown: int) -> list[Hit]:
+        """The passages of the same documents next to the shown hits (ingest numbers a
+        document's passages in text order), not among `hits`, ranked after them with score 0:
+        found by where they are, not by the question."""
+        around = [h.passage for h in hits if h.rank <= shown]
+        held = {h.passage.id for h in hits}
+        count = self.index.passage_count
+        wanted = sorted(
+            {
+                i
+                for p in around
+                for i in range(p.id - SERIES_REACH[0], p.id + SERIES_REACH[1] + 1)
+                if 0 <= i < count and i not in held
+            }
+        )
+        if not wanted:
+            return []
+        documents = {p.doc_id for p in around}
+        found = [p for p in self.index.passages(wanted) if p.doc_id in documents]
+        return [Hit(len(hits) + n, 0.0, p) for n, p in enumerate(found, start=1)]
 
     def evidence(self, plan: QuestionPlan, hits: Sequence[Hit]) -> list[Evidence]:
         """Every quotable sentence of the shown hits, scored as an answer of the plan's shape:

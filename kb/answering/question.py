@@ -18,9 +18,11 @@ QuestionKind = Literal[
     "contrast", "reason", "definition", "advice", "list", "method", "yesno", "quantity", "place", "entity", "general"
 ]
 
-# Checked in this order: 「是什么原因」 is a reason, 「哪些方法」 a list, 「怎么样」 not a method.
+# Checked in this order: 「是什么原因」 is a reason, 「哪些方法」 a list, 「怎么样」 not a method;
+# but a list of steps (「要做哪几步」, 「有哪些步骤」) is asked as a procedure is.
 _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = (
     ("reason", re.compile(r"为什么|为何|什么原因|原因是|怎么会|何故|凭什么")),
+    ("method", re.compile(r"哪几步|几个?步骤|哪些步骤|什么步骤|步骤(?:有|是)(?:哪些|什么)")),
     ("list", re.compile(r"哪些|哪几|包括什么|包含什么|有几种|有几个|有几类|分为|几个方面|几类|哪几种|列举")),
     (
         "definition",

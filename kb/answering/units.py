@@ -22,6 +22,7 @@ LIST_ITEM = re.compile(
     r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,2}[)）、.．]|第[一二三四五六七八九十]+[，,、：:是点步]|[①-⑩]|[一二三四五六七八九十]是|首先|其次|再次|然后|最后)"
 )
 _SEQUENCE_WORDS = ("首先", "其次", "再次", "然后", "最后")
+_HALF_WIDTH = str.maketrans("（）．", "().")
 INTRODUCES = re.compile(r"[:：]\s*$|如下[。：:]?$")
 
 
@@ -87,13 +88,16 @@ def enumeration(passage: Passage, start: int, end: int) -> tuple[int, int]:
 def marker_style(text: str) -> str | None:
     """The form of a list item's marker with its number left out — 「(3)」 and 「(1)」 are both
     "(N)", 「①」 is "○", 「首先」/「然后」 are "then" — or None for a line that is no item: items of
-    one list share a style, and a lead-in numbered otherwise is not one of them."""
+    one list share a style, whatever the width of its brackets, and a lead-in numbered
+    otherwise is not one of them."""
     marker = LIST_ITEM.match(text)
     if not marker:
         return None
     found = marker.group().strip()
     if found in _SEQUENCE_WORDS:
         return "then"
+    # 「（1）」 and 「(2)」 are one style: slides mix full- and half-width brackets.
+    found = found.translate(_HALF_WIDTH)
     return re.sub(r"[①-⑩]", "○", re.sub(r"\d+|[一二三四五六七八九十]+", "N", found))
 
 

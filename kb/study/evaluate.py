@@ -27,6 +27,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from kb.answering.sentence_quality import junk_reason
+from kb.answering.series import continues
 from kb.errors import KbError
 from kb.language.text import fold
 from kb.types import Answer, Document, Hit, Mode
@@ -243,7 +244,9 @@ class AnswerJudgement:
     best_sentence_contains: bool
     chars: int  # characters quoted (citation marks excluded)
     found: bool
-    junk: bool = False  # a quoted sentence cannot stand on its own (sentence_quality.junk_reason)
+    # A quoted sentence cannot stand on its own (sentence_quality.junk_reason); the next item
+    # of a list quoted just before it does (series.continues).
+    junk: bool = False
     # kb's own top-ranked passage, cut to the answer's length, contains the gold text: the
     # baseline an extractive answer has to beat.
     baseline_contains: bool = False
@@ -265,7 +268,10 @@ def judge_answer(query: EvalQuery, answer: Answer) -> AnswerJudgement:
         best_sentence_contains=bool(quoted) and contains(quoted[0]),
         chars=chars,
         found=answer.found,
-        junk=any(junk_reason(s.text) for s in answer.sentences),
+        junk=any(
+            junk_reason(s.text) and not (i and continues(answer.sentences[i - 1].text, s.text))
+            for i, s in enumerate(answer.sentences)
+        ),
         baseline_contains=answer.found and contains(comparable(top[: max(chars, 1)])),
     )
 

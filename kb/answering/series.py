@@ -1,0 +1,159 @@
+"""Numbered steps spread over a document's passages, found as one series.
+
+Slides number a procedure's steps 「（1）…」「（2）…」「（3）…」 over several slides: each slide
+repeats its title with 「（续）」 and puts detail lines under each item, so one passage seldom
+holds the whole procedure. A series is the items of one numbering style, numbered 1, 2, 3 …
+in order, each within a few lines of the one before, after a lead-in: the line just before
+the first item, short or ending in 「：」 (「系统故障的恢复步骤」, 「具体步骤是：」). The lines
+between items (details, repeated titles, items numbered in another style) are not part of it.
+Paragraphs opening with 首先/其次 argue rather than list steps: they make no series (steps
+joined by 首先 … 然后 within a span are units.holds_steps').
+
+Lines are read from a document's passages in text order; each line is quoted from a passage
+that holds it whole, so every item is still a verbatim span of a passage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from kb.answering.units import LIST_ITEM, marker_style
+from kb.types import Passage
+
+# Lines and characters allowed between two items of a series: a slide's detail lines and the
+# next slide's repeated 「…（续）」 title, not the rest of the chapter.
+MAX_DETAIL_LINES = 8
+MAX_DETAIL_CHARS = 400
+LEAD_IN_CHARS = 40  # a line this short (or one ending in 「：」) before the first item is its lead-in
+_CHINESE_DIGITS = {ch: n for n, ch in enumerate("一二三四五六七八九十", start=1)}
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a document, as offsets in its cleaned text, and a passage holding it whole."""
+
+    start: int
+    end: int
+    passage: Passage
+
+    @property
+    def text(self) -> str:
+        return self.passage.text[self.start - self.passage.start : self.end - self.passage.start]
+
+
+@dataclass(frozen=True)
+class Series:
+    """A procedure's items in order, with its lead-in line and the line before the lead-in
+    (a slide's title: what the steps are for), if any."""
+
+    lead_in: Line
+    items: tuple[Line, ...]
+    title: Line | None = None
+
+    @property
+    def lines(self) -> tuple[Line, ...]:
+        return (*((self.title,) if self.title else ()), self.lead_in, *self.items)
+
+
+def document_lines(passages: Sequence[Passage]) -> list[Line]:
+    """The lines of the passages (of one document) in text order, each once, each from the
+    first passage that holds it whole; blank lines and lines no passage holds whole are left
+    out."""
+    lines: dict[tuple[int, int], Line] = {}
+    for passage in sorted(passages, key=lambda p: (p.start, p.end)):
+        offset = passage.start
+        for raw in passage.text.split("\n"):
+            stripped = raw.strip()
+            if stripped:
+                start = offset + raw.index(stripped[0])
+                lines.setdefault((start, start + len(stripped)), Line(start, start + len(stripped), passage))
+            offset += len(raw) + 1
+    ordered = sorted(lines.values(), key=lambda line: (line.start, -line.end))
+    # A passage that starts mid-line yields a fragment inside a longer line: keep the longer.
+    kept: list[Line] = []
+    for line in ordered:
+        if kept and line.start < kept[-1].end:
+            continue
+        kept.append(line)
+    return kept
+
+
+def item_number(text: str) -> tuple[str, int] | None:
+    """The style (units.marker_style) and the number of the numbered item a line opens with:
+    「（3）」 → ("(N)", 3), 「③」 → ("○", 3), 「十二、」 → ("N、", 12); None for a line that is
+    no item or opens with a sequence word (首先)."""
+    style = marker_style(text)
+    marker = LIST_ITEM.match(text)
+    if style is None or style == "then" or marker is None:
+        return None
+    found = marker.group().strip()
+    digits = "".join(ch for ch in found if ch.isdigit() and ch.isascii())
+    if digits:
+        return style, int(digits)
+    circled = [ch for ch in found if "①" <= ch <= "⑩"]
+    if circled:
+        return style, ord(circled[0]) - ord("①") + 1
+    numerals = [_CHINESE_DIGITS[ch] for ch in found if ch in _CHINESE_DIGITS]
+    if not numerals:
+        return None
+    if len(numerals) == 1:
+        return style, numerals[0]
+    # 十一 → 11, 二十 → 20, 二十一 → 21
+    tens = numerals[0] if numerals[1] == 10 else 1
+    return style, tens * 10 + (numerals[-1] if numerals[-1] != 10 else 0)
+
+
+def series_from(lines: Sequence[Line], first: int) -> Series | None:
+    """The series whose first item (numbered 1) is lines[first], or None when it has no
+    lead-in or fewer than two items follow one another within MAX_DETAIL_LINES /
+    MAX_DETAIL_CHARS."""
+    opened = item_number(lines[first].text)
+    if opened is None or opened[1] != 1:
+        return None
+    style, number = opened
+    items = [lines[first]]
+    gap_lines = gap_chars = 0
+    for line in lines[first + 1 :]:
+        found = item_number(line.text)
+        if found is not None and found[0] == style:
+            if found[1] != number + 1:
+                break  # the numbering starts again: another list
+            items.append(line)
+            number, gap_lines, gap_chars = found[1], 0, 0
+            continue
+        gap_lines += 1
+        gap_chars += line.end - line.start
+        if gap_lines > MAX_DETAIL_LINES or gap_chars > MAX_DETAIL_CHARS:
+            break
+    if len(items) < 2 or first == 0 or not _leads_in(lines[first - 1], style):
+        return None
+    above = item_number(lines[first - 2].text) if first > 1 else None
+    # 「1. 查询结果为多条记录的SELECT语句」 over 「使用游标的步骤」: a title, numbered otherwise.
+    title = lines[first - 2] if first > 1 and (above is None or above[0] != style) else None
+    return Series(lines[first - 1], tuple(items), title)
+
+
+def _leads_in(line: Line, style: str) -> bool:
+    """A line before a first item that introduces it: short (a slide's 「恢复步骤」) or ending
+    in 「：」 — not an item of the same list, but perhaps numbered in another style
+    (「(3) 介质故障恢复：」 over 「① …」)."""
+    text = line.text
+    marker = LIST_ITEM.match(text)
+    words = text[marker.end() :] if marker else text
+    if marker_style(text) == style or not words.strip():
+        return False  # an item of this list, or a bare number (「1.」) that introduces nothing
+    return len(text) <= LEAD_IN_CHARS or text.rstrip().endswith(("：", ":"))
+
+
+def all_series(lines: Sequence[Line]) -> list[Series]:
+    """Every series of the lines, in text order."""
+    return [s for s in (series_from(lines, i) for i in range(len(lines))) if s is not None]
+
+
+def continues(before: str, span: str) -> bool:
+    """Does `span` open with the item that follows the last line of `before` (「（2）…」 after
+    「…\n（1）…」)? Such an item, quoted on its own from the next slide, is not a stray item."""
+    last = item_number(before.rsplit("\n", 1)[-1].strip())
+    opened = item_number(span.strip())
+    return last is not None and opened is not None and last[0] == opened[0] and opened[1] == last[1] + 1

@@ -1,0 +1,101 @@
+"""How-to answers that quote a procedure's steps, numbered over several slides (series.py).
+
+A how-to question is answered by the procedure it asks for when one is written down: of the
+series with a line in a shown passage (read on through the passages around it, which
+Answerer.retrieve adds for a how-to question), the one whose title, lead-in and items hold
+most of the question is quoted first — its lead-in and each item's own line, not the detail
+lines between, each span cited by the passage it comes from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from kb.answering.evidence import Evidence
+from kb.answering.plan import QuestionPlan
+from kb.answering.series import Line, Series, all_series, document_lines
+from kb.answering.units import LIST_ITEM, marker_style, span_text
+from kb.language.text import char_bigrams, fold
+from kb.types import Hit, Passage
+
+Tokenize = Callable[[str], list[str]]
+# A procedure answers a how-to question when its title, lead-in and items hold this share of
+# the question's information (steps_coverage).
+STEPS_COVERAGE = 0.4
+
+
+def quoted_steps(plan: QuestionPlan, hits: list[Hit], tokenize: Tokenize | None = None) -> list[Evidence]:
+    """The numbered procedure (series.py) that answers a how-to question, as spans to quote:
+    its lead-in and each item's own line (not its details), lines that follow one another in
+    a passage quoted as one span. Of the series with a line in a shown passage (read on
+    through the passages around it in `hits`), the one whose title, lead-in and items hold
+    most of the question's information (steps_coverage), if at least STEPS_COVERAGE."""
+    ranks = {h.passage.id: h.rank for h in hits}
+    shown = {h.passage.id for h in hits if h.rank <= plan.shown}
+    by_document: dict[str, list[Passage]] = {}
+    for h in hits:
+        by_document.setdefault(h.passage.doc_id, []).append(h.passage)
+    found = [
+        series
+        for passages in by_document.values()
+        if any(p.id in shown for p in passages)
+        for series in all_series(document_lines(passages))
+        if any(line.passage.id in shown for line in series.lines)
+    ]
+    # The best covered; of equals, the one quoted from the best-ranked passage.
+    scored = [(steps_coverage(plan, s, tokenize), -min(ranks[line.passage.id] for line in s.lines), s) for s in found]
+    best = max(scored, key=lambda scored_series: scored_series[:2], default=None)
+    if best is None or best[0] < STEPS_COVERAGE:
+        return []
+    return _step_spans(best[2], ranks)
+
+
+def steps_coverage(plan: QuestionPlan, series: Series, tokenize: Tokenize | None) -> float:
+    """The share of the question's information the series' lines hold: the mean of the shares
+    of its (IDF-weighted) words and of its character pairs, as sentence evidence weighs them
+    (evidence.py: `lexical`, `bigrams`). Without a tokenizer, the pairs alone."""
+    terms = plan.terms
+    folded = fold("\n".join(line.text for line in series.lines))
+    pairs = _share(terms.bigrams, set(char_bigrams(folded)))
+    if tokenize is None:
+        return pairs
+    return (_share(terms.words, terms.matched_words(frozenset(tokenize(folded)), folded)) + pairs) / 2
+
+
+def _share(weights: Mapping[str, float], present: set[str]) -> float:
+    total = sum(weights.values())
+    return sum(w for term, w in weights.items() if term in present) / total if total else 0.0
+
+
+def _step_spans(series: Series, ranks: dict[int, int]) -> list[Evidence]:
+    """The lead-in and items as evidence, each cited by the passage it is quoted from."""
+    runs: list[list[Line]] = []
+    for line in (series.lead_in, *series.items):
+        last = runs[-1][-1] if runs else None
+        if last and last.passage.id == line.passage.id and not span_text(line.passage, (last.end, line.start)).strip():
+            runs[-1].append(line)
+        else:
+            runs.append([line])
+    spans = []
+    for run in runs:
+        passage, start, end = run[0].passage, run[0].start, run[-1].end
+        if run[0] is series.lead_in:
+            start += _number_length(run[0].text)  # 「(3) 介质故障恢复：」 is quoted from its words
+        rank = ranks[passage.id]
+        spans.append(Evidence(span_text(passage, (start, end)), passage, rank, start, end, citations=(rank,)))
+    return spans
+
+
+def _number_length(text: str) -> int:
+    """The length of a line's list number (「(3) 」) with the spaces after it; 0 for a line with
+    none, or one opening with a sequence word (首先 is part of what it says)."""
+    marker = LIST_ITEM.match(text)
+    if marker is None or marker_style(text) == "then":
+        return 0
+    rest = text[marker.end() :]
+    return marker.end() + len(rest) - len(rest.lstrip())
+
+
+def overlaps(a: Evidence, b: Evidence) -> bool:
+    """Two spans share characters of one document: a sentence already quoted as a step."""
+    return a.passage.doc_id == b.passage.doc_id and a.start < b.end and b.start < a.end

@@ -1,0 +1,127 @@
+"""A procedure numbered over several slides is quoted step by step (series.py, answer.quoted_steps)."""
+
+import re
+
+import pytest
+
+from kb import KnowledgeBase
+from kb.answering.series import all_series, continues, document_lines, item_number
+from kb.testing import BigramEmbedder
+from kb.types import Passage
+
+# Slides exported to text: each slide repeats its title with 「（续）」, detail lines sit under
+# each numbered step, so the steps end up in different passages.
+FILLER = "仓库每天的出入库记录都要在当天下班前录入系统，并由仓库主管复核签字。"
+SLIDES = "\n".join(
+    [
+        "第三章 仓库管理",
+        "3.2 库存盘点",
+        "库存盘点用于核对账面数量与实际数量是否一致，一般每个季度进行一次。",
+        "盘点开始以前要冻结库存，暂停全部出入库作业，并通知相关部门。",
+        "库存盘点的步骤",
+        "（1）打印盘点清单并分发到各个小组",
+        "清单按货架编号排序",
+        "库存盘点的步骤（续）",
+        "（2）逐个货架清点实物数量",
+        "清点时两人一组，一人负责点数，另一人负责记录，两人都要签名",
+        "发现破损或者过期的货物要单独登记，拍照留存，并放到待处理区域",
+        "库存盘点的步骤（续）",
+        "（3）核对差异并调整账面数量",
+        "差异超过百分之五的货架必须安排另一个小组重新盘点一次",
+        "调整账面数量需要财务部门审批，审批单要和盘点清单一起归档",
+        "3.3 出库管理",
+        FILLER * 3,
+        "出库时要核对提货单上的货物名称、规格和数量，确认无误以后才能放行。",
+    ]
+)
+STEPS = ["（1）打印盘点清单并分发到各个小组", "（2）逐个货架清点实物数量", "（3）核对差异并调整账面数量"]
+# Other documents of the knowledge base, so that its words have document frequencies.
+OTHERS = {
+    "采购管理.txt": "采购申请由使用部门提出，经部门经理审批以后交给采购部。采购部比较几家报价，选最合适的一家。",
+    "人事制度.txt": "新员工入职第一周参加公司培训，了解规章制度和安全要求。试用期一般为三个月，期满考核合格以后转正。",
+    "财务报销.txt": "员工出差回来以后一周内提交报销单，附上发票和行程单。报销单经部门经理签字，再交财务部门审核付款。",
+}
+
+
+@pytest.fixture(scope="module")
+def slides_kb(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("slides")
+    (folder / "仓库管理.txt").write_text(SLIDES + "\n", encoding="utf-8")
+    for name, text in OTHERS.items():
+        (folder / name).write_text(text + "\n", encoding="utf-8")
+    index = tmp_path_factory.mktemp("slides_index") / "index"
+    embedder = BigramEmbedder()
+    KnowledgeBase.build([folder], index, embedder=embedder)
+    with KnowledgeBase.open(index, embedder=embedder) as opened:
+        yield opened
+
+
+def test_the_steps_are_spread_over_passages(slides_kb):
+    """The premise of the tests below: no passage holds every step."""
+    passages = slides_kb.index.passages()
+    assert not any(all(step in p.text for step in STEPS) for p in passages)
+
+
+def test_a_how_to_answer_quotes_every_step_in_order_each_cited_one_to_a_line(slides_kb):
+    answer = slides_kb.ask("怎么盘点库存？", k=2)
+    lines = answer.text.split("\n")
+    assert lines[0].startswith("库存盘点的步骤")
+    quoted = [next(i for i, line in enumerate(lines) if line.startswith(step)) for step in STEPS]
+    assert quoted == sorted(quoted)  # in order, each on a line of its own
+    assert all(re.search(r"\[\d+\]", lines[i]) for i in quoted)  # each step cited
+    # The detail lines and the repeated 「（续）」 titles between the steps are left out, also
+    # where two steps are in one passage.
+    assert any(sum(step in h.passage.text for step in STEPS) >= 2 for h in answer.hits)
+    assert "清单按货架编号排序" not in answer.text and "两人一组" not in answer.text and "（续）" not in answer.text
+    by_rank = {h.rank: h.passage for h in answer.hits}
+    for sentence in answer.sentences:
+        passage = by_rank[sentence.citations[0]]
+        assert passage.text[sentence.start - passage.start : sentence.end - passage.start] == sentence.text
+    # Passages beyond the two shown are listed after them, and only because a step is quoted from them.
+    cited = {n for s in answer.sentences for n in s.citations}
+    assert [h.rank for h in answer.hits] == list(range(1, len(answer.hits) + 1))
+    assert all(h.rank in cited for h in answer.hits[2:])
+    assert len(answer.text) <= 300
+
+
+@pytest.mark.parametrize("question", ["什么是库存盘点？", "库存盘点多久进行一次？"])
+def test_a_question_that_asks_no_how_is_answered_without_the_steps(slides_kb, question):
+    answer = slides_kb.ask(question, k=2)
+    assert "库存盘点用于核对账面数量与实际数量是否一致" in answer.text
+    assert not any(step in answer.text for step in STEPS)
+    assert len(answer.hits) == 2
+
+
+def _passage(id_: int, start: int, text: str) -> Passage:
+    return Passage(id_, "d", "T", "d.txt", start, start + len(text), text)
+
+
+def test_lines_are_read_once_across_overlapping_passages():
+    text = "步骤如下\n（1）甲\n细节\n（2）乙\n"
+    first, second = _passage(0, 0, text[:11]), _passage(1, 5, text[5:])
+    lines = document_lines([second, first])
+    assert [line.text for line in lines] == ["步骤如下", "（1）甲", "细节", "（2）乙"]
+    assert lines[1].passage is first and lines[3].passage is second
+
+
+def test_a_series_stops_where_its_numbering_starts_again_or_its_items_are_far_apart():
+    text = "使用游标的步骤\n（1）说明游标\n（2）打开游标\n（1）说明游标\n细节\n（2）打开游标\n"
+    found = all_series(document_lines([_passage(0, 0, text)]))
+    # The second run of (1), (2) details the steps; with no lead-in of its own it is no series.
+    assert [[line.text for line in s.items] for s in found] == [["（1）说明游标", "（2）打开游标"]]
+    assert found[0].lead_in.text == "使用游标的步骤"
+    far = "步骤如下：\n（1）甲\n" + "细节\n" * 9 + "（2）乙\n"
+    assert all_series(document_lines([_passage(0, 0, far)])) == []
+    near = "步骤如下：\n（1）甲\n" + "细节\n" * 8 + "（2）乙\n"
+    assert len(all_series(document_lines([_passage(0, 0, near)]))) == 1
+
+
+def test_item_numbers_and_continuation():
+    assert item_number("（3）重做") == ("(N)", 3)
+    assert item_number("③ 重做") == ("○", 3)
+    assert item_number("十二、总结") == ("N、", 12)
+    assert item_number("首先扫描日志") is None  # paragraphs opening with 首先 argue, they list no steps
+    assert item_number("恢复步骤") is None
+    assert continues("恢复步骤\n（1）正向扫描", "（2）撤销处理")
+    assert not continues("（1）正向扫描", "（3）重做处理")
+    assert not continues("（1）正向扫描", "2. 重做处理")
