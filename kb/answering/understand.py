@@ -1,11 +1,12 @@
 """Read a question as the trainee meant it, before anything is retrieved.
 
-Three readings, in order: a follow-up is completed from the conversation before it
-(followup.py), typos are corrected against the index's own words (typos.py), and a question
-mostly in another script than Chinese (English, or English with a few Chinese words) is marked
-cross-language: the multilingual embedding model finds its Chinese sources, but no Chinese
-term of the question can be expected in them, so answerability and sentence choice rely on the
-vectors (see Retriever.answerable and answer.answer_candidates).
+Four readings, in order: a follow-up is completed from the conversation before it
+(followup.py), spoken grammar is put in written form (spoken.py), typos are corrected against
+the index's own words (typos.py), and a question mostly in another script than Chinese
+(English, or English with a few Chinese words) is marked cross-language: the multilingual
+embedding model finds its Chinese sources, but no Chinese term of the question can be expected
+in them, so answerability and sentence choice rely on the vectors (see Retriever.answerable
+and answer.answer_candidates).
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 from kb.answering.followup import complete
 from kb.answering.retrieve import normalise_question
+from kb.answering.spoken import written_question
 from kb.answering.typos import Homophones, correct
 from kb.errors import KbError
 from kb.language.text import GENERAL_DICTIONARY, fold
@@ -66,12 +69,24 @@ class QuestionReader:
         self.index = index
         self.profile = profile
         self._homophones: Homophones | None = None
+        self._tagger: Any = None
 
     def homophones(self) -> Homophones:
         if self._homophones is None:
             dictionary = resources.files("kb").joinpath("data", GENERAL_DICTIONARY).read_text("utf-8")
             self._homophones = Homophones(dictionary)
         return self._homophones
+
+    def tag_words(self, text: str) -> list[tuple[str, str]]:
+        """The text's words and part-of-speech tags, segmented as the index is (its tagger is
+        built on the first question that needs it, 0.25 s, and kept)."""
+        if self._tagger is None:
+            import jieba.posseg
+
+            tokenizer = self.profile.analyzer.tokenizer
+            tokenizer.check_initialized()
+            self._tagger = jieba.posseg.POSTokenizer(tokenizer)
+        return [(pair.word, pair.flag) for pair in self._tagger.lcut(text)]
 
     def _known(self, term: str) -> bool:
         return self.index.document_frequencies([term]).get(term, 0) > 0
@@ -86,6 +101,7 @@ class QuestionReader:
         text = complete(asked, earlier, self.profile.contrast, self._known, analyzer) or asked
         if is_cross_language(text):
             return Reading(asked, text, cross_language=True, previous=tuple(earlier))
+        text = written_question(text, self.tag_words)
         tokenizer = analyzer.tokenizer
         tokenizer.check_initialized()
         dictionary = tokenizer.FREQ
