@@ -15,7 +15,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
 
 from kb.answering.followup import complete
 from kb.answering.retrieve import normalise_question
@@ -69,7 +68,6 @@ class QuestionReader:
         self.index = index
         self.profile = profile
         self._homophones: Homophones | None = None
-        self._tagger: Any = None
 
     def homophones(self) -> Homophones:
         if self._homophones is None:
@@ -77,16 +75,12 @@ class QuestionReader:
             self._homophones = Homophones(dictionary)
         return self._homophones
 
-    def tag_words(self, text: str) -> list[tuple[str, str]]:
-        """The text's words and part-of-speech tags, segmented as the index is (its tagger is
-        built on the first question that needs it, 0.25 s, and kept)."""
-        if self._tagger is None:
-            import jieba.posseg
-
-            tokenizer = self.profile.analyzer.tokenizer
-            tokenizer.check_initialized()
-            self._tagger = jieba.posseg.POSTokenizer(tokenizer)
-        return [(pair.word, pair.flag) for pair in self._tagger.lcut(text)]
+    def written(self, question: str) -> str:
+        """The question's spoken grammar in written form (spoken.py), read with the index's
+        segmentation and words."""
+        tokenizer = self.profile.analyzer.tokenizer
+        tokenizer.check_initialized()
+        return written_question(question, lambda text: tokenizer.lcut(text, HMM=False), lambda w: self._known(fold(w)))
 
     def _known(self, term: str) -> bool:
         return self.index.document_frequencies([term]).get(term, 0) > 0
@@ -101,7 +95,7 @@ class QuestionReader:
         text = complete(asked, earlier, self.profile.contrast, self._known, analyzer) or asked
         if is_cross_language(text):
             return Reading(asked, text, cross_language=True, previous=tuple(earlier))
-        text = written_question(text, self.tag_words)
+        text = self.written(text)
         tokenizer = analyzer.tokenizer
         tokenizer.check_initialized()
         dictionary = tokenizer.FREQ
