@@ -24,7 +24,8 @@ TOKENIZE = default_profile().analyzer.tokenize
         ("做市场营销策划和做销售策划，时间跨度上有啥不同", ["市场营销策划", "销售策划"]),
         ("做市场的人和做销售的人，靠的本事有什么差别", ["市场", "销售"]),
         ("从事销售工作的人跟做市场的有何不同", ["销售工作", "市场"]),
-        ("做饭和做菜的区别", ["做饭", "做菜"]),  # one character after 做: a verb-object word
+        ("做饭和做菜的区别", ["做饭", "做菜"]),
+        ("在大会上，营销和销售有什么区别", ["营销", "销售"]),  # one character after 做: a verb-object word
     ],
 )
 def test_contrast_sides(question, sides):

@@ -96,8 +96,10 @@ def contrast_sides(question: str, vocabulary: ContrastVocabulary) -> list[str] |
     )
     if not match:
         return None
-    # A side ends at a clause mark: 「A和B，时间跨度上有什么不同」 compares B on 时间跨度.
-    sides = [_named_work(re.sub(r"(的|之间)$", "", _CLAUSE_END.split(s)[0]).strip()) for s in match.groups()]
+    # The sides stay inside the clause that joins them: 「A和B，时间跨度上有什么不同」 compares B
+    # on 时间跨度; 「1962年1月，…上，邓小平和谁…」 compares 邓小平.
+    first, second = _CLAUSE_END.split(match.group(1))[-1], _CLAUSE_END.split(match.group(2))[0]
+    sides = [_named_work(re.sub(r"(的|之间)$", "", side).strip()) for side in (first, second)]
     # 「市场部和销售部的工作目标有什么不同」 compares 销售部 (on 工作目标), not 「销售部的工作目标」.
     sides[1] = sides[1].split("的")[0] if "的" not in sides[0] else sides[1]
     return sides if all(sides) and sides[0] != sides[1] else None
