@@ -20,6 +20,12 @@ TOKENIZE = default_profile().analyzer.tokenize
         ("市场部和销售部的工作目标有什么不同", ["市场部", "销售部"]),
         ("什么是销售漏斗", None),
         ("营销和营销的区别", None),
+        # A side ends at its clause; the work is named, not the doing or the doer.
+        ("做市场营销策划和做销售策划，时间跨度上有啥不同", ["市场营销策划", "销售策划"]),
+        ("做市场的人和做销售的人，靠的本事有什么差别", ["市场", "销售"]),
+        ("从事销售工作的人跟做市场的有何不同", ["销售工作", "市场"]),
+        ("做饭和做菜的区别", ["做饭", "做菜"]),
+        ("在大会上，营销和销售有什么区别", ["营销", "销售"]),  # one character after 做: a verb-object word
     ],
 )
 def test_contrast_sides(question, sides):

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from kb import KnowledgeBase
 from kb.answering.followup import complete, is_elliptical
+from kb.answering.typos import Homophones, correct
 from kb.answering.understand import is_cross_language
 from kb.interfaces.cli import main
 from kb.interfaces.script_display import question_script, shown_in_script
@@ -91,6 +92,23 @@ def test_a_typo_is_corrected_against_the_index_words(kb, typed, meant):
 )
 def test_words_that_are_not_typos_are_left_alone(kb, question):
     assert kb.ask(question).corrected is None
+
+
+def test_a_character_of_an_index_word_is_not_taken_for_a_typo():
+    """「共享锁有什么」: 锁有 is no word, and 所有 (same pinyin) is a common one, but 锁 ends the
+    index's 共享锁 (its pair 享锁 is held, 享所 is not): the question is left as typed. In
+    「营消和销售」 the corrected 销 pairs with 营 as the index's words do, so it is corrected."""
+    held = {"共享": 5, "享锁": 5, "所有": 9, "什么": 9, "营销": 9, "和销": 9, "销售": 9, "和消": 1}
+    dictionary = {"共享": 900, "所有": 900, "什么": 900, "营销": 900, "销售": 900}
+
+    def frequencies(terms):
+        return {t: held.get(t, 0) for t in terms}
+
+    table = Homophones()
+    segment = list  # every character its own word: only the index and the dictionary say what is one
+
+    assert correct("共享锁有什么", frequencies, dictionary, lambda: table, segment) is None
+    assert correct("营消和销售", frequencies, dictionary, lambda: table, segment) == "营销和销售"
 
 
 def test_english_questions_are_cross_language_and_say_their_sources_are_chinese(kb):

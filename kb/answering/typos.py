@@ -5,7 +5,9 @@ wrong character: 「营消」 for 营销, 「漏豆」 for 漏斗. A pair of adj
 neither in the index nor a word of the general dictionary is corrected when swapping one of its
 characters for a homophone (same pinyin, tones ignored; pypinyin) gives a word of the general
 dictionary that the index holds in at least MIN_PASSAGES passages. Pairs the dictionary knows
-(「老师」, 「刚才」) are never touched, so padding around a question is left as typed. The
+(「老师」, 「刚才」) are never touched, so padding around a question is left as typed, and
+neither is a character that pairs with its other neighbour as the index's words do (锁 of
+「共享锁有什么」 is not a typo for 所: 享锁 is in the index, 享所 is not). The
 corrected question is what is answered, and the answer says so.
 """
 
@@ -111,6 +113,7 @@ def correct(
             continue  # an earlier correction already changed it
         candidates = [h + pair[1] for h in table.of(pair[0])] + [pair[0] + h for h in table.of(pair[1])]
         words = [c for c in candidates if dictionary_count(dictionary, c) and table.is_content_word(c)]
+        words = _fitting_their_other_neighbour(corrected, pair, words, frequencies)
         if not words:
             continue
         counts = frequencies(words)
@@ -118,6 +121,27 @@ def correct(
         if counts.get(best, 0) >= MIN_PASSAGES:
             corrected = corrected.replace(pair, best)
     return corrected if corrected != text else None
+
+
+def _fitting_their_other_neighbour(
+    text: str, pair: str, words: list[str], frequencies: DocumentFrequencies
+) -> list[str]:
+    """The corrections of `pair` (at its first place in `text`) whose changed character pairs
+    with its other neighbour at least as often in the index as the typed one does. In
+    「共享锁有什么」 the unknown pair 锁有 is not a typo for 所有: 享锁 (of the index's 共享锁) is
+    held, 享所 is not; in 「营销和消售」, 和销 is held more often than 和消."""
+    at = text.find(pair)
+    before, after = text[at - 1 : at] if at > 0 else "", text[at + 2 : at + 3]
+
+    def neighbours(word: str) -> tuple[str, str]:
+        """(the typed character's outer pair, the corrected one's), for the character `word` changes."""
+        if word[0] != pair[0]:
+            return before + pair[0], before + word[0]
+        return pair[1] + after, word[1] + after
+
+    outer = {w: neighbours(w) for w in words}
+    counts = frequencies({p for typed_and_new in outer.values() for p in typed_and_new if len(p) == 2})
+    return [w for w in words if counts.get(outer[w][1], 0) >= counts.get(outer[w][0], 0)]
 
 
 def dictionary_count(dictionary: Mapping[str, int], word: str) -> int:

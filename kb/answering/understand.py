@@ -1,11 +1,12 @@
 """Read a question as the trainee meant it, before anything is retrieved.
 
-Three readings, in order: a follow-up is completed from the conversation before it
-(followup.py), typos are corrected against the index's own words (typos.py), and a question
-mostly in another script than Chinese (English, or English with a few Chinese words) is marked
-cross-language: the multilingual embedding model finds its Chinese sources, but no Chinese
-term of the question can be expected in them, so answerability and sentence choice rely on the
-vectors (see Retriever.answerable and answer.answer_candidates).
+Four readings, in order: a follow-up is completed from the conversation before it
+(followup.py), spoken grammar is put in written form (spoken.py), typos are corrected against
+the index's own words (typos.py), and a question mostly in another script than Chinese
+(English, or English with a few Chinese words) is marked cross-language: the multilingual
+embedding model finds its Chinese sources, but no Chinese term of the question can be expected
+in them, so answerability and sentence choice rely on the vectors (see Retriever.answerable
+and answer.answer_candidates).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from importlib import resources
 
 from kb.answering.followup import complete
 from kb.answering.retrieve import normalise_question
+from kb.answering.spoken import written_question
 from kb.answering.typos import Homophones, correct
 from kb.errors import KbError
 from kb.language.text import GENERAL_DICTIONARY, fold
@@ -73,6 +75,13 @@ class QuestionReader:
             self._homophones = Homophones(dictionary)
         return self._homophones
 
+    def written(self, question: str) -> str:
+        """The question's spoken grammar in written form (spoken.py), read with the index's
+        segmentation and words."""
+        tokenizer = self.profile.analyzer.tokenizer
+        tokenizer.check_initialized()
+        return written_question(question, lambda text: tokenizer.lcut(text, HMM=False), lambda w: self._known(fold(w)))
+
     def _known(self, term: str) -> bool:
         return self.index.document_frequencies([term]).get(term, 0) > 0
 
@@ -86,6 +95,7 @@ class QuestionReader:
         text = complete(asked, earlier, self.profile.contrast, self._known, analyzer) or asked
         if is_cross_language(text):
             return Reading(asked, text, cross_language=True, previous=tuple(earlier))
+        text = self.written(text)
         tokenizer = analyzer.tokenizer
         tokenizer.check_initialized()
         dictionary = tokenizer.FREQ
