@@ -43,6 +43,7 @@ def test_junk_is_named(span, reason):
         "SELECT * FROM Student WHERE Sage > 20;",
         "版本1.2 发布了。",  # one number inside a sentence is not a table of contents
         "恢复分两步：(1)装入副本，(2)重做事务。",  # numbered steps inside a sentence
+        "使用游标的步骤\n（1）说明游标\n（2）打开游标\n（3）关闭游标",  # steps one to a line
     ],
 )
 def test_sentences_that_stand_on_their_own_are_not_junk(span):

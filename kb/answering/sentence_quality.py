@@ -34,8 +34,8 @@ _FIRST_NUMBERS = {"1", "一", "①"}
 # A section number inside a span: two or more make it a table of contents
 # (「数据结构及形式化定义 2.1.1 关系 2.1.2 关系模式」), not a statement.
 _INNER_SECTION_NUMBER = re.compile(r"(?:^|\s)[1-9]\d?(?:[.．]\d{1,2})+[.．]?\s")
-# Numbered items run together without a comma between them: a slide's outline
-# (「静态转储与动态转储 （2）海量转储与增量转储 （3）转储方法小结」).
+# Numbered items run together on one line without a comma between them: a slide's outline
+# (「静态转储与动态转储 （2）海量转储与增量转储 （3）转储方法小结」); one to a line they are a list.
 _INNER_ITEM_NUMBER = re.compile(r"[（(]\d{1,2}[)）]")
 _PHRASE_MARKS = re.compile(r"[，,、；;：:]")
 # Something to read: a Chinese character or a Latin word of three letters or more. A table's
@@ -68,7 +68,7 @@ def junk_reason(text: str) -> str | None:
     if SECTION_NUMBER.match(stripped) and len(SECTION_NUMBER.sub("", stripped)) > 0:
         return "heading"
     if len(_INNER_SECTION_NUMBER.findall(stripped)) >= 2 or (
-        len(_INNER_ITEM_NUMBER.findall(stripped)) >= 2 and not _PHRASE_MARKS.search(stripped)
+        len(_INNER_ITEM_NUMBER.findall(stripped)) >= 2 and not _PHRASE_MARKS.search(stripped) and "\n" not in stripped
     ):
         return "contents"
     if not _WORDS.search(stripped) and len(_COLUMN_GAP.findall(stripped)) >= 2:
