@@ -49,6 +49,7 @@ def test_definition_cue_names_the_subject():
         ("嵌入式SQL中的游标指的是什么", "游标是系统为用户开设的一个数据缓冲区"),  # the head noun after 的
         ("数据库里说的事务是什么意思", "事务是用户定义的一个数据库操作序列"),
         ("什么是两段锁协议", "两段锁协议指所有事务必须分两个阶段对数据项加锁和解锁"),
+        ("什么叫触发器？", "触发器（Trigger）是用户定义在关系表上的一类由事件驱动的特殊过程"),
     ],
 )
 def test_a_trainee_s_definition_question_finds_its_subject(question, definition):

@@ -224,7 +224,9 @@ def answer_shape(question: str, sides: Sequence[str] | None = None) -> AnswerSha
             # 「嵌入式SQL中的游标」 is defined as 「游标是…」: the head noun after the last 的 too.
             names = dict.fromkeys([subject, subject.rsplit("的", 1)[-1]])
             named = "|".join(re.escape(name) for name in names if len(name) >= 2)
-            return replace(shape, cue=re.compile(f"(?:{named})" + r"[^，。；,;]{0,3}?" + _DEFINITION))
+            # 「触发器（Trigger）是…」: a gloss in brackets may stand between the term and its verb.
+            gloss = r"(?:\s*[（(][^（()）]{1,40}[)）])?"
+            return replace(shape, cue=re.compile(f"(?:{named}){gloss}" + r"[^，。；,;]{0,3}?" + _DEFINITION))
     return shape
 
 
