@@ -64,6 +64,23 @@ def test_synonym_terms_of_a_question_without_domain_terms_are_empty():
             "2.营销与销售的联系2.1 相互支撑虽然两者不同，但它们是相互支撑的。",
             ["2.营销与销售的联系", "2.1 相互支撑", "虽然两者不同，但它们是相互支撑的。"],
         ),
+        # A title without a number whose sentence restarts with its subject (和 or 与).
+        (
+            "市场营销和销售的区别和联系市场营销和销售是两个常见的概念。",
+            ["市场营销和销售的区别和联系", "市场营销和销售是两个常见的概念。"],
+        ),
+        (
+            "营销与销售的区别与联系营销和销售是商业中两个重要的概念。",
+            ["营销与销售的区别与联系", "营销和销售是商业中两个重要的概念。"],
+        ),
+        # Never inside a word the sentence repeats, never before 的.
+        (
+            "三、市场营销和销售的实践中的区别与联系在实际过程中，市场营销和销售之间也有联系。",
+            ["三、市场营销和销售的实践中的区别与联系在实际过程中，市场营销和销售之间也有联系。"],
+        ),
+        # A sentence that names its subject twice is no title: a verb or preposition comes first.
+        ("加拿大总理为加拿大首席、内阁主席和政府首脑。", ["加拿大总理为加拿大首席、内阁主席和政府首脑。"]),
+        ("阿森纳女子足球俱乐部为阿森纳的属会。", ["阿森纳女子足球俱乐部为阿森纳的属会。"]),
         # Numbers that are no headings stay inside their sentence.
         ("版本1.2 发布了。", ["版本1.2 发布了。"]),
         ("在第3.2 节中我们看到。", ["在第3.2 节中我们看到。"]),

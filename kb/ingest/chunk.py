@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from kb.language.code import FENCE, code_spans
 from kb.language.statements import states_something
-from kb.language.text import sentence_spans
+from kb.language.text import glued_heading_end, sentence_spans
 
 _TERMINAL = re.compile(r"[。！？!?；;…”」』\"]$")
 _QUESTION = re.compile(r"[？?][”’」』）)\]】〕\"']*$")
@@ -49,9 +49,14 @@ class ChunkSettings:
 def is_heading(text: str, start: int, end: int) -> bool:
     """A short line of its own with no sentence-final punctuation that names a topic, e.g.
     「2、思考的角度不同：」. A slide bullet that states something without its full stop
-    (「触发器只能定义在基本表上」) is a sentence, not a heading."""
-    own_line = (start == 0 or text[start - 1] == "\n") and (end == len(text) or text[end] == "\n")
+    (「触发器只能定义在基本表上」) is a sentence, not a heading. So is a heading that scraping
+    glued to the start of its sentence's line (text.glued_heading_end)."""
+    line_start = start == 0 or text[start - 1] == "\n"
+    own_line = line_start and (end == len(text) or text[end] == "\n")
     line = text[start:end]
+    if line_start and not own_line:
+        line_end = text.find("\n", end)
+        return glued_heading_end(text, start, len(text) if line_end < 0 else line_end) == end
     return own_line and end - start <= HEADING_MAX_CHARS and not _TERMINAL.search(line) and not states_something(line)
 
 

@@ -35,3 +35,21 @@ def states_something(line: str) -> bool:
         and not _QUESTION.search(stripped)
         and _PREDICATE.search(stripped, 1) is not None
     )
+
+
+# Single characters that make a phrase a clause rather than a name (copula, prepositions,
+# disposal and causative markers), in both scripts.
+_CLAUSE_CHARS = re.compile(r"[是由在有于於指被把将將从從向到让讓使给給以]")
+_CJK_ONLY = re.compile(r"[\u3400-\u9fff]+")
+
+
+def names_a_topic(phrase: str) -> bool:
+    """True for a phrase that can only be a title: Chinese characters alone, no verb or
+    preposition, not cut off after 的 or a conjunction (「营销与销售的区别与联系」, not
+    「普朗特在流体力学方面的主要贡献有」 nor 「中高层大气闪电或」)."""
+    return (
+        _CJK_ONLY.fullmatch(phrase) is not None
+        and not _PREDICATE.search(phrase)
+        and not _CLAUSE_CHARS.search(phrase)
+        and phrase[-1] not in "的或及和与與、"
+    )

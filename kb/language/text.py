@@ -14,6 +14,7 @@ from importlib import resources
 from typing import Any, Literal, Protocol
 
 from kb.language.code import code_spans
+from kb.language.statements import names_a_topic
 
 # Sentence ends: Chinese and ASCII terminators, then any closing quotes/brackets.
 _SENTENCE = re.compile(r"[^\n。！？!?；;…]*(?:[。！？!?；;…]+[”’」』）)\]】〕\"']*|(?=\n)|$)")
@@ -275,28 +276,51 @@ _SECTION_NUMBER = re.compile(
 )
 _HEADING_CHARS = re.compile(r"[\u3400-\u9fff\w]")
 MAX_HEADING_CHARS = 12
+MIN_TITLE_CHARS, MAX_TITLE_CHARS = 6, 24  # a title whose sentence restarts with its subject,
+_RESTATED_CHARS = 4  # its first four characters (and, or 与 for 和: 「营销与销售的区别营销和销售是…」)
+_CONJUNCTIONS = re.compile(r"[与與及跟同]")
 _ECHO_CHARS = 30  # a heading's last word recurs this soon in the sentence after it
 
 
 def _split_glued_heading(text: str, s: int, e: int) -> list[tuple[int, int]]:
-    """A section heading that scraping glued to the sentence after it, as two spans:
+    """A heading that scraping glued to the sentence after it, as two spans:
     「2.2 销售是营销的最终目标营销和销售的最终目标都是…」 → 「2.2 销售是营销的最终目标」 and
-    「营销和销售的最终目标都是…」. The heading ends at the latest point (within
-    MAX_HEADING_CHARS) where its last two or more characters recur in the sentence that
-    follows — the sentence takes up the heading's topic (「1.3 重点不同营销和销售的重点也有所不同」).
-    Without such an echo the span is left whole."""
+    「营销和销售的最终目标都是…」. Two signs tell where such a heading ends (glued_heading_end);
+    without either the span is left whole."""
+    cut = glued_heading_end(text, s, e)
+    return [(s, e)] if cut is None else [(s, cut), (cut, e)]
+
+
+def glued_heading_end(text: str, s: int, e: int) -> int | None:
+    """Where a heading glued to the start of the span [s, e) ends, if one is:
+    - a title at the start of a line (numbered or not) whose sentence restarts with the title's
+      first four characters: 「市场营销和销售的区别和联系市场营销和销售是两个常见的概念」 ends
+      after 联系. A title names things and has no verb (statements.names_a_topic);
+    - after a section number, the latest point (within MAX_HEADING_CHARS) where the heading's last
+      two or more characters recur in the sentence that follows — the sentence takes up the
+      heading's topic (「1.3 重点不同营销和销售的重点也有所不同」); never inside a word the
+      sentence repeats (「三、市场营销和销|售的实践…市场营销和销售」) nor before 的, which goes on a
+      phrase."""
     number = _SECTION_NUMBER.match(text, s, e)
+    head = number.end() if number else s
+    if number or s == 0 or text[s - 1] == "\n":
+        for cut in range(head + MIN_TITLE_CHARS, min(head + MAX_TITLE_CHARS, e - 4) + 1):
+            if not _HEADING_CHARS.match(text[cut - 1]):
+                break
+            opening, restated = (_CONJUNCTIONS.sub("和", text[i : i + _RESTATED_CHARS]) for i in (head, cut))
+            if restated == opening and names_a_topic(text[head:cut]):
+                return cut
     if not number:
-        return [(s, e)]
-    head = number.end()
+        return None
     best = None
     for cut in range(head + 2, min(head + MAX_HEADING_CHARS, e - 4) + 1):
         if not all(_HEADING_CHARS.match(c) for c in text[head:cut]):
             break  # punctuation: a sentence, not a heading
         following = text[cut : min(cut + _ECHO_CHARS, e)]
-        if any(text[cut - n : cut] in following for n in (2, 3, 4)):
+        inside_a_word = text[cut] in "的之" or text[cut - 1 : cut + 1] in following[1:]
+        if not inside_a_word and any(text[cut - n : cut] in following for n in (2, 3, 4)):
             best = cut
-    return [(s, e)] if best is None else [(s, best), (best, e)]
+    return best
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
