@@ -64,6 +64,7 @@ class Answerer:
             shown=k,
             depth=depth,
             max_chars=max_chars,
+            unknown_names=() if reading.cross_language else retriever.unknown_names(text),
         )
 
     def retrieve(self, plan: QuestionPlan) -> list[Hit]:
@@ -98,7 +99,9 @@ class Answerer:
         """The cited answer to a question (see KnowledgeBase.ask)."""
         plan = self.plan(question, k, mode, max_chars, previous)
         hits = self.retrieve(plan)
-        answerable = self.retriever.answerable(hits, plan.coverage_weights, cross_language=plan.reading.cross_language)
+        answerable = not plan.unknown_names and self.retriever.answerable(
+            hits, plan.coverage_weights, cross_language=plan.reading.cross_language
+        )
         evidence = self.evidence(plan, hits)
         answer = compose_answer(plan, hits, evidence, answerable, self.profile, self.index.locate)
         return dataclasses.replace(answer, explanations=self.explain(plan.text, answer.hits)) if explain else answer

@@ -38,6 +38,10 @@ FusionMethod = Literal["zscore", "rrf"]
 # Chinese wording 0.89–0.94; English questions off its subjects 0.72–0.79).
 CROSS_LANGUAGE_COSINE_GAP = 0.06
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+# A run of Latin letters and digits with a capital in it, inside a Chinese question: how a
+# product, standard or measure is named (InnoDB, Redis, LTV, NPS). Chinese writing has no
+# capitals of its own, so a capital marks a name rather than a common English word (sales, lead).
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 
 
 @dataclass(frozen=True)
@@ -216,6 +220,23 @@ class Retriever:
         answer is "not in the knowledge base" rather than a loosely related sentence.
         """
         return self._covered(self.question_term_weights(question), passage)
+
+    def unknown_names(self, question: str) -> tuple[str, ...]:
+        """The names a question uses (Latin-script runs with a capital, 2+ letters: InnoDB,
+        PostgreSQL, LTV) that no passage of the index holds. An index that never mentions
+        MongoDB cannot say how it differs from a relational database, however close its
+        passages about relational databases come: the question is not answered from it. Read
+        from the index's own vocabulary, so it holds for any corpus; single letters (E-R, B+树)
+        and lower-case words (KA sales) are not names."""
+        names = []
+        for match in _NAME.finditer(question):
+            run = match.group(0)
+            if sum(c.isalpha() for c in run) < 2 or not any(c.isupper() for c in run):
+                continue
+            terms = [t for t in self.analyzer.tokenize(run) if len(t) >= 2]
+            if terms and not any(self.index.document_frequencies(terms).values()):
+                names.append(run)
+        return tuple(dict.fromkeys(names))
 
     def answerable(self, hits: list[Hit], weights: Mapping[str, float], cross_language: bool = False) -> bool:
         """Does the index hold an answer? Either a top passage covers most of the question's
