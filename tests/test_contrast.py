@@ -2,7 +2,8 @@
 
 import pytest
 
-from kb.answering.contrast import build_contrast, contrast_sides, unmentioned_side
+from kb.answering.contrast import build_contrast, contrast_sides
+from kb.answering.mentions import unmentioned_side
 from kb.profile import default_profile
 from kb.types import Hit, Passage
 

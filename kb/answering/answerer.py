@@ -12,8 +12,8 @@ import dataclasses
 from collections.abc import Sequence
 
 from kb.answering.answer import compose_answer
-from kb.answering.contrast import unmentioned_side
 from kb.answering.evidence import Evidence, EvidenceWeights, QuestionTerms, score_sentences
+from kb.answering.mentions import unmentioned_side
 from kb.answering.plan import QuestionPlan, asking_words_in, shape_of
 from kb.answering.retrieve import Retriever, check_query_args, matched_terms
 from kb.answering.understand import QuestionReader
@@ -76,7 +76,7 @@ class Answerer:
     def answerable(self, plan: QuestionPlan, hits: list[Hit]) -> bool:
         """Does the index hold an answer? Not when the question names something it never
         mentions (plan.unknown_names) or compares with a side no retrieved passage mentions
-        (contrast.unmentioned_side); else as Retriever.answerable judges the hits."""
+        (mentions.unmentioned_side); else as Retriever.answerable judges the hits."""
         if plan.unknown_names:
             return False
         tokenize = self.profile.analyzer.tokenize

@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from kb.answering.aspects import SideClause, common_words, lead_in_aspect, parallel_rows
-from kb.answering.question import ASKING_PHRASES
 from kb.answering.sentence_quality import SECTION_NUMBER
 from kb.ingest.chunk import is_heading
 from kb.language.text import fold, sentence_spans
@@ -100,7 +99,7 @@ def contrast_sides(question: str, vocabulary: ContrastVocabulary) -> list[str] |
     return sides if all(sides) and sides[0] != sides[1] else None
 
 
-def _names(side: str, texts: list[str], other: str, aliases: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
+def side_names(side: str, texts: list[str], other: str, aliases: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
     """Every name the corpus may use for a side, longest first: its alias group, and short
     names the retrieved texts define for it (「客户服务（简称客服）」 → 客服) unless they would
     also name the other side."""
@@ -167,7 +166,7 @@ def _is_title(text: str, s: int, e: int) -> bool:
     return is_heading(text, s, e) and not _PREDICATE.search(line)
 
 
-def _cores(sides: list[str]) -> list[tuple[str, ...]]:
+def side_cores(sides: list[str]) -> list[tuple[str, ...]]:
     """Shorter names for sides that share a head or a tail: 选择运算/投影运算 are also 选择/投影
     (「投影操作主要是…」), 静态转储/动态转储 also 静态/动态 (not 静/动: a core keeps at least
     MIN_CORE_CHARS, or is a Latin word such as WHERE)."""
@@ -194,7 +193,7 @@ def _profile_knows(sides: list[str], vocabulary: ContrastVocabulary) -> bool:
 
 def _opening(body: str, names: tuple[str, ...], cores: tuple[str, ...] = ()) -> tuple[int, int] | None:
     """(position, length) of the earliest of a side's names, if within the opening window; a
-    core name (see _cores) only where it opens the body: 「口令是动态变化的」 is not about 动态转储."""
+    core name (see side_cores) only where it opens the body: 「口令是动态变化的」 is not about 动态转储."""
     found = [(body.find(n), -len(n)) for n in names if 0 <= body.find(n) <= SIDE_WINDOW]
     found += [(0, -len(c)) for c in cores if body.startswith(c)]
     if not found:
@@ -263,34 +262,6 @@ class _Statements:
     sentences: list[str]
 
 
-# A side written as one name (「B树」, 「数据仓库」, 「MongoDB」), not a clause the question's
-# wording ran into (「做销售策划，时间跨度上有啥」): only such a side can be looked up.
-_PLAIN_SIDE = re.compile(r"[\w+#.\-]{1,12}")
-
-
-def unmentioned_side(
-    sides: Sequence[str], hits: list[Hit], vocabulary: ContrastVocabulary, tokenize: Callable[[str], Sequence[str]]
-) -> str | None:
-    """A side of the comparison that no retrieved passage mentions, if any: the index cannot
-    say how 「B树」 differs from 「B+树」 when it never speaks of B树, however much it says
-    about B+树. A side is mentioned by any of its names (`_names`), by its core (静态 for
-    静态转储, two characters at least), or, so that a typo (「共享所」 for 共享锁) is not taken
-    for a new subject, when each of its words of two or more characters occurs. Sides that
-    are not plain names (a clause, an asking word) are never called unmentioned."""
-    if not all(_PLAIN_SIDE.fullmatch(side) and not ASKING_PHRASES.search(side) for side in sides):
-        return None
-    texts = [fold(h.passage.heading + "\n" + h.passage.text) for h in hits]
-    cores = _cores(list(sides))
-    for side, other, core in ((sides[0], sides[1], cores[0]), (sides[1], sides[0], cores[1])):
-        names = [*_names(side, texts, other, vocabulary.aliases), *(c for c in core if len(c) >= MIN_CORE_CHARS)]
-        if any(name in text for name in names for text in texts):
-            continue
-        words = {w for w in tokenize(side) if len(w) >= 2}
-        if not (words and all(any(w in text for text in texts) for w in words)):
-            return side
-    return None
-
-
 def build_contrast(
     sides: Sequence[str],
     hits: list[Hit],
@@ -305,9 +276,10 @@ def build_contrast(
     (kb/answering/aspects.py). A row needs a statement about its aspect from each side."""
     texts = [fold(h.passage.text) for h in hits]
     names = [
-        _names(side, texts, other, vocabulary.aliases) for side, other in ((sides[0], sides[1]), (sides[1], sides[0]))
+        side_names(side, texts, other, vocabulary.aliases)
+        for side, other in ((sides[0], sides[1]), (sides[1], sides[0]))
     ]
-    cores = _cores(list(sides))
+    cores = side_cores(list(sides))
     aspects = vocabulary.aspects if _profile_knows(list(sides), vocabulary) else ()
     found = _side_statements(hits, _Sides(names, cores, aspects, vocabulary.asking, _clause_breaks(names, cores)))
     rows, used_text = _aspect_rows(found, len(sides))
