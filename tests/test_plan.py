@@ -85,8 +85,9 @@ def test_the_stages_run_one_by_one_give_the_answer_ask_gives(kb, question, previ
         ("B2B营销在E-R图和HubSpot里怎么做", ("HubSpot",)),  # single letters (E-R) are no names
     ],
 )
-def test_names_the_index_never_mentions_are_read_into_the_plan(kb, question, unknown):
-    assert kb.answerer.plan(question, mode="bm25").unknown_names == unknown
+def test_names_the_index_never_mentions_are_found(kb, question, unknown):
+    plan = kb.answerer.plan(question, mode="bm25")
+    assert kb.retriever.unknown_names(plan.text, kb.answerer.retrieve(plan)) == unknown
 
 
 def test_a_question_about_a_name_the_index_never_mentions_is_not_answered(kb):

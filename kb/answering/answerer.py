@@ -65,7 +65,6 @@ class Answerer:
             shown=k,
             depth=depth,
             max_chars=max_chars,
-            unknown_names=() if reading.cross_language else retriever.unknown_names(text),
         )
 
     def retrieve(self, plan: QuestionPlan) -> list[Hit]:
@@ -75,9 +74,10 @@ class Answerer:
 
     def answerable(self, plan: QuestionPlan, hits: list[Hit]) -> bool:
         """Does the index hold an answer? Not when the question names something it never
-        mentions (plan.unknown_names) or compares with a side no retrieved passage mentions
+        mentions (Retriever.unknown_names; a question in another language than the sources
+        names things in its own words) or compares with a side no retrieved passage mentions
         (mentions.unmentioned_side); else as Retriever.answerable judges the hits."""
-        if plan.unknown_names:
+        if not plan.reading.cross_language and self.retriever.unknown_names(plan.text, hits):
             return False
         tokenize = self.profile.analyzer.tokenize
         if plan.sides and unmentioned_side(plan.sides, hits, self.profile.contrast, tokenize) is not None:

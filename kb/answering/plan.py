@@ -37,8 +37,6 @@ class QuestionPlan:
     cross-language question: its terms are not expected in Chinese sources); `vector` is its
     embedding (None in bm25 mode), the one the dense ranker and sentence evidence both use;
     `depth` is how many passages are retrieved: `shown` (k), or more for a contrast's table.
-    `unknown_names` are the names it asks about that the index never mentions
-    (Retriever.unknown_names): with any, it is not answered.
     """
 
     reading: Reading
@@ -51,7 +49,6 @@ class QuestionPlan:
     shown: int = 5
     depth: int = 5
     max_chars: int = 300
-    unknown_names: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:

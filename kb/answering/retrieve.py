@@ -8,7 +8,7 @@ the two rankers are not equally good, and a plain RRF lets the weaker one pull r
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal, get_args
@@ -221,21 +221,25 @@ class Retriever:
         """
         return self._covered(self.question_term_weights(question), passage)
 
-    def unknown_names(self, question: str) -> tuple[str, ...]:
+    def unknown_names(self, question: str, hits: Sequence[Hit]) -> tuple[str, ...]:
         """The names a question uses (Latin-script runs with a capital, 2+ letters: InnoDB,
-        PostgreSQL, LTV) that no passage of the index holds. An index that never mentions
-        MongoDB cannot say how it differs from a relational database, however close its
-        passages about relational databases come: the question is not answered from it. Read
-        from the index's own vocabulary, so it holds for any corpus; single letters (E-R, B+树)
-        and lower-case words (KA sales) are not names."""
+        PostgreSQL, LTV) that the index never mentions: no indexed term, and no retrieved
+        passage (`hits`) holds them. An index that never mentions MongoDB cannot say how it
+        differs from a relational database, however close its passages about relational
+        databases come. Read from the index's own vocabulary, so it holds for any corpus; a
+        version number is not part of the name (MySQL8 is MySQL, and 「MySQL8.0」 in a passage
+        mentions MySQL); single letters (E-R, B+树) and lower-case words (KA sales) are no names."""
         names = []
         for match in _NAME.finditer(question):
-            run = match.group(0)
-            if sum(c.isalpha() for c in run) < 2 or not any(c.isupper() for c in run):
+            name = match.group(0).rstrip("0123456789")
+            if sum(c.isalpha() for c in name) < 2 or not any(c.isupper() for c in name):
                 continue
-            terms = [t for t in self.analyzer.tokenize(run) if len(t) >= 2]
-            if terms and not any(self.index.document_frequencies(terms).values()):
-                names.append(run)
+            terms = [t for t in self.analyzer.tokenize(name) if len(t) >= 2]
+            if not terms or any(self.index.document_frequencies(terms).values()):
+                continue
+            folded = fold(name)
+            if not any(folded in fold(h.passage.heading + "\n" + h.passage.text) for h in hits):
+                names.append(match.group(0))
         return tuple(dict.fromkeys(names))
 
     def answerable(self, hits: list[Hit], weights: Mapping[str, float], cross_language: bool = False) -> bool:
