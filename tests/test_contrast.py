@@ -3,6 +3,7 @@
 import pytest
 
 from kb.answering.contrast import build_contrast, contrast_sides
+from kb.answering.mentions import unmentioned_side
 from kb.profile import default_profile
 from kb.types import Hit, Passage
 
@@ -170,3 +171,25 @@ def test_a_word_of_the_whole_subject_names_no_row():
     assert build_contrast(["自主控制", "强制控制"], hits, VOCABULARY, tokenize=TOKENIZE) is None
     hits = [_hit(1, "a", "自主控制要先检查数据对象的权限。强制控制会给数据本身标上密级。")]
     assert build_contrast(["自主控制", "强制控制"], hits, VOCABULARY, tokenize=TOKENIZE) is not None
+
+
+DATABASE_HITS = [
+    _hit(1, "a", "B+树索引：从B+树的根结点开始查找，读取3个结点。"),
+    _hit(2, "b", "排它锁又称为写锁。共享锁又称为读锁。静态转储期间不允许存取。动态转储可与事务并发执行。"),
+]
+
+
+@pytest.mark.parametrize(
+    "sides, unmentioned",
+    [
+        (["b树", "b+树"], "b树"),  # the passages speak of B+树 only
+        (["数据仓库", "b+树"], "数据仓库"),
+        (["排它锁", "共享锁"], None),
+        (["排它锁", "共享所"], None),  # a typo: each of its words (共享) is there
+        (["静态转储", "动态转储"], None),
+        (["营销", "推销有啥"], None),  # a side that still holds an asking word is not looked up
+        (["做销售策划，时间跨度上", "数据仓库"], None),  # nor one that is a clause
+    ],
+)
+def test_a_side_no_retrieved_passage_mentions_is_found(sides, unmentioned):
+    assert unmentioned_side(sides, DATABASE_HITS, VOCABULARY, TOKENIZE) == unmentioned

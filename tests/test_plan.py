@@ -63,15 +63,45 @@ def test_a_bm25_plan_encodes_nothing_and_bad_arguments_are_refused_before_planni
         ("那它们的联系呢", ["营销和销售有什么区别"]),
         ("红烧肉怎么做", []),
         ("What is the difference between marketing and sales?", []),
+        ("为什么HubSpot销售有话语权", []),
+        ("营销和私域运营的区别", []),
     ],
 )
 def test_the_stages_run_one_by_one_give_the_answer_ask_gives(kb, question, previous):
     answerer = kb.answerer
     plan = answerer.plan(question, previous=previous)
     hits = answerer.retrieve(plan)
-    answerable = answerer.retriever.answerable(hits, plan.coverage_weights, plan.reading.cross_language)
+    answerable = answerer.answerable(plan, hits)
     staged = compose_answer(plan, hits, answerer.evidence(plan, hits), answerable, kb.profile, kb.index.locate)
     assert staged == kb.ask(question, previous=previous)
+
+
+@pytest.mark.parametrize(
+    ("question", "unknown"),
+    [
+        ("为什么HubSpot销售有话语权", ("HubSpot",)),  # a name the corpus never mentions
+        ("为什么KA销售有话语权", ()),  # a name it does
+        ("为什么hubspot销售有话语权", ()),  # lower case: a word, not a name
+        ("B2B营销在E-R图和HubSpot里怎么做", ("HubSpot",)),  # single letters (E-R) are no names
+    ],
+)
+def test_names_the_index_never_mentions_are_found(kb, question, unknown):
+    plan = kb.answerer.plan(question, mode="bm25")
+    assert kb.retriever.unknown_names(plan.text, kb.answerer.retrieve(plan)) == unknown
+
+
+def test_a_question_about_a_name_the_index_never_mentions_is_not_answered(kb):
+    # The same question about a name the corpus holds (KA) is answered from the same passages.
+    assert kb.ask("为什么KA销售有话语权").found
+    refused = kb.ask("为什么HubSpot销售有话语权")
+    assert not refused.found and not refused.sentences
+    assert kb.ask("HubSpot系统有什么用").found is False and kb.ask("CRM系统有什么用").found
+
+
+def test_a_comparison_with_a_side_the_passages_never_mention_is_not_answered(kb):
+    assert kb.ask("营销和推销的区别").found
+    refused = kb.ask("营销和私域运营的区别")  # the corpus speaks of 运营, never of 私域运营
+    assert not refused.found and refused.contrast is None
 
 
 def test_an_answer_and_its_contrast_table_are_frozen(kb):

@@ -269,3 +269,24 @@ def test_best_sentences_blend_with_passages_and_a_missing_candidate_takes_the_ra
     assert ids.tolist() == sorted(expected, key=lambda i: -expected[i])
     assert scores.tolist() == pytest.approx([expected[i] for i in ids.tolist()])
     assert with_best_sentences(passages, sentences, 1)[0].tolist() == [3]
+
+
+def test_a_name_is_unknown_only_when_neither_the_index_nor_a_retrieved_passage_holds_it(tmp_path, embedder):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "install.txt").write_text(
+        "数据库的安装\n\n安装MySQL8.0以后，用root账户登录数据库。InnoDB是默认的存储引擎，它支持事务。\n",
+        encoding="utf-8",
+    )
+    kb = KnowledgeBase.build([docs], tmp_path / "index", embedder=embedder)
+
+    def unknown(question: str) -> tuple[str, ...]:
+        return kb.retriever.unknown_names(question, kb.search(question, k=3))
+
+    assert unknown("Redis安装以后怎么登录") == ("Redis",)
+    assert unknown("InnoDB支持事务吗") == ()
+    # The index's term is 「mysql8.0」: the name is found in the passage's text, and a version
+    # number in the question is not part of the name.
+    assert unknown("MySQL安装以后怎么登录") == ()
+    assert unknown("MySQL5.7安装以后怎么登录") == ()
+    assert not kb.ask("Redis安装以后怎么登录").found

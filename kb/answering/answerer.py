@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from kb.answering.answer import compose_answer
 from kb.answering.evidence import Evidence, EvidenceWeights, QuestionTerms, score_sentences
+from kb.answering.mentions import unmentioned_side
 from kb.answering.plan import QuestionPlan, asking_words_in, shape_of
 from kb.answering.retrieve import Retriever, check_query_args, matched_terms
 from kb.answering.understand import QuestionReader
@@ -100,6 +101,18 @@ class Answerer:
         found = [p for p in self.index.passages(wanted) if p.doc_id in documents]
         return [Hit(len(hits) + n, 0.0, p) for n, p in enumerate(found, start=1)]
 
+    def answerable(self, plan: QuestionPlan, hits: list[Hit]) -> bool:
+        """Does the index hold an answer? Not when the question names something it never
+        mentions (Retriever.unknown_names; a question in another language than the sources
+        names things in its own words) or compares with a side no retrieved passage mentions
+        (mentions.unmentioned_side); else as Retriever.answerable judges the hits."""
+        if not plan.reading.cross_language and self.retriever.unknown_names(plan.text, hits):
+            return False
+        tokenize = self.profile.analyzer.tokenize
+        if plan.sides and unmentioned_side(plan.sides, hits, self.profile.contrast, tokenize) is not None:
+            return False
+        return self.retriever.answerable(hits, plan.coverage_weights, cross_language=plan.reading.cross_language)
+
     def evidence(self, plan: QuestionPlan, hits: Sequence[Hit]) -> list[Evidence]:
         """Every quotable sentence of the shown hits, scored as an answer of the plan's shape:
         what an answer quotes from (scripts/tune_answers.py tunes the weights on these scores).
@@ -127,7 +140,7 @@ class Answerer:
         """The cited answer to a question (see KnowledgeBase.ask)."""
         plan = self.plan(question, k, mode, max_chars, previous)
         hits = self.retrieve(plan)
-        answerable = self.retriever.answerable(hits, plan.coverage_weights, cross_language=plan.reading.cross_language)
+        answerable = self.answerable(plan, hits)
         evidence = self.evidence(plan, hits)
         answer = compose_answer(plan, hits, evidence, answerable, self.profile, self.index.locate)
         return dataclasses.replace(answer, explanations=self.explain(plan.text, answer.hits)) if explain else answer

@@ -113,7 +113,7 @@ def _named_work(side: str) -> str:
     return match.group(1) if match else side
 
 
-def _names(side: str, texts: list[str], other: str, aliases: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
+def side_names(side: str, texts: list[str], other: str, aliases: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
     """Every name the corpus may use for a side, longest first: its alias group, and short
     names the retrieved texts define for it (「客户服务（简称客服）」 → 客服) unless they would
     also name the other side."""
@@ -180,7 +180,7 @@ def _is_title(text: str, s: int, e: int) -> bool:
     return is_heading(text, s, e) and not _PREDICATE.search(line)
 
 
-def _cores(sides: list[str]) -> list[tuple[str, ...]]:
+def side_cores(sides: list[str]) -> list[tuple[str, ...]]:
     """Shorter names for sides that share a head or a tail: 选择运算/投影运算 are also 选择/投影
     (「投影操作主要是…」), 静态转储/动态转储 also 静态/动态 (not 静/动: a core keeps at least
     MIN_CORE_CHARS, or is a Latin word such as WHERE)."""
@@ -207,7 +207,7 @@ def _profile_knows(sides: list[str], vocabulary: ContrastVocabulary) -> bool:
 
 def _opening(body: str, names: tuple[str, ...], cores: tuple[str, ...] = ()) -> tuple[int, int] | None:
     """(position, length) of the earliest of a side's names, if within the opening window; a
-    core name (see _cores) only where it opens the body: 「口令是动态变化的」 is not about 动态转储."""
+    core name (see side_cores) only where it opens the body: 「口令是动态变化的」 is not about 动态转储."""
     found = [(body.find(n), -len(n)) for n in names if 0 <= body.find(n) <= SIDE_WINDOW]
     found += [(0, -len(c)) for c in cores if body.startswith(c)]
     if not found:
@@ -290,9 +290,10 @@ def build_contrast(
     (kb/answering/aspects.py). A row needs a statement about its aspect from each side."""
     texts = [fold(h.passage.text) for h in hits]
     names = [
-        _names(side, texts, other, vocabulary.aliases) for side, other in ((sides[0], sides[1]), (sides[1], sides[0]))
+        side_names(side, texts, other, vocabulary.aliases)
+        for side, other in ((sides[0], sides[1]), (sides[1], sides[0]))
     ]
-    cores = _cores(list(sides))
+    cores = side_cores(list(sides))
     aspects = vocabulary.aspects if _profile_knows(list(sides), vocabulary) else ()
     found = _side_statements(hits, _Sides(names, cores, aspects, vocabulary.asking, _clause_breaks(names, cores)))
     rows, used_text = _aspect_rows(found, len(sides))

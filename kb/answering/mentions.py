@@ -1,0 +1,42 @@
+"""Whether the retrieved passages speak of what a comparison compares.
+
+An index that never mentions one side of 「B树和B+树有什么区别」 cannot say how the two differ,
+however much it says about the other: such a question is not answered (Answerer.answerable).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from kb.answering.contrast import MIN_CORE_CHARS, ContrastVocabulary, side_cores, side_names
+from kb.answering.question import ASKING_PHRASES
+from kb.language.text import fold
+from kb.types import Hit
+
+# A side written as one name (「B树」, 「数据仓库」, 「MongoDB」), not a clause the question's
+# wording ran into (「做销售策划，时间跨度上有啥」): only such a side can be looked up.
+_PLAIN_SIDE = re.compile(r"[\w+#.\-]{1,12}")
+
+
+def unmentioned_side(
+    sides: Sequence[str], hits: list[Hit], vocabulary: ContrastVocabulary, tokenize: Callable[[str], Sequence[str]]
+) -> str | None:
+    """A side of the comparison that no retrieved passage mentions, if any: the index cannot
+    say how 「B树」 differs from 「B+树」 when it never speaks of B树, however much it says
+    about B+树. A side is mentioned by any of its names (contrast.side_names), by its core (静态 for
+    静态转储, two characters at least), or, so that a typo (「共享所」 for 共享锁) is not taken
+    for a new subject, when each of its words of two or more characters occurs. Sides that
+    are not plain names (a clause, an asking word) are never called unmentioned."""
+    if not all(_PLAIN_SIDE.fullmatch(side) and not ASKING_PHRASES.search(side) for side in sides):
+        return None
+    texts = [fold(h.passage.heading + "\n" + h.passage.text) for h in hits]
+    cores = side_cores(list(sides))
+    for side, other, core in ((sides[0], sides[1], cores[0]), (sides[1], sides[0], cores[1])):
+        names = [*side_names(side, texts, other, vocabulary.aliases), *(c for c in core if len(c) >= MIN_CORE_CHARS)]
+        if any(name in text for name in names for text in texts):
+            continue
+        words = {w for w in tokenize(side) if len(w) >= 2}
+        if not (words and all(any(w in text for text in texts) for w in words)):
+            return side
+    return None
