@@ -81,6 +81,7 @@ def test_synonym_terms_of_a_question_without_domain_terms_are_empty():
         # A sentence that names its subject twice is no title: a verb or preposition comes first.
         ("加拿大总理为加拿大首席、内阁主席和政府首脑。", ["加拿大总理为加拿大首席、内阁主席和政府首脑。"]),
         ("阿森纳女子足球俱乐部为阿森纳的属会。", ["阿森纳女子足球俱乐部为阿森纳的属会。"]),
+        ("关系数据库系统与非关系数据库系统的区别：", ["关系数据库系统与非关系数据库系统的区别："]),
         # Numbers that are no headings stay inside their sentence.
         ("版本1.2 发布了。", ["版本1.2 发布了。"]),
         ("在第3.2 节中我们看到。", ["在第3.2 节中我们看到。"]),

@@ -49,15 +49,20 @@ class ChunkSettings:
 def is_heading(text: str, start: int, end: int) -> bool:
     """A short line of its own with no sentence-final punctuation that names a topic, e.g.
     「2、思考的角度不同：」. A slide bullet that states something without its full stop
-    (「触发器只能定义在基本表上」) is a sentence, not a heading. So is a heading that scraping
-    glued to the start of its sentence's line (text.glued_heading_end)."""
-    line_start = start == 0 or text[start - 1] == "\n"
-    own_line = line_start and (end == len(text) or text[end] == "\n")
+    (「触发器只能定义在基本表上」) is a sentence, not a heading."""
+    own_line = (start == 0 or text[start - 1] == "\n") and (end == len(text) or text[end] == "\n")
     line = text[start:end]
-    if line_start and not own_line:
-        line_end = text.find("\n", end)
-        return glued_heading_end(text, start, len(text) if line_end < 0 else line_end) == end
     return own_line and end - start <= HEADING_MAX_CHARS and not _TERMINAL.search(line) and not states_something(line)
+
+
+def is_glued_title(text: str, start: int, end: int) -> bool:
+    """A title that scraping ran into the line of its first sentence (text.glued_heading_end):
+    never quoted. It is not made the heading of what follows either: in a page of several
+    scraped articles it would name every passage up to the next heading."""
+    if not (start == 0 or text[start - 1] == "\n") or end == len(text) or text[end] == "\n":
+        return False
+    line_end = text.find("\n", end)
+    return glued_heading_end(text, start, len(text) if line_end < 0 else line_end) == end
 
 
 def quotable_sentences(text: str) -> list[tuple[int, int]]:
@@ -81,6 +86,7 @@ def headed_sentences(text: str) -> list[tuple[int, int, str]]:
         if (
             e - s >= MIN_QUOTE_CHARS
             and not _QUESTION.search(text, s, e)
+            and not is_glued_title(text, s, e)
             and (not own_heading or _INTRODUCES_LIST.fullmatch(text, s, e))
         ):
             found.append((s, e, heading))

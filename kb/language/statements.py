@@ -45,11 +45,11 @@ _CJK_ONLY = re.compile(r"[\u3400-\u9fff]+")
 
 def names_a_topic(phrase: str) -> bool:
     """True for a phrase that can only be a title: Chinese characters alone, no verb or
-    preposition, not cut off after 的 or a conjunction (「营销与销售的区别与联系」, not
-    「普朗特在流体力学方面的主要贡献有」 nor 「中高层大气闪电或」)."""
+    preposition, not cut off after 的, a conjunction or a negation (「营销与销售的区别与联系」, not
+    「普朗特在流体力学方面的主要贡献有」, 「中高层大气闪电或」 nor 「关系数据库系统与非」)."""
     return (
         _CJK_ONLY.fullmatch(phrase) is not None
         and not _PREDICATE.search(phrase)
         and not _CLAUSE_CHARS.search(phrase)
-        and phrase[-1] not in "的或及和与與、"
+        and phrase[-1] not in "的或及和与與、非不无無未"
     )
