@@ -50,12 +50,22 @@ def test_definition_cue_names_the_subject():
         ("数据库里说的事务是什么意思", "事务是用户定义的一个数据库操作序列"),
         ("什么是两段锁协议", "两段锁协议指所有事务必须分两个阶段对数据项加锁和解锁"),
         ("什么叫触发器？", "触发器（Trigger）是用户定义在关系表上的一类由事件驱动的特殊过程"),
+        # The term named last, as textbooks define it.
+        ("候选码是什么？", "若关系中的某一属性组的值能唯一地标识一个元组，则称该属性组为候选码"),
+        ("全码是什么意思", "关系模式的所有属性组是这个关系模式的候选码，称为全码（All-key）"),
     ],
 )
 def test_a_trainee_s_definition_question_finds_its_subject(question, definition):
     cue = answer_shape(question).cue
     assert cue is not None and cue.search(definition)
     assert not cue.search("销售指标下降了")  # 指 in 指标 defines nothing
+
+
+def test_a_sentence_naming_another_term_last_does_not_define_the_subject():
+    cue = answer_shape("候选码是什么？").cue
+    assert cue is not None
+    assert not cue.search("候选码的诸属性称为主属性（Prime attribute）")  # defines 主属性
+    assert not cue.search("称为候选码的属性组")  # named mid-clause: a use, not a definition
 
 
 def test_contrast_cue_sets_one_side_against_the_other():

@@ -139,6 +139,8 @@ class AnswerShape:
 
 
 _DEFINITION = r"(?:是指|指的是|就是|即是|即|定义为|称为|又称|是一种|是一个|是|指(?![标南针导出挥数令定向]))"
+# The verbs that name a term after its description: 「称该属性组为候选码」, 「叫做候选码」.
+_NAMING_VERB = r"(?:称之?为?|叫做|叫作|定义为|记为|记作)"
 # What is left of a definition question once its asking words go: 「什么是销售漏斗」 → 销售漏斗.
 _DEFINITION_WORDING = re.compile(
     r"请问|什么是|是什么意思|是个什么东西|是什么东西|是什么|是指什么|指的是什么|什么叫|何为|何谓|的定义|的含义|的意思|是个啥|"
@@ -226,7 +228,10 @@ def answer_shape(question: str, sides: Sequence[str] | None = None) -> AnswerSha
             named = "|".join(re.escape(name) for name in names if len(name) >= 2)
             # 「触发器（Trigger）是…」: a gloss in brackets may stand between the term and its verb.
             gloss = r"(?:\s*[（(][^（()）]{1,40}[)）])?"
-            return replace(shape, cue=re.compile(f"(?:{named}){gloss}" + r"[^，。；,;]{0,3}?" + _DEFINITION))
+            forward = f"(?:{named}){gloss}" + r"[^，。；,;]{0,3}?" + _DEFINITION
+            # Textbooks name the term last: 「若…，则称该属性组为候选码」, 「…的属性称为主属性」.
+            named_last = f"{_NAMING_VERB}" + r"[^，。；,;]{0,8}?为?" + f"(?:{named}){gloss}" + r"\s*(?:[。；;，,：:]|$)"
+            return replace(shape, cue=re.compile(f"{forward}|{named_last}"))
     return shape
 
 
