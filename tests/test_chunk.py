@@ -79,3 +79,18 @@ def test_a_title_glued_to_its_sentence_is_never_quoted():
         "营销和销售是商业中两个十分重要的概念。",
         "它们虽然不同，却相互支撑。",
     ]
+
+
+def test_slide_lines_of_two_clauses_or_under_a_question_are_quotable():
+    """A slide drops full stops and verbs the heading test knows: a line of two clauses states
+    something, and the lines under a title that asks answer it. Both are quoted; the question
+    and a title without either stay headings."""
+    text = (
+        "视图的特点\n虚表，是从一个或几个基本表导出的表\n只存放视图的定义，不存放视图对应的数据\n"
+        "什么是审计\n启用一个专用的审计日志（Audit Log）\n审计的级别\n用户级审计"
+    )
+    assert [(text[s:e], h) for s, e, h in headed_sentences(text)] == [
+        ("虚表，是从一个或几个基本表导出的表", "视图的特点"),
+        ("只存放视图的定义，不存放视图对应的数据", "视图的特点"),
+        ("启用一个专用的审计日志（Audit Log）", "什么是审计"),
+    ]

@@ -11,12 +11,14 @@ import re
 from dataclasses import dataclass
 
 from kb.language.code import FENCE, code_spans
-from kb.language.statements import states_something
+from kb.language.statements import asks_something, states_something
 from kb.language.text import glued_heading_end, sentence_spans
 
 _TERMINAL = re.compile(r"[。！？!?；;…”」』\"]$")
 _QUESTION = re.compile(r"[？?][”’」』）)\]】〕\"']*$")
 HEADING_MAX_CHARS = 30
+# Two clauses on one line make a statement, not a title: 「虚表，是从一个或几个基本表导出的表」.
+_CLAUSES = re.compile(r"[\u3400-\u9fff]\s*[，,；;]\s*[\u3400-\u9fff]")
 MIN_QUOTE_CHARS = 8
 # A line ending in a colon that is not itself numbered: 「市场部的工作包括以下几项：」, not 「1、目标不同：」.
 # Used with fullmatch(text, start, end): a `^` would only match at the start of the whole text.
@@ -49,10 +51,28 @@ class ChunkSettings:
 def is_heading(text: str, start: int, end: int) -> bool:
     """A short line of its own with no sentence-final punctuation that names a topic, e.g.
     「2、思考的角度不同：」. A slide bullet that states something without its full stop
-    (「触发器只能定义在基本表上」) is a sentence, not a heading."""
+    (「触发器只能定义在基本表上」) is a sentence, not a heading; so is a line of two clauses and
+    a line under one that asks."""
     own_line = (start == 0 or text[start - 1] == "\n") and (end == len(text) or text[end] == "\n")
     line = text[start:end]
-    return own_line and end - start <= HEADING_MAX_CHARS and not _TERMINAL.search(line) and not states_something(line)
+    return (
+        own_line
+        and end - start <= HEADING_MAX_CHARS
+        and not _TERMINAL.search(line)
+        and not states_something(line)
+        and not _CLAUSES.search(line)
+        and not _answers_the_line_above(text, start)
+    )
+
+
+def _answers_the_line_above(text: str, start: int) -> bool:
+    """The line follows a short line that asks (a slide titled 「什么是审计」): it is the answer,
+    however it is worded (「启用一个专用的审计日志（Audit Log）」)."""
+    above_end = text.rfind("\n", 0, start)
+    if above_end <= 0:
+        return False
+    above = text[text.rfind("\n", 0, above_end) + 1 : above_end].strip()
+    return 0 < len(above) <= HEADING_MAX_CHARS and asks_something(above)
 
 
 def is_glued_title(text: str, start: int, end: int) -> bool:

@@ -37,6 +37,11 @@ def states_something(line: str) -> bool:
     )
 
 
+def asks_something(line: str) -> bool:
+    """True for a line that asks a question (「什么是审计」, 「如何恢复？」)."""
+    return _QUESTION.search(line) is not None
+
+
 # Single characters that make a phrase a clause rather than a name (copula, prepositions,
 # disposal and causative markers), in both scripts.
 _CLAUSE_CHARS = re.compile(r"[是由在有于於指被把将將从從向到让讓使给給以]")
