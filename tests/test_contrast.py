@@ -193,3 +193,21 @@ DATABASE_HITS = [
 )
 def test_a_side_no_retrieved_passage_mentions_is_found(sides, unmentioned):
     assert unmentioned_side(sides, DATABASE_HITS, VOCABULARY, TOKENIZE) == unmentioned
+
+
+def test_an_answer_whose_best_sentence_sets_nothing_apart_leads_with_the_table_s_first_row():
+    """The sentence sharing most words with 「栈和堆有什么区别」 says nothing of how they differ;
+    the table read from the corpus does, and the answer leads with its first row, each cell
+    quoted as the sentence that holds it."""
+    from kb.answering.answer import answer_from_hits
+
+    definitions = (
+        "栈是一种后进先出的线性表，只能在一端插入和删除。\n堆是一棵完全二叉树，每个结点的值都不小于它的子结点。\n"
+        "栈用来保存函数调用的现场。\n堆用来实现优先队列。\n"
+    )
+    hits = [_hit(1, "intro", "栈和堆的内存由操作系统分配给程序使用。"), _hit(2, "a", definitions)]
+    answer = answer_from_hits("栈和堆有什么区别", hits)
+    assert answer.contrast is not None
+    first_row = [cell.text for cell in answer.contrast.rows[0].cells]
+    assert [s.text.rstrip("。") for s in answer.sentences[:2]] == first_row
+    assert "栈和堆的内存由操作系统分配给程序使用。" in [s.text for s in answer.sentences[2:]]

@@ -198,7 +198,7 @@ def side_cores(sides: list[str]) -> list[tuple[str, ...]]:
     return cores
 
 
-def _profile_knows(sides: list[str], vocabulary: ContrastVocabulary) -> bool:
+def profile_knows(sides: list[str], vocabulary: ContrastVocabulary) -> bool:
     """The profile's aspects are for its subject: they apply when it names a side (in
     `[contrast.aliases]`). Elsewhere their cue words mislead (the marketing aspect 方法 on a
     Java 「方法」)."""
@@ -294,7 +294,7 @@ def build_contrast(
         for side, other in ((sides[0], sides[1]), (sides[1], sides[0]))
     ]
     cores = side_cores(list(sides))
-    aspects = vocabulary.aspects if _profile_knows(list(sides), vocabulary) else ()
+    aspects = vocabulary.aspects if profile_knows(list(sides), vocabulary) else ()
     found = _side_statements(hits, _Sides(names, cores, aspects, vocabulary.asking, _clause_breaks(names, cores)))
     rows, used_text = _aspect_rows(found, len(sides))
     if tokenize is not None:
