@@ -16,7 +16,7 @@ import dataclasses
 import re
 from collections.abc import Callable
 
-from kb.answering.contrast import build_contrast, profile_knows
+from kb.answering.contrast import build_contrast
 from kb.answering.evidence import Evidence, score_sentences
 from kb.answering.grounding import check_grounding
 from kb.answering.plan import QuestionPlan, plan_from_words
@@ -24,6 +24,7 @@ from kb.answering.question import AnswerShape, asks_a_share, asks_an_amount, cou
 from kb.answering.sentence_quality import ITEM_MARKER, junk_reason
 from kb.answering.series import continues, item_number
 from kb.answering.steps import Tokenize, overlaps, quoted_steps
+from kb.answering.table_lead import led_by_table
 from kb.answering.units import END_PUNCT, INTRODUCES, enumeration, holds_steps, is_code, span_text
 from kb.language.text import fold, is_near_duplicate
 from kb.profile import Profile, default_profile
@@ -314,15 +315,11 @@ def compose_answer(
     tokenize = profile.analyzer.tokenize
     chosen = choose(plan, evidence, answerable, hits, tokenize)
     if not chosen:
-        top = [h for h in hits if h.rank <= plan.shown]
-        understood_as, corrected = reading.understood_as, reading.corrected
-        return Answer(reading.asked, NOT_FOUND, [], top, found=False, understood_as=understood_as, corrected=corrected)
+        return _not_found(plan, hits)
     contrast = build_contrast(plan.sides, hits, profile.contrast, tokenize=tokenize) if plan.sides else None
-    # A profile's aspects come in its own order, not the question's: only a table read from the
-    # corpus itself leads.
-    led = contrast and contrast.rows and not profile_knows(plan.sides, profile.contrast)
-    if led and not chosen[0].features.get("cue"):
-        chosen = _within(_led_by_row(contrast.rows[0], hits, answer_candidates(evidence, plan), chosen), plan.max_chars)
+    if contrast:
+        lead = led_by_table(contrast, plan, profile.contrast, hits, answer_candidates(evidence, plan), chosen)
+        chosen = _within(lead, plan.max_chars)
     cited = {n for c in chosen for n in c.citations}
     if contrast:
         cited |= {n for row in contrast.rows for cell in row.cells for n in cell.citations}
@@ -357,26 +354,12 @@ def compose_answer(
     return answer
 
 
-def _led_by_row(
-    row: ContrastRow, hits: list[Hit], candidates: list[Evidence], chosen: list[Evidence]
-) -> list[Evidence]:
-    """A contrast whose best sentence does not set the sides against each other, but whose table
-    found an aspect, leads with the table's first row: one statement per side on the same
-    aspect sets them apart better than sentences that scored best one by one.
-    Each cell is quoted as the candidate sentence that holds it, else as the table quotes it
-    (a cell may come from a passage beyond the shown ones)."""
-    by_rank = {h.rank: h for h in hits}
-    lead: list[Evidence] = []
-    for cell in row.cells:
-        holder = next(
-            (c for c in candidates if c.doc_id == cell.doc_id and c.start <= cell.start and cell.end <= c.end), None
-        )
-        if holder is None:
-            hit = by_rank[cell.citations[0]]
-            holder = Evidence(cell.text, hit.passage, hit.rank, cell.start, cell.end, citations=cell.citations)
-        if not any(overlaps(holder, quoted) for quoted in lead):  # both cells in one sentence: quoted once
-            lead.append(holder)
-    return lead + [c for c in chosen if not any(overlaps(c, quoted) for quoted in lead)]
+def _not_found(plan: QuestionPlan, hits: list[Hit]) -> Answer:
+    """The index does not answer: say so, with how the question was read."""
+    reading, top = plan.reading, [h for h in hits if h.rank <= plan.shown]
+    return Answer(
+        reading.asked, NOT_FOUND, [], top, found=False, understood_as=reading.understood_as, corrected=reading.corrected
+    )
 
 
 def _renumbered_table(contrast: Contrast, mapping: dict[int, int], place: Locate) -> Contrast:

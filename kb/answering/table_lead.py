@@ -1,0 +1,51 @@
+"""A comparison's answer led by its table.
+
+The sentences that score best one by one may share the question's words without saying how
+its two sides differ (「选择运算应尽可能先做」 for 「选择运算和投影运算有什么不同」), while the
+contrast table read from the corpus has found one statement per side on the same aspect
+(「…是从行的角度进行的运算」 | 「投影操作主要是从列的角度进行运算」): those lead.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kb.answering.contrast import ContrastVocabulary, profile_knows
+from kb.answering.evidence import Evidence
+from kb.answering.steps import overlaps
+from kb.types import Contrast, Hit
+
+if TYPE_CHECKING:
+    from kb.answering.plan import QuestionPlan
+
+
+def led_by_table(
+    contrast: Contrast,
+    plan: QuestionPlan,
+    vocabulary: ContrastVocabulary,
+    hits: list[Hit],
+    candidates: list[Evidence],
+    chosen: list[Evidence],
+) -> list[Evidence]:
+    """`chosen` led by the table's first row (`candidates`: the sentences an answer may quote),
+    when the best chosen sentence does not set the sides against each other (its `cue`
+    feature) and the table was read from the corpus: a profile's aspects come in the profile's
+    order, not the question's. Each cell is quoted as the candidate sentence that holds it,
+    else as the table quotes it (a cell may come from a passage beyond the shown ones); two
+    cells of one sentence quote it once."""
+    if not contrast.rows or not chosen or chosen[0].features.get("cue"):
+        return chosen
+    if not plan.sides or profile_knows(list(plan.sides), vocabulary):
+        return chosen
+    by_rank = {h.rank: h for h in hits}
+    lead: list[Evidence] = []
+    for cell in contrast.rows[0].cells:
+        holder = next(
+            (c for c in candidates if c.doc_id == cell.doc_id and c.start <= cell.start and cell.end <= c.end), None
+        )
+        if holder is None:
+            hit = by_rank[cell.citations[0]]
+            holder = Evidence(cell.text, hit.passage, hit.rank, cell.start, cell.end, citations=cell.citations)
+        if not any(overlaps(holder, quoted) for quoted in lead):
+            lead.append(holder)
+    return lead + [c for c in chosen if not any(overlaps(c, quoted) for quoted in lead)]
