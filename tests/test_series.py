@@ -125,3 +125,38 @@ def test_item_numbers_and_continuation():
     assert continues("恢复步骤\n（1）正向扫描", "（2）撤销处理")
     assert not continues("（1）正向扫描", "（3）重做处理")
     assert not continues("（1）正向扫描", "2. 重做处理")
+
+
+def test_unnumbered_steps_under_a_heading_that_names_the_task_are_quoted(tmp_path):
+    """A slide lists a procedure without numbers, under a title naming it: with no numbered
+    procedure to quote, the answer quotes the title and the lines under it, up to the next
+    heading."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    slide = "\n".join(
+        [
+            "第五章 设备维护",
+            "打印机卡纸以后会停止工作，面板上的指示灯闪烁。",
+            "排除卡纸故障",
+            "先关闭打印机电源，再打开前盖",
+            "取出卡住的纸张，注意不要撕破",
+            "合上前盖，然后重新接通电源",
+            "日常保养",
+            "每周清洁一次进纸辊，每月检查一次墨粉余量。",
+        ]
+    )
+    (folder / "设备维护.txt").write_text(slide + "\n", encoding="utf-8")
+    for name, text in OTHERS.items():
+        (folder / name).write_text(text + "\n", encoding="utf-8")
+    embedder = BigramEmbedder()
+    KnowledgeBase.build([folder], tmp_path / "index", embedder=embedder)
+    with KnowledgeBase.open(tmp_path / "index", embedder=embedder) as kb:
+        answer = kb.ask("打印机卡纸了怎么排除故障？")
+    lines = [line.strip() for line in answer.text.split("\n")]
+    assert [re.sub(r"\[\d+\].*$", "", line) for line in lines[:4]] == [
+        "排除卡纸故障",
+        "先关闭打印机电源，再打开前盖",
+        "取出卡住的纸张，注意不要撕破",
+        "合上前盖，然后重新接通电源",
+    ]
+    assert "日常保养" not in answer.text

@@ -9,6 +9,11 @@ between items (details, repeated titles, items numbered in another style) are no
 Paragraphs opening with 首先/其次 argue rather than list steps: they make no series (steps
 joined by 首先 … 然后 within a span are units.holds_steps').
 
+Slides also list a procedure's steps without numbers, as the lines under a title that names
+it (「解除死锁」 over 「选择一个处理死锁代价最小的事务，将其撤消」 and 「释放此事务持有的所有的锁…」):
+a heading block (heading_blocks) is such a title and the short statement lines under it, up
+to the next heading.
+
 Lines are read from a document's passages in text order; each line is quoted from a passage
 that holds it whole, so every item is still a verbatim span of a passage.
 """
@@ -19,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kb.answering.units import LIST_ITEM, marker_style
+from kb.ingest.chunk import is_heading
 from kb.types import Passage
 
 # Lines and characters allowed between two items of a series: a slide's detail lines and the
@@ -27,6 +33,10 @@ MAX_DETAIL_LINES = 8
 MAX_DETAIL_CHARS = 400
 LEAD_IN_CHARS = 40  # a line this short (or one ending in 「：」) before the first item is its lead-in
 _CHINESE_DIGITS = {ch: n for n, ch in enumerate("一二三四五六七八九十", start=1)}
+# A heading block's items: two to this many statement lines under the heading, each a
+# slide's bullet (at most BULLET_CHARS), not a paragraph.
+MAX_BLOCK_ITEMS = 6
+BULLET_CHARS = 60
 
 
 @dataclass(frozen=True)
@@ -40,6 +50,12 @@ class Line:
     @property
     def text(self) -> str:
         return self.passage.text[self.start - self.passage.start : self.end - self.passage.start]
+
+    @property
+    def is_heading(self) -> bool:
+        """A title line, not a statement (chunk.is_heading, within its passage)."""
+        offset = self.passage.start
+        return is_heading(self.passage.text, self.start - offset, self.end - offset)
 
 
 @dataclass(frozen=True)
@@ -144,6 +160,28 @@ def _leads_in(line: Line, style: str) -> bool:
     if marker_style(text) == style or not words.strip():
         return False  # an item of this list, or a bare number (「1.」) that introduces nothing
     return len(text) <= LEAD_IN_CHARS or text.rstrip().endswith(("：", ":"))
+
+
+def heading_blocks(lines: Sequence[Line]) -> list[Series]:
+    """Every heading block of the lines: a heading (its lead-in; the line above it, its
+    title) and the two to MAX_BLOCK_ITEMS unnumbered statement lines of at most BULLET_CHARS
+    right under it, ending at the next heading. Lines running on past that many are a
+    passage of prose, no list of steps."""
+    blocks = []
+    for i, line in enumerate(lines):
+        if not line.is_heading:
+            continue
+        items = []
+        for below in lines[i + 1 :]:
+            if below.is_heading:
+                break
+            items.append(below)
+            if len(items) > MAX_BLOCK_ITEMS:
+                break
+        bullets = all(item.end - item.start <= BULLET_CHARS and item_number(item.text) is None for item in items)
+        if 2 <= len(items) <= MAX_BLOCK_ITEMS and bullets:
+            blocks.append(Series(line, tuple(items), lines[i - 1] if i else None))
+    return blocks
 
 
 def all_series(lines: Sequence[Line]) -> list[Series]:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 
 from kb.answering.evidence import Evidence
 from kb.answering.plan import QuestionPlan
-from kb.answering.series import Line, Series, all_series, document_lines
+from kb.answering.series import Line, Series, all_series, document_lines, heading_blocks
 from kb.answering.units import LIST_ITEM, marker_style, span_text
 from kb.language.text import char_bigrams, fold
 from kb.types import Hit, Passage
@@ -35,19 +35,43 @@ def quoted_steps(plan: QuestionPlan, hits: list[Hit], tokenize: Tokenize | None 
     by_document: dict[str, list[Passage]] = {}
     for h in hits:
         by_document.setdefault(h.passage.doc_id, []).append(h.passage)
-    found = [
-        series
-        for passages in by_document.values()
-        if any(p.id in shown for p in passages)
-        for series in all_series(document_lines(passages))
-        if any(line.passage.id in shown for line in series.lines)
-    ]
-    # The best covered; of equals, the one quoted from the best-ranked passage.
+    documents = [document_lines(passages) for passages in by_document.values() if any(p.id in shown for p in passages)]
+    numbered = [series for lines in documents for series in all_series(lines)]
+    best = _best_covered(plan, [s for s in numbered if _shown(s, shown)], ranks, tokenize)
+    if best is None:
+        # No numbered procedure: the lines under a heading that itself names what is asked.
+        blocks = [s for lines in documents for s in heading_blocks(lines) if _shown(s, shown)]
+        named = [s for s in blocks if _names_what_is_asked(plan, s.lead_in, tokenize)]
+        best = _best_covered(plan, named, ranks, tokenize, least=0.0)
+    return [] if best is None else _step_spans(best, ranks)
+
+
+def _shown(series: Series, shown: set[int]) -> bool:
+    return any(line.passage.id in shown for line in series.lines)
+
+
+def _best_covered(
+    plan: QuestionPlan,
+    found: list[Series],
+    ranks: dict[int, int],
+    tokenize: Tokenize | None,
+    least: float = STEPS_COVERAGE,
+) -> Series | None:
+    """The series covering most of the question, at least `least`; of equals, the one quoted
+    from the best-ranked passage."""
     scored = [(steps_coverage(plan, s, tokenize), -min(ranks[line.passage.id] for line in s.lines), s) for s in found]
     best = max(scored, key=lambda scored_series: scored_series[:2], default=None)
-    if best is None or best[0] < STEPS_COVERAGE:
-        return []
-    return _step_spans(best[2], ranks)
+    return None if best is None or best[0] < least else best[2]
+
+
+def _names_what_is_asked(plan: QuestionPlan, heading: Line, tokenize: Tokenize | None) -> bool:
+    """The heading holds STEPS_COVERAGE of the question's (IDF-weighted) words — 「解除死锁」
+    for 「发现死锁以后怎么解除」 — or, without a tokenizer, of its character pairs."""
+    folded = fold(heading.text)
+    if tokenize is None:
+        return _share(plan.terms.bigrams, set(char_bigrams(folded))) >= STEPS_COVERAGE
+    words = plan.terms.matched_words(frozenset(tokenize(folded)), folded)
+    return _share(plan.terms.words, words) >= STEPS_COVERAGE
 
 
 def steps_coverage(plan: QuestionPlan, series: Series, tokenize: Tokenize | None) -> float:
