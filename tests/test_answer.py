@@ -229,3 +229,22 @@ def test_a_far_weaker_sentence_does_not_answer_a_contrast_only_because_it_holds_
     assert [c.text[:4] for c in answer_candidates(scored, plan)] == ["水平分解", "例如分解"]
     close = [dataclasses.replace(e, score=5.0 if "子关系" in e.text else 4.0) for e in evidence]
     assert [c.text[:4] for c in answer_candidates(close, plan)] == ["例如分解"]
+
+
+def test_a_definition_question_leads_with_the_sentence_that_defines_the_subject():
+    """Sentences that use 「两段锁协议」 share more of the question's words than the slide line
+    defining it, whose subject is the line above (「两段锁协议 / 指所有事务…」): the definition
+    leads."""
+
+    def hit(rank: int, text: str) -> Hit:
+        return Hit(rank, 1.0 / rank, Passage(rank, f"d{rank}", f"d{rank}", f"d{rank}.txt", 0, len(text), text))
+
+    uses = (
+        "但是两段锁协议并不要求事务一次加锁，因此遵守两段锁协议的事务可能发生死锁。"
+        "若并发事务都遵守两段锁协议，则调度是可串行化的。"
+    )
+    slide = (
+        "两段锁协议\n指所有事务必须分两个阶段对数据项加锁和解锁\n在对任何数据进行读、写操作之前，事务首先要获得封锁。"
+    )
+    answer = answer_from_hits("什么是两段锁协议", [hit(1, uses), hit(2, slide)])
+    assert answer.sentences[0].text == "指所有事务必须分两个阶段对数据项加锁和解锁"

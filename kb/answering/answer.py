@@ -129,7 +129,9 @@ def select(
     if not ranked:
         return []
     if shape.kind == "method":
-        ranked = _steps_first(ranked, 2 * margin)
+        ranked = _form_first(ranked, 2 * margin, holds_steps)
+    elif shape.kind == "definition":
+        ranked = _form_first(ranked, margin, lambda c: bool(c.features.get("cue")))
     if shape.follows_context and ranked[0].features.get("against"):
         # 「许多人认为营销和销售是一回事。」 restates the question; the sentences after it settle
         # it: they follow it whatever their own evidence.
@@ -164,14 +166,16 @@ def select(
     return _arrange(chosen)
 
 
-def _steps_first(ranked: list[Evidence], margin: float) -> list[Evidence]:
-    """For a how-to question, the best-evidenced span that states steps leads (with its lead-in,
-    see enumeration) if it scores within `margin` of the best: 「抛出一个异常分为三步：1、…」
-    answers 「如何抛出一个异常」 better than a sentence explaining throw against throws."""
-    steps = next((c for c in ranked if holds_steps(c)), None)
-    if steps is None or steps is ranked[0] or ranked[0].score - steps.score > margin:
+def _form_first(ranked: list[Evidence], margin: float, has_form: Callable[[Evidence], bool]) -> list[Evidence]:
+    """The best-evidenced span of the form the question asks for leads if it scores within
+    `margin` of the best: for a how-to question a span that states steps (with its lead-in,
+    see enumeration) — 「抛出一个异常分为三步：1、…」 answers 「如何抛出一个异常」 better than a
+    sentence explaining throw against throws; for a definition, one that defines the subject
+    (「两段锁协议 / 指所有事务必须分两个阶段…」) rather than one that uses it."""
+    found = next((c for c in ranked if has_form(c)), None)
+    if found is None or found is ranked[0] or ranked[0].score - found.score > margin:
         return ranked
-    return [dataclasses.replace(steps, score=ranked[0].score), *(c for c in ranked if c is not steps)]
+    return [dataclasses.replace(found, score=ranked[0].score), *(c for c in ranked if c is not found)]
 
 
 def presentable(evidence: Evidence, shape: AnswerShape) -> Evidence | None:

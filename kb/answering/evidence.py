@@ -27,6 +27,7 @@ They are summed with `EvidenceWeights`, set by measurement with scripts/tune_ans
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -237,6 +238,7 @@ def score_sentences(
     for sentence, cosine, distinctive in zip(sentences, cosines, _distinctive(terms, sentences)):
         before = previous if previous is not None and previous.hit is sentence.hit else None
         previous = sentence
+        sentence = _with_its_subject(terms, shape, sentence, analyzer)
         hit, p = sentence.hit, sentence.hit.passage
         if p.id not in topics:
             topics[p.id] = _beyond_topic(terms, p, analyzer)
@@ -305,6 +307,17 @@ def _features(
         "context": _coverage(terms.words, before.words) if shape.follows_context and before else 0.0,
         "substance": min(1.0, len(sentence.tokens - terms.words.keys() - terms.ignore) / SUBSTANCE_TOKENS),
     }
+
+
+def _with_its_subject(terms: QuestionTerms, shape: AnswerShape, sentence: _Sentence, analyzer: Analyzer) -> _Sentence:
+    """A definition that opens its line with the verb (「指所有事务必须分两个阶段…」 under
+    「两段锁协议」) holds the question's words in the line above, which it defines: its words
+    and pairs are read with that line (_cue_text)."""
+    text = _cue_text(shape, sentence)
+    if text == sentence.folded:
+        return sentence
+    words = terms.matched_words(frozenset(analyzer.tokenize(text)), text)
+    return dataclasses.replace(sentence, folded=text, words=words, bigrams=set(char_bigrams(text)))
 
 
 def _cue_text(shape: AnswerShape, sentence: _Sentence) -> str:
