@@ -77,6 +77,13 @@ def test_examples_from_course_headings_leave_out_numbers_structure_and_code():
     assert examples == ("视图和基本表的区别", "什么是数据定义？")
 
 
+def test_a_comparison_between_fragments_is_no_example():
+    """A heading cut mid-word compares no terms: 「该应用涉和两个的区别」 is never suggested."""
+    passages = [*JAVA, _passage("c4", "第4章 Java应用", "应用程序。", "该应用涉和两个的区别")]
+    assert "该应用涉和两个的区别" not in example_questions(passages, default_profile())
+    assert example_questions(passages, default_profile())[0] == "抽象类和接口的区别"
+
+
 def test_info_names_the_seed_corpus_and_suggests_questions_it_answers(stub_index):
     index, embedder = stub_index
     client = TestClient(create_app(index, embedder, allowed_hosts=["testserver"]))

@@ -50,6 +50,8 @@ _HEADING_NOISE = re.compile(
     r"^\s*(?:第[^章节]{1,4}[章节]|[一二三四五六七八九十]+[、.．]|[\d.．]+)\s*|\s*(?:[（(]续[）)]|[：:])\s*$"
 )
 _TERM_HEADING = re.compile(r"[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9+#]{1,7}")
+# A side that opens by pointing or counting (该, 这, 两个) is a cut phrase, not a term.
+_POINTS_OR_COUNTS = re.compile(r"[该這这那此其本每各某一二两兩三四五六七八九十几幾\d]")
 _JOINING = re.compile(r"[与和及的或]")  # 「销售与营销」「两者格局的差异」 are not one term
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -93,7 +95,12 @@ def example_questions(
     「（续）」 aside), most frequent first."""
     analyzer = profile.analyzer
     labels = [fold(text) for p in passages for text in (p.title, p.heading) if text]
-    compared = Counter(f"{a}和{b}的区别" for label in labels for a, b in _COMPARES.findall(label))
+    compared = Counter(
+        f"{a}和{b}的区别"
+        for label in labels
+        for a, b in _COMPARES.findall(label)
+        if not (_POINTS_OR_COUNTS.match(a) or _POINTS_OR_COUNTS.match(b))  # not 「该应用涉和两个的区别」
+    )
     defined = Counter(term for p in passages for term in _DEFINES.findall(fold(p.text)) if _is_term(term, analyzer))
     headings = Counter(_HEADING_NOISE.sub("", fold(p.heading)) for p in passages)
     texts = [fold(p.text) for p in passages]
