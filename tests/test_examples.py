@@ -79,7 +79,8 @@ def test_examples_from_course_headings_leave_out_numbers_structure_and_code():
 
 def test_a_comparison_between_fragments_is_no_example():
     """A heading cut mid-word compares no terms: 「该应用涉和两个的区别」 is never suggested."""
-    passages = [*JAVA, _passage("c4", "第4章 Java应用", "应用程序。", "该应用涉和两个的区别")]
+    cut = [_passage(f"c{n}", "第4章 Java应用", "应用程序。", "该应用涉和两个的区别") for n in (4, 5)]
+    passages = [*JAVA, *cut]
     assert "该应用涉和两个的区别" not in example_questions(passages, default_profile())
     assert example_questions(passages, default_profile())[0] == "抽象类和接口的区别"
 
