@@ -87,10 +87,14 @@ def test_slide_lines_of_two_clauses_or_under_a_question_are_quotable():
     and a title without either stay headings."""
     text = (
         "视图的特点\n虚表，是从一个或几个基本表导出的表\n只存放视图的定义，不存放视图对应的数据\n"
-        "什么是审计\n启用一个专用的审计日志（Audit Log）\n审计的级别\n用户级审计"
+        "什么是审计\n启用一个专用的审计日志（Audit Log）\n审计的级别\n用户级审计\n"
+        "建议：告诉别人你今天有什么资源。\n营销渠道的选择\n社交媒体，博客和SEO等数字营销\n电子邮件营销的效果最好。"
     )
     assert [(text[s:e], h) for s, e, h in headed_sentences(text)] == [
-        ("虚表，是从一个或几个基本表导出的表", "视图的特点"),
+        ("虚表，是从一个或几个基本表导出的表", "视图的特点"),  # 一个或几个 asks nothing
         ("只存放视图的定义，不存放视图对应的数据", "视图的特点"),
         ("启用一个专用的审计日志（Audit Log）", "什么是审计"),
+        # A sentence holding 什么 asks nothing; a list of names between commas is a title.
+        ("建议：告诉别人你今天有什么资源。", "用户级审计"),
+        ("电子邮件营销的效果最好。", "社交媒体，博客和SEO等数字营销"),
     ]

@@ -17,8 +17,11 @@ from kb.language.text import glued_heading_end, sentence_spans
 _TERMINAL = re.compile(r"[。！？!?；;…”」』\"]$")
 _QUESTION = re.compile(r"[？?][”’」』）)\]】〕\"']*$")
 HEADING_MAX_CHARS = 30
-# Two clauses on one line make a statement, not a title: 「虚表，是从一个或几个基本表导出的表」.
-_CLAUSES = re.compile(r"[\u3400-\u9fff]\s*[，,；;]\s*[\u3400-\u9fff]")
+# Two clauses on one line, one of five characters or more, make a statement, not a title
+# (「选择一个处理死锁代价最小的事务，将其撤消」); 「社交媒体，博客和SEO等数字营销」 lists names.
+_CLAUSES = re.compile(
+    r"[\u3400-\u9fff]{5}\s*[，,；;]\s*[\u3400-\u9fff]{3}|[\u3400-\u9fff]{3}\s*[，,；;]\s*[\u3400-\u9fff]{5}"
+)
 MIN_QUOTE_CHARS = 8
 # A line ending in a colon that is not itself numbered: 「市场部的工作包括以下几项：」, not 「1、目标不同：」.
 # Used with fullmatch(text, start, end): a `^` would only match at the start of the whole text.
@@ -72,7 +75,9 @@ def _answers_the_line_above(text: str, start: int) -> bool:
     if above_end <= 0:
         return False
     above = text[text.rfind("\n", 0, above_end) + 1 : above_end].strip()
-    return 0 < len(above) <= HEADING_MAX_CHARS and asks_something(above)
+    # A title that asks: a question mark or no sentence end (「建议：告诉别人你今天有什么资源。」 asks nothing).
+    titled = not _TERMINAL.search(above) or _QUESTION.search(above) is not None
+    return 0 < len(above) <= HEADING_MAX_CHARS and titled and asks_something(above)
 
 
 def is_glued_title(text: str, start: int, end: int) -> bool:
