@@ -75,6 +75,14 @@ def test_contrast_cue_sets_one_side_against_the_other():
     assert not cue.search("营销是一个系统")
 
 
+def test_what_both_sides_are_together_is_no_difference():
+    against = answer_shape("营销和销售的区别", ["营销", "销售"]).against
+    assert against is not None
+    assert against.search("营销和销售是商业中两个十分重要的概念")
+    assert against.search("营销和销售的最终目标都是提高收入")
+    assert not against.search("营销是一个系统，而销售只是营销的一部分")
+
+
 def test_short_factual_answers_get_a_small_budget():
     assert answer_shape("该公司成立于哪一年？").budget < answer_shape("为什么市场部和销售部总吵架").budget
     assert answer_shape("哪些因素影响销量").units and not answer_shape("谁发明了电话").units

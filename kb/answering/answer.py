@@ -131,7 +131,7 @@ def select(
     if shape.kind == "method":
         ranked = _form_first(ranked, 2 * margin, holds_steps)
     elif shape.kind == "definition":
-        ranked = _form_first(ranked, margin, lambda c: bool(c.features.get("cue")))
+        ranked = _form_first(ranked, margin, lambda c: _defines(c, shape.subject))
     if shape.follows_context and ranked[0].features.get("against"):
         # 「许多人认为营销和销售是一回事。」 restates the question; the sentences after it settle
         # it: they follow it whatever their own evidence.
@@ -176,6 +176,12 @@ def _form_first(ranked: list[Evidence], margin: float, has_form: Callable[[Evide
     if found is None or found is ranked[0] or ranked[0].score - found.score > margin:
         return ranked
     return [dataclasses.replace(found, score=ranked[0].score), *(c for c in ranked if c is not found)]
+
+
+def _defines(evidence: Evidence, subject: str) -> bool:
+    """A definition's form, in a passage about the subject's owner (「职业是…秘书」 elsewhere: not 白鸟百合子的职业)."""
+    p, owner = evidence.passage, subject.rsplit("的", 1)[0].rstrip("中里内上")
+    return bool(evidence.features.get("cue")) and owner in fold(p.title + p.heading + p.text)
 
 
 def presentable(evidence: Evidence, shape: AnswerShape) -> Evidence | None:

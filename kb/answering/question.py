@@ -136,6 +136,8 @@ class AnswerShape:
     # preceding sentence's match with the question too.
     follows_context: bool = False
     cue_strength: float = 1.0  # how much the cue counts: a recommendation is what advice asks for
+    # For a definition: what it asks about, folded (「嵌入式SQL中的游标」).
+    subject: str = ""
 
 
 _DEFINITION = r"(?:是指|指的是|就是|即是|即|定义为|称为|又称|是一种|是一个|是|指(?![标南针导出挥数令定向]))"
@@ -151,7 +153,7 @@ _SAID_IN = re.compile(r"(?:里|中|上)(?:说|讲|提到)的|所谓的?")
 # A belief someone holds, stated so as to be answered: 「许多人认为…」, 「误区一：…」.
 _BELIEF = re.compile(r"认为|以为|觉得|误区|常说|很多人|许多人|有人说|似乎|据说|不少人|经常说|误解")
 # A trait both sides share (「营销和销售的最终目标都是…」): not what a contrast question asks.
-_SHARED = r"(?:都|共同|同样|一样|相同|均|一致|相互|密切)"
+_SHARED = r"(?:都|共同|同样|一样|相同|均|一致|相互|密切|两个|两者|二者)"
 SHAPES: dict[QuestionKind, AnswerShape] = {
     "contrast": AnswerShape("contrast", None, 300),
     "reason": AnswerShape("reason", re.compile(r"因为|由于|所以|因此|因而|原因|之所以|为了|导致|使得|在于"), 300),
@@ -231,7 +233,7 @@ def answer_shape(question: str, sides: Sequence[str] | None = None) -> AnswerSha
             forward = f"(?:{named}){gloss}" + r"[^，。；,;]{0,3}?" + _DEFINITION
             # Textbooks name the term last: 「若…，则称该属性组为候选码」, 「…的属性称为主属性」.
             named_last = f"{_NAMING_VERB}" + r"[^，。；,;]{0,8}?为?" + f"(?:{named}){gloss}" + r"\s*(?:[。；;，,：:]|$)"
-            return replace(shape, cue=re.compile(f"{forward}|{named_last}"))
+            return replace(shape, cue=re.compile(f"{forward}|{named_last}"), subject=subject)
     return shape
 
 
