@@ -274,19 +274,19 @@ def _renumber(hits: list[Hit], cited: set[int], shown: int) -> tuple[list[Hit], 
 
 def choose(
     plan: QuestionPlan,
-    evidence: list[Evidence],
+    candidates: list[Evidence],
     answerable: bool = True,
     hits: list[Hit] | None = None,
     tokenize: Tokenize | None = None,
 ) -> list[Evidence]:
-    """The sentences an answer quotes, in the order quoted, within the plan's max_chars; none
-    when the index does not know (`answerable` False, see Retriever.answerable) or when a
-    question asking for an amount would be answered by sentences stating none. A
+    """The sentences an answer quotes (of `candidates`: answer_candidates), in the order quoted,
+    within the plan's max_chars; none when the index does not know (`answerable` False, see
+    Retriever.answerable) or when a question asking for an amount would be answered by
+    sentences stating none. A
     cross-language question shares no words with its sources: sentences vouched for by their
     vectors may support the best one. A how-to question answered by a numbered procedure in
     `hits` (quoted_steps, its words split with `tokenize`) gets its steps first, then the best
     sentences of the passages they are quoted from."""
-    candidates = answer_candidates(evidence, plan)
     lexical = not plan.reading.cross_language
     steps = quoted_steps(plan, hits or [], tokenize) if answerable and plan.kind == "method" else []
     if steps:
@@ -323,13 +323,13 @@ def compose_answer(
     reading = plan.reading
     profile = profile or default_profile()
     tokenize = profile.analyzer.tokenize
-    chosen = choose(plan, evidence, answerable, hits, tokenize)
+    candidates = answer_candidates(evidence, plan)
+    chosen = choose(plan, candidates, answerable, hits, tokenize)
     if not chosen:
         return _not_found(plan, hits)
     contrast = build_contrast(plan.sides, hits, profile.contrast, tokenize=tokenize) if plan.sides else None
     if contrast:
-        lead = led_by_table(contrast, plan, profile.contrast, hits, answer_candidates(evidence, plan), chosen)
-        chosen = _within(lead, plan.max_chars)
+        chosen = _within(led_by_table(contrast, plan, profile.contrast, hits, candidates, chosen), plan.max_chars)
     cited = {n for c in chosen for n in c.citations}
     if contrast:
         cited |= {n for row in contrast.rows for cell in row.cells for n in cell.citations}

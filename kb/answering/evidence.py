@@ -135,7 +135,8 @@ class QuestionTerms:
         return {w for w in self.words if w in tokens or any(a in folded for a in self.alternatives.get(w, ()))}
 
 
-def _coverage(weights: Mapping[str, float], present: set[str]) -> float:
+def coverage(weights: Mapping[str, float], present: set[str]) -> float:
+    """The IDF-weighted share of `weights`' terms that are `present`."""
     total = sum(weights.values())
     return sum(w for t, w in weights.items() if t in present) / total if total else 0.0
 
@@ -291,20 +292,20 @@ def _features(
     the passage's title, `among_candidates` its dense, distinctive and passage signals, which
     are measured against the other candidates."""
     dense, distinctive, passage = among_candidates
-    cue = shape.cue is not None and bool(shape.cue.search(_cue_text(shape, sentence)))
+    cue = shape.cue is not None and bool(shape.cue.search(sentence.folded))  # with its subject: _with_its_subject
     return {
         "dense": dense,
-        "lexical": _coverage(terms.words, sentence.words),
-        "bigrams": _coverage(terms.bigrams, sentence.bigrams),
+        "lexical": coverage(terms.words, sentence.words),
+        "bigrams": coverage(terms.bigrams, sentence.bigrams),
         "distinctive": distinctive,
-        "beyond_topic": _coverage(topic, sentence.words | sentence.bigrams),
+        "beyond_topic": coverage(topic, sentence.words | sentence.bigrams),
         "aligned": _aligned(terms.wording, sentence.folded),
         "brevity": 1.0 - min(1.0, len(sentence.folded) / BREVITY_CHARS),
         "passage": passage,
         "first_passage": 1.0 if sentence.hit.rank == 1 else 0.0,
         "cue": shape.cue_strength if cue else 0.0,
         "against": 1.0 if not cue and shape.against is not None and shape.against.search(sentence.folded) else 0.0,
-        "context": _coverage(terms.words, before.words) if shape.follows_context and before else 0.0,
+        "context": coverage(terms.words, before.words) if shape.follows_context and before else 0.0,
         "substance": min(1.0, len(sentence.tokens - terms.words.keys() - terms.ignore) / SUBSTANCE_TOKENS),
     }
 

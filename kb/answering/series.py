@@ -167,13 +167,14 @@ def heading_blocks(lines: Sequence[Line]) -> list[Series]:
     title) and the two to MAX_BLOCK_ITEMS unnumbered statement lines of at most BULLET_CHARS
     right under it, ending at the next heading. Lines running on past that many are a
     passage of prose, no list of steps."""
+    headings = [line.is_heading for line in lines]
     blocks = []
     for i, line in enumerate(lines):
-        if not line.is_heading:
+        if not headings[i]:
             continue
         items = []
-        for below in lines[i + 1 :]:
-            if below.is_heading:
+        for below, is_heading_below in zip(lines[i + 1 :], headings[i + 1 :]):
+            if is_heading_below:
                 break
             items.append(below)
             if len(items) > MAX_BLOCK_ITEMS:

@@ -9,9 +9,9 @@ lines between, each span cited by the passage it comes from.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
-from kb.answering.evidence import Evidence
+from kb.answering.evidence import Evidence, coverage
 from kb.answering.plan import QuestionPlan
 from kb.answering.series import Line, Series, all_series, document_lines, heading_blocks
 from kb.answering.units import LIST_ITEM, marker_style, span_text
@@ -67,28 +67,26 @@ def _best_covered(
 def _names_what_is_asked(plan: QuestionPlan, heading: Line, tokenize: Tokenize | None) -> bool:
     """The heading holds STEPS_COVERAGE of the question's (IDF-weighted) words — 「解除死锁」
     for 「发现死锁以后怎么解除」 — or, without a tokenizer, of its character pairs."""
-    folded = fold(heading.text)
-    if tokenize is None:
-        return _share(plan.terms.bigrams, set(char_bigrams(folded))) >= STEPS_COVERAGE
-    words = plan.terms.matched_words(frozenset(tokenize(folded)), folded)
-    return _share(plan.terms.words, words) >= STEPS_COVERAGE
+    words, pairs = _held(plan, heading.text, tokenize)
+    return (pairs if words is None else words) >= STEPS_COVERAGE
 
 
 def steps_coverage(plan: QuestionPlan, series: Series, tokenize: Tokenize | None) -> float:
     """The share of the question's information the series' lines hold: the mean of the shares
     of its (IDF-weighted) words and of its character pairs, as sentence evidence weighs them
     (evidence.py: `lexical`, `bigrams`). Without a tokenizer, the pairs alone."""
-    terms = plan.terms
-    folded = fold("\n".join(line.text for line in series.lines))
-    pairs = _share(terms.bigrams, set(char_bigrams(folded)))
+    words, pairs = _held(plan, "\n".join(line.text for line in series.lines), tokenize)
+    return pairs if words is None else (words + pairs) / 2
+
+
+def _held(plan: QuestionPlan, text: str, tokenize: Tokenize | None) -> tuple[float | None, float]:
+    """The shares of the question's words (None without a tokenizer) and character pairs the
+    text holds."""
+    terms, folded = plan.terms, fold(text)
+    pairs = coverage(terms.bigrams, set(char_bigrams(folded)))
     if tokenize is None:
-        return pairs
-    return (_share(terms.words, terms.matched_words(frozenset(tokenize(folded)), folded)) + pairs) / 2
-
-
-def _share(weights: Mapping[str, float], present: set[str]) -> float:
-    total = sum(weights.values())
-    return sum(w for term, w in weights.items() if term in present) / total if total else 0.0
+        return None, pairs
+    return coverage(terms.words, terms.matched_words(frozenset(tokenize(folded)), folded)), pairs
 
 
 def _step_spans(series: Series, ranks: dict[int, int]) -> list[Evidence]:
