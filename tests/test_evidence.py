@@ -84,3 +84,32 @@ def test_words_that_ask_are_not_expected_in_the_answer():
     ranked = score_sentences(terms, hits, answer_shape("营销的区别"), ANALYZER)
     without_the_asking_word = next(ev for ev in ranked if "区别" not in ev.text)
     assert without_the_asking_word.features["lexical"] == 1.0  # it holds every word the question expects
+
+
+def test_a_headless_definition_is_told_apart_by_the_words_of_its_subject_line():
+    """「指所有事务…」 holds 两段锁协议 only through the line above it: its distinctiveness and the
+    pairs it shares with the question are read with that line, and 「但是两段…」 gets no credit for
+    the pair 是两 that 「什么是两段锁协议」 forms only with its question word."""
+    hits = _hits(
+        "但是两段锁协议并不要求事务一次加锁。事务遵守两段锁协议是可串行化调度的充分条件。",
+        "两段锁协议\n指所有事务必须分两个阶段对数据项加锁和解锁",
+    )
+    question = "什么是两段锁协议"
+    terms = QuestionTerms.of(question, ANALYZER, frozenset())
+    assert "是两" not in terms.bigrams and "两段" in terms.bigrams
+    assert "司是" in QuestionTerms.of("母公司是什么", ANALYZER, frozenset()).bigrams  # the answer repeats 母公司是
+    ranked = score_sentences(terms, hits, answer_shape(question), ANALYZER)
+    by_text = {e.text.strip(): e.features for e in ranked}
+    defining = by_text["指所有事务必须分两个阶段对数据项加锁和解锁"]
+    assert defining["distinctive"] == max(f["distinctive"] for f in by_text.values())
+    assert by_text["但是两段锁协议并不要求事务一次加锁。"]["bigrams"] == defining["bigrams"]
+
+
+def test_a_passage_whose_title_holds_the_whole_question_is_about_it():
+    """Nothing of 「什么是聚簇」 lies beyond a passage headed 聚簇: its sentences are not marked
+    down against a passage under another heading that happens to mention it."""
+    about = Hit(1, 0.9, Passage(1, "d1", "聚簇", "d1.txt", 0, 20, "把具有相同值的元组集中存放称为聚簇。", "聚簇"))
+    [evidence] = score_sentences(
+        QuestionTerms.of("什么是聚簇", ANALYZER, frozenset()), [about], answer_shape("什么是聚簇"), ANALYZER
+    )
+    assert evidence.features["beyond_topic"] == 1.0

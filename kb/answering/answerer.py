@@ -12,6 +12,7 @@ import dataclasses
 from collections.abc import Sequence
 
 from kb.answering.answer import compose_answer
+from kb.answering.defining import DEFINITION_REACH, with_definition
 from kb.answering.evidence import Evidence, EvidenceWeights, QuestionTerms, score_sentences
 from kb.answering.mentions import unmentioned_side
 from kb.answering.plan import QuestionPlan, asking_words_in, shape_of
@@ -51,7 +52,7 @@ class Answerer:
         reading = self.reader.read(question, previous)
         text = reading.text
         sides, shape = shape_of(text, self.profile.contrast, reading.cross_language)
-        depth = max(k, CONTRAST_EVIDENCE) if sides else k
+        depth = max(k, CONTRAST_EVIDENCE) if sides else max(k, DEFINITION_REACH) if shape.subject else k
         check_query_args(depth, mode)
         retriever = self.retriever
         naming = self.profile.contrast.asking_words
@@ -76,6 +77,8 @@ class Answerer:
         the shown ones, ranked after them: a procedure's steps run on over several slides
         (series.py), and those passages are listed only if the answer cites them."""
         hits = self.retriever.search(plan.text, k=plan.depth, mode=plan.mode)
+        if plan.shape.subject:
+            return with_definition(hits, plan.shown, plan.shape.subject)
         if plan.kind != "method":
             return hits
         return [*hits, *self._surrounding(hits, plan.shown)]

@@ -52,6 +52,10 @@ ALIGNED_WORDING_CHARS = 200
 # write it: 「两段锁协议\n指所有事务必须分两个阶段…」.
 _HEADLESS_DEFINITION = re.compile(r"(?:是指|指的是|就是|是|指|即)")
 SUBJECT_LINE_CHARS = 30
+# The copula after a question word (「什么是两段锁协议」) forms no pair the answer repeats (it
+# reads 「两段锁协议是…」), and 「但是两段…」 would hold 是两 by chance. Before one (「母公司是什么」)
+# it stays: the answer repeats 「母公司是…」.
+_ASKING_COPULA = re.compile(r"(?<=\s)是")
 
 
 @dataclass(frozen=True)
@@ -122,7 +126,7 @@ class QuestionTerms:
         for word in sorted(asked, key=len, reverse=True):
             folded = folded.replace(word, " ")
         words = list(dict.fromkeys(analyzer.tokenize(folded)))
-        bigrams = list(dict.fromkeys(char_bigrams(folded)))
+        bigrams = list(dict.fromkeys(char_bigrams(_ASKING_COPULA.sub(" ", folded))))
         weigh = weights or (lambda terms: dict.fromkeys(terms, 1.0))
         wording = "".join(ch for ch in folded if ch.isalnum())[:ALIGNED_WORDING_CHARS]
         table = analyzer.synonyms
@@ -235,11 +239,9 @@ def score_sentences(
     top_score = max((h.score for h in hits), default=0.0)
     found = []
     topics: dict[int, dict[str, float]] = {}
-    previous: _Sentence | None = None
-    for sentence, cosine, distinctive in zip(sentences, cosines, _distinctive(terms, sentences)):
-        before = previous if previous is not None and previous.hit is sentence.hit else None
-        previous = sentence
-        sentence = _with_its_subject(terms, shape, sentence, analyzer)
+    judged = [_with_its_subject(terms, shape, sentence, analyzer) for sentence in sentences]
+    for i, (sentence, cosine, distinctive) in enumerate(zip(judged, cosines, _distinctive(terms, judged))):
+        before = sentences[i - 1] if i and sentences[i - 1].hit is sentence.hit else None
         hit, p = sentence.hit, sentence.hit.passage
         if p.id not in topics:
             topics[p.id] = _beyond_topic(terms, p, analyzer)
@@ -298,7 +300,7 @@ def _features(
         "lexical": coverage(terms.words, sentence.words),
         "bigrams": coverage(terms.bigrams, sentence.bigrams),
         "distinctive": distinctive,
-        "beyond_topic": coverage(topic, sentence.words | sentence.bigrams),
+        "beyond_topic": coverage(topic, sentence.words | sentence.bigrams) if topic else 1.0,
         "aligned": _aligned(terms.wording, sentence.folded),
         "brevity": 1.0 - min(1.0, len(sentence.folded) / BREVITY_CHARS),
         "passage": passage,
