@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +35,7 @@ from kb.formats.pdf_streams import check_inflated_size
 from kb.formats.scanned import with_scanned_pages
 from kb.ingest.decoding import NotTextError
 from kb.language.code import fenced, is_monospace
+from kb.language.text import splits_a_word
 from kb.provenance import Places
 
 MARGIN_SHARE = 0.1  # of the page height: where running headers and footers sit
@@ -45,10 +47,13 @@ INDENT_CHARS = 1  # so does a next line starting this many characters right of t
 COLUMN_LINES = 3  # lines of running text each side of a gutter that make a page two columns
 COLUMN_LINE_CHARS = 8  # the median line of running text is at least this long
 SPANNING_SHARE = 0.2  # of a page's text boxes at most may cross the gap between its columns
+PAGE_WORD_REPEATS = 2  # a pair of characters written whole this often on its page is a word
+FULL_BOX_SHARE = 0.9  # a line broken by hand reaches this share of its widest neighbour
 SPACE_MARKED_SHARE = 0.5  # of a slide PDF's lines at least end in a space: the others are wraps
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:第\s*\d+\s*页(?:\s*[/／共]\s*\d+\s*页?)?|[-–—]?\s*\d+\s*[-–—]?|\d+\s*/\s*\d+|page\s*\d+)\s*$", re.I
 )
+_SENTENCE_CLOSE = re.compile(r"[。；;！!？?][”’」』）)]*$")  # the end of a sentence, or of a list item
 _SENTENCE_END = re.compile(r"[。！？!?…][”’」』）)]*$")
 _LATIN_END = re.compile(r"[A-Za-z0-9,.;:!?)]$")
 _LATIN_START = re.compile(r"^[A-Za-z0-9(]")
@@ -59,6 +64,11 @@ _FIRST_WORD = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+|.")
 _BULLET = re.compile(r"^\s*[\uf020-\uf0ff•●○◆◇■□▪▫►▶➢➤✓✔√①-⑳]")
 _SYMBOL_BULLET = re.compile(r"[\uf020-\uf0ff][ \t]*")
 _MID_CLAUSE_END = re.compile(r"[，、（(]\s*$")
+# A line aligned by hand with spaces under Chinese text above that runs to its end unpunctuated
+# (「（2）如果一个关系的一组属性经常出现在相等比较条」 / 「           件中，则…」): the rest of a line
+# its author broke mid-word, not a new paragraph. Code and table rows (Latin or short) are not.
+_BROKEN_BY_HAND = re.compile(r"[\u3400-\u9fff][^\n]{8,}[\u3400-\u9fff（(，、]\s*$")
+_SPACE_ALIGNED = re.compile(r"^[ \t\u3000]{3,}(?![(（]?[一二三四五六七八九十\d]+[)）、.．])[\u3400-\u9fff]")
 _NO_LINE_START = "，。、；：？！）」』”’》〉】,.;:?!)"  # kinsoku: kept off a line's start, they pull a character down
 
 
@@ -246,6 +256,19 @@ def _right_edge(lines: list[_Line]) -> float:
     return ends[0]
 
 
+def _inside_a_word(left: str, right: str, page_text: str) -> bool:
+    """Whether a line broken at the end of `left` was broken inside a word: one jieba knows
+    (条|件) or a pair of characters the page writes whole elsewhere (聚|簇 on a slide about 聚簇)."""
+    pair = left.rstrip()[-1:] + right.lstrip()[:1]
+    return splits_a_word(left, right) or page_text.count(pair) >= PAGE_WORD_REPEATS
+
+
+def _text_width(line: _Line) -> float:
+    """How far a line's characters reach (its x1 counts the spaces a slide's text box pads it
+    with): a wide character one em, others half."""
+    return line.char_width * sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in line.text.rstrip())
+
+
 def _first_word_width(line: _Line) -> float:
     """The width the line's first word (a Latin word or URL, else one character, two when a
     kinsoku character follows it) would have needed at the end of the line before."""
@@ -297,9 +320,11 @@ def _paragraphs(lines: list[_Line], page: list[_Line], marks: _Marks) -> tuple[s
         in_column = [line for line in page if line.column == column]
         edges[column] = (min(line.x0 for line in in_column), _right_edge(in_column), _line_pitch(in_column))
     parts = []
-    runs_on = False
+    runs_on = aligned = False
+    widest = max(_text_width(line) for line in lines)
+    page_text = "".join(line.text for line in page)
     for line, following in zip(lines, [*lines[1:], None]):
-        text = line.text
+        text = line.text.lstrip() if aligned else line.text
         left, right, pitch = edges[line.column]
         runs_on = line.x1 >= right - FULL_LINE_CHARS * line.char_width
         if following is None:
@@ -311,8 +336,16 @@ def _paragraphs(lines: list[_Line], page: list[_Line], marks: _Marks) -> tuple[s
         wrapped = runs_on or (
             not _SENTENCE_END.search(text.rstrip()) and right - line.x1 < _first_word_width(following) + line.char_width
         )
+        aligned = bool(
+            _SPACE_ALIGNED.match(following.text)
+            and _BROKEN_BY_HAND.search(text.lstrip())
+            and _text_width(line) >= FULL_BOX_SHARE * widest
+            and (_inside_a_word(text, following.text, page_text) or _SENTENCE_CLOSE.search(following.text.rstrip()))
+        )
         if _BULLET.match(following.text):
-            wrapped = False
+            wrapped = aligned = False
+        elif aligned:
+            wrapped, wider_gap, indented, text = True, False, False, text.rstrip()
         elif marks.space_ends and (not text.endswith(" ") or _MID_CLAUSE_END.search(text)):
             # A wrap under a hanging indent, or a line broken by hand inside a clause.
             wrapped, wider_gap, indented = True, False, False

@@ -342,3 +342,15 @@ def _cut_long(text: str, s: int, e: int) -> list[tuple[int, int]]:
         s = cut
     pieces.append((s, e))
     return pieces
+
+
+def splits_a_word(left: str, right: str) -> bool:
+    """Whether jieba (kb's general dictionary) reads a word across the end of `left` and the
+    start of `right`: 「…相等比较条」 + 「件中，则…」 is one sentence broken inside 条件."""
+    head, tail = left.rstrip()[-5:], right.lstrip()[:5]
+    position = 0
+    for word in jieba_tokenizer(()).lcut(head + tail):
+        if position < len(head) < position + len(word):
+            return True
+        position += len(word)
+    return False
