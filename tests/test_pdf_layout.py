@@ -149,14 +149,11 @@ HAND_BROKEN = [
 
 def test_a_line_broken_by_hand_inside_a_word_is_joined_to_its_rest(tmp_path):
     text = extract(write_slide_pdf(HAND_BROKEN, tmp_path / "slides.pdf").read_bytes()).text
-    assert (
-        [line.strip() for line in text.strip().split("\n")]
-        == [
-            "聚簇存取方法的选择（续）",
-            "（2）如果一个关系的一组属性经常出现在相等比较条件中，则该单个关系可建立聚簇；",  # 条|件 is one word
-            # 聚|簇: a pair the page writes whole elsewhere
+    assert [line.strip() for line in text.strip().split("\n")] == [
+        "聚簇存取方法的选择（续）",
+        "（2）如果一个关系的一组属性经常出现在相等比较条件中，则该单个关系可建立聚簇；",  # 条|件 is one word
+        # 聚|簇: a pair the page writes whole elsewhere
         "当通过聚簇码进行访问或连接是该关系的主要应用，与聚簇码无关的其他访问很少或者是次要的时，可以使用聚簇",
-            "数据库管理系统自动保证镜像数据与主数据的一致性",  # a new statement under it, not a wrap
-            "每当主数据库更新时，系统自动把更新后的数据复制过去",
-        ]
-    )
+        "数据库管理系统自动保证镜像数据与主数据的一致性",  # a new statement under it, not a wrap
+        "每当主数据库更新时，系统自动把更新后的数据复制过去",
+    ]
