@@ -248,3 +248,16 @@ def test_a_definition_question_leads_with_the_sentence_that_defines_the_subject(
     )
     answer = answer_from_hits("什么是两段锁协议", [hit(1, uses), hit(2, slide)])
     assert answer.sentences[0].text == "指所有事务必须分两个阶段对数据项加锁和解锁"
+
+
+def test_a_relation_question_leads_with_how_one_side_bears_on_the_other():
+    """「营销和销售的联系」 is answered by 「两者是相互支撑的」, not by a sentence naming both or
+    saying how they differ, however many of the question's words those repeat."""
+
+    def hit(rank: int, text: str) -> Hit:
+        return Hit(rank, 1.0 / rank, Passage(rank, f"d{rank}", f"d{rank}", f"d{rank}.txt", 0, len(text), text))
+
+    restating = "营销和销售的联系和区别都很重要。营销和销售的含义是有区别的。"
+    relating = "营销和销售有很多不同之处，但两者是相互支撑的。"
+    answer = answer_from_hits("营销和销售的联系", [hit(1, restating), hit(2, relating)])
+    assert answer.sentences[0].text == relating

@@ -25,7 +25,11 @@ from kb.answering.question import answer_shape, asks_a_share, asks_an_amount, qu
         ("该公司成立于哪一年？", "quantity"),
         ("全国有多少个省份", "quantity"),
         ("销售需要懂营销吗", "yesno"),
-        ("营销和销售的关系", "general"),
+        ("营销和销售的关系", "relation"),
+        ("市场部与销售部之间有什么联系？", "relation"),
+        ("什么是关系", "definition"),  # a relation (table) in a database course
+        ("他和刘备是什么关系", "general"),  # kinship is named, not stated as a relation
+        ("营销和销售有什么不同", "general"),
     ],
 )
 def test_question_kind(question, kind):

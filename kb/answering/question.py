@@ -15,7 +15,18 @@ from typing import Literal
 from kb.language.text import fold
 
 QuestionKind = Literal[
-    "contrast", "reason", "definition", "advice", "list", "method", "yesno", "quantity", "place", "entity", "general"
+    "contrast",
+    "relation",
+    "reason",
+    "definition",
+    "advice",
+    "list",
+    "method",
+    "yesno",
+    "quantity",
+    "place",
+    "entity",
+    "general",
 ]
 
 # Checked in this order: 「是什么原因」 is a reason, 「哪些方法」 a list, 「怎么样」 not a method;
@@ -23,6 +34,8 @@ QuestionKind = Literal[
 _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = (
     ("reason", re.compile(r"为什么|为何|什么原因|原因是|怎么会|何故|凭什么")),
     ("method", re.compile(r"哪几步|几个?步骤|哪些步骤|什么步骤|步骤(?:有|是)(?:哪些|什么)")),
+    # How two things bear on each other: 「营销和销售的联系」, 「A与B之间有什么关系」.
+    ("relation", re.compile(r"[和与跟同及].{1,24}?(?:之间)?(?:的|有什么|有啥|有何|有哪些)(?:联系|关联|关系)")),
     ("list", re.compile(r"哪些|哪几|包括什么|包含什么|有几种|有几个|有几类|分为|几个方面|几类|哪几种|列举")),
     (
         "definition",
@@ -158,6 +171,18 @@ SHAPES: dict[QuestionKind, AnswerShape] = {
     "contrast": AnswerShape("contrast", None, 300),
     "reason": AnswerShape("reason", re.compile(r"因为|由于|所以|因此|因而|原因|之所以|为了|导致|使得|在于"), 300),
     "definition": AnswerShape("definition", None, 240),  # the cue names the subject: see answer_shape
+    # A relation is stated by how one side bears on the other (「两者是相互支撑的」, 「营销是销售
+    # 的前提和基础」), not by sentences naming both (「营销和销售是两个重要的概念」).
+    "relation": AnswerShape(
+        "relation",
+        re.compile(
+            r"相互|互相|依存|依赖|离不开|密不可分|相辅相成|基础|前提|一部分|组成部分|属于|支撑|配合|服务于|"
+            r"为[^，。；]{1,8}服务|决定|促进|推动|补充|延伸|手段|目的|上游|下游|反馈|协同|统一"
+        ),
+        300,
+        against=re.compile(r"区别|不同|差异|差别"),  # how they differ is another question
+        cue_strength=2.0,
+    ),
     "list": AnswerShape(
         "list",
         re.compile(
