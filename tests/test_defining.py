@@ -1,6 +1,9 @@
 """A definition question shows the passage that defines its subject (kb/answering/defining.py)."""
 
-from kb.answering.defining import defining_form, with_definition
+import dataclasses
+
+from kb.answering.answer import answer_from_hits
+from kb.answering.defining import defining_form, defining_sentence, led_by_definitions, with_definition
 from kb.types import Hit, Passage
 
 
@@ -31,3 +34,35 @@ def test_shown_passages_that_define_the_subject_are_kept_as_ranked():
     hits = [_hit(1, "触发器是由事件驱动的特殊过程。"), _hit(2, "创建触发器。"), _hit(3, "触发器（Trigger）是一种过程")]
     assert with_definition(hits, 2, "触发器") == hits[:2]
     assert with_definition(hits[:2], 2, "") == hits[:2]
+
+
+def test_a_bare_comparison_is_led_by_what_each_side_is():
+    """「水平分解和垂直分解的区别是什么」: no retrieved sentence sets the two against each other, so
+    the lines that define them lead, each quoted verbatim with the line naming its term."""
+    hits = [
+        _hit(1, "水平分解和垂直分解都是常用的分解方法。分解以后可能使另一些事务不得不执行连接操作，降低了效率。"),
+        _hit(2, "数据模型的优化\n什么是水平分解\n把（基本）关系的元组分为若干子集合，定义每个子集合为一个子关系。"),
+        _hit(3, "垂直分解\n把关系模式R的属性分解为若干子集合，形成若干子关系模式"),
+    ]
+    answer = answer_from_hits("水平分解和垂直分解的区别是什么", hits)
+    assert [s.text for s in answer.sentences[:2]] == [
+        "什么是水平分解\n把（基本）关系的元组分为若干子集合，定义每个子集合为一个子关系。",
+        "垂直分解\n把关系模式R的属性分解为若干子集合，形成若干子关系模式",
+    ]
+    assert answer.text.startswith("什么是水平分解\n把（基本）") and "[2]。\n垂直分解\n" in answer.text
+
+
+def test_definitions_do_not_lead_a_comparison_that_asks_about_one_aspect():
+    chosen_text = "销售是由内向外的思维方式，营销则是由外而内的思维方式。"
+    chosen = defining_sentence("销售", [_hit(1, chosen_text)])
+    assert chosen is not None
+    hits = [
+        _hit(1, chosen_text),
+        _hit(2, "营销是指传播产品信息的一系列活动。"),
+        _hit(3, "销售是指把产品卖给顾客的活动。"),
+    ]
+    plain = [dataclasses.replace(chosen, features={})]
+    assert led_by_definitions(("营销", "销售"), ["营销", "销售", "思维方式"], hits, plain) == plain
+    led = led_by_definitions(("营销", "销售"), ["营销", "销售"], hits[1:], plain)
+    assert [e.text for e in led[:2]] == ["营销是指传播产品信息的一系列活动。", "销售是指把产品卖给顾客的活动。"]
+    assert led_by_definitions(("营销", "销售"), ["营销", "销售"], hits[1:], [chosen]) == [chosen]  # it sets them apart

@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 
 from kb.answering.contrast import build_contrast
+from kb.answering.defining import led_by_definitions
 from kb.answering.evidence import Evidence, score_sentences
 from kb.answering.grounding import check_grounding
 from kb.answering.plan import QuestionPlan, plan_from_words
@@ -47,10 +48,9 @@ def _restates(evidence: Evidence, plan: QuestionPlan) -> bool:
     """For a contrast: the sentence names the difference instead of stating it (「本文将探讨营销
     和销售的区别」) — it holds a word naming a comparison (区别, 不同 …) but neither sets the sides
     against each other (the shape's cue) nor goes on after a colon (「…的工作区别：1.工作目标…」)."""
-    folded = fold(evidence.text)
+    folded, cue = fold(evidence.text), plan.shape.cue
     if not any(word in folded for word in plan.naming_words):
         return False
-    cue = plan.shape.cue
     return not (cue and cue.search(folded)) and not _GOES_ON.search(folded)
 
 
@@ -251,12 +251,12 @@ def _within(chosen: list[Evidence], max_chars: int) -> list[Evidence]:
 def _joined(spans: list[tuple[str, tuple[int, ...], bool]]) -> str:
     """The answer's text: each span cited (text, citations, code). Steps read one to a line:
     the next item of the list quoted just before (「（2）…」 after 「…（1）…」) starts a line of
-    its own, and so does what follows a numbered list (one span of several lines, or items
-    quoted one by one)."""
+    its own, and so do a span of several lines and what follows a numbered list (one span of
+    several lines, or items quoted one by one)."""
     text, previous, listed = "", "", False
     for span, citations, code in spans:
         step = bool(previous) and continues(previous, span)
-        if text and not text.endswith("\n") and (step or listed):
+        if text and not text.endswith("\n") and (step or listed or "\n" in span.strip()):
             text += "\n"
         text += cite(span, citations, code)
         ends_in_item = item_number(span.rsplit("\n", 1)[-1].strip()) is not None
@@ -282,11 +282,11 @@ def choose(
     """The sentences an answer quotes (of `candidates`: answer_candidates), in the order quoted,
     within the plan's max_chars; none when the index does not know (`answerable` False, see
     Retriever.answerable) or when a question asking for an amount would be answered by
-    sentences stating none. A
-    cross-language question shares no words with its sources: sentences vouched for by their
-    vectors may support the best one. A how-to question answered by a numbered procedure in
-    `hits` (quoted_steps, its words split with `tokenize`) gets its steps first, then the best
-    sentences of the passages they are quoted from."""
+    sentences stating none. A cross-language question shares no words with its sources:
+    sentences vouched for by their vectors may support the best one. A how-to question
+    answered by a numbered procedure in `hits` (quoted_steps, its words split with `tokenize`)
+    gets its steps first, then the best sentences of the passages they are quoted from; a
+    comparison may be led by what each side is (defining.led_by_definitions)."""
     lexical = not plan.reading.cross_language
     steps = quoted_steps(plan, hits or [], tokenize) if answerable and plan.kind == "method" else []
     if steps:
@@ -296,7 +296,8 @@ def choose(
         room = plan.max_chars - len(_joined([(c.text, c.citations, is_code(c)) for c in steps]))
         chosen = steps + select(quoted, plan.shape, max(room, 0), lexical=lexical)
     else:
-        chosen = select(candidates, plan.shape, plan.max_chars, lexical=lexical) if answerable else []
+        picked = select(candidates, plan.shape, plan.max_chars, lexical=lexical) if answerable else []
+        chosen = led_by_definitions(plan.sides, list(plan.terms.words), hits or [], picked)
     counting, share = counted_in(plan.text), asks_a_share(plan.text)
     if asks_an_amount(plan.text) and not any(states_a_quantity(c.text, counting, share) for c in chosen):
         chosen = []  # 「销售人员的平均工资是多少」 with no amount in what would be quoted: not in the index
@@ -316,10 +317,9 @@ def compose_answer(
 
     `hits` may hold more passages than the plan's `shown` best: extra ones serve as evidence
     for a contrast table or hold the rest of a how-to answer's steps, and are listed (after
-    the shown ones) only if cited. `evidence` is the
-    scored sentences of the shown passages (Answerer.evidence). `profile` is the index's
-    (contrast aspects, vocabulary); the shipped one by default. `locate` places each quoted
-    span in its original file (StoredIndex.locate)."""
+    the shown ones) only if cited. `evidence` is the scored sentences of the shown passages
+    (Answerer.evidence). `profile` is the index's (contrast aspects, vocabulary); the shipped
+    one by default. `locate` places each quoted span in its original file (StoredIndex.locate)."""
     reading = plan.reading
     profile = profile or default_profile()
     tokenize = profile.analyzer.tokenize

@@ -13,25 +13,32 @@ import dataclasses
 import re
 from collections.abc import Sequence
 
+from kb.answering.evidence import Evidence
+from kb.ingest.chunk import quotable_sentences
 from kb.language.text import fold
 from kb.types import Hit
 
 DEFINITION_REACH = 20  # passages a definition question retrieves to find the one that defines
 # The verbs that open a definition right after its term (or on the next line, under it).
-_DEFINING_VERB = r"(?:是指|指的是|就是|即是|即|定义为|称为|又称|是一种|是一个|是|指)"
+_DEFINING_VERB = r"(?:是指|指的是|就是|即是|即|定义为|称为|又称|是一种|是一个|是(?!为了|因为|由于)|指)"
 # Where a term opens what it defines: a line, a sentence or a clause.
 _OPENING = r"(?:^|(?<=[\n。；;！!？?，,：:]))\s*"
 _GLOSS = r"(?:\s*[（(][^（()）\n]{1,40}[)）])?"
 
 
-def defining_form(subject: str) -> re.Pattern[str]:
+def defining_form(subject: str, slide_lines: bool = False) -> re.Pattern[str]:
     """The subject opening a line or clause, then its definition's verb — on the same line
     (「触发器（Trigger）是…」) or opening the next (「两段锁协议\\n指所有事务…」) — unlike a
-    sentence that only uses it (「触发器名必须是唯一的」)."""
+    sentence that only uses it (「触发器名必须是唯一的」). With `slide_lines`, also a line that
+    is the term alone (or asks 「什么是…」) over a line of 8 or more characters, as slides define
+    (「静态转储\\n在系统中无运行事务时进行的转储操作」); the match ends on that line's first
+    character."""
     named = re.escape(fold(subject))
-    return re.compile(
-        _OPENING + named + _GLOSS + r"(?:[ \t]*|[ \t]*\n\s*)" + _DEFINING_VERB + r"(?![，。；,;]|$)", re.M
-    )
+    verb = _OPENING + named + _GLOSS + r"(?:[ \t]*|[ \t]*\n\s*)" + _DEFINING_VERB + r"(?![，。；,;]|$)"
+    if not slide_lines:
+        return re.compile(verb, re.M)
+    term_line = r"(?:^|(?<=\n))[ \t]*(?:什么是)?" + named + _GLOSS + r"[ \t]*[？?：:]?[ \t]*\n\s*(?=[^\n]{8})\S"
+    return re.compile(f"{verb}|{term_line}", re.M)
 
 
 def with_definition(hits: Sequence[Hit], shown: int, subject: str) -> list[Hit]:
@@ -47,3 +54,50 @@ def with_definition(hits: Sequence[Hit], shown: int, subject: str) -> list[Hit]:
     if deeper is None:
         return top
     return [*top[:-1], dataclasses.replace(deeper, rank=shown)]
+
+
+def defining_sentence(subject: str, hits: Sequence[Hit]) -> Evidence | None:
+    """The sentence of the best-ranked hit that defines `subject` (defining_form, slide lines
+    included), as evidence citing that hit; a definition on the line under its term is quoted
+    with the term's line (「静态转储\\n在系统中无运行事务时进行的转储操作」), verbatim."""
+    form = defining_form(subject, slide_lines=True)
+    for hit in hits:
+        text = hit.passage.text
+        folded = fold(text)
+        found = form.search(folded) if len(folded) == len(text) else None  # offsets hold in the text
+        if found is None:
+            continue
+        said = found.end() - 1  # the verb's last character, or the first of the line under the term
+        term = found.start() + len(found.group()) - len(found.group().lstrip())
+        # The sentence that says it; a slide line too short or bare for ingest to call it one
+        # (「在系统中无运行事务时进行的转储操作」 reads as a heading) is quoted as its line.
+        line_end = text.find("\n", said)
+        end = next((e for s, e in quotable_sentences(text) if s <= said < e), len(text) if line_end < 0 else line_end)
+        start = min(term, said)
+        end = start + len(text[start:end].rstrip())
+        offset = hit.passage.start
+        span = (offset + start, offset + end)
+        return Evidence(text[start:end], hit.passage, hit.rank, *span, {"cue": 1.0}, citations=(hit.rank,))
+    return None
+
+
+def led_by_definitions(
+    sides: tuple[str, str] | None, words: Sequence[str], hits: Sequence[Hit], chosen: list[Evidence]
+) -> list[Evidence]:
+    """`chosen` led by what each side is, when the question asks nothing of them but how they
+    differ (`words`, the question's searched words, are the sides' own) and its best sentence
+    does not set them against each other (its `cue`): 「水平分解和垂直分解的区别」 is answered by
+    「什么是水平分解 / 把（基本）关系的元组分为若干子集合…」 and the line defining 垂直分解,
+    wherever among the contrast's passages they are (both, or neither). 「…的思维方式有什么不一样」
+    asks about one aspect: not answered by definitions."""
+    if not sides or not chosen or chosen[0].features.get("cue"):
+        return chosen
+    if any(not any(word in side for side in sides) for word in words):
+        return chosen
+    lead = [defining_sentence(side, hits) for side in sides]
+    if lead[0] is None or lead[1] is None or (lead[0].doc_id, lead[0].start) == (lead[1].doc_id, lead[1].start):
+        return chosen
+    both = [lead[0], lead[1]]
+    return both + [
+        c for c in chosen if not any(c.doc_id == d.doc_id and c.start < d.end and d.start < c.end for d in both)
+    ]
