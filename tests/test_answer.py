@@ -6,7 +6,8 @@ import re
 import pytest
 
 from kb import KnowledgeBase
-from kb.answering.answer import NOT_FOUND, answer_candidates, answer_from_hits, cite
+from kb.answering.answer import NOT_FOUND, answer_candidates, answer_from_hits
+from kb.answering.citing import cite
 from kb.answering.evidence import score_sentences
 from kb.answering.plan import plan_from_words
 from kb.profile import default_profile
@@ -247,7 +248,8 @@ def test_a_definition_question_leads_with_the_sentence_that_defines_the_subject(
         "两段锁协议\n指所有事务必须分两个阶段对数据项加锁和解锁\n在对任何数据进行读、写操作之前，事务首先要获得封锁。"
     )
     answer = answer_from_hits("什么是两段锁协议", [hit(1, uses), hit(2, slide)])
-    assert answer.sentences[0].text == "指所有事务必须分两个阶段对数据项加锁和解锁"
+    # Quoted with the term it defines, verbatim from the slide.
+    assert answer.sentences[0].text == "两段锁协议\n指所有事务必须分两个阶段对数据项加锁和解锁"
 
 
 def test_a_relation_question_leads_with_how_one_side_bears_on_the_other():
@@ -261,3 +263,8 @@ def test_a_relation_question_leads_with_how_one_side_bears_on_the_other():
     relating = "营销和销售有很多不同之处，但两者是相互支撑的。"
     answer = answer_from_hits("营销和销售的联系", [hit(1, restating), hit(2, relating)])
     assert answer.sentences[0].text == relating
+
+
+def test_a_quoted_slide_line_is_shown_without_the_slide_s_indentation():
+    assert cite("两段锁协议\n     指所有事务必须分两个阶段加锁", [2]) == "两段锁协议\n指所有事务必须分两个阶段加锁[2]。"
+    assert cite("if (x) {\n    y();\n}", [1], code=True) == "if (x) {\n    y();\n}[1]\n"  # code keeps it

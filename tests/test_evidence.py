@@ -50,8 +50,8 @@ def test_a_slide_line_opening_with_the_definition_s_verb_defines_the_line_above(
     question = "什么是两段锁协议"
     ranked = score_sentences(QuestionTerms.of(question, ANALYZER, frozenset()), hits, answer_shape(question), ANALYZER)
     cues = {e.text.strip(): e.features["cue"] for e in ranked}
-    assert cues["指所有事务必须分两个阶段对数据项加锁和解锁"] == 1.0
-    assert cues["指针变量必须先初始化"] == 0.0  # 指针 opens a noun, not a definition
+    assert cues["两段锁协议\n     指所有事务必须分两个阶段对数据项加锁和解锁"] == 1.0  # quoted with its term
+    assert cues["指针变量必须先初始化"] == 0.0  # 指针 opens a noun, not a definition: quoted alone
 
 
 def test_sentence_vectors_add_the_dense_signal_and_missing_ones_count_as_least_similar():
@@ -100,7 +100,7 @@ def test_a_headless_definition_is_told_apart_by_the_words_of_its_subject_line():
     assert "司是" in QuestionTerms.of("母公司是什么", ANALYZER, frozenset()).bigrams  # the answer repeats 母公司是
     ranked = score_sentences(terms, hits, answer_shape(question), ANALYZER)
     by_text = {e.text.strip(): e.features for e in ranked}
-    defining = by_text["指所有事务必须分两个阶段对数据项加锁和解锁"]
+    defining = by_text["两段锁协议\n指所有事务必须分两个阶段对数据项加锁和解锁"]
     assert defining["distinctive"] == max(f["distinctive"] for f in by_text.values())
     assert by_text["但是两段锁协议并不要求事务一次加锁。"]["bigrams"] == defining["bigrams"]
 

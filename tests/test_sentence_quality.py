@@ -48,3 +48,9 @@ def test_junk_is_named(span, reason):
 )
 def test_sentences_that_stand_on_their_own_are_not_junk(span):
     assert junk_reason(span) is None
+
+
+def test_a_slide_term_over_the_line_defining_it_is_no_heading():
+    assert junk_reason("动态转储\n转储操作与用户事务并发进行") is None
+    assert junk_reason("动态转储\n优点") == "heading"  # two titles
+    assert junk_reason("市场营销和销售的含义") == "heading"

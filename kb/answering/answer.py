@@ -16,6 +16,7 @@ import dataclasses
 import re
 from collections.abc import Callable
 
+from kb.answering.citing import joined_text
 from kb.answering.contrast import build_contrast
 from kb.answering.defining import led_by_definitions
 from kb.answering.evidence import Evidence, score_sentences
@@ -23,10 +24,9 @@ from kb.answering.grounding import check_grounding
 from kb.answering.plan import QuestionPlan, plan_from_words
 from kb.answering.question import AnswerShape, asks_a_share, asks_an_amount, counted_in, states_a_quantity
 from kb.answering.sentence_quality import ITEM_MARKER, junk_reason
-from kb.answering.series import continues, item_number
 from kb.answering.steps import Tokenize, overlaps, quoted_steps
 from kb.answering.table_lead import led_by_table
-from kb.answering.units import END_PUNCT, INTRODUCES, enumeration, holds_steps, is_code, span_text
+from kb.answering.units import INTRODUCES, enumeration, holds_steps, is_code, span_text
 from kb.language.text import fold, is_near_duplicate
 from kb.profile import Profile, default_profile
 from kb.provenance import Location
@@ -70,18 +70,6 @@ def _merge_duplicates(candidates: list[Evidence]) -> list[Evidence]:
             copy = dataclasses.replace(copy, text=c.text, passage=c.passage, start=c.start, end=c.end)
         kept[twin] = dataclasses.replace(copy, citations=(*copy.citations, c.rank))
     return kept
-
-
-def cite(sentence: str, citations: list[int] | tuple[int, ...], code: bool = False) -> str:
-    """Put the citation marks before the sentence's closing punctuation: 「…一部分[1]。」. A line
-    of code keeps its text as it is, the marks after it: `throw new IOException();[1]`."""
-    marks = "".join(f"[{n}]" for n in sorted(citations))
-    if code:
-        return sentence + marks + "\n"
-    end = END_PUNCT.search(sentence)
-    if end:
-        return sentence[: end.start()] + marks + sentence[end.start() :]
-    return sentence + marks + "。"
 
 
 def answer_candidates(evidence: list[Evidence], plan: QuestionPlan) -> list[Evidence]:
@@ -243,26 +231,9 @@ def _within(chosen: list[Evidence], max_chars: int) -> list[Evidence]:
     included — fits max_chars (the first is kept whatever its length: it is the answer). Marks
     are counted with the passages' current ranks, which renumbering only makes smaller."""
     kept = list(chosen)
-    while len(kept) > 1 and len(_joined([(c.text, c.citations, is_code(c)) for c in kept])) > max_chars:
+    while len(kept) > 1 and len(joined_text([(c.text, c.citations, is_code(c)) for c in kept])) > max_chars:
         kept.pop()
     return kept
-
-
-def _joined(spans: list[tuple[str, tuple[int, ...], bool]]) -> str:
-    """The answer's text: each span cited (text, citations, code). Steps read one to a line:
-    the next item of the list quoted just before (「（2）…」 after 「…（1）…」) starts a line of
-    its own, and so do a span of several lines and what follows a numbered list (one span of
-    several lines, or items quoted one by one)."""
-    text, previous, listed = "", "", False
-    for span, citations, code in spans:
-        step = bool(previous) and continues(previous, span)
-        if text and not text.endswith("\n") and (step or listed or "\n" in span.strip()):
-            text += "\n"
-        text += cite(span, citations, code)
-        ends_in_item = item_number(span.rsplit("\n", 1)[-1].strip()) is not None
-        listed = ends_in_item and (step or "\n" in span.strip())
-        previous = span
-    return text.rstrip("\n")
 
 
 def _renumber(hits: list[Hit], cited: set[int], shown: int) -> tuple[list[Hit], dict[int, int]]:
@@ -293,7 +264,7 @@ def choose(
         # What else is said about the procedure where it is written, not other passages' topics.
         around = {step.passage.id for step in steps}
         quoted = [c for c in candidates if c.passage.id in around and not any(overlaps(c, s) for s in steps)]
-        room = plan.max_chars - len(_joined([(c.text, c.citations, is_code(c)) for c in steps]))
+        room = plan.max_chars - len(joined_text([(c.text, c.citations, is_code(c)) for c in steps]))
         chosen = steps + select(quoted, plan.shape, max(room, 0), lexical=lexical)
     else:
         picked = select(candidates, plan.shape, plan.max_chars, lexical=lexical) if answerable else []
@@ -349,7 +320,7 @@ def compose_answer(
     ]
     if contrast:
         contrast = _renumbered_table(contrast, mapping, place)
-    text = _joined([(s.text, s.citations, s.code) for s in sentences])
+    text = joined_text([(s.text, s.citations, s.code) for s in sentences])
     answer = Answer(
         reading.asked,
         text,

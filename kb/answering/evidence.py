@@ -315,25 +315,33 @@ def _features(
 def _with_its_subject(terms: QuestionTerms, shape: AnswerShape, sentence: _Sentence, analyzer: Analyzer) -> _Sentence:
     """A definition that opens its line with the verb (「指所有事务必须分两个阶段…」 under
     「两段锁协议」) holds the question's words in the line above, which it defines: its words
-    and pairs are read with that line (_cue_text)."""
-    text = _cue_text(shape, sentence)
+    and pairs are read with that line (_cue_text), and when together they define the subject
+    it is quoted from that line on (「两段锁协议\n指所有事务…」, verbatim)."""
+    text, start = _cue_text(shape, sentence)
     if text == sentence.folded:
         return sentence
     words = terms.matched_words(frozenset(analyzer.tokenize(text)), text)
-    return dataclasses.replace(sentence, folded=text, words=words, bigrams=set(char_bigrams(text)))
+    if shape.cue is None or not shape.cue.search(text):
+        start = sentence.start  # 「指针变量…」 under it defines nothing: quoted alone
+    return dataclasses.replace(sentence, start=start, folded=text, words=words, bigrams=set(char_bigrams(text)))
 
 
-def _cue_text(shape: AnswerShape, sentence: _Sentence) -> str:
-    """What a sentence's form is judged on: itself, or for a definition that opens a line with
-    its verb, the short line above it (or the passage's heading) and itself."""
+def _cue_text(shape: AnswerShape, sentence: _Sentence) -> tuple[str, int]:
+    """What a sentence's form is judged on, and where that starts in the passage: itself, or
+    for a definition that opens a line with its verb, the short line above it (or the
+    passage's heading, which is not in the passage: the sentence's own start) and itself."""
+    unchanged = (sentence.folded, sentence.start)
     if shape.kind != "definition" or not _HEADLESS_DEFINITION.match(sentence.folded.lstrip()):
-        return sentence.folded
+        return unchanged
     text = sentence.hit.passage.text
     line_start = text.rfind("\n", 0, sentence.start) + 1
     if text[line_start : sentence.start].strip():
-        return sentence.folded  # the verb follows other words on its line: not a line's opening
+        return unchanged  # the verb follows other words on its line: not a line's opening
     if line_start == 0:
-        above = sentence.hit.passage.heading
+        above, above_start = sentence.hit.passage.heading, sentence.start
     else:
-        above = text[text.rfind("\n", 0, line_start - 1) + 1 : line_start - 1]
-    return fold(above) + sentence.folded if 0 < len(above.strip()) <= SUBJECT_LINE_CHARS else sentence.folded
+        above_start = text.rfind("\n", 0, line_start - 1) + 1
+        above = text[above_start : line_start - 1]
+    if not 0 < len(above.strip()) <= SUBJECT_LINE_CHARS:
+        return unchanged
+    return fold(above) + sentence.folded, above_start + len(above) - len(above.lstrip())

@@ -29,6 +29,9 @@ MID_CLAUSE = re.compile(r"^\s*[，,、；;：:）)」』”’]")
 OPENS_A_LIST = re.compile(r"[：:]\s*$")
 CLAUSE_MARKS = re.compile(r"[。！？!?；;…，,、：:]")
 HEADING_CHARS = 20  # a span this short with no punctuation at all is a heading
+# A slide's term on its line and the line of 8 characters or more under it that defines it
+# (「动态转储\n转储操作与用户事务并发进行」): a definition, however short, not a heading.
+_TERM_AND_DEFINITION = re.compile(r"[^\n]+\n\s*[^\n]{8,}")
 CODE_CHARS = re.compile(r"[(){}\[\]=<>]")  # a short line with these is code (`x = y + 1`), not a heading
 _FIRST_NUMBERS = {"1", "一", "①"}
 # A section number inside a span: two or more make it a table of contents
@@ -86,6 +89,7 @@ def junk_reason(text: str) -> str | None:
         return "dangling colon"
     if (
         len(stripped) <= HEADING_CHARS
+        and not _TERM_AND_DEFINITION.fullmatch(stripped)
         and not CLAUSE_MARKS.search(stripped)
         and not CODE_CHARS.search(stripped)
         and not states_something(stripped)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
-from kb.answering.answer import cite
+from kb.answering.citing import cite
 from kb.errors import KbError
 from kb.study.guide import ClozeItem, StudyGuide
 from kb.types import Answer

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
-from kb.answering.answer import cite
+from kb.answering.citing import cite
 from kb.answering.contrast import contrast_sides
 from kb.language.text import fold
 from kb.profile import Profile

@@ -1,0 +1,43 @@
+"""An answer's text as a reader sees it: each quoted span with its citation marks, lines kept
+where the sources break them (steps, lists, a term over its definition). The spans themselves
+stay verbatim (grounding.py); only this text is laid out."""
+
+from __future__ import annotations
+
+import re
+
+from kb.answering.series import continues, item_number
+from kb.answering.units import END_PUNCT
+
+_LINE_INDENT = re.compile(r"\n[ \t\u3000]+")
+
+
+def cite(sentence: str, citations: list[int] | tuple[int, ...], code: bool = False) -> str:
+    """Put the citation marks before the sentence's closing punctuation: 「…一部分[1]。」. A line
+    of code keeps its text as it is, the marks after it: `throw new IOException();[1]`; prose
+    loses the indentation a slide gave its later lines."""
+    marks = "".join(f"[{n}]" for n in sorted(citations))
+    if code:
+        return sentence + marks + "\n"
+    sentence = _LINE_INDENT.sub("\n", sentence)
+    end = END_PUNCT.search(sentence)
+    if end:
+        return sentence[: end.start()] + marks + sentence[end.start() :]
+    return sentence + marks + "。"
+
+
+def joined_text(spans: list[tuple[str, tuple[int, ...], bool]]) -> str:
+    """The answer's text: each span cited (text, citations, code). Steps read one to a line:
+    the next item of the list quoted just before (「（2）…」 after 「…（1）…」) starts a line of
+    its own, and so do a span of several lines and what follows a numbered list (one span of
+    several lines, or items quoted one by one)."""
+    text, previous, listed = "", "", False
+    for span, citations, code in spans:
+        step = bool(previous) and continues(previous, span)
+        if text and not text.endswith("\n") and (step or listed or "\n" in span.strip()):
+            text += "\n"
+        text += cite(span, citations, code)
+        ends_in_item = item_number(span.rsplit("\n", 1)[-1].strip()) is not None
+        listed = ends_in_item and (step or "\n" in span.strip())
+        previous = span
+    return text.rstrip("\n")
