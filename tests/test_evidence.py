@@ -113,3 +113,17 @@ def test_a_passage_whose_title_holds_the_whole_question_is_about_it():
         QuestionTerms.of("什么是聚簇", ANALYZER, frozenset()), [about], answer_shape("什么是聚簇"), ANALYZER
     )
     assert evidence.features["beyond_topic"] == 1.0
+
+
+def test_the_sentence_right_after_the_text_asks_the_question_answers_it():
+    """「如何让不同的部门目标一致？」 in the text, then its answer, which shares none of the
+    question's words: it leads over a sentence that only repeats them."""
+    hits = _hits(
+        "不同部门各有各的考核办法。如何让不同的部门目标一致？从大的方面来说，是看公司的使命是否清晰。",
+    )
+    question = "怎么让不同部门的目标一致"
+    terms = QuestionTerms.of(question, ANALYZER, frozenset())
+    ranked = score_sentences(terms, hits, answer_shape(question), ANALYZER)
+    assert ranked[0].text == "从大的方面来说，是看公司的使命是否清晰。"
+    assert ranked[0].features["asked_here"] >= 0.6
+    assert all(e.features["asked_here"] == 0.0 for e in ranked[1:])

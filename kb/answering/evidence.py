@@ -19,6 +19,9 @@ sentence quoted from it. Each quotable sentence gets named signals, each measure
 - `substance`: the sentence says more than the question's own words;
 - `against`: the sentence has the wrong form for the question (a shared trait for a contrast,
   a belief restated for a yes/no question or a request for advice);
+- `asked_here`: the passage asks the question itself right before the sentence (「如何让不同的
+  部门目标一致？从大的方面来说，是看公司的使命…」): the share of the question's wording that
+  question repeats, when most of it;
 - `context`: for yes/no and advice, how much of the question the sentence before it holds (the
   answer to 「…是不是一回事」 follows 「许多人认为…是一回事」).
 
@@ -52,6 +55,10 @@ ALIGNED_WORDING_CHARS = 200
 # write it: 「两段锁协议\n指所有事务必须分两个阶段…」.
 _HEADLESS_DEFINITION = re.compile(r"(?:是指|指的是|就是|是|指|即)")
 SUBJECT_LINE_CHARS = 30
+# A question the text asks just before a sentence: its last clause, up to its question mark.
+_ASKED_BEFORE = re.compile(r"([^。！？!?；;\n]{2,80}[？?])[”’」』）)\s]*$")
+ASKED_HERE_CHARS = 100
+ASKED_HERE_SHARE = 0.6
 # The copula after a question word (「什么是两段锁协议」) forms no pair the answer repeats (it
 # reads 「两段锁协议是…」), and 「但是两段…」 would hold 是两 by chance. Before one (「母公司是什么」)
 # it stays: the answer repeats 「母公司是…」.
@@ -75,6 +82,7 @@ class EvidenceWeights:
     substance: float = 0.5
     against: float = -4.0
     context: float = 1.5
+    asked_here: float = 4.0
 
     def score(self, features: Mapping[str, float]) -> float:
         return sum(getattr(self, name) * value for name, value in features.items())
@@ -204,6 +212,17 @@ def _distinctive(terms: QuestionTerms, sentences: Sequence[_Sentence]) -> list[f
     return [sum(w for t, w in weights.items() if t in s.words or t in s.bigrams) / total for s in sentences]
 
 
+def _asked_here(terms: QuestionTerms, text: str, start: int) -> float:
+    """How much of the question's wording a question the passage asks right before `start`
+    repeats (SequenceMatcher runs, as `aligned`), when at least ASKED_HERE_SHARE of it: a text
+    that asks a trainee's question answers it next. 0 when nothing is asked there."""
+    asked = _ASKED_BEFORE.search(text[max(0, start - ASKED_HERE_CHARS) : start])
+    if asked is None:
+        return 0.0
+    share = _aligned(terms.wording, fold(asked.group(1)))
+    return share if share >= ASKED_HERE_SHARE else 0.0
+
+
 def _beyond_topic(terms: QuestionTerms, passage: Passage, analyzer: Analyzer) -> dict[str, float]:
     """The question's words and pairs that the passage's title and heading do not already
     hold: 「溪银汉鱼的体长是多少」 in an article titled 溪银汉鱼 is answered by the sentence
@@ -247,6 +266,7 @@ def score_sentences(
             topics[p.id] = _beyond_topic(terms, p, analyzer)
         dense = (floor if cosine is None else cosine) - best
         features = _features(terms, shape, sentence, before, topics[p.id], (dense, distinctive, hit.score - top_score))
+        features["asked_here"] = _asked_here(terms, p.text, sentences[i].start)
         start, end = p.start + sentence.start, p.start + sentence.end
         text = p.text[sentence.start : sentence.end]
         found.append(
