@@ -66,3 +66,7 @@ def test_definitions_do_not_lead_a_comparison_that_asks_about_one_aspect():
     led = led_by_definitions(("营销", "销售"), ["营销", "销售"], hits[1:], plain)
     assert [e.text for e in led[:2]] == ["营销是指传播产品信息的一系列活动。", "销售是指把产品卖给顾客的活动。"]
     assert led_by_definitions(("营销", "销售"), ["营销", "销售"], hits[1:], [chosen]) == [chosen]  # it sets them apart
+    answered_where_asked = [dataclasses.replace(chosen, features={"asked_here": 0.9})]
+    assert (
+        led_by_definitions(("营销", "销售"), ["营销", "销售"], hits[1:], answered_where_asked) == answered_where_asked
+    )
