@@ -86,10 +86,10 @@ def led_by_definitions(
 ) -> list[Evidence]:
     """`chosen` led by what each side is, when the question asks nothing of them but how they
     differ (`words`, the question's searched words, are the sides' own) and its best sentence
-    does not set them against each other (its `cue`) nor follows the text asking the same: 「水平分解和垂直分解的区别」 is answered by
-    「什么是水平分解 / 把（基本）关系的元组分为若干子集合…」 and the line defining 垂直分解,
-    wherever among the contrast's passages they are (both, or neither). 「…的思维方式有什么不一样」
-    asks about one aspect: not answered by definitions."""
+    does not set them against each other (its `cue`) nor follows the text asking the same:
+    「水平分解和垂直分解的区别」 is answered by 「什么是水平分解 / 把（基本）关系的元组分为若干
+    子集合…」 and the line defining 垂直分解, wherever among the contrast's passages they are
+    (both, or neither). 「…的思维方式有什么不一样」 asks about one aspect: not by definitions."""
     if not sides or not chosen or chosen[0].features.get("cue") or chosen[0].features.get("asked_here"):
         return chosen  # it sets them apart, or it is what the text answers where it asks the same
     if any(not any(word in side for side in sides) for word in words):
