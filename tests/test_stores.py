@@ -271,3 +271,26 @@ def test_writing_to_milvus_reports_its_rows(tmp_path, embedder):
     rows = [(done, total) for stage, done, total in seen if stage == "store"]
     assert rows[-1] == (report.passages + report.sentences,) * 2
     assert [done for done, _ in rows] == sorted(done for done, _ in rows)
+
+
+@needs_milvus
+def test_milvus_reads_a_document_s_passages_once_for_every_question(tmp_path, embedder):
+    """Sentence ranking maps each sentence to its passages; they are read from Milvus once per
+    document, not on every question, and the ranking is the same the second time."""
+    location = f"milvus://{tmp_path}/kb.db"
+    ingest([CORPUS], location, embedder=embedder)
+    with KnowledgeBase.open(location, embedder=embedder) as kb:
+        index, vector = kb.retriever.index, kb.retriever.query_vector("营销和销售的区别")
+        reads = []
+        query = index._query
+
+        def counted(collection, *args):
+            reads.append(collection)
+            return query(collection, *args)
+
+        index._query = counted
+        first = index.sentence_ranking(vector, 20)
+        assert "passages" in reads
+        reads.clear()
+        again = index.sentence_ranking(vector, 20)
+        assert reads == [] and again[0].tolist() == first[0].tolist()

@@ -72,6 +72,9 @@ class MilvusIndex(ManifestFacts, ClosesOnExit):
             raise KbError(f"no index named {self._where.name!r} in {store}: build one with `kb ingest --store {store}`")
         self._version = live
         self._loaded: set[str] = set()
+        # A document's passages as (id, start, end), read once per document: this version never
+        # changes, and sentence_ranking needs them for every question.
+        self._passage_spans: dict[str, list[tuple[int, int, int]]] = {}
         raw = json.loads(self._record("manifest") or "null")
         self.manifest = Manifest.from_dict(raw, store)
         self._places = ProvenanceCache(self._provenance, PROVENANCE_CACHE)
@@ -257,12 +260,7 @@ class MilvusIndex(ManifestFacts, ClosesOnExit):
             output_fields=["doc_id", "start", "end"],
         )[0]
         sentences = [(float(h["distance"]), h["entity"]) for h in found]
-        docs = sorted({s["doc_id"] for _, s in sentences})
-        passages: dict[str, list[tuple[int, int, int]]] = {}
-        for begin in range(0, len(docs), READ_BATCH):
-            chosen = ", ".join(literal(d) for d in docs[begin : begin + READ_BATCH])
-            for row in self._query("passages", f"doc_id in [{chosen}]", ["id", "doc_id", "start", "end"], SEARCH_LIMIT):
-                passages.setdefault(row["doc_id"], []).append((row["id"], row["start"], row["end"]))
+        passages = self._passages_of({s["doc_id"] for _, s in sentences})
         return passages_by_best_sentence(
             (
                 (
@@ -277,6 +275,18 @@ class MilvusIndex(ManifestFacts, ClosesOnExit):
             ),
             n,
         )
+
+    def _passages_of(self, docs: set[str]) -> dict[str, list[tuple[int, int, int]]]:
+        """The (id, start, end) of the passages of `docs`, each document read from the store once."""
+        unread = sorted(docs - self._passage_spans.keys())
+        for begin in range(0, len(unread), READ_BATCH):
+            batch = unread[begin : begin + READ_BATCH]
+            for doc in batch:
+                self._passage_spans[doc] = []
+            chosen = ", ".join(literal(d) for d in batch)
+            for row in self._query("passages", f"doc_id in [{chosen}]", ["id", "doc_id", "start", "end"], SEARCH_LIMIT):
+                self._passage_spans[row["doc_id"]].append((row["id"], row["start"], row["end"]))
+        return self._passage_spans
 
     def _search(self, field: str, query: Any, n: int) -> Ranking:
         params: dict[str, Any] = {"metric_type": "IP"}
