@@ -5,6 +5,8 @@ A course introduces a term once, often on a slide that ranks below the ones usin
 while five slides of trigger syntax share more of 「什么叫触发器」's words and vectors. A definition
 question therefore reads deeper than it shows (DEFINITION_REACH) and, when none of the shown
 passages defines the subject, shows the best-ranked deeper one that does in place of the last.
+A comparison that asks only how two terms differ, where no sentence sets them apart, is
+answered by what each is: the sentences (or slide lines) that define them (led_by_definitions).
 """
 
 from __future__ import annotations

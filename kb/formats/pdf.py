@@ -13,8 +13,11 @@ Slides saved as PDF (landscape pages) mark lines instead: PowerPoint ends a para
 with a space and a wrapped line without one, and puts a continuation under the text after the
 bullet (a hanging indent, not a new paragraph). Where most lines of such a PDF end in a space, a
 line that does not (or that ends in 「，」) continues on the next one unless that one opens with a
-bullet; a slide's text never runs on to the next slide. Symbol-font bullets (Wingdings glyphs in
-the private use area) are dropped: they are list marks, not text.
+bullet; a slide's text never runs on to the next slide. A full line its author broke by hand,
+the rest aligned under it with spaces, continues there when the break falls inside a word
+(jieba's, or a pair the page writes whole elsewhere) or the next line closes the sentence.
+Symbol-font bullets (Wingdings glyphs in the private use area) are dropped: they are list
+marks, not text.
 Running headers and footers (the same line, digits aside, near the top or bottom of most pages)
 and page numbers are dropped. Lines set in a monospace font are code: kept line for line, with
 their indentation, between fence lines (kb/language/code.py). Kangxi radicals and doubled glyph
