@@ -22,6 +22,15 @@ def test_the_defining_form_opens_a_line_or_clause_with_the_subject_and_its_verb(
         assert form.search(using) is None, using
 
 
+def test_on_slides_a_term_is_defined_by_the_line_under_it_unless_that_is_an_example_or_the_next_term():
+    assert defining_form("静态转储", slide_lines=True).search("静态转储\n在系统中无运行事务时进行的转储操作")
+    assert defining_form("水平分解", slide_lines=True).search("什么是水平分解\n把（基本）关系的元组分为若干子集合")
+    listed = "行级触发器（FOR EACH ROW）\n语句级触发器（FOR EACH STATEMENT）\n例如，在例5.11的TEACHER表上"
+    assert defining_form("行级触发器", slide_lines=True).search(listed) is None  # the next term, glossed
+    assert defining_form("语句级触发器", slide_lines=True).search(listed) is None  # an example
+    assert defining_form("静态转储").search("静态转储\n在系统中无运行事务时进行的转储操作") is None  # verbs only
+
+
 def test_a_deeper_defining_passage_takes_the_last_shown_place():
     using = [_hit(r, f"第{r}页：创建触发器的语法，触发器名必须唯一。") for r in range(1, 4)]
     defining = _hit(7, "第五章 目录\n触发器（Trigger）是用户定义在关系表上的一类由事件驱动的特殊过程")

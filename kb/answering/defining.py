@@ -26,20 +26,30 @@ _DEFINING_VERB = r"(?:是指|指的是|就是|即是|即|定义为|称为|又称
 # Where a term opens what it defines: a line, a sentence or a clause.
 _OPENING = r"(?:^|(?<=[\n。；;！!？?，,：:]))\s*"
 _GLOSS = r"(?:\s*[（(][^（()）\n]{1,40}[)）])?"
+# Lines under a term that do not define it: an example (「例如，在例5.11的…」), a note, or the next
+# term of a list with its own gloss (「行级触发器（FOR EACH ROW）」 over 「语句级触发器（FOR EACH STATEMENT）」).
+_NOT_A_DEFINITION = r"(?!例|如|比如|注|[^\n]{1,24}[（(][^\n（(]*[)）][ \t]*(?:\n|$))"
 
 
 def defining_form(subject: str, slide_lines: bool = False) -> re.Pattern[str]:
     """The subject opening a line or clause, then its definition's verb — on the same line
     (「触发器（Trigger）是…」) or opening the next (「两段锁协议\\n指所有事务…」) — unlike a
     sentence that only uses it (「触发器名必须是唯一的」). With `slide_lines`, also a line that
-    is the term alone (or asks 「什么是…」) over a line of 8 or more characters, as slides define
-    (「静态转储\\n在系统中无运行事务时进行的转储操作」); the match ends on that line's first
-    character."""
+    is the term alone (or asks 「什么是…」) over a line of 8 or more characters that is neither an
+    example nor the next term with its gloss, as slides define (「静态转储\\n在系统中无运行事务时
+    进行的转储操作」); the match ends on that line's first character."""
     named = re.escape(fold(subject))
     verb = _OPENING + named + _GLOSS + r"(?:[ \t]*|[ \t]*\n\s*)" + _DEFINING_VERB + r"(?![，。；,;]|$)"
     if not slide_lines:
         return re.compile(verb, re.M)
-    term_line = r"(?:^|(?<=\n))[ \t]*(?:什么是)?" + named + _GLOSS + r"[ \t]*[？?：:]?[ \t]*\n\s*(?=[^\n]{8})\S"
+    term_line = (
+        r"(?:^|(?<=\n))[ \t]*(?:什么是)?"
+        + named
+        + _GLOSS
+        + r"[ \t]*[？?：:]?[ \t]*\n\s*(?=[^\n]{8})"
+        + _NOT_A_DEFINITION
+        + r"\S"
+    )
     return re.compile(f"{verb}|{term_line}", re.M)
 
 
