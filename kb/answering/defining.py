@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 
 from kb.answering.evidence import Evidence
+from kb.answering.steps import overlaps
 from kb.ingest.chunk import quotable_sentences
 from kb.language.text import fold
 from kb.types import Hit
@@ -110,6 +111,4 @@ def led_by_definitions(
     if lead[0] is None or lead[1] is None or (lead[0].doc_id, lead[0].start) == (lead[1].doc_id, lead[1].start):
         return chosen
     both = [lead[0], lead[1]]
-    return both + [
-        c for c in chosen if not any(c.doc_id == d.doc_id and c.start < d.end and d.start < c.end for d in both)
-    ]
+    return both + [c for c in chosen if not any(overlaps(c, d) for d in both)]
