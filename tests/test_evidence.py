@@ -127,3 +127,11 @@ def test_the_sentence_right_after_the_text_asks_the_question_answers_it():
     assert ranked[0].text == "从大的方面来说，是看公司的使命是否清晰。"
     assert ranked[0].features["asked_here"] >= 0.6
     assert all(e.features["asked_here"] == 0.0 for e in ranked[1:])
+
+
+def test_a_question_the_text_asks_counts_only_when_it_asks_the_same():
+    """「营销和销售有什么区别？」 holds every word of 「什么是营销」 but asks something else."""
+    hits = _hits("营销和销售有什么区别？说白了，营销就是把用户拉到产品上。")
+    question = "什么是营销"
+    ranked = score_sentences(QuestionTerms.of(question, ANALYZER, frozenset()), hits, answer_shape(question), ANALYZER)
+    assert [e.features["asked_here"] for e in ranked] == [0.0]

@@ -214,13 +214,18 @@ def _distinctive(terms: QuestionTerms, sentences: Sequence[_Sentence]) -> list[f
 
 def _asked_here(terms: QuestionTerms, text: str, start: int) -> float:
     """How much of the question's wording a question the passage asks right before `start`
-    repeats (SequenceMatcher runs, as `aligned`), when at least ASKED_HERE_SHARE of it: a text
-    that asks a trainee's question answers it next. 0 when nothing is asked there."""
+    repeats (SequenceMatcher runs, as `aligned`), when the two ask the same: each repeats at
+    least ASKED_HERE_SHARE of the other's wording, asking words aside. A text that asks a
+    trainee's question answers it next; 「营销和销售有什么区别？」 is not 「什么是营销」, though it
+    holds all of its words. 0 when nothing is asked there."""
     asked = _ASKED_BEFORE.search(text[max(0, start - ASKED_HERE_CHARS) : start])
     if asked is None:
         return 0.0
-    share = _aligned(terms.wording, fold(asked.group(1)))
-    return share if share >= ASKED_HERE_SHARE else 0.0
+    folded = fold(asked.group(1))
+    wording = "".join(ch for ch in ASKING_PHRASES.sub(" ", folded) if ch.isalnum())
+    share = _aligned(terms.wording, folded)
+    both = share >= ASKED_HERE_SHARE and _aligned(wording, terms.wording) >= ASKED_HERE_SHARE
+    return share if both else 0.0
 
 
 def _beyond_topic(terms: QuestionTerms, passage: Passage, analyzer: Analyzer) -> dict[str, float]:
