@@ -177,8 +177,11 @@ def test_interrupted_ingest_leaves_the_previous_index_answering_identically(real
     before = _ranking(index, "hybrid")
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
-    for i in range(60):  # enough new text that embedding takes well over the wait below
-        (corpus / f"extra{i}.txt").write_text(f"第{i}篇：" + "市场部负责品牌推广，销售部负责签单和回款。" * 40, "utf-8")
+    # Enough new text that embedding takes well over the wait below: every sentence its own (a
+    # repeated one is embedded once and reused, and the ingest could finish before the signal).
+    for i in range(60):
+        sentences = (f"第{i}篇第{j}句：市场部负责品牌推广，销售部负责签单和回款。" for j in range(40))
+        (corpus / f"extra{i}.txt").write_text("".join(sentences), "utf-8")
     process = subprocess.Popen(
         [sys.executable, "-m", "kb", "ingest", str(corpus), "--index", str(index)],
         stdout=subprocess.PIPE,
