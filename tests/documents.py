@@ -385,8 +385,10 @@ def write_word_exported_pdf(blocks: list[tuple[str, str]], path: Path) -> Path:
     two-character first-line indent and no gap, lines wrapped early before Latin words and
     kinsoku characters (so none runs exactly to the right edge), headings on their own line, and
     one table row wider than the text. `blocks` are ("heading" | "paragraph" | "wide", text),
-    ("lines", "line\nline…") for lines broken by the caller, or ("code", "line\nline…") for lines
-    in Courier (indentation kept)."""
+    ("lines", "line\nline…") for lines broken by the caller, ("code", "line\nline…") for lines
+    in Courier (indentation kept), ("body code", …) for code lines in the text's own font (as Word
+    sets a pasted listing), or ("comment", "line\nline…") for a reviewer's comment printed beside
+    the lines that follow, in the margin (Word's 批注 balloons)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -397,11 +399,16 @@ def write_word_exported_pdf(blocks: list[tuple[str, str]], path: Path) -> Path:
     page = canvas.Canvas(str(path), pagesize=A4)
     y = A4[1] - 90
     for kind, text in blocks:
-        if kind == "code":
-            page.setFont("Courier", 9)
+        if kind in ("code", "body code"):
+            page.setFont("Courier", 9) if kind == "code" else page.setFont(font, size)
             for line in text.split("\n"):
                 page.drawString(left, y, line)
-                y -= 12
+                y -= 12 if kind == "code" else leading
+            continue
+        if kind == "comment":
+            page.setFont(font, 7)
+            for n, line in enumerate(text.split("\n")):
+                page.drawString(left + width + 30, y - 9 * n, line)
             continue
         if kind == "heading":
             page.setFont(font, 14)

@@ -62,7 +62,7 @@ def _epub(path: Path) -> Path:
     return write_epub_chapters([chapter], path.with_suffix(".epub"))
 
 
-def _docx(path: Path) -> Path:
+def _docx(path: Path, code_font: str | None = "Consolas") -> Path:
     import docx
 
     document = docx.Document()
@@ -72,7 +72,7 @@ def _docx(path: Path) -> Path:
     mixed.add_run(INLINE_CODE).font.name = "Consolas"
     mixed.add_run(INLINE_AFTER)
     for line in CODE:
-        document.add_paragraph().add_run(line).font.name = "Consolas"
+        document.add_paragraph().add_run(line).font.name = code_font
     document.add_paragraph(AFTER)
     document.save(str(path.with_suffix(".docx")))
     return path.with_suffix(".docx")
@@ -99,8 +99,8 @@ def _pptx(path: Path) -> Path:
     return path.with_suffix(".pptx")
 
 
-def _pdf(path: Path) -> Path:
-    blocks = [("heading", "泛型讲义"), ("paragraph", PROSE), ("code", "\n".join(CODE)), ("paragraph", AFTER)]
+def _pdf(path: Path, code: str = "code") -> Path:
+    blocks = [("heading", "泛型讲义"), ("paragraph", PROSE), (code, "\n".join(CODE)), ("paragraph", AFTER)]
     return write_word_exported_pdf(blocks, path.with_suffix(".pdf"))
 
 
@@ -119,6 +119,22 @@ def test_generics_tags_and_code_come_back_verbatim(tmp_path, kind):
     assert code in text
     start = text.index(code)
     assert any(s <= start and start + len(code) <= e for s, e in code_spans(text)), "the code block is not marked"
+
+
+# Code pasted into Word in the body font: nothing marks it but its form.
+IN_THE_BODY_FONT = {"docx": lambda path: _docx(path, code_font=None), "pdf": lambda path: _pdf(path, "body code")}
+
+
+@pytest.mark.parametrize("kind", IN_THE_BODY_FONT)
+def test_code_in_the_body_font_is_found_by_its_form(tmp_path, kind):
+    loaded = load_paths([IN_THE_BODY_FONT[kind](tmp_path / "generics")])
+    stored, _ = prepare(loaded.documents, ChunkSettings(), default_profile())
+    text = stored[0].text
+    assert PROSE in text and AFTER in text  # prose stays prose
+    lines = [line.strip() for line in CODE]
+    start = text.index(lines[0])
+    block = next((s, e) for s, e in code_spans(text) if s <= start < e)
+    assert [line.strip() for line in text[block[0] : block[1]].split("\n")[1:-1]] == lines
 
 
 @pytest.mark.parametrize("kind", ["html", "epub", "docx", "pptx"])

@@ -9,12 +9,14 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from kb import KnowledgeBase
+from kb.answering.english import EnglishReader
 from kb.answering.followup import complete, is_elliptical
 from kb.answering.typos import Homophones, correct
-from kb.answering.understand import is_cross_language
+from kb.answering.understand import SOURCES_ARE_CHINESE, is_cross_language
 from kb.interfaces.cli import main
 from kb.interfaces.script_display import question_script, shown_in_script
 from kb.interfaces.server import create_app
+from kb.language.glossary import Glossary
 from tests.conftest import BigramEmbedder
 
 
@@ -116,6 +118,57 @@ def test_english_questions_are_cross_language_and_say_their_sources_are_chinese(
     assert is_cross_language("a marketing plan 一般包括什么")
     assert not is_cross_language("为什么B端公司的KA sales话语权那么大")
     assert not is_cross_language("什么是SEO")
+
+
+@pytest.mark.parametrize(
+    ("question", "read_as"),
+    [
+        ("What is the difference between marketing and sales?", "营销和销售的区别"),
+        ("What is the relationship between marketing and sales", "营销和销售的关系"),
+        ("Is sales part of marketing?", "销售是营销部分吗"),
+        ("a marketing plan 一般包括什么", "营销计划一般包括什么"),  # mostly English: the Chinese kept
+    ],
+)
+def test_an_english_question_is_read_in_the_index_chinese_words(kb, question, read_as):
+    answer = kb.ask(question)
+    assert answer.understood_as == read_as
+    assert SOURCES_ARE_CHINESE in answer.notes
+    assert answer.found and "营销" in answer.text
+
+
+def test_an_english_word_in_a_chinese_question_is_replaced_names_are_kept(kb):
+    answer = kb.ask("为什么B端公司的KA sales话语权那么大")
+    assert answer.understood_as == "为什么B端公司的KA销售话语权那么大"
+    assert SOURCES_ARE_CHINESE not in answer.notes  # asked in Chinese
+    assert kb.ask("什么是SEO").understood_as is None  # a name, not a word to translate
+
+
+# A few CC-CEDICT lines: a word with two equivalents the index decides between.
+_DICTIONARY = """交易 交易 [jiao1 yi4] /(business) transaction/business deal/
+事務 事务 [shi4 wu4] /(political, economic etc) affairs/work/transaction (as in a computer database)/
+鎖 锁 [suo3] /to lock up/to lock/lock/
+死鎖 死锁 [si3 suo3] /deadlock (computing)/
+"""
+
+
+@pytest.mark.parametrize(
+    ("index_words", "read_as"),
+    [({"事务": 40, "交易": 2, "死锁": 3}, "什么是事务"), ({"交易": 9, "死锁": 1}, "什么是交易")],
+)
+def test_the_index_chooses_among_a_words_equivalents(index_words, read_as):
+    reader = EnglishReader(Glossary(_DICTIONARY), lambda word: index_words.get(word, 0))
+    assert reader.question("What is a transaction?") == read_as
+    assert reader.question("What is blockchain?") is None  # nothing read: left to the vectors
+
+
+def test_an_english_question_is_read_word_by_word_inflections_too():
+    reader = EnglishReader(Glossary(_DICTIONARY), lambda word: {"事务": 4, "死锁": 2}.get(word, 0))
+    assert reader.question("Why do transactions deadlock?") == "为什么事务死锁"
+
+
+def test_an_english_question_with_nothing_read_stays_cross_language(kb):
+    answer = kb.ask("What about quantum gravity?")
+    assert answer.understood_as is None and not answer.found
 
 
 def test_the_answer_is_shown_in_the_questions_script_and_quotes_stay_verbatim(kb):

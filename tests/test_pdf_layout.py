@@ -55,6 +55,27 @@ def test_no_sentence_ends_inside_a_wrapped_line(tmp_path):
         assert sentence.endswith(("。", "；")) or sentence in {b for k, b in HANDOUT if k != "paragraph"}, sentence
 
 
+def test_a_comment_balloon_beside_the_text_does_not_move_its_right_edge(tmp_path):
+    comment = ("comment", "批注[A1]:\n建议改短")
+    blocks = [HANDOUT[0], comment, *HANDOUT[1:3]]
+    text = extract(write_word_exported_pdf(blocks, tmp_path / "reviewed.pdf").read_bytes()).text
+    paragraphs = text.strip().split("\n")
+    assert HANDOUT[1][1] in paragraphs and HANDOUT[2][1] in paragraphs  # wrapped lines still joined
+    assert "批注[A1]:" in text  # the comment itself is kept
+
+
+LISTING = 'img = imread("lena.jpg");\n%  读入后显示原图\nif show == "show"\n    imshow(img);\n    title("原图");\nend'
+
+
+def test_code_in_the_text_font_is_kept_line_for_line(tmp_path):
+    blocks = [("heading", "四. 实验代码"), ("body code", LISTING), HANDOUT[1]]
+    text = extract(write_word_exported_pdf(blocks, tmp_path / "lab.pdf").read_bytes()).text
+    fence = text.index("```")
+    block = text[fence : text.index("```", fence + 3) + 3].split("\n")
+    assert [line.strip() for line in block[1:-1]] == [line.strip() for line in LISTING.split("\n")]
+    assert HANDOUT[1][1] in text.split("\n")  # the prose after it is prose
+
+
 def test_latin_wraps_get_a_space_and_a_hyphenated_word_is_joined(tmp_path):
     paragraph = "The garbage collector reclaims objects that are no longer reachable from any root. " * 3
     lines = wrap_like_word(paragraph.strip(), 415.0, "STSong-Light", 10.5)

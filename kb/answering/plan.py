@@ -72,7 +72,7 @@ class QuestionPlan:
     @property
     def notes(self) -> tuple[str, ...]:
         """What a reader of an answer found should know: that the sources are in Chinese."""
-        return (SOURCES_ARE_CHINESE,) if self.reading.cross_language else ()
+        return (SOURCES_ARE_CHINESE,) if self.reading.cross_language or self.reading.translated else ()
 
 
 def shape_of(text: str, vocabulary: ContrastVocabulary, cross_language: bool) -> tuple[list[str] | None, AnswerShape]:

@@ -1,12 +1,13 @@
 """Read a question as the trainee meant it, before anything is retrieved.
 
 Four readings, in order: a follow-up is completed from the conversation before it
-(followup.py), spoken grammar is put in written form (spoken.py), typos are corrected against
-the index's own words (typos.py), and a question mostly in another script than Chinese
-(English, or English with a few Chinese words) is marked cross-language: the multilingual
-embedding model finds its Chinese sources, but no Chinese term of the question can be expected
-in them, so answerability and sentence choice rely on the vectors (see Retriever.answerable
-and answer.answer_candidates).
+(followup.py); English is read in the index's Chinese words (english.py: 「What is the
+difference between marketing and sales?」 → 「营销和销售的区别」, an unknown English word in a
+Chinese question replaced in place); spoken grammar is put in written form (spoken.py); typos
+are corrected against the index's own words (typos.py). A question mostly in English with no
+content word read is marked cross-language: the multilingual embedding model finds its Chinese
+sources, but no Chinese term of the question can be expected in them, so answerability and
+sentence choice rely on the vectors (see Retriever.answerable and answer.answer_candidates).
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 
+from kb.answering.english import EnglishReader
 from kb.answering.followup import complete
 from kb.answering.retrieve import normalise_question
 from kb.answering.spoken import written_question
 from kb.answering.typos import Homophones, correct
 from kb.errors import KbError
+from kb.language.glossary import Glossary
 from kb.language.text import GENERAL_DICTIONARY, fold
 from kb.profile import Profile
 from kb.stores.base import IndexStore
@@ -37,13 +40,15 @@ SOURCES_ARE_CHINESE = "来源为中文资料（the sources are in Chinese）"
 class Reading:
     """How a question is answered: `text` (what retrieval and the answer read), how it was
     arrived at (`previous`: the earlier questions it was read with, oldest first), and whether
-    it is in another language than its sources."""
+    it is in another language than its sources: `cross_language` when `text` is (the vectors
+    alone find its answer), `translated` when it was asked so and `text` reads it in Chinese."""
 
     asked: str
     text: str
     corrected: str | None = None
     cross_language: bool = False
     previous: tuple[str, ...] = ()
+    translated: bool = False
 
     @property
     def understood_as(self) -> str | None:
@@ -68,12 +73,18 @@ class QuestionReader:
         self.index = index
         self.profile = profile
         self._homophones: Homophones | None = None
+        self._english: EnglishReader | None = None
 
     def homophones(self) -> Homophones:
         if self._homophones is None:
             dictionary = resources.files("kb").joinpath("data", GENERAL_DICTIONARY).read_text("utf-8")
             self._homophones = Homophones(dictionary)
         return self._homophones
+
+    def english(self) -> EnglishReader:
+        if self._english is None:
+            self._english = EnglishReader(Glossary(), self._frequency)
+        return self._english
 
     def written(self, question: str) -> str:
         """The question's spoken grammar in written form (spoken.py), read with the index's
@@ -83,7 +94,11 @@ class QuestionReader:
         return written_question(question, lambda text: tokenizer.lcut(text, HMM=False), lambda w: self._known(fold(w)))
 
     def _known(self, term: str) -> bool:
-        return self.index.document_frequencies([term]).get(term, 0) > 0
+        return self._frequency(term) > 0
+
+    def _frequency(self, term: str) -> int:
+        folded = fold(term)
+        return self.index.document_frequencies([folded]).get(folded, 0)
 
     def read(self, question: str, previous: Sequence[str] = ()) -> Reading:
         """The question completed from `previous` (oldest first) and corrected."""
@@ -93,8 +108,11 @@ class QuestionReader:
         earlier = [normalise_question(p) for p in list(previous)[-MAX_PREVIOUS:] if p and p.strip()]
         analyzer = self.profile.analyzer
         text = complete(asked, earlier, self.profile.contrast, self._known, analyzer) or asked
-        if is_cross_language(text):
-            return Reading(asked, text, cross_language=True, previous=tuple(earlier))
+        if _LATIN_WORD.search(text):
+            english = self._read_english(asked, text, tuple(earlier))
+            if isinstance(english, Reading):
+                return english
+            text = english
         text = self.written(text)
         tokenizer = analyzer.tokenizer
         tokenizer.check_initialized()
@@ -108,3 +126,20 @@ class QuestionReader:
             stopwords=analyzer.stopwords,
         )
         return Reading(asked, corrected or text, corrected=corrected, previous=tuple(earlier))
+
+    def _read_english(self, asked: str, text: str, earlier: tuple[str, ...]) -> Reading | str:
+        """A question in English read as a Chinese one; a Chinese question with the English
+        words the index does not use replaced (the text, read on as Chinese). Mostly English
+        and nothing read: cross-language."""
+        english = self.english()
+        if not _HAN.search(text):
+            chinese = english.question(text)
+            if chinese is None:
+                return Reading(asked, text, cross_language=True, previous=earlier)
+            return Reading(asked, chinese, previous=earlier, translated=True)
+        mixed = english.mixed(text, lambda word: not self._known(word))
+        if is_cross_language(mixed):
+            return Reading(asked, mixed, cross_language=True, previous=earlier)
+        if is_cross_language(text):
+            return Reading(asked, mixed, previous=earlier, translated=True)
+        return mixed

@@ -37,7 +37,7 @@ from kb.formats import Extracted, glyphs
 from kb.formats.pdf_streams import check_inflated_size
 from kb.formats.scanned import with_scanned_pages
 from kb.ingest.decoding import NotTextError
-from kb.language.code import fenced, is_monospace
+from kb.language.code import FENCE, code_by_form, fenced, is_monospace
 from kb.language.text import splits_a_word
 from kb.provenance import Places
 
@@ -47,6 +47,7 @@ FULL_LINE_CHARS = 3  # a line ending within this many characters of the right ed
 # (line breaking keeps 「，」「）」 off a line's start, so a full line can end short of the edge)
 WIDER_GAP = 1.2  # a gap to the next line this many times the usual line pitch starts a paragraph
 INDENT_CHARS = 1  # so does a next line starting this many characters right of the left edge
+LEFT_EDGE_CHARS = 4  # a line starting within this many characters of the left edge starts there
 COLUMN_LINES = 3  # lines of running text each side of a gutter that make a page two columns
 COLUMN_LINE_CHARS = 8  # the median line of running text is at least this long
 SPANNING_SHARE = 0.2  # of a page's text boxes at most may cross the gap between its columns
@@ -82,7 +83,7 @@ class _Line:
     x1: float
     y: float
     char_width: float
-    code: bool = False  # set in a monospace font
+    code: bool = False  # set in a monospace font, or code by its form (kb/language/code.py)
     column: int = 0  # 1 and 2 on a page in two columns (left, right); 0 across the page
 
 
@@ -106,7 +107,7 @@ def extract(data: bytes) -> Extracted:
         pages: list[tuple[float, list[_Line]]] = []  # a laid-out page holds every glyph: keep only its lines
         slides: set[int] = set()  # landscape pages
         for number, page in enumerate(extract_pages(io.BytesIO(data), laparams=LAParams()), start=1):
-            pages.append((page.height, _lines(page)))
+            pages.append((page.height, _lines(page, code_by_its_form=page.width <= page.height)))
             if page.width > page.height:
                 slides.add(number)
     except (PDFPasswordIncorrect, PDFEncryptionError):
@@ -129,15 +130,18 @@ def extract(data: bytes) -> Extracted:
                 f"page {number}: {100 * unmapped:.0f} % of its characters are glyphs with no Unicode mapping "
                 "(a font without a ToUnicode map?): its text may be garbage; export the PDF again or OCR it"
             )
+        marks = _Marks(slide=number in slides, space_ends=space_ends and number in slides)
+        page_text, page_runs_on = _page_text(body, marks)
         # A paragraph cut by the page break continues unbroken; a full last line that ends a
-        # sentence is taken to end its paragraph (no gap to tell across a page break).
-        if text and not (runs_on and not _SENTENCE_END.search(text)):
+        # sentence is taken to end its paragraph (no gap to tell across a page break). So does
+        # a block of code: one block, not two fenced apart.
+        if text.endswith("\n" + FENCE) and page_text.startswith(FENCE + "\n"):
+            text, page_text = text[: -len(FENCE)], page_text[len(FENCE) + 1 :]
+        elif text and not (runs_on and not _SENTENCE_END.search(text)):
             text += "\n"
         starts.append(len(text))
         names.append(str(number))
-        marks = _Marks(slide=number in slides, space_ends=space_ends and number in slides)
-        page_text, runs_on = _page_text(body, marks)
-        runs_on = runs_on and not marks.slide
+        runs_on = page_runs_on and not marks.slide
         text += page_text
     extracted = Extracted(text, Places("page", tuple(starts), tuple(names)), "pdf", tuple(warnings))
     # Pages with no text at all are scans: read by OCR (formats/scanned.py).
@@ -145,7 +149,9 @@ def extract(data: bytes) -> Extracted:
     return with_scanned_pages(extracted, data, blank) if blank else extracted
 
 
-def _lines(page: object) -> list[_Line]:
+def _lines(page: object, code_by_its_form: bool) -> list[_Line]:
+    """The page's lines in reading order; on a page of a document (not a slide, whose lines are
+    kept as lines anyway), runs of lines that read as code marked code."""
     from pdfminer.layout import LTTextBox, LTTextLine
 
     found = []
@@ -157,6 +163,9 @@ def _lines(page: object) -> list[_Line]:
                 if text.strip():
                     width = line.width / max(1, len(text))
                     found.append(_Line(text, line.x0, line.x1, line.y0, width, _is_code(line), column))
+    if code_by_its_form:
+        for line, by_form in zip(found, code_by_form([line.text for line in found])):
+            line.code = line.code or by_form
     return found
 
 
@@ -289,9 +298,29 @@ def _space_marked(lines: list[_Line]) -> bool:
     return bool(prose) and sum(text.endswith(" ") for text in prose) >= SPACE_MARKED_SHARE * len(prose)
 
 
+def _beside_text(lines: list[_Line]) -> list[_Line]:
+    """The lines of a one-column page beside its text: starting right of where every line from
+    the left edge ends and reaching past it, as Word prints its comment balloons (批注) in a
+    margin it adds (a right-aligned date or signature ends where the text does)."""
+    across = [line for line in lines if line.column == 0]
+    if not across:
+        return []
+    left = min(line.x0 for line in across)
+    reach = max(line.x1 for line in across if line.x0 <= left + LEFT_EDGE_CHARS * line.char_width)
+    middle = sorted(line.x1 for line in across)[len(across) // 2]
+    return [
+        line for line in across if line.x0 >= max(reach, middle) and line.x1 > reach + FULL_LINE_CHARS * line.char_width
+    ]
+
+
 def _page_text(lines: list[_Line], marks: _Marks) -> tuple[str, bool]:
-    """The page's prose as paragraphs and its code lines (monospace) as fenced blocks, kept
-    line for line with their indentation; and whether the page's last line runs on."""
+    """The page's prose as paragraphs and its code lines (monospace, or code by form) as fenced
+    blocks, kept line for line with their indentation; and whether the page's last line runs
+    on. Lines beside the text come after it, as paragraphs of their own: they set no right
+    edge and break no paragraph they stand next to."""
+    notes = _beside_text(lines)
+    beside = {id(line) for line in notes}
+    lines = [line for line in lines if id(line) not in beside]
     prose = [line for line in lines if not line.code]
     pieces: list[str] = []
     runs_on = False
@@ -311,6 +340,8 @@ def _page_text(lines: list[_Line], marks: _Marks) -> tuple[str, bool]:
             text, runs_on = _paragraphs(run, prose, marks)
             pieces.append(text)
         start = end
+    if notes:
+        pieces.append(_paragraphs(notes, notes, marks)[0])
     return _SYMBOL_BULLET.sub("", "\n".join(pieces)), runs_on
 
 

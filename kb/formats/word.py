@@ -1,5 +1,6 @@
 """.docx through python-docx (MIT): paragraphs and tables in document order, a table row per
-line (cells joined by ' | '); paragraphs set in a monospace font (or a code style) verbatim,
+line (cells joined by ' | '); paragraphs set in a monospace font (or a code style), or a run of
+them that reads as code (statements, comments, 「end」: pasted in the body font), verbatim,
 between fence lines (kb/language/code.py). Places are sections: the path of headings above a paragraph
 (「营销与销售 › 目标不同」), or the paragraph number where no heading comes before it."""
 
@@ -13,7 +14,7 @@ from typing import Any
 from kb.formats import CELL_SEPARATOR, Extracted, damage
 from kb.formats.package import checked
 from kb.ingest.decoding import NotTextError
-from kb.language.code import fenced, is_monospace, with_inline_code
+from kb.language.code import code_by_form, fenced, is_monospace, with_inline_code
 
 _HEADING_STYLE = re.compile(r"^(?:Heading|标题)\s*(\d)$|^Title$", re.I)
 _CODE_STYLE = re.compile(r"code|preformatted|macro|代码", re.I)
@@ -47,8 +48,11 @@ def _extract(document: Any) -> Extracted:
     def place() -> str:
         return " › ".join(headings) if headings else f"¶{paragraph_number}"
 
-    for block in document.iter_inner_content():
-        if isinstance(block, Paragraph) and _is_code(block):
+    blocks = [b for b in document.iter_inner_content() if isinstance(b, Paragraph | Table)]
+    # Code pasted in the body font reads as code by its form (a table breaks a run).
+    by_form = code_by_form([b.text if isinstance(b, Paragraph) else "" for b in blocks])
+    for block, code_by_its_form in zip(blocks, by_form):
+        if isinstance(block, Paragraph) and (code_by_its_form or _is_code(block)):
             if not code:
                 paragraph_number += 1
             code.append(block.text)
@@ -64,14 +68,12 @@ def _extract(document: Any) -> Extracted:
             level = _heading_level(block.style.name if block.style is not None else "")
             if level is not None:
                 headings = [*headings[: level - 1], text]
-        elif isinstance(block, Table):
+        else:
             rows = [CELL_SEPARATOR.join(cell.text.strip() for cell in row.cells) for row in block.rows]
             text = "\n".join(row for row in rows if row.strip(CELL_SEPARATOR + " "))
             if not text:
                 continue
             paragraph_number += 1
-        else:
-            continue
         lines.append((text, place()))
     if code:
         lines += [(line, place()) for line in fenced(code)]

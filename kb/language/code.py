@@ -123,13 +123,41 @@ def ends_in_code(text: str, end: int) -> bool:
     return any(a < end <= b for a, b in code_spans(text))
 
 
-_COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*|--\s[^\n]*")
-_STATEMENT = re.compile(r"[;{}]\s*$|\w\(.*\)|\w\s*=\s*\S")
+_COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*|--\s[^\n]*|^\s*[%#][^\n]*|(?<=[;\s])%(?=[^'\"\n]*$)[^\n]*|\s#\s[^\n]*")
+# A string literal: its text may be Chinese (「title("原图");」) without the line being prose.
+_STRING = re.compile(r'"[^"\n]*"|\'[^\'\n]*\'')
+_STATEMENT = re.compile(r"[;{}]\s*$|\w\(.*\)|\w\s*=\s*\S|\w\s*[<>!=]=\s*\S")
+# A line of code too short to show a statement's shape: a block's keyword or brace.
+_BARE = re.compile(r"[A-Za-z_]\w{0,11};?|[{}()\[\]]+;?")
+MIN_CODE_STATEMENTS = 2  # lines of a run that read as code, for the run to be code
 
 
 def reads_as_code(line: str) -> bool:
     """A line that is code by its own form, where no fence or font marked it (slides exported to
-    PDF): its comments aside, no Chinese, and a statement's shape (「EXEC SQL CLOSE SX;」,
-    `x = f(y)`)."""
-    bare = _COMMENT.sub("", line).strip()
+    PDF): its comments and string literals aside, no Chinese, and a statement's shape
+    (「EXEC SQL CLOSE SX;」, `x = f(y)`, `title("原图");`)."""
+    bare = _STRING.sub('""', _COMMENT.sub("", line)).strip()
     return bool(bare) and not _HAN.search(bare) and bool(_STATEMENT.search(bare))
+
+
+def code_by_form(lines: list[str]) -> list[bool]:
+    """Which lines are code by their form, where neither font nor fence marks it (Word and WPS
+    set code in the body font, so a Word-exported PDF or a pasted listing shows no mark): runs
+    of lines each a statement, a comment or a block's keyword (「end」, 「else」), holding
+    MIN_CODE_STATEMENTS statements or more and statements on most of its lines."""
+    flags = [False] * len(lines)
+    start = 0
+    while start < len(lines):
+        end = start
+        while end < len(lines) and _in_code_run(lines[end]):
+            end += 1
+        statements = sum(reads_as_code(line) for line in lines[start:end])
+        if statements >= MIN_CODE_STATEMENTS and statements >= CODE_LINE_SHARE * (end - start):
+            flags[start:end] = [True] * (end - start)
+        start = max(end, start + 1)
+    return flags
+
+
+def _in_code_run(line: str) -> bool:
+    stripped = line.strip()
+    return reads_as_code(line) or bool(_COMMENT.fullmatch(stripped) or _BARE.fullmatch(stripped))

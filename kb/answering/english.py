@@ -1,0 +1,171 @@
+"""English in a question, read in the index's Chinese words.
+
+「What is the difference between marketing and sales?」 is found by the multilingual model, but
+everything that reads words needs Chinese ones: BM25, the contrast's sides, answerability, the
+sentence that states a difference. So the question is read as a Chinese one — 「营销和销售的区别」
+— from its English shape (difference between A and B, what is X, how to, why, is/does …) and
+its content words, each the Chinese equivalent (kb/language/glossary.py) the index's documents
+use most. A Chinese question with an English word the index does not hold gets that word
+replaced in place (「a marketing plan 一般包括什么」 → 「营销计划一般包括什么」). A word the dictionary
+does not give, or whose equivalents the index never uses, stays as typed; a question with no
+content word read stays English (understand.py then relies on the vectors alone).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kb.language.glossary import Glossary
+
+# A run of English words in a Chinese question, with the spaces around it.
+_ENGLISH_RUN = re.compile(r"\s*(?:[A-Za-z][A-Za-z' -]*[A-Za-z]|[A-Za-z])\s*")
+_WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
+# An acronym or a name written with capitals (CRM, MQL, InnoDB): kept as typed, never looked up.
+_NAME = re.compile(r"[A-Za-z]*[A-Z][A-Za-z]*[A-Z][A-Za-z]*")
+# 「part of marketing」 → 「marketing part」: Chinese puts what a thing belongs to first (营销的部分).
+_OF = re.compile(r"\b([a-z]+) of (?:the |a |an )?([a-z]+)\b")
+# Words that carry the question's grammar, not its subject: never looked up.
+FUNCTION_WORDS = frozenset(
+    """a an the of to in on at by for from with without about into onto over under than then as
+    and or but if so because while is are was were be been being am do does did doing done have
+    has had can could should would will shall may might must need i you he she it we they me him
+    her us them my your his its our their mine yours this that these those there here what which
+    who whom whose why how when where whether not no yes each other another some any all both
+    either neither more most less least much many very really actually always usually often
+    just also too only even still already ever never again please exactly generally basically
+    kind sort thing things way ways good better best well get gets got let lets make makes one
+    ones someone something anything everything something's it's what's don't doesn't isn't
+    aren't can't""".split()
+)
+MAX_PHRASE_WORDS = 3  # 「work together」, 「customer relationship management」
+_QUESTION_WORDS = {"what": "什么", "which": "哪些", "who": "谁", "when": "什么时候", "where": "哪里"}
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """How an English question's grammar reads in Chinese: its parts' pattern and the Chinese
+    frame they are put in."""
+
+    pattern: re.Pattern[str]
+    frame: str
+
+
+_SHAPES = (
+    _Shape(re.compile(r".*\bdiff?erences? between (?P<a>.+?) and (?P<b>.+)"), "{a}和{b}的区别"),
+    _Shape(re.compile(r"(?:how )?(?:is|are|does|do) (?P<a>.+?) differ(?:ent)? from (?P<b>.+)"), "{a}和{b}的区别"),
+    _Shape(re.compile(r"(?:compare )?(?P<a>.+?) (?:vs\.?|versus|compared (?:to|with)) (?P<b>.+)"), "{a}和{b}的区别"),
+    _Shape(re.compile(r"compare (?P<a>.+?) (?:and|with|to) (?P<b>.+)"), "{a}和{b}的区别"),
+    _Shape(re.compile(r".*\b(?:relationship|relation|connection) between (?P<a>.+?) and (?P<b>.+)"), "{a}和{b}的关系"),
+    _Shape(re.compile(r"how (?:is|are) (?P<a>.+?) (?:related|connected) to (?P<b>.+)"), "{a}和{b}的关系"),
+    _Shape(re.compile(r"what does (?P<a>.+?) (?:mean|stand for)"), "什么是{a}"),
+    _Shape(re.compile(r"what (?:does|do|should|can) (?P<a>.+?) do"), "{a}做什么"),
+    _Shape(re.compile(r"(?:define|definition of|meaning of|explain) (?P<a>.+)"), "什么是{a}"),
+    _Shape(re.compile(r"(?:what|who)(?: is| are|'s) (?:a |an |the )?(?P<a>[^ ]+(?: [^ ]+)?)"), "什么是{a}"),
+    _Shape(re.compile(r"why (?:is|are|do|does|did|should|would|can't|don't|doesn't) (?P<a>.+)"), "为什么{a}"),
+    _Shape(re.compile(r"why (?P<a>.+)"), "为什么{a}"),
+    _Shape(
+        re.compile(
+            r"how (?:to|do i|do you|do we|can i|can you|can we|should i|should we|should|can|do|does) (?P<a>.+)"
+        ),
+        "如何{a}",
+    ),
+    _Shape(re.compile(r"(?:is|are|was|were) (?P<a>[^ ]+) (?P<b>.+)"), "{a}是{b}吗"),
+    _Shape(re.compile(r"(?:does|do|did|can|could|should|will|would|has|have) (?P<a>.+)"), "{a}吗"),
+)
+
+
+def _forms(word: str) -> list[str]:
+    """A word and the base forms it may be inflected from (teams → team, working → work)."""
+    forms = [word]
+    if word.endswith("ies") and len(word) > 4:
+        forms.append(word[:-3] + "y")
+    if word.endswith("es") and len(word) > 4:
+        forms.append(word[:-2])
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        forms.append(word[:-1])
+    if word.endswith("ing") and len(word) > 5:
+        forms += [word[:-3], word[:-3] + "e"]
+    if word.endswith("ed") and len(word) > 4:
+        forms += [word[:-2], word[:-1]]
+    return forms
+
+
+class EnglishReader:
+    """Reads English words in the Chinese an index uses. `frequency(word)`: how many of the
+    index's passages hold a word (0: never)."""
+
+    def __init__(self, glossary: Glossary, frequency: Callable[[str], int]) -> None:
+        self.glossary = glossary
+        self.frequency = frequency
+
+    def equivalent(self, phrase: str, found: dict[str, list[str]]) -> str | None:
+        """The Chinese word the index uses most among the phrase's equivalents (words of two or
+        more characters first: a single character stands for too much)."""
+        for form in _forms(phrase) if " " not in phrase else [phrase]:
+            used = [(len(w) >= 2, self.frequency(w), w) for w in found.get(form, []) if self.frequency(w) > 0]
+            if used:
+                return max(used, key=lambda u: (u[0], u[1]))[2]
+        return None
+
+    def words(self, text: str) -> tuple[str, int]:
+        """The text's English words in Chinese, joined, and how many content words were read.
+        Names and acronyms stay as typed."""
+        words = _WORD.findall(_OF.sub(r"\2 \1", text))
+        content = [w if _NAME.fullmatch(w) else w.lower() for w in words if w.lower() not in FUNCTION_WORDS]
+        phrases = {
+            " ".join(content[i : i + n]) for n in range(2, MAX_PHRASE_WORDS + 1) for i in range(len(content) - n + 1)
+        }
+        found = self.glossary.chinese(phrases | {form for w in content for form in _forms(w)})
+        out: list[str] = []
+        read = 0
+        i = 0
+        while i < len(content):
+            if _NAME.fullmatch(content[i]):
+                out.append(content[i])
+                i += 1
+                continue
+            for n in range(min(MAX_PHRASE_WORDS, len(content) - i), 0, -1):
+                chinese = self.equivalent(" ".join(content[i : i + n]), found)
+                if chinese is not None:
+                    out.append(chinese)
+                    read += n
+                    i += n
+                    break
+            else:
+                out.append(content[i] if self.frequency(content[i]) > 0 else "")
+                i += 1
+        return "".join(out), read
+
+    def question(self, text: str) -> str | None:
+        """An English question read as a Chinese one (None: no content word read)."""
+        words = _WORD.findall(text)
+        lowered = " ".join(w if _NAME.fullmatch(w) else w.lower() for w in words)
+        for shape in _SHAPES:
+            match = shape.pattern.fullmatch(lowered)
+            if match is None:
+                continue
+            parts = {name: self.words(value) for name, value in match.groupdict().items()}
+            if any(not chinese for chinese, _ in parts.values()):
+                continue
+            return shape.frame.format(**{name: chinese for name, (chinese, _) in parts.items()})
+        chinese, read = self.words(lowered)
+        if not read:
+            return None
+        asking = next((_QUESTION_WORDS[w] for w in lowered.split() if w in _QUESTION_WORDS), "")
+        return chinese + asking
+
+    def mixed(self, text: str, unknown: Callable[[str], bool]) -> str:
+        """A Chinese question with its unknown English words (`unknown`: the index never uses
+        them) replaced by their equivalents; names and words the index holds stay."""
+
+        def replace(match: re.Match[str]) -> str:
+            run = match.group(0)
+            words = [w.lower() for w in _WORD.findall(run) if not _NAME.fullmatch(w)]
+            if not any(unknown(w) for w in words if w not in FUNCTION_WORDS):
+                return run
+            chinese, read = self.words(run)
+            return chinese if read else run
+
+        return _ENGLISH_RUN.sub(replace, text)
