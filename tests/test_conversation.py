@@ -148,6 +148,7 @@ _DICTIONARY = """交易 交易 [jiao1 yi4] /(business) transaction/business deal
 事務 事务 [shi4 wu4] /(political, economic etc) affairs/work/transaction (as in a computer database)/
 鎖 锁 [suo3] /to lock up/to lock/lock/
 死鎖 死锁 [si3 suo3] /deadlock (computing)/
+包括 包括 [bao1 kuo4] /to comprise/to include/to involve/
 """
 
 
@@ -164,6 +165,13 @@ def test_the_index_chooses_among_a_words_equivalents(index_words, read_as):
 def test_an_english_question_is_read_word_by_word_inflections_too():
     reader = EnglishReader(Glossary(_DICTIONARY), lambda word: {"事务": 4, "死锁": 2}.get(word, 0))
     assert reader.question("Why do transactions deadlock?") == "为什么事务死锁"
+
+
+def test_names_and_chinese_words_in_an_english_question_are_kept_as_typed():
+    index_words = {"事务": 4, "包括": 3, "memfree": 2, "meminfo": 2, "proc": 2}
+    reader = EnglishReader(Glossary(_DICTIONARY), lambda word: index_words.get(word, 0))
+    assert reader.question("what does MemFree in /proc/meminfo mean") == "什么是MemFree proc meminfo"
+    assert reader.question("what does 事务 include") == "事务包括什么"
 
 
 def test_an_english_question_with_nothing_read_stays_cross_language(kb):

@@ -23,6 +23,7 @@ from kb.answering.sentence_quality import junk_reason
         ("静态转储与动态转储 （2）海量转储与增量转储 （3）转储方法小结", "contents"),
         ("介质故障恢复 ─────────┴－－－－－－┴─────〉" + " " * 60 + "登记日志文件" + " " * 60 + "└─────〉", "drawing"),
         ("+-------------+------------------+", "drawing"),
+        ("静态转储          运行事务           ↓", "figure labels"),
     ],
 )
 def test_junk_is_named(span, reason):
@@ -44,6 +45,7 @@ def test_junk_is_named(span, reason):
         "版本1.2 发布了。",  # one number inside a sentence is not a table of contents
         "恢复分两步：(1)装入副本，(2)重做事务。",  # numbered steps inside a sentence
         "使用游标的步骤\n（1）说明游标\n（2）打开游标\n（3）关闭游标",  # steps one to a line
+        "WHERE子句   作用于基表或视图，   从中选择满足条件的元组",  # spaced out, but a clause
     ],
 )
 def test_sentences_that_stand_on_their_own_are_not_junk(span):

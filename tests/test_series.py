@@ -5,9 +5,12 @@ import re
 import pytest
 
 from kb import KnowledgeBase
+from kb.answering.plan import plan_from_words
 from kb.answering.series import all_series, continues, document_lines, item_number
+from kb.answering.steps import quoted_steps
+from kb.profile import default_profile
 from kb.testing import BigramEmbedder
-from kb.types import Passage
+from kb.types import Hit, Passage
 
 # Slides exported to text: each slide repeats its title with 「（续）」, detail lines sit under
 # each numbered step, so the steps end up in different passages.
@@ -160,3 +163,28 @@ def test_unnumbered_steps_under_a_heading_that_names_the_task_are_quoted(tmp_pat
         "合上前盖，然后重新接通电源",
     ]
     assert "日常保养" not in answer.text
+
+
+# Two procedures of the same form for sibling failures, on consecutive slides: their lead-ins
+# say which failure each is for.
+TRANSACTION_STEPS = "\n".join(
+    [
+        "事务故障的恢复步骤",
+        "（1）反向扫描日志文件，恢复数据库中该事务的更新",
+        "（2）对该事务执行逆操作，写回更新前的值",
+    ]
+)
+SYSTEM_STEPS = "\n".join(
+    ["系统故障的恢复步骤", "（1）正向扫描日志文件，找出重做队列和撤销队列", "（2）对撤销队列中的事务进行撤销处理"]
+)
+
+
+def test_the_procedure_whose_lead_in_names_what_is_asked_is_quoted_from_the_slides_around():
+    profile = default_profile()
+    first = _passage(0, 0, TRANSACTION_STEPS)
+    second = _passage(1, len(TRANSACTION_STEPS) + 1, SYSTEM_STEPS)
+    plan = plan_from_words("系统故障以后怎么恢复？", profile, shown=1)
+    # The transaction slide is the one shown; the system slide is read as one around it.
+    hits = [Hit(1, 1.0, first), Hit(2, 0.0, second)]
+    quoted = [e.text for e in quoted_steps(plan, hits, profile.analyzer.tokenize)]
+    assert quoted and quoted[0].startswith("系统故障的恢复步骤"), quoted

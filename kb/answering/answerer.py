@@ -114,8 +114,7 @@ class Answerer:
         tokenize = self.profile.analyzer.tokenize
         if plan.sides and unmentioned_side(plan.sides, hits, self.profile.contrast, tokenize) is not None:
             return False
-        other_language = plan.reading.cross_language or plan.reading.translated
-        return self.retriever.answerable(hits, plan.coverage_weights, cross_language=other_language)
+        return self.retriever.answerable(hits, plan.coverage_weights, cross_language=plan.reading.cross_language)
 
     def evidence(self, plan: QuestionPlan, hits: Sequence[Hit]) -> list[Evidence]:
         """Every quotable sentence of the shown hits, scored as an answer of the plan's shape:

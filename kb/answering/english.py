@@ -22,6 +22,9 @@ from kb.language.glossary import Glossary
 # A run of English words in a Chinese question, with the spaces around it.
 _ENGLISH_RUN = re.compile(r"\s*(?:[A-Za-z][A-Za-z' -]*[A-Za-z]|[A-Za-z])\s*")
 _WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
+# A question mostly in English reads its Chinese words as they are (「what does 营销 include」).
+_TOKEN = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|[\u3400-\u9fff]+")
+_HAN = re.compile(r"[\u3400-\u9fff]")
 # An acronym or a name written with capitals (CRM, MQL, InnoDB): kept as typed, never looked up.
 _NAME = re.compile(r"[A-Za-z]*[A-Z][A-Za-z]*[A-Z][A-Za-z]*")
 # 「part of marketing」 → 「marketing part」: Chinese puts what a thing belongs to first (营销的部分).
@@ -92,6 +95,20 @@ def _forms(word: str) -> list[str]:
     return forms
 
 
+def _kept(word: str) -> bool:
+    """A word read as typed: a name or acronym (CRM, InnoDB), or Chinese."""
+    return bool(_NAME.fullmatch(word) or _HAN.match(word))
+
+
+def _joined(words: list[str]) -> str:
+    """Chinese words run together, Latin ones kept apart (「MemFree proc meminfo」)."""
+    text = ""
+    for word in filter(None, words):
+        latin = word[:1].isascii() and text[-1:].isascii()
+        text += (" " if text and latin else "") + word
+    return text
+
+
 class EnglishReader:
     """Reads English words in the Chinese an index uses. `frequency(word)`: how many of the
     index's passages hold a word (0: never)."""
@@ -112,8 +129,8 @@ class EnglishReader:
     def words(self, text: str) -> tuple[str, int]:
         """The text's English words in Chinese, joined, and how many content words were read.
         Names and acronyms stay as typed."""
-        words = _WORD.findall(_OF.sub(r"\2 \1", text))
-        content = [w if _NAME.fullmatch(w) else w.lower() for w in words if w.lower() not in FUNCTION_WORDS]
+        words = _TOKEN.findall(_OF.sub(r"\2 \1", text))
+        content = [w if _kept(w) else w.lower() for w in words if w.lower() not in FUNCTION_WORDS]
         phrases = {
             " ".join(content[i : i + n]) for n in range(2, MAX_PHRASE_WORDS + 1) for i in range(len(content) - n + 1)
         }
@@ -122,7 +139,7 @@ class EnglishReader:
         read = 0
         i = 0
         while i < len(content):
-            if _NAME.fullmatch(content[i]):
+            if _kept(content[i]):
                 out.append(content[i])
                 i += 1
                 continue
@@ -136,12 +153,12 @@ class EnglishReader:
             else:
                 out.append(content[i] if self.frequency(content[i]) > 0 else "")
                 i += 1
-        return "".join(out), read
+        return _joined(out), read
 
     def question(self, text: str) -> str | None:
         """An English question read as a Chinese one (None: no content word read)."""
-        words = _WORD.findall(text)
-        lowered = " ".join(w if _NAME.fullmatch(w) else w.lower() for w in words)
+        words = _TOKEN.findall(text)
+        lowered = " ".join(w if _kept(w) else w.lower() for w in words)
         for shape in _SHAPES:
             match = shape.pattern.fullmatch(lowered)
             if match is None:

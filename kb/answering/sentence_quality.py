@@ -46,6 +46,9 @@ _PHRASE_MARKS = re.compile(r"[，,、；;：:]")
 # laid out in columns.
 _WORDS = re.compile(r"[\u3400-\u9fff]|[A-Za-z]{3}")
 _COLUMN_GAP = re.compile(r"\S\s{2,}(?=\S)")
+# Words set apart in columns by wide gaps, with no clause mark on the line: a figure's labels
+# (「静态转储          运行事务           ↓」) or a table's row, not a statement.
+_WIDE_GAP = re.compile(r"\S[ \t\u3000]{3,}(?=\S)")
 # Lines drawn with characters: box drawing, arrows, runs of dashes (「┴－－－－┴─〉」, 「+-----+----+」).
 _DRAWING = re.compile(r"[\u2500-\u257f\u2190-\u21ff]|[-－=＝_+|*.·…]{3,}")
 DRAWING_SHARE = 0.3  # a span this much drawn is a figure, not a sentence
@@ -78,6 +81,8 @@ def junk_reason(text: str) -> str | None:
         return "table header"
     if sum(len(m) for m in _DRAWING.findall(stripped)) >= DRAWING_SHARE * len("".join(stripped.split())):
         return "drawing"
+    if "\n" not in stripped and len(_WIDE_GAP.findall(stripped)) >= 2 and not CLAUSE_MARKS.search(stripped):
+        return "figure labels"
     number = item_number(stripped)
     if number is not None and number not in _FIRST_NUMBERS:
         return "stray item"

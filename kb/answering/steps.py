@@ -1,10 +1,11 @@
 """How-to answers that quote a procedure's steps, numbered over several slides (series.py).
 
 A how-to question is answered by the procedure it asks for when one is written down: of the
-series with a line in a shown passage (read on through the passages around it, which
-Answerer.retrieve adds for a how-to question), the one whose title, lead-in and items hold
-most of the question is quoted first — its lead-in and each item's own line, not the detail
-lines between, each span cited by the passage it comes from.
+series in the shown passages and the passages around them (which Answerer.retrieve adds for a
+how-to question: the next slide may hold the procedure for what the shown one names), the
+one whose lines, and whose lead-in, hold most of the question is quoted first — its lead-in
+and each item's own line, not the detail lines between, each span cited by the passage it
+comes from.
 """
 
 from __future__ import annotations
@@ -27,9 +28,9 @@ STEPS_COVERAGE = 0.4
 def quoted_steps(plan: QuestionPlan, hits: list[Hit], tokenize: Tokenize | None = None) -> list[Evidence]:
     """The numbered procedure (series.py) that answers a how-to question, as spans to quote:
     its lead-in and each item's own line (not its details), lines that follow one another in
-    a passage quoted as one span. Of the series with a line in a shown passage (read on
-    through the passages around it in `hits`), the one whose title, lead-in and items hold
-    most of the question's information (steps_coverage), if at least STEPS_COVERAGE."""
+    a passage quoted as one span. Of the series in the documents of the shown passages, read
+    through the passages around them in `hits`, the one holding most of the question's
+    information (_best_covered), if its lines hold at least STEPS_COVERAGE."""
     ranks = {h.passage.id: h.rank for h in hits}
     shown = {h.passage.id for h in hits if h.rank <= plan.shown}
     by_document: dict[str, list[Passage]] = {}
@@ -37,7 +38,7 @@ def quoted_steps(plan: QuestionPlan, hits: list[Hit], tokenize: Tokenize | None 
         by_document.setdefault(h.passage.doc_id, []).append(h.passage)
     documents = [document_lines(passages) for passages in by_document.values() if any(p.id in shown for p in passages)]
     numbered = [series for lines in documents for series in all_series(lines)]
-    best = _best_covered(plan, [s for s in numbered if _shown(s, shown)], ranks, tokenize)
+    best = _best_covered(plan, numbered, ranks, tokenize)
     if best is None:
         # No numbered procedure: the lines under a heading that itself names what is asked.
         blocks = [s for lines in documents for s in heading_blocks(lines) if _shown(s, shown)]
@@ -57,11 +58,18 @@ def _best_covered(
     tokenize: Tokenize | None,
     least: float = STEPS_COVERAGE,
 ) -> Series | None:
-    """The series covering most of the question, at least `least`; of equals, the one quoted
+    """Of the series covering at least `least` of the question, the one whose lines and whose
+    lead-in cover most of it — 「系统故障的恢复步骤」, not 「事务故障的恢复步骤」, for
+    「系统故障以后怎么恢复」, though their items say much the same; of equals, the one quoted
     from the best-ranked passage."""
-    scored = [(steps_coverage(plan, s, tokenize), -min(ranks[line.passage.id] for line in s.lines), s) for s in found]
+    scored = []
+    for series in found:
+        covered = steps_coverage(plan, series, tokenize)
+        if covered >= least:
+            named = _coverage(plan, series.lead_in.text, tokenize)
+            scored.append(((covered + named) / 2, -min(ranks[line.passage.id] for line in series.lines), series))
     best = max(scored, key=lambda scored_series: scored_series[:2], default=None)
-    return None if best is None or best[0] < least else best[2]
+    return None if best is None else best[2]
 
 
 def _names_what_is_asked(plan: QuestionPlan, heading: Line, tokenize: Tokenize | None) -> bool:
@@ -75,7 +83,11 @@ def steps_coverage(plan: QuestionPlan, series: Series, tokenize: Tokenize | None
     """The share of the question's information the series' lines hold: the mean of the shares
     of its (IDF-weighted) words and of its character pairs, as sentence evidence weighs them
     (evidence.py: `lexical`, `bigrams`). Without a tokenizer, the pairs alone."""
-    words, pairs = _held(plan, "\n".join(line.text for line in series.lines), tokenize)
+    return _coverage(plan, "\n".join(line.text for line in series.lines), tokenize)
+
+
+def _coverage(plan: QuestionPlan, text: str, tokenize: Tokenize | None) -> float:
+    words, pairs = _held(plan, text, tokenize)
     return pairs if words is None else (words + pairs) / 2
 
 

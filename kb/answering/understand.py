@@ -128,18 +128,13 @@ class QuestionReader:
         return Reading(asked, corrected or text, corrected=corrected, previous=tuple(earlier))
 
     def _read_english(self, asked: str, text: str, earlier: tuple[str, ...]) -> Reading | str:
-        """A question in English read as a Chinese one; a Chinese question with the English
-        words the index does not use replaced (the text, read on as Chinese). Mostly English
-        and nothing read: cross-language."""
+        """A question mostly in English read as a Chinese one (nothing read: cross-language); a
+        Chinese question with the English words the index does not use replaced (the text, read
+        on as Chinese)."""
         english = self.english()
-        if not _HAN.search(text):
+        if is_cross_language(text):
             chinese = english.question(text)
             if chinese is None:
                 return Reading(asked, text, cross_language=True, previous=earlier)
             return Reading(asked, chinese, previous=earlier, translated=True)
-        mixed = english.mixed(text, lambda word: not self._known(word))
-        if is_cross_language(mixed):
-            return Reading(asked, mixed, cross_language=True, previous=earlier)
-        if is_cross_language(text):
-            return Reading(asked, mixed, previous=earlier, translated=True)
-        return mixed
+        return english.mixed(text, lambda word: not self._known(word))
