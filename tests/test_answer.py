@@ -6,10 +6,11 @@ import re
 import pytest
 
 from kb import KnowledgeBase
-from kb.answering.answer import NOT_FOUND, answer_candidates, answer_from_hits
+from kb.answering.answer import NOT_FOUND, answer_candidates, answer_from_hits, select
 from kb.answering.citing import cite
-from kb.answering.evidence import score_sentences
+from kb.answering.evidence import Evidence, score_sentences
 from kb.answering.plan import plan_from_words
+from kb.answering.question import SHAPES
 from kb.profile import default_profile
 from kb.types import Hit, Passage
 
@@ -268,3 +269,15 @@ def test_a_relation_question_leads_with_how_one_side_bears_on_the_other():
 def test_a_quoted_slide_line_is_shown_without_the_slide_s_indentation():
     assert cite("两段锁协议\n     指所有事务必须分两个阶段加锁", [2]) == "两段锁协议\n指所有事务必须分两个阶段加锁[2]。"
     assert cite("if (x) {\n    y();\n}", [1], code=True) == "if (x) {\n    y();\n}[1]\n"  # code keeps it
+
+
+def test_no_text_is_quoted_twice_when_two_spans_overlap():
+    text = "因为旺季订单多，所以仓库要提前备货。提前备货又占用资金，所以要控制数量。"
+    passage = Passage(0, "d", "T", "d.txt", 0, len(text), text)
+    first_end = text.index("提前备货又") - 1
+    first = Evidence(text[: first_end + 1], passage, 1, 0, first_end + 1, {"lexical": 1.0}, score=2.0)
+    # A span reaching back into the first one (a list quoted whole around an item does so).
+    reaching = Evidence(text[5:], passage, 1, 5, len(text), {"lexical": 1.0}, score=1.9)
+    after = Evidence(text[first_end + 1 :], passage, 1, first_end + 1, len(text), {"lexical": 1.0}, score=1.8)
+    chosen = select([first, reaching, after], SHAPES["reason"], 300)
+    assert [c.start for c in chosen] == [0, first_end + 1]

@@ -144,11 +144,8 @@ def select(
         related = _shares_words(candidate) if lexical else candidate.cosine is not None
         if used + len(candidate.text) > budget or not (neighbour or related):
             continue
-        if any(
-            c.passage.doc_id == candidate.passage.doc_id and c.start <= candidate.start and candidate.end <= c.end
-            for c in chosen
-        ):
-            continue  # already quoted inside a list
+        if any(overlaps(c, candidate) for c in chosen):
+            continue  # already quoted, whole or in part (inside a list, or a list around it)
         chosen.append(candidate)
         used += len(candidate.text)
     return _arrange(chosen)
@@ -265,7 +262,9 @@ def choose(
         around = {step.passage.id for step in steps}
         quoted = [c for c in candidates if c.passage.id in around and not any(overlaps(c, s) for s in steps)]
         room = plan.max_chars - len(joined_text([(c.text, c.citations, is_code(c)) for c in steps]))
-        chosen = steps + select(quoted, plan.shape, max(room, 0), lexical=lexical)
+        # A sentence quoted as its whole list may reach into the steps: not quoted twice.
+        supporting = select(quoted, plan.shape, max(room, 0), lexical=lexical)
+        chosen = steps + [c for c in supporting if not any(overlaps(c, s) for s in steps)]
     else:
         picked = select(candidates, plan.shape, plan.max_chars, lexical=lexical) if answerable else []
         chosen = led_by_definitions(plan.sides, list(plan.terms.words), hits or [], picked)
