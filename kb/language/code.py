@@ -128,7 +128,7 @@ _COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*|--\s[^\n]*|^\s*[%#][^\n]*|(?<=[;\s])%
 _STRING = re.compile(r'"[^"\n]*"|\'[^\'\n]*\'')
 _STATEMENT = re.compile(r"[;{}]\s*$|\w\(.*\)|\w\s*=\s*\S|\w\s*[<>!=]=\s*\S")
 # A line of code too short to show a statement's shape: a block's keyword or brace.
-_BARE = re.compile(r"[A-Za-z_]\w{0,11};?|[{}()\[\]]+;?")
+_BARE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,11};?|[{}()\[\]]+;?")
 MIN_CODE_STATEMENTS = 2  # lines of a run that read as code, for the run to be code
 
 
