@@ -281,3 +281,22 @@ def test_no_text_is_quoted_twice_when_two_spans_overlap():
     after = Evidence(text[first_end + 1 :], passage, 1, first_end + 1, len(text), {"lexical": 1.0}, score=1.8)
     chosen = select([first, reaching, after], SHAPES["reason"], 300)
     assert [c.start for c in chosen] == [0, first_end + 1]
+
+
+def test_the_sentences_after_a_restated_belief_follow_it_though_they_share_no_word():
+    text = (
+        "营销和销售不是一回事吗？许多人认为营销和销售是一回事。如果您擅长一种，您可能擅长另一种。"
+        "以我的经验，这离事实还远。"
+    )
+    passage = Passage(0, "d", "T", "d.txt", 0, len(text), text)
+    spans = [(text.index(s), text.index(s) + len(s)) for s in ("许多人认为", "如果您", "以我的经验")]
+    ends = [spans[1][0], spans[2][0], len(text)]
+
+    def evidence(i: int, features: dict[str, float], score: float) -> Evidence:
+        return Evidence(text[spans[i][0] : ends[i]], passage, 1, spans[i][0], ends[i], features, score=score)
+
+    belief = evidence(0, {"lexical": 1.0, "bigrams": 0.5, "against": 1.0}, 6.0)
+    after = evidence(1, {"lexical": 0.0, "bigrams": 0.1}, 1.3)
+    settling = evidence(2, {"lexical": 0.0, "bigrams": 0.0}, 0.5)  # shares no word with the question
+    chosen = select([belief, after, settling], SHAPES["yesno"], 300)
+    assert [c.text for c in chosen][-1] == "以我的经验，这离事实还远。"

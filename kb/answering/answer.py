@@ -120,10 +120,11 @@ def select(
         ranked = _form_first(ranked, 2 * margin, holds_steps)
     elif shape.kind == "definition":
         ranked = _form_first(ranked, margin, lambda c: _defines(c, shape.subject))
+    lifted: list[Evidence] = []
     if shape.follows_context and ranked[0].features.get("against"):
         # 「许多人认为营销和销售是一回事。」 restates the question; the sentences after it settle
         # it: they follow it whatever their own evidence.
-        previous, lifted = ranked[0], []
+        previous = ranked[0]
         for _ in range(RUN_ON_SENTENCES):
             after = next((c for c in ranked[1:] if _adjacent(previous, c) and c not in lifted), None)
             if after is None:
@@ -138,7 +139,8 @@ def select(
         gap = ranked[0].score - candidate.score
         if gap > 2 * margin:
             break
-        neighbour = _adjacent(best, candidate) or _adjacent(candidate, best)
+        # The sentences lifted to follow a restated belief follow it whatever their own words.
+        neighbour = _adjacent(best, candidate) or _adjacent(candidate, best) or candidate in lifted
         if gap > margin and not neighbour:
             continue
         related = _shares_words(candidate) if lexical else candidate.cosine is not None
