@@ -70,6 +70,7 @@ def drcd_simplified_small(tmp: Path, eval_dir: Path) -> Path:
 TRAINEE_SETS = {
     "trainee": ROOT / "tests/data/trainee_dev.jsonl",
     "trainee_test": ROOT / "tests/data/trainee_test.jsonl",
+    "trainee_english": ROOT / "tests/data/trainee_english.jsonl",
 }
 
 
