@@ -11,6 +11,7 @@ from kb.answering.citing import cite
 from kb.answering.evidence import Evidence, score_sentences
 from kb.answering.plan import plan_from_words
 from kb.answering.question import SHAPES
+from kb.answering.units import holds_steps
 from kb.profile import default_profile
 from kb.types import Hit, Passage
 
@@ -300,3 +301,17 @@ def test_the_sentences_after_a_restated_belief_follow_it_though_they_share_no_wo
     settling = evidence(2, {"lexical": 0.0, "bigrams": 0.0}, 0.5)  # shares no word with the question
     chosen = select([belief, after, settling], SHAPES["yesno"], 300)
     assert [c.text for c in chosen][-1] == "以我的经验，这离事实还远。"
+
+
+@pytest.mark.parametrize(
+    ("span", "steps"),
+    [
+        ("抛出异常的写法如下：\n```\nthrow new IllegalStateException();\n```", True),  # a lead-in and its code
+        ("```\n% Input：\n%   img: 二维矩阵\n% Output：\n```", False),  # a comment block opens the span
+    ],
+)
+def test_steps_are_a_lead_in_with_its_code_not_a_block_of_comments(span, steps):
+    passage = Passage(0, "d", "T", "d.txt", 0, len(span), span)
+    quoted = span.removeprefix("```\n").removesuffix("\n```") if span.startswith("```") else span
+    start = span.index(quoted)
+    assert holds_steps(Evidence(quoted, passage, 1, start, start + len(quoted))) is steps

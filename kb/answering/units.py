@@ -107,11 +107,19 @@ def span_text(passage: Passage, span: tuple[int, int]) -> str:
 
 def holds_steps(evidence: Evidence) -> bool:
     """The span states steps: two or more numbered lines, 首先 … 然后/再/最后, a chain of →, or
-    a lead-in with the code that does it."""
+    a lead-in (prose, not code) with the code that does it."""
     text = evidence.text
     numbered = sum(bool(LIST_ITEM.match(line)) for line in text.splitlines())
     ordered = "首先" in text and any(word in text for word in ("然后", "其次", "接着", "最后", "再"))
-    return numbered >= 2 or ordered or text.count("→") + text.count("->") >= 2 or ("\n" in text and is_code(evidence))
+    led_to_code = "\n" in text and is_code(evidence) and not _starts_in_code(evidence)
+    return numbered >= 2 or ordered or text.count("→") + text.count("->") >= 2 or led_to_code
+
+
+def _starts_in_code(evidence: Evidence) -> bool:
+    """The span opens inside a block of code (a comment block's 「% Input：」 is no lead-in)."""
+    p = evidence.passage
+    start = evidence.start - p.start
+    return any(a <= start < b for a, b in code_spans(p.text)) or reads_as_code(evidence.text.split("\n", 1)[0])
 
 
 def is_code(evidence: Evidence) -> bool:
