@@ -149,6 +149,9 @@ _DICTIONARY = """交易 交易 [jiao1 yi4] /(business) transaction/business deal
 鎖 锁 [suo3] /to lock up/to lock/lock/
 死鎖 死锁 [si3 suo3] /deadlock (computing)/
 包括 包括 [bao1 kuo4] /to comprise/to include/to involve/
+市場 市场 [shi4 chang3] /marketplace/market (also in abstract)/
+銷售 销售 [xiao1 shou4] /to sell/to market/sales (representative, agreement etc)/
+產品 产品 [chan3 pin3] /goods/merchandise/product/
 """
 
 
@@ -224,3 +227,10 @@ def test_http_previous_completes_the_follow_up(seed_index):
     assert batch["answers"][0]["understood_as"] == "营销和销售的联系"
     too_many = client.post("/ask", json={"question": "那它们的联系呢", "previous": ["营销和销售的区别"] * 11})
     assert too_many.status_code in (400, 422)
+
+
+def test_a_word_is_read_as_the_part_of_speech_it_stands_in():
+    index_words = {"市场": 98, "销售": 111, "产品": 40}
+    reader = EnglishReader(Glossary(_DICTIONARY), lambda word: index_words.get(word, 0))
+    assert reader.question("market vs sales") == "市场和销售的区别"  # the market: 市场, though 销售 is commoner
+    assert reader.question("how to market a product") == "如何销售产品"  # to market: a verb's sense

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kb.language.glossary import Glossary
+from kb.language.glossary import Equivalent, Glossary
 
 # A run of English words in a Chinese question, with the spaces around it.
 _ENGLISH_RUN = re.compile(r"\s*(?:[A-Za-z][A-Za-z' -]*[A-Za-z]|[A-Za-z])\s*")
@@ -43,6 +43,10 @@ FUNCTION_WORDS = frozenset(
     aren't can't""".split()
 )
 MAX_PHRASE_WORDS = 3  # 「work together」, 「customer relationship management」
+# A word right after these is read as a verb (「how to market」, 「can I skip」, 「we sell」).
+_BEFORE_A_VERB = frozenset(
+    "to can could should would will must may might do does did don't doesn't didn't i you we they not".split()
+)
 _QUESTION_WORDS = {"what": "什么", "which": "哪些", "who": "谁", "when": "什么时候", "where": "哪里"}
 
 
@@ -53,6 +57,7 @@ class _Shape:
 
     pattern: re.Pattern[str]
     frame: str
+    verb_first: bool = False  # its first part opens with a verb (「how to market a product」)
 
 
 _SHAPES = (
@@ -73,6 +78,7 @@ _SHAPES = (
             r"how (?:to|do i|do you|do we|can i|can you|can we|should i|should we|should|can|do|does) (?P<a>.+)"
         ),
         "如何{a}",
+        verb_first=True,
     ),
     _Shape(re.compile(r"(?:is|are|was|were) (?P<a>[^ ]+) (?P<b>.+)"), "{a}是{b}吗"),
     _Shape(re.compile(r"(?:does|do|did|can|could|should|will|would|has|have) (?P<a>.+)"), "{a}吗"),
@@ -117,20 +123,27 @@ class EnglishReader:
         self.glossary = glossary
         self.frequency = frequency
 
-    def equivalent(self, phrase: str, found: dict[str, list[str]]) -> str | None:
-        """The Chinese word the index uses most among the phrase's equivalents (words of two or
-        more characters first: a single character stands for too much)."""
+    def equivalent(self, phrase: str, found: dict[str, list[Equivalent]], verb: bool = False) -> str | None:
+        """The Chinese word the index uses most among the phrase's equivalents: of two or more
+        characters first (a single character stands for too much), then of the phrase's part
+        of speech (a word after 「to」, a modal or a pronoun is a verb: 「to market」 → 推销,
+        「the market」 → 市场)."""
         for form in _forms(phrase) if " " not in phrase else [phrase]:
-            used = [(len(w) >= 2, self.frequency(w), w) for w in found.get(form, []) if self.frequency(w) > 0]
+            used = [
+                (len(e.word) >= 2, e.verb_only == verb, self.frequency(e.word), e.word) for e in found.get(form, [])
+            ]
+            used = [u for u in used if u[2] > 0]
             if used:
-                return max(used, key=lambda u: (u[0], u[1]))[2]
+                return max(used, key=lambda u: u[:3])[3]  # of equals, the dictionary's first
         return None
 
     def words(self, text: str) -> tuple[str, int]:
         """The text's English words in Chinese, joined, and how many content words were read.
         Names and acronyms stay as typed."""
         words = _TOKEN.findall(_OF.sub(r"\2 \1", text))
+        verbs = {i for i in range(1, len(words)) if words[i - 1].lower() in _BEFORE_A_VERB}
         content = [w if _kept(w) else w.lower() for w in words if w.lower() not in FUNCTION_WORDS]
+        verb = [i in verbs for i, w in enumerate(words) if w.lower() not in FUNCTION_WORDS]
         phrases = {
             " ".join(content[i : i + n]) for n in range(2, MAX_PHRASE_WORDS + 1) for i in range(len(content) - n + 1)
         }
@@ -144,7 +157,7 @@ class EnglishReader:
                 i += 1
                 continue
             for n in range(min(MAX_PHRASE_WORDS, len(content) - i), 0, -1):
-                chinese = self.equivalent(" ".join(content[i : i + n]), found)
+                chinese = self.equivalent(" ".join(content[i : i + n]), found, verb[i])
                 if chinese is not None:
                     out.append(chinese)
                     read += n
@@ -163,7 +176,10 @@ class EnglishReader:
             match = shape.pattern.fullmatch(lowered)
             if match is None:
                 continue
-            parts = {name: self.words(value) for name, value in match.groupdict().items()}
+            parts = {
+                name: self.words(f"to {value}" if shape.verb_first and name == "a" else value)
+                for name, value in match.groupdict().items()
+            }
             if any(not chinese for chinese, _ in parts.values()):
                 continue
             return shape.frame.format(**{name: chinese for name, (chinese, _) in parts.items()})

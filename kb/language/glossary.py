@@ -13,6 +13,7 @@ from __future__ import annotations
 import gzip
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from importlib import resources
 
 from kb.errors import KbError
@@ -38,9 +39,10 @@ def gloss_key(sense: str) -> str:
     return _SPACES.sub(" ", text).strip(" ,.")
 
 
-def senses(definitions: str) -> list[str]:
-    """The phrases of one entry's senses (「/to market/marketing/」 → market, marketing); a
-    sense with several equivalents separated by 「;」 gives each."""
+def senses(definitions: str) -> list[tuple[str, bool]]:
+    """The phrases of one entry's senses, each with whether it is a verb's (「/to market/
+    marketing/」 → (market, verb), (marketing, not)); a sense with several equivalents separated
+    by 「;」 gives each."""
     keys = []
     for sense in definitions.split("/"):
         if sense.lower().startswith(_NOT_A_SENSE):
@@ -48,8 +50,17 @@ def senses(definitions: str) -> list[str]:
         for part in sense.split(";"):
             key = gloss_key(part)
             if key and len(key.split()) <= MAX_GLOSS_WORDS:
-                keys.append(key)
+                keys.append((key, part.strip().lower().startswith("to ")))
     return keys
+
+
+@dataclass(frozen=True)
+class Equivalent:
+    """A Chinese word CC-CEDICT gives an English phrase, and whether it gives it as a verb
+    only (「to market」: 销售) or also as a noun or adjective (「market」: 市场)."""
+
+    word: str
+    verb_only: bool
 
 
 class Glossary:
@@ -58,7 +69,7 @@ class Glossary:
 
     def __init__(self, text: str | None = None) -> None:
         self._text = text.lower() if text is not None else None
-        self._kept: dict[str, list[str]] = {}
+        self._kept: dict[str, list[Equivalent]] = {}
 
     def _dictionary(self) -> str:
         if self._text is None:
@@ -69,12 +80,12 @@ class Glossary:
             self._text = gzip.decompress(packed).decode("utf-8").lower()
         return self._text
 
-    def chinese(self, phrases: Iterable[str]) -> dict[str, list[str]]:
+    def chinese(self, phrases: Iterable[str]) -> dict[str, list[Equivalent]]:
         """For each English phrase (lower case, words separated by one space), the Chinese
         words having it as a whole sense, in the dictionary's order (none: absent)."""
         asked = {p for p in phrases if p}
         wanted = asked - self._kept.keys()
-        found: dict[str, list[str]] = {p: [] for p in wanted}
+        found: dict[str, list[Equivalent]] = {p: [] for p in wanted}
         if wanted:
             self._scan(wanted, found)
         result = {p: found[p] if p in found else self._kept[p] for p in asked}
@@ -83,7 +94,7 @@ class Glossary:
         self._kept.update(found)
         return result
 
-    def _scan(self, wanted: set[str], found: dict[str, list[str]]) -> None:
+    def _scan(self, wanted: set[str], found: dict[str, list[Equivalent]]) -> None:
         """Fill `found` with the entries naming each wanted phrase as a sense."""
         text = self._dictionary()
         pattern = re.compile(
@@ -99,6 +110,8 @@ class Glossary:
             entry = _ENTRY.match(text[start : end if end >= 0 else len(text)].rstrip())
             if entry is None:
                 continue
-            for key in senses(entry.group(2)):
-                if key in found and entry.group(1) not in found[key]:
-                    found[key].append(entry.group(1))
+            keys = senses(entry.group(2))
+            for key in dict.fromkeys(key for key, _ in keys):
+                if key in found:
+                    verb_only = all(verb for other, verb in keys if other == key)
+                    found[key].append(Equivalent(entry.group(1), verb_only))
