@@ -126,6 +126,7 @@ def test_english_questions_are_cross_language_and_say_their_sources_are_chinese(
         ("What is the difference between marketing and sales?", "营销和销售的区别"),
         ("What is the relationship between marketing and sales", "营销和销售的关系"),
         ("Is sales part of marketing?", "销售是营销部分吗"),
+        ("hi, can you explain what marketing is?", "什么是营销"),  # greeting and request aside
         ("a marketing plan 一般包括什么", "营销计划一般包括什么"),  # mostly English: the Chinese kept
     ],
 )

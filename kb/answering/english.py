@@ -43,6 +43,8 @@ FUNCTION_WORDS = frozenset(
     aren't can't""".split()
 )
 MAX_PHRASE_WORDS = 3  # 「work together」, 「customer relationship management」
+# Greetings and requests before the question itself (「hi, can you explain …」).
+_ASKING_POLITELY = re.compile(r"^(?:(?:hi|hello|hey|please|sorry|excuse me|can you|could you|would you) )+")
 # A word right after these is read as a verb (「how to market」, 「can I skip」, 「we sell」).
 _BEFORE_A_VERB = frozenset(
     "to can could should would will must may might do does did don't doesn't didn't i you we they not".split()
@@ -69,6 +71,7 @@ _SHAPES = (
     _Shape(re.compile(r"how (?:is|are) (?P<a>.+?) (?:related|connected) to (?P<b>.+)"), "{a}和{b}的关系"),
     _Shape(re.compile(r"what does (?P<a>.+?) (?:mean|stand for)"), "什么是{a}"),
     _Shape(re.compile(r"what (?:does|do|should|can) (?P<a>.+?) do"), "{a}做什么"),
+    _Shape(re.compile(r"(?:explain|tell me) (?:what|about) (?P<a>.+?)(?: is| are| means)?"), "什么是{a}"),
     _Shape(re.compile(r"(?:define|definition of|meaning of|explain) (?P<a>.+)"), "什么是{a}"),
     _Shape(re.compile(r"(?:what|who)(?: is| are|'s) (?:a |an |the )?(?P<a>[^ ]+(?: [^ ]+)?)"), "什么是{a}"),
     _Shape(re.compile(r"why (?:is|are|do|does|did|should|would|can't|don't|doesn't) (?P<a>.+)"), "为什么{a}"),
@@ -171,7 +174,7 @@ class EnglishReader:
     def question(self, text: str) -> str | None:
         """An English question read as a Chinese one (None: no content word read)."""
         words = _TOKEN.findall(text)
-        lowered = " ".join(w if _kept(w) else w.lower() for w in words)
+        lowered = _ASKING_POLITELY.sub("", " ".join(w if _kept(w) else w.lower() for w in words))
         for shape in _SHAPES:
             match = shape.pattern.fullmatch(lowered)
             if match is None:
