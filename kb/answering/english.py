@@ -69,6 +69,7 @@ _SHAPES = (
     _Shape(re.compile(r"compare (?P<a>.+?) (?:and|with|to) (?P<b>.+)"), "{a}和{b}的区别"),
     _Shape(re.compile(r".*\b(?:relationship|relation|connection) between (?P<a>.+?) and (?P<b>.+)"), "{a}和{b}的关系"),
     _Shape(re.compile(r"how (?:is|are) (?P<a>.+?) (?:related|connected) to (?P<b>.+)"), "{a}和{b}的关系"),
+    _Shape(re.compile(r"(?:what are )?(?:the )?(?:main )?steps (?:of|for|in) (?P<a>.+)"), "{a}的步骤"),
     _Shape(re.compile(r"what does (?P<a>.+?) (?:mean|stand for)"), "什么是{a}"),
     _Shape(re.compile(r"what (?:does|do|should|can) (?P<a>.+?) do"), "{a}做什么"),
     _Shape(re.compile(r"(?:explain|tell me) (?:what|about) (?P<a>.+?)(?: is| are| means)?"), "什么是{a}"),
