@@ -170,6 +170,9 @@ def test_an_english_question_is_read_word_by_word_inflections_too():
     reader = EnglishReader(Glossary(_DICTIONARY), lambda word: {"事务": 4, "死锁": 2}.get(word, 0))
     assert reader.question("Why do transactions deadlock?") == "为什么事务死锁"
     assert reader.question("What are the steps of a transaction?") == "事务的步骤"  # a how-to
+    # Asked for an amount or a share, the reading asks for one: only a sentence stating it answers.
+    assert reader.question("What percentage of transactions deadlock?") == "事务死锁比例是多少"
+    assert reader.question("How many transactions deadlock?") == "事务死锁多少"
 
 
 def test_names_and_chinese_words_in_an_english_question_are_kept_as_typed():

@@ -49,6 +49,10 @@ _ASKING_POLITELY = re.compile(r"^(?:(?:hi|hello|hey|please|sorry|excuse me|can y
 _BEFORE_A_VERB = frozenset(
     "to can could should would will must may might do does did don't doesn't didn't i you we they not".split()
 )
+_ASKS_A_SHARE = re.compile(r"\bwhat (?:[a-z]+ )?(?:percentage|percent|proportion|ratio|share)\b|\bhow much of\b")
+_ASKS_AN_AMOUNT = re.compile(
+    r"\bhow (?:much|many|long|often)\b|\bwhat (?:[a-z]+ )?(?:rate|price|cost|salary|number|amount)\b"
+)
 _QUESTION_WORDS = {"what": "什么", "which": "哪些", "who": "谁", "when": "什么时候", "where": "哪里"}
 
 
@@ -103,6 +107,17 @@ def _forms(word: str) -> list[str]:
     if word.endswith("ed") and len(word) > 4:
         forms += [word[:-2], word[:-1]]
     return forms
+
+
+def _asking(question: str) -> str:
+    """How the Chinese reading asks: for an amount (「多少」) or a share (「比例是多少」) where the
+    English asks for one — so that an answer must state it (question.asks_an_amount) — else
+    with the question's wh-word (what → 什么)."""
+    if _ASKS_A_SHARE.search(question):
+        return "比例是多少"
+    if _ASKS_AN_AMOUNT.search(question):
+        return "多少"
+    return next((_QUESTION_WORDS[w] for w in question.split() if w in _QUESTION_WORDS), "")
 
 
 def _kept(word: str) -> bool:
@@ -190,8 +205,7 @@ class EnglishReader:
         chinese, read = self.words(lowered)
         if not read:
             return None
-        asking = next((_QUESTION_WORDS[w] for w in lowered.split() if w in _QUESTION_WORDS), "")
-        return chinese + asking
+        return chinese + _asking(lowered)
 
     def mixed(self, text: str, unknown: Callable[[str], bool]) -> str:
         """A Chinese question with its unknown English words (`unknown`: the index never uses
