@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from kb import KnowledgeBase
-from kb.answering.english import EnglishReader
+from kb.answering.english import EnglishReader, glossed_terms
 from kb.answering.followup import complete, is_elliptical
 from kb.answering.typos import Homophones, correct
 from kb.answering.understand import SOURCES_ARE_CHINESE, is_cross_language
@@ -125,6 +125,7 @@ def test_english_questions_are_cross_language_and_say_their_sources_are_chinese(
     [
         ("What is the difference between marketing and sales?", "营销和销售的区别"),
         ("What is the relationship between marketing and sales", "营销和销售的关系"),
+        ("How are marketing and sales related?", "营销和销售的关系"),
         ("Is sales part of marketing?", "销售是营销部分吗"),
         ("hi, can you explain what marketing is?", "什么是营销"),  # greeting and request aside
         ("a marketing plan 一般包括什么", "营销计划一般包括什么"),  # mostly English: the Chinese kept
@@ -239,3 +240,16 @@ def test_a_word_is_read_as_the_part_of_speech_it_stands_in():
     reader = EnglishReader(Glossary(_DICTIONARY), lambda word: index_words.get(word, 0))
     assert reader.question("market vs sales") == "市场和销售的区别"  # the market: 市场, though 销售 is commoner
     assert reader.question("how to market a product") == "如何销售产品"  # to market: a verb's sense
+
+
+def test_the_terms_an_index_glosses_in_english_are_its_own_words_for_them():
+    slides = [
+        "设F是基本关系R的一个或一组属性，则称F是R的外码（Foreign Key）",
+        "若一个关系有多个候选码，则选定其中一个为主码（Primary key）",
+        "数据库管理系统（Database Management System，简称DBMS）",
+    ]
+    terms = glossed_terms(slides)
+    assert terms == {"foreign key": "外码", "primary key": "主码", "database management system": "数据库管理系统"}
+    reader = EnglishReader(Glossary(_DICTIONARY), lambda word: 0, terms)
+    question = "What is the difference between a primary key and a foreign key?"
+    assert reader.question(question) == "主码和外码的区别"

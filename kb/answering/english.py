@@ -5,8 +5,10 @@ everything that reads words needs Chinese ones: BM25, the contrast's sides, answ
 sentence that states a difference. So the question is read as a Chinese one — 「营销和销售的区别」
 — from its English shape (difference between A and B, what is X, how to, why, is/does …) and
 its content words, each the Chinese equivalent (kb/language/glossary.py) the index's documents
-use most. A Chinese question with an English word the index does not hold gets that word
-replaced in place (「a marketing plan 一般包括什么」 → 「营销计划一般包括什么」). A word the dictionary
+use most — or, first for a term of several words, the term the documents themselves gloss
+with it (「外码（Foreign Key）」: a course says 外码 where a dictionary says 外键). A Chinese
+question with an English word the index does not hold gets that word replaced in place
+(「a marketing plan 一般包括什么」 → 「营销计划一般包括什么」). A word the dictionary
 does not give, or whose equivalents the index never uses, stays as typed; a question with no
 content word read stays English (understand.py then relies on the vectors alone).
 """
@@ -14,7 +16,8 @@ content word read stays English (understand.py then relies on the vectors alone)
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from kb.language.glossary import Equivalent, Glossary
@@ -73,12 +76,16 @@ _SHAPES = (
     _Shape(re.compile(r"compare (?P<a>.+?) (?:and|with|to) (?P<b>.+)"), "{a}和{b}的区别"),
     _Shape(re.compile(r".*\b(?:relationship|relation|connection) between (?P<a>.+?) and (?P<b>.+)"), "{a}和{b}的关系"),
     _Shape(re.compile(r"how (?:is|are) (?P<a>.+?) (?:related|connected) to (?P<b>.+)"), "{a}和{b}的关系"),
+    _Shape(re.compile(r"how (?:is|are) (?P<a>.+?) and (?P<b>.+?) (?:related|connected)"), "{a}和{b}的关系"),
+    _Shape(
+        re.compile(r"(?:what are )?(?:the )?(?:pros and cons|advantages and disadvantages) of (?P<a>.+)"), "{a}的优缺点"
+    ),
     _Shape(re.compile(r"(?:what are )?(?:the )?(?:main )?steps (?:of|for|in) (?P<a>.+)"), "{a}的步骤"),
     _Shape(re.compile(r"what does (?P<a>.+?) (?:mean|stand for)"), "什么是{a}"),
     _Shape(re.compile(r"what (?:does|do|should|can) (?P<a>.+?) do"), "{a}做什么"),
     _Shape(re.compile(r"(?:explain|tell me) (?:what|about) (?P<a>.+?)(?: is| are| means)?"), "什么是{a}"),
     _Shape(re.compile(r"(?:define|definition of|meaning of|explain) (?P<a>.+)"), "什么是{a}"),
-    _Shape(re.compile(r"(?:what|who)(?: is| are|'s) (?:a |an |the )?(?P<a>[^ ]+(?: [^ ]+)?)"), "什么是{a}"),
+    _Shape(re.compile(r"(?:what|who)(?: is| are|'s) (?:a |an |the )?(?P<a>[^ ]+(?: [^ ]+){0,2})"), "什么是{a}"),
     _Shape(re.compile(r"why (?:is|are|do|does|did|should|would|can't|don't|doesn't) (?P<a>.+)"), "为什么{a}"),
     _Shape(re.compile(r"why (?P<a>.+)"), "为什么{a}"),
     _Shape(
@@ -134,13 +141,42 @@ def _joined(words: list[str]) -> str:
     return text
 
 
+# A term glossed in English where the text introduces it: 「外码（Foreign Key）」, 「审计（Audit，
+# 简称…）」. The term is what follows the last word that introduces it (称为, 为, 是, 或 …).
+_GLOSSED = re.compile(
+    r"([\u4e00-\u9fff]{2,12})\s*[（(]\s*([A-Za-z][A-Za-z'\- ]{1,40}[A-Za-z])\s*(?:[,，;；][^)）\n]{0,30})?[)）]"
+)
+_INTRODUCED = re.compile(r".*(?:称为|又称|叫做|即|为|是|或|的)")
+SHORT_TERM = 6  # a glossed run this short with no introducing word is the term itself
+
+
+def glossed_terms(texts: Iterable[str]) -> dict[str, str]:
+    """English phrase (lower case) → the term a corpus glosses with it most often."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for text in texts:
+        for match in _GLOSSED.finditer(text):
+            run, english = match.group(1), " ".join(match.group(2).lower().split())
+            term = _INTRODUCED.sub("", run)
+            term = term if len(term) >= 2 else run if len(run) <= SHORT_TERM else ""
+            if term:
+                counts[(english, term)] += 1
+    terms: dict[str, str] = {}
+    for (english, term), _ in counts.most_common():
+        terms.setdefault(english, term)
+    return terms
+
+
 class EnglishReader:
     """Reads English words in the Chinese an index uses. `frequency(word)`: how many of the
-    index's passages hold a word (0: never)."""
+    index's passages hold a word (0: never); `terms`: the index's own glossed terms
+    (glossed_terms)."""
 
-    def __init__(self, glossary: Glossary, frequency: Callable[[str], int]) -> None:
+    def __init__(
+        self, glossary: Glossary, frequency: Callable[[str], int], terms: Mapping[str, str] | None = None
+    ) -> None:
         self.glossary = glossary
         self.frequency = frequency
+        self.terms = terms or {}
 
     def equivalent(self, phrase: str, found: dict[str, list[Equivalent]], verb: bool = False) -> str | None:
         """The Chinese word the index uses most among the phrase's equivalents: of two or more
@@ -176,7 +212,9 @@ class EnglishReader:
                 i += 1
                 continue
             for n in range(min(MAX_PHRASE_WORDS, len(content) - i), 0, -1):
-                chinese = self.equivalent(" ".join(content[i : i + n]), found, verb[i])
+                phrase = " ".join(content[i : i + n])
+                own = self.terms.get(phrase)
+                chinese = own if own and n > 1 else self.equivalent(phrase, found, verb[i]) or own
                 if chinese is not None:
                     out.append(chinese)
                     read += n

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 
-from kb.answering.english import EnglishReader
+from kb.answering.english import EnglishReader, glossed_terms
 from kb.answering.followup import complete
 from kb.answering.retrieve import normalise_question
 from kb.answering.spoken import written_question
@@ -82,8 +82,11 @@ class QuestionReader:
         return self._homophones
 
     def english(self) -> EnglishReader:
+        """Built on the first question with English in it: the dictionary, and the terms the
+        index's passages gloss in English (one pass over them)."""
         if self._english is None:
-            self._english = EnglishReader(Glossary(), self._frequency)
+            terms = glossed_terms(p.text for p in self.index.passages())
+            self._english = EnglishReader(Glossary(), self._frequency, terms)
         return self._english
 
     def written(self, question: str) -> str:
