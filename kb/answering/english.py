@@ -45,6 +45,8 @@ FUNCTION_WORDS = frozenset(
     ones someone something anything everything something's it's what's don't doesn't isn't
     aren't can't""".split()
 )
+POS_WEIGHT = 2  # an equivalent of the part of speech a word stands in counts this many times
+FORM_WEIGHT = 4  # one of the word as typed (marketing: 营销), not of a form it may come from (market)
 MAX_PHRASE_WORDS = 3  # 「work together」, 「customer relationship management」
 # Greetings and requests before the question itself (「hi, can you explain …」).
 _ASKING_POLITELY = re.compile(r"^(?:(?:hi|hello|hey|please|sorry|excuse me|can you|could you|would you) )+")
@@ -73,6 +75,7 @@ _SHAPES = (
     _Shape(re.compile(r".*\bdiff?erences? between (?P<a>.+?) and (?P<b>.+)"), "{a}和{b}的区别"),
     _Shape(re.compile(r"(?:how )?(?:is|are|does|do) (?P<a>.+?) differ(?:ent)? from (?P<b>.+)"), "{a}和{b}的区别"),
     _Shape(re.compile(r"(?:compare )?(?P<a>.+?) (?:vs\.?|versus|compared (?:to|with)) (?P<b>.+)"), "{a}和{b}的区别"),
+    _Shape(re.compile(r"(?P<a>.+?) and (?P<b>.+?) what(?:'s| is| are) the diff?erences?"), "{a}和{b}的区别"),
     _Shape(re.compile(r"compare (?P<a>.+?) (?:and|with|to) (?P<b>.+)"), "{a}和{b}的区别"),
     _Shape(re.compile(r".*\b(?:relationship|relation|connection) between (?P<a>.+?) and (?P<b>.+)"), "{a}和{b}的关系"),
     _Shape(re.compile(r"how (?:is|are) (?P<a>.+?) (?:related|connected) to (?P<b>.+)"), "{a}和{b}的关系"),
@@ -105,6 +108,10 @@ def _forms(word: str) -> list[str]:
     forms = [word]
     if word.endswith("ies") and len(word) > 4:
         forms.append(word[:-3] + "y")
+    if word.endswith("y") and len(word) > 5:
+        forms.append(word[:-1])  # recovery → recover, delivery → deliver
+    if word.endswith("ation") and len(word) > 7:
+        forms += [word[:-5] + "e", word[:-5]]  # optimization → optimize, information → inform
     if word.endswith("es") and len(word) > 4:
         forms.append(word[:-2])
     if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
@@ -179,26 +186,32 @@ class EnglishReader:
         self.terms = terms or {}
 
     def equivalent(self, phrase: str, found: dict[str, list[Equivalent]], verb: bool = False) -> str | None:
-        """The Chinese word the index uses most among the phrase's equivalents: of two or more
-        characters first (a single character stands for too much), then of the phrase's part
-        of speech (a word after 「to」, a modal or a pronoun is a verb: 「to market」 → 推销,
-        「the market」 → 市场)."""
-        for form in _forms(phrase) if " " not in phrase else [phrase]:
-            used = [
-                (len(e.word) >= 2, e.verb_only == verb, self.frequency(e.word), e.word) for e in found.get(form, [])
-            ]
-            used = [u for u in used if u[2] > 0]
-            if used:
-                return max(used, key=lambda u: u[:3])[3]  # of equals, the dictionary's first
-        return None
+        """The Chinese word the index uses most among the equivalents of the phrase and of the
+        forms it may come from (recovery, recover → 恢复, which the index says far more often
+        than 复原): words of two or more characters first (a single character stands for too
+        much); an equivalent of the word as typed counts FORM_WEIGHT times (marketing → 营销,
+        not market → 市场), one of the part of speech the word stands in POS_WEIGHT times (a
+        word after 「to」, a modal or a pronoun is a verb: 「to market」 → 销售, 「the market」 →
+        市场)."""
+        forms = _forms(phrase) if " " not in phrase else [phrase]
+        used = [
+            (len(e.word) >= 2, self.frequency(e.word) * (FORM_WEIGHT if form == phrase else 1), e)
+            for form in forms
+            for e in found.get(form, [])
+        ]
+        weighed = [
+            (long, count * (POS_WEIGHT if e.verb_only == verb else 1), e.word) for long, count, e in used if count
+        ]
+        return max(weighed, key=lambda w: w[:2])[2] if weighed else None  # of equals, the dictionary's first
 
     def words(self, text: str) -> tuple[str, int]:
         """The text's English words in Chinese, joined, and how many content words were read.
         Names and acronyms stay as typed."""
         words = _TOKEN.findall(_OF.sub(r"\2 \1", text))
         verbs = {i for i in range(1, len(words)) if words[i - 1].lower() in _BEFORE_A_VERB}
-        content = [w if _kept(w) else w.lower() for w in words if w.lower() not in FUNCTION_WORDS]
-        verb = [i in verbs for i, w in enumerate(words) if w.lower() not in FUNCTION_WORDS]
+        kept = [i for i, w in enumerate(words) if _kept(w) or w.lower() not in FUNCTION_WORDS]
+        content = [words[i] if _kept(words[i]) else words[i].lower() for i in kept]  # WHERE, HAVING stay
+        verb = [i in verbs for i in kept]
         phrases = {
             " ".join(content[i : i + n]) for n in range(2, MAX_PHRASE_WORDS + 1) for i in range(len(content) - n + 1)
         }
