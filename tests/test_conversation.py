@@ -157,18 +157,23 @@ _DICTIONARY = """交易 交易 [jiao1 yi4] /(business) transaction/business deal
 """
 
 
+def _counts(index_words):
+    """The index's document frequencies, as EnglishReader asks for them: a batch at a time."""
+    return lambda words: {word: index_words.get(word, 0) for word in words}
+
+
 @pytest.mark.parametrize(
     ("index_words", "read_as"),
     [({"事务": 40, "交易": 2, "死锁": 3}, "什么是事务"), ({"交易": 9, "死锁": 1}, "什么是交易")],
 )
 def test_the_index_chooses_among_a_words_equivalents(index_words, read_as):
-    reader = EnglishReader(Glossary(_DICTIONARY), lambda word: index_words.get(word, 0))
+    reader = EnglishReader(Glossary(_DICTIONARY), _counts(index_words))
     assert reader.question("What is a transaction?") == read_as
     assert reader.question("What is blockchain?") is None  # nothing read: left to the vectors
 
 
 def test_an_english_question_is_read_word_by_word_inflections_too():
-    reader = EnglishReader(Glossary(_DICTIONARY), lambda word: {"事务": 4, "死锁": 2}.get(word, 0))
+    reader = EnglishReader(Glossary(_DICTIONARY), _counts({"事务": 4, "死锁": 2}))
     assert reader.question("Why do transactions deadlock?") == "为什么事务死锁"
     assert reader.question("What are the steps of a transaction?") == "事务的步骤"  # a how-to
     # Asked for an amount or a share, the reading asks for one: only a sentence stating it answers.
@@ -178,7 +183,7 @@ def test_an_english_question_is_read_word_by_word_inflections_too():
 
 def test_names_and_chinese_words_in_an_english_question_are_kept_as_typed():
     index_words = {"事务": 4, "包括": 3, "memfree": 2, "meminfo": 2, "proc": 2}
-    reader = EnglishReader(Glossary(_DICTIONARY), lambda word: index_words.get(word, 0))
+    reader = EnglishReader(Glossary(_DICTIONARY), _counts(index_words))
     assert reader.question("what does MemFree in /proc/meminfo mean") == "什么是MemFree proc meminfo"
     assert reader.question("what does 事务 include") == "事务包括什么"
 
@@ -237,7 +242,7 @@ def test_http_previous_completes_the_follow_up(seed_index):
 
 def test_a_word_is_read_as_the_part_of_speech_it_stands_in():
     index_words = {"市场": 98, "销售": 111, "产品": 40}
-    reader = EnglishReader(Glossary(_DICTIONARY), lambda word: index_words.get(word, 0))
+    reader = EnglishReader(Glossary(_DICTIONARY), _counts(index_words))
     assert reader.question("market vs sales") == "市场和销售的区别"  # the market: 市场, though 销售 is commoner
     assert reader.question("how to market a product") == "如何销售产品"  # to market: a verb's sense
 
@@ -250,6 +255,6 @@ def test_the_terms_an_index_glosses_in_english_are_its_own_words_for_them():
     ]
     terms = glossed_terms(slides)
     assert terms == {"foreign key": "外码", "primary key": "主码", "database management system": "数据库管理系统"}
-    reader = EnglishReader(Glossary(_DICTIONARY), lambda word: 0, terms)
+    reader = EnglishReader(Glossary(_DICTIONARY), _counts({}), terms)
     question = "What is the difference between a primary key and a foreign key?"
     assert reader.question(question) == "主码和外码的区别"

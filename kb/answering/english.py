@@ -173,19 +173,23 @@ def glossed_terms(texts: Iterable[str]) -> dict[str, str]:
     return terms
 
 
-class EnglishReader:
-    """Reads English words in the Chinese an index uses. `frequency(word)`: how many of the
-    index's passages hold a word (0: never); `terms`: the index's own glossed terms
-    (glossed_terms)."""
+Frequencies = Callable[[Iterable[str]], Mapping[str, int]]
 
-    def __init__(
-        self, glossary: Glossary, frequency: Callable[[str], int], terms: Mapping[str, str] | None = None
-    ) -> None:
+
+class EnglishReader:
+    """Reads English words in the Chinese an index uses. `frequencies(words)`: how many of the
+    index's passages hold each word (0: never), asked once per text read (a store may answer
+    each call with a round trip); `terms`: the index's own glossed terms (glossed_terms)."""
+
+    def __init__(self, glossary: Glossary, frequencies: Frequencies, terms: Mapping[str, str] | None = None) -> None:
         self.glossary = glossary
-        self.frequency = frequency
+        self.frequencies = frequencies
         self.terms = terms or {}
 
-    def equivalent(self, phrase: str, found: dict[str, list[Equivalent]], verb: bool = False) -> str | None:
+    @staticmethod
+    def equivalent(
+        phrase: str, found: dict[str, list[Equivalent]], counts: Mapping[str, int], verb: bool = False
+    ) -> str | None:
         """The Chinese word the index uses most among the equivalents of the phrase and of the
         forms it may come from (recovery, recover → 恢复, which the index says far more often
         than 复原): words of two or more characters first (a single character stands for too
@@ -195,7 +199,7 @@ class EnglishReader:
         市场)."""
         forms = _forms(phrase) if " " not in phrase else [phrase]
         used = [
-            (len(e.word) >= 2, self.frequency(e.word) * (FORM_WEIGHT if form == phrase else 1), e)
+            (len(e.word) >= 2, counts.get(e.word, 0) * (FORM_WEIGHT if form == phrase else 1), e)
             for form in forms
             for e in found.get(form, [])
         ]
@@ -216,6 +220,7 @@ class EnglishReader:
             " ".join(content[i : i + n]) for n in range(2, MAX_PHRASE_WORDS + 1) for i in range(len(content) - n + 1)
         }
         found = self.glossary.chinese(phrases | {form for w in content for form in _forms(w)})
+        counts = self.frequencies({e.word for listed in found.values() for e in listed} | set(content))
         out: list[str] = []
         read = 0
         i = 0
@@ -227,14 +232,14 @@ class EnglishReader:
             for n in range(min(MAX_PHRASE_WORDS, len(content) - i), 0, -1):
                 phrase = " ".join(content[i : i + n])
                 own = self.terms.get(phrase)
-                chinese = own if own and n > 1 else self.equivalent(phrase, found, verb[i]) or own
+                chinese = own if own and n > 1 else self.equivalent(phrase, found, counts, verb[i]) or own
                 if chinese is not None:
                     out.append(chinese)
                     read += n
                     i += n
                     break
             else:
-                out.append(content[i] if self.frequency(content[i]) > 0 else "")
+                out.append(content[i] if counts.get(content[i], 0) > 0 else "")
                 i += 1
         return _joined(out), read
 

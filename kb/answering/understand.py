@@ -13,7 +13,7 @@ sentence choice rely on the vectors (see Retriever.answerable and answer.answer_
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 
@@ -86,7 +86,7 @@ class QuestionReader:
         index's passages gloss in English (one pass over them)."""
         if self._english is None:
             terms = glossed_terms(p.text for p in self.index.passages())
-            self._english = EnglishReader(Glossary(), self._frequency, terms)
+            self._english = EnglishReader(Glossary(), self._frequencies, terms)
         return self._english
 
     def written(self, question: str) -> str:
@@ -97,11 +97,13 @@ class QuestionReader:
         return written_question(question, lambda text: tokenizer.lcut(text, HMM=False), lambda w: self._known(fold(w)))
 
     def _known(self, term: str) -> bool:
-        return self._frequency(term) > 0
+        return self._frequencies([term])[term] > 0
 
-    def _frequency(self, term: str) -> int:
-        folded = fold(term)
-        return self.index.document_frequencies([folded]).get(folded, 0)
+    def _frequencies(self, terms: Iterable[str]) -> dict[str, int]:
+        """How many passages hold each term, matched folded, asked of the index at once."""
+        folded = {term: fold(term) for term in terms}
+        counts = self.index.document_frequencies(set(folded.values()))
+        return {term: counts.get(key, 0) for term, key in folded.items()}
 
     def read(self, question: str, previous: Sequence[str] = ()) -> Reading:
         """The question completed from `previous` (oldest first) and corrected."""
