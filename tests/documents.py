@@ -386,9 +386,10 @@ def write_word_exported_pdf(blocks: list[tuple[str, str]], path: Path) -> Path:
     kinsoku characters (so none runs exactly to the right edge), headings on their own line, and
     one table row wider than the text. `blocks` are ("heading" | "paragraph" | "wide", text),
     ("lines", "line\nline…") for lines broken by the caller, ("code", "line\nline…") for lines
-    in Courier (indentation kept), ("body code", …) for code lines in the text's own font (as Word
-    sets a pasted listing), or ("comment", "line\nline…") for a reviewer's comment printed beside
-    the lines that follow, in the margin (Word's 批注 balloons)."""
+    in Courier (indentation kept), ("block", text) for a paragraph indented as a whole,
+    ("body code", …) for code lines in the text's own font (as Word sets a pasted listing), or
+    ("comment", "line\nline…") for a reviewer's comment printed beside the lines that follow, in
+    the margin (Word's 批注 balloons)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -417,6 +418,11 @@ def write_word_exported_pdf(blocks: list[tuple[str, str]], path: Path) -> Path:
             y -= 26
             continue
         page.setFont(font, size)
+        if kind == "block":  # a paragraph indented as a whole, under a numbered item
+            for line in wrap_like_word(text, width - 2 * size, font, size):
+                page.drawString(left + 2 * size, y, line)
+                y -= leading
+            continue
         indent = 2 * size if kind == "paragraph" else 0.0
         lines = {"wide": [text], "lines": text.split("\n")}.get(kind) or wrap_like_word(text, width, font, size, indent)
         for i, line in enumerate(lines):

@@ -16,7 +16,7 @@ from tests.documents import write_epub_chapters, write_word_exported_pdf
 
 PROSE = (
     "泛型可以定义 List<Integer>，不可以定义 List<int>；Map<K, V> 的键不能重复，用 <resultMap> 描述映射，"
-    "调用main()方法启动程序，还需要在网页中加入<script>统计代码。"
+    '调用main()方法启动程序，用 title("原图") 给图加标题，还需要在网页中加入<script>统计代码。'
 )
 AFTER = "运行后会打印出列表的内容，这说明泛型在编译期就保证了类型安全。"
 INLINE_BEFORE, INLINE_CODE, INLINE_AFTER = "页面的外层用 ", '<div class="box">', " 包住全部内容，样式写在 CSS 文件里。"

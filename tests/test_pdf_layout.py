@@ -64,6 +64,18 @@ def test_a_comment_balloon_beside_the_text_does_not_move_its_right_edge(tmp_path
     assert "批注[A1]:" in text  # the comment itself is kept
 
 
+def test_a_paragraph_indented_as_a_whole_comes_back_whole(tmp_path):
+    # A lab report's answer under a numbered question: every line starts at the same indent.
+    answer = (
+        "其实是不能直接删的，因为存在参照完整性检验。所以真的想删除的话，要先把参照完整性检验关掉再删。"
+        "当然最好是开着，不然外码就失去其价值了，插入和删除时数据库都会替你检查参照关系是否成立。"
+    )
+    question, next_answer = "2. 删除被参照表的元组时能否直接删除？", "第二个回答从这里开始。"
+    blocks = [("lines", question), ("block", answer), ("block", next_answer)]
+    text = extract(write_word_exported_pdf(blocks, tmp_path / "report.pdf").read_bytes()).text
+    assert text.strip().split("\n") == [question, answer, next_answer]
+
+
 LISTING = 'img = imread("lena.jpg");\n%  读入后显示原图\nif show == "show"\n    imshow(img);\n    title("原图");\nend'
 
 

@@ -18,6 +18,7 @@ from kb.answering.sentence_quality import junk_reason
         ("）而销售则是在营销之后。", "mid-clause"),
         ("从销售到营销的跨越其实就是从：", "dangling colon"),
         ("市场营销和销售的含义", "heading"),
+        ("什么是市场营销", "heading"),  # a question's title, not a claim
         ("数据结构及形式化定义 2.1.1  关系 2.1.2  关系模式 2.1.3  关系数据库", "contents"),
         ("R.A       R.B  R.C  S.A  S.B  S.C R", "table header"),
         ("静态转储与动态转储 （2）海量转储与增量转储 （3）转储方法小结", "contents"),
@@ -46,6 +47,7 @@ def test_junk_is_named(span, reason):
         "恢复分两步：(1)装入副本，(2)重做事务。",  # numbered steps inside a sentence
         "使用游标的步骤\n（1）说明游标\n（2）打开游标\n（3）关闭游标",  # steps one to a line
         "WHERE子句   作用于基表或视图，   从中选择满足条件的元组",  # spaced out, but a clause
+        "营销是一个系统",  # a short claim, a clause quoted on its own (a table's cell)
     ],
 )
 def test_sentences_that_stand_on_their_own_are_not_junk(span):

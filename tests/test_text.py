@@ -39,6 +39,17 @@ def test_long_sentences_are_cut_at_clause_breaks():
     assert "".join(text[s:e] for s, e in spans) == text
 
 
+def test_a_long_sentence_without_clause_marks_is_cut_between_words():
+    # Scraped text with no punctuation: the limit falls inside 当然, or right before a 「：」.
+    run_on = "营销就是更好的持久的达到最满意境界的销售可是销售通常是和产品结合在一起的" * 10
+    inside_a_word = run_on[: MAX_SENTENCE_CHARS - 1] + "当然最好是开着不然外码就失去其价值了。"
+    before_a_mark = run_on[:MAX_SENTENCE_CHARS] + "：指把产品转移到消费者的活动过程。"
+    for text in (inside_a_word, before_a_mark):
+        pieces = [text[s:e] for s, e in sentence_spans(text)]
+        assert "".join(pieces) == text
+        assert not any(piece.startswith(("然", "：")) for piece in pieces), pieces
+
+
 def test_synonym_terms_find_split_and_traditional_domain_terms():
     question = "顧客下單前會自己先做功課嗎"  # jieba splits 做功课; the text is traditional
     terms = synonym_terms(question, set(index_terms(question)))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from kb.language.statements import states_something
+from kb.language.statements import asks_something, states_something
 
 # A multi-level section number, or a chapter/part marker, at the start: 「2.2 」, 「第三章」.
 SECTION_NUMBER = re.compile(r"^\s*(?:\d{1,2}(?:[.．]\d{1,2})+[.．]?|第[一二三四五六七八九十百\d]+[章节部分篇])\s*")
@@ -52,6 +52,8 @@ _WIDE_GAP = re.compile(r"\S[ \t\u3000]{3,}(?=\S)")
 # Lines drawn with characters: box drawing, arrows, runs of dashes (「┴－－－－┴─〉」, 「+-----+----+」).
 _DRAWING = re.compile(r"[\u2500-\u257f\u2190-\u21ff]|[-－=＝_+|*.·…]{3,}")
 DRAWING_SHARE = 0.3  # a span this much drawn is a figure, not a sentence
+# A short claim: a subject, a copula and what it is (「营销是一个系统」, a clause quoted on its own).
+_SHORT_CLAIM = re.compile(r"[\u3400-\u9fff]{2,}(?:是|就是|只是|即|为)[\u3400-\u9fff]{2,}")
 
 
 def item_number(text: str) -> str | None:
@@ -98,6 +100,7 @@ def junk_reason(text: str) -> str | None:
         and not CLAUSE_MARKS.search(stripped)
         and not CODE_CHARS.search(stripped)
         and not states_something(stripped)
+        and not (_SHORT_CLAIM.fullmatch(stripped) and not asks_something(stripped))
     ):
         return "heading"  # 「市场营销和销售的含义」: a title, not a statement
     return None

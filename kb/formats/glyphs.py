@@ -38,3 +38,14 @@ def unmapped_share(text: str) -> float:
     unmapped = len(_UNMAPPED.findall(text))
     visible = len(re.sub(r"\s+", "", _UNMAPPED.sub("?", text)))
     return unmapped / visible if visible else 0.0
+
+
+def unmapped_warning(page: int, text: str) -> str | None:
+    """A warning naming the page if its text is mostly glyphs with no Unicode mapping."""
+    unmapped = unmapped_share(text)
+    if unmapped <= UNMAPPED_SHARE:
+        return None
+    return (
+        f"page {page}: {100 * unmapped:.0f} % of its characters are glyphs with no Unicode mapping "
+        "(a font without a ToUnicode map?): its text may be garbage; export the PDF again or OCR it"
+    )

@@ -6,8 +6,8 @@ A PDF has no paragraphs, only positioned lines: a line continues in the next one
 without a break, as Chinese is written; a space between Latin words; a hyphen at a Latin wrap
 dropped) unless the next one starts after a wider gap or an indent, or the line ends short of the
 text's right edge — short, that is, by more than the next line's first word would have needed.
-Word and WPS wrap early before a Latin word, a URL or a kinsoku character, and lay lines short
-of the edge; those lines still continue, while a heading or a paragraph's last line does not.
+Word and WPS wrap early before a Latin word, a URL or a kinsoku character; those lines still
+continue, and so do the lines of a paragraph indented as a whole.
 The right edge is the one most lines reach, not the widest line (a table or URL can overhang).
 Slides saved as PDF (landscape pages) mark lines instead: PowerPoint ends a paragraph's last line
 with a space and a wrapped line without one, and puts a continuation under the text after the
@@ -43,8 +43,7 @@ from kb.provenance import Places
 
 MARGIN_SHARE = 0.1  # of the page height: where running headers and footers sit
 REPEATED_ON = 0.5  # share of pages a header/footer line appears on
-FULL_LINE_CHARS = 3  # a line ending within this many characters of the right edge may run on
-# (line breaking keeps 「，」「）」 off a line's start, so a full line can end short of the edge)
+FULL_LINE_CHARS = 3  # a line ending this close to the right edge may run on (kinsoku leaves it short)
 WIDER_GAP = 1.2  # a gap to the next line this many times the usual line pitch starts a paragraph
 INDENT_CHARS = 1  # so does a next line starting this many characters right of the left edge
 LEFT_EDGE_CHARS = 4  # a line starting within this many characters of the left edge starts there
@@ -68,6 +67,7 @@ _FIRST_WORD = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+|.")
 _BULLET = re.compile(r"^\s*[\uf020-\uf0ff•●○◆◇■□▪▫►▶➢➤✓✔√①-⑳]")
 _SYMBOL_BULLET = re.compile(r"[\uf020-\uf0ff][ \t]*")
 _MID_CLAUSE_END = re.compile(r"[，、（(]\s*$")
+_CJK_WRAP = re.compile(r"[\u3400-\u9fff，、]\n[\u3400-\u9fff]")  # Chinese prose broken mid-sentence
 # A line aligned by hand with spaces under Chinese text above that runs to its end unpunctuated
 # (「（2）如果一个关系的一组属性经常出现在相等比较条」 / 「           件中，则…」): the rest of a line
 # its author broke mid-word, not a new paragraph. Code and table rows (Latin or short) are not.
@@ -124,12 +124,8 @@ def extract(data: bytes) -> Extracted:
         body = [line for line in lines if not _is_furniture(line, height, furniture)]
         if not body:
             continue
-        unmapped = glyphs.unmapped_share("".join(line.text for line in body))
-        if unmapped > glyphs.UNMAPPED_SHARE:
-            warnings.append(
-                f"page {number}: {100 * unmapped:.0f} % of its characters are glyphs with no Unicode mapping "
-                "(a font without a ToUnicode map?): its text may be garbage; export the PDF again or OCR it"
-            )
+        if warning := glyphs.unmapped_warning(number, "".join(line.text for line in body)):
+            warnings.append(warning)
         marks = _Marks(slide=number in slides, space_ends=space_ends and number in slides)
         page_text, page_runs_on = _page_text(body, marks)
         # A paragraph cut by the page break continues unbroken; a full last line that ends a
@@ -345,6 +341,16 @@ def _page_text(lines: list[_Line], marks: _Marks) -> tuple[str, bool]:
     return _SYMBOL_BULLET.sub("", "\n".join(pieces)), runs_on
 
 
+def _indented(line: _Line, following: _Line, edges: tuple[float, float], full: bool) -> bool:
+    """Whether `following` starts right of the left edge, as a paragraph does; not where a `full`
+    line of Chinese prose across the column did, mid-sentence (a paragraph indented as a whole)."""
+    left, right = edges
+    across = line.x1 - line.x0 >= FULL_BOX_SHARE * (right - left) and abs(following.x0 - line.x0) <= line.char_width
+    if full and across and _CJK_WRAP.fullmatch(line.text.rstrip()[-1:] + "\n" + following.text.lstrip()[:1]):
+        return False
+    return following.x0 > left + INDENT_CHARS * line.char_width
+
+
 def _paragraphs(lines: list[_Line], page: list[_Line], marks: _Marks) -> tuple[str, bool]:
     """Lines of prose, each joined to the next unless a paragraph ends there; and whether the
     last one runs on (onto the next page). Edges and line pitch are those of the line's column
@@ -366,7 +372,7 @@ def _paragraphs(lines: list[_Line], page: list[_Line], marks: _Marks) -> tuple[s
             break
         same_column = following.column == line.column
         wider_gap = same_column and pitch > 0 and line.y - following.y > WIDER_GAP * pitch
-        indented = following.x0 > edges[following.column][0] + INDENT_CHARS * line.char_width
+        indented = _indented(line, following, edges[following.column][:2], runs_on and not marks.space_ends)
         wrapped = runs_on or (
             not _SENTENCE_END.search(text.rstrip()) and right - line.x1 < _first_word_width(following) + line.char_width
         )

@@ -38,6 +38,7 @@ _BRACKET_PAIR = re.compile(r"\(([^()\n]{0,200})\)")
 # a lookbehind at every position.
 _LONE_BRACKET = re.compile(rf"\((?<=[{_CJK}]\()|\)(?:(?<=[{_CJK}]\))(?=[^A-Za-z0-9]|$)|(?=[{_CJK}]))")
 _CJK_CHAR = re.compile(rf"[{_CJK}]")
+_CALL_WITH_STRING = re.compile(r"""\w["']""", re.ASCII)  # a name, then a string argument
 _FULLWIDTH_ALNUM = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\u3000]")
 # The lookbehind starts a match only at the start of a run of spaces: otherwise a long run
 # that ends in text is scanned again from each of its characters (quadratic).
@@ -245,8 +246,12 @@ def _width_edits(text: str) -> list[Edit]:
 
 def _is_chinese_bracket(text: str, pair: re.Match[str]) -> bool:
     """A bracket pair of the Chinese text: after a Chinese character, or holding Chinese
-    (「POA(季度计划)」); not `main()` before 「方法」."""
-    return bool(_CJK_CHAR.match(text[pair.start() - 1 : pair.start()]) or _CJK_CHAR.search(pair.group(1)))
+    (「POA(季度计划)」); not `main()` before 「方法」, nor a call with a Chinese string
+    (`title("原图")`, `printf("你好")`)."""
+    before = text[pair.start() - 1 : pair.start()]
+    if _CALL_WITH_STRING.match(before + pair.group(1)):
+        return False
+    return bool(_CJK_CHAR.match(before) or _CJK_CHAR.search(pair.group(1)))
 
 
 def _whitespace_edits(text: str) -> list[Edit]:

@@ -23,6 +23,7 @@ _WORDLIKE = re.compile(r"[\w\u3400-\u9fff]")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 MAX_SENTENCE_CHARS = 200
+WORD_REACH = 8  # how far back from the limit a sentence without clause marks is cut between words
 GENERAL_DICTIONARY = "jieba_dict.txt"
 Script = Literal["simplified", "traditional"]
 # Per analyzer: the texts of the last ≈ 100 questions and the passages, titles and headings
@@ -332,16 +333,30 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
 
 
 def _cut_long(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """An over-long sentence cut after its last clause mark in reach; where there is none,
+    between two words (「当|然」 would leave a one-character fragment of 当然), never before a
+    clause mark (the next piece would open mid-clause: 「：指把产品…」)."""
     pieces = []
     while e - s > MAX_SENTENCE_CHARS:
         cut = None
         for m in _CLAUSE_BREAK.finditer(text, s + MAX_SENTENCE_CHARS // 2, s + MAX_SENTENCE_CHARS):
             cut = m.end()
-        cut = cut or s + MAX_SENTENCE_CHARS
+        cut = cut or _between_words(text, s + MAX_SENTENCE_CHARS)
         pieces.append((s, cut))
         s = cut
     pieces.append((s, e))
     return pieces
+
+
+def _between_words(text: str, limit: int) -> int:
+    """The last position at or before `limit` (within a few characters) that no word spans and
+    no clause mark follows."""
+    for cut in range(limit, limit - WORD_REACH, -1):
+        if not _CLAUSE_BREAK.match(text, cut) and not splits_a_word(
+            text[cut - WORD_REACH : cut], text[cut : cut + WORD_REACH]
+        ):
+            return cut
+    return limit
 
 
 def splits_a_word(left: str, right: str) -> bool:
