@@ -6,7 +6,7 @@ import re
 import pytest
 
 from kb import KnowledgeBase
-from kb.answering.answer import NOT_FOUND, answer_candidates, answer_from_hits, select
+from kb.answering.answer import NOT_FOUND, _arrange, answer_candidates, answer_from_hits, select
 from kb.answering.citing import cite
 from kb.answering.evidence import Evidence, score_sentences
 from kb.answering.plan import plan_from_words
@@ -125,6 +125,37 @@ def test_short_lines_after_an_introduction_are_the_list():
     text = "从销售到营销的跨越其实就是从：\n战术到战略\n眼前到未来\n短利到长利\n生存到永续。\n这需要时间。"
     answer = answer_from_hits("从销售到营销要经历哪些跨越", _passage_hits(text))
     assert answer.sentences[0].text == text[: text.index("\n这需要")]
+
+
+def test_a_count_is_answered_by_the_sentence_stating_it_with_its_table():
+    text = (
+        "可以设置内存最大使用量，当内存使用量超出时，会施行数据淘汰策略。\n"
+        "Redis 具体有 6 种淘汰策略：\n"
+        "volatile-lru | 从已设置过期时间的数据集中挑选最近最少使用的数据淘汰\n"
+        "allkeys-lru | 从所有数据集中挑选最近最少使用的数据淘汰\n"
+        "Redis 4.0 引入了 volatile-lfu 和 allkeys-lfu 内存淘汰策略。"
+    )
+    first = answer_from_hits("Redis 一共有几种内存淘汰策略？", _passage_hits(text)).sentences[0]
+    assert first.text.startswith("Redis 具体有 6 种淘汰策略：")
+    assert first.text.endswith("从所有数据集中挑选最近最少使用的数据淘汰")  # the table's rows are the list
+
+
+def test_a_sentence_saying_how_two_things_differ_leads_a_comparison():
+    text = (
+        "虚拟机是一个完整的操作系统，需要占用大量的磁盘、内存和 CPU 资源。"
+        "而容器只是一个进程，在运行时占用很少的资源。"
+        "虚拟机也是一种虚拟化技术，它与容器最大的区别在于它是通过模拟硬件，并在硬件上安装操作系统来实现。"
+    )
+    answer = answer_from_hits("容器和虚拟机最本质的区别在哪里？", _passage_hits(text))
+    assert "最大的区别在于它是通过模拟硬件" in answer.sentences[0].text  # names the difference and says it
+
+
+def test_a_sentence_leaning_back_on_the_one_before_it_is_quoted_with_it():
+    first, second = "虚拟机是一个完整的操作系统，需要占用大量的资源。", "而容器只是一个进程，占用很少的资源。"
+    (hit,) = _passage_hits(first + second)
+    leaning = Evidence(second, hit.passage, 1, len(first), len(first + second), score=5.0, citations=(1,))
+    before = Evidence(first, hit.passage, 1, 0, len(first), score=4.0, citations=(1,))
+    assert [e.text for e in _arrange([leaning, before])] == [first + second]  # one span, read in order
 
 
 def test_a_how_many_question_answered_by_no_amount_is_not_found():

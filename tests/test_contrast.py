@@ -2,8 +2,9 @@
 
 import pytest
 
-from kb.answering.contrast import build_contrast, contrast_sides
+from kb.answering.contrast import build_contrast
 from kb.answering.mentions import unmentioned_side
+from kb.answering.sides import contrast_sides
 from kb.profile import default_profile
 from kb.types import Hit, Passage
 
@@ -27,6 +28,10 @@ TOKENIZE = default_profile().analyzer.tokenize
         ("从事销售工作的人跟做市场的有何不同", ["销售工作", "市场"]),
         ("做饭和做菜的区别", ["做饭", "做菜"]),
         ("在大会上，营销和销售有什么区别", ["营销", "销售"]),  # one character after 做: a verb-object word
+        # The difference's degree and the respect it is asked in are no part of a side.
+        ("营销和销售最本质的区别是什么", ["营销", "销售"]),
+        ("市场部和销售部主要有什么不同", ["市场部", "销售部"]),
+        ("传统IO和NIO在数据处理上的区别", ["传统io", "nio"]),
     ],
 )
 def test_contrast_sides(question, sides):

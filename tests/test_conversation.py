@@ -124,6 +124,7 @@ def test_english_questions_are_cross_language_and_say_their_sources_are_chinese(
     ("question", "read_as"),
     [
         ("What is the difference between marketing and sales?", "营销和销售的区别"),
+        ("the difference between marketing and sales in terms of customers", "营销和销售在客户上的区别"),
         ("What is the relationship between marketing and sales", "营销和销售的关系"),
         ("How are marketing and sales related?", "营销和销售的关系"),
         ("Is sales part of marketing?", "销售是营销部分吗"),

@@ -41,7 +41,11 @@ def test_mixed_folder_loads_text_and_skips_binary_and_empty(tmp_path):
     (tmp_path / "picture.png").write_bytes(b"\x89PNG")
     result = load_paths([tmp_path])
     texts = {d.id: d.text for d in result.documents}
-    assert texts == {"big5": TRADITIONAL, "gbk": SIMPLIFIED, "utf16": "# 标题\n" + SIMPLIFIED}
+    assert texts == {
+        "big5": TRADITIONAL,
+        "gbk": SIMPLIFIED,
+        "utf16": "标题\n" + SIMPLIFIED,
+    }  # a Markdown heading, read as its text
     assert len(result.skipped) == 3
     assert any(path.endswith("binary.txt") and "binary" in why for path, why in result.skipped)
     assert any(path.endswith("empty.txt") and "empty" in why for path, why in result.skipped)

@@ -24,6 +24,7 @@ def kb(stub_index):
         ("客户不理我咋办", "客户不理我怎么办"),
         ("干市场的工资高吗", "做市场的工资高吗"),  # 的 before a noun: the work's salary, no person
         ("干IT的跟搞运营的有啥不一样", "做IT的人跟做运营的人有什么不一样"),  # Latin words kept as typed
+        ("营销和销售最本质的区别在哪里", "营销和销售最本质的区别是什么"),
     ],
 )
 def test_spoken_grammar_is_read_in_its_written_form(kb, spoken, written):

@@ -25,7 +25,7 @@ from kb.answering.plan import QuestionPlan, plan_from_words
 from kb.answering.question import AnswerShape, asks_a_share, asks_an_amount, counted_in, states_a_quantity
 from kb.answering.sentence_quality import ITEM_MARKER, junk_reason
 from kb.answering.steps import Tokenize, overlaps, quoted_steps
-from kb.answering.table_lead import led_by_table
+from kb.answering.table_lead import SAYS_THE_DIFFERENCE, led_by_table
 from kb.answering.units import INTRODUCES, enumeration, holds_steps, is_code, span_text
 from kb.language.text import fold, is_near_duplicate
 from kb.profile import Profile, default_profile
@@ -42,16 +42,20 @@ RUN_ON_SENTENCES = 2  # sentences quoted after one that restates a yes/no questi
 _GOES_ON = re.compile(r"[：:].{8,}")
 _CLAUSE_END = re.compile(r"[；;：:]\s*$")
 _LEADING_MARKS = re.compile(r"^[\s，,、；;：:]+")
+# A sentence opening with a word that points back (a contrast's or a reason's second half, a
+# pronoun for the subject before): it reads after the sentence it goes on from.
+_LEANS_BACK = re.compile(r"\s*(?:而|但|然而|因此|所以|因而|于是|并且|而且|它们?|其)(?![一二三四五六七八九十次中他实])")
 
 
 def _restates(evidence: Evidence, plan: QuestionPlan) -> bool:
     """For a contrast: the sentence names the difference instead of stating it (「本文将探讨营销
     和销售的区别」) — it holds a word naming a comparison (区别, 不同 …) but neither sets the sides
-    against each other (the shape's cue) nor goes on after a colon (「…的工作区别：1.工作目标…」)."""
+    against each other (the shape's cue) nor goes on to say it: after a colon (「…的工作区别：
+    1.工作目标…」) or a copula (SAYS_THE_DIFFERENCE)."""
     folded, cue = fold(evidence.text), plan.shape.cue
     if not any(word in folded for word in plan.naming_words):
         return False
-    return not (cue and cue.search(folded)) and not _GOES_ON.search(folded)
+    return not (cue and cue.search(folded)) and not _GOES_ON.search(folded) and not SAYS_THE_DIFFERENCE.search(folded)
 
 
 def _merge_duplicates(candidates: list[Evidence]) -> list[Evidence]:
@@ -120,6 +124,8 @@ def select(
         ranked = _form_first(ranked, 2 * margin, holds_steps)
     elif shape.kind == "definition":
         ranked = _form_first(ranked, margin, lambda c: _defines(c, shape.subject))
+    elif shape.counts:
+        ranked = _form_first(ranked, margin, lambda c: shape.states_the_count(c.text))
     lifted: list[Evidence] = []
     if shape.follows_context and ranked[0].features.get("against"):
         # 「许多人认为营销和销售是一回事。」 restates the question; the sentences after it settle
@@ -158,7 +164,8 @@ def _form_first(ranked: list[Evidence], margin: float, has_form: Callable[[Evide
     `margin` of the best: for a how-to question a span that states steps (with its lead-in,
     see enumeration) — 「抛出一个异常分为三步：1、…」 answers 「如何抛出一个异常」 better than a
     sentence explaining throw against throws; for a definition, one that defines the subject
-    (「两段锁协议 / 指所有事务必须分两个阶段…」) rather than one that uses it."""
+    (「两段锁协议 / 指所有事务必须分两个阶段…」) rather than one that uses it; for a count, one
+    that states it (「Redis 具体有 6 种淘汰策略：」 with its table)."""
     found = next((c for c in ranked if has_form(c)), None)
     if found is None or found is ranked[0] or ranked[0].score - found.score > margin:
         return ranked
@@ -203,13 +210,15 @@ def _arrange(chosen: list[Evidence]) -> list[Evidence]:
     """Reading order where sentences touch: a sentence chosen right after another follows it
     directly (an answer often runs on), and a clause ending in ；/： next to a chosen sentence
     is the other half of that sentence and is quoted with it as one span
-    (「市场是发现和制造的需求；销售只是为了满足需求。」) — not a line of code ending in 「;」.
+    (「市场是发现和制造的需求；销售只是为了满足需求。」) — not a line of code ending in 「;」; so is
+    a sentence leaning back on the chosen one before it (「…。而 Docker 只是一个进程…」).
     Otherwise the order is kept."""
     arranged: list[Evidence] = []
     for candidate in chosen:
         for i, kept in enumerate(arranged):
             first, second = (candidate, kept) if _adjacent(candidate, kept) else (kept, candidate)
-            if _adjacent(first, second) and _CLAUSE_END.search(first.text) and not is_code(first):
+            joined = _CLAUSE_END.search(first.text) or _LEANS_BACK.match(second.text)
+            if _adjacent(first, second) and joined and not is_code(first):
                 citations = tuple(dict.fromkeys(kept.citations + candidate.citations))
                 arranged[i] = dataclasses.replace(
                     kept,

@@ -42,11 +42,6 @@ MIN_CELL_CHARS, MAX_CELL_CHARS = 6, 90
 # Bullets that slides and exports put before a line: private-use glyphs (U+F06E), ■, •, ➢ ….
 _BULLET = re.compile(r"[\s\ue000-\uf8ff•·▪■□◆◇○●❖➢➤►▶√※*-]*")
 _ITEM_NUMBER = re.compile(r"\s*(?:[（(]\d{1,2}[)）]|\d{1,2}[、.．](?!\d)|[①-⑳])?\s*")
-# A question that weighs two things against each other compares them too: 「A和B各有什么优缺点」.
-_WEIGHING = "优缺点|优劣|利弊|异同"
-# 「做X」, 「从事X的人」: the verb of doing a line of work and the person doing it, around its name.
-_CLAUSE_END = re.compile(r"[，,；;。？?！!]")
-_DOING_WORK = re.compile(r"^(?:做|从事|负责)(.{2,}?)(?:的人|的)?$")
 MIN_ROWS, MAX_ROWS = 1, 7  # a table has at least / at most this many rows
 # An aspect's name is words, not 「1.」.
 _WORDS = re.compile(r"[\u3400-\u9fff]|[A-Za-z]{2}")
@@ -81,36 +76,6 @@ class ContrastVocabulary:
     def asking_words(self) -> frozenset[str]:
         """Words that say what kind of answer is wanted (区别, 不同, 联系 …), not its subject."""
         return frozenset(self.asking + self.relating)
-
-
-def contrast_sides(question: str, vocabulary: ContrastVocabulary) -> list[str] | None:
-    """The two things a contrast question compares, or None if it is not one.
-
-    「营销和销售的区别」 → [营销, 销售]; 「市場營銷與銷售有什麼不同」 → [市场营销, 销售].
-    """
-    q = fold(question)
-    asking = "|".join([*map(re.escape, vocabulary.asking), _WEIGHING])
-    match = re.search(
-        rf"^(?:请问|请)?[，,\s]*(.+?)\s*(?:和|与|跟|同|及|对比|vs\.?|、)\s*(.+?)(?:之间|两者)?(?:各自|各)?(?:的|有|存在)?(?:什么|哪些|何)?(?:{asking})",
-        q,
-    )
-    if not match:
-        return None
-    # The sides stay inside the clause that joins them: 「A和B，时间跨度上有什么不同」 compares B
-    # on 时间跨度; 「1962年1月，…上，邓小平和谁…」 compares 邓小平.
-    first, second = _CLAUSE_END.split(match.group(1))[-1], _CLAUSE_END.split(match.group(2))[0]
-    sides = [_named_work(re.sub(r"(的|之间)$", "", side).strip()) for side in (first, second)]
-    # 「市场部和销售部的工作目标有什么不同」 compares 销售部 (on 工作目标), not 「销售部的工作目标」.
-    sides[1] = sides[1].split("的")[0] if "的" not in sides[0] else sides[1]
-    return sides if all(sides) and sides[0] != sides[1] else None
-
-
-def _named_work(side: str) -> str:
-    """A side named by doing it, or by the person who does it, is the work itself:
-    「做市场营销策划」 → 市场营销策划, 「做销售的人」 → 销售 (documents name the work, not the
-    doing)."""
-    match = _DOING_WORK.match(side)
-    return match.group(1) if match else side
 
 
 def side_names(side: str, texts: list[str], other: str, aliases: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:

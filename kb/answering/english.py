@@ -72,6 +72,12 @@ class _Shape:
 
 
 _SHAPES = (
+    _Shape(
+        re.compile(
+            r".*\bdiff?erences? between (?P<a>.+?) and (?P<b>.+?) (?:in terms of|when it comes to|in) (?P<c>.+)"
+        ),
+        "{a}和{b}在{c}上的区别",
+    ),
     _Shape(re.compile(r".*\bdiff?erences? between (?P<a>.+?) and (?P<b>.+)"), "{a}和{b}的区别"),
     _Shape(re.compile(r"(?:how )?(?:is|are|does|do) (?P<a>.+?) differ(?:ent)? from (?P<b>.+)"), "{a}和{b}的区别"),
     _Shape(re.compile(r"(?:compare )?(?P<a>.+?) (?:vs\.?|versus|compared (?:to|with)) (?P<b>.+)"), "{a}和{b}的区别"),

@@ -20,8 +20,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from kb.answering.contrast import ContrastVocabulary, contrast_sides
+from kb.answering.contrast import ContrastVocabulary
 from kb.answering.question import ASKING_PHRASES, definition_subject, question_kind
+from kb.answering.sides import contrast_sides
 from kb.language.text import Analyzer, fold
 
 # Pronouns that point back to both sides / to one subject of the previous question.

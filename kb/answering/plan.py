@@ -16,9 +16,10 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from kb.answering.contrast import ContrastVocabulary, contrast_sides
+from kb.answering.contrast import ContrastVocabulary
 from kb.answering.evidence import QuestionTerms
 from kb.answering.question import AnswerShape, QuestionKind, answer_shape
+from kb.answering.sides import contrast_sides
 from kb.answering.understand import SOURCES_ARE_CHINESE, Reading
 from kb.language.text import fold
 from kb.profile import Profile

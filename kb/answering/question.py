@@ -151,6 +151,13 @@ class AnswerShape:
     cue_strength: float = 1.0  # how much the cue counts: a recommendation is what advice asks for
     # For a definition: what it asks about, folded (「嵌入式SQL中的游标」).
     subject: str = ""
+    # For a 「几种/几个…」 question: the measure word it counts in; the sentence that states the
+    # count (「Redis 具体有 6 种淘汰策略：」) answers it.
+    counts: str = ""
+
+    def states_the_count(self, text: str) -> bool:
+        """The text states a number of what the question counts (「6 种」, 「三类」)."""
+        return bool(self.counts) and re.search(rf"(?:\d+|[两二三四五六七八九十]+)\s*多?{self.counts}", text) is not None
 
 
 _DEFINITION = r"(?:是指|指的是|就是|即是|即|定义为|称为|又称|是一种|是一个|是|指(?![标南针导出挥数令定向]))"
@@ -238,6 +245,8 @@ def answer_shape(question: str, sides: Sequence[str] | None = None) -> AnswerSha
     side against the other (「营销是一个系统，而销售只是营销的一部分」)."""
     kind = question_kind(question, contrast=bool(sides))
     shape = SHAPES[kind]
+    if kind in ("list", "quantity") and (measure := counted_in(question)):
+        shape = replace(shape, counts=measure)
     if kind == "contrast" and sides:
         a, b = (re.escape(fold(side)) for side in sides[:2])
         # One side opens a clause, the other opens the next: 「营销是一个系统，而销售只是…」.

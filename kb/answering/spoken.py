@@ -7,7 +7,8 @@ and hides the question's kind (「差在哪」 asks for a difference, not a plac
 rewritten, never a domain word (those reach the corpus's words through the profile's synonyms
 and the embedding model):
 
-- spoken question words: 啥 → 什么, 咋 → 怎么, 干啥 → 做什么, 差在哪 → 有什么区别, 图个啥 → 的目的是什么;
+- spoken question words: 啥 → 什么, 咋 → 怎么, 干啥 → 做什么, 差在哪 → 有什么区别 (的区别在哪 →
+  的区别是什么), 图个啥 → 的目的是什么;
 - emphasis that asks nothing: 到底, 究竟;
 - the spoken verbs of doing a line of work, before the work's name (a word the index holds):
   搞市场, 跑业务, 干销售 → 做…;
@@ -31,6 +32,7 @@ from kb.answering.question import ASKING_PHRASES
 # Spoken phrases and their written form, applied in order.
 _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?:到底|究竟)(?!部)"), ""),
+    (re.compile(r"的(?:差别|区别|不同)在哪(?:儿|里)?"), "的区别是什么"),
     (re.compile(r"(?:差|差别|区别|不同)在哪(?:儿|里)?"), "有什么区别"),
     (re.compile(r"图个?(?:啥|什么)"), "的目的是什么"),
     (re.compile(r"干(些|点)?(?:啥|嘛)"), r"做\1什么"),

@@ -8,6 +8,7 @@ contrast table read from the corpus has found one statement per side on the same
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from kb.answering.contrast import ContrastVocabulary, profile_knows
@@ -17,6 +18,9 @@ from kb.types import Contrast, Hit
 
 if TYPE_CHECKING:
     from kb.answering.plan import QuestionPlan
+
+# A sentence that names the difference and says it (「它与 Docker 最大的区别在于它是通过模拟硬件…」).
+SAYS_THE_DIFFERENCE = re.compile(r"(?:区别|不同|差异|差别)(?:之处)?(?:主要)?(?:在于|就在于|是|就是).{4,}")
 
 
 def led_by_table(
@@ -28,12 +32,13 @@ def led_by_table(
     chosen: list[Evidence],
 ) -> list[Evidence]:
     """`chosen` led by the table's first row (`candidates`: the sentences an answer may quote),
-    when the best chosen sentence does not set the sides against each other (its `cue`
-    feature) and the table was read from the corpus: a profile's aspects come in the profile's
-    order, not the question's. Each cell is quoted as the candidate sentence that holds it,
+    when the best chosen sentence neither sets the sides against each other (its `cue`
+    feature) nor says how they differ (SAYS_THE_DIFFERENCE), and the table was read from the
+    corpus: a profile's aspects come in the profile's order, not the question's. Each cell is
+    quoted as the candidate sentence that holds it,
     else as the table quotes it (a cell may come from a passage beyond the shown ones); two
     cells of one sentence quote it once."""
-    if not contrast.rows or not chosen or chosen[0].features.get("cue"):
+    if not contrast.rows or not chosen or chosen[0].features.get("cue") or SAYS_THE_DIFFERENCE.search(chosen[0].text):
         return chosen
     if not plan.sides or profile_knows(list(plan.sides), vocabulary):
         return chosen

@@ -17,6 +17,7 @@ from kb.types import Passage
 
 MAX_UNIT_CHARS = 400
 SHORT_ITEM_CHARS = 20  # a line this short after 「…如下：」 is an item of the list
+_TABLE_ROW = re.compile(r"\S \| \S")  # cells as every format joins them (kb.formats.CELL_SEPARATOR)
 END_PUNCT = re.compile(r"[。！？!?；;…]+[”’」』）)\]】〕\"']*$")
 LIST_ITEM = re.compile(
     r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,2}[)）、.．]|第[一二三四五六七八九十]+[，,、：:是点步]|[①-⑩]|[一二三四五六七八九十]是|首先|其次|再次|然后|最后)"
@@ -29,7 +30,7 @@ INTRODUCES = re.compile(r"[:：]\s*$|如下[。：:]?$")
 def enumeration(passage: Passage, start: int, end: int) -> tuple[int, int]:
     """The list a sentence belongs to, as one span (offsets in the cleaned document): an
     introducing sentence (「…包括以下几点：」) with the items after it (numbered, short lines of
-    their own: 「战术到战略」, or the lines of a code block), or a numbered item with its
+    their own: 「战术到战略」, a table's rows, or the lines of a code block), or a numbered item with its
     neighbouring items. Other sentences are returned unchanged."""
     spans = [(passage.start + s, passage.start + e) for s, e in sentence_spans(passage.text)]
     if (start, end) not in spans:
@@ -50,9 +51,11 @@ def enumeration(passage: Passage, start: int, end: int) -> tuple[int, int]:
         return next((block for block in blocks if block[0] <= s and e <= block[1]), None)
 
     def short_line(j: int) -> bool:
+        """A line of its own, short or a table's row (「volatile-lru | 从已设置过期时间的…」)."""
         s, e = (offset - passage.start for offset in spans[j])
         text = passage.text
-        return e - s <= SHORT_ITEM_CHARS and text[s - 1 : s] == "\n" and text[e : e + 1] in ("\n", "")
+        own_line = text[s - 1 : s] == "\n" and text[e : e + 1] in ("\n", "")
+        return own_line and (e - s <= SHORT_ITEM_CHARS or bool(_TABLE_ROW.search(text, s, e)))
 
     def style(j: int) -> str | None:
         return marker_style(span_text(passage, spans[j]))

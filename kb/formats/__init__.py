@@ -28,8 +28,8 @@ from kb.provenance import PlaceKind, Places
 # suffix → the module of this package that reads it.
 BUILT_IN = {
     ".txt": "plain",
-    ".md": "plain",
-    ".markdown": "plain",
+    ".md": "markdown",
+    ".markdown": "markdown",
     ".pdf": "pdf",
     ".docx": "word",
     ".pptx": "slides",

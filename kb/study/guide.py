@@ -14,7 +14,7 @@ from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from kb.answering.citing import cite
-from kb.answering.contrast import contrast_sides
+from kb.answering.sides import contrast_sides
 from kb.language.text import fold
 from kb.profile import Profile
 from kb.study.quiz import Blank, Terms, build_quiz

@@ -1,0 +1,55 @@
+"""What a contrast question compares: its two sides, read from its wording alone.
+
+「营销和销售的区别」 → 营销, 销售. A side ends where its clause does (「A和B，时间跨度上有什么不同」
+compares B on 时间跨度), is the work rather than its doing (「做市场的人」 → 市场), and carries no
+word that modifies the difference asked about: its degree (「最本质的区别」, 「主要的不同」) or
+the respect it is asked in (「在数据处理上的区别」).
+"""
+
+from __future__ import annotations
+
+import re
+
+from kb.answering.contrast import ContrastVocabulary
+from kb.language.text import fold
+
+# A question that weighs two things against each other compares them too: 「A和B各有什么优缺点」.
+_WEIGHING = "优缺点|优劣|利弊|异同"
+_CLAUSE_END = re.compile(r"[，,；;。？?！!]")
+# 「做X」, 「从事X的人」: the verb of doing a line of work and the person doing it, around its name.
+_DOING_WORK = re.compile(r"^(?:做|从事|负责)(.{2,}?)(?:的人|的)?$")
+# How much or in what way two things differ, said between the second side and the asking word.
+_DEGREE = r"最(?:大|主要|本质|根本|核心|关键|重要|明显)|本质|根本|主要|核心|关键|明显|显著|具体"
+# The respect a difference is asked in: 「…在数据处理上的区别」, 「…在功能方面有什么不同」.
+_IN_RESPECT = re.compile(r"(?<=.)在[^在]{1,16}?(?:上|方面|中)$")
+
+
+def contrast_sides(question: str, vocabulary: ContrastVocabulary) -> list[str] | None:
+    """The two things a contrast question compares, or None if it is not one.
+
+    「营销和销售的区别」 → [营销, 销售]; 「市場營銷與銷售有什麼不同」 → [市场营销, 销售].
+    """
+    q = fold(question)
+    asking = "|".join([*map(re.escape, vocabulary.asking), _WEIGHING])
+    match = re.search(
+        rf"^(?:请问|请)?[，,\s]*(.+?)\s*(?:和|与|跟|同|及|对比|vs\.?|、)\s*(.+?)(?:之间|两者)?(?:各自|各)?(?:{_DEGREE})?(?:的)?(?:有|存在)?(?:什么|哪些|何)?(?:{asking})",
+        q,
+    )
+    if not match:
+        return None
+    # The sides stay inside the clause that joins them: 「A和B，时间跨度上有什么不同」 compares B
+    # on 时间跨度; 「1962年1月，…上，邓小平和谁…」 compares 邓小平.
+    first, second = _CLAUSE_END.split(match.group(1))[-1], _CLAUSE_END.split(match.group(2))[0]
+    sides = [_named_work(re.sub(r"(的|之间)$", "", side).strip()) for side in (first, second)]
+    sides[1] = _IN_RESPECT.sub("", sides[1])
+    # 「市场部和销售部的工作目标有什么不同」 compares 销售部 (on 工作目标), not 「销售部的工作目标」.
+    sides[1] = sides[1].split("的")[0] if "的" not in sides[0] else sides[1]
+    return sides if all(sides) and sides[0] != sides[1] else None
+
+
+def _named_work(side: str) -> str:
+    """A side named by doing it, or by the person who does it, is the work itself:
+    「做市场营销策划」 → 市场营销策划, 「做销售的人」 → 销售 (documents name the work, not the
+    doing)."""
+    match = _DOING_WORK.match(side)
+    return match.group(1) if match else side

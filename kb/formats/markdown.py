@@ -1,0 +1,130 @@
+"""Markdown files read as the text a reader sees, line for line with the file.
+
+Study notes in Markdown hold syntax no reader reads: a table of contents of in-page links
+(「* [僵尸进程](#僵尸进程)」), images and HTML blocks (「<div align="center"> <img …> </div>」),
+emphasis marks (「**SQL 线程**」), link targets and backslash escapes (「\\<\\<」). Read as plain
+text, these were indexed and quoted as answers. The file is parsed with markdown-it-py
+(CommonMark, with GFM tables; MIT) and each block is written back on the lines it came from,
+so places stay the file's line numbers:
+
+- headings, paragraphs and list items: their text, links by their words, without emphasis
+  marks or images; inline code keeps its backticks; an ordered item keeps its number
+  (「1. 」: steps stay steps), a bullet loses its mark;
+- a line that is nothing but links (a table of contents, a reading list) is dropped;
+- fenced and indented code: verbatim, between fence lines (kb/language/code.py);
+- table rows: their cells joined as other formats join them;
+- HTML: comments dropped; tags that are markup dropped as cleaning drops them from any text
+  (kb/ingest/markup.py), so an image block leaves nothing and `<resultMap>` in prose stays.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from kb.formats import CELL_SEPARATOR, Extracted, check_text_size
+from kb.ingest.decoding import decoded
+from kb.ingest.markup import tag_edits
+from kb.language.code import FENCE
+from kb.provenance import Places
+
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+
+def extract(data: bytes) -> Extracted:
+    text, encoding = decoded(data)
+    check_text_size(text)
+    shown = readable(text)
+    return Extracted(shown, Places.lines(shown), encoding)  # line n shows line n of the file
+
+
+def readable(source: str) -> str:
+    """The Markdown source as the text it shows, one output line per source line."""
+    from markdown_it import MarkdownIt
+
+    parser = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    source_lines = source.split("\n")
+    lines = [""] * len(source_lines)
+    tokens = parser.parse(source)
+    for index, token in enumerate(tokens):
+        if token.map is None:
+            continue
+        start, end = token.map
+        if token.type == "fence":
+            _place(lines, start, [FENCE, *token.content.rstrip("\n").split("\n"), FENCE][: end - start])
+        elif token.type == "code_block":  # indented: kept as written, as in a text file
+            _place(lines, start, source_lines[start:end])
+        elif token.type == "html_block":
+            _place(lines, start, _without_markup(token.content).rstrip("\n").split("\n")[: end - start])
+        elif token.type == "inline" and not _in_table(tokens, index) and not _contents_entry(token):
+            _place(lines, start, (_item_number(tokens, index) + _inline_text(token)).split("\n"))
+        elif token.type == "tr_open":
+            lines[start] = CELL_SEPARATOR.join(_row_cells(tokens, index))
+    return "\n".join(lines)
+
+
+def _place(lines: list[str], start: int, block: list[str]) -> None:
+    for offset, line in enumerate(block[: len(lines) - start]):
+        lines[start + offset] = line
+
+
+def _inline_text(token: Any) -> str:
+    """What an inline run shows: its text, links by their words, inline code in backticks; no
+    emphasis marks, images or inline HTML."""
+    parts = []
+    for child in token.children or []:
+        if child.type == "text":
+            parts.append(child.content)
+        elif child.type == "code_inline":
+            parts.append(child.markup + child.content + child.markup)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+        elif child.type == "html_inline":  # content or markup: cleaning tells (kb/ingest/markup.py)
+            parts.append(child.content)
+    return "".join(parts)
+
+
+def _without_markup(block: str) -> str:
+    """An HTML block's text: comments and the tags that are markup gone, entities decoded;
+    a tag that is content (`<resultMap>` alone on its line) stays."""
+    block = _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), block)
+    for start, end, replacement in reversed(tag_edits(block)):
+        block = block[:start] + replacement + block[end:]
+    return "\n".join(html.unescape(line) if line.strip() else "" for line in block.split("\n"))
+
+
+def _contents_entry(token: Any) -> bool:
+    """A line that is only links: an entry of a table of contents (「[僵尸进程](#僵尸进程)」) or of
+    a reading list (「[Git - 简明指南](http://…)」), pointers to elsewhere, never an answer."""
+    children = token.children or []
+    if not any(c.type == "link_open" for c in children):
+        return False
+    depth, outside = 0, []
+    for child in children:
+        depth += (child.type == "link_open") - (child.type == "link_close")
+        if depth == 0 and child.type == "text":
+            outside.append(child.content)
+    return not "".join(outside).strip()
+
+
+def _item_number(tokens: list[Any], index: int) -> str:
+    """「3. 」 before the first line of an ordered list's item, else nothing."""
+    if index < 2 or tokens[index - 1].type != "paragraph_open" or tokens[index - 2].type != "list_item_open":
+        return ""
+    item = tokens[index - 2]
+    return f"{item.info}{item.markup} " if item.info else ""
+
+
+def _in_table(tokens: list[Any], index: int) -> bool:
+    return index > 0 and tokens[index - 1].type in ("th_open", "td_open")
+
+
+def _row_cells(tokens: list[Any], index: int) -> list[str]:
+    cells = []
+    for token in tokens[index + 1 :]:
+        if token.type == "tr_close":
+            break
+        if token.type == "inline":
+            cells.append(_inline_text(token).replace("\n", " ").strip())
+    return cells

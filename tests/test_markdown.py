@@ -1,0 +1,68 @@
+"""Markdown study notes read as a reader sees them: no table of contents, image blocks,
+emphasis marks or link targets in the stored text, code verbatim, places at the file's lines."""
+
+from kb.formats.markdown import extract
+from kb.ingest.chunk import ChunkSettings
+from kb.ingest.contents import prepare
+from kb.ingest.loaders import load_paths
+from kb.profile import default_profile
+
+NOTES = """# Redis
+<!-- GFM-TOC -->
+* [Redis](#redis)
+    * [一、概述](#一概述)
+    * [二、持久化](#二持久化)
+<!-- GFM-TOC -->
+
+## 一、概述
+
+Redis 是速度非常快的**非关系型**（NoSQL）内存键值数据库，详见 [官方文档](https://redis.io/docs)。
+
+<div align="center"> <img src="https://example.com/redis.png"/> </div><br>
+
+Git 会使用 \\<\\<\\<\\<\\<\\<\\< 标记出冲突的内容，配置文件里写 <resultMap> 描述映射。
+
+## 二、持久化
+
+1. 将写命令添加到 AOF 文件的末尾；
+2. 根据同步选项把文件写入磁盘。
+
+- **SQL 线程** ：负责读取中继日志
+
+| 选项 | 同步频率 |
+| --- | --- |
+| always | 每个写命令都同步 |
+
+```
+appendfsync everysec
+```
+
+## 参考资料
+
+- [Redis 设计与实现](http://redisbook.com/)
+"""
+
+
+def test_markdown_syntax_is_not_stored_and_lines_keep_their_numbers():
+    extracted = extract(NOTES.encode("utf-8"))
+    text = extracted.text
+    lines = text.split("\n")
+    assert len(lines) == len(NOTES.split("\n"))  # one line for each line of the file
+    assert "#一概述" not in text and "[" not in text and "](" not in text  # contents and link syntax gone
+    assert "<img" not in text and "GFM-TOC" not in text and "设计与实现" not in text  # nor a reading list
+    assert "Redis 是速度非常快的非关系型（NoSQL）内存键值数据库，详见 官方文档。" in lines
+    assert "Git 会使用 <<<<<<< 标记出冲突的内容，配置文件里写 <resultMap> 描述映射。" in lines
+    assert lines[7] == "一、概述" and lines[0] == "Redis"  # headings without their marks
+    assert "1. 将写命令添加到 AOF 文件的末尾；" in lines  # a numbered step keeps its number
+    assert "SQL 线程 ：负责读取中继日志" in lines
+    assert "always | 每个写命令都同步" in lines
+    assert lines[lines.index("appendfsync everysec") - 1] == "```"  # code fenced, verbatim
+
+
+def test_a_quoted_markdown_sentence_is_placed_at_its_line(tmp_path):
+    (tmp_path / "redis.md").write_text(NOTES, "utf-8")
+    stored, _ = prepare(load_paths([tmp_path / "redis.md"]).documents, ChunkSettings(), default_profile())
+    document = stored[0]
+    start = document.text.index("将写命令添加到")
+    line = NOTES.split("\n").index("1. 将写命令添加到 AOF 文件的末尾；") + 1
+    assert document.provenance.locate(start, start + 10).label == f"L{line}"
