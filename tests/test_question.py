@@ -2,7 +2,7 @@
 
 import pytest
 
-from kb.answering.question import answer_shape, asks_a_share, asks_an_amount, question_kind, states_a_quantity
+from kb.answering.question import SHAPES, answer_shape, asks_a_share, asks_an_amount, question_kind, states_a_quantity
 
 
 @pytest.mark.parametrize(
@@ -106,3 +106,9 @@ def test_a_question_asking_for_a_share_is_answered_only_by_a_proportion():
     assert states_a_quantity("市场预算通常占营收的5%到10%。", share=True)
     assert states_a_quantity("老客户贡献了七成的订单。", share=True)
     assert not states_a_quantity("这件事成为市场部的核心任务。", share=True)
+
+
+def test_a_number_is_the_cue_of_an_amount_not_a_digit_of_a_name():
+    cue = SHAPES["quantity"].cue
+    assert cue.search("每个 inode 大小均固定为 128 bytes")
+    assert not cue.search("对于 Ext2 文件系统，使用 HTTP/1.1 协议")

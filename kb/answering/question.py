@@ -227,8 +227,9 @@ SHAPES: dict[QuestionKind, AnswerShape] = {
     ),
     "quantity": AnswerShape(
         "quantity",
+        # A number, not a digit of a name (「Ext2」, 「HTTP/1.1」).
         re.compile(
-            r"[\d０-９]|[零〇一二三四五六七八九十百千万亿两]{2,}\s*(?:年|月|日|天|个|次|位|种|名|岁|人|倍|米|公里|万|亿|元|小时|分钟|世纪)"
+            r"(?<![A-Za-z/.\d])[\d０-９]|[零〇一二三四五六七八九十百千万亿两]{2,}\s*(?:年|月|日|天|个|次|位|种|名|岁|人|倍|米|公里|万|亿|元|小时|分钟|世纪)"
         ),
         160,
     ),
