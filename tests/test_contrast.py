@@ -181,6 +181,7 @@ def test_a_word_of_the_whole_subject_names_no_row():
 DATABASE_HITS = [
     _hit(1, "a", "B+树索引：从B+树的根结点开始查找，读取3个结点。"),
     _hit(2, "b", "排它锁又称为写锁。共享锁又称为读锁。静态转储期间不允许存取。动态转储可与事务并发执行。"),
+    _hit(3, "c", "陣列的解構賦值，變數的取值由它的位置決定；物件的解構賦值則按屬性名。"),  # a Taiwan tutorial
 ]
 
 
@@ -194,6 +195,7 @@ DATABASE_HITS = [
         (["静态转储", "动态转储"], None),
         (["营销", "推销有啥"], None),  # a side that still holds an asking word is not looked up
         (["做销售策划，时间跨度上", "数据仓库"], None),  # nor one that is a clause
+        (["数组的解构赋值", "对象的解构赋值"], None),  # Taiwan's words for them: 陣列, 物件
     ],
 )
 def test_a_side_no_retrieved_passage_mentions_is_found(sides, unmentioned):

@@ -30,6 +30,10 @@ from kb.answering.question import SHAPES, answer_shape, asks_a_share, asks_an_am
         ("什么是关系", "definition"),  # a relation (table) in a database course
         ("他和刘备是什么关系", "general"),  # kinship is named, not stated as a relation
         ("营销和销售有什么不同", "general"),
+        # What something is for: answered by what it serves or allows.
+        ("git stash 是做什么用的？", "purpose"),
+        ("客户关系管理系统有什么用", "purpose"),
+        ("视图的作用是什么", "purpose"),
     ],
 )
 def test_question_kind(question, kind):

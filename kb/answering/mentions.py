@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 
 from kb.answering.contrast import MIN_CORE_CHARS, ContrastVocabulary, side_cores, side_names
 from kb.answering.question import ASKING_PHRASES
-from kb.language.text import fold
+from kb.language.text import fold, fold_taiwan
 from kb.types import Hit
 
 # A side written as one name (「B树」, 「数据仓库」, 「MongoDB」), not a clause the question's
@@ -30,7 +30,12 @@ def unmentioned_side(
     are not plain names (a clause, an asking word) are never called unmentioned."""
     if not all(_PLAIN_SIDE.fullmatch(side) and not ASKING_PHRASES.search(side) for side in sides):
         return None
-    texts = [fold(h.passage.heading + "\n" + h.passage.text) for h in hits]
+    # A Taiwan text names things in its own words (陣列 for 数组, 物件 for 对象): read both ways.
+    texts = [
+        folded
+        for h in hits
+        for folded in dict.fromkeys(f(h.passage.heading + "\n" + h.passage.text) for f in (fold, fold_taiwan))
+    ]
     cores = side_cores(list(sides))
     for side, other, core in ((sides[0], sides[1], cores[0]), (sides[1], sides[0], cores[1])):
         names = [*side_names(side, texts, other, vocabulary.aliases), *(c for c in core if len(c) >= MIN_CORE_CHARS)]

@@ -18,6 +18,7 @@ QuestionKind = Literal[
     "contrast",
     "relation",
     "reason",
+    "purpose",
     "definition",
     "advice",
     "list",
@@ -37,6 +38,13 @@ _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = (
     # How two things bear on each other: 「营销和销售的联系」, 「A与B之间有什么关系」.
     ("relation", re.compile(r"[和与跟同及].{1,24}?(?:之间)?(?:的|有什么|有啥|有何|有哪些)(?:联系|关联|关系)")),
     ("list", re.compile(r"哪些|哪几|包括什么|包含什么|有几种|有几个|有几类|分为|几个方面|几类|哪几种|列举")),
+    # What something is for: 「git stash 是做什么用的」, 「CRM有什么用」, 「视图的作用是什么」.
+    (
+        "purpose",
+        re.compile(
+            r"有什么用|有啥用|有何用|什么用处|有什么作用|起什么作用|的作用|[做干]什么用|用来[做干]什么|是[干做]嘛的|的用途|有什么好处|的好处"
+        ),
+    ),
     (
         "definition",
         re.compile(
@@ -178,6 +186,12 @@ SHAPES: dict[QuestionKind, AnswerShape] = {
     "contrast": AnswerShape("contrast", None, 300),
     "reason": AnswerShape("reason", re.compile(r"因为|由于|所以|因此|因而|原因|之所以|为了|导致|使得|在于"), 300),
     "definition": AnswerShape("definition", None, 240),  # the cue names the subject: see answer_shape
+    # What it is for is said by what it serves or allows: 「用来撤销…」, 「可以…避免 XSS 攻击」.
+    "purpose": AnswerShape(
+        "purpose",
+        re.compile(r"用来|用于|用以|可以|能够|作用|目的|为了|以便|从而|使得|好处|帮助|避免|防止|保证|提高"),
+        240,
+    ),
     # A relation is stated by how one side bears on the other (「两者是相互支撑的」, 「营销是销售
     # 的前提和基础」), not by sentences naming both (「营销和销售是两个重要的概念」).
     "relation": AnswerShape(
