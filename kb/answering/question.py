@@ -281,7 +281,10 @@ def answer_shape(question: str, sides: Sequence[str] | None = None) -> AnswerSha
             gloss = r"(?:\s*[（(][^（()）]{1,40}[)）])?"
             forward = f"(?:{named}){gloss}" + r"[^，。；,;]{0,3}?" + _DEFINITION
             # Textbooks name the term last: 「若…，则称该属性组为候选码」, 「…的属性称为主属性」.
-            named_last = f"{_NAMING_VERB}" + r"[^，。；,;]{0,8}?为?" + f"(?:{named}){gloss}" + r"\s*(?:[。；;，,：:]|$)"
+            quoted = r"[”’」』\"']?"  # the term in quotes: 「称为“静态方法”。」
+            named_last = (
+                f"{_NAMING_VERB}" + r"[^，。；,;]{0,8}?为?" + f"(?:{named}){gloss}{quoted}" + r"\s*(?:[。；;，,：:]|$)"
+            )
             return replace(shape, cue=re.compile(f"{forward}|{named_last}"), subject=subject)
     return shape
 
