@@ -214,6 +214,15 @@ def test_a_follow_up_is_read_from_the_previous_question_until_a_new_conversation
     assert not reading.is_displayed()
 
 
+def test_a_list_quoted_whole_keeps_its_lines(site, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(site + "/")
+    _ask(browser, "从销售到营销要经历哪些跨越")
+    shown = [s.text for s in browser.find_elements(By.CSS_SELECTOR, "#answer .sentence")]
+    assert any("战术到战略\n眼前到未来" in text for text in shown), shown  # one item a line, as written
+
+
 def test_a_corrected_typo_is_said(site, browser):
     from selenium.webdriver.common.by import By
 

@@ -99,7 +99,9 @@ function render(data) {
   answer.className = data.found ? "" : "notfound";
   if (!data.found) answer.textContent = data.answer;
   for (const sentence of data.sentences) {
-    answer.append(text("span", sentence.text, "sentence"), citeLinks(sentence.citations, sentence));
+    // A list, steps or code keeps its lines (page.css: .sentence, .sentence.code).
+    const quoted = text("span", sentence.text, sentence.code ? "sentence code" : "sentence");
+    answer.append(quoted, citeLinks(sentence.citations, sentence));
   }
   const table = $("contrast");
   table.replaceChildren();
