@@ -117,3 +117,10 @@ def test_a_number_is_the_cue_of_an_amount_not_a_digit_of_a_name():
     cue = SHAPES["quantity"].cue
     assert cue.search("每个 inode 大小均固定为 128 bytes")
     assert not cue.search("对于 Ext2 文件系统，使用 HTTP/1.1 协议")
+
+
+def test_a_count_is_told_in_either_script():
+    shape = answer_shape("Redis 一共有几种淘汰策略？")
+    assert shape.states_the_count("Redis 具体有 6 种淘汰策略：")
+    assert shape.states_the_count("Redis 具體有 6 種淘汰策略：")  # a traditional text
+    assert not shape.states_the_count("Redis 4.0 引入了新的淘汰策略")

@@ -30,12 +30,20 @@ def unmentioned_side(
     are not plain names (a clause, an asking word) are never called unmentioned."""
     if not all(_PLAIN_SIDE.fullmatch(side) and not ASKING_PHRASES.search(side) for side in sides):
         return None
-    # A Taiwan text names things in its own words (陣列 for 数组, 物件 for 对象): read both ways.
-    texts = [
-        folded
-        for h in hits
-        for folded in dict.fromkeys(f(h.passage.heading + "\n" + h.passage.text) for f in (fold, fold_taiwan))
-    ]
+    sources = [h.passage.heading + "\n" + h.passage.text for h in hits]
+    texts = [fold(text) for text in sources]
+    missing = _first_unmentioned(sides, texts, vocabulary, tokenize)
+    if missing is None:
+        return None
+    # A Taiwan text names things in its own words (陣列 for 数组, 物件 for 对象): read it so too,
+    # only when the plain reading misses a side (the conversion costs a pass over every hit).
+    texts += [taiwan for text in sources if (taiwan := fold_taiwan(text)) not in texts]
+    return _first_unmentioned(sides, texts, vocabulary, tokenize)
+
+
+def _first_unmentioned(
+    sides: Sequence[str], texts: list[str], vocabulary: ContrastVocabulary, tokenize: Callable[[str], Sequence[str]]
+) -> str | None:
     cores = side_cores(list(sides))
     for side, other, core in ((sides[0], sides[1], cores[0]), (sides[1], sides[0], cores[1])):
         names = [*side_names(side, texts, other, vocabulary.aliases), *(c for c in core if len(c) >= MIN_CORE_CHARS)]

@@ -165,7 +165,10 @@ class AnswerShape:
 
     def states_the_count(self, text: str) -> bool:
         """The text states a number of what the question counts (「6 种」, 「三类」)."""
-        return bool(self.counts) and re.search(rf"(?:\d+|[两二三四五六七八九十]+)\s*多?{self.counts}", text) is not None
+        folded = fold(text)  # the measure word is folded (counted_in): 「6 種」 counts in 种
+        return (
+            bool(self.counts) and re.search(rf"(?:\d+|[两二三四五六七八九十]+)\s*多?{self.counts}", folded) is not None
+        )
 
 
 _DEFINITION = r"(?:是指|指的是|就是|即是|即|定义为|称为|又称|是一种|是一个|是|指(?![标南针导出挥数令定向]))"

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from kb.answering.contrast import ContrastVocabulary, profile_knows
 from kb.answering.evidence import Evidence
 from kb.answering.steps import overlaps
+from kb.language.text import fold
 from kb.types import Contrast, Hit
 
 if TYPE_CHECKING:
@@ -38,7 +39,12 @@ def led_by_table(
     quoted as the candidate sentence that holds it,
     else as the table quotes it (a cell may come from a passage beyond the shown ones); two
     cells of one sentence quote it once."""
-    if not contrast.rows or not chosen or chosen[0].features.get("cue") or SAYS_THE_DIFFERENCE.search(chosen[0].text):
+    if (
+        not contrast.rows
+        or not chosen
+        or chosen[0].features.get("cue")
+        or SAYS_THE_DIFFERENCE.search(fold(chosen[0].text))
+    ):
         return chosen
     if not plan.sides or profile_knows(list(plan.sides), vocabulary):
         return chosen
