@@ -98,3 +98,18 @@ def test_slide_lines_of_two_clauses_or_under_a_question_are_quotable():
         ("建议：告诉别人你今天有什么资源。", "用户级审计"),
         ("电子邮件营销的效果最好。", "社交媒体，博客和SEO等数字营销"),
     ]
+
+
+def test_a_bulleted_item_is_quoted_and_a_line_naming_nothing_is_no_heading():
+    """A slide's bulleted item (「• 玩家：射手和守门员」) is an item of a list, quotable, not the
+    title of what follows; a table row of numbers or a lone digit names no section, so the
+    sentences under it keep the title above; alone, a row of numbers is never quoted, nor is
+    a deck's outline run into one line."""
+    text = (
+        "1 第一个游戏：点球游戏2 第二个游戏：合作游戏3 纳什均衡\n"
+        "点球游戏\n• 玩家：射手和守门员\n9, −9 4, −4\n2\n射手选择左边时守门员也扑向左边。"
+    )
+    assert [(text[s:e], h) for s, e, h in headed_sentences(text)] == [
+        ("• 玩家：射手和守门员", "点球游戏"),
+        ("射手选择左边时守门员也扑向左边。", "点球游戏"),
+    ]

@@ -165,6 +165,36 @@ def test_slides_saved_as_pdf_come_back_as_whole_bullets(tmp_path):
     ]
 
 
+# A LaTeX Beamer slide: no line ends in a space; a wrapped item continues under its bullet's text,
+# a wrapped block under its own start (the frame's title stands left of both).
+BEAMER = [
+    [
+        (20, "比较静态分析"),
+        (60, "如果无论对方选择什么策略，策略A产生的效用都严格大于策略"),
+        (60, "B产生的效用，则策略A严格占优于策略B。"),
+        (60, "● 策略M不是任何信念下的最优反应，因此尽管没有占优也可"),
+        (84, "以剔除策略M，这是比较静态分析的结论。"),
+        (60, "● 重复剔除劣势策略以后，每个玩家只剩一个策略时，就得到"),
+        (84, "– 这是一个子项，不是上一行的续行"),
+        (60, "● 短的要点"),
+        (84, "在缩进处的另一段"),
+    ]
+]
+
+
+def test_a_list_item_wrapped_under_its_bullet_is_one_line(tmp_path):
+    text = extract(write_slide_pdf(BEAMER, tmp_path / "beamer.pdf").read_bytes()).text
+    assert text.strip().split("\n") == [
+        "比较静态分析",
+        "如果无论对方选择什么策略，策略A产生的效用都严格大于策略B产生的效用，则策略A严格占优于策略B。",
+        "● 策略M不是任何信念下的最优反应，因此尽管没有占优也可以剔除策略M，这是比较静态分析的结论。",
+        "● 重复剔除劣势策略以后，每个玩家只剩一个策略时，就得到",  # a sub-item has a mark of its own
+        "– 这是一个子项，不是上一行的续行",
+        "● 短的要点",  # a short line does not run on
+        "在缩进处的另一段",
+    ]
+
+
 # Lines broken by hand on a slide whose every line ends in a space, the rest aligned with spaces
 # under the text above (as in a textbook's slides saved as PDF).
 HAND_BROKEN = [

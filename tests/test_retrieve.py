@@ -290,3 +290,16 @@ def test_a_name_is_unknown_only_when_neither_the_index_nor_a_retrieved_passage_h
     assert unknown("MySQL安装以后怎么登录") == ()
     assert unknown("MySQL5.7安装以后怎么登录") == ()
     assert not kb.ask("Redis安装以后怎么登录").found
+
+
+def test_a_word_jieba_guesses_from_a_known_word_and_a_particle_is_weighed_as_its_words(tmp_path, embedder):
+    """「B+树有什么…」 gives jieba's guess 「树有」, which no passage and no dictionary holds: it
+    would weigh most and sink the coverage of the passage about B+树. It is weighed as 「树」."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = "B+树的叶子节点用指针连在一起，范围查询很快。\n哈希索引只能做等值查询。\n"
+    (corpus / "index.txt").write_text(text, "utf-8")
+    kb = KnowledgeBase.build([corpus], tmp_path / "index", embedder=embedder)
+    weights = kb.retriever.question_term_weights("B+树有指针吗")
+    assert "树有" not in weights and "树" in weights
+    assert kb.retriever.coverage("B+树有指针吗", kb.search("B+树有指针吗", k=1)[0].passage) == 1.0

@@ -57,7 +57,8 @@ class Answerer:
         retriever = self.retriever
         naming = self.profile.contrast.asking_words
         asked = asking_words_in(text, self.profile.contrast, sides)
-        terms = QuestionTerms.of(text, self.profile.analyzer, naming, retriever.term_weights, asked=asked)
+        weigh = retriever.term_weights
+        terms = QuestionTerms.of(text, self.profile.analyzer, naming, weigh, asked, retriever.word_weights)
         return QuestionPlan(
             reading,
             shape,

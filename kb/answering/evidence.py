@@ -126,9 +126,11 @@ class QuestionTerms:
         ignore: frozenset[str],
         weights: TermWeights | None = None,
         asked: frozenset[str] | None = None,
+        word_weights: TermWeights | None = None,
     ) -> QuestionTerms:
         """The question's terms without its asking phrases and `asked` words (all of `ignore`
-        unless given: see plan.asking_words_in)."""
+        unless given: see plan.asking_words_in); `word_weights` weighs its words (`weights`
+        unless given: Retriever.word_weights also splits jieba's guessed words)."""
         asked = ignore if asked is None else asked
         folded = ASKING_PHRASES.sub(" ", fold(question))
         for word in sorted(asked, key=len, reverse=True):
@@ -139,7 +141,7 @@ class QuestionTerms:
         wording = "".join(ch for ch in folded if ch.isalnum())[:ALIGNED_WORDING_CHARS]
         table = analyzer.synonyms
         alternatives = {w: table[w] for w in words if w in table}
-        return cls(dict(weigh(words)), dict(weigh(bigrams)), wording, alternatives, ignore, asked)
+        return cls(dict((word_weights or weigh)(words)), dict(weigh(bigrams)), wording, alternatives, ignore, asked)
 
     def matched_words(self, tokens: frozenset[str], folded: str) -> set[str]:
         """The question's words a sentence holds, itself or as a domain synonym: 「顾客」 is

@@ -223,9 +223,26 @@ class Retriever:
             for t, df in self.index.document_frequencies(dict.fromkeys(terms)).items()
         }
 
+    def word_weights(self, words: Iterable[str]) -> dict[str, float]:
+        """`term_weights` of a question's jieba words, where a word that neither the index
+        nor the dictionary holds is weighed as its dictionary words: jieba guesses such a
+        word from unknown characters and often glues a particle to a known word (「B+树有…」 →
+        「树有」, 「E-R图里」 → 「图里」), which no passage holds and which would weigh most."""
+        words = list(dict.fromkeys(words))
+        seen = self.index.document_frequencies(words)
+        tokenizer = self.analyzer.tokenizer
+        tokenizer.check_initialized()
+        kept: list[str] = []
+        for word in words:
+            if seen.get(word) or word.isascii() or len(word) < 2 or tokenizer.FREQ.get(word):
+                kept.append(word)
+            else:
+                kept += [t for part in tokenizer.lcut(word, HMM=False) for t in self.analyzer.tokenize(part)]
+        return self.term_weights(dict.fromkeys(kept))
+
     def question_term_weights(self, question: str) -> dict[str, float]:
         """IDF of the question's own terms: what `coverage` and `answerable` weigh passages by."""
-        return self.term_weights(set(self.analyzer.tokenize(question)))
+        return self.word_weights(self.analyzer.tokenize(question))
 
     def _covered(self, weights: Mapping[str, float], passage: Passage) -> float:
         if not weights:

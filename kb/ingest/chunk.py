@@ -23,6 +23,17 @@ _CLAUSES = re.compile(
     r"[\u3400-\u9fff]{5}\s*[，,；;]\s*[\u3400-\u9fff]{3}|[\u3400-\u9fff]{3}\s*[，,；;]\s*[\u3400-\u9fff]{5}"
 )
 MIN_QUOTE_CHARS = 8
+# What a heading names: two Chinese characters or a Latin word. A line of numbers, symbols or
+# one letter (a table row 「9, −9 4, −4」, a slide's 「2」 or 「```」) names no section.
+_NAMES_SOMETHING = re.compile(r"[\u3400-\u9fff]{2}|[A-Za-z]{2}")
+# A sentence says something in words: a line of numbers and signs alone (a payoff matrix's row
+# 「9, −9 4, −4」) is a table's cell, never quoted on its own.
+_HAS_LETTER = re.compile(r"[\u3400-\u9fffA-Za-z]")
+# A table of contents run into one line (a slide deck's outline: 「1 消耗战游戏2 有限游戏没有
+# 合作3 有限游戏有合作4 概率型囚徒困境」): three or more numbered titles; it is never quoted.
+_CONTENTS_LINE = re.compile(r"(?:\s*\d{1,2}(?:\.\d{1,2})*\s*[^\d\s。，；,;]{2,20}){3,}\s*")
+# A list item's bullet: what follows it is an item of a list, not the title of a section.
+_BULLETED = re.compile(r"\s*[•●○◆◇■□▪▫►▶➢➤✓✔√]")
 # A line ending in a colon that is not itself numbered: 「市场部的工作包括以下几项：」, not 「1、目标不同：」.
 # Used with fullmatch(text, start, end): a `^` would only match at the start of the whole text.
 _INTRODUCES_LIST = re.compile(r"(?![(（]?[一二三四五六七八九十\d]+[)）、.．]).*[:：]")
@@ -54,13 +65,16 @@ class ChunkSettings:
 def is_heading(text: str, start: int, end: int) -> bool:
     """A short line of its own with no sentence-final punctuation that names a topic, e.g.
     「2、思考的角度不同：」. A slide bullet that states something without its full stop
-    (「触发器只能定义在基本表上」) is a sentence, not a heading; so is a line of two clauses and
-    a line under one that asks."""
+    (「触发器只能定义在基本表上」) is a sentence, not a heading; so is a line of two clauses, a
+    line under one that asks and a bulleted item (「• 玩家：射手和守门员」); a line naming
+    nothing (「9, −9 4, −4」) is neither."""
     own_line = (start == 0 or text[start - 1] == "\n") and (end == len(text) or text[end] == "\n")
     line = text[start:end]
     return (
         own_line
         and end - start <= HEADING_MAX_CHARS
+        and _NAMES_SOMETHING.search(line) is not None
+        and not _BULLETED.match(line)
         and not _TERMINAL.search(line)
         and not states_something(line)
         and not _CLAUSES.search(line)
@@ -99,7 +113,9 @@ def quotable_sentences(text: str) -> list[tuple[int, int]]:
 
 def headed_sentences(text: str) -> list[tuple[int, int, str]]:
     """The quotable sentences, each with the nearest heading line before it ("" if none). A
-    line of code is never a heading: the code line that does it answers a how-to question."""
+    line of code is never a heading: the code line that does it answers a how-to question;
+    outside code a line of numbers and signs alone, or a table of contents run into one line,
+    is never quoted."""
     found = []
     heading = ""
     code = code_spans(text)
@@ -110,6 +126,7 @@ def headed_sentences(text: str) -> list[tuple[int, int, str]]:
             continue
         if (
             e - s >= MIN_QUOTE_CHARS
+            and (in_code or (_HAS_LETTER.search(text, s, e) and not _CONTENTS_LINE.fullmatch(text, s, e)))
             and not _QUESTION.search(text, s, e)
             and not is_glued_title(text, s, e)
             and (not own_heading or _INTRODUCES_LIST.fullmatch(text, s, e))
