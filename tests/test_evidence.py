@@ -54,6 +54,20 @@ def test_a_slide_line_opening_with_the_definition_s_verb_defines_the_line_above(
     assert cues["指针变量必须先初始化"] == 0.0  # 指针 opens a noun, not a definition: quoted alone
 
 
+def test_a_definition_stated_under_its_label_or_with_its_meaning_defines_the_subject():
+    """Textbooks label a definition and state it in their own words (「定义（严格占优策略）」 over
+    「如果…，则…」); others say what a term means (「外部性意味着…」). Both are the definition,
+    ahead of sentences that only use the term."""
+    hits = _hits(
+        "接着剔除所有弱占优和严格占优策略。\n定义（严格占优策略）\n"
+        "如果无论对方选择什么策略，策略甲的效用都严格大于策略乙的效用，则策略甲严格占优于策略乙。"
+    )
+    question = "严格占优策略是什么意思"
+    ranked = score_sentences(QuestionTerms.of(question, ANALYZER, frozenset()), hits, answer_shape(question), ANALYZER)
+    assert ranked[0].text.startswith("定义（严格占优策略）\n如果无论对方") and ranked[0].features["cue"] == 1.0
+    assert answer_shape("外部性是什么意思").cue.search("外部性意味着我的努力不仅对我还对你有益")
+
+
 def test_sentence_vectors_add_the_dense_signal_and_missing_ones_count_as_least_similar():
     hits = _hits("甲乙丙丁戊己庚辛。子丑寅卯辰巳午未。", "天干地支排列整齐。", start=10)
     question = np.array([1.0, 0.0], dtype=np.float32)

@@ -187,3 +187,28 @@ def test_every_format_gives_the_seed_contrast_table_with_its_places(folders, tmp
     for cell in (cell for row in answer.contrast.rows for cell in row.cells):
         assert cell.location is not None and re.match(PLACE[kind], cell.location.label)
     assert all(re.match(PLACE[kind], h.passage.location.label) for h in answer.hits)
+
+
+def test_a_slide_paragraph_broken_by_shift_enter_keeps_every_line(tmp_path):
+    """PowerPoint's line break inside a paragraph reads as a vertical tab; the slide holding it
+    was skipped as "binary data" (a course's whole program listing lost). Each line is a line."""
+    import pptx
+
+    deck = pptx.Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[1])
+    slide.shapes.title.text = "求素数"
+    paragraph = slide.placeholders[1].text_frame.paragraphs[0]
+    paragraph.text = "例: 求100～200间的全部素数。"
+    paragraph.add_line_break()
+    paragraph.add_run().text = "for (m = 101; m < 200; m = m + 2)"
+    table = slide.shapes.add_table(1, 2, 0, 0, 100, 100).table
+    table.cell(0, 0).text_frame.paragraphs[0].text = "素数"
+    table.cell(0, 0).text_frame.paragraphs[0].add_line_break()
+    table.cell(0, 0).text_frame.paragraphs[0].add_run().text = "只能被1和自身整除"
+    path = tmp_path / "primes.pptx"
+    deck.save(str(path))
+    result = load_paths([path])
+    assert not result.skipped and not result.suspect
+    text = result.documents[0].text
+    assert "例: 求100～200间的全部素数。\nfor (m = 101; m < 200; m = m + 2)" in text
+    assert "素数 只能被1和自身整除" in text and "\v" not in text

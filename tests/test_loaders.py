@@ -108,3 +108,16 @@ def test_chinese_with_some_english_and_an_english_note_are_kept():
     mixed = SIMPLIFIED + " Marketing is a system; sales is one part of it. CRM、SaaS 和 KPI 常见。"
     assert decode(mixed.encode("gbk"))[0] == mixed
     assert decode(b"Meeting notes: see the attached slides.")[0].startswith("Meeting")
+
+
+def test_a_slide_repeating_a_few_technical_words_is_not_taken_for_another_encoding():
+    """A slide tracing a recursive call repeats 「函数调用」, 「函数结束」, 「返回」: few different
+    characters, some outside the most common thousand. Too few to judge a distribution by: it
+    was skipped as "does not read as Chinese"."""
+    from kb.ingest.readable import garbled
+
+    slide = "\n".join(
+        ["facl( n)函数调用1", "result =n*facl(n-1);", "facl( )函数结束", "main( )函数", "main( )函数结束"]
+        + ["facl( )函数结束", "递归函数返回", "栈帧返回", "返回1", "返回2", "返回6"] * 2
+    )
+    assert garbled(slide, "pptx") is None

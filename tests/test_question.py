@@ -15,6 +15,8 @@ from kb.answering.question import SHAPES, answer_shape, asks_a_share, asks_an_am
         ("外码是怎么定义的", "definition"),  # not a how-to: 怎么 asks for the definition
         ("视图到底是个什么东西？", "definition"),
         ("市场部的工作包括哪些", "list"),
+        ("这门课的总评成绩是怎么构成的", "list"),  # what it is made of: its parts, not a procedure
+        ("怎么组成一个销售团队", "method"),
         ("如何搭建客户成功团队", "method"),
         ("市场部应该怎么考核？", "method"),
         ("建立检查点具体要做哪几步？", "method"),  # a list of steps is asked as a procedure is

@@ -53,7 +53,9 @@ BREVITY_CHARS = 200  # a sentence this long gets no credit for brevity
 ALIGNED_WORDING_CHARS = 200
 # A line that opens with the definition's verb has its subject on the line above, as slides
 # write it: 「两段锁协议\n指所有事务必须分两个阶段…」.
-_HEADLESS_DEFINITION = re.compile(r"(?:是指|指的是|就是|是|指|即)")
+_HEADLESS_DEFINITION = re.compile(r"(?:是指|指的是|就是|是|指|即|表示|意味着)")
+# A textbook's label over a definition it states in its own words: 「定义（严格占优策略）」.
+_DEFINITION_LABEL = re.compile(r"定义\s*[\d.]*\s*[（(]")
 SUBJECT_LINE_CHARS = 30
 # A question the text asks just before a sentence: its last clause, up to its question mark.
 _ASKED_BEFORE = re.compile(r"([^。！？!?；;\n]{2,80}[？?])[”’」』）)\s]*$")
@@ -355,10 +357,11 @@ def _with_its_subject(terms: QuestionTerms, shape: AnswerShape, sentence: _Sente
 
 def _cue_text(shape: AnswerShape, sentence: _Sentence) -> tuple[str, int]:
     """What a sentence's form is judged on, and where that starts in the passage: itself, or
-    for a definition that opens a line with its verb, the short line above it (or the
+    for a definition that opens a line with its verb or sits under a definition's label
+    (「定义（严格占优策略）」 / 「如果无论对方…，则…」), the short line above it (or the
     passage's heading, which is not in the passage: the sentence's own start) and itself."""
     unchanged = (sentence.folded, sentence.start)
-    if shape.kind != "definition" or not _HEADLESS_DEFINITION.match(sentence.folded.lstrip()):
+    if shape.kind != "definition":
         return unchanged
     text = sentence.hit.passage.text
     line_start = text.rfind("\n", 0, sentence.start) + 1
@@ -370,5 +373,7 @@ def _cue_text(shape: AnswerShape, sentence: _Sentence) -> tuple[str, int]:
         above_start = text.rfind("\n", 0, line_start - 1) + 1
         above = text[above_start : line_start - 1]
     if not 0 < len(above.strip()) <= SUBJECT_LINE_CHARS:
+        return unchanged
+    if not (_HEADLESS_DEFINITION.match(sentence.folded.lstrip()) or _DEFINITION_LABEL.match(fold(above).strip())):
         return unchanged
     return fold(above) + sentence.folded, above_start + len(above) - len(above.lstrip())

@@ -37,7 +37,14 @@ _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = (
     ("method", re.compile(r"哪几步|几个?步骤|哪些步骤|什么步骤|步骤(?:有|是)(?:哪些|什么)")),
     # How two things bear on each other: 「营销和销售的联系」, 「A与B之间有什么关系」.
     ("relation", re.compile(r"[和与跟同及].{1,24}?(?:之间)?(?:的|有什么|有啥|有何|有哪些)(?:联系|关联|关系)")),
-    ("list", re.compile(r"哪些|哪几|包括什么|包含什么|有几种|有几个|有几类|分为|几个方面|几类|哪几种|列举")),
+    # What something is made of is a list of its parts, not a procedure: 「成绩是怎么构成的」.
+    (
+        "list",
+        re.compile(
+            r"哪些|哪几|包括什么|包含什么|有几种|有几个|有几类|分为|几个方面|几类|哪几种|列举|"
+            r"(?:怎么|怎样|如何)(?:构成|组成)的|由(?:什么|啥)(?:构成|组成)"
+        ),
+    ),
     # What something is for: 「git stash 是做什么用的」, 「CRM有什么用」, 「视图的作用是什么」.
     (
         "purpose",
@@ -171,7 +178,8 @@ class AnswerShape:
         )
 
 
-_DEFINITION = r"(?:是指|指的是|就是|即是|即|定义为|称为|又称|是一种|是一个|是|指(?![标南针导出挥数令定向]))"
+# 「外部性意味着…」, 「MemFree 表示未使用的 RAM 量」 define too.
+_DEFINITION = r"(?:是指|指的是|就是|即是|即|定义为|称为|又称|是一种|是一个|是|意味着|表示|指(?![标南针导出挥数令定向]))"
 # The verbs that name a term after its description: 「称该属性组为候选码」, 「叫做候选码」.
 _NAMING_VERB = r"(?:称之?为?|叫做|叫作|定义为|记为|记作)"
 # What is left of a definition question once its asking words go: 「什么是销售漏斗」 → 销售漏斗.
@@ -288,7 +296,9 @@ def answer_shape(question: str, sides: Sequence[str] | None = None) -> AnswerSha
             named_last = (
                 f"{_NAMING_VERB}" + r"[^，。；,;]{0,8}?为?" + f"(?:{named}){gloss}{quoted}" + r"\s*(?:[。；;，,：:]|$)"
             )
-            return replace(shape, cue=re.compile(f"{forward}|{named_last}"), subject=subject)
+            # A textbook's labelled definition: 「定义 1（最优反应）」 over the statement (evidence._cue_text).
+            labelled = r"定义\s*[\d.]*\s*[（(]\s*" + f"(?:{named})" + r"\s*[)）]\s*[^\s，。；,;]{4}"
+            return replace(shape, cue=re.compile(f"{forward}|{named_last}|{labelled}"), subject=subject)
     return shape
 
 

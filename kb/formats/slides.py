@@ -46,12 +46,13 @@ def _slide_lines(slide: object) -> list[str]:
             lines += _frame_lines(shape.text_frame)
         elif getattr(shape, "has_table", False) and shape.has_table:
             for row in shape.table.rows:
-                cells = [cell.text.strip() for cell in row.cells]
+                cells = [" ".join(cell.text.split("\v")).strip() for cell in row.cells]
                 if any(cells):
                     lines.append(CELL_SEPARATOR.join(cells))
     if slide.has_notes_slide:  # type: ignore[attr-defined]
         notes = slide.notes_slide.notes_text_frame  # type: ignore[attr-defined]
-        note_lines = [p.text.strip() for p in notes.paragraphs if p.text.strip()] if notes is not None else []
+        paragraphs = notes.paragraphs if notes is not None else []
+        note_lines = [line.strip() for p in paragraphs for line in p.text.split("\v") if line.strip()]
         if note_lines:
             lines.append(NOTES_LABEL + note_lines[0])
             lines += note_lines[1:]
@@ -74,6 +75,6 @@ def _frame_lines(frame: object) -> list[str]:
         text = paragraph.text
         if "".join(run.text for run in paragraph.runs) == text:  # else a field or break: the text whole
             text = with_inline_code([(run.text, is_monospace(run.font.name)) for run in paragraph.runs])
-        if text.strip():
-            lines.append(text.strip())
+        # A line break inside a paragraph (Shift+Enter) reads as a vertical tab: a line of its own.
+        lines += [line.strip() for line in text.split("\v") if line.strip()]
     return lines + (fenced(code) if code else [])

@@ -50,6 +50,8 @@ LANGUAGE_SAMPLE_CHARS = 4000  # enough to tell Chinese, prose and data apart
 COMMON_CHARACTERS = 1000
 MIN_COMMON_SHARE = 0.6  # of a text's Han characters, among the most frequent ones
 MIN_HAN_TO_JUDGE = 30  # fewer Han characters than this are too few to judge their distribution
+# Nor are fewer different ones: a slide repeating 「函数调用」, 「函数结束」 ten times is Chinese.
+MIN_DISTINCT_HAN = 15
 MAX_FOREIGN_SHARE = 0.1  # kana or Hangul among the letters: Japanese or Korean text
 MAX_UNMAPPED_SHARE = 0.1  # of the visible characters: glyphs without a character
 MAX_PRIVATE_USE_SHARE = 0.5  # of the visible characters (bullets of a symbol font: up to 15 % of a slide)
@@ -83,7 +85,7 @@ def garbled(text: str, read_as: str) -> str | None:
     if letters and len(_KANA.findall(sample)) > MAX_FOREIGN_SHARE * letters:
         return "Japanese text, not Chinese"
     han = _HAN.findall(fold(sample))
-    if len(han) >= MIN_HAN_TO_JUDGE:
+    if len(han) >= MIN_HAN_TO_JUDGE and len(set(han)) >= MIN_DISTINCT_HAN:
         common = common_characters()
         share = sum(char in common for char in han) / len(han)
         if share < MIN_COMMON_SHARE:
