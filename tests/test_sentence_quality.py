@@ -3,7 +3,8 @@ fragments cut mid-clause, dangling colons, short headings — and what it may qu
 
 import pytest
 
-from kb.answering.sentence_quality import junk_reason
+from kb.answering.evidence import Evidence
+from kb.answering.sentence_quality import bare_code, junk_reason
 
 
 @pytest.mark.parametrize(
@@ -58,3 +59,18 @@ def test_a_slide_term_over_the_line_defining_it_is_no_heading():
     assert junk_reason("动态转储\n转储操作与用户事务并发进行") is None
     assert junk_reason("动态转储\n优点") == "heading"  # two titles
     assert junk_reason("市场营销和销售的含义") == "heading"
+
+
+def test_bare_code_is_no_answer_to_why_what_or_whether_but_shows_how():
+    """A slide's code lines (「{ int n;」) answered 「用int算阶乘为啥出来个0」; they show how, they
+    cannot say why. A line whose comment says something still can."""
+    from kb.answering.answer import presentable
+    from kb.answering.question import answer_shape
+    from kb.types import Passage
+
+    assert bare_code("{\tint n;\nlong  f;") and bare_code("sum=(float)1/2;")
+    assert not bare_code("int a[n];  // 不能用变量说明数组大小") and not bare_code("营销是一个系统。")
+    text = "sum=(float)1/2;"
+    code = Evidence(text, Passage(1, "d", "T", "d.txt", 0, len(text), text), 1, 0, len(text))
+    assert presentable(code, answer_shape("sum=1/2 为什么是0")) is None
+    assert presentable(code, answer_shape("怎么让 sum=1/2 得到0.5")) is not None

@@ -23,7 +23,7 @@ from kb.answering.evidence import Evidence, score_sentences
 from kb.answering.grounding import check_grounding
 from kb.answering.plan import QuestionPlan, plan_from_words
 from kb.answering.question import AnswerShape, asks_a_share, asks_an_amount, counted_in, states_a_quantity
-from kb.answering.sentence_quality import ITEM_MARKER, junk_reason
+from kb.answering.sentence_quality import ITEM_MARKER, bare_code, junk_reason
 from kb.answering.steps import Tokenize, overlaps, quoted_steps
 from kb.answering.table_lead import SAYS_THE_DIFFERENCE, led_by_table
 from kb.answering.units import INTRODUCES, enumeration, holds_steps, is_code, span_text
@@ -42,6 +42,8 @@ RUN_ON_SENTENCES = 2  # sentences quoted after one that restates a yes/no questi
 _GOES_ON = re.compile(r"[：:].{8,}")
 _CLAUSE_END = re.compile(r"[；;：:]\s*$")
 _LEADING_MARKS = re.compile(r"^[\s，,、；;：:]+")
+# Kinds of question answered in words: a bare line of code is no answer to them (bare_code).
+_SAID_IN_WORDS = frozenset({"reason", "definition", "yesno", "advice"})
 # A sentence opening with a word that points back (a contrast's or a reason's second half, a
 # pronoun for the subject before): it reads after the sentence it goes on from.
 _LEANS_BACK = re.compile(r"\s*(?:而|但|然而|因此|所以|因而|于是|并且|而且|它们?|其)(?![一二三四五六七八九十次中他实])")
@@ -184,7 +186,8 @@ def presentable(evidence: Evidence, shape: AnswerShape) -> Evidence | None:
     For a list or steps the whole list is quoted with its lead-in (enumeration). Elsewhere a
     numbered item is quoted without its number (「17.市场是对资源的组织和协调；」 → from 市场),
     still a verbatim span. Headings, wrap-ups and pointers (「总之，看了这么多…」), fragments cut
-    mid-clause and clauses ending in 「：」 are not quoted (sentence_quality.junk_reason)."""
+    mid-clause and clauses ending in 「：」 are not quoted (sentence_quality.junk_reason), nor
+    is bare code where the question asks why, what or whether."""
     shown = _as_unit(evidence) if shape.units else evidence
     # A numbered lead-in (「(3) 介质故障恢复：\n① …」) is quoted from its words, as a lone item is.
     lead_in = shown is not evidence and INTRODUCES.search(shown.text.split("\n", 1)[0])
@@ -196,6 +199,8 @@ def presentable(evidence: Evidence, shape: AnswerShape) -> Evidence | None:
     if lead and lead.end() < len(shown.text):
         # 「，又名《离岛大夫日志》…」: scraping lost what came before the comma; quote what follows.
         shown = _respan(shown, shown.start + lead.end(), shown.end)
+    if shape.kind in _SAID_IN_WORDS and bare_code(shown.text):
+        return None
     return None if junk_reason(shown.text) else shown
 
 
