@@ -49,6 +49,8 @@ def test_junk_is_named(span, reason):
         "使用游标的步骤\n（1）说明游标\n（2）打开游标\n（3）关闭游标",  # steps one to a line
         "WHERE子句   作用于基表或视图，   从中选择满足条件的元组",  # spaced out, but a clause
         "营销是一个系统",  # a short claim, a clause quoted on its own (a table's cell)
+        "外部性意味着我的努力不仅对我还对你有益",  # what a term means, without a full stop
+        "一个理性人不一定会选择纳什均衡中的策略",  # what need not hold
     ],
 )
 def test_sentences_that_stand_on_their_own_are_not_junk(span):
@@ -74,3 +76,18 @@ def test_bare_code_is_no_answer_to_why_what_or_whether_but_shows_how():
     code = Evidence(text, Passage(1, "d", "T", "d.txt", 0, len(text), text), 1, 0, len(text))
     assert presentable(code, answer_shape("sum=1/2 为什么是0")) is None
     assert presentable(code, answer_shape("怎么让 sum=1/2 得到0.5")) is not None
+
+
+def test_a_bulleted_slide_line_is_quoted_without_its_bullet():
+    """Quoted one after another, slide lines kept their bullets: 「…不可信[2]• 囚徒困境的…」. The
+    bullet is a list mark, not words of the answer; the span quoted stays verbatim."""
+    from kb.answering.answer import presentable
+    from kb.answering.question import answer_shape
+    from kb.types import Passage
+
+    text = "重复博弈\n• 比如在有限阶段的囚徒困境下一直合作就不可信"
+    passage = Passage(1, "d", "T", "d.txt", 0, len(text), text)
+    line = Evidence(text[5:], passage, 1, 5, len(text))
+    shown = presentable(line, answer_shape("为什么有限次重复的囚徒困境不会合作"))
+    assert shown is not None and shown.text == "比如在有限阶段的囚徒困境下一直合作就不可信"
+    assert text[shown.start : shown.end] == shown.text

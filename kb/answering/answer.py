@@ -42,6 +42,8 @@ RUN_ON_SENTENCES = 2  # sentences quoted after one that restates a yes/no questi
 _GOES_ON = re.compile(r"[：:].{8,}")
 _CLAUSE_END = re.compile(r"[；;：:]\s*$")
 _LEADING_MARKS = re.compile(r"^[\s，,、；;：:]+")
+# A bullet opening a slide's line: a list mark, not words of the answer (a whole list keeps its).
+_BULLET = re.compile(r"^\s*[•●○◆◇■□▪▫►▶➢➤✓✔√]\s*")
 # Kinds of question answered in words: a bare line of code is no answer to them (bare_code).
 _SAID_IN_WORDS = frozenset({"reason", "definition", "yesno", "advice"})
 # A sentence opening with a word that points back (a contrast's or a reason's second half, a
@@ -185,9 +187,10 @@ def presentable(evidence: Evidence, shape: AnswerShape) -> Evidence | None:
 
     For a list or steps the whole list is quoted with its lead-in (enumeration). Elsewhere a
     numbered item is quoted without its number (「17.市场是对资源的组织和协调；」 → from 市场),
-    still a verbatim span. Headings, wrap-ups and pointers (「总之，看了这么多…」), fragments cut
-    mid-clause and clauses ending in 「：」 are not quoted (sentence_quality.junk_reason), nor
-    is bare code where the question asks why, what or whether."""
+    and a bulleted line without its bullet, still a verbatim span. Headings, wrap-ups and
+    pointers (「总之，看了这么多…」), fragments cut mid-clause and clauses ending in 「：」 are not
+    quoted (sentence_quality.junk_reason), nor is bare code where the question asks why, what
+    or whether."""
     shown = _as_unit(evidence) if shape.units else evidence
     # A numbered lead-in (「(3) 介质故障恢复：\n① …」) is quoted from its words, as a lone item is.
     lead_in = shown is not evidence and INTRODUCES.search(shown.text.split("\n", 1)[0])
@@ -201,7 +204,11 @@ def presentable(evidence: Evidence, shape: AnswerShape) -> Evidence | None:
         shown = _respan(shown, shown.start + lead.end(), shown.end)
     if shape.kind in _SAID_IN_WORDS and bare_code(shown.text):
         return None
-    return None if junk_reason(shown.text) else shown
+    if junk_reason(shown.text):
+        return None
+    # Judged with its bullet (an item, never a heading), quoted without it.
+    bullet = _BULLET.match(shown.text) if "\n" not in shown.text else None
+    return _respan(shown, shown.start + bullet.end(), shown.end) if bullet and bullet.end() < len(shown.text) else shown
 
 
 def _shares_words(evidence: Evidence) -> bool:

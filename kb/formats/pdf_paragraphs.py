@@ -6,12 +6,12 @@ dropped) unless the next one starts after a wider gap or an indent, or the line 
 text's right edge — short, that is, by more than the next line's first word would have needed.
 Word and WPS wrap early before a Latin word, a URL or a kinsoku character; those lines still
 continue, and so do the lines of a paragraph indented as a whole, and the lines under a bullet's
-text (its hanging indent, as LaTeX Beamer and PowerPoint set a wrapped list item).
+text (its hanging indent, as LaTeX Beamer and Word set a wrapped list item).
 The right edge is the one most lines reach, not the widest line (a table or URL can overhang).
-Slides saved as PDF (landscape pages) mark lines instead: PowerPoint ends a paragraph's last line
-with a space and a wrapped line without one. Where most lines of such a PDF end in a space, a
-line that does not (or that ends in 「，」) continues on the next one unless that one opens with a
-bullet. A full line its author broke by hand, the rest aligned under it with spaces, continues
+Slides saved as PDF (landscape pages) by PowerPoint mark lines instead: a paragraph's last line
+ends with a space and a wrapped line without one. Where most lines of such a PDF end in a space,
+a line that does not (or that ends in 「，」) continues on the next one unless that one opens with
+a bullet. A full line its author broke by hand, the rest aligned under it with spaces, continues
 there when the break falls inside a word (jieba's, or a pair the page writes whole elsewhere) or
 the next line closes the sentence. Symbol-font bullets (Wingdings glyphs in the private use
 area) are dropped: they are list marks, not text. Code lines are kept line for line, fenced.
