@@ -27,6 +27,7 @@ from kb.answering.sentence_quality import ITEM_MARKER, bare_code, junk_reason
 from kb.answering.steps import Tokenize, overlaps, quoted_steps
 from kb.answering.table_lead import SAYS_THE_DIFFERENCE, led_by_table
 from kb.answering.units import INTRODUCES, enumeration, holds_steps, is_code, span_text
+from kb.ingest.chunk import BULLET
 from kb.language.text import fold, is_near_duplicate
 from kb.profile import Profile, default_profile
 from kb.provenance import Location
@@ -42,8 +43,6 @@ RUN_ON_SENTENCES = 2  # sentences quoted after one that restates a yes/no questi
 _GOES_ON = re.compile(r"[：:].{8,}")
 _CLAUSE_END = re.compile(r"[；;：:]\s*$")
 _LEADING_MARKS = re.compile(r"^[\s，,、；;：:]+")
-# A bullet opening a slide's line: a list mark, not words of the answer (a whole list keeps its).
-_BULLET = re.compile(r"^\s*[•●○◆◇■□▪▫►▶➢➤✓✔√]\s*")
 # Kinds of question answered in words: a bare line of code is no answer to them (bare_code).
 _SAID_IN_WORDS = frozenset({"reason", "definition", "yesno", "advice"})
 # A sentence opening with a word that points back (a contrast's or a reason's second half, a
@@ -207,7 +206,7 @@ def presentable(evidence: Evidence, shape: AnswerShape) -> Evidence | None:
     if junk_reason(shown.text):
         return None
     # Judged with its bullet (an item, never a heading), quoted without it.
-    bullet = _BULLET.match(shown.text) if "\n" not in shown.text else None
+    bullet = BULLET.match(shown.text) if "\n" not in shown.text else None
     return _respan(shown, shown.start + bullet.end(), shown.end) if bullet and bullet.end() < len(shown.text) else shown
 
 

@@ -32,8 +32,9 @@ _HAS_LETTER = re.compile(r"[\u3400-\u9fffA-Za-z]")
 # A table of contents run into one line (a slide deck's outline: 「1 消耗战游戏2 有限游戏没有
 # 合作3 有限游戏有合作4 概率型囚徒困境」): three or more numbered titles; it is never quoted.
 _CONTENTS_LINE = re.compile(r"(?:\s*\d{1,2}(?:\.\d{1,2})*\s*[^\d\s。，；,;]{2,20}){3,}\s*")
-# A list item's bullet: what follows it is an item of a list, not the title of a section.
-_BULLETED = re.compile(r"\s*[•●○◆◇■□▪▫►▶➢➤✓✔√]")
+# A list item's bullet: what follows it is an item of a list, not the title of a section (nor
+# words of an answer: kb/answering/answer.py quotes the item without it).
+BULLET = re.compile(r"\s*[•●○◆◇■□▪▫►▶➢➤✓✔√]\s*")
 # A line ending in a colon that is not itself numbered: 「市场部的工作包括以下几项：」, not 「1、目标不同：」.
 # Used with fullmatch(text, start, end): a `^` would only match at the start of the whole text.
 _INTRODUCES_LIST = re.compile(r"(?![(（]?[一二三四五六七八九十\d]+[)）、.．]).*[:：]")
@@ -74,7 +75,7 @@ def is_heading(text: str, start: int, end: int) -> bool:
         own_line
         and end - start <= HEADING_MAX_CHARS
         and _NAMES_SOMETHING.search(line) is not None
-        and not _BULLETED.match(line)
+        and not BULLET.match(line)
         and not _TERMINAL.search(line)
         and not states_something(line)
         and not _CLAUSES.search(line)
