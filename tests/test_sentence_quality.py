@@ -4,7 +4,8 @@ fragments cut mid-clause, dangling colons, short headings — and what it may qu
 import pytest
 
 from kb.answering.evidence import Evidence
-from kb.answering.sentence_quality import bare_code, junk_reason
+from kb.answering.sentence_quality import junk_reason
+from kb.language.code import bare_code
 
 
 @pytest.mark.parametrize(

@@ -23,11 +23,12 @@ from kb.answering.evidence import Evidence, score_sentences
 from kb.answering.grounding import check_grounding
 from kb.answering.plan import QuestionPlan, plan_from_words
 from kb.answering.question import AnswerShape, asks_a_share, asks_an_amount, counted_in, states_a_quantity
-from kb.answering.sentence_quality import ITEM_MARKER, bare_code, junk_reason
+from kb.answering.sentence_quality import ITEM_MARKER, junk_reason
 from kb.answering.steps import Tokenize, overlaps, quoted_steps
 from kb.answering.table_lead import SAYS_THE_DIFFERENCE, led_by_table
 from kb.answering.units import INTRODUCES, enumeration, holds_steps, is_code, span_text
 from kb.ingest.chunk import BULLET
+from kb.language.code import bare_code
 from kb.language.text import fold, is_near_duplicate
 from kb.profile import Profile, default_profile
 from kb.provenance import Location
@@ -206,8 +207,10 @@ def presentable(evidence: Evidence, shape: AnswerShape) -> Evidence | None:
     if junk_reason(shown.text):
         return None
     # Judged with its bullet (an item, never a heading), quoted without it.
-    bullet = BULLET.match(shown.text) if "\n" not in shown.text else None
-    return _respan(shown, shown.start + bullet.end(), shown.end) if bullet and bullet.end() < len(shown.text) else shown
+    bullet = BULLET.match(shown.text)
+    if bullet and "\n" not in shown.text and bullet.end() < len(shown.text):
+        return _respan(shown, shown.start + bullet.end(), shown.end)
+    return shown
 
 
 def _shares_words(evidence: Evidence) -> bool:

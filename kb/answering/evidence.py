@@ -38,7 +38,7 @@ from difflib import SequenceMatcher
 
 import numpy as np
 
-from kb.answering.question import ASKING_PHRASES, AnswerShape
+from kb.answering.question import ASKING_PHRASES, DEFINITION_LABEL, AnswerShape
 from kb.ingest.chunk import quotable_sentences
 from kb.language.text import Analyzer, char_bigrams, fold
 from kb.types import Hit, KnownSentence, Passage
@@ -54,8 +54,7 @@ ALIGNED_WORDING_CHARS = 200
 # A line that opens with the definition's verb has its subject on the line above, as slides
 # write it: 「两段锁协议\n指所有事务必须分两个阶段…」.
 _HEADLESS_DEFINITION = re.compile(r"(?:是指|指的是|就是|是|指|即|表示|意味着)")
-# A textbook's label over a definition it states in its own words: 「定义（严格占优策略）」.
-_DEFINITION_LABEL = re.compile(r"定义\s*[\d.]*\s*[（(]")
+_DEFINITION_LABEL = re.compile(DEFINITION_LABEL)  # 「定义（严格占优策略）」 over the statement
 SUBJECT_LINE_CHARS = 30
 # A question the text asks just before a sentence: its last clause, up to its question mark.
 _ASKED_BEFORE = re.compile(r"([^。！？!?；;\n]{2,80}[？?])[”’」』）)\s]*$")

@@ -179,6 +179,8 @@ class AnswerShape:
 
 
 # 「外部性意味着…」, 「MemFree 表示未使用的 RAM 量」 define too.
+# A textbook's label over a definition it states in its own words: 「定义 1（最优反应）」.
+DEFINITION_LABEL = r"定义\s*[\d.]*\s*[（(]"
 _DEFINITION = r"(?:是指|指的是|就是|即是|即|定义为|称为|又称|是一种|是一个|是|意味着|表示|指(?![标南针导出挥数令定向]))"
 # The verbs that name a term after its description: 「称该属性组为候选码」, 「叫做候选码」.
 _NAMING_VERB = r"(?:称之?为?|叫做|叫作|定义为|记为|记作)"
@@ -297,7 +299,7 @@ def answer_shape(question: str, sides: Sequence[str] | None = None) -> AnswerSha
                 f"{_NAMING_VERB}" + r"[^，。；,;]{0,8}?为?" + f"(?:{named}){gloss}{quoted}" + r"\s*(?:[。；;，,：:]|$)"
             )
             # A textbook's labelled definition: 「定义 1（最优反应）」 over the statement (evidence._cue_text).
-            labelled = r"定义\s*[\d.]*\s*[（(]\s*" + f"(?:{named})" + r"\s*[)）]\s*[^\s，。；,;]{4}"
+            labelled = DEFINITION_LABEL + r"\s*" + f"(?:{named})" + r"\s*[)）]\s*[^\s，。；,;]{4}"
             return replace(shape, cue=re.compile(f"{forward}|{named_last}|{labelled}"), subject=subject)
     return shape
 

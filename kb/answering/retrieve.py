@@ -217,28 +217,29 @@ class Retriever:
 
     def term_weights(self, terms: Iterable[str]) -> dict[str, float]:
         """IDF of each term (jieba word or character pair); a term the index never saw weighs most."""
+        return self._idf(self.index.document_frequencies(dict.fromkeys(terms)))
+
+    def _idf(self, frequencies: Mapping[str, int]) -> dict[str, float]:
         n = max(self.index.passage_count, 1)
-        return {
-            t: float(np.log(1 + (n - df + 0.5) / (df + 0.5)))
-            for t, df in self.index.document_frequencies(dict.fromkeys(terms)).items()
-        }
+        return {t: float(np.log(1 + (n - df + 0.5) / (df + 0.5))) for t, df in frequencies.items()}
 
     def word_weights(self, words: Iterable[str]) -> dict[str, float]:
         """`term_weights` of a question's jieba words, where a word that neither the index
         nor the dictionary holds is weighed as its dictionary words: jieba guesses such a
         word from unknown characters and often glues a particle to a known word (「B+树有…」 →
         「树有」, 「E-R图里」 → 「图里」), which no passage holds and which would weigh most."""
-        words = list(dict.fromkeys(words))
-        seen = self.index.document_frequencies(words)
+        seen = self.index.document_frequencies(dict.fromkeys(words))
         tokenizer = self.analyzer.tokenizer
         tokenizer.check_initialized()
         kept: list[str] = []
-        for word in words:
-            if seen.get(word) or word.isascii() or len(word) < 2 or tokenizer.FREQ.get(word):
+        for word, frequency in seen.items():
+            if frequency or word.isascii() or len(word) < 2 or tokenizer.FREQ.get(word):
                 kept.append(word)
             else:
                 kept += [t for part in tokenizer.lcut(word, HMM=False) for t in self.analyzer.tokenize(part)]
-        return self.term_weights(dict.fromkeys(kept))
+        parts = [t for t in dict.fromkeys(kept) if t not in seen]  # only the guesses' words are new
+        frequencies = {**seen, **(self.index.document_frequencies(parts) if parts else {})}
+        return self._idf({t: frequencies[t] for t in dict.fromkeys(kept)})
 
     def question_term_weights(self, question: str) -> dict[str, float]:
         """IDF of the question's own terms: what `coverage` and `answerable` weigh passages by."""

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 
-from kb.language.code import FENCE, reads_as_code
 from kb.language.statements import asks_something, states_something
 
 # A multi-level section number, or a chapter/part marker, at the start: 「2.2 」, 「第三章」.
@@ -105,14 +104,3 @@ def junk_reason(text: str) -> str | None:
     ):
         return "heading"  # 「市场营销和销售的含义」: a title, not a statement
     return None
-
-
-_CHINESE = re.compile(r"[\u3400-\u9fff]")
-
-
-def bare_code(text: str) -> bool:
-    """Lines of code and nothing said about them (「{ int n;」, 「sum=(float)1/2;」): no Chinese,
-    not even a comment. They show how, but cannot say why, what something is or whether it
-    holds; a line with a comment (「int a[n]; // 不能用变量说明数组大小」) can."""
-    lines = [line for line in text.split("\n") if line.strip() and line.strip() != FENCE]
-    return bool(lines) and all(reads_as_code(line) and not _CHINESE.search(line) for line in lines)

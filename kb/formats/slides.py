@@ -46,7 +46,7 @@ def _slide_lines(slide: object) -> list[str]:
             lines += _frame_lines(shape.text_frame)
         elif getattr(shape, "has_table", False) and shape.has_table:
             for row in shape.table.rows:
-                cells = [" ".join(cell.text.split("\v")).strip() for cell in row.cells]
+                cells = [cell.text.replace("\v", " ").strip() for cell in row.cells]
                 if any(cells):
                     lines.append(CELL_SEPARATOR.join(cells))
     if slide.has_notes_slide:  # type: ignore[attr-defined]

@@ -140,6 +140,14 @@ def reads_as_code(line: str) -> bool:
     return bool(bare) and not _HAN.search(bare) and bool(_STATEMENT.search(bare))
 
 
+def bare_code(text: str) -> bool:
+    """Lines of code and nothing said about them (「{ int n;」, 「sum=(float)1/2;」): no Chinese,
+    not even a comment. They show how, but cannot say why, what something is or whether it
+    holds; a line with a comment (「int a[n]; // 不能用变量说明数组大小」) can."""
+    lines = [line for line in text.split("\n") if line.strip() and line.strip() != FENCE]
+    return bool(lines) and all(reads_as_code(line) and not _HAN.search(line) for line in lines)
+
+
 def code_by_form(lines: list[str]) -> list[bool]:
     """Which lines are code by their form, where neither font nor fence marks it (Word and WPS
     set code in the body font, so a Word-exported PDF or a pasted listing shows no mark): runs
