@@ -63,12 +63,25 @@ def test_a_line_introducing_a_list_is_quotable_anywhere_in_the_text_but_a_number
 def test_a_slide_bullet_that_states_something_is_quotable_and_a_title_is_its_heading():
     """Slides drop the full stop: a bullet that states something is a sentence (embedded and
     quotable), a line that only names a topic stays the heading of what follows it."""
-    text = "聚簇索引的用途\n在一个基本表上最多只能建立一个聚簇索引\n2.1 关系是一张二维表\n每行对应一个元组。"
+    text = (
+        "聚簇索引的用途\n在一个基本表上最多只能建立一个聚簇索引\n2.1 关系是一张二维表\n每行对应一个元组。\n"
+        "视图的作用\n视图对重构数据库提供了一定程度的逻辑独立性\nCSMA/CD 在无线LAN中无法工作\n"
+        "了解视图的定义\n视图可以简化查询。"
+    )
     assert [text[s:e] for s, e, _ in headed_sentences(text)] == [
         "在一个基本表上最多只能建立一个聚簇索引",
         "每行对应一个元组。",
+        "视图对重构数据库提供了一定程度的逻辑独立性",  # 了 after a verb: a claim
+        "CSMA/CD 在无线LAN中无法工作",
+        "视图可以简化查询。",
     ]
-    assert [h for _, _, h in headed_sentences(text)] == ["聚簇索引的用途", "2.1 关系是一张二维表"]
+    assert [h for _, _, h in headed_sentences(text)] == [
+        "聚簇索引的用途",
+        "2.1 关系是一张二维表",
+        "视图的作用",
+        "视图的作用",
+        "了解视图的定义",  # 了解 names what the section teaches
+    ]
 
 
 def test_a_title_glued_to_its_sentence_is_never_quoted():
@@ -113,3 +126,52 @@ def test_a_bulleted_item_is_quoted_and_a_line_naming_nothing_is_no_heading():
         ("• 玩家：射手和守门员", "点球游戏"),
         ("射手选择左边时守门员也扑向左边。", "点球游戏"),
     ]
+
+
+def test_a_statement_of_code_titles_nothing_and_a_function_named_alone_does():
+    """Slides set programs in the body font: a line of one (「while (i<= 5 )」) is no heading, so
+    the explanation after the program keeps the slide's title as its context and its
+    passage's heading; a section named by a function alone (「waitpid()」) is a title; inside
+    a fenced block no line is a heading."""
+    text = (
+        "求阶乘的程序\nint t=1, i=2;\nwhile (i<= 5 )\n{ t=t*i; i=i+1; }\n结果竟然是0，超出了int能表示的最大数值。\n"
+        "waitpid()\n父进程调用 waitpid() 等待指定的子进程。\n```\nclass Storage {\n```\n用类封装存储的读写。"
+    )
+    assert [(text[s:e], h) for s, e, h in headed_sentences(text) if "。" in text[s:e]] == [
+        ("结果竟然是0，超出了int能表示的最大数值。", "求阶乘的程序"),
+        ("父进程调用 waitpid() 等待指定的子进程。", "waitpid()"),
+        ("用类封装存储的读写。", "waitpid()"),
+    ]
+    assert {p.heading for p in split_passages(text, ChunkSettings(max_chars=40))} <= {"", "求阶乘的程序", "waitpid()"}
+
+
+def test_an_exercise_is_never_quoted_and_a_dash_marks_an_item():
+    """An assignment asks in the imperative, with a full stop or none (「请简述…」, 「试述…。」):
+    it answers nothing. A slide's second level is marked by a figure dash and a space: an
+    item, not a heading, though it states nothing in a full sentence."""
+    text = (
+        "习题\n1. 请简述无线网络为何无法采用 CSMA/CD 机制进行通信\n试述视图的作用。\n"
+        "请注意：无线信道的误码率比有线信道高得多。\n不可靠的交付\n‒ 发送的帧不编号\n"
+    )
+    assert [(text[s:e], h) for s, e, h in headed_sentences(text)] == [
+        ("请注意：无线信道的误码率比有线信道高得多。", "习题"),
+        ("‒ 发送的帧不编号", "不可靠的交付"),
+    ]
+
+
+def test_a_bulleted_label_over_dashed_items_is_their_heading():
+    """A slide labels its sub-items: 「• 静态路由选择策略」 over 「‒ 简单和开销较小，…」 names what
+    the items are about, so it is their heading (without its bullet), not an item quoted alone;
+    a bulleted line among bulleted lines stays an item."""
+    text = (
+        "路由选择策略\n• 静态路由选择策略（非自适应路由选择）\n‒ 简单和开销较小，但不能及时适应网络状态的变化\n"
+        "• 动态路由选择策略（自适应路由选择）\n‒ 能较好地适应网络状态的变化，但实现较复杂\n"
+        "• 玩家：射手和守门员\n• 策略：向左或向右扑救"
+    )
+    assert [(text[s:e], h) for s, e, h in headed_sentences(text)] == [
+        ("‒ 简单和开销较小，但不能及时适应网络状态的变化", "静态路由选择策略（非自适应路由选择）"),
+        ("‒ 能较好地适应网络状态的变化，但实现较复杂", "动态路由选择策略（自适应路由选择）"),
+        ("• 玩家：射手和守门员", "动态路由选择策略（自适应路由选择）"),
+        ("• 策略：向左或向右扑救", "动态路由选择策略（自适应路由选择）"),
+    ]
+    assert [p.heading for p in split_passages(text, ChunkSettings(max_chars=60))][-1] == "动态路由选择策略（自适应路由选择）"

@@ -121,3 +121,22 @@ def test_a_slide_repeating_a_few_technical_words_is_not_taken_for_another_encodi
         + ["facl( )函数结束", "递归函数返回", "栈帧返回", "返回1", "返回2", "返回6"] * 2
     )
     assert garbled(slide, "pptx") is None
+
+
+def test_a_slide_of_technical_terms_reads_as_chinese_and_another_encoding_does_not():
+    """A slide labelling a cable's layers (聚氯乙烯, 屏蔽层, 绝缘层, 铜线) draws 60 % of its
+    characters from the most common thousand, where prose draws ≈ 90 % and text decoded in the
+    wrong encoding 3–32 %: it was skipped as another encoding. Read as Shift-JIS, Chinese turns
+    into half-width katakana, which passed as too little Chinese to judge."""
+    from kb.ingest.readable import garbled
+
+    slide = (
+        "不同类型的电缆\n• 三种不同类型的电缆示意图\n无屏蔽双绞线 UTP\n屏蔽双绞线 STP\n"
+        "聚氯乙烯\n套层\n绝缘层\n铜线\n聚氯乙烯\n套层\n屏蔽层\n绝缘层\n铜线\n同轴电缆\n"
+        "绝缘保护套层\n外导体屏蔽层 绝缘层\n内导体\n"
+    )
+    assert garbled(slide, "pdf") is None
+    misread = (slide * 3).encode("gbk", errors="ignore").decode("big5", errors="ignore")
+    assert "does not read as Chinese" in (garbled(misread, "txt") or "")
+    as_shift_jis = (slide * 3).encode("gbk", errors="ignore").decode("shift_jis", errors="ignore")
+    assert "mojibake: Chinese read as Shift-JIS" in (garbled(as_shift_jis, "txt") or "")

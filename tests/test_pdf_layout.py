@@ -220,3 +220,49 @@ def test_a_line_broken_by_hand_inside_a_word_is_joined_to_its_rest(tmp_path):
         "数据库管理系统自动保证镜像数据与主数据的一致性",  # a new statement under it, not a wrap
         "每当主数据库更新时，系统自动把更新后的数据复制过去",
     ]
+
+
+def test_an_item_marked_by_a_figure_dash_starts_its_own_line():
+    """Slides set second-level items with a figure dash (U+2012, 「‒ 取消了首部长度字段」), which
+    no font the fixtures draw with holds: laid out here as pdfminer reads such a slide. Under a
+    bulleted line that runs to the right edge, the items were joined into it."""
+    from kb.formats.pdf_paragraphs import Line, Marks, page_text
+
+    width = 24.0  # one Chinese character
+    rows = [
+        (60, "• 对首部中的 IPv4 部分字段进行了更改，有的取消，有的改名"),
+        (84, "‒ 取消了首部长度字段，因为它固定为 40 字节"),
+        (84, "‒ 取消了服务类型字段、检验和字段"),
+        (60, "• 基本首部长度固定为 40 字节，首部字段数减少为 8 个"),
+    ]
+    right = 60 + 28 * width
+    lines = [
+        Line(text, x0, right if n in (0, 3) else x0 + len(text) * width * 0.8, 700 - 30 * n, width)
+        for n, (x0, text) in enumerate(rows)
+    ]
+    text, _ = page_text(lines, Marks(slide=True))
+    assert text.strip().split("\n") == [text for _, text in rows]
+
+
+def test_a_numbered_exercise_wrapped_under_its_number_is_one_paragraph():
+    """A Word-exported exercise book hangs an item's wrapped lines under its text, right of its
+    number (「33.  在一个…传输」 / 「速率为 1Gbps…」), as pdfminer reads such a page: they
+    continue the item; its options start lines of their own."""
+    from kb.formats.pdf_paragraphs import Line, Marks, page_text
+
+    width = 10.5
+    rows = [
+        (89, 505, "33.  在一个采用 CSMA/CD 协议的网络中，传输介质是一根完整的电缆，传输"),
+        (110, 506, "速率为 1Gbps，电缆中的信号传播速度是 20000km/s。若最小数据帧长度"),
+        (110, 408, "减少 800 bit，则最远的两个站点之间的距离至少需要："),
+        (114, 270, "A. 增加 160m  B. 增加 80m"),
+        (89, 505, "34.  若下图为 10BaseT 网卡收到的信号波形（位小端序），则收到的数字是："),
+    ]
+    lines = [Line(text, x0, x1, 550 - 24 * n, width) for n, (x0, x1, text) in enumerate(rows)]
+    text, _ = page_text(lines, Marks())
+    assert text.strip().split("\n") == [
+        "33.  在一个采用 CSMA/CD 协议的网络中，传输介质是一根完整的电缆，传输速率为 1Gbps，电缆中的信号传播速度是"
+        " 20000km/s。若最小数据帧长度减少 800 bit，则最远的两个站点之间的距离至少需要：",
+        "A. 增加 160m  B. 增加 80m",
+        "34.  若下图为 10BaseT 网卡收到的信号波形（位小端序），则收到的数字是：",
+    ]

@@ -40,11 +40,12 @@ _LATIN_START = re.compile(r"^[A-Za-z0-9(]")
 _HYPHENATED = re.compile(r"[A-Za-z]-$")
 # A line's first word: a run of Latin text (a word, URL or code), else one character.
 _FIRST_WORD = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+|.")
-# A list mark opening a line: a symbol-font glyph (private use area), a bullet, a circled number.
-_BULLET = re.compile(r"^\s*[\uf020-\uf0ff•●○◆◇■□▪▫►▶➢➤✓✔√①-⑳]")
+# A list mark opening a line: a symbol-font glyph (private use area), a bullet, a circled number,
+# a dash and a space (a slide's second level: 「‒ 取消了首部长度字段」).
+_BULLET = re.compile(r"^\s*(?:[\uf020-\uf0ff•●○◆◇■□▪▫►▶➢➤✓✔√①-⑳]|[‒–—](?=\s))")
 _SYMBOL_BULLET = re.compile(r"[\uf020-\uf0ff][ \t]*")
 # A line opening with the mark of an item of its own (a dash, a number), not a bullet's wrap.
-_ITEM_MARK = re.compile(r"^\s*(?:[-–—*]\s|[(（]?[一二三四五六七八九十\d]+[)）、.．]|[A-Za-z][.)]\s)")
+_ITEM_MARK = re.compile(r"^\s*(?:[-‒–—*]\s|[(（]?[一二三四五六七八九十\d]+[)）、.．](?!\d)|[A-Za-z][.)]\s)")
 HANGING_CHARS = 2.5  # a bullet's text starts within this many characters right of the bullet
 _MID_CLAUSE_END = re.compile(r"[，、（(]\s*$")
 # Chinese prose broken mid-sentence, before a Chinese character or a letter of any script
@@ -216,7 +217,9 @@ def _paragraphs(lines: list[Line], page: list[Line], marks: Marks) -> tuple[str,
             break
         if not parts or parts[-1] == "\n":
             # Slides PowerPoint saved mark their wraps by spaces instead (Marks.space_ends).
-            bullet_x = line.x0 if _BULLET.match(line.text) and not marks.space_ends else None
+            # A numbered item (「33.  在一个…」) wraps under its text as a bulleted one does.
+            marked = _BULLET.match(line.text) or _ITEM_MARK.match(line.text)
+            bullet_x = line.x0 if marked and not marks.space_ends else None
         same_column = following.column == line.column
         wider_gap = same_column and pitch > 0 and line.y - following.y > WIDER_GAP * pitch
         indented = not _under_bullet(following, bullet_x, line.char_width) and _indented(

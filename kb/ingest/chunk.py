@@ -10,12 +10,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kb.language.code import FENCE, code_spans
+from kb.language.code import FENCE, code_spans, reads_as_code
 from kb.language.statements import asks_something, states_something
 from kb.language.text import glued_heading_end, sentence_spans
 
 _TERMINAL = re.compile(r"[。！？!?；;…”」』\"]$")
 _QUESTION = re.compile(r"[？?][”’」』）)\]】〕\"']*$")
+# An exercise asks in the imperative (「请简述无线网络为何无法采用 CSMA/CD」, 「试述视图的作用。」):
+# a question, however it ends; an answer never quotes it.
+_EXERCISE = re.compile(
+    r"\s*(?:[(（]?\d{1,2}[)）.、．]\s*)?"
+    r"(?:(?:请|试)(?:简[述要答]|说明|论述|解释|画出|列[举出]|比较|分析|计算|证明|写出|描述|举例|回答|给出|指出|阐述|讨论|设计)|[简论试]述|简答)"
+)
 HEADING_MAX_CHARS = 30
 # Two clauses on one line, one of five characters or more, make a statement, not a title
 # (「选择一个处理死锁代价最小的事务，将其撤消」); 「社交媒体，博客和SEO等数字营销」 lists names.
@@ -26,6 +32,8 @@ MIN_QUOTE_CHARS = 8
 # What a heading names: two Chinese characters or a Latin word. A line of numbers, symbols or
 # one letter (a table row 「9, −9 4, −4」, a slide's 「2」 or 「```」) names no section.
 _NAMES_SOMETHING = re.compile(r"[\u3400-\u9fff]{2}|[A-Za-z]{2}")
+# A function named alone (「waitpid()」, 「COUNT(*)」) titles a section; a statement does not.
+_NAMED_CALL = re.compile(r"\s*[A-Za-z_][\w.]*\(\s*\*?\s*\)\s*")
 # A sentence says something in words: a line of numbers and signs alone (a payoff matrix's row
 # 「9, −9 4, −4」) is a table's cell, never quoted on its own.
 _HAS_LETTER = re.compile(r"[\u3400-\u9fffA-Za-z]")
@@ -33,8 +41,11 @@ _HAS_LETTER = re.compile(r"[\u3400-\u9fffA-Za-z]")
 # 合作3 有限游戏有合作4 概率型囚徒困境」): three or more numbered titles; it is never quoted.
 _CONTENTS_LINE = re.compile(r"(?:\s*\d{1,2}(?:\.\d{1,2})*\s*[^\d\s。，；,;]{2,20}){3,}\s*")
 # A list item's bullet: what follows it is an item of a list, not the title of a section (nor
-# words of an answer: kb/answering/answer.py quotes the item without it).
-BULLET = re.compile(r"\s*[•●○◆◇■□▪▫►▶➢➤✓✔√]\s*")
+# words of an answer: kb/answering/answer.py quotes the item without it). Slides mark their
+# second level with a figure or en dash and a space (「‒ 发送的帧不编号」).
+BULLET = re.compile(r"\s*(?:[•●○◆◇■□▪▫►▶➢➤✓✔√]|[‒–](?=\s))\s*")
+# A second-level item under it: a dash and a space (「‒ 简单和开销较小，…」).
+_SUB_ITEM = re.compile(r"[ \t]*[‒–-][ \t]")
 # A line ending in a colon that is not itself numbered: 「市场部的工作包括以下几项：」, not 「1、目标不同：」.
 # Used with fullmatch(text, start, end): a `^` would only match at the start of the whole text.
 _INTRODUCES_LIST = re.compile(r"(?![(（]?[一二三四五六七八九十\d]+[)）、.．]).*[:：]")
@@ -67,20 +78,35 @@ def is_heading(text: str, start: int, end: int) -> bool:
     """A short line of its own with no sentence-final punctuation that names a topic, e.g.
     「2、思考的角度不同：」. A slide bullet that states something without its full stop
     (「触发器只能定义在基本表上」) is a sentence, not a heading; so is a line of two clauses, a
-    line under one that asks and a bulleted item (「• 玩家：射手和守门员」); a line naming
-    nothing (「9, −9 4, −4」) is neither."""
+    line under one that asks and a bulleted item (「• 玩家：射手和守门员」), unless it labels
+    the dashed items under it (「• 静态路由选择策略」 / 「‒ 简单和开销较小，…」); a line naming
+    nothing (「9, −9 4, −4」) is neither, nor is a statement of code (「while (i<= 5 )」, 「int
+    main()」: slides set programs in the body font), which would title the passages after it."""
     own_line = (start == 0 or text[start - 1] == "\n") and (end == len(text) or text[end] == "\n")
     line = text[start:end]
     return (
         own_line
         and end - start <= HEADING_MAX_CHARS
         and _NAMES_SOMETHING.search(line) is not None
-        and not BULLET.match(line)
+        and (not BULLET.match(line) or _labels_sub_items(text, end))
+        and (not reads_as_code(line) or _NAMED_CALL.fullmatch(line) is not None)
         and not _TERMINAL.search(line)
         and not states_something(line)
         and not _CLAUSES.search(line)
         and not _answers_the_line_above(text, start)
     )
+
+
+def _labels_sub_items(text: str, end: int) -> bool:
+    """The next line is an item of a level below (a dash and a space): the bulleted line above
+    it names what its items are about."""
+    return _SUB_ITEM.match(text, end + 1) is not None
+
+
+def _heading_text(text: str, start: int, end: int) -> str:
+    """A heading line as it names its section: without its bullet."""
+    bullet = BULLET.match(text, start, end)
+    return text[bullet.end() if bullet else start : end]
 
 
 def _answers_the_line_above(text: str, start: int) -> bool:
@@ -107,7 +133,7 @@ def is_glued_title(text: str, start: int, end: int) -> bool:
 
 def quotable_sentences(text: str) -> list[tuple[int, int]]:
     """Spans of the sentences an answer may quote: not headings (a line that introduces a
-    list, 「工作包括以下几项：」, is quotable), not questions, not fragments under
+    list, 「工作包括以下几项：」, is quotable), not questions or exercises, not fragments under
     MIN_QUOTE_CHARS. Ingest embeds exactly these, and answers choose among them."""
     return [(s, e) for s, e, _ in headed_sentences(text)]
 
@@ -129,24 +155,26 @@ def headed_sentences(text: str) -> list[tuple[int, int, str]]:
             e - s >= MIN_QUOTE_CHARS
             and (in_code or (_HAS_LETTER.search(text, s, e) and not _CONTENTS_LINE.fullmatch(text, s, e)))
             and not _QUESTION.search(text, s, e)
+            and not _EXERCISE.match(text, s, e)
             and not is_glued_title(text, s, e)
             and (not own_heading or _INTRODUCES_LIST.fullmatch(text, s, e))
         ):
             found.append((s, e, heading))
         if own_heading:
-            heading = text[s:e]
+            heading = _heading_text(text, s, e)
     return found
 
 
 def split_passages(text: str, settings: ChunkSettings = ChunkSettings()) -> list[ChunkSpan]:
     """Group sentences into passages of at most `max_chars` (a single longer sentence stands alone)."""
     sentences = sentence_spans(text)
+    code = code_spans(text)
     passages: list[ChunkSpan] = []
     current: list[tuple[int, int]] = []
     heading = ""  # nearest heading before the first sentence of `current`
     last_heading = ""
     for s, e in sentences:
-        heading_here = is_heading(text, s, e)
+        heading_here = is_heading(text, s, e) and not any(a <= s and e <= b for a, b in code)
         too_long = current and e - current[0][0] > settings.max_chars
         section_break = heading_here and current and current[-1][1] - current[0][0] >= settings.max_chars // 2
         if too_long or section_break:
@@ -160,7 +188,7 @@ def split_passages(text: str, settings: ChunkSettings = ChunkSettings()) -> list
             heading = last_heading
         current.append((s, e))
         if heading_here:
-            last_heading = text[s:e]
+            last_heading = _heading_text(text, s, e)
     if current:
         passages.append(ChunkSpan(current[0][0], current[-1][1], heading))
     return _drop_contained(passages)

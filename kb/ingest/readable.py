@@ -8,9 +8,12 @@ What goes wrong, and how each is recognised without knowing the document:
   a font without a ToUnicode map, decoders write U+FFFD, some fonts map every glyph to the
   private-use area (symbol fonts map a few bullets there, which is fine);
 - mojibake: UTF-8 read as Latin-1/Windows-1252 (「è¥é…」) — runs of those characters that,
-  encoded back, are valid multi-byte UTF-8, which real Latin-script text never forms;
+  encoded back, are valid multi-byte UTF-8, which real Latin-script text never forms; GBK or
+  Big5 read as Shift-JIS — half-width katakana, which no text uses now;
 - another encoding read as Chinese: real Chinese draws ≈ 90 % of its Han characters from the
-  1,000 most frequent, mojibake 4–35 % (measured on the seed articles);
+  1,000 most frequent (a slide of technical terms, 「聚氯乙烯 / 屏蔽层 / 绝缘层」, 60 %), text
+  decoded in the wrong encoding 3–32 % (the seed articles as GBK read as Big5 or Shift-JIS,
+  Big5 as GBK, UTF-8 as either);
 - Japanese or Korean text, which kb does not segment;
 - data with no Chinese and no prose (a password file, a CSV of numbers): text with no Han
   characters is judged by whether its words are words. English prose passes, with a note.
@@ -39,6 +42,9 @@ _LATIN_RUN = re.compile(
     "[\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
     "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]{2,}"
 )
+# Half-width katakana: no text of any language uses them now; Chinese bytes read as Shift-JIS
+# turn into runs of them (「ｲｻﾍｬﾀ獎ﾍｵﾄ」).
+_HALFWIDTH_KANA = re.compile(r"[\uff66-\uff9f]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _KANA = re.compile(r"[\u3040-\u30ff]")
@@ -48,7 +54,7 @@ _WORD = re.compile(r"\W*[^\W\d_]+(?:['’-][^\W\d_]+)*\W*")
 SAMPLE_CHARS = 20000
 LANGUAGE_SAMPLE_CHARS = 4000  # enough to tell Chinese, prose and data apart
 COMMON_CHARACTERS = 1000
-MIN_COMMON_SHARE = 0.6  # of a text's Han characters, among the most frequent ones
+MIN_COMMON_SHARE = 0.45  # of a text's Han characters, among the most frequent ones: between 32 % and 60 %
 MIN_HAN_TO_JUDGE = 30  # fewer Han characters than this are too few to judge their distribution
 # Nor are fewer different ones: a slide repeating 「函数调用」, 「函数结束」 ten times is Chinese.
 MIN_DISTINCT_HAN = 15
@@ -79,6 +85,12 @@ def garbled(text: str, read_as: str) -> str | None:
     mojibake = sum(len(run) for run in _LATIN_RUN.findall(sample) if _is_utf8_read_as_latin(run))
     if visible and mojibake > MAX_MOJIBAKE_SHARE * visible:
         return f"mojibake: UTF-8 read as Latin-1 or Windows-1252 ({mojibake} of {visible} characters); save it as UTF-8"
+    halfwidth = len(_HALFWIDTH_KANA.findall(sample))
+    if visible and halfwidth > MAX_MOJIBAKE_SHARE * visible:
+        return (
+            f"mojibake: Chinese read as Shift-JIS ({halfwidth} of {visible} characters half-width katakana); "
+            "save it as UTF-8"
+        )
     letters = sum(1 for char in sample if char.isalpha())
     if letters and len(_HANGUL.findall(sample)) > MAX_FOREIGN_SHARE * letters:
         return "Korean text, not Chinese"
