@@ -218,3 +218,32 @@ def test_an_answer_whose_best_sentence_sets_nothing_apart_leads_with_the_table_s
     first_row = [cell.text for cell in answer.contrast.rows[0].cells]
     assert [s.text.rstrip("。") for s in answer.sentences[:2]] == first_row
     assert "栈和堆的内存由操作系统分配给程序使用。" in [s.text for s in answer.sentences[2:]]
+
+
+def test_a_side_s_short_name_counts_only_where_a_passage_names_a_side_in_full():
+    """静态路由选择/动态路由选择 are also 静态/动态, but 「静态文档是指…」 on a page about the web
+    is not about routing: a core name counts only in a passage that names a side in full."""
+    routing = "静态路由选择简单，开销较小。\n动态路由选择能适应网络状态的变化。\n"
+    web = "静态文档是指创作完毕后存放在服务器中的文档。\n动态文档是指在浏览器访问时才创建的文档。\n"
+    hits = [_hit(1, "r", routing), _hit(2, "w", web)]
+    tokenize = default_profile().analyzer.tokenize
+    contrast = build_contrast(["静态路由选择", "动态路由选择"], hits, VOCABULARY, min_rows=1, tokenize=tokenize)
+    cells = [cell.text for row in (contrast.rows if contrast else []) for cell in row.cells]
+    assert not any("文档" in cell for cell in cells), cells
+
+
+def test_a_comparison_quotes_each_slide_item_with_its_label():
+    """A slide labels its items (「• 静态路由选择策略」 / 「‒ 简单和开销较小，…」): the items name
+    neither side, their labels do. Each item is read and quoted with its label; a line of the
+    deck's outline (「• 静态路由与动态路由」) and an item opening mid-clause are never quoted."""
+    from kb.answering.answer import answer_from_hits
+
+    slide = (
+        "路由算法的自适应性分类\n• 静态路由选择策略（非自适应路由选择）\n‒ 简单和开销较小，但不能及时适应网络状态的变化。\n"
+        "• 动态路由选择策略（自适应路由选择）\n‒ 能较好地适应网络状态的变化，但实现较复杂，开销较大。\n"
+    )
+    outline = "主要内容\n• 静态路由与动态路由\n• 自治系统的概念\n• 路由选择\n‒ 则是按照分布式算法，动态地改变所选择的路由。\n"
+    answer = answer_from_hits("静态路由选择和动态路由选择有什么区别？", [_hit(1, "a", slide), _hit(2, "b", outline)])
+    quoted = [s.text for s in answer.sentences]
+    assert "• 静态路由选择策略（非自适应路由选择）\n‒ 简单和开销较小，但不能及时适应网络状态的变化。" in quoted, quoted
+    assert not any("静态路由与动态路由" in q or q.lstrip("‒ ").startswith("则是") for q in quoted), quoted

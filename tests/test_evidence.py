@@ -68,6 +68,21 @@ def test_a_definition_stated_under_its_label_or_with_its_meaning_defines_the_sub
     assert answer_shape("外部性是什么意思").cue.search("外部性意味着我的努力不仅对我还对你有益")
 
 
+def test_a_slide_term_over_its_sub_item_defines_the_term():
+    """Slides define by layout: the term bulleted alone, what it is as the item under it, with
+    no verb (「• 多穴主机」 / 「‒ 多个网络连接的计算机，…」). That item is the definition, quoted
+    with its term, ahead of sentences about the term's use."""
+    hits = _hits(
+        "多穴主机（Multi-Homed Hosts）\n• 多穴主机可以提高可靠性，因为一个网络失效时主机仍可到达互联网。\n"
+        "• 多穴主机\n‒ 多个网络连接的计算机，它为每个连接分配一个IP地址\n‒ 作用：用于提高可靠性"
+    )
+    question = "什么叫多穴主机"
+    ranked = score_sentences(QuestionTerms.of(question, ANALYZER, frozenset()), hits, answer_shape(question), ANALYZER)
+    assert ranked[0].features["cue"] == 1.0 and "多个网络连接的计算机" in ranked[0].text, ranked[0].text
+    assert ranked[0].text.startswith("• 多穴主机\n")
+    assert all(ev.features.get("cue", 0.0) == 0.0 for ev in ranked if "作用" in ev.text)  # an item, not a term
+
+
 def test_sentence_vectors_add_the_dense_signal_and_missing_ones_count_as_least_similar():
     hits = _hits("甲乙丙丁戊己庚辛。子丑寅卯辰巳午未。", "天干地支排列整齐。", start=10)
     question = np.array([1.0, 0.0], dtype=np.float32)

@@ -10,6 +10,11 @@ from kb.answering.question import SHAPES, answer_shape, asks_a_share, asks_an_am
     [
         ("为什么市场部和销售部总吵架", "reason"),
         ("销售额下降是什么原因", "reason"),
+        # 怎么 before what happened asks how come, not how to (咋 is read as 怎么 before this).
+        ("用int算100的阶乘怎么出来个0？", "reason"),
+        ("程序怎么还报错", "reason"),
+        ("做营销的每个月要怎么总结市场情况", "method"),
+        ("数据库怎么还原", "method"),
         ("什么是销售漏斗", "definition"),
         ("營銷的定義是什麼？", "definition"),
         ("外码是怎么定义的", "definition"),  # not a how-to: 怎么 asks for the definition

@@ -18,6 +18,7 @@ from kb.language.code import bare_code
         ("本文将探讨营销和销售的区别与联系。", "wrap-up"),
         ("下面我们来看看互联网销售的十大误区。", "wrap-up"),
         ("）而销售则是在营销之后。", "mid-clause"),
+        ("则是按照分布式算法，动态地改变所选择的路由。", "mid-clause"),  # its subject was on the line before
         ("从销售到营销的跨越其实就是从：", "dangling colon"),
         ("市场营销和销售的含义", "heading"),
         ("什么是市场营销", "heading"),  # a question's title, not a claim
@@ -52,6 +53,9 @@ def test_junk_is_named(span, reason):
         "营销是一个系统",  # a short claim, a clause quoted on its own (a table's cell)
         "外部性意味着我的努力不仅对我还对你有益",  # what a term means, without a full stop
         "一个理性人不一定会选择纳什均衡中的策略",  # what need not hold
+        "CSMA/CD 在无线LAN中无法工作",  # cannot: a claim
+        "视图对重构数据库提供了一定程度的逻辑独立性",  # a verb with 了: a claim
+        "规则是先到先得。",  # 则 inside a word opens nothing
     ],
 )
 def test_sentences_that_stand_on_their_own_are_not_junk(span):
@@ -67,7 +71,7 @@ def test_a_slide_term_over_the_line_defining_it_is_no_heading():
 def test_bare_code_is_no_answer_to_why_what_or_whether_but_shows_how():
     """A slide's code lines (「{ int n;」) answered 「用int算阶乘为啥出来个0」; they show how, they
     cannot say why. A line whose comment says something still can."""
-    from kb.answering.answer import presentable
+    from kb.answering.presenting import presentable
     from kb.answering.question import answer_shape
     from kb.types import Passage
 
@@ -82,7 +86,7 @@ def test_bare_code_is_no_answer_to_why_what_or_whether_but_shows_how():
 def test_a_bulleted_slide_line_is_quoted_without_its_bullet():
     """Quoted one after another, slide lines kept their bullets: 「…不可信[2]• 囚徒困境的…」. The
     bullet is a list mark, not words of the answer; the span quoted stays verbatim."""
-    from kb.answering.answer import presentable
+    from kb.answering.presenting import presentable
     from kb.answering.question import answer_shape
     from kb.types import Passage
 

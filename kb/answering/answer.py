@@ -22,13 +22,11 @@ from kb.answering.defining import led_by_definitions
 from kb.answering.evidence import Evidence, score_sentences
 from kb.answering.grounding import check_grounding
 from kb.answering.plan import QuestionPlan, plan_from_words
+from kb.answering.presenting import presentable
 from kb.answering.question import AnswerShape, asks_a_share, asks_an_amount, counted_in, states_a_quantity
-from kb.answering.sentence_quality import ITEM_MARKER, junk_reason
 from kb.answering.steps import Tokenize, overlaps, quoted_steps
 from kb.answering.table_lead import SAYS_THE_DIFFERENCE, led_by_table
-from kb.answering.units import INTRODUCES, enumeration, holds_steps, is_code, span_text
-from kb.ingest.chunk import BULLET
-from kb.language.code import bare_code
+from kb.answering.units import holds_steps, is_code, span_text
 from kb.language.text import fold, is_near_duplicate
 from kb.profile import Profile, default_profile
 from kb.provenance import Location
@@ -43,9 +41,6 @@ SUPPORT_MARGIN = 3.5
 RUN_ON_SENTENCES = 2  # sentences quoted after one that restates a yes/no question
 _GOES_ON = re.compile(r"[：:].{8,}")
 _CLAUSE_END = re.compile(r"[；;：:]\s*$")
-_LEADING_MARKS = re.compile(r"^[\s，,、；;：:]+")
-# Kinds of question answered in words: a bare line of code is no answer to them (bare_code).
-_SAID_IN_WORDS = frozenset({"reason", "definition", "yesno", "advice"})
 # A sentence opening with a word that points back (a contrast's or a reason's second half, a
 # pronoun for the subject before): it reads after the sentence it goes on from.
 _LEANS_BACK = re.compile(r"\s*(?:而|但|然而|因此|所以|因而|于是|并且|而且|它们?|其)(?![一二三四五六七八九十次中他实])")
@@ -93,18 +88,6 @@ def answer_candidates(evidence: list[Evidence], plan: QuestionPlan) -> list[Evid
     best = max((c.score for c in candidates), default=0.0)
     kept = [c for c in substantive if presentable(c, plan.shape) is not None and c.score >= best - SUPPORT_MARGIN]
     return _merge_duplicates(substantive if kept else candidates)
-
-
-def _as_unit(evidence: Evidence) -> Evidence:
-    start, end = enumeration(evidence.passage, evidence.start, evidence.end)
-    if (start, end) == (evidence.start, evidence.end):
-        return evidence
-    return _respan(evidence, start, end)
-
-
-def _respan(evidence: Evidence, start: int, end: int) -> Evidence:
-    """The evidence quoting another span of its passage (offsets in the cleaned document)."""
-    return dataclasses.replace(evidence, text=span_text(evidence.passage, (start, end)), start=start, end=end)
 
 
 def _adjacent(a: Evidence, b: Evidence) -> bool:
@@ -180,37 +163,6 @@ def _defines(evidence: Evidence, subject: str) -> bool:
     """A definition's form, in a passage about the subject's owner (「职业是…秘书」 elsewhere: not 白鸟百合子的职业)."""
     p, owner = evidence.passage, subject.rsplit("的", 1)[0].rstrip("中里内上")
     return bool(evidence.features.get("cue")) and owner in fold(p.title + p.heading + p.text)
-
-
-def presentable(evidence: Evidence, shape: AnswerShape) -> Evidence | None:
-    """The span to quote for a candidate sentence, or None if it cannot stand on its own.
-
-    For a list or steps the whole list is quoted with its lead-in (enumeration). Elsewhere a
-    numbered item is quoted without its number (「17.市场是对资源的组织和协调；」 → from 市场),
-    and a bulleted line without its bullet, still a verbatim span. Headings, wrap-ups and
-    pointers (「总之，看了这么多…」), fragments cut mid-clause and clauses ending in 「：」 are not
-    quoted (sentence_quality.junk_reason), nor is bare code where the question asks why, what
-    or whether."""
-    shown = _as_unit(evidence) if shape.units else evidence
-    # A numbered lead-in (「(3) 介质故障恢复：\n① …」) is quoted from its words, as a lone item is.
-    lead_in = shown is not evidence and INTRODUCES.search(shown.text.split("\n", 1)[0])
-    if not shape.units or shown is evidence or lead_in:
-        marker = ITEM_MARKER.match(shown.text)
-        if marker and marker.end() < len(shown.text):
-            shown = _respan(shown, shown.start + marker.end(), shown.end)
-    lead = _LEADING_MARKS.match(shown.text)
-    if lead and lead.end() < len(shown.text):
-        # 「，又名《离岛大夫日志》…」: scraping lost what came before the comma; quote what follows.
-        shown = _respan(shown, shown.start + lead.end(), shown.end)
-    if shape.kind in _SAID_IN_WORDS and bare_code(shown.text):
-        return None
-    if junk_reason(shown.text):
-        return None
-    # Judged with its bullet (an item, never a heading), quoted without it.
-    bullet = BULLET.match(shown.text)
-    if bullet and "\n" not in shown.text and bullet.end() < len(shown.text):
-        return _respan(shown, shown.start + bullet.end(), shown.end)
-    return shown
 
 
 def _shares_words(evidence: Evidence) -> bool:

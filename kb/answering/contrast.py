@@ -14,11 +14,11 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kb.answering.aspects import SideClause, common_words, lead_in_aspect, parallel_rows
 from kb.answering.sentence_quality import SECTION_NUMBER
-from kb.ingest.chunk import is_heading
+from kb.ingest.chunk import BULLET, is_heading
 from kb.language.text import fold, sentence_spans
 from kb.types import CitedSpan, Contrast, ContrastRow, Hit
 
@@ -137,12 +137,13 @@ def _skip(pattern: re.Pattern[str], text: str, start: int, end: int) -> int:
 
 
 def _is_title(text: str, s: int, e: int) -> bool:
-    """A heading or slide title, never a cell: a numbered section line (「1.3 接口」), or a short
-    line of its own that states nothing (「接口的定义与使用」: no predicate)."""
+    """A heading or slide title, never a cell: a numbered section line (「1.3 接口」), a short
+    line of its own that states nothing (「接口的定义与使用」: no predicate), or a bulleted
+    label over its dashed items (「• 静态路由选择策略」: is_heading only takes such a bullet)."""
     line = text[s:e]
     if SECTION_NUMBER.match(line):
         return True
-    return is_heading(text, s, e) and not _PREDICATE.search(line)
+    return is_heading(text, s, e) and (not _PREDICATE.search(line) or BULLET.match(line) is not None)
 
 
 def side_cores(sides: list[str]) -> list[tuple[str, ...]]:
@@ -288,14 +289,31 @@ def _side_statements(hits: list[Hit], sides: _Sides) -> _Statements:
     for hit in hits:
         p = hit.passage
         headings = _section_headings(p.text)
+        here = (
+            sides if _cores_apply(fold(f"{p.title}\n{p.heading}\n{p.text}"), sides) else replace(sides, cores=[(), ()])
+        )
         for sentence_start, sentence_end in sentence_spans(p.text):
             found.sentences.append(fold(p.text[sentence_start:sentence_end]))
             if _is_title(p.text, sentence_start, sentence_end):
                 continue
             lead = lead_in_aspect(fold(p.text[sentence_start:sentence_end]))
-            for s, e in _clauses(p.text, sentence_start + (lead[1] if lead else 0), sentence_end, sides.breaks):
-                _place_clause(found, sides, hit, headings, (s, e), lead)
+            for s, e in _clauses(p.text, sentence_start + (lead[1] if lead else 0), sentence_end, here.breaks):
+                _place_clause(found, here, hit, headings, (s, e), lead)
     return found
+
+
+def _cores_apply(passage: str, sides: _Sides) -> bool:
+    """Whether a side's core names it in this passage: where the passage names a side in full
+    or holds what the cores leave out. 「投影操作主要是从列的角度进行运算」 is about 投影运算;
+    「静态文档是指…」 on a page about the web, naming no 路由选择, is not about 静态路由选择."""
+    rests = {
+        name.replace(core, "", 1)
+        for group, cores in zip(sides.names, sides.cores)
+        for core in cores
+        for name in group
+        if core in name
+    }
+    return any(name in passage for group in sides.names for name in group) or any(r and r in passage for r in rests)
 
 
 def _place_clause(

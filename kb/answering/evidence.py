@@ -38,7 +38,8 @@ from difflib import SequenceMatcher
 
 import numpy as np
 
-from kb.answering.question import ASKING_PHRASES, DEFINITION_LABEL, AnswerShape
+from kb.answering.question import ASKING_PHRASES, AnswerShape
+from kb.answering.subject_lines import subject_line_text
 from kb.ingest.chunk import quotable_sentences
 from kb.language.text import Analyzer, char_bigrams, fold
 from kb.types import Hit, KnownSentence, Passage
@@ -51,11 +52,6 @@ BREVITY_CHARS = 200  # a sentence this long gets no credit for brevity
 # Of a question's wording, what `aligned` compares (its cost grows with the product of the two
 # lengths, and a sentence cannot repeat more of a question than its own length).
 ALIGNED_WORDING_CHARS = 200
-# A line that opens with the definition's verb has its subject on the line above, as slides
-# write it: 「两段锁协议\n指所有事务必须分两个阶段…」.
-_HEADLESS_DEFINITION = re.compile(r"(?:是指|指的是|就是|是|指|即|表示|意味着)")
-_DEFINITION_LABEL = re.compile(DEFINITION_LABEL)  # 「定义（严格占优策略）」 over the statement
-SUBJECT_LINE_CHARS = 30
 # A question the text asks just before a sentence: its last clause, up to its question mark.
 _ASKED_BEFORE = re.compile(r"([^。！？!?；;\n]{2,80}[？?])[”’」』）)\s]*$")
 ASKED_HERE_CHARS = 100
@@ -343,36 +339,13 @@ def _features(
 def _with_its_subject(terms: QuestionTerms, shape: AnswerShape, sentence: _Sentence, analyzer: Analyzer) -> _Sentence:
     """A definition that opens its line with the verb (「指所有事务必须分两个阶段…」 under
     「两段锁协议」) holds the question's words in the line above, which it defines: its words
-    and pairs are read with that line (_cue_text), and when together they define the subject
-    it is quoted from that line on (「两段锁协议\n指所有事务…」, verbatim)."""
-    text, start = _cue_text(shape, sentence)
+    and pairs are read with that line (subject_line_text), and when together they define the subject
+    it is quoted from that line on (「两段锁协议\n指所有事务…」, verbatim). A slide's first
+    item under its label is read and quoted with the label, whatever is asked."""
+    text, start, labelled = subject_line_text(shape.kind, sentence.hit.passage, sentence.start, sentence.folded)
     if text == sentence.folded:
         return sentence
     words = terms.matched_words(frozenset(analyzer.tokenize(text)), text)
-    if shape.cue is None or not shape.cue.search(text):
+    if not labelled and (shape.cue is None or not shape.cue.search(text)):
         start = sentence.start  # 「指针变量…」 under it defines nothing: quoted alone
     return dataclasses.replace(sentence, start=start, folded=text, words=words, bigrams=set(char_bigrams(text)))
-
-
-def _cue_text(shape: AnswerShape, sentence: _Sentence) -> tuple[str, int]:
-    """What a sentence's form is judged on, and where that starts in the passage: itself, or
-    for a definition that opens a line with its verb or sits under a definition's label
-    (「定义（严格占优策略）」 / 「如果无论对方…，则…」), the short line above it (or the
-    passage's heading, which is not in the passage: the sentence's own start) and itself."""
-    unchanged = (sentence.folded, sentence.start)
-    if shape.kind != "definition":
-        return unchanged
-    text = sentence.hit.passage.text
-    line_start = text.rfind("\n", 0, sentence.start) + 1
-    if text[line_start : sentence.start].strip():
-        return unchanged  # the verb follows other words on its line: not a line's opening
-    if line_start == 0:
-        above, above_start = sentence.hit.passage.heading, sentence.start
-    else:
-        above_start = text.rfind("\n", 0, line_start - 1) + 1
-        above = text[above_start : line_start - 1]
-    if not 0 < len(above.strip()) <= SUBJECT_LINE_CHARS:
-        return unchanged
-    if not (_HEADLESS_DEFINITION.match(sentence.folded.lstrip()) or _DEFINITION_LABEL.match(fold(above).strip())):
-        return unchanged
-    return fold(above) + sentence.folded, above_start + len(above) - len(above.lstrip())

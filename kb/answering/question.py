@@ -33,7 +33,14 @@ QuestionKind = Literal[
 # Checked in this order: 「是什么原因」 is a reason, 「哪些方法」 a list, 「怎么样」 not a method;
 # but a list of steps (「要做哪几步」, 「有哪些步骤」) is asked as a procedure is.
 _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = (
-    ("reason", re.compile(r"为什么|为何|什么原因|原因是|怎么会|何故|凭什么")),
+    # 「怎么」 before what happened, not before an action, asks how come: 「怎么出来个0」,
+    # 「怎么还报错」, 「怎么就不行了」.
+    (
+        "reason",
+        re.compile(
+            r"为什么|为何|什么原因|原因是|何故|凭什么|怎么(?:会|还(?!原)|就|又|总是|老是|没|不(?!同)|出来|成了)"
+        ),
+    ),
     ("method", re.compile(r"哪几步|几个?步骤|哪些步骤|什么步骤|步骤(?:有|是)(?:哪些|什么)")),
     # How two things bear on each other: 「营销和销售的联系」, 「A与B之间有什么关系」.
     ("relation", re.compile(r"[和与跟同及].{1,24}?(?:之间)?(?:的|有什么|有啥|有何|有哪些)(?:联系|关联|关系)")),

@@ -25,7 +25,9 @@ WRAP_UP = re.compile(
     r"我们来看|我们先来|让我们|那么下面|今天(?:我们|就)|小编|欢迎关注|扫码|点击(?:关注|阅读|查看|下载))"
 )
 # A span that starts inside a clause: with a clause mark or a closing bracket or quote.
-MID_CLAUSE = re.compile(r"^\s*[，,、；;：:）)」』”’]")
+# A span opening where a clause continues: its punctuation, or a connective that needs the
+# subject before it (「则是按照分布式算法…」, 「而是…」).
+MID_CLAUSE = re.compile(r"^\s*(?:[，,、；;：:）)」』”’]|则|而是)")
 OPENS_A_LIST = re.compile(r"[：:]\s*$")
 CLAUSE_MARKS = re.compile(r"[。！？!?；;…，,、：:]")
 HEADING_CHARS = 20  # a span this short with no punctuation at all is a heading

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from kb.answering.contrast import ContrastVocabulary, profile_knows
 from kb.answering.evidence import Evidence
+from kb.answering.presenting import presentable
 from kb.answering.steps import overlaps
 from kb.language.text import fold
 from kb.types import Contrast, Hit
@@ -38,7 +39,8 @@ def led_by_table(
     corpus: a profile's aspects come in the profile's order, not the question's. Each cell is
     quoted as the candidate sentence that holds it,
     else as the table quotes it (a cell may come from a passage beyond the shown ones); two
-    cells of one sentence quote it once."""
+    cells of one sentence quote it once, each as an answer quotes it (presentable); a cell that
+    cannot be quoted (「‒ 则是按照…」 opens mid-clause) leads with no row."""
     if (
         not contrast.rows
         or not chosen
@@ -57,6 +59,9 @@ def led_by_table(
         if holder is None:
             hit = by_rank[cell.citations[0]]
             holder = Evidence(cell.text, hit.passage, hit.rank, cell.start, cell.end, citations=cell.citations)
-        if not any(overlaps(holder, quoted) for quoted in lead):
-            lead.append(holder)
+        shown = presentable(holder, plan.shape)
+        if shown is None:
+            return chosen
+        if not any(overlaps(shown, quoted) for quoted in lead):
+            lead.append(shown)
     return lead + [c for c in chosen if not any(overlaps(c, quoted) for quoted in lead)]

@@ -1,0 +1,62 @@
+"""The span an answer quotes for a candidate sentence: a list whole with its lead-in, an item
+without its number or bullet, and nothing that cannot stand on its own (sentence_quality)."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from kb.answering.evidence import Evidence
+from kb.answering.question import AnswerShape
+from kb.answering.sentence_quality import ITEM_MARKER, junk_reason
+from kb.answering.units import INTRODUCES, enumeration, span_text
+from kb.ingest.chunk import BULLET
+from kb.language.code import bare_code
+
+_LEADING_MARKS = re.compile(r"^[\s，,、；;：:]+")
+# Kinds of question answered in words: a bare line of code is no answer to them (bare_code).
+_SAID_IN_WORDS = frozenset({"reason", "definition", "yesno", "advice"})
+
+
+def presentable(evidence: Evidence, shape: AnswerShape) -> Evidence | None:
+    """The span to quote for a candidate sentence, or None if it cannot stand on its own.
+
+    For a list or steps the whole list is quoted with its lead-in (enumeration). Elsewhere a
+    numbered item is quoted without its number (「17.市场是对资源的组织和协调；」 → from 市场),
+    and a bulleted line without its bullet, still a verbatim span. Headings, wrap-ups and
+    pointers (「总之，看了这么多…」), fragments cut mid-clause and clauses ending in 「：」 are not
+    quoted (sentence_quality.junk_reason), nor is bare code where the question asks why, what
+    or whether."""
+    shown = _as_unit(evidence) if shape.units else evidence
+    # A numbered lead-in (「(3) 介质故障恢复：\n① …」) is quoted from its words, as a lone item is.
+    lead_in = shown is not evidence and INTRODUCES.search(shown.text.split("\n", 1)[0])
+    if not shape.units or shown is evidence or lead_in:
+        marker = ITEM_MARKER.match(shown.text)
+        if marker and marker.end() < len(shown.text):
+            shown = _respan(shown, shown.start + marker.end(), shown.end)
+    lead = _LEADING_MARKS.match(shown.text)
+    if lead and lead.end() < len(shown.text):
+        # 「，又名《离岛大夫日志》…」: scraping lost what came before the comma; quote what follows.
+        shown = _respan(shown, shown.start + lead.end(), shown.end)
+    if shape.kind in _SAID_IN_WORDS and bare_code(shown.text):
+        return None
+    # A bulleted line is judged and quoted by its words: 「‒ 则是按照…」 opens mid-clause, 「• 静态
+    # 路由与动态路由」 in a deck's outline only names a topic.
+    bullet = BULLET.match(shown.text)
+    if bullet and ("\n" in shown.text or bullet.end() == len(shown.text)):
+        bullet = None
+    if junk_reason(shown.text[bullet.end() :] if bullet else shown.text):
+        return None
+    return _respan(shown, shown.start + bullet.end(), shown.end) if bullet else shown
+
+
+def _as_unit(evidence: Evidence) -> Evidence:
+    start, end = enumeration(evidence.passage, evidence.start, evidence.end)
+    if (start, end) == (evidence.start, evidence.end):
+        return evidence
+    return _respan(evidence, start, end)
+
+
+def _respan(evidence: Evidence, start: int, end: int) -> Evidence:
+    """The evidence quoting another span of its passage (offsets in the cleaned document)."""
+    return dataclasses.replace(evidence, text=span_text(evidence.passage, (start, end)), start=start, end=end)

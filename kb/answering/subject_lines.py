@@ -1,0 +1,90 @@
+"""Sentences whose subject stands on the line above, as slides and textbooks lay them out.
+
+A slide writes 「两段锁协议」 over 「指所有事务必须分两个阶段…」, labels an item 「• 静态路由选择
+策略」 over 「‒ 简单和开销较小，…」, or puts 「• 定义」 between a title and its definition. Read
+alone, such a line names nothing the question asks about; read with the line above it, it is
+the answer. The rest of the answer code judges and quotes the pair as one sentence.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kb.answering.question import DEFINITION_LABEL
+from kb.ingest.chunk import BULLET, is_heading
+from kb.language.text import fold
+from kb.types import Passage
+
+# A line that opens with the definition's verb has its subject on the line above, as slides
+# write it: 「两段锁协议\n指所有事务必须分两个阶段…」.
+_HEADLESS_DEFINITION = re.compile(r"(?:是指|指的是|就是|是|指|即|表示|意味着)")
+_DEFINITION_LABEL = re.compile(DEFINITION_LABEL)  # 「定义（严格占优策略）」 over the statement
+# A slide's term alone on its line, perhaps bulleted and glossed, no clause of its own.
+_TERM_LINE = re.compile(r"[^，。；：,;:！？!?\s][^，。；：,;:！？!?]{0,29}")
+_GLOSS = re.compile(r"\s*[（(][^（()）]*[)）]")
+# A label over the definition of the slide's title: 「• 定义」 / 「‒ 指网卡接收所有经过它的数据流…」.
+_DEFINES_BELOW = re.compile(r"(?:定义|含义|概念|释义)[：:]?")
+SUBJECT_LINE_CHARS = 30
+
+
+def subject_line_text(kind: str, passage: Passage, start: int, folded: str) -> tuple[str, int, bool]:
+    """What the sentence of `passage` at `start` (its text script-folded: `folded`) is judged
+    on for an answer of this kind, where that starts in the passage, and whether it is quoted
+    from there whatever the form: itself; for a definition that opens a line with its
+    verb or sits under a definition's label (「定义（严格占优策略）」 / 「如果无论对方…，则…」),
+    the short line above it (or the passage's heading, which is not in the passage: the
+    sentence's own start) and itself; for a slide's sub-item under a term alone, 「term是item」;
+    for the first dashed item under a bulleted label (「• 静态路由选择策略」 / 「‒ 简单和开销较小，
+    …」), the label and the item: the item's subject is the label."""
+    unchanged = (folded, start, False)
+    text = passage.text
+    line_start = text.rfind("\n", 0, start) + 1
+    if text[line_start:start].strip():
+        return unchanged  # the verb follows other words on its line: not a line's opening
+    if line_start == 0:
+        above, above_start = passage.heading, start
+    else:
+        above_start = text.rfind("\n", 0, line_start - 1) + 1
+        above = text[above_start : line_start - 1]
+    if not 0 < len(above.strip()) <= SUBJECT_LINE_CHARS:
+        return unchanged
+    subject_start = above_start + len(above) - len(above.lstrip())
+    if kind == "definition":
+        title = _line_above(text, above_start) if line_start else passage.heading
+        defined = _as_definition(fold(above), folded, fold(title))
+        if defined:
+            return defined, subject_start, False
+    if line_start and _is_label(text, above_start, line_start - 1):
+        return fold(above) + "\n" + folded, subject_start, True
+    return unchanged
+
+
+def _line_above(text: str, start: int) -> str:
+    """The line before the one starting at `start` ("" for the first)."""
+    return text[text.rfind("\n", 0, max(0, start - 1)) + 1 : max(0, start - 1)]
+
+
+def _as_definition(above: str, folded: str, title: str) -> str | None:
+    """A definition laid out over two lines, as one sentence for its cue: a verb opening the
+    line under its term (「两段锁协议 / 指所有事务…」) or under a label 「定义（X）」; a term alone
+    over its item, with no verb (「• 多穴主机」 / 「‒ 多个网络连接的计算机，…」: the term is what
+    the item says); an item under the label 「定义」, which defines the slide's title above it
+    (「混杂模式（Promiscuous Mode）」 / 「• 定义」 / 「‒ 指网卡接收所有经过它的数据流…」)."""
+    if _HEADLESS_DEFINITION.match(folded.lstrip()) or _DEFINITION_LABEL.match(above.strip()):
+        return above + folded
+    term = BULLET.sub("", above, count=1).strip()
+    item = BULLET.sub("", folded, count=1)
+    if not BULLET.match(folded) or not _TERM_LINE.fullmatch(term):
+        return None
+    if _DEFINES_BELOW.fullmatch(term):
+        return f"{title}{term}：{item}" if title else None
+    # An item naming the term again says something about it (「• 多穴主机可以提高可靠性」).
+    return term + "是" + item if _GLOSS.sub("", term) not in item else None
+
+
+def _is_label(text: str, start: int, end: int) -> bool:
+    """A bulleted line naming what the dashed items under it are about (「• 静态路由选择策略」,
+    「• 控制连接（默认端口：21）」): is_heading takes a bullet only as such a label."""
+    bullet = BULLET.match(text, start, end)
+    label = _GLOSS.sub("", text[bullet.end() : end]) if bullet else ""
+    return bool(label) and _TERM_LINE.fullmatch(label.strip()) is not None and is_heading(text, start, end)
