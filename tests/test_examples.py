@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 
 from kb import KnowledgeBase
 from kb.errors import KbError
-from kb.interfaces.examples import corpus_title, example_questions
+from kb.interfaces.examples import corpus_title, example_questions, shows_an_answer
 from kb.interfaces.server import create_app
 from kb.profile import Profile, default_profile
 from kb.types import Passage
@@ -83,6 +83,35 @@ def test_a_comparison_between_fragments_is_no_example():
     passages = [*JAVA, *cut]
     assert "该应用涉和两个的区别" not in example_questions(passages, default_profile())
     assert example_questions(passages, default_profile())[0] == "抽象类和接口的区别"
+
+
+def test_a_side_compared_with_itself_or_an_adverb_is_no_example():
+    """「do-while语句和while语句的区别」 cut at the hyphen compares while语句 with itself; in
+    「本书提到ES6的地方，一般是指ES2015」 the word before 是指 is an adverb, not a term."""
+    passages = [
+        _passage("w", "第3章 循环", "循环语句。", "do-while语句和while语句的区别"),
+        _passage("e", "前言", "本书提到ES6的地方，一般是指ES2015。闭包是指能读取其他函数内部变量的函数。", "前言"),
+    ]
+    assert example_questions(passages, default_profile()) == ("什么是闭包？",)
+
+
+def test_an_example_is_offered_only_where_the_answer_defines_its_term(tmp_path):
+    """A slide's part named in a heading (「分析」) is asked about as readily as a term; its
+    answer is lines that use the word, so it is not suggested; a term the text defines is."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "slides.txt").write_text(
+        "纳什均衡\n纳什均衡是指每个玩家的策略都是对其他玩家策略的最优反应的策略组合。\n"
+        "分析\n第一步的分析比第二步的分析更简单。\n第二步的分析需要用到第一步的结果。\n",
+        "utf-8",
+    )
+    from tests.conftest import BigramEmbedder
+
+    embedder = BigramEmbedder()
+    kb = KnowledgeBase.build([corpus], tmp_path / "index", embedder=embedder)
+    assert kb.ask("什么是分析？").found  # found, but not defined: no example
+    assert not shows_an_answer(kb, "什么是分析？")
+    assert shows_an_answer(kb, "什么是纳什均衡？")
 
 
 def test_info_names_the_seed_corpus_and_suggests_questions_it_answers(stub_index):

@@ -223,6 +223,29 @@ def test_a_list_quoted_whole_keeps_its_lines(site, browser):
     assert any("战术到战略\n眼前到未来" in text for text in shown), shown  # one item a line, as written
 
 
+def test_a_quoted_line_without_a_full_stop_is_closed_after_its_citation(site, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(site + "/")
+    # The server's answer with its first quote's full stop taken away, as a slide line has none.
+    browser.execute_script(
+        """const real = window.fetch;
+        window.fetch = async (...args) => {
+          const data = await (await real(...args)).json();
+          const first = data.sentences && data.sentences[0];
+          if (first) first.text = first.text.replace(/[。！？]+$/, "");
+          return new Response(JSON.stringify(data), { status: 200, headers: { "Content-Type": "application/json" } });
+        };"""
+    )
+    _ask(browser, "营销和销售的区别")
+    quotes = browser.find_elements(By.CSS_SELECTOR, "#answer .sentence")
+    assert len(quotes) >= 2
+    shown = browser.find_element(By.ID, "answer").text
+    first, second = quotes[0].text, quotes[1].text
+    assert re.search(re.escape(first) + r"(\[\d+\])+。", shown), shown  # closed after its [n], as the terminal does
+    assert second.endswith("。") and not re.search(re.escape(second) + r"(\[\d+\])+。", shown)  # never twice
+
+
 def test_a_corrected_typo_is_said(site, browser):
     from selenium.webdriver.common.by import By
 

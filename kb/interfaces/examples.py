@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import PurePosixPath
 
+from kb.answering.question import answer_shape
 from kb.knowledge_base import KnowledgeBase
 from kb.language.text import Analyzer, fold
 from kb.profile import Profile
@@ -22,7 +23,7 @@ from kb.types import Passage
 
 EXAMPLES = 3  # example questions the page offers
 TITLE_WORDS = 3  # words a drawn title joins
-CANDIDATES = 8  # example questions tried before giving up on more
+CANDIDATES = 16  # example questions tried before giving up on more
 SAMPLE = 5000  # passages read to draw them: enough for any corpus, quick at a million passages
 DEFAULT_TITLE = "知识库"
 # Headings that name a part of a document, not a subject.
@@ -40,9 +41,11 @@ _COMPARES = re.compile(
     rf"(?:试述|简述|请问|说明|比较|谈谈)?({_TERM})(?:与|和|跟|同|及|vs\.?)({_TERM})"
     r"(?:之间)?(?:有些什么|有什么|有哪些|有何)?的?(?:区别|不同|差异|差别|异同)"
 )
-# 「X是指…」 at a clause start (「而推销则是指…」): a term the corpus defines.
+# Adverbs between a term and its 是指 (「而推销则是指…」); alone before it they are no term (「，一般是指」).
+_ADVERBS = ("则", "就", "其实", "主要", "通常", "一般")
+# 「X是指…」 at a clause start: a term the corpus defines.
 _DEFINES = re.compile(
-    rf"(?:^|(?<=[。！？!?\n；;，,：:]))\s*(?:而|但|因为|所以|那么)?({_TERM})(?:则|就|其实|主要|通常|一般)?"
+    rf"(?:^|(?<=[。！？!?\n；;，,：:]))\s*(?:而|但|因为|所以|那么)?({_TERM})(?:{'|'.join(_ADVERBS)})?"
     r"(?:就是指|是指|指的是|的定义是|是一种)"
 )
 # A heading's number (「3.3」「第二章」「一、」) and continuation mark (「（续）」), around its term.
@@ -54,6 +57,7 @@ _TERM_HEADING = re.compile(r"[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9+#]{1,7
 _POINTS_OR_COUNTS = re.compile(r"[该這这那此其本每各某一二两兩三四五六七八九十几幾\d]")
 _JOINING = re.compile(r"[与和及的或]")  # 「销售与营销」「两者格局的差异」 are not one term
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_WHAT_IS = re.compile(r"什么是(.+)？")
 
 
 def corpus_title(passages: Sequence[Passage], profile: Profile) -> str:
@@ -99,9 +103,15 @@ def example_questions(
         f"{a}和{b}的区别"
         for label in labels
         for a, b in _COMPARES.findall(label)
-        if not (_POINTS_OR_COUNTS.match(a) or _POINTS_OR_COUNTS.match(b))  # not 「该应用涉和两个的区别」
+        # not 「该应用涉和两个的区别」, nor 「while语句和while语句」 (「do-while语句和while语句」 cut)
+        if a != b and not (_POINTS_OR_COUNTS.match(a) or _POINTS_OR_COUNTS.match(b))
     )
-    defined = Counter(term for p in passages for term in _DEFINES.findall(fold(p.text)) if _is_term(term, analyzer))
+    defined = Counter(
+        term
+        for p in passages
+        for term in _DEFINES.findall(fold(p.text))
+        if term not in _ADVERBS and _is_term(term, analyzer)
+    )
     headings = Counter(_HEADING_NOISE.sub("", fold(p.heading)) for p in passages)
     texts = [fold(p.text) for p in passages]
     named = [  # a heading the passages talk about: 「关系模式」, not 「小结」 or 「查询结果如下」
@@ -144,5 +154,18 @@ def describe(kb: KnowledgeBase) -> tuple[str, tuple[str, ...]]:
     count = kb.index.passage_count
     passages = kb.index.passages(range(0, count, max(1, count // SAMPLE)))  # ids run from 0 to count - 1
     title = profile.title or corpus_title(passages, profile)
-    examples = profile.examples or example_questions(passages, profile, lambda question: kb.ask(question).found)
+    examples = profile.examples or example_questions(passages, profile, lambda question: shows_an_answer(kb, question))
     return title, examples
+
+
+def shows_an_answer(kb: KnowledgeBase, question: str) -> bool:
+    """Whether an example is worth offering: the index answers it, and a 「什么是X？」 from
+    passages of which one defines X in a form a definition's answer is cued by (「转储是指…」,
+    「定义（纳什均衡）…」). A heading that names a slide's part (「分析」, 「例子一」, 「注意」) is
+    asked about as readily as a term, and its answer is stray lines that use the word: the
+    first question a trainee clicks would show kb at its worst."""
+    answer = kb.ask(question)
+    defines = answer_shape(question).cue if _WHAT_IS.fullmatch(question) else None
+    if defines is None or not answer.found:
+        return answer.found
+    return any(defines.search(fold(hit.passage.text)) for hit in answer.hits)

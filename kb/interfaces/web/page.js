@@ -10,6 +10,9 @@ let last = null; // the last answer shown
 let lastPrevious = []; // the conversation it was asked in (a script switch asks it again in the same one)
 let conversation = []; // this session's questions as the server understood them, oldest first
 let opener = null; // the link that opened the excerpt, where focus returns when it closes
+// A quoted slide line has no full stop of its own; the page closes it after its [n], as the
+// terminal does (kb.answering.citing.cite), so lines do not run into each other.
+const SENTENCE_END = /[。！？!?；;…][”’」』）)\]】〕"']*$/;
 
 function text(tag, content, className) {
   const node = document.createElement(tag);
@@ -102,6 +105,7 @@ function render(data) {
     // A list, steps or code keeps its lines (page.css: .sentence, .sentence.code).
     const quoted = text("span", sentence.text, sentence.code ? "sentence code" : "sentence");
     answer.append(quoted, citeLinks(sentence.citations, sentence));
+    if (!sentence.code && !SENTENCE_END.test(sentence.text.trim())) answer.append("。");
   }
   const table = $("contrast");
   table.replaceChildren();
