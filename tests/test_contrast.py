@@ -239,10 +239,13 @@ def test_a_comparison_quotes_each_slide_item_with_its_label():
     from kb.answering.answer import answer_from_hits
 
     slide = (
-        "路由算法的自适应性分类\n• 静态路由选择策略（非自适应路由选择）\n‒ 简单和开销较小，但不能及时适应网络状态的变化。\n"
-        "• 动态路由选择策略（自适应路由选择）\n‒ 能较好地适应网络状态的变化，但实现较复杂，开销较大。\n"
+        "路由算法的自适应性分类\n• 静态路由选择策略（非自适应路由选择）\n"
+        "‒ 简单和开销较小，但不能及时适应网络状态的变化。\n• 动态路由选择策略（自适应路由选择）\n"
+        "‒ 能较好地适应网络状态的变化，但实现较复杂，开销较大。\n"
     )
-    outline = "主要内容\n• 静态路由与动态路由\n• 自治系统的概念\n• 路由选择\n‒ 则是按照分布式算法，动态地改变所选择的路由。\n"
+    outline = (
+        "主要内容\n• 静态路由与动态路由\n• 自治系统的概念\n• 路由选择\n‒ 则是按照分布式算法，动态地改变所选择的路由。\n"
+    )
     answer = answer_from_hits("静态路由选择和动态路由选择有什么区别？", [_hit(1, "a", slide), _hit(2, "b", outline)])
     quoted = [s.text for s in answer.sentences]
     assert "• 静态路由选择策略（非自适应路由选择）\n‒ 简单和开销较小，但不能及时适应网络状态的变化。" in quoted, quoted

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kb.language.code import FENCE, code_spans, reads_as_code
+from kb.language.code import FENCE, code_spans
 from kb.language.statements import asks_something, states_something
 from kb.language.text import glued_heading_end, sentence_spans
 
@@ -32,8 +32,6 @@ MIN_QUOTE_CHARS = 8
 # What a heading names: two Chinese characters or a Latin word. A line of numbers, symbols or
 # one letter (a table row 「9, −9 4, −4」, a slide's 「2」 or 「```」) names no section.
 _NAMES_SOMETHING = re.compile(r"[\u3400-\u9fff]{2}|[A-Za-z]{2}")
-# A function named alone (「waitpid()」, 「COUNT(*)」) titles a section; a statement does not.
-_NAMED_CALL = re.compile(r"\s*[A-Za-z_][\w.]*\(\s*\*?\s*\)\s*")
 # A sentence says something in words: a line of numbers and signs alone (a payoff matrix's row
 # 「9, −9 4, −4」) is a table's cell, never quoted on its own.
 _HAS_LETTER = re.compile(r"[\u3400-\u9fffA-Za-z]")
@@ -80,8 +78,7 @@ def is_heading(text: str, start: int, end: int) -> bool:
     (「触发器只能定义在基本表上」) is a sentence, not a heading; so is a line of two clauses, a
     line under one that asks and a bulleted item (「• 玩家：射手和守门员」), unless it labels
     the dashed items under it (「• 静态路由选择策略」 / 「‒ 简单和开销较小，…」); a line naming
-    nothing (「9, −9 4, −4」) is neither, nor is a statement of code (「while (i<= 5 )」, 「int
-    main()」: slides set programs in the body font), which would title the passages after it."""
+    nothing (「9, −9 4, −4」) is neither."""
     own_line = (start == 0 or text[start - 1] == "\n") and (end == len(text) or text[end] == "\n")
     line = text[start:end]
     return (
@@ -89,7 +86,6 @@ def is_heading(text: str, start: int, end: int) -> bool:
         and end - start <= HEADING_MAX_CHARS
         and _NAMES_SOMETHING.search(line) is not None
         and (not BULLET.match(line) or _labels_sub_items(text, end))
-        and (not reads_as_code(line) or _NAMED_CALL.fullmatch(line) is not None)
         and not _TERMINAL.search(line)
         and not states_something(line)
         and not _CLAUSES.search(line)
@@ -168,13 +164,12 @@ def headed_sentences(text: str) -> list[tuple[int, int, str]]:
 def split_passages(text: str, settings: ChunkSettings = ChunkSettings()) -> list[ChunkSpan]:
     """Group sentences into passages of at most `max_chars` (a single longer sentence stands alone)."""
     sentences = sentence_spans(text)
-    code = code_spans(text)
     passages: list[ChunkSpan] = []
     current: list[tuple[int, int]] = []
     heading = ""  # nearest heading before the first sentence of `current`
     last_heading = ""
     for s, e in sentences:
-        heading_here = is_heading(text, s, e) and not any(a <= s and e <= b for a, b in code)
+        heading_here = is_heading(text, s, e)
         too_long = current and e - current[0][0] > settings.max_chars
         section_break = heading_here and current and current[-1][1] - current[0][0] >= settings.max_chars // 2
         if too_long or section_break:
