@@ -339,9 +339,9 @@ def _features(
 def _with_its_subject(terms: QuestionTerms, shape: AnswerShape, sentence: _Sentence, analyzer: Analyzer) -> _Sentence:
     """A definition that opens its line with the verb (「指所有事务必须分两个阶段…」 under
     「两段锁协议」) holds the question's words in the line above, which it defines: its words
-    and pairs are read with that line (subject_line_text), and when together they define the subject
-    it is quoted from that line on (「两段锁协议\n指所有事务…」, verbatim). A slide's first
-    item under its label is read and quoted with the label, whatever is asked."""
+    and pairs are read with that line (subject_line_text), and when together they define the
+    subject it is quoted from that line on (「两段锁协议\n指所有事务…」, verbatim). A slide's
+    first item under its label is read and quoted with the label, whatever is asked."""
     text, start, labelled = subject_line_text(shape.kind, sentence.hit.passage, sentence.start, sentence.folded)
     if text == sentence.folded:
         return sentence

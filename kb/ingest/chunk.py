@@ -39,7 +39,7 @@ _HAS_LETTER = re.compile(r"[\u3400-\u9fffA-Za-z]")
 # 合作3 有限游戏有合作4 概率型囚徒困境」): three or more numbered titles; it is never quoted.
 _CONTENTS_LINE = re.compile(r"(?:\s*\d{1,2}(?:\.\d{1,2})*\s*[^\d\s。，；,;]{2,20}){3,}\s*")
 # A list item's bullet: what follows it is an item of a list, not the title of a section (nor
-# words of an answer: kb/answering/answer.py quotes the item without it). Slides mark their
+# words of an answer: kb/answering/presenting.py quotes the item without it). Slides mark their
 # second level with a figure or en dash and a space (「‒ 发送的帧不编号」).
 BULLET = re.compile(r"\s*(?:[•●○◆◇■□▪▫►▶➢➤✓✔√]|[‒–](?=\s))\s*")
 # A second-level item under it: a dash and a space (「‒ 简单和开销较小，…」).
