@@ -221,6 +221,9 @@ def test_a_list_quoted_whole_keeps_its_lines(site, browser):
     _ask(browser, "从销售到营销要经历哪些跨越")
     shown = [s.text for s in browser.find_elements(By.CSS_SELECTOR, "#answer .sentence")]
     assert any("战术到战略\n眼前到未来" in text for text in shown), shown  # one item a line, as written
+    # A quote of several lines stands on lines of its own: the next quote starts a new line.
+    answer = browser.find_element(By.ID, "answer").text
+    assert re.search(r"生存到永续。(\[\d+\])+\n\S", answer), answer
 
 
 def test_a_quoted_line_without_a_full_stop_is_closed_after_its_citation(site, browser):

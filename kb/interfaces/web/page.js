@@ -101,11 +101,16 @@ function render(data) {
   answer.replaceChildren();
   answer.className = data.found ? "" : "notfound";
   if (!data.found) answer.textContent = data.answer;
+  let ownLines = false; // the quote before was of several lines: the next starts a line
   for (const sentence of data.sentences) {
-    // A list, steps or code keeps its lines (page.css: .sentence, .sentence.code).
+    // A list, steps or code keeps its lines (page.css: .sentence, .sentence.code), and starts
+    // a line of its own, as in the terminal (kb.answering.citing.joined_text).
+    const lines = !sentence.code && sentence.text.trim().includes("\n"); // code is a block already
+    if (answer.childNodes.length && (lines || ownLines)) answer.append(document.createElement("br"));
     const quoted = text("span", sentence.text, sentence.code ? "sentence code" : "sentence");
     answer.append(quoted, citeLinks(sentence.citations, sentence));
     if (!sentence.code && !SENTENCE_END.test(sentence.text.trim())) answer.append("。");
+    ownLines = lines;
   }
   const table = $("contrast");
   table.replaceChildren();
