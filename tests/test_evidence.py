@@ -164,3 +164,15 @@ def test_a_question_the_text_asks_counts_only_when_it_asks_the_same():
     question = "什么是营销"
     ranked = score_sentences(QuestionTerms.of(question, ANALYZER, frozenset()), hits, answer_shape(question), ANALYZER)
     assert [e.features["asked_here"] for e in ranked] == [0.0]
+
+
+def test_a_comparison_s_title_over_an_item_defines_nothing():
+    """「域名与IP地址的区别」 over 「• 域名只是个逻辑概念…」 titles a comparison: the item is not
+    read as its definition, so it is not quoted from the title line."""
+    hits = _hits(
+        "域名与IP地址的区别\n• 域名只是个逻辑概念，并不代表计算机所在物理地点\n"
+        "• 域名\n‒ 因特网上的主机或路由器所具有的唯一的层次结构的名字"
+    )
+    question = "什么是域名"
+    ranked = score_sentences(QuestionTerms.of(question, ANALYZER, frozenset()), hits, answer_shape(question), ANALYZER)
+    assert not any(ev.text.startswith("域名与IP地址的区别") for ev in ranked), [ev.text for ev in ranked]

@@ -22,6 +22,8 @@ _DEFINITION_LABEL = re.compile(DEFINITION_LABEL)  # 「定义（严格占优策�
 # A slide's term alone on its line, perhaps bulleted and glossed, no clause of its own.
 _TERM_LINE = re.compile(r"[^，。；：,;:！？!?\s][^，。；：,;:！？!?]{0,29}")
 _GLOSS = re.compile(r"\s*[（(][^（()）]*[)）]")
+# A term, not a phrase about terms: no 的/与/和/及 (「域名与IP地址的区别」 titles a comparison).
+_TERM = re.compile(r"[^，。；：,;:！？!?\s的与和及]{2,16}")
 # A label over the definition of the slide's title: 「• 定义」 / 「‒ 指网卡接收所有经过它的数据流…」.
 _DEFINES_BELOW = re.compile(r"(?:定义|含义|概念|释义)[：:]?")
 SUBJECT_LINE_CHARS = 30
@@ -79,7 +81,8 @@ def _as_definition(above: str, folded: str, title: str) -> str | None:
     if _DEFINES_BELOW.fullmatch(term):
         return f"{title}{term}：{item}" if title else None
     # An item naming the term again says something about it (「• 多穴主机可以提高可靠性」).
-    return term + "是" + item if _GLOSS.sub("", term) not in item else None
+    name = _GLOSS.sub("", term)
+    return term + "是" + item if _TERM.fullmatch(name) and name not in item else None
 
 
 def _is_label(text: str, start: int, end: int) -> bool:
