@@ -286,12 +286,12 @@ def _side_statements(hits: list[Hit], sides: _Sides) -> _Statements:
     """Every clause of the hits' sentences that opens with a side's name and states something,
     placed under its aspect when it has one (titles and headings are never cells)."""
     found = _Statements({}, [aspect.name for aspect in sides.aspects], [], [])
+    names_side = _side_naming(sides)
+    coreless = replace(sides, cores=[(), ()])
     for hit in hits:
         p = hit.passage
         headings = _section_headings(p.text)
-        here = (
-            sides if _cores_apply(fold(f"{p.title}\n{p.heading}\n{p.text}"), sides) else replace(sides, cores=[(), ()])
-        )
+        here = sides if names_side(fold(f"{p.title}\n{p.heading}\n{p.text}")) else coreless
         for sentence_start, sentence_end in sentence_spans(p.text):
             found.sentences.append(fold(p.text[sentence_start:sentence_end]))
             if _is_title(p.text, sentence_start, sentence_end):
@@ -302,18 +302,19 @@ def _side_statements(hits: list[Hit], sides: _Sides) -> _Statements:
     return found
 
 
-def _cores_apply(passage: str, sides: _Sides) -> bool:
-    """Whether a side's core names it in this passage: where the passage names a side in full
-    or holds what the cores leave out. 「投影操作主要是从列的角度进行运算」 is about 投影运算;
+def _side_naming(sides: _Sides) -> Callable[[str], bool]:
+    """Whether a passage lets a side's core name the side: where it names a side in full or
+    holds what the cores leave out. 「投影操作主要是从列的角度进行运算」 is about 投影运算;
     「静态文档是指…」 on a page about the web, naming no 路由选择, is not about 静态路由选择."""
+    full = [name for group in sides.names for name in group]
     rests = {
-        name.replace(core, "", 1)
+        rest
         for group, cores in zip(sides.names, sides.cores)
         for core in cores
         for name in group
-        if core in name
+        if core in name and (rest := name.replace(core, "", 1))
     }
-    return any(name in passage for group in sides.names for name in group) or any(r and r in passage for r in rests)
+    return lambda passage: any(name in passage for name in full) or any(rest in passage for rest in rests)
 
 
 def _place_clause(

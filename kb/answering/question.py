@@ -305,7 +305,7 @@ def answer_shape(question: str, sides: Sequence[str] | None = None) -> AnswerSha
             named_last = (
                 f"{_NAMING_VERB}" + r"[^，。；,;]{0,8}?为?" + f"(?:{named}){gloss}{quoted}" + r"\s*(?:[。；;，,：:]|$)"
             )
-            # A textbook's labelled definition: 「定义 1（最优反应）」 over the statement (evidence._cue_text).
+            # A textbook's labelled definition: 「定义 1（最优反应）」 over the statement (subject_lines).
             labelled = DEFINITION_LABEL + r"\s*" + f"(?:{named})" + r"\s*[)）]\s*[^\s，。；,;]{4}"
             return replace(shape, cue=re.compile(f"{forward}|{named_last}|{labelled}"), subject=subject)
     return shape

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from kb.answering.question import DEFINITION_LABEL
-from kb.ingest.chunk import BULLET, is_heading
+from kb.ingest.chunk import BULLET, is_heading, unbulleted
 from kb.language.text import fold
 from kb.types import Passage
 
@@ -43,16 +43,12 @@ def subject_line_text(kind: str, passage: Passage, start: int, folded: str) -> t
     line_start = text.rfind("\n", 0, start) + 1
     if text[line_start:start].strip():
         return unchanged  # the verb follows other words on its line: not a line's opening
-    if line_start == 0:
-        above, above_start = passage.heading, start
-    else:
-        above_start = text.rfind("\n", 0, line_start - 1) + 1
-        above = text[above_start : line_start - 1]
+    above, above_start = _line_before(text, line_start) if line_start else (passage.heading, start)
     if not 0 < len(above.strip()) <= SUBJECT_LINE_CHARS:
         return unchanged
     subject_start = above_start + len(above) - len(above.lstrip())
     if kind == "definition":
-        title = _line_above(text, above_start) if line_start else passage.heading
+        title = _line_before(text, above_start)[0] if line_start else passage.heading
         defined = _as_definition(fold(above), folded, fold(title))
         if defined:
             return defined, subject_start, False
@@ -61,9 +57,12 @@ def subject_line_text(kind: str, passage: Passage, start: int, folded: str) -> t
     return unchanged
 
 
-def _line_above(text: str, start: int) -> str:
-    """The line before the one starting at `start` ("" for the first)."""
-    return text[text.rfind("\n", 0, max(0, start - 1)) + 1 : max(0, start - 1)]
+def _line_before(text: str, line_start: int) -> tuple[str, int]:
+    """The line before the one starting at `line_start`, and where it starts ("" before the first)."""
+    if line_start == 0:
+        return "", 0
+    start = text.rfind("\n", 0, line_start - 1) + 1
+    return text[start : line_start - 1], start
 
 
 def _as_definition(above: str, folded: str, title: str) -> str | None:
@@ -74,8 +73,8 @@ def _as_definition(above: str, folded: str, title: str) -> str | None:
     (「混杂模式（Promiscuous Mode）」 / 「• 定义」 / 「‒ 指网卡接收所有经过它的数据流…」)."""
     if _HEADLESS_DEFINITION.match(folded.lstrip()) or _DEFINITION_LABEL.match(above.strip()):
         return above + folded
-    term = BULLET.sub("", above, count=1).strip()
-    item = BULLET.sub("", folded, count=1)
+    term = unbulleted(above).strip()
+    item = unbulleted(folded)
     if not BULLET.match(folded) or not _TERM_LINE.fullmatch(term):
         return None
     if _DEFINES_BELOW.fullmatch(term):
@@ -88,6 +87,6 @@ def _as_definition(above: str, folded: str, title: str) -> str | None:
 def _is_label(text: str, start: int, end: int) -> bool:
     """A bulleted line naming what the dashed items under it are about (「• 静态路由选择策略」,
     「• 控制连接（默认端口：21）」): is_heading takes a bullet only as such a label."""
-    bullet = BULLET.match(text, start, end)
-    label = _GLOSS.sub("", text[bullet.end() : end]) if bullet else ""
-    return bool(label) and _TERM_LINE.fullmatch(label.strip()) is not None and is_heading(text, start, end)
+    line = text[start:end]
+    label = _GLOSS.sub("", unbulleted(line)).strip()
+    return bool(BULLET.match(line)) and _TERM_LINE.fullmatch(label) is not None and is_heading(text, start, end)

@@ -99,10 +99,11 @@ def _labels_sub_items(text: str, end: int) -> bool:
     return _SUB_ITEM.match(text, end + 1) is not None
 
 
-def _heading_text(text: str, start: int, end: int) -> str:
-    """A heading line as it names its section: without its bullet."""
-    bullet = BULLET.match(text, start, end)
-    return text[bullet.end() if bullet else start : end]
+def unbulleted(line: str) -> str:
+    """A line without the bullet that opens it: a label as it names its section, an item as
+    it reads."""
+    bullet = BULLET.match(line)
+    return line[bullet.end() :] if bullet else line
 
 
 def _answers_the_line_above(text: str, start: int) -> bool:
@@ -157,7 +158,7 @@ def headed_sentences(text: str) -> list[tuple[int, int, str]]:
         ):
             found.append((s, e, heading))
         if own_heading:
-            heading = _heading_text(text, s, e)
+            heading = unbulleted(text[s:e])
     return found
 
 
@@ -183,7 +184,7 @@ def split_passages(text: str, settings: ChunkSettings = ChunkSettings()) -> list
             heading = last_heading
         current.append((s, e))
         if heading_here:
-            last_heading = _heading_text(text, s, e)
+            last_heading = unbulleted(text[s:e])
     if current:
         passages.append(ChunkSpan(current[0][0], current[-1][1], heading))
     return _drop_contained(passages)

@@ -57,7 +57,6 @@ _TERM_HEADING = re.compile(r"[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9+#]{1,7
 _POINTS_OR_COUNTS = re.compile(r"[该這这那此其本每各某一二两兩三四五六七八九十几幾\d]")
 _JOINING = re.compile(r"[与和及的或]")  # 「销售与营销」「两者格局的差异」 are not one term
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_WHAT_IS = re.compile(r"什么是(.+)？")
 
 
 def corpus_title(passages: Sequence[Passage], profile: Profile) -> str:
@@ -165,7 +164,7 @@ def shows_an_answer(kb: KnowledgeBase, question: str) -> bool:
     asked about as readily as a term, and its answer is stray lines that use the word: the
     first question a trainee clicks would show kb at its worst."""
     answer = kb.ask(question)
-    defines = answer_shape(question).cue if _WHAT_IS.fullmatch(question) else None
-    if defines is None or not answer.found:
+    shape = answer_shape(question)
+    if shape.kind != "definition" or shape.cue is None or not answer.found:
         return answer.found
-    return any(defines.search(fold(hit.passage.text)) for hit in answer.hits)
+    return any(shape.cue.search(fold(hit.passage.text)) for hit in answer.hits)
