@@ -69,6 +69,9 @@ def test_definition_cue_names_the_subject():
         ("候选码是什么？", "若关系中的某一属性组的值能唯一地标识一个元组，则称该属性组为候选码"),
         ("全码是什么意思", "关系模式的所有属性组是这个关系模式的候选码，称为全码（All-key）"),
         ("类的静态方法是什么？", "就表示该方法不会被实例继承，而是直接通过类来调用，这就称为“静态方法”。"),
+        # The acronym the question adds is not part of the term the text defines.
+        ("自治系统AS到底是怎么定义的？", "定义：自治系统是在单一的技术管理下的一组路由器"),
+        ("虚拟专用网（VPN）是指什么？", "虚拟专用网是指利用公用网络建立的专用网络"),
     ],
 )
 def test_a_trainee_s_definition_question_finds_its_subject(question, definition):

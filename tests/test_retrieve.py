@@ -281,9 +281,12 @@ def test_a_name_is_unknown_only_when_neither_the_index_nor_a_retrieved_passage_h
     kb = KnowledgeBase.build([docs], tmp_path / "index", embedder=embedder)
 
     def unknown(question: str) -> tuple[str, ...]:
-        return kb.retriever.unknown_names(question, kb.search(question, k=3))
+        plan = kb.answerer.plan(question, k=3)
+        return kb.answerer.unknown_names(plan, kb.answerer.retrieve(plan))
 
     assert unknown("Redis安装以后怎么登录") == ("Redis",)
+    assert unknown("redis安装以后怎么登录") == ("redis",)  # lower case: an identifier, no English word
+    assert unknown("install以后怎么登录") == ()  # an English word is read in the index's words (安装)
     assert unknown("InnoDB支持事务吗") == ()
     # The index's term is 「mysql8.0」: the name is found in the passage's text, and a version
     # number in the question is not part of the name.

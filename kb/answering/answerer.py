@@ -15,6 +15,7 @@ from kb.answering.answer import compose_answer
 from kb.answering.defining import DEFINITION_REACH, with_definition
 from kb.answering.evidence import Evidence, EvidenceWeights, QuestionTerms, score_sentences
 from kb.answering.mentions import unmentioned_side
+from kb.answering.names import unknown_names
 from kb.answering.plan import QuestionPlan, asking_words_in, shape_of
 from kb.answering.retrieve import Retriever, check_query_args, matched_terms
 from kb.answering.understand import QuestionReader
@@ -107,15 +108,26 @@ class Answerer:
 
     def answerable(self, plan: QuestionPlan, hits: list[Hit]) -> bool:
         """Does the index hold an answer? Not when the question names something it never
-        mentions (Retriever.unknown_names; a question in another language than the sources
-        names things in its own words) or compares with a side no retrieved passage mentions
+        mentions (unknown_names) or compares with a side no retrieved passage mentions
         (mentions.unmentioned_side); else as Retriever.answerable judges the hits."""
-        if not plan.reading.cross_language and self.retriever.unknown_names(plan.text, hits):
+        if self.unknown_names(plan, hits):
             return False
         tokenize = self.profile.analyzer.tokenize
         if plan.sides and unmentioned_side(plan.sides, hits, self.profile.contrast, tokenize) is not None:
             return False
         return self.retriever.answerable(hits, plan.coverage_weights, cross_language=plan.reading.cross_language)
+
+    def unknown_names(self, plan: QuestionPlan, hits: Sequence[Hit]) -> tuple[str, ...]:
+        """The names the question uses that neither the index nor `hits` holds (names.py); the
+        English dictionary is read only when a Latin word is unknown to the index."""
+        return unknown_names(
+            plan.text,
+            hits,
+            self.index,
+            self.profile.analyzer,
+            lambda word: self.reader.english().is_word(word),
+            english_question=plan.reading.cross_language,
+        )
 
     def evidence(self, plan: QuestionPlan, hits: Sequence[Hit]) -> list[Evidence]:
         """Every quotable sentence of the shown hits, scored as an answer of the plan's shape:

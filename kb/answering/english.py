@@ -269,6 +269,12 @@ class EnglishReader:
             return None
         return chinese + _asking(lowered)
 
+    def is_word(self, word: str) -> bool:
+        """Is it an English word — a function word, or a form the dictionary gives a sense for
+        (leads → lead)? Not a name (kb/answering/names.py)."""
+        lowered = word.lower()
+        return lowered in FUNCTION_WORDS or any(self.glossary.chinese(_forms(lowered)).values())
+
     def mixed(self, text: str, unknown: Callable[[str], bool]) -> str:
         """A Chinese question with its unknown English words (`unknown`: the index never uses
         them) replaced by their equivalents; names and words the index holds stay."""

@@ -295,7 +295,9 @@ def answer_shape(question: str, sides: Sequence[str] | None = None) -> AnswerSha
         subject = definition_subject(question)
         if subject:
             # 「嵌入式SQL中的游标」 is defined as 「游标是…」: the head noun after the last 的 too.
-            names = dict.fromkeys([subject, subject.rsplit("的", 1)[-1]])
+            # 「自治系统AS」, 「虚拟专用网（VPN）」 are defined as 「自治系统是…」: without their acronym too.
+            heads = [subject, subject.rsplit("的", 1)[-1]]
+            names = dict.fromkeys(heads + [_GLOSS_AFTER.sub("", name) for name in heads])
             named = "|".join(re.escape(name) for name in names if len(name) >= 2)
             # 「触发器（Trigger）是…」: a gloss in brackets may stand between the term and its verb.
             gloss = r"(?:\s*[（(][^（()）]{1,40}[)）])?"
@@ -309,6 +311,10 @@ def answer_shape(question: str, sides: Sequence[str] | None = None) -> AnswerSha
             labelled = DEFINITION_LABEL + r"\s*" + f"(?:{named})" + r"\s*[)）]\s*[^\s，。；,;]{4}"
             return replace(shape, cue=re.compile(f"{forward}|{named_last}|{labelled}"), subject=subject)
     return shape
+
+
+# The English acronym or name a question adds after a Chinese term (folded, brackets gone).
+_GLOSS_AFTER = re.compile(r"(?<=[\u4e00-\u9fff]{2})[a-z][a-z0-9 ]*$")
 
 
 def definition_subject(question: str) -> str:

@@ -8,7 +8,7 @@ the two rankers are not equally good, and a plain RRF lets the weaker one pull r
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal, get_args
@@ -41,10 +41,6 @@ FusionMethod = Literal["zscore", "rrf"]
 # Chinese wording 0.89–0.94; English questions off its subjects 0.72–0.79).
 CROSS_LANGUAGE_COSINE_GAP = 0.06
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
-# A run of Latin letters and digits with a capital in it, inside a Chinese question: how a
-# product, standard or measure is named (InnoDB, Redis, LTV, NPS). Chinese writing has no
-# capitals of its own, so a capital marks a name rather than a common English word (sales, lead).
-_NAME = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 
 
 @dataclass(frozen=True)
@@ -258,27 +254,6 @@ class Retriever:
         answer is "not in the knowledge base" rather than a loosely related sentence.
         """
         return self._covered(self.question_term_weights(question), passage)
-
-    def unknown_names(self, question: str, hits: Sequence[Hit]) -> tuple[str, ...]:
-        """The names a question uses (Latin-script runs with a capital, 2+ letters: InnoDB,
-        PostgreSQL, LTV) that the index never mentions: no indexed term, and no retrieved
-        passage (`hits`) holds them. An index that never mentions MongoDB cannot say how it
-        differs from a relational database, however close its passages about relational
-        databases come. Read from the index's own vocabulary, so it holds for any corpus; a
-        version number is not part of the name (MySQL8 is MySQL, and 「MySQL8.0」 in a passage
-        mentions MySQL); single letters (E-R, B+树) and lower-case words (KA sales) are no names."""
-        names = []
-        for match in _NAME.finditer(question):
-            name = match.group(0).rstrip("0123456789")
-            if sum(c.isalpha() for c in name) < 2 or not any(c.isupper() for c in name):
-                continue
-            terms = [t for t in self.analyzer.tokenize(name) if len(t) >= 2]
-            if not terms or any(self.index.document_frequencies(terms).values()):
-                continue
-            folded = fold(name)
-            if not any(folded in fold(h.passage.heading + "\n" + h.passage.text) for h in hits):
-                names.append(match.group(0))
-        return tuple(dict.fromkeys(names))
 
     def answerable(self, hits: list[Hit], weights: Mapping[str, float], cross_language: bool = False) -> bool:
         """Does the index hold an answer? Either a top passage covers most of the question's

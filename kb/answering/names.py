@@ -1,0 +1,63 @@
+"""The names a question uses that the index never mentions: a question it cannot answer.
+
+An index that never mentions MongoDB cannot say how it differs from a relational database,
+however close its passages about relational databases come; one that never mentions `fopen`
+cannot say how a file opened with it is closed. A name is a Latin-script word that is not a word
+of English: products, standards, measures (InnoDB, Redis, LTV — a capital marks them, since
+Chinese has none) and identifiers (fopen, typedef, rebase — the English dictionary knows no
+form of them). English words (sales, deadline, leads) are no names: the multilingual model and
+the glossary read them in the index's Chinese. Read from the index's own vocabulary, so it holds
+for any corpus.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from kb.language.text import Analyzer, fold
+from kb.stores.base import IndexStore
+from kb.types import Hit
+
+# A run of Latin letters and digits: a name's candidate (its version number stripped after).
+_LATIN = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+# A lower-case word this short (ok, pc, vs) is too often an abbreviation the dictionary lacks.
+MIN_LOWER_CASE_NAME = 3
+
+
+def _candidate(name: str, english_question: bool, is_word: Callable[[str], bool]) -> bool:
+    """Is this Latin word a name, by its form alone? With a capital: yes, unless the question is
+    in English, where sentences and common words start with one (What, Marketing); in lower case:
+    when it is long enough and no English word (never in an English question: its typos are
+    words misspelt, not names). The dictionary is asked last, and only for words the index lacks."""
+    if any(c.isupper() for c in name):
+        return not english_question or not is_word(name)
+    return not english_question and len(name) >= MIN_LOWER_CASE_NAME and not is_word(name)
+
+
+def unknown_names(
+    question: str,
+    hits: Sequence[Hit],
+    index: IndexStore,
+    analyzer: Analyzer,
+    is_word: Callable[[str], bool],
+    english_question: bool = False,
+) -> tuple[str, ...]:
+    """The names in `question` that neither the index's terms nor a retrieved passage (`hits`)
+    holds. A version number is not part of the name (MySQL8 is MySQL, and 「MySQL8.0」 in a
+    passage mentions MySQL); single letters (E-R, B+树) are no names; `is_word(word)`: an
+    English word (kb/answering/english.py)."""
+    names = []
+    for match in _LATIN.finditer(question):
+        name = match.group(0).rstrip("0123456789")
+        if sum(c.isalpha() for c in name) < 2:
+            continue
+        terms = [t for t in analyzer.tokenize(name) if len(t) >= 2]
+        if not terms or any(index.document_frequencies(terms).values()):
+            continue
+        folded = fold(name)
+        if any(folded in fold(h.passage.heading + "\n" + h.passage.text) for h in hits):
+            continue
+        if _candidate(name, english_question, is_word):
+            names.append(match.group(0))
+    return tuple(dict.fromkeys(names))
