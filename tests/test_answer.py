@@ -6,12 +6,12 @@ import re
 import pytest
 
 from kb import KnowledgeBase
-from kb.answering.answer import NOT_FOUND, _arrange, answer_candidates, answer_from_hits, select
-from kb.answering.citing import cite
+from kb.answering.answer import NOT_FOUND, _arrange, _labelled_once, answer_candidates, answer_from_hits, select
+from kb.answering.citing import cite, joined_text
 from kb.answering.evidence import Evidence, score_sentences
 from kb.answering.plan import plan_from_words
 from kb.answering.question import SHAPES
-from kb.answering.units import holds_steps
+from kb.answering.units import enumeration, holds_steps
 from kb.profile import default_profile
 from kb.types import Hit, Passage
 
@@ -158,6 +158,25 @@ def test_a_sentence_leaning_back_on_the_one_before_it_is_quoted_with_it():
     assert [e.text for e in _arrange([leaning, before])] == [first + second]  # one span, read in order
 
 
+def test_a_label_over_each_of_its_quoted_items_is_read_once_and_each_item_on_its_own_line():
+    label = "• 收到相邻路由器的一个 RIP 报文"
+    first, second = f"{label}\n‒ 第一步，修改此报文中的所有项目", f"{label}\n‒ 第二步，对每个项目重复以下步骤"
+    slides = _passage_hits(first, second)
+    quotes = [Evidence(h.passage.text, h.passage, h.rank, 0, len(h.passage.text), citations=(h.rank,)) for h in slides]
+    once = _labelled_once(quotes)
+    assert [e.text for e in once] == [first, "‒ 第二步，对每个项目重复以下步骤"]
+    assert once[1].passage.text[once[1].start : once[1].end] == once[1].text  # still verbatim
+    assert joined_text([(e.text, e.citations, False) for e in once]).split("\n") == [
+        label,
+        "‒ 第一步，修改此报文中的所有项目[1]。",
+        "‒ 第二步，对每个项目重复以下步骤[2]。",
+    ]
+    # An item that cannot stand alone (it ends on a colon) keeps its label.
+    (colon,) = _passage_hits(second + "：")
+    dangling = Evidence(colon.passage.text, colon.passage, 2, 0, len(colon.passage.text), citations=(2,))
+    assert _labelled_once([quotes[0], dangling])[1].text == second + "："
+
+
 def test_a_how_many_question_answered_by_no_amount_is_not_found():
     text = "该公司注重员工培训，员工都很努力。公司的销售团队非常专业，客户满意度很高。"
     assert answer_from_hits("该公司有多少名员工", _passage_hits(text)).text == NOT_FOUND
@@ -219,6 +238,15 @@ def test_the_code_that_does_it_is_quoted_verbatim_after_its_lead_in_without_a_fu
 def test_cite_leaves_a_line_of_code_as_it_is():
     assert cite("throw new IOException();", [1], code=True) == "throw new IOException();[1]\n"
     assert cite("throw new IOException();", [1]) == "throw new IOException()[1];"
+
+
+def test_a_slide_title_repeated_as_its_first_line_is_quoted_once():
+    text = "拓扑排序的方法：\n拓扑排序的方法：\n1. 选一个没有前驱的顶点且输出之\n2. 从图中删除该顶点和所有以它为尾的弧"
+    passage = _passage_hits(text)[0].passage
+    # The list is found from the title's first line as from its repeat or an item.
+    for line in ("拓扑排序的方法：", "1. 选一个没有前驱的顶点且输出之"):
+        start = text.index(line)
+        assert enumeration(passage, start, start + len(line)) == (text.index("拓扑排序的方法：\n1."), len(text))
 
 
 def test_steps_under_a_numbered_lead_in_are_quoted_with_it_not_with_the_list_before():

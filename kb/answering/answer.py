@@ -24,9 +24,11 @@ from kb.answering.grounding import check_grounding
 from kb.answering.plan import QuestionPlan, plan_from_words
 from kb.answering.presenting import presentable
 from kb.answering.question import AnswerShape, asks_a_share, asks_an_amount, counted_in, states_a_quantity
+from kb.answering.sentence_quality import junk_reason
 from kb.answering.steps import Tokenize, overlaps, quoted_steps
 from kb.answering.table_lead import SAYS_THE_DIFFERENCE, led_by_table
 from kb.answering.units import holds_steps, is_code, span_text
+from kb.ingest.chunk import unbulleted
 from kb.language.text import fold, is_near_duplicate
 from kb.profile import Profile, default_profile
 from kb.provenance import Location
@@ -248,7 +250,27 @@ def choose(
     counting, share = counted_in(plan.text), asks_a_share(plan.text)
     if asks_an_amount(plan.text) and not any(states_a_quantity(c.text, counting, share) for c in chosen):
         chosen = []  # 「销售人员的平均工资是多少」 with no amount in what would be quoted: not in the index
-    return _within(chosen, plan.max_chars)
+    return _within(_labelled_once(chosen), plan.max_chars)
+
+
+def _labelled_once(chosen: list[Evidence]) -> list[Evidence]:
+    """A quote opening with the line that opened an earlier one (a slide's label over each of
+    its items, 「• 收到相邻路由器的一个 RIP 报文」 over 「‒ 第一步…」 and 「‒ 第二步…」, or a label
+    repeated slide after slide) is quoted from its next line: the label is read once — unless
+    that line cannot stand alone (junk_reason: 「‒ 第二步，…重复：」 ends on a colon)."""
+    seen: set[str] = set()
+    kept = []
+    for evidence in chosen:
+        label, _, rest = evidence.text.partition("\n")
+        if label.strip() in seen and rest.strip() and junk_reason(unbulleted(rest.strip())) is None:
+            start = evidence.start + len(evidence.text) - len(rest.lstrip())
+            evidence = dataclasses.replace(
+                evidence, text=span_text(evidence.passage, (start, evidence.end)), start=start
+            )
+        elif rest.strip():
+            seen.add(label.strip())
+        kept.append(evidence)
+    return kept
 
 
 def compose_answer(

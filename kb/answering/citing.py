@@ -8,6 +8,7 @@ import re
 
 from kb.answering.series import continues, item_number
 from kb.answering.units import END_PUNCT
+from kb.ingest.chunk import BULLET
 
 _LINE_INDENT = re.compile(r"\n[ \t\u3000]+")
 
@@ -29,15 +30,17 @@ def cite(sentence: str, citations: list[int] | tuple[int, ...], code: bool = Fal
 def joined_text(spans: list[tuple[str, tuple[int, ...], bool]]) -> str:
     """The answer's text: each span cited (text, citations, code). Steps read one to a line:
     the next item of the list quoted just before (「（2）…」 after 「…（1）…」) starts a line of
-    its own, and so do a span of several lines and what follows a numbered list (one span of
-    several lines, or items quoted one by one)."""
+    its own, and so do a span of several lines, a slide's bulleted item (「‒ 第二步，…」) and
+    what follows a numbered list (one span of several lines, or items quoted one by one) or
+    a bulleted item."""
     text, previous, listed = "", "", False
     for span, citations, code in spans:
         step = bool(previous) and continues(previous, span)
-        if text and not text.endswith("\n") and (step or listed or "\n" in span.strip()):
+        bulleted = BULLET.match(span) is not None
+        if text and not text.endswith("\n") and (step or listed or bulleted or "\n" in span.strip()):
             text += "\n"
         text += cite(span, citations, code)
         ends_in_item = item_number(span.rsplit("\n", 1)[-1].strip()) is not None
-        listed = ends_in_item and (step or "\n" in span.strip())
+        listed = bulleted or ends_in_item and (step or "\n" in span.strip())
         previous = span
     return text.rstrip("\n")

@@ -35,7 +35,7 @@ def enumeration(passage: Passage, start: int, end: int) -> tuple[int, int]:
     spans = [(passage.start + s, passage.start + e) for s, e in sentence_spans(passage.text)]
     if (start, end) not in spans:
         return start, end
-    first = last = spans.index((start, end))
+    first = last = _past_repeats(passage, spans, spans.index((start, end)))
 
     def numbered(j: int) -> bool:
         return bool(LIST_ITEM.match(span_text(passage, spans[j])))
@@ -86,6 +86,14 @@ def enumeration(passage: Passage, start: int, end: int) -> tuple[int, int]:
     while spans[last][1] - spans[first][0] > MAX_UNIT_CHARS and spans[last][1] > end:
         last -= 1
     return spans[first][0], spans[last][1]
+
+
+def _past_repeats(passage: Passage, spans: list[tuple[int, int]], j: int) -> int:
+    """The last of the lines repeating span j right after it: a slide's title repeated as its
+    first line (「拓扑排序的方法：」 twice) is quoted once, the list starting at the repeat."""
+    while j + 1 < len(spans) and span_text(passage, spans[j]) == span_text(passage, spans[j + 1]):
+        j += 1
+    return j
 
 
 def marker_style(text: str) -> str | None:
