@@ -2,7 +2,14 @@
 
 import pytest
 
-from kb.answering.question import SHAPES, answer_shape, asks_a_share, asks_an_amount, question_kind, states_a_quantity
+from kb.answering.question import (
+    SHAPES,
+    answer_shape,
+    asks_a_share,
+    asks_an_amount,
+    question_kind,
+    states_a_quantity,
+)
 
 
 @pytest.mark.parametrize(
@@ -78,6 +85,14 @@ def test_a_trainee_s_definition_question_finds_its_subject(question, definition)
     cue = answer_shape(question).cue
     assert cue is not None and cue.search(definition)
     assert not cue.search("销售指标下降了")  # 指 in 指标 defines nothing
+
+
+def test_whether_is_no_copula_and_how_to_define_something_is_a_method():
+    assert question_kind("外码怎么定义？") == "definition"
+    assert question_kind("怎么定义一个类") == "method"  # how to write one: 定义 is what is asked about
+    cue = answer_shape("外码是怎么定义的").cue
+    assert cue is not None and cue.search("则称f是r的外码")
+    assert not cue.search("还应定义外码列是否允许空值")
 
 
 def test_a_sentence_naming_another_term_last_does_not_define_the_subject():

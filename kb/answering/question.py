@@ -63,7 +63,8 @@ _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = (
         "definition",
         re.compile(
             r"什么是|是什么意思|是什么$|是什么[？?]?$|是指什么|指的是什么|什么叫|何为|何谓|的定义|的含义|的意思|是啥|"
-            r"是怎么定义的|怎么定义|如何定义|是个什么东西|是什么东西|是个啥|什么概念|的概念"
+            # 「外码怎么定义」 asks what it is; 「怎么定义一个类」 how to write one (a method).
+            r"是怎么定义的|(?:怎么|如何)定义的?[？?呢]*$|是个什么东西|是什么东西|是个啥|什么概念|的概念"
         ),
     ),
     # What should I do: 「…该怎么办」, 「要不要…」, 「应该先…吗」 — answered by a recommendation.
@@ -188,7 +189,10 @@ class AnswerShape:
 # 「外部性意味着…」, 「MemFree 表示未使用的 RAM 量」 define too.
 # A textbook's label over a definition it states in its own words: 「定义 1（最优反应）」.
 DEFINITION_LABEL = r"定义\s*[\d.]*\s*[（(]"
-_DEFINITION = r"(?:是指|指的是|就是|即是|即|定义为|称为|又称|是一种|是一个|是|意味着|表示|指(?![标南针导出挥数令定向]))"
+# 是否 asks whether (「外码列是否允许空值」): no copula.
+_DEFINITION = (
+    r"(?:是指|指的是|就是|即是|即|定义为|称为|又称|是一种|是一个|是(?!否)|意味着|表示|指(?![标南针导出挥数令定向]))"
+)
 # The verbs that name a term after its description: 「称该属性组为候选码」, 「叫做候选码」.
 _NAMING_VERB = r"(?:称之?为?|叫做|叫作|定义为|记为|记作)"
 # What is left of a definition question once its asking words go: 「什么是销售漏斗」 → 销售漏斗.
