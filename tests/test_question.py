@@ -93,6 +93,9 @@ def test_whether_is_no_copula_and_how_to_define_something_is_a_method():
     cue = answer_shape("外码是怎么定义的").cue
     assert cue is not None and cue.search("则称f是r的外码")
     assert not cue.search("还应定义外码列是否允许空值")
+    view = answer_shape("视图是什么").cue
+    assert view is not None and view.search("视图是从一个或几个基本表导出的表")
+    assert not view.search("一些视图是不可更新的")  # some views, not the term
 
 
 def test_a_sentence_naming_another_term_last_does_not_define_the_subject():
