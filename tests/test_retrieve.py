@@ -292,7 +292,8 @@ def test_a_name_is_unknown_only_when_neither_the_index_nor_a_retrieved_passage_h
     # number in the question is not part of the name.
     assert unknown("MySQL安装以后怎么登录") == ()
     assert unknown("MySQL5.7安装以后怎么登录") == ()
-    assert not kb.ask("Redis安装以后怎么登录").found
+    refused = kb.ask("Redis安装以后怎么登录")
+    assert not refused.found and refused.notes == ("知识库中没有提到：Redis",)  # the reader learns why
 
 
 def test_a_word_jieba_guesses_from_a_known_word_and_a_particle_is_weighed_as_its_words(tmp_path, embedder):

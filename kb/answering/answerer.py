@@ -22,6 +22,7 @@ from kb.answering.understand import QuestionReader
 from kb.errors import KbError
 from kb.types import Answer, Explanation, Hit, Mode
 
+NEVER_MENTIONED = "知识库中没有提到："  # the note on a question refused for a name the index lacks
 CONTRAST_EVIDENCE = 40  # passages searched for a contrast table's cells
 MIN_ANSWER_CHARS = 20  # the shortest answer limit (--max-chars) that still fits a sentence
 # Passages read before and after each shown one for a how-to question: a procedure numbered
@@ -159,6 +160,9 @@ class Answerer:
         answerable = self.answerable(plan, hits)
         evidence = self.evidence(plan, hits)
         answer = compose_answer(plan, hits, evidence, answerable, self.profile, self.index.locate)
+        if not answer.found and (names := self.unknown_names(plan, hits)):
+            # Why: the material never mentions what was asked about (not that kb failed to find it).
+            answer = dataclasses.replace(answer, notes=(*answer.notes, NEVER_MENTIONED + "、".join(names)))
         return dataclasses.replace(answer, explanations=self.explain(plan.text, answer.hits)) if explain else answer
 
     def explain(self, question: str, hits: Sequence[Hit]) -> list[Explanation]:

@@ -113,7 +113,11 @@ class Answer(BaseModel):
         None, description="The question answered, when not as typed: completed from `previous` and/or corrected."
     )
     corrected: str | None = Field(None, description="The question with its typos corrected, when it had any.")
-    notes: list[str] | None = Field(None, description="What a reader should know, e.g. that the sources are Chinese.")
+    notes: list[str] | None = Field(
+        None,
+        description="What a reader should know: that the sources are Chinese, or the names a refused "
+        "question used that the knowledge base never mentions.",
+    )
     script: str | None = Field(None, description="The script `answer` is shown in; `sentences` keep their source's.")
 
 
