@@ -95,6 +95,17 @@ def test_a_side_compared_with_itself_or_an_adverb_is_no_example():
     assert example_questions(passages, default_profile()) == ("什么是闭包？",)
 
 
+def test_a_word_any_text_uses_or_one_the_corpus_says_once_is_no_example():
+    """「特点是指…」 defines a word of any text; what the course keeps talking about (纳什均衡,
+    囚徒困境) is what a trainee asks about."""
+    passages = [
+        *[_passage(f"n{n}", "博弈论", "纳什均衡是指没有玩家愿意单独改变策略的状态。", "纳什均衡") for n in range(3)],
+        *[_passage(f"p{n}", "博弈论", "囚徒困境中两名囚徒都选择坦白。", "囚徒困境") for n in range(30)],
+        _passage("t", "博弈论", "特点是指这个游戏里双方同时出招。", "游戏"),
+    ]
+    assert example_questions(passages, default_profile()) == ("什么是纳什均衡？", "什么是囚徒困境？")
+
+
 def test_an_example_is_offered_only_where_the_answer_defines_its_term(tmp_path):
     """A slide's part named in a heading (「分析」) is asked about as readily as a term; its
     answer is lines that use the word, so it is not suggested; a term the text defines is."""

@@ -26,6 +26,11 @@ TITLE_WORDS = 3  # words a drawn title joins
 CANDIDATES = 16  # example questions tried before giving up on more
 SAMPLE = 5000  # passages read to draw them: enough for any corpus, quick at a million passages
 DEFAULT_TITLE = "知识库"
+# A term asked about is used at least this many times more often in the corpus than in Chinese
+# at large (_keyness): 营销 in five marketing articles ≈ 27,000, 纳什均衡 in a game theory course
+# ≈ 150,000; 特点 in a data structures course ≈ 200, 错乱 (once in 1,357 passages) ≈ 200.
+MIN_KEYNESS = 1000
+GENERAL_SMOOTHING = 100  # added to a word's dictionary count: a word jieba lacks is still no certainty
 # Headings that name a part of a document, not a subject.
 STRUCTURE = frozenset(
     "小结 总结 本章小结 概述 引言 前言 目录 参考文献 附录 习题 练习 思考题 例题 实验题 实验目的 实验内容 实验步骤 "
@@ -122,10 +127,22 @@ def example_questions(
     for term in [t for t, _ in defined.most_common()] + named:
         if len(_CJK.findall(term)) < 2 or term in analyzer.stopwords or term in STRUCTURE:
             continue  # not 「c1」, 「where」, a lone character or 「实验内容」
+        if _keyness(term, texts, analyzer) < MIN_KEYNESS:
+            continue  # 「特点」, 「默认」, 「错乱」: words of any text, or said once
         if not any(term in t or t in term for t in terms):
             terms.append(term)
     candidates = [q for q, _ in compared.most_common(1)] + [f"什么是{term}？" for term in terms]
     return tuple(q for q in candidates[:CANDIDATES] if answered(q))[:EXAMPLES]
+
+
+def _keyness(term: str, texts: Sequence[str], analyzer: Analyzer) -> float:
+    """How many times more often the corpus's passages mention the term than Chinese at large
+    uses it (jieba's dictionary counts, smoothed): what a course is about (纳什均衡, 链表, 营销)
+    scores thousands, a word any text uses (特点, 本质) or one the corpus says once (错乱) far less."""
+    tokenizer = analyzer.tokenizer
+    tokenizer.check_initialized()
+    share = sum(term in text for text in texts) / max(1, len(texts))
+    return share * tokenizer.total / (tokenizer.FREQ.get(term, 0) + GENERAL_SMOOTHING)
 
 
 def _is_term(term: str, analyzer: Analyzer) -> bool:
