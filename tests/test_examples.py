@@ -66,6 +66,14 @@ DATABASE = [
 ]
 
 
+def test_a_title_reads_letter_spaced_titles_and_leaves_out_chapter_numbers():
+    spaced = [_passage("a", "计 算 机 网 络", "x"), _passage("b", "《计算机网络》期末复习提纲", "y")]
+    assert corpus_title(spaced, default_profile()) == "计算机网络"
+    titles = ["第七章 图论", "第八章 图论", "第九章 查找", "第九章 查找算法"]
+    chapters = [_passage(f"c{n}", title, "x") for n, title in enumerate(titles)]
+    assert corpus_title(chapters, default_profile()) == "图论、查找"  # 「第九章」 names no subject
+
+
 def test_a_title_keeps_only_the_words_most_titles_share():
     assert corpus_title(DATABASE, default_profile()) == "数据库"  # not 「数据库、技术、概论」
 

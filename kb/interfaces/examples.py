@@ -62,13 +62,17 @@ _TERM_HEADING = re.compile(r"[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9+#]{1,7
 _POINTS_OR_COUNTS = re.compile(r"[该這这那此其本每各某一二两兩三四五六七八九十几幾\d]")
 _JOINING = re.compile(r"[与和及的或]")  # 「销售与营销」「两者格局的差异」 are not one term
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# A title set with a space between its characters (「计 算 机 网 络」) reads as one word run together.
+_LETTER_SPACED = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff](?: [\u4e00-\u9fff]){2,}(?![\u4e00-\u9fff])")
+# A title's number (「第九章」, 「第3讲」, 「12」) names a part of a course, not its subject.
+_NUMBERING = re.compile(r"第?[\d一二三四五六七八九十百]+[章节讲课篇部单元]?$")
 
 
 def corpus_title(passages: Sequence[Passage], profile: Profile) -> str:
     """A name for the corpus: the one document's title; the words shared by the most document
     titles (「销售、市场、营销」), if at least two titles share them; else the corpus folder's
     name, unless that is a generic one like `corpus`; else 「知识库」."""
-    titles = {p.doc_id: p.title for p in passages}
+    titles = {p.doc_id: _LETTER_SPACED.sub(lambda m: m.group().replace(" ", ""), p.title) for p in passages}
     if len(titles) == 1:
         return next(iter(titles.values())).strip() or DEFAULT_TITLE
     analyzer = profile.analyzer
@@ -76,7 +80,7 @@ def corpus_title(passages: Sequence[Passage], profile: Profile) -> str:
     counts = Counter(
         word
         for title in titles.values()
-        for word in {w for w in analyzer.tokenize(title) if len(w) >= 2 and w not in ignore and not w.isdigit()}
+        for word in {w for w in analyzer.tokenize(title) if len(w) >= 2 and w not in ignore and not _NUMBERING.match(w)}
     )
     chosen: list[str] = []
     most = max(counts.values(), default=0)
