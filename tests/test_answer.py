@@ -177,6 +177,13 @@ def test_a_label_over_each_of_its_quoted_items_is_read_once_and_each_item_on_its
     assert _labelled_once([quotes[0], dangling])[1].text == second + "："
 
 
+def test_a_speaker_s_note_is_quoted_without_the_label_ingest_gives_it():
+    text = "栈和队列\n备注：栈是限定仅在表尾进行插入和删除操作的线性表。"
+    answer = answer_from_hits("栈是什么", _passage_hits(text))
+    assert answer.sentences[0].text == "栈是限定仅在表尾进行插入和删除操作的线性表。"
+    assert "备注" not in answer.text
+
+
 def test_a_how_many_question_answered_by_no_amount_is_not_found():
     text = "该公司注重员工培训，员工都很努力。公司的销售团队非常专业，客户满意度很高。"
     assert answer_from_hits("该公司有多少名员工", _passage_hits(text)).text == NOT_FOUND

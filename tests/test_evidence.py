@@ -83,6 +83,23 @@ def test_a_slide_term_over_its_sub_item_defines_the_term():
     assert all(ev.features.get("cue", 0.0) == 0.0 for ev in ranked if "作用" in ev.text)  # an item, not a term
 
 
+def test_a_one_character_term_is_defined_by_a_line_labelled_under_it_not_by_sentences_using_it():
+    """Data structures are named in one character (栈, 树). A slide titles 「3.1 栈（stack）」 and
+    labels the line under it 「定义：…」: that is the definition, quoted from the term; 「栈和队列
+    是…」 says what both are and 「栈都应该是空的」 what a stack is at one moment."""
+    hits = _hits(
+        "栈和队列是两种特殊的线性表\n3.1 栈（stack）\n定义：限定在表尾进行插入/删除操作的线性表。\n"
+        "另外，在算法的开始和结束时，栈都应该是空的。"
+    )
+    question = "什么是栈？"
+    ranked = score_sentences(QuestionTerms.of(question, ANALYZER, frozenset()), hits, answer_shape(question), ANALYZER)
+    assert ranked[0].text == "栈（stack）\n定义：限定在表尾进行插入/删除操作的线性表。"
+    assert ranked[0].features["cue"] == 1.0
+    assert all(ev.features.get("cue", 0.0) == 0.0 for ev in ranked[1:]), [(e.text, e.features) for e in ranked]
+    tree = answer_shape("什么是树？").cue
+    assert tree.search("树是n个结点的有限集") and not tree.search("每棵子树是二叉树")  # 树 opens its word
+
+
 def test_sentence_vectors_add_the_dense_signal_and_missing_ones_count_as_least_similar():
     hits = _hits("甲乙丙丁戊己庚辛。子丑寅卯辰巳午未。", "天干地支排列整齐。", start=10)
     question = np.array([1.0, 0.0], dtype=np.float32)

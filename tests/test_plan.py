@@ -6,7 +6,6 @@ import dataclasses
 import pytest
 
 from kb import KnowledgeBase
-from kb.answering.answer import compose_answer
 from kb.answering.answerer import CONTRAST_EVIDENCE
 from tests.conftest import BigramEmbedder
 
@@ -72,7 +71,7 @@ def test_the_stages_run_one_by_one_give_the_answer_ask_gives(kb, question, previ
     plan = answerer.plan(question, previous=previous)
     hits = answerer.retrieve(plan)
     answerable = answerer.answerable(plan, hits)
-    staged = compose_answer(plan, hits, answerer.evidence(plan, hits), answerable, kb.profile, kb.index.locate)
+    staged = answerer.compose(plan, hits, answerer.evidence(plan, hits), answerable)
     assert staged == kb.ask(question, previous=previous)
 
 

@@ -157,13 +157,17 @@ class Answerer:
         """The cited answer to a question (see KnowledgeBase.ask)."""
         plan = self.plan(question, k, mode, max_chars, previous)
         hits = self.retrieve(plan)
-        answerable = self.answerable(plan, hits)
-        evidence = self.evidence(plan, hits)
+        answer = self.compose(plan, hits, self.evidence(plan, hits), self.answerable(plan, hits))
+        return dataclasses.replace(answer, explanations=self.explain(plan.text, answer.hits)) if explain else answer
+
+    def compose(self, plan: QuestionPlan, hits: list[Hit], evidence: list[Evidence], answerable: bool) -> Answer:
+        """The answer from the stages before (answer.compose_answer); one refused for a name the
+        index never mentions says so in its notes: the material does not cover it, not that kb
+        failed to find it."""
         answer = compose_answer(plan, hits, evidence, answerable, self.profile, self.index.locate)
         if not answer.found and (names := self.unknown_names(plan, hits)):
-            # Why: the material never mentions what was asked about (not that kb failed to find it).
             answer = dataclasses.replace(answer, notes=(*answer.notes, NEVER_MENTIONED + "、".join(names)))
-        return dataclasses.replace(answer, explanations=self.explain(plan.text, answer.hits)) if explain else answer
+        return answer
 
     def explain(self, question: str, hits: Sequence[Hit]) -> list[Explanation]:
         """Why each hit ranked: the question's terms it holds and each ranker's score and rank."""

@@ -10,10 +10,12 @@ from kb.answering.evidence import Evidence
 from kb.answering.question import AnswerShape
 from kb.answering.sentence_quality import ITEM_MARKER, junk_reason
 from kb.answering.units import INTRODUCES, enumeration, span_text
+from kb.formats.slides import NOTES_LABEL
 from kb.ingest.chunk import BULLET
 from kb.language.code import bare_code
 
-_LEADING_MARKS = re.compile(r"^[\s，,、；;：:]+")
+# Marks a scraped line opens with, and the label ingest puts before a slide's speaker notes.
+_LEADING_MARKS = re.compile(rf"^(?:{NOTES_LABEL}|[\s，,、；;：:])+")
 # Kinds of question answered in words: a bare line of code is no answer to them (bare_code).
 _SAID_IN_WORDS = frozenset({"reason", "definition", "yesno", "advice"})
 
@@ -37,6 +39,7 @@ def presentable(evidence: Evidence, shape: AnswerShape) -> Evidence | None:
     lead = _LEADING_MARKS.match(shown.text)
     if lead and lead.end() < len(shown.text):
         # 「，又名《离岛大夫日志》…」: scraping lost what came before the comma; quote what follows.
+        # 「备注：…」 is kb's label for a speaker's note, not words of the slide.
         shown = _respan(shown, shown.start + lead.end(), shown.end)
     if shape.kind in _SAID_IN_WORDS and bare_code(shown.text):
         return None

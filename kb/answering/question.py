@@ -305,10 +305,14 @@ def answer_shape(question: str, sides: Sequence[str] | None = None) -> AnswerSha
             # 「自治系统AS」, 「虚拟专用网（VPN）」 are defined as 「自治系统是…」: without their acronym too.
             heads = [subject, subject.rsplit("的", 1)[-1]]
             names = dict.fromkeys(heads + [_GLOSS_AFTER.sub("", name) for name in heads])
-            named = "|".join(re.escape(name) for name in names if len(name) >= 2)
+            named = "|".join(re.escape(name) for name in names if name)
+            # A term of one character (栈, 树) opens its clause: 「栈是…」, not 「子树是…」 or 「Tm是树」.
+            opening = "|".join(re.escape(name) if len(name) > 1 else _OPENS + re.escape(name) for name in names if name)
             # 「触发器（Trigger）是…」: a gloss in brackets may stand between the term and its verb.
             gloss = r"(?:\s*[（(][^（()）]{1,40}[)）])?"
-            forward = _NOT_ALL_OF_IT + f"(?:{named}){gloss}" + r"[^，。；,;]{0,3}?" + _DEFINITION
+            # An adverb may stand before the verb (「分销则是」, 「其实是」); a second subject may not
+            # (「栈和队列是两种…」 says what both are), nor 都 (「栈都应该是空的」).
+            forward = _NOT_ALL_OF_IT + f"(?:{opening}){gloss}" + r"[^，。；,;和与及都]{0,3}?" + _DEFINITION
             # Textbooks name the term last: 「若…，则称该属性组为候选码」, 「…的属性称为主属性」.
             quoted = r"[”’」』\"']?"  # the term in quotes: 「称为“静态方法”。」
             named_last = (
@@ -320,6 +324,7 @@ def answer_shape(question: str, sides: Sequence[str] | None = None) -> AnswerSha
     return shape
 
 
+_OPENS = r"(?<![\u4e00-\u9fff])"  # no Chinese character before: the word starts here
 # The English acronym or name a question adds after a Chinese term (folded, brackets gone).
 _GLOSS_AFTER = re.compile(r"(?<=[\u4e00-\u9fff]{2})[a-z][a-z0-9 ]*$")
 

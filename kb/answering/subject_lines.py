@@ -26,6 +26,10 @@ _GLOSS = re.compile(r"\s*[（(][^（()）]*[)）]")
 _TERM = re.compile(r"[^，。；：,;:！？!?\s的与和及]{2,16}")
 # A label over the definition of the slide's title: 「• 定义」 / 「‒ 指网卡接收所有经过它的数据流…」.
 _DEFINES_BELOW = re.compile(r"(?:定义|含义|概念|释义)[：:]?")
+# A definition labelled on its own line (「定义：限定在表尾进行插入/删除操作的线性表。」) under its term.
+_LABELLED_DEFINITION = re.compile(r"(?:定义|含义|概念|释义)\s*[：:]\s*")
+_SECTION_NUMBER = re.compile(r"^\d{1,2}(?:[.．]\d{1,2})*(?:[.．、]|\s)\s*")  # 「3.1 栈（stack）」 names 栈
+_LABELLED_TERM = re.compile(r"[^，。；：,;:！？!?\s的与和及]{1,16}")  # a label says it is one: 栈 will do
 SUBJECT_LINE_CHARS = 30
 
 
@@ -46,7 +50,9 @@ def subject_line_text(kind: str, passage: Passage, start: int, folded: str) -> t
     above, above_start = _line_before(text, line_start) if line_start else (passage.heading, start)
     if not 0 < len(above.strip()) <= SUBJECT_LINE_CHARS:
         return unchanged
-    subject_start = above_start + len(above) - len(above.lstrip())
+    # Quoted from the term: a section number (「3.1 栈（stack）」) would make it a heading.
+    numbered = _SECTION_NUMBER.match(above.lstrip())
+    subject_start = above_start + len(above) - len(above.lstrip()) + (numbered.end() if numbered else 0)
     if kind == "definition":
         title = _line_before(text, above_start)[0] if line_start else passage.heading
         defined = _as_definition(fold(above), folded, fold(title))
@@ -70,11 +76,15 @@ def _as_definition(above: str, folded: str, title: str) -> str | None:
     line under its term (「两段锁协议 / 指所有事务…」) or under a label 「定义（X）」; a term alone
     over its item, with no verb (「• 多穴主机」 / 「‒ 多个网络连接的计算机，…」: the term is what
     the item says); an item under the label 「定义」, which defines the slide's title above it
-    (「混杂模式（Promiscuous Mode）」 / 「• 定义」 / 「‒ 指网卡接收所有经过它的数据流…」)."""
+    (「混杂模式（Promiscuous Mode）」 / 「• 定义」 / 「‒ 指网卡接收所有经过它的数据流…」), and a
+    line labelled 「定义：」 under a term (「3.1 栈（stack）」 / 「定义：限定在表尾…」)."""
     if _HEADLESS_DEFINITION.match(folded.lstrip()) or _DEFINITION_LABEL.match(above.strip()):
         return above + folded
     term = unbulleted(above).strip()
     item = unbulleted(folded)
+    labelled = _LABELLED_DEFINITION.match(item)
+    if labelled and _LABELLED_TERM.fullmatch(_GLOSS.sub("", _SECTION_NUMBER.sub("", term))):
+        return term + "是" + item  # 「3.1 栈（stack）」 / 「定义：限定在表尾…」: the label stays a word of it
     if not BULLET.match(folded) or not _TERM_LINE.fullmatch(term):
         return None
     if _DEFINES_BELOW.fullmatch(term):
