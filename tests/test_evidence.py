@@ -6,6 +6,7 @@ import numpy as np
 
 from kb.answering.evidence import EvidenceWeights, QuestionTerms, score_sentences
 from kb.answering.question import answer_shape
+from kb.answering.subject_lines import subject_line_text
 from kb.profile import default_profile
 from kb.types import Hit, KnownSentence, Passage
 
@@ -96,6 +97,10 @@ def test_a_one_character_term_is_defined_by_a_line_labelled_under_it_not_by_sent
     assert ranked[0].text == "栈（stack）\n定义：限定在表尾进行插入/删除操作的线性表。"
     assert ranked[0].features["cue"] == 1.0
     assert all(ev.features.get("cue", 0.0) == 0.0 for ev in ranked[1:]), [(e.text, e.features) for e in ranked]
+    # The term in the passage's heading, not its text: the definition is quoted from its own start.
+    text = "定义：限定在表尾进行插入/删除操作的线性表。"
+    headed = Passage(1, "d1", "T", "d1.txt", 0, len(text), text, "3.1 栈（stack）")
+    assert subject_line_text("definition", headed, 0, text) == ("3.1 栈（stack）是" + text, 0, False)
     tree = answer_shape("什么是树？").cue
     assert tree.search("树是n个结点的有限集") and not tree.search("每棵子树是二叉树")  # 树 opens its word
 

@@ -50,8 +50,9 @@ def subject_line_text(kind: str, passage: Passage, start: int, folded: str) -> t
     above, above_start = _line_before(text, line_start) if line_start else (passage.heading, start)
     if not 0 < len(above.strip()) <= SUBJECT_LINE_CHARS:
         return unchanged
-    # Quoted from the term: a section number (「3.1 栈（stack）」) would make it a heading.
-    numbered = _SECTION_NUMBER.match(above.lstrip())
+    # Quoted from the term: a section number (「3.1 栈（stack）」) would make it a heading. (A
+    # heading above is not in the passage: the sentence is quoted from its own start.)
+    numbered = _SECTION_NUMBER.match(above.lstrip()) if line_start else None
     subject_start = above_start + len(above) - len(above.lstrip()) + (numbered.end() if numbered else 0)
     if kind == "definition":
         title = _line_before(text, above_start)[0] if line_start else passage.heading
