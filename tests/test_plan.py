@@ -82,6 +82,7 @@ def test_the_stages_run_one_by_one_give_the_answer_ask_gives(kb, question, previ
         ("为什么KA销售有话语权", ()),  # a name it does
         ("为什么hubspot销售有话语权", ("hubspot",)),  # lower case, and no English word: an identifier
         ("为什么leads销售有话语权", ()),  # an English word (lead) is read, not a name
+        ("emm 为什么销售有话语权", ()),  # a chat's filler names nothing
         ("B2B营销在E-R图和HubSpot里怎么做", ("HubSpot",)),  # single letters (E-R) are no names
         ("Why does HubSpot matter to sales", ("HubSpot",)),  # in English, a capital alone marks nothing:
         ("What Makes Sales Hard", ()),  # words of English with capitals are no names

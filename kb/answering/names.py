@@ -23,6 +23,7 @@ from kb.types import Hit
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 # A lower-case word this short (ok, pc, vs) is too often an abbreviation the dictionary lacks.
 MIN_LOWER_CASE_NAME = 3
+FILLER_LETTERS = 2  # a lower-case run of this few different letters (emm, hhh) sounds, it names nothing
 
 
 def _candidate(name: str, english_question: bool, is_word: Callable[[str], bool]) -> bool:
@@ -32,7 +33,9 @@ def _candidate(name: str, english_question: bool, is_word: Callable[[str], bool]
     words misspelt, not names). The dictionary is asked last, and only for words the index lacks."""
     if any(c.isupper() for c in name):
         return not english_question or not is_word(name)
-    return not english_question and len(name) >= MIN_LOWER_CASE_NAME and not is_word(name)
+    if english_question or len(name) < MIN_LOWER_CASE_NAME or len(set(name)) <= FILLER_LETTERS:
+        return False  # 「emm」, 「hhh」, 「hmm」: a chat's filler, no name
+    return not is_word(name)
 
 
 def unknown_names(
