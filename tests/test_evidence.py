@@ -82,6 +82,16 @@ def test_a_slide_term_over_its_sub_item_defines_the_term():
     assert ranked[0].features["cue"] == 1.0 and "多个网络连接的计算机" in ranked[0].text, ranked[0].text
     assert ranked[0].text.startswith("• 多穴主机\n")
     assert all(ev.features.get("cue", 0.0) == 0.0 for ev in ranked if "作用" in ev.text)  # an item, not a term
+    # A long English gloss does not make the term's line too long to be one.
+    glossed = _hits("• 虚拟专用网（Virtual Private Networks）\n‒ 在公用网络上建立专用网络，进行加密通讯。")
+    question = "虚拟专用网是指什么？"
+    ranked = score_sentences(
+        QuestionTerms.of(question, ANALYZER, frozenset()), glossed, answer_shape(question), ANALYZER
+    )
+    assert (
+        ranked[0].text.startswith("• 虚拟专用网（Virtual Private Networks）\n‒ 在公用网络")
+        and ranked[0].features["cue"]
+    )
 
 
 def test_a_one_character_term_is_defined_by_a_line_labelled_under_it_not_by_sentences_using_it():

@@ -48,7 +48,7 @@ def subject_line_text(kind: str, passage: Passage, start: int, folded: str) -> t
     if text[line_start:start].strip():
         return unchanged  # the verb follows other words on its line: not a line's opening
     above, above_start = _line_before(text, line_start) if line_start else (passage.heading, start)
-    if not 0 < len(above.strip()) <= SUBJECT_LINE_CHARS:
+    if not 0 < len(_GLOSS.sub("", above).strip()) <= SUBJECT_LINE_CHARS:  # a gloss does not count
         return unchanged
     # Quoted from the term: a section number (「3.1 栈（stack）」) would make it a heading. (A
     # heading above is not in the passage: the sentence is quoted from its own start.)
@@ -86,7 +86,7 @@ def _as_definition(above: str, folded: str, title: str) -> str | None:
     labelled = _LABELLED_DEFINITION.match(item)
     if labelled and _LABELLED_TERM.fullmatch(_GLOSS.sub("", _SECTION_NUMBER.sub("", term))):
         return term + "是" + item  # 「3.1 栈（stack）」 / 「定义：限定在表尾…」: the label stays a word of it
-    if not BULLET.match(folded) or not _TERM_LINE.fullmatch(term):
+    if not BULLET.match(folded) or not _TERM_LINE.fullmatch(_GLOSS.sub("", term)):
         return None
     if _DEFINES_BELOW.fullmatch(term):
         return f"{title}{term}：{item}" if title else None
