@@ -115,6 +115,20 @@ def test_a_one_character_term_is_defined_by_a_line_labelled_under_it_not_by_sent
     assert tree.search("树是n个结点的有限集") and not tree.search("每棵子树是二叉树")  # 树 opens its word
 
 
+def test_a_sentence_naming_the_term_holds_the_acronym_the_question_glosses_it_with():
+    """「虚拟专用网（VPN）是指什么？」: the slide that defines 虚拟专用网 never writes VPN; a sentence
+    that only uses both words must not lead on that account."""
+    hits = _hits(
+        "• 虚拟专用网（Virtual Private Networks）\n‒ 在公用网络上建立专用网络，进行加密通讯。",
+        "‒ 隧道方式常用来实现虚拟专用网 VPN。",
+    )
+    question = "虚拟专用网（VPN）是指什么？"
+    terms = QuestionTerms.of(question, ANALYZER, frozenset())
+    ranked = score_sentences(terms, hits, answer_shape(question), ANALYZER)
+    assert ranked[0].text.startswith("• 虚拟专用网（Virtual Private Networks）\n‒ 在公用网络")
+    assert ranked[0].features["lexical"] == ranked[1].features["lexical"]  # both hold 虚拟专用网, VPN
+
+
 def test_sentence_vectors_add_the_dense_signal_and_missing_ones_count_as_least_similar():
     hits = _hits("甲乙丙丁戊己庚辛。子丑寅卯辰巳午未。", "天干地支排列整齐。", start=10)
     question = np.array([1.0, 0.0], dtype=np.float32)

@@ -56,6 +56,8 @@ ALIGNED_WORDING_CHARS = 200
 _ASKED_BEFORE = re.compile(r"([^。！？!?；;\n]{2,80}[？?])[”’」』）)\s]*$")
 ASKED_HERE_CHARS = 100
 ASKED_HERE_SHARE = 0.6
+# A term the question glosses in Latin letters (folded: 「虚拟专用网（vpn）」, 「自治系统as」).
+_GLOSSED_TERM = re.compile(r"([\u4e00-\u9fff]{2,})\s*[（(]?\s*([a-z][a-z0-9 \-]*[a-z0-9])")
 # The copula after a question word (「什么是两段锁协议」) forms no pair the answer repeats (it
 # reads 「两段锁协议是…」), and 「但是两段…」 would hold 是两 by chance. Before one (「母公司是什么」)
 # it stays: the answer repeats 「母公司是…」.
@@ -138,6 +140,10 @@ class QuestionTerms:
         wording = "".join(ch for ch in folded if ch.isalnum())[:ALIGNED_WORDING_CHARS]
         table = analyzer.synonyms
         alternatives = {w: table[w] for w in words if w in table}
+        for term, gloss in _GLOSSED_TERM.findall(folded):
+            # 「虚拟专用网（VPN）」: a sentence naming the term names what its gloss abbreviates.
+            for word in analyzer.tokenize(gloss):
+                alternatives[word] = alternatives.get(word, frozenset()) | {term.rsplit("的", 1)[-1]}
         return cls(dict((word_weights or weigh)(words)), dict(weigh(bigrams)), wording, alternatives, ignore, asked)
 
     def matched_words(self, tokens: frozenset[str], folded: str) -> set[str]:
