@@ -193,9 +193,9 @@ DEFINITION_LABEL = r"定义\s*[\d.]*\s*[（(]"
 _DEFINITION = (
     r"(?:是指|指的是|就是|即是|即|定义为|称为|又称|是一种|是一个|是(?!否)|意味着|表示|指(?![标南针导出挥数令定向]))"
 )
-# A term after a quantifier speaks of some of what it names (「一些视图是不可更新的」, 「若一个视图是从单个
-# 基本表导出的」), not of the term.
-_NOT_ALL_OF_IT = r"(?<!一个|一些|有些|某些|这些|那些|部分|所有|每个|很多|许多|多数|少数)"
+# A term after a quantifier speaks of some of what it names (「一些视图是不可更新的」), not of the term.
+# Not 一个: translated textbooks define with it (「玩家 i 的一个信息集是其不能区分的节点的集合」).
+_NOT_ALL_OF_IT = r"(?<!一些|有些|某些|这些|那些|部分|所有|每个|很多|许多|多数|少数)"
 # The verbs that name a term after its description: 「称该属性组为候选码」, 「叫做候选码」.
 _NAMING_VERB = r"(?:称之?为?|叫做|叫作|定义为|记为|记作)"
 # What is left of a definition question once its asking words go: 「什么是销售漏斗」 → 销售漏斗.
