@@ -6,7 +6,15 @@ import re
 import pytest
 
 from kb import KnowledgeBase
-from kb.answering.answer import NOT_FOUND, _arrange, _labelled_once, answer_candidates, answer_from_hits, select
+from kb.answering.answer import (
+    NOT_FOUND,
+    _arrange,
+    _labelled_once,
+    _merge_duplicates,
+    answer_candidates,
+    answer_from_hits,
+    select,
+)
 from kb.answering.citing import cite, joined_text
 from kb.answering.evidence import Evidence, score_sentences
 from kb.answering.plan import plan_from_words
@@ -175,6 +183,20 @@ def test_a_label_over_each_of_its_quoted_items_is_read_once_and_each_item_on_its
     (colon,) = _passage_hits(second + "：")
     dangling = Evidence(colon.passage.text, colon.passage, 2, 0, len(colon.passage.text), citations=(2,))
     assert _labelled_once([quotes[0], dangling])[1].text == second + "："
+
+
+def test_a_line_whose_words_a_longer_sentence_holds_is_no_copy_of_it():
+    """「$ git stash」 (better ranked) holds only words of 「可以使用 git stash 将当前分支的修改储藏起来…」:
+    merged as copies, the line was quoted in the sentence's place — and, being code, not at all."""
+    line, sentence = _passage_hits("$ git stash", "可以使用 git stash 将当前分支的修改储藏起来，此时工作区是干净的。")
+    long = Evidence(
+        sentence.passage.text, sentence.passage, 2, 0, len(sentence.passage.text), score=4.3, citations=(2,)
+    )
+    short = Evidence(line.passage.text, line.passage, 1, 0, len(line.passage.text), score=3.5, citations=(1,))
+    assert [e.text for e in _merge_duplicates([long, short])] == [long.text]
+    # Copies of one length are one text, quoted from the better-ranked passage with both citations.
+    twin = dataclasses.replace(long, passage=line.passage, rank=1, citations=(1,))
+    assert [e.citations for e in _merge_duplicates([long, twin])] == [(2, 1)]
 
 
 def test_a_speaker_s_note_is_quoted_without_the_label_ingest_gives_it():

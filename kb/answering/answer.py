@@ -70,11 +70,23 @@ def _merge_duplicates(candidates: list[Evidence]) -> list[Evidence]:
         copy = kept[twin]
         if c.rank in copy.citations:
             continue
+        if not _copies(c, copy):
+            # A line whose words a longer sentence holds (「$ git stash」 in 「可以使用 git stash 将
+            # 当前分支的修改储藏起来…」): the sentence that says more is kept. Merged, the line's
+            # better rank made it the one quoted.
+            kept[twin] = max(c, copy, key=lambda e: len(e.text))
+            continue
         if c.rank < min(copy.citations):
             # Quote the best-ranked copy, so the first citation is where the text comes from.
             copy = dataclasses.replace(copy, text=c.text, passage=c.passage, start=c.start, end=c.end)
         kept[twin] = dataclasses.replace(copy, citations=(*copy.citations, c.rank))
     return kept
+
+
+def _copies(a: Evidence, b: Evidence) -> bool:
+    """Two near-duplicates of about the same length: one text, quoted once with both citations."""
+    shorter, longer = sorted((len(a.text), len(b.text)))
+    return shorter >= DUPLICATE_OVERLAP * longer
 
 
 def answer_candidates(evidence: list[Evidence], plan: QuestionPlan) -> list[Evidence]:
