@@ -9,6 +9,7 @@ what the corpus compares in its titles and headings (「A和B的区别」), the 
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections import Counter
@@ -122,16 +123,22 @@ def example_questions(
     )
     headings = Counter(_HEADING_NOISE.sub("", fold(p.heading)) for p in passages)
     texts = [fold(p.text) for p in passages]
+
+    @functools.cache
+    def mentions(term: str) -> int:
+        """How many of the sampled passages mention the term (asked once per term)."""
+        return sum(term in text for text in texts)
+
     named = [  # a heading the passages talk about: 「关系模式」, not 「小结」 or 「查询结果如下」
         h
         for h, _ in headings.most_common()
-        if _TERM_HEADING.fullmatch(h) and not _JOINING.search(h) and sum(h in text for text in texts) >= 2
+        if _TERM_HEADING.fullmatch(h) and not _JOINING.search(h) and mentions(h) >= 2
     ]
     terms: list[str] = []
     for term in [t for t, _ in defined.most_common()] + named:
         if len(_CJK.findall(term)) < 2 or term in analyzer.stopwords or term in STRUCTURE:
             continue  # not 「c1」, 「where」, a lone character or 「实验内容」
-        if _keyness(term, texts, analyzer) < MIN_KEYNESS:
+        if _keyness(term, mentions(term) / max(1, len(texts)), analyzer) < MIN_KEYNESS:
             continue  # 「特点」, 「默认」, 「错乱」: words of any text, or said once
         if not any(term in t or t in term for t in terms):
             terms.append(term)
@@ -139,13 +146,13 @@ def example_questions(
     return tuple(q for q in candidates[:CANDIDATES] if answered(q))[:EXAMPLES]
 
 
-def _keyness(term: str, texts: Sequence[str], analyzer: Analyzer) -> float:
-    """How many times more often the corpus's passages mention the term than Chinese at large
-    uses it (jieba's dictionary counts, smoothed): what a course is about (纳什均衡, 链表, 营销)
-    scores thousands, a word any text uses (特点, 本质) or one the corpus says once (错乱) far less."""
+def _keyness(term: str, share: float, analyzer: Analyzer) -> float:
+    """How many times more often the corpus's passages mention the term (`share`: of the
+    passages read) than Chinese at large uses it (jieba's dictionary counts, smoothed): what a
+    course is about (纳什均衡, 链表, 营销) scores thousands, a word any text uses (特点, 本质) or
+    one the corpus says once (错乱) far less."""
     tokenizer = analyzer.tokenizer
     tokenizer.check_initialized()
-    share = sum(term in text for text in texts) / max(1, len(texts))
     return share * tokenizer.total / (tokenizer.FREQ.get(term, 0) + GENERAL_SMOOTHING)
 
 
