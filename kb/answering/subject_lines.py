@@ -23,13 +23,14 @@ _DEFINITION_LABEL = re.compile(DEFINITION_LABEL)  # 「定义（严格占优策�
 _TERM_LINE = re.compile(r"[^，。；：,;:！？!?\s][^，。；：,;:！？!?]{0,29}")
 _GLOSS = re.compile(r"\s*[（(][^（()）]*[)）]")
 # A term, not a phrase about terms: no 的/与/和/及 (「域名与IP地址的区别」 titles a comparison).
-_TERM = re.compile(r"[^，。；：,;:！？!?\s的与和及]{2,16}")
+_TERM_CHARACTER = r"[^，。；：,;:！？!?\s的与和及]"
+_TERM = re.compile(_TERM_CHARACTER + "{2,16}")
 # A label over the definition of the slide's title: 「• 定义」 / 「‒ 指网卡接收所有经过它的数据流…」.
 _DEFINES_BELOW = re.compile(r"(?:定义|含义|概念|释义)[：:]?")
 # A definition labelled on its own line (「定义：限定在表尾进行插入/删除操作的线性表。」) under its term.
 _LABELLED_DEFINITION = re.compile(r"(?:定义|含义|概念|释义)\s*[：:]\s*")
 _SECTION_NUMBER = re.compile(r"^\d{1,2}(?:[.．]\d{1,2})*(?:[.．、]|\s)\s*")  # 「3.1 栈（stack）」 names 栈
-_LABELLED_TERM = re.compile(r"[^，。；：,;:！？!?\s的与和及]{1,16}")  # a label says it is one: 栈 will do
+_LABELLED_TERM = re.compile(_TERM_CHARACTER + "{1,16}")  # a label says it is one: 栈 will do
 SUBJECT_LINE_CHARS = 30
 
 
