@@ -307,3 +307,23 @@ def test_a_word_jieba_guesses_from_a_known_word_and_a_particle_is_weighed_as_its
     weights = kb.retriever.question_term_weights("B+树有指针吗")
     assert "树有" not in weights and "树" in weights
     assert kb.retriever.coverage("B+树有指针吗", kb.search("B+树有指针吗", k=1)[0].passage) == 1.0
+
+
+def test_answerability_by_coverage_is_decided_alike_with_or_without_tokenising_every_passage(kb):
+    """Retriever._covers skips jieba for a passage whose substrings cannot reach the share: the
+    decision must be the one the full token count gives, for any question and threshold."""
+    retriever = kb.retriever
+    questions = [
+        "营销和销售的区别",
+        "什么是市场营销",
+        "如何做红烧肉",
+        "销售人员的平均工资是多少",
+        "品牌策划包括哪些工作",
+    ]
+    passages = retriever.index.passages()
+    for question in questions:
+        weights = retriever.question_term_weights(question)
+        for passage in passages:
+            covered = retriever._covered(weights, passage)
+            for minimum in (0.0, 0.1, 0.3, 0.5, covered, 0.9):
+                assert retriever._covers(weights, passage, minimum) == (covered >= minimum), (question, minimum)

@@ -247,6 +247,17 @@ class Retriever:
         present = _passage_terms(passage, self.analyzer)
         return sum(w for t, w in weights.items() if t in present) / sum(weights.values())
 
+    def _covers(self, weights: Mapping[str, float], passage: Passage, minimum: float) -> bool:
+        """Whether the passage holds at least `minimum` of the question's information. jieba
+        over a passage is the dearest step of a question after encoding it, and a term a
+        passage holds is a substring of its folded text: a passage whose substrings fall short
+        is never tokenised (the decision is the same)."""
+        if weights:
+            folded = fold(passage.heading + "\n" + passage.text)
+            if sum(w for t, w in weights.items() if t in folded) / sum(weights.values()) < minimum - 1e-9:
+                return False
+        return self._covered(weights, passage) >= minimum
+
     def coverage(self, question: str, passage: Passage) -> float:
         """Share of the question's information (IDF-weighted terms) found in the passage.
 
@@ -261,8 +272,7 @@ class Retriever:
         per-model cosine threshold, in the profile, calibrated on the seed questions against
         out-of-domain ones). A cross-language question shares no terms with its sources (its
         weights are empty): the vectors alone decide."""
-        coverage = max((self._covered(weights, h.passage) for h in hits[:3]), default=0.0)
-        if coverage >= self.profile.min_coverage:
+        if any(self._covers(weights, h.passage, self.profile.min_coverage) for h in hits[:3]):
             return True
         threshold = self.profile.dense_threshold(self.index.model_name)
         if cross_language and threshold is not None:
