@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
-import os
 import random
 import statistics
 import subprocess
@@ -74,15 +73,23 @@ def p50_ms(call: Callable[[str], object], questions: Sequence[str]) -> float:
     return statistics.median(spent)
 
 
+# Linux counts in a child's peak memory that of the process it was forked from (this script,
+# grown by the models it has loaded), so a small Python starts the question's process and reports
+# its wall time and peak resident KB.
+_TIMED = (
+    "import os, subprocess, sys, time; started = time.perf_counter(); "
+    "child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL); _, status, usage = os.wait4(child.pid, 0); "
+    "print(time.perf_counter() - started, usage.ru_maxrss); sys.exit(os.waitstatus_to_exitcode(status))"
+)
+
+
 def cold(command: list[str]) -> tuple[float, float]:
     """Wall seconds and peak resident MB of a fresh process answering one question."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode:
-        raise SystemExit(f"{' '.join(command[:4])} … failed with exit status {process.returncode}")
-    return time.perf_counter() - started, usage.ru_maxrss / 1024
+    done = subprocess.run([sys.executable, "-c", _TIMED, *command], capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"{' '.join(command[:4])} … failed with exit status {done.returncode}")
+    seconds, peak_kb = done.stdout.split()[-2:]
+    return float(seconds), int(peak_kb) / 1024
 
 
 def kb_row(model: str, docs: list[dict], queries: list[dict], folder: Path, jsonl: Path) -> dict[str, Any]:
