@@ -26,7 +26,7 @@ from kb.errors import KbError
 from kb.ingest.clean import Rule, compile_rules
 from kb.ingest.loaders import PROFILE_FILE
 from kb.language.text import Analyzer, SynonymTable, fold
-from kb.profile_schema import problem
+from kb.profile_check import problem
 
 SHIPPED = "default"
 

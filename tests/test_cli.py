@@ -216,7 +216,8 @@ def test_progress_without_a_terminal_is_one_line_per_step_with_counts_and_time_l
 
 def test_asking_a_local_index_loads_none_of_the_scale_out_libraries(tmp_path):
     """Milvus and Ray are for `--store`/`--ray`, the MCP SDK and the frameworks for `kb mcp` and
-    kb.integrations; a plain `kb ask` stays as lean as before."""
+    kb.integrations, pydantic for checking a profile not seen to pass before (kb/profile_check.py);
+    a plain `kb ask` stays as lean as before."""
     import subprocess
     import sys
 
@@ -224,7 +225,7 @@ def test_asking_a_local_index_loads_none_of_the_scale_out_libraries(tmp_path):
     from tests.conftest import BigramEmbedder
 
     ingest([CORPUS], tmp_path / "index", embedder=BigramEmbedder())
-    heavy = ("pymilvus", "milvus_lite", "ray", "torch", "bm25s", "mcp", "langchain_core", "llama_index")
+    heavy = ("pymilvus", "milvus_lite", "ray", "torch", "bm25s", "mcp", "langchain_core", "llama_index", "pydantic")
     probe = (
         "import sys; from click.testing import CliRunner; from kb.interfaces.cli import main; "
         f"args = ['ask', '营销和销售的区别', '--mode', 'bm25', '--index', r'{tmp_path / 'index'}']; "

@@ -152,16 +152,34 @@ def test_ingest_refuses_a_corpus_kb_toml_with_nan_and_builds_nothing(tmp_path):
     assert not (tmp_path / "index").exists()
 
 
-def test_an_index_whose_stored_profile_holds_nan_is_refused_when_opened(tmp_path, embedder):
-    """An index an older kb built with `min_coverage = nan` (its checksums intact) is refused
-    when opened, naming the key, instead of refusing every question."""
+def test_an_index_whose_stored_profile_holds_nan_is_refused_when_opened(tmp_path, embedder, monkeypatch):
+    """An index an older kb built with `min_coverage = nan` (its checksums intact: that kb
+    checked no profile) is refused when opened, naming the key, instead of refusing every question."""
     bad = dict(default_profile().data, answerable={"min_coverage": math.nan})
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "a.txt").write_text(ARTICLE, "utf-8")
-    ingest([corpus], tmp_path / "index", embedder=embedder, profile=Profile(bad, "old/kb.toml"))
+    with monkeypatch.context() as older_kb:
+        older_kb.setattr("kb.profile.problem", lambda data: None)
+        ingest([corpus], tmp_path / "index", embedder=embedder, profile=Profile(bad, "old/kb.toml"))
     with pytest.raises(KbError, match=r"answerable\.min_coverage: Input should be a finite number"):
         KnowledgeBase.open(tmp_path / "index", embedder=embedder)
+
+
+def test_ingest_refuses_a_profile_object_holding_nan_and_keeps_the_index_it_had(tmp_path, embedder):
+    """A Profile made in Python skips the checks of a kb.toml; the ingest reads the profile back
+    as a question will, so it fails there, naming the key, and the index built before stays."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(ARTICLE, "utf-8")
+    ingest([corpus], tmp_path / "index", embedder=embedder)
+    before = sorted(p.name for p in (tmp_path / "index").iterdir())
+    (corpus / "b.txt").write_text(ARTICLE.replace("营销", "推销"), "utf-8")
+    bad = dict(default_profile().data, answerable={"min_coverage": math.nan})
+    with pytest.raises(KbError, match=r"answerable\.min_coverage: Input should be a finite number"):
+        ingest([corpus], tmp_path / "index", embedder=embedder, profile=Profile(bad, "made/in/python"))
+    assert sorted(p.name for p in (tmp_path / "index").iterdir()) == before
+    assert KnowledgeBase.open(tmp_path / "index", embedder=embedder).ask("营销是什么").found
 
 
 def test_title_and_examples_are_kept_with_the_index_and_not_inherited(tmp_path, embedder):

@@ -75,7 +75,11 @@ def write_version(version_dir: Path, contents: IndexContents, manifest: Manifest
     np.save(version_dir / SENTENCE_VECTORS, stored_sentence_vectors(contents.sentence_vectors))
     dense_params = write_dense_index(contents.vectors, version_dir / DENSE_INDEX)
     write_bm25_index(version_dir / BM25_DIR, contents.bm25_terms, manifest.bm25)
-    (version_dir / PROFILE).write_text(contents.profile.to_toml(), "utf-8")
+    stored_profile = contents.profile.to_toml()
+    (version_dir / PROFILE).write_text(stored_profile, "utf-8")
+    # Read back as every question will read it: the schema's pass is remembered now
+    # (kb/profile_check.py), so not even the first question after an ingest loads pydantic.
+    Profile.stored(stored_profile, contents.profile.source, contents.profile.layer)
     if contents.profile.layer is not None:
         (version_dir / PROFILE_LAYER).write_text(contents.profile.layer, "utf-8")
     files = {
