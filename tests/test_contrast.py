@@ -178,6 +178,16 @@ def test_a_word_of_the_whole_subject_names_no_row():
     assert build_contrast(["自主控制", "强制控制"], hits, VOCABULARY, tokenize=TOKENIZE) is not None
 
 
+def test_a_conjunction_both_statements_hold_names_no_row():
+    """「只有」 in both statements (a conjunction in jieba's dictionary) says nothing of what they
+    are about; a noun both hold (用户) does."""
+    only = "自主控制只有通过检查方能存取。强制控制只有核对标记才行。"
+    assert build_contrast(["自主控制", "强制控制"], [_hit(1, "a", only)], VOCABULARY, tokenize=TOKENIZE) is None
+    both = "自主控制只有通过检查的用户方可存取。强制控制只有符合要求的用户才可以操纵数据。"
+    table = build_contrast(["自主控制", "强制控制"], [_hit(1, "a", both)], VOCABULARY, tokenize=TOKENIZE)
+    assert table is not None and [row.aspect for row in table.rows] == ["用户"]
+
+
 DATABASE_HITS = [
     _hit(1, "a", "B+树索引：从B+树的根结点开始查找，读取3个结点。"),
     _hit(2, "b", "排它锁又称为写锁。共享锁又称为读锁。静态转储期间不允许存取。动态转储可与事务并发执行。"),

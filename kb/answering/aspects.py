@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from kb.language.text import grammar_words
 from kb.types import CitedSpan, ContrastRow
 
 DEFINITION_ASPECT = "定义"
@@ -24,11 +25,11 @@ _DEFINES = re.compile(r"^(?:就|即|则|也)?(?:是指|指的是|是一种|是�
 LEAD_IN = re.compile(
     r"^\s*(?:从|在|就|对于|关于)([^，,。；;：:\s]{1,8}?)(?:的角度|角度|层面|方面|上)?(?:看|来看|上看|来说|而言|讲|来讲)?\s*[，,]"
 )
-# Words that tie clauses together without saying what about: never an aspect's name.
+# Words that say nothing of what a clause is about, though the dictionary tags them as content
+# (verbs, adjectives, nouns): never an aspect's name. Conjunctions, adverbs, pronouns, numerals
+# and the like are kb.language.text.grammar_words.
 _FUNCTION_WORDS = frozenset(
-    "可以 不能 能够 不会 进行 一个 一种 一些 主要 就是 只是 但是 而且 因为 所以 通过 使用 用来 用于 需要 "
-    "必须 没有 不是 已经 还是 或者 以及 其中 这个 那个 这些 它们 他们 我们 时候 之间 所有 部分 相同 "
-    "不同 区别 自己 如果 那么 然后 同时 一般 通常 特殊 简称".split()
+    "不能 能够 不会 进行 主要 使用 用来 用于 需要 没有 时候 所有 部分 不同 区别 一般 特殊 简称".split()
 )
 MIN_ASPECT_CHARS = 2
 COMMON_SHARE, COMMON_COUNT = 0.1, 4  # a word in this share and number of retrieved sentences
@@ -68,7 +69,8 @@ def shared_aspect(
     a: SideClause, b: SideClause, tokenize: Callable[[str], Sequence[str]], names: set[str], common: dict[str, float]
 ) -> str | None:
     """The content word two clauses about the two sides share, naming their common aspect, or
-    None. Side names (and their parts), function words, grammar, words without a Chinese
+    None. Side names (and their parts), function words, grammar (conjunctions such as 只有,
+    grammar_words), words without a Chinese
     character and single characters do not count;
     nor does a word of the subject itself (see common_words); of several, the longest (a
     compound names a thing: 日志文件 before 建立)."""
@@ -78,6 +80,7 @@ def shared_aspect(
         for w in words
         if len(w) >= MIN_ASPECT_CHARS
         and w not in _FUNCTION_WORDS
+        and w not in grammar_words()
         and not _GRAMMAR_CHARS.search(w)
         and _HAN.search(w)
         and not any(w in n or n in w for n in names)
