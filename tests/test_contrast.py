@@ -2,6 +2,7 @@
 
 import pytest
 
+from kb.answering.aspects import subject_words
 from kb.answering.contrast import build_contrast
 from kb.answering.mentions import unmentioned_side
 from kb.answering.sides import contrast_sides
@@ -188,6 +189,23 @@ def test_a_conjunction_both_statements_hold_names_no_row():
     assert table is not None and [row.aspect for row in table.rows] == ["用户"]
 
 
+def test_a_word_the_whole_index_is_about_names_no_row():
+    """关系 is in a fifth of a database course's passages: two statements sharing it are not
+    about one aspect of 水平分解 and 垂直分解, however few of the retrieved sentences hold it."""
+    hits = [_hit(1, "a", "水平分解为若干子关系，使每个事务对应一个子关系。垂直分解必须不损失关系模式的语义。")]
+    sides = ["水平分解", "垂直分解"]
+    table = build_contrast(sides, hits, VOCABULARY, min_rows=1, tokenize=TOKENIZE)
+    assert table is not None and [row.aspect for row in table.rows] == ["关系"]
+    course = {"关系": 270, "事务": 135, "语义": 22, "数据": 540}
+
+    def subject(words):
+        return subject_words({w: course.get(w, 0) for w in words}, passages=1354)
+
+    assert build_contrast(sides, hits, VOCABULARY, min_rows=1, tokenize=TOKENIZE, subject=subject) is None
+    assert subject_words({"关系": 3, "语义": 1}, passages=5) == set()  # a word in 3 of 5 passages: too few to tell
+    assert subject_words({"关系": 4, "语义": 1}, passages=5) == {"关系"}
+
+
 DATABASE_HITS = [
     _hit(1, "a", "B+树索引：从B+树的根结点开始查找，读取3个结点。"),
     _hit(2, "b", "排它锁又称为写锁。共享锁又称为读锁。静态转储期间不允许存取。动态转储可与事务并发执行。"),
@@ -260,3 +278,18 @@ def test_a_comparison_quotes_each_slide_item_with_its_label():
     quoted = [s.text for s in answer.sentences]
     assert "• 静态路由选择策略（非自适应路由选择）\n‒ 简单和开销较小，但不能及时适应网络状态的变化。" in quoted, quoted
     assert not any("静态路由与动态路由" in q or q.lstrip("‒ ").startswith("则是") for q in quoted), quoted
+
+
+def test_an_index_about_a_word_makes_no_row_of_it(tmp_path, embedder):
+    """The same through `kb ask`: a course whose every chapter speaks of 关系 gives no 「关系」 row."""
+    from kb import KnowledgeBase
+    from kb.ingest.pipeline import ingest
+    from tests.helpers import write_corpus
+
+    chapters = {f"第{n}章.txt": f"第{n}章\n\n关系模型的第{n}种运算作用于关系，结果仍是关系。\n" for n in range(1, 9)}
+    statements = "模式分解\n\n水平分解为若干子关系，使每个事务对应一个子关系。垂直分解必须不损失关系模式的语义。\n"
+    corpus = write_corpus(tmp_path, {**chapters, "分解.txt": statements})
+    ingest([corpus], tmp_path / "index", embedder=embedder)
+    with KnowledgeBase.open(tmp_path / "index", embedder=embedder) as kb:
+        contrast = kb.ask("水平分解和垂直分解有什么区别").contrast
+    assert contrast is None or "关系" not in [row.aspect for row in contrast.rows]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from kb.answering.citing import joined_text
 from kb.answering.contrast import build_contrast
@@ -292,6 +292,7 @@ def compose_answer(
     answerable: bool = True,
     profile: Profile | None = None,
     locate: Locate | None = None,
+    subject: Callable[[Iterable[str]], set[str]] | None = None,
 ) -> Answer:
     """The answer: the chosen sentences, the best first, each cited, and for a contrast its
     aspect table; grounded (check_grounding) before it is returned.
@@ -300,7 +301,8 @@ def compose_answer(
     for a contrast table or hold the rest of a how-to answer's steps, and are listed (after
     the shown ones) only if cited. `evidence` is the scored sentences of the shown passages
     (Answerer.evidence). `profile` is the index's (contrast aspects, vocabulary); the shipped
-    one by default. `locate` places each quoted span in its original file (StoredIndex.locate)."""
+    one by default. `locate` places each quoted span in its original file (StoredIndex.locate);
+    `subject` tells which words the whole index is about (Answerer.subject_words)."""
     reading = plan.reading
     profile = profile or default_profile()
     tokenize = profile.analyzer.tokenize
@@ -308,7 +310,9 @@ def compose_answer(
     chosen = choose(plan, candidates, answerable, hits, tokenize)
     if not chosen:
         return _not_found(plan, hits)
-    contrast = build_contrast(plan.sides, hits, profile.contrast, tokenize=tokenize) if plan.sides else None
+    contrast = None
+    if plan.sides:
+        contrast = build_contrast(plan.sides, hits, profile.contrast, tokenize=tokenize, subject=subject)
     if contrast:
         chosen = _within(led_by_table(contrast, plan, profile.contrast, hits, candidates, chosen), plan.max_chars)
     cited = {n for c in chosen for n in c.citations}

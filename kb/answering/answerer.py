@@ -9,9 +9,10 @@ plan (read the question once: plan.py) → retrieve → answerable? → sentence
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from kb.answering.answer import compose_answer
+from kb.answering.aspects import subject_words
 from kb.answering.defining import DEFINITION_REACH, with_definition
 from kb.answering.evidence import Evidence, EvidenceWeights, QuestionTerms, score_sentences
 from kb.answering.mentions import unmentioned_side
@@ -164,10 +165,15 @@ class Answerer:
         """The answer from the stages before (answer.compose_answer); one refused for a name the
         index never mentions says so in its notes: the material does not cover it, not that kb
         failed to find it."""
-        answer = compose_answer(plan, hits, evidence, answerable, self.profile, self.index.locate)
+        answer = compose_answer(plan, hits, evidence, answerable, self.profile, self.index.locate, self.subject_words)
         if not answer.found and (names := self.unknown_names(plan, hits)):
             answer = dataclasses.replace(answer, notes=(*answer.notes, NEVER_MENTIONED + "、".join(names)))
         return answer
+
+    def subject_words(self, words: Iterable[str]) -> set[str]:
+        """Of `words`, those in so many of the index's passages that the index is about them
+        (aspects.subject_words): they name no aspect of a contrast table."""
+        return subject_words(self.index.document_frequencies(words), self.index.manifest.counts.passages)
 
     def explain(self, question: str, hits: Sequence[Hit]) -> list[Explanation]:
         """Why each hit ranked: the question's terms it holds and each ranker's score and rank."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from kb.answering.aspects import SideClause, common_words, lead_in_aspect, parallel_rows
@@ -248,12 +248,15 @@ def build_contrast(
     vocabulary: ContrastVocabulary,
     min_rows: int = MIN_ROWS,
     tokenize: Callable[[str], Sequence[str]] | None = None,
+    subject: Callable[[Iterable[str]], set[str]] | None = None,
 ) -> Contrast | None:
     """Fill the aspect table from the hits' passages; None when fewer than min_rows rows fill.
 
     Rows come from the profile's aspects (when it names a side), the corpus's numbered labels,
     headings and lead-ins, and, with `tokenize` (the index's analyzer), parallel statements
-    (kb/answering/aspects.py). A row needs a statement about its aspect from each side."""
+    (kb/answering/aspects.py). A row needs a statement about its aspect from each side.
+    `subject`: of some words, those the whole index is about (aspects.subject_words), which
+    name no aspect either."""
     texts = [fold(h.passage.text) for h in hits]
     names = [
         side_names(side, texts, other, vocabulary.aliases)
@@ -266,6 +269,9 @@ def build_contrast(
     if tokenize is not None:
         all_names = {n for group in names for n in group}
         common = common_words(found.sentences, tokenize)
+        if subject is not None:
+            said = {word for clause, _ in found.unplaced for word in tokenize(clause.body)}
+            common |= dict.fromkeys(subject(said), 1.0)
         rows += parallel_rows(found.unplaced, tokenize, all_names, common, {row.aspect for row in rows}, used_text)
     rows = rows[:MAX_ROWS]
     return Contrast(list(sides), rows) if len(rows) >= min_rows else None
