@@ -113,6 +113,23 @@ def test_a_character_of_an_index_word_is_not_taken_for_a_typo():
     assert correct("营消和销售", frequencies, dictionary, lambda: table, segment) == "营销和销售"
 
 
+def test_a_word_the_index_holds_once_does_not_shield_a_typo():
+    """「线上推光」 is segmented 线 / 上推 / 光; an index that holds 上推 once (its 「线上推广」 read so)
+    does not make 推 part of a word: 推光 is corrected to the index's 推广."""
+    held = {"线上": 5, "上推": 1, "推广": 9}
+    dictionary = {"线上": 900, "上推": 68, "推广": 900}
+
+    def frequencies(terms):
+        return {t: held.get(t, 0) for t in terms}
+
+    def segment(text):
+        return ["线", "上推", "光", *text[4:]] if text.startswith("线上推光") else list(text)
+
+    assert correct("线上推光", frequencies, dictionary, Homophones, segment) == "线上推广"
+    held["上推"] = 2  # a word the index holds as often as a correction must be: left as typed
+    assert correct("线上推光", frequencies, dictionary, Homophones, segment) is None
+
+
 def test_english_questions_are_cross_language_and_say_their_sources_are_chinese(kb):
     assert is_cross_language("What is the difference between marketing and sales?")
     assert is_cross_language("a marketing plan 一般包括什么")

@@ -61,14 +61,15 @@ class Homophones:
 
 
 def _loose_characters(words: Sequence[str], known: Mapping[str, int], dictionary: Mapping[str, int]) -> list[bool]:
-    """Per character: not part of a word that the index holds (`known`: passage counts) or that
-    is common in general Chinese. A typo breaks a word into such characters (「营消」 → 营 / 消,
-    「推光」 → 上推 / 光, where 上推 is rare and nowhere in the index); characters of words the index
-    holds (「应」 of 「时应该」) or of common words (「在乎」) are never corrected."""
+    """Per character: not part of a word that the index holds (`known`: passage counts; at least
+    MIN_PASSAGES, as a correction must be) or that is common in general Chinese. A typo breaks a
+    word into such characters (「营消」 → 营 / 消, 「推光」 → 上推 / 光, where 上推 is rare and the
+    index holds it once at most: 「线上推广」 segmented so); characters of words the index holds
+    (「应」 of 「时应该」) or of common words (「在乎」) are never corrected."""
     loose: list[bool] = []
     for word in words:
         common = len(word) > 1 and (
-            known.get(word, 0) > 0 or dictionary_count(dictionary, word) >= COMMON_WORD_FREQUENCY
+            known.get(word, 0) >= MIN_PASSAGES or dictionary_count(dictionary, word) >= COMMON_WORD_FREQUENCY
         )
         loose.extend([not common] * len(word))
     return loose
