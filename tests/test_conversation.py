@@ -113,6 +113,24 @@ def test_a_character_of_an_index_word_is_not_taken_for_a_typo():
     assert correct("营消和销售", frequencies, dictionary, lambda: table, segment) == "营销和销售"
 
 
+@pytest.mark.parametrize(
+    ("typed", "held", "stopwords"),
+    [
+        ("国第几大", {"极大": 9}, ()),  # 几 asks: never 极
+        ("是谁的职", {"水的": 9}, ()),  # nor 谁
+        ("在御前会议", {"在于": 9, "御前": 4, "于前": 11}, ("在",)),  # the index holds 御前: 御 is meant
+        ("一个伪政权", {"为政": 9}, ("为",)),  # no correction makes a function word
+    ],
+)
+def test_what_a_question_asks_and_what_the_index_pairs_are_not_typos(typed, held, stopwords):
+    dictionary = {word: 900 for word in held}
+
+    def frequencies(terms):
+        return {t: held.get(t, 0) for t in terms}
+
+    assert correct(typed, frequencies, dictionary, Homophones, list, stopwords) is None
+
+
 def test_a_word_the_index_holds_once_does_not_shield_a_typo():
     """「线上推光」 is segmented 线 / 上推 / 光; an index that holds 上推 once (its 「线上推广」 read so)
     does not make 推 part of a word: 推光 is corrected to the index's 推广."""

@@ -17,6 +17,8 @@ import re
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
+from kb.answering.question import ASKING_PHRASES
+
 MIN_PASSAGES = 2  # a correction must be a word the index holds at least this often
 # A word the general dictionary counted this often is meant as typed (「在乎」 302, 「上推」 68).
 COMMON_WORD_FREQUENCY = 200
@@ -87,7 +89,10 @@ def correct(
 
     `frequencies` gives the index's passage count per term, `dictionary` the general words,
     `homophones` the (lazily built) homophone table, `segment` the jieba segmentation of a text
-    (every character kept), `stopwords` the function words never taken for typos."""
+    (every character kept), `stopwords` the function words never taken for typos. Nor are
+    the question's asking words (「第几大」 is not 「第极大」, 「谁的」 not 「水的」), and no
+    correction makes a function word (「伪政权」 is not 「为政权」)."""
+    asking = {i for match in ASKING_PHRASES.finditer(text) for i in range(match.start(), match.end())}
     words = segment(text)
     loose = _loose_characters(words, frequencies(w for w in words if len(w) > 1), dictionary)
     if len(loose) != len(text):
@@ -112,9 +117,16 @@ def correct(
     for pair in unknown:
         if pair not in corrected:
             continue  # an earlier correction already changed it
-        candidates = [h + pair[1] for h in table.of(pair[0])] + [pair[0] + h for h in table.of(pair[1])]
+        at = corrected.find(pair)
+        candidates = [
+            corrected[at : at + k] + h + corrected[at + k + 1 : at + 2]
+            for k in (0, 1)
+            if at + k not in asking
+            for h in table.of(pair[k])
+            if h not in stopwords
+        ]
         words = [c for c in candidates if dictionary_count(dictionary, c) and table.is_content_word(c)]
-        words = _fitting_their_other_neighbour(corrected, pair, words, frequencies)
+        words = _fitting_their_other_neighbour(corrected, pair, words, frequencies, stopwords)
         if not words:
             continue
         counts = frequencies(words)
@@ -125,12 +137,15 @@ def correct(
 
 
 def _fitting_their_other_neighbour(
-    text: str, pair: str, words: list[str], frequencies: DocumentFrequencies
+    text: str, pair: str, words: list[str], frequencies: DocumentFrequencies, stopwords: Collection[str] = ()
 ) -> list[str]:
     """The corrections of `pair` (at its first place in `text`) whose changed character pairs
-    with its other neighbour at least as often in the index as the typed one does. In
-    「共享锁有什么」 the unknown pair 锁有 is not a typo for 所有: 享锁 (of the index's 共享锁) is
-    held, 享所 is not; in 「营销和消售」, 和销 is held more often than 和消."""
+    with its other neighbour at least as often in the index as the typed one does, and whose
+    typed character does not pair with that neighbour as the index's text does (MIN_PASSAGES
+    times; a pair with a stopword such as 的 says nothing). In 「共享锁有什么」 the unknown pair
+    锁有 is not a typo for 所有: 享锁 (of the index's 共享锁) is held, 享所 is not; in 「在御前会议」
+    在御 is not one for 在于, as the index holds 御前; in 「营销和消售」, 和销 is held more often
+    than 和消."""
     at = text.find(pair)
     before, after = text[at - 1 : at] if at > 0 else "", text[at + 2 : at + 3]
 
@@ -142,7 +157,13 @@ def _fitting_their_other_neighbour(
 
     outer = {w: neighbours(w) for w in words}
     counts = frequencies({p for typed_and_new in outer.values() for p in typed_and_new if len(p) == 2})
-    return [w for w in words if counts.get(outer[w][1], 0) >= counts.get(outer[w][0], 0)]
+
+    def typed_is_held(typed: str) -> bool:
+        return counts.get(typed, 0) >= MIN_PASSAGES and not any(c in stopwords for c in typed)
+
+    return [
+        w for w in words if counts.get(outer[w][1], 0) >= counts.get(outer[w][0], 0) and not typed_is_held(outer[w][0])
+    ]
 
 
 def dictionary_count(dictionary: Mapping[str, int], word: str) -> int:
