@@ -44,6 +44,7 @@ def _complete(kb, question, previous):
         (["营销和销售的区别"], "那联系呢", "营销和销售的联系"),  # another aspect of a comparison
         (["什么是销售漏斗"], "它有什么用", "销售漏斗有什么用"),  # a pronoun for what was defined
         (["市场营销是看长期还是看短期的？"], "那销售呢", "销售是看长期还是看短期的"),  # a new subject
+        (["市场营销是看长期还是看短期的？"], "销售呢？", "销售是看长期还是看短期的"),  # 「X呢」 without 那
         (["做市场的业绩一般看什么指标？"], "那销售看什么？", "做销售的业绩一般看什么指标"),  # same predicate
         (["营销和销售有什么区别", "那它们的联系呢"], "这两个的最终目标一样吗", "营销和销售的最终目标一样吗"),
     ],
@@ -54,6 +55,7 @@ def test_a_follow_up_is_completed_from_the_conversation(kb, previous, question, 
 
 def test_a_question_that_stands_alone_is_left_as_asked(kb):
     assert not is_elliptical("销售漏斗是什么")
+    assert not is_elliptical("营销和销售在时间顺序上谁先谁后呢")  # a question of its own, with 呢
     assert _complete(kb, "销售漏斗是什么", ["营销和销售的区别"]) is None
     assert _complete(kb, "那它们的联系呢", []) is None  # nothing to lean on
 

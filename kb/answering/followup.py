@@ -6,7 +6,7 @@ previous question (and the ones before, oldest first):
 
 - a pronoun for the earlier subject (它们, 两者, 这两个, 它, 这个 …) is replaced by that subject:
   「那它们的联系呢」 → 「营销和销售的联系」;
-- a bare 「那X呢」 asks the previous question again about X: X takes the previous subject's place
+- a bare 「那X呢」 (or 「X呢」) asks the previous question again about X: X takes the previous subject's place
   (「市场营销是看长期还是看短期的？」, 「那销售呢」 → 「销售是看长期还是看短期的」), or, when the
   previous question compared two sides, X is the aspect asked about (「那联系呢」 → 「营销和销售的联系」).
 
@@ -31,17 +31,20 @@ _SINGULAR = re.compile(r"^(?:这个|那个|这种|那种|该|它|其)|(?<=[，,]
 _OPENER = re.compile(r"^\s*(?:那么|那|还有|那如果|如果是|换成|至于|然后)\s*[，,]?\s*")
 _CLOSER = re.compile(r"\s*(?:呢|的呢|又如何|又怎么样|怎么样|如何)?\s*[？?。！!…]*\s*$")
 _QUESTION_MARKS = re.compile(r"[？?。！!]+$")
+# 「销售部呢？」 without 那: a bare X呢 leans on the question before it just the same.
+_ENDS_IN_NE = re.compile(r"呢\s*[？?。！!…]*\s*$")
 MAX_BARE_CHARS = 12  # 「那X呢」 with X longer than this asks a question of its own
 # Words that may open a question before its subject: 「从销售漏斗来看…」, 「请问…」.
 _LEAD_IN = re.compile(r"^(?:请问|我想问一?下|想问一?下|老师|那|从|在|对于|关于|作为|对|我们|我)+")
 
 
 def is_elliptical(question: str) -> bool:
-    """A question that leans on an earlier one: a pronoun for its subject, or 「那X呢」."""
+    """A question that leans on an earlier one: a pronoun for its subject, or 「那X呢」 (「X呢」)."""
     folded = fold(question).strip()
     if _PLURAL.search(folded) or _SINGULAR.search(folded):
         return True
-    return bool(_OPENER.match(folded)) and len(_CLOSER.sub("", _OPENER.sub("", folded))) <= MAX_BARE_CHARS
+    leans = _OPENER.match(folded) or _ENDS_IN_NE.search(folded)
+    return bool(leans) and len(_CLOSER.sub("", _OPENER.sub("", folded))) <= MAX_BARE_CHARS
 
 
 def subject_of(question: str, vocabulary: ContrastVocabulary, known: Callable[[str], bool], analyzer: Analyzer) -> str:
