@@ -297,22 +297,20 @@ def compose_answer(
     """The answer: the chosen sentences, the best first, each cited, and for a contrast its
     aspect table; grounded (check_grounding) before it is returned.
 
-    `hits` may hold more passages than the plan's `shown` best: extra ones serve as evidence
-    for a contrast table or hold the rest of a how-to answer's steps, and are listed (after
-    the shown ones) only if cited. `evidence` is the scored sentences of the shown passages
-    (Answerer.evidence). `profile` is the index's (contrast aspects, vocabulary); the shipped
-    one by default. `locate` places each quoted span in its original file (StoredIndex.locate);
-    `subject` tells which words the whole index is about (Answerer.subject_words)."""
-    reading = plan.reading
+    `hits` may hold more passages than the plan's `shown` best: extra ones serve as evidence for a
+    contrast table or hold the rest of a how-to answer's steps, and are listed (after the shown
+    ones) only if cited. `evidence` is the scored sentences of the shown passages (Answerer.evidence).
+    `profile` is the index's (contrast aspects, vocabulary), the shipped one by default; `locate`
+    places each quoted span in its original file (StoredIndex.locate); `subject` tells which words
+    the whole index is about (Answerer.subject_words)."""
     profile = profile or default_profile()
     tokenize = profile.analyzer.tokenize
     candidates = answer_candidates(evidence, plan)
     chosen = choose(plan, candidates, answerable, hits, tokenize)
     if not chosen:
         return _not_found(plan, hits)
-    contrast = None
-    if plan.sides:
-        contrast = build_contrast(plan.sides, hits, profile.contrast, tokenize=tokenize, subject=subject)
+    sides = plan.sides
+    contrast = build_contrast(sides, hits, profile.contrast, tokenize=tokenize, subject=subject) if sides else None
     if contrast:
         chosen = _within(led_by_table(contrast, plan, profile.contrast, hits, candidates, chosen), plan.max_chars)
     cited = {n for c in chosen for n in c.citations}
@@ -336,13 +334,13 @@ def compose_answer(
         contrast = _renumbered_table(contrast, mapping, place)
     text = joined_text([(s.text, s.citations, s.code) for s in sentences])
     answer = Answer(
-        reading.asked,
+        plan.reading.asked,
         text,
         sentences,
         kept,
         contrast=contrast,
-        understood_as=reading.understood_as,
-        corrected=reading.corrected,
+        understood_as=plan.reading.understood_as,
+        corrected=plan.reading.corrected,
         notes=plan.notes,
     )
     check_grounding(answer)

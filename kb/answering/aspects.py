@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from kb.language.text import grammar_words
+from kb.language.dictionary import is_grammar
 from kb.types import CitedSpan, ContrastRow
 
 DEFINITION_ASPECT = "定义"
@@ -27,7 +27,7 @@ LEAD_IN = re.compile(
 )
 # Words that say nothing of what a clause is about, though the dictionary tags them as content
 # (verbs, adjectives, nouns): never an aspect's name. Conjunctions, adverbs, pronouns, numerals
-# and the like are kb.language.text.grammar_words.
+# and the like are kb.language.dictionary.is_grammar.
 _FUNCTION_WORDS = frozenset(
     "不能 能够 不会 进行 主要 使用 用来 用于 需要 没有 时候 所有 部分 不同 区别 一般 特殊 简称".split()
 )
@@ -70,7 +70,7 @@ def shared_aspect(
 ) -> str | None:
     """The content word two clauses about the two sides share, naming their common aspect, or
     None. Side names (and their parts), function words, grammar (conjunctions such as 只有,
-    grammar_words), words without a Chinese
+    is_grammar), words without a Chinese
     character and single characters do not count;
     nor does a word of the subject itself (see common_words); of several, the longest (a
     compound names a thing: 日志文件 before 建立)."""
@@ -80,7 +80,7 @@ def shared_aspect(
         for w in words
         if len(w) >= MIN_ASPECT_CHARS
         and w not in _FUNCTION_WORDS
-        and w not in grammar_words()
+        and not is_grammar(w)
         and not _GRAMMAR_CHARS.search(w)
         and _HAN.search(w)
         and not any(w in n or n in w for n in names)

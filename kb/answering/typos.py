@@ -18,11 +18,11 @@ import unicodedata
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
 from kb.answering.question import ASKING_PHRASES
+from kb.language.dictionary import is_grammar
 
 MIN_PASSAGES = 2  # a correction must be a word the index holds at least this often
 # A word the general dictionary counted this often is meant as typed (「在乎」 302, 「上推」 68).
 COMMON_WORD_FREQUENCY = 200
-_FUNCTION_TAGS = set("cdpurmqyeozf")  # jieba part-of-speech tags of function words
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 DocumentFrequencies = Callable[[Iterable[str]], Mapping[str, int]]
 
@@ -32,14 +32,12 @@ def _toneless(reading: str) -> str:
 
 
 class Homophones:
-    """Characters that share a toneless pinyin reading, built once from pypinyin's table, and
-    the part of speech of the general dictionary's words (only when a question holds a pair
-    nothing knows: ordinary questions never load them)."""
+    """Characters that share a toneless pinyin reading, built once from pypinyin's table (only
+    when a question holds a pair nothing knows: ordinary questions never load it)."""
 
-    def __init__(self, tagged_dictionary: str = "") -> None:
+    def __init__(self) -> None:
         from pypinyin.pinyin_dict import pinyin_dict
 
-        self._tags = dict(line.split()[::2] for line in tagged_dictionary.splitlines() if line.count(" ") == 2)
         self._readings: dict[str, str] = {}
         self._by_reading: dict[str, list[str]] = {}
         for code, readings in pinyin_dict.items():
@@ -51,10 +49,11 @@ class Homophones:
                 self._readings[char] = reading
                 self._by_reading.setdefault(reading, []).append(char)
 
-    def is_content_word(self, word: str) -> bool:
+    @staticmethod
+    def is_content_word(word: str) -> bool:
         """Not a function word: conjunctions, adverbs, prepositions, particles, pronouns,
         numerals and measure words (「不仅」, 「而且」) are never what a typo meant."""
-        return self._tags.get(word, "n")[:1] not in _FUNCTION_TAGS
+        return not is_grammar(word)
 
     def of(self, char: str) -> list[str]:
         """Every other character whose usual reading is that of `char`."""

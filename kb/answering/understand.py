@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from importlib import resources
 
 from kb.answering.english import EnglishReader, glossed_terms
 from kb.answering.followup import complete
@@ -24,7 +23,7 @@ from kb.answering.spoken import written_question
 from kb.answering.typos import Homophones, correct
 from kb.errors import KbError
 from kb.language.glossary import Glossary
-from kb.language.text import GENERAL_DICTIONARY, fold
+from kb.language.text import fold
 from kb.profile import Profile
 from kb.stores.base import IndexStore
 
@@ -77,8 +76,7 @@ class QuestionReader:
 
     def homophones(self) -> Homophones:
         if self._homophones is None:
-            dictionary = resources.files("kb").joinpath("data", GENERAL_DICTIONARY).read_text("utf-8")
-            self._homophones = Homophones(dictionary)
+            self._homophones = Homophones()
         return self._homophones
 
     def english(self) -> EnglishReader:

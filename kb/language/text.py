@@ -92,21 +92,6 @@ def jieba_tokenizer(words: tuple[str, ...]) -> Any:
     return tokenizer
 
 
-# A line of kb's general dictionary whose word ties words together rather than names anything,
-# by the first letter of jieba's part-of-speech tag: conjunction (只有, 而且), adverb,
-# preposition, pronoun, particle, modal particle, interjection, onomatopoeia, numeral, measure
-# word, locality (之间).
-_GRAMMAR_ENTRY = re.compile(r"^(\S+) \d+ [cdpruyeomqf]\w*$", re.MULTILINE)
-
-
-@lru_cache(maxsize=1)
-def grammar_words() -> frozenset[str]:
-    """The words of kb's general dictionary that are grammar, not names of things (≈ 9,600 of
-    137k; read on first use, ≈ 0.03 s)."""
-    text = resources.files("kb").joinpath("data", GENERAL_DICTIONARY).read_text("utf-8")
-    return frozenset(_GRAMMAR_ENTRY.findall(text))
-
-
 def char_bigrams(text: str) -> list[str]:
     """Overlapping character pairs of each run of Chinese characters in the folded text."""
     pairs = []
