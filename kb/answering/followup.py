@@ -6,9 +6,10 @@ previous question (and the ones before, oldest first):
 
 - a pronoun for the earlier subject (它们, 两者, 这两个, 它, 这个 …) is replaced by that subject:
   「那它们的联系呢」 → 「营销和销售的联系」;
-- a bare 「那X呢」 (or 「X呢」) asks the previous question again about X: X takes the previous subject's place
-  (「市场营销是看长期还是看短期的？」, 「那销售呢」 → 「销售是看长期还是看短期的」), or, when the
-  previous question compared two sides, X is the aspect asked about (「那联系呢」 → 「营销和销售的联系」).
+- a bare 「那X呢」 (or 「X呢」) asks the previous question again about X: X takes the previous
+  subject's place (「市场营销是看长期还是看短期的？」, 「那销售呢」 → 「销售是看长期还是看短期的」),
+  or, when the previous question compared two sides, X is the aspect asked about (「那联系呢」 →
+  「营销和销售的联系」).
 
 The subject of a question is what it compares (both sides), what it defines (「什么是X」), or its
 first word that the index holds. Only the *form* of the question is read (pronouns, 那…呢), so

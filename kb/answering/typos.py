@@ -49,12 +49,6 @@ class Homophones:
                 self._readings[char] = reading
                 self._by_reading.setdefault(reading, []).append(char)
 
-    @staticmethod
-    def is_content_word(word: str) -> bool:
-        """Not a function word: conjunctions, adverbs, prepositions, particles, pronouns,
-        numerals and measure words (「不仅」, 「而且」) are never what a typo meant."""
-        return not is_grammar(word)
-
     def of(self, char: str) -> list[str]:
         """Every other character whose usual reading is that of `char`."""
         reading = self._readings.get(char)
@@ -118,13 +112,14 @@ def correct(
             continue  # an earlier correction already changed it
         at = corrected.find(pair)
         candidates = [
-            corrected[at : at + k] + h + corrected[at + k + 1 : at + 2]
+            pair[:k] + h + pair[k + 1 :]
             for k in (0, 1)
             if at + k not in asking
             for h in table.of(pair[k])
             if h not in stopwords
         ]
-        words = [c for c in candidates if dictionary_count(dictionary, c) and table.is_content_word(c)]
+        # A function word (「不仅」, 「而且」) is never what a typo meant.
+        words = [c for c in candidates if dictionary_count(dictionary, c) and not is_grammar(c)]
         words = _fitting_their_other_neighbour(corrected, pair, words, frequencies, stopwords)
         if not words:
             continue
