@@ -85,6 +85,8 @@ def _noun_phrase(text: str, tokenizer: Any) -> str:
             run.append(word)
         elif run:
             break
+    while run and _tag(run[-1], tokenizer) == "b":
+        run.pop()  # 「主要」 (a distinguishing word) modifies a noun after it: 「市场部主要负责…」 ends at 市场部
     return "".join(run) if len("".join(run)) >= 2 else ""
 
 
