@@ -6,6 +6,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import sys
 import zipfile
 from html.parser import HTMLParser
 
@@ -467,3 +468,16 @@ def test_a_quiz_for_asked_questions_stays_on_the_documents_their_answers_cite(gu
     cited = {s.doc_id for a in guide.answers if a.found for s in a.sentences}
     asked = {guide.sources[item.sources[0] - 1].doc_id for item in guide.cloze}
     assert len(guide.cloze) >= 6 and asked <= cited
+
+
+def test_key_terms_print_nothing_of_jieba_s_own_loading():
+    """A trainer's terminal shows kb's lines only: jieba's default tagger announces the loading
+    of its dictionary (「Building prefix dict…」) unless told not to."""
+    probe = (
+        "from kb.profile import default_profile; from kb.study.guide import key_terms; "
+        "print(key_terms(['营销是一个系统，销售只是营销的一部分。'], default_profile()))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT, timeout=120
+    )
+    assert "营销" in done.stdout and "prefix dict" not in done.stderr, done.stderr

@@ -110,7 +110,12 @@ _KEY_TAGS = frozenset({"n", "vn", "nz", "nr", "ns", "nt", "eng"})
 
 def tagged_term_counts(texts: Sequence[str], profile: Profile) -> tuple[Counter[str], dict[str, str]]:
     """How often the texts use each noun-like jieba word (folded), and its part of speech."""
+    import logging
+
+    import jieba
     import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)  # its dictionary's loading is no news to a trainer
 
     counts: Counter[str] = Counter()
     tags: dict[str, str] = {}
