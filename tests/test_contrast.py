@@ -3,7 +3,7 @@
 import pytest
 
 from kb.answering.aspects import subject_words
-from kb.answering.contrast import build_contrast
+from kb.answering.contrast import build_contrast, side_names
 from kb.answering.mentions import unmentioned_side
 from kb.answering.sides import contrast_sides
 from kb.profile import default_profile
@@ -204,6 +204,19 @@ def test_a_word_the_whole_index_is_about_names_no_row():
     assert build_contrast(sides, hits, VOCABULARY, min_rows=1, tokenize=TOKENIZE, subject=subject) is None
     assert subject_words({"关系": 3, "语义": 1}, passages=5) == set()  # a word in 3 of 5 passages: too few to tell
     assert subject_words({"关系": 4, "语义": 1}, passages=5) == {"关系"}
+
+
+@pytest.mark.parametrize(
+    ("text", "side", "other", "names"),
+    [
+        ("客户服务（简称客服）是…", "客户服务", "客户成功", ("客户服务", "客服")),
+        ("排它锁又称为写锁。", "排它锁", "共享锁", ("排它锁", "写锁")),  # not 「为写锁」
+        ("排它锁（exclusive locks，简记为x锁）", "排它锁", "共享锁", ("排它锁", "x锁")),  # after a gloss
+        ("排它锁（如图，见下）", "排它锁", "共享锁", ("排它锁",)),  # a remark in brackets names nothing
+    ],
+)
+def test_the_names_a_text_gives_a_side(text, side, other, names):
+    assert side_names(side, [text], other, ()) == names
 
 
 DATABASE_HITS = [

@@ -33,10 +33,13 @@ _ASPECT_HEADING = re.compile(
 )
 _NUMBERED = re.compile(r"^\s*[(（]?[一二三四五六七八九十\d]+(?:\.\d+)?[)）、.．]")
 _DIFFERENCE_WORDS = re.compile(r"不同|区别|差异|差别|之别|不一样")
-# 「客户服务（简称客服）」, 「客户成功，也叫CS」: short names the text defines for a side.
+# 「客户服务（简称客服）」, 「排它锁（Exclusive Locks，简记为X锁）」, 「排它锁又称为写锁」,
+# 「客户成功，也叫CS」: short names the text defines for a side.
+_NAMING = r"(?:简称|简记|又称|也称|也叫|俗称|下称)为?"
 _DEFINED_NAME = (
-    r"(?:[（(](?:简称|又称|也称|也叫|即|下称)?[“「\"]?([\w]{1,8}?)[”」\"]?[）)]"
-    r"|[，,]?(?:简称|又称|也称|也叫|俗称)[“「\"]?([\w]{1,8}?)[”」\"]?(?=[，,。；;）)]))"
+    r"(?:[（(](?:简称|又称|也称|也叫|即|下称|简记)?为?[“「\"]?([\w]{1,8}?)[”」\"]?[）)]"
+    rf"|[（(][^（）()]{{1,40}}?[，,、]\s*{_NAMING}[“「\"]?([\w]{{1,8}}?)[”」\"]?[）)]"
+    rf"|[，,]?{_NAMING}[“「\"]?([\w]{{1,8}}?)[”」\"]?(?=[，,。；;）)]))"
 )
 MIN_CELL_CHARS, MAX_CELL_CHARS = 6, 90
 # Bullets that slides and exports put before a line: private-use glyphs (U+F06E), ■, •, ➢ ….
@@ -89,7 +92,7 @@ def side_names(side: str, texts: list[str], other: str, aliases: tuple[tuple[str
     pattern = re.compile("(?:" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + ")" + _DEFINED_NAME)
     for text in texts:
         for match in pattern.finditer(text):
-            alias = match.group(1) or match.group(2)
+            alias = match.group(1) or match.group(2) or match.group(3)
             if alias and len(alias) >= 2 and alias not in other and other not in alias:
                 names.add(alias)
     return tuple(sorted(names, key=len, reverse=True))
