@@ -134,6 +134,23 @@ def test_what_a_question_asks_and_what_the_index_pairs_are_not_typos(typed, held
     assert correct(typed, frequencies, dictionary, Homophones, list, stopwords) is None
 
 
+def test_a_correction_must_be_a_word_of_what_the_question_points_to():
+    """「名的雪生包」 is no typo for 学生 in an encyclopedia whose passages about 雪生包 never say
+    学生, though it says 学生 elsewhere: the correction must be in the passages BM25 ranks first
+    for the question as typed (QuestionReader._in_context)."""
+    held = {"营销": 9, "和销": 9, "销售": 9}
+    dictionary = {"营销": 900, "销售": 900}
+
+    def frequencies(terms):
+        return {t: held.get(t, 0) for t in terms}
+
+    def nowhere_near(word):
+        return False
+
+    assert correct("营消和销售", frequencies, dictionary, Homophones, list, in_context=nowhere_near) is None
+    assert correct("营消和销售", frequencies, dictionary, Homophones, list, in_context="营销".__eq__) == "营销和销售"
+
+
 def test_a_word_the_index_holds_once_does_not_shield_a_typo():
     """「线上推光」 is segmented 线 / 上推 / 光; an index that holds 上推 once (its 「线上推广」 read so)
     does not make 推 part of a word: 推光 is corrected to the index's 推广."""
@@ -297,3 +314,18 @@ def test_the_terms_an_index_glosses_in_english_are_its_own_words_for_them():
     reader = EnglishReader(Glossary(_DICTIONARY), _counts({}), terms)
     question = "What is the difference between a primary key and a foreign key?"
     assert reader.question(question) == "主码和外码的区别"
+
+
+def test_an_index_that_says_a_word_elsewhere_does_not_correct_a_name_to_it(tmp_path, embedder):
+    """The same through `kb ask`: 22 passages about the town's famous buns, none naming 雪生包,
+    and two about 学生 elsewhere: 「雪生包」 is asked about as typed, not as 「学生包」."""
+    from kb import KnowledgeBase
+    from kb.ingest.pipeline import ingest
+    from tests.helpers import write_corpus
+
+    about = {f"包{n}.txt": f"老街第{n}家\n\n本地著名的包子铺在老街第{n}号，哪里吃都方便。\n" for n in range(22)}
+    elsewhere = {f"学{n}.txt": f"校园\n\n学生在第{n}食堂吃午饭，学生很多。\n" for n in range(2)}
+    corpus = write_corpus(tmp_path, {**about, **elsewhere})
+    ingest([corpus], tmp_path / "index", embedder=embedder)
+    with KnowledgeBase.open(tmp_path / "index", embedder=embedder) as kb:
+        assert kb.ask("著名的雪生包在哪里吃").corrected is None

@@ -77,6 +77,7 @@ def correct(
     homophones: Callable[[], Homophones],
     segment: Callable[[str], list[str]],
     stopwords: Collection[str] = (),
+    in_context: Callable[[str], bool] | None = None,
 ) -> str | None:
     """`text` (script-folded) with its typos corrected, or None when nothing needed correcting.
 
@@ -125,7 +126,7 @@ def correct(
             continue
         counts = frequencies(words)
         best = max(words, key=lambda w: (counts.get(w, 0), w))
-        if counts.get(best, 0) >= MIN_PASSAGES:
+        if counts.get(best, 0) >= MIN_PASSAGES and (in_context is None or in_context(best)):
             corrected = corrected.replace(pair, best)
     return corrected if corrected != text else None
 

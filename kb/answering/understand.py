@@ -13,7 +13,7 @@ sentence choice rely on the vectors (see Retriever.answerable and answer.answer_
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from kb.answering.english import EnglishReader, glossed_terms
@@ -62,6 +62,9 @@ def is_cross_language(question: str) -> bool:
     han = len(_HAN.findall(question))
     latin = sum(len(word) for word in _LATIN_WORD.findall(question)) / 2
     return latin > 0 and han < CROSS_LANGUAGE_HAN_SHARE * (han + latin)
+
+
+CONTEXT_PASSAGES = 20  # a typo's correction must be a word of this many passages BM25 finds first
 
 
 class QuestionReader:
@@ -127,8 +130,24 @@ class QuestionReader:
             self.homophones,
             segment=lambda t: tokenizer.lcut(t, HMM=False),
             stopwords=analyzer.stopwords,
+            in_context=self._in_context(fold(text)),
         )
         return Reading(asked, corrected or text, corrected=corrected, previous=tuple(earlier))
+
+    def _in_context(self, text: str) -> Callable[[str], bool]:
+        """Whether a word is in the CONTEXT_PASSAGES passages BM25 ranks first for `text` as
+        typed (looked up on the first call only): a typo's correction must be a word of the
+        material the rest of the question points to."""
+        passages: list[str] = []
+
+        def said(word: str) -> bool:
+            if not passages:
+                query = dict.fromkeys(self.profile.analyzer.index_terms(text), 1.0)
+                ids, _ = self.index.bm25_ranking(query, CONTEXT_PASSAGES)
+                passages.extend(fold(p.heading + "\n" + p.text) for p in self.index.passages(ids.tolist()))
+            return any(word in passage for passage in passages)
+
+        return said
 
     def _read_english(self, asked: str, text: str, earlier: tuple[str, ...]) -> Reading | str:
         """A question mostly in English read as a Chinese one (nothing read: cross-language); a
