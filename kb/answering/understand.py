@@ -138,14 +138,14 @@ class QuestionReader:
         """Whether a word is in the CONTEXT_PASSAGES passages BM25 ranks first for `text` as
         typed (looked up on the first call only): a typo's correction must be a word of the
         material the rest of the question points to."""
-        passages: list[str] = []
+        looked_up: list[list[str]] = []  # the passages' folded texts, once looked up
 
         def said(word: str) -> bool:
-            if not passages:
+            if not looked_up:
                 query = dict.fromkeys(self.profile.analyzer.index_terms(text), 1.0)
                 ids, _ = self.index.bm25_ranking(query, CONTEXT_PASSAGES)
-                passages.extend(fold(p.heading + "\n" + p.text) for p in self.index.passages(ids.tolist()))
-            return any(word in passage for passage in passages)
+                looked_up.append([fold(p.heading + "\n" + p.text) for p in self.index.passages(ids.tolist())])
+            return any(word in passage for passage in looked_up[0])
 
         return said
 
