@@ -13,11 +13,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from kb.stores.integrity import cache_root
+from kb.stores.integrity import cache_root, write_cache_file
 
 
 def _passed_marker(data: Mapping[str, Any]) -> Path | None:
@@ -27,9 +28,15 @@ def _passed_marker(data: Mapping[str, Any]) -> Path | None:
         canonical = json.dumps(data, ensure_ascii=False, sort_keys=True)
     except (TypeError, ValueError):
         return None
-    digest = hashlib.sha256(resources.files("kb").joinpath("profile_schema.py").read_bytes())
+    digest = hashlib.sha256(_schema_source())
     digest.update(canonical.encode("utf-8"))
     return cache_root() / "profiles-passed" / digest.hexdigest()[:32]
+
+
+@lru_cache(maxsize=1)
+def _schema_source() -> bytes:
+    """The schema's source, read once per process (a question checks three profiles)."""
+    return resources.files("kb").joinpath("profile_schema.py").read_bytes()
 
 
 def problem(data: Mapping[str, Any]) -> str | None:
@@ -41,9 +48,5 @@ def problem(data: Mapping[str, Any]) -> str | None:
 
     fault = schema_problem(data)
     if fault is None and marker is not None:
-        try:
-            marker.parent.mkdir(parents=True, exist_ok=True)
-            marker.touch()
-        except OSError:
-            pass  # an unwritable cache only means checking again next time
+        write_cache_file(marker, Path.touch)  # an unwritable cache only means checking again next time
     return fault

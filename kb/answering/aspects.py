@@ -66,7 +66,7 @@ def defines(clause: SideClause) -> bool:
 
 
 def shared_aspect(
-    a: SideClause, b: SideClause, tokenize: Callable[[str], Sequence[str]], names: set[str], common: dict[str, float]
+    a: SideClause, b: SideClause, tokenize: Callable[[str], Sequence[str]], names: set[str], common: set[str]
 ) -> str | None:
     """The content word two clauses about the two sides share, naming their common aspect, or
     None. Side names (and their parts), function words, grammar (conjunctions such as 只有,
@@ -92,16 +92,15 @@ def shared_aspect(
     return min(shared, key=lambda w: (-len(w), w))
 
 
-def common_words(texts: Sequence[str], tokenize: Callable[[str], Sequence[str]]) -> dict[str, float]:
-    """The words of the subject itself, with the share of the texts (the retrieved sentences)
-    each occurs in: those in COMMON_SHARE or more of them and in at least COMMON_COUNT (数据 in a
-    database course). They name no aspect."""
+def common_words(texts: Sequence[str], tokenize: Callable[[str], Sequence[str]]) -> set[str]:
+    """The words of the subject itself: those in COMMON_SHARE or more of the texts (the retrieved
+    sentences) and in at least COMMON_COUNT (数据 in a database course). They name no aspect."""
     counts: dict[str, int] = {}
     for text in texts:
         for word in set(tokenize(text)):
             counts[word] = counts.get(word, 0) + 1
     floor = max(COMMON_COUNT, COMMON_SHARE * len(texts))
-    return {word: count / len(texts) for word, count in counts.items() if count >= floor}
+    return {word for word, count in counts.items() if count >= floor}
 
 
 def subject_words(frequencies: Mapping[str, int], passages: int) -> set[str]:
@@ -117,7 +116,7 @@ def parallel_rows(
     statements: list[tuple[SideClause, CitedSpan]],
     tokenize: Callable[[str], Sequence[str]],
     names: set[str],
-    common: dict[str, float],
+    common: set[str],
     taken: set[str],
     used_text: set[str],
 ) -> list[ContrastRow]:

@@ -274,7 +274,7 @@ def build_contrast(
         common = common_words(found.sentences, tokenize)
         if subject is not None:
             said = {word for clause, _ in found.unplaced for word in tokenize(clause.body)}
-            common |= dict.fromkeys(subject(said), 1.0)
+            common |= subject(said)
         rows += parallel_rows(found.unplaced, tokenize, all_names, common, {row.aspect for row in rows}, used_text)
     rows = rows[:MAX_ROWS]
     return Contrast(list(sides), rows) if len(rows) >= min_rows else None

@@ -13,15 +13,13 @@ jieba's own when it cannot be read.
 from __future__ import annotations
 
 import hashlib
-import os
-import secrets
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from kb.stores.integrity import cache_root
+from kb.stores.integrity import cache_root, write_cache_file
 
 WORD_SEPARATOR = "\n"  # jieba splits dictionary lines at spaces, so no word holds a line break
 
@@ -45,21 +43,19 @@ def _read(path: Path) -> tuple[dict[str, int], int] | None:
 
 
 def _write(path: Path, frequencies: dict[str, int], total: int) -> None:
-    """Write the file under a temporary name and rename it into place, so a reader never sees
-    half of it; a cache that cannot be written only means jieba's own cache next time."""
-    temporary = path.with_name(f".{path.stem}.{secrets.token_hex(4)}.npz")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with temporary.open("wb") as out:
+    """Write the file whole or not at all (write_cache_file); a cache that cannot be written
+    only means jieba's own cache next time."""
+
+    def save(temporary: Path) -> None:
+        with temporary.open("wb") as out:  # a handle: np.savez would add .npz to a path
             np.savez(
                 out,
                 words=np.frombuffer(WORD_SEPARATOR.join(frequencies).encode("utf-8"), dtype=np.uint8),
                 frequencies=np.fromiter(frequencies.values(), dtype=np.int64, count=len(frequencies)),
                 total=np.int64(total),
             )
-        os.replace(temporary, path)
-    except OSError:
-        temporary.unlink(missing_ok=True)
+
+    write_cache_file(path, save)
 
 
 def load_prefix_dictionary(tokenizer: Any, dictionary: Path) -> None:

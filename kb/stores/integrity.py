@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 from kb.errors import KbError
@@ -83,11 +84,18 @@ class VerifiedFiles:
         self.stamps[rel] = _stamp((self.version_dir / rel).stat(), sha256)
 
     def save(self) -> None:
-        """Write the record atomically; an unwritable cache only means hashing again next time."""
-        temporary = self.record.with_name(f".{self.record.name}.{secrets.token_hex(4)}")
-        try:
-            self.record.parent.mkdir(parents=True, exist_ok=True)
-            temporary.write_text(json.dumps(self.stamps), "utf-8")
-            os.replace(temporary, self.record)
-        except OSError:
-            temporary.unlink(missing_ok=True)
+        """Write the record; an unwritable cache only means hashing again next time."""
+        write_cache_file(self.record, lambda temporary: temporary.write_text(json.dumps(self.stamps), "utf-8"))
+
+
+def write_cache_file(path: Path, write: Callable[[Path], object]) -> None:
+    """Write a file of kb's cache with `write` under a temporary name and rename it into place,
+    so a reader never sees half of it; a cache that cannot be written (a full disk, a read-only
+    home) only costs its work again next time."""
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write(temporary)
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
