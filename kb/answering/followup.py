@@ -134,10 +134,20 @@ def complete(
         # The same predicate: the asking phrase with the word before it (「看什么」) recurs.
         same_predicate = asking is not None and rest[max(asking.start() - 1, 0) : asking.end()] in last
         if subject in last and new_subject and same_predicate:
-            return last.replace(subject, new_subject, 1)
+            return _in_place_of(last, subject, new_subject)
         return None
     if contrast_sides(last, vocabulary):
         return f"{subject}的{bare}"  # 「那联系呢」 after a comparison asks about another aspect
     if subject and subject in last:
-        return last.replace(subject, bare, 1)
+        return _in_place_of(last, subject, bare)
     return f"{bare}{last}"
+
+
+def _in_place_of(text: str, subject: str, new: str) -> str:
+    """`text` with its (first) `subject` replaced by `new`, where `new` may already hold what
+    follows the subject: 「亚马逊河口的潮波…」, whose subject is 亚马逊河, asked again about 黄河口
+    reads 「黄河口的潮波…」, not 「黄河口口的潮波…」."""
+    at = text.find(subject)
+    end = at + len(subject)
+    overlap = next((k for k in range(len(new) - 1, 0, -1) if text.startswith(new[-k:], end)), 0)
+    return text[:at] + new + text[end + overlap :]
