@@ -261,6 +261,32 @@ def test_an_answer_whose_best_sentence_sets_nothing_apart_leads_with_the_table_s
     assert "栈和堆的内存由操作系统分配给程序使用。" in [s.text for s in answer.sentences[2:]]
 
 
+def test_an_answer_led_by_what_each_side_is_quotes_how_they_differ_next():
+    """「排它锁又称为写锁」 and 「共享锁又称为读锁」 say what each lock is called, not how they
+    differ: the table's first row (read from the slide's outline) follows them, before a
+    sentence that shares more of the question's words and sets nothing apart."""
+    from kb.answering.answer import answer_from_hits
+
+    slide = (
+        "排它锁\n排它锁又称为写锁\n若事务T对数据对象A加上X锁，则只允许T读取和修改A\n"
+        "共享锁\n共享锁又称为读锁\n若事务T对数据对象A加上S锁，则事务T可以读A但不能修改A\n"
+    )
+    both = "排它锁和共享锁的封锁对象可以是属性值、元组、关系直至整个数据库。"
+    answer = answer_from_hits("排它锁和共享锁有什么不同？", [_hit(1, "intro", both), _hit(2, "locks", slide)])
+    assert answer.contrast is not None
+    row = [cell.text for cell in answer.contrast.rows[0].cells]
+    quoted = [s.text for s in answer.sentences]
+    assert quoted[:2] == ["排它锁\n排它锁又称为写锁", "共享锁\n共享锁又称为读锁"]
+    assert [text.rstrip("。") for text in quoted[2:4]] == row
+    assert quoted[4:] == [both]
+    # Definitions that say what each lock is answer the question themselves: no row follows.
+    defined = slide.replace("又称为写锁", "是一种只允许一个事务持有的锁").replace(
+        "又称为读锁", "是一种可由多个事务同时持有的锁"
+    )
+    answer = answer_from_hits("排它锁和共享锁有什么不同？", [_hit(1, "intro", both), _hit(2, "locks", defined)])
+    assert [s.text for s in answer.sentences][2:] == [both]
+
+
 def test_a_side_s_short_name_counts_only_where_a_passage_names_a_side_in_full():
     """静态路由选择/动态路由选择 are also 静态/动态, but 「静态文档是指…」 on a page about the web
     is not about routing: a core name counts only in a passage that names a side in full."""
@@ -306,3 +332,48 @@ def test_an_index_about_a_word_makes_no_row_of_it(tmp_path, embedder):
     with KnowledgeBase.open(tmp_path / "index", embedder=embedder) as kb:
         contrast = kb.ask("水平分解和垂直分解有什么区别").contrast
     assert contrast is None or "关系" not in [row.aspect for row in contrast.rows]
+
+
+# A slide deck's outline: each side's name on a line of its own, labels under it, one slide cut
+# between two passages (the first ends in 静态转储's section, the second goes on with its 优点).
+_DECK = [
+    "转储方法\n静态转储与动态转储\n静态转储\n在系统中无运行事务时进行的转储操作\n"
+    "转储期间不允许对数据库的任何存取、修改活动",
+    "优点：实现简单\n缺点：降低了数据库的可用性\n静态转储与动态转储（续）\n动态转储\n"
+    "转储期间允许对数据库进行存取或修改\n优点\n不用等待正在运行的用户事务结束\n不会影响新事务的运行\n"
+    "动态转储的缺点\n不能保证副本中的数据正确有效\n例：某一时刻A被改写，副本上的A过时了",
+]
+OUTLINE_HITS = [
+    Hit(2, 0.5, Passage(7, "deck", "deck", "deck.pptx", 0, 100, _DECK[0])),
+    Hit(1, 1.0, Passage(8, "deck", "deck", "deck.pptx", 200, 400, _DECK[1])),
+]
+
+
+def test_a_slide_outline_s_labels_under_each_side_fill_rows():
+    table = build_contrast(["静态转储", "动态转储"], OUTLINE_HITS, VOCABULARY, tokenize=TOKENIZE)
+    assert table is not None
+    rows = {row.aspect: [cell.text for cell in row.cells] for row in table.rows}
+    assert rows["优点"] == ["实现简单", "不用等待正在运行的用户事务结束\n不会影响新事务的运行"]
+    assert rows["缺点"] == ["降低了数据库的可用性", "不能保证副本中的数据正确有效"]  # the example is no part of it
+    # Lines of each side's own section set against each other on what they share.
+    # (on a shared word: 数据库 here, 修改 in a course where every slide says 数据库).
+    assert ["转储期间不允许对数据库的任何存取、修改活动", "转储期间允许对数据库进行存取或修改"] in rows.values()
+    passages = {h.rank: h.passage for h in OUTLINE_HITS}
+    for row in table.rows:
+        for cell in row.cells:
+            p = passages[cell.citations[0]]
+            assert p.text[cell.start - p.start : cell.end - p.start] == cell.text
+
+
+def test_an_outline_section_runs_on_only_into_the_next_retrieved_passage_of_its_document():
+    # Without the passage that names 静态转储, nothing says whose 优点 「实现简单」 is.
+    alone = [OUTLINE_HITS[1]]
+    table = build_contrast(["静态转储", "动态转储"], alone, VOCABULARY, tokenize=TOKENIZE)
+    assert table is None or all(row.aspect not in ("优点", "缺点") for row in table.rows)
+
+
+def test_a_statement_after_a_side_s_name_is_no_label():
+    text = "排它锁又称为写锁\n若事务T加上X锁，只允许T读取A\n共享锁又称为读锁\n若事务T加上S锁，事务T可以读A"
+    hits = [_hit(1, "d", text)]
+    table = build_contrast(["排它锁", "共享锁"], hits, VOCABULARY, tokenize=TOKENIZE)
+    assert table is None or "又称为写锁" not in {row.aspect for row in table.rows}

@@ -16,7 +16,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from kb.answering.aspects import SideClause, common_words, lead_in_aspect, parallel_rows
+from kb.answering.aspects import PREDICATE, SideClause, common_words, lead_in_aspect, parallel_rows
+from kb.answering.outline import outline_cells
 from kb.answering.sentence_quality import SECTION_NUMBER
 from kb.ingest.chunk import BULLET, is_heading
 from kb.language.text import fold, sentence_spans
@@ -41,6 +42,7 @@ _DEFINED_NAME = (
     rf"|[（(][^（）()]{{1,40}}?[，,、]\s*{_NAMING}[“「\"]?([\w]{{1,8}}?)[”」\"]?[）)]"
     rf"|[，,]?{_NAMING}[“「\"]?([\w]{{1,8}}?)[”」\"]?(?=[，,。；;）)]))"
 )
+_NAME_START = r"(?:(?<![\u3400-\u9fff])|(?<=[的是为和与及即称、]))"
 MIN_CELL_CHARS, MAX_CELL_CHARS = 6, 90
 # Bullets that slides and exports put before a line: private-use glyphs (U+F06E), ■, •, ➢ ….
 _BULLET = re.compile(r"[\s\ue000-\uf8ff•·▪■□◆◇○●❖➢➤►▶√※*-]*")
@@ -49,10 +51,6 @@ MIN_ROWS, MAX_ROWS = 1, 7  # a table has at least / at most this many rows
 # An aspect's name is words, not 「1.」.
 _WORDS = re.compile(r"[\u3400-\u9fff]|[A-Za-z]{2}")
 MIN_CORE_CHARS = 2  # a side's name without the head or tail it shares with the other side
-# What a statement holds and a title does not: a verb or copula (「接口的定义与使用」 has none).
-_PREDICATE = re.compile(
-    r"是|为|指|可以|能|不|只|会|要|需|必须|由|用来|用于|有|把|将|对|在|从|进行|包含|包括|允许|实现|继承|属于|称"
-)
 SIDE_WINDOW = 4  # a side's name must start within this many characters of the clause
 
 
@@ -89,7 +87,10 @@ def side_names(side: str, texts: list[str], other: str, aliases: tuple[tuple[str
     for group in aliases:
         if side in group:
             names.update(group)
-    pattern = re.compile("(?:" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + ")" + _DEFINED_NAME)
+    # The side's own name, not the tail of a longer one: 「共享意向排它锁（…简称SIX锁）」 names no 排它锁.
+    pattern = re.compile(
+        _NAME_START + "(?:" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + ")" + _DEFINED_NAME
+    )
     for text in texts:
         for match in pattern.finditer(text):
             alias = match.group(1) or match.group(2) or match.group(3)
@@ -146,7 +147,7 @@ def _is_title(text: str, s: int, e: int) -> bool:
     line = text[s:e]
     if SECTION_NUMBER.match(line):
         return True
-    return is_heading(text, s, e) and (not _PREDICATE.search(line) or BULLET.match(line) is not None)
+    return is_heading(text, s, e) and (not PREDICATE.search(line) or BULLET.match(line) is not None)
 
 
 def side_cores(sides: list[str]) -> list[tuple[str, ...]]:
@@ -268,6 +269,13 @@ def build_contrast(
     cores = side_cores(list(sides))
     aspects = vocabulary.aspects if profile_knows(list(sides), vocabulary) else ()
     found = _side_statements(hits, _Sides(names, cores, aspects, vocabulary.asking, _clause_breaks(names, cores)))
+    for outlined in outline_cells(hits, names):
+        rank, text = outlined.cell.citations[0], fold(outlined.cell.text)
+        if outlined.aspect is None:
+            statement = SideClause(outlined.side, text, text, -1, _cell_score(rank, False, len(text)))
+            found.unplaced.append((statement, outlined.cell))
+        else:
+            _file(found, outlined.aspect, outlined.side, _cell_score(rank, True, 0), outlined.cell)
     rows, used_text = _aspect_rows(found, len(sides))
     if tokenize is not None:
         all_names = {n for group in names for n in group}
@@ -352,16 +360,25 @@ def _place_clause(
     heading = next((h for position, h in reversed(headings) if position < s), fold(p.heading))
     label_text = label.group(0) if label else heading
     aspect = _aspect(body, label_text, sides.names, sides.aspects) or (lead[0] if lead else None)
-    # Better-ranked passages first; labelled parallel statements are the clearest.
-    score = 1.0 / (1 + 0.2 * (hit.rank - 1)) + (0.5 if label else 0.0) - (0.3 if e - s > 60 else 0.0)
+    score = _cell_score(hit.rank, label is not None, e - s)
     cell = CitedSpan(p.text[s:e], (hit.rank,), p.doc_id, p.start + s, p.start + e)
     opening = _opening(body, sides.names[side], sides.cores[side])
     after = body[sum(opening) :] if opening else body
-    if not sides.aspects and not _PREDICATE.search(after):
+    if not sides.aspects and not PREDICATE.search(after):
         return  # 「1. 选择 2. 投影 3. 连接」, 「HAVING <条件表达式>」: no statement
     if aspect is None:
         found.unplaced.append((SideClause(side, body, after, len(found.sentences), score), cell))
         return
+    _file(found, aspect, side, score, cell)
+
+
+def _cell_score(rank: int, labelled: bool, length: int) -> float:
+    """How good a cell is: better-ranked passages first; labelled statements are the clearest."""
+    return 1.0 / (1 + 0.2 * (rank - 1)) + (0.5 if labelled else 0.0) - (0.3 if length > 60 else 0.0)
+
+
+def _file(found: _Statements, aspect: str, side: int, score: float, cell: CitedSpan) -> None:
+    """Keep a cell under its aspect and side."""
     if aspect not in found.order:
         found.order.append(aspect)
     found.by_aspect.setdefault((aspect, side), []).append((score, cell))

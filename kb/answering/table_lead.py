@@ -12,16 +12,19 @@ import re
 from typing import TYPE_CHECKING
 
 from kb.answering.contrast import ContrastVocabulary, profile_knows
+from kb.answering.defining import defining_sentence
 from kb.answering.evidence import Evidence
 from kb.answering.presenting import presentable
 from kb.answering.steps import overlaps
 from kb.language.text import fold
-from kb.types import Contrast, Hit
+from kb.types import Contrast, ContrastRow, Hit
 
 if TYPE_CHECKING:
     from kb.answering.plan import QuestionPlan
 
 # A sentence that names the difference and says it (「它与 Docker 最大的区别在于它是通过模拟硬件…」).
+# A definition that only gives its term another name: 「排它锁又称为写锁」, 「…（简称DAC）」.
+_ONLY_NAMES = re.compile(r"(?:又称|也称|也叫|简称|俗称|简记)为?\s*\S{1,12}?[)）]?[。.]?$")
 SAYS_THE_DIFFERENCE = re.compile(r"(?:区别|不同|差异|差别)(?:之处)?(?:主要)?(?:在于|就在于|是|就是).{4,}")
 
 
@@ -36,23 +39,46 @@ def led_by_table(
     """`chosen` led by the table's first row (`candidates`: the sentences an answer may quote),
     when the best chosen sentence neither sets the sides against each other (its `cue`
     feature) nor says how they differ (SAYS_THE_DIFFERENCE), and the table was read from the
-    corpus: a profile's aspects come in the profile's order, not the question's. Each cell is
+    corpus: a profile's aspects come in the profile's order, not the question's. An answer led
+    by what each side is (defining.led_by_definitions) where that only names them (「排它锁又称为
+    写锁」, 「共享锁又称为读锁」) keeps that lead and quotes the row right after it, where it says
+    how they differ; a lead that says what each is stays as it is. Each cell is
     quoted as the candidate sentence that holds it,
     else as the table quotes it (a cell may come from a passage beyond the shown ones); two
     cells of one sentence quote it once, each as an answer quotes it (presentable); a cell that
     cannot be quoted (「‒ 则是按照…」 opens mid-clause) leads with no row."""
-    if (
-        not contrast.rows
-        or not chosen
-        or chosen[0].features.get("cue")
-        or SAYS_THE_DIFFERENCE.search(fold(chosen[0].text))
-    ):
+    if not contrast.rows or not chosen or not plan.sides or profile_knows(list(plan.sides), vocabulary):
         return chosen
-    if not plan.sides or profile_knows(list(plan.sides), vocabulary):
+    defined = _led_by_names(plan.sides, hits, chosen)
+    if not defined and (chosen[0].features.get("cue") or SAYS_THE_DIFFERENCE.search(fold(chosen[0].text))):
         return chosen
+    head = chosen[:defined]
+    row = _quoted_row(contrast.rows[0], plan, hits, candidates)
+    if row is None:
+        return chosen
+    row = [cell for cell in row if not any(overlaps(cell, quoted) for quoted in head)]
+    return head + row + [c for c in chosen[defined:] if not any(overlaps(c, quoted) for quoted in row)]
+
+
+def _led_by_names(sides: tuple[str, str], hits: list[Hit], chosen: list[Evidence]) -> int:
+    """2 when `chosen` opens with the sentences that define the two sides (defining_sentence)
+    and one of them only gives its side another name (「排它锁又称为写锁」), else 0."""
+    if len(chosen) < len(sides):
+        return 0
+    for side, quoted in zip(sides, chosen):
+        definition = defining_sentence(side, hits)
+        if definition is None or (definition.doc_id, definition.start) != (quoted.doc_id, quoted.start):
+            return 0
+    return len(sides) if any(_ONLY_NAMES.search(fold(quoted.text)) for quoted in chosen[: len(sides)]) else 0
+
+
+def _quoted_row(
+    row: ContrastRow, plan: QuestionPlan, hits: list[Hit], candidates: list[Evidence]
+) -> list[Evidence] | None:
+    """A row's cells as an answer quotes them, each once; None if a cell cannot be quoted."""
     by_rank = {h.rank: h for h in hits}
     lead: list[Evidence] = []
-    for cell in contrast.rows[0].cells:
+    for cell in row.cells:
         holder = next(
             (c for c in candidates if c.doc_id == cell.doc_id and c.start <= cell.start and cell.end <= c.end), None
         )
@@ -61,7 +87,7 @@ def led_by_table(
             holder = Evidence(cell.text, hit.passage, hit.rank, cell.start, cell.end, citations=cell.citations)
         shown = presentable(holder, plan.shape)
         if shown is None:
-            return chosen
+            return None
         if not any(overlaps(shown, quoted) for quoted in lead):
             lead.append(shown)
-    return lead + [c for c in chosen if not any(overlaps(c, quoted) for quoted in lead)]
+    return lead

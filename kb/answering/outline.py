@@ -1,0 +1,182 @@
+"""Contrast cells from slide outlines: a side's name on a line of its own, labelled lines under it.
+
+Lecture slides compare in outline, not in sentences: 「静态转储」 on a line, its description, then
+「优点：实现简单」 and 「缺点：降低了数据库的可用性」; further on 「动态转储」, 「优点」 over two
+items, and 「动态转储的缺点」 over its own. No line opens with a side's name and states something,
+so clause reading (contrast.py) finds nothing; here a line that is a side's name (alone, with a
+gloss in brackets, 「什么是X」, or with a label: 「X的缺点」) opens that side's section, and a label
+inside it (「优点：…」, or a short label line over items) gives a cell under that label. A row
+still needs the same label under each side, so an item line taken for a label pairs with nothing.
+A section runs on into the next passage of the same document when that passage was retrieved
+too (a slide cut between passages). Only the outline's form is read, never a subject's words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from kb.answering.aspects import DEFINITION_ASPECT, PREDICATE
+from kb.language.text import fold
+from kb.types import CitedSpan, Hit, Passage
+
+# Bullets and item numbers before a line's words: private-use glyphs, •, ■, 「1.」, 「（2）」.
+_LEAD = re.compile(r"[\s\ue000-\uf8ff•·▪■□◆◇○●❖➢➤►▶√※*‒–-]*(?:[（(]\d{1,2}[)）]|\d{1,2}[、.．](?!\d))?\s*")
+_LABEL_WORDS = r"[\u4e00-\u9fff]{2,6}"
+# 「优点：实现简单」 (a label and its statement) or 「优点」 / 「优点：」 over items.
+_LABELLED = re.compile(rf"^({_LABEL_WORDS})\s*[：:]\s*(.*)$")
+_BARE_LABEL = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
+_GLOSS = r"(?:\s*[（(][^）)]{0,60}[）)])?"
+_BRACKETED = re.compile(r"[（(][^）)]{0,60}[）)]")
+_DEFINED_BY_LABEL = frozenset({"定义", "概念", "含义", "是什么"})
+# An example (「例如：…」, 「例在转储期间…」) illustrates the statement above it: no label, no cell.
+_EXAMPLE = re.compile(r"^[\[［【(（]?\s*(?:例|比如|举例|示例|如[：:])")
+# 「连接（续）」: a slide's title carried over to the next slide; a side's section ends there.
+_CONTINUED = re.compile(r"[（(]续[)）]\s*$")
+MAX_CELL_CHARS = 90  # a cell of items stops at the item that would take it past this
+MAX_LABEL_LINE_CHARS = 30  # a line longer than this states something, it names no section
+
+
+@dataclass(frozen=True)
+class OutlineCell:
+    """A statement in one side's section of an outline: under an aspect's label, or (`aspect`
+    None) a line of its own that states something, for contrast rows of parallel statements."""
+
+    aspect: str | None
+    side: int
+    cell: CitedSpan
+
+
+@dataclass
+class _Section:
+    """Where the outline is: the side whose section it is in, and a label waiting for its items."""
+
+    side: int | None = None
+    label: str | None = None
+    start: int = 0
+    end: int = 0
+    named_here: bool = False  # the side's name line is in the passage being read
+
+
+@dataclass(frozen=True)
+class _Outline:
+    """How a line is read: `side_line` matches a side's name line, `sides` find each side's names."""
+
+    side_line: re.Pattern[str]
+    sides: list[re.Pattern[str]]
+
+
+def outline_cells(hits: Sequence[Hit], names: Sequence[tuple[str, ...]]) -> list[OutlineCell]:
+    """Every labelled statement under a side's name line in the hits' passages, in rank order.
+    `names`: each side's names (folded, longest first)."""
+    by_id = {h.passage.id: h for h in hits}
+    outline = _Outline(_side_line_pattern(names), [re.compile("|".join(map(re.escape, g))) for g in names if g])
+    cells: list[OutlineCell] = []
+    for hit in sorted(hits, key=lambda h: (h.passage.doc_id, h.passage.id)):
+        before = by_id.get(hit.passage.id - 1)
+        carried = before is not None and before.passage.doc_id == hit.passage.doc_id
+        section = _Section(_last_side(before.passage, outline) if carried and before else None)
+        cells += _cells(hit, outline, section)
+    return sorted(cells, key=lambda c: c.cell.citations)
+
+
+def _side_line_pattern(names: Sequence[tuple[str, ...]]) -> re.Pattern[str]:
+    """A line that is a side's name: alone, glossed (「强制存取控制（MAC）」), asked after
+    (「什么是垂直分解」) or with a label (「动态转储的缺点」, 「自主存取控制缺点：」)."""
+    groups = "|".join(f"(?P<side{i}>{'|'.join(map(re.escape, group))})" for i, group in enumerate(names) if group)
+    return re.compile(
+        rf"^(?P<asked>什么是|何为|何谓)?(?:{groups}){_GLOSS}(?:的?(?P<label>{_LABEL_WORDS}))?\s*(?:[：:]\s*(?P<rest>.*))?$"
+    )
+
+
+def _lines(passage: Passage) -> Iterator[tuple[int, int, str]]:
+    """(start, end, folded words) of each line of a passage, bullets and item numbers skipped."""
+    text = passage.text
+    position = 0
+    for line in text.split("\n"):
+        lead = _LEAD.match(line)
+        start = position + (lead.end() if lead else 0)
+        end = position + len(line.rstrip())
+        if end > start:
+            yield start, end, fold(text[start:end])
+        position += len(line) + 1
+
+
+def _last_side(passage: Passage, outline: _Outline) -> int | None:
+    """The side whose section a passage ends in, if any."""
+    section = _Section()
+    for _, _, words in _lines(passage):
+        _read_side_line(words, outline, section)
+    return section.side
+
+
+def _read_side_line(words: str, outline: _Outline, section: _Section) -> re.Match[str] | None:
+    """Move `section` on if the line is a side's name line, or a title naming both sides
+    (「静态转储与动态转储（续）」: no side's section); the match, for its label and statement.
+    「排它锁又称为写锁」 states something after the name: no name line."""
+    if len(_BRACKETED.sub("", words)) > MAX_LABEL_LINE_CHARS:
+        return None
+    match = outline.side_line.match(words)
+    if match is None and (_CONTINUED.search(words) or all(side.search(words) for side in outline.sides)):
+        section.side, section.label = None, None
+    if match is None or (match.group("label") and not _is_label(match.group("label"))):
+        return None
+    section.named_here = True
+    section.side = next(int(key[4:]) for key, value in match.groupdict().items() if key.startswith("side") and value)
+    section.label = _aspect_name(match) if not (match.group("rest") or "").strip() else None
+    section.start = section.end = 0
+    return match
+
+
+def _is_label(words: str) -> bool:
+    """Words that name what the lines after them say (优点, 适用范围), not a statement or an example."""
+    return not PREDICATE.search(words) and not _EXAMPLE.match(words)
+
+
+def _aspect_name(match: re.Match[str]) -> str | None:
+    """The aspect a side's name line labels: 「的缺点」 → 缺点, 「什么是X」 → 定义."""
+    label = match.group("label")
+    if match.group("asked") or label in _DEFINED_BY_LABEL:
+        return DEFINITION_ASPECT
+    return label
+
+
+def _cells(hit: Hit, outline: _Outline, section: _Section) -> list[OutlineCell]:
+    """The labelled statements of one passage, reading on from `section`: a label's items make
+    one cell, up to MAX_CELL_CHARS, ending at an example or the next label."""
+    passage, found = hit.passage, []
+    for start, end, words in _lines(passage):
+        match = _read_side_line(words, outline, section)
+        if match is not None:
+            rest, label = (match.group("rest") or "").strip(), _aspect_name(match)
+            if rest and label and section.side is not None:
+                found.append(_cell(hit, label, section.side, (end - len(rest), end)))
+            continue
+        if section.side is None:
+            continue
+        labelled = _LABELLED.match(words)
+        label = labelled.group(1) if labelled else words if _BARE_LABEL.match(words) else None
+        if label is not None and _is_label(label):
+            section.label, section.start, section.end = label, 0, 0
+            if labelled and labelled.group(2).strip():
+                found.append(_cell(hit, label, section.side, (start + labelled.start(2), end)))
+                section.label = None
+        elif section.label is None or _EXAMPLE.match(words) or (section.end and end - section.start > MAX_CELL_CHARS):
+            section.label = None
+            statement = PREDICATE.search(words) and not _EXAMPLE.match(words) and len(words) <= MAX_CELL_CHARS
+            if statement and section.named_here:
+                found.append(_cell(hit, None, section.side, (start, end)))
+        elif not section.end:
+            section.start, section.end = start, end
+            found.append(_cell(hit, section.label, section.side, (start, end)))
+        else:
+            section.end = end
+            found[-1] = _cell(hit, section.label, section.side, (section.start, end))
+    return found
+
+
+def _cell(hit: Hit, aspect: str | None, side: int, span: tuple[int, int]) -> OutlineCell:
+    p = hit.passage
+    s, e = span
+    return OutlineCell(aspect, side, CitedSpan(p.text[s:e], (hit.rank,), p.doc_id, p.start + s, p.start + e))
