@@ -3,8 +3,9 @@
 import pytest
 
 from kb.answering.aspects import subject_words
-from kb.answering.contrast import build_contrast, side_names
+from kb.answering.contrast import build_contrast
 from kb.answering.mentions import unmentioned_side
+from kb.answering.side_names import side_names
 from kb.answering.sides import contrast_sides
 from kb.profile import default_profile
 from kb.types import Hit, Passage

@@ -11,7 +11,6 @@ Every cell is a verbatim clause of a retrieved passage and carries its citation.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -19,6 +18,7 @@ from dataclasses import dataclass, replace
 from kb.answering.aspects import PREDICATE, SideClause, common_words, lead_in_aspect, parallel_rows
 from kb.answering.outline import outline_cells
 from kb.answering.sentence_quality import SECTION_NUMBER
+from kb.answering.side_names import side_cores, side_names
 from kb.ingest.chunk import BULLET, is_heading
 from kb.language.text import fold, sentence_spans
 from kb.types import CitedSpan, Contrast, ContrastRow, Hit
@@ -34,15 +34,6 @@ _ASPECT_HEADING = re.compile(
 )
 _NUMBERED = re.compile(r"^\s*[(（]?[一二三四五六七八九十\d]+(?:\.\d+)?[)）、.．]")
 _DIFFERENCE_WORDS = re.compile(r"不同|区别|差异|差别|之别|不一样")
-# 「客户服务（简称客服）」, 「排它锁（Exclusive Locks，简记为X锁）」, 「排它锁又称为写锁」,
-# 「客户成功，也叫CS」: short names the text defines for a side.
-_NAMING = r"(?:简称|简记|又称|也称|也叫|俗称|下称)为?"
-_DEFINED_NAME = (
-    r"(?:[（(](?:简称|又称|也称|也叫|即|下称|简记)?为?[“「\"]?([\w]{1,8}?)[”」\"]?[）)]"
-    rf"|[（(][^（）()]{{1,40}}?[，,、]\s*{_NAMING}[“「\"]?([\w]{{1,8}}?)[”」\"]?[）)]"
-    rf"|[，,]?{_NAMING}[“「\"]?([\w]{{1,8}}?)[”」\"]?(?=[，,。；;）)]))"
-)
-_NAME_START = r"(?:(?<![\u3400-\u9fff])|(?<=[的是为和与及即称、]))"
 MIN_CELL_CHARS, MAX_CELL_CHARS = 6, 90
 # Bullets that slides and exports put before a line: private-use glyphs (U+F06E), ■, •, ➢ ….
 _BULLET = re.compile(r"[\s\ue000-\uf8ff•·▪■□◆◇○●❖➢➤►▶√※*-]*")
@@ -50,7 +41,6 @@ _ITEM_NUMBER = re.compile(r"\s*(?:[（(]\d{1,2}[)）]|\d{1,2}[、.．](?!\d)|[�
 MIN_ROWS, MAX_ROWS = 1, 7  # a table has at least / at most this many rows
 # An aspect's name is words, not 「1.」.
 _WORDS = re.compile(r"[\u3400-\u9fff]|[A-Za-z]{2}")
-MIN_CORE_CHARS = 2  # a side's name without the head or tail it shares with the other side
 SIDE_WINDOW = 4  # a side's name must start within this many characters of the clause
 
 
@@ -77,26 +67,6 @@ class ContrastVocabulary:
     def asking_words(self) -> frozenset[str]:
         """Words that say what kind of answer is wanted (区别, 不同, 联系 …), not its subject."""
         return frozenset(self.asking + self.relating)
-
-
-def side_names(side: str, texts: list[str], other: str, aliases: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
-    """Every name the corpus may use for a side, longest first: its alias group, and short
-    names the retrieved texts define for it (「客户服务（简称客服）」 → 客服) unless they would
-    also name the other side."""
-    names = {side}
-    for group in aliases:
-        if side in group:
-            names.update(group)
-    # The side's own name, not the tail of a longer one: 「共享意向排它锁（…简称SIX锁）」 names no 排它锁.
-    pattern = re.compile(
-        _NAME_START + "(?:" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + ")" + _DEFINED_NAME
-    )
-    for text in texts:
-        for match in pattern.finditer(text):
-            alias = match.group(1) or match.group(2) or match.group(3)
-            if alias and len(alias) >= 2 and alias not in other and other not in alias:
-                names.add(alias)
-    return tuple(sorted(names, key=len, reverse=True))
 
 
 def _aspect_of_heading(heading: str, names: set[str]) -> str | None:
@@ -148,24 +118,6 @@ def _is_title(text: str, s: int, e: int) -> bool:
     if SECTION_NUMBER.match(line):
         return True
     return is_heading(text, s, e) and (not PREDICATE.search(line) or BULLET.match(line) is not None)
-
-
-def side_cores(sides: list[str]) -> list[tuple[str, ...]]:
-    """Shorter names for sides that share a head or a tail: 选择运算/投影运算 are also 选择/投影
-    (「投影操作主要是…」), 静态转储/动态转储 also 静态/动态 (not 静/动: a core keeps at least
-    MIN_CORE_CHARS, or is a Latin word such as WHERE)."""
-    a, b = sides[0], sides[1]
-    cores: list[tuple[str, ...]] = [(), ()]
-    for shared, cut in (
-        (len(os.path.commonprefix([a[::-1], b[::-1]])), lambda side, n: side[: len(side) - n]),
-        (len(os.path.commonprefix([a, b])), lambda side, n: side[n:]),
-    ):
-        for n in range(shared, 0, -1):
-            pair = (cut(a, n), cut(b, n))
-            if all(len(core) >= MIN_CORE_CHARS or core.isascii() and core.isalpha() for core in pair):
-                cores = [cores[0] + (pair[0],), cores[1] + (pair[1],)]
-                break
-    return cores
 
 
 def profile_knows(sides: list[str], vocabulary: ContrastVocabulary) -> bool:

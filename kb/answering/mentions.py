@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from kb.answering.contrast import MIN_CORE_CHARS, ContrastVocabulary, side_cores, side_names
+from kb.answering.contrast import ContrastVocabulary
 from kb.answering.question import ASKING_PHRASES
+from kb.answering.side_names import MIN_CORE_CHARS, side_cores, side_names
 from kb.language.text import fold, fold_taiwan
 from kb.types import Hit
 

@@ -1,0 +1,60 @@
+"""The names a comparison's sides go by in the retrieved text.
+
+A side is named by the question's word, its alias group in the profile, the short names the
+text itself defines for it (「客户服务（简称客服）」 → 客服, 「排它锁（Exclusive Locks，简记为X锁）」 →
+X锁), and, for two sides sharing a head or tail, their cores (静态转储/动态转储 → 静态/动态).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+# 「客户服务（简称客服）」, 「排它锁（Exclusive Locks，简记为X锁）」, 「排它锁又称为写锁」,
+# 「客户成功，也叫CS」: short names the text defines for a side.
+_NAMING = r"(?:简称|简记|又称|也称|也叫|俗称|下称)为?"
+_DEFINED_NAME = (
+    r"(?:[（(](?:简称|又称|也称|也叫|即|下称|简记)?为?[“「\"]?([\w]{1,8}?)[”」\"]?[）)]"
+    rf"|[（(][^（）()]{{1,40}}?[，,、]\s*{_NAMING}[“「\"]?([\w]{{1,8}}?)[”」\"]?[）)]"
+    rf"|[，,]?{_NAMING}[“「\"]?([\w]{{1,8}}?)[”」\"]?(?=[，,。；;）)]))"
+)
+_NAME_START = r"(?:(?<![\u3400-\u9fff])|(?<=[的是为和与及即称、]))"
+MIN_CORE_CHARS = 2  # a side's name without the head or tail it shares with the other side
+
+
+def side_names(side: str, texts: list[str], other: str, aliases: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
+    """Every name the corpus may use for a side, longest first: its alias group, and short
+    names the retrieved texts define for it (「客户服务（简称客服）」 → 客服) unless they would
+    also name the other side."""
+    names = {side}
+    for group in aliases:
+        if side in group:
+            names.update(group)
+    # The side's own name, not the tail of a longer one: 「共享意向排它锁（…简称SIX锁）」 names no 排它锁.
+    pattern = re.compile(
+        _NAME_START + "(?:" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + ")" + _DEFINED_NAME
+    )
+    for text in texts:
+        for match in pattern.finditer(text):
+            alias = match.group(1) or match.group(2) or match.group(3)
+            if alias and len(alias) >= 2 and alias not in other and other not in alias:
+                names.add(alias)
+    return tuple(sorted(names, key=len, reverse=True))
+
+
+def side_cores(sides: list[str]) -> list[tuple[str, ...]]:
+    """Shorter names for sides that share a head or a tail: 选择运算/投影运算 are also 选择/投影
+    (「投影操作主要是…」), 静态转储/动态转储 also 静态/动态 (not 静/动: a core keeps at least
+    MIN_CORE_CHARS, or is a Latin word such as WHERE)."""
+    a, b = sides[0], sides[1]
+    cores: list[tuple[str, ...]] = [(), ()]
+    for shared, cut in (
+        (len(os.path.commonprefix([a[::-1], b[::-1]])), lambda side, n: side[: len(side) - n]),
+        (len(os.path.commonprefix([a, b])), lambda side, n: side[n:]),
+    ):
+        for n in range(shared, 0, -1):
+            pair = (cut(a, n), cut(b, n))
+            if all(len(core) >= MIN_CORE_CHARS or core.isascii() and core.isalpha() for core in pair):
+                cores = [cores[0] + (pair[0],), cores[1] + (pair[1],)]
+                break
+    return cores
