@@ -217,6 +217,12 @@ def test_a_how_many_question_answered_by_no_amount_is_not_found():
     one = "聚簇索引决定元组的物理顺序。在一个基本表上最多只能建立一个聚簇索引。"
     assert "最多只能建立一个聚簇索引" in answer_from_hits("一张基本表上可以建几个聚簇索引？", _passage_hits(one)).text
     assert answer_from_hits("一张基本表上可以建几种聚簇索引？", _passage_hits(one)).text == NOT_FOUND
+    # A year the passages state about something else does not say when this happened.
+    asked = "福特是哪一年在工厂里开始用装配线的？"
+    elsewhere = "福特汽车公司以流水线生产闻名，福特开始用装配线。1905年当地建造了一座铝厂，后来在厂里增添了轧机。"
+    assert answer_from_hits(asked, _passage_hits(elsewhere)).text == NOT_FOUND
+    said = "福特汽车公司以流水线生产闻名。福特于1913年起在工厂里开始使用装配线。"  # 「福特于」: one jieba word
+    assert "1913年" in answer_from_hits(asked, _passage_hits(said)).text
 
 
 def test_quantities_are_told_from_articles_and_list_numbers():

@@ -241,7 +241,7 @@ def choose(
     """The sentences an answer quotes (of `candidates`: answer_candidates), in the order quoted,
     within the plan's max_chars; none when the index does not know (`answerable` False, see
     Retriever.answerable) or when a question asking for an amount would be answered by
-    sentences stating none. A cross-language question shares no words with its sources:
+    sentences stating none (or none sharing a word with it). A cross-language question shares no words with its sources:
     sentences vouched for by their vectors may support the best one. A how-to question
     answered by a numbered procedure in `hits` (quoted_steps, its words split with `tokenize`)
     gets its steps first, then the best sentences of the passages they are quoted from; a
@@ -260,9 +260,21 @@ def choose(
         picked = select(candidates, plan.shape, plan.max_chars, lexical=lexical) if answerable else []
         chosen = led_by_definitions(plan.sides, list(plan.terms.words), hits or [], picked)
     counting, share = counted_in(plan.text), asks_a_share(plan.text)
-    if asks_an_amount(plan.text) and not any(states_a_quantity(c.text, counting, share) for c in chosen):
-        chosen = []  # 「销售人员的平均工资是多少」 with no amount in what would be quoted: not in the index
+    if asks_an_amount(plan.text) and not any(
+        states_a_quantity(c.text, counting, share) and (not lexical or _holds_a_question_word(c.text, plan))
+        for c in chosen
+    ):
+        # 「销售人员的平均工资是多少」 with no amount in what would be quoted, or 「亨利·福特是哪一年…开始
+        # 用装配线的」 with only 「1905年在当地建造了一座铝厂」, a year sharing no word with it: not in the index.
+        chosen = []
     return _within(_labelled_once(chosen), plan.max_chars)
+
+
+def _holds_a_question_word(text: str, plan: QuestionPlan) -> bool:
+    """Whether a sentence holds one of the question's words of two characters or more, as text:
+    jieba may cut it otherwise there (「严秋华于1993年起退出幕前」 holds 严秋华)."""
+    folded = fold(text)
+    return any(len(word) >= 2 and word in folded for word in plan.terms.words)
 
 
 def _labelled_once(chosen: list[Evidence]) -> list[Evidence]:
