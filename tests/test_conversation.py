@@ -2,6 +2,7 @@
 the index's words, English questions marked, one script per answer — through the Python API,
 the command line and HTTP."""
 
+import dataclasses
 import json
 
 import pytest
@@ -10,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from kb import KnowledgeBase
 from kb.answering.english import EnglishReader, glossed_terms
-from kb.answering.followup import complete, is_elliptical
+from kb.answering.followup import complete, focus_of, is_elliptical
 from kb.answering.typos import Homophones, correct
 from kb.answering.understand import SOURCES_ARE_CHINESE, is_cross_language
 from kb.interfaces.cli import main
@@ -330,3 +331,40 @@ def test_an_index_that_says_a_word_elsewhere_does_not_correct_a_name_to_it(tmp_p
     ingest([corpus], tmp_path / "index", embedder=embedder)
     with KnowledgeBase.open(tmp_path / "index", embedder=embedder) as kb:
         assert kb.ask("著名的雪生包在哪里吃").corrected is None
+
+
+@pytest.mark.parametrize(
+    ("question", "completed", "focus"),
+    [
+        ("那销售部呢？", "销售部的业绩一般怎么考核", "销售部"),
+        ("那销售看什么？", "做销售的业绩一般看什么指标", "销售"),  # the new subject before the same predicate
+        ("那它们的联系呢？", "营销和销售的联系", ""),  # a pronoun: the same subject as before
+    ],
+)
+def test_a_follow_up_says_what_it_now_asks_about(question, completed, focus):
+    assert focus_of(question, completed) == focus
+
+
+def test_the_answer_to_a_new_subject_s_follow_up_leads_with_a_sentence_naming_it():
+    """「那销售部呢」 after 「市场部的业绩一般怎么考核？」 asks about 销售部: a sentence about it
+    leads, though one about 市场部 shares more of the completed question's words."""
+    from kb.answering.answer import select
+    from kb.answering.evidence import Evidence
+    from kb.answering.question import SHAPES
+    from kb.types import Passage
+
+    texts = ["市场部的业绩一般按季度考核，看品牌曝光和线索数量。", "销售部的业绩看回款和签单的金额。"]
+    passages = [Passage(n, f"d{n}", f"d{n}", f"d{n}.txt", 0, len(t), t) for n, t in enumerate(texts)]
+    ranked = [
+        Evidence(t, p, n + 1, 0, len(t), {"lexical": 0.5}, score=3.0 - n * 0.5, citations=(n + 1,))
+        for n, (t, p) in enumerate(zip(texts, passages))
+    ]
+    general = SHAPES["general"]
+    assert select(ranked, general, 300)[0].text == texts[0]
+    assert select(ranked, dataclasses.replace(general, focus="销售部"), 300)[0].text == texts[1]
+
+
+def test_the_plan_of_a_follow_up_carries_what_it_asks_about(kb):
+    assert kb.answerer.plan("那销售呢？", previous=["市场营销是看长期还是看短期的？"]).shape.focus == "销售"
+    assert kb.answerer.plan("那它们的联系呢？", previous=["营销和销售有什么区别？"]).shape.focus == ""
+    assert kb.answerer.plan("销售漏斗是什么").shape.focus == ""

@@ -121,6 +121,8 @@ def select(
     ranked = [shown for shown in (presentable(c, shape) for c in ranked) if shown is not None]
     if not ranked:
         return []
+    if shape.focus:  # 「那销售部呢」 is about 销售部, however well a sentence on 市场部 scores
+        ranked = _form_first(ranked, margin, lambda c: shape.focus in fold(c.text))
     if shape.kind == "method":
         ranked = _form_first(ranked, 2 * margin, holds_steps)
     elif shape.kind == "definition":

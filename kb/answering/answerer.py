@@ -55,6 +55,8 @@ class Answerer:
         reading = self.reader.read(question, previous)
         text = reading.text
         sides, shape = shape_of(text, self.profile.contrast, reading.cross_language)
+        if reading.focus and not sides:
+            shape = dataclasses.replace(shape, focus=reading.focus)
         depth = max(k, CONTRAST_EVIDENCE) if sides else max(k, DEFINITION_REACH) if shape.subject else k
         check_query_args(depth, mode)
         retriever = self.retriever

@@ -143,6 +143,18 @@ def complete(
     return f"{bare}{last}"
 
 
+def focus_of(question: str, completed: str) -> str:
+    """What a 「那X呢」 follow-up asks about now (「那销售部呢」 → 销售部, 「那销售看什么」 → 销售):
+    the longest start of its bare words that the completed question holds; "" for a pronoun's
+    follow-up, which asks about the same subject as before."""
+    folded = _QUESTION_MARKS.sub("", fold(question).strip())
+    if _PLURAL.search(folded) or _SINGULAR.search(folded):
+        return ""
+    bare = _CLOSER.sub("", _OPENER.sub("", folded))
+    said = fold(completed)
+    return next((bare[:n] for n in range(len(bare), 1, -1) if bare[:n] in said), "")
+
+
 def _in_place_of(text: str, subject: str, new: str) -> str:
     """`text` with its (first) `subject` replaced by `new`, where `new` may already hold what
     follows the subject: 「亚马逊河口的潮波…」, whose subject is 亚马逊河, asked again about 黄河口

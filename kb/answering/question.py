@@ -176,6 +176,9 @@ class AnswerShape:
     cue_strength: float = 1.0  # how much the cue counts: a recommendation is what advice asks for
     # For a definition: what it asks about, folded (「嵌入式SQL中的游标」).
     subject: str = ""
+    # For a follow-up asking the question before about something else (「那销售部呢」): what it
+    # asks about now, folded; the best sentence naming it leads.
+    focus: str = ""
     # For a 「几种/几个…」 question: the measure word it counts in; the sentence that states the
     # count (「Redis 具体有 6 种淘汰策略：」) answers it.
     counts: str = ""

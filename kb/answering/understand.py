@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from kb.answering.english import EnglishReader, glossed_terms
-from kb.answering.followup import complete
+from kb.answering.followup import complete, focus_of
 from kb.answering.retrieve import normalise_question
 from kb.answering.spoken import written_question
 from kb.answering.typos import Homophones, correct
@@ -48,6 +48,7 @@ class Reading:
     cross_language: bool = False
     previous: tuple[str, ...] = ()
     translated: bool = False
+    focus: str = ""  # what a 「那X呢」 follow-up asks about now (followup.focus_of), folded
 
     @property
     def understood_as(self) -> str | None:
@@ -113,7 +114,8 @@ class QuestionReader:
             raise KbError("previous must be a list of earlier questions, not one string")
         earlier = [normalise_question(p) for p in list(previous)[-MAX_PREVIOUS:] if p and p.strip()]
         analyzer = self.profile.analyzer
-        text = complete(asked, earlier, self.profile.contrast, self._known, analyzer) or asked
+        completed = complete(asked, earlier, self.profile.contrast, self._known, analyzer)
+        text = completed or asked
         if _LATIN_WORD.search(text):
             english = self._read_english(asked, text, tuple(earlier))
             if isinstance(english, Reading):
@@ -132,7 +134,10 @@ class QuestionReader:
             stopwords=analyzer.stopwords,
             in_context=self._in_context(fold(text)),
         )
-        return Reading(asked, corrected or text, corrected=corrected, previous=tuple(earlier))
+        focus = focus_of(asked, completed) if completed else ""
+        answered = corrected or text
+        focus = focus if focus in fold(answered) else ""
+        return Reading(asked, answered, corrected=corrected, previous=tuple(earlier), focus=focus)
 
     def _in_context(self, text: str) -> Callable[[str], bool]:
         """Whether a word is in the CONTEXT_PASSAGES passages BM25 ranks first for `text` as
