@@ -34,6 +34,10 @@ TOKENIZE = default_profile().analyzer.tokenize
         ("营销和销售最本质的区别是什么", ["营销", "销售"]),
         ("市场部和销售部主要有什么不同", ["市场部", "销售部"]),
         ("传统IO和NIO在数据处理上的区别", ["传统io", "nio"]),
+        # Other ways Chinese asks to set two things apart, and which of them is better.
+        ("用户级线程和内核级线程比起来各有啥好处坏处", ["用户级线程", "内核级线程"]),
+        ("死锁和饥饿怎么区分", ["死锁", "饥饿"]),
+        ("FIFO和LRU哪个好，区别在哪", ["fifo", "lru"]),
     ],
 )
 def test_contrast_sides(question, sides):
@@ -364,6 +368,14 @@ def test_a_slide_outline_s_labels_under_each_side_fill_rows():
         for cell in row.cells:
             p = passages[cell.citations[0]]
             assert p.text[cell.start - p.start : cell.end - p.start] == cell.text
+
+
+def test_a_side_named_among_its_other_names_opens_its_section():
+    text = "大内核/单内核/宏内核\n功能\n优点：高性能\n缺点：内核代码庞大\n微内核\n优点：结构清晰\n缺点：性能低"
+    table = build_contrast(["宏内核", "微内核"], [_hit(1, "notes", text)], VOCABULARY, tokenize=TOKENIZE)
+    assert table is not None
+    rows = {row.aspect: [cell.text for cell in row.cells] for row in table.rows}
+    assert rows["缺点"] == ["内核代码庞大", "性能低"]
 
 
 def test_an_outline_section_runs_on_only_into_the_next_retrieved_passage_of_its_document():

@@ -28,6 +28,8 @@ _LABEL_WORDS = r"[\u4e00-\u9fff]{2,6}"
 _LABELLED = re.compile(rf"^({_LABEL_WORDS})\s*[：:]\s*(.*)$")
 _BARE_LABEL = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 _GLOSS = r"(?:\s*[（(][^）)]{0,60}[）)])?"
+# 「大内核/单内核/宏内核」: the side's name among others for the same thing.
+_OTHER_NAMES = r"(?:[^/／\s]{1,12}[/／])*"
 _BRACKETED = re.compile(r"[（(][^）)]{0,60}[）)]")
 _DEFINED_BY_LABEL = frozenset({"定义", "概念", "含义", "是什么"})
 # An example (「例如：…」, 「例在转储期间…」) illustrates the statement above it: no label, no cell.
@@ -82,11 +84,12 @@ def outline_cells(hits: Sequence[Hit], names: Sequence[tuple[str, ...]]) -> list
 
 
 def _side_line_pattern(names: Sequence[tuple[str, ...]]) -> re.Pattern[str]:
-    """A line that is a side's name: alone, glossed (「强制存取控制（MAC）」), asked after
-    (「什么是垂直分解」) or with a label (「动态转储的缺点」, 「自主存取控制缺点：」)."""
+    """A line that is a side's name: alone, glossed (「强制存取控制（MAC）」), after its other
+    names (「大内核/单内核/宏内核」), asked after (「什么是垂直分解」) or with a label (「动态转储的
+    缺点」, 「自主存取控制缺点：」)."""
     groups = "|".join(f"(?P<side{i}>{'|'.join(map(re.escape, group))})" for i, group in enumerate(names) if group)
     return re.compile(
-        rf"^(?P<asked>什么是|何为|何谓)?(?:{groups}){_GLOSS}(?:的?(?P<label>{_LABEL_WORDS}))?\s*(?:[：:]\s*(?P<rest>.*))?$"
+        rf"^(?P<asked>什么是|何为|何谓)?{_OTHER_NAMES}(?:{groups}){_GLOSS}(?:的?(?P<label>{_LABEL_WORDS}))?\s*(?:[：:]\s*(?P<rest>.*))?$"
     )
 
 

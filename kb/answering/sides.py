@@ -13,13 +13,17 @@ import re
 from kb.answering.contrast import ContrastVocabulary
 from kb.language.text import fold
 
+# 「死锁和饥饿怎么区分」 asks how to tell them apart (not 「以做区分」, 「来区分雷暴的种类」).
+_TELLING_APART = "(?:怎么|如何|怎样)区分"
 # A question that weighs two things against each other compares them too: 「A和B各有什么优缺点」.
-_WEIGHING = "优缺点|优劣|利弊|异同"
+_WEIGHING = "优缺点|优劣|利弊|异同|好处坏处|好处和坏处|长处和短处|优点和缺点|好坏"
 _CLAUSE_END = re.compile(r"[，,；;。？?！!]")
 # 「做X」, 「从事X的人」: the verb of doing a line of work and the person doing it, around its name.
 _DOING_WORK = re.compile(r"^(?:做|从事|负责)(.{2,}?)(?:的人|的)?$")
 # How much or in what way two things differ, said between the second side and the asking word.
 _DEGREE = r"最(?:大|主要|本质|根本|核心|关键|重要|明显)|本质|根本|主要|核心|关键|明显|显著|具体"
+# 「FIFO和LRU哪个好，区别在哪」: which of them is better is asked, it names no side.
+_WHICH_IS_BETTER = re.compile(r"(?<=.)(?:哪个|哪一个|哪种|谁)更?[好优强快]?$")
 # The respect a difference is asked in: 「…在数据处理上的区别」, 「…在功能方面有什么不同」.
 _IN_RESPECT = re.compile(r"(?<=.)在[^在]{1,16}?(?:上|方面|中)$")
 
@@ -30,9 +34,9 @@ def contrast_sides(question: str, vocabulary: ContrastVocabulary) -> list[str] |
     「营销和销售的区别」 → [营销, 销售]; 「市場營銷與銷售有什麼不同」 → [市场营销, 销售].
     """
     q = fold(question)
-    asking = "|".join([*map(re.escape, vocabulary.asking), _WEIGHING])
+    asking = "|".join([*map(re.escape, vocabulary.asking), _WEIGHING, _TELLING_APART])
     match = re.search(
-        rf"^(?:请问|请)?[，,\s]*(.+?)\s*(?:和|与|跟|同|及|对比|vs\.?|、)\s*(.+?)(?:之间|两者)?(?:各自|各)?(?:{_DEGREE})?(?:的)?(?:有|存在)?(?:什么|哪些|何)?(?:{asking})",
+        rf"^(?:请问|请)?[，,\s]*(.+?)\s*(?:和|与|跟|同|及|对比|vs\.?|、)\s*(.+?)(?:比起来|相比)?(?:之间|两者)?(?:各自|各)?(?:{_DEGREE})?(?:的)?(?:有|存在)?(?:什么|哪些|何|啥)?(?:{asking})",
         q,
     )
     if not match:
@@ -41,7 +45,7 @@ def contrast_sides(question: str, vocabulary: ContrastVocabulary) -> list[str] |
     # on 时间跨度; 「1962年1月，…上，邓小平和谁…」 compares 邓小平.
     first, second = _CLAUSE_END.split(match.group(1))[-1], _CLAUSE_END.split(match.group(2))[0]
     sides = [_named_work(re.sub(r"(的|之间)$", "", side).strip()) for side in (first, second)]
-    sides[1] = _IN_RESPECT.sub("", sides[1])
+    sides[1] = _WHICH_IS_BETTER.sub("", _IN_RESPECT.sub("", sides[1]))
     # 「市场部和销售部的工作目标有什么不同」 compares 销售部 (on 工作目标), not 「销售部的工作目标」.
     sides[1] = sides[1].split("的")[0] if "的" not in sides[0] else sides[1]
     return sides if all(sides) and sides[0] != sides[1] else None
