@@ -390,3 +390,14 @@ def test_a_statement_after_a_side_s_name_is_no_label():
     hits = [_hit(1, "d", text)]
     table = build_contrast(["排它锁", "共享锁"], hits, VOCABULARY, tokenize=TOKENIZE)
     assert table is None or "又称为写锁" not in {row.aspect for row in table.rows}
+
+
+def test_a_question_weighing_two_sides_is_led_by_what_each_is_and_the_table_weighs_them():
+    from kb.answering.answer import answer_from_hits
+
+    answer = answer_from_hits("静态转储和动态转储各有什么优缺点？", OUTLINE_HITS)
+    assert [s.text.rstrip("。") for s in answer.sentences[:2]] == [
+        "静态转储\n在系统中无运行事务时进行的转储操作",
+        "动态转储\n转储期间允许对数据库进行存取或修改",
+    ]
+    assert answer.contrast is not None and {"优点", "缺点"} <= {row.aspect for row in answer.contrast.rows}

@@ -224,6 +224,21 @@ def test_markdown_shows_html_from_the_corpus_as_text():
     assert "营销&lt;img src=x onerror=alert(1)&gt;是系统。" in markdown
 
 
+def test_a_table_cell_of_several_lines_stays_in_its_markdown_row():
+    from kb.study.export import to_markdown
+    from kb.study.guide import StudyGuide
+    from kb.types import Answer, CitedSpan, Contrast, ContrastRow, Hit, Passage
+
+    text = "优点\n不用等待用户事务结束\n不会影响新事务的运行"
+    passage = Passage(0, "d", "转储", "d.txt", 0, len(text), text)
+    items = CitedSpan(text[3:], (1,), "d", 3, len(text))
+    row = ContrastRow("优点", [CitedSpan("实现简单", (1,), "d", 0, 4), items])
+    contrast = Contrast(["静态转储", "动态转储"], [row])
+    answer = Answer("静态转储和动态转储各有什么优缺点", "…", [items], [Hit(1, 0.9, passage)], contrast=contrast)
+    markdown = to_markdown(StudyGuide("指南", [answer]))
+    assert "| 优点 | 实现简单[1]。 | 不用等待用户事务结束<br>不会影响新事务的运行[1]。 |" in markdown.splitlines()
+
+
 def test_quiz_blanks_differ_keep_context_and_offer_real_distractors(kb_outline):
     outline = kb_outline
     items = outline.cloze

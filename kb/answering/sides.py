@@ -51,6 +51,11 @@ def contrast_sides(question: str, vocabulary: ContrastVocabulary) -> list[str] |
     return sides if all(sides) and sides[0] != sides[1] else None
 
 
+def weighs(question: str) -> bool:
+    """Whether a comparison asks for each side's pros and cons (「A和B各有什么优缺点」)."""
+    return re.search(_WEIGHING, fold(question)) is not None
+
+
 def _named_work(side: str) -> str:
     """A side named by doing it, or by the person who does it, is the work itself:
     「做市场营销策划」 → 市场营销策划, 「做销售的人」 → 销售 (documents name the work, not the

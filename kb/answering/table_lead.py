@@ -15,6 +15,7 @@ from kb.answering.contrast import ContrastVocabulary, profile_knows
 from kb.answering.defining import defining_sentence
 from kb.answering.evidence import Evidence
 from kb.answering.presenting import presentable
+from kb.answering.sides import weighs
 from kb.answering.steps import overlaps
 from kb.language.text import fold
 from kb.types import Contrast, ContrastRow, Hit
@@ -42,7 +43,8 @@ def led_by_table(
     corpus: a profile's aspects come in the profile's order, not the question's. An answer led
     by what each side is (defining.led_by_definitions) where that only names them (「排它锁又称为
     写锁」, 「共享锁又称为读锁」) keeps that lead and quotes the row right after it, where it says
-    how they differ; a lead that says what each is stays as it is. Each cell is
+    how they differ; a lead that says what each is stays as it is. A question weighing the
+    sides (「各有什么优缺点」) is led by what each is, then the row. Each cell is
     quoted as the candidate sentence that holds it,
     else as the table quotes it (a cell may come from a passage beyond the shown ones); two
     cells of one sentence quote it once, each as an answer quotes it (presentable); a cell that
@@ -50,6 +52,8 @@ def led_by_table(
     if not contrast.rows or not chosen or not plan.sides or profile_knows(list(plan.sides), vocabulary):
         return chosen
     defined = _led_by_names(plan.sides, hits, chosen)
+    if not defined and weighs(plan.text):
+        chosen, defined = _led_by_what_each_is(plan.sides, hits, chosen)
     if not defined and (chosen[0].features.get("cue") or SAYS_THE_DIFFERENCE.search(fold(chosen[0].text))):
         return chosen
     head = chosen[:defined]
@@ -70,6 +74,17 @@ def _led_by_names(sides: tuple[str, str], hits: list[Hit], chosen: list[Evidence
         if definition is None or (definition.doc_id, definition.start) != (quoted.doc_id, quoted.start):
             return 0
     return len(sides) if any(_ONLY_NAMES.search(fold(quoted.text)) for quoted in chosen[: len(sides)]) else 0
+
+
+def _led_by_what_each_is(sides: tuple[str, str], hits: list[Hit], chosen: list[Evidence]) -> tuple[list[Evidence], int]:
+    """For 「A和B各有什么优缺点」, whose table sets out the pros and cons: `chosen` led by the
+    sentences (or slide lines) that say what each side is, when both are found, and how many
+    lead; else `chosen` as it was."""
+    definitions = [defining_sentence(side, hits) for side in sides]
+    found = [d for d in definitions if d is not None]
+    if len(found) < len(sides) or (found[0].doc_id, found[0].start) == (found[1].doc_id, found[1].start):
+        return chosen, 0
+    return found + [c for c in chosen if not any(overlaps(c, d) for d in found)], len(found)
 
 
 def _quoted_row(

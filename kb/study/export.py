@@ -36,6 +36,7 @@ body { font-family: "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-s
 h1 { border-bottom: 2px solid #333; } h2 { margin-top: 2.5rem; border-bottom: 1px solid #ccc; }
 table { border-collapse: collapse; width: 100%; margin: 1rem 0; }
 th, td { border: 1px solid #bbb; padding: .4rem .6rem; vertical-align: top; text-align: left; }
+td { white-space: pre-line; }
 th { background: #f1f1f1; }
 th.aspect { width: 4.2em; min-width: 4.2em; }
 a.cite { text-decoration: none; font-size: .8em; vertical-align: super; }
@@ -144,7 +145,11 @@ def to_markdown(guide: StudyGuide) -> str:
             sides = answer.contrast.sides
             lines += ["| 方面 | " + " | ".join(map(_md, sides)) + " |", "|---" * (len(sides) + 1) + "|"]
             for row in answer.contrast.rows:
-                cells = [_md(cite(c.text, _renumbered(guide, q, c.citations))).replace("|", "\\|") for c in row.cells]
+                # A cell of a slide's items keeps its lines inside the table's one line per row.
+                cells = [
+                    _md(cite(c.text, _renumbered(guide, q, c.citations))).replace("|", "\\|").replace("\n", "<br>")
+                    for c in row.cells
+                ]
                 lines.append(f"| {_md(row.aspect)} | " + " | ".join(cells) + " |")
             lines.append("")
         if answer.found:
