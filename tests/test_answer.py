@@ -9,7 +9,6 @@ from kb import KnowledgeBase
 from kb.answering.answer import (
     NOT_FOUND,
     _arrange,
-    _labelled_once,
     _merge_duplicates,
     answer_candidates,
     answer_from_hits,
@@ -18,6 +17,7 @@ from kb.answering.answer import (
 from kb.answering.citing import cite, joined_text
 from kb.answering.evidence import Evidence, score_sentences
 from kb.answering.plan import plan_from_words
+from kb.answering.presenting import labelled_once
 from kb.answering.question import SHAPES
 from kb.answering.units import enumeration, holds_steps
 from kb.profile import default_profile
@@ -171,7 +171,7 @@ def test_a_label_over_each_of_its_quoted_items_is_read_once_and_each_item_on_its
     first, second = f"{label}\n‒ 第一步，修改此报文中的所有项目", f"{label}\n‒ 第二步，对每个项目重复以下步骤"
     slides = _passage_hits(first, second)
     quotes = [Evidence(h.passage.text, h.passage, h.rank, 0, len(h.passage.text), citations=(h.rank,)) for h in slides]
-    once = _labelled_once(quotes)
+    once = labelled_once(quotes)
     assert [e.text for e in once] == [first, "‒ 第二步，对每个项目重复以下步骤"]
     assert once[1].passage.text[once[1].start : once[1].end] == once[1].text  # still verbatim
     assert joined_text([(e.text, e.citations, False) for e in once]).split("\n") == [
@@ -182,7 +182,7 @@ def test_a_label_over_each_of_its_quoted_items_is_read_once_and_each_item_on_its
     # An item that cannot stand alone (it ends on a colon) keeps its label.
     (colon,) = _passage_hits(second + "：")
     dangling = Evidence(colon.passage.text, colon.passage, 2, 0, len(colon.passage.text), citations=(2,))
-    assert _labelled_once([quotes[0], dangling])[1].text == second + "："
+    assert labelled_once([quotes[0], dangling])[1].text == second + "："
 
 
 def test_a_line_whose_words_a_longer_sentence_holds_is_no_copy_of_it():

@@ -401,3 +401,14 @@ def test_a_question_weighing_two_sides_is_led_by_what_each_is_and_the_table_weig
         "动态转储\n转储期间允许对数据库进行存取或修改",
     ]
     assert answer.contrast is not None and {"优点", "缺点"} <= {row.aspect for row in answer.contrast.rows}
+
+
+def test_a_comparison_answered_by_sentences_on_neither_side_is_not_found():
+    """Notes holding only the heading 「数据报与虚电路」 do not say how the two differ: sentences
+    on channel capacity, the best the passages offer, are no answer."""
+    from kb.answering.answer import NOT_FOUND, answer_from_hits
+
+    heading = "数据报与虚电路\n\n奈氏准则\n理想低通信道下的极限数据传输率由带宽决定，带宽越大传输率越高。"
+    assert answer_from_hits("数据报和虚电路有什么不同？", [_hit(1, "net", heading)]).text == NOT_FOUND
+    said = heading + "\n数据报服务不需要建立连接，每个分组独立选择路由。"
+    assert "数据报服务不需要建立连接" in answer_from_hits("数据报和虚电路有什么不同？", [_hit(1, "net", said)]).text

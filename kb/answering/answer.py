@@ -21,14 +21,13 @@ from kb.answering.contrast import build_contrast
 from kb.answering.defining import led_by_definitions
 from kb.answering.evidence import Evidence, score_sentences
 from kb.answering.grounding import check_grounding
+from kb.answering.mentions import speaks_of_a_side
 from kb.answering.plan import QuestionPlan, plan_from_words
-from kb.answering.presenting import presentable
+from kb.answering.presenting import labelled_once, presentable
 from kb.answering.question import AnswerShape, asks_a_share, asks_an_amount, counted_in, states_a_quantity
-from kb.answering.sentence_quality import junk_reason
 from kb.answering.steps import Tokenize, overlaps, quoted_steps
 from kb.answering.table_lead import SAYS_THE_DIFFERENCE, led_by_table
 from kb.answering.units import holds_steps, is_code, span_text
-from kb.ingest.chunk import unbulleted
 from kb.language.text import fold, is_near_duplicate
 from kb.profile import Profile, default_profile
 from kb.provenance import Location
@@ -269,7 +268,7 @@ def choose(
         # 「销售人员的平均工资是多少」 with no amount in what would be quoted, or 「亨利·福特是哪一年…开始
         # 用装配线的」 with only 「1905年在当地建造了一座铝厂」, a year sharing no word with it: not in the index.
         chosen = []
-    return _within(_labelled_once(chosen), plan.max_chars)
+    return _within(labelled_once(chosen), plan.max_chars)
 
 
 def _holds_a_question_word(text: str, plan: QuestionPlan) -> bool:
@@ -277,26 +276,6 @@ def _holds_a_question_word(text: str, plan: QuestionPlan) -> bool:
     jieba may cut it otherwise there (「严秋华于1993年起退出幕前」 holds 严秋华)."""
     folded = fold(text)
     return any(len(word) >= 2 and word in folded for word in plan.terms.words)
-
-
-def _labelled_once(chosen: list[Evidence]) -> list[Evidence]:
-    """A quote opening with the line that opened an earlier one (a slide's label over each of
-    its items, 「• 收到相邻路由器的一个 RIP 报文」 over 「‒ 第一步…」 and 「‒ 第二步…」, or a label
-    repeated slide after slide) is quoted from its next line: the label is read once — unless
-    that line cannot stand alone (junk_reason: 「‒ 第二步，…重复：」 ends on a colon)."""
-    seen: set[str] = set()
-    kept = []
-    for evidence in chosen:
-        label, _, rest = evidence.text.partition("\n")
-        if label.strip() in seen and rest.strip() and junk_reason(unbulleted(rest.strip())) is None:
-            start = evidence.start + len(evidence.text) - len(rest.lstrip())
-            evidence = dataclasses.replace(
-                evidence, text=span_text(evidence.passage, (start, evidence.end)), start=start
-            )
-        elif rest.strip():
-            seen.add(label.strip())
-        kept.append(evidence)
-    return kept
 
 
 def compose_answer(
@@ -325,11 +304,12 @@ def compose_answer(
         return _not_found(plan, hits)
     sides = plan.sides
     contrast = build_contrast(sides, hits, profile.contrast, tokenize=tokenize, subject=subject) if sides else None
+    if sides and not contrast and not _speaks_of_the_sides(plan, chosen, hits, profile):
+        return _not_found(plan, hits)
     if contrast:
         chosen = _within(led_by_table(contrast, plan, profile.contrast, hits, candidates, chosen), plan.max_chars)
     cited = {n for c in chosen for n in c.citations}
-    if contrast:
-        cited |= {n for row in contrast.rows for cell in row.cells for n in cell.citations}
+    cited |= {n for row in contrast.rows for cell in row.cells for n in cell.citations} if contrast else set()
     kept, mapping = _renumber(hits, cited, plan.shown)
     place = locate or (lambda doc_id, start, end: None)
     sentences = [
@@ -344,8 +324,7 @@ def compose_answer(
         )
         for c in chosen
     ]
-    if contrast:
-        contrast = _renumbered_table(contrast, mapping, place)
+    contrast = _renumbered_table(contrast, mapping, place) if contrast else None
     text = joined_text([(s.text, s.citations, s.code) for s in sentences])
     answer = Answer(
         plan.reading.asked,
@@ -359,6 +338,16 @@ def compose_answer(
     )
     check_grounding(answer)
     return answer
+
+
+def _speaks_of_the_sides(plan: QuestionPlan, chosen: list[Evidence], hits: list[Hit], profile: Profile) -> bool:
+    """Whether a comparison with no table is answered by sentences naming one of its sides
+    (mentions.speaks_of_a_side): 「数据报和虚电路有什么不同」 is not answered by sentences on
+    channel capacity. A question read from English (it has notes) names its sides in glossary
+    words (「解释营销」) the text need not use: not judged so."""
+    if plan.notes or not plan.sides:
+        return True
+    return speaks_of_a_side(plan.sides, [c.text for c in chosen], hits, profile.contrast)
 
 
 def _not_found(plan: QuestionPlan, hits: list[Hit]) -> Answer:

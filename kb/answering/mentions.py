@@ -1,7 +1,10 @@
-"""Whether the retrieved passages speak of what a comparison compares.
+"""Whether the retrieved passages, and the answer, speak of what a comparison compares.
 
 An index that never mentions one side of 「B树和B+树有什么区别」 cannot say how the two differ,
 however much it says about the other: such a question is not answered (Answerer.answerable).
+Nor is one whose answer, with no table, quotes sentences about neither side: notes holding
+only a heading 「数据报与虚电路」 answer 「数据报和虚电路有什么不同」 with sentences on channel
+capacity (speaks_of_a_side).
 """
 
 from __future__ import annotations
@@ -54,3 +57,21 @@ def _first_unmentioned(
         if not (words and all(any(w in text for text in texts) for w in words)):
             return side
     return None
+
+
+def speaks_of_a_side(
+    sides: Sequence[str], quoted: Sequence[str], hits: list[Hit], vocabulary: ContrastVocabulary
+) -> bool:
+    """Whether a quoted text names a side of the comparison, by any of its names (side_names,
+    read from the hits) or its core (静态 for 静态转储)."""
+    texts = [fold(h.passage.text) for h in hits]
+    names = [
+        *(
+            name
+            for side, other in ((sides[0], sides[1]), (sides[1], sides[0]))
+            for name in side_names(side, texts, other, vocabulary.aliases)
+        ),
+        *(core for cores in side_cores(list(sides)) for core in cores if len(core) >= MIN_CORE_CHARS),
+    ]
+    said = [fold(text) for text in quoted]
+    return any(name in text for name in names for text in said)

@@ -1,5 +1,6 @@
 """The span an answer quotes for a candidate sentence: a list whole with its lead-in, an item
-without its number or bullet, and nothing that cannot stand on its own (sentence_quality)."""
+without its number or bullet, and nothing that cannot stand on its own (sentence_quality); a
+label over several quoted items read once (labelled_once)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from kb.answering.question import AnswerShape
 from kb.answering.sentence_quality import ITEM_MARKER, junk_reason
 from kb.answering.units import INTRODUCES, enumeration, span_text
 from kb.formats.slides import NOTES_LABEL
-from kb.ingest.chunk import BULLET
+from kb.ingest.chunk import BULLET, unbulleted
 from kb.language.code import bare_code
 
 # Marks a scraped line opens with, and the label ingest puts before a slide's speaker notes.
@@ -63,3 +64,23 @@ def _as_unit(evidence: Evidence) -> Evidence:
 def _respan(evidence: Evidence, start: int, end: int) -> Evidence:
     """The evidence quoting another span of its passage (offsets in the cleaned document)."""
     return dataclasses.replace(evidence, text=span_text(evidence.passage, (start, end)), start=start, end=end)
+
+
+def labelled_once(chosen: list[Evidence]) -> list[Evidence]:
+    """A quote opening with the line that opened an earlier one (a slide's label over each of
+    its items, 「• 收到相邻路由器的一个 RIP 报文」 over 「‒ 第一步…」 and 「‒ 第二步…」, or a label
+    repeated slide after slide) is quoted from its next line: the label is read once — unless
+    that line cannot stand alone (junk_reason: 「‒ 第二步，…重复：」 ends on a colon)."""
+    seen: set[str] = set()
+    kept = []
+    for evidence in chosen:
+        label, _, rest = evidence.text.partition("\n")
+        if label.strip() in seen and rest.strip() and junk_reason(unbulleted(rest.strip())) is None:
+            start = evidence.start + len(evidence.text) - len(rest.lstrip())
+            evidence = dataclasses.replace(
+                evidence, text=span_text(evidence.passage, (start, evidence.end)), start=start
+            )
+        elif rest.strip():
+            seen.add(label.strip())
+        kept.append(evidence)
+    return kept
