@@ -31,7 +31,7 @@ _GLOSS = r"(?:\s*[（(][^）)]{0,60}[）)])?"
 # 「大内核/单内核/宏内核」: the side's name among others for the same thing.
 _OTHER_NAMES = r"(?:[^/／\s]{1,12}[/／])*"
 _BRACKETED = re.compile(r"[（(][^）)]{0,60}[）)]")
-_DEFINED_BY_LABEL = frozenset({"定义", "概念", "含义", "是什么"})
+_DEFINED_BY_LABEL = frozenset({"定义", "概念", "含义"})  # 「X的定义」 states what 「什么是X」 asks
 # An example (「例如：…」, 「例在转储期间…」) illustrates the statement above it: no label, no cell.
 _EXAMPLE = re.compile(r"^[\[［【(（]?\s*(?:例|比如|举例|示例|如[：:])")
 # 「连接（续）」: a slide's title carried over to the next slide; a side's section ends there.

@@ -23,9 +23,9 @@ from kb.types import Contrast, ContrastRow, Hit
 if TYPE_CHECKING:
     from kb.answering.plan import QuestionPlan
 
-# A sentence that names the difference and says it (「它与 Docker 最大的区别在于它是通过模拟硬件…」).
 # A definition that only gives its term another name: 「排它锁又称为写锁」, 「…（简称DAC）」.
 _ONLY_NAMES = re.compile(r"(?:又称|也称|也叫|简称|俗称|简记)为?\s*\S{1,12}?[)）]?[。.]?$")
+# A sentence that names the difference and says it (「它与 Docker 最大的区别在于它是通过模拟硬件…」).
 SAYS_THE_DIFFERENCE = re.compile(r"(?:区别|不同|差异|差别)(?:之处)?(?:主要)?(?:在于|就在于|是|就是).{4,}")
 
 
