@@ -59,6 +59,20 @@ def test_markdown_syntax_is_not_stored_and_lines_keep_their_numbers():
     assert lines[lines.index("appendfsync everysec") - 1] == "```"  # code fenced, verbatim
 
 
+def test_front_matter_and_a_contents_marker_are_no_text_but_the_title_is():
+    notes = "---\ntitle: '进程管理'\ndate: 2020-05-01 11:36:41\ntags: [Operating System]\npublished: true\n"
+    notes += (
+        "feature: /post-images/jin-cheng-guan-li.jpg\n\n---\n\n[TOC]\n\n## 线程与进程\n进程是资源分配的基本单位。\n"
+    )
+    lines = extract(notes.encode("utf-8")).text.split("\n")
+    assert len(lines) == len(notes.split("\n"))
+    assert lines[1] == "进程管理" and lines.index("进程是资源分配的基本单位。") == 12
+    text = "\n".join(lines)
+    assert not any(word in text for word in ("published", "true", "post-images", "2020-05-01", "TOC"))
+    # A document that opens with a rule, not front matter, keeps what follows it.
+    assert "正文：第一段。" in extract("---\n\n正文：第一段。\n".encode()).text
+
+
 def test_a_quoted_markdown_sentence_is_placed_at_its_line(tmp_path):
     (tmp_path / "redis.md").write_text(NOTES, "utf-8")
     stored, _ = prepare(load_paths([tmp_path / "redis.md"]).documents, ChunkSettings(), default_profile())

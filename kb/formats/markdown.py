@@ -10,9 +10,12 @@ so places stay the file's line numbers:
 - headings, paragraphs and list items: their text, links by their words, without emphasis
   marks or images; inline code keeps its backticks; an ordered item keeps its number
   (「1. 」: steps stay steps), a bullet loses its mark;
-- a line that is nothing but links (a table of contents, a reading list) is dropped;
+- a line that is nothing but links (a table of contents, a reading list), or 「[TOC]」, is dropped;
 - fenced and indented code: verbatim, between fence lines (kb/language/code.py);
 - table rows: their cells joined as other formats join them;
+- YAML front matter (「---\ntitle: '进程管理'\ndate: …\npublished: true\n---」, as static site
+  generators and note apps write it): dropped but for its title, which no reader sees as text
+  either (its 「false」 and 「/post-images/…jpg」 were indexed, quizzed and taken for key terms);
 - HTML: comments dropped; tags that are markup dropped as cleaning drops them from any text
   (kb/ingest/markup.py), so an image block leaves nothing and `<resultMap>` in prose stays.
 """
@@ -30,6 +33,10 @@ from kb.language.code import FENCE
 from kb.provenance import Places
 
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
+# Front matter: a first line 「---」, lines of 「key: value」 (or a list's 「- item」), a closing 「---」 or 「...」.
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n((?:[ \t]*(?:[\w-]+[ \t]*:.*|-[ \t].*)?\n)*?)(?:---|\.\.\.)[ \t]*$", re.M)
+_CONTENTS_MARKER = re.compile(r"\[(?:TOC|toc)\]|\[\[_?TOC_?\]\]")
+_TITLE = re.compile(r"^title[ \t]*:[ \t]*(.*?)[ \t]*$")
 
 
 def extract(data: bytes) -> Extracted:
@@ -44,6 +51,7 @@ def readable(source: str) -> str:
     from markdown_it import MarkdownIt
 
     parser = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    source = _without_front_matter(source)
     source_lines = source.split("\n")
     lines = [""] * len(source_lines)
     tokens = parser.parse(source)
@@ -62,6 +70,19 @@ def readable(source: str) -> str:
         elif token.type == "tr_open":
             lines[start] = CELL_SEPARATOR.join(_row_cells(tokens, index))
     return "\n".join(lines)
+
+
+def _without_front_matter(source: str) -> str:
+    """The source with its front matter's lines blank (the title's line holds the title), so
+    every other line keeps its number."""
+    match = _FRONT_MATTER.match(source)
+    if match is None:
+        return source
+    kept = []
+    for line in match.group(0).split("\n"):
+        title = _TITLE.match(line)
+        kept.append(title.group(1).strip("'\"") if title else "")
+    return "\n".join(kept) + source[match.end() :]
 
 
 def _place(lines: list[str], start: int, block: list[str]) -> None:
@@ -96,7 +117,10 @@ def _without_markup(block: str) -> str:
 
 def _contents_entry(token: Any) -> bool:
     """A line that is only links: an entry of a table of contents (「[僵尸进程](#僵尸进程)」) or of
-    a reading list (「[Git - 简明指南](http://…)」), pointers to elsewhere, never an answer."""
+    a reading list (「[Git - 简明指南](http://…)」), pointers to elsewhere, never an answer; or
+    the 「[TOC]」 marker note apps replace with one."""
+    if _CONTENTS_MARKER.fullmatch(token.content.strip()):
+        return True
     children = token.children or []
     if not any(c.type == "link_open" for c in children):
         return False
