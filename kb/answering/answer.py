@@ -243,10 +243,10 @@ def choose(
     within the plan's max_chars; none when the index does not know (`answerable` False, see
     Retriever.answerable) or when a question asking for an amount would be answered by
     sentences stating none (or none holding a word of it). A cross-language question shares
-    no words with its sources: sentences vouched for by their vectors may support the best one. A how-to question
-    answered by a numbered procedure in `hits` (quoted_steps, its words split with `tokenize`)
-    gets its steps first, then the best sentences of the passages they are quoted from; a
-    comparison may be led by what each side is (defining.led_by_definitions)."""
+    no words with its sources: sentences vouched for by their vectors may support the best
+    one. A how-to question answered by a numbered procedure in `hits` (quoted_steps, its words
+    split with `tokenize`) gets its steps first, then the best sentences of the passages they
+    are quoted from; a comparison may be led by what each side is (defining.led_by_definitions)."""
     lexical = not plan.reading.cross_language
     steps = quoted_steps(plan, hits or [], tokenize) if answerable and plan.kind == "method" else []
     if steps:

@@ -48,9 +48,7 @@ def unmentioned_side(
 def _first_unmentioned(
     sides: Sequence[str], texts: list[str], vocabulary: ContrastVocabulary, tokenize: Callable[[str], Sequence[str]]
 ) -> str | None:
-    cores = side_cores(list(sides))
-    for side, other, core in ((sides[0], sides[1], cores[0]), (sides[1], sides[0], cores[1])):
-        names = [*side_names(side, texts, other, vocabulary.aliases), *(c for c in core if len(c) >= MIN_CORE_CHARS)]
+    for side, names in zip(sides, _names_of_each(sides, texts, vocabulary)):
         if any(name in text for name in names for text in texts):
             continue
         words = {w for w in tokenize(side) if len(w) >= 2}
@@ -59,19 +57,21 @@ def _first_unmentioned(
     return None
 
 
+def _names_of_each(sides: Sequence[str], texts: list[str], vocabulary: ContrastVocabulary) -> list[list[str]]:
+    """Each side's names in `texts` (folded): side_names, and its core of two characters or more
+    (静态 for 静态转储)."""
+    cores = side_cores(list(sides))
+    return [
+        [*side_names(side, texts, other, vocabulary.aliases), *(c for c in core if len(c) >= MIN_CORE_CHARS)]
+        for side, other, core in ((sides[0], sides[1], cores[0]), (sides[1], sides[0], cores[1]))
+    ]
+
+
 def speaks_of_a_side(
     sides: Sequence[str], quoted: Sequence[str], hits: list[Hit], vocabulary: ContrastVocabulary
 ) -> bool:
     """Whether a quoted text names a side of the comparison, by any of its names (side_names,
     read from the hits) or its core (静态 for 静态转储)."""
-    texts = [fold(h.passage.text) for h in hits]
-    names = [
-        *(
-            name
-            for side, other in ((sides[0], sides[1]), (sides[1], sides[0]))
-            for name in side_names(side, texts, other, vocabulary.aliases)
-        ),
-        *(core for cores in side_cores(list(sides)) for core in cores if len(core) >= MIN_CORE_CHARS),
-    ]
+    names = [name for each in _names_of_each(sides, [fold(h.passage.text) for h in hits], vocabulary) for name in each]
     said = [fold(text) for text in quoted]
     return any(name in text for name in names for text in said)

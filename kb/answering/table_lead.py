@@ -51,9 +51,10 @@ def led_by_table(
     cannot be quoted (「‒ 则是按照…」 opens mid-clause) leads with no row."""
     if not contrast.rows or not chosen or not plan.sides or profile_knows(list(plan.sides), vocabulary):
         return chosen
-    defined = _led_by_names(plan.sides, hits, chosen)
+    definitions = [defining_sentence(side, hits) for side in plan.sides]
+    defined = _led_by_names(definitions, chosen)
     if not defined and weighs(plan.text):
-        chosen, defined = _led_by_what_each_is(plan.sides, hits, chosen)
+        chosen, defined = _led_by_what_each_is(definitions, chosen)
     if not defined and (chosen[0].features.get("cue") or SAYS_THE_DIFFERENCE.search(fold(chosen[0].text))):
         return chosen
     head = chosen[:defined]
@@ -64,25 +65,25 @@ def led_by_table(
     return head + row + [c for c in chosen[defined:] if not any(overlaps(c, quoted) for quoted in row)]
 
 
-def _led_by_names(sides: tuple[str, str], hits: list[Hit], chosen: list[Evidence]) -> int:
-    """2 when `chosen` opens with the sentences that define the two sides (defining_sentence)
-    and one of them only gives its side another name (「排它锁又称为写锁」), else 0."""
-    if len(chosen) < len(sides):
+def _led_by_names(definitions: list[Evidence | None], chosen: list[Evidence]) -> int:
+    """2 when `chosen` opens with the sentences that define the two sides (`definitions`:
+    defining_sentence of each) and one of them only gives its side another name (「排它锁又称为
+    写锁」), else 0."""
+    if len(chosen) < len(definitions):
         return 0
-    for side, quoted in zip(sides, chosen):
-        definition = defining_sentence(side, hits)
+    for definition, quoted in zip(definitions, chosen):
         if definition is None or (definition.doc_id, definition.start) != (quoted.doc_id, quoted.start):
             return 0
-    return len(sides) if any(_ONLY_NAMES.search(fold(quoted.text)) for quoted in chosen[: len(sides)]) else 0
+    only_names = any(_ONLY_NAMES.search(fold(quoted.text)) for quoted in chosen[: len(definitions)])
+    return len(definitions) if only_names else 0
 
 
-def _led_by_what_each_is(sides: tuple[str, str], hits: list[Hit], chosen: list[Evidence]) -> tuple[list[Evidence], int]:
+def _led_by_what_each_is(definitions: list[Evidence | None], chosen: list[Evidence]) -> tuple[list[Evidence], int]:
     """For 「A和B各有什么优缺点」, whose table sets out the pros and cons: `chosen` led by the
-    sentences (or slide lines) that say what each side is, when both are found, and how many
-    lead; else `chosen` as it was."""
-    definitions = [defining_sentence(side, hits) for side in sides]
+    sentences (or slide lines) that say what each side is (`definitions`), when both are found,
+    and how many lead; else `chosen` as it was."""
     found = [d for d in definitions if d is not None]
-    if len(found) < len(sides) or (found[0].doc_id, found[0].start) == (found[1].doc_id, found[1].start):
+    if len(found) < len(definitions) or (found[0].doc_id, found[0].start) == (found[1].doc_id, found[1].start):
         return chosen, 0
     return found + [c for c in chosen if not any(overlaps(c, d) for d in found)], len(found)
 

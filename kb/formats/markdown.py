@@ -14,8 +14,8 @@ so places stay the file's line numbers:
 - fenced and indented code: verbatim, between fence lines (kb/language/code.py);
 - table rows: their cells joined as other formats join them;
 - YAML front matter (「---\ntitle: '进程管理'\ndate: …\npublished: true\n---」, as static site
-  generators and note apps write it): dropped but for its title, which no reader sees as text
-  either (its 「false」 and 「/post-images/…jpg」 were indexed, quizzed and taken for key terms);
+  generators and note apps write it): settings a reader of the page never sees, dropped but for
+  the title (its 「false」 and 「/post-images/…jpg」 were indexed, quizzed and taken for key terms);
 - HTML: comments dropped; tags that are markup dropped as cleaning drops them from any text
   (kb/ingest/markup.py), so an image block leaves nothing and `<resultMap>` in prose stays.
 """
@@ -34,7 +34,7 @@ from kb.provenance import Places
 
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 # Front matter: a first line 「---」, lines of 「key: value」 (or a list's 「- item」), a closing 「---」 or 「...」.
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n((?:[ \t]*(?:[\w-]+[ \t]*:.*|-[ \t].*)?\n)*?)(?:---|\.\.\.)[ \t]*$", re.M)
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?:[ \t]*(?:[\w-]+[ \t]*:.*|-[ \t].*)?\n)*?(?:---|\.\.\.)[ \t]*$", re.M)
 _CONTENTS_MARKER = re.compile(r"\[(?:TOC|toc)\]|\[\[_?TOC_?\]\]")
 _TITLE = re.compile(r"^title[ \t]*:[ \t]*(.*?)[ \t]*$")
 
