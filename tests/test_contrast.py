@@ -412,3 +412,7 @@ def test_a_comparison_answered_by_sentences_on_neither_side_is_not_found():
     assert answer_from_hits("数据报和虚电路有什么不同？", [_hit(1, "net", heading)]).text == NOT_FOUND
     said = heading + "\n数据报服务不需要建立连接，每个分组独立选择路由。"
     assert "数据报服务不需要建立连接" in answer_from_hits("数据报和虚电路有什么不同？", [_hit(1, "net", said)]).text
+    # A side the question's wording ran into is no name to look for: the answer stands.
+    clause = "attach 直接进入容器启动命令的终端，不会启动新的进程。exec 是在容器中打开新的终端，可以启动新的进程。"
+    question = "进容器用docker exec跟docker attach有什么区别"
+    assert answer_from_hits(question, [_hit(1, "docker", clause)]).text != NOT_FOUND

@@ -32,7 +32,7 @@ def unmentioned_side(
     静态转储, two characters at least), or, so that a typo (「共享所」 for 共享锁) is not taken
     for a new subject, when each of its words of two or more characters occurs. Sides that
     are not plain names (a clause, an asking word) are never called unmentioned."""
-    if not all(_PLAIN_SIDE.fullmatch(side) and not ASKING_PHRASES.search(side) for side in sides):
+    if not _plain(sides):
         return None
     sources = [h.passage.heading + "\n" + h.passage.text for h in hits]
     texts = [fold(text) for text in sources]
@@ -67,11 +67,19 @@ def _names_of_each(sides: Sequence[str], texts: list[str], vocabulary: ContrastV
     ]
 
 
+def _plain(sides: Sequence[str]) -> bool:
+    """Every side is a name that can be looked up (_PLAIN_SIDE), not a clause or an asking word."""
+    return all(_PLAIN_SIDE.fullmatch(side) and not ASKING_PHRASES.search(side) for side in sides)
+
+
 def speaks_of_a_side(
     sides: Sequence[str], quoted: Sequence[str], hits: list[Hit], vocabulary: ContrastVocabulary
 ) -> bool:
     """Whether a quoted text names a side of the comparison, by any of its names (side_names,
-    read from the hits) or its core (静态 for 静态转储)."""
+    read from the hits) or its core (静态 for 静态转储). Sides that are not plain names (「进容器
+    用docker exec」: the question's wording ran into it) are not looked for: true."""
+    if not _plain(sides):
+        return True
     names = [name for each in _names_of_each(sides, [fold(h.passage.text) for h in hits], vocabulary) for name in each]
     said = [fold(text) for text in quoted]
     return any(name in text for name in names for text in said)
