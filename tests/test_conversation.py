@@ -177,6 +177,15 @@ def test_english_questions_are_cross_language_and_say_their_sources_are_chinese(
     assert not is_cross_language("什么是SEO")
 
 
+def test_english_words_the_index_holds_are_its_own_names_in_a_chinese_question():
+    def indexed(word):
+        return word.lower() in {"mysql", "where", "having"}
+
+    assert not is_cross_language("mysql里where和having有什么区别", indexed)  # asked in Chinese
+    assert is_cross_language("mysql里where和having有什么区别")  # words the index lacks: English
+    assert is_cross_language("where is having used in mysql", indexed)  # no Chinese: English still
+
+
 @pytest.mark.parametrize(
     ("question", "read_as"),
     [

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from kb.answering.citing import joined_text
 from kb.answering.contrast import build_contrast
 from kb.answering.defining import led_by_definitions
+from kb.answering.doc_tables import Beside
 from kb.answering.evidence import Evidence, score_sentences
 from kb.answering.grounding import check_grounding
 from kb.answering.mentions import speaks_of_a_side
@@ -286,6 +287,7 @@ def compose_answer(
     profile: Profile | None = None,
     locate: Locate | None = None,
     subject: Callable[[Iterable[str]], set[str]] | None = None,
+    beside: Beside | None = None,
 ) -> Answer:
     """The answer: the chosen sentences, the best first, each cited, and for a contrast its
     aspect table; grounded (check_grounding) before it is returned.
@@ -295,16 +297,15 @@ def compose_answer(
     ones) only if cited. `evidence` is the scored sentences of the shown passages (Answerer.evidence).
     `profile` is the index's (contrast aspects, vocabulary), the shipped one by default; `locate`
     places each quoted span in its original file (StoredIndex.locate); `subject` tells which words
-    the whole index is about (Answerer.subject_words)."""
+    the index is about (Answerer.subject_words); `beside` reads around a passage (Answerer.beside)."""
     profile = profile or default_profile()
     tokenize = profile.analyzer.tokenize
     candidates = answer_candidates(evidence, plan)
     chosen = choose(plan, candidates, answerable, hits, tokenize)
     if not chosen:
         return _not_found(plan, hits)
-    sides = plan.sides
-    contrast = build_contrast(sides, hits, profile.contrast, tokenize=tokenize, subject=subject) if sides else None
-    if sides and not contrast and not _speaks_of_the_sides(plan, chosen, hits, profile):
+    contrast = build_contrast(plan.sides, hits, profile.contrast, tokenize=tokenize, subject=subject, beside=beside)
+    if plan.sides and not contrast and not _speaks_of_the_sides(plan, chosen, hits, profile):
         return _not_found(plan, hits)
     if contrast:
         chosen = _within(led_by_table(contrast, plan, profile.contrast, hits, candidates, chosen), plan.max_chars)

@@ -21,7 +21,7 @@ from kb.answering.plan import QuestionPlan, asking_words_in, shape_of
 from kb.answering.retrieve import Retriever, check_query_args, matched_terms
 from kb.answering.understand import QuestionReader
 from kb.errors import KbError
-from kb.types import Answer, Explanation, Hit, Mode
+from kb.types import Answer, Explanation, Hit, Mode, Passage
 
 NEVER_MENTIONED = "知识库中没有提到："  # the note on a question refused for a name the index lacks
 CONTRAST_EVIDENCE = 40  # passages searched for a contrast table's cells
@@ -167,10 +167,21 @@ class Answerer:
         """The answer from the stages before (answer.compose_answer); one refused for a name the
         index never mentions says so in its notes: the material does not cover it, not that kb
         failed to find it."""
-        answer = compose_answer(plan, hits, evidence, answerable, self.profile, self.index.locate, self.subject_words)
+        answer = compose_answer(
+            plan, hits, evidence, answerable, self.profile, self.index.locate, self.subject_words, self.beside
+        )
         if not answer.found and (names := self.unknown_names(plan, hits)):
             answer = dataclasses.replace(answer, notes=(*answer.notes, NEVER_MENTIONED + "、".join(names)))
         return answer
+
+    def beside(self, passage: Passage, step: int) -> Passage | None:
+        """The passage `step` places after (before, when negative) one in its document, if any:
+        a document's passages are stored in order, under consecutive ids."""
+        wanted = passage.id + step
+        if not 0 <= wanted < self.index.passage_count:
+            return None
+        nearby = self.index.passages([wanted])
+        return nearby[0] if nearby and nearby[0].doc_id == passage.doc_id else None
 
     def subject_words(self, words: Iterable[str]) -> set[str]:
         """Of `words`, those in so many of the index's passages that the index is about them

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from kb.answering.aspects import PREDICATE, SideClause, common_words, lead_in_aspect, parallel_rows
+from kb.answering.doc_tables import Beside, table_cells
 from kb.answering.outline import outline_cells
 from kb.answering.sentence_quality import SECTION_NUMBER
 from kb.answering.side_names import side_cores, side_names
@@ -41,7 +42,10 @@ _ITEM_NUMBER = re.compile(r"\s*(?:[（(]\d{1,2}[)）]|\d{1,2}[、.．](?!\d)|[�
 MIN_ROWS, MAX_ROWS = 1, 7  # a table has at least / at most this many rows
 # An aspect's name is words, not 「1.」.
 _WORDS = re.compile(r"[\u3400-\u9fff]|[A-Za-z]{2}")
+_QUOTE = "[`'\"“‘「『《]?"  # a mark that may open a side's name: 「，`Hashtable` 是…」 (code in notes)
 SIDE_WINDOW = 4  # a side's name must start within this many characters of the clause
+TABLE_CELL_SCORE = 5.0  # a document's own table cell beats any clause under its aspect
+MIN_TABLE_ROWS = 2  # rows of a document's table that make the whole contrast table
 
 
 @dataclass(frozen=True)
@@ -199,20 +203,24 @@ class _Statements:
 
 
 def build_contrast(
-    sides: Sequence[str],
+    sides: Sequence[str] | None,
     hits: list[Hit],
     vocabulary: ContrastVocabulary,
     min_rows: int = MIN_ROWS,
     tokenize: Callable[[str], Sequence[str]] | None = None,
     subject: Callable[[Iterable[str]], set[str]] | None = None,
+    beside: Beside | None = None,
 ) -> Contrast | None:
     """Fill the aspect table from the hits' passages; None when fewer than min_rows rows fill.
 
-    Rows come from the profile's aspects (when it names a side), the corpus's numbered labels,
-    headings and lead-ins, and, with `tokenize` (the index's analyzer), parallel statements
-    (kb/answering/aspects.py). A row needs a statement about its aspect from each side.
-    `subject`: of some words, those the whole index is about (aspects.subject_words), which
-    name no aspect either."""
+    Rows come first from the documents' own tables that compare the sides (doc_tables.py;
+    `beside` reads the passages around a retrieved one), then from the profile's aspects (when
+    it names a side), the corpus's numbered labels, headings and lead-ins, and, with
+    `tokenize` (the index's analyzer), parallel statements (kb/answering/aspects.py). A row
+    needs a statement about its aspect from each side. `subject`: of some words, those the
+    whole index is about (aspects.subject_words), which name no aspect either. No sides, no table."""
+    if not sides or len(sides) < 2:
+        return None
     texts = [fold(h.passage.text) for h in hits]
     names = [
         side_names(side, texts, other, vocabulary.aliases)
@@ -228,6 +236,11 @@ def build_contrast(
             found.unplaced.append((statement, outlined.cell))
         else:
             _file(found, outlined.aspect, outlined.side, _cell_score(rank, True, 0), outlined.cell)
+    tabled = table_cells(hits, names, beside)
+    for cell in tabled:
+        _file(found, cell.aspect, cell.side, TABLE_CELL_SCORE, cell.cell)
+    first = list(dict.fromkeys(cell.aspect for cell in tabled))
+    found.order = first + [aspect for aspect in found.order if aspect not in first]
     rows, used_text = _aspect_rows(found, len(sides))
     if tokenize is not None:
         all_names = {n for group in names for n in group}
@@ -236,7 +249,8 @@ def build_contrast(
             said = {word for clause, _ in found.unplaced for word in tokenize(clause.body)}
             common |= subject(said)
         rows += parallel_rows(found.unplaced, tokenize, all_names, common, {row.aspect for row in rows}, used_text)
-    rows = rows[:MAX_ROWS]
+    from_tables = [row for row in rows if row.aspect in first]
+    rows = (from_tables if len(from_tables) >= MIN_TABLE_ROWS else rows)[:MAX_ROWS]  # the document's table says it all
     return Contrast(list(sides), rows) if len(rows) >= min_rows else None
 
 
@@ -245,9 +259,8 @@ def _clause_breaks(names: list[tuple[str, ...]], cores: list[tuple[str, ...]]) -
     # 「抽象类表达的是…，接口表达的是…」: a comma before the other side's name parts two statements.
     every_name = "|".join(re.escape(n) for group in [*names, *cores] for n in group)
     # On a slide, 「…<> 选择（续） 选择运算是…」: a space before a side's name parts lines run together.
-    before_a_side = (
-        f"[，,](?=\\s*{_CONNECTOR.pattern}?\\s*(?:{every_name}))|(?<=\\S)\\s+(?={_BULLET.pattern}(?:{every_name}))"
-    )
+    after_a_comma = f"[，,](?=\\s*{_CONNECTOR.pattern}?\\s*{_QUOTE}(?:{every_name}))"
+    before_a_side = f"{after_a_comma}|(?<=\\S)\\s+(?={_BULLET.pattern}(?:{every_name}))"
     return re.compile(f"{_CLAUSE_BREAK.pattern}|{before_a_side}|\\s*[\\ue000-\\uf8ff]", re.IGNORECASE)
 
 
@@ -261,14 +274,34 @@ def _side_statements(hits: list[Hit], sides: _Sides) -> _Statements:
         p = hit.passage
         headings = _section_headings(p.text)
         here = sides if names_side(fold(f"{p.title}\n{p.heading}\n{p.text}")) else coreless
+        line_lead: tuple[str, int] | None = None
         for sentence_start, sentence_end in sentence_spans(p.text):
             found.sentences.append(fold(p.text[sentence_start:sentence_end]))
             if _is_title(p.text, sentence_start, sentence_end):
                 continue
-            lead = lead_in_aspect(fold(p.text[sentence_start:sentence_end]))
+            lead, line_lead = _lead(p.text, (sentence_start, sentence_end), line_lead, sides)
             for s, e in _clauses(p.text, sentence_start + (lead[1] if lead else 0), sentence_end, here.breaks):
                 _place_clause(found, here, hit, headings, (s, e), lead)
     return found
+
+
+def _lead(
+    text: str, sentence: tuple[int, int], line_lead: tuple[str, int] | None, sides: _Sides
+) -> tuple[tuple[str, int] | None, tuple[str, int] | None]:
+    """The aspect a sentence's lead-in or label names (aspects.lead_in_aspect) and where its
+    statement begins, and the lead of its line so far: a label holds for the whole line
+    (「设计目的：接口主要用于…。抽象类主要用于…」). A label naming a side (「HashMap：数组+链表」,
+    「HAVING短语：…」 by its core) is that side's own statement (outline.py), no aspect."""
+    start, end = sentence
+    if start and not text[:start].rstrip(" \t").endswith("\n"):
+        return ((line_lead[0], 0) if line_lead else None), line_lead
+    lead = lead_in_aspect(fold(text[start:end]))
+    if lead and any(
+        any(name in lead[0] for name in names) or _opening(lead[0], (), cores)
+        for names, cores in zip(sides.names, sides.cores)
+    ):
+        lead = None
+    return lead, lead
 
 
 def _side_naming(sides: _Sides) -> Callable[[str], bool]:

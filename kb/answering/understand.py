@@ -56,12 +56,15 @@ class Reading:
         return self.text if fold(self.text) != fold(self.asked) else None
 
 
-def is_cross_language(question: str) -> bool:
+def is_cross_language(question: str, indexed: Callable[[str], bool] = lambda word: False) -> bool:
     """Mostly Latin-script words: 「What is the difference between marketing and sales?」,
     「a marketing plan 一般包括什么」 (counted per character: a Latin word weighs its letters/2,
-    about what it takes in Chinese characters)."""
+    about what it takes in Chinese characters). In a question with Chinese in it, a Latin word
+    the index holds (`indexed`) is one of the documents' own names and counts as Chinese:
+    「mysql里where和having有什么区别」 asks in Chinese about SQL's keywords, not in English."""
     han = len(_HAN.findall(question))
-    latin = sum(len(word) for word in _LATIN_WORD.findall(question)) / 2
+    words = _LATIN_WORD.findall(question)
+    latin = sum(len(word) for word in words if not (han and indexed(word))) / 2
     return latin > 0 and han < CROSS_LANGUAGE_HAN_SHARE * (han + latin)
 
 
@@ -159,7 +162,7 @@ class QuestionReader:
         Chinese question with the English words the index does not use replaced (the text, read
         on as Chinese)."""
         english = self.english()
-        if is_cross_language(text):
+        if is_cross_language(text, lambda word: self._known(fold(word))):
             chinese = english.question(text)
             if chinese is None:
                 return Reading(asked, text, cross_language=True, previous=earlier)
