@@ -412,3 +412,15 @@ def test_steps_are_a_lead_in_with_its_code_not_a_block_of_comments(span, steps):
     quoted = span.removeprefix("```\n").removesuffix("\n```") if span.startswith("```") else span
     start = span.index(quoted)
     assert holds_steps(Evidence(quoted, passage, 1, start, start + len(quoted))) is steps
+
+
+def test_a_how_to_answer_never_quotes_a_listing_s_imports_as_its_steps():
+    text = (
+        "使用反射操作这个类的方法\n```\npackage cn.javaguide;\n\nimport java.lang.reflect.Field;\n"
+        "import java.lang.reflect.Method;\n```\n通过 getDeclaredMethod 获取方法对象，再用 invoke 调用这个方法。"
+    )
+    answer = answer_from_hits("怎么用反射操作类的方法", _passage_hits(text))
+    assert answer.found
+    assert not any(
+        line.strip().startswith(("import ", "package ")) for s in answer.sentences for line in s.text.split("\n")
+    )

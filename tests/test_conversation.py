@@ -79,6 +79,7 @@ def test_ask_after_a_question_answers_the_completed_one(kb):
         ("营消和销受的区别", "营销和销售的区别"),  # two same-pinyin typos
         ("市场营销策化和销售策化有什么区别", "市场营销策划和销售策划有什么区别"),
         ("销售是战述思考吗", "销售是战术思考吗"),
+        ("B2B品牌营消是什么", "B2B品牌营销是什么"),  # Latin letters keep the case they were typed in
     ],
 )
 def test_a_typo_is_corrected_against_the_index_words(kb, typed, meant):
@@ -255,6 +256,19 @@ def test_names_and_chinese_words_in_an_english_question_are_kept_as_typed():
     assert reader.question("what does 事务 include") == "事务包括什么"
 
 
+@pytest.mark.parametrize(
+    ("index_words", "read_as"),
+    [
+        ({"事务": 40}, "事务是什么"),  # the documents say 事务 often: a word of theirs, in English
+        ({"事务": 2}, "Transaction 是什么"),  # they hardly do: a name they never mention (a class)
+    ],
+)
+def test_a_capitalised_word_in_a_chinese_question_is_a_name_unless_its_equivalent_is_common(index_words, read_as):
+    reader = EnglishReader(Glossary(_DICTIONARY), _counts(index_words), passages=1000)
+    assert reader.mixed("Transaction 是什么", lambda word: word not in index_words) == read_as
+    assert reader.mixed("transaction 是什么", lambda word: word not in index_words) == "事务是什么"  # lower case
+
+
 def test_an_english_question_with_nothing_read_stays_cross_language(kb):
     answer = kb.ask("What about quantum gravity?")
     assert answer.understood_as is None and not answer.found
@@ -377,3 +391,13 @@ def test_the_plan_of_a_follow_up_carries_what_it_asks_about(kb):
     assert kb.answerer.plan("那销售呢？", previous=["市场营销是看长期还是看短期的？"]).shape.focus == "销售"
     assert kb.answerer.plan("那它们的联系呢？", previous=["营销和销售有什么区别？"]).shape.focus == ""
     assert kb.answerer.plan("销售漏斗是什么").shape.focus == ""
+
+
+def test_a_completed_or_corrected_question_keeps_the_case_its_names_were_typed_in():
+    from kb.language.text import in_typed_case
+
+    assert in_typed_case("copyonwritearraylist有什么缺点", ["CopyOnWriteArrayList 有什么厉害的地方？"]) == (
+        "CopyOnWriteArrayList有什么缺点"
+    )
+    assert in_typed_case("b2b品牌营销是什么", ["B2B品牌营消是什么"]) == "B2B品牌营销是什么"
+    assert in_typed_case("mysql和redis", ["MySQL"]) == "MySQL和redis"  # a word typed nowhere stays

@@ -109,3 +109,17 @@ def test_a_markdown_table_in_a_trainer_s_notes_answers_the_comparison(tmp_path, 
         assert beside(passages[0], -1) is None
     assert contrast is not None
     assert _rows(contrast)["实现方式"] == ["手动编写代理类，一对一绑定", "无需手动编写代理类，一对多复用"]
+
+
+def test_the_table_names_its_sides_as_the_question_writes_them():
+    from kb.answering.answer import answer_from_hits
+
+    text = (
+        "HashMap 和 Hashtable 的区别\n"
+        "线程是否安全： `HashMap` 是非线程安全的，`Hashtable` 是线程安全的；\n"
+        "效率：`HashMap` 的效率更高一点，`Hashtable` 基本被淘汰了。"
+    )
+    answer = answer_from_hits(
+        "HashMap 和 Hashtable 有什么区别", [Hit(1, 1.0, Passage(1, "m", "集合", "m.md", 0, len(text), text))]
+    )
+    assert answer.contrast is not None and answer.contrast.sides == ["HashMap", "Hashtable"]  # not 「hashmap」

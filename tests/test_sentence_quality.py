@@ -28,6 +28,10 @@ from kb.language.code import bare_code
         ("介质故障恢复 ─────────┴－－－－－－┴─────〉" + " " * 60 + "登记日志文件" + " " * 60 + "└─────〉", "drawing"),
         ("+-------------+------------------+", "drawing"),
         ("静态转储          运行事务           ↓", "figure labels"),
+        ("import java.lang.reflect.Method;", "boilerplate"),  # a listing's opening says nothing of how
+        ("package cn.javaguide;\n\nimport java.util.List;", "boilerplate"),
+        ("#include <stdio.h>", "boilerplate"),
+        ("}", "boilerplate"),
     ],
 )
 def test_junk_is_named(span, reason):
@@ -56,6 +60,8 @@ def test_junk_is_named(span, reason):
         "CSMA/CD 在无线LAN中无法工作",  # cannot: a claim
         "视图对重构数据库提供了一定程度的逻辑独立性",  # a verb with 了: a claim
         "规则是先到先得。",  # 则 inside a word opens nothing
+        "Class alunbarClass = TargetObject.class;",  # the code line that does it
+        "import 语句要写在 package 语句之后。",  # a sentence about imports
     ],
 )
 def test_sentences_that_stand_on_their_own_are_not_junk(span):

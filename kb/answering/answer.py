@@ -29,7 +29,7 @@ from kb.answering.question import AnswerShape, asks_a_share, asks_an_amount, cou
 from kb.answering.steps import Tokenize, overlaps, quoted_steps
 from kb.answering.table_lead import SAYS_THE_DIFFERENCE, led_by_table
 from kb.answering.units import holds_steps, is_code, span_text
-from kb.language.text import fold, is_near_duplicate
+from kb.language.text import fold, in_typed_case, is_near_duplicate
 from kb.profile import Profile, default_profile
 from kb.provenance import Location
 from kb.types import Answer, CitedSpan, Contrast, ContrastRow, Hit
@@ -325,7 +325,7 @@ def compose_answer(
         )
         for c in chosen
     ]
-    contrast = _renumbered_table(contrast, mapping, place) if contrast else None
+    contrast = _renumbered_table(contrast, mapping, place, plan.reading.text) if contrast else None
     text = joined_text([(s.text, s.citations, s.code) for s in sentences])
     answer = Answer(
         plan.reading.asked,
@@ -359,8 +359,9 @@ def _not_found(plan: QuestionPlan, hits: list[Hit]) -> Answer:
     )
 
 
-def _renumbered_table(contrast: Contrast, mapping: dict[int, int], place: Locate) -> Contrast:
-    """The table with its cells citing the renumbered passages, each placed in its original file."""
+def _renumbered_table(contrast: Contrast, mapping: dict[int, int], place: Locate, question: str) -> Contrast:
+    """The table with its cells citing the renumbered passages, each placed in its original file,
+    its sides named as the question writes them (「HashMap」, not the folded 「hashmap」)."""
     rows = [
         ContrastRow(
             row.aspect,
@@ -375,7 +376,7 @@ def _renumbered_table(contrast: Contrast, mapping: dict[int, int], place: Locate
         )
         for row in contrast.rows
     ]
-    return Contrast(contrast.sides, rows)
+    return Contrast([in_typed_case(side, [question]) for side in contrast.sides], rows)
 
 
 def answer_from_hits(question: str, hits: list[Hit], max_chars: int = 300, profile: Profile | None = None) -> Answer:

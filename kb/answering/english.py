@@ -47,6 +47,7 @@ FUNCTION_WORDS = frozenset(
 )
 POS_WEIGHT = 2  # an equivalent of the part of speech a word stands in counts this many times
 FORM_WEIGHT = 4  # one of the word as typed (marketing: 营销), not of a form it may come from (market)
+COMMON_SHARE = 0.01  # an equivalent in this share of the passages is a word the documents use, no rarity
 MAX_PHRASE_WORDS = 3  # 「work together」, 「customer relationship management」
 # Greetings and requests before the question itself (「hi, can you explain …」).
 _ASKING_POLITELY = re.compile(r"^(?:(?:hi|hello|hey|please|sorry|excuse me|can you|could you|would you) )+")
@@ -187,10 +188,13 @@ class EnglishReader:
     index's passages hold each word (0: never), asked once per text read (a store may answer
     each call with a round trip); `terms`: the index's own glossed terms (glossed_terms)."""
 
-    def __init__(self, glossary: Glossary, frequencies: Frequencies, terms: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, glossary: Glossary, frequencies: Frequencies, terms: Mapping[str, str] | None = None, passages: int = 0
+    ) -> None:
         self.glossary = glossary
         self.frequencies = frequencies
         self.terms = terms or {}
+        self.passages = passages  # how many the index holds (0: unknown)
 
     @staticmethod
     def equivalent(
@@ -284,7 +288,18 @@ class EnglishReader:
             words = [w.lower() for w in _WORD.findall(run) if not _NAME.fullmatch(w)]
             if not any(unknown(w) for w in words if w not in FUNCTION_WORDS):
                 return run
+            if any(self._names_a_thing(w) for w in _WORD.findall(run) if w[:1].isupper() and unknown(w.lower())):
+                return run
             chinese, read = self.words(run)
             return chinese if read else run
 
         return _ENGLISH_RUN.sub(replace, text)
+
+    def _names_a_thing(self, word: str) -> bool:
+        """A capitalised word in a Chinese question is a name (「Optional 类」, 「G1 的 Region」)
+        unless the documents use its Chinese equivalent often (in COMMON_SHARE of their
+        passages): 「Marketing 和 Sales 的区别」 over marketing articles asks about 营销 and 销售."""
+        chinese, read = self.words(word.lower())
+        if not read or not self.passages:
+            return bool(not read)
+        return self.frequencies([chinese]).get(chinese, 0) < COMMON_SHARE * self.passages

@@ -159,6 +159,9 @@ def _cells(hit: Hit, outline: _Outline, section: _Section) -> list[OutlineCell]:
         if section.side is None:
             continue
         labelled = _LABELLED.match(words)
+        if not labelled and len(words) <= MAX_LABEL_LINE_CHARS and words.endswith(("：", ":")):
+            section.side = section.label = None  # 「JDK1.7 的 ConcurrentHashMap:」 heads another thing's lines
+            continue
         label = labelled.group(1) if labelled else words if _BARE_LABEL.match(words) else None
         if label is not None and _is_label(label):
             section.label, section.start, section.end = label, 0, 0

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from kb.language.code import only_boilerplate
 from kb.language.statements import asks_something, states_something
 
 # A multi-level section number, or a chapter/part marker, at the start: 「2.2 」, 「第三章」.
@@ -83,6 +84,8 @@ def junk_reason(text: str) -> str | None:
         return "contents"
     if not _WORDS.search(stripped) and len(_COLUMN_GAP.findall(stripped)) >= 2:
         return "table header"
+    if only_boilerplate(stripped):
+        return "boilerplate"
     if sum(len(m) for m in _DRAWING.findall(stripped)) >= DRAWING_SHARE * len("".join(stripped.split())):
         return "drawing"
     if "\n" not in stripped and len(_WIDE_GAP.findall(stripped)) >= 2 and not CLAUSE_MARKS.search(stripped):

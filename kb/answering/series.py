@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from kb.answering.units import LIST_ITEM, marker_style
 from kb.ingest.chunk import is_heading
+from kb.language.code import FENCE, only_boilerplate
 from kb.types import Passage
 
 # Lines and characters allowed between two items of a series: a slide's detail lines and the
@@ -166,7 +167,8 @@ def heading_blocks(lines: Sequence[Line]) -> list[Series]:
     """Every heading block of the lines: a heading (its lead-in; the line above it, its
     title) and the two to MAX_BLOCK_ITEMS unnumbered statement lines of at most BULLET_CHARS
     right under it, ending at the next heading. Lines running on past that many are a
-    passage of prose, no list of steps."""
+    passage of prose, no list of steps; nor are the lines of a code listing (its fence, its
+    imports)."""
     headings = [line.is_heading for line in lines]
     blocks = []
     for i, line in enumerate(lines):
@@ -180,7 +182,8 @@ def heading_blocks(lines: Sequence[Line]) -> list[Series]:
             if len(items) > MAX_BLOCK_ITEMS:
                 break
         bullets = all(item.end - item.start <= BULLET_CHARS and item_number(item.text) is None for item in items)
-        if 2 <= len(items) <= MAX_BLOCK_ITEMS and bullets:
+        listing = any(FENCE in item.text or only_boilerplate(item.text) for item in (line, *items))
+        if 2 <= len(items) <= MAX_BLOCK_ITEMS and bullets and not listing:
             blocks.append(Series(line, tuple(items), lines[i - 1] if i else None))
     return blocks
 

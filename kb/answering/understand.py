@@ -23,7 +23,7 @@ from kb.answering.spoken import written_question
 from kb.answering.typos import Homophones, correct
 from kb.errors import KbError
 from kb.language.glossary import Glossary
-from kb.language.text import fold
+from kb.language.text import fold, in_typed_case
 from kb.profile import Profile
 from kb.stores.base import IndexStore
 
@@ -91,7 +91,7 @@ class QuestionReader:
         index's passages gloss in English (one pass over them)."""
         if self._english is None:
             terms = glossed_terms(p.text for p in self.index.passages())
-            self._english = EnglishReader(Glossary(), self._frequencies, terms)
+            self._english = EnglishReader(Glossary(), self._frequencies, terms, self.index.passage_count)
         return self._english
 
     def written(self, question: str) -> str:
@@ -118,6 +118,7 @@ class QuestionReader:
         earlier = [normalise_question(p) for p in list(previous)[-MAX_PREVIOUS:] if p and p.strip()]
         analyzer = self.profile.analyzer
         completed = complete(asked, earlier, self.profile.contrast, self._known, analyzer)
+        completed = in_typed_case(completed, [asked, *earlier]) if completed else None
         text = completed or asked
         if _LATIN_WORD.search(text):
             english = self._read_english(asked, text, tuple(earlier))
@@ -137,6 +138,7 @@ class QuestionReader:
             stopwords=analyzer.stopwords,
             in_context=self._in_context(fold(text)),
         )
+        corrected = in_typed_case(corrected, [text]) if corrected else None
         focus = focus_of(asked, completed) if completed else ""
         answered = corrected or text
         focus = focus if focus in fold(answered) else ""

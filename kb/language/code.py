@@ -140,6 +140,22 @@ def reads_as_code(line: str) -> bool:
     return bool(bare) and not _HAN.search(bare) and bool(_STATEMENT.search(bare))
 
 
+# Lines every program opens or closes with, which say nothing of how anything is done: a package
+# or import declaration, an include, a namespace, a lone brace.
+_BOILERPLATE = re.compile(
+    r"\s*(?:package\s+[\w.]+;?|import\s+(?:static\s+)?[\w.*]+(?:\s+as\s+\w+)?;?|from\s+[\w.]+\s+import\s+[\w, *]+"
+    r"|#\s*include\s*[<\"][^>\"]+[>\"]|using\s+(?:namespace\s+)?[\w.:]+;|[{}()\[\];]+)\s*",
+    re.ASCII,  # a declaration names code, in Latin letters: 「import 包」 is a sentence
+)
+
+
+def only_boilerplate(text: str) -> bool:
+    """Nothing but declarations and braces (「import java.lang.reflect.Method;」, 「}」): what a
+    listing opens or closes with, never the line that answers how."""
+    lines = [line for line in text.split("\n") if line.strip() and line.strip() != FENCE]
+    return bool(lines) and all(_BOILERPLATE.fullmatch(line) for line in lines)
+
+
 def bare_code(text: str) -> bool:
     """Lines of code and nothing said about them (「{ int n;」, 「sum=(float)1/2;」): no Chinese,
     not even a comment. They show how, but cannot say why, what something is or whether it

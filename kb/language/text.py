@@ -50,6 +50,17 @@ def fold(text: str) -> str:
     return _converter().convert(text).lower()
 
 
+_LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9_]*")  # a word or name (B2B, ArrayList)
+
+
+def in_typed_case(text: str, typed: Iterable[str]) -> str:
+    """`text` with each Latin word in the case it has in `typed` (what was typed): reading a
+    question folds it, yet kb shows 「理解为：CopyOnWriteArrayList有什么缺点」 and a table of
+    「HashMap vs Hashtable」, not 「hashmap」."""
+    spelt = {word.lower(): word for source in typed for word in _LATIN_RUN.findall(source)}
+    return _LATIN_RUN.sub(lambda match: spelt.get(match.group(0).lower(), match.group(0)), text)
+
+
 def fold_taiwan(text: str) -> str:
     """`fold` with Taiwan's words turned into the mainland's (OpenCC tw2sp: 陣列 → 数组, 物件 →
     对象, 程式碼 → 代码): whether a Taiwan text speaks of what a mainland question names. Not
