@@ -38,6 +38,14 @@ TOKENIZE = default_profile().analyzer.tokenize
         ("用户级线程和内核级线程比起来各有啥好处坏处", ["用户级线程", "内核级线程"]),
         ("死锁和饥饿怎么区分", ["死锁", "饥饿"]),
         ("FIFO和LRU哪个好，区别在哪", ["fifo", "lru"]),
+        # Which is better, a choice between two, their being confused or where they part: a comparison.
+        ("做消息队列的话Redis Stream和Kafka哪个好？", ["redis stream", "kafka"]),  # the condition is no side
+        ("存时间用DATETIME还是TIMESTAMP比较好？", ["datetime", "timestamp"]),
+        ("Redis持久化用RDB好还是AOF好？", ["rdb", "aof"]),
+        ("应用层还是传输层更好", ["应用层", "传输层"]),
+        ("缓存穿透和缓存击穿老是搞混，两者区别在哪？", ["缓存穿透", "缓存击穿"]),
+        ("redis跟memcached比到底差在哪", ["redis", "memcached"]),
+        ("你觉得还是先学好基础比较好吗", None),  # 还是 after a verb of thinking: 「had better」
     ],
 )
 def test_contrast_sides(question, sides):

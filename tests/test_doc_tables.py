@@ -63,6 +63,14 @@ def test_a_table_whose_rows_are_the_sides_gives_a_row_per_column():
     }
 
 
+def test_a_row_names_a_side_by_the_head_of_its_name():
+    text = "类型 | 说明 | 代表工具\n逻辑备份 | 导出 SQL 等逻辑内容 | mysqldump\n物理备份 | 复制数据文件 | XtraBackup"
+    hit = Hit(1, 1.0, Passage(1, "backup", "备份", "backup.md", 0, len(text), text))
+    table = build_contrast(["mysql逻辑备份", "物理备份"], [hit], VOCABULARY, tokenize=TOKENIZE)
+    assert table is not None
+    assert _rows(table) == {"说明": ["导出 SQL 等逻辑内容", "复制数据文件"], "代表工具": ["mysqldump", "XtraBackup"]}
+
+
 def test_a_row_cut_between_passages_is_only_taken_whole():
     cut = _ROWS[: _ROWS.index("一对一绑定")]  # the passage ends inside the 实现方式 row
     hit = Hit(1, 1.0, Passage(5, "proxy", "代理", "proxy.md", ROWS.start, ROWS.start + len(cut), cut))

@@ -26,6 +26,7 @@ Beside = Callable[[Passage, int], Passage | None]
 MAX_STEPS = 3  # passages read on either side for a table's header and rows
 MAX_GAP = 3  # characters between two passages read as the blank lines the chunker left out
 MAX_ASPECT_CHARS = 16  # a row label longer than this is a statement, not an aspect's name
+MIN_HEAD_CHARS = 2  # a label naming a side by the end of its name holds this many characters
 _NOTHING = re.compile(r"[\s\-—–/\\|·.。,，:：;；]*")
 
 
@@ -152,15 +153,23 @@ def _names_an_aspect(label: str) -> bool:
 
 def _naming(labels: Sequence[str], names: Sequence[tuple[str, ...]]) -> list[int] | None:
     """For each side, the one label (column header or row's first cell) that names it best
-    (its longest name), or None unless every side has its own."""
+    (its longest name, or the name's head: 「逻辑备份」 names 「mysql逻辑备份」), or None unless
+    every side has its own."""
     chosen: list[int] = []
     for side_names in names:
-        lengths = [max((len(n) for n in side_names if n and n in label), default=0) for label in labels]
+        lengths = [max((_naming_length(n, label) for n in side_names), default=0) for label in labels]
         best = max(range(len(labels)), key=lambda i: lengths[i], default=None)
         if best is None or lengths[best] == 0 or best in chosen:
             return None
         chosen.append(best)
     return chosen
+
+
+def _naming_length(name: str, label: str) -> int:
+    """How much of a side's name a label says: the name within it, or the label as the name's end."""
+    if name and name in label:
+        return len(name)
+    return len(label) if len(label) >= MIN_HEAD_CHARS and name.endswith(label) else 0
 
 
 def _cited(

@@ -13,8 +13,15 @@ import re
 from kb.answering.contrast import ContrastVocabulary
 from kb.language.text import fold
 
-# 「死锁和饥饿怎么区分」 asks how to tell them apart (not 「以做区分」, 「来区分雷暴的种类」).
-_TELLING_APART = "(?:怎么|如何|怎样)区分"
+# 「死锁和饥饿怎么区分」 asks how to tell them apart (not 「以做区分」, 「来区分雷暴的种类」), and so
+# does saying they get confused (「缓存穿透和缓存击穿老是搞混」) or asking where they part
+# (「redis跟memcached比到底差在哪」).
+_TELLING_APART = (
+    "(?:怎么|如何|怎样)区分|(?:老是|总是|经常|常常|容易|总|老)?(?:搞混|混淆|弄混|分不清|搞不清)"
+    "|差在哪|差别在哪|不同在哪"
+)
+# 「Redis Stream和Kafka哪个好」: which is better asks for a comparison too.
+_WHICH = "(?:哪个|哪一个|哪种|哪样|谁)(?:更|比较)?(?:好|优|强|快|合适|适合|划算)"
 # A question that weighs two things against each other compares them too: 「A和B各有什么优缺点」.
 _WEIGHING = "优缺点|优劣|利弊|异同|好处坏处|好处和坏处|长处和短处|优点和缺点|好坏"
 _CLAUSE_END = re.compile(r"[，,；;。？?！!]")
@@ -24,6 +31,16 @@ _DOING_WORK = re.compile(r"^(?:做|从事|负责)(.{2,}?)(?:的人|的)?$")
 _DEGREE = r"最(?:大|主要|本质|根本|核心|关键|重要|明显)|本质|根本|主要|核心|关键|明显|显著|具体"
 # 「FIFO和LRU哪个好，区别在哪」: which of them is better is asked, it names no side.
 _WHICH_IS_BETTER = re.compile(r"(?<=.)(?:哪个|哪一个|哪种|谁)更?[好优强快]?$")
+# 「存时间用DATETIME还是TIMESTAMP比较好」, 「RDB好还是AOF好」: a choice between two is a comparison.
+# (「你觉得还是先学好基础比较好吗」: after a verb of thinking, 还是 is 「had better」, no choice.)
+_CHOICE = re.compile(
+    r"(?:^|[，,\s])([^，,\s]{1,20}?)(?<!觉得)(?<!认为)(?<!感觉)(?<![我你是])好?还是(?:用|选)?([^，,？?]{1,16}?)"
+    r"(?:比较|更)?(?:好|合适|划算)(?=[？?。！!，,]|$)"
+)
+# 「存时间用DATETIME」: what is chosen follows the verb of using it.
+_USING = re.compile(r"^.*?(?:选用|选择|使用|采用|用|选)(?=[a-z])")
+# 「做消息队列的话Redis Stream和Kafka哪个好」: the condition before 「的话」 is no part of a side.
+_CONDITION = re.compile(r"^.*的话")
 # The respect a difference is asked in: 「…在数据处理上的区别」, 「…在功能方面有什么不同」.
 _IN_RESPECT = re.compile(r"(?<=.)在[^在]{1,16}?(?:上|方面|中)$")
 
@@ -34,16 +51,17 @@ def contrast_sides(question: str, vocabulary: ContrastVocabulary) -> list[str] |
     「营销和销售的区别」 → [营销, 销售]; 「市場營銷與銷售有什麼不同」 → [市场营销, 销售].
     """
     q = fold(question)
-    asking = "|".join([*map(re.escape, vocabulary.asking), _WEIGHING, _TELLING_APART])
+    asking = "|".join([*map(re.escape, vocabulary.asking), _WEIGHING, _TELLING_APART, _WHICH])
     match = re.search(
-        rf"^(?:请问|请)?[，,\s]*(.+?)\s*(?:和|与|跟|同|及|对比|vs\.?|、)\s*(.+?)(?:比起来|相比)?(?:之间|两者)?(?:各自|各)?(?:{_DEGREE})?(?:的)?(?:有|存在)?(?:什么|哪些|何|啥)?(?:{asking})",
+        rf"^(?:请问|请)?[，,\s]*(.+?)\s*(?:和|与|跟|同|及|对比|vs\.?|、)\s*(.+?)(?:比起来|相比|比)?(?:之间|两者)?(?:到底|究竟)?(?:各自|各)?(?:{_DEGREE})?(?:的)?(?:有|存在)?(?:什么|哪些|何|啥)?(?:{asking})",
         q,
-    )
+    ) or _CHOICE.search(q)
     if not match:
         return None
     # The sides stay inside the clause that joins them: 「A和B，时间跨度上有什么不同」 compares B
     # on 时间跨度; 「1962年1月，…上，邓小平和谁…」 compares 邓小平.
     first, second = _CLAUSE_END.split(match.group(1))[-1], _CLAUSE_END.split(match.group(2))[0]
+    first = _USING.sub("", _CONDITION.sub("", first))
     sides = [_named_work(re.sub(r"(的|之间)$", "", side).strip()) for side in (first, second)]
     sides[1] = _WHICH_IS_BETTER.sub("", _IN_RESPECT.sub("", sides[1]))
     # 「市场部和销售部的工作目标有什么不同」 compares 销售部 (on 工作目标), not 「销售部的工作目标」.
