@@ -327,3 +327,20 @@ def test_answerability_by_coverage_is_decided_alike_with_or_without_tokenising_e
             covered = retriever._covered(weights, passage)
             for minimum in (0.0, 0.1, 0.3, 0.5, covered, 0.9):
                 assert retriever._covers(weights, passage, minimum) == (covered >= minimum), (question, minimum)
+
+
+def test_a_question_whose_words_the_index_never_holds_is_not_answered_by_a_lone_character(tmp_path, embedder):
+    """「怎么学游泳」 over a Java course shares only 「学」: coverage alone does not make it
+    answerable when none of its words of two or more characters is in the index."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "学习.txt").write_text("学Java要先学好面向对象。\n", "utf-8")
+    for n, topic in enumerate(["接口定义了类的行为", "抽象类用于代码复用", "异常要捕获或声明", "泛型在编译时擦除"]):
+        (corpus / f"{n}.txt").write_text(f"{topic}。\n", "utf-8")
+    kb = KnowledgeBase.build([corpus], tmp_path / "index", embedder=embedder)
+    retriever = kb.retriever
+    for question, answerable in (("怎么学游泳", False), ("怎么学好面向对象", True)):
+        weights = retriever.question_term_weights(question)
+        hits = kb.search(question, k=3, mode="bm25")
+        assert any(retriever._covers(weights, h.passage, 0.3) for h in hits)  # coverage alone would pass
+        assert kb.ask(question, mode="bm25").found == answerable, question

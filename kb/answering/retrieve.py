@@ -273,17 +273,26 @@ class Retriever:
 
     def answerable(self, hits: list[Hit], weights: Mapping[str, float], cross_language: bool = False) -> bool:
         """Does the index hold an answer? Either a top passage covers most of the question's
-        information (`weights`: question_term_weights), or the dense ranker is confident (a
+        information (`weights`: question_term_weights) and the index holds one of its words
+        (_holds_a_word), or the dense ranker is confident (a
         per-model cosine threshold, in the profile, calibrated on the seed questions against
         out-of-domain ones). A cross-language question shares no terms with its sources (its
         weights are empty): the vectors alone decide."""
-        if any(self._covers(weights, h.passage, self.profile.min_coverage) for h in hits[:3]):
+        if self._holds_a_word(weights) and any(
+            self._covers(weights, h.passage, self.profile.min_coverage) for h in hits[:3]
+        ):
             return True
         threshold = self.profile.dense_threshold(self.index.model_name)
         if cross_language and threshold is not None:
             threshold -= CROSS_LANGUAGE_COSINE_GAP
         dense = max((h.signals["dense"].score for h in hits if "dense" in h.signals), default=None)
         return threshold is not None and dense is not None and dense >= threshold
+
+    def _holds_a_word(self, weights: Mapping[str, float]) -> bool:
+        """Whether the index holds one of the question's words of two or more characters (or it
+        has none): 「怎么学游泳」 shares only 「学」 with a Java course, which is no subject of it."""
+        words = [t for t in weights if len(t) >= 2]
+        return not words or any(self.index.document_frequencies(words).values())
 
     @property
     def embedder(self) -> Embedder:
