@@ -296,6 +296,23 @@ def test_a_name_is_unknown_only_when_neither_the_index_nor_a_retrieved_passage_h
     assert not refused.found and refused.notes == ("知识库中没有提到：Redis",)  # the reader learns why
 
 
+def test_a_term_of_several_words_the_index_holds_only_apart_is_unknown(tmp_path, embedder):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "innodb.txt").write_text(
+        "InnoDB 的 redo log buffer 是暂存 redo log 的内存区域。\n修改数据页时 change 会先写日志。\n", encoding="utf-8"
+    )
+    kb = KnowledgeBase.build([docs], tmp_path / "index", embedder=embedder)
+
+    def unknown(question: str) -> tuple[str, ...]:
+        plan = kb.answerer.plan(question, k=3)
+        return kb.answerer.unknown_names(plan, kb.answerer.retrieve(plan))
+
+    assert unknown("InnoDB 的 change buffer 是干嘛用的") == ("change buffer",)  # both words, never together
+    assert unknown("InnoDB 的 redo log buffer 是干嘛用的") == ()
+    assert unknown("InnoDB 的 Redo Log 是什么") == ()  # matched whatever the case
+
+
 def test_a_word_jieba_guesses_from_a_known_word_and_a_particle_is_weighed_as_its_words(tmp_path, embedder):
     """「B+树有什么…」 gives jieba's guess 「树有」, which no passage and no dictionary holds: it
     would weigh most and sink the coverage of the passage about B+树. It is weighed as 「树」."""

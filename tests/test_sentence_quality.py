@@ -32,6 +32,7 @@ from kb.language.code import bare_code
         ("package cn.javaguide;\n\nimport java.util.List;", "boilerplate"),
         ("#include <stdio.h>", "boilerplate"),
         ("}", "boilerplate"),
+        ("Redis RDB 与 AOF 持久化 · Analyze：https://wingsxdu.com/posts/database/redis/rdb-and-aof/", "reference"),
     ],
 )
 def test_junk_is_named(span, reason):
@@ -62,6 +63,7 @@ def test_junk_is_named(span, reason):
         "规则是先到先得。",  # 则 inside a word opens nothing
         "Class alunbarClass = TargetObject.class;",  # the code line that does it
         "import 语句要写在 package 语句之后。",  # a sentence about imports
+        "官方文档 https://redis.io/docs/ 说明了 RDB 会在指定的时间间隔内对数据集执行快照，AOF 则记录每条写命令。",
     ],
 )
 def test_sentences_that_stand_on_their_own_are_not_junk(span):

@@ -5,9 +5,10 @@ however close its passages about relational databases come; one that never menti
 cannot say how a file opened with it is closed. A name is a Latin-script word that is not a word
 of English: products, standards, measures (InnoDB, Redis, LTV — a capital marks them, since
 Chinese has none) and identifiers (fopen, typedef, rebase — the English dictionary knows no
-form of them). English words (sales, deadline, leads) are no names: the multilingual model and
-the glossary read them in the index's Chinese. Read from the index's own vocabulary, so it holds
-for any corpus.
+form of them), and a term of several words the index holds only apart (「change buffer」 in notes
+that say 「change」 and 「redo log buffer」). English words (sales, deadline, leads) are no names:
+the multilingual model and the glossary read them in the index's Chinese. Read from the index's
+own vocabulary, so it holds for any corpus.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from kb.types import Hit
 _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 # A lower-case word this short (ok, pc, vs) is too often an abbreviation the dictionary lacks.
 MIN_LOWER_CASE_NAME = 3
+# Words in a row that name one thing (「change buffer」, 「redo log」, 「Redis Stream」).
+_PHRASE = re.compile(r"[a-z][a-z0-9]*(?:[ _-][a-z][a-z0-9]*)+", re.IGNORECASE)
 FILLER_LETTERS = 2  # a lower-case run of this few different letters (emm, hhh) sounds, it names nothing
 
 
@@ -50,7 +53,7 @@ def unknown_names(
     holds. A version number is not part of the name (MySQL8 is MySQL, and 「MySQL8.0」 in a
     passage mentions MySQL); single letters (E-R, B+树) are no names; `is_word(word)`: an
     English word (kb/answering/english.py)."""
-    names = []
+    names = [] if english_question else _unheld_phrases(question, hits, index)
     for match in _LATIN.finditer(question):
         name = match.group(0).rstrip("0123456789")
         if sum(c.isalpha() for c in name) < 2:
@@ -64,3 +67,19 @@ def unknown_names(
         if _candidate(name, english_question, is_word):
             names.append(match.group(0))
     return tuple(dict.fromkeys(names))
+
+
+def _unheld_phrases(question: str, hits: Sequence[Hit], index: IndexStore) -> list[str]:
+    """Terms of several Latin words, each of which the index holds, that no retrieved passage
+    holds together: 「InnoDB 的 change buffer 是干嘛用的」 over notes that say 「change」 and
+    「buffer」 (「redo log buffer」) but never 「change buffer」."""
+    texts = [" ".join(fold(h.passage.heading + "\n" + h.passage.text).split()) for h in hits]
+    found = []
+    for match in _PHRASE.finditer(question):
+        phrase = " ".join(fold(match.group(0)).replace("_", " ").replace("-", " ").split())
+        words = phrase.split()
+        if any(len(word) < MIN_LOWER_CASE_NAME for word in words) or any(phrase in text for text in texts):
+            continue
+        if all(index.document_frequencies(words).values()):
+            found.append(match.group(0))
+    return found

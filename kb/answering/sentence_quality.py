@@ -59,6 +59,11 @@ DRAWING_SHARE = 0.3  # a span this much drawn is a figure, not a sentence
 _SHORT_CLAIM = re.compile(r"[\u3400-\u9fff]{2,}(?:是|就是|只是|即|为)[\u3400-\u9fff]{2,}")
 
 
+# A link, and the most a title before it holds in a reading list's entry (no statement).
+_URL = re.compile(r"(?:https?://|www\.)[^\s）)」\]]+")
+REFERENCE_TITLE_CHARS = 40
+
+
 def item_number(text: str) -> str | None:
     """The number of the list item a span starts with (「2、…」 → "2"), or None."""
     match = ITEM_MARKER.match(text)
@@ -86,6 +91,8 @@ def junk_reason(text: str) -> str | None:
         return "table header"
     if only_boilerplate(stripped):
         return "boilerplate"
+    if _URL.search(stripped) and len(_URL.sub("", stripped).strip()) <= REFERENCE_TITLE_CHARS:
+        return "reference"  # 「Redis AOF 持久化详解 - 程序员历小冰：http://…」: a reading list's entry
     if sum(len(m) for m in _DRAWING.findall(stripped)) >= DRAWING_SHARE * len("".join(stripped.split())):
         return "drawing"
     if "\n" not in stripped and len(_WIDE_GAP.findall(stripped)) >= 2 and not CLAUSE_MARKS.search(stripped):
