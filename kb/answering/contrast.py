@@ -297,7 +297,7 @@ def _lead(
         return ((line_lead[0], 0) if line_lead else None), line_lead
     lead = lead_in_aspect(fold(text[start:end]))
     if lead and any(
-        any(name in lead[0] for name in names) or _opening(lead[0], (), cores)
+        any(name in lead[0] for name in names) or lead[0].startswith(cores)
         for names, cores in zip(sides.names, sides.cores)
     ):
         lead = None

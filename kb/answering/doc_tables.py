@@ -69,10 +69,12 @@ def _window(passage: Passage, beside: Beside | None) -> tuple[int, str]:
     """(start, text) of the document around a passage: the passages before and after it that
     continue its text, up to MAX_STEPS each way."""
     start, end, text = passage.start, passage.end, passage.text
+    if beside is None:
+        return start, text
     for step in (-1, 1):
         current = passage
-        for _ in range(MAX_STEPS if beside else 0):
-            nearby = beside(current, step) if beside else None
+        for _ in range(MAX_STEPS):
+            nearby = beside(current, step)
             if nearby is None or nearby.doc_id != passage.doc_id:
                 break
             if step < 0 and start - MAX_GAP <= nearby.end and nearby.start < start:

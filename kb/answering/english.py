@@ -300,6 +300,6 @@ class EnglishReader:
         unless the documents use its Chinese equivalent often (in COMMON_SHARE of their
         passages): 「Marketing 和 Sales 的区别」 over marketing articles asks about 营销 and 销售."""
         chinese, read = self.words(word.lower())
-        if not read or not self.passages:
-            return bool(not read)
-        return self.frequencies([chinese]).get(chinese, 0) < COMMON_SHARE * self.passages
+        if not read:
+            return True  # no equivalent the documents use: a name
+        return bool(self.passages) and self.frequencies([chinese]).get(chinese, 0) < COMMON_SHARE * self.passages
