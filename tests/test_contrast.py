@@ -424,3 +424,13 @@ def test_a_comparison_answered_by_sentences_on_neither_side_is_not_found():
     clause = "attach 直接进入容器启动命令的终端，不会启动新的进程。exec 是在容器中打开新的终端，可以启动新的进程。"
     question = "进容器用docker exec跟docker attach有什么区别"
     assert answer_from_hits(question, [_hit(1, "docker", clause)]).text != NOT_FOUND
+
+
+def test_an_example_under_each_side_is_no_aspect():
+    text = (
+        "缓存穿透\n请求的 key 既不存在于缓存中，也不存在于数据库中\n举个例子：黑客故意制造一些非法的 key 发起大量请求\n"
+        "缓存击穿\n请求的 key 是热点数据，存在于数据库中但不在缓存中\n举个例子：秒杀商品的数据在缓存中突然过期"
+    )
+    hits = [Hit(1, 1.0, Passage(1, "cache", "cache", "cache.md", 0, len(text), text))]
+    table = build_contrast(["缓存穿透", "缓存击穿"], hits, VOCABULARY, tokenize=TOKENIZE)
+    assert table is None or "举个例子" not in [row.aspect for row in table.rows]

@@ -313,6 +313,17 @@ def test_a_term_of_several_words_the_index_holds_only_apart_is_unknown(tmp_path,
     assert unknown("InnoDB 的 Redo Log 是什么") == ()  # matched whatever the case
 
 
+def test_a_term_joined_by_an_underscore_is_found_as_the_passage_writes_it(tmp_path, embedder):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "window.txt").write_text(
+        "窗口函数 ROW_NUMBER() 给每一行一个序号，row 和 number 各有含义。\n", encoding="utf-8"
+    )
+    kb = KnowledgeBase.build([docs], tmp_path / "index", embedder=embedder)
+    plan = kb.answerer.plan("ROW_NUMBER() 怎么用", k=3)
+    assert kb.answerer.unknown_names(plan, kb.answerer.retrieve(plan)) == ()
+
+
 def test_a_word_jieba_guesses_from_a_known_word_and_a_particle_is_weighed_as_its_words(tmp_path, embedder):
     """「B+树有什么…」 gives jieba's guess 「树有」, which no passage and no dictionary holds: it
     would weigh most and sink the coverage of the passage about B+树. It is weighed as 「树」."""

@@ -30,12 +30,13 @@ LEAD_IN = re.compile(
     r"^\s*(?:从|在|就|对于|关于)([^，,。；;：:\s]{1,8}?)(?:的角度|角度|层面|方面|上)?(?:看|来看|上看|来说|而言|讲|来讲)?\s*[，,]"
 )
 # A labelled item of a list of differences: 「线程是否安全：HashMap 是非线程安全的，Hashtable 是…」,
-# 「设计目的：接口主要用于…」. The label is the aspect, but for labels that only introduce (and
-# examples: 「举个例子：」, 「例：」).
+# 「设计目的：接口主要用于…」. The label is the aspect, but for labels that only introduce
+# (_INTRODUCING) or give an example (EXAMPLE).
 LABEL_LEAD = re.compile(r"^\s*([^，,。；;：:\s]{2,16}?)(?:上|方面)?(?:的?(?:不同|区别|差异))?\s*[：:]\s*")
-_INTRODUCING = frozenset(
-    "注意 注 例如 比如 举例 示例 例子 总结 总之 结论 答 问 原因 备注 提示 说明 解释 补充 结果 输出".split()
-)
+_INTRODUCING = frozenset("注意 注 总结 总之 结论 答 问 原因 备注 提示 说明 解释 补充 结果 输出".split())
+# An example (「例如：…」, 「举个例子：」, 「例在转储期间…」) illustrates the statement above it: no
+# label, no aspect, no cell (outline.py too).
+EXAMPLE = re.compile(r"^[\[［【(（]?\s*(?:例|比如|举例|举个例子|示例|如[：:])")
 # Words that say nothing of what a clause is about, though the dictionary tags them as content
 # (verbs, adjectives, nouns): never an aspect's name. Conjunctions, adverbs, pronouns, numerals
 # and the like are kb.language.dictionary.is_grammar.
@@ -69,7 +70,7 @@ def lead_in_aspect(sentence: str) -> tuple[str, int] | None:
     if match is None and "\n" not in sentence.strip():  # a label names its own line's aspect only
         match = LABEL_LEAD.match(sentence)
         label = match.group(1) if match else ""
-        if match and (label in _INTRODUCING or label.startswith(("例", "举", "比如")) or not _HAN.search(label)):
+        if match and (label in _INTRODUCING or EXAMPLE.match(label) or not _HAN.search(label)):
             return None
     if not match or len(match.group(1)) < MIN_ASPECT_CHARS:
         return None

@@ -73,13 +73,19 @@ def _unheld_phrases(question: str, hits: Sequence[Hit], index: IndexStore) -> li
     """Terms of several Latin words, each of which the index holds, that no retrieved passage
     holds together: 「InnoDB 的 change buffer 是干嘛用的」 over notes that say 「change」 and
     「buffer」 (「redo log buffer」) but never 「change buffer」."""
-    texts = [" ".join(fold(h.passage.heading + "\n" + h.passage.text).split()) for h in hits]
+    texts = [_spaced(h.passage.heading + "\n" + h.passage.text) for h in hits]
     found = []
     for match in _PHRASE.finditer(question):
-        phrase = " ".join(fold(match.group(0)).replace("_", " ").replace("-", " ").split())
+        phrase = _spaced(match.group(0))
         words = phrase.split()
         if any(len(word) < MIN_LOWER_CASE_NAME for word in words) or any(phrase in text for text in texts):
             continue
         if all(index.document_frequencies(words).values()):
             found.append(match.group(0))
     return found
+
+
+def _spaced(text: str) -> str:
+    """Folded, its words apart by one space however they were joined (「ROW_NUMBER」, 「row-number」
+    and 「row number」 alike), so a question's term and a passage's are compared the same way."""
+    return " ".join(fold(text).replace("_", " ").replace("-", " ").split())

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from kb.answering.aspects import DEFINITION_ASPECT, PREDICATE
+from kb.answering.aspects import DEFINITION_ASPECT, EXAMPLE, PREDICATE
 from kb.language.text import fold
 from kb.types import CitedSpan, Hit, Passage
 
@@ -32,8 +32,6 @@ _GLOSS = r"(?:\s*[（(][^）)]{0,60}[）)])?"
 _OTHER_NAMES = r"(?:[^/／\s]{1,12}[/／])*"
 _BRACKETED = re.compile(r"[（(][^）)]{0,60}[）)]")
 _DEFINED_BY_LABEL = frozenset({"定义", "概念", "含义"})  # 「X的定义」 states what 「什么是X」 asks
-# An example (「例如：…」, 「例在转储期间…」) illustrates the statement above it: no label, no cell.
-_EXAMPLE = re.compile(r"^[\[［【(（]?\s*(?:例|比如|举例|示例|如[：:])")
 # 「连接（续）」: a slide's title carried over to the next slide; a side's section ends there.
 _CONTINUED = re.compile(r"[（(]续[)）]\s*$")
 MAX_CELL_CHARS = 90  # a cell of items stops at the item that would take it past this
@@ -134,7 +132,7 @@ def _read_side_line(words: str, outline: _Outline, section: _Section) -> re.Matc
 
 def _is_label(words: str) -> bool:
     """Words that name what the lines after them say (优点, 适用范围), not a statement or an example."""
-    return not PREDICATE.search(words) and not _EXAMPLE.match(words)
+    return not PREDICATE.search(words) and not EXAMPLE.match(words)
 
 
 def _aspect_name(match: re.Match[str]) -> str | None:
@@ -168,9 +166,9 @@ def _cells(hit: Hit, outline: _Outline, section: _Section) -> list[OutlineCell]:
             if labelled and labelled.group(2).strip():
                 found.append(_cell(hit, label, section.side, (start + labelled.start(2), end)))
                 section.label = None
-        elif section.label is None or _EXAMPLE.match(words) or (section.end and end - section.start > MAX_CELL_CHARS):
+        elif section.label is None or EXAMPLE.match(words) or (section.end and end - section.start > MAX_CELL_CHARS):
             section.label = None
-            statement = PREDICATE.search(words) and not _EXAMPLE.match(words) and len(words) <= MAX_CELL_CHARS
+            statement = PREDICATE.search(words) and not EXAMPLE.match(words) and len(words) <= MAX_CELL_CHARS
             if statement and section.named_here:
                 found.append(_cell(hit, None, section.side, (start, end)))
         elif not section.end:
