@@ -1,11 +1,14 @@
 """Calibrate when kb says "not in the knowledge base": print, for in-domain seed questions and
-out-of-domain questions, the best top-3 passage coverage and the best dense cosine.
+out-of-domain questions, the best top-3 passage coverage and the best dense cosine, and the
+cosine ingest measured on the index's own corpus (kb/ingest/calibrate.py).
 
     python scripts/calibrate_answerable.py --index index
 
-Pick the profile's answerable.min_coverage and the model's answerable.dense threshold
-(kb/data/profile.toml) so that every seed question stays answerable and out-of-domain ones
-do not.
+The measured cosine should fall between the two groups' dense cosines: above the
+out-of-domain questions', at or below the seed questions' that share too few words to be
+answered by coverage. Pick the profile's answerable.min_coverage (kb/data/profile.toml) so that
+every seed question stays answerable and out-of-domain ones do not; the profile's
+answerable.dense thresholds only serve indexes built before ingest measured one.
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ def main() -> None:
     rows = [("in", q, *signals(kb, q)) for q in inside] + [("out", q, *signals(kb, q)) for q in outside]
     for group, question, coverage, dense in sorted(rows, key=lambda r: (r[0], r[2])):
         print(f"{group:<4}{coverage:6.2f}{dense:7.3f}  {question}")
+    measured = kb.index.manifest.answerable_cosine
+    print("measured on the corpus: " + (f"dense {measured:.3f}" if measured is not None else "none (re-ingest)"))
     for group in ("in", "out"):
         covs = [r[2] for r in rows if r[0] == group]
         dens = [r[3] for r in rows if r[0] == group]

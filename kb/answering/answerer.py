@@ -16,7 +16,7 @@ from kb.answering.aspects import subject_words
 from kb.answering.defining import DEFINITION_REACH, with_definition
 from kb.answering.evidence import Evidence, EvidenceWeights, QuestionTerms, score_sentences
 from kb.answering.mentions import unmentioned_side
-from kb.answering.names import unknown_names
+from kb.answering.names import rare_held_name, unknown_names
 from kb.answering.plan import QuestionPlan, asking_words_in, shape_of
 from kb.answering.retrieve import Retriever, check_query_args, matched_terms
 from kb.answering.understand import QuestionReader
@@ -113,12 +113,15 @@ class Answerer:
     def answerable(self, plan: QuestionPlan, hits: list[Hit]) -> bool:
         """Does the index hold an answer? Not when the question names something it never
         mentions (unknown_names) or compares with a side no retrieved passage mentions
-        (mentions.unmentioned_side); else as Retriever.answerable judges the hits."""
+        (mentions.unmentioned_side); so when it names a term only a few passages hold, a top
+        hit among them (names.rare_held_name); else as Retriever.answerable judges the hits."""
         if self.unknown_names(plan, hits):
             return False
         tokenize = self.profile.analyzer.tokenize
         if plan.sides and unmentioned_side(plan.sides, hits, self.profile.contrast, tokenize) is not None:
             return False
+        if rare_held_name(plan.coverage_weights, hits[:3], self.index):
+            return True
         return self.retriever.answerable(hits, plan.coverage_weights, cross_language=plan.reading.cross_language)
 
     def unknown_names(self, plan: QuestionPlan, hits: Sequence[Hit]) -> tuple[str, ...]:

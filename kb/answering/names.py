@@ -8,13 +8,14 @@ Chinese has none) and identifiers (fopen, typedef, rebase — the English dictio
 form of them), and a term of several words the index holds only apart (「change buffer」 in notes
 that say 「change」 and 「redo log buffer」). English words (sales, deadline, leads) are no names:
 the multilingual model and the glossary read them in the index's Chinese. Read from the index's
-own vocabulary, so it holds for any corpus.
+own vocabulary, so it holds for any corpus. The other way round, a name only a few passages
+hold, one of which is retrieved, says what the question is about (rare_held_name).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from kb.language.text import Analyzer, fold
 from kb.stores.base import IndexStore
@@ -27,6 +28,7 @@ MIN_LOWER_CASE_NAME = 3
 # Words in a row that name one thing (「change buffer」, 「redo log」, 「Redis Stream」).
 _PHRASE = re.compile(r"[a-z][a-z0-9]*(?:[ _-][a-z][a-z0-9]*)+", re.IGNORECASE)
 FILLER_LETTERS = 2  # a lower-case run of this few different letters (emm, hhh) sounds, it names nothing
+RARE_NAME_SHARE = 0.01  # a name in at most this share of the passages names one thing they speak of
 
 
 def _candidate(name: str, english_question: bool, is_word: Callable[[str], bool]) -> bool:
@@ -89,3 +91,17 @@ def _spaced(text: str) -> str:
     """Folded, its words apart by one space however they were joined (「ROW_NUMBER」, 「row-number」
     and 「row number」 alike), so a question's term and a passage's are compared the same way."""
     return " ".join(fold(text).replace("_", " ").replace("-", " ").split())
+
+
+def rare_held_name(terms: Iterable[str], hits: Sequence[Hit], index: IndexStore) -> str | None:
+    """A term of the question (`terms`, folded) in Latin letters that at most RARE_NAME_SHARE
+    of the index's passages hold, and one of `hits` does: the question is about what that
+    passage speaks of, however many words pad it (「开会时领导提到POA，这是什么意思」 shares
+    only POA with the articles, and its other words outweigh it)."""
+    names = [t for t in terms if len(t) >= 2 and t.isascii() and t.isalnum() and not t.isdigit()]
+    if not names:
+        return None
+    rare = max(1.0, RARE_NAME_SHARE * index.passage_count)
+    held = [t for t, df in index.document_frequencies(names).items() if 0 < df <= rare]
+    texts = [fold(h.passage.heading + "\n" + h.passage.text) for h in hits]
+    return next((t for t in held if any(t in text for text in texts)), None)

@@ -17,6 +17,7 @@ import numpy as np
 
 from kb.answering.rerank import RERANKED_POOL, Reranker
 from kb.embedding.models import Embedder, load_embedder
+from kb.embedding.questions import encoded_question
 from kb.errors import KbError
 from kb.language.text import Analyzer, fold, has_words, is_near_duplicate
 from kb.profile import Profile
@@ -25,10 +26,6 @@ from kb.types import MODES, Hit, Mode, Passage, Ranker, RankSignal
 
 MAX_QUESTION_CHARS = 1000
 MAX_K = 100
-# What the embedding model reads of a question. Encoding time grows faster than length (15 ms
-# for a short question, 560 ms for 1,000 characters, all of it holding the one encoder), and a
-# question's meaning is in its first sentences: BM25 and answer scoring still see all of it.
-ENCODED_QUESTION_CHARS = 128
 # Question vectors a retriever keeps (1.5 kB each at 384 dimensions): a question asked again,
 # retried by a client, or asked in search and then ask is encoded once.
 CACHED_QUESTION_VECTORS = 1024
@@ -164,12 +161,6 @@ def normalise_question(question: str) -> str:
     return text
 
 
-def encoded_question(question: str) -> str:
-    """What the embedding model reads of a question: folded (市場 and 市场 are one question),
-    whitespace collapsed, its first ENCODED_QUESTION_CHARS characters."""
-    return fold(" ".join(question.split()))[:ENCODED_QUESTION_CHARS]
-
-
 def check_query_args(k: int, mode: str) -> None:
     """Refuse a mode or k outside what the rankers support (the API's callers are not
     checked by click or pydantic)."""
@@ -274,15 +265,17 @@ class Retriever:
     def answerable(self, hits: list[Hit], weights: Mapping[str, float], cross_language: bool = False) -> bool:
         """Does the index hold an answer? Either a top passage covers most of the question's
         information (`weights`: question_term_weights) and the index holds one of its words
-        (_holds_a_word), or the dense ranker is confident (a
-        per-model cosine threshold, in the profile, calibrated on the seed questions against
-        out-of-domain ones). A cross-language question shares no terms with its sources (its
-        weights are empty): the vectors alone decide."""
+        (_holds_a_word), or the dense ranker is confident: its best passage reaches the cosine
+        ingest measured on this corpus (kb/ingest/calibrate.py; an index built before that
+        uses the profile's per-model threshold). A cross-language question shares no terms
+        with its sources (its weights are empty): the vectors alone decide."""
         if self._holds_a_word(weights) and any(
             self._covers(weights, h.passage, self.profile.min_coverage) for h in hits[:3]
         ):
             return True
-        threshold = self.profile.dense_threshold(self.index.model_name)
+        threshold = self.index.manifest.answerable_cosine
+        if threshold is None:
+            threshold = self.profile.dense_threshold(self.index.model_name)
         if cross_language and threshold is not None:
             threshold -= CROSS_LANGUAGE_COSINE_GAP
         dense = max((h.signals["dense"].score for h in hits if "dense" in h.signals), default=None)

@@ -27,7 +27,9 @@ import numpy as np
 from kb import formats
 from kb._version import __version__
 from kb.embedding.models import DEFAULT_MODEL, Embedder, load_embedder
+from kb.embedding.questions import encoded_question
 from kb.errors import KbError
+from kb.ingest.calibrate import answerable_cosine
 from kb.ingest.chunk import ChunkSettings
 from kb.ingest.contents import (
     cleaning_losses,
@@ -200,7 +202,21 @@ def build_contents(
     contents = IndexContents(
         stored_docs, passages, hashes, vectors, passage_terms, sentences, sentence_vectors, plan.profile
     )
-    return contents, _manifest(plan, options.chunking, contents)
+    with clock.stage("calibrate"):
+        cosine = _answerable_cosine(contents, embedder)
+    return contents, _manifest(plan, options.chunking, contents, cosine)
+
+
+def _answerable_cosine(contents: IndexContents, embedder: Embedder) -> float | None:
+    """How close an answerable question's best passage comes on this corpus (calibrate.py),
+    its own sentences asked as `kb ask` asks questions."""
+    texts = {document.doc_id: document.text for document in contents.documents}
+    return answerable_cosine(
+        [(texts[s.doc_id][s.start : s.end], s.doc_id, s.start, s.end) for s in contents.sentences],
+        [(p.doc_id, p.start, p.end) for p in contents.passages],
+        contents.vectors,
+        lambda text: embedder.encode_query(encoded_question(text)),
+    )
 
 
 def write(
@@ -300,7 +316,9 @@ def _donated_vectors(
     return passages, sentences
 
 
-def _manifest(plan: BuildPlan, chunking: ChunkSettings, contents: IndexContents) -> Manifest:
+def _manifest(
+    plan: BuildPlan, chunking: ChunkSettings, contents: IndexContents, answerable_cosine: float | None
+) -> Manifest:
     return Manifest(
         kb_version=__version__,
         pipeline=plan.pipeline,
@@ -311,4 +329,5 @@ def _manifest(plan: BuildPlan, chunking: ChunkSettings, contents: IndexContents)
         counts=Counts(len(contents.documents), len(contents.passages), len(contents.sentences)),
         sources={d.source: SourceEntry(d.doc_id, d.sha256, d.encoding) for d in contents.documents},
         profile=ProfileEntry(plan.profile.fingerprint, plan.profile.source),
+        answerable_cosine=answerable_cosine,
     )

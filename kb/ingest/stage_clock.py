@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 # In pipeline order; `IngestReport.stage_seconds` holds those an ingest ran.
-STAGES = ("extract", "clean", "chunk", "tokenise", "encode passages", "encode sentences", "write")
+STAGES = ("extract", "clean", "chunk", "tokenise", "encode passages", "encode sentences", "calibrate", "write")
 
 
 class StageClock:

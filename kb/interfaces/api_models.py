@@ -183,6 +183,11 @@ class Info(BaseModel):
     sources: dict[str, SourceInfo]
     profile: ProfileInfo | None = None
     dense_index: dict[str, str | int]
+    answerable_cosine: float | None = Field(
+        None,
+        description="The cosine at which the best passage alone says the index answers a question, measured on "
+        "this corpus at ingest; null for an index built before kb measured it (the profile's threshold holds).",
+    )
     title: str = Field(description="The knowledge base's name: kb.toml `title`, else drawn from its documents.")
     examples: list[str] = Field(
         description="Questions to suggest: kb.toml `examples`, else drawn from its headings and passages."

@@ -14,12 +14,13 @@ from typing import Any
 from kb.errors import IndexDamaged, KbError
 from kb.ingest.chunk import ChunkSettings
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 # 1: no quotable-sentence table or vectors (answers rank sentences by words alone).
 # 2: no stored profile (built with the shipped one).
 # 3: no places in the original files (provenance is cleaned character offsets).
-# All are read; the next ingest upgrades them.
-READABLE_FORMATS = (1, 2, 3, 4)
+# 4: no answerable cosine measured on the corpus (the profile's threshold holds).
+# All are read; the next ingest upgrades them (reusing their vectors).
+READABLE_FORMATS = (1, 2, 3, 4, 5)
 REBUILD_HINT = "rebuild it with `kb ingest`"
 
 
@@ -76,6 +77,10 @@ class Manifest:
     files: dict[str, FileEntry] = field(default_factory=dict)  # of a local index; none in Milvus
     format_version: int = FORMAT_VERSION
     store: str = "local"  # the store that wrote it: "local", "milvus" or a plug-in's (registry.py)
+    # The cosine at which the best passage alone says the index answers a question, measured on
+    # this corpus by ingest (kb/ingest/calibrate.py); None: built before kb measured it, or too
+    # few sentences to measure (the profile's threshold holds).
+    answerable_cosine: float | None = None
 
     def with_files(self, files: dict[str, FileEntry], dense_index: dict[str, Any]) -> Manifest:
         return replace(self, files=files, dense_index=dense_index)
@@ -117,6 +122,7 @@ class Manifest:
                 files={str(f): FileEntry(int(m["size"]), str(m["sha256"])) for f, m in raw["files"].items()},
                 format_version=int(found),
                 store=str(raw.get("store", "local")),
+                answerable_cosine=_cosine(raw.get("answerable_cosine")),
             )
         except KeyError as exc:
             raise _damaged(where, f"{exc.args[0]} missing") from exc
@@ -127,6 +133,15 @@ class Manifest:
         if manifest.counts.passages < 1 or manifest.counts.documents < 1 or not manifest.sources:
             raise _damaged(where, "it records no documents or passages")
         return manifest
+
+
+def _cosine(value: Any) -> float | None:
+    """A recorded cosine, or None; ValueError for anything but a number from -1 to 1."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not -1.0 <= value <= 1.0:
+        raise ValueError(f"answerable_cosine {value!r} is not a cosine")
+    return float(value)
 
 
 def _damaged(where: str, what: str) -> IndexDamaged:

@@ -168,7 +168,7 @@ def _print_answer(answer: Answer) -> None:
     click.secho("来源 Sources:", bold=True)
     explanations = {e.rank: e for e in answer.explanations or []}
     if explanations:
-        from kb.answering.retrieve import ENCODED_QUESTION_CHARS
+        from kb.embedding.questions import ENCODED_QUESTION_CHARS
 
         if len(answer.question) > ENCODED_QUESTION_CHARS:
             note = (

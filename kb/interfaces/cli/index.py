@@ -55,6 +55,9 @@ def info(index_dir: Path | str, verify: bool, as_json: bool) -> None:
     )
     click.echo(f"Built:     {details['created']} by kb {details['kb_version']}")
     click.echo(f"Profile:   {kb.profile.source} ({kb.profile.fingerprint})")
+    cosine = details.get("answerable_cosine")
+    measured = "the profile's (re-ingest to measure)" if cosine is None else f"{cosine:.3f} (measured on this corpus)"
+    click.echo(f"Refusal:   vectors alone answer a question from cosine {measured}")
     for source, meta in details["sources"].items():
         click.echo(f"  {source}  ({meta['encoding']})")
     if verify and details["store"] == "milvus":
