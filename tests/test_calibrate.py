@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from kb import KnowledgeBase
+from kb.embedding.models import encode_queries
 from kb.errors import IndexDamaged
 from kb.ingest.calibrate import MIN_PROBES, PROBES, REFERENCE_PERCENTILE, answerable_cosine, probe_sentences
 from kb.ingest.pipeline import ingest
@@ -36,7 +37,7 @@ def test_each_sentence_is_scored_against_the_passages_that_do_not_hold_it():
         vector = vectors[n] + lean[text] * vectors[(n + 1) % count]
         return vector / np.linalg.norm(vector)
 
-    measured = answerable_cosine(sentences, passages, vectors, encode)
+    measured = answerable_cosine(sentences, passages, vectors, lambda texts: np.stack([encode(t) for t in texts]))
     to_others = [lean[text] / np.hypot(1.0, lean[text]) for text, *_ in sentences]
     assert measured == pytest.approx(np.percentile(to_others, REFERENCE_PERCENTILE), abs=1e-4)
     assert measured < min(1.0 / np.hypot(1.0, lean[text]) for text, *_ in sentences)  # no own passage
@@ -46,7 +47,7 @@ def test_a_corpus_with_too_few_sentences_of_a_questions_length_measures_nothing(
     sentences, passages = _one_sentence_passages(MIN_PROBES - 1)
     sentences += [("短句。", "x", 0, 3), ("很长" * 40, "y", 0, 80)]  # no question is that short or long
     vectors = np.eye(len(passages), dtype=np.float32)
-    assert answerable_cosine(sentences, passages, vectors, lambda text: vectors[0]) is None
+    assert answerable_cosine(sentences, passages, vectors, lambda texts: vectors[: len(texts)]) is None
 
 
 def test_probes_are_spread_over_the_whole_corpus_and_the_same_every_time():
@@ -116,3 +117,15 @@ def test_a_rare_name_a_top_passage_holds_answers_however_the_question_is_padded(
     kb = KnowledgeBase.build([corpus], tmp_path / "index", embedder=embedder)
     assert kb.ask("开会时领导提到POA，这是什么意思？", mode="bm25").found
     assert not kb.ask("开会时领导提到CRM，这是什么意思？", mode="bm25").found
+
+
+@pytest.mark.model
+def test_questions_encoded_in_one_batch_are_the_vectors_each_gets_alone(real_index):
+    """Ingest encodes its probe questions in one batch where the model can (e5-small): each
+    row must be the vector `kb ask` gives that question, or the measure is of other numbers."""
+    kb = KnowledgeBase.open(real_index)
+    embedder = kb.retriever.embedder
+    questions = ["营销和销售有什么区别", "销售漏斗的顶部由谁负责", "市场部"]
+    alone = np.stack([embedder.encode_query(q) for q in questions])
+    assert np.allclose(encode_queries(embedder, questions), alone, atol=1e-5)
+    assert kb.index.manifest.answerable_cosine is not None

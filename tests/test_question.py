@@ -98,6 +98,17 @@ def test_whether_is_no_copula_and_how_to_define_something_is_a_method():
     assert not view.search("一些视图是不可更新的")  # some views, not the term
 
 
+def test_a_subject_supposed_in_a_condition_is_not_defined_there():
+    view = answer_shape("视图到底是个什么东西？")
+    assert not view.has_cue("若一个视图是从单个基本表导出的，并且只是去掉了基本表的某些行和某些列")
+    assert not view.has_cue("如果视图是由两个以上基本表导出的，则此视图不允许更新")
+    assert view.has_cue("视图是从一个或几个基本表导出的表")
+    assert view.has_cue("若视图是从单个基本表导出的，则可以更新；视图是一个虚表")  # stated after the condition
+    key = answer_shape("候选码是什么？")  # named after its condition, with or without a comma
+    assert key.has_cue("若关系中的某一属性组的值能唯一地标识一个元组，则称该属性组为候选码")
+    assert key.has_cue("若关系中的某一属性组的值能唯一地标识一个元组则称该属性组为候选码")
+
+
 def test_a_sentence_naming_another_term_last_does_not_define_the_subject():
     cue = answer_shape("候选码是什么？").cue
     assert cue is not None

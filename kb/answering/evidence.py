@@ -324,7 +324,7 @@ def _features(
     the passage's title, `among_candidates` its dense, distinctive and passage signals, which
     are measured against the other candidates."""
     dense, distinctive, passage = among_candidates
-    cue = shape.cue is not None and bool(shape.cue.search(sentence.folded))  # with its subject: _with_its_subject
+    cue = shape.has_cue(sentence.folded)  # with its subject: _with_its_subject
     return {
         "dense": dense,
         "lexical": coverage(terms.words, sentence.words),
@@ -352,6 +352,6 @@ def _with_its_subject(terms: QuestionTerms, shape: AnswerShape, sentence: _Sente
     if text == sentence.folded:
         return sentence
     words = terms.matched_words(frozenset(analyzer.tokenize(text)), text)
-    if not labelled and (shape.cue is None or not shape.cue.search(text)):
+    if not labelled and not shape.has_cue(text):
         start = sentence.start  # 「指针变量…」 under it defines nothing: quoted alone
     return dataclasses.replace(sentence, start=start, folded=text, words=words, bigrams=set(char_bigrams(text)))

@@ -183,12 +183,36 @@ class AnswerShape:
     # count (「Redis 具体有 6 种淘汰策略：」) answers it.
     counts: str = ""
 
+    def has_cue(self, folded: str) -> bool:
+        """Whether a (script-folded) sentence has the form this kind asks for. For a definition,
+        not where the subject stands in a condition: 「若一个视图是从单个基本表导出的，…我们称这类
+        视图为行列子集视图」 supposes a view, it says what a kind of view is called; a term
+        named after its condition (「若…则称R为第二范式」) is defined there all the same."""
+        if self.cue is None:
+            return False
+        if self.kind != "definition":
+            return self.cue.search(folded) is not None
+        return any(
+            re.match(_NAMING_VERB, m.group()) or not _CONDITION.search(_clause_before(folded, m.start()))
+            for m in self.cue.finditer(folded)
+        )
+
     def states_the_count(self, text: str) -> bool:
         """The text states a number of what the question counts (「6 种」, 「三类」)."""
         folded = fold(text)  # the measure word is folded (counted_in): 「6 種」 counts in 种
         return (
             bool(self.counts) and re.search(rf"(?:\d+|[两二三四五六七八九十]+)\s*多?{self.counts}", folded) is not None
         )
+
+
+# A clause that supposes rather than states: 「若…」, 「如果…」, 「当…时」.
+_CONDITION = re.compile(r"^\s*(?:若|如果|假如|假设|倘若|要是|如若|当|一旦|只要)")
+
+
+def _clause_before(text: str, at: int) -> str:
+    """The text of the clause `at` stands in, up to `at`."""
+    start = max(text.rfind(mark, 0, at) for mark in "，,。；;：:\n") + 1
+    return text[start:at]
 
 
 # 「外部性意味着…」, 「MemFree 表示未使用的 RAM 量」 define too.

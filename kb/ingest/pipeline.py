@@ -26,7 +26,7 @@ import numpy as np
 
 from kb import formats
 from kb._version import __version__
-from kb.embedding.models import DEFAULT_MODEL, Embedder, load_embedder
+from kb.embedding.models import DEFAULT_MODEL, Embedder, encode_queries, load_embedder
 from kb.embedding.questions import encoded_question
 from kb.errors import KbError
 from kb.ingest.calibrate import answerable_cosine
@@ -215,7 +215,7 @@ def _answerable_cosine(contents: IndexContents, embedder: Embedder) -> float | N
         [(texts[s.doc_id][s.start : s.end], s.doc_id, s.start, s.end) for s in contents.sentences],
         [(p.doc_id, p.start, p.end) for p in contents.passages],
         contents.vectors,
-        lambda text: embedder.encode_query(encoded_question(text)),
+        lambda texts: encode_queries(embedder, [encoded_question(text) for text in texts]),
     )
 
 
