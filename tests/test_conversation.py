@@ -5,6 +5,7 @@ the command line and HTTP."""
 import dataclasses
 import json
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
@@ -403,3 +404,20 @@ def test_a_completed_or_corrected_question_keeps_the_case_its_names_were_typed_i
     )
     assert in_typed_case("b2b品牌营销是什么", ["B2B品牌营消是什么"]) == "B2B品牌营销是什么"
     assert in_typed_case("mysql和redis", ["MySQL"]) == "MySQL和redis"  # a word typed nowhere stays
+
+
+def test_a_question_read_from_english_is_searched_with_its_english_too(kb):
+    """The Chinese reading of an English question is put together word by word; the vector
+    that ranks passages and sentences is the mean of the reading's and the English's, and the
+    passages' dense signals are their cosines with it. A Chinese question keeps its own."""
+    retriever = kb.retriever
+    plan = kb.answerer.plan("What is the difference between marketing and sales?")
+    assert plan.reading.translated and plan.text == "营销和销售的区别"
+    both = retriever.query_vector(plan.text) + retriever.query_vector(plan.reading.asked)
+    assert plan.vector is not None and np.allclose(plan.vector, both / np.linalg.norm(both), atol=1e-6)
+    for hit in kb.answerer.retrieve(plan)[:3]:
+        if "dense" in hit.signals:
+            stored = kb.index.dense.reconstruct(hit.passage.id)
+            assert hit.signals["dense"].score == pytest.approx(float(stored @ plan.vector), abs=1e-3)
+    chinese = kb.answerer.plan("营销和销售的区别")
+    assert np.array_equal(chinese.vector, retriever.query_vector("营销和销售的区别"))

@@ -11,6 +11,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Sequence
 
+import numpy as np
+
 from kb.answering.answer import compose_answer
 from kb.answering.aspects import subject_words
 from kb.answering.defining import DEFINITION_REACH, with_definition
@@ -19,7 +21,7 @@ from kb.answering.mentions import unmentioned_side
 from kb.answering.names import rare_held_name, unknown_names
 from kb.answering.plan import QuestionPlan, asking_words_in, shape_of
 from kb.answering.retrieve import Retriever, check_query_args, matched_terms
-from kb.answering.understand import QuestionReader
+from kb.answering.understand import QuestionReader, Reading
 from kb.errors import KbError
 from kb.types import Answer, Explanation, Hit, Mode, Passage
 
@@ -70,19 +72,35 @@ class Answerer:
             terms,
             sides=(sides[0], sides[1]) if sides else None,
             coverage_weights={} if reading.cross_language else retriever.question_term_weights(text),
-            vector=retriever.query_vector(text) if mode != "bm25" else None,
+            vector=self._vector(reading) if mode != "bm25" else None,
             mode=mode,
             shown=k,
             depth=depth,
             max_chars=max_chars,
         )
 
+    def _vector(self, reading: Reading) -> np.ndarray:
+        """The question's vector. For a question read into Chinese from English (「what does 回表
+        mean in mysql」 → 「回表意味mysql什么」), the mean of the reading's and the question's as
+        asked: the reading, put together word by word, finds what the documents say in their
+        words; the English keeps what its word order meant, which the multilingual model reads.
+        Measured on English questions, answers holding the gold: 18 → 19 of 26 over the
+        marketing articles, 11 → 12 of 24 over Java and MySQL/Redis notes (the English alone:
+        16 and 8)."""
+        vector = self.retriever.query_vector(reading.text)
+        if not reading.translated:
+            return vector
+        both = vector + self.retriever.query_vector(reading.asked)
+        mean = (both / max(float(np.linalg.norm(both)), 1e-9)).astype(np.float32)
+        mean.flags.writeable = False  # like every question vector: shared, never changed
+        return mean
+
     def retrieve(self, plan: QuestionPlan) -> list[Hit]:
-        """The plan's `depth` best passages (the question vector comes from the retriever's
-        cache: the same array the plan holds); for a how-to question also the passages around
+        """The plan's `depth` best passages, ranked by the plan's vector (the one sentence
+        evidence uses too); for a how-to question also the passages around
         the shown ones, ranked after them: a procedure's steps run on over several slides
         (series.py), and those passages are listed only if the answer cites them."""
-        hits = self.retriever.search(plan.text, k=plan.depth, mode=plan.mode)
+        hits = self.retriever.search(plan.text, k=plan.depth, mode=plan.mode, vector=plan.vector)
         if plan.shape.subject:
             return with_definition(hits, plan.shown, plan.shape.subject)
         if plan.kind != "method":

@@ -323,8 +323,9 @@ class Retriever:
         vector.flags.writeable = False  # shared by every later ask of the same question
         return vector
 
-    def dense_ranking(self, question: str, n: int) -> Ranking:
-        vector = self.query_vector(question)
+    def dense_ranking(self, question: str, n: int, vector: np.ndarray | None = None) -> Ranking:
+        """The n passages closest to the question's vector (`vector` when given, see search)."""
+        vector = self.query_vector(question) if vector is None else vector
         dim = self.index.manifest.model.dim
         if len(vector) != dim:
             raise KbError(
@@ -333,16 +334,18 @@ class Retriever:
             )
         return self.index.dense_ranking(vector, n)
 
-    def with_sentences(self, question: str, passages: Ranking, n: int) -> Ranking:
+    def with_sentences(self, question: str, passages: Ranking, n: int, vector: np.ndarray | None = None) -> Ranking:
         """The dense ranking fusion uses: `passages` (dense_ranking) with each passage's best
         sentence counted in (with_best_sentences), where the index stores sentence vectors. Hits
         keep the passage cosine as their dense signal, what answerable's threshold is set on."""
         if not self.index.has_sentence_vectors:
             return passages
-        return with_best_sentences(passages, self.index.sentence_ranking(self.query_vector(question), n), n)
+        vector = self.query_vector(question) if vector is None else vector
+        return with_best_sentences(passages, self.index.sentence_ranking(vector, n), n)
 
-    def search(self, question: str, k: int = 5, mode: Mode = "hybrid") -> list[Hit]:
-        """The k best passages, near-duplicates suppressed, each with its ranking signals."""
+    def search(self, question: str, k: int = 5, mode: Mode = "hybrid", vector: np.ndarray | None = None) -> list[Hit]:
+        """The k best passages, near-duplicates suppressed, each with its ranking signals;
+        `vector` ranks them in place of the question's own (Answerer: a reading's)."""
         check_query_args(k, mode)
         question = normalise_question(question)
         n = self.fusion.candidates  # fixed, so a larger k never changes the order of the top results
@@ -353,14 +356,14 @@ class Retriever:
         if "bm25" in weights:
             rankings["bm25"] = self.bm25_ranking(question, n)
         if "dense" in weights:
-            rankings["dense"] = self.dense_ranking(question, n)
+            rankings["dense"] = self.dense_ranking(question, n, vector)
         signals: dict[int, dict[Ranker, RankSignal]] = {}
         for name, (ids, raw_scores) in rankings.items():
             for rank, (pid, score) in enumerate(zip(ids.tolist(), raw_scores.tolist()), start=1):
                 signals.setdefault(pid, {})[name] = RankSignal(round(score, 4), rank)
         fused_rankings = dict(rankings)
         if "dense" in rankings:
-            fused_rankings["dense"] = self.with_sentences(question, rankings["dense"], n)
+            fused_rankings["dense"] = self.with_sentences(question, rankings["dense"], n, vector)
         weights = question_weights(fused_rankings, weights, self.fusion)
         order, fused = fuse(fused_rankings, weights, self.fusion)
         shown = display_scores(fused, sum(weights.values()), self.fusion)
