@@ -52,6 +52,23 @@ def test_mixed_folder_loads_text_and_skips_binary_and_empty(tmp_path):
     assert any(path.endswith("picture.png") and "damaged or not an image" in why for path, why in result.skipped)
 
 
+@pytest.mark.parametrize("cut", [1, 2])
+def test_a_utf8_file_that_stops_inside_its_last_character_is_read_and_said_to(tmp_path, cut):
+    """A copy or download cut short ends inside a character: the file is read without those
+    bytes (no whole character is lost) and a warning says so; it had been refused as binary."""
+    whole = (SIMPLIFIED + "最后一个字").encode("utf-8")
+    (tmp_path / "cut.txt").write_bytes(whole[:-cut])
+    (tmp_path / "notes.md").write_bytes(b"# T\n" + whole[:-cut])
+    result = load_paths([tmp_path])
+    texts = {d.id: d.text for d in result.documents}
+    assert texts == {"cut": SIMPLIFIED + "最后一个", "notes": "T\n" + SIMPLIFIED + "最后一个"}
+    assert not result.skipped
+    warned = {path.rsplit("/", 1)[-1]: why for path, why in result.suspect}
+    assert set(warned) == {"cut.txt", "notes.md"} and all("ends inside a character" in w for w in warned.values())
+    gbk = SIMPLIFIED.encode("gbk")
+    assert decode(gbk[:-1] + b"\xe6")[1] != "utf-8"  # not UTF-8 before its end: decoded as before
+
+
 def test_missing_path_is_an_error_naming_it(tmp_path):
     with pytest.raises(KbError, match="nowhere"):
         load_paths([tmp_path / "nowhere"])

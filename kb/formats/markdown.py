@@ -27,7 +27,7 @@ import re
 from typing import Any
 
 from kb.formats import CELL_SEPARATOR, Extracted, check_text_size
-from kb.ingest.decoding import decoded
+from kb.ingest.decoding import cut_short_warning, decoded
 from kb.ingest.markup import tag_edits
 from kb.language.code import FENCE
 from kb.provenance import Places
@@ -43,7 +43,7 @@ def extract(data: bytes) -> Extracted:
     text, encoding = decoded(data)
     check_text_size(text)
     shown = readable(text)
-    return Extracted(shown, Places.lines(shown), encoding)  # line n shows line n of the file
+    return Extracted(shown, Places.lines(shown), encoding, cut_short_warning(data))  # line n shows line n
 
 
 def readable(source: str) -> str:
