@@ -27,7 +27,7 @@ import re
 from typing import Any
 
 from kb.formats import CELL_SEPARATOR, Extracted, check_text_size
-from kb.ingest.decoding import cut_short_warning, decoded
+from kb.ingest.decoding import decoded_with_warnings
 from kb.ingest.markup import tag_edits
 from kb.language.code import FENCE
 from kb.provenance import Places
@@ -40,10 +40,10 @@ _TITLE = re.compile(r"^title[ \t]*:[ \t]*(.*?)[ \t]*$")
 
 
 def extract(data: bytes) -> Extracted:
-    text, encoding = decoded(data)
+    text, encoding, warnings = decoded_with_warnings(data)
     check_text_size(text)
     shown = readable(text)
-    return Extracted(shown, Places.lines(shown), encoding, cut_short_warning(data))  # line n shows line n
+    return Extracted(shown, Places.lines(shown), encoding, warnings)  # line n shows line n of the file
 
 
 def readable(source: str) -> str:

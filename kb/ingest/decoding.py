@@ -37,56 +37,54 @@ def decode(data: bytes) -> tuple[str, str]:
 
 def decoded(data: bytes) -> tuple[str, str]:
     """Decode file bytes, returning (text, encoding name); NotTextError when no supported
-    encoding fits. The text is not judged here: loaders.py judges every format's text alike.
+    encoding fits (what a format plug-in calls; see decoded_with_warnings)."""
+    text, encoding, _ = decoded_with_warnings(data)
+    return text, encoding
+
+
+def decoded_with_warnings(data: bytes) -> tuple[str, str, tuple[str, ...]]:
+    """Decode file bytes, returning (text, encoding name, what a reader should know of the
+    file); NotTextError when no supported encoding fits. The text is not judged here:
+    loaders.py judges every format's text alike.
 
     BOMs decide first, then strict UTF-8 (the common case, and never a false positive on
-    GBK/Big5 bytes), then UTF-8 that stops inside its last character (cut_short_utf8), then
-    UTF-16 without a BOM, then charset-normalizer restricted to the CJK codecs kb supports.
+    GBK/Big5 bytes), then UTF-8 that stops inside its last character (a copy or download cut
+    short, `head -c`: read without those 1–3 bytes, which hold no whole character, and said so;
+    it had been refused as binary), then UTF-16 without a BOM, then charset-normalizer
+    restricted to the CJK codecs kb supports.
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             name = encoding.replace("-sig", "")
             try:
-                return data.decode(encoding), name
+                return data.decode(encoding), name, ()
             except UnicodeDecodeError as exc:
                 reason = f"starts with a {name.upper()} byte-order mark but has invalid bytes at {exc.start}"
                 raise NotTextError(reason) from None
     try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    cut = cut_short_utf8(data)
+        return data.decode("utf-8"), "utf-8", ()
+    except UnicodeDecodeError as exc:
+        cut = _inside_last_character(data, exc)
     if cut:
-        return data[:-cut].decode("utf-8"), "utf-8"
+        warning = f"it ends inside a character ({cut} byte{'s' if cut > 1 else ''} of it): cut short?"
+        return data[:-cut].decode("utf-8"), "utf-8", (warning,)
     utf16 = _utf16_without_bom(data)
     if utf16:
-        return data.decode(utf16), utf16
+        return data.decode(utf16), utf16, ()
 
     from charset_normalizer import from_bytes
 
     best = from_bytes(data, cp_isolation=list(_CJK_CODECS)).best()
     if best is None:
         raise NotTextError("binary, or text in an unsupported encoding (kb reads UTF-8, UTF-16, GB18030/GBK and Big5)")
-    return str(best), best.encoding
+    return str(best), best.encoding, ()
 
 
-def cut_short_utf8(data: bytes) -> int:
-    """How many bytes at the end of otherwise valid UTF-8 are a character the file stops
-    inside (a copy or download cut short, `head -c`): 1–3, or 0 when the data is not so. Such
-    a file is read without those bytes, which hold no whole character, and its loader says so;
-    it had been refused as binary."""
-    try:
-        data.decode("utf-8")
-        return 0
-    except UnicodeDecodeError as exc:
-        at_the_end = exc.reason == "unexpected end of data" and exc.end == len(data) and 0 < exc.start
-        return len(data) - exc.start if at_the_end and len(data) - exc.start <= 3 else 0
-
-
-def cut_short_warning(data: bytes) -> tuple[str, ...]:
-    """The warning for a file whose UTF-8 stops inside its last character (cut_short_utf8)."""
-    cut = cut_short_utf8(data)
-    return (f"it ends inside a character ({cut} byte{'s' if cut > 1 else ''} of it): cut short?",) if cut else ()
+def _inside_last_character(data: bytes, error: UnicodeDecodeError) -> int:
+    """How many bytes at the end of `data` are a character it stops inside (1–3), when
+    `error`, the first UTF-8 decoding error, is there and nothing went wrong before it; else 0."""
+    at_the_end = error.reason == "unexpected end of data" and error.end == len(data) and 0 < error.start
+    return len(data) - error.start if at_the_end and len(data) - error.start <= 3 else 0
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
