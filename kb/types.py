@@ -58,6 +58,12 @@ class Passage:
     heading: str = ""
     location: Location | None = None
 
+    @property
+    def headed_text(self) -> str:
+        """Its heading, then its text: what is read of a passage to tell whether it holds a
+        word (coverage, names, the sides of a comparison), the heading being its context."""
+        return self.heading + "\n" + self.text
+
     def to_dict(self) -> dict[str, Any]:
         """The record `kb export` writes per passage."""
         return {f: getattr(self, f) for f in ("id", "doc_id", "title", "source", "start", "end", "text", "heading")} | (

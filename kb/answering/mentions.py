@@ -34,7 +34,7 @@ def unmentioned_side(
     are not plain names (a clause, an asking word) are never called unmentioned."""
     if not _plain(sides):
         return None
-    sources = [h.passage.heading + "\n" + h.passage.text for h in hits]
+    sources = [h.passage.headed_text for h in hits]
     texts = [fold(text) for text in sources]
     missing = _first_unmentioned(sides, texts, vocabulary, tokenize)
     if missing is None:

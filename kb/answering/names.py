@@ -64,7 +64,7 @@ def unknown_names(
         if not terms or any(index.document_frequencies(terms).values()):
             continue
         folded = fold(name)
-        if any(folded in fold(h.passage.heading + "\n" + h.passage.text) for h in hits):
+        if any(folded in fold(h.passage.headed_text) for h in hits):
             continue
         if _candidate(name, english_question, is_word):
             names.append(match.group(0))
@@ -75,7 +75,7 @@ def _unheld_phrases(question: str, hits: Sequence[Hit], index: IndexStore) -> li
     """Terms of several Latin words, each of which the index holds, that no retrieved passage
     holds together: 「InnoDB 的 change buffer 是干嘛用的」 over notes that say 「change」 and
     「buffer」 (「redo log buffer」) but never 「change buffer」."""
-    texts = [_spaced(h.passage.heading + "\n" + h.passage.text) for h in hits]
+    texts = [_spaced(h.passage.headed_text) for h in hits]
     found = []
     for match in _PHRASE.finditer(question):
         phrase = _spaced(match.group(0))
@@ -103,5 +103,5 @@ def rare_held_name(terms: Iterable[str], hits: Sequence[Hit], index: IndexStore)
         return None
     rare = max(1.0, RARE_NAME_SHARE * index.passage_count)
     held = [t for t, df in index.document_frequencies(names).items() if 0 < df <= rare]
-    texts = [fold(h.passage.heading + "\n" + h.passage.text) for h in hits]
+    texts = [fold(h.passage.headed_text) for h in hits]
     return next((t for t in held if any(t in text for text in texts)), None)

@@ -170,13 +170,8 @@ def check_query_args(k: int, mode: str) -> None:
         raise KbError(f"k must be a whole number from 1 to {MAX_K}, got {k!r}")
 
 
-def _headed_text(passage: Passage) -> str:
-    """What coverage reads of a passage: its heading, then its text."""
-    return passage.heading + "\n" + passage.text
-
-
 def _passage_terms(passage: Passage, analyzer: Analyzer) -> set[str]:
-    return set(analyzer.tokenize(_headed_text(passage)))
+    return set(analyzer.tokenize(passage.headed_text))
 
 
 def matched_terms(question: str, passage: Passage, analyzer: Analyzer) -> list[str]:
@@ -249,7 +244,7 @@ class Retriever:
         passage holds is a substring of its folded text: a passage whose substrings fall short
         is never tokenised (the decision is the same)."""
         if weights:
-            folded = fold(_headed_text(passage))  # what _passage_terms tokenises, folded as it folds
+            folded = fold(passage.headed_text)  # what _passage_terms tokenises, folded as it folds
             if sum(w for t, w in weights.items() if t in folded) / sum(weights.values()) < minimum - 1e-9:
                 return False
         return self._covered(weights, passage) >= minimum

@@ -154,7 +154,7 @@ class QuestionReader:
             if not looked_up:
                 query = dict.fromkeys(self.profile.analyzer.index_terms(text), 1.0)
                 ids, _ = self.index.bm25_ranking(query, CONTEXT_PASSAGES)
-                looked_up.append([fold(p.heading + "\n" + p.text) for p in self.index.passages(ids.tolist())])
+                looked_up.append([fold(p.headed_text) for p in self.index.passages(ids.tolist())])
             return any(word in passage for passage in looked_up[0])
 
         return said
