@@ -15,6 +15,7 @@ from kb.ingest.pipeline import ingest
 from kb.interfaces.cli import main
 from kb.stores.local import StoredIndex
 from tests.conftest import CORPUS
+from tests.helpers import write_corpus
 
 
 def _one_sentence_passages(count: int) -> tuple[list[tuple[str, str, int, int]], list[tuple[str, int, int]]]:
@@ -109,11 +110,12 @@ def test_a_rare_name_a_top_passage_holds_answers_however_the_question_is_padded(
     """「开会时领导提到POA，这是什么意思」 shares only POA with the articles: its padding words
     outweigh it, but a Latin name that one passage holds, found at the top, says what the
     question is about. A name many passages hold says no such thing."""
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "poa.txt").write_text("POA是计划、目标和行动的缩写，用来安排一周的工作。\n", "utf-8")
-    for n, topic in enumerate(["客户拜访要提前准备资料", "市场部负责品牌推广", "销售部负责签单回款", "线索要及时跟进"]):
-        (corpus / f"{n}.txt").write_text(f"{topic}，CRM里要记下每一次联系。\n", "utf-8")
+    topics = ["客户拜访要提前准备资料", "市场部负责品牌推广", "销售部负责签单回款", "线索要及时跟进"]
+    corpus = write_corpus(
+        tmp_path,
+        {"poa.txt": "POA是计划、目标和行动的缩写，用来安排一周的工作。\n"}
+        | {f"{n}.txt": f"{topic}，CRM里要记下每一次联系。\n" for n, topic in enumerate(topics)},
+    )
     kb = KnowledgeBase.build([corpus], tmp_path / "index", embedder=embedder)
     assert kb.ask("开会时领导提到POA，这是什么意思？", mode="bm25").found
     assert not kb.ask("开会时领导提到CRM，这是什么意思？", mode="bm25").found

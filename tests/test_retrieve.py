@@ -19,6 +19,7 @@ from kb.answering.retrieve import (
 from kb.errors import KbError
 from kb.types import Passage
 from tests.conftest import CORPUS
+from tests.helpers import write_corpus
 
 
 @pytest.fixture
@@ -297,11 +298,8 @@ def test_a_name_is_unknown_only_when_neither_the_index_nor_a_retrieved_passage_h
 
 
 def test_a_term_of_several_words_the_index_holds_only_apart_is_unknown(tmp_path, embedder):
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "innodb.txt").write_text(
-        "InnoDB 的 redo log buffer 是暂存 redo log 的内存区域。\n修改数据页时 change 会先写日志。\n", encoding="utf-8"
-    )
+    text = "InnoDB 的 redo log buffer 是暂存 redo log 的内存区域。\n修改数据页时 change 会先写日志。\n"
+    docs = write_corpus(tmp_path, {"innodb.txt": text})
     kb = KnowledgeBase.build([docs], tmp_path / "index", embedder=embedder)
 
     def unknown(question: str) -> tuple[str, ...]:
@@ -314,11 +312,7 @@ def test_a_term_of_several_words_the_index_holds_only_apart_is_unknown(tmp_path,
 
 
 def test_a_term_joined_by_an_underscore_is_found_as_the_passage_writes_it(tmp_path, embedder):
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "window.txt").write_text(
-        "窗口函数 ROW_NUMBER() 给每一行一个序号，row 和 number 各有含义。\n", encoding="utf-8"
-    )
+    docs = write_corpus(tmp_path, {"window.txt": "窗口函数 ROW_NUMBER() 给每一行一个序号，row 和 number 各有含义。\n"})
     kb = KnowledgeBase.build([docs], tmp_path / "index", embedder=embedder)
     plan = kb.answerer.plan("ROW_NUMBER() 怎么用", k=3)
     assert kb.answerer.unknown_names(plan, kb.answerer.retrieve(plan)) == ()
@@ -360,11 +354,9 @@ def test_answerability_by_coverage_is_decided_alike_with_or_without_tokenising_e
 def test_a_question_whose_words_the_index_never_holds_is_not_answered_by_a_lone_character(tmp_path, embedder):
     """「怎么学游泳」 over a Java course shares only 「学」: coverage alone does not make it
     answerable when none of its words of two or more characters is in the index."""
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "学习.txt").write_text("学Java要先学好面向对象。\n", "utf-8")
-    for n, topic in enumerate(["接口定义了类的行为", "抽象类用于代码复用", "异常要捕获或声明", "泛型在编译时擦除"]):
-        (corpus / f"{n}.txt").write_text(f"{topic}。\n", "utf-8")
+    topics = ["接口定义了类的行为", "抽象类用于代码复用", "异常要捕获或声明", "泛型在编译时擦除"]
+    files = {"学习.txt": "学Java要先学好面向对象。\n"} | {f"{n}.txt": f"{topic}。\n" for n, topic in enumerate(topics)}
+    corpus = write_corpus(tmp_path, files)
     kb = KnowledgeBase.build([corpus], tmp_path / "index", embedder=embedder)
     retriever = kb.retriever
     for question, answerable in (("怎么学游泳", False), ("怎么学好面向对象", True)):
