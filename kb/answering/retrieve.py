@@ -329,13 +329,13 @@ class Retriever:
             )
         return self.index.dense_ranking(vector, n)
 
-    def with_sentences(self, vector: np.ndarray, passages: Ranking, n: int) -> Ranking:
-        """The dense ranking fusion uses: `passages` (dense_ranking of `vector`) with each
-        passage's best sentence counted in (with_best_sentences), where the index stores
-        sentence vectors. Hits keep the passage cosine as their dense signal, what answerable's
-        threshold is set on."""
+    def with_sentences(self, question: str, passages: Ranking, n: int, vector: np.ndarray | None = None) -> Ranking:
+        """The dense ranking fusion uses: `passages` (dense_ranking) with each passage's best
+        sentence counted in (with_best_sentences), where the index stores sentence vectors. Hits
+        keep the passage cosine as their dense signal, what answerable's threshold is set on."""
         if not self.index.has_sentence_vectors:
             return passages
+        vector = self.query_vector(question) if vector is None else vector
         return with_best_sentences(passages, self.index.sentence_ranking(vector, n), n)
 
     def search(self, question: str, k: int = 5, mode: Mode = "hybrid", vector: np.ndarray | None = None) -> list[Hit]:
@@ -351,15 +351,14 @@ class Retriever:
         if "bm25" in weights:
             rankings["bm25"] = self.bm25_ranking(question, n)
         if "dense" in weights:
-            vector = self.query_vector(question) if vector is None else vector
             rankings["dense"] = self.dense_ranking(question, n, vector)
         signals: dict[int, dict[Ranker, RankSignal]] = {}
         for name, (ids, raw_scores) in rankings.items():
             for rank, (pid, score) in enumerate(zip(ids.tolist(), raw_scores.tolist()), start=1):
                 signals.setdefault(pid, {})[name] = RankSignal(round(score, 4), rank)
         fused_rankings = dict(rankings)
-        if vector is not None and "dense" in rankings:
-            fused_rankings["dense"] = self.with_sentences(vector, rankings["dense"], n)
+        if "dense" in rankings:
+            fused_rankings["dense"] = self.with_sentences(question, rankings["dense"], n, vector)
         weights = question_weights(fused_rankings, weights, self.fusion)
         order, fused = fuse(fused_rankings, weights, self.fusion)
         shown = display_scores(fused, sum(weights.values()), self.fusion)
