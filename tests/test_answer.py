@@ -135,6 +135,17 @@ def test_short_lines_after_an_introduction_are_the_list():
     assert answer.sentences[0].text == text[: text.index("\n这需要")]
 
 
+def test_a_short_lead_in_is_quoted_with_its_items_up_to_the_next_numbered_line():
+    """「应包括：」 is too short to quote alone and its items too short to quote one by one: the
+    list is quoted whole, and ends where the sheet's next question (「6.」) begins."""
+    text = (
+        "4. 完整性控制机制应具有哪三方面的功能？\n应包括：\n提供定义完整性约束条件的机制\n提供完整性检查的方法\n"
+        "违约处理\n6.\nSQL定义如下：\nCREATE TABLE 部门 (部门号 CHAR(4));"
+    )
+    answer = answer_from_hits("完整性控制机制应该具备哪三方面的功能？", _passage_hits(text))
+    assert answer.sentences[0].text == "应包括：\n提供定义完整性约束条件的机制\n提供完整性检查的方法\n违约处理"
+
+
 def test_a_count_is_answered_by_the_sentence_stating_it_with_its_table():
     text = (
         "可以设置内存最大使用量，当内存使用量超出时，会施行数据淘汰策略。\n"

@@ -204,6 +204,32 @@ def test_the_sentence_right_after_the_text_asks_the_question_answers_it():
     assert all(e.features["asked_here"] == 0.0 for e in ranked[1:])
 
 
+def test_what_the_text_asks_vouches_for_the_answer_after_it_however_unlike_the_question_it_reads():
+    """A homework sheet asks the trainee's question, then answers 「应包括：」 and its items: the
+    lead-in's vector is nothing like the question's, but the question asked right before it
+    vouches for it; without that it would lose to a sentence that only repeats the words."""
+    asked = "完整性控制机制应具有哪三方面的功能？\n应包括：\n提供定义完整性约束条件的机制\n提供完整性检查的方法\n违约处理"
+    other = "数据库管理系统提供了定义和检验完整性的机制。"
+    hits = _hits(asked, other)
+    lead_in = asked.index("应包括：")
+    question = np.array([1.0, 0.0], dtype=np.float32)
+    stored = {
+        "d1": {(lead_in, lead_in + 4): KnownSentence(np.array([0.0, 1.0], dtype=np.float32), frozenset())},
+        "d2": {(0, len(other)): KnownSentence(np.array([1.0, 0.0], dtype=np.float32), frozenset({"完整性", "机制"}))},
+    }
+    wording = "完整性控制机制应该具备哪三方面的功能？"
+    ranked = score_sentences(
+        QuestionTerms.of(wording, ANALYZER, frozenset()),
+        hits,
+        answer_shape(wording),
+        ANALYZER,
+        question_vector=question,
+        stored_sentences=lambda p: stored[p.doc_id],
+    )
+    assert ranked[0].text == "应包括：" and ranked[0].features["asked_here"] >= 0.6
+    assert ranked[0].features["dense"] == 0.0 and ranked[0].cosine == 0.0
+
+
 def test_a_question_the_text_asks_counts_only_when_it_asks_the_same():
     """「营销和销售有什么区别？」 holds every word of 「什么是营销」 but asks something else."""
     hits = _hits("营销和销售有什么区别？说白了，营销就是把用户拉到产品上。")

@@ -27,6 +27,8 @@ from kb.answering.question import (
         ("外码是怎么定义的", "definition"),  # not a how-to: 怎么 asks for the definition
         ("视图到底是个什么东西？", "definition"),
         ("市场部的工作包括哪些", "list"),
+        ("完整性控制机制应该具备哪三方面的功能？", "list"),  # how many it asks for, not which one
+        ("封锁协议分为哪两步", "method"),
         ("这门课的总评成绩是怎么构成的", "list"),  # what it is made of: its parts, not a procedure
         ("怎么组成一个销售团队", "method"),
         ("如何搭建客户成功团队", "method"),

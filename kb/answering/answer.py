@@ -184,8 +184,10 @@ def _defines(evidence: Evidence, subject: str) -> bool:
 def _shares_words(evidence: Evidence) -> bool:
     """A supporting sentence must share a word or a character pair with the question, unless it
     continues the best one: its vector alone (「它发生得如此之快。」 under a relevant heading)
-    is not enough."""
-    return evidence.features["lexical"] > 0 or evidence.features["bigrams"] > 0
+    is not enough. The text asking the question right before it (「…哪三方面的功能？\n应包括：」)
+    shares the words for it."""
+    features = evidence.features
+    return features["lexical"] > 0 or features["bigrams"] > 0 or features.get("asked_here", 0.0) > 0
 
 
 def _arrange(chosen: list[Evidence]) -> list[Evidence]:

@@ -277,6 +277,10 @@ def score_sentences(
         dense = (floor if cosine is None else cosine) - best
         features = _features(terms, shape, sentence, before, topics[p.id], (dense, distinctive, hit.score - top_score))
         features["asked_here"] = _asked_here(terms, p.text, sentences[i].start)
+        if features["asked_here"]:
+            # The text asks the question itself right before: that vouches for the sentence
+            # after it, whose own words need not resemble the question (「应包括：」).
+            features["dense"] = max(features["dense"], 0.0)
         start, end = p.start + sentence.start, p.start + sentence.end
         text = p.text[sentence.start : sentence.end]
         found.append(

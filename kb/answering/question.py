@@ -41,14 +41,15 @@ _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = (
             r"为什么|为何|什么原因|原因是|何故|凭什么|怎么(?:会|还(?!原)|就|又|总是|老是|没|不(?!同)|出来|成了)"
         ),
     ),
-    ("method", re.compile(r"哪几步|几个?步骤|哪些步骤|什么步骤|步骤(?:有|是)(?:哪些|什么)")),
+    ("method", re.compile(r"哪[几两二三四五六七八九十\d]步|几个?步骤|哪些步骤|什么步骤|步骤(?:有|是)(?:哪些|什么)")),
     # How two things bear on each other: 「营销和销售的联系」, 「A与B之间有什么关系」.
     ("relation", re.compile(r"[和与跟同及].{1,24}?(?:之间)?(?:的|有什么|有啥|有何|有哪些)(?:联系|关联|关系)")),
     # What something is made of is a list of its parts, not a procedure: 「成绩是怎么构成的」.
     (
         "list",
         re.compile(
-            r"哪些|哪几|包括什么|包含什么|有几种|有几个|有几类|分为|几个方面|几类|哪几种|列举|"
+            # 「哪三方面」, 「哪两种」 name how many they ask for (「哪一年」 asks for one).
+            r"哪些|哪[几两二三四五六七八九十\d]|包括什么|包含什么|有几种|有几个|有几类|分为|几个方面|几类|哪几种|列举|"
             r"(?:怎么|怎样|如何)(?:构成|组成)的|由(?:什么|啥)(?:构成|组成)"
         ),
     ),

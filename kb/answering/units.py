@@ -78,8 +78,9 @@ def enumeration(passage: Passage, start: int, end: int) -> tuple[int, int]:
         while last > first + 1 and span_text(passage, spans[last]).startswith(FENCE):
             last -= 1  # the closing fence: the answer ends on the code
     elif introduces(first):
-        # Unnumbered short lines of their own; one ending in 。 closes the list.
-        while last + 1 < len(spans) and short_line(last + 1):
+        # Unnumbered short lines of their own; one ending in 。 closes the list, and a numbered
+        # line or another lead-in starts what comes next (「违约处理」 / 「6.」 / 「SQL定义如下：」).
+        while last + 1 < len(spans) and short_line(last + 1) and not (numbered(last + 1) or introduces(last + 1)):
             last += 1
             if END_PUNCT.search(span_text(passage, spans[last])):
                 break

@@ -135,6 +135,18 @@ def quotable_sentences(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e, _ in headed_sentences(text)]
 
 
+def _short_lead_in(text: str, start: int, end: int) -> bool:
+    """A lead-in too short to quote alone (「应包括：」) whose list follows on the next lines: an
+    answer quotes it with its items (kb/answering/units.py), which may be too short to quote one
+    by one (「违约处理」)."""
+    return (
+        _INTRODUCES_LIST.fullmatch(text, start, end) is not None
+        and text[end : end + 1] == "\n"
+        and (start == 0 or text[start - 1] == "\n")
+        and _HAS_LETTER.search(text, start, end) is not None
+    )
+
+
 def headed_sentences(text: str) -> list[tuple[int, int, str]]:
     """The quotable sentences, each with the nearest heading line before it ("" if none). A
     line of code is never a heading: the code line that does it answers a how-to question;
@@ -149,7 +161,7 @@ def headed_sentences(text: str) -> list[tuple[int, int, str]]:
         if in_code and text[s:e].startswith(FENCE):
             continue
         if (
-            e - s >= MIN_QUOTE_CHARS
+            (e - s >= MIN_QUOTE_CHARS or _short_lead_in(text, s, e))
             and (in_code or (_HAS_LETTER.search(text, s, e) and not _CONTENTS_LINE.fullmatch(text, s, e)))
             and not _QUESTION.search(text, s, e)
             and not _EXERCISE.match(text, s, e)
