@@ -208,7 +208,8 @@ def test_what_the_text_asks_vouches_for_the_answer_after_it_however_unlike_the_q
     """A homework sheet asks the trainee's question, then answers 「应包括：」 and its items: the
     lead-in's vector is nothing like the question's, but the question asked right before it
     vouches for it; without that it would lose to a sentence that only repeats the words."""
-    asked = "完整性控制机制应具有哪三方面的功能？\n应包括：\n提供定义完整性约束条件的机制\n提供完整性检查的方法\n违约处理"
+    asked = "完整性控制机制应具有哪三方面的功能？\n应包括：\n提供定义完整性约束条件的机制\n"
+    asked += "提供完整性检查的方法\n违约处理"
     other = "数据库管理系统提供了定义和检验完整性的机制。"
     hits = _hits(asked, other)
     lead_in = asked.index("应包括：")
