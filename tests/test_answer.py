@@ -146,6 +146,18 @@ def test_a_short_lead_in_is_quoted_with_its_items_up_to_the_next_numbered_line()
     assert answer.sentences[0].text == "应包括：\n提供定义完整性约束条件的机制\n提供完整性检查的方法\n违约处理"
 
 
+def test_a_line_a_slide_labels_is_read_and_quoted_with_the_line_above_it():
+    """「原因：…」 explains the line above it, which restates the question: read alone it shares
+    none of the question's words and would lose to a sentence that only repeats them."""
+    slide = (
+        "强制存取控制方法（续）\n实现强制存取控制时要首先实现自主存取控制\n"
+        "原因：较高安全性级别提供的安全保护要包含较低级别的所有保护"
+    )
+    other = "先进行自主存取控制检查，通过检查的数据对象再由系统进行强制存取控制检查。"
+    answer = answer_from_hits("为什么实现强制存取控制之前要先实现自主存取控制？", _passage_hits(other, slide))
+    assert answer.sentences[0].text == slide[slide.index("实现强制") :]
+
+
 def test_a_count_is_answered_by_the_sentence_stating_it_with_its_table():
     text = (
         "可以设置内存最大使用量，当内存使用量超出时，会施行数据淘汰策略。\n"

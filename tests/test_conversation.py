@@ -250,6 +250,13 @@ def test_an_english_question_is_read_word_by_word_inflections_too():
     assert reader.question("How many transactions deadlock?") == "事务死锁多少"
 
 
+def test_a_negation_in_an_english_question_is_read_not_dropped():
+    """「without」 and 「not」 are function words, but dropping them reads the opposite question."""
+    reader = EnglishReader(Glossary(_DICTIONARY), _counts({"事务": 4, "死锁": 2, "锁": 3}))
+    assert reader.question("can transactions deadlock without a lock?") == "事务死锁没有锁吗"
+    assert reader.question("why do transactions not deadlock?") == "为什么事务不死锁"
+
+
 def test_names_and_chinese_words_in_an_english_question_are_kept_as_typed():
     index_words = {"事务": 4, "包括": 3, "memfree": 2, "meminfo": 2, "proc": 2}
     reader = EnglishReader(Glossary(_DICTIONARY), _counts(index_words))

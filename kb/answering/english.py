@@ -45,6 +45,10 @@ FUNCTION_WORDS = frozenset(
     ones someone something anything everything something's it's what's don't doesn't isn't
     aren't can't""".split()
 )
+# Function words that change what is asked (「can a store work without a sales team」 asks about
+# one 没有 a sales team): read as their Chinese wherever they stand, though never looked up.
+_NEGATIONS = {"without": "没有", "not": "不", "no": "没有", "never": "从不"}
+_DROPPED = FUNCTION_WORDS - _NEGATIONS.keys()
 POS_WEIGHT = 2  # an equivalent of the part of speech a word stands in counts this many times
 FORM_WEIGHT = 4  # one of the word as typed (marketing: 营销), not of a form it may come from (market)
 COMMON_SHARE = 0.01  # an equivalent in this share of the passages is a word the documents use, no rarity
@@ -223,7 +227,7 @@ class EnglishReader:
         Names and acronyms stay as typed."""
         words = _TOKEN.findall(_OF.sub(r"\2 \1", text))
         verbs = {i for i in range(1, len(words)) if words[i - 1].lower() in _BEFORE_A_VERB}
-        kept = [i for i, w in enumerate(words) if _kept(w) or w.lower() not in FUNCTION_WORDS]
+        kept = [i for i, w in enumerate(words) if _kept(w) or w.lower() not in _DROPPED]
         content = [words[i] if _kept(words[i]) else words[i].lower() for i in kept]  # WHERE, HAVING stay
         verb = [i in verbs for i in kept]
         phrases = {
@@ -235,8 +239,8 @@ class EnglishReader:
         read = 0
         i = 0
         while i < len(content):
-            if _kept(content[i]):
-                out.append(content[i])
+            if _kept(content[i]) or content[i] in _NEGATIONS:
+                out.append(_NEGATIONS.get(content[i], content[i]))
                 i += 1
                 continue
             for n in range(min(MAX_PHRASE_WORDS, len(content) - i), 0, -1):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from kb.answering.question import DEFINITION_LABEL
+from kb.formats.slides import NOTES_LABEL
 from kb.ingest.chunk import BULLET, is_heading, unbulleted
 from kb.language.text import fold
 from kb.types import Passage
@@ -32,6 +33,10 @@ _LABELLED_DEFINITION = re.compile(r"(?:定义|含义|概念|释义)\s*[：:]\s*"
 _SECTION_NUMBER = re.compile(r"^\d{1,2}(?:[.．]\d{1,2})*(?:[.．、]|\s)\s*")  # 「3.1 栈（stack）」 names 栈
 _LABELLED_TERM = re.compile(_TERM_CHARACTER + "{1,16}")  # a label says it is one: 栈 will do
 SUBJECT_LINE_CHARS = 30
+# A line a slide opens with a short label (「原因：较高安全性级别提供的安全保护…」, 「解决：…」) says
+# that of the line above it (「实现强制存取控制时要首先实现自主存取控制」); a speaker's note
+# (「备注：」, kb's label) is about the whole slide.
+_LABELLED_LINE = re.compile(r"\s*[\u4e00-\u9fff]{2,4}[：:]\s*[^\s：:]")
 
 
 def subject_line_text(kind: str, passage: Passage, start: int, folded: str) -> tuple[str, int, bool]:
@@ -42,7 +47,8 @@ def subject_line_text(kind: str, passage: Passage, start: int, folded: str) -> t
     the short line above it (or the passage's heading, which is not in the passage: the
     sentence's own start) and itself; for a slide's sub-item under a term alone, 「term是item」;
     for the first dashed item under a bulleted label (「• 静态路由选择策略」 / 「‒ 简单和开销较小，
-    …」), the label and the item: the item's subject is the label."""
+    …」), the label and the item: the item's subject is the label; so for a line opening with a
+    short label (「原因：较高安全性级别…」), whose subject is the line above."""
     unchanged = (folded, start, False)
     text = passage.text
     line_start = text.rfind("\n", 0, start) + 1
@@ -60,7 +66,8 @@ def subject_line_text(kind: str, passage: Passage, start: int, folded: str) -> t
         defined = _as_definition(fold(above), folded, fold(title))
         if defined:
             return defined, subject_start, False
-    if line_start and _is_label(text, above_start, line_start - 1):
+    labelled_line = _LABELLED_LINE.match(folded) and not folded.lstrip().startswith(NOTES_LABEL)
+    if line_start and (_is_label(text, above_start, line_start - 1) or labelled_line):
         return fold(above) + "\n" + folded, subject_start, True
     return unchanged
 
