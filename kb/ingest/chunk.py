@@ -131,7 +131,8 @@ def is_glued_title(text: str, start: int, end: int) -> bool:
 def quotable_sentences(text: str) -> list[tuple[int, int]]:
     """Spans of the sentences an answer may quote: not headings (a line that introduces a
     list, 「工作包括以下几项：」, is quotable), not questions or exercises, not fragments under
-    MIN_QUOTE_CHARS. Ingest embeds exactly these, and answers choose among them."""
+    MIN_QUOTE_CHARS but a lead-in whose list follows (「应包括：」). Ingest embeds exactly these,
+    and answers choose among them."""
     return [(s, e) for s, e, _ in headed_sentences(text)]
 
 
