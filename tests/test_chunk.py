@@ -60,6 +60,14 @@ def test_a_line_introducing_a_list_is_quotable_anywhere_in_the_text_but_a_number
     ]
 
 
+def test_a_lead_in_too_short_to_quote_alone_is_quotable_but_a_short_code_line_ending_in_a_colon_is_not():
+    """「应包括：」 is quoted with the items under it; 「else:」 in a code block leads in nothing."""
+    text = "应包括：\n违约处理\n```\nif x:\n    pass\nelse:\n    return 1\n```"
+    quoted = [text[s:e] for s, e in quotable_sentences(text)]
+    assert "应包括：" in quoted
+    assert "if x:" not in quoted and "else:" not in quoted
+
+
 def test_a_slide_bullet_that_states_something_is_quotable_and_a_title_is_its_heading():
     """Slides drop the full stop: a bullet that states something is a sentence (embedded and
     quotable), a line that only names a topic stays the heading of what follows it."""

@@ -137,15 +137,12 @@ def quotable_sentences(text: str) -> list[tuple[int, int]]:
 
 
 def _short_lead_in(text: str, start: int, end: int) -> bool:
-    """A lead-in too short to quote alone (「应包括：」) whose list follows on the next lines: an
-    answer quotes it with its items (kb/answering/units.py), which may be too short to quote one
-    by one (「违约处理」)."""
-    return (
-        _INTRODUCES_LIST.fullmatch(text, start, end) is not None
-        and text[end : end + 1] == "\n"
-        and (start == 0 or text[start - 1] == "\n")
-        and _HAS_LETTER.search(text, start, end) is not None
-    )
+    """A lead-in line too short to quote alone (「应包括：」) whose list follows on the next lines:
+    an answer quotes it with its items (kb/answering/units.py), which may be too short to quote
+    one by one (「违约处理」). Prose only: a short line of code ending in a colon (「else:」) is no
+    lead-in (headed_sentences asks this outside code)."""
+    own_line = (start == 0 or text[start - 1] == "\n") and text[end : end + 1] == "\n"
+    return own_line and _INTRODUCES_LIST.fullmatch(text, start, end) is not None
 
 
 def headed_sentences(text: str) -> list[tuple[int, int, str]]:
@@ -162,7 +159,7 @@ def headed_sentences(text: str) -> list[tuple[int, int, str]]:
         if in_code and text[s:e].startswith(FENCE):
             continue
         if (
-            (e - s >= MIN_QUOTE_CHARS or _short_lead_in(text, s, e))
+            (e - s >= MIN_QUOTE_CHARS or (not in_code and _short_lead_in(text, s, e)))
             and (in_code or (_HAS_LETTER.search(text, s, e) and not _CONTENTS_LINE.fullmatch(text, s, e)))
             and not _QUESTION.search(text, s, e)
             and not _EXERCISE.match(text, s, e)
