@@ -19,6 +19,7 @@ from kb.answering.evidence import Evidence, score_sentences
 from kb.answering.plan import plan_from_words
 from kb.answering.presenting import labelled_once
 from kb.answering.question import SHAPES
+from kb.answering.subject_lines import subject_line_text
 from kb.answering.units import enumeration, holds_steps
 from kb.profile import default_profile
 from kb.types import Hit, Passage
@@ -156,6 +157,15 @@ def test_a_line_a_slide_labels_is_read_and_quoted_with_the_line_above_it():
     other = "先进行自主存取控制检查，通过检查的数据对象再由系统进行强制存取控制检查。"
     answer = answer_from_hits("为什么实现强制存取控制之前要先实现自主存取控制？", _passage_hits(other, slide))
     assert answer.sentences[0].text == slide[slide.index("实现强制") :]
+
+
+def test_a_label_under_a_sibling_label_is_not_read_with_it():
+    """「缺点：…」 under 「优点：…」 is about the term above both, not about the other label."""
+    text = "内核级线程\n优点：并发能力强\n缺点：切换线程需要CPU状态转换，开销大"
+    passage = _passage_hits(text)[0].passage
+    pros, cons = text.index("优点"), text.index("缺点")
+    assert subject_line_text("general", passage, pros, text[pros : text.index("\n", pros)])[1:] == (0, True)
+    assert subject_line_text("general", passage, cons, text[cons:]) == (text[cons:], cons, False)
 
 
 def test_a_count_is_answered_by_the_sentence_stating_it_with_its_table():

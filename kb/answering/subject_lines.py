@@ -66,7 +66,12 @@ def subject_line_text(kind: str, passage: Passage, start: int, folded: str) -> t
         defined = _as_definition(fold(above), folded, fold(title))
         if defined:
             return defined, subject_start, False
-    labelled_line = _LABELLED_LINE.match(folded) and not folded.lstrip().startswith(NOTES_LABEL)
+    # Under a sibling label (「优点：…」 over 「缺点：…」) the subject is further up: read alone.
+    labelled_line = (
+        _LABELLED_LINE.match(folded)
+        and not folded.lstrip().startswith(NOTES_LABEL)
+        and not _LABELLED_LINE.match(unbulleted(above.strip()))
+    )
     if line_start and (_is_label(text, above_start, line_start - 1) or labelled_line):
         return fold(above) + "\n" + folded, subject_start, True
     return unchanged
