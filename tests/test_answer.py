@@ -159,6 +159,31 @@ def test_a_line_a_slide_labels_is_read_and_quoted_with_the_line_above_it():
     assert answer.sentences[0].text == slide[slide.index("实现强制") :]
 
 
+def test_a_first_sentence_pointing_back_is_quoted_with_the_sentences_it_points_to():
+    """「…协调这两种不同的处理方式」 answers why only with the two ways the lines before it name;
+    of two overlapping passages, the one holding those lines is quoted and cited."""
+    slide = (
+        "为什么要使用游标\nSQL语言是面向集合的，一条SQL语句可以产生多条记录\n"
+        "主语言是面向记录的，一组主变量一次只能存放SQL的一条记录\n嵌入式SQL引入了游标的概念，用来协调这两种不同的处理方式"
+    )
+    cut = slide.index("嵌入式")
+    later = slide[cut:] + "\n游标是系统为用户开设的一个数据缓冲区"
+    hits = [
+        Hit(1, 0.9, Passage(1, "d", "T", "d.pdf", cut, cut + len(later), later)),
+        Hit(2, 0.8, Passage(2, "d", "T", "d.pdf", 0, len(slide), slide)),
+    ]
+    answer = answer_from_hits("嵌入式SQL为什么要引入游标？", hits)
+    assert answer.sentences[0].text == slide[slide.index("SQL语言") :]
+    assert answer.sentences[0].citations == (2,)
+
+
+def test_a_sentence_naming_what_it_speaks_of_is_quoted_alone():
+    """「营销和销售这两个概念」 names its two in its own clause: nothing before it is needed."""
+    text = "营销是让产品好卖。营销和销售这两个概念常被混为一谈。"
+    answer = answer_from_hits("营销和销售这两个概念常被混为一谈吗", _passage_hits(text))
+    assert answer.sentences[0].text == "营销和销售这两个概念常被混为一谈。"
+
+
 def test_a_label_under_a_sibling_label_is_not_read_with_it():
     """「缺点：…」 under 「优点：…」 is about the term above both, not about the other label."""
     text = "内核级线程\n优点：并发能力强\n缺点：切换线程需要CPU状态转换，开销大"

@@ -16,6 +16,7 @@ import dataclasses
 import re
 from collections.abc import Callable, Iterable
 
+from kb.answering.antecedents import with_antecedents
 from kb.answering.citing import joined_text
 from kb.answering.contrast import build_contrast
 from kb.answering.defining import led_by_definitions
@@ -28,7 +29,7 @@ from kb.answering.presenting import labelled_once, presentable
 from kb.answering.question import AnswerShape, asks_a_share, asks_an_amount, counted_in, states_a_quantity
 from kb.answering.steps import Tokenize, overlaps, quoted_steps
 from kb.answering.table_lead import SAYS_THE_DIFFERENCE, led_by_table
-from kb.answering.units import holds_steps, is_code, span_text
+from kb.answering.units import adjacent, holds_steps, is_code, span_text
 from kb.language.text import fold, in_typed_case, is_near_duplicate
 from kb.profile import Profile, default_profile
 from kb.provenance import Location
@@ -104,13 +105,6 @@ def answer_candidates(evidence: list[Evidence], plan: QuestionPlan) -> list[Evid
     return _merge_duplicates(substantive if kept else candidates)
 
 
-def _adjacent(a: Evidence, b: Evidence) -> bool:
-    """b directly follows a in the same passage (only whitespace between them)."""
-    if a.passage.id != b.passage.id or b.start < a.end:
-        return False
-    return not span_text(a.passage, (a.end, b.start)).strip()
-
-
 def select(
     ranked: list[Evidence], shape: AnswerShape, max_chars: int, margin: float = SUPPORT_MARGIN, lexical: bool = True
 ) -> list[Evidence]:
@@ -135,21 +129,21 @@ def select(
         # it: they follow it whatever their own evidence.
         previous = ranked[0]
         for _ in range(RUN_ON_SENTENCES):
-            after = next((c for c in ranked[1:] if _adjacent(previous, c) and c not in lifted), None)
+            after = next((c for c in ranked[1:] if adjacent(previous, c) and c not in lifted), None)
             if after is None:
                 break
             lifted.append(dataclasses.replace(after, score=ranked[0].score))
             previous = after
         ranked = [ranked[0], *lifted, *(c for c in ranked[1:] if all(c.start != x.start for x in lifted))]
     budget = min(shape.budget, max_chars)
-    best = ranked[0]
+    best = with_antecedents(ranked[0], ranked)  # 「…协调这两种不同的处理方式」 is read with the two
     chosen, used = [best], len(best.text)
     for candidate in ranked[1:]:
         gap = ranked[0].score - candidate.score
         if gap > 2 * margin:
             break
         # The sentences lifted to follow a restated belief follow it whatever their own words.
-        neighbour = _adjacent(best, candidate) or _adjacent(candidate, best) or candidate in lifted
+        neighbour = adjacent(best, candidate) or adjacent(candidate, best) or candidate in lifted
         if gap > margin and not neighbour:
             continue
         related = _shares_words(candidate) if lexical else candidate.cosine is not None
@@ -200,9 +194,9 @@ def _arrange(chosen: list[Evidence]) -> list[Evidence]:
     arranged: list[Evidence] = []
     for candidate in chosen:
         for i, kept in enumerate(arranged):
-            first, second = (candidate, kept) if _adjacent(candidate, kept) else (kept, candidate)
+            first, second = (candidate, kept) if adjacent(candidate, kept) else (kept, candidate)
             joined = _CLAUSE_END.search(first.text) or _LEANS_BACK.match(second.text)
-            if _adjacent(first, second) and joined and not is_code(first):
+            if adjacent(first, second) and joined and not is_code(first):
                 citations = tuple(dict.fromkeys(kept.citations + candidate.citations))
                 arranged[i] = dataclasses.replace(
                     kept,
@@ -213,7 +207,7 @@ def _arrange(chosen: list[Evidence]) -> list[Evidence]:
                 )
                 break
         else:
-            before = next((i for i, kept in enumerate(arranged) if _adjacent(kept, candidate)), None)
+            before = next((i for i, kept in enumerate(arranged) if adjacent(kept, candidate)), None)
             arranged.insert(len(arranged) if before is None else before + 1, candidate)
     return arranged
 

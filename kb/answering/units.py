@@ -117,6 +117,13 @@ def span_text(passage: Passage, span: tuple[int, int]) -> str:
     return passage.text[span[0] - passage.start : span[1] - passage.start]
 
 
+def adjacent(a: Evidence, b: Evidence) -> bool:
+    """b directly follows a in the same passage (only whitespace between them)."""
+    if a.passage.id != b.passage.id or b.start < a.end:
+        return False
+    return not span_text(a.passage, (a.end, b.start)).strip()
+
+
 def holds_steps(evidence: Evidence) -> bool:
     """The span states steps: two or more numbered lines, 首先 … 然后/再/最后, a chain of →, or
     a lead-in (prose, not code) with the code that does it."""

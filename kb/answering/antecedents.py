@@ -1,0 +1,65 @@
+"""The sentences an answer's first sentence points back to, quoted with it.
+
+「嵌入式SQL引入了游标的概念，用来协调这两种不同的处理方式」 answers 「为什么要引入游标」 only once
+the reader knows which two ways: the lines before it say (「SQL语言是面向集合的…」, 「主语言是面向
+记录的…」). A sentence leading an answer with 「这两种」, 「这些」, 「上述」 or 「前者」 is quoted from
+the sentences before it in its passage, as far as they run on without a heading between.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Sequence
+
+from kb.answering.evidence import Evidence
+from kb.answering.units import span_text
+from kb.language.text import fold
+
+# Words that stand for something said before: 「这两种方式」, 「这些问题」, 「上述步骤」, 「前者」; 「以上」
+# opening a clause (「以上三点」; not 「10%以上」, an amount).
+_POINTS_BACK = re.compile(r"这(?:两|二|三|四|几|些)|上述|前述|前者|后者|(?:^|[，,；;：:\s])以上")
+# Named in its own clause first (「营销和销售这两个概念」, 「A、B、C这三种」): nothing to look back for.
+_NAMED_IN_CLAUSE = re.compile(r"[和与及跟、]")
+ANTECEDENT_SENTENCES = 2  # sentences before it quoted at most
+
+
+def with_antecedents(best: Evidence, candidates: Sequence[Evidence]) -> Evidence:
+    """`best`, quoted from the sentences before it that it points back to (of `candidates`, the
+    quotable spans), up to ANTECEDENT_SENTENCES of them; itself when it points back to nothing
+    or nothing quotable stands right before it."""
+    if not _points_back(fold(best.text)):
+        return best
+    first = best
+    for _ in range(ANTECEDENT_SENTENCES):
+        before = next((c for c in candidates if _runs_into(c, first, best.end)), None)
+        if before is None:
+            break
+        first = before
+    if first is best:
+        return best
+    # Quoted from, and cited to, the passage that holds the whole span: of overlapping passages
+    # of one document, the one starting at the sentence holds nothing before it.
+    span = (first.start, best.end)
+    quoted = span_text(first.passage, span)
+    return dataclasses.replace(
+        best, text=quoted, passage=first.passage, rank=first.rank, start=span[0], citations=(first.rank,)
+    )
+
+
+def _runs_into(before: Evidence, after: Evidence, end: int) -> bool:
+    """`before` runs on into `after` (only whitespace between them) in a passage of their
+    document that holds both, up to `end`."""
+    passage = before.passage
+    if before.doc_id != after.doc_id or before.end > after.start or passage.end < end:
+        return False
+    return not span_text(passage, (before.end, after.start)).strip()
+
+
+def _points_back(folded: str) -> bool:
+    """The text holds a word standing for what was said before it, not named in its own clause."""
+    for match in _POINTS_BACK.finditer(folded):
+        clause = re.split(r"[，,。；;：:！？!?\n]", folded[: match.start()])[-1]
+        if not _NAMED_IN_CLAUSE.search(clause):
+            return True
+    return False
