@@ -184,6 +184,17 @@ def test_a_sentence_naming_what_it_speaks_of_is_quoted_alone():
     assert answer.sentences[0].text == "营销和销售这两个概念常被混为一谈。"
 
 
+def test_a_lead_in_to_reasons_is_quoted_with_them_for_a_why_question():
+    """「…的原因：」 alone says nothing and was never quoted; with its list it is the answer."""
+    text = (
+        "HashMap 的初始容量是 16。\n最后，简单总结一下 HashMap 的长度是 2 的幂次方的原因：\n"
+        "1. 位运算效率更高：位运算（&）比取余运算（%）更高效。\n2. 扩容时只需检查哈希值高位的变化。"
+    )
+    answer = answer_from_hits("为什么 HashMap 的长度要是 2 的幂次方？", _passage_hits(text))
+    assert answer.sentences[0].text.startswith("最后，简单总结一下")
+    assert "位运算（&）比取余运算（%）更高效" in answer.sentences[0].text
+
+
 def test_a_label_under_a_sibling_label_is_not_read_with_it():
     """「缺点：…」 under 「优点：…」 is about the term above both, not about the other label."""
     text = "内核级线程\n优点：并发能力强\n缺点：切换线程需要CPU状态转换，开销大"

@@ -9,7 +9,7 @@ import re
 
 from kb.answering.evidence import Evidence
 from kb.answering.question import AnswerShape
-from kb.answering.sentence_quality import ITEM_MARKER, junk_reason
+from kb.answering.sentence_quality import ITEM_MARKER, OPENS_A_LIST, junk_reason
 from kb.answering.units import INTRODUCES, enumeration, span_text
 from kb.formats.slides import NOTES_LABEL
 from kb.ingest.chunk import BULLET, unbulleted
@@ -24,13 +24,15 @@ _SAID_IN_WORDS = frozenset({"reason", "definition", "yesno", "advice"})
 def presentable(evidence: Evidence, shape: AnswerShape) -> Evidence | None:
     """The span to quote for a candidate sentence, or None if it cannot stand on its own.
 
-    For a list or steps the whole list is quoted with its lead-in (enumeration). Elsewhere a
+    For a list or steps the whole list is quoted with its lead-in (enumeration), and for any
+    question a lead-in ending in 「：」 (「…的原因：」) is quoted with its list. Elsewhere a
     numbered item is quoted without its number (「17.市场是对资源的组织和协调；」 → from 市场),
     and a bulleted line without its bullet, still a verbatim span. Headings, wrap-ups and
-    pointers (「总之，看了这么多…」), fragments cut mid-clause and clauses ending in 「：」 are not
+    pointers (「总之，看了这么多…」), fragments cut mid-clause and clauses ending in 「：」 with no list are not
     quoted (sentence_quality.junk_reason), nor is bare code where the question asks why, what
     or whether."""
-    shown = _as_unit(evidence) if shape.units else evidence
+    # A lead-in (「…的原因：」) is quoted with its list whatever the kind: alone it says nothing.
+    shown = _as_unit(evidence) if shape.units or OPENS_A_LIST.search(evidence.text) else evidence
     # A numbered lead-in (「(3) 介质故障恢复：\n① …」) is quoted from its words, as a lone item is.
     lead_in = shown is not evidence and INTRODUCES.search(shown.text.split("\n", 1)[0])
     if not shape.units or shown is evidence or lead_in:

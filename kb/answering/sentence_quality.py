@@ -3,7 +3,7 @@
 Scraped and exported documents hold spans that read as junk when quoted alone: a section
 number with its heading glued on (「2.2 销售是营销的最终目标营销和…」), a stray list item
 (「2、全面掌握…」) without the sentence that introduces the list, a wrap-up or a pointer to
-elsewhere (「总之，看了这么多…」, 「下面我们来看看…」), a fragment cut mid-clause (「，而且…」), or
+elsewhere (「总之，看了这么多…」, 「下面我们来看看…」, 「详见…」), a fragment cut mid-clause (「，而且…」), or
 a clause ending in 「：」 whose list is not quoted. The answer never leads with one of these and
 `kb eval`/bench_quality count them. The patterns name the *form* of Chinese discourse (numbering,
 discourse markers), not any subject's words.
@@ -23,7 +23,8 @@ ITEM_MARKER = re.compile(r"^\s*(?:[（(]?(\d{1,2})[)）、.．](?!\d)|[（(]?([�
 # Discourse markers that sum up or point elsewhere: they never answer by themselves.
 WRAP_UP = re.compile(
     r"^\s*(?:总之|总而言之|综上|总的来说|总结一下|最后总结|看了这么多|说了这么多|本文|本篇|下面(?:我们|就|来|将)|接下来|"
-    r"我们来看|我们先来|让我们|那么下面|今天(?:我们|就)|小编|欢迎关注|扫码|点击(?:关注|阅读|查看|下载))"
+    r"我们来看|我们先来|让我们|那么下面|今天(?:我们|就)|小编|欢迎关注|扫码|点击(?:关注|阅读|查看|下载)|"
+    r"详见|参见|请参考|可以参考|推荐阅读|相关阅读|延伸阅读|更多(?:内容|细节|信息)?(?:请|可以)?(?:见|看|参考))"
 )
 # A span that starts inside a clause: with a clause mark or a closing bracket or quote.
 # A span opening where a clause continues: its punctuation, or a connective that needs the
