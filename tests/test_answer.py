@@ -195,6 +195,24 @@ def test_a_lead_in_to_reasons_is_quoted_with_them_for_a_why_question():
     assert "位运算（&）比取余运算（%）更高效" in answer.sentences[0].text
 
 
+def test_a_lead_in_is_quoted_from_the_passage_that_holds_its_list():
+    """Overlapping passages: the one ranked first ends on 「…下面列举几点：」, the next holds it
+    with its items. The list is quoted, from and cited to the passage that holds it."""
+    text = (
+        "写时复制可以让读操作不加锁。不过，写时复制机制并不是银弹，其依然存在一些缺点，下面列举几点：\n"
+        "1. 内存占用：每次写操作都需要复制一份原始数据。\n2. 写操作开销：写操作的开销相对较大。"
+    )
+    cut = text.index("\n1.")
+    later = text.index("不过")
+    hits = [
+        Hit(1, 0.9, Passage(1, "d", "T", "d.md", 0, cut, text[:cut])),
+        Hit(2, 0.8, Passage(2, "d", "T", "d.md", later, len(text), text[later:])),
+    ]
+    answer = answer_from_hits("写时复制机制有什么缺点", hits)
+    assert answer.sentences[0].text == text[later:]
+    assert answer.sentences[0].citations == (2,)
+
+
 def test_a_label_under_a_sibling_label_is_not_read_with_it():
     """「缺点：…」 under 「优点：…」 is about the term above both, not about the other label."""
     text = "内核级线程\n优点：并发能力强\n缺点：切换线程需要CPU状态转换，开销大"
@@ -262,10 +280,10 @@ def test_a_line_whose_words_a_longer_sentence_holds_is_no_copy_of_it():
         sentence.passage.text, sentence.passage, 2, 0, len(sentence.passage.text), score=4.3, citations=(2,)
     )
     short = Evidence(line.passage.text, line.passage, 1, 0, len(line.passage.text), score=3.5, citations=(1,))
-    assert [e.text for e in _merge_duplicates([long, short])] == [long.text]
+    assert [e.text for e in _merge_duplicates([long, short], SHAPES["general"])] == [long.text]
     # Copies of one length are one text, quoted from the better-ranked passage with both citations.
     twin = dataclasses.replace(long, passage=line.passage, rank=1, citations=(1,))
-    assert [e.citations for e in _merge_duplicates([long, twin])] == [(2, 1)]
+    assert [e.citations for e in _merge_duplicates([long, twin], SHAPES["general"])] == [(2, 1)]
 
 
 def test_a_speaker_s_note_is_quoted_without_the_label_ingest_gives_it():
@@ -450,7 +468,8 @@ def test_no_text_is_quoted_twice_when_two_spans_overlap():
     assert [c.start for c in chosen] == [0, first_end + 1]
 
 
-def test_the_sentences_after_a_restated_belief_follow_it_though_they_share_no_word():
+def test_the_sentences_after_a_restated_belief_are_quoted_with_it_though_they_share_no_word():
+    """The belief restates the question; what settles it comes after, and reads only after it."""
     text = (
         "营销和销售不是一回事吗？许多人认为营销和销售是一回事。如果您擅长一种，您可能擅长另一种。"
         "以我的经验，这离事实还远。"
@@ -466,7 +485,7 @@ def test_the_sentences_after_a_restated_belief_follow_it_though_they_share_no_wo
     after = evidence(1, {"lexical": 0.0, "bigrams": 0.1}, 1.3)
     settling = evidence(2, {"lexical": 0.0, "bigrams": 0.0}, 0.5)  # shares no word with the question
     chosen = select([belief, after, settling], SHAPES["yesno"], 300)
-    assert [c.text for c in chosen][-1] == "以我的经验，这离事实还远。"
+    assert chosen[0].text == text[spans[0][0] :]
 
 
 @pytest.mark.parametrize(

@@ -239,6 +239,18 @@ def test_a_question_the_text_asks_counts_only_when_it_asks_the_same():
     assert [e.features["asked_here"] for e in ranked] == [0.0]
 
 
+def test_a_long_latin_name_counts_as_one_word_when_telling_what_the_text_asks():
+    """「CopyOnWriteArrayList 有什么厉害之处？」 shares twenty letters with 「CopyOnWriteArrayList
+    有什么缺点」 but asks something else."""
+    hits = _hits("CopyOnWriteArrayList 有什么厉害之处？对于大部分业务场景来说，读取操作往往远大于写入操作。")
+    question = "CopyOnWriteArrayList有什么缺点"
+    ranked = score_sentences(QuestionTerms.of(question, ANALYZER, frozenset()), hits, answer_shape(question), ANALYZER)
+    assert [e.features["asked_here"] for e in ranked] == [0.0]
+    asked = _hits("CopyOnWriteArrayList 有什么缺点？写操作需要复制一份原始数据，占用额外的内存。")
+    ranked = score_sentences(QuestionTerms.of(question, ANALYZER, frozenset()), asked, answer_shape(question), ANALYZER)
+    assert ranked[0].features["asked_here"] >= 0.6
+
+
 def test_a_comparison_s_title_over_an_item_defines_nothing():
     """「域名与IP地址的区别」 over 「• 域名只是个逻辑概念…」 titles a comparison: the item is not
     read as its definition, so it is not quoted from the title line."""

@@ -60,7 +60,7 @@ def _restates(evidence: Evidence, plan: QuestionPlan) -> bool:
     return not (cue and cue.search(folded)) and not _GOES_ON.search(folded) and not SAYS_THE_DIFFERENCE.search(folded)
 
 
-def _merge_duplicates(candidates: list[Evidence]) -> list[Evidence]:
+def _merge_duplicates(candidates: list[Evidence], shape: AnswerShape) -> list[Evidence]:
     kept: list[Evidence] = []
     for c in candidates:
         # The same sentence twice: from overlapping passages, or copied between articles.
@@ -69,6 +69,11 @@ def _merge_duplicates(candidates: list[Evidence]) -> list[Evidence]:
             kept.append(c)
             continue
         copy = kept[twin]
+        if presentable(copy, shape) is None and presentable(c, shape) is not None:
+            # 「…下面列举几点：」 at the end of one passage and with its list in the next: quoted
+            # from the passage that holds the list, and cited to it alone.
+            kept[twin] = c
+            continue
         if c.rank in copy.citations:
             continue
         if not _copies(c, copy):
@@ -102,7 +107,7 @@ def answer_candidates(evidence: list[Evidence], plan: QuestionPlan) -> list[Evid
     # the rest are then no answer at all (「SX(Sno,Sname,Sage)」).
     best = max((c.score for c in candidates), default=0.0)
     kept = [c for c in substantive if presentable(c, plan.shape) is not None and c.score >= best - SUPPORT_MARGIN]
-    return _merge_duplicates(substantive if kept else candidates)
+    return _merge_duplicates(substantive if kept else candidates, plan.shape)
 
 
 def select(
@@ -123,18 +128,18 @@ def select(
         ranked = _form_first(ranked, margin, lambda c: _defines(c, shape.subject))
     elif shape.counts:
         ranked = _form_first(ranked, margin, lambda c: shape.states_the_count(c.text))
-    lifted: list[Evidence] = []
     if shape.follows_context and ranked[0].features.get("against"):
         # 「许多人认为营销和销售是一回事。」 restates the question; the sentences after it settle
-        # it: they follow it whatever their own evidence.
-        previous = ranked[0]
+        # it (「以我的经验，这离事实还远」): quoted with it as one span, whatever their own evidence.
+        belief = last = ranked[0]
         for _ in range(RUN_ON_SENTENCES):
-            after = next((c for c in ranked[1:] if adjacent(previous, c) and c not in lifted), None)
+            after = next((c for c in ranked[1:] if adjacent(last, c)), None)
             if after is None:
                 break
-            lifted.append(dataclasses.replace(after, score=ranked[0].score))
-            previous = after
-        ranked = [ranked[0], *lifted, *(c for c in ranked[1:] if all(c.start != x.start for x in lifted))]
+            last = after
+        span = span_text(belief.passage, (belief.start, last.end))
+        settled = dataclasses.replace(belief, text=span, end=last.end, citations=(belief.rank,))
+        ranked = [settled, *(c for c in ranked[1:] if not overlaps(c, settled))]
     budget = min(shape.budget, max_chars)
     best = with_antecedents(ranked[0], ranked)  # 「…协调这两种不同的处理方式」 is read with the two
     chosen, used = [best], len(best.text)
@@ -142,8 +147,7 @@ def select(
         gap = ranked[0].score - candidate.score
         if gap > 2 * margin:
             break
-        # The sentences lifted to follow a restated belief follow it whatever their own words.
-        neighbour = adjacent(best, candidate) or adjacent(candidate, best) or candidate in lifted
+        neighbour = adjacent(best, candidate) or adjacent(candidate, best)
         if gap > margin and not neighbour:
             continue
         related = _shares_words(candidate) if lexical else candidate.cosine is not None

@@ -56,6 +56,7 @@ ALIGNED_WORDING_CHARS = 200
 _ASKED_BEFORE = re.compile(r"([^。！？!?；;\n]{2,80}[？?])[”’」』）)\s]*$")
 ASKED_HERE_CHARS = 100
 ASKED_HERE_SHARE = 0.6
+_LATIN_WORD = re.compile(r"[a-z][a-z0-9_]*")
 # A term the question glosses in Latin letters (folded: 「虚拟专用网（vpn）」, 「自治系统as」).
 _GLOSSED_TERM = re.compile(r"([\u4e00-\u9fff]{2,})\s*[（(]?\s*([a-z][a-z0-9 \-]*[a-z0-9])")
 # The copula after a question word (「什么是两段锁协议」) forms no pair the answer repeats (it
@@ -226,11 +227,23 @@ def _asked_here(terms: QuestionTerms, text: str, start: int) -> float:
     asked = _ASKED_BEFORE.search(text[max(0, start - ASKED_HERE_CHARS) : start])
     if asked is None:
         return 0.0
+    # A name in Latin letters counts as one word (as much as two Chinese characters), not as
+    # its letters: 「CopyOnWriteArrayList 有什么厉害之处？」 does not ask 「…有什么缺点」.
+    marks: dict[str, str] = {}
     folded = fold(asked.group(1))
     wording = "".join(ch for ch in ASKING_PHRASES.sub(" ", folded) if ch.isalnum())
-    share = _aligned(terms.wording, folded)
-    both = share >= ASKED_HERE_SHARE and _aligned(wording, terms.wording) >= ASKED_HERE_SHARE
+    folded, wording, question = (
+        _LATIN_WORD.sub(lambda m: _mark(marks, m.group()), t) for t in (folded, wording, terms.wording)
+    )
+    share = _aligned(question, folded)
+    both = share >= ASKED_HERE_SHARE and _aligned(wording, question) >= ASKED_HERE_SHARE
     return share if both else 0.0
+
+
+def _mark(marks: dict[str, str], word: str) -> str:
+    """Two letters standing for `word` (private-use ones, the same for the same word): a word
+    of two Chinese characters, for what `_aligned` counts."""
+    return marks.setdefault(word, chr(0xE000 + len(marks)) * 2)
 
 
 def _beyond_topic(terms: QuestionTerms, passage: Passage, analyzer: Analyzer) -> dict[str, float]:
