@@ -69,6 +69,14 @@ def test_gold_and_quoted_text_compare_folded_without_punctuation():
     assert comparable("「營銷，是一個系統。」") == "营销是一个系统"
 
 
+def test_gold_copied_with_debris_ingest_cleans_is_found_in_the_answer_quoting_the_cleaned_text():
+    """A gold span copied from the raw file keeps a pinyin gloss (「企業(yè)」) that ingest cleans
+    from the document, so no answer can quote it as written."""
+    query = EvalQuery("q", "?", gold=("如果一個企業(yè)沒有市場部,銷售就會非常盲目",))
+    cleaned = "如果一個企業沒有市場部，銷售就會非常盲目。"
+    assert judge_answer(query, _answer([cleaned], [cleaned])).best_sentence_contains
+
+
 def test_answer_judgement_reads_the_best_sentence_and_the_ceiling():
     query = EvalQuery("q", "?", answers=("淡水河",))
     judged = judge_answer(

@@ -29,7 +29,9 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from kb.answering.sentence_quality import junk_reason
 from kb.answering.series import continues
 from kb.errors import KbError
+from kb.ingest.clean import clean
 from kb.language.text import fold
+from kb.profile import default_profile
 from kb.types import Answer, Document, Hit, Mode
 
 CUTOFFS = (1, 5, 20)
@@ -235,6 +237,14 @@ def comparable(text: str) -> str:
     return _NOT_TEXT.sub("", fold(text))
 
 
+def as_cleaned(text: str) -> str:
+    """Gold text copied from a raw file, rid of the inline debris ingest cleans from documents
+    (the shipped profile's inline rules): 「企業(yè)沒有市場部」 is indexed, and so quoted, as
+    「企業沒有市場部」, and only a gold text read the same way can be found in an answer."""
+    inline = [rule for rule in default_profile().cleaning_rules if rule.kind == "inline"]
+    return clean(text, inline).text
+
+
 @dataclass(frozen=True)
 class AnswerJudgement:
     """How one answer fared against its query's gold text."""
@@ -254,7 +264,7 @@ class AnswerJudgement:
 
 def judge_answer(query: EvalQuery, answer: Answer) -> AnswerJudgement:
     """Does the answer (and its first, best-ranked sentence) quote one of the gold texts?"""
-    gold = [g for g in map(comparable, query.gold_text) if g]
+    gold = [g for g in (comparable(as_cleaned(text)) for text in query.gold_text) if g]
     quoted = [comparable(s.text) for s in answer.sentences]
 
     def contains(text: str) -> bool:
