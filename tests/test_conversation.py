@@ -372,6 +372,8 @@ def test_an_index_that_says_a_word_elsewhere_does_not_correct_a_name_to_it(tmp_p
         ("那销售部呢？", "销售部的业绩一般怎么考核", "销售部"),
         ("那销售看什么？", "做销售的业绩一般看什么指标", "销售"),  # the new subject before the same predicate
         ("那它们的联系呢？", "营销和销售的联系", ""),  # a pronoun: the same subject as before
+        # 它 stands for one subject: sentences on it lead, not one on the other department.
+        ("它算是赚钱的部门吗", "市场部算是赚钱的部门吗", "市场部"),
     ],
 )
 def test_a_follow_up_says_what_it_now_asks_about(question, completed, focus):

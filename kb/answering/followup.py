@@ -145,14 +145,23 @@ def complete(
 
 def focus_of(question: str, completed: str) -> str:
     """What a 「那X呢」 follow-up asks about now (「那销售部呢」 → 销售部, 「那销售看什么」 → 销售):
-    the longest start of its bare words that the completed question holds; "" for a pronoun's
-    follow-up, which asks about the same subject as before."""
+    the longest start of its bare words that the completed question holds; for 「它」, what it
+    stands for in the completed question (「它算是赚钱的部门吗」 after 「市场部主要负责哪些事？」 →
+    市场部: not the other department a sentence on 赚钱的部门 may be about); "" for 「它们」,
+    which asks about the same sides as before."""
     folded = _QUESTION_MARKS.sub("", fold(question).strip())
-    if _PLURAL.search(folded) or _SINGULAR.search(folded):
-        return ""
-    bare = _CLOSER.sub("", _OPENER.sub("", folded))
     said = fold(completed)
-    return next((bare[:n] for n in range(len(bare), 1, -1) if bare[:n] in said), "")
+    if _PLURAL.search(folded):
+        return ""
+    body = _CLOSER.sub("", _OPENER.sub("", folded))
+    pronoun = _SINGULAR.search(body)
+    if pronoun is not None:
+        before, after = body[: pronoun.start()], body[pronoun.end() :]
+        fits = said.startswith(before) and said.endswith(after) and len(said) > len(before + after)
+        return said[len(before) : len(said) - len(after)] if fits else ""
+    if _SINGULAR.search(folded):
+        return ""
+    return next((body[:n] for n in range(len(body), 1, -1) if body[:n] in said), "")
 
 
 def _in_place_of(text: str, subject: str, new: str) -> str:
