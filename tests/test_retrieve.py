@@ -311,6 +311,22 @@ def test_a_term_of_several_words_the_index_holds_only_apart_is_unknown(tmp_path,
     assert unknown("InnoDB 的 Redo Log 是什么") == ()  # matched whatever the case
 
 
+def test_english_beside_a_name_is_no_part_of_it(tmp_path, embedder):
+    """「HashMap can」 names HashMap; an English question read in Chinese puts its Latin words
+    side by side (「字符串java char数组」) where the English did not: no term of several words."""
+    text = "HashMap 可以存 null。\nyou can use ConcurrentHashMap instead.\n"
+    text += "Java 的 String 不可变，char 数组由 final 修饰。\n"
+    docs = write_corpus(tmp_path, {"map.txt": text})
+    kb = KnowledgeBase.build([docs], tmp_path / "index", embedder=embedder)
+
+    def unknown(question: str) -> tuple[str, ...]:
+        plan = kb.answerer.plan(question, k=3)
+        return kb.answerer.unknown_names(plan, kb.answerer.retrieve(plan))
+
+    assert unknown("ConcurrentHashMap 为啥不能放 null? HashMap can") == ()
+    assert unknown("Why is String immutable in Java? Is it only because the char array is final?") == ()
+
+
 def test_a_term_joined_by_an_underscore_is_found_as_the_passage_writes_it(tmp_path, embedder):
     docs = write_corpus(tmp_path, {"window.txt": "窗口函数 ROW_NUMBER() 给每一行一个序号，row 和 number 各有含义。\n"})
     kb = KnowledgeBase.build([docs], tmp_path / "index", embedder=embedder)

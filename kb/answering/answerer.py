@@ -151,7 +151,9 @@ class Answerer:
             self.index,
             self.profile.analyzer,
             lambda word: self.reader.english().is_word(word),
-            english_question=plan.reading.cross_language,
+            # Read from English, its Latin words stand side by side where the English did not
+            # put them (「字符串java char数组」): they name nothing together.
+            english_question=plan.reading.cross_language or plan.reading.translated,
         )
 
     def evidence(self, plan: QuestionPlan, hits: Sequence[Hit]) -> list[Evidence]:

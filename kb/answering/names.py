@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 
+from kb.answering.english import FUNCTION_WORDS
 from kb.language.text import Analyzer, fold
 from kb.stores.base import IndexStore
 from kb.types import Hit
@@ -78,12 +79,20 @@ def _unheld_phrases(question: str, hits: Sequence[Hit], index: IndexStore) -> li
     texts = [_spaced(h.passage.headed_text) for h in hits]
     found = []
     for match in _PHRASE.finditer(question):
-        phrase = _spaced(match.group(0))
+        named = re.split(r"[ _-]+", match.group(0))
+        # English around a name is no part of it: 「HashMap can」 names HashMap.
+        while named and fold(named[-1]) in FUNCTION_WORDS:
+            named.pop()
+        while named and fold(named[0]) in FUNCTION_WORDS:
+            named.pop(0)
+        phrase = _spaced(" ".join(named))
         words = phrase.split()
-        if any(len(word) < MIN_LOWER_CASE_NAME for word in words) or any(phrase in text for text in texts):
+        if len(words) < 2 or any(len(word) < MIN_LOWER_CASE_NAME for word in words):
+            continue
+        if any(phrase in text for text in texts):
             continue
         if all(index.document_frequencies(words).values()):
-            found.append(match.group(0))
+            found.append(" ".join(named))
     return found
 
 
