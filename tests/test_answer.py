@@ -177,11 +177,18 @@ def test_a_first_sentence_pointing_back_is_quoted_with_the_sentences_it_points_t
     assert answer.sentences[0].citations == (2,)
 
 
-def test_a_sentence_naming_what_it_speaks_of_is_quoted_alone():
-    """「营销和销售这两个概念」 names its two in its own clause: nothing before it is needed."""
-    text = "营销是让产品好卖。营销和销售这两个概念常被混为一谈。"
-    answer = answer_from_hits("营销和销售这两个概念常被混为一谈吗", _passage_hits(text))
-    assert answer.sentences[0].text == "营销和销售这两个概念常被混为一谈。"
+@pytest.mark.parametrize(
+    ("before", "sentence", "question"),
+    [
+        # 「营销和销售这两个概念」 names its two in its own clause.
+        ("营销是让产品好卖。", "营销和销售这两个概念常被混为一谈。", "营销和销售这两个概念常被混为一谈吗"),
+        # 「这些古人类」: the people the sentence spoke of before it.
+        ("索契是度假胜地。", "索契早在10万年前就有人类定居了，这些古人类迁自科尔基斯。", "最早在索契定居的人类来自哪"),
+    ],
+)
+def test_a_sentence_naming_what_it_speaks_of_is_quoted_alone(before, sentence, question):
+    answer = answer_from_hits(question, _passage_hits(before + sentence))
+    assert answer.sentences[0].text == sentence
 
 
 def test_a_lead_in_to_reasons_is_quoted_with_them_for_a_why_question():

@@ -141,7 +141,7 @@ def select(
         settled = dataclasses.replace(belief, text=span, end=last.end, citations=(belief.rank,))
         ranked = [settled, *(c for c in ranked[1:] if not overlaps(c, settled))]
     budget = min(shape.budget, max_chars)
-    best = with_antecedents(ranked[0], ranked)  # 「…协调这两种不同的处理方式」 is read with the two
+    best = with_antecedents(ranked[0], ranked, budget)  # 「…协调这两种不同的处理方式」 is read with the two
     chosen, used = [best], len(best.text)
     for candidate in ranked[1:]:
         gap = ranked[0].score - candidate.score

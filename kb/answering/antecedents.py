@@ -21,19 +21,20 @@ from kb.language.text import fold
 _POINTS_BACK = re.compile(r"这(?:两|二|三|四|几|些)|上述|前述|前者|后者|(?:^|[，,；;：:\s])以上")
 # Named in its own clause first (「营销和销售这两个概念」, 「A、B、C这三种」): nothing to look back for.
 _NAMED_IN_CLAUSE = re.compile(r"[和与及跟、]")
-ANTECEDENT_SENTENCES = 2  # sentences before it quoted at most
+REFERENT_CHARS = 6  # after the word, where what it stands for is named (「这些古人类」)
+_HAN_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
 
 
-def with_antecedents(best: Evidence, candidates: Sequence[Evidence]) -> Evidence:
+def with_antecedents(best: Evidence, candidates: Sequence[Evidence], budget: int) -> Evidence:
     """`best`, quoted from the sentences before it that it points back to (of `candidates`, the
-    quotable spans), up to ANTECEDENT_SENTENCES of them; itself when it points back to nothing
-    or nothing quotable stands right before it."""
+    quotable spans), as far back as they run on and fit in `budget` characters; itself when it
+    points back to nothing or nothing quotable stands right before it."""
     if not _points_back(fold(best.text)):
         return best
     first = best
-    for _ in range(ANTECEDENT_SENTENCES):
+    while True:
         before = next((c for c in candidates if _runs_into(c, first, best.end)), None)
-        if before is None:
+        if before is None or best.end - before.start > budget:
             break
         first = before
     if first is best:
@@ -57,9 +58,14 @@ def _runs_into(before: Evidence, after: Evidence, end: int) -> bool:
 
 
 def _points_back(folded: str) -> bool:
-    """The text holds a word standing for what was said before it, not named in its own clause."""
+    """The text holds a word standing for what was said before it: not named in its own clause,
+    nor earlier in the sentence (「…就已经有人类活动和定居了，这些古人类大多…」: what follows the
+    word repeats two characters said before it)."""
     for match in _POINTS_BACK.finditer(folded):
-        clause = re.split(r"[，,。；;：:！？!?\n]", folded[: match.start()])[-1]
-        if not _NAMED_IN_CLAUSE.search(clause):
+        before = folded[: match.start()]
+        clause = re.split(r"[，,。；;：:！？!?\n]", before)[-1]
+        after = folded[match.end() : match.end() + REFERENT_CHARS]
+        said = any(_HAN_PAIR.fullmatch(after[i : i + 2]) and after[i : i + 2] in before for i in range(len(after) - 1))
+        if not _NAMED_IN_CLAUSE.search(clause) and not said:
             return True
     return False
