@@ -343,9 +343,17 @@ def test_the_terms_an_index_glosses_in_english_are_its_own_words_for_them():
         "设F是基本关系R的一个或一组属性，则称F是R的外码（Foreign Key）",
         "若一个关系有多个候选码，则选定其中一个为主码（Primary key）",
         "数据库管理系统（Database Management System，简称DBMS）",
+        "构造方法不能被重写（override），但是可以重载",  # a clause ends on the term: its verb
+        "被参照关系（Referenced Relation）",  # a term that opens with 被
     ]
     terms = glossed_terms(slides)
-    assert terms == {"foreign key": "外码", "primary key": "主码", "database management system": "数据库管理系统"}
+    assert terms == {
+        "foreign key": "外码",
+        "primary key": "主码",
+        "database management system": "数据库管理系统",
+        "override": "重写",
+        "referenced relation": "被参照关系",
+    }
     reader = EnglishReader(Glossary(_DICTIONARY), _counts({}), terms)
     question = "What is the difference between a primary key and a foreign key?"
     assert reader.question(question) == "主码和外码的区别"

@@ -160,11 +160,13 @@ def _joined(words: list[str]) -> str:
 
 
 # A term glossed in English where the text introduces it: 「外码（Foreign Key）」, 「审计（Audit，
-# 简称…）」. The term is what follows the last word that introduces it (称为, 为, 是, 或 …).
+# 简称…）」. The term is what follows the last word that introduces it (称为, 为, 是, 或 …), or
+# the verb of a clause that ends on it (「构造方法不能被重写（override）」 glosses 重写; a term that
+# opens with 被 keeps it: 「被参照关系（Referenced Relation）」).
 _GLOSSED = re.compile(
     r"([\u4e00-\u9fff]{2,12})\s*[（(]\s*([A-Za-z][A-Za-z'\- ]{1,40}[A-Za-z])\s*(?:[,，;；][^)）\n]{0,30})?[)）]"
 )
-_INTRODUCED = re.compile(r".*(?:称为|又称|叫做|即|为|是|或|的)")
+_INTRODUCED = re.compile(r".*(?:称为|又称|叫做|即|为|是|或|的)|.+(?:被|不能|不可|可以|能够|必须)")
 SHORT_TERM = 6  # a glossed run this short with no introducing word is the term itself
 
 
