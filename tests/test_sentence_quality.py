@@ -19,6 +19,7 @@ from kb.language.code import bare_code
         ("下面我们来看看互联网销售的十大误区。", "wrap-up"),
         ("详见笔主的这篇文章： ArrayList 扩容机制分析。", "wrap-up"),  # a pointer to elsewhere
         ("更多内容请参考官方文档。", "wrap-up"),
+        ("下面在我们分析 `ArrayList` 扩容时会讲到这一点内容！", "wrap-up"),  # it says where it is told
         ("）而销售则是在营销之后。", "mid-clause"),
         ("则是按照分布式算法，动态地改变所选择的路由。", "mid-clause"),  # its subject was on the line before
         ("从销售到营销的跨越其实就是从：", "dangling colon"),

@@ -26,6 +26,13 @@ WRAP_UP = re.compile(
     r"我们来看|我们先来|让我们|那么下面|今天(?:我们|就)|小编|欢迎关注|扫码|点击(?:关注|阅读|查看|下载)|"
     r"详见|参见|请参考|可以参考|推荐阅读|相关阅读|延伸阅读|更多(?:内容|细节|信息)?(?:请|可以)?(?:见|看|参考))"
 )
+# A clause that only says where something is told later: 「下面在我们分析 ArrayList 扩容时会讲到这一
+# 点内容！」 (not 「下面的代码会分析…」, which describes). As a sentence's first clause it is all the
+# sentence says; a later clause may say more (「…使用 2 的幂作为哈希表的大小，后面会介绍到为什么」).
+POINTS_AHEAD = re.compile(
+    r"^[^，,。；;！？!?]*(?:后面|下面|下文|后文|稍后)(?!的)[^，,。；;！？!?]{0,30}?(?:会|将|再)(?:详细)?"
+    r"(?:讲到|讲|介绍|提到|说到|谈到|讲解|分析|说明)"
+)
 # A span that starts inside a clause: with a clause mark or a closing bracket or quote.
 # A span opening where a clause continues: its punctuation, or a connective that needs the
 # subject before it (「则是按照分布式算法…」, 「而是…」).
@@ -101,7 +108,7 @@ def junk_reason(text: str) -> str | None:
     number = item_number(stripped)
     if number is not None and number not in _FIRST_NUMBERS:
         return "stray item"
-    if WRAP_UP.match(stripped):
+    if WRAP_UP.match(stripped) or POINTS_AHEAD.match(stripped):
         return "wrap-up"
     if MID_CLAUSE.match(stripped):
         return "mid-clause"
