@@ -293,6 +293,9 @@ def test_a_name_is_unknown_only_when_neither_the_index_nor_a_retrieved_passage_h
     # number in the question is not part of the name.
     assert unknown("MySQL安装以后怎么登录") == ()
     assert unknown("MySQL5.7安装以后怎么登录") == ()
+    # Digits that are part of a name leave a stem that must stand alone in the text: 「Inno」 of
+    # 「Inno3」 is no word of 「InnoDB」.
+    assert unknown("Inno3安装以后怎么登录") == ("Inno3",)
     refused = kb.ask("Redis安装以后怎么登录")
     assert not refused.found and refused.notes == ("知识库中没有提到：Redis",)  # the reader learns why
 

@@ -64,8 +64,9 @@ def unknown_names(
         terms = [t for t in analyzer.tokenize(name) if len(t) >= 2]
         if not terms or any(index.document_frequencies(terms).values()):
             continue
-        folded = fold(name)
-        if any(folded in fold(h.passage.headed_text) for h in hits):
+        # A whole word of the passage: 「MySQL」 is in 「MySQL8.0」, 「RS」 (of RS256) is not in 「RSA」.
+        alone = re.compile(rf"(?<![a-z]){re.escape(fold(name))}(?![a-z])")
+        if any(alone.search(fold(h.passage.headed_text)) for h in hits):
             continue
         if _candidate(name, english_question, is_word):
             names.append(match.group(0))
