@@ -445,6 +445,19 @@ def test_a_definition_question_leads_with_the_sentence_that_defines_the_subject(
     assert answer.sentences[0].text == "两段锁协议\n指所有事务必须分两个阶段对数据项加锁和解锁"
 
 
+def test_of_two_definitions_the_one_introducing_the_term_with_its_english_name_leads():
+    """A summary slide restates 「事务是数据库的逻辑工作单位」; the chapter introduces the term with
+    its English name (「事务（Transaction）是…」): that is the definition a trainee asks for."""
+
+    def hit(rank: int, text: str) -> Hit:
+        return Hit(rank, 1.0 / rank, Passage(rank, f"d{rank}", f"d{rank}", f"d{rank}.txt", 0, len(text), text))
+
+    summary = "小结\n事务是数据库的逻辑工作单位。数据库管理系统保证事务的原子性。"
+    introduced = "事务（Transaction）是用户定义的一个数据库操作序列，这些操作要么全做，要么全不做。"
+    answer = answer_from_hits("事务是什么意思", [hit(1, introduced), hit(2, summary)])
+    assert answer.sentences[0].text == introduced
+
+
 def test_a_relation_question_leads_with_how_one_side_bears_on_the_other():
     """「营销和销售的联系」 is answered by 「两者是相互支撑的」, not by a sentence naming both or
     saying how they differ, however many of the question's words those repeat."""

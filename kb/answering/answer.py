@@ -126,6 +126,7 @@ def select(
         ranked = _form_first(ranked, 2 * margin, holds_steps)
     elif shape.kind == "definition":
         ranked = _form_first(ranked, margin, lambda c: _defines(c, shape.subject))
+        ranked = _form_first(ranked, margin, lambda c: _introduces(c, shape.subject))
     elif shape.counts:
         ranked = _form_first(ranked, margin, lambda c: shape.states_the_count(c.text))
     if shape.follows_context and ranked[0].features.get("against"):
@@ -177,6 +178,14 @@ def _defines(evidence: Evidence, subject: str) -> bool:
     """A definition's form, in a passage about the subject's owner (「职业是…秘书」 elsewhere: not 白鸟百合子的职业)."""
     p, owner = evidence.passage, subject.rsplit("的", 1)[0].rstrip("中里内上")
     return bool(evidence.features.get("cue")) and owner in fold(p.title + p.heading + p.text)
+
+
+def _introduces(evidence: Evidence, subject: str) -> bool:
+    """A definition that introduces its term with the term's English name (「事务（Transaction）
+    是用户定义的一个数据库操作序列…」): where a text first defines it, not a later summary
+    (「事务是数据库的逻辑工作单位」)."""
+    term = re.escape(subject.rsplit("的", 1)[-1])
+    return _defines(evidence, subject) and re.search(term + r"\s*[（(]\s*[a-z]", fold(evidence.text)) is not None
 
 
 def _shares_words(evidence: Evidence) -> bool:

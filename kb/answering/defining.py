@@ -23,7 +23,9 @@ from kb.types import Hit
 
 DEFINITION_REACH = 20  # passages a definition question retrieves to find the one that defines
 # The verbs that open a definition right after its term (or on the next line, under it).
-_DEFINING_VERB = r"(?:是指|指的是|就是|即是|即|定义为|称为|又称|是一种|是一个|是(?!为了|因为|由于)|指)"
+_DEFINING_VERB = (
+    r"(?:是指|指的是|说的是|就是|即是|即|定义为|称为|又称|被?(?:翻译|译)[为成]|是一种|是一个|是(?!为了|因为|由于)|指)"
+)
 # Where a term opens what it defines: a line, a sentence or a clause.
 _OPENING = r"(?:^|(?<=[\n。；;！!？?，,：:]))\s*"
 _GLOSS = r"(?:\s*[（(][^（()）\n]{1,40}[)）])?"

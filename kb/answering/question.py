@@ -30,6 +30,13 @@ QuestionKind = Literal[
     "general",
 ]
 
+# A question asking what something is. 「CSRF 攻击是怎么一回事」 asks it too; 「怎么回事」 alone
+# (「登录突然失败，怎么回事」) asks why something happened.
+_ASKS_WHAT_IT_IS = re.compile(
+    r"什么是|是什么意思|是什么$|是什么[？?]?$|是指什么|指的是什么|什么叫|何为|何谓|的定义|的含义|的意思|是啥|"
+    # 「外码怎么定义」 asks what it is; 「怎么定义一个类」 how to write one (a method).
+    r"是怎么定义的|(?:怎么|如何)定义的?[？?呢]*$|是个什么东西|是什么东西|是个啥|什么概念|的概念|是怎么一?回事"
+)
 # Checked in this order: 「是什么原因」 is a reason, 「哪些方法」 a list, 「怎么样」 not a method;
 # but a list of steps (「要做哪几步」, 「有哪些步骤」) is asked as a procedure is.
 _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = (
@@ -38,7 +45,7 @@ _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = (
     (
         "reason",
         re.compile(
-            r"为什么|为何|什么原因|原因是|何故|凭什么|怎么(?:会|还(?!原)|就|又|总是|老是|没|不(?!同)|出来|成了)"
+            r"为什么|为何|什么原因|原因是|何故|凭什么|(?<!是)怎么一?回事|怎么(?:会|还(?!原)|就|又|总是|老是|没|不(?!同)|出来|成了)"
         ),
     ),
     ("method", re.compile(r"哪[几两二三四五六七八九十\d]步|几个?步骤|哪些步骤|什么步骤|步骤(?:有|是)(?:哪些|什么)")),
@@ -60,14 +67,7 @@ _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = (
             r"有什么用|有啥用|有何用|什么用处|有什么作用|起什么作用|的作用|[做干]什么用|用来[做干]什么|是[干做]嘛的|的用途|有什么好处|的好处"
         ),
     ),
-    (
-        "definition",
-        re.compile(
-            r"什么是|是什么意思|是什么$|是什么[？?]?$|是指什么|指的是什么|什么叫|何为|何谓|的定义|的含义|的意思|是啥|"
-            # 「外码怎么定义」 asks what it is; 「怎么定义一个类」 how to write one (a method).
-            r"是怎么定义的|(?:怎么|如何)定义的?[？?呢]*$|是个什么东西|是什么东西|是个啥|什么概念|的概念"
-        ),
-    ),
+    ("definition", _ASKS_WHAT_IT_IS),
     # What should I do: 「…该怎么办」, 「要不要…」, 「应该先…吗」 — answered by a recommendation.
     (
         "advice",
@@ -221,7 +221,8 @@ def _clause_before(text: str, at: int) -> str:
 DEFINITION_LABEL = r"定义\s*[\d.]*\s*[（(]"
 # 是否 asks whether (「外码列是否允许空值」): no copula.
 _DEFINITION = (
-    r"(?:是指|指的是|就是|即是|即|定义为|称为|又称|是一种|是一个|是(?!否)|意味着|表示|指(?![标南针导出挥数令定向]))"
+    r"(?:是指|指的是|说的是|就是|即是|即|定义为|称为|又称|被?(?:翻译|译)[为成]|是一种|是一个|是(?!否)|意味着|表示|"
+    r"指(?![标南针导出挥数令定向]))"
 )
 # A term after a quantifier speaks of some of what it names (「一些视图是不可更新的」), not of the term.
 # Not 一个: translated textbooks define with it (「玩家 i 的一个信息集是其不能区分的节点的集合」).
@@ -231,7 +232,7 @@ _NAMING_VERB = r"(?:称之?为?|叫做|叫作|定义为|记为|记作)"
 # What is left of a definition question once its asking words go: 「什么是销售漏斗」 → 销售漏斗.
 _DEFINITION_WORDING = re.compile(
     r"请问|什么是|是什么意思|是个什么东西|是什么东西|是什么|是指什么|指的是什么|什么叫|何为|何谓|的定义|的含义|的意思|是个啥|"
-    r"是啥|是怎么定义的|怎么定义|如何定义|什么概念|的概念|到底|究竟|[\s\W_]+"
+    r"是啥|是怎么定义的|怎么定义|如何定义|什么概念|的概念|是怎么一?回事|到底|究竟|[\s\W_]+"
 )
 # Words that point at where a term is used: 「数据库里说的事务」 asks about 数据库的事务.
 _SAID_IN = re.compile(r"(?:里|中|上)(?:说|讲|提到)的|所谓的?")
@@ -360,8 +361,22 @@ _GLOSS_AFTER = re.compile(r"(?<=[\u4e00-\u9fff]{2})[a-z][a-z0-9 ]*$")
 
 
 def definition_subject(question: str) -> str:
-    """What a definition question asks about, folded: 「什么是销售漏斗？」 → 销售漏斗."""
-    return _DEFINITION_WORDING.sub("", _SAID_IN.sub("的", fold(question))).strip("的")
+    """What a definition question asks about, folded: 「什么是销售漏斗？」 → 销售漏斗. Read
+    from the clause that asks it: 「请问老师，单点登录是什么意思？」 asks about 单点登录, not
+    老师单点登录, and 「什么是视图，能简单讲讲吗」 about 视图. A clause that asks about 「这」
+    (「开会时领导提到POA，这是什么意思？」) leaves the whole question to say what."""
+    folded = fold(question)
+    asking = [c for c in _CLAUSES.split(folded) if _ASKS_WHAT_IT_IS.search(c.strip() + "？")]
+    subject = _subject_in(asking[-1]) if asking else ""
+    return subject if subject and not _POINTS_BACK.fullmatch(subject) else _subject_in(folded)
+
+
+# A subject that only points at what was said before it.
+_POINTS_BACK = re.compile(r"[这那它其此](?:个|些|种|里|样)?")
+
+
+def _subject_in(folded: str) -> str:
+    return _DEFINITION_WORDING.sub("", _SAID_IN.sub("的", folded)).strip("的")
 
 
 def question_kind(question: str, contrast: bool = False) -> QuestionKind:
