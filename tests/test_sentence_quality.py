@@ -36,6 +36,8 @@ from kb.language.code import bare_code
         ("#include <stdio.h>", "boilerplate"),
         ("}", "boilerplate"),
         ("Redis RDB 与 AOF 持久化 · Analyze：https://wingsxdu.com/posts/database/redis/rdb-and-aof/", "reference"),
+        # A reading list's entry with its link gone: what another text covers.
+        ("SSO 单点登录详解：讲解统一认证中心、CAS 协议、跨域登录实现及登录态同步机制。", "reference"),
     ],
 )
 def test_junk_is_named(span, reason):
@@ -66,6 +68,7 @@ def test_junk_is_named(span, reason):
         "规则是先到先得。",  # 则 inside a word opens nothing
         "Class alunbarClass = TargetObject.class;",  # the code line that does it
         "import 语句要写在 package 语句之后。",  # a sentence about imports
+        "原因分析：讲解员没有按流程操作，导致设备损坏。",  # a statement that opens with a label
         "官方文档 https://redis.io/docs/ 说明了 RDB 会在指定的时间间隔内对数据集执行快照，AOF 则记录每条写命令。",
     ],
 )

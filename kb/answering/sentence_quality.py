@@ -33,6 +33,13 @@ POINTS_AHEAD = re.compile(
     r"^[^，,。；;！？!?]*(?:后面|下面|下文|后文|稍后)(?!的)[^，,。；;！？!?]{0,30}?(?:会|将|再)(?:详细)?"
     r"(?:讲到|讲|介绍|提到|说到|谈到|讲解|分析|说明)"
 )
+# A reading list's entry that says what a text covers: its title (named as a text: 详解, 总结,
+# 入门 …), a colon, a verb of telling (「SSO 单点登录详解：讲解统一认证中心、CAS 协议…」) — what
+# the text says is elsewhere. Not a person who tells (讲解员).
+DESCRIBES_A_TEXT = re.compile(
+    r"^[^，,。；;！？!?：:]{0,28}(?:详解|总结|概述|入门|指南|教程|简介|笔记|解读|分析|汇总|专题|基础|原理)\s*[：:]"
+    r"\s*(?:讲解|介绍|梳理|解释|概述|总结|涵盖|分析|带你)(?![员师者])"
+)
 # A span that starts inside a clause: with a clause mark or a closing bracket or quote.
 # A span opening where a clause continues: its punctuation, or a connective that needs the
 # subject before it (「则是按照分布式算法…」, 「而是…」).
@@ -101,6 +108,8 @@ def junk_reason(text: str) -> str | None:
         return "boilerplate"
     if _URL.search(stripped) and len(_URL.sub("", stripped).strip()) <= REFERENCE_TITLE_CHARS:
         return "reference"  # 「Redis AOF 持久化详解 - 程序员历小冰：http://…」: a reading list's entry
+    if DESCRIBES_A_TEXT.match(stripped):
+        return "reference"
     if sum(len(m) for m in _DRAWING.findall(stripped)) >= DRAWING_SHARE * len("".join(stripped.split())):
         return "drawing"
     if "\n" not in stripped and len(_WIDE_GAP.findall(stripped)) >= 2 and not CLAUSE_MARKS.search(stripped):
