@@ -54,6 +54,7 @@ def test_junk_is_named(span, reason):
         "市场营销包括以下几个方面：\n1、市场调研\n2、品牌策划",  # a list with its lead-in
         "触发器只能定义在基本表上",  # a slide bullet without its full stop states something
         "x = y + 1",  # a code line is not a table header
+        "mysql -u root -p\n```",  # a command closing its code block, not a heading
         "事务T1→事务T2→事务T1：形成等待环路，发生死锁。",  # arrows inside a sentence
         "SELECT * FROM Student WHERE Sage > 20;",
         "版本1.2 发布了。",  # one number inside a sentence is not a table of contents

@@ -188,3 +188,61 @@ def test_the_procedure_whose_lead_in_names_what_is_asked_is_quoted_from_the_slid
     hits = [Hit(1, 1.0, first), Hit(2, 0.0, second)]
     quoted = [e.text for e in quoted_steps(plan, hits, profile.analyzer.tokenize)]
     assert quoted and quoted[0].startswith("系统故障的恢复步骤"), quoted
+
+
+def test_a_bare_lead_in_is_quoted_with_the_line_above_that_says_what_the_steps_are_for():
+    """「具体步骤是：」 names no procedure: the line above it says the steps build a checkpoint."""
+    profile = default_profile()
+    text = "\n".join(
+        [
+            "动态维护日志文件的方法",
+            "周期性地执行如下操作：建立检查点，保存数据库状态。",
+            "具体步骤是：",
+            "（1）将当前日志缓冲区中的所有日志记录写入磁盘的日志文件上",
+            "（2）在日志文件中写入一个检查点记录",
+        ]
+    )
+    plan = plan_from_words("建立检查点具体要做哪几步？", profile, shown=1)
+    quoted = [e.text for e in quoted_steps(plan, [Hit(1, 1.0, _passage(0, 0, text))], profile.analyzer.tokenize)]
+    assert quoted[0].startswith("周期性地执行如下操作：建立检查点，保存数据库状态。\n具体步骤是：\n（1）"), quoted
+    named = text.replace("具体步骤是：", "建立检查点的步骤：")  # a lead-in that names it is enough
+    quoted = [e.text for e in quoted_steps(plan, [Hit(1, 1.0, _passage(0, 0, named))], profile.analyzer.tokenize)]
+    assert quoted[0].startswith("建立检查点的步骤：\n（1）"), quoted
+
+
+def test_steps_under_a_bare_outer_number_are_quoted_with_the_command_under_each_step():
+    """A lab report numbers its tasks 「1.」 over sub-steps 「(1) …」, each with the command that
+    does it in a code block: the steps are a series, and each short command is quoted with its step."""
+    profile = default_profile()
+    text = "\n".join(
+        [
+            "三、实验过程",
+            "1.",
+            "(1)  安装略",
+            "(2)  启动 MySQL",
+            "```",
+            "net start mysql",
+            "```",
+            "(3)  登录 MySQL",
+            "```",
+            "mysql -u root -p",
+            "```",
+            "2.",
+            "(1)  创建数据库",
+        ]
+    )
+    plan = plan_from_words("实验里MySQL怎么启动和登录？", profile, shown=1)
+    spans = quoted_steps(plan, [Hit(1, 1.0, _passage(0, 0, text))], profile.analyzer.tokenize)
+    quoted = "\n".join(e.text for e in spans)
+    assert "net start mysql" in quoted and "mysql -u root -p" in quoted, quoted
+    assert quoted.startswith("实验过程\n1.\n(1)  安装略") and "创建数据库" not in quoted, quoted
+
+
+def test_a_heading_leading_in_is_not_quoted_alone_when_the_steps_are_in_the_next_passage():
+    profile = default_profile()
+    head = "三、实验过程及实验结果\n1."
+    steps = "(1)  安装略\n(2)  启动 MySQL\n```\nnet start mysql\n```\n(3)  登录 MySQL\n```\nmysql -u root -p\n```"
+    first, second = _passage(0, 0, head), _passage(1, len(head) + 1, steps)
+    plan = plan_from_words("实验里MySQL怎么启动和登录？", profile, shown=2)
+    spans = quoted_steps(plan, [Hit(1, 1.0, first), Hit(2, 1.0, second)], profile.analyzer.tokenize)
+    assert [e.text[:8] for e in spans] == ["(1)  安装略"], [e.text for e in spans]  # no lone 「实验过程及实验结果」

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from kb.language.code import only_boilerplate
+from kb.language.code import FENCE, only_boilerplate
 from kb.language.statements import asks_something, states_something
 
 # A multi-level section number, or a chapter/part marker, at the start: 「2.2 」, 「第三章」.
@@ -128,6 +128,7 @@ def junk_reason(text: str) -> str | None:
         and not _TERM_AND_DEFINITION.fullmatch(stripped)
         and not CLAUSE_MARKS.search(stripped)
         and not CODE_CHARS.search(stripped)
+        and FENCE not in stripped  # the end of a code block: 「mysql -u root -p\n```」
         and not states_something(stripped)
         and not (_SHORT_CLAIM.fullmatch(stripped) and not asks_something(stripped))
     ):

@@ -32,6 +32,7 @@ from kb.types import Passage
 # next slide's repeated 「…（续）」 title, not the rest of the chapter.
 MAX_DETAIL_LINES = 8
 MAX_DETAIL_CHARS = 400
+CODE_STEP_LINES = 4  # a code block this short under an item is the command that does the step
 LEAD_IN_CHARS = 40  # a line this short (or one ending in 「：」) before the first item is its lead-in
 _CHINESE_DIGITS = {ch: n for n, ch in enumerate("一二三四五六七八九十", start=1)}
 # A heading block's items: two to this many statement lines under the heading, each a
@@ -62,11 +63,13 @@ class Line:
 @dataclass(frozen=True)
 class Series:
     """A procedure's items in order, with its lead-in line and the line before the lead-in
-    (a slide's title: what the steps are for), if any."""
+    (a slide's title: what the steps are for), if any, and the short code blocks right under
+    its items (「(3) 启动/停止 MySQL」 over 「net start mysql」: the command that does the step)."""
 
     lead_in: Line
     items: tuple[Line, ...]
     title: Line | None = None
+    code: tuple[Line, ...] = ()
 
     @property
     def lines(self) -> tuple[Line, ...]:
@@ -143,12 +146,32 @@ def series_from(lines: Sequence[Line], first: int) -> Series | None:
         gap_chars += line.end - line.start
         if gap_lines > MAX_DETAIL_LINES or gap_chars > MAX_DETAIL_CHARS:
             break
-    if len(items) < 2 or first == 0 or not _leads_in(lines[first - 1], style):
+    # A bare outer number (「1.」, its words on the line above) stands between the items and their lead-in.
+    lead = first - 1 - (first > 1 and bare_number(lines[first - 1].text))
+    if len(items) < 2 or lead < 0 or not _leads_in(lines[lead], style):
         return None
-    above = item_number(lines[first - 2].text) if first > 1 else None
+    above = item_number(lines[lead - 1].text) if lead > 0 else None
     # 「1. 查询结果为多条记录的SELECT语句」 over 「使用游标的步骤」: a title, numbered otherwise.
-    title = lines[first - 2] if first > 1 and (above is None or above[0] != style) else None
-    return Series(lines[first - 1], tuple(items), title)
+    title = lines[lead - 1] if lead > 0 and (above is None or above[0] != style) else None
+    code = tuple(line for item in items for line in _code_under(lines, lines.index(item)))
+    return Series(lines[lead], tuple(items), title, code)
+
+
+def bare_number(text: str) -> bool:
+    """A list number with no words after it (「1.」)."""
+    marker = LIST_ITEM.match(text)
+    return marker is not None and not text[marker.end() :].strip()
+
+
+def _code_under(lines: Sequence[Line], at: int) -> list[Line]:
+    """The fenced code block right under lines[at], fences included, if it holds at most
+    CODE_STEP_LINES lines: a command, not a listing."""
+    if at + 1 >= len(lines) or lines[at + 1].text != FENCE:
+        return []
+    end = next((j for j in range(at + 2, len(lines)) if lines[j].text == FENCE), None)
+    if end is None or end - at - 2 > CODE_STEP_LINES:
+        return []
+    return list(lines[at + 1 : end + 1])
 
 
 def _leads_in(line: Line, style: str) -> bool:

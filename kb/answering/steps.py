@@ -10,11 +10,13 @@ comes from.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from kb.answering.evidence import Evidence, coverage
 from kb.answering.plan import QuestionPlan
-from kb.answering.series import Line, Series, all_series, document_lines, heading_blocks
+from kb.answering.sentence_quality import junk_reason
+from kb.answering.series import Line, Series, all_series, bare_number, document_lines, heading_blocks
 from kb.answering.units import LIST_ITEM, marker_style, span_text
 from kb.language.text import char_bigrams, fold
 from kb.types import Hit, Passage
@@ -101,22 +103,35 @@ def _held(plan: QuestionPlan, text: str, tokenize: Tokenize | None) -> tuple[flo
     return coverage(terms.words, terms.matched_words(frozenset(tokenize(folded)), folded)), pairs
 
 
+# A lead-in that names no procedure (「具体步骤是：」, 「操作如下：」): what the steps are of is said
+# on the line above it.
+_BARE_LEAD_IN = re.compile(r"(?:具体|主要|基本|的|实现|执行|操作|步骤|过程|做法|方法|流程|是|为|有|如下|以下|[：:\s])+")
+
+
 def _step_spans(series: Series, ranks: dict[int, int]) -> list[Evidence]:
-    """The lead-in and items as evidence, each cited by the passage it is quoted from."""
+    """The lead-in and items as evidence, each cited by the passage it is quoted from; a bare
+    lead-in with the line above it (「周期性地执行如下操作：建立检查点，保存数据库状态。\\n具体
+    步骤是：」)."""
+    opening = (series.title, series.lead_in) if series.title and _BARE_LEAD_IN.fullmatch(series.lead_in.text) else None
     runs: list[list[Line]] = []
-    for line in (series.lead_in, *series.items):
+    for line in (*(opening or (series.lead_in,)), *sorted((*series.items, *series.code), key=lambda line: line.start)):
         last = runs[-1][-1] if runs else None
-        if last and last.passage.id == line.passage.id and not span_text(line.passage, (last.end, line.start)).strip():
+        between = span_text(line.passage, (last.end, line.start)).strip() if last else ""
+        if last and last.passage.id == line.passage.id and (not between or bare_number(between)):
             runs[-1].append(line)
         else:
             runs.append([line])
     spans = []
     for run in runs:
         passage, start, end = run[0].passage, run[0].start, run[-1].end
-        if run[0] is series.lead_in:
+        if run[0] is series.lead_in or run[0] is series.title:
             start += _number_length(run[0].text)  # 「(3) 介质故障恢复：」 is quoted from its words
         rank = ranks[passage.id]
         spans.append(Evidence(span_text(passage, (start, end)), passage, rank, start, end, citations=(rank,)))
+    if len(spans) > 1 and junk_reason(spans[0].text):
+        # A heading leading in, left alone at a passage's end (「实验过程及实验结果」): the steps
+        # start the answer, numbered from 1.
+        return spans[1:]
     return spans
 
 
