@@ -434,3 +434,22 @@ def test_an_example_under_each_side_is_no_aspect():
     hits = [Hit(1, 1.0, Passage(1, "cache", "cache", "cache.md", 0, len(text), text))]
     table = build_contrast(["缓存穿透", "缓存击穿"], hits, VOCABULARY, tokenize=TOKENIZE)
     assert table is None or "举个例子" not in [row.aspect for row in table.rows]
+
+
+def test_questions_clauses_cut_inside_brackets_and_joint_statements_are_no_cells():
+    """Notes ask 「Cookie 的作用是什么？」 as a heading, cut 「（需要 Cookie 保存 `SessionId`），所以…」
+    before a side's name, and say what both are (「`Cookie` 和 `Session` 都是…」): none of these
+    is one side's statement; 「`Cookie` 数据保存在客户端」 with 「`Session` 数据保存在服务器端」 is."""
+    notes = [
+        "Cookie 的作用是什么？Session 的作用是记录用户的状态。",
+        "使用 Session 的话，需要保存信息在服务器端（需要 Cookie 保存 `SessionId`），所以不适合移动端。",
+        "`Cookie` 和 `Session` 都是用来跟踪浏览器用户身份的会话方式。",
+    ]
+    hits = [_hit(n, f"d{n}", text) for n, text in enumerate(notes, start=1)]
+    assert build_contrast(["cookie", "session"], hits, VOCABULARY, min_rows=1, tokenize=TOKENIZE) is None
+    stated = "`Cookie` 数据保存在客户端，`Session` 数据保存在服务器端。"
+    table = build_contrast(["cookie", "session"], [_hit(1, "d4", stated)], VOCABULARY, tokenize=TOKENIZE)
+    assert table is not None and [cell.text for cell in table.rows[0].cells] == [
+        "`Cookie` 数据保存在客户端",
+        "`Session` 数据保存在服务器端",
+    ]

@@ -43,6 +43,7 @@ MIN_ROWS, MAX_ROWS = 1, 7  # a table has at least / at most this many rows
 # An aspect's name is words, not 「1.」.
 _WORDS = re.compile(r"[\u3400-\u9fff]|[A-Za-z]{2}")
 _QUOTE = "[`'\"“‘「『《]?"  # a mark that may open a side's name: 「，`Hashtable` 是…」 (code in notes)
+_CLOSING_MARKS = "`'\"”’」』》 "  # after a side's name: 「`Cookie` 和 `Session` 都是…」 joins them
 SIDE_WINDOW = 4  # a side's name must start within this many characters of the clause
 TABLE_CELL_SCORE = 5.0  # a document's own table cell beats any clause under its aspect
 MIN_TABLE_ROWS = 2  # rows of a document's table that make the whole contrast table
@@ -155,7 +156,7 @@ def _side_of(
     if not openings:
         return None
     (position, length), side = openings[0]
-    if body[position + length : position + length + 1] in {"和", "与", "及", "、", "跟", "同"}:
+    if body[position + length :].lstrip(_CLOSING_MARKS)[:1] in {"和", "与", "及", "、", "跟", "同"}:
         return None
     return side
 
@@ -337,7 +338,7 @@ def _place_clause(
     else:  # 「（1）选择运算应尽可能先做」: the item's number is not part of the statement
         s = _skip(_ITEM_NUMBER, p.text, s, e)
     body = fold(p.text[s:e])
-    if not MIN_CELL_CHARS <= e - s <= MAX_CELL_CHARS:
+    if not MIN_CELL_CHARS <= e - s <= MAX_CELL_CHARS or not _stands_as_a_cell(body):
         return
     side = _side_of(body, sides.names, sides.asking, sides.cores)
     if side is None:
@@ -355,6 +356,11 @@ def _place_clause(
         found.unplaced.append((SideClause(side, body, after, len(found.sentences), score), cell))
         return
     _file(found, aspect, side, score, cell)
+
+
+def _stands_as_a_cell(body: str) -> bool:
+    """Not a question (「Cookie 的作用是什么？」) nor a clause cut inside brackets (「Cookie 保存 …），所以…」)."""
+    return sum(map(body.count, ")）")) <= sum(map(body.count, "(（")) and not body.rstrip().endswith(("？", "?"))
 
 
 def _cell_score(rank: int, labelled: bool, length: int) -> float:
