@@ -12,6 +12,7 @@ from kb.answering.answer import (
     _merge_duplicates,
     answer_candidates,
     answer_from_hits,
+    choose,
     select,
 )
 from kb.answering.citing import cite, joined_text
@@ -381,6 +382,21 @@ def test_a_slide_title_repeated_as_its_first_line_is_quoted_once():
         assert enumeration(passage, start, start + len(line)) == (text.index("拓扑排序的方法：\n1."), len(text))
 
 
+def test_a_bare_lead_in_is_quoted_with_the_sentence_before_it_on_its_line():
+    """「完整流程如下：」 says nothing of what the steps are for; the sentence before it on its line
+    does (「…推荐使用非对称加密。」). A lead-in on a line of its own keeps its list alone."""
+    text = (
+        "概述\n对于密码传输这一场景，推荐使用非对称加密。完整流程如下：\n1. 服务端生成公私钥对\n2. 客户端用公钥加密密码"
+    )
+    passage = _passage_hits(text)[0].passage
+    start = text.index("1. ")
+    assert enumeration(passage, start, start + len("1. 服务端生成公私钥对")) == (text.index("对于"), len(text))
+    apart = text.replace("。完整", "。\n完整")
+    passage = _passage_hits(apart)[0].passage
+    start = apart.index("1. ")
+    assert enumeration(passage, start, start + len("1. 服务端生成公私钥对")) == (apart.index("完整"), len(apart))
+
+
 def test_steps_under_a_numbered_lead_in_are_quoted_with_it_not_with_the_list_before():
     text = (
         "(2) 系统故障恢复：\n① 正向扫描日志文件，找出已提交和未完成的事务。\n② 对已提交的事务进行REDO处理。\n"
@@ -532,3 +548,21 @@ def test_a_how_to_answer_never_quotes_a_listing_s_imports_as_its_steps():
     assert not any(
         line.strip().startswith(("import ", "package ")) for s in answer.sentences for line in s.text.split("\n")
     )
+
+
+def test_a_share_may_be_a_decimal_stated_on_the_line_by_what_it_is_of():
+    """「续约比例掉到多少…」: 「阈值 T = E × 0.85」 states the share (a decimal, not list item 「0.」)
+    on the line next to the one naming what the question asks about — lines running on without a
+    full stop are one statement — where two sentences ending in 「。」 are not."""
+    question = "续约比例掉到多少会进入自我保护？"
+    plan = plan_from_words(question, default_profile(), shown=1)
+
+    def chosen(text: str) -> list[str]:
+        evidence = score_sentences(plan.terms, _passage_hits(text), plan.shape, default_profile().analyzer)
+        vouched = [dataclasses.replace(e, score=5.0, cosine=0.9) for e in evidence]  # as vectors would
+        return [c.text for c in choose(plan, answer_candidates(vouched, plan))]
+
+    block = "自我保护机制：\n\n```\n阈值 T = E × 0.85\n若最近 1 分钟实际续约数 R < T，则进入自我保护\n```\n"
+    assert "阈值 T = E × 0.85" in chosen(block)
+    prose = "实例很多。阈值 T 一般取 0.85。\n若最近 1 分钟实际续约数 R 低于阈值，则进入自我保护。"
+    assert chosen(prose) == []

@@ -111,3 +111,25 @@ def test_a_bulleted_slide_line_is_quoted_without_its_bullet():
     shown = presentable(line, answer_shape("为什么有限次重复的囚徒困境不会合作"))
     assert shown is not None and shown.text == "比如在有限阶段的囚徒困境下一直合作就不可信"
     assert text[shown.start : shown.end] == shown.text
+
+
+def test_a_comment_in_code_is_quoted_with_the_setting_under_it():
+    """「# 指定堆转储文件的输出路径」 names a setting without giving it: it is quoted with the code
+    lines under it, up to the next comment or blank line. A passage may start inside the block,
+    its fence in the passage before."""
+    from kb.answering.presenting import presentable
+    from kb.answering.question import answer_shape
+    from kb.types import Passage
+
+    text = "# 在发生 OOM 时生成堆转储文件\n-XX:+HeapDumpOnOutOfMemoryError\n\n# 指定输出路径\n-XX:HeapDumpPath=/d/"
+    passage = Passage(1, "d", "T", "d.txt", 100, 100 + len(text), text)
+    comment = Evidence(text[:18], passage, 1, 100, 118)
+    shown = presentable(comment, answer_shape("怎么让程序 OOM 的时候自动把堆 dump 下来？"))
+    assert shown is not None and shown.text == "# 在发生 OOM 时生成堆转储文件\n-XX:+HeapDumpOnOutOfMemoryError"
+    assert text[shown.start - 100 : shown.end - 100] == shown.text
+    prose = "# 小结\n本章介绍了堆转储。"  # a line of prose under it is not its code
+    passage = Passage(2, "d", "T", "d.txt", 0, len(prose), prose)
+    shown = presentable(
+        Evidence(prose[:4], passage, 1, 0, 4), answer_shape("怎么让程序 OOM 的时候自动把堆 dump 下来？")
+    )
+    assert shown is None or shown.text == "# 小结"

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from kb.answering.antecedents import with_antecedents
 from kb.answering.citing import joined_text
 from kb.answering.contrast import build_contrast
-from kb.answering.defining import led_by_definitions
+from kb.answering.defining import defines, introduces, led_by_definitions
 from kb.answering.doc_tables import Beside
 from kb.answering.evidence import Evidence, score_sentences
 from kb.answering.grounding import check_grounding
@@ -29,7 +29,7 @@ from kb.answering.presenting import labelled_once, presentable
 from kb.answering.question import AnswerShape, asks_a_share, asks_an_amount, counted_in, states_a_quantity
 from kb.answering.steps import Tokenize, overlaps, quoted_steps
 from kb.answering.table_lead import SAYS_THE_DIFFERENCE, led_by_table
-from kb.answering.units import adjacent, holds_steps, is_code, span_text
+from kb.answering.units import END_PUNCT, adjacent, holds_steps, is_code, span_text
 from kb.language.text import fold, in_typed_case, is_near_duplicate
 from kb.profile import Profile, default_profile
 from kb.provenance import Location
@@ -125,8 +125,8 @@ def select(
     if shape.kind == "method":
         ranked = _form_first(ranked, 2 * margin, holds_steps)
     elif shape.kind == "definition":
-        ranked = _form_first(ranked, margin, lambda c: _defines(c, shape.subject))
-        ranked = _form_first(ranked, margin, lambda c: _introduces(c, shape.subject))
+        ranked = _form_first(ranked, margin, lambda c: defines(c, shape.subject))
+        ranked = _form_first(ranked, margin, lambda c: introduces(c, shape.subject))
     elif shape.counts:
         ranked = _form_first(ranked, margin, lambda c: shape.states_the_count(c.text))
     if shape.follows_context and ranked[0].features.get("against"):
@@ -172,20 +172,6 @@ def _form_first(ranked: list[Evidence], margin: float, has_form: Callable[[Evide
     if found is None or found is ranked[0] or ranked[0].score - found.score > margin:
         return ranked
     return [dataclasses.replace(found, score=ranked[0].score), *(c for c in ranked if c is not found)]
-
-
-def _defines(evidence: Evidence, subject: str) -> bool:
-    """A definition's form, in a passage about the subject's owner (「职业是…秘书」 elsewhere: not 白鸟百合子的职业)."""
-    p, owner = evidence.passage, subject.rsplit("的", 1)[0].rstrip("中里内上")
-    return bool(evidence.features.get("cue")) and owner in fold(p.title + p.heading + p.text)
-
-
-def _introduces(evidence: Evidence, subject: str) -> bool:
-    """A definition that introduces its term with the term's English name (「事务（Transaction）
-    是用户定义的一个数据库操作序列…」): where a text first defines it, not a later summary
-    (「事务是数据库的逻辑工作单位」)."""
-    term = re.escape(subject.rsplit("的", 1)[-1])
-    return _defines(evidence, subject) and re.search(term + r"\s*[（(]\s*[a-z]", fold(evidence.text)) is not None
 
 
 def _shares_words(evidence: Evidence) -> bool:
@@ -272,13 +258,29 @@ def choose(
         chosen = led_by_definitions(plan.sides, list(plan.terms.words), hits or [], picked)
     counting, share = counted_in(plan.text), asks_a_share(plan.text)
     if asks_an_amount(plan.text) and not any(
-        states_a_quantity(c.text, counting, share) and (not lexical or _holds_a_question_word(c.text, plan))
-        for c in chosen
+        states_a_quantity(text, counting, share) and (not lexical or _holds_a_question_word(text, plan))
+        for text in _statements(chosen)
     ):
         # 「销售人员的平均工资是多少」 with no amount in what would be quoted, or 「亨利·福特是哪一年…开始
         # 用装配线的」 with only 「1905年在当地建造了一座铝厂」, a year sharing no word with it: not in the index.
         chosen = []
     return _within(labelled_once(chosen), plan.max_chars)
+
+
+def _statements(chosen: list[Evidence]) -> list[str]:
+    """The chosen spans as statements: lines that run on without a full stop, one under the
+    other, are one (「若…续约数 R < T，则进入自我保护」 over 「阈值 T = E × 0.85」); sentences ending
+    in 「。」 each stand alone (「福特开始用装配线。1905年当地建造了一座铝厂」 states no year of it)."""
+    statements: list[str] = []
+    last: Evidence | None = None
+    for c in sorted(chosen, key=lambda c: (c.passage.id, c.start)):
+        runs_on = last is not None and adjacent(last, c) and "\n" in span_text(c.passage, (last.end, c.start))
+        if runs_on and last is not None and not END_PUNCT.search(last.text):
+            statements[-1] += "\n" + c.text
+        else:
+            statements.append(c.text)
+        last = c
+    return statements
 
 
 def _holds_a_question_word(text: str, plan: QuestionPlan) -> bool:

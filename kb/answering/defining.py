@@ -114,3 +114,16 @@ def led_by_definitions(
         return chosen
     both = [lead[0], lead[1]]
     return both + [c for c in chosen if not any(overlaps(c, d) for d in both)]
+
+
+def defines(evidence: Evidence, subject: str) -> bool:
+    """A definition's form, in a passage about the subject's owner (「职业是…秘书」 elsewhere: not 白鸟百合子的职业)."""
+    p, owner = evidence.passage, subject.rsplit("的", 1)[0].rstrip("中里内上")
+    return bool(evidence.features.get("cue")) and owner in fold(p.title + p.heading + p.text)
+
+
+def introduces(evidence: Evidence, subject: str) -> bool:
+    """A definition introducing its term with its English name (「事务（Transaction）是用户定义的…」),
+    where a text first defines it, not a later summary (「事务是数据库的逻辑工作单位」)."""
+    term = re.escape(subject.rsplit("的", 1)[-1])
+    return defines(evidence, subject) and re.search(term + r"\s*[（(]\s*[a-z]", fold(evidence.text)) is not None

@@ -10,7 +10,7 @@ import re
 from kb.answering.evidence import Evidence
 from kb.answering.question import AnswerShape
 from kb.answering.sentence_quality import ITEM_MARKER, OPENS_A_LIST, junk_reason
-from kb.answering.units import INTRODUCES, enumeration, span_text
+from kb.answering.units import INTRODUCES, enumeration, span_text, with_commented_code
 from kb.formats.slides import NOTES_LABEL
 from kb.ingest.chunk import BULLET, unbulleted
 from kb.language.code import bare_code
@@ -25,7 +25,8 @@ def presentable(evidence: Evidence, shape: AnswerShape) -> Evidence | None:
     """The span to quote for a candidate sentence, or None if it cannot stand on its own.
 
     For a list or steps the whole list is quoted with its lead-in (enumeration), and for any
-    question a lead-in ending in 「：」 (「…的原因：」) is quoted with its list. Elsewhere a
+    question a lead-in ending in 「：」 (「…的原因：」) is quoted with its list; for a how-to, a
+    comment in code with the code lines under it (units.with_commented_code). Elsewhere a
     numbered item is quoted without its number (「17.市场是对资源的组织和协调；」 → from 市场),
     and a bulleted line without its bullet, still a verbatim span. Headings, wrap-ups and
     pointers (「总之，看了这么多…」), fragments cut mid-clause and clauses ending in 「：」 with no list are not
@@ -33,6 +34,8 @@ def presentable(evidence: Evidence, shape: AnswerShape) -> Evidence | None:
     or whether."""
     # A lead-in (「…的原因：」) is quoted with its list whatever the kind: alone it says nothing.
     shown = _as_unit(evidence) if shape.units or OPENS_A_LIST.search(evidence.text) else evidence
+    if shown is evidence and shape.kind == "method":  # 「# 指定堆转储文件的输出路径」 with the setting under it
+        shown = _respan(evidence, *with_commented_code(evidence.passage, evidence.start, evidence.end))
     # A numbered lead-in (「(3) 介质故障恢复：\n① …」) is quoted from its words, as a lone item is.
     lead_in = shown is not evidence and INTRODUCES.search(shown.text.split("\n", 1)[0])
     if not shape.units or shown is evidence or lead_in:

@@ -97,7 +97,7 @@ _QUANTITY = re.compile(
 # List numbering (「1、」, 「2.」 at a line's or clause's start) counts nothing. A number before
 # 「、」 numbers an item wherever it stands: scraped lists lose their line breaks (「…的销售计划2、全面
 # 掌握…」), and in a series of amounts (「2、3年」) the last one still states the amount.
-_ENUMERATION = re.compile(r"(?:^|(?<=[\s：:；;，,。]))[（(]?\d{1,2}[、.．)）]|(?<![\d.])\d{1,2}、")
+_ENUMERATION = re.compile(r"(?:^|(?<=[\s：:；;，,。]))[（(]?\d{1,2}(?:[、)）]|[.．](?!\d))|(?<![\d.])\d{1,2}、")
 
 
 # Questions asking for an amount (not for a time: 「何时」 is answered by 「傍晚」, 「近年」).
@@ -105,7 +105,10 @@ _ASKS_AN_AMOUNT = re.compile(r"多少|几[个次位种名岁人倍点号周成�
 _ASKS_A_COUNT = re.compile(r"几\s*([个次位种名岁人倍家所台条项件本部层类级期座辆篇张])")
 _CLAUSES = re.compile(r"[，,；;。！!？?\n]+")
 _ASKS_A_SHARE = re.compile(r"百分之几|百分比|几成|比例|占比|占多少|几分之")
-_SHARE = re.compile(r"[%％‰]|百分之|分之|[\d一二三四五六七八九十半]\s*成(?![为立功本员果长熟])|一半|比例|占比")
+# A decimal below one is a share too: 「阈值 T = E × 0.85」.
+_SHARE = re.compile(
+    r"[%％‰]|百分之|分之|[\d一二三四五六七八九十半]\s*成(?![为立功本员果长熟])|一半|比例|占比|(?<![\d.])0\.\d+"
+)
 
 
 def asks_an_amount(question: str) -> bool:

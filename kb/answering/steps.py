@@ -10,14 +10,13 @@ comes from.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from kb.answering.evidence import Evidence, coverage
 from kb.answering.plan import QuestionPlan
 from kb.answering.sentence_quality import junk_reason
 from kb.answering.series import Line, Series, all_series, bare_number, document_lines, heading_blocks
-from kb.answering.units import LIST_ITEM, marker_style, span_text
+from kb.answering.units import BARE_LEAD_IN, LIST_ITEM, marker_style, span_text
 from kb.language.text import char_bigrams, fold
 from kb.types import Hit, Passage
 
@@ -103,16 +102,11 @@ def _held(plan: QuestionPlan, text: str, tokenize: Tokenize | None) -> tuple[flo
     return coverage(terms.words, terms.matched_words(frozenset(tokenize(folded)), folded)), pairs
 
 
-# A lead-in that names no procedure (「具体步骤是：」, 「操作如下：」): what the steps are of is said
-# on the line above it.
-_BARE_LEAD_IN = re.compile(r"(?:具体|主要|基本|的|实现|执行|操作|步骤|过程|做法|方法|流程|是|为|有|如下|以下|[：:\s])+")
-
-
 def _step_spans(series: Series, ranks: dict[int, int]) -> list[Evidence]:
     """The lead-in and items as evidence, each cited by the passage it is quoted from; a bare
     lead-in with the line above it (「周期性地执行如下操作：建立检查点，保存数据库状态。\\n具体
     步骤是：」)."""
-    opening = (series.title, series.lead_in) if series.title and _BARE_LEAD_IN.fullmatch(series.lead_in.text) else None
+    opening = (series.title, series.lead_in) if series.title and BARE_LEAD_IN.fullmatch(series.lead_in.text) else None
     runs: list[list[Line]] = []
     for line in (*(opening or (series.lead_in,)), *sorted((*series.items, *series.code), key=lambda line: line.start)):
         last = runs[-1][-1] if runs else None

@@ -25,6 +25,11 @@ LIST_ITEM = re.compile(
 _SEQUENCE_WORDS = ("首先", "其次", "再次", "然后", "最后")
 _HALF_WIDTH = str.maketrans("（）．", "().")
 INTRODUCES = re.compile(r"[:：]\s*$|如下[。：:]?$")
+# A lead-in that names nothing of its own (「具体步骤是：」, 「完整流程如下：」): what the list is
+# of is said just before it, on its line or the line above.
+BARE_LEAD_IN = re.compile(
+    r"(?:具体|主要|基本|完整|整个|简化后|大致|详细|的|实现|执行|操作|步骤|过程|做法|方法|流程|是|为|有|如下|以下|[：:\s])+"
+)
 
 
 def enumeration(passage: Passage, start: int, end: int) -> tuple[int, int]:
@@ -84,6 +89,9 @@ def enumeration(passage: Passage, start: int, end: int) -> tuple[int, int]:
             last += 1
             if END_PUNCT.search(span_text(passage, spans[last])):
                 break
+    if first > 0 and first < last and BARE_LEAD_IN.fullmatch(span_text(passage, spans[first])):
+        if "\n" not in span_text(passage, (spans[first - 1][1], spans[first][0])):
+            first -= 1  # 「…推荐使用非对称加密。完整流程如下：」: the sentence says what the list is of
     while spans[last][1] - spans[first][0] > MAX_UNIT_CHARS and spans[last][1] > end:
         last -= 1
     return spans[first][0], spans[last][1]
@@ -111,6 +119,34 @@ def marker_style(text: str) -> str | None:
     # 「（1）」 and 「(2)」 are one style: slides mix full- and half-width brackets.
     found = found.translate(_HALF_WIDTH)
     return re.sub(r"[①-⑩]", "○", re.sub(r"\d+|[一二三四五六七八九十]+", "N", found))
+
+
+# A comment line in code: 「# 指定堆转储文件的输出路径」 says what the lines under it do.
+_COMMENT_LINE = re.compile(r"\s*(?:#|//|--\s|/\*)")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+COMMENTED_LINES = 3  # code lines a comment is quoted with, at most
+
+
+def with_commented_code(passage: Passage, start: int, end: int) -> tuple[int, int]:
+    """A comment line with the lines of code under it, up to the next comment or blank line
+    (at most COMMENTED_LINES; a line with Chinese in it is prose, not code): alone the comment
+    names a setting without giving it. A passage may start inside a block of code, its fence
+    in the passage before, so the lines are judged by their form. Any other span is returned
+    unchanged (offsets in the cleaned document)."""
+    text, offset = passage.text, passage.start
+    if not _COMMENT_LINE.match(text[start - offset : end - offset]) or "\n" in text[start - offset : end - offset]:
+        return start, end
+    at = end - offset
+    for _ in range(COMMENTED_LINES):
+        newline = text.find("\n", at)
+        if newline < 0 or text[at:newline].strip():
+            break
+        line_end = text.find("\n", newline + 1)
+        line = text[newline + 1 : len(text) if line_end < 0 else line_end]
+        if not line.strip() or _COMMENT_LINE.match(line) or line.strip().startswith(FENCE) or _HAN.search(line):
+            break
+        at = newline + 1 + len(line.rstrip())
+    return start, offset + at
 
 
 def span_text(passage: Passage, span: tuple[int, int]) -> str:
