@@ -34,6 +34,13 @@ TOKENIZE = default_profile().analyzer.tokenize
         ("营销和销售最本质的区别是什么", ["营销", "销售"]),
         ("市场部和销售部主要有什么不同", ["市场部", "销售部"]),
         ("传统IO和NIO在数据处理上的区别", ["传统io", "nio"]),
+        ("Multi-Paxos 跟 Raft 在日志和 leader 上的设计有啥不一样？", ["multi-paxos", "raft"]),
+        ("ACID 和 BASE 对事务中间状态的态度有什么不同？", ["acid", "base"]),
+        ("一对一和一对多的区别", ["一对一", "一对多"]),  # 对 inside a side's name
+        # Where both are found, and what both are, are no part of a side.
+        ("Gossip 里反熵和谣言传播这两种方式差在哪儿？", ["反熵", "谣言传播"]),
+        # What each of them does is asked.
+        ("做注册中心的话，ZooKeeper 和 Eureka 各自偏向什么？", ["zookeeper", "eureka"]),
         # Other ways Chinese asks to set two things apart, and which of them is better.
         ("用户级线程和内核级线程比起来各有啥好处坏处", ["用户级线程", "内核级线程"]),
         ("死锁和饥饿怎么区分", ["死锁", "饥饿"]),

@@ -359,8 +359,9 @@ def _place_clause(
 
 
 def _stands_as_a_cell(body: str) -> bool:
-    """Not a question (「Cookie 的作用是什么？」) nor a clause cut inside brackets (「Cookie 保存 …），所以…」)."""
-    return sum(map(body.count, ")）")) <= sum(map(body.count, "(（")) and not body.rstrip().endswith(("？", "?"))
+    """Not a question (「Cookie 的作用是什么？」) nor cut in brackets (「Cookie 保存 …），所以…」, 「…《Base: An」)."""
+    cut = any(body.count(a) != body.count(b) for a, b in ("()", "（）", "《》"))
+    return not cut and not body.rstrip().endswith(("？", "?"))
 
 
 def _cell_score(rank: int, labelled: bool, length: int) -> float:

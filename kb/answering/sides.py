@@ -41,8 +41,15 @@ _CHOICE = re.compile(
 _USING = re.compile(r"^.*?(?:选用|选择|使用|采用|用|选)(?=[a-z])")
 # 「做消息队列的话Redis Stream和Kafka哪个好」: the condition before 「的话」 is no part of a side.
 _CONDITION = re.compile(r"^.*的话")
-# The respect a difference is asked in: 「…在数据处理上的区别」, 「…在功能方面有什么不同」.
-_IN_RESPECT = re.compile(r"(?<=.)在[^在]{1,16}?(?:上|方面|中)$")
+# The respect a difference is asked in: 「…在数据处理上的区别」, 「…在功能方面有什么不同」,
+# 「ACID 和 BASE 对事务中间状态的态度…」.
+_IN_RESPECT = re.compile(r"(?<=.)\s*(?:在[^在]{1,16}?(?:上|方面|中)|对[^对]{2,16})$")
+# What both sides are, said after the second (「反熵和谣言传播这两种方式」), and where both are
+# found, said before the first (「Gossip 里反熵和…」): neither is part of a side.
+_BOTH_NAMED = re.compile(r"\s*(?:这|那)?(?:两|俩|二)(?:种|个|类|者)?(?:方式|方法|算法|机制|模式|模型|协议|概念|东西)?$")
+_FOUND_IN = re.compile(r"^[^\s]{1,12}?\s*(?:里面|当中|里)\s*(?=\S{2})")
+# 「ZooKeeper 和 Eureka 各自偏向什么」: what each of the two does is asked.
+_EACH = r"(?<=各自|分别)[\u4e00-\u9fff]{1,6}?(?:什么|啥|哪些)"
 
 
 def contrast_sides(question: str, vocabulary: ContrastVocabulary) -> list[str] | None:
@@ -51,9 +58,9 @@ def contrast_sides(question: str, vocabulary: ContrastVocabulary) -> list[str] |
     「营销和销售的区别」 → [营销, 销售]; 「市場營銷與銷售有什麼不同」 → [市场营销, 销售].
     """
     q = fold(question)
-    asking = "|".join([*map(re.escape, vocabulary.asking), _WEIGHING, _TELLING_APART, _WHICH])
+    asking = "|".join([*map(re.escape, vocabulary.asking), _WEIGHING, _TELLING_APART, _WHICH, _EACH])
     match = re.search(
-        rf"^(?:请问|请)?[，,\s]*(.+?)\s*(?:和|与|跟|同|及|对比|vs\.?|、)\s*(.+?)(?:比起来|相比|比)?(?:之间|两者)?(?:到底|究竟)?(?:各自|各)?(?:{_DEGREE})?(?:的)?(?:有|存在)?(?:什么|哪些|何|啥)?(?:{asking})",
+        rf"^(?:请问|请)?[，,\s]*(.+?)\s*(?:和|与|跟|同|及|对比|vs\.?|、)\s*(.+?)(?:比起来|相比|比)?(?:之间|两者)?(?:到底|究竟)?(?:各自|分别|各)?(?:{_DEGREE})?(?:的)?(?:有|存在)?(?:什么|哪些|何|啥)?(?:{asking})",
         q,
     ) or _CHOICE.search(q)
     if not match:
@@ -61,11 +68,11 @@ def contrast_sides(question: str, vocabulary: ContrastVocabulary) -> list[str] |
     # The sides stay inside the clause that joins them: 「A和B，时间跨度上有什么不同」 compares B
     # on 时间跨度; 「1962年1月，…上，邓小平和谁…」 compares 邓小平.
     first, second = _CLAUSE_END.split(match.group(1))[-1], _CLAUSE_END.split(match.group(2))[0]
-    first = _USING.sub("", _CONDITION.sub("", first))
+    first = _FOUND_IN.sub("", _USING.sub("", _CONDITION.sub("", first)))
     sides = [_named_work(re.sub(r"(的|之间)$", "", side).strip()) for side in (first, second)]
-    sides[1] = _WHICH_IS_BETTER.sub("", _IN_RESPECT.sub("", sides[1]))
     # 「市场部和销售部的工作目标有什么不同」 compares 销售部 (on 工作目标), not 「销售部的工作目标」.
     sides[1] = sides[1].split("的")[0] if "的" not in sides[0] else sides[1]
+    sides[1] = _BOTH_NAMED.sub("", _WHICH_IS_BETTER.sub("", _IN_RESPECT.sub("", sides[1]))).strip()
     return sides if all(sides) and sides[0] != sides[1] else None
 
 

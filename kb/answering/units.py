@@ -33,10 +33,10 @@ BARE_LEAD_IN = re.compile(
 
 
 def enumeration(passage: Passage, start: int, end: int) -> tuple[int, int]:
-    """The list a sentence belongs to, as one span (offsets in the cleaned document): an
-    introducing sentence (「…包括以下几点：」) with the items after it (numbered, short lines of
-    their own: 「战术到战略」, a table's rows, or the lines of a code block), or a numbered item with its
-    neighbouring items. Other sentences are returned unchanged."""
+    """The list a sentence belongs to, as one span (offsets in the cleaned document): an introducing
+    sentence (「…包括以下几点：」, a bare one with the sentence before it) with the items after it
+    (numbered, short lines of their own: 「战术到战略」, a table's rows, or the lines of a code
+    block), or a numbered item with its neighbouring items. Other sentences: unchanged."""
     spans = [(passage.start + s, passage.start + e) for s, e in sentence_spans(passage.text)]
     if (start, end) not in spans:
         return start, end
@@ -75,9 +75,8 @@ def enumeration(passage: Passage, start: int, end: int) -> tuple[int, int]:
             first -= 1
         while last + 1 < len(spans) and numbered(last + 1) and style(last + 1) == items:
             last += 1
-    elif introduces(first) and first + 1 < len(spans) and code_line(first + 1):
-        # 「抛出异常的写法如下：」 and the code after it: the lines of that block.
-        block = code_line(first + 1)
+    elif introduces(first) and first + 1 < len(spans) and code_line(first + 1):  # 「抛出异常的写法如下：」
+        block = code_line(first + 1)  # and the lines of the code block after it
         while last + 1 < len(spans) and code_line(last + 1) == block:
             last += 1
         while last > first + 1 and span_text(passage, spans[last]).startswith(FENCE):
@@ -89,12 +88,18 @@ def enumeration(passage: Passage, start: int, end: int) -> tuple[int, int]:
             last += 1
             if END_PUNCT.search(span_text(passage, spans[last])):
                 break
-    if first > 0 and first < last and BARE_LEAD_IN.fullmatch(span_text(passage, spans[first])):
-        if "\n" not in span_text(passage, (spans[first - 1][1], spans[first][0])):
-            first -= 1  # 「…推荐使用非对称加密。完整流程如下：」: the sentence says what the list is of
+    first -= first < last and _said_before(passage, spans, first)
     while spans[last][1] - spans[first][0] > MAX_UNIT_CHARS and spans[last][1] > end:
         last -= 1
     return spans[first][0], spans[last][1]
+
+
+def _said_before(passage: Passage, spans: list[tuple[int, int]], j: int) -> bool:
+    """Span j is a bare lead-in (「完整流程如下：」) after a sentence on its line that says what the
+    list is of (「对于密码传输这一场景，推荐使用非对称加密。」)."""
+    if j == 0 or not BARE_LEAD_IN.fullmatch(span_text(passage, spans[j])):
+        return False
+    return "\n" not in span_text(passage, (spans[j - 1][1], spans[j][0]))
 
 
 def _past_repeats(passage: Passage, spans: list[tuple[int, int]], j: int) -> int:
