@@ -566,3 +566,14 @@ def test_a_share_may_be_a_decimal_stated_on_the_line_by_what_it_is_of():
     assert "阈值 T = E × 0.85" in chosen(block)
     prose = "实例很多。阈值 T 一般取 0.85。\n若最近 1 分钟实际续约数 R 低于阈值，则进入自我保护。"
     assert chosen(prose) == []
+
+
+def test_a_procedure_sharing_no_word_with_a_how_to_question_does_not_lead_it():
+    """Vectors vouch for 「口信消息模型有 3 个前提：1. … 2. …」 under 「Redis Cluster 怎么判定节点下线」:
+    steps of another procedure; the sentence about Redis Cluster leads."""
+    plan = plan_from_words("Redis Cluster 是怎么判定某个节点下线的？", default_profile(), shown=2)
+    other = "口信消息模型有 3 个前提：\n1. 发出的消息会被正确送达。\n2. 接收者知道消息是谁发来的。"
+    about = "Redis Cluster 的各个节点之间使用 Gossip 交换节点状态，发现超时的节点会被标记为疑似下线。"
+    evidence = score_sentences(plan.terms, _passage_hits(other, about), plan.shape, default_profile().analyzer)
+    vouched = [dataclasses.replace(e, score=5.0 if e.passage.text == other else 4.0, cosine=0.9) for e in evidence]
+    assert choose(plan, answer_candidates(vouched, plan))[0].text == about

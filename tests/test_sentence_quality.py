@@ -19,6 +19,7 @@ from kb.language.code import bare_code
         ("下面我们来看看互联网销售的十大误区。", "wrap-up"),
         ("详见笔主的这篇文章： ArrayList 扩容机制分析。", "wrap-up"),  # a pointer to elsewhere
         ("更多内容请参考官方文档。", "wrap-up"),
+        ("关于 Redis Cluster 的详细介绍，可以查看这篇文章 Redis 集群详解（付费）。", "wrap-up"),
         ("下面在我们分析 `ArrayList` 扩容时会讲到这一点内容！", "wrap-up"),  # it says where it is told
         ("）而销售则是在营销之后。", "mid-clause"),
         ("则是按照分布式算法，动态地改变所选择的路由。", "mid-clause"),  # its subject was on the line before
@@ -50,6 +51,7 @@ def test_junk_is_named(span, reason):
         "营销是一个系统，而销售只是营销的一部分。",
         "1、对象不同：市场的对象是整体企业目标市场。",  # a list's first item
         "以下经济数据来源是英国国家统计办公室。",  # 以下 opens facts, not only pointers
+        "查看这个文件的权限需要管理员身份。",  # looking at a file, not at another text
         "地质层断裂是指由于地壳断裂而引起的陆地板块的上下运动。",  # 地 starts a word here
         "市场营销包括以下几个方面：\n1、市场调研\n2、品牌策划",  # a list with its lead-in
         "触发器只能定义在基本表上",  # a slide bullet without its full stop states something

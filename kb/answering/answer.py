@@ -123,7 +123,8 @@ def select(
     if shape.focus:  # 「那销售部呢」 is about 销售部, however well a sentence on 市场部 scores
         ranked = _form_first(ranked, margin, lambda c: shape.focus in fold(c.text))
     if shape.kind == "method":
-        ranked = _form_first(ranked, 2 * margin, holds_steps)
+        # Steps sharing no word with the question are another procedure (「口信消息模型有 3 个前提：」).
+        ranked = _form_first(ranked, 2 * margin, lambda c: holds_steps(c) and _shares_words(c))
     elif shape.kind == "definition":
         ranked = _form_first(ranked, margin, lambda c: defines(c, shape.subject))
         ranked = _form_first(ranked, margin, lambda c: introduces(c, shape.subject))

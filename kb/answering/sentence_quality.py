@@ -26,6 +26,10 @@ WRAP_UP = re.compile(
     r"我们来看|我们先来|让我们|那么下面|今天(?:我们|就)|小编|欢迎关注|扫码|点击(?:关注|阅读|查看|下载)|"
     r"详见|参见|请参考|可以参考|推荐阅读|相关阅读|延伸阅读|更多(?:内容|细节|信息)?(?:请|可以)?(?:见|看|参考))"
 )
+# A sentence sending the reader to another text: 「关于 Redis Cluster 的详细介绍，可以查看这篇文章…」.
+SENDS_ELSEWHERE = re.compile(
+    r"(?:查看|阅读|参考|参阅|看看|看一下)(?:一下)?(?:这|那|笔者的?|我的|我写的)(?:篇|本|份|个)?(?:文章|博客|教程|专栏)"
+)
 # A clause that only says where something is told later: 「下面在我们分析 ArrayList 扩容时会讲到这一
 # 点内容！」 (not 「下面的代码会分析…」, which describes). As a sentence's first clause it is all the
 # sentence says; a later clause may say more (「…使用 2 的幂作为哈希表的大小，后面会介绍到为什么」).
@@ -117,7 +121,7 @@ def junk_reason(text: str) -> str | None:
     number = item_number(stripped)
     if number is not None and number not in _FIRST_NUMBERS:
         return "stray item"
-    if WRAP_UP.match(stripped) or POINTS_AHEAD.match(stripped):
+    if WRAP_UP.match(stripped) or POINTS_AHEAD.match(stripped) or SENDS_ELSEWHERE.search(stripped):
         return "wrap-up"
     if MID_CLAUSE.match(stripped):
         return "mid-clause"
