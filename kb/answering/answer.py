@@ -17,12 +17,13 @@ import re
 from collections.abc import Callable, Iterable
 
 from kb.answering.antecedents import with_antecedents
-from kb.answering.citing import joined_text
+from kb.answering.citing import joined_text, quoted_length, within
 from kb.answering.contrast import build_contrast
 from kb.answering.defining import defines, introduces, led_by_definitions
 from kb.answering.doc_tables import Beside
 from kb.answering.evidence import Evidence, score_sentences
 from kb.answering.grounding import check_grounding
+from kb.answering.list_rest import with_list_rest
 from kb.answering.mentions import speaks_of_a_side
 from kb.answering.plan import QuestionPlan, plan_from_words
 from kb.answering.presenting import labelled_once, presentable
@@ -212,16 +213,6 @@ def _arrange(chosen: list[Evidence]) -> list[Evidence]:
     return arranged
 
 
-def _within(chosen: list[Evidence], max_chars: int) -> list[Evidence]:
-    """The chosen sentences, the last ones dropped until the printed answer — citation marks
-    included — fits max_chars (the first is kept whatever its length: it is the answer). Marks
-    are counted with the passages' current ranks, which renumbering only makes smaller."""
-    kept = list(chosen)
-    while len(kept) > 1 and len(joined_text([(c.text, c.citations, is_code(c)) for c in kept])) > max_chars:
-        kept.pop()
-    return kept
-
-
 def _renumber(hits: list[Hit], cited: set[int], shown: int) -> tuple[list[Hit], dict[int, int]]:
     """Keep the top `shown` hits plus any cited beyond them, renumbered 1..n in rank order."""
     kept = [h for h in hits if h.rank <= shown or h.rank in cited]
@@ -250,7 +241,7 @@ def choose(
         # What else is said about the procedure where it is written, not other passages' topics.
         around = {step.passage.id for step in steps}
         quoted = [c for c in candidates if c.passage.id in around and not any(overlaps(c, s) for s in steps)]
-        room = plan.max_chars - len(joined_text([(c.text, c.citations, is_code(c)) for c in steps]))
+        room = plan.max_chars - quoted_length(steps)
         # A sentence quoted as its whole list may reach into the steps: not quoted twice.
         supporting = select(quoted, plan.shape, max(room, 0), lexical=lexical)
         chosen = steps + [c for c in supporting if not any(overlaps(c, s) for s in steps)]
@@ -265,7 +256,7 @@ def choose(
         # 「销售人员的平均工资是多少」 with no amount in what would be quoted, or 「亨利·福特是哪一年…开始
         # 用装配线的」 with only 「1905年在当地建造了一座铝厂」, a year sharing no word with it: not in the index.
         chosen = []
-    return _within(labelled_once(chosen), plan.max_chars)
+    return within(labelled_once(chosen), plan.max_chars)
 
 
 def _statements(chosen: list[Evidence]) -> list[str]:
@@ -316,11 +307,13 @@ def compose_answer(
     chosen = choose(plan, candidates, answerable, hits, tokenize)
     if not chosen:
         return _not_found(plan, hits)
+    if plan.shape.units and beside is not None:  # 「4. …」 in the next passage
+        chosen, hits = with_list_rest(chosen, hits, beside, plan.max_chars)
     contrast = build_contrast(plan.sides, hits, profile.contrast, tokenize=tokenize, subject=subject, beside=beside)
     if plan.sides and not contrast and not _speaks_of_the_sides(plan, chosen, hits, profile):
         return _not_found(plan, hits)
     if contrast:
-        chosen = _within(led_by_table(contrast, plan, profile.contrast, hits, candidates, chosen), plan.max_chars)
+        chosen = within(led_by_table(contrast, plan, profile.contrast, hits, candidates, chosen), plan.max_chars)
     cited = {n for c in chosen for n in c.citations}
     cited |= {n for row in contrast.rows for cell in row.cells for n in cell.citations} if contrast else set()
     kept, mapping = _renumber(hits, cited, plan.shown)

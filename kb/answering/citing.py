@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import re
 
+from kb.answering.evidence import Evidence
 from kb.answering.series import continues, item_number
-from kb.answering.units import END_PUNCT
+from kb.answering.units import END_PUNCT, is_code
 from kb.ingest.chunk import BULLET
 
 _LINE_INDENT = re.compile(r"\n[ \t\u3000]+")
@@ -44,3 +45,18 @@ def joined_text(spans: list[tuple[str, tuple[int, ...], bool]]) -> str:
         listed = bulleted or ends_in_item and (step or "\n" in span.strip())
         previous = span
     return text.rstrip("\n")
+
+
+def quoted_length(quoted: list[Evidence]) -> int:
+    """The length of the printed answer quoting these spans, citation marks included."""
+    return len(joined_text([(c.text, c.citations, is_code(c)) for c in quoted]))
+
+
+def within(chosen: list[Evidence], max_chars: int) -> list[Evidence]:
+    """The chosen sentences, the last ones dropped until the printed answer — citation marks
+    included — fits max_chars (the first is kept whatever its length: it is the answer). Marks
+    are counted with the passages' current ranks, which renumbering only makes smaller."""
+    kept = list(chosen)
+    while len(kept) > 1 and quoted_length(kept) > max_chars:
+        kept.pop()
+    return kept

@@ -1,0 +1,72 @@
+"""The rest of a numbered list that runs past the end of the passage it is quoted from.
+
+Passages are a few hundred characters: a procedure of four steps often ends in the next one
+(「1. 服务端生成公私钥对… 2. … 3. …」 in one passage, 「4. 服务端对原始密码进行哈希处理、加盐后
+存储」 in the next). A list quoted to its passage's end is read on in the next passage of the
+document (Answerer.beside) for the items that continue its numbering; they are quoted from
+there, cited to that passage, as far as the answer's length allows.
+"""
+
+from __future__ import annotations
+
+from kb.answering.citing import quoted_length
+from kb.answering.doc_tables import Beside
+from kb.answering.evidence import Evidence
+from kb.answering.series import item_number
+from kb.answering.steps import overlaps
+from kb.answering.units import span_text
+from kb.types import Hit, Passage
+
+MAX_GAP = 2  # line breaks between one passage's end and the next one's start
+
+
+def with_list_rest(
+    chosen: list[Evidence], hits: list[Hit], beside: Beside, max_chars: int
+) -> tuple[list[Evidence], list[Hit]]:
+    """`chosen` with each numbered list that reaches its passage's end followed by its next
+    items from the next passage, and `hits` with that passage added after the others (score 0,
+    listed only if cited); what is quoted after the list gives way to them within max_chars."""
+    quoted, hits = list(chosen), list(hits)
+    for at, evidence in reversed(list(enumerate(chosen))):
+        rest = _rest(evidence, beside)
+        if rest is None:
+            continue
+        passage, start, end = rest
+        hit = next((h for h in hits if h.passage.id == passage.id), None) or Hit(
+            max(h.rank for h in hits) + 1, 0.0, passage
+        )
+        span = Evidence(span_text(passage, (start, end)), passage, hit.rank, start, end, citations=(hit.rank,))
+        if any(overlaps(span, other) for other in quoted):
+            continue  # already quoted: a procedure's steps are read across passages (steps.py)
+        longer = [*quoted[: at + 1], span, *quoted[at + 1 :]]
+        while quoted_length(longer) > max_chars and len(longer) > at + 2:
+            longer.pop()  # the list's own items before what supports it
+        if quoted_length(longer) <= max_chars:
+            quoted = longer
+            hits = hits if hit in hits else [*hits, hit]
+    return quoted, hits
+
+
+def _rest(evidence: Evidence, beside: Beside) -> tuple[Passage, int, int] | None:
+    """(passage, start, end) of the items after `evidence`'s last one in the next passage, if
+    `evidence` ends its passage on a numbered item."""
+    passage = evidence.passage
+    if passage.text[evidence.end - passage.start :].strip():
+        return None
+    numbered = item_number(evidence.text.rsplit("\n", 1)[-1].strip())
+    following = beside(passage, 1)
+    if numbered is None or following is None or following.doc_id != passage.doc_id:
+        return None
+    if not following.start <= evidence.end + MAX_GAP or evidence.end >= following.end:
+        return None  # not the text right after it
+    style, number = numbered
+    text, position, end = following.text, max(evidence.end - following.start, 0), None
+    start = position + len(text[position:]) - len(text[position:].lstrip())
+    for line in text[position:].split("\n"):
+        found = item_number(line.strip()) if line.strip() else None
+        if line.strip() and (found is None or found != (style, number + 1)):
+            break
+        position += len(line) + 1
+        if found is not None:
+            number, end = found[1], position - 1
+    return (following, following.start + start, following.start + end) if end is not None else None

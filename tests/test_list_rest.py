@@ -1,0 +1,40 @@
+"""A numbered list quoted to its passage's end goes on with its next items from the next passage."""
+
+from kb.answering.evidence import Evidence
+from kb.answering.list_rest import with_list_rest
+from kb.types import Hit, Passage
+
+LIST = "推荐使用非对称加密。完整流程如下：\n1. 服务端生成公私钥对\n2. 客户端用公钥加密密码\n3. 服务端用私钥解密"
+NEXT = "4. 服务端对原始密码加盐哈希后存储\n\n完整的安全方案\n5. 这一行是另一件事"
+
+
+def _document() -> tuple[Passage, Passage]:
+    first = Passage(1, "d", "T", "d.md", 0, len(LIST), LIST)
+    second = Passage(2, "d", "T", "d.md", len(LIST) + 1, len(LIST) + 1 + len(NEXT), NEXT)
+    return first, second
+
+
+def test_the_next_items_are_quoted_from_the_next_passage_and_cited_to_it():
+    first, second = _document()
+    beside = {(1, 1): second}
+    listed = Evidence(LIST[10:], first, 1, 10, len(LIST), citations=(1,))
+    quoted, hits = with_list_rest([listed], [Hit(1, 1.0, first)], lambda p, step: beside.get((p.id, step)), 300)
+    assert [q.text for q in quoted] == [LIST[10:], "4. 服务端对原始密码加盐哈希后存储"]
+    assert quoted[1].citations == (2,) and [h.passage.id for h in hits] == [1, 2]
+    assert NEXT[quoted[1].start - second.start : quoted[1].end - second.start] == quoted[1].text
+
+
+def test_a_list_that_ends_before_its_passage_does_is_quoted_as_it_is():
+    first, second = _document()
+    listed = Evidence(LIST[:9], first, 1, 0, 9, citations=(1,))  # 「推荐使用非对称加密」 ends no list
+    quoted, hits = with_list_rest([listed], [Hit(1, 1.0, first)], lambda p, step: second, 300)
+    assert quoted == [listed] and len(hits) == 1
+
+
+def test_items_already_quoted_are_not_quoted_again():
+    first, second = _document()
+    listed = Evidence(LIST[10:], first, 1, 10, len(LIST), citations=(1,))
+    fourth = Evidence("4. 服务端对原始密码加盐哈希后存储", second, 2, second.start, second.start + 17, citations=(2,))
+    hits = [Hit(1, 1.0, first), Hit(2, 0.0, second)]
+    quoted, _ = with_list_rest([listed, fourth], hits, lambda p, step: second if p.id == 1 else None, 300)
+    assert quoted == [listed, fourth]
