@@ -51,6 +51,15 @@ def test_heading_travels_with_its_section():
     assert "思考的角度不同" not in text[last.start : last.end] or last.start == text.index("思考的角度不同")
 
 
+def test_a_comment_in_a_code_block_heads_no_passage():
+    """「# --- 推荐的基础配置 ---」 inside a fenced block is a comment: the passages after it keep
+    the heading before the block."""
+    code = "\n".join(f"# 打印第 {n} 项 GC 信息\n-XX:+PrintGC{n}" for n in range(8))
+    text = "GC 日志记录\n以下是推荐的 GC 日志参数：\n```\n# --- 推荐的基础配置 ---\n" + code + "\n```\n"
+    passages = split_passages(text, ChunkSettings(80, 0))
+    assert len(passages) > 1 and {p.heading for p in passages[1:]} == {"以下是推荐的 GC 日志参数："}
+
+
 def test_a_line_introducing_a_list_is_quotable_anywhere_in_the_text_but_a_numbered_label_is_not():
     text = "第一段的一句话写在这里。\n市场部的日常工作包括以下几项：\n1、目标不同：\n1、开展市场调研。"
     assert [text[s:e] for s, e in quotable_sentences(text)] == [

@@ -173,14 +173,16 @@ def headed_sentences(text: str) -> list[tuple[int, int, str]]:
 
 
 def split_passages(text: str, settings: ChunkSettings = ChunkSettings()) -> list[ChunkSpan]:
-    """Group sentences into passages of at most `max_chars` (a single longer sentence stands alone)."""
+    """Group sentences into passages of at most `max_chars` (a single longer sentence stands alone).
+    A line of code is never a heading (「# --- 推荐的基础配置 ---」 is a comment)."""
     sentences = sentence_spans(text)
+    code = code_spans(text)
     passages: list[ChunkSpan] = []
     current: list[tuple[int, int]] = []
     heading = ""  # nearest heading before the first sentence of `current`
     last_heading = ""
     for s, e in sentences:
-        heading_here = is_heading(text, s, e)
+        heading_here = is_heading(text, s, e) and not any(a <= s and e <= b for a, b in code)
         too_long = current and e - current[0][0] > settings.max_chars
         section_break = heading_here and current and current[-1][1] - current[0][0] >= settings.max_chars // 2
         if too_long or section_break:
