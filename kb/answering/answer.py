@@ -296,19 +296,18 @@ def compose_answer(
     aspect table; grounded (check_grounding) before it is returned.
 
     `hits` may hold more passages than the plan's `shown` best: extra ones serve as evidence for a
-    contrast table or hold the rest of a how-to answer's steps, and are listed (after the shown
-    ones) only if cited. `evidence` is the scored sentences of the shown passages (Answerer.evidence).
+    contrast table or hold the rest of a how-to answer's steps or of a list (list_rest.py), and are
+    listed (after the shown ones) only if cited. `evidence`: the shown passages' scored sentences.
     `profile` is the index's (contrast aspects, vocabulary), the shipped one by default; `locate`
     places each quoted span in its original file (StoredIndex.locate); `subject` tells which words
     the index is about (Answerer.subject_words); `beside` reads around a passage (Answerer.beside)."""
     profile = profile or default_profile()
     tokenize = profile.analyzer.tokenize
-    candidates = answer_candidates(evidence, plan)
-    chosen = choose(plan, candidates, answerable, hits, tokenize)
+    chosen = choose(plan, candidates := answer_candidates(evidence, plan), answerable, hits, tokenize)
+    if chosen and plan.shape.units and beside is not None:
+        chosen, hits = with_list_rest(chosen, hits, beside, plan.max_chars)
     if not chosen:
         return _not_found(plan, hits)
-    if plan.shape.units and beside is not None:  # 「4. …」 in the next passage
-        chosen, hits = with_list_rest(chosen, hits, beside, plan.max_chars)
     contrast = build_contrast(plan.sides, hits, profile.contrast, tokenize=tokenize, subject=subject, beside=beside)
     if plan.sides and not contrast and not _speaks_of_the_sides(plan, chosen, hits, profile):
         return _not_found(plan, hits)
@@ -331,10 +330,9 @@ def compose_answer(
         for c in chosen
     ]
     contrast = _renumbered_table(contrast, mapping, place, plan.reading.text) if contrast else None
-    text = joined_text([(s.text, s.citations, s.code) for s in sentences])
     answer = Answer(
         plan.reading.asked,
-        text,
+        joined_text([(s.text, s.citations, s.code) for s in sentences]),
         sentences,
         kept,
         contrast=contrast,
