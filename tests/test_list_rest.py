@@ -38,3 +38,12 @@ def test_items_already_quoted_are_not_quoted_again():
     hits = [Hit(1, 1.0, first), Hit(2, 0.0, second)]
     quoted, _ = with_list_rest([listed, fourth], hits, lambda p, step: second if p.id == 1 else None, 300)
     assert quoted == [listed, fourth]
+
+
+def test_a_block_of_code_cut_at_a_passage_end_goes_on_to_its_closing_fence():
+    head = "JVM 提供了一些参数：\n```\n# 在发生 OOM 时生成堆转储文件\n-XX:+HeapDumpOnOutOfMemoryError\n# 指定输出路径"
+    tail = "-XX:HeapDumpPath=/data/dumps/\n```\n\n处理 OOM 之后要分析堆转储文件。"
+    first = Passage(1, "d", "T", "d.md", 0, len(head), head)
+    second = Passage(2, "d", "T", "d.md", len(head) + 1, len(head) + 1 + len(tail), tail)
+    quoted, _ = with_list_rest([Evidence(head, first, 1, 0, len(head))], [Hit(1, 1.0, first)], lambda p, s: second, 300)
+    assert [q.text for q in quoted] == [head, "-XX:HeapDumpPath=/data/dumps/\n```"]

@@ -15,9 +15,11 @@ from kb.answering.evidence import Evidence
 from kb.answering.series import item_number
 from kb.answering.steps import overlaps
 from kb.answering.units import span_text
+from kb.language.code import FENCE
 from kb.types import Hit, Passage
 
 MAX_GAP = 2  # line breaks between one passage's end and the next one's start
+CODE_LINES = 6  # lines of a block of code read on into the next passage, at most
 
 
 def with_list_rest(
@@ -48,25 +50,45 @@ def with_list_rest(
 
 
 def _rest(evidence: Evidence, beside: Beside) -> tuple[Passage, int, int] | None:
-    """(passage, start, end) of the items after `evidence`'s last one in the next passage, if
-    `evidence` ends its passage on a numbered item."""
+    """(passage, start, end) of what goes on in the next passage, if `evidence` ends its passage
+    on a numbered item (the items numbered after it) or inside a block of code (its lines up to
+    the closing fence, at most CODE_LINES)."""
     passage = evidence.passage
     if passage.text[evidence.end - passage.start :].strip():
         return None
     numbered = item_number(evidence.text.rsplit("\n", 1)[-1].strip())
+    in_code = evidence.text.count(FENCE) % 2 == 1
     following = beside(passage, 1)
-    if numbered is None or following is None or following.doc_id != passage.doc_id:
+    if (numbered is None and not in_code) or following is None or following.doc_id != passage.doc_id:
         return None
     if not following.start <= evidence.end + MAX_GAP or evidence.end >= following.end:
         return None  # not the text right after it
-    style, number = numbered
-    text, position, end = following.text, max(evidence.end - following.start, 0), None
+    text, position = following.text, max(evidence.end - following.start, 0)
     start = position + len(text[position:]) - len(text[position:].lstrip())
+    lines = _code_lines(text, position) if in_code else _items(text, position, *(numbered or ("", 0)))
+    return (following, following.start + start, following.start + lines) if lines > start else None
+
+
+def _items(text: str, position: int, style: str, number: int) -> int:
+    """Where the items numbered after `number` end, read from `position` (blank lines between them allowed)."""
+    end = position
     for line in text[position:].split("\n"):
         found = item_number(line.strip()) if line.strip() else None
-        if line.strip() and (found is None or found != (style, number + 1)):
+        if line.strip() and found != (style, number + 1):
             break
         position += len(line) + 1
         if found is not None:
             number, end = found[1], position - 1
-    return (following, following.start + start, following.start + end) if end is not None else None
+    return end
+
+
+def _code_lines(text: str, position: int) -> int:
+    """Where a block of code read from `position` ends: its closing fence, or CODE_LINES lines on."""
+    end = position
+    for count, line in enumerate(text[position:].split("\n")):
+        position += len(line) + 1
+        if line.strip():
+            end = position - 1
+        if line.strip() == FENCE or count + 1 >= CODE_LINES:
+            break
+    return end
