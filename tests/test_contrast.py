@@ -41,6 +41,11 @@ TOKENIZE = default_profile().analyzer.tokenize
         ("Gossip 里反熵和谣言传播这两种方式差在哪儿？", ["反熵", "谣言传播"]),
         # What each of them does is asked.
         ("做注册中心的话，ZooKeeper 和 Eureka 各自偏向什么？", ["zookeeper", "eureka"]),
+        # Two ways of doing one thing, named by their means; a term quoted as the text says it.
+        ("对象访问定位用句柄和用直接指针，各自好在哪？", ["句柄", "直接指针"]),
+        ("垃圾收集器里说的“并行”和“并发”有啥区别？", ["并行", "并发"]),
+        ("用户和用户组有什么区别", ["用户", "用户组"]),  # 用 opening a word is no means
+        ("用户组和用户权限有什么区别", ["用户组", "用户权限"]),
         # Other ways Chinese asks to set two things apart, and which of them is better.
         ("用户级线程和内核级线程比起来各有啥好处坏处", ["用户级线程", "内核级线程"]),
         ("死锁和饥饿怎么区分", ["死锁", "饥饿"]),

@@ -23,7 +23,7 @@ _TELLING_APART = (
 # 「Redis Stream和Kafka哪个好」: which is better asks for a comparison too.
 _WHICH = "(?:哪个|哪一个|哪种|哪样|谁)(?:更|比较)?(?:好|优|强|快|合适|适合|划算)"
 # A question that weighs two things against each other compares them too: 「A和B各有什么优缺点」.
-_WEIGHING = "优缺点|优劣|利弊|异同|好处坏处|好处和坏处|长处和短处|优点和缺点|好坏"
+_WEIGHING = "优缺点|优劣|利弊|异同|好处坏处|好处和坏处|长处和短处|优点和缺点|好坏|好在哪"
 _CLAUSE_END = re.compile(r"[，,；;。？?！!]")
 # 「做X」, 「从事X的人」: the verb of doing a line of work and the person doing it, around its name.
 _DOING_WORK = re.compile(r"^(?:做|从事|负责)(.{2,}?)(?:的人|的)?$")
@@ -47,7 +47,11 @@ _IN_RESPECT = re.compile(r"(?<=.)\s*(?:在[^在]{1,16}?(?:上|方面|中)|对[^�
 # What both sides are, said after the second (「反熵和谣言传播这两种方式」), and where both are
 # found, said before the first (「Gossip 里反熵和…」): neither is part of a side.
 _BOTH_NAMED = re.compile(r"\s*(?:这|那)?(?:两|俩|二)(?:种|个|类|者)?(?:方式|方法|算法|机制|模式|模型|协议|概念|东西)?$")
-_FOUND_IN = re.compile(r"^[^\s]{1,12}?\s*(?:里面|当中|里)\s*(?=\S{2})")
+_FOUND_IN = re.compile(r"^[^\s]{1,12}?\s*(?:里面|当中|里)(?:说的|讲的|提到的|所说的|所谓的?)?\s*(?=\S{2})")
+# 「用句柄和用直接指针」: two ways of doing a thing, each named by its means (what precedes it in
+# the first side says what is done).
+_BY_MEANS = re.compile(r"^.*?(?:使用|采用|通过|用(?![户于法途量品语处意时]))(?=\S{2})")
+_QUOTES = "“”\"'「」『』‘’"
 # 「ZooKeeper 和 Eureka 各自偏向什么」: what each of the two does is asked.
 _EACH = r"(?<=各自|分别)[\u4e00-\u9fff]{1,6}?(?:什么|啥|哪些)"
 
@@ -69,7 +73,9 @@ def contrast_sides(question: str, vocabulary: ContrastVocabulary) -> list[str] |
     # on 时间跨度; 「1962年1月，…上，邓小平和谁…」 compares 邓小平.
     first, second = _CLAUSE_END.split(match.group(1))[-1], _CLAUSE_END.split(match.group(2))[0]
     first = _FOUND_IN.sub("", _USING.sub("", _CONDITION.sub("", first)))
-    sides = [_named_work(re.sub(r"(的|之间)$", "", side).strip()) for side in (first, second)]
+    if _BY_MEANS.match(first) and (means := _BY_MEANS.match(second)) and means.end() <= 2:  # 「…用句柄和用直接指针」
+        first, second = _BY_MEANS.sub("", first), _BY_MEANS.sub("", second)
+    sides = [_named_work(re.sub(r"(的|之间)$", "", side).strip().strip(_QUOTES)) for side in (first, second)]
     # 「市场部和销售部的工作目标有什么不同」 compares 销售部 (on 工作目标), not 「销售部的工作目标」.
     sides[1] = sides[1].split("的")[0] if "的" not in sides[0] else sides[1]
     sides[1] = _BOTH_NAMED.sub("", _WHICH_IS_BETTER.sub("", _IN_RESPECT.sub("", sides[1]))).strip()
