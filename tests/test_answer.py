@@ -95,6 +95,11 @@ def test_json_contract_fields(kb):
         assert passage["location"]["label"].startswith("L")
 
 
+def _ranked_hit(rank: int, text: str) -> Hit:
+    """A passage of its own document at `rank`, scored 1/rank."""
+    return Hit(rank, 1.0 / rank, Passage(rank, f"d{rank}", f"d{rank}", f"d{rank}.txt", 0, len(text), text))
+
+
 def _passage_hits(*texts):
     return [
         Hit(i, 0.9 - 0.05 * i, Passage(i, f"d{i}", "T", f"d{i}.txt", 0, len(t), t))
@@ -446,9 +451,6 @@ def test_a_definition_question_leads_with_the_sentence_that_defines_the_subject(
     defining it, whose subject is the line above (「两段锁协议 / 指所有事务…」): the definition
     leads."""
 
-    def hit(rank: int, text: str) -> Hit:
-        return Hit(rank, 1.0 / rank, Passage(rank, f"d{rank}", f"d{rank}", f"d{rank}.txt", 0, len(text), text))
-
     uses = (
         "但是两段锁协议并不要求事务一次加锁，因此遵守两段锁协议的事务可能发生死锁。"
         "若并发事务都遵守两段锁协议，则调度是可串行化的。"
@@ -456,7 +458,7 @@ def test_a_definition_question_leads_with_the_sentence_that_defines_the_subject(
     slide = (
         "两段锁协议\n指所有事务必须分两个阶段对数据项加锁和解锁\n在对任何数据进行读、写操作之前，事务首先要获得封锁。"
     )
-    answer = answer_from_hits("什么是两段锁协议", [hit(1, uses), hit(2, slide)])
+    answer = answer_from_hits("什么是两段锁协议", [_ranked_hit(1, uses), _ranked_hit(2, slide)])
     # Quoted with the term it defines, verbatim from the slide.
     assert answer.sentences[0].text == "两段锁协议\n指所有事务必须分两个阶段对数据项加锁和解锁"
 
@@ -465,12 +467,9 @@ def test_of_two_definitions_the_one_introducing_the_term_with_its_english_name_l
     """A summary slide restates 「事务是数据库的逻辑工作单位」; the chapter introduces the term with
     its English name (「事务（Transaction）是…」): that is the definition a trainee asks for."""
 
-    def hit(rank: int, text: str) -> Hit:
-        return Hit(rank, 1.0 / rank, Passage(rank, f"d{rank}", f"d{rank}", f"d{rank}.txt", 0, len(text), text))
-
     summary = "小结\n事务是数据库的逻辑工作单位。数据库管理系统保证事务的原子性。"
     introduced = "事务（Transaction）是用户定义的一个数据库操作序列，这些操作要么全做，要么全不做。"
-    answer = answer_from_hits("事务是什么意思", [hit(1, introduced), hit(2, summary)])
+    answer = answer_from_hits("事务是什么意思", [_ranked_hit(1, introduced), _ranked_hit(2, summary)])
     assert answer.sentences[0].text == introduced
 
 
@@ -478,12 +477,9 @@ def test_a_relation_question_leads_with_how_one_side_bears_on_the_other():
     """「营销和销售的联系」 is answered by 「两者是相互支撑的」, not by a sentence naming both or
     saying how they differ, however many of the question's words those repeat."""
 
-    def hit(rank: int, text: str) -> Hit:
-        return Hit(rank, 1.0 / rank, Passage(rank, f"d{rank}", f"d{rank}", f"d{rank}.txt", 0, len(text), text))
-
     restating = "营销和销售的联系和区别都很重要。营销和销售的含义是有区别的。"
     relating = "营销和销售有很多不同之处，但两者是相互支撑的。"
-    answer = answer_from_hits("营销和销售的联系", [hit(1, restating), hit(2, relating)])
+    answer = answer_from_hits("营销和销售的联系", [_ranked_hit(1, restating), _ranked_hit(2, relating)])
     assert answer.sentences[0].text == relating
 
 
