@@ -161,3 +161,15 @@ def test_info_gives_the_title_and_examples_of_kb_toml(tmp_path):
 def test_a_title_or_examples_of_the_wrong_type_is_refused(text, needle):
     with pytest.raises(KbError, match=needle):
         Profile.from_toml(text, "kb.toml")
+
+
+def test_a_folder_s_readme_names_it_and_words_naming_a_kind_of_text_name_nothing():
+    notes = [
+        _passage("a", "SSO 单点登录详解", "x", source="security/sso-intro.md"),
+        _passage("b", "JWT 基础概念详解", "y", source="security/jwt-intro.md"),
+        _passage("c", "常见加密算法总结", "z", source="security/encryption.md"),
+        _passage("d", "数据脱敏方案总结", "w", source="security/masking.md"),
+    ]
+    assert corpus_title(notes, default_profile()) == "security"  # not 「详解、总结」
+    readme = _passage("r", "认证授权与数据安全专题：JWT、SSO、加密", "v", source="security/README.md")
+    assert corpus_title([*notes, readme], default_profile()) == "认证授权与数据安全专题"

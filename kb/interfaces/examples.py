@@ -27,6 +27,13 @@ TITLE_WORDS = 3  # words a drawn title joins
 CANDIDATES = 16  # example questions tried before giving up on more
 SAMPLE = 5000  # passages read to draw them: enough for any corpus, quick at a million passages
 DEFAULT_TITLE = "知识库"
+# A folder's own description of what it holds.
+_READMES = frozenset({"readme", "index", "目录", "说明"})
+_COLON = re.compile(r"[：:]")
+# Words of titles that name a kind of text, not a subject: 「SSO 单点登录详解」, 「常见加密算法总结」.
+_TEXT_KINDS = frozenset(
+    {"详解", "总结", "概述", "入门", "指南", "教程", "简介", "笔记", "汇总", "专题", "常见", "介绍"}
+)
 # A term asked about is used at least this many times more often in the corpus than in Chinese
 # at large (_keyness): 营销 in five marketing articles ≈ 27,000, 纳什均衡 in a game theory course
 # ≈ 150,000; 特点 in a data structures course ≈ 200, 错乱 (once in 1,357 passages) ≈ 200.
@@ -70,14 +77,19 @@ _NUMBERING = re.compile(r"第?[\d一二三四五六七八九十百]+[章节讲�
 
 
 def corpus_title(passages: Sequence[Passage], profile: Profile) -> str:
-    """A name for the corpus: the one document's title; the words shared by the most document
-    titles (「销售、市场、营销」), if at least two titles share them; else the corpus folder's
-    name, unless that is a generic one like `corpus`; else 「知识库」."""
+    """A name for the corpus: the one document's title; the title of the folder's README (or
+    index), up to its colon (「认证授权与数据安全专题：JWT、SSO…」); the words shared by the most
+    document titles (「销售、市场、营销」), if at least two titles share them, words naming a kind
+    of text (详解, 总结) aside; else the corpus folder's name, unless that is a generic one like
+    `corpus`; else 「知识库」."""
     titles = {p.doc_id: _LETTER_SPACED.sub(lambda m: m.group().replace(" ", ""), p.title) for p in passages}
     if len(titles) == 1:
         return next(iter(titles.values())).strip() or DEFAULT_TITLE
+    readme = {_COLON.split(p.title)[0].strip() for p in passages if PurePosixPath(p.source).stem.lower() in _READMES}
+    if len(readme) == 1 and (named := next(iter(readme))):
+        return named
     analyzer = profile.analyzer
-    ignore = analyzer.stopwords | profile.contrast.asking_words  # 「区别」 names no subject
+    ignore = analyzer.stopwords | profile.contrast.asking_words | _TEXT_KINDS  # 「区别」 names no subject
     counts = Counter(
         word
         for title in titles.values()
