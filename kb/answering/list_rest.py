@@ -1,10 +1,13 @@
-"""The rest of a numbered list that runs past the end of the passage it is quoted from.
+"""The rest of a numbered list, or of a block of code, that runs past the end of the passage
+it is quoted from.
 
 Passages are a few hundred characters: a procedure of four steps often ends in the next one
 (「1. 服务端生成公私钥对… 2. … 3. …」 in one passage, 「4. 服务端对原始密码进行哈希处理、加盐后
-存储」 in the next). A list quoted to its passage's end is read on in the next passage of the
-document (Answerer.beside) for the items that continue its numbering; they are quoted from
-there, cited to that passage, as far as the answer's length allows.
+存储」 in the next), and so does a block of settings (「# 指定堆转储文件的输出路径」 over
+「-XX:HeapDumpPath=…」). A list quoted to its passage's end is read on in the next passage of the
+document (Answerer.beside) for the items that continue its numbering, a block of code for its
+lines up to the closing fence; they are quoted from there, cited to that passage, as far as the
+answer's length allows.
 """
 
 from __future__ import annotations
@@ -25,9 +28,10 @@ CODE_LINES = 6  # lines of a block of code read on into the next passage, at mos
 def with_list_rest(
     chosen: list[Evidence], hits: list[Hit], beside: Beside, max_chars: int
 ) -> tuple[list[Evidence], list[Hit]]:
-    """`chosen` with each numbered list that reaches its passage's end followed by its next
-    items from the next passage, and `hits` with that passage added after the others (score 0,
-    listed only if cited); what is quoted after the list gives way to them within max_chars."""
+    """`chosen` with each numbered list (or block of code) that reaches its passage's end
+    followed by its next items (or lines) from the next passage, and `hits` with that passage
+    added after the others (score 0, listed only if cited); what is quoted after the list gives
+    way to them within max_chars."""
     quoted, hits = list(chosen), list(hits)
     for at, evidence in reversed(list(enumerate(chosen))):
         rest = _rest(evidence, beside)
