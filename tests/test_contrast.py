@@ -39,6 +39,7 @@ TOKENIZE = default_profile().analyzer.tokenize
         ("一对一和一对多的区别", ["一对一", "一对多"]),  # 对 inside a side's name
         # Where both are found, and what both are, are no part of a side.
         ("Gossip 里反熵和谣言传播这两种方式差在哪儿？", ["反熵", "谣言传播"]),
+        ("数据库里的视图和基本表有什么区别", ["视图", "基本表"]),
         # What each of them does is asked.
         ("做注册中心的话，ZooKeeper 和 Eureka 各自偏向什么？", ["zookeeper", "eureka"]),
         # Two ways of doing one thing, named by their means; a term quoted as the text says it.

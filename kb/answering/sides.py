@@ -47,7 +47,7 @@ _IN_RESPECT = re.compile(r"(?<=.)\s*(?:在[^在]{1,16}?(?:上|方面|中)|对[^�
 # What both sides are, said after the second (「反熵和谣言传播这两种方式」), and where both are
 # found, said before the first (「Gossip 里反熵和…」): neither is part of a side.
 _BOTH_NAMED = re.compile(r"\s*(?:这|那)?(?:两|俩|二)(?:种|个|类|者)?(?:方式|方法|算法|机制|模式|模型|协议|概念|东西)?$")
-_FOUND_IN = re.compile(r"^[^\s]{1,12}?\s*(?:里面|当中|里)(?:说的|讲的|提到的|所说的|所谓的?)?\s*(?=\S{2})")
+_FOUND_IN = re.compile(r"^[^\s]{1,12}?\s*(?:里面|当中|里)(?:说的|讲的|提到的|所说的|所谓的?|的)?\s*(?=\S{2})")
 # 「用句柄和用直接指针」: two ways of doing a thing, each named by its means (what precedes it in
 # the first side says what is done).
 _BY_MEANS = re.compile(r"^.*?(?:使用|采用|通过|用(?![户于法途量品语处意时]))(?=\S{2})")
