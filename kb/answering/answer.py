@@ -266,8 +266,12 @@ def _statements(chosen: list[Evidence]) -> list[str]:
     statements: list[str] = []
     last: Evidence | None = None
     for c in sorted(chosen, key=lambda c: (c.passage.id, c.start)):
-        runs_on = last is not None and adjacent(last, c) and "\n" in span_text(c.passage, (last.end, c.start))
-        if runs_on and last is not None and not END_PUNCT.search(last.text):
+        if (
+            last
+            and adjacent(last, c)
+            and "\n" in span_text(c.passage, (last.end, c.start))
+            and not END_PUNCT.search(last.text)
+        ):
             statements[-1] += "\n" + c.text
         else:
             statements.append(c.text)

@@ -179,9 +179,7 @@ def _leads_in(line: Line, style: str) -> bool:
     in 「：」 — not an item of the same list, but perhaps numbered in another style
     (「(3) 介质故障恢复：」 over 「① …」)."""
     text = line.text
-    marker = LIST_ITEM.match(text)
-    words = text[marker.end() :] if marker else text
-    if marker_style(text) == style or not words.strip():
+    if marker_style(text) == style or bare_number(text) or not text.strip():
         return False  # an item of this list, or a bare number (「1.」) that introduces nothing
     return len(text) <= LEAD_IN_CHARS or text.rstrip().endswith(("：", ":"))
 
