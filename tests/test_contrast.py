@@ -59,6 +59,18 @@ TOKENIZE = default_profile().analyzer.tokenize
         ("缓存穿透和缓存击穿老是搞混，两者区别在哪？", ["缓存穿透", "缓存击穿"]),
         ("redis跟memcached比到底差在哪", ["redis", "memcached"]),
         ("你觉得还是先学好基础比较好吗", None),  # 还是 after a verb of thinking: 「had better」
+        # 同 inside a word joins nothing; which to choose compares; the product both belong to is no side.
+        ("RocketMQ 同步刷盘和异步刷盘怎么选，各自优缺点是什么？", ["同步刷盘", "异步刷盘"]),
+        ("RocketMQ 的集群消费和广播消费有啥区别？", ["集群消费", "广播消费"]),
+        ("Java 线程和进程的区别", ["线程", "进程"]),
+        ("Spring Boot 和 Spring Cloud 的区别", ["spring boot", "spring cloud"]),
+        ("RBAC 和 ABAC 这两种权限模型怎么选？", ["rbac", "abac"]),
+        # What is said of both after them, and the degree after 有什么, are no part of a side.
+        ("Kafka 和 Disruptor 都叫消息队列，用的地方有啥区别？", ["kafka", "disruptor"]),
+        ("服务之间调用，用 RPC 和用消息队列有什么本质不同？", ["rpc", "消息队列"]),
+        ("成都和重庆有什么区别", ["成都", "重庆"]),
+        # The stages of a range are listed, not compared.
+        ("想做到消息一条都不丢，从发送、存储到消费每一环分别要做什么？", None),
     ],
 )
 def test_contrast_sides(question, sides):
@@ -465,4 +477,14 @@ def test_questions_clauses_cut_inside_brackets_and_joint_statements_are_no_cells
     assert table is not None and [cell.text for cell in table.rows[0].cells] == [
         "`Cookie` 数据保存在客户端",
         "`Session` 数据保存在服务器端",
+    ]
+
+
+def test_a_lead_in_with_a_colon_names_the_aspect():
+    text = "从通信方式来看：RPC 是双向直接网络通讯，消息队列是单向引入中间载体的网络通讯。"
+    table = build_contrast(["rpc", "消息队列"], [_hit(1, "d", text)], VOCABULARY, tokenize=TOKENIZE)
+    assert table is not None and table.rows[0].aspect == "通信方式"
+    assert [cell.text for cell in table.rows[0].cells] == [
+        "RPC 是双向直接网络通讯",
+        "消息队列是单向引入中间载体的网络通讯",
     ]

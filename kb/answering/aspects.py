@@ -25,9 +25,10 @@ _DEFINES = re.compile(r"^(?:就|即|则|也)?(?:是指|指的是|是一种|是�
 PREDICATE = re.compile(
     r"是|为|指|可以|能|不|只|会|要|需|必须|由|用来|用于|有|把|将|对|在|从|进行|包含|包括|允许|实现|继承|属于|称"
 )
-# 「从设计上看，」, 「在实现方面，」, 「就效率而言，」: a lead-in naming the aspect of its sentence.
+# 「从设计上看，」, 「在实现方面，」, 「就效率而言，」, 「从通信方式来看：」: a lead-in naming the
+# aspect of its sentence.
 LEAD_IN = re.compile(
-    r"^\s*(?:从|在|就|对于|关于)([^，,。；;：:\s]{1,8}?)(?:的角度|角度|层面|方面|上)?(?:看|来看|上看|来说|而言|讲|来讲)?\s*[，,]"
+    r"^\s*(?:从|在|就|对于|关于)([^，,。；;：:\s]{1,8}?)(?:的角度|角度|层面|方面|上)?(?:看|来看|上看|来说|而言|讲|来讲)?\s*[，,：:]"
 )
 # A labelled item of a list of differences: 「线程是否安全：HashMap 是非线程安全的，Hashtable 是…」,
 # 「设计目的：接口主要用于…」. The label is the aspect, but for labels that only introduce

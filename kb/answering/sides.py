@@ -20,8 +20,8 @@ _TELLING_APART = (
     "(?:怎么|如何|怎样)区分|(?:老是|总是|经常|常常|容易|总|老)?(?:搞混|混淆|弄混|分不清|搞不清)"
     "|差在哪|差别在哪|不同在哪"
 )
-# 「Redis Stream和Kafka哪个好」: which is better asks for a comparison too.
-_WHICH = "(?:哪个|哪一个|哪种|哪样|谁)(?:更|比较)?(?:好|优|强|快|合适|适合|划算)"
+# 「Redis Stream和Kafka哪个好」, 「同步刷盘和异步刷盘怎么选」: which to take asks for a comparison too.
+_WHICH = "(?:哪个|哪一个|哪种|哪样|谁)(?:更|比较)?(?:好|优|强|快|合适|适合|划算)|(?:怎么|如何|该)选(?!项)"
 # A question that weighs two things against each other compares them too: 「A和B各有什么优缺点」.
 _WEIGHING = "优缺点|优劣|利弊|异同|好处坏处|好处和坏处|长处和短处|优点和缺点|好坏|好在哪"
 _CLAUSE_END = re.compile(r"[，,；;。？?！!]")
@@ -46,14 +46,23 @@ _CONDITION = re.compile(r"^.*的话")
 _IN_RESPECT = re.compile(r"(?<=.)\s*(?:在[^在]{1,16}?(?:上|方面|中)|对[^对]{2,16})$")
 # What both sides are, said after the second (「反熵和谣言传播这两种方式」), and where both are
 # found, said before the first (「Gossip 里反熵和…」): neither is part of a side.
-_BOTH_NAMED = re.compile(r"\s*(?:这|那)?(?:两|俩|二)(?:种|个|类|者)?(?:方式|方法|算法|机制|模式|模型|协议|概念|东西)?$")
+# 「Kafka 和 Disruptor 都叫消息队列」: what is said of both after the second side is no part of it.
+_SAID_OF_BOTH = re.compile(r"(?<=\S{2})\s*(?:都|也都|均)(?:是|叫|算|属于|有|能|会|可以|用|被|在|称为).*$")
+_BOTH_NAMED = re.compile(
+    r"\s*(?:这|那)?(?:(?:两|俩|二)(?:种|个|类|者)[\u4e00-\u9fff]{0,6}|(?:两|俩|二)(?:方式|方法|算法|机制|模式|模型|协议|概念|东西)?)$"
+)
 _FOUND_IN = re.compile(r"^[^\s]{1,12}?\s*(?:里面|当中|里)(?:说的|讲的|提到的|所说的|所谓的?|的)?\s*(?=\S{2})")
 # 「用句柄和用直接指针」: two ways of doing a thing, each named by its means (what precedes it in
 # the first side says what is done).
-_BY_MEANS = re.compile(r"^.*?(?:使用|采用|通过|用(?![户于法途量品语处意时]))(?=\S{2})")
+_BY_MEANS = re.compile(r"^.*?(?:使用|采用|通过|用(?![户于法途量品语处意时]))\s*(?=\S{2})")
+# 「RocketMQ 同步刷盘和异步刷盘」: so is a product named before the first side, a space between.
+_PRODUCT_BEFORE = re.compile(r"^[A-Za-z][\w.+#-]*\s+(?=[\u4e00-\u9fff]{2})")
+_PRODUCT_OF = re.compile(r"^[A-Za-z][\w.+#-]*(?:\s+[A-Za-z][\w.+#-]*)*\s*的\s*(?=\S{2})")
 _QUOTES = "“”\"'「」『』‘’"
 # 「ZooKeeper 和 Eureka 各自偏向什么」: what each of the two does is asked.
 _EACH = r"(?<=各自|分别)[\u4e00-\u9fff]{1,6}?(?:什么|啥|哪些)"
+# 「从发送、存储到消费每一环分别要做什么」 lists the stages of a range, it compares no two of them.
+_RANGE = re.compile(r"^从.+到")
 
 
 def contrast_sides(question: str, vocabulary: ContrastVocabulary) -> list[str] | None:
@@ -63,22 +72,40 @@ def contrast_sides(question: str, vocabulary: ContrastVocabulary) -> list[str] |
     """
     q = fold(question)
     asking = "|".join([*map(re.escape, vocabulary.asking), _WEIGHING, _TELLING_APART, _WHICH, _EACH])
-    match = re.search(
-        rf"^(?:请问|请)?[，,\s]*(.+?)\s*(?:和|与|跟|同|及|对比|vs\.?|、)\s*(.+?)(?:比起来|相比|比)?(?:之间|两者)?(?:到底|究竟)?(?:各自|分别|各)?(?:{_DEGREE})?(?:的)?(?:有|存在)?(?:什么|哪些|何|啥)?(?:{asking})",
-        q,
+    # 同 and 及 join two sides only where no other word does: 「同步刷盘和异步刷盘」 is joined by 和.
+    match = next(
+        (
+            found
+            for joining in ("和|与|跟|对比|vs\\.?|、", "同|及")
+            if (
+                found := re.search(
+                    rf"^(?:请问|请)?[，,\s]*(.+?)\s*(?:{joining})\s*(.+?)(?:比起来|相比|比)?(?:之间|两者)?(?:到底|究竟)?"
+                    rf"(?:各自|分别|各)?(?:{_DEGREE})?(?:的)?(?:有|存在)?(?:什么|哪些|何|啥)?(?:{_DEGREE})?(?:{asking})",
+                    q,
+                )
+            )
+        ),
+        None,
     ) or _CHOICE.search(q)
     if not match:
         return None
     # The sides stay inside the clause that joins them: 「A和B，时间跨度上有什么不同」 compares B
     # on 时间跨度; 「1962年1月，…上，邓小平和谁…」 compares 邓小平.
     first, second = _CLAUSE_END.split(match.group(1))[-1], _CLAUSE_END.split(match.group(2))[0]
+    if _RANGE.match(f"{first}{second}"):
+        return None
     first = _FOUND_IN.sub("", _USING.sub("", _CONDITION.sub("", first)))
     if _BY_MEANS.match(first) and (means := _BY_MEANS.match(second)) and means.end() <= 2:  # 「…用句柄和用直接指针」
         first, second = _BY_MEANS.sub("", first), _BY_MEANS.sub("", second)
     sides = [_named_work(re.sub(r"(的|之间)$", "", side).strip().strip(_QUOTES)) for side in (first, second)]
+    # 「RocketMQ 的集群消费和广播消费」: the product named before 的 is where both are found.
+    sides[0] = _PRODUCT_OF.sub("", sides[0]) if "的" not in sides[1] else sides[0]
+    sides[0] = _PRODUCT_BEFORE.sub("", sides[0]) if re.match(r"[\u4e00-\u9fff]", sides[1]) else sides[0]
     # 「市场部和销售部的工作目标有什么不同」 compares 销售部 (on 工作目标), not 「销售部的工作目标」.
     sides[1] = sides[1].split("的")[0] if "的" not in sides[0] else sides[1]
-    sides[1] = _BOTH_NAMED.sub("", _WHICH_IS_BETTER.sub("", _IN_RESPECT.sub("", sides[1]))).strip()
+    sides[1] = _BOTH_NAMED.sub(
+        "", _WHICH_IS_BETTER.sub("", _IN_RESPECT.sub("", _SAID_OF_BOTH.sub("", sides[1])))
+    ).strip()
     return sides if all(sides) and sides[0] != sides[1] else None
 
 
