@@ -47,3 +47,15 @@ def test_a_block_of_code_cut_at_a_passage_end_goes_on_to_its_closing_fence():
     second = Passage(2, "d", "T", "d.md", len(head) + 1, len(head) + 1 + len(tail), tail)
     quoted, _ = with_list_rest([Evidence(head, first, 1, 0, len(head))], [Hit(1, 1.0, first)], lambda p, s: second, 300)
     assert [q.text for q in quoted] == [head, "-XX:HeapDumpPath=/data/dumps/\n```"]
+
+
+def test_as_many_next_items_as_the_answer_s_length_allows_are_quoted():
+    first, second = _document()
+    listed = Evidence(LIST[10:], first, 1, 10, len(LIST), citations=(1,))
+    more = NEXT.replace("\n\n完整的安全方案\n5. 这一行是另一件事", "\n5. 服务端返回登录结果给客户端")
+    second = Passage(2, "d", "T", "d.md", second.start, second.start + len(more), more)
+    room = len(LIST[10:]) + len("4. 服务端对原始密码加盐哈希后存储") + 12  # marks, not the fifth item
+    quoted, hits = with_list_rest([listed], [Hit(1, 1.0, first)], lambda p, step: second if p.id == 1 else None, room)
+    assert [q.text for q in quoted] == [LIST[10:], "4. 服务端对原始密码加盐哈希后存储"]
+    quoted, _ = with_list_rest([listed], [Hit(1, 1.0, first)], lambda p, step: second if p.id == 1 else None, 300)
+    assert quoted[1].text == more  # both, with room for them

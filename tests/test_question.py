@@ -38,6 +38,10 @@ from kb.language.text import fold
         ("市场部应该怎么考核？", "method"),
         ("建立检查点具体要做哪几步？", "method"),  # a list of steps is asked as a procedure is
         ("数据库恢复有哪些步骤", "method"),
+        # What must be done, and in what order, is a procedure too.
+        ("从发送、存储到消费每一环分别要做什么？", "method"),
+        ("线上消息堆积了，排查应该按什么顺序来？", "method"),
+        ("事务消息的处理流程是怎样的", "method"),
         ("五羊新城又称什么？", "entity"),
         ("雅各书的作者有可能是谁？", "entity"),
         ("滕皇后是哪里人？", "place"),
@@ -86,6 +90,9 @@ def test_definition_cue_names_the_subject():
         ("虚拟专用网（VPN）是指什么？", "虚拟专用网是指利用公用网络建立的专用网络"),
         # Read from the clause that asks: the trainee's address to the teacher is no part of it.
         ("请问老师，单点登录是什么意思？", "单点登录说的是用户登陆多个子系统的其中一个就有权访问其他系统"),
+        # Where the term is used, and asking for it said plainly, are no part of the subject.
+        ("一致性哈希里面的虚拟节点是个什么东西？", "虚拟节点就是对真实的物理节点在哈希环上虚拟出几个它的分身节点"),
+        ("拜占庭将军问题用大白话讲是在说什么？", "拜占庭将军问题描述的是分布式系统如何达成共识"),
         ("什么是视图，能简单讲讲吗", "视图是从一个或几个基本表导出的表"),
         ("CSRF 攻击是怎么一回事？", "CSRF攻击一般被翻译为跨站请求伪造"),
     ],

@@ -41,16 +41,28 @@ def with_list_rest(
         hit = next((h for h in hits if h.passage.id == passage.id), None) or Hit(
             max(h.rank for h in hits) + 1, 0.0, passage
         )
-        span = Evidence(span_text(passage, (start, end)), passage, hit.rank, start, end, citations=(hit.rank,))
-        if any(overlaps(span, other) for other in quoted):
-            continue  # already quoted: a procedure's steps are read across passages (steps.py)
-        longer = [*quoted[: at + 1], span, *quoted[at + 1 :]]
-        while quoted_length(longer) > max_chars and len(longer) > at + 2:
-            longer.pop()  # the list's own items before what supports it
-        if quoted_length(longer) <= max_chars:
-            quoted = longer
-            hits = hits if hit in hits else [*hits, hit]
+        for line_end in _line_ends(passage, start, end):  # as many of its lines as fit
+            span = Evidence(
+                span_text(passage, (start, line_end)), passage, hit.rank, start, line_end, citations=(hit.rank,)
+            )
+            if any(overlaps(span, other) for other in quoted):
+                break  # already quoted: a procedure's steps are read across passages (steps.py)
+            longer = [*quoted[: at + 1], span, *quoted[at + 1 :]]
+            while quoted_length(longer) > max_chars and len(longer) > at + 2:
+                longer.pop()  # the list's own items before what supports it
+            if quoted_length(longer) <= max_chars:
+                quoted = longer
+                hits = hits if hit in hits else [*hits, hit]
+                break
     return quoted, hits
+
+
+def _line_ends(passage: Passage, start: int, end: int) -> list[int]:
+    """Where a span of whole lines of the passage may end, the longest first: at `end`, or at the
+    end of an earlier line of it (an item of a list, a line of code) that is not blank."""
+    text = span_text(passage, (start, end))
+    ends = [start + i for i, char in enumerate(text) if char == "\n" and text[:i].strip() and text[i - 1] != "\n"]
+    return [end, *reversed(ends)]
 
 
 def _rest(evidence: Evidence, beside: Beside) -> tuple[Passage, int, int] | None:

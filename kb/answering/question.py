@@ -35,8 +35,12 @@ QuestionKind = Literal[
 _ASKS_WHAT_IT_IS = re.compile(
     r"什么是|是什么意思|是什么$|是什么[？?]?$|是指什么|指的是什么|什么叫|何为|何谓|的定义|的含义|的意思|是啥|"
     # 「外码怎么定义」 asks what it is; 「怎么定义一个类」 how to write one (a method).
-    r"是怎么定义的|(?:怎么|如何)定义的?[？?呢]*$|是个什么东西|是什么东西|是个啥|什么概念|的概念|是怎么一?回事"
+    r"是怎么定义的|(?:怎么|如何)定义的?[？?呢]*$|是个什么东西|是什么东西|是个啥|什么概念|的概念|是怎么一?回事|"
+    # 「拜占庭将军问题用大白话讲是在说什么」 asks what it is about.
+    r"(?:是)?在(?:说|讲)(?:什么|啥)[？?呢]*$|(?:说|讲)的是(?:什么|啥)[？?呢]*$"
 )
+# What must be done (「每一环分别要做什么」), in what order (「排查应该按什么顺序来」): as 「怎么做」.
+_MUST_DO = r"(?:要|该|应该|需要|得)[做干]些?(?:什么|啥)|[按以照]什么顺序|(?:顺序|流程)是(?:什么|怎样|啥)|什么流程"
 # Checked in this order: 「是什么原因」 is a reason, 「哪些方法」 a list, 「怎么样」 not a method;
 # but a list of steps (「要做哪几步」, 「有哪些步骤」) is asked as a procedure is.
 _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = (
@@ -73,7 +77,7 @@ _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = (
         "advice",
         re.compile(r"怎么办|咋办|要不要|该不该|应不应该|需不需要|值不值得|值得.*吗|应该.*吗|建议|最好.*吗"),
     ),
-    ("method", re.compile(r"怎么(?!样)|怎样|如何|方法|步骤|做法|办法")),
+    ("method", re.compile(r"怎么(?!样)|怎样|如何|方法|步骤|做法|办法|" + _MUST_DO)),
     (
         "quantity",
         re.compile(
@@ -235,7 +239,8 @@ _NAMING_VERB = r"(?:称之?为?|叫做|叫作|定义为|记为|记作)"
 # What is left of a definition question once its asking words go: 「什么是销售漏斗」 → 销售漏斗.
 _DEFINITION_WORDING = re.compile(
     r"请问|什么是|是什么意思|是个什么东西|是什么东西|是什么|是指什么|指的是什么|什么叫|何为|何谓|的定义|的含义|的意思|是个啥|"
-    r"是啥|是怎么定义的|怎么定义|如何定义|什么概念|的概念|是怎么一?回事|到底|究竟|[\s\W_]+"
+    r"是啥|是怎么定义的|怎么定义|如何定义|什么概念|的概念|是怎么一?回事|到底|究竟|(?:是)?在(?:说|讲)(?:什么|啥)|"
+    r"(?:说|讲)的是(?:什么|啥)|(?:用)?(?:大白话|白话|通俗(?:地|点)?|简单(?:地|点)?)(?:讲|说|来说|解释)?|[\s\W_]+"
 )
 # Words that point at where a term is used: 「数据库里说的事务」 asks about 数据库的事务.
 _SAID_IN = re.compile(r"(?:里|中|上)(?:说|讲|提到)的|所谓的?")
