@@ -39,6 +39,13 @@ from kb.language.code import bare_code
         ("Redis RDB 与 AOF 持久化 · Analyze：https://wingsxdu.com/posts/database/redis/rdb-and-aof/", "reference"),
         # A reading list's entry with its link gone: what another text covers.
         ("SSO 单点登录详解：讲解统一认证中心、CAS 协议、跨域登录实现及登录态同步机制。", "reference"),
+        ("一致性哈希算法详解：理解哈希环、虚拟节点、节点扩缩容。", "reference"),
+        ("拜占庭将军问题详解：分布式共识、3m+1 节点与 BFT 容错", "reference"),  # a text's title
+        # A line of a diagram's source: its arrows, a node with its label, its layout.
+        ('C2 --> C3["生产者检查本地事务<br/>最终状态"]', "diagram"),
+        ('Note1["任意一条消息<br/>只需被消费组内<br/>任意一个消费者处理"]', "diagram"),
+        ('    subgraph Phase1["阶段一: 发送半事务消息"]', "diagram"),
+        ("Client->>Server: 发送请求", "diagram"),
     ],
 )
 def test_junk_is_named(span, reason):
@@ -72,6 +79,10 @@ def test_junk_is_named(span, reason):
         "Class alunbarClass = TargetObject.class;",  # the code line that does it
         "import 语句要写在 package 语句之后。",  # a sentence about imports
         "原因分析：讲解员没有按流程操作，导致设备损坏。",  # a statement that opens with a label
+        "学习笔记：进程和线程的区别在于资源分配。",  # a statement after a label
+        "<!-- 数据源配置 -->",  # an HTML comment's close is no arrow
+        "list.stream().map(x -> x + 1)",
+        'config["timeout"] = 3',
         "官方文档 https://redis.io/docs/ 说明了 RDB 会在指定的时间间隔内对数据集执行快照，AOF 则记录每条写命令。",
     ],
 )

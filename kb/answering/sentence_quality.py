@@ -38,11 +38,17 @@ POINTS_AHEAD = re.compile(
     r"(?:讲到|讲|介绍|提到|说到|谈到|讲解|分析|说明)"
 )
 # A reading list's entry that says what a text covers: its title (named as a text: 详解, 总结,
-# 入门 …), a colon, a verb of telling (「SSO 单点登录详解：讲解统一认证中心、CAS 协议…」) — what
+# 入门 …), a colon, a verb of telling or learning (「SSO 单点登录详解：讲解统一认证中心、CAS 协议…」) — what
 # the text says is elsewhere. Not a person who tells (讲解员).
 DESCRIBES_A_TEXT = re.compile(
     r"^[^，,。；;！？!?：:]{0,28}(?:详解|总结|概述|入门|指南|教程|简介|笔记|解读|分析|汇总|专题|基础|原理)\s*[：:]"
-    r"\s*(?:讲解|介绍|梳理|解释|概述|总结|涵盖|分析|带你)(?![员师者])"
+    r"\s*(?:讲解|介绍|梳理|解释|概述|总结|涵盖|分析|带你|理解|了解|掌握|搞懂|弄懂)(?![员师者])"
+)
+# A text's title naming what it covers (「一致性哈希算法详解：哈希环、虚拟节点、数据倾斜与分布式缓存
+# 应用」): a kind of text, a colon, a list of topics and no statement.
+TITLE_OF_A_TEXT = re.compile(
+    r"^[^，,。；;！？!?：:]{0,28}(?:详解|总结|概述|入门|指南|教程|简介|笔记|解读|汇总|专题)\s*[：:]"
+    r"[^，,。；;！？!?：:]*、[^，,。；;！？!?：:]*。?$"
 )
 # A span that starts inside a clause: with a clause mark or a closing bracket or quote.
 # A span opening where a clause continues: its punctuation, or a connective that needs the
@@ -79,6 +85,15 @@ _SHORT_CLAIM = re.compile(r"[\u3400-\u9fff]{2,}(?:是|就是|只是|即|为)[\u3
 
 
 # A link, and the most a title before it holds in a reading list's entry (no statement).
+# A line of a diagram's source (Mermaid, PlantUML): an arrow between nodes (「C2 --> C3」), a node
+# with its quoted label (「Note1["任意一条消息<br/>只需…"]」), a line break written as markup, or a
+# statement of its layout. An HTML comment's 「-->」 is no arrow.
+_DIAGRAM = re.compile(
+    r"-{2,}>|={2,}>|-\.+->|->>|<br\s*/?>|^\s*\w+\s*[\[({]{1,2}\"[^\"]*\"[\])}]{1,2}\s*$"
+    r"|^\s*(?:subgraph|classDef|style|direction|participant|flowchart|graph (?:TB|TD|BT|RL|LR)|sequenceDiagram)\b",
+    re.MULTILINE,
+)
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _URL = re.compile(r"(?:https?://|www\.)[^\s）)」\]]+")
 REFERENCE_TITLE_CHARS = 40
 
@@ -112,8 +127,10 @@ def junk_reason(text: str) -> str | None:
         return "boilerplate"
     if _URL.search(stripped) and len(_URL.sub("", stripped).strip()) <= REFERENCE_TITLE_CHARS:
         return "reference"  # 「Redis AOF 持久化详解 - 程序员历小冰：http://…」: a reading list's entry
-    if DESCRIBES_A_TEXT.match(stripped):
+    if DESCRIBES_A_TEXT.match(stripped) or TITLE_OF_A_TEXT.match(stripped):
         return "reference"
+    if _DIAGRAM.search(_HTML_COMMENT.sub("", stripped)):
+        return "diagram"
     if sum(len(m) for m in _DRAWING.findall(stripped)) >= DRAWING_SHARE * len("".join(stripped.split())):
         return "drawing"
     if "\n" not in stripped and len(_WIDE_GAP.findall(stripped)) >= 2 and not CLAUSE_MARKS.search(stripped):
