@@ -21,7 +21,7 @@ from kb.answering.plan import plan_from_words
 from kb.answering.presenting import labelled_once
 from kb.answering.question import SHAPES
 from kb.answering.subject_lines import subject_line_text
-from kb.answering.units import enumeration, holds_steps
+from kb.answering.units import enumeration, holds_steps, span_text
 from kb.profile import default_profile
 from kb.types import Hit, Passage
 
@@ -400,6 +400,22 @@ def test_a_bare_lead_in_is_quoted_with_the_sentence_before_it_on_its_line():
     passage = _passage_hits(apart)[0].passage
     start = apart.index("1. ")
     assert enumeration(passage, start, start + len("1. 服务端生成公私钥对")) == (apart.index("完整"), len(apart))
+
+
+def test_bullets_a_scraped_page_left_inside_a_line_are_quoted_as_one_list_with_their_lead_in():
+    """Bullets glued into one line (「…：定期会议。·定义谁参与决策。·创造机会…」) are the items of a
+    list announced by 以下 …：, its first item glued to the lead-in; the list states steps."""
+    text = (
+        "他们建议整合销售和营销。\n销售和营销团队应采取以下步骤来协调工作：定期会议，以讨论问题。"
+        "·定义谁参与哪些决策。·创造机会整合团队。\n电子邮件营销是一个例子。"
+    )
+    passage = _passage_hits(text)[0].passage
+    start = text.index("·创造")
+    unit = enumeration(passage, start, start + len("·创造机会整合团队。"))
+    assert unit == (text.index("销售和营销团队"), text.index("\n电子"))
+    assert holds_steps(Evidence(span_text(passage, unit), passage, 1, *unit))
+    alone = text.index("他们")  # a sentence before no bullet is no list
+    assert enumeration(passage, alone, alone + len("他们建议整合销售和营销。")) == (alone, alone + 12)
 
 
 def test_steps_under_a_numbered_lead_in_are_quoted_with_it_not_with_the_list_before():

@@ -31,6 +31,13 @@ BARE_LEAD_IN = re.compile(
     r"(?:具体|主要|基本|完整|整个|简化后|大致|详细|的|实现|执行|操作|步骤|过程|做法|方法|流程|是|为|有|如下|以下|[：:\s])+"
 )
 
+# Bullets a scraped page left inside a line (「…协调工作：定期会议。·定义谁参与哪些决策。·创造
+# 机会整合团队…」): each opens an item, and a sentence announcing what follows (以下/如下 …：)
+# leads them in, its first item glued to it.
+_BULLETED = re.compile(r"^\s*[·•●▪]")
+_BULLET_OPENS = re.compile(r"(?:^|(?<=[。；;！!？?\s]))[·•●▪]")
+_GLUED_LEAD_IN = re.compile(r"(?:以下|如下)[^。；;：:]{0,16}[：:]")
+
 
 def enumeration(passage: Passage, start: int, end: int) -> tuple[int, int]:
     """The list a sentence belongs to, as one span (offsets in the cleaned document): an introducing
@@ -41,12 +48,10 @@ def enumeration(passage: Passage, start: int, end: int) -> tuple[int, int]:
     if (start, end) not in spans:
         return start, end
     first = last = _past_repeats(passage, spans, spans.index((start, end)))
+    texts = [span_text(passage, span) for span in spans]
 
-    def numbered(j: int) -> bool:
-        return bool(LIST_ITEM.match(span_text(passage, spans[j])))
-
-    def introduces(j: int) -> bool:
-        return bool(INTRODUCES.search(span_text(passage, spans[j])))
+    numbered = [bool(LIST_ITEM.match(text)) for text in texts]
+    introduces = [bool(INTRODUCES.search(text)) for text in texts]
 
     blocks = [(a, b) for a, b in code_spans(passage.text) if "\n" in passage.text[a:b]]
 
@@ -63,35 +68,51 @@ def enumeration(passage: Passage, start: int, end: int) -> tuple[int, int]:
         return own_line and (e - s <= SHORT_ITEM_CHARS or bool(_TABLE_ROW.search(text, s, e)))
 
     def style(j: int) -> str | None:
-        return marker_style(span_text(passage, spans[j]))
+        return marker_style(texts[j])
 
     # 「(3) 介质故障恢复：」 before 「① 装入…」: a lead-in, numbered in another style than its items.
-    lead_in = introduces(first) and first + 1 < len(spans) and numbered(first + 1) and style(first + 1) != style(first)
-    if numbered(first) or lead_in:
+    lead_in = introduces[first] and first + 1 < len(spans) and numbered[first + 1] and style(first + 1) != style(first)
+    if bullets := _bulleted_list(texts, first):
+        first, last = bullets
+    elif numbered[first] or lead_in:
         items = style(first + 1) if lead_in else style(first)
-        while not lead_in and first > 0 and numbered(first - 1) and style(first - 1) == items:
+        while not lead_in and first > 0 and numbered[first - 1] and style(first - 1) == items:
             first -= 1
-        if not lead_in and first > 0 and introduces(first - 1):
+        if not lead_in and first > 0 and introduces[first - 1]:
             first -= 1
-        while last + 1 < len(spans) and numbered(last + 1) and style(last + 1) == items:
+        while last + 1 < len(spans) and numbered[last + 1] and style(last + 1) == items:
             last += 1
-    elif introduces(first) and first + 1 < len(spans) and code_line(first + 1):  # 「抛出异常的写法如下：」
+    elif introduces[first] and first + 1 < len(spans) and code_line(first + 1):  # 「抛出异常的写法如下：」
         block = code_line(first + 1)  # and the lines of the code block after it
         while last + 1 < len(spans) and code_line(last + 1) == block:
             last += 1
-        while last > first + 1 and span_text(passage, spans[last]).startswith(FENCE):
+        while last > first + 1 and texts[last].startswith(FENCE):
             last -= 1  # the closing fence: the answer ends on the code
-    elif introduces(first):
+    elif introduces[first]:
         # Unnumbered short lines of their own; one ending in 。 closes the list, and a numbered
         # line or another lead-in starts what comes next (「违约处理」 / 「6.」 / 「SQL定义如下：」).
-        while last + 1 < len(spans) and short_line(last + 1) and not (numbered(last + 1) or introduces(last + 1)):
+        while last + 1 < len(spans) and short_line(last + 1) and not (numbered[last + 1] or introduces[last + 1]):
             last += 1
-            if END_PUNCT.search(span_text(passage, spans[last])):
+            if END_PUNCT.search(texts[last]):
                 break
     first -= first < last and _said_before(passage, spans, first)
     while spans[last][1] - spans[first][0] > MAX_UNIT_CHARS and spans[last][1] > end:
         last -= 1
     return spans[first][0], spans[last][1]
+
+
+def _bulleted_list(texts: list[str], j: int) -> tuple[int, int] | None:
+    """(first, last) of the sentences of a list of bullets inside a line that sentence j opens,
+    belongs to or leads in (_GLUED_LEAD_IN), or None."""
+    bulleted = [bool(_BULLETED.match(text)) for text in texts]
+    if not (bulleted[j] or (_GLUED_LEAD_IN.search(texts[j]) and j + 1 < len(texts) and bulleted[j + 1])):
+        return None
+    first = last = j
+    while bulleted[first] and first > 0 and (bulleted[first - 1] or _GLUED_LEAD_IN.search(texts[first - 1])):
+        first -= 1
+    while last + 1 < len(texts) and bulleted[last + 1]:
+        last += 1
+    return first, last
 
 
 def _said_before(passage: Passage, spans: list[tuple[int, int]], j: int) -> bool:
@@ -166,10 +187,10 @@ def adjacent(a: Evidence, b: Evidence) -> bool:
 
 
 def holds_steps(evidence: Evidence) -> bool:
-    """The span states steps: two or more numbered lines, 首先 … 然后/再/最后, a chain of →, or
-    a lead-in (prose, not code) with the code that does it."""
+    """The span states steps: two or more numbered (or bulleted) lines, 首先 … 然后/再/最后, a
+    chain of →, or a lead-in (prose, not code) with the code that does it."""
     text = evidence.text
-    numbered = sum(bool(LIST_ITEM.match(line)) for line in text.splitlines())
+    numbered = sum(bool(LIST_ITEM.match(line)) for line in text.splitlines()) + len(_BULLET_OPENS.findall(text))
     ordered = "首先" in text and any(word in text for word in ("然后", "其次", "接着", "最后", "再"))
     led_to_code = "\n" in text and is_code(evidence) and not _starts_in_code(evidence)
     return numbered >= 2 or ordered or text.count("→") + text.count("->") >= 2 or led_to_code
