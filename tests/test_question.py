@@ -2,6 +2,7 @@
 
 import pytest
 
+from kb import KnowledgeBase
 from kb.answering.question import (
     SHAPES,
     answer_shape,
@@ -10,7 +11,9 @@ from kb.answering.question import (
     question_kind,
     states_a_quantity,
 )
+from kb.answering.side_names import term_names
 from kb.language.text import fold
+from kb.types import Hit
 
 
 @pytest.mark.parametrize(
@@ -186,3 +189,22 @@ def test_a_clause_asking_about_this_leaves_the_whole_question_to_name_the_subjec
     shape = answer_shape("开会时领导提到POA，这是什么意思？")
     assert shape.kind == "definition" and shape.subject != "这"
     assert not shape.has_cue("这是完全不同的心态和技能集")
+
+
+def test_a_definition_under_another_name_the_text_gives_the_term_is_a_definition(tmp_path, embedder):
+    """「SSO 英文全称 Single Sign On，单点登录。SSO 是在多个应用系统中…」 defines 单点登录 by its
+    acronym; so does 「地址解析协议（Address Resolution Protocol，ARP）是…」 define ARP."""
+    assert term_names("单点登录", ["sso 英文全称 single sign on，单点登录。"]) == ("sso",)
+    assert term_names("单点登录", ["sso(single sign on)即单点登录说的是…"]) == ("sso",)
+    assert term_names("单点登录", ["基于 jwt 单点登录的实现"]) == ()  # a word before it names nothing
+    assert term_names("arp", ["。地址解析协议（address resolution protocol，arp）是…"]) == ("地址解析协议",)
+    assert term_names("客户服务", ["客户服务（简称客服）"]) == ("客服",)
+    text = "SSO 英文全称 Single Sign On，单点登录。SSO 是在多个应用系统中，用户只需要登录一次就可以访问所有应用。"
+    (tmp_path / "sso.md").write_text(text + "\n\n单点登录需要一个统一认证中心来校验登录状态。\n", encoding="utf-8")
+    KnowledgeBase.build([tmp_path / "sso.md"], tmp_path / "index", embedder=embedder)
+    with KnowledgeBase.open(tmp_path / "index", embedder=embedder) as kb:
+        plan = kb.answerer.plan("单点登录是什么意思？")
+        hits = [Hit(n, 1.0, p) for n, p in enumerate(kb.answerer.index.passages(), start=1)]
+        defining = "sso 是在多个应用系统中，用户只需要登录一次"
+        assert not plan.shape.has_cue(defining)
+        assert kb.answerer.with_other_names(plan, hits).shape.has_cue(defining)

@@ -16,13 +16,16 @@ import numpy as np
 from kb.answering.answer import compose_answer
 from kb.answering.aspects import subject_words
 from kb.answering.defining import DEFINITION_REACH, with_definition
+from kb.answering.definition_cue import definition_cue
 from kb.answering.evidence import Evidence, EvidenceWeights, QuestionTerms, score_sentences
 from kb.answering.mentions import unmentioned_side
 from kb.answering.names import rare_held_name, unknown_names
 from kb.answering.plan import QuestionPlan, asking_words_in, shape_of
 from kb.answering.retrieve import Retriever, check_query_args, matched_terms
+from kb.answering.side_names import term_names
 from kb.answering.understand import QuestionReader, Reading
 from kb.errors import KbError
+from kb.language.text import fold
 from kb.types import Answer, Explanation, Hit, Mode, Passage
 
 NEVER_MENTIONED = "知识库中没有提到："  # the note on a question refused for a name the index lacks
@@ -183,8 +186,19 @@ class Answerer:
         """The cited answer to a question (see KnowledgeBase.ask)."""
         plan = self.plan(question, k, mode, max_chars, previous)
         hits = self.retrieve(plan)
+        plan = self.with_other_names(plan, hits)
         answer = self.compose(plan, hits, self.evidence(plan, hits), self.answerable(plan, hits))
         return dataclasses.replace(answer, explanations=self.explain(plan.text, answer.hits)) if explain else answer
+
+    def with_other_names(self, plan: QuestionPlan, hits: list[Hit]) -> QuestionPlan:
+        """A definition question's plan, its cue also taking the names the retrieved passages
+        give its subject (side_names.term_names): where a text says 「SSO(Single Sign On)即单点
+        登录」, 「SSO 是在多个应用系统中…」 answers 「单点登录是什么意思」."""
+        subject = plan.shape.subject
+        names = term_names(subject.rsplit("的", 1)[-1], [fold(h.passage.text) for h in hits]) if subject else ()
+        if not names:
+            return plan
+        return dataclasses.replace(plan, shape=dataclasses.replace(plan.shape, cue=definition_cue(subject, names)))
 
     def compose(self, plan: QuestionPlan, hits: list[Hit], evidence: list[Evidence], answerable: bool) -> Answer:
         """The answer from the stages before (answer.compose_answer); one refused for a name the

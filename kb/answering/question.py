@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from kb.answering.definition_cue import NAMING_VERB, definition_cue
 from kb.language.text import fold
 
 QuestionKind = Literal[
@@ -201,7 +202,7 @@ class AnswerShape:
         if self.kind != "definition":
             return self.cue.search(folded) is not None
         return any(
-            re.match(_NAMING_VERB, m.group()) or not _CONDITION.search(_clause_before(folded, m.start()))
+            re.match(NAMING_VERB, m.group()) or not _CONDITION.search(_clause_before(folded, m.start()))
             for m in self.cue.finditer(folded)
         )
 
@@ -223,19 +224,6 @@ def _clause_before(text: str, at: int) -> str:
     return text[start:at]
 
 
-# 「外部性意味着…」, 「MemFree 表示未使用的 RAM 量」 define too.
-# A textbook's label over a definition it states in its own words: 「定义 1（最优反应）」.
-DEFINITION_LABEL = r"定义\s*[\d.]*\s*[（(]"
-# 是否 asks whether (「外码列是否允许空值」): no copula.
-_DEFINITION = (
-    r"(?:是指|指的是|说的是|就是|即是|即|定义为|称为|又称|被?(?:翻译|译)[为成]|是一种|是一个|是(?!否)|意味着|表示|"
-    r"指(?![标南针导出挥数令定向]))"
-)
-# A term after a quantifier speaks of some of what it names (「一些视图是不可更新的」), not of the term.
-# Not 一个: translated textbooks define with it (「玩家 i 的一个信息集是其不能区分的节点的集合」).
-_NOT_ALL_OF_IT = r"(?<!一些|有些|某些|这些|那些|部分|所有|每个|很多|许多|多数|少数)"
-# The verbs that name a term after its description: 「称该属性组为候选码」, 「叫做候选码」.
-_NAMING_VERB = r"(?:称之?为?|叫做|叫作|定义为|记为|记作)"
 # What is left of a definition question once its asking words go: 「什么是销售漏斗」 → 销售漏斗.
 _DEFINITION_WORDING = re.compile(
     r"请问|什么是|是什么意思|是个什么东西|是什么东西|是什么|是指什么|指的是什么|什么叫|何为|何谓|的定义|的含义|的意思|是个啥|"
@@ -337,35 +325,9 @@ def answer_shape(question: str, sides: Sequence[str] | None = None) -> AnswerSha
             cue=re.compile(f"{a}{joint}{b}(?![和与及、])|{b}{joint}{a}(?![和与及、])"),
             against=re.compile(f"(?=.*{a})(?=.*{b}).*{_SHARED}"),
         )
-    if kind == "definition":
-        subject = definition_subject(question)
-        if subject:
-            # 「嵌入式SQL中的游标」 is defined as 「游标是…」: the head noun after the last 的 too.
-            # 「自治系统AS」, 「虚拟专用网（VPN）」 are defined as 「自治系统是…」: without their acronym too.
-            heads = [subject, subject.rsplit("的", 1)[-1]]
-            names = dict.fromkeys(heads + [_GLOSS_AFTER.sub("", name) for name in heads])
-            named = "|".join(re.escape(name) for name in names if name)
-            # A term of one character (栈, 树) opens its clause: 「栈是…」, not 「子树是…」 or 「Tm是树」.
-            opening = "|".join(re.escape(name) if len(name) > 1 else _OPENS + re.escape(name) for name in names if name)
-            # 「触发器（Trigger）是…」: a gloss in brackets may stand between the term and its verb.
-            gloss = r"(?:\s*[（(][^（()）]{1,40}[)）])?"
-            # An adverb may stand before the verb (「分销则是」, 「其实是」); a second subject may not
-            # (「栈和队列是两种…」 says what both are), nor 都 (「栈都应该是空的」).
-            forward = _NOT_ALL_OF_IT + f"(?:{opening}){gloss}" + r"[^，。；,;和与及都]{0,3}?" + _DEFINITION
-            # Textbooks name the term last: 「若…，则称该属性组为候选码」, 「…的属性称为主属性」.
-            quoted = r"[”’」』\"']?"  # the term in quotes: 「称为“静态方法”。」
-            named_last = (
-                f"{_NAMING_VERB}" + r"[^，。；,;]{0,8}?为?" + f"(?:{named}){gloss}{quoted}" + r"\s*(?:[。；;，,：:]|$)"
-            )
-            # A textbook's labelled definition: 「定义 1（最优反应）」 over the statement (subject_lines).
-            labelled = DEFINITION_LABEL + r"\s*" + f"(?:{named})" + r"\s*[)）]\s*[^\s，。；,;]{4}"
-            return replace(shape, cue=re.compile(f"{forward}|{named_last}|{labelled}"), subject=subject)
+    if kind == "definition" and (subject := definition_subject(question)):
+        return replace(shape, cue=definition_cue(subject), subject=subject)
     return shape
-
-
-_OPENS = r"(?<![\u4e00-\u9fff])"  # no Chinese character before: the word starts here
-# The English acronym or name a question adds after a Chinese term (folded, brackets gone).
-_GLOSS_AFTER = re.compile(r"(?<=[\u4e00-\u9fff]{2})[a-z][a-z0-9 ]*$")
 
 
 def definition_subject(question: str) -> str:

@@ -1,8 +1,10 @@
-"""The names a comparison's sides go by in the retrieved text.
+"""The names a term goes by in the retrieved text: a comparison's sides, a definition's subject.
 
 A side is named by the question's word, its alias group in the profile, the short names the
 text itself defines for it (「客户服务（简称客服）」 → 客服, 「排它锁（Exclusive Locks，简记为X锁）」 →
-X锁), and, for two sides sharing a head or tail, their cores (静态转储/动态转储 → 静态/动态).
+X锁), and, for two sides sharing a head or tail, their cores (静态转储/动态转储 → 静态/动态). A
+term may also be named by the acronym a text puts before it (「SSO(Single Sign On)即单点登录」)
+or the Chinese name it puts before a Latin term (「地址解析协议（Address Resolution Protocol，ARP）」).
 """
 
 from __future__ import annotations
@@ -58,3 +60,27 @@ def side_cores(sides: list[str]) -> list[tuple[str, ...]]:
                 cores = [cores[0] + (pair[0],), cores[1] + (pair[1],)]
                 break
     return cores
+
+
+# 「SSO(Single Sign On)即单点登录」, 「SSO 英文全称 Single Sign On，单点登录」: an acronym the text
+# puts before a term it names, with its English in brackets or after 英文全称; or the term first,
+# its acronym in brackets (「单点登录（SSO）」: side_names).
+_ACRONYM_BEFORE = (
+    r"(?<![a-z0-9])([a-z][a-z0-9]{1,9})\s*"
+    r"(?:[（(][^（）()\n]{1,40}[)）]\s*(?:即|也就是)|英文全称[^，,。\n]{1,40}[，,])\s*"
+)
+# 「地址解析协议（Address Resolution Protocol，ARP）」: the Chinese name of a Latin term, opening its clause.
+_CHINESE_NAME_BEFORE = r"(?:^|(?<=[\n。；;，,：:]))\s*([\u4e00-\u9fff]{2,12})\s*[（(](?:[^（）()\n]{0,40}?[，,、]\s*)?"
+
+
+def term_names(term: str, texts: list[str]) -> tuple[str, ...]:
+    """The other names the (folded) `texts` give a (folded) term: short names they define for it
+    (side_names), the acronym they put before a Chinese term, the Chinese name they put before a
+    Latin one."""
+    names = set(side_names(term, texts, "\0", ())) - {term}
+    if term.isascii():
+        pattern = re.compile(_CHINESE_NAME_BEFORE + re.escape(term) + r"\s*[)）]")
+    else:
+        pattern = re.compile(_ACRONYM_BEFORE + re.escape(term))
+    names.update(match.group(1) for text in texts for match in pattern.finditer(text))
+    return tuple(sorted(names, key=len, reverse=True))

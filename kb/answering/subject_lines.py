@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from kb.answering.question import DEFINITION_LABEL
+from kb.answering.definition_cue import DEFINITION_LABEL
 from kb.formats.slides import NOTES_LABEL
 from kb.ingest.chunk import BULLET, is_heading, unbulleted
 from kb.language.text import fold
