@@ -332,6 +332,8 @@ def test_quantities_are_told_from_articles_and_list_numbers():
     # the last one scraped without its line break
     numbered = ["1、根据部门要求", "具体内容：2、管理客户", "编制销售计划2、全面掌握市场"]
     assert not any(map(states_a_quantity, ["一个随机品牌", *numbered]))
+    assert not any(map(states_a_quantity, ["B2B品牌营销是三者一体化的过程", "G1 收集器", "HTTP/1.1 协议"]))
+    assert states_a_quantity("工程上常见如 150–300ms")
     assert states_a_quantity("工作2、3年后") and states_a_quantity("1998、1999年")
 
 
@@ -589,3 +591,16 @@ def test_a_procedure_sharing_no_word_with_a_how_to_question_does_not_lead_it():
     evidence = score_sentences(plan.terms, _passage_hits(other, about), plan.shape, default_profile().analyzer)
     vouched = [dataclasses.replace(e, score=5.0 if e.passage.text == other else 4.0, cosine=0.9) for e in evidence]
     assert choose(plan, answer_candidates(vouched, plan))[0].text == about
+
+
+def test_an_amount_the_budget_left_out_is_quoted_rather_than_refused():
+    """The best sentences on election timeouts state no amount and fill the answer's budget; the
+    sentence stating 「150–300ms」 ranks just below them: it is quoted, not 「not in the index」."""
+    plan = plan_from_words("Raft 的选举超时时间一般配成多少毫秒？", default_profile(), shown=3)
+    best = "每个节点的选举超时时间都是随机的，这样各个服务器能够分散开来，只有少数服务器会率先超时。"
+    more = "选举超时时间到了以后，节点会转为候选人并发起新的选举，" * 3 + "直到选出新的领导者为止，集群才又恢复可用。"
+    amount = "选举超时在工程上常见如 150–300ms。"
+    evidence = score_sentences(plan.terms, _passage_hits(best, more, amount), plan.shape, default_profile().analyzer)
+    scores = {best: 5.0, more: 4.5}
+    ranked = [dataclasses.replace(e, score=scores.get(e.text, 4.0), cosine=0.9) for e in evidence]
+    assert amount in [c.text for c in choose(plan, answer_candidates(ranked, plan))]

@@ -92,11 +92,11 @@ _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = (
     ),
     ("yesno", re.compile(r"吗[？?]?$|是否|能不能|可不可以|有没有|会不会|是不是|对不对")),
 )
-# Any statement of an amount, a date or a time: digits, or Chinese numerals with a unit or
-# measure word — a lone 一 (「一个」, 「一种」) is an article, not an amount. A 「多少/哪一年」
+# Any statement of an amount, a date or a time: digits (not of a name: 「B2B」, 「G1」, 「HTTP/1.1」),
+# or Chinese numerals with a unit or measure word — a lone 一 (「一个」, 「一种」) is an article. A 「多少/哪一年」
 # question answered by sentences holding none is not answered (see `states_a_quantity`).
 _QUANTITY = re.compile(
-    r"[\d０-９]|百分之|分之|(?:[每约仅只近达超逾]|不到|超过)一\s*(?:个|次|位|种|名|人|倍)|(?:[零〇二三四五六七八九十百千万亿两几半数][零〇一二三四五六七八九十百千万亿两]*|一[零〇一二三四五六七八九十百千万亿两]+)(?:多|余|来)?"
+    r"(?<![A-Za-z/.])[\d０-９]|百分之|分之|(?:[每约仅只近达超逾]|不到|超过)一\s*(?:个|次|位|种|名|人|倍)|(?:[零〇二三四五六七八九十百千万亿两几半数][零〇一二三四五六七八九十百千万亿两]*|一[零〇一二三四五六七八九十百千万亿两]+)(?:多|余|来)?"
     r"\s*(?:年|月|日|号|天|周|个|次|位|种|名|岁|人|倍|米|公里|千米|万|亿|元|块|小时|分钟|秒|世纪|家|所|台|条|项|成|件|本|部|层|点|代|届|场|批|组|类|级|期|座|辆|篇)"
 )
 # List numbering (「1、」, 「2.」 at a line's or clause's start) counts nothing. A number before
