@@ -7,6 +7,7 @@ from kb import KnowledgeBase
 from kb.answering.retrieve import (
     SENTENCE_SHARE,
     FusionSettings,
+    Retriever,
     display_scores,
     fuse,
     is_near_duplicate,
@@ -17,6 +18,7 @@ from kb.answering.retrieve import (
     with_best_sentences,
 )
 from kb.errors import KbError
+from kb.profile import default_profile
 from kb.types import Passage
 from tests.conftest import CORPUS
 from tests.helpers import write_corpus
@@ -383,3 +385,33 @@ def test_a_question_whose_words_the_index_never_holds_is_not_answered_by_a_lone_
         hits = kb.search(question, k=3, mode="bm25")
         assert any(retriever._covers(weights, h.passage, 0.3) for h in hits)  # coverage alone would pass
         assert kb.ask(question, mode="bm25").found == answerable, question
+
+
+class _Windows:
+    """An index's passages by id, as Retriever._diverse_top reads them."""
+
+    def __init__(self, passages):
+        self.by_id = {p.id: p for p in passages}
+        self.profile = None
+
+    def passages(self, ids):
+        return [self.by_id[i] for i in ids]
+
+
+def test_a_window_opening_on_a_later_list_item_gives_way_to_the_one_holding_the_list_s_start():
+    """Overlapping windows of one document: the best ranked opens on item 2 (「2. 若 A 收到…」),
+    the one before it holds the lead-in and item 1; that one is shown, at the better rank."""
+    text = (
+        "故障检测流程：\n1. 节点 A 将 B 标记为疑似下线\n2. 若 A 收到其他主节点对 B 的报告，则将 B 标记为已下线\n3. 广播"
+    )
+    start = text.index("2.")
+    first = Passage(1, "d", "T", "d.md", 0, len(text) - 4, text[:-4])
+    later = Passage(2, "d", "T", "d.md", start, len(text), text[start:])
+    other = Passage(3, "e", "T", "e.md", 0, 9, "集群由主节点组成。")
+    retriever = Retriever(_Windows([first, later, other]), profile=default_profile())
+    hits = retriever._diverse_top([2, 3, 1], 3, {1: 0.5, 2: 0.9, 3: 0.7}, {})
+    assert [(h.rank, h.passage.id, h.score) for h in hits] == [(1, 1, 0.9), (2, 3, 0.7)]
+    # A window opening on a list's first item, or on no item, keeps its place.
+    plain = Passage(2, "d", "T", "d.md", 10, len(text), text[10:])
+    retriever = Retriever(_Windows([first, plain, other]), profile=default_profile())
+    assert [h.passage.id for h in retriever._diverse_top([2, 3, 1], 3, {1: 0.5, 2: 0.9, 3: 0.7}, {})] == [2, 3]

@@ -16,6 +16,7 @@ from typing import Literal, get_args
 import numpy as np
 
 from kb.answering.rerank import RERANKED_POOL, Reranker
+from kb.answering.sentence_quality import item_number
 from kb.embedding.models import Embedder, load_embedder
 from kb.embedding.questions import encoded_question
 from kb.errors import KbError
@@ -376,9 +377,24 @@ class Retriever:
         for begin in range(0, len(order), batch):
             ids = order[begin : begin + batch]
             for passage in self.index.passages(ids):
-                if any(is_near_duplicate(passage, h.passage, self.fusion.duplicate_overlap) for h in hits):
+                twin = next(
+                    (h for h in hits if is_near_duplicate(passage, h.passage, self.fusion.duplicate_overlap)), None
+                )
+                if twin is not None:
+                    if _opens_the_list(passage, twin.passage):
+                        hits[twin.rank - 1] = Hit(twin.rank, twin.score, passage, signals.get(passage.id, {}))
                     continue
                 hits.append(Hit(len(hits) + 1, scores[passage.id], passage, signals.get(passage.id, {})))
                 if len(hits) == k:
                     return hits
         return hits
+
+
+def _opens_the_list(earlier: Passage, shown: Passage) -> bool:
+    """`earlier` is a window of the document of `shown` that starts before it, and `shown` opens
+    on a later item of a list (「2. 若 A 收到其他主节点对 B 的 PFAIL 报告…」): the earlier window
+    holds the list's lead-in and first items, and stands in its place."""
+    if earlier.doc_id != shown.doc_id or earlier.start >= shown.start:
+        return False
+    number = item_number(shown.text.lstrip().split("\n", 1)[0])
+    return number is not None and number not in ("1", "一", "①")
