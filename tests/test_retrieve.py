@@ -411,6 +411,12 @@ def test_a_window_opening_on_a_later_list_item_gives_way_to_the_one_holding_the_
     retriever = Retriever(_Windows([first, later, other]), profile=default_profile())
     hits = retriever._diverse_top([2, 3, 1], 3, {1: 0.5, 2: 0.9, 3: 0.7}, {})
     assert [(h.rank, h.passage.id, h.score) for h in hits] == [(1, 1, 0.9), (2, 3, 0.7)]
+    # The same list said again elsewhere in the document is no window running into it.
+    again = Passage(2, "d", "T", "d.md", 1000 + start, 1000 + len(text), text[start:])
+    retriever = Retriever(
+        _Windows([Passage(1, "d", "T", "d.md", 0, len(text), text), again, other]), profile=default_profile()
+    )
+    assert [h.passage.id for h in retriever._diverse_top([2, 3, 1], 3, {1: 0.5, 2: 0.9, 3: 0.7}, {})] == [2, 3]
     # A window opening on a list's first item, or on no item, keeps its place.
     plain = Passage(2, "d", "T", "d.md", 10, len(text), text[10:])
     retriever = Retriever(_Windows([first, plain, other]), profile=default_profile())

@@ -45,6 +45,7 @@ DUPLICATE_OVERLAP = 0.8  # share of character pairs that makes two sentences cop
 SUPPORT_MARGIN = 3.5
 RUN_ON_SENTENCES = 2  # sentences quoted after one that restates a yes/no question
 _GOES_ON = re.compile(r"[：:].{8,}")
+_DIGIT = re.compile(r"(?<![A-Za-z/.])\d")  # an amount in figures, not a name's digit (「B2B」)
 _CLAUSE_END = re.compile(r"[；;：:]\s*$")
 # A sentence opening with a word that points back (a contrast's or a reason's second half, a
 # pronoun for the subject before): it reads after the sentence it goes on from.
@@ -250,9 +251,9 @@ def choose(
         picked = select(candidates, plan.shape, plan.max_chars, lexical=lexical) if answerable else []
         chosen = led_by_definitions(plan.sides, list(plan.terms.words), hits or [], picked)
     if asks_an_amount(plan.text) and not states_the_amount(chosen, plan):
-        # A sentence the budget left out may state it (「…常见如 150–300ms」): it leads. Else (「平均工资是
-        # 多少」 with no amount, 「哪一年…用装配线」 with another year's) it is not in the index.
-        stating = [c for c in candidates if states_the_amount([c], plan)] if chosen else []
+        # A sentence the budget left out may state it in figures (「…常见如 150–300ms」): it leads. Else
+        # (「平均工资是多少」 with 「两种」, 「哪一年…用装配线」 with another year's) it is not in the index.
+        stating = [c for c in candidates if _DIGIT.search(c.text) and states_the_amount([c], plan)] if chosen else []
         chosen = select(stating, plan.shape, plan.max_chars, lexical=lexical) if stating else []
     return within(labelled_once(chosen), plan.max_chars)
 

@@ -391,10 +391,9 @@ class Retriever:
 
 
 def _opens_the_list(earlier: Passage, shown: Passage) -> bool:
-    """`earlier` is a window of the document of `shown` that starts before it, and `shown` opens
-    on a later item of a list (「2. 若 A 收到其他主节点对 B 的 PFAIL 报告…」): the earlier window
-    holds the list's lead-in and first items, and stands in its place."""
-    if earlier.doc_id != shown.doc_id or earlier.start >= shown.start:
+    """`shown` opens on a later item of a list (「2. 若 A 收到其他主节点对 B 的 PFAIL 报告…」) and
+    `earlier`, a window of its document running into it, holds the list's start: it stands in."""
+    if earlier.doc_id != shown.doc_id or not earlier.start < shown.start < earlier.end:
         return False
     number = item_number(shown.text.lstrip().split("\n", 1)[0])
     return number is not None and number not in ("1", "一", "①")
