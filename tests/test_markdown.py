@@ -80,3 +80,15 @@ def test_a_quoted_markdown_sentence_is_placed_at_its_line(tmp_path):
     start = document.text.index("将写命令添加到")
     line = NOTES.split("\n").index("1. 将写命令添加到 AOF 文件的末尾；") + 1
     assert document.provenance.locate(start, start + 10).label == f"L{line}"
+
+
+def test_a_diagram_s_source_is_no_text_and_code_stays():
+    notes = (
+        "## 事务消息\n\n处理流程如下。\n\n```mermaid\nflowchart TB\n"
+        '    M1["生产者构建消息"] --> M2["发送至服务端"]\n    style Phase1 fill:#F5F7FA\n```\n\n'
+        "```java\nproducer.send(msg);\n```\n"
+    )
+    lines = extract(notes.encode("utf-8")).text.split("\n")
+    assert len(lines) == len(notes.split("\n"))
+    assert not any("M1" in line or "fill:" in line or "flowchart" in line for line in lines)
+    assert "producer.send(msg);" in lines and lines.index("处理流程如下。") == 2

@@ -11,7 +11,9 @@ so places stay the file's line numbers:
   marks or images; inline code keeps its backticks; an ordered item keeps its number
   (「1. 」: steps stay steps), a bullet loses its mark;
 - a line that is nothing but links (a table of contents, a reading list), or 「[TOC]」, is dropped;
-- fenced and indented code: verbatim, between fence lines (kb/language/code.py);
+- fenced and indented code: verbatim, between fence lines (kb/language/code.py); but a diagram's
+  source (「```mermaid」, PlantUML, Graphviz) is a picture, dropped as images are (its
+  「direction TB style Phase3 fill:#F5F7FA」 was indexed as passages and listed as sources);
 - table rows: their cells joined as other formats join them;
 - YAML front matter (「---\ntitle: '进程管理'\ndate: …\npublished: true\n---」, as static site
   generators and note apps write it): settings a reader of the page never sees, dropped but for
@@ -37,6 +39,8 @@ _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?:[ \t]*(?:[\w-]+[ \t]*:.*|-[ \t].*)?\n)*?(?:---|\.\.\.)[ \t]*$", re.M)
 _CONTENTS_MARKER = re.compile(r"\[(?:TOC|toc)\]|\[\[_?TOC_?\]\]")
 _TITLE = re.compile(r"^title[ \t]*:[ \t]*(.*?)[ \t]*$")
+# The languages of a fenced block that draws a diagram.
+_DIAGRAM = re.compile(r"(?:mermaid|plantuml|puml|dot|graphviz|flow|flowchart|sequence|mindmap|markmap|gantt)\b.*")
 
 
 def extract(data: bytes) -> Extracted:
@@ -59,6 +63,8 @@ def readable(source: str) -> str:
         if token.map is None:
             continue
         start, end = token.map
+        if token.type == "fence" and _DIAGRAM.fullmatch(token.info.strip().lower()):
+            continue
         if token.type == "fence":
             _place(lines, start, [FENCE, *token.content.rstrip("\n").split("\n"), FENCE][: end - start])
         elif token.type == "code_block":  # indented: kept as written, as in a text file
