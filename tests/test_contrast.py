@@ -69,6 +69,9 @@ TOKENIZE = default_profile().analyzer.tokenize
         ("Kafka 和 Disruptor 都叫消息队列，用的地方有啥区别？", ["kafka", "disruptor"]),
         ("服务之间调用，用 RPC 和用消息队列有什么本质不同？", ["rpc", "消息队列"]),
         ("成都和重庆有什么区别", ["成都", "重庆"]),
+        # A Latin name compared with another is the side, not the words before it.
+        ("线上看到一堆 TIME_WAIT 和 CLOSE_WAIT，这俩状态有什么不一样？", ["time_wait", "close_wait"]),
+        ("HTTPS 握手时用 RSA 密钥交换和用 ECDHE 的区别在哪里？", ["rsa", "ecdhe"]),
         # The stages of a range are listed, not compared.
         ("想做到消息一条都不丢，从发送、存储到消费每一环分别要做什么？", None),
     ],

@@ -58,6 +58,8 @@ _BY_MEANS = re.compile(r"^.*?(?:使用|采用|通过|用(?![户于法途量品�
 # 「RocketMQ 同步刷盘和异步刷盘」: so is a product named before the first side, a space between.
 _PRODUCT_BEFORE = re.compile(r"^[A-Za-z][\w.+#-]*\s+(?=[\u4e00-\u9fff]{2})")
 _PRODUCT_OF = re.compile(r"^[A-Za-z][\w.+#-]*(?:\s+[A-Za-z][\w.+#-]*)*\s*的\s*(?=\S{2})")
+_LATIN_AT_START = re.compile(r"^[a-z][a-z0-9_.+#/-]*(?:\s+[a-z0-9_.+#/-]+)*(?=\s*[\u4e00-\u9fff])")
+_LATIN_AT_END = re.compile(r"(?<![a-z0-9_.+#/-])[a-z][a-z0-9_.+#/-]*(?:\s+[a-z0-9_.+#/-]+)*$")
 _QUOTES = "“”\"'「」『』‘’"
 # 「ZooKeeper 和 Eureka 各自偏向什么」: what each of the two does is asked.
 _EACH = r"(?<=各自|分别)[\u4e00-\u9fff]{1,6}?(?:什么|啥|哪些)"
@@ -101,6 +103,10 @@ def contrast_sides(question: str, vocabulary: ContrastVocabulary) -> list[str] |
     # 「RocketMQ 的集群消费和广播消费」: the product named before 的 is where both are found.
     sides[0] = _PRODUCT_OF.sub("", sides[0]) if "的" not in sides[1] else sides[0]
     sides[0] = _PRODUCT_BEFORE.sub("", sides[0]) if re.match(r"[\u4e00-\u9fff]", sides[1]) else sides[0]
+    # 「线上看到一堆 TIME_WAIT 和 CLOSE_WAIT」, 「RSA 密钥交换和 ECDHE」: a Latin name compared with
+    # one is the side, not the words around it.
+    latin = (_LATIN_AT_END.search(sides[0]) or _LATIN_AT_START.search(sides[0])) if sides[1].isascii() else None
+    sides[0] = latin.group().strip() if latin and not sides[0].isascii() else sides[0]
     # 「市场部和销售部的工作目标有什么不同」 compares 销售部 (on 工作目标), not 「销售部的工作目标」.
     sides[1] = sides[1].split("的")[0] if "的" not in sides[0] else sides[1]
     sides[1] = _BOTH_NAMED.sub(
