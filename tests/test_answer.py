@@ -604,3 +604,28 @@ def test_an_amount_the_budget_left_out_is_quoted_rather_than_refused():
     scores = {best: 5.0, more: 4.5}
     ranked = [dataclasses.replace(e, score=scores.get(e.text, 4.0), cosine=0.9) for e in evidence]
     assert amount in [c.text for c in choose(plan, answer_candidates(ranked, plan))]
+
+
+def test_a_sentence_saying_what_the_term_before_it_means_is_quoted_with_that_sentence():
+    """「中间人攻击英文名叫…，简称「MITM 攻击」。指攻击者与通讯的两端…」: the sentence opening with 指
+    defines the term the sentence before it names; the two are quoted as the definition."""
+    text = (
+        "好我们继续聊聊中间人攻击。\n中间人攻击英文名叫 Man-in-the-Middle Attack，简称「MITM 攻击」。"
+        "指攻击者与通讯的两端分别创建独立的联系，并交换其所收到的数据。\n中间人攻击很危险。"
+    )
+    answer = answer_from_hits("中间人攻击（MITM）到底指的是啥情况？", _passage_hits(text))
+    assert answer.sentences[0].text.startswith("中间人攻击英文名叫")
+    assert "指攻击者与通讯的两端分别创建独立的联系" in answer.sentences[0].text
+    # Only a definition question reads it with the sentence before.
+    passage = _passage_hits(text)[0].passage
+    start = text.index("指攻击者")
+    assert subject_line_text("general", passage, start, text[start : text.index("\n", start)])[1] == start
+
+
+def test_a_purpose_question_is_led_by_what_its_subject_serves():
+    text = (
+        "TLS 握手一开始的 ClientHello 里，通常会带 SNI 扩展，TLS 握手时老被提到。"
+        "SNI 的作用是告诉服务器我要访问哪个域名，这样同一个 IP 才能挂多个站点。"
+    )
+    answer = answer_from_hits("TLS 握手里老提到的 SNI 是干嘛用的？", _passage_hits(text))
+    assert answer.sentences[0].text.startswith("SNI 的作用是告诉服务器")

@@ -60,6 +60,8 @@ from kb.types import Hit
         ("git stash 是做什么用的？", "purpose"),
         ("客户关系管理系统有什么用", "purpose"),
         ("视图的作用是什么", "purpose"),
+        ("TLS 握手里老提到的 SNI 是干嘛用的？", "purpose"),
+        ("这个参数是拿来干嘛的", "purpose"),
     ],
 )
 def test_question_kind(question, kind):
@@ -98,6 +100,7 @@ def test_definition_cue_names_the_subject():
         ("拜占庭将军问题用大白话讲是在说什么？", "拜占庭将军问题描述的是分布式系统如何达成共识"),
         ("说收集器“关注吞吐量”，这个吞吐量具体指什么？", "所谓吞吐量就是CPU中用于运行用户代码的时间与总时间的比值"),
         ("双亲委派到底是个啥意思？", "双亲委派是指类加载器先把请求交给父类加载器"),
+        ("中间人攻击（MITM）到底指的是啥情况？", "中间人攻击是指攻击者与通讯的两端分别创建独立的联系"),
         ("什么是视图，能简单讲讲吗", "视图是从一个或几个基本表导出的表"),
         ("CSRF 攻击是怎么一回事？", "CSRF攻击一般被翻译为跨站请求伪造"),
     ],
@@ -210,3 +213,13 @@ def test_a_definition_under_another_name_the_text_gives_the_term_is_a_definition
         defining = "sso 是在多个应用系统中，用户只需要登录一次"
         assert not plan.shape.has_cue(defining)
         assert kb.answerer.with_other_names(plan, hits).shape.has_cue(defining)
+
+
+def test_a_purpose_question_prefers_what_its_subject_serves_said_of_it():
+    """「SNI 是干嘛用的」 is answered by 「SNI 的作用是告诉服务器…」, not by a sentence that only
+    mentions SNI next to 「可以」; a question naming only whom it serves keeps the general cue."""
+    shape = answer_shape("TLS 握手里老提到的 SNI 是干嘛用的？")
+    assert shape.has_cue(fold("SNI 的作用是告诉服务器“我要访问哪个域名”"))
+    assert not shape.has_cue(fold("从上图可以看到，TLS 握手分为多个阶段：ClientHello（携带 SNI、支持的密码套件）"))
+    assert answer_shape("git stash 是做什么用的？").has_cue("git stash 用于保存当前工作区的修改")
+    assert answer_shape("市场部天天搞品牌那一套，对我们销售到底有啥用").has_cue("可以帮助销售更快成交")

@@ -131,6 +131,8 @@ def select(
     elif shape.kind == "definition":
         ranked = _form_first(ranked, margin, lambda c: defines(c, shape.subject))
         ranked = _form_first(ranked, margin, lambda c: introduces(c, shape.subject))
+    elif shape.kind == "purpose":  # 「SNI 的作用是…」 over sentences that only mention SNI
+        ranked = _form_first(ranked, margin, lambda c: bool(c.features.get("cue")))
     elif shape.counts:
         ranked = _form_first(ranked, margin, lambda c: shape.states_the_count(c.text))
     if shape.follows_context and ranked[0].features.get("against"):

@@ -49,4 +49,8 @@ def definition_cue(subject: str, also: Sequence[str] = ()) -> re.Pattern[str]:
     named_last = NAMING_VERB + r"[^，。；,;]{0,8}?为?" + f"(?:{named}){_GLOSS}{_QUOTED}" + r"\s*(?:[。；;，,：:]|$)"
     # A textbook's labelled definition: 「定义 1（最优反应）」 over the statement (subject_lines).
     labelled = DEFINITION_LABEL + r"\s*" + f"(?:{named})" + r"\s*[)）]\s*[^\s，。；,;]{4}"
-    return re.compile(f"{forward}|{named_last}|{labelled}")
+    # The term opens a sentence, the next says what it means: 「中间人攻击英文名叫…。指攻击者…」.
+    means_next = (
+        f"(?:^|(?<=[。！？!?；;\n]))\\s*(?:{opening}){_GLOSS}" + r"[^。！？!?\n]{0,60}[。！？!?]\s*(?:是指|指的是|指)"
+    )
+    return re.compile(f"{forward}|{named_last}|{labelled}|{means_next}")

@@ -42,6 +42,10 @@ _ASKS_WHAT_IT_IS = re.compile(
 )
 # What must be done (「每一环分别要做什么」), in what order (「排查应该按什么顺序来」): as 「怎么做」.
 _MUST_DO = r"(?:要|该|应该|需要|得)[做干]些?(?:什么|啥)|[按以照]什么顺序|(?:顺序|流程)是(?:什么|怎样|啥)|什么流程"
+_ASKS_WHAT_FOR = re.compile(
+    r"有什么用|有啥用|有何用|什么用处|有什么作用|起什么作用|的作用|[做干](?:什么|嘛|啥)用|(?:用来|拿来)[做干](?:什么|嘛|啥)|"
+    r"是[干做]嘛的|的用途|有什么好处|的好处"
+)
 # Checked in this order: 「是什么原因」 is a reason, 「哪些方法」 a list, 「怎么样」 not a method;
 # but a list of steps (「要做哪几步」, 「有哪些步骤」) is asked as a procedure is.
 _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = (
@@ -66,12 +70,7 @@ _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = (
         ),
     ),
     # What something is for: 「git stash 是做什么用的」, 「CRM有什么用」, 「视图的作用是什么」.
-    (
-        "purpose",
-        re.compile(
-            r"有什么用|有啥用|有何用|什么用处|有什么作用|起什么作用|的作用|[做干]什么用|用来[做干]什么|是[干做]嘛的|的用途|有什么好处|的好处"
-        ),
-    ),
+    ("purpose", _ASKS_WHAT_FOR),
     ("definition", _ASKS_WHAT_IT_IS),
     # What should I do: 「…该怎么办」, 「要不要…」, 「应该先…吗」 — answered by a recommendation.
     (
@@ -226,7 +225,7 @@ def _clause_before(text: str, at: int) -> str:
 
 # What is left of a definition question once its asking words go: 「什么是销售漏斗」 → 销售漏斗.
 _DEFINITION_WORDING = re.compile(
-    r"请问|^(?:这|那)(?:个|里的?|种)|是个?啥意思|啥意思|(?:具体)?指(?:什么|啥)|什么是|是什么意思|是个什么东西|是什么东西|是什么|是指什么|指的是什么|什么叫|何为|何谓|的定义|的含义|的意思|是个啥|"
+    r"请问|^(?:这|那)(?:个|里的?|种)|是个?啥意思|啥意思|指的是(?:啥|什么)(?:情况|东西)?|(?:具体)?指(?:什么|啥)|什么是|是什么意思|是个什么东西|是什么东西|是什么|是指什么|指的是什么|什么叫|何为|何谓|的定义|的含义|的意思|是个啥|"
     r"是啥|是怎么定义的|怎么定义|如何定义|什么概念|的概念|是怎么一?回事|到底|究竟|(?:是)?在(?:说|讲)(?:什么|啥)|"
     r"(?:说|讲)的是(?:什么|啥)|(?:用)?(?:大白话|白话|通俗(?:地|点)?|简单(?:地|点)?)(?:讲|说|来说|解释)?|[\s\W_]+"
 )
@@ -236,16 +235,13 @@ _SAID_IN = re.compile(r"(?:里|中|上)(?:说|讲|提到)的|所谓的?")
 _BELIEF = re.compile(r"认为|以为|觉得|误区|常说|很多人|许多人|有人说|似乎|据说|不少人|经常说|误解")
 # A trait both sides share (「营销和销售的最终目标都是…」): not what a contrast question asks.
 _SHARED = r"(?:都|共同|同样|一样|相同|均|一致|相互|密切|两个|两者|二者)"
+# What it is for is said by what it serves or allows: 「用来撤销…」, 「可以…避免 XSS 攻击」.
+_SERVES = r"用来|用于|用以|可以|能够|作用|目的|为了|以便|从而|使得|好处|帮助|避免|防止|保证|提高"
 SHAPES: dict[QuestionKind, AnswerShape] = {
     "contrast": AnswerShape("contrast", None, 300),
     "reason": AnswerShape("reason", re.compile(r"因为|由于|所以|因此|因而|原因|之所以|为了|导致|使得|在于"), 300),
     "definition": AnswerShape("definition", None, 240),  # the cue names the subject: see answer_shape
-    # What it is for is said by what it serves or allows: 「用来撤销…」, 「可以…避免 XSS 攻击」.
-    "purpose": AnswerShape(
-        "purpose",
-        re.compile(r"用来|用于|用以|可以|能够|作用|目的|为了|以便|从而|使得|好处|帮助|避免|防止|保证|提高"),
-        240,
-    ),
+    "purpose": AnswerShape("purpose", re.compile(_SERVES), 240),
     # A relation is stated by how one side bears on the other (「两者是相互支撑的」, 「营销是销售
     # 的前提和基础」), not by sentences naming both (「营销和销售是两个重要的概念」).
     "relation": AnswerShape(
@@ -327,7 +323,24 @@ def answer_shape(question: str, sides: Sequence[str] | None = None) -> AnswerSha
         )
     if kind == "definition" and (subject := definition_subject(question)):
         return replace(shape, cue=definition_cue(subject), subject=subject)
+    if kind == "purpose" and (served := _purpose_subject(question)):
+        # 「SNI 是干嘛用的」: what it serves, said of it (「SNI 的作用是…」), not 「可以看到…SNI」.
+        return replace(shape, cue=re.compile(f"(?:{served})[^，。；,;]{{0,12}}?(?:{_SERVES})"))
     return shape
+
+
+_FOR_WHOM = re.compile(r"[对给为跟向]")
+
+
+def _purpose_subject(question: str) -> str:
+    """What a purpose question asks the use of, as a pattern of its names (folded): 「TLS 握手里
+    老提到的 SNI 是干嘛用的」 → sni (the head after the last 的 too), or "" when none is named."""
+    clause = next((c for c in reversed(_CLAUSES.split(fold(question))) if _ASKS_WHAT_FOR.search(c)), "")
+    subject = _DEFINITION_WORDING.sub("", _ASKS_WHAT_FOR.sub("", clause)).strip("的是")
+    if not subject or _POINTS_BACK.fullmatch(subject) or _FOR_WHOM.match(subject):
+        return ""  # 「…，对我们销售到底有啥用」 names whom it serves: its subject was said before
+    names = dict.fromkeys([subject, subject.rsplit("的", 1)[-1]])
+    return "|".join(r"\s*".join(map(re.escape, name)) for name in names if name)  # 「git stash」 spaced
 
 
 def definition_subject(question: str) -> str:

@@ -19,6 +19,8 @@ from kb.types import Passage
 # A line that opens with the definition's verb has its subject on the line above, as slides
 # write it: 「两段锁协议\n指所有事务必须分两个阶段…」.
 _HEADLESS_DEFINITION = re.compile(r"(?:是指|指的是|就是|是|指|即|表示|意味着)")
+# A sentence that opens with what its subject means, the subject named in the sentence before.
+_MEANS = re.compile(r"(?:是指|指的是|指(?![标南针导出挥数令定向]))")
 _DEFINITION_LABEL = re.compile(DEFINITION_LABEL)  # 「定义（严格占优策略）」 over the statement
 # A slide's term alone on its line, perhaps bulleted and glossed, no clause of its own.
 _TERM_LINE = re.compile(r"[^，。；：,;:！？!?\s][^，。；：,;:！？!?]{0,29}")
@@ -53,6 +55,11 @@ def subject_line_text(kind: str, passage: Passage, start: int, folded: str) -> t
     text = passage.text
     line_start = text.rfind("\n", 0, start) + 1
     if text[line_start:start].strip():
+        # 「中间人攻击英文名叫…，简称「MITM 攻击」。指攻击者与通讯的两端…」: the sentence before it
+        # on its line names what it defines.
+        if kind == "definition" and _MEANS.match(folded.lstrip()):
+            before = _sentence_start_before(text, line_start, start)
+            return fold(text[before:start]) + folded, before, False
         return unchanged  # the verb follows other words on its line: not a line's opening
     above, above_start = _line_before(text, line_start) if line_start else (passage.heading, start)
     if not 0 < len(_GLOSS.sub("", above).strip()) <= SUBJECT_LINE_CHARS:  # a gloss does not count
@@ -75,6 +82,12 @@ def subject_line_text(kind: str, passage: Passage, start: int, folded: str) -> t
     if line_start and (_is_label(text, above_start, line_start - 1) or labelled_line):
         return fold(above) + "\n" + folded, subject_start, True
     return unchanged
+
+
+def _sentence_start_before(text: str, line_start: int, start: int) -> int:
+    """Where the sentence before the one at `start` begins, within its line."""
+    end = max(text.rfind(mark, line_start, start - 1) for mark in "。！？!?；;")
+    return max(end + 1, line_start)
 
 
 def _line_before(text: str, line_start: int) -> tuple[str, int]:
