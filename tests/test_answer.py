@@ -543,6 +543,11 @@ def test_the_sentences_after_a_restated_belief_are_quoted_with_it_though_they_sh
     [
         ("抛出异常的写法如下：\n```\nthrow new IllegalStateException();\n```", True),  # a lead-in and its code
         ("```\n% Input：\n%   img: 二维矩阵\n% Output：\n```", False),  # a comment block opens the span
+        # Steps said in one run, 先 … 再 … 然后; not 优先 … 再 (a preference) or 原先.
+        ("排查建议：先看 DNS，再用 ping 看 ICMP，然后用 nc 测端口，最后用 curl 看 HTTPS。", True),
+        ("首先安装依赖，然后修改配置。", True),
+        ("能在应用层解决的，优先在应用层解决，再看内核参数。", False),
+        ("子类加载器可以先自己尝试加载这个类，或者在父类加载器返回之后，再尝试从其他地方加载。", False),  # 或者
     ],
 )
 def test_steps_are_a_lead_in_with_its_code_not_a_block_of_comments(span, steps):

@@ -20,6 +20,7 @@ from kb.language.code import bare_code
         ("详见笔主的这篇文章： ArrayList 扩容机制分析。", "wrap-up"),  # a pointer to elsewhere
         ("更多内容请参考官方文档。", "wrap-up"),
         ("关于 Redis Cluster 的详细介绍，可以查看这篇文章 Redis 集群详解（付费）。", "wrap-up"),
+        ("详细介绍可以看这篇文章：TCP Keepalive 和 HTTP Keep-Alive 有什么区别？。", "wrap-up"),
         ("下面在我们分析 `ArrayList` 扩容时会讲到这一点内容！", "wrap-up"),  # it says where it is told
         ("）而销售则是在营销之后。", "mid-clause"),
         ("则是按照分布式算法，动态地改变所选择的路由。", "mid-clause"),  # its subject was on the line before

@@ -28,7 +28,7 @@ WRAP_UP = re.compile(
 )
 # A sentence sending the reader to another text: 「关于 Redis Cluster 的详细介绍，可以查看这篇文章…」.
 SENDS_ELSEWHERE = re.compile(
-    r"(?:查看|阅读|参考|参阅|看看|看一下)(?:一下)?(?:这|那|笔者的?|我的|我写的)(?:篇|本|份|个)?(?:文章|博客|教程|专栏)"
+    r"(?:查看|阅读|参考|参阅|看看|看一下|看)(?:一下)?(?:这|那|笔者的?|我的|我写的)(?:篇|本|份|个)?(?:文章|博客|教程|专栏)"
 )
 # A clause that only says where something is told later: 「下面在我们分析 ArrayList 扩容时会讲到这一
 # 点内容！」 (not 「下面的代码会分析…」, which describes). As a sentence's first clause it is all the

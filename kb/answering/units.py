@@ -23,6 +23,10 @@ LIST_ITEM = re.compile(
     r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,2}[)）、.．]|第[一二三四五六七八九十]+[，,、：:是点步]|[①-⑩]|[一二三四五六七八九十]是|首先|其次|再次|然后|最后)"
 )
 _SEQUENCE_WORDS = ("首先", "其次", "再次", "然后", "最后")
+# Steps said in one run: 「首先…然后…」, 「先看 DNS，再用 ping 看 ICMP，然后用 nc 测端口」.
+_IN_ORDER = re.compile(
+    r"首先.*?(?:然后|其次|接着|最后|再)|(?<![首原优事预])先[^，,；;。！？\n]{1,40}[，,；;]\s*(?:再|然后|接着)", re.S
+)
 _HALF_WIDTH = str.maketrans("（）．", "().")
 INTRODUCES = re.compile(r"[:：]\s*$|如下[。：:]?$")
 # A lead-in that names nothing of its own (「具体步骤是：」, 「完整流程如下：」): what the list is
@@ -191,7 +195,7 @@ def holds_steps(evidence: Evidence) -> bool:
     chain of →, or a lead-in (prose, not code) with the code that does it."""
     text = evidence.text
     numbered = sum(bool(LIST_ITEM.match(line)) for line in text.splitlines()) + len(_BULLET_OPENS.findall(text))
-    ordered = "首先" in text and any(word in text for word in ("然后", "其次", "接着", "最后", "再"))
+    ordered = bool(_IN_ORDER.search(text))
     led_to_code = "\n" in text and is_code(evidence) and not _starts_in_code(evidence)
     return numbered >= 2 or ordered or text.count("→") + text.count("->") >= 2 or led_to_code
 
