@@ -20,6 +20,8 @@ _DEFINITION = (
     r"(?:是指|指的是|说的是|就是|即是|即|定义为|称为|又称|被?(?:翻译|译)[为成]|是一种|是一个|是(?!否)|意味着|表示|"
     r"指(?![标南针导出挥数令定向]))"
 )
+# What a term means, said without the term: 「指所有事务…」 (not 指标, 指南 …).
+MEANS = r"(?:是指|指的是|指(?![标南针导出挥数令定向]))"
 # A term after a quantifier speaks of some of what it names (「一些视图是不可更新的」), not of the term.
 # Not 一个: translated textbooks define with it (「玩家 i 的一个信息集是其不能区分的节点的集合」).
 _NOT_ALL_OF_IT = r"(?<!一些|有些|某些|这些|那些|部分|所有|每个|很多|许多|多数|少数)"
@@ -50,7 +52,5 @@ def definition_cue(subject: str, also: Sequence[str] = ()) -> re.Pattern[str]:
     # A textbook's labelled definition: 「定义 1（最优反应）」 over the statement (subject_lines).
     labelled = DEFINITION_LABEL + r"\s*" + f"(?:{named})" + r"\s*[)）]\s*[^\s，。；,;]{4}"
     # The term opens a sentence, the next says what it means: 「中间人攻击英文名叫…。指攻击者…」.
-    means_next = (
-        f"(?:^|(?<=[。！？!?；;\n]))\\s*(?:{opening}){_GLOSS}" + r"[^。！？!?\n]{0,60}[。！？!?]\s*(?:是指|指的是|指)"
-    )
+    means_next = f"(?:^|(?<=[。！？!?；;\n]))\\s*(?:{opening}){_GLOSS}" + r"[^。！？!?\n]{0,60}[。！？!?]\s*" + MEANS
     return re.compile(f"{forward}|{named_last}|{labelled}|{means_next}")

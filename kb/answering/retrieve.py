@@ -382,7 +382,7 @@ class Retriever:
                 )
                 if twin is not None:
                     if _opens_the_list(passage, twin.passage):
-                        hits[twin.rank - 1] = Hit(twin.rank, twin.score, passage, signals.get(passage.id, {}))
+                        hits[hits.index(twin)] = Hit(twin.rank, twin.score, passage, signals.get(passage.id, {}))
                     continue
                 hits.append(Hit(len(hits) + 1, scores[passage.id], passage, signals.get(passage.id, {})))
                 if len(hits) == k:

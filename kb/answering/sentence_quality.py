@@ -84,7 +84,6 @@ DRAWING_SHARE = 0.3  # a span this much drawn is a figure, not a sentence
 _SHORT_CLAIM = re.compile(r"[\u3400-\u9fff]{2,}(?:是|就是|只是|即|为)[\u3400-\u9fff]{2,}")
 
 
-# A link, and the most a title before it holds in a reading list's entry (no statement).
 # A line of a diagram's source (Mermaid, PlantUML): an arrow between nodes (「C2 --> C3」), a node
 # with its quoted label (「Note1["任意一条消息<br/>只需…"]」), a line break written as markup, or a
 # statement of its layout. An HTML comment's 「-->」 is no arrow.
@@ -94,6 +93,7 @@ _DIAGRAM = re.compile(
     re.MULTILINE,
 )
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# A link, and the most a title before it holds in a reading list's entry (no statement).
 _URL = re.compile(r"(?:https?://|www\.)[^\s）)」\]]+")
 REFERENCE_TITLE_CHARS = 40
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from kb.answering.definition_cue import DEFINITION_LABEL
+from kb.answering.definition_cue import DEFINITION_LABEL, MEANS
 from kb.formats.slides import NOTES_LABEL
 from kb.ingest.chunk import BULLET, is_heading, unbulleted
 from kb.language.text import fold
@@ -20,7 +20,7 @@ from kb.types import Passage
 # write it: 「两段锁协议\n指所有事务必须分两个阶段…」.
 _HEADLESS_DEFINITION = re.compile(r"(?:是指|指的是|就是|是|指|即|表示|意味着)")
 # A sentence that opens with what its subject means, the subject named in the sentence before.
-_MEANS = re.compile(r"(?:是指|指的是|指(?![标南针导出挥数令定向]))")
+_MEANS = re.compile(MEANS)
 _DEFINITION_LABEL = re.compile(DEFINITION_LABEL)  # 「定义（严格占优策略）」 over the statement
 # A slide's term alone on its line, perhaps bulleted and glossed, no clause of its own.
 _TERM_LINE = re.compile(r"[^，。；：,;:！？!?\s][^，。；：,;:！？!?]{0,29}")
