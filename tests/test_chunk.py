@@ -51,6 +51,25 @@ def test_heading_travels_with_its_section():
     assert "思考的角度不同" not in text[last.start : last.end] or last.start == text.index("思考的角度不同")
 
 
+def test_a_line_that_asks_titles_its_section():
+    """Study notes title their sections with questions (Markdown 「## Cookie 和 Session 有什么区别？」,
+    read as its text): a passage starts there and its sentences stand under it, not under the
+    label of the code example before it; a long question in prose titles nothing."""
+    text = (
+        "读取所有的 Cookie 值\n"
+        + "这段代码读出请求带来的每一个 Cookie。" * 7
+        + "\nCookie 和 Session 有什么区别？\n"
+        + "Cookie 数据保存在客户端，Session 数据保存在服务器端。\n"
+        + "很多人会问，既然客户端已经保存了数据，为什么服务端还要再保存一份一样的东西呢？\n"
+        + "相对来说 Session 安全性更高。"
+    )
+    passages = split_passages(text, ChunkSettings(240, 1))
+    assert passages[-1].start == text.index("Cookie 和 Session 有什么区别？")
+    headed = {text[s:e]: h for s, e, h in headed_sentences(text)}
+    assert headed["Cookie 数据保存在客户端，Session 数据保存在服务器端。"] == "Cookie 和 Session 有什么区别？"
+    assert headed["相对来说 Session 安全性更高。"] == "Cookie 和 Session 有什么区别？"
+
+
 def test_a_comment_in_a_code_block_heads_no_passage():
     """「# --- 推荐的基础配置 ---」 inside a fenced block is a comment: the passages after it keep
     the heading before the block."""

@@ -80,6 +80,11 @@ def test_title_prefers_markdown_heading_then_first_line():
     assert title_of("", "fallback") == "fallback"
 
 
+def test_a_comment_in_a_code_block_is_no_title():
+    text = "能 Ping 通，TCP 就一定能连通吗？\n\n```\n# 通\nping example.com\n```\n正文。\n"
+    assert title_of(text, "x") == "能 Ping 通，TCP 就一定能连通吗？"
+
+
 KOREAN = "대한민국의 수도는 서울이다. 마케팅과 판매의 차이점은 무엇인가? " * 4 + "마케팅은 장기적인 전략이다. " * 4
 JAPANESE = "日本の首都は東京です。マーケティングと販売の違いは何ですか？" * 4 + "販売は短期的な目標です。" * 4
 

@@ -314,6 +314,9 @@ def test_a_term_of_several_words_the_index_holds_only_apart_is_unknown(tmp_path,
     assert unknown("InnoDB 的 change buffer 是干嘛用的") == ("change buffer",)  # both words, never together
     assert unknown("InnoDB 的 redo log buffer 是干嘛用的") == ()
     assert unknown("InnoDB 的 Redo Log 是什么") == ()  # matched whatever the case
+    # A passage the question did not retrieve still mentions the term: it is no unknown name.
+    asked = kb.answerer.plan("InnoDB 的 redo log buffer 是干嘛用的", k=3)
+    assert kb.answerer.unknown_names(asked, []) == ()
 
 
 def test_english_beside_a_name_is_no_part_of_it(tmp_path, embedder):
@@ -421,3 +424,28 @@ def test_a_window_opening_on_a_later_list_item_gives_way_to_the_one_holding_the_
     plain = Passage(2, "d", "T", "d.md", 10, len(text), text[10:])
     retriever = Retriever(_Windows([first, plain, other]), profile=default_profile())
     assert [h.passage.id for h in retriever._diverse_top([2, 3, 1], 3, {1: 0.5, 2: 0.9, 3: 0.7}, {})] == [2, 3]
+
+
+def test_a_shown_passage_holds_something_to_quote(tmp_path, embedder):
+    """A collection's README that lists its articles (「JWT 基础概念详解：讲解…」) ranks first on
+    the question's words and holds nothing an answer may quote: the next passage takes its place
+    among the shown ones."""
+    readme = (
+        "# 认证授权专题\n\n"
+        "JWT 基础概念详解：讲解 JWT 的组成结构、签名算法、工作原理及登录鉴权流程。\n\n"
+        "JWT 身份认证优缺点分析：分析 JWT 登录鉴权的优点、缺点和常见问题。\n\n"
+        "SSO 单点登录详解：讲解 SSO 的登录流程与实现方式。\n"
+    )
+    article = (
+        "# JWT 入门\n\nJWT 是一种用于身份认证的令牌格式，由头部、载荷和签名三部分组成。\n\n"
+        "## 基于 JWT 的登录鉴权\n\n用户登录成功后，服务端签发 JWT 并返回给客户端。"
+        "客户端保存 JWT，之后每次请求都在 Header 中带上它。服务端校验签名，通过后从 JWT 中读取用户信息，完成鉴权。\n\n"
+        "## 签名算法\n\n签名用来防止令牌被篡改，常见的算法有 HS256 和 RS256。\n"
+    )
+    docs = write_corpus(tmp_path, {"README.md": readme, "jwt.md": article})
+    answerer = KnowledgeBase.build([docs], tmp_path / "index", embedder=embedder).answerer
+    plan = answerer.plan("JWT 登录鉴权的流程是怎样的", k=2)
+    searched = answerer.retriever.search(plan.text, k=5, mode=plan.mode, vector=plan.vector)
+    assert searched[0].passage.doc_id == "README"  # as ranked by the question's words alone
+    shown = [h for h in answerer.retrieve(plan) if h.rank <= plan.shown]
+    assert len(shown) == 2 and {h.passage.doc_id for h in shown} == {"jwt"}

@@ -21,7 +21,8 @@ from kb.answering.evidence import Evidence, EvidenceWeights, QuestionTerms, scor
 from kb.answering.mentions import unmentioned_side
 from kb.answering.names import rare_held_name, unknown_names
 from kb.answering.plan import QuestionPlan, asking_words_in, shape_of
-from kb.answering.retrieve import Retriever, check_query_args, matched_terms
+from kb.answering.retrieve import MAX_K, Retriever, check_query_args, matched_terms
+from kb.answering.sentence_quality import junk_reason
 from kb.answering.side_names import term_names
 from kb.answering.understand import QuestionReader, Reading
 from kb.errors import KbError
@@ -34,6 +35,11 @@ MIN_ANSWER_CHARS = 20  # the shortest answer limit (--max-chars) that still fits
 # Passages read before and after each shown one for a how-to question: a procedure numbered
 # over several slides (its first item may sit a slide or two before the one found).
 SERIES_REACH = (2, 3)
+# Hits searched beyond a plan's depth, to stand in for shown ones that hold nothing to quote.
+QUOTABLE_SPARE = 5
+# Debris that says nothing in any context (sentence_quality.junk_reason): a reading list, a table of
+# contents, a site's furniture, a diagram's source, a figure's strokes, a wrap-up or pointer.
+NOTHING_SAID = frozenset({"empty", "reference", "contents", "boilerplate", "diagram", "drawing", "wrap-up"})
 
 
 class Answerer:
@@ -103,12 +109,45 @@ class Answerer:
         evidence uses too); for a how-to question also the passages around
         the shown ones, ranked after them: a procedure's steps run on over several slides
         (series.py), and those passages are listed only if the answer cites them."""
-        hits = self.retriever.search(plan.text, k=plan.depth, mode=plan.mode, vector=plan.vector)
+        found = self.retriever.search(
+            plan.text, k=min(plan.depth + QUOTABLE_SPARE, MAX_K), mode=plan.mode, vector=plan.vector
+        )
+        hits = self._quotable_first(found, plan.shown)[: plan.depth]
         if plan.shape.subject:
             return with_definition(hits, plan.shown, plan.shape.subject)
         if plan.kind != "method":
             return hits
         return [*hits, *self._surrounding(hits, plan.shown)]
+
+    def _quotable_first(self, hits: list[Hit], shown: int) -> list[Hit]:
+        """The hits re-ranked so that the `shown` ones each hold a sentence an answer may quote:
+        a collection's README that lists its articles (「JWT 基础概念详解：讲解 JSON Web Token
+        的组成结构…」), a caption over a figure, a list of questions ranks high on the question's
+        words and leaves the answer nothing; it is listed after the shown hits, and the next
+        one that says something takes its place."""
+        if not self.index.has_sentence_vectors:
+            return hits
+        kept: list[Hit] = []
+        empty: list[Hit] = []
+        for hit in hits:
+            if len(kept) < shown and not self._holds_a_quote(hit.passage):
+                empty.append(hit)
+            else:
+                kept.append(hit)
+        if not empty:
+            return hits
+        ranked = [*kept[:shown], *empty, *kept[shown:]]
+        return [dataclasses.replace(hit, rank=rank) for rank, hit in enumerate(ranked, start=1)]
+
+    def _holds_a_quote(self, passage: Passage) -> bool:
+        """A stored (quotable) sentence of the passage that is not what says nothing wherever
+        it stands (NOTHING_SAID). A sentence that cannot stand alone (a lead-in, a code line, a
+        list item) is quoted with its list or lines: it counts."""
+        offset = passage.start
+        text = passage.text
+        return any(
+            junk_reason(text[s - offset : e - offset]) not in NOTHING_SAID for s, e in self.index.sentences_in(passage)
+        )
 
     def _surrounding(self, hits: list[Hit], shown: int) -> list[Hit]:
         """The passages of the same documents next to the shown hits (ingest numbers a

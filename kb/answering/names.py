@@ -30,6 +30,7 @@ MIN_LOWER_CASE_NAME = 3
 _PHRASE = re.compile(r"[a-z][a-z0-9]*(?:[ _-][a-z][a-z0-9]*)+", re.IGNORECASE)
 FILLER_LETTERS = 2  # a lower-case run of this few different letters (emm, hhh) sounds, it names nothing
 RARE_NAME_SHARE = 0.01  # a name in at most this share of the passages names one thing they speak of
+PHRASE_SEARCH = 20  # passages searched for a term of several words that no retrieved passage holds
 
 
 def _candidate(name: str, english_question: bool, is_word: Callable[[str], bool]) -> bool:
@@ -92,9 +93,18 @@ def _unheld_phrases(question: str, hits: Sequence[Hit], index: IndexStore) -> li
             continue
         if any(phrase in text for text in texts):
             continue
-        if all(index.document_frequencies(words).values()):
+        if all(index.document_frequencies(words).values()) and not _held_elsewhere(phrase, index):
             found.append(" ".join(named))
     return found
+
+
+def _held_elsewhere(phrase: str, index: IndexStore) -> bool:
+    """Does a passage that was not retrieved hold the phrase? Looked for among the passages
+    that BM25 ranks first for its words: a passage that says 「Spring Kafka」 once, in a section
+    the question's other words did not reach, still mentions it, and the answer must not say
+    the index never does."""
+    ids, _ = index.bm25_ranking(dict.fromkeys(phrase.split(), 1.0), PHRASE_SEARCH)
+    return any(phrase in _spaced(p.headed_text) for p in index.passages(ids.tolist()))
 
 
 def _spaced(text: str) -> str:

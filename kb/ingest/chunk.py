@@ -86,11 +86,18 @@ def is_heading(text: str, start: int, end: int) -> bool:
         and end - start <= HEADING_MAX_CHARS
         and _NAMES_SOMETHING.search(line) is not None
         and (not BULLET.match(line) or _labels_sub_items(text, end))
-        and not _TERMINAL.search(line)
+        and (not _TERMINAL.search(line) or _asks_as_a_title(line))
         and not states_something(line)
         and not _CLAUSES.search(line)
         and not _answers_the_line_above(text, start)
     )
+
+
+def _asks_as_a_title(line: str) -> bool:
+    """A short line of its own that ends in a question mark titles what follows it, as study
+    notes and FAQs title their sections (Markdown 「## Cookie 和 Session 有什么区别？」, a Word
+    heading 「为什么要三次握手？」): the passage under it starts there and carries it as context."""
+    return _QUESTION.search(line) is not None and not _EXERCISE.match(line)
 
 
 def _labels_sub_items(text: str, end: int) -> bool:

@@ -34,6 +34,7 @@ _TEMPORARY = re.compile(r"^(?:~\$.*|\.~lock\..*#|.*\.(?:tmp|swp|swo)|.*~)$", re.
 # run of spaces from each of its characters); closing #s are stripped in code.
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*\S)")
 TITLE_MAX_CHARS = 80
+_FENCE_LINE = re.compile(r"[ \t]{0,3}(?:`{3,}|~{3,})")
 
 
 # Places that are judged one by one: a PDF page or a slide can be garbage while the rest is text.
@@ -65,10 +66,16 @@ class LoadResult:
 
 
 def title_of(text: str, fallback: str) -> str:
-    """The first Markdown heading, else the first non-empty line, shortened for display."""
+    """The first Markdown heading, else the first non-empty line, shortened for display. A
+    comment in a code block is no heading: 「# 通」 in a shell example titled a whole document
+    of network notes 「通」."""
     first_line = ""
+    in_code = False
     for line in text.splitlines():
-        heading = _MD_HEADING.match(line)
+        if _FENCE_LINE.match(line):
+            in_code = not in_code
+            continue
+        heading = None if in_code else _MD_HEADING.match(line)
         if heading:
             return heading.group(1).rstrip("#").rstrip()[:TITLE_MAX_CHARS] or fallback
         if line.strip() and not first_line:
