@@ -118,6 +118,12 @@ def test_a_character_of_an_index_word_is_not_taken_for_a_typo():
 
     assert correct("共享锁有什么", frequencies, dictionary, lambda: table, segment) is None
     assert correct("营消和销售", frequencies, dictionary, lambda: table, segment) == "营销和销售"
+    # 售不 is held (「销售不是一回事」), but 售部 (of 销售部) many times as often: 不门 is a typo.
+    held |= {"售不": 5, "售部": 24, "部门": 24}
+    dictionary |= {"部门": 900}
+    assert correct("没有销售不门", frequencies, dictionary, lambda: table, segment) == "没有销售部门"
+    held["售不"] = 8  # held about as often: 不 may be meant
+    assert correct("没有销售不门", frequencies, dictionary, lambda: table, segment) is None
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,9 @@ from kb.answering.question import ASKING_PHRASES
 from kb.language.dictionary import is_grammar
 
 MIN_PASSAGES = 2  # a correction must be a word the index holds at least this often
+# A typed character pairs with its neighbour in the index's text (「销售不是」 holds 售不), but the
+# correction pairs with it this many times as often (售部 of 销售部): 「销售不门」 is still a typo.
+OUTNUMBERED = 4
 # A word the general dictionary counted this often is meant as typed (「在乎」 302, 「上推」 68).
 COMMON_WORD_FREQUENCY = 200
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -137,7 +140,8 @@ def _fitting_their_other_neighbour(
     """The corrections of `pair` (at its first place in `text`) whose changed character pairs
     with its other neighbour at least as often in the index as the typed one does, and whose
     typed character does not pair with that neighbour as the index's text does (MIN_PASSAGES
-    times; a pair with a stopword such as 的 says nothing). In 「共享锁有什么」 the unknown pair
+    times, unless the corrected one pairs OUTNUMBERED times as often; a pair with a stopword
+    such as 的 says nothing). In 「共享锁有什么」 the unknown pair
     锁有 is not a typo for 所有: 享锁 (of the index's 共享锁) is held, 享所 is not; in 「在御前会议」
     在御 is not one for 在于, as the index holds 御前; in 「营销和消售」, 和销 is held more often
     than 和消."""
@@ -153,11 +157,16 @@ def _fitting_their_other_neighbour(
     outer = {w: neighbours(w) for w in words}
     counts = frequencies({p for typed_and_new in outer.values() for p in typed_and_new if len(p) == 2})
 
-    def typed_is_held(typed: str) -> bool:
-        return counts.get(typed, 0) >= MIN_PASSAGES and not any(c in stopwords for c in typed)
+    def typed_is_held(typed: str, corrected: str) -> bool:
+        held = counts.get(typed, 0)
+        return (
+            held >= MIN_PASSAGES
+            and counts.get(corrected, 0) < OUTNUMBERED * held
+            and not any(c in stopwords for c in typed)
+        )
 
     return [
-        w for w in words if counts.get(outer[w][1], 0) >= counts.get(outer[w][0], 0) and not typed_is_held(outer[w][0])
+        w for w in words if counts.get(outer[w][1], 0) >= counts.get(outer[w][0], 0) and not typed_is_held(*outer[w])
     ]
 
 
