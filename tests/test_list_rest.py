@@ -2,6 +2,7 @@
 
 from kb.answering.evidence import Evidence
 from kb.answering.list_rest import with_list_rest
+from kb.answering.units import enumeration
 from kb.types import Hit, Passage
 
 LIST = "推荐使用非对称加密。完整流程如下：\n1. 服务端生成公私钥对\n2. 客户端用公钥加密密码\n3. 服务端用私钥解密"
@@ -59,3 +60,19 @@ def test_as_many_next_items_as_the_answer_s_length_allows_are_quoted():
     assert [q.text for q in quoted] == [LIST[10:], "4. 服务端对原始密码加盐哈希后存储"]
     quoted, _ = with_list_rest([listed], [Hit(1, 1.0, first)], lambda p, step: second if p.id == 1 else None, 300)
     assert quoted[1].text == more  # both, with room for them
+
+
+def test_steps_said_in_one_run_of_clauses_are_one_span_and_go_on_into_the_next_passage():
+    """「先看 DNS；再用 ping 看 ICMP；然后用 nc 测端口；」 split at each 「；」 would be quoted clause by
+    clause; it is one span, and its last step, in the next passage, follows it."""
+    head = "所以排查时要按层验证。\n我一般会按这个顺序查：如果是域名，先看 DNS；再用 ping 看 ICMP；然后用 nc 测端口；"
+    tail = "最后用 curl 看 HTTPS。别让一个 ping 过早下结论。"
+    first = Passage(1, "d", "T", "d.md", 0, len(head), head)
+    second = Passage(2, "d", "T", "d.md", len(head), len(head) + len(tail), tail)
+    clause = head.index("再用")
+    start, end = enumeration(first, clause, head.index("然后"))
+    assert head[start:end] == head[head.index("我一般") :]
+    run = Evidence(head[start:end], first, 1, start, end, citations=(1,))
+    quoted, hits = with_list_rest([run], [Hit(1, 1.0, first)], lambda p, step: second if p.id == 1 else None, 300)
+    assert [q.text for q in quoted] == [head[start:end], "最后用 curl 看 HTTPS。"]
+    assert quoted[1].citations == (2,) and [h.passage.id for h in hits] == [1, 2]

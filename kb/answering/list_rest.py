@@ -12,17 +12,20 @@ answer's length allows.
 
 from __future__ import annotations
 
+import re
+
 from kb.answering.citing import quoted_length
 from kb.answering.doc_tables import Beside
 from kb.answering.evidence import Evidence
 from kb.answering.series import item_number
 from kb.answering.steps import overlaps
-from kb.answering.units import span_text
+from kb.answering.units import CLAUSE_END, GOES_ON, span_text
 from kb.language.code import FENCE
 from kb.types import Hit, Passage
 
 MAX_GAP = 2  # line breaks between one passage's end and the next one's start
 CODE_LINES = 6  # lines of a block of code read on into the next passage, at most
+_SENTENCE_END = re.compile(r"[。！？!?]|\n")
 
 
 def with_list_rest(
@@ -67,21 +70,26 @@ def _line_ends(passage: Passage, start: int, end: int) -> list[int]:
 
 def _rest(evidence: Evidence, beside: Beside) -> tuple[Passage, int, int] | None:
     """(passage, start, end) of what goes on in the next passage, if `evidence` ends its passage
-    on a numbered item (the items numbered after it) or inside a block of code (its lines up to
-    the closing fence, at most CODE_LINES)."""
+    on a numbered item (the items numbered after it), inside a block of code (its lines up to
+    the closing fence, at most CODE_LINES) or on a clause of steps said in one run (the clauses
+    going on from it, units._run_in_order)."""
     passage = evidence.passage
     if passage.text[evidence.end - passage.start :].strip():
         return None
     numbered = item_number(evidence.text.rsplit("\n", 1)[-1].strip())
     in_code = evidence.text.count(FENCE) % 2 == 1
+    in_run = numbered is None and CLAUSE_END.search(evidence.text) is not None
     following = beside(passage, 1)
-    if (numbered is None and not in_code) or following is None or following.doc_id != passage.doc_id:
+    if (numbered is None and not in_code and not in_run) or following is None or following.doc_id != passage.doc_id:
         return None
     if not following.start <= evidence.end + MAX_GAP or evidence.end >= following.end:
         return None  # not the text right after it
     text, position = following.text, max(evidence.end - following.start, 0)
     start = position + len(text[position:]) - len(text[position:].lstrip())
-    lines = _code_lines(text, position) if in_code else _items(text, position, *(numbered or ("", 0)))
+    if in_code:
+        lines = _code_lines(text, position)
+    else:
+        lines = _clauses(text, start) if in_run else _items(text, position, *(numbered or ("", 0)))
     return (following, following.start + start, following.start + lines) if lines > start else None
 
 
@@ -96,6 +104,15 @@ def _items(text: str, position: int, style: str, number: int) -> int:
         if found is not None:
             number, end = found[1], position - 1
     return end
+
+
+def _clauses(text: str, start: int) -> int:
+    """Where the clauses going on from a run of steps (「…然后用 nc 测端口；」 | 「最后用 curl 看
+    TLS。」) end: at the sentence's end, if the text at `start` goes on from it."""
+    if not GOES_ON.match(text, start):
+        return start
+    end = _SENTENCE_END.search(text, start)
+    return len(text) if end is None else end.end() if end.group() != "\n" else end.start()
 
 
 def _code_lines(text: str, position: int) -> int:

@@ -28,6 +28,10 @@ _IN_ORDER = re.compile(
     r"首先.*?(?:然后|其次|接着|最后|再)|(?<![首原优事预])先[^，,；;。！？\n]{1,40}[，,；;]\s*(?:再|然后|接着)", re.S
 )
 _HALF_WIDTH = str.maketrans("（）．", "().")
+# Steps in one run of clauses: the first says what comes first, each next one goes on from it.
+_FIRST_STEP = re.compile(r"首先|(?<![首原优事预])先")
+GOES_ON = re.compile(r"\s*(?:再|然后|接着|其次|随后|之后|最后)")
+CLAUSE_END = re.compile(r"[；;]\s*$")
 INTRODUCES = re.compile(r"[:：]\s*$|如下[。：:]?$")
 # A lead-in that names nothing of its own (「具体步骤是：」, 「完整流程如下：」): what the list is
 # of is said just before it, on its line or the line above.
@@ -76,8 +80,8 @@ def enumeration(passage: Passage, start: int, end: int) -> tuple[int, int]:
 
     # 「(3) 介质故障恢复：」 before 「① 装入…」: a lead-in, numbered in another style than its items.
     lead_in = introduces[first] and first + 1 < len(spans) and numbered[first + 1] and style(first + 1) != style(first)
-    if bullets := _bulleted_list(texts, first):
-        first, last = bullets
+    if listed := _bulleted_list(texts, first) or _run_in_order(passage, spans, texts, first):
+        first, last = listed
     elif numbered[first] or lead_in:
         items = style(first + 1) if lead_in else style(first)
         while not lead_in and first > 0 and numbered[first - 1] and style(first - 1) == items:
@@ -117,6 +121,23 @@ def _bulleted_list(texts: list[str], j: int) -> tuple[int, int] | None:
     while last + 1 < len(texts) and bulleted[last + 1]:
         last += 1
     return first, last
+
+
+def _run_in_order(passage: Passage, spans: list[tuple[int, int]], texts: list[str], j: int) -> tuple[int, int] | None:
+    """(first, last) of the clauses of steps said in one run of 「；」 that sentence j belongs to
+    (「…按这个顺序查：先看 DNS；再用 ping 看 ICMP；然后用 nc 测端口；最后用 curl 看 TLS。」), or
+    None: split at each 「；」, its clauses would be quoted one by one."""
+
+    def joined(i: int) -> bool:  # clause i + 1 goes on from clause i, on its line
+        gap = span_text(passage, (spans[i][1], spans[i + 1][0]))
+        return CLAUSE_END.search(texts[i]) is not None and "\n" not in gap and bool(GOES_ON.match(texts[i + 1]))
+
+    first = last = j
+    while first > 0 and joined(first - 1):
+        first -= 1
+    while last + 1 < len(texts) and joined(last):
+        last += 1
+    return (first, last) if last > first and _FIRST_STEP.search(texts[first]) else None
 
 
 def _said_before(passage: Passage, spans: list[tuple[int, int]], j: int) -> bool:
