@@ -449,3 +449,18 @@ def test_a_shown_passage_holds_something_to_quote(tmp_path, embedder):
     assert searched[0].passage.doc_id == "README"  # as ranked by the question's words alone
     shown = [h for h in answerer.retrieve(plan) if h.rank <= plan.shown]
     assert len(shown) == 2 and {h.passage.doc_id for h in shown} == {"jwt"}
+
+
+def test_an_amount_of_something_no_passage_names_is_not_answered_with_another_figure(tmp_path, embedder):
+    """「平均工资是多少」 over notes that never say 工资 would be answered with whatever figure
+    they hold; a noun jieba cuts across a word the notes hold (「一共用了」: 共用) is no such noun."""
+    text = (
+        "销售人员负责管理客户关系并促成销售。很难说销售人员的平均业绩有多少。每个营销人员可以雇用10个甚至20个销售代表。\n"
+        "销售人员的收入由底薪和奖金组成。\n"
+        "SQL 的核心功能一共只用了 9 个动词。\n"
+    )
+    docs = write_corpus(tmp_path, {"notes.txt": text})
+    kb = KnowledgeBase.build([docs], tmp_path / "index", embedder=embedder)
+    assert not kb.ask("销售人员的平均工资是多少").found
+    assert kb.ask("每个营销人员可以雇用多少个销售代表").found
+    assert kb.ask("SQL的核心功能一共用了几个动词？").found

@@ -9,7 +9,7 @@ plan (read the question once: plan.py) → retrieve → answerable? → sentence
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -21,11 +21,13 @@ from kb.answering.evidence import Evidence, EvidenceWeights, QuestionTerms, scor
 from kb.answering.mentions import unmentioned_side
 from kb.answering.names import rare_held_name, unknown_names
 from kb.answering.plan import QuestionPlan, asking_words_in, shape_of
+from kb.answering.question import asks_an_amount
 from kb.answering.retrieve import MAX_K, Retriever, check_query_args, matched_terms
 from kb.answering.sentence_quality import junk_reason
 from kb.answering.side_names import term_names
 from kb.answering.understand import QuestionReader, Reading
 from kb.errors import KbError
+from kb.language.dictionary import dictionary_tag
 from kb.language.text import fold
 from kb.types import Answer, Explanation, Hit, Mode, Passage
 
@@ -37,6 +39,7 @@ MIN_ANSWER_CHARS = 20  # the shortest answer limit (--max-chars) that still fits
 SERIES_REACH = (2, 3)
 # Hits searched beyond a plan's depth, to stand in for shown ones that hold nothing to quote.
 QUOTABLE_SPARE = 5
+NOUN_TAGS = ("n", "vn")  # jieba's tags of nouns (n, nr, nz …) and of verbs used as nouns (工资)
 # Debris that says nothing in any context (sentence_quality.junk_reason): a reading list, a table of
 # contents, a site's furniture, a diagram's source, a figure's strokes, a wrap-up or pointer.
 NOTHING_SAID = frozenset({"empty", "reference", "contents", "boilerplate", "diagram", "drawing", "wrap-up"})
@@ -180,9 +183,28 @@ class Answerer:
         tokenize = self.profile.analyzer.tokenize
         if plan.sides and unmentioned_side(plan.sides, hits, self.profile.contrast, tokenize) is not None:
             return False
+        if asks_an_amount(plan.text) and self._unnamed_measure(plan.text, plan.coverage_weights):
+            return False
         if rare_held_name(plan.coverage_weights, hits[:3], self.index):
             return True
         return self.retriever.answerable(hits, plan.coverage_weights, cross_language=plan.reading.cross_language)
+
+    def _unnamed_measure(self, question: str, weights: Mapping[str, float]) -> str | None:
+        """A noun of an amount question that no passage holds: 「销售人员的平均工资是多少」 over
+        articles that never say 工资 would be answered with whatever figure a passage holds
+        (「可以雇用10个甚至20个销售代表」). Nouns only: a verb or phrase the question words
+        otherwise than the index (「谁提出来的」) says nothing of what it holds; nor does a noun
+        jieba cut across a word the index holds (「一共用了几个」: 共用, where the index says 一共)."""
+        nouns = [t for t in weights if len(t) >= 2 and (dictionary_tag(t) or "").startswith(NOUN_TAGS)]
+        absent = [t for t, count in self.index.document_frequencies(nouns).items() if count == 0] if nouns else []
+        text = fold(question)
+        for noun in absent:
+            at = text.find(noun)
+            straddling = [text[at - 1 : at + 1], text[at + len(noun) - 1 : at + len(noun) + 1]] if at >= 0 else []
+            held = self.index.document_frequencies([w for w in straddling if len(w) == 2])
+            if not any(held.values()):
+                return noun
+        return None
 
     def unknown_names(self, plan: QuestionPlan, hits: Sequence[Hit]) -> tuple[str, ...]:
         """The names the question uses that neither the index nor `hits` holds (names.py); the
