@@ -324,3 +324,23 @@ def test_the_api_docs_render_offline(site, browser):
     _wait(browser, lambda: len(browser.find_elements(By.CSS_SELECTOR, ".opblock")) >= 5)
     paths = [e.text for e in browser.find_elements(By.CSS_SELECTOR, ".opblock-summary-path")]
     assert "/ask" in paths and "/ask/batch" in paths
+
+
+def test_code_inside_a_sentence_is_shown_as_code_without_its_backticks(site, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(site + "/")
+    # The server's answer with code in its first quote, as Markdown notes write it.
+    browser.execute_script(
+        """const real = window.fetch;
+        window.fetch = async (...args) => {
+          const data = await (await real(...args)).json();
+          const first = data.sentences && data.sentences[0];
+          if (first) first.text = "`Session` 数据保存在服务器端，`Cookie` 数据保存在客户端。";
+          return new Response(JSON.stringify(data), { status: 200, headers: { "Content-Type": "application/json" } });
+        };"""
+    )
+    _ask(browser, "营销和销售的区别")
+    first = browser.find_elements(By.CSS_SELECTOR, "#answer .sentence")[0]
+    assert [c.text for c in first.find_elements(By.TAG_NAME, "code")] == ["Session", "Cookie"]
+    assert first.text == "Session 数据保存在服务器端，Cookie 数据保存在客户端。"

@@ -21,6 +21,21 @@ function text(tag, content, className) {
   return node;
 }
 
+// Code inside a sentence, between backticks as Markdown and kb's readers write it
+// (「`Session` 数据保存在服务器端」), is shown as code, without them; the quote itself is verbatim.
+const INLINE_CODE = /`([^`\n]+)`/g;
+
+function withCode(tag, content, className) {
+  const node = text(tag, "", className);
+  let at = 0;
+  for (const found of content.matchAll(INLINE_CODE)) {
+    node.append(content.slice(at, found.index), text("code", found[1]));
+    at = found.index + found[0].length;
+  }
+  node.append(content.slice(at));
+  return node;
+}
+
 function citeLinks(citations, span) {
   const links = document.createElement("span");
   links.className = "cites";
@@ -107,7 +122,7 @@ function render(data) {
     // a line of its own, as in the terminal (kb.answering.citing.joined_text).
     const lines = !sentence.code && sentence.text.trim().includes("\n"); // code is a block already
     if (answer.childNodes.length && (lines || ownLines)) answer.append(document.createElement("br"));
-    const quoted = text("span", sentence.text, sentence.code ? "sentence code" : "sentence");
+    const quoted = sentence.code ? text("span", sentence.text, "sentence code") : withCode("span", sentence.text, "sentence");
     answer.append(quoted, citeLinks(sentence.citations, sentence));
     if (!sentence.code && !SENTENCE_END.test(sentence.text.trim())) answer.append("。");
     ownLines = lines;
@@ -123,7 +138,7 @@ function render(data) {
       const tr = document.createElement("tr");
       tr.append(text("th", row.aspect));
       for (const cell of row.cells) {
-        const td = text("td", cell.text);
+        const td = withCode("td", cell.text);
         td.append(citeLinks(cell.citations, cell));
         tr.append(td);
       }
@@ -146,7 +161,7 @@ function showSources(data) {
     const open = text("a", where(passage), "where");
     open.href = "#";
     open.addEventListener("click", (e) => { e.preventDefault(); showExcerpt(passage.rank, null, open); });
-    const preview = text("span", passage.text.slice(0, 120) + (passage.text.length > 120 ? "…" : ""), "preview");
+    const preview = withCode("span", passage.text.slice(0, 120) + (passage.text.length > 120 ? "…" : ""), "preview");
     item.append(open, preview);
     sources.append(item);
   }
