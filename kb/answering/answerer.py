@@ -109,9 +109,10 @@ class Answerer:
 
     def retrieve(self, plan: QuestionPlan) -> list[Hit]:
         """The plan's `depth` best passages, ranked by the plan's vector (the one sentence
-        evidence uses too); for a how-to question also the passages around
-        the shown ones, ranked after them: a procedure's steps run on over several slides
-        (series.py), and those passages are listed only if the answer cites them."""
+        evidence uses too), those that hold something to quote first (_quotable_first); for a
+        how-to question also the passages around the shown ones, ranked after them: a
+        procedure's steps run on over several slides (series.py), and those passages are listed
+        only if the answer cites them."""
         found = self.retriever.search(
             plan.text, k=min(plan.depth + QUOTABLE_SPARE, MAX_K), mode=plan.mode, vector=plan.vector
         )
@@ -176,8 +177,9 @@ class Answerer:
     def answerable(self, plan: QuestionPlan, hits: list[Hit]) -> bool:
         """Does the index hold an answer? Not when the question names something it never
         mentions (unknown_names) or compares with a side no retrieved passage mentions
-        (mentions.unmentioned_side); so when it names a term only a few passages hold, a top
-        hit among them (names.rare_held_name); else as Retriever.answerable judges the hits."""
+        (mentions.unmentioned_side) or asks an amount of something no passage names
+        (_unnamed_measure); so when it names a term only a few passages hold, a top hit among
+        them (names.rare_held_name); else as Retriever.answerable judges the hits."""
         if self.unknown_names(plan, hits):
             return False
         tokenize = self.profile.analyzer.tokenize
