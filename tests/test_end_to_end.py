@@ -148,3 +148,14 @@ def test_on_topic_questions_the_corpus_cannot_answer_are_mostly_refused(real_ind
     answered = [q for q in questions if kb.ask(q).found]
     assert len(answered) <= len(questions) // 4, answered
     assert "销售人员的平均工资是多少" not in answered and "中国市场营销协会成立于哪一年" not in answered
+
+
+def test_a_how_to_answer_never_leads_with_a_section_title_run_into_its_sentence(real_index):
+    """「二、市场营销和销售区别的角度市场营销和销售虽然…」 (a numbered section title scraping ran
+    into its first sentence) was quoted alone as the steps of 「how can … work together」; the
+    steps the article lists are quoted instead."""
+    from kb.answering.sentence_quality import junk_reason
+
+    answer = KnowledgeBase.open(real_index).ask("How can the sales team and the marketing team work together better?")
+    assert answer.found and not [s.text for s in answer.sentences if junk_reason(s.text)]
+    assert "协调工作" in answer.sentences[0].text

@@ -125,8 +125,10 @@ def _step_spans(series: Series, ranks: dict[int, int]) -> list[Evidence]:
     if len(spans) > 1 and junk_reason(spans[0].text):
         # A heading leading in, left alone at a passage's end (「实验过程及实验结果」): the steps
         # start the answer, numbered from 1.
-        return spans[1:]
-    return spans
+        spans = spans[1:]
+    # One line that cannot stand alone (a section's number and title run into its first
+    # sentence: 「二、市场营销和销售区别的角度市场营销和…」) is no procedure.
+    return [] if len(spans) == 1 and junk_reason(spans[0].text) else spans
 
 
 def _number_length(text: str) -> int:
