@@ -173,6 +173,7 @@ def test_a_question_asking_for_a_share_is_answered_only_by_a_proportion():
     assert asks_a_share("销售人员的离职率一般是多少") and asks_a_share("Redis 的缓存命中率能有多少")
     assert not asks_a_share("心跳的频率是多少")  # a rate in time: 「每 30 秒一次」
     assert not asks_a_share("球队历史上的胜率新纪录是多少胜?")  # asked in wins
+    assert asks_a_share("市场费用在营收里占多少") and not asks_a_share("UDP 首部一般占多少个字节")
     assert not states_a_quantity("市场部和销售部是两个部门。", share=True)
     assert states_a_quantity("市场预算通常占营收的5%到10%。", share=True)
     assert states_a_quantity("老客户贡献了七成的订单。", share=True)

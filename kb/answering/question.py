@@ -109,8 +109,11 @@ _ASKS_AN_AMOUNT = re.compile(r"多少|几[个次位种名岁人倍点号周成�
 _ASKS_A_COUNT = re.compile(r"几\s*([个次位种名岁人倍家所台条项件本部层类级期座辆篇张])")
 _CLAUSES = re.compile(r"[，,；;。！!？?\n]+")
 # A rate asked for is a share too (「离职率一般是多少」, 「缓存命中率有多少」), but for one in time or
-# per unit (频率, 速率, 功率, 效率, 汇率), or one asked in a measure (「胜率新纪录是多少胜」).
-_ASKS_A_SHARE = re.compile(r"百分之几|百分比|几成|比例|占比|占多少|几分之|(?<![频速功效汇])率\w{0,4}多少[呢啊呀吧]?$")
+# per unit (频率, 速率, 功率, 效率, 汇率), or one asked in a measure (「胜率新纪录是多少胜」); so is
+# what something 占多少 of, but not in a unit (「UDP 首部占多少个字节」, 「占多少内存」).
+_ASKS_A_SHARE = re.compile(
+    r"百分之几|百分比|几成|比例|占比|占多少(?:[呢啊呀吧]?$|份额|比重)|几分之|(?<![频速功效汇])率\w{0,4}多少[呢啊呀吧]?$"
+)
 # A decimal below one is a share too: 「阈值 T = E × 0.85」.
 _SHARE = re.compile(
     r"[%％‰]|百分之|分之|[\d一二三四五六七八九十半]\s*成(?![为立功本员果长熟])|一半|比例|占比|(?<![\d.])0\.\d+"
