@@ -51,6 +51,12 @@ def _complete(kb, question, previous):
         (["亚马逊河口的潮波能上溯多远？"], "那黄河口呢？", "黄河口的潮波能上溯多远"),  # not 「黄河口口」
         (["做市场的业绩一般看什么指标？"], "那销售看什么？", "做销售的业绩一般看什么指标"),  # same predicate
         (["营销和销售有什么区别", "那它们的联系呢"], "这两个的最终目标一样吗", "营销和销售的最终目标一样吗"),
+        # A question that names nothing asks about what the one before said, however long it is.
+        (
+            ["市场部和销售部为啥老是互相指责？"],
+            "那该怎么解决？领导应该怎么协调？",
+            "市场部和销售部老是互相指责，该怎么解决？领导应该怎么协调",
+        ),
     ],
 )
 def test_a_follow_up_is_completed_from_the_conversation(kb, previous, question, expected):
@@ -62,6 +68,9 @@ def test_a_question_that_stands_alone_is_left_as_asked(kb):
     assert not is_elliptical("营销和销售在时间顺序上谁先谁后呢")  # a question of its own, with 呢
     assert _complete(kb, "销售漏斗是什么", ["营销和销售的区别"]) is None
     assert _complete(kb, "那它们的联系呢", []) is None  # nothing to lean on
+    assert (
+        _complete(kb, "那销售部该怎么配合市场部的活动？", ["市场部和销售部为啥老是互相指责？"]) is None
+    )  # names its own
 
 
 def test_ask_after_a_question_answers_the_completed_one(kb):

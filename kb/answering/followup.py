@@ -9,7 +9,9 @@ previous question (and the ones before, oldest first):
 - a bare 「那X呢」 (or 「X呢」) asks the previous question again about X: X takes the previous
   subject's place (「市场营销是看长期还是看短期的？」, 「那销售呢」 → 「销售是看长期还是看短期的」),
   or, when the previous question compared two sides, X is the aspect asked about (「那联系呢」 →
-  「营销和销售的联系」).
+  「营销和销售的联系」);
+- a question opened by 那 whose first clause asks but names nothing (「那该怎么解决？…」) asks
+  about what the previous question said, which goes before it.
 
 The subject of a question is what it compares (both sides), what it defines (「什么是X」), or its
 first word that the index holds. Only the *form* of the question is read (pronouns, 那…呢), so
@@ -37,6 +39,8 @@ _QUESTION_MARKS = re.compile(r"[？?。！!]+$")
 # 「销售部呢？」 without 那: a bare X呢 leans on the question before it just the same.
 _ENDS_IN_NE = re.compile(r"呢\s*[？?。！!…]*\s*$")
 MAX_BARE_CHARS = 12  # 「那X呢」 with X longer than this asks a question of its own
+_FIRST_CLAUSE = re.compile(r"[^，,；;？?。！!]*")
+_SPOKEN_WHY = re.compile(r"为啥|干嘛|干啥")  # asking words ASKING_PHRASES would leave half of (为)
 # Words that may open a question before its subject: 「从销售漏斗来看…」, 「请问…」.
 _LEAD_IN = re.compile(r"^(?:请问|我想问一?下|想问一?下|老师|那|从|在|对于|关于|作为|对|我们|我)+")
 
@@ -48,6 +52,18 @@ def is_elliptical(question: str) -> bool:
         return True
     leans = _OPENER.match(folded) or _ENDS_IN_NE.search(folded)
     return bool(leans) and len(_CLOSER.sub("", _OPENER.sub("", folded))) <= MAX_BARE_CHARS
+
+
+def _asks_of_nothing(question: str, analyzer: Analyzer) -> bool:
+    """「那该怎么解决？…」, 「那为什么要这样设计」: opened by 那, its first clause asks but names
+    nothing (no noun phrase), however long the rest: it asks about what was said before."""
+    folded = fold(question).strip()
+    opener = _OPENER.match(folded)
+    if not opener or not opener.group().strip():
+        return False
+    first = _FIRST_CLAUSE.match(folded, opener.end())
+    clause = first.group() if first else ""
+    return bool(ASKING_PHRASES.search(clause)) and not _noun_phrase(clause, analyzer.tokenizer)
 
 
 def subject_of(question: str, vocabulary: ContrastVocabulary, known: Callable[[str], bool], analyzer: Analyzer) -> str:
@@ -111,10 +127,16 @@ def complete(
     `previous` is the conversation so far, oldest first; an earlier follow-up is completed
     first, so a third question can lean on the second."""
     earlier = [q for q in (p.strip() for p in previous) if q]
-    if not earlier or not is_elliptical(question):
+    unnamed = _asks_of_nothing(question, analyzer)
+    if not earlier or not (unnamed or is_elliptical(question)):
         return None
     last = complete(earlier[-1], earlier[:-1], vocabulary, known, analyzer) or earlier[-1]
     last = _QUESTION_MARKS.sub("", fold(last).strip())
+    if unnamed:
+        # 「那该怎么解决？每台机器配多少个合适？」 after 「一致性哈希为啥会出现数据分布不均的情况？」:
+        # what is to be solved is what the question before said.
+        said = ASKING_PHRASES.sub("", _SPOKEN_WHY.sub("", last))
+        return f"{said}，{_OPENER.sub('', _QUESTION_MARKS.sub('', fold(question).strip()))}"
     subject = subject_of(last, vocabulary, known, analyzer)
     folded = _QUESTION_MARKS.sub("", fold(question).strip())
     plural = _PLURAL.search(folded)
