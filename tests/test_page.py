@@ -344,3 +344,22 @@ def test_code_inside_a_sentence_is_shown_as_code_without_its_backticks(site, bro
     first = browser.find_elements(By.CSS_SELECTOR, "#answer .sentence")[0]
     assert [c.text for c in first.find_elements(By.TAG_NAME, "code")] == ["Session", "Cookie"]
     assert first.text == "Session 数据保存在服务器端，Cookie 数据保存在客户端。"
+
+
+def test_a_source_preview_shows_no_code_fences(site, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(site + "/")
+    # The server's answer with a passage that opens on a block of code, as Markdown notes have.
+    browser.execute_script(
+        """const real = window.fetch;
+        window.fetch = async (...args) => {
+          const data = await (await real(...args)).json();
+          const first = data.passages && data.passages[0];
+          if (first) first.text = "```bash\\nnet start mysql\\n```\\n启动服务以后再登录。";
+          return new Response(JSON.stringify(data), { status: 200, headers: { "Content-Type": "application/json" } });
+        };"""
+    )
+    _ask(browser, "营销和销售的区别")
+    preview = browser.find_elements(By.CSS_SELECTOR, "#sources .preview")[0].text
+    assert "```" not in preview and "net start mysql" in preview and "启动服务" in preview

@@ -24,6 +24,7 @@ function text(tag, content, className) {
 // Code inside a sentence, between backticks as Markdown and kb's readers write it
 // (「`Session` 数据保存在服务器端」), is shown as code, without them; the quote itself is verbatim.
 const INLINE_CODE = /`([^`\n]+)`/g;
+const FENCE_LINE = /^[ \t]*(?:```|~~~)[^\n]*$/gm;
 
 function withCode(tag, content, className) {
   const node = text(tag, "", className);
@@ -161,7 +162,8 @@ function showSources(data) {
     const open = text("a", where(passage), "where");
     open.href = "#";
     open.addEventListener("click", (e) => { e.preventDefault(); showExcerpt(passage.rank, null, open); });
-    const preview = withCode("span", passage.text.slice(0, 120) + (passage.text.length > 120 ? "…" : ""), "preview");
+    const body = passage.text.replace(FENCE_LINE, "").trim(); // a code block's fences are no words of it
+    const preview = withCode("span", body.slice(0, 120) + (body.length > 120 ? "…" : ""), "preview");
     item.append(open, preview);
     sources.append(item);
   }
