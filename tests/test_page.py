@@ -214,6 +214,25 @@ def test_a_follow_up_is_read_from_the_previous_question_until_a_new_conversation
     assert not reading.is_displayed()
 
 
+def _change_the_served_answer(browser, field, new_text):
+    """Answers the page fetches from now on have the text of their first item of `field`
+    ("sentences", "passages") replaced by the JavaScript expression `new_text` (`first` is that
+    item): a form the seed corpus lacks, shown as the page shows it."""
+    browser.execute_script(
+        """const [field, newText] = arguments;
+        const change = new Function("first", "return " + newText);
+        const real = window.fetch;
+        window.fetch = async (...args) => {
+          const data = await (await real(...args)).json();
+          const first = data[field] && data[field][0];
+          if (first) first.text = change(first);
+          return new Response(JSON.stringify(data), { status: 200, headers: { "Content-Type": "application/json" } });
+        };""",
+        field,
+        new_text,
+    )
+
+
 def test_a_list_quoted_whole_keeps_its_lines(site, browser):
     from selenium.webdriver.common.by import By
 
@@ -231,15 +250,7 @@ def test_a_quoted_line_without_a_full_stop_is_closed_after_its_citation(site, br
 
     browser.get(site + "/")
     # The server's answer with its first quote's full stop taken away, as a slide line has none.
-    browser.execute_script(
-        """const real = window.fetch;
-        window.fetch = async (...args) => {
-          const data = await (await real(...args)).json();
-          const first = data.sentences && data.sentences[0];
-          if (first) first.text = first.text.replace(/[。！？]+$/, "");
-          return new Response(JSON.stringify(data), { status: 200, headers: { "Content-Type": "application/json" } });
-        };"""
-    )
+    _change_the_served_answer(browser, "sentences", 'first.text.replace(/[。！？]+$/, "")')
     _ask(browser, "营销和销售的区别")
     quotes = browser.find_elements(By.CSS_SELECTOR, "#answer .sentence")
     assert len(quotes) >= 2
@@ -331,15 +342,7 @@ def test_code_inside_a_sentence_is_shown_as_code_without_its_backticks(site, bro
 
     browser.get(site + "/")
     # The server's answer with code in its first quote, as Markdown notes write it.
-    browser.execute_script(
-        """const real = window.fetch;
-        window.fetch = async (...args) => {
-          const data = await (await real(...args)).json();
-          const first = data.sentences && data.sentences[0];
-          if (first) first.text = "`Session` 数据保存在服务器端，`Cookie` 数据保存在客户端。";
-          return new Response(JSON.stringify(data), { status: 200, headers: { "Content-Type": "application/json" } });
-        };"""
-    )
+    _change_the_served_answer(browser, "sentences", '"`Session` 数据保存在服务器端，`Cookie` 数据保存在客户端。"')
     _ask(browser, "营销和销售的区别")
     first = browser.find_elements(By.CSS_SELECTOR, "#answer .sentence")[0]
     assert [c.text for c in first.find_elements(By.TAG_NAME, "code")] == ["Session", "Cookie"]
@@ -351,15 +354,7 @@ def test_a_source_preview_shows_no_code_fences(site, browser):
 
     browser.get(site + "/")
     # The server's answer with a passage that opens on a block of code, as Markdown notes have.
-    browser.execute_script(
-        """const real = window.fetch;
-        window.fetch = async (...args) => {
-          const data = await (await real(...args)).json();
-          const first = data.passages && data.passages[0];
-          if (first) first.text = "```bash\\nnet start mysql\\n```\\n启动服务以后再登录。";
-          return new Response(JSON.stringify(data), { status: 200, headers: { "Content-Type": "application/json" } });
-        };"""
-    )
+    _change_the_served_answer(browser, "passages", '"```bash\\nnet start mysql\\n```\\n启动服务以后再登录。"')
     _ask(browser, "营销和销售的区别")
     preview = browser.find_elements(By.CSS_SELECTOR, "#sources .preview")[0].text
     assert "```" not in preview and "net start mysql" in preview and "启动服务" in preview

@@ -127,18 +127,19 @@ def complete(
     `previous` is the conversation so far, oldest first; an earlier follow-up is completed
     first, so a third question can lean on the second."""
     earlier = [q for q in (p.strip() for p in previous) if q]
+    if not earlier:
+        return None
     unnamed = _asks_of_nothing(question, analyzer)
-    if not earlier or not (unnamed or is_elliptical(question)):
+    if not (unnamed or is_elliptical(question)):
         return None
     last = complete(earlier[-1], earlier[:-1], vocabulary, known, analyzer) or earlier[-1]
     last = _QUESTION_MARKS.sub("", fold(last).strip())
+    folded = _QUESTION_MARKS.sub("", fold(question).strip())
     if unnamed:
         # 「那该怎么解决？每台机器配多少个合适？」 after 「一致性哈希为啥会出现数据分布不均的情况？」:
         # what is to be solved is what the question before said.
-        said = ASKING_PHRASES.sub("", _SPOKEN_WHY.sub("", last))
-        return f"{said}，{_OPENER.sub('', _QUESTION_MARKS.sub('', fold(question).strip()))}"
+        return f"{ASKING_PHRASES.sub('', _SPOKEN_WHY.sub('', last))}，{_OPENER.sub('', folded)}"
     subject = subject_of(last, vocabulary, known, analyzer)
-    folded = _QUESTION_MARKS.sub("", fold(question).strip())
     plural = _PLURAL.search(folded)
     if plural or _SINGULAR.search(folded):
         body = _CLOSER.sub("", _OPENER.sub("", folded))

@@ -21,6 +21,7 @@ from kb.formats import Extracted
 from kb.ingest.decoding import decode
 from kb.ingest.extract_worker import Budget, OverBudget, Worker
 from kb.ingest.readable import NotTextError, common_characters, garbled, language_note
+from kb.language.code import FENCE_LINE
 from kb.provenance import Places
 from kb.types import Document, Warn
 
@@ -34,7 +35,6 @@ _TEMPORARY = re.compile(r"^(?:~\$.*|\.~lock\..*#|.*\.(?:tmp|swp|swo)|.*~)$", re.
 # run of spaces from each of its characters); closing #s are stripped in code.
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*\S)")
 TITLE_MAX_CHARS = 80
-_FENCE_LINE = re.compile(r"[ \t]{0,3}(?:`{3,}|~{3,})")
 
 
 # Places that are judged one by one: a PDF page or a slide can be garbage while the rest is text.
@@ -72,7 +72,7 @@ def title_of(text: str, fallback: str) -> str:
     first_line = ""
     in_code = False
     for line in text.splitlines():
-        if _FENCE_LINE.match(line):
+        if FENCE_LINE.match(line):
             in_code = not in_code
             continue
         heading = None if in_code else _MD_HEADING.match(line)

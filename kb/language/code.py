@@ -21,7 +21,7 @@ FENCE = "```"
 _MONOSPACE = re.compile(
     r"mono|courier|consolas|menlo|monaco|inconsolata|lucida ?console|fixedsys|source ?code|fira ?code", re.IGNORECASE
 )
-_FENCE_LINE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})[^\n]*$", re.MULTILINE)
+FENCE_LINE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})[^\n]*$", re.MULTILINE)  # a Markdown fence
 _INDENTED_LINE = re.compile(r"^(?: {4}|\t)[^\n]*\S[^\n]*$", re.MULTILINE)
 _CODE_MARK = re.compile(r"[{}();=\[\]<>]|^\s*(?://|#|/\*|\*)")
 _INLINE = re.compile(r"(?<!`)(`+)(?!`)[^\n]{1,500}?(?<!`)\1(?!`)")
@@ -79,7 +79,7 @@ def code_spans(text: str) -> list[tuple[int, int]]:
 def _fenced_spans(text: str) -> list[tuple[int, int]]:
     spans = []
     opening: re.Match[str] | None = None
-    for match in _FENCE_LINE.finditer(text):
+    for match in FENCE_LINE.finditer(text):
         if opening is None:
             opening = match
         elif match.group(1)[0] == opening.group(1)[0] and len(match.group(1)) >= len(opening.group(1)):
