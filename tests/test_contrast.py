@@ -254,6 +254,9 @@ def test_a_word_the_whole_index_is_about_names_no_row():
         ("排它锁又称为写锁。", "排它锁", "共享锁", ("排它锁", "写锁")),  # not 「为写锁」
         ("排它锁（exclusive locks，简记为x锁）", "排它锁", "共享锁", ("排它锁", "x锁")),  # after a gloss
         ("排它锁（如图，见下）", "排它锁", "共享锁", ("排它锁",)),  # a remark in brackets names nothing
+        ("客户服务（客服）是…", "客户服务", "客户成功", ("客户服务", "客服")),  # its own characters, in order
+        ("单点登录（sso）是…", "单点登录", "oauth2", ("单点登录", "sso")),  # the other script
+        ("分布式锁 | redis（ap）/ zookeeper（cp）", "zookeeper", "eureka", ("zookeeper",)),  # what it is, not its name
     ],
 )
 def test_the_names_a_text_gives_a_side(text, side, other, names):

@@ -46,6 +46,13 @@ def test_definition_questions_prefer_the_sentence_that_defines_the_subject():
     assert ranked[0].features["cue"] == 1.0
 
 
+def test_asked_which_to_choose_the_sentence_that_recommends_one_ranks_first():
+    hits = _hits("Jedis 是一个老牌客户端，Lettuce 基于 Netty 实现。新项目推荐使用 Lettuce 客户端。")
+    question = "Jedis 和 Lettuce 该选哪个"
+    ranked = score_sentences(QuestionTerms.of(question, ANALYZER, frozenset()), hits, answer_shape(question), ANALYZER)
+    assert ranked[0].text.startswith("新项目推荐") and ranked[0].features["cue"] > 0
+
+
 def test_a_slide_line_opening_with_the_definition_s_verb_defines_the_line_above():
     hits = _hits("两段锁协议\n     指所有事务必须分两个阶段对数据项加锁和解锁", "两段锁协议\n指针变量必须先初始化")
     question = "什么是两段锁协议"

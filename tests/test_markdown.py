@@ -37,6 +37,8 @@ Git 会使用 \\<\\<\\<\\<\\<\\<\\< 标记出冲突的内容，配置文件里�
 appendfsync everysec
 ```
 
+**参考答案**：[Redis 内存碎片详解](https://javaguide.cn/redis-memory-fragmentation.html)。
+
 ## 参考资料
 
 - [Redis 设计与实现](http://redisbook.com/)
@@ -50,6 +52,7 @@ def test_markdown_syntax_is_not_stored_and_lines_keep_their_numbers():
     assert len(lines) == len(NOTES.split("\n"))  # one line for each line of the file
     assert "#一概述" not in text and "[" not in text and "](" not in text  # contents and link syntax gone
     assert "<img" not in text and "GFM-TOC" not in text and "设计与实现" not in text  # nor a reading list
+    assert "内存碎片详解" not in text  # nor a link under a label: a pointer to another text
     assert "Redis 是速度非常快的非关系型（NoSQL）内存键值数据库，详见 官方文档。" in lines
     assert "Git 会使用 <<<<<<< 标记出冲突的内容，配置文件里写 <resultMap> 描述映射。" in lines
     assert lines[7] == "一、概述" and lines[0] == "Redis"  # headings without their marks

@@ -51,6 +51,9 @@ from kb.types import Hit
         ("该公司成立于哪一年？", "quantity"),
         ("全国有多少个省份", "quantity"),
         ("销售需要懂营销吗", "yesno"),
+        # Which one to choose asks for a recommendation, not a name.
+        ("本机两个进程要交换很大块的数据，IPC 选哪种比较合适", "advice"),
+        ("这两个客户端该选哪个？", "advice"),
         ("营销和销售的关系", "relation"),
         ("市场部与销售部之间有什么联系？", "relation"),
         ("什么是关系", "definition"),  # a relation (table) in a database course
@@ -77,6 +80,11 @@ def test_definition_cue_names_the_subject():
     assert cue is not None
     assert cue.search("而分销则是销售里面的其中一个环节")
     assert not cue.search("营销是一个系统")  # 是 alone is not a definition of 分销
+    taken = answer_shape("内存碎片指的是什么").cue
+    assert taken is not None
+    assert taken.search("你可以将内存碎片简单地理解为那些不可用的空闲内存")  # what it is taken as
+    assert taken.search("内存碎片可以理解为不可用的空闲内存")
+    assert not taken.search("频繁修改数据也会产生内存碎片")
 
 
 @pytest.mark.parametrize(

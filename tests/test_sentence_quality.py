@@ -22,6 +22,9 @@ from kb.language.code import bare_code
         ("关于 Redis Cluster 的详细介绍，可以查看这篇文章 Redis 集群详解（付费）。", "wrap-up"),
         ("详细介绍可以看这篇文章：TCP Keepalive 和 HTTP Keep-Alive 有什么区别？。", "wrap-up"),
         ("下面在我们分析 `ArrayList` 扩容时会讲到这一点内容！", "wrap-up"),  # it says where it is told
+        ("再单独说一下 `ECDHE_RSA`，因为这个名字太容易让人误读。", "wrap-up"),  # it says what it will tell
+        ("下面单独对 Cache Aside Pattern（旁路缓存模式） 来聊聊。", "wrap-up"),
+        ("简单画了一张图帮助大家理解读的步骤。", "wrap-up"),  # a pointer to a picture
         ("）而销售则是在营销之后。", "mid-clause"),
         ("则是按照分布式算法，动态地改变所选择的路由。", "mid-clause"),  # its subject was on the line before
         ("从销售到营销的跨越其实就是从：", "dangling colon"),

@@ -12,14 +12,16 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-# 「外部性意味着…」, 「MemFree 表示未使用的 RAM 量」 define too.
+# 「外部性意味着…」, 「MemFree 表示未使用的 RAM 量」, 「内存碎片可以理解为…」 define too.
 # A textbook's label over a definition it states in its own words: 「定义 1（最优反应）」.
 DEFINITION_LABEL = r"定义\s*[\d.]*\s*[（(]"
 # 是否 asks whether (「外码列是否允许空值」): no copula.
 _DEFINITION = (
     r"(?:是指|指的是|说的是|就是|即是|即|定义为|称为|又称|被?(?:翻译|译)[为成]|是一种|是一个|是(?!否)|意味着|表示|"
-    r"指(?![标南针导出挥数令定向]))"
+    r"指(?![标南针导出挥数令定向])|理解[为成]|看作|视为)"
 )
+# 「你可以将内存碎片简单地理解为那些不可用的空闲内存」: the term taken as what it is.
+_TAKEN_AS = r"(?:理解[为成]|看作|看成|视为|当作|当成)"
 # What a term means, said without the term: 「指所有事务…」 (not 指标, 指南 …).
 MEANS = r"(?:是指|指的是|指(?![标南针导出挥数令定向]))"
 # A term after a quantifier speaks of some of what it names (「一些视图是不可更新的」), not of the term.
@@ -53,4 +55,5 @@ def definition_cue(subject: str, also: Sequence[str] = ()) -> re.Pattern[str]:
     labelled = DEFINITION_LABEL + r"\s*" + f"(?:{named})" + r"\s*[)）]\s*[^\s，。；,;]{4}"
     # The term opens a sentence, the next says what it means: 「中间人攻击英文名叫…。指攻击者…」.
     means_next = f"(?:^|(?<=[。！？!?；;\n]))\\s*(?:{opening}){_GLOSS}" + r"[^。！？!?\n]{0,60}[。！？!?]\s*" + MEANS
-    return re.compile(f"{forward}|{named_last}|{labelled}|{means_next}")
+    taken_as = r"(?:将|把)\s*" + f"(?:{opening}){_GLOSS}{_QUOTED}" + r"[^，。；,;]{0,6}?" + _TAKEN_AS
+    return re.compile(f"{forward}|{named_last}|{labelled}|{means_next}|{taken_as}")

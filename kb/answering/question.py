@@ -72,10 +72,12 @@ _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = (
     # What something is for: 「git stash 是做什么用的」, 「CRM有什么用」, 「视图的作用是什么」.
     ("purpose", _ASKS_WHAT_FOR),
     ("definition", _ASKS_WHAT_IT_IS),
-    # What should I do: 「…该怎么办」, 「要不要…」, 「应该先…吗」 — answered by a recommendation.
+    # What should I do: 「…该怎么办」, 「要不要…」, 「应该先…吗」, 「该选哪个」 — answered by a recommendation.
     (
         "advice",
-        re.compile(r"怎么办|咋办|要不要|该不该|应不应该|需不需要|值不值得|值得.*吗|应该.*吗|建议|最好.*吗"),
+        re.compile(
+            r"怎么办|咋办|要不要|该不该|应不应该|需不需要|值不值得|值得.*吗|应该.*吗|建议|最好.*吗|(?:选|挑|选择|选用)哪[个种一]"
+        ),
     ),
     ("method", re.compile(r"怎么(?!样)|怎样|如何|方法|步骤|做法|办法|" + _MUST_DO)),
     (
@@ -278,7 +280,9 @@ SHAPES: dict[QuestionKind, AnswerShape] = {
     # A recommendation or a warning: what the trainee should (not) do.
     "advice": AnswerShape(
         "advice",
-        re.compile(r"建议|应该|应当|必须|需要|不要|不能|别|千万|最好|切记|务必|记住|一定要|不妨|可以先|避免|注意"),
+        re.compile(
+            r"建议|推荐|优先(?!级)|更适合|应该|应当|必须|需要|不要|不能|别|千万|最好|切记|务必|记住|一定要|不妨|可以先|避免|注意"
+        ),
         240,
         against=_BELIEF,
         follows_context=True,

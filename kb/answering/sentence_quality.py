@@ -3,10 +3,10 @@
 Scraped and exported documents hold spans that read as junk when quoted alone: a section
 number with its heading glued on (「2.2 销售是营销的最终目标营销和…」), a stray list item
 (「2、全面掌握…」) without the sentence that introduces the list, a wrap-up or a pointer to
-elsewhere (「总之，看了这么多…」, 「下面我们来看看…」, 「详见…」), a fragment cut mid-clause (「，而且…」), or
-a clause ending in 「：」 whose list is not quoted. The answer never leads with one of these and
-`kb eval`/bench_quality count them. The patterns name the *form* of Chinese discourse (numbering,
-discourse markers), not any subject's words.
+elsewhere (「总之，看了这么多…」, 「下面我们来看看…」, 「再单独说一下…」, 「详见…」), a fragment cut
+mid-clause (「，而且…」), or a clause ending in 「：」 whose list is not quoted. The answer never
+leads with one of these and `kb eval`/bench_quality count them. The patterns name the *form*
+of Chinese discourse (numbering, discourse markers), not any subject's words.
 """
 
 from __future__ import annotations
@@ -24,6 +24,9 @@ ITEM_MARKER = re.compile(r"^\s*(?:[（(]?(\d{1,2})[)）、.．](?!\d)|[（(]?([�
 WRAP_UP = re.compile(
     r"^\s*(?:总之|总而言之|综上|总的来说|总结一下|最后总结|看了这么多|说了这么多|本文|本篇|下面(?:我们|就|来|将)|接下来|"
     r"我们来看|我们先来|让我们|那么下面|今天(?:我们|就)|小编|欢迎关注|扫码|点击(?:关注|阅读|查看|下载)|"
+    r"(?:这里|下面|再|最后|顺便)(?:单独|简单|重点|格外|额外|专门)?(?:说|讲|聊|提)一下|"
+    r"(?:下面|接下来|这里)[^，,。；;！？!?]{0,40}?(?:聊聊|说说|看看|谈谈|讲讲|聊一聊|说一说|看一看|谈一谈|讲一讲)[。！!]?$|"
+    r"[^，,；;。]*(?:画了|做了|整理了|绘制了)[一两几]?[张幅][^，,；;。]*图[^，,；;。]*[。！!]?$|"
     r"详见|参见|请参考|可以参考|推荐阅读|相关阅读|延伸阅读|更多(?:内容|细节|信息)?(?:请|可以)?(?:见|看|参考))"
 )
 # A sentence sending the reader to another text: 「关于 Redis Cluster 的详细介绍，可以查看这篇文章…」.

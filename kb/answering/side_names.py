@@ -39,9 +39,25 @@ def side_names(side: str, texts: list[str], other: str, aliases: tuple[tuple[str
     for text in texts:
         for match in pattern.finditer(text):
             alias = match.group(1) or match.group(2) or match.group(3)
-            if alias and len(alias) >= 2 and alias not in other and other not in alias:
+            if not alias or len(alias) < 2 or alias in other or other in alias:
+                continue
+            named = re.search(_NAMING + "|即", match.group(0)) is not None
+            if named or not match.group(1) or _may_shorten(side, alias):
                 names.add(alias)
     return tuple(sorted(names, key=len, reverse=True))
+
+
+def _may_shorten(side: str, bracketed: str) -> bool:
+    """Whether a word in bare brackets after a side may be its other name: one in the other
+    script (「单点登录（SSO）」, 「Session（会话）」), or the side's own letters in order, first
+    to first (「客户服务（客服）」). 「ZooKeeper（CP）」 in a table says what ZooKeeper is, not
+    what it is called: 「CP 架构…」 is no statement about ZooKeeper."""
+    if side.isascii() != bracketed.isascii():
+        return True
+    if bracketed[0] != side[0]:
+        return False
+    rest = iter(side[1:])
+    return all(character in rest for character in bracketed[1:])
 
 
 def side_cores(sides: list[str]) -> list[tuple[str, ...]]:

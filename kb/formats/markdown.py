@@ -10,7 +10,8 @@ so places stay the file's line numbers:
 - headings, paragraphs and list items: their text, links by their words, without emphasis
   marks or images; inline code keeps its backticks; an ordered item keeps its number
   (「1. 」: steps stay steps), a bullet loses its mark;
-- a line that is nothing but links (a table of contents, a reading list), or 「[TOC]」, is dropped;
+- a line that is nothing but links (a table of contents, a reading list), maybe after a short
+  label (「**参考答案**：[Redis 内存碎片详解](…)。」), or 「[TOC]」, is dropped;
 - fenced and indented code: verbatim, between fence lines (kb/language/code.py); but a diagram's
   source (「```mermaid」, PlantUML, Graphviz) is a picture, dropped as images are (its
   「direction TB style Phase3 fill:#F5F7FA」 was indexed as passages and listed as sources);
@@ -38,6 +39,10 @@ _COMMENT = re.compile(r"<!--.*?-->", re.S)
 # Front matter: a first line 「---」, lines of 「key: value」 (or a list's 「- item」), a closing 「---」 or 「...」.
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?:[ \t]*(?:[\w-]+[ \t]*:.*|-[ \t].*)?\n)*?(?:---|\.\.\.)[ \t]*$", re.M)
 _CONTENTS_MARKER = re.compile(r"\[(?:TOC|toc)\]|\[\[_?TOC_?\]\]")
+# What a line of links may say besides them: a short label before them (「参考答案：」, 「相关阅读：」,
+# 「资料：」) and the stop after them.
+_LINKS_LABEL = re.compile(r"[^，,。；;！？!?：:\n]{1,12}[：:]\s*|")
+_LINKS_END = "。.；;，, \t"
 _TITLE = re.compile(r"^title[ \t]*:[ \t]*(.*?)[ \t]*$")
 # The languages of a fenced block that draws a diagram.
 _DIAGRAM = re.compile(r"(?:mermaid|plantuml|puml|dot|graphviz|flow|flowchart|sequence|mindmap|markmap|gantt)\b.*")
@@ -123,8 +128,9 @@ def _without_markup(block: str) -> str:
 
 def _contents_entry(token: Any) -> bool:
     """A line that is only links: an entry of a table of contents (「[僵尸进程](#僵尸进程)」) or of
-    a reading list (「[Git - 简明指南](http://…)」), pointers to elsewhere, never an answer; or
-    the 「[TOC]」 marker note apps replace with one."""
+    a reading list (「[Git - 简明指南](http://…)」, 「参考答案：[Redis 内存碎片详解](…)」),
+    pointers to elsewhere, never an answer (the title of the text it points to was quoted as
+    the answer to 「内存碎片指的是什么」); or the 「[TOC]」 marker note apps replace with one."""
     if _CONTENTS_MARKER.fullmatch(token.content.strip()):
         return True
     children = token.children or []
@@ -135,7 +141,7 @@ def _contents_entry(token: Any) -> bool:
         depth += (child.type == "link_open") - (child.type == "link_close")
         if depth == 0 and child.type == "text":
             outside.append(child.content)
-    return not "".join(outside).strip()
+    return _LINKS_LABEL.fullmatch("".join(outside).strip().rstrip(_LINKS_END)) is not None
 
 
 def _item_number(tokens: list[Any], index: int) -> str:
