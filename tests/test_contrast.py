@@ -57,6 +57,8 @@ TOKENIZE = default_profile().analyzer.tokenize
         ("Redis持久化用RDB好还是AOF好？", ["rdb", "aof"]),
         ("应用层还是传输层更好", ["应用层", "传输层"]),
         ("缓存穿透和缓存击穿老是搞混，两者区别在哪？", ["缓存穿透", "缓存击穿"]),
+        ("301 跟 302 状态码我老搞混，区别是啥？", ["301", "302"]),  # not 「302 状态码我」
+        ("TCP 和 UDP 协议有什么区别", ["tcp", "udp"]),  # what both are, named after the second
         ("redis跟memcached比到底差在哪", ["redis", "memcached"]),
         ("你觉得还是先学好基础比较好吗", None),  # 还是 after a verb of thinking: 「had better」
         # 同 inside a word joins nothing; which to choose compares; the product both belong to is no side.

@@ -2,11 +2,11 @@
 
 Comparison articles are full of parallel statements — «市场是…；销售是…», «销售是把产品卖好，
 营销是让产品好卖» — so each sentence is cut into clauses at 「；」 and 「，而」, and a clause that
-opens with a side's name describes that side. A side's names are the question's word, its
-alias group in the profile (kb/data/profile.toml), and the short names the retrieved text itself defines
+opens with a side's name describes that side. A side's names are the question's word, its alias
+group in the profile (kb/data/profile.toml), and the short names the retrieved text defines
 (「客户服务（简称客服）」). The aspect a clause speaks to comes from the article's own numbered
-label or heading (「1、目标不同：」 → 目标), else from the profile's cue words.
-Every cell is a verbatim clause of a retrieved passage and carries its citation.
+label or heading (「1、目标不同：」 → 目标; 「301 Moved Permanently：」 is no item 301), else from the
+profile's cue words. Every cell is a verbatim clause of a retrieved passage and carries its citation.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ _CLAUSE_BREAK = re.compile(r"[；;]|[，,](?=而|但|则|相比之下)|。")
 _CONNECTOR = re.compile(
     r"(?:而且|而|但是|但|则|那么|相比之下[，,]?|另外[，,]?|同时[，,]?|其次[，,]?|首先[，,]?|总之[，,]?)"
 )
-_LABEL = re.compile(r"^[(（]?[一二三四五六七八九十\d]+[)）、.．]?\s*([^：:]{1,12})[：:]")
+_LABEL = re.compile(r"^[(（]?(?:[一二三四五六七八九十]+|\d{1,2})[)）、.．]?\s*([^：:]{1,12})[：:]")
 # A heading that names an aspect: 「2、思考的角度不同」, 「三、目标上的区别」, 「衡量标准：」.
 _ASPECT_HEADING = re.compile(
     r"^\s*(?:[(（]?[一二三四五六七八九十\d]+(?:\.\d+)?[)）、.．]\s*)?(.{1,10}?)(?:上|方面)?(?:的)?(?:不同|区别|差异|差别|之别|不一样)?\s*[：:]?\s*$"

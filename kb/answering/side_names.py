@@ -72,10 +72,15 @@ def side_cores(sides: list[str]) -> list[tuple[str, ...]]:
     ):
         for n in range(shared, 0, -1):
             pair = (cut(a, n), cut(b, n))
-            if all(len(core) >= MIN_CORE_CHARS or core.isascii() and core.isalpha() for core in pair):
+            if all(_names_a_core(core) for core in pair):
                 cores = [cores[0] + (pair[0],), cores[1] + (pair[1],)]
                 break
     return cores
+
+
+def _names_a_core(core: str) -> bool:
+    """Long enough to name something, or a Latin word; never a number (301/302 → 01/02)."""
+    return (len(core) >= MIN_CORE_CHARS or core.isascii() and core.isalpha()) and not core.isdigit()
 
 
 # 「SSO(Single Sign On)即单点登录」, 「SSO 英文全称 Single Sign On，单点登录」: an acronym the text

@@ -61,6 +61,11 @@ _PRODUCT_OF = re.compile(r"^[A-Za-z][\w.+#-]*(?:\s+[A-Za-z][\w.+#-]*)*\s*的\s*(
 _LATIN_AT_START = re.compile(r"^[a-z][a-z0-9_.+#/-]*(?:\s+[a-z0-9_.+#/-]+)*(?=\s*[\u4e00-\u9fff])")
 _LATIN_AT_END = re.compile(r"(?<![a-z0-9_.+#/-])[a-z][a-z0-9_.+#/-]*(?:\s+[a-z0-9_.+#/-]+)*$")
 _QUOTES = "“”\"'「」『』‘’"
+# 「301 跟 302 状态码我老搞混」: who confuses them is no part of a side.
+_WHO_ASKS = re.compile(r"\s*(?:我|我们|你|你们|大家|他们|人)(?:总|老|总是|老是|经常|常常|容易)?$")
+# 「TCP 和 UDP 协议」, 「301 跟 302 状态码」: after a second Latin or numbered side, the word
+# naming what both are (the first side is named without it).
+_KIND_OF_BOTH = re.compile(r"^([a-z0-9][a-z0-9_.+#/-]*)\s+[\u4e00-\u9fff]{1,6}$")
 # 「ZooKeeper 和 Eureka 各自偏向什么」: what each of the two does is asked.
 _EACH = r"(?<=各自|分别)[\u4e00-\u9fff]{1,6}?(?:什么|啥|哪些)"
 # 「从发送、存储到消费每一环分别要做什么」 lists the stages of a range, it compares no two of them.
@@ -110,8 +115,10 @@ def contrast_sides(question: str, vocabulary: ContrastVocabulary) -> list[str] |
     # 「市场部和销售部的工作目标有什么不同」 compares 销售部 (on 工作目标), not 「销售部的工作目标」.
     sides[1] = sides[1].split("的")[0] if "的" not in sides[0] else sides[1]
     sides[1] = _BOTH_NAMED.sub(
-        "", _WHICH_IS_BETTER.sub("", _IN_RESPECT.sub("", _SAID_OF_BOTH.sub("", sides[1])))
+        "", _WHICH_IS_BETTER.sub("", _IN_RESPECT.sub("", _SAID_OF_BOTH.sub("", _WHO_ASKS.sub("", sides[1]))))
     ).strip()
+    kind_of_both = _KIND_OF_BOTH.match(sides[1]) if sides[0].isascii() else None
+    sides[1] = kind_of_both.group(1) if kind_of_both else sides[1]
     return sides if all(sides) and sides[0] != sides[1] else None
 
 
