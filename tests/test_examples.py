@@ -95,10 +95,12 @@ def test_a_comparison_between_fragments_is_no_example():
 
 def test_a_side_compared_with_itself_or_an_adverb_is_no_example():
     """「do-while语句和while语句的区别」 cut at the hyphen compares while语句 with itself; in
-    「本书提到ES6的地方，一般是指ES2015」 the word before 是指 is an adverb, not a term."""
+    「本书提到ES6的地方，一般是指ES2015」 the word before 是指 is an adverb, not a term, and
+    「一般来说是指」 says how something is put."""
     passages = [
         _passage("w", "第3章 循环", "循环语句。", "do-while语句和while语句的区别"),
         _passage("e", "前言", "本书提到ES6的地方，一般是指ES2015。闭包是指能读取其他函数内部变量的函数。", "前言"),
+        _passage("d", "攻击", "上面的例子就是 DDoS 攻击，一般来说是指攻击者发起大量请求。", "攻击"),  # how it is put
     ]
     assert example_questions(passages, default_profile()) == ("什么是闭包？",)
 

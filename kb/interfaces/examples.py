@@ -56,6 +56,8 @@ _COMPARES = re.compile(
 )
 # Adverbs between a term and its 是指 (「而推销则是指…」); alone before it they are no term (「，一般是指」).
 _ADVERBS = ("则", "就", "其实", "主要", "通常", "一般")
+# A phrase saying how something is put (「一般来说是指…」, 「简单而言」) names no term.
+_MANNER_OF_SAYING = re.compile(r"(?:来说|而言|来讲|地说|地讲)$")
 # 「X是指…」 at a clause start: a term the corpus defines.
 _DEFINES = re.compile(
     rf"(?:^|(?<=[。！？!?\n；;，,：:]))\s*(?:而|但|因为|所以|那么)?({_TERM})(?:{'|'.join(_ADVERBS)})?"
@@ -131,7 +133,7 @@ def example_questions(
         term
         for p in passages
         for term in _DEFINES.findall(fold(p.text))
-        if term not in _ADVERBS and _is_term(term, analyzer)
+        if term not in _ADVERBS and not _MANNER_OF_SAYING.search(term) and _is_term(term, analyzer)
     )
     headings = Counter(_HEADING_NOISE.sub("", fold(p.heading)) for p in passages)
     texts = [fold(p.text) for p in passages]
