@@ -30,6 +30,7 @@ from kb.language.code import bare_code
         ("从销售到营销的跨越其实就是从：", "dangling colon"),
         ("市场营销和销售的含义", "heading"),
         ("什么是市场营销", "heading"),  # a question's title, not a claim
+        ("强制存取控制（Mandatory Access Control，简称 MAC）", "heading"),  # a term and its gloss
         ("数据结构及形式化定义 2.1.1  关系 2.1.2  关系模式 2.1.3  关系数据库", "contents"),
         ("R.A       R.B  R.C  S.A  S.B  S.C R", "table header"),
         ("静态转储与动态转储 （2）海量转储与增量转储 （3）转储方法小结", "contents"),
@@ -75,6 +76,8 @@ def test_junk_is_named(span, reason):
         "使用游标的步骤\n（1）说明游标\n（2）打开游标\n（3）关闭游标",  # steps one to a line
         "WHERE子句   作用于基表或视图，   从中选择满足条件的元组",  # spaced out, but a clause
         "营销是一个系统",  # a short claim, a clause quoted on its own (a table's cell)
+        "强制存取控制（MAC）是对数据本身进行密级标记",  # a term, its gloss, and what it is
+        "启用一个专用的审计日志（Audit Log）",  # a slide's statement with its gloss
         "外部性意味着我的努力不仅对我还对你有益",  # what a term means, without a full stop
         "一个理性人不一定会选择纳什均衡中的策略",  # what need not hold
         "CSMA/CD 在无线LAN中无法工作",  # cannot: a claim

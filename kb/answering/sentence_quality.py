@@ -83,6 +83,9 @@ _WIDE_GAP = re.compile(r"\S[ \t\u3000]{3,}(?=\S)")
 # Lines drawn with characters: box drawing, arrows, runs of dashes (「┴－－－－┴─〉」, 「+-----+----+」).
 _DRAWING = re.compile(r"[\u2500-\u257f\u2190-\u21ff]|[-－=＝_+|*.·…]{3,}")
 DRAWING_SHARE = 0.3  # a span this much drawn is a figure, not a sentence
+# A term and its gloss, a slide's title: 「强制存取控制（Mandatory Access Control，简称 MAC）」 (not
+# 「启用一个专用的审计日志（Audit Log）」, a phrase: 的 joins it).
+_TERM_AND_GLOSS = re.compile(r"[^\s，,。；;：:的（）]{2,10}\s*（[^（）]*(?:[A-Za-z]|简称)[^（）]*）")
 # A short claim: a subject, a copula and what it is (「营销是一个系统」, a clause quoted on its own).
 _SHORT_CLAIM = re.compile(r"[\u3400-\u9fff]{2,}(?:是|就是|只是|即|为)[\u3400-\u9fff]{2,}")
 
@@ -147,6 +150,8 @@ def junk_reason(text: str) -> str | None:
         return "mid-clause"
     if OPENS_A_LIST.search(stripped) and "\n" not in stripped:
         return "dangling colon"
+    if _TERM_AND_GLOSS.fullmatch(stripped):
+        return "heading"
     if (
         len(stripped) <= HEADING_CHARS
         and not _TERM_AND_DEFINITION.fullmatch(stripped)
