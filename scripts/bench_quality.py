@@ -154,10 +154,13 @@ def course_report(kb: KnowledgeBase, split: str) -> None:
 
 def at_gold_place(record: dict, answer: Answer) -> bool | None:
     """Whether the answer's first citation is in the gold's file and, when the gold names pages,
-    on one of them (a span over pp.16–17 is at p.17); None when the question was refused."""
+    on one of them (a span over pp.16–17 is at p.17), or quotes the gold text wherever it is (a
+    textbook page stating the steps a homework answer copies); None when the question was refused."""
     if not answer.found or not answer.sentences:
         return None
     first = answer.sentences[0]
+    if any(comparable(gold) in comparable(first.text) for gold in record["gold"]):
+        return True
     if not first.doc_id.startswith(Path(record["doc"]).stem):
         return False
     gold_pages = {int(n) for n in re.findall(r"\bp\.(\d+)", record["place"])}
