@@ -65,6 +65,7 @@ from kb.types import Hit
         ("视图的作用是什么", "purpose"),
         ("TLS 握手里老提到的 SNI 是干嘛用的？", "purpose"),
         ("这个参数是拿来干嘛的", "purpose"),
+        ("市场部做活动的目的是什么", "purpose"),  # its aim, not a definition of 「…的目」
     ],
 )
 def test_question_kind(question, kind):

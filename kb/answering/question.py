@@ -44,7 +44,7 @@ _ASKS_WHAT_IT_IS = re.compile(
 _MUST_DO = r"(?:要|该|应该|需要|得)[做干]些?(?:什么|啥)|[按以照]什么顺序|(?:顺序|流程)是(?:什么|怎样|啥)|什么流程"
 _ASKS_WHAT_FOR = re.compile(
     r"有什么用|有啥用|有何用|什么用处|有什么作用|起什么作用|的作用|[做干](?:什么|嘛|啥)用|(?:用来|拿来)[做干](?:什么|嘛|啥)|"
-    r"是[干做]嘛的|的用途|有什么好处|的好处"
+    r"是[干做]嘛的|的用途|有什么好处|的好处|(?<=[\u4e00-\u9fffA-Za-z0-9])的目的(?:是|在于)"
 )
 # Checked in this order: 「是什么原因」 is a reason, 「哪些方法」 a list, 「怎么样」 not a method;
 # but a list of steps (「要做哪几步」, 「有哪些步骤」) is asked as a procedure is.
