@@ -230,6 +230,8 @@ def test_a_conjunction_both_statements_hold_names_no_row():
     both = "自主控制只有通过检查的用户方可存取。强制控制只有符合要求的用户才可以操纵数据。"
     table = build_contrast(["自主控制", "强制控制"], [_hit(1, "a", both)], VOCABULARY, tokenize=TOKENIZE)
     assert table is not None and [row.aspect for row in table.rows] == ["用户"]
+    how = "自主控制可以直接修改对象的字段。强制控制都是直接用现成的标记。"  # 直接: how, not what
+    assert build_contrast(["自主控制", "强制控制"], [_hit(1, "a", how)], VOCABULARY, tokenize=TOKENIZE) is None
 
 
 def test_a_word_the_whole_index_is_about_names_no_row():

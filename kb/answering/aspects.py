@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from kb.language.dictionary import is_grammar
+from kb.language.dictionary import dictionary_tag, is_grammar
 from kb.types import CitedSpan, ContrastRow
 
 DEFINITION_ASPECT = "定义"
@@ -45,6 +45,9 @@ _FUNCTION_WORDS = frozenset(
     "不能 能够 不会 进行 主要 使用 用来 用于 需要 没有 时候 所有 部分 不同 区别 一般 特殊 简称".split()
 )
 MIN_ASPECT_CHARS = 2
+# How a thing is done names no aspect of it: 「直接」 (an adjective as adverb) paired 「你可以直接修改
+# 这个对象中的某些字段」 with 「都是直接用」 in a Redis/Memcached table.
+_NO_ASPECT_TAGS = frozenset({"ad"})
 COMMON_SHARE, COMMON_COUNT = 0.1, 4  # a word in this share and number of retrieved sentences
 # An aspect is named in the corpus's language: the English of 「（Discretionary Access Control）」 and
 # 「（Mandatory Access Control）」 glosses the sides' names, it names no aspect.
@@ -99,6 +102,7 @@ def shared_aspect(
         if len(w) >= MIN_ASPECT_CHARS
         and w not in _FUNCTION_WORDS
         and not is_grammar(w)
+        and dictionary_tag(w) not in _NO_ASPECT_TAGS
         and not _GRAMMAR_CHARS.search(w)
         and _HAN.search(w)
         and not any(w in n or n in w for n in names)
