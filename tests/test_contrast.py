@@ -5,6 +5,7 @@ import pytest
 from kb.answering.aspects import subject_words
 from kb.answering.contrast import build_contrast
 from kb.answering.mentions import unmentioned_side
+from kb.answering.outline import outline_cells
 from kb.answering.side_names import side_names
 from kb.answering.sides import contrast_sides
 from kb.profile import default_profile
@@ -232,6 +233,22 @@ def test_a_conjunction_both_statements_hold_names_no_row():
     assert table is not None and [row.aspect for row in table.rows] == ["用户"]
     how = "自主控制可以直接修改对象的字段。强制控制都是直接用现成的标记。"  # 直接: how, not what
     assert build_contrast(["自主控制", "强制控制"], [_hit(1, "a", how)], VOCABULARY, tokenize=TOKENIZE) is None
+
+
+def test_a_latin_side_set_apart_by_spaces_does_not_cut_its_sentence():
+    """「由于没有 binlog 日志，…」 is no statement about binlog: prose puts spaces around a Latin
+    name, and a clause cut there said the opposite of what the sentence does."""
+    text = "redo log 让数据库在崩溃后恢复数据。重启后由于没有 binlog 日志，从库的数据就会和主库不一致。"
+    hits = [_hit(1, "a", text)]
+    assert build_contrast(["redo log", "binlog"], hits, VOCABULARY, min_rows=1, tokenize=TOKENIZE) is None
+
+
+def test_a_statement_under_one_side_s_heading_that_names_the_other_is_not_its_cell():
+    """Under 「binlog」, 「redo log 它是物理日志…」 is said of redo log (a study note contrasting
+    them under the second's heading)."""
+    text = "binlog\nredo log 它是物理日志，属于 InnoDB 存储引擎。\n不管用什么存储引擎，都会产生 binlog 日志。"
+    cells = outline_cells([_hit(1, "a", text)], [("redo log",), ("binlog",)])
+    assert [(cell.side, cell.cell.text) for cell in cells] == [(1, "不管用什么存储引擎，都会产生 binlog 日志。")]
 
 
 def test_a_word_the_whole_index_is_about_names_no_row():

@@ -50,6 +50,7 @@ def _complete(kb, question, previous):
         (["市场部主要负责哪些事？"], "它算是赚钱的部门吗", "市场部算是赚钱的部门吗"),  # 主要 is no part of it
         (["亚马逊河口的潮波能上溯多远？"], "那黄河口呢？", "黄河口的潮波能上溯多远"),  # not 「黄河口口」
         (["做市场的业绩一般看什么指标？"], "那销售看什么？", "做销售的业绩一般看什么指标"),  # same predicate
+        (["redo log 的刷盘策略有哪几种？"], "那 binlog 呢？", "binlog 的刷盘策略有哪几种"),  # a name of two words
         (["营销和销售有什么区别", "那它们的联系呢"], "这两个的最终目标一样吗", "营销和销售的最终目标一样吗"),
         # A question that names nothing asks about what the one before said, however long it is.
         (

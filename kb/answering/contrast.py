@@ -40,8 +40,7 @@ MIN_CELL_CHARS, MAX_CELL_CHARS = 6, 90
 _BULLET = re.compile(r"[\s\ue000-\uf8ff•·▪■□◆◇○●❖➢➤►▶√※*-]*")
 _ITEM_NUMBER = re.compile(r"\s*(?:[（(]\d{1,2}[)）]|\d{1,2}[、.．](?!\d)|[①-⑳])?\s*")
 MIN_ROWS, MAX_ROWS = 1, 7  # a table has at least / at most this many rows
-# An aspect's name is words, not 「1.」.
-_WORDS = re.compile(r"[\u3400-\u9fff]|[A-Za-z]{2}")
+_WORDS = re.compile(r"[\u3400-\u9fff]|[A-Za-z]{2}")  # an aspect's name is words, not 「1.」
 _QUOTE = "[`'\"“‘「『《]?"  # a mark that may open a side's name: 「，`Hashtable` 是…」 (code in notes)
 _CLOSING_MARKS = "`'\"”’」』》 "  # after a side's name: 「`Cookie` 和 `Session` 都是…」 joins them
 SIDE_WINDOW = 4  # a side's name must start within this many characters of the clause
@@ -59,8 +58,7 @@ class Aspect:
 
 @dataclass(frozen=True)
 class ContrastVocabulary:
-    """A profile's words for contrasts (the `[contrast]` table of kb/data/profile.toml), folded.
-
+    """A profile's words for contrasts (the `[contrast]` table of kb/data/profile.toml), folded;
     `aliases` are groups of names for the same side, each listed longest first."""
 
     asking: tuple[str, ...]
@@ -256,12 +254,14 @@ def build_contrast(
 
 
 def _clause_breaks(names: list[tuple[str, ...]], cores: list[tuple[str, ...]]) -> re.Pattern[str]:
-    """Where a sentence is cut into clauses: 「；」, 「，而」 …, and also before a side's name."""
-    # 「抽象类表达的是…，接口表达的是…」: a comma before the other side's name parts two statements.
+    """Where a sentence is cut into clauses: 「；」, 「，而」 …, and also before a side's name: after
+    a comma (「抽象类表达的是…，接口表达的是…」 parts two statements), or after a space on a slide
+    (「…<> 选择（续） 选择运算是…」: lines run together) unless the name is Latin, which prose
+    sets apart by spaces (「由于没有 binlog 日志…」)."""
     every_name = "|".join(re.escape(n) for group in [*names, *cores] for n in group)
-    # On a slide, 「…<> 选择（续） 选择运算是…」: a space before a side's name parts lines run together.
+    chinese_names = "|".join(re.escape(n) for group in [*names, *cores] for n in group if not n[:1].isascii())
     after_a_comma = f"[，,](?=\\s*{_CONNECTOR.pattern}?\\s*{_QUOTE}(?:{every_name}))"
-    before_a_side = f"{after_a_comma}|(?<=\\S)\\s+(?={_BULLET.pattern}(?:{every_name}))"
+    before_a_side = f"{after_a_comma}|(?<=\\S)\\s+(?={_BULLET.pattern}(?:{chinese_names or '(?!)'}))"
     return re.compile(f"{_CLAUSE_BREAK.pattern}|{before_a_side}|\\s*[\\ue000-\\uf8ff]", re.IGNORECASE)
 
 

@@ -169,7 +169,9 @@ def _cells(hit: Hit, outline: _Outline, section: _Section) -> list[OutlineCell]:
         elif section.label is None or EXAMPLE.match(words) or (section.end and end - section.start > MAX_CELL_CHARS):
             section.label = None
             statement = PREDICATE.search(words) and not EXAMPLE.match(words) and len(words) <= MAX_CELL_CHARS
-            if statement and section.named_here:
+            # Under 「## binlog」, 「redo log 它是物理日志…」 is said of the other side.
+            others = (side for i, side in enumerate(outline.sides) if i != section.side)
+            if statement and section.named_here and not any(side.match(words) for side in others):
                 found.append(_cell(hit, None, section.side, (start, end)))
         elif not section.end:
             section.start, section.end = start, end
