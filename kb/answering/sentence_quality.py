@@ -148,7 +148,9 @@ def junk_reason(text: str) -> str | None:
         return "wrap-up"
     if MID_CLAUSE.match(stripped):
         return "mid-clause"
-    if OPENS_A_LIST.search(stripped) and "\n" not in stripped:
+    if OPENS_A_LIST.search(stripped.split("\n", 1)[0]) and all(
+        line.strip().endswith(("？", "?")) for line in stripped.split("\n")[1:] if line.strip()
+    ):  # 「聚簇索引和非聚簇索引：」 over nothing (its picture gone) but the next section's title question
         return "dangling colon"
     if _TERM_AND_GLOSS.fullmatch(stripped):
         return "heading"
