@@ -32,6 +32,8 @@ from kb.language.code import bare_code
         ("什么是市场营销", "heading"),  # a question's title, not a claim
         ("强制存取控制（Mandatory Access Control，简称 MAC）", "heading"),  # a term and its gloss
         ("聚簇索引和非聚簇索引：\n\n非聚簇索引一定回表查询吗（覆盖索引）？", "dangling colon"),  # over a title
+        ("如果是这样，第 2 条 SQL 查询条件右边加了引号为什么还能用上索引呢。", "question"),  # it asks
+        ("那么，加了索引查询就一定会变快吗？", "question"),
         ("数据结构及形式化定义 2.1.1  关系 2.1.2  关系模式 2.1.3  关系数据库", "contents"),
         ("R.A       R.B  R.C  S.A  S.B  S.C R", "table header"),
         ("静态转储与动态转储 （2）海量转储与增量转储 （3）转储方法小结", "contents"),

@@ -58,6 +58,8 @@ TITLE_OF_A_TEXT = re.compile(
 # subject before it (「则是按照分布式算法…」, 「而是…」).
 MID_CLAUSE = re.compile(r"^\s*(?:[，,、；;：:）)」』”’]|则|而是)")
 OPENS_A_LIST = re.compile(r"[：:]\s*$")
+# A sentence ending as a question does: a question mark, or 吗/呢 before its stop.
+_ENDS_ASKING = re.compile(r"(?:[？?]|[吗呢嗎][。.！!]?)[”」』\"')）]*\s*$")
 CLAUSE_MARKS = re.compile(r"[。！？!?；;…，,、：:]")
 HEADING_CHARS = 20  # a span this short with no punctuation at all is a heading
 # A slide's term on its line and the line of 8 characters or more under it that defines it
@@ -148,6 +150,8 @@ def junk_reason(text: str) -> str | None:
         return "wrap-up"
     if MID_CLAUSE.match(stripped):
         return "mid-clause"
+    if "\n" not in stripped and _ENDS_ASKING.search(stripped):
+        return "question"  # 「…第 2 条 SQL 查询条件右边加了引号为什么还能用上索引呢。」: it asks, it answers nothing
     if OPENS_A_LIST.search(stripped.split("\n", 1)[0]) and all(
         line.strip().endswith(("？", "?")) for line in stripped.split("\n")[1:] if line.strip()
     ):  # 「聚簇索引和非聚簇索引：」 over nothing (its picture gone) but the next section's title question
