@@ -192,7 +192,7 @@ def test_interrupted_ingest_leaves_the_previous_index_answering_identically(real
     assert process.poll() is None, "ingest finished before it could be interrupted"
     process.send_signal(how)
     output = process.communicate(timeout=60)[0].decode(errors="replace")
-    assert process.returncode != 0
+    assert process.returncode != 0, output
     if how == signal.SIGINT:
         assert "Interrupted" in output and "Traceback" not in output
     assert _ranking(index, "hybrid") == before
