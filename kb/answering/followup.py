@@ -96,13 +96,13 @@ def _noun_phrase(text: str, tokenizer: Any) -> str:
     run: list[str] = []
     for i, (word, flag) in enumerate(words):
         nominal = flag[:1] in _NOMINAL or flag in ("vn", "eng")
-        joins = word in ("和", "与", "跟", "及") and run and i + 1 < len(words) and words[i + 1][1][:1] in "nv"
+        following, following_flag = words[i + 1] if i + 1 < len(words) else ("", "")
+        joins = word in ("和", "与", "跟", "及") and run and bool(following_flag) and following_flag[:1] in "nv"
         # 「redo log」, 「Spring Boot」: a space between Latin words is inside one name.
-        following = words[i + 1][0] if i + 1 < len(words) else ""
         joins = joins or (
             word.isspace() and bool(run) and run[-1].isascii() and following.isascii() and following.isalnum()
         )
-        if nominal or joins or (flag == "a" and not run and i + 1 < len(words) and words[i + 1][1][:1] == "n"):
+        if nominal or joins or (flag == "a" and not run and following_flag[:1] == "n"):
             run.append(word)
         elif run:
             break

@@ -152,8 +152,9 @@ def junk_reason(text: str) -> str | None:
         return "mid-clause"
     if "\n" not in stripped and _ENDS_ASKING.search(stripped):
         return "question"  # 「…第 2 条 SQL 查询条件右边加了引号为什么还能用上索引呢。」: it asks, it answers nothing
-    if OPENS_A_LIST.search(stripped.split("\n", 1)[0]) and all(
-        line.strip().endswith(("？", "?")) for line in stripped.split("\n")[1:] if line.strip()
+    first_line, *other_lines = stripped.split("\n")
+    if OPENS_A_LIST.search(first_line) and all(
+        line.strip().endswith(("？", "?")) for line in other_lines if line.strip()
     ):  # 「聚簇索引和非聚簇索引：」 over nothing (its picture gone) but the next section's title question
         return "dangling colon"
     if _TERM_AND_GLOSS.fullmatch(stripped):

@@ -41,8 +41,8 @@ def side_names(side: str, texts: list[str], other: str, aliases: tuple[tuple[str
             alias = match.group(1) or match.group(2) or match.group(3)
             if not alias or len(alias) < 2 or alias in other or other in alias:
                 continue
-            named = re.search(_NAMING + "|即", match.group(0)) is not None
-            if named or not match.group(1) or _may_shorten(side, alias):
+            named = re.search(_NAMING + "|即", match.group(0)) is not None  # always so but in bare brackets
+            if named or _may_shorten(side, alias):
                 names.add(alias)
     return tuple(sorted(names, key=len, reverse=True))
 
