@@ -52,6 +52,12 @@ def _complete(kb, question, previous):
         (["做市场的业绩一般看什么指标？"], "那销售看什么？", "做销售的业绩一般看什么指标"),  # same predicate
         (["redo log 的刷盘策略有哪几种？"], "那 binlog 呢？", "binlog 的刷盘策略有哪几种"),  # a name of two words
         (["营销和销售有什么区别", "那它们的联系呢"], "这两个的最终目标一样吗", "营销和销售的最终目标一样吗"),
+        # 「换成X」: X takes the place of the name it extends, not of the question's first noun.
+        (["Redis 用 save 命令生成快照会阻塞吗？"], "那换成 bgsave 呢？", "redis 用 bgsave 命令生成快照会阻塞吗"),
+        # 「那X呢？」 then a question: its pronoun (or its missing subject) is X.
+        (["用 Redis 的 List 做消息队列有什么问题？"], "那 Pub/Sub 呢？它有啥毛病？", "pub/sub有啥毛病"),
+        (["市场营销是看长期还是看短期的？"], "那销售呢？有什么用", "销售有什么用"),
+        (["JDK 8 默认用的是哪个垃圾收集器？"], "那 JDK 9 以后呢？", "jdk 9 以后 默认用的是哪个垃圾收集器"),  # a version
         # A question that names nothing asks about what the one before said, however long it is.
         (
             ["市场部和销售部为啥老是互相指责？"],
@@ -398,6 +404,8 @@ def test_an_index_that_says_a_word_elsewhere_does_not_correct_a_name_to_it(tmp_p
         ("那它们的联系呢？", "营销和销售的联系", ""),  # a pronoun: the same subject as before
         # 它 stands for one subject: sentences on it lead, not one on the other department.
         ("它算是赚钱的部门吗", "市场部算是赚钱的部门吗", "市场部"),
+        ("那 Pub/Sub 呢？它有啥毛病？", "pub/sub有啥毛病", "pub/sub"),
+        ("那 JDK 9 以后呢？", "jdk 9 以后 默认用的是哪个垃圾收集器", "jdk 9"),  # what, not when
     ],
 )
 def test_a_follow_up_says_what_it_now_asks_about(question, completed, focus):

@@ -11,7 +11,11 @@ previous question (and the ones before, oldest first):
   or, when the previous question compared two sides, X is the aspect asked about (「那联系呢」 →
   「营销和销售的联系」);
 - a question opened by 那 whose first clause asks but names nothing (「那该怎么解决？…」) asks
-  about what the previous question said, which goes before it.
+  about what the previous question said, which goes before it;
+- 「那X呢？」 followed by a question asks that question of X: 「那 Pub/Sub 呢？它有啥毛病？」 →
+  「pub/sub有啥毛病」 (its 它 is X, not the previous subject);
+- 「那换成X呢」 with X a Latin name extending one of the previous question (bgsave of save) puts
+  X in that name's place.
 
 The subject of a question is what it compares (both sides), what it defines (「什么是X」), or its
 first word that the index holds. Only the *form* of the question is read (pronouns, 那…呢), so
@@ -33,13 +37,18 @@ from kb.language.text import Analyzer, fold
 # Pronouns that point back to both sides / to one subject of the previous question.
 _PLURAL = re.compile(r"它们|他们|她们|两者|二者|这两者|这两个|这两种|这俩|两个|前者和后者")
 _SINGULAR = re.compile(r"^(?:这个|那个|这种|那种|该|它|其)|(?<=[，,])(?:它|其)|它(?!们)")
-_OPENER = re.compile(r"^\s*(?:那么|那|还有|那如果|如果是|换成|至于|然后)\s*[，,]?\s*")
+# Openers may stack: 「那换成 bgsave 呢」.
+_OPENER = re.compile(r"^\s*(?:(?:那么|那|还有|那如果|如果是|换成|改成|改用|至于|然后)\s*[，,]?\s*)+")
 _CLOSER = re.compile(r"\s*(?:呢|的呢|又如何|又怎么样|怎么样|如何)?\s*[？?。！!…]*\s*$")
 _QUESTION_MARKS = re.compile(r"[？?。！!]+$")
 # 「销售部呢？」 without 那: a bare X呢 leans on the question before it just the same.
 _ENDS_IN_NE = re.compile(r"呢\s*[？?。！!…]*\s*$")
 MAX_BARE_CHARS = 12  # 「那X呢」 with X longer than this asks a question of its own
 _FIRST_CLAUSE = re.compile(r"[^，,；;？?。！!]*")
+# 「那 Pub/Sub 呢？它有啥毛病？」: a bare 「那X呢」 clause names what the question after it asks about.
+_TOPIC_CLAUSE = re.compile(r"^\s*(?:那么|那|至于)\s*([^，,；;？?。！!呢]{1,12}?)\s*呢\s*[，,；;？?。！!]+\s*(\S.*)$")
+# A Latin name, of one word or several (「redo log」, whose 「log」 is no name of its own).
+_LATIN_NAME = re.compile(r"[a-z][a-z0-9_./+-]*[a-z0-9](?: [a-z][a-z0-9_./+-]*[a-z0-9])*")
 _SPOKEN_WHY = re.compile(r"为啥|干嘛|干啥")  # asking words ASKING_PHRASES would leave half of (为)
 # Words that may open a question before its subject: 「从销售漏斗来看…」, 「请问…」.
 _LEAD_IN = re.compile(r"^(?:请问|我想问一?下|想问一?下|老师|那|从|在|对于|关于|作为|对|我们|我)+")
@@ -102,15 +111,21 @@ def _noun_phrase(text: str, tokenizer: Any) -> str:
         joins = joins or (
             word.isspace() and bool(run) and run[-1].isascii() and following.isascii() and following.isalnum()
         )
-        if nominal or joins or (flag == "a" and not run and following_flag[:1] == "n"):
+        # 「JDK 8」, 「Redis 6.0」: a version after a Latin name is part of it.
+        version = bool(run) and run[-1].isspace() and _VERSION.fullmatch(word) is not None
+        if nominal or joins or version or (flag == "a" and not run and following_flag[:1] == "n"):
             run.append(word)
         elif run:
             break
     while run and _tag(run[-1], tokenizer) == "b":
         run.pop()  # 「主要」 (a distinguishing word) modifies a noun after it: 「市场部主要负责…」 ends at 市场部
-    return "".join(run) if len("".join(run)) >= 2 else ""
+    phrase = "".join(run).rstrip()
+    return phrase if len(phrase) >= 2 else ""
 
 
+# A time after a name: when, not what, the follow-up asks about.
+_WHEN = re.compile(r"\s*(?:以后|之后|以前|之前|以来|的时候|时)$")
+_VERSION = re.compile(r"\d+(?:\.\d+)*")
 _NOMINAL = {"n", "j", "b", "l"}  # jieba tags: nouns, abbreviations, distinguishing words, idioms
 
 
@@ -144,6 +159,11 @@ def complete(
         # 「那该怎么解决？每台机器配多少个合适？」 after 「一致性哈希为啥会出现数据分布不均的情况？」:
         # what is to be solved is what the question before said.
         return f"{ASKING_PHRASES.sub('', _SPOKEN_WHY.sub('', last))}，{_OPENER.sub('', folded)}"
+    topic = _TOPIC_CLAUSE.match(folded)
+    if topic and (_SINGULAR.search(topic.group(2)) or not _noun_phrase(topic.group(2), analyzer.tokenizer)):
+        # The pronoun after it stands for X (「pub/sub 有啥毛病」), not the previous subject.
+        named, asked = topic.group(1).strip(), topic.group(2)
+        return _SINGULAR.sub(named, asked, count=1) if _SINGULAR.search(asked) else f"{named}{asked}"
     subject = subject_of(last, vocabulary, known, analyzer)
     plural = _PLURAL.search(folded)
     if plural or _SINGULAR.search(folded):
@@ -166,9 +186,21 @@ def complete(
         return None
     if contrast_sides(last, vocabulary):
         return f"{subject}的{bare}"  # 「那联系呢」 after a comparison asks about another aspect
+    counterpart = _latin_counterpart(last, bare)
+    if counterpart:  # 「那换成 bgsave 呢」 after 「redis 用 save 命令…」: bgsave in place of save
+        return _in_place_of(last, counterpart, bare)
     if subject and subject in last:
         return _in_place_of(last, subject, bare)
     return f"{bare}{last}"
+
+
+def _latin_counterpart(last: str, bare: str) -> str:
+    """The Latin name of `last` that the follow-up's bare Latin name contains or is part of
+    (「save」 for 「bgsave」), which it takes the place of; "" when there is none."""
+    if not _LATIN_NAME.fullmatch(bare):
+        return ""
+    names = [w for w in _LATIN_NAME.findall(last) if w != bare and min(len(w), len(bare)) >= 3]
+    return next((w for w in names if w in bare or bare in w), "")
 
 
 def focus_of(question: str, completed: str) -> str:
@@ -179,6 +211,9 @@ def focus_of(question: str, completed: str) -> str:
     which asks about the same sides as before."""
     folded = _QUESTION_MARKS.sub("", fold(question).strip())
     said = fold(completed)
+    topic = _TOPIC_CLAUSE.match(folded)
+    if topic and topic.group(1).strip() in said:
+        return topic.group(1).strip()
     if _PLURAL.search(folded):
         return ""
     body = _CLOSER.sub("", _OPENER.sub("", folded))
@@ -189,7 +224,8 @@ def focus_of(question: str, completed: str) -> str:
         return said[len(before) : len(said) - len(after)] if fits else ""
     if _SINGULAR.search(folded):
         return ""
-    return next((body[:n] for n in range(len(body), 1, -1) if body[:n] in said), "")
+    named = next((body[:n] for n in range(len(body), 1, -1) if body[:n] in said), "")
+    return _WHEN.sub("", named) or named  # 「那 JDK 9 以后呢」 asks about JDK 9 (「从 JDK9 开始…」)
 
 
 def _in_place_of(text: str, subject: str, new: str) -> str:
