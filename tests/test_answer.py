@@ -16,6 +16,7 @@ from kb.answering.answer import (
     select,
 )
 from kb.answering.citing import cite, joined_text
+from kb.answering.defining import defines
 from kb.answering.evidence import Evidence, score_sentences
 from kb.answering.plan import plan_from_words
 from kb.answering.presenting import labelled_once
@@ -246,6 +247,41 @@ def test_a_count_is_answered_by_the_sentence_stating_it_with_its_table():
     first = answer_from_hits("Redis 一共有几种内存淘汰策略？", _passage_hits(text)).sentences[0]
     assert first.text.startswith("Redis 具体有 6 种淘汰策略：")
     assert first.text.endswith("从所有数据集中挑选最近最少使用的数据淘汰")  # the table's rows are the list
+
+
+def test_an_item_of_a_list_opened_in_the_passage_before_is_quoted_without_its_number():
+    """The chunker cut 「营销人员的具体工作内容如下：1、…」 from its items 6 to 9: the item that
+    answers is quoted on its own (not dropped as a stray 「7、…」), for a how-to question too."""
+    text = (
+        "6、做好市场客户的管理及升级管理工作，保持客户档案的完整。\n"
+        "7、每月对市场状况进行一次分析总结，找出工作中存在的不足并提出改进方案。\n"
+        "8、参加市场经营分析会及年、月、度的市场经营计划会。"
+    )
+    answer = answer_from_hits("做营销的每个月要怎么总结市场状况", _passage_hits(text))
+    assert answer.sentences[0].text == "每月对市场状况进行一次分析总结，找出工作中存在的不足并提出改进方案。"
+
+
+def test_an_amount_question_is_led_by_the_sentence_stating_an_amount():
+    text = (
+        "在 Redis 中，定期删除的频率是由 hz 参数控制的。"
+        "hz 默认为 10，代表每秒执行 10 次，也就是每秒钟进行 10 次尝试来查找并删除过期的 key。"
+    )
+    answer = answer_from_hits("redis 定期删除过期 key 的频率是靠 hz 控制的吧，hz 默认值是多少？", _passage_hits(text))
+    assert answer.sentences[0].text.startswith("hz 默认为 10")
+
+
+def test_an_example_naming_the_term_is_no_definition_of_it():
+    """「举个例子：…就可以被称为内存碎片」 names the term of one case: it does not lead as the definition."""
+    example = "举个例子：那这多余出来的 8 字节内存空间如果后续没办法再被分配存储其他数据的话，就可以被称为内存碎片。"
+    definition = "你可以将内存碎片简单地理解为那些不可用的空闲内存。"
+    passage = _passage_hits(example + definition)[0].passage
+
+    def evidence(text):
+        start = passage.text.index(text)
+        return Evidence(text, passage, 1, start, start + len(text), {"cue": 1.0})
+
+    assert defines(evidence(definition), "内存碎片")
+    assert not defines(evidence(example), "内存碎片")
 
 
 def test_a_sentence_saying_how_two_things_differ_leads_a_comparison():

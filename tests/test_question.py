@@ -24,6 +24,7 @@ from kb.types import Hit
         # 怎么 before what happened asks how come, not how to (咋 is read as 怎么 before this).
         ("用int算100的阶乘怎么出来个0？", "reason"),
         ("程序怎么还报错", "reason"),
+        ("key 明明设了过期时间，怎么过期了还赖在内存里", "reason"),
         ("做营销的每个月要怎么总结市场情况", "method"),
         ("数据库怎么还原", "method"),
         ("什么是销售漏斗", "definition"),
@@ -200,6 +201,19 @@ def test_a_count_is_told_in_either_script():
     assert shape.states_the_count("Redis 具体有 6 种淘汰策略：")
     assert shape.states_the_count("Redis 具體有 6 種淘汰策略：")  # a traditional text
     assert not shape.states_the_count("Redis 4.0 引入了新的淘汰策略")
+
+
+@pytest.mark.parametrize(
+    ("question", "subject"),
+    [
+        ("数据库里说的事务是什么意思", "数据库的事务"),
+        ("redis 里经常说的“内存碎片”到底指的是什么？", "redis的内存碎片"),  # how often it is said: no owner
+        ("TCP 里老提到的 MSS 是什么", "tcp的mss"),
+        ("事务里说的幻读具体是指什么现象？", "事务的幻读"),  # what kind of thing it is asked as: no part
+    ],
+)
+def test_where_a_term_is_said_names_its_owner_not_a_clause_about_it(question, subject):
+    assert answer_shape(question).subject == subject
 
 
 def test_a_clause_asking_about_this_leaves_the_whole_question_to_name_the_subject():

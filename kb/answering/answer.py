@@ -28,7 +28,7 @@ from kb.answering.list_rest import with_list_rest
 from kb.answering.mentions import speaks_of_a_side
 from kb.answering.plan import QuestionPlan, plan_from_words
 from kb.answering.presenting import labelled_once, presentable
-from kb.answering.question import AnswerShape, asks_an_amount
+from kb.answering.question import ASKING_PHRASES, AnswerShape, asks_an_amount
 from kb.answering.steps import Tokenize, overlaps, quoted_steps
 from kb.answering.table_lead import SAYS_THE_DIFFERENCE, led_by_table
 from kb.answering.units import adjacent, holds_steps, is_code, span_text
@@ -124,7 +124,8 @@ def select(
     if not ranked:
         return []
     if shape.focus:  # 「那销售部呢」 is about 销售部, however well a sentence on 市场部 scores
-        ranked = _form_first(ranked, margin, lambda c: shape.focus in fold(c.text))
+        focus = "".join(shape.focus.split())  # 「jdk 9」 is said 「JDK9」 too
+        ranked = _form_first(ranked, margin, lambda c: focus in "".join(fold(c.text).split()))
     if shape.kind == "method":
         # Steps sharing no word with the question are another procedure (「口信消息模型有 3 个前提：」).
         ranked = _form_first(ranked, 2 * margin, lambda c: holds_steps(c) and _shares_words(c))
@@ -240,6 +241,10 @@ def choose(
     split with `tokenize`) gets its steps first, then the best sentences of the passages they
     are quoted from; a comparison may be led by what each side is (defining.led_by_definitions)."""
     lexical = not plan.reading.cross_language
+    if asks_an_amount(plan.text) and len(ASKING_PHRASES.findall(fold(plan.text))) == 1:
+        # The amount is all it asks: 「hz 默认为 10」 leads 「…hz 默认值是多少」, not 「定期删除的频率是
+        # 由 hz 参数控制的」. 「…是谁提出来的，哪一年」 asks who too: no figure need lead it.
+        candidates = _form_first(candidates, SUPPORT_MARGIN, lambda c: _states_it_in_figures(c, plan))
     steps = quoted_steps(plan, hits or [], tokenize) if answerable and plan.kind == "method" else []
     if steps:
         # What else is said about the procedure where it is written, not other passages' topics.
@@ -255,9 +260,14 @@ def choose(
     if asks_an_amount(plan.text) and not states_the_amount(chosen, plan):
         # A sentence the budget left out may state it in figures (「…常见如 150–300ms」): it leads. Else
         # (「平均工资是多少」 with 「两种」, 「哪一年…用装配线」 with another year's) it is not in the index.
-        stating = [c for c in candidates if _DIGIT.search(c.text) and states_the_amount([c], plan)] if chosen else []
+        stating = [c for c in candidates if _states_it_in_figures(c, plan)] if chosen else []
         chosen = select(stating, plan.shape, plan.max_chars, lexical=lexical) if stating else []
     return within(labelled_once(chosen), plan.max_chars)
+
+
+def _states_it_in_figures(candidate: Evidence, plan: QuestionPlan) -> bool:
+    """A sentence stating the amount asked for in figures, with a word of the question."""
+    return bool(_DIGIT.search(candidate.text)) and states_the_amount([candidate], plan)
 
 
 def compose_answer(

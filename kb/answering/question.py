@@ -50,11 +50,12 @@ _ASKS_WHAT_FOR = re.compile(
 # but a list of steps (「要做哪几步」, 「有哪些步骤」) is asked as a procedure is.
 _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = (
     # 「怎么」 before what happened, not before an action, asks how come: 「怎么出来个0」,
-    # 「怎么还报错」, 「怎么就不行了」.
+    # 「怎么还报错」, 「怎么就不行了」, 「咋过期了还赖在内存里」.
     (
         "reason",
         re.compile(
-            r"为什么|为何|什么原因|原因是|何故|凭什么|(?<!是)怎么一?回事|怎么(?:会|还(?!原)|就|又|总是|老是|没|不(?!同)|出来|成了)"
+            r"为什么|为何|什么原因|原因是|何故|凭什么|(?<!是)怎么一?回事|怎么(?:会|还(?!原)|就|又|总是|老是|没|不(?!同)|出来|成了)|"
+            r"怎么[^，,。？?]{1,6}?了(?:还|却|也|都)"
         ),
     ),
     ("method", re.compile(r"哪[几两二三四五六七八九十\d]步|几个?步骤|哪些步骤|什么步骤|步骤(?:有|是)(?:哪些|什么)")),
@@ -232,12 +233,13 @@ def _clause_before(text: str, at: int) -> str:
 
 # What is left of a definition question once its asking words go: 「什么是销售漏斗」 → 销售漏斗.
 _DEFINITION_WORDING = re.compile(
-    r"请问|^(?:这|那)(?:个|里的?|种)|是个?啥意思|啥意思|指的是(?:啥|什么)(?:情况|东西)?|(?:具体)?指(?:什么|啥)|什么是|是什么意思|是个什么东西|是什么东西|是什么|是指什么|指的是什么|什么叫|何为|何谓|的定义|的含义|的意思|是个啥|"
+    r"请问|^(?:这|那)(?:个|里的?|种)|(?:具体)?(?:是指|指的是|指|是)(?:啥|什么)(?:现象|情况|东西|概念|问题)|是个?啥意思|啥意思|指的是(?:啥|什么)(?:情况|东西)?|(?:具体)?指(?:什么|啥)|什么是|是什么意思|是个什么东西|是什么东西|是什么|是指什么|指的是什么|什么叫|何为|何谓|的定义|的含义|的意思|是个啥|"
     r"是啥|是怎么定义的|怎么定义|如何定义|什么概念|的概念|是怎么一?回事|到底|究竟|(?:是)?在(?:说|讲)(?:什么|啥)|"
     r"(?:说|讲)的是(?:什么|啥)|(?:用)?(?:大白话|白话|通俗(?:地|点)?|简单(?:地|点)?)(?:讲|说|来说|解释)?|[\s\W_]+"
 )
-# Words that point at where a term is used: 「数据库里说的事务」 asks about 数据库的事务.
-_SAID_IN = re.compile(r"(?:里|中|上)(?:说|讲|提到)的|所谓的?")
+# Words that point at where a term is used: 「数据库里说的事务」, 「redis 里经常说的内存碎片」 ask
+# about 数据库的事务, redis 的内存碎片.
+_SAID_IN = re.compile(r"(?:里|中|上)(?:经常|常常|常|通常|老是?|总是?)?(?:说|讲|提到|提起)的|所谓的?")
 # A belief someone holds, stated so as to be answered: 「许多人认为…」, 「误区一：…」.
 _BELIEF = re.compile(r"认为|以为|觉得|误区|常说|很多人|许多人|有人说|似乎|据说|不少人|经常说|误解")
 # A trait both sides share (「营销和销售的最终目标都是…」): not what a contrast question asks.
