@@ -9,7 +9,7 @@ import re
 
 from kb.answering.evidence import Evidence
 from kb.answering.question import AnswerShape
-from kb.answering.sentence_quality import ITEM_MARKER, OPENS_A_LIST, junk_reason
+from kb.answering.sentence_quality import ITEM_MARKER, OPENS_A_LIST, junk_reason, opens_past_the_first_item
 from kb.answering.units import INTRODUCES, enumeration, span_text, with_commented_code
 from kb.formats.slides import NOTES_LABEL
 from kb.ingest.chunk import BULLET, unbulleted
@@ -34,11 +34,16 @@ def presentable(evidence: Evidence, shape: AnswerShape) -> Evidence | None:
     or whether."""
     # A lead-in (「…的原因：」) is quoted with its list whatever the kind: alone it says nothing.
     shown = _as_unit(evidence) if shape.units or OPENS_A_LIST.search(evidence.text) else evidence
-    if shown is evidence and shape.kind == "method":  # 「# 指定堆转储文件的输出路径」 with the setting under it
+    if shown is not evidence and opens_past_the_first_item(shown.text):
+        # The list opened in the passage before (「营销人员的具体工作内容如下：1、…」 then 「6、…」 to
+        # 「9、…」 here): its item is quoted on its own, without its number, as any item elsewhere.
+        shown = evidence
+    whole_list = shown is not evidence
+    if not whole_list and shape.kind == "method":  # 「# 指定堆转储文件的输出路径」 with the setting under it
         shown = _respan(evidence, *with_commented_code(evidence.passage, evidence.start, evidence.end))
     # A numbered lead-in (「(3) 介质故障恢复：\n① …」) is quoted from its words, as a lone item is.
-    lead_in = shown is not evidence and INTRODUCES.search(shown.text.split("\n", 1)[0])
-    if not shape.units or shown is evidence or lead_in:
+    lead_in = whole_list and INTRODUCES.search(shown.text.split("\n", 1)[0])
+    if not shape.units or not whole_list or lead_in:
         marker = ITEM_MARKER.match(shown.text)
         if marker and marker.end() < len(shown.text):
             shown = _respan(shown, shown.start + marker.end(), shown.end)

@@ -143,8 +143,7 @@ def junk_reason(text: str) -> str | None:
         return "drawing"
     if "\n" not in stripped and len(_WIDE_GAP.findall(stripped)) >= 2 and not CLAUSE_MARKS.search(stripped):
         return "figure labels"
-    number = item_number(stripped)
-    if number is not None and number not in _FIRST_NUMBERS:
+    if opens_past_the_first_item(stripped):
         return "stray item"
     if WRAP_UP.match(stripped) or POINTS_AHEAD.match(stripped) or SENDS_ELSEWHERE.search(stripped):
         return "wrap-up"
@@ -170,3 +169,10 @@ def junk_reason(text: str) -> str | None:
     ):
         return "heading"  # 「市场营销和销售的含义」: a title, not a statement
     return None
+
+
+def opens_past_the_first_item(text: str) -> bool:
+    """Whether a span opens with a list item numbered past the first (「2、全面掌握…」): alone, a
+    stray item of a list whose opening is elsewhere."""
+    number = item_number(text.strip())
+    return number is not None and number not in _FIRST_NUMBERS
