@@ -79,3 +79,26 @@ def test_definitions_do_not_lead_a_comparison_that_asks_about_one_aspect():
     assert (
         led_by_definitions(("营销", "销售"), ["营销", "销售"], hits[1:], answered_where_asked) == answered_where_asked
     )
+
+
+def test_a_slide_s_definition_too_short_to_quote_leads_a_definition_question():
+    """Ingest reads 「视图\n从一个或几个基本表导出的表」 as a term and a heading, 「视图是一个虚表」 as
+    too short to quote: a lab report's 「…而视图是查看基本表的一种方法」 led 「视图到底是个什么东西」."""
+    hits = [
+        _hit(1, "SQL的基本概念（续）\n视图\n从一个或几个基本表导出的表\n视图是一个虚表\n用户可以在视图上再定义视图"),
+        _hit(
+            2,
+            "四、思考题\n用法几乎完全一致，同样支持查询等操作，只不过基本表是数据实体，"
+            "而视图是查看基本表的一种方法，没有数据实体，只是SQL语句的集合。",
+        ),
+    ]
+    answer = answer_from_hits("视图到底是个什么东西？", hits)
+    assert answer.sentences[0].text == "视图\n从一个或几个基本表导出的表"
+
+
+def test_a_slide_continued_is_no_term_over_its_definition():
+    """「外码（续）」 titles the slide after the one defining 外码: the line under it is no definition."""
+    assert (
+        defining_form("外码", slide_lines=True).search("外码（续）\n学生关系的“班长”属性与本身的主码“学号”相对应")
+        is None
+    )

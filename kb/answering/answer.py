@@ -20,7 +20,7 @@ from kb.answering.amounts import states_the_amount
 from kb.answering.antecedents import with_antecedents
 from kb.answering.citing import joined_text, quoted_length, within
 from kb.answering.contrast import build_contrast
-from kb.answering.defining import defines, introduces, led_by_definitions
+from kb.answering.defining import defines, introduces, led_by_definitions, with_unquotable_definition
 from kb.answering.doc_tables import Beside
 from kb.answering.evidence import Evidence, score_sentences
 from kb.answering.grounding import check_grounding
@@ -239,12 +239,17 @@ def choose(
     no words with its sources: sentences vouched for by their vectors may support the best
     one. A how-to question answered by a numbered procedure in `hits` (quoted_steps, its words
     split with `tokenize`) gets its steps first, then the best sentences of the passages they
-    are quoted from; a comparison may be led by what each side is (defining.led_by_definitions)."""
+    are quoted from; a comparison may be led by what each side is (defining.led_by_definitions),
+    a definition by a slide's line ingest did not make a sentence (with_unquotable_definition)."""
     lexical = not plan.reading.cross_language
     if asks_an_amount(plan.text) and len(ASKING_PHRASES.findall(fold(plan.text))) == 1:
         # The amount is all it asks: 「hz 默认为 10」 leads 「…hz 默认值是多少」, not 「定期删除的频率是
         # 由 hz 参数控制的」. 「…是谁提出来的，哪一年」 asks who too: no figure need lead it.
         candidates = _form_first(candidates, SUPPORT_MARGIN, lambda c: _states_it_in_figures(c, plan))
+    if plan.shape.subject and hits:
+        candidates = with_unquotable_definition(
+            plan.shape.subject, candidates, [h for h in hits if h.rank <= plan.shown]
+        )
     steps = quoted_steps(plan, hits or [], tokenize) if answerable and plan.kind == "method" else []
     if steps:
         # What else is said about the procedure where it is written, not other passages' topics.

@@ -29,7 +29,8 @@ _DEFINING_VERB = (
 )
 # Where a term opens what it defines: a line, a sentence or a clause.
 _OPENING = r"(?:^|(?<=[\n。；;！!？?，,：:]))\s*"
-_GLOSS = r"(?:\s*[（(][^（()）\n]{1,40}[)）])?"
+# A gloss in brackets after the term (「触发器（Trigger）」), not a slide's 「（续）」 (continued).
+_GLOSS = r"(?:\s*[（(](?!续|續)[^（()）\n]{1,40}[)）])?"
 # Lines under a term that do not define it: an example (「例如，在例5.11的…」), a note, or the next
 # term of a list with its own gloss (「行级触发器（FOR EACH ROW）」 over 「语句级触发器（FOR EACH STATEMENT）」).
 _NOT_A_DEFINITION = r"(?!例|如|比如|注|[^\n]{1,24}[（(][^\n（(]*[)）][ \t]*(?:\n|$))"
@@ -134,3 +135,19 @@ def introduces(evidence: Evidence, subject: str) -> bool:
     where a text first defines it, not a later summary (「事务是数据库的逻辑工作单位」)."""
     term = re.escape(subject.rsplit("的", 1)[-1])
     return defines(evidence, subject) and re.search(term + r"\s*[（(]\s*[a-z]", fold(evidence.text)) is not None
+
+
+def with_unquotable_definition(subject: str, candidates: list[Evidence], shown: Sequence[Hit]) -> list[Evidence]:
+    """`candidates` led by the line of the `shown` hits that defines `subject` (defining_form,
+    slide lines included) when ingest did not make it a sentence and no candidate opens with the
+    subject's definition: a slide's 「视图\n从一个或几个基本表导出的表」 or 「视图是一个虚表」 (too short
+    to quote) answers 「视图到底是个什么东西」 before a lab report's 「用法几乎完全一致，…而视图是…」."""
+    term = subject.rsplit("的", 1)[-1]
+    form = defining_form(term)
+    if not term or any(form.search(fold(c.text)) for c in candidates):
+        return candidates
+    found = defining_sentence(term, shown)
+    if found is None or any(overlaps(found, c) for c in candidates):
+        return candidates
+    top = candidates[0].score if candidates else 0.0
+    return [dataclasses.replace(found, score=top), *candidates]
