@@ -72,6 +72,9 @@ TOKENIZE = default_profile().analyzer.tokenize
         ("Kafka 和 Disruptor 都叫消息队列，用的地方有啥区别？", ["kafka", "disruptor"]),
         ("服务之间调用，用 RPC 和用消息队列有什么本质不同？", ["rpc", "消息队列"]),
         ("成都和重庆有什么区别", ["成都", "重庆"]),
+        # A side's gloss is another name of it.
+        ("重载(Overload)和覆盖(Override)的区别是什么", ["重载", "覆盖"]),
+        ("用户线程和后台线程（守护线程）有什么区别", ["用户线程", "后台线程"]),
         # A Latin name compared with another is the side, not the words before it.
         ("线上看到一堆 TIME_WAIT 和 CLOSE_WAIT，这俩状态有什么不一样？", ["time_wait", "close_wait"]),
         ("HTTPS 握手时用 RSA 密钥交换和用 ECDHE 的区别在哪里？", ["rsa", "ecdhe"]),

@@ -51,6 +51,7 @@ from kb.types import Hit
         ("滕皇后是哪里人？", "place"),
         ("该公司成立于哪一年？", "quantity"),
         ("全国有多少个省份", "quantity"),
+        ("Java线程优先级一共有几级？默认是几", "quantity"),  # 几级, and 是几 at the end
         ("销售需要懂营销吗", "yesno"),
         # Which one to choose asks for a recommendation, not a name.
         ("本机两个进程要交换很大块的数据，IPC 选哪种比较合适", "advice"),

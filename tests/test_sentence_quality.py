@@ -16,6 +16,9 @@ from kb.language.code import bare_code
         ("（3）绕过对接人直接找高层。", "stray item"),
         ("总之，看了这么多的简介，相信大家对市场和销售有了更多的了解。", "wrap-up"),
         ("本文将探讨营销和销售的区别与联系。", "wrap-up"),
+        ("这篇文章主要介绍 Redis 的持久化机制。", "wrap-up"),  # a text telling what it tells
+        ("本章介绍关系数据库的基本概念。", "wrap-up"),
+        ("访问控制，实例成员和类成员，重载和覆盖", "contents"),  # a slide's 「重点」: topics named
         ("下面我们来看看互联网销售的十大误区。", "wrap-up"),
         ("详见笔主的这篇文章： ArrayList 扩容机制分析。", "wrap-up"),  # a pointer to elsewhere
         ("更多内容请参考官方文档。", "wrap-up"),

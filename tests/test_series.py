@@ -6,7 +6,7 @@ import pytest
 
 from kb import KnowledgeBase
 from kb.answering.plan import plan_from_words
-from kb.answering.series import all_series, continues, document_lines, item_number
+from kb.answering.series import all_series, continues, document_lines, heading_blocks, item_number
 from kb.answering.steps import quoted_steps
 from kb.profile import default_profile
 from kb.testing import BigramEmbedder
@@ -105,6 +105,19 @@ def test_lines_are_read_once_across_overlapping_passages():
     lines = document_lines([second, first])
     assert [line.text for line in lines] == ["步骤如下", "（1）甲", "细节", "（2）乙"]
     assert lines[1].passage is first and lines[3].passage is second
+
+
+def test_a_slide_s_short_instructions_under_a_heading_are_its_items_not_headings():
+    """「为事件源注册事件监听器」 reads as a heading to ingest (no verb of statement), but under
+    「事件处理过程」 it is a step; a syllabus's 「了解…」 is no step."""
+    text = "\n".join(
+        ["事件处理过程", "为事件源注册事件监听器", "实现事件监听器接口", "实现事件处理器"]
+        + ["本章目标", "了解事件的分类", "了解布局管理器"]
+    )
+    blocks = heading_blocks(document_lines([_passage(0, 0, text)]))
+    procedure = next(b for b in blocks if b.lead_in.text == "事件处理过程")
+    assert [item.text for item in procedure.items] == ["为事件源注册事件监听器", "实现事件监听器接口", "实现事件处理器"]
+    assert not any(b.lead_in.text == "本章目标" for b in blocks)
 
 
 def test_a_series_stops_where_its_numbering_starts_again_or_its_items_are_far_apart():

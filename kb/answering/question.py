@@ -84,7 +84,7 @@ _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = (
     (
         "quantity",
         re.compile(
-            r"多少|几[年月日天个次位种名岁人倍点号周成]|百分之几|哪一?年|何时|什么时候|多久|多长|多大|多高|多远|多重|几何时|哪天|哪一天|年代"
+            r"多少|几[年月日天个次位种名岁人倍点号周成级层]|是几[？?]?$|百分之几|哪一?年|何时|什么时候|多久|多长|多大|多高|多远|多重|几何时|哪天|哪一天|年代"
         ),
     ),
     ("place", re.compile(r"哪里|哪儿|何地|何处|什么地方|哪个(?:国家|城市|省|地区)|哪国|哪座城|位于哪|在哪")),
@@ -108,7 +108,7 @@ _ENUMERATION = re.compile(r"(?:^|(?<=[\s：:；;，,。]))[（(]?\d{1,2}(?:[、)
 
 
 # Questions asking for an amount (not for a time: 「何时」 is answered by 「傍晚」, 「近年」).
-_ASKS_AN_AMOUNT = re.compile(r"多少|几[个次位种名岁人倍点号周成年月日天]|百分之几|哪一?年|几成")
+_ASKS_AN_AMOUNT = re.compile(r"多少|几[个次位种名岁人倍点号周成年月日天级层]|是几$|百分之几|哪一?年|几成")
 _ASKS_A_COUNT = re.compile(r"几\s*([个次位种名岁人倍家所台条项件本部层类级期座辆篇张])")
 _CLAUSES = re.compile(r"[，,；;。！!？?\n]+")
 # A rate asked for is a share too (「离职率一般是多少」, 「缓存命中率有多少」), but for one in time or

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from kb.language.code import FENCE, only_boilerplate
-from kb.language.statements import asks_something, states_something
+from kb.language.statements import asks_something, names_a_topic, states_something
 
 # A multi-level section number, or a chapter/part marker, at the start: 「2.2 」, 「第三章」.
 SECTION_NUMBER = re.compile(r"^\s*(?:\d{1,2}(?:[.．]\d{1,2})+[.．]?|第[一二三四五六七八九十百\d]+[章节部分篇])\s*")
@@ -22,7 +22,9 @@ SECTION_NUMBER = re.compile(r"^\s*(?:\d{1,2}(?:[.．]\d{1,2})+[.．]?|第[一二
 ITEM_MARKER = re.compile(r"^\s*(?:[（(]?(\d{1,2})[)）、.．](?!\d)|[（(]?([一二三四五六七八九十]{1,3})[)）、]|([①-⑳]))")
 # Discourse markers that sum up or point elsewhere: they never answer by themselves.
 WRAP_UP = re.compile(
-    r"^\s*(?:总之|总而言之|综上|总的来说|总结一下|最后总结|看了这么多|说了这么多|本文|本篇|下面(?:我们|就|来|将)|接下来|"
+    r"^\s*(?:总之|总而言之|综上|总的来说|总结一下|最后总结|看了这么多|说了这么多|本文|本篇|本章|本节|本专题|下面(?:我们|就|来|将)|接下来|"
+    # A text telling what it tells: 「这篇文章主要介绍…」, 「这篇专题会带你…」.
+    r"这篇[^，,。；;]{0,8}?(?:主要|将|会|就|来|重点)?(?:介绍|讲|聊|说|带|梳理|总结|分享|分析)|"
     r"我们来看|我们先来|让我们|那么下面|今天(?:我们|就)|小编|欢迎关注|扫码|点击(?:关注|阅读|查看|下载)|"
     r"(?:这里|下面|再|最后|顺便)(?:单独|简单|重点|格外|额外|专门)?(?:说|讲|聊|提)一下|"
     r"(?:下面|接下来|这里)[^，,。；;！？!?]{0,40}?(?:聊聊|说说|看看|谈谈|讲讲|聊一聊|说一说|看一看|谈一谈|讲一讲)[。！!]?$|"
@@ -87,6 +89,9 @@ _DRAWING = re.compile(r"[\u2500-\u257f\u2190-\u21ff]|[-－=＝_+|*.·…]{3,}")
 DRAWING_SHARE = 0.3  # a span this much drawn is a figure, not a sentence
 # A term and its gloss, a slide's title: 「强制存取控制（Mandatory Access Control，简称 MAC）」 (not
 # 「启用一个专用的审计日志（Audit Log）」, a phrase: 的 joins it).
+# Topics listed in one line (a slide's 「重点」 or 「难点」): three or more names, no statement.
+_TOPIC_SEPARATORS = re.compile(r"[，,、；;]")
+MIN_TOPICS = 3
 _TERM_AND_GLOSS = re.compile(r"[^\s，,。；;：:的（）]{2,10}\s*（[^（）]*(?:[A-Za-z]|简称)[^（）]*）")
 # A short claim: a subject, a copula and what it is (「营销是一个系统」, a clause quoted on its own).
 _SHORT_CLAIM = re.compile(r"[\u3400-\u9fff]{2,}(?:是|就是|只是|即|为)[\u3400-\u9fff]{2,}")
@@ -158,6 +163,9 @@ def junk_reason(text: str) -> str | None:
         return "dangling colon"
     if _TERM_AND_GLOSS.fullmatch(stripped):
         return "heading"
+    topics = _TOPIC_SEPARATORS.split(stripped)
+    if len(topics) >= MIN_TOPICS and all(names_a_topic(topic.strip()) for topic in topics if topic.strip()):
+        return "contents"  # a slide's 「重点」: 「访问控制，实例成员和类成员，重载和覆盖」 names topics, says nothing
     if (
         len(stripped) <= HEADING_CHARS
         and not _TERM_AND_DEFINITION.fullmatch(stripped)

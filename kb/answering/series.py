@@ -24,8 +24,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kb.answering.units import LIST_ITEM, marker_style
-from kb.ingest.chunk import is_heading
+from kb.ingest.chunk import is_heading, unbulleted
 from kb.language.code import FENCE, only_boilerplate
+from kb.language.dictionary import dictionary_tag
 from kb.types import Passage
 
 # Lines and characters allowed between two items of a series: a slide's detail lines and the
@@ -197,7 +198,7 @@ def heading_blocks(lines: Sequence[Line]) -> list[Series]:
             continue
         items = []
         for below, is_heading_below in zip(lines[i + 1 :], headings[i + 1 :]):
-            if is_heading_below:
+            if is_heading_below and not _instruction(below.text):
                 break
             items.append(below)
             if len(items) > MAX_BLOCK_ITEMS:
@@ -207,6 +208,21 @@ def heading_blocks(lines: Sequence[Line]) -> list[Series]:
         if 2 <= len(items) <= MAX_BLOCK_ITEMS and bullets and not listing:
             blocks.append(Series(line, tuple(items), lines[i - 1] if i else None))
     return blocks
+
+
+# Verbs of a syllabus, not of a procedure: 「了解视图的定义」 is what a chapter teaches.
+_OBJECTIVES = ("了解", "掌握", "理解", "熟悉", "学习", "学会", "认识")
+
+
+def _instruction(text: str) -> bool:
+    """A short line that says what to do, which ingest reads as a heading (no verb of
+    statement): 「为事件源注册事件监听器」, 「实现事件监听器接口」 under 「事件处理过程」 are the steps
+    of a slide's procedure, not headings of their own. It opens with a verb or with the
+    preposition an instruction opens with (为, 用, 将, 把, 对, 向, 给)."""
+    line = unbulleted(text).strip()
+    return not line.startswith(_OBJECTIVES) and (
+        (dictionary_tag(line[:2]) or "").startswith("v") or line[:1] in "为用将把对向给"
+    )
 
 
 def all_series(lines: Sequence[Line]) -> list[Series]:

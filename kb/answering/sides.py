@@ -119,7 +119,13 @@ def contrast_sides(question: str, vocabulary: ContrastVocabulary) -> list[str] |
     ).strip()
     kind_of_both = _KIND_OF_BOTH.match(sides[1]) if sides[0].isascii() else None
     sides[1] = kind_of_both.group(1) if kind_of_both else sides[1]
+    # 「重载(Overload)和覆盖(Override)」: a side's gloss is another name of it, not part of it (the
+    # text writes 「重载（Overload）」 in its own brackets, and 「重载的方法…」 without).
+    sides = [_GLOSSED.sub("", side) or side for side in sides]
     return sides if all(sides) and sides[0] != sides[1] else None
+
+
+_GLOSSED = re.compile(r"\s*[（(][^（()）]{1,40}[)）]$")
 
 
 def weighs(question: str) -> bool:
