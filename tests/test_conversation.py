@@ -57,6 +57,7 @@ def _complete(kb, question, previous):
         # 「那X呢？」 then a question: its pronoun (or its missing subject) is X.
         (["用 Redis 的 List 做消息队列有什么问题？"], "那 Pub/Sub 呢？它有啥毛病？", "pub/sub有啥毛病"),
         (["市场营销是看长期还是看短期的？"], "那销售呢？有什么用", "销售有什么用"),
+        (["销售漏斗是什么？"], "那市场部怎么办呢？它能做什么", "市场部能做什么"),  # named before it asks
         (["JDK 8 默认用的是哪个垃圾收集器？"], "那 JDK 9 以后呢？", "jdk 9 以后 默认用的是哪个垃圾收集器"),  # a version
         # A question that names nothing asks about what the one before said, however long it is.
         (

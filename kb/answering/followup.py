@@ -160,9 +160,11 @@ def complete(
         # what is to be solved is what the question before said.
         return f"{ASKING_PHRASES.sub('', _SPOKEN_WHY.sub('', last))}，{_OPENER.sub('', folded)}"
     topic = _TOPIC_CLAUSE.match(folded)
-    if topic and (_SINGULAR.search(topic.group(2)) or not _noun_phrase(topic.group(2), analyzer.tokenizer)):
+    # 「那市场部怎么办呢？它…」 names 市场部 before it asks; 「那怎么办呢？」 names nothing.
+    named = ASKING_PHRASES.split(topic.group(1), maxsplit=1)[0].strip() if topic else ""
+    if topic and named and (_SINGULAR.search(topic.group(2)) or not _noun_phrase(topic.group(2), analyzer.tokenizer)):
         # The pronoun after it stands for X (「pub/sub 有啥毛病」), not the previous subject.
-        named, asked = topic.group(1).strip(), topic.group(2)
+        asked = topic.group(2)
         return _SINGULAR.sub(named, asked, count=1) if _SINGULAR.search(asked) else f"{named}{asked}"
     subject = subject_of(last, vocabulary, known, analyzer)
     plural = _PLURAL.search(folded)
