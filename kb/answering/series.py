@@ -220,8 +220,9 @@ def _instruction(text: str) -> bool:
     of a slide's procedure, not headings of their own. It opens with a verb or with the
     preposition an instruction opens with (为, 用, 将, 把, 对, 向, 给)."""
     line = unbulleted(text).strip()
+    opening = dictionary_tag(line[:2])  # 「对象…」, 「用户…」 open with a noun, not a preposition
     return not line.startswith(_OBJECTIVES) and (
-        (dictionary_tag(line[:2]) or "").startswith("v") or line[:1] in "为用将把对向给"
+        (opening or "").startswith("v") or (opening is None and line[:1] in "为用将把对向给")
     )
 
 

@@ -30,8 +30,8 @@ _LEAD_IN = re.compile(r"[:：]\s*$")
 MIN_CLAIM_CHARS = 8
 # A slide bullet states something of its slide's subject without naming it: 「可以避免由于Java的单继承
 # 带来的局限性」, 「适合多个相同程序代码的线程去处理同一资源的情况」 open with the predicate. A title
-# does not open with a modal or with what something is for (「了解视图的定义」, 「创建线程」 do not;
-# nor 「避免死锁的方法」, 「保证数据一致性的措施」, whose verbs open titles too).
+# opens with what it names or teaches (「创建线程」, 「了解视图的定义」), never with a modal or with
+# what a thing is good for; 避免, 保证 and 使得 open titles too (「避免死锁的方法」): not counted.
 _OPENS_WITH_A_PREDICATE = re.compile(
     r"(?:可以|能够|不能|只能|必须|必須|应该|應該|应当|應當|用于|用於|用来|用來|具有|允许|允許|属于|屬於|无法|無法|"
     r"不会|不會|不可|适合|適合|适用于|適用於|有利于|有利於|便于|便於|可用于|可用來)"
