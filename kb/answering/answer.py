@@ -242,7 +242,8 @@ def choose(
     are quoted from; a comparison may be led by what each side is (defining.led_by_definitions),
     a definition by a slide's line ingest did not make a sentence (with_unquotable_definition)."""
     lexical = not plan.reading.cross_language
-    if asks_an_amount(plan.text) and len(ASKING_PHRASES.findall(fold(plan.text))) == 1:
+    amount = asks_an_amount(plan.text)
+    if amount and len(ASKING_PHRASES.findall(fold(plan.text))) == 1:
         # The amount is all it asks: 「hz 默认为 10」 leads 「…hz 默认值是多少」, not 「定期删除的频率是
         # 由 hz 参数控制的」. 「…是谁提出来的，哪一年」 asks who too: no figure need lead it.
         candidates = _form_first(candidates, SUPPORT_MARGIN, lambda c: _states_it_in_figures(c, plan))
@@ -262,7 +263,7 @@ def choose(
     else:
         picked = select(candidates, plan.shape, plan.max_chars, lexical=lexical) if answerable else []
         chosen = led_by_definitions(plan.sides, list(plan.terms.words), hits or [], picked)
-    if asks_an_amount(plan.text) and not states_the_amount(chosen, plan):
+    if amount and not states_the_amount(chosen, plan):
         # A sentence the budget left out may state it in figures (「…常见如 150–300ms」): it leads. Else
         # (「平均工资是多少」 with 「两种」, 「哪一年…用装配线」 with another year's) it is not in the index.
         stating = [c for c in candidates if _states_it_in_figures(c, plan)] if chosen else []

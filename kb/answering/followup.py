@@ -159,12 +159,9 @@ def complete(
         # 「那该怎么解决？每台机器配多少个合适？」 after 「一致性哈希为啥会出现数据分布不均的情况？」:
         # what is to be solved is what the question before said.
         return f"{ASKING_PHRASES.sub('', _SPOKEN_WHY.sub('', last))}，{_OPENER.sub('', folded)}"
-    topic = _TOPIC_CLAUSE.match(folded)
-    # 「那市场部怎么办呢？它…」 names 市场部 before it asks; 「那怎么办呢？」 names nothing.
-    named = ASKING_PHRASES.split(topic.group(1), maxsplit=1)[0].strip() if topic else ""
-    if topic and named and (_SINGULAR.search(topic.group(2)) or not _noun_phrase(topic.group(2), analyzer.tokenizer)):
+    named, asked = _topic_clause(folded)
+    if named and (_SINGULAR.search(asked) or not _noun_phrase(asked, analyzer.tokenizer)):
         # The pronoun after it stands for X (「pub/sub 有啥毛病」), not the previous subject.
-        asked = topic.group(2)
         return _SINGULAR.sub(named, asked, count=1) if _SINGULAR.search(asked) else f"{named}{asked}"
     subject = subject_of(last, vocabulary, known, analyzer)
     plural = _PLURAL.search(folded)
@@ -194,6 +191,14 @@ def complete(
     if subject and subject in last:
         return _in_place_of(last, subject, bare)
     return f"{bare}{last}"
+
+
+def _topic_clause(folded: str) -> tuple[str, str]:
+    """(X, the question after it) of 「那X呢？…」, or ("", "") when the question does not open so
+    or X only asks: 「那市场部怎么办呢？它…」 names 市场部 before it asks, 「那怎么办呢？」 nothing."""
+    topic = _TOPIC_CLAUSE.match(folded)
+    named = ASKING_PHRASES.split(topic.group(1), maxsplit=1)[0].strip() if topic else ""
+    return (named, topic.group(2)) if topic and named else ("", "")
 
 
 def _latin_counterpart(last: str, bare: str) -> str:

@@ -46,6 +46,9 @@ _ASKS_WHAT_FOR = re.compile(
     r"有什么用|有啥用|有何用|什么用处|有什么作用|起什么作用|的作用|[做干](?:什么|嘛|啥)用|(?:用来|拿来)[做干](?:什么|嘛|啥)|"
     r"是[干做]嘛的|的用途|有什么好处|的好处|(?<=[\u4e00-\u9fffA-Za-z0-9])的目的(?:是|在于)"
 )
+# The measure words after 几 that ask for an amount (「几个」, 「几年」, 「几级」), for the question's kind
+# and for whether its last clause asks one.
+_AMOUNT_MEASURES = "个次位种名岁人倍点号周成年月日天级层"
 # Checked in this order: 「是什么原因」 is a reason, 「哪些方法」 a list, 「怎么样」 not a method;
 # but a list of steps (「要做哪几步」, 「有哪些步骤」) is asked as a procedure is.
 _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = (
@@ -84,7 +87,7 @@ _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = (
     (
         "quantity",
         re.compile(
-            r"多少|几[年月日天个次位种名岁人倍点号周成级层]|是几[？?]?$|百分之几|哪一?年|何时|什么时候|多久|多长|多大|多高|多远|多重|几何时|哪天|哪一天|年代"
+            rf"多少|几[{_AMOUNT_MEASURES}]|是几[？?]?$|百分之几|哪一?年|何时|什么时候|多久|多长|多大|多高|多远|多重|几何时|哪天|哪一天|年代"
         ),
     ),
     ("place", re.compile(r"哪里|哪儿|何地|何处|什么地方|哪个(?:国家|城市|省|地区)|哪国|哪座城|位于哪|在哪")),
@@ -108,7 +111,7 @@ _ENUMERATION = re.compile(r"(?:^|(?<=[\s：:；;，,。]))[（(]?\d{1,2}(?:[、)
 
 
 # Questions asking for an amount (not for a time: 「何时」 is answered by 「傍晚」, 「近年」).
-_ASKS_AN_AMOUNT = re.compile(r"多少|几[个次位种名岁人倍点号周成年月日天级层]|是几$|百分之几|哪一?年|几成")
+_ASKS_AN_AMOUNT = re.compile(rf"多少|几[{_AMOUNT_MEASURES}]|是几$|百分之几|哪一?年|几成")
 _ASKS_A_COUNT = re.compile(r"几\s*([个次位种名岁人倍家所台条项件本部层类级期座辆篇张])")
 _CLAUSES = re.compile(r"[，,；;。！!？?\n]+")
 # A rate asked for is a share too (「离职率一般是多少」, 「缓存命中率有多少」), but for one in time or

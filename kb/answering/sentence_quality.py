@@ -87,11 +87,11 @@ _WIDE_GAP = re.compile(r"\S[ \t\u3000]{3,}(?=\S)")
 # Lines drawn with characters: box drawing, arrows, runs of dashes (「┴－－－－┴─〉」, 「+-----+----+」).
 _DRAWING = re.compile(r"[\u2500-\u257f\u2190-\u21ff]|[-－=＝_+|*.·…]{3,}")
 DRAWING_SHARE = 0.3  # a span this much drawn is a figure, not a sentence
-# A term and its gloss, a slide's title: 「强制存取控制（Mandatory Access Control，简称 MAC）」 (not
-# 「启用一个专用的审计日志（Audit Log）」, a phrase: 的 joins it).
 # Topics listed in one line (a slide's 「重点」 or 「难点」): three or more names, no statement.
 _TOPIC_SEPARATORS = re.compile(r"[，,、；;]")
 MIN_TOPICS = 3
+# A term and its gloss, a slide's title: 「强制存取控制（Mandatory Access Control，简称 MAC）」 (not
+# 「启用一个专用的审计日志（Audit Log）」, a phrase: 的 joins it).
 _TERM_AND_GLOSS = re.compile(r"[^\s，,。；;：:的（）]{2,10}\s*（[^（）]*(?:[A-Za-z]|简称)[^（）]*）")
 # A short claim: a subject, a copula and what it is (「营销是一个系统」, a clause quoted on its own).
 _SHORT_CLAIM = re.compile(r"[\u3400-\u9fff]{2,}(?:是|就是|只是|即|为)[\u3400-\u9fff]{2,}")
