@@ -184,6 +184,17 @@ def test_a_first_sentence_pointing_back_is_quoted_with_the_sentences_it_points_t
     assert answer.sentences[0].citations == (2,)
 
 
+def test_a_first_sentence_saying_this_is_it_is_quoted_with_the_one_before():
+    """「这是Java跨平台的根本原因」 names the cause only with the sentence before it; the one
+    before that is not needed."""
+    text = (
+        "Java虚拟机是一个想象中的机器，在实际的计算机上通过软件模拟来实现。"
+        "只要实现了特定平台下的解释程序，Java字节码就能通过解释程序在该平台下运行。这是Java跨平台的根本原因。"
+    )
+    answer = answer_from_hits("为什么说Java能跨平台？根本原因是啥", _passage_hits(text))
+    assert answer.sentences[0].text == text[text.index("只要") :]
+
+
 @pytest.mark.parametrize(
     ("before", "sentence", "question"),
     [

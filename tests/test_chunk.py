@@ -197,3 +197,19 @@ def test_a_bulleted_label_over_dashed_items_is_their_heading():
     ]
     headings = [p.heading for p in split_passages(text, ChunkSettings(max_chars=60))]
     assert headings[-1] == "动态路由选择策略（自适应路由选择）"
+
+
+def test_dashed_items_of_one_level_are_items_and_a_dashed_item_over_deeper_ones_too():
+    """A slide's second level reads 「– …」 (kb/formats/slides.py): two dashed items in a row are
+    both quoted (the first was taken for the label of the second and never quoted), and a step
+    over its code (「– 调用connect()方法」 / 「  – in.connect(out);」) is a step, not a label."""
+    text = (
+        "使用管道\n– 调用connect()方法\n  – in.connect(out);\n"
+        "字符串的equals()方法和==\n– ==比较两个栈中变量的值是否相同\n– equals()方法比较两个堆中的对象的内容是否相同\n"
+    )
+    assert [(text[s:e], h) for s, e, h in headed_sentences(text)] == [
+        ("– 调用connect()方法", "使用管道"),
+        ("– in.connect(out);", "使用管道"),
+        ("– ==比较两个栈中变量的值是否相同", "字符串的equals()方法和=="),
+        ("– equals()方法比较两个堆中的对象的内容是否相同", "字符串的equals()方法和=="),
+    ]

@@ -78,6 +78,7 @@ TOKENIZE = default_profile().analyzer.tokenize
         # A Latin name compared with another is the side, not the words before it.
         ("线上看到一堆 TIME_WAIT 和 CLOSE_WAIT，这俩状态有什么不一样？", ["time_wait", "close_wait"]),
         ("HTTPS 握手时用 RSA 密钥交换和用 ECDHE 的区别在哪里？", ["rsa", "ecdhe"]),
+        ("字符串比较用 == 和 equals() 有什么区别", ["==", "equals()"]),  # an operator is a side
         # The stages of a range are listed, not compared.
         ("想做到消息一条都不丢，从发送、存储到消费每一环分别要做什么？", None),
     ],

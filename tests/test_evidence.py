@@ -28,6 +28,14 @@ def test_the_sentence_holding_the_question_s_wording_ranks_first():
     assert ranked[0].features["aligned"] > ranked[1].features["aligned"]
 
 
+def test_a_demonstrative_and_how_many_steps_are_no_terms_of_the_question():
+    """「按钮点击这种事件处理要怎么写，有哪几步」: 这种 points at what the question names and 几步 asks;
+    neither is a word an answering heading or step holds (they weighed most, being rare)."""
+    words = QuestionTerms.of("按钮点击这种事件处理要怎么写，有哪几步", ANALYZER, frozenset()).words
+    assert "事件" in words and "按钮" in words
+    assert not {"这种", "步", "几步"} & set(words)
+
+
 def test_offsets_locate_each_sentence_in_the_cleaned_document():
     hits = _hits("第一句话在这里说明。第二句话在这里补充说明。", start=500)
     question = "第二句话说明什么"
@@ -120,6 +128,15 @@ def test_a_one_character_term_is_defined_by_a_line_labelled_under_it_not_by_sent
     assert subject_line_text("definition", headed, 0, text) == ("3.1 栈（stack）是" + text, 0, False)
     tree = answer_shape("什么是树？").cue
     assert tree.search("树是n个结点的有限集") and not tree.search("每棵子树是二叉树")  # 树 opens its word
+
+
+def test_a_dashed_line_opening_with_the_definition_s_verb_defines_the_term_above_it():
+    """A slide's second level reads 「– …」: 「多态（polymorphism）」 over 「– 即一个名字具有多种语义」
+    defines 多态 as the undashed line did."""
+    hits = _hits("多态（polymorphism）\n– 即一个名字具有多种语义\n– 重载的方法是编译时多态")
+    question = "多态怎么理解？"
+    ranked = score_sentences(QuestionTerms.of(question, ANALYZER, frozenset()), hits, answer_shape(question), ANALYZER)
+    assert ranked[0].text == "多态（polymorphism）\n– 即一个名字具有多种语义" and ranked[0].features["cue"]
 
 
 def test_a_sentence_naming_the_term_holds_the_acronym_the_question_glosses_it_with():

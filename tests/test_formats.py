@@ -212,3 +212,31 @@ def test_a_slide_paragraph_broken_by_shift_enter_keeps_every_line(tmp_path):
     text = result.documents[0].text
     assert "例: 求100～200间的全部素数。\nfor (m = 101; m < 200; m = m + 2)" in text
     assert "素数 只能被1和自身整除" in text and "\v" not in text
+
+
+def test_a_slide_s_second_level_reads_as_dashed_items_of_the_line_above(tmp_path):
+    """python-pptx gives each paragraph's level; kb dropped it, so 「使用管道」 over its two steps
+    read as three headings. A bulleted paragraph opens with its level's bullet as a PDF export
+    of the slide reads (• then –, two spaces deeper per level); the title, and a text box's
+    paragraph with no bullet (the master's other style), stay as they are."""
+    import pptx
+    from pptx.util import Inches
+
+    deck = pptx.Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[1])
+    slide.shapes.title.text = "管道流"
+    body = slide.placeholders[1].text_frame
+    body.text = "使用管道"
+    for text, level in (("在输入流的构造方法中指定输出流", 1), ("调用connect()方法", 1), ("in.connect(out);", 2)):
+        paragraph = body.add_paragraph()
+        paragraph.text, paragraph.level = text, level
+    box = slide.shapes.add_textbox(Inches(1), Inches(5), Inches(4), Inches(1)).text_frame
+    box.text = "实现事件监听器接口"
+    box.paragraphs[0].level = 1
+    path = tmp_path / "pipes.pptx"
+    deck.save(str(path))
+    text = load_paths([path]).documents[0].text
+    assert (
+        "管道流\n• 使用管道\n– 在输入流的构造方法中指定输出流\n– 调用connect()方法\n  – in.connect(out);\n"
+        "实现事件监听器接口" in text
+    )

@@ -8,6 +8,7 @@ from kb.answering.question import (
     answer_shape,
     asks_a_share,
     asks_an_amount,
+    definition_subject,
     question_kind,
     states_a_quantity,
 )
@@ -122,6 +123,15 @@ def test_a_trainee_s_definition_question_finds_its_subject(question, definition)
     assert not cue.search("销售指标下降了")  # 指 in 指标 defines nothing
 
 
+def test_how_to_understand_a_term_asks_what_it_means():
+    """「多态怎么理解？」 was answered as a method (怎么) with whatever mentions 多态; a long clause
+    after 理解 asks how to do something (「我该怎么理解客户的需求并且推进合作」)."""
+    assert question_kind("多态怎么理解？") == "definition"
+    assert definition_subject("多态怎么理解？") == "多态"
+    assert definition_subject("如何理解封装") == "封装"
+    assert question_kind("我该怎么理解客户的需求并且推进合作") == "method"
+
+
 def test_whether_is_no_copula_and_how_to_define_something_is_a_method():
     assert question_kind("外码怎么定义？") == "definition"
     assert question_kind("怎么定义一个类") == "method"  # how to write one: 定义 is what is asked about
@@ -164,6 +174,11 @@ def test_what_both_sides_are_together_is_no_difference():
     assert against.search("营销和销售是商业中两个十分重要的概念")
     assert against.search("营销和销售的最终目标都是提高收入")
     assert not against.search("营销是一个系统，而销售只是营销的一部分")
+    # Named together as 两个, then told apart in clauses of their own (code in backticks): a difference.
+    wildcards = answer_shape("* 和 # 分别能匹配几个词", ["*", "#"])
+    told_apart = "topic 的两个通配符容易混：`*` 只匹配一个单词，`#` 可以匹配零个或多个单词"
+    assert wildcards.cue is not None and wildcards.cue.search(told_apart)
+    assert wildcards.against is not None and not wildcards.against.search(told_apart)
 
 
 def test_short_factual_answers_get_a_small_budget():

@@ -103,6 +103,15 @@ def test_sentences_that_stand_on_their_own_are_not_junk(span):
     assert junk_reason(span) is None
 
 
+def test_a_table_row_of_bare_names_says_nothing_but_a_row_of_data_does():
+    """A keyword table's row (「short | static | super | switch」) led an answer to 「throw 和 throws
+    怎么区分」; a header row names columns. A row with a figure or a statement in it is kept."""
+    assert junk_reason("short | static | super | switch | synchronized | this | throw") == "table of names"
+    assert junk_reason("方面 | 营销 | 销售") == "table of names"
+    assert junk_reason("int | 32 | －2147483648 ~2147483647") is None
+    assert junk_reason("String字符串类 | 提供常量字符串操作方法") is None
+
+
 def test_a_slide_term_over_the_line_defining_it_is_no_heading():
     assert junk_reason("动态转储\n转储操作与用户事务并发进行") is None
     assert junk_reason("动态转储\n优点") == "heading"  # two titles

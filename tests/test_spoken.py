@@ -25,6 +25,8 @@ def kb(stub_index):
         ("干市场的工资高吗", "做市场的工资高吗"),  # 的 before a noun: the work's salary, no person
         ("干IT的跟搞运营的有啥不一样", "做IT的人跟做运营的人有什么不一样"),  # Latin words kept as typed
         ("营销和销售最本质的区别在哪里", "营销和销售最本质的区别是什么"),
+        ("老师，封装到底是啥意思", "封装是什么意思"),  # whom it is put to names nothing asked about
+        ("请问各位大佬：为啥要做市场", "为什么要做市场"),
     ],
 )
 def test_spoken_grammar_is_read_in_its_written_form(kb, spoken, written):
@@ -40,6 +42,7 @@ def test_spoken_grammar_is_read_in_its_written_form(kb, spoken, written):
         "男子100米跑赛事什么时候举行？",  # the event a number measures
         "做市场的人靠什么",  # already written
         "营销和销售有什么区别",
+        "老师的职责是什么",  # the teacher asked about
     ],
 )
 def test_written_wording_and_other_senses_are_left_as_typed(kb, question):

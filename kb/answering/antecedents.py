@@ -19,6 +19,9 @@ from kb.language.text import fold
 # Words that stand for something said before: 「这两种方式」, 「这些问题」, 「上述步骤」, 「前者」; 「以上」
 # opening a clause (「以上三点」; not 「10%以上」, an amount).
 _POINTS_BACK = re.compile(r"这(?:两|二|三|四|几|些)|上述|前述|前者|后者|(?:^|[，,；;：:\s])以上")
+# 「这是」 opening a sentence stands for the sentence before it: 「这是Java跨平台的根本原因」 names the
+# cause only with 「只要实现了特定平台下的解释程序，Java字节码就能…运行。」
+_POINTS_TO_THE_LAST = re.compile(r"^\W*这(?:就|也|正|便)?是")
 # Named in its own clause first (「营销和销售这两个概念」, 「A、B、C这三种」): nothing to look back for.
 _NAMED_IN_CLAUSE = re.compile(r"[和与及跟、]")
 REFERENT_CHARS = 6  # after the word, where what it stands for is named (「这些古人类」)
@@ -27,12 +30,17 @@ _HAN_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
 
 def with_antecedents(best: Evidence, candidates: Sequence[Evidence], budget: int) -> Evidence:
     """`best`, quoted from the sentences before it that it points back to (of `candidates`, the
-    quotable spans), as far back as they run on and fit in `budget` characters; itself when it
-    points back to nothing or nothing quotable stands right before it."""
-    if not _points_back(fold(best.text)):
+    quotable spans), as far back as they run on and fit in `budget` characters (one sentence for
+    「这是…」); itself when it points back to nothing or nothing quotable stands right before it."""
+    folded = fold(best.text)
+    if _points_back(folded):
+        sentences = len(candidates)
+    elif _POINTS_TO_THE_LAST.match(folded):
+        sentences = 1
+    else:
         return best
     first = best
-    while True:
+    for _ in range(sentences):
         before = next((c for c in candidates if _runs_into(c, first, best.end)), None)
         if before is None or best.end - before.start > budget:
             break

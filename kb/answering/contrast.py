@@ -37,7 +37,7 @@ _NUMBERED = re.compile(r"^\s*[(（]?[一二三四五六七八九十\d]+(?:\.\d+)
 _DIFFERENCE_WORDS = re.compile(r"不同|区别|差异|差别|之别|不一样")
 MIN_CELL_CHARS, MAX_CELL_CHARS = 6, 90
 # Bullets that slides and exports put before a line: private-use glyphs (U+F06E), ■, •, ➢ ….
-_BULLET = re.compile(r"[\s\ue000-\uf8ff•·▪■□◆◇○●❖➢➤►▶√※*-]*")
+_BULLET = re.compile(r"[\s\ue000-\uf8ff•·▪■□◆◇○●❖➢➤►▶√※*‒–-]*")
 _ITEM_NUMBER = re.compile(r"\s*(?:[（(]\d{1,2}[)）]|\d{1,2}[、.．](?!\d)|[①-⑳])?\s*")
 MIN_ROWS, MAX_ROWS = 1, 7  # a table has at least / at most this many rows
 _WORDS = re.compile(r"[\u3400-\u9fff]|[A-Za-z]{2}")  # an aspect's name is words, not 「1.」

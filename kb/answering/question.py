@@ -38,7 +38,9 @@ _ASKS_WHAT_IT_IS = re.compile(
     # 「外码怎么定义」 asks what it is; 「怎么定义一个类」 how to write one (a method).
     r"是怎么定义的|(?:怎么|如何)定义的?[？?呢]*$|是个什么东西|是什么东西|是个啥|什么概念|的概念|是怎么一?回事|"
     # 「拜占庭将军问题用大白话讲是在说什么」 asks what it is about.
-    r"(?:是)?在(?:说|讲)(?:什么|啥)[？?呢]*$|(?:说|讲)的是(?:什么|啥)[？?呢]*$|指(?:什么|啥)[？?呢]*$"
+    r"(?:是)?在(?:说|讲)(?:什么|啥)[？?呢]*$|(?:说|讲)的是(?:什么|啥)[？?呢]*$|指(?:什么|啥)[？?呢]*$|"
+    # 「多态怎么理解」, 「如何理解封装」 ask what it means.
+    r"^[^，,。？?]{0,12}(?:怎么|如何|怎样)去?理解[^，,。？?]{0,8}[？?呢]*$"
 )
 # What must be done (「每一环分别要做什么」), in what order (「排查应该按什么顺序来」): as 「怎么做」.
 _MUST_DO = r"(?:要|该|应该|需要|得)[做干]些?(?:什么|啥)|[按以照]什么顺序|(?:顺序|流程)是(?:什么|怎样|啥)|什么流程"
@@ -166,7 +168,7 @@ def states_a_quantity(text: str, counting: str | None = None, share: bool = Fals
 # from the question before its terms are taken, so 「哪一年」 does not leave 「一年」 behind.
 ASKING_PHRASES = re.compile(
     r"请问|哪一?(?:年|天|月|个|位|种|家|国|座|所|条|部|本|里|儿|些|项|方)?|什么(?:时候|样|人|地方|名字|意思)?|多少|"
-    r"几(?:年|月|日|天|个|次|位|种|名|岁|人|倍)?|谁|何(?:时|地|处|为|谓|种)?|怎么样?|怎样|如何|为什么|为何|是否|"
+    rf"几[{_AMOUNT_MEASURES}步项条类件家所台本部期座辆篇张]?|谁|何(?:时|地|处|为|谓|种)?|怎么样?|怎样|如何|为什么|为何|是否|"
     r"是不是|有没有|能不能|吗|呢|啥|多久|多长|多大|多高|多远|一步一?步"
 )
 
@@ -238,7 +240,7 @@ def _clause_before(text: str, at: int) -> str:
 _DEFINITION_WORDING = re.compile(
     r"请问|^(?:这|那)(?:个|里的?|种)|(?:具体)?(?:是指|指的是|指|是)(?:啥|什么)(?:现象|情况|东西|概念|问题)|是个?啥意思|啥意思|指的是(?:啥|什么)(?:情况|东西)?|(?:具体)?指(?:什么|啥)|什么是|是什么意思|是个什么东西|是什么东西|是什么|是指什么|指的是什么|什么叫|何为|何谓|的定义|的含义|的意思|是个啥|"
     r"是啥|是怎么定义的|怎么定义|如何定义|什么概念|的概念|是怎么一?回事|到底|究竟|(?:是)?在(?:说|讲)(?:什么|啥)|"
-    r"(?:说|讲)的是(?:什么|啥)|(?:用)?(?:大白话|白话|通俗(?:地|点)?|简单(?:地|点)?)(?:讲|说|来说|解释)?|[\s\W_]+"
+    r"(?:说|讲)的是(?:什么|啥)|(?:应该|该|要)?(?:怎么|如何|怎样)去?理解|(?:用)?(?:大白话|白话|通俗(?:地|点)?|简单(?:地|点)?)(?:讲|说|来说|解释)?|[\s\W_]+"
 )
 # Words that point at where a term is used: 「数据库里说的事务」, 「redis 里经常说的内存碎片」 ask
 # about 数据库的事务, redis 的内存碎片.
@@ -329,11 +331,14 @@ def answer_shape(question: str, sides: Sequence[str] | None = None) -> AnswerSha
     if kind == "contrast" and sides:
         a, b = (re.escape(fold(side)) for side in sides[:2])
         # One side opens a clause, the other opens the next: 「营销是一个系统，而销售只是…」.
-        joint = r"[^，,；;。]{2,60}?[，,；;]\s*(?:而且|而|但是|但|则|另一方面)?\s*"
+        joint = r"[^，,；;。]{2,60}?[，,；;]\s*(?:而且|而|但是|但|则|另一方面)?\s*[`'\"“‘「『《]?"  # 「，`#` 可以…」
+        sets_apart = f"{a}{joint}{b}(?![和与及、])|{b}{joint}{a}(?![和与及、])"
+        # A trait both share, unless the sentence also sets them apart (「两个通配符容易混：`*` 只匹配
+        # 一个单词，`#` 可以匹配零个或多个单词」 names both as 两个, then tells them apart).
         return replace(
             shape,
-            cue=re.compile(f"{a}{joint}{b}(?![和与及、])|{b}{joint}{a}(?![和与及、])"),
-            against=re.compile(f"(?=.*{a})(?=.*{b}).*{_SHARED}"),
+            cue=re.compile(sets_apart),
+            against=re.compile(f"^(?!.*(?:{sets_apart}))(?=.*{a})(?=.*{b}).*{_SHARED}", re.DOTALL),
         )
     if kind == "definition" and (subject := definition_subject(question)):
         return replace(shape, cue=definition_cue(subject), subject=subject)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from kb.formats import CELL_SEPARATOR
 from kb.language.code import FENCE, only_boilerplate
 from kb.language.statements import asks_something, names_a_topic, states_something
 
@@ -93,6 +94,11 @@ MIN_TOPICS = 3
 # A term and its gloss, a slide's title: 「强制存取控制（Mandatory Access Control，简称 MAC）」 (not
 # 「启用一个专用的审计日志（Audit Log）」, a phrase: 的 joins it).
 _TERM_AND_GLOSS = re.compile(r"[^\s，,。；;：:的（）]{2,10}\s*（[^（）]*(?:[A-Za-z]|简称)[^（）]*）")
+# A table row of bare names (a keyword table's 「short | static | super | switch」, a header's
+# 「方面 | 营销 | 销售」): three or more cells of one word each, no figure among them. A row of
+# data (「int | 32 | －2147483648 ~2147483647」) or of statements says something.
+_BARE_NAME = re.compile(r"[A-Za-z_\u3400-\u9fff]{1,12}")
+MIN_NAME_CELLS = 3
 # A short claim: a subject, a copula and what it is (「营销是一个系统」, a clause quoted on its own).
 _SHORT_CLAIM = re.compile(r"[\u3400-\u9fff]{2,}(?:是|就是|只是|即|为)[\u3400-\u9fff]{2,}")
 
@@ -163,6 +169,8 @@ def junk_reason(text: str) -> str | None:
         return "dangling colon"
     if _TERM_AND_GLOSS.fullmatch(stripped):
         return "heading"
+    if all(_names_only(line) for line in stripped.split("\n")):
+        return "table of names"
     topics = _TOPIC_SEPARATORS.split(stripped)
     if len(topics) >= MIN_TOPICS and all(names_a_topic(topic.strip()) for topic in topics if topic.strip()):
         return "contents"  # a slide's 「重点」: 「访问控制，实例成员和类成员，重载和覆盖」 names topics, says nothing
@@ -177,6 +185,12 @@ def junk_reason(text: str) -> str | None:
     ):
         return "heading"  # 「市场营销和销售的含义」: a title, not a statement
     return None
+
+
+def _names_only(line: str) -> bool:
+    """A table row (cells joined by CELL_SEPARATOR) of MIN_NAME_CELLS or more bare names."""
+    cells = line.strip().split(CELL_SEPARATOR.strip())
+    return len(cells) >= MIN_NAME_CELLS and all(_BARE_NAME.fullmatch(cell.strip()) for cell in cells)
 
 
 def opens_past_the_first_item(text: str) -> bool:

@@ -60,6 +60,8 @@ _PRODUCT_BEFORE = re.compile(r"^[A-Za-z][\w.+#-]*\s+(?=[\u4e00-\u9fff]{2})")
 _PRODUCT_OF = re.compile(r"^[A-Za-z][\w.+#-]*(?:\s+[A-Za-z][\w.+#-]*)*\s*的\s*(?=\S{2})")
 _LATIN_AT_START = re.compile(r"^[a-z][a-z0-9_.+#/-]*(?:\s+[a-z0-9_.+#/-]+)*(?=\s*[\u4e00-\u9fff])")
 _LATIN_AT_END = re.compile(r"(?<![a-z0-9_.+#/-])[a-z][a-z0-9_.+#/-]*(?:\s+[a-z0-9_.+#/-]+)*$")
+# 「字符串比较用 == 和 equals()」: an operator after a space is a side of its own, as a Latin name is.
+_OPERATOR_AT_END = re.compile(r"(?<=\s)[=!<>&|^~+*/%-]{1,3}$")
 _QUOTES = "“”\"'「」『』‘’"
 # 「301 跟 302 状态码我老搞混」: who confuses them is no part of a side.
 _WHO_ASKS = re.compile(r"\s*(?:我|我们|你|你们|大家|他们|人)(?:总|老|总是|老是|经常|常常|容易)?$")
@@ -110,7 +112,11 @@ def contrast_sides(question: str, vocabulary: ContrastVocabulary) -> list[str] |
     sides[0] = _PRODUCT_BEFORE.sub("", sides[0]) if re.match(r"[\u4e00-\u9fff]", sides[1]) else sides[0]
     # 「线上看到一堆 TIME_WAIT 和 CLOSE_WAIT」, 「RSA 密钥交换和 ECDHE」: a Latin name compared with
     # one is the side, not the words around it.
-    latin = (_LATIN_AT_END.search(sides[0]) or _LATIN_AT_START.search(sides[0])) if sides[1].isascii() else None
+    latin = (
+        (_LATIN_AT_END.search(sides[0]) or _LATIN_AT_START.search(sides[0]) or _OPERATOR_AT_END.search(sides[0]))
+        if sides[1].isascii()
+        else None
+    )
     sides[0] = latin.group().strip() if latin and not sides[0].isascii() else sides[0]
     # 「市场部和销售部的工作目标有什么不同」 compares 销售部 (on 工作目标), not 「销售部的工作目标」.
     sides[1] = sides[1].split("的")[0] if "的" not in sides[0] else sides[1]

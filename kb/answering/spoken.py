@@ -9,7 +9,8 @@ and the embedding model):
 
 - spoken question words: 啥 → 什么, 咋 → 怎么, 干啥 → 做什么, 差在哪 → 有什么区别 (的区别在哪 →
   的区别是什么), 图个啥 → 的目的是什么;
-- emphasis that asks nothing: 到底, 究竟;
+- emphasis that asks nothing: 到底, 究竟; nor does whom the question is put to (「老师，」, 「请问各位
+  大佬，」 opening it);
 - the spoken verbs of doing a line of work, before the work's name (a word the index holds):
   搞市场, 跑业务, 干销售 → 做…;
 - a person named by the work they do, 「做销售的」 standing for a noun (the clause ends, or a
@@ -29,8 +30,11 @@ from collections.abc import Callable
 
 from kb.answering.question import ASKING_PHRASES
 
+# Whom the question is put to, opening it: 「老师，」, 「请问各位大佬：」.
+_ADDRESSED = r"^\s*(?:请问)?\s*(?:各位)?(?:老师|同学|大佬|大神|前辈|师兄|师姐|学长|学姐)们?好?\s*[，,！!：:]\s*"
 # Spoken phrases and their written form, applied in order.
 _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(_ADDRESSED), ""),
     (re.compile(r"(?:到底|究竟)(?!部)"), ""),
     (re.compile(r"的(?:差别|区别|不同)在哪(?:儿|里)?"), "的区别是什么"),
     (re.compile(r"(?:差|差别|区别|不同)在哪(?:儿|里)?"), "有什么区别"),

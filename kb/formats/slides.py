@@ -1,6 +1,10 @@
 """.pptx through python-pptx (MIT): one unit per slide — its title, the text of its other
 shapes (tables a row per line) in order, then its speaker notes; paragraphs set in a monospace
-font verbatim, between fence lines (kb/language/code.py). Places are slides."""
+font verbatim, between fence lines (kb/language/code.py). In a text box of several levels, a
+bulleted paragraph opens with its level's bullet as a PDF export of the slide reads
+(「• 使用管道」 / 「– 调用connect()方法」, two spaces deeper for each level below):
+kb/ingest/chunk.py reads dashed lines as the items of the bulleted line above them. Places
+are slides."""
 
 from __future__ import annotations
 
@@ -13,6 +17,12 @@ from kb.ingest.decoding import NotTextError
 from kb.language.code import fenced, is_monospace, with_inline_code
 
 NOTES_LABEL = "备注："
+# PowerPoint's own bullets of the first and second level, and two spaces more for each level below.
+ITEM_MARK, SUB_ITEM_MARK = "• ", "– "
+_INDENT = "  "
+# Placeholders whose text the master's body style sets (bulleted); a title, a date or a text
+# box the master's other styles (no bullets).
+_BODY_PLACEHOLDERS = frozenset({"BODY", "OBJECT"})
 
 
 def extract(data: bytes) -> Extracted:
@@ -43,7 +53,7 @@ def _slide_lines(slide: object) -> list[str]:
     lines = []
     for shape in ordered:
         if shape.has_text_frame:
-            lines += _frame_lines(shape.text_frame)
+            lines += _frame_lines(shape.text_frame, _bullet_styles(shape, slide))
         elif getattr(shape, "has_table", False) and shape.has_table:
             for row in shape.table.rows:
                 cells = [cell.text.replace("\v", " ").strip() for cell in row.cells]
@@ -59,11 +69,15 @@ def _slide_lines(slide: object) -> list[str]:
     return lines
 
 
-def _frame_lines(frame: object) -> list[str]:
+def _frame_lines(frame: object, styles: list[object]) -> list[str]:
     """A text box's paragraphs, one per line, code runs inside them between backticks; a run of
-    code paragraphs as a fenced block."""
+    code paragraphs as a fenced block; in a frame of more than one level, a bulleted paragraph
+    after its level's mark (styles: where its bullet is set when the paragraph does not say,
+    nearest first)."""
     lines: list[str] = []
     code: list[str] = []
+    # Bullets mark a hierarchy; a frame of one level is a list the lines already show.
+    nested = any(p.level > 0 and p.text.strip() for p in frame.paragraphs)  # type: ignore[attr-defined]
     for paragraph in frame.paragraphs:  # type: ignore[attr-defined]
         runs = [run for run in paragraph.runs if run.text.strip()]
         if runs and all(is_monospace(run.font.name) for run in runs):
@@ -76,5 +90,45 @@ def _frame_lines(frame: object) -> list[str]:
         if "".join(run.text for run in paragraph.runs) == text:  # else a field or break: the text whole
             text = with_inline_code([(run.text, is_monospace(run.font.name)) for run in paragraph.runs])
         # A line break inside a paragraph (Shift+Enter) reads as a vertical tab: a line of its own.
-        lines += [line.strip() for line in text.split("\v") if line.strip()]
+        shown = [line.strip() for line in text.split("\v") if line.strip()]
+        level = paragraph.level
+        if shown and nested and _bulleted(paragraph, styles):
+            shown[0] = (_INDENT * (level - 1) + SUB_ITEM_MARK if level else ITEM_MARK) + shown[0]
+        lines += shown
     return lines + (fenced(code) if code else [])
+
+
+def _bullet_styles(shape: object, slide: object) -> list[object]:
+    """The list styles a paragraph of the shape inherits its bullet from, nearest first: the
+    shape's own, its layout's and master's placeholder, then the master's body style (body and
+    content placeholders) or its other style (text boxes, titles are never bulleted)."""
+    styles = [*shape.text_frame._txBody.xpath("a:lstStyle")]  # type: ignore[attr-defined]
+    master = slide.slide_layout.slide_master._element  # type: ignore[attr-defined]
+    if not shape.is_placeholder:  # type: ignore[attr-defined]
+        return [*styles, *master.xpath("p:txStyles/p:otherStyle")]
+    kind = shape.placeholder_format.type  # type: ignore[attr-defined]
+    if kind is None or kind.name not in _BODY_PLACEHOLDERS:
+        return []
+    base = getattr(shape, "_base_placeholder", None)
+    while base is not None:
+        styles += base.text_frame._txBody.xpath("a:lstStyle") if base.has_text_frame else []
+        base = getattr(base, "_base_placeholder", None)
+    return [*styles, *master.xpath("p:txStyles/p:bodyStyle")]
+
+
+def _bulleted(paragraph: object, styles: list[object]) -> bool:
+    """Whether the paragraph shows a bullet: its own setting, else the nearest style's for its level."""
+    from pptx.oxml.ns import qn
+
+    level = qn(f"a:lvl{paragraph.level + 1}pPr")  # type: ignore[attr-defined]
+    settings = [paragraph._p.pPr] + [style.find(level) for style in styles]  # type: ignore[attr-defined]
+    for setting in settings:
+        if setting is None:
+            continue
+        for child in setting:
+            name = child.tag.rpartition("}")[2]
+            if name == "buNone":
+                return False
+            if name in ("buChar", "buAutoNum", "buBlip"):
+                return True
+    return False

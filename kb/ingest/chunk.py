@@ -85,7 +85,7 @@ def is_heading(text: str, start: int, end: int) -> bool:
         own_line
         and end - start <= HEADING_MAX_CHARS
         and _NAMES_SOMETHING.search(line) is not None
-        and (not BULLET.match(line) or _labels_sub_items(text, end))
+        and (not BULLET.match(line) or _labels_sub_items(text, start, end))
         and (not _TERMINAL.search(line) or _asks_as_a_title(line))
         and not states_something(line)
         and not _CLAUSES.search(line)
@@ -100,10 +100,12 @@ def _asks_as_a_title(line: str) -> bool:
     return _QUESTION.search(line) is not None and not _EXERCISE.match(line)
 
 
-def _labels_sub_items(text: str, end: int) -> bool:
-    """The next line is an item of a level below (a dash and a space): the bulleted line above
-    it names what its items are about."""
-    return _SUB_ITEM.match(text, end + 1) is not None
+def _labels_sub_items(text: str, start: int, end: int) -> bool:
+    """The next line is an item of a level below (a dash and a space) and the line is not one
+    itself: the bulleted line above it names what its items are about. A dashed item over
+    deeper ones is an item still (「– 调用connect()方法」 / 「  – in.connect(out);」), and so are two
+    of one level (「– ==比较…」 / 「– equals()方法比较…」)."""
+    return _SUB_ITEM.match(text, end + 1) is not None and _SUB_ITEM.match(text, text.rfind("\n", 0, start) + 1) is None
 
 
 def unbulleted(line: str) -> str:
