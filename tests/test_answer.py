@@ -681,3 +681,14 @@ def test_a_purpose_question_is_led_by_what_its_subject_serves():
     )
     answer = answer_from_hits("TLS 握手里老提到的 SNI 是干嘛用的？", _passage_hits(text))
     assert answer.sentences[0].text.startswith("SNI 的作用是告诉服务器")
+
+
+def test_a_how_to_heading_need_only_name_the_clause_that_asks_how():
+    """「管道怎么使用？就是线程之间互相通信用的那个」: the second clause says which pipes are meant;
+    the slide's 「• 使用管道」 names what the first asks, and its dashed steps are quoted."""
+    slide = (
+        "9.5 管道流及其应用\n• 管道原理\n– 利用管道可以实现线程间通信，一个线程发送，另一个线程接收\n"
+        "• 使用管道\n– 在输入（出）流的构造方法中指定输出（入）流\n– 调用connect()方法"
+    )
+    text = answer_from_hits("管道怎么使用？就是线程之间互相通信用的那个", _passage_hits(slide)).text
+    assert "在输入（出）流的构造方法中指定输出（入）流" in text and "调用connect()方法" in text

@@ -437,6 +437,7 @@ def test_quiz_blanks_whole_words_of_statements(corpus, request):
 def test_statements_lose_their_label_and_lists_are_not_statements():
     assert statement("备注：讲到这里可以让学员自己声明几个变量。") == "讲到这里可以让学员自己声明几个变量。"
     assert statement("Note: 泛型在编译时检查类型。") == "泛型在编译时检查类型。"
+    assert statement("  – 子类可以增加自己的成员") == "子类可以增加自己的成员"  # a slide's bullet
     assert statement("从销售到营销的跨越其实就是从：") is None
     assert statement("什么是变量？") is None
 

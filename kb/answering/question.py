@@ -115,7 +115,7 @@ _ENUMERATION = re.compile(r"(?:^|(?<=[\s：:；;，,。]))[（(]?\d{1,2}(?:[、)
 # Questions asking for an amount (not for a time: 「何时」 is answered by 「傍晚」, 「近年」).
 _ASKS_AN_AMOUNT = re.compile(rf"多少|几[{_AMOUNT_MEASURES}]|是几$|百分之几|哪一?年|几成")
 _ASKS_A_COUNT = re.compile(r"几\s*([个次位种名岁人倍家所台条项件本部层类级期座辆篇张])")
-_CLAUSES = re.compile(r"[，,；;。！!？?\n]+")
+CLAUSES = re.compile(r"[，,；;。！!？?\n]+")
 # A rate asked for is a share too (「离职率一般是多少」, 「缓存命中率有多少」), but for one in time or
 # per unit (频率, 速率, 功率, 效率, 汇率), or one asked in a measure (「胜率新纪录是多少胜」); so is
 # what something 占多少 of, but not in a unit (「UDP 首部占多少个字节」, 「占多少内存」).
@@ -149,7 +149,7 @@ def counted_in(question: str) -> str | None:
 
 def _last_clause(question: str) -> str:
     """The question's last clause (script-folded), where what it asks for is said; "" if none."""
-    clauses = [c for c in _CLAUSES.split(fold(question)) if c.strip()]
+    clauses = [c for c in CLAUSES.split(fold(question)) if c.strip()]
     return clauses[-1] if clauses else ""
 
 
@@ -354,7 +354,7 @@ _FOR_WHOM = re.compile(r"[对给为跟向]")
 def _purpose_subject(question: str) -> str:
     """What a purpose question asks the use of, as a pattern of its names (folded): 「TLS 握手里
     老提到的 SNI 是干嘛用的」 → sni (the head after the last 的 too), or "" when none is named."""
-    clause = next((c for c in reversed(_CLAUSES.split(fold(question))) if _ASKS_WHAT_FOR.search(c)), "")
+    clause = next((c for c in reversed(CLAUSES.split(fold(question))) if _ASKS_WHAT_FOR.search(c)), "")
     subject = _DEFINITION_WORDING.sub("", _ASKS_WHAT_FOR.sub("", clause)).strip("的是")
     if not subject or _POINTS_BACK.fullmatch(subject) or _FOR_WHOM.match(subject):
         return ""  # 「…，对我们销售到底有啥用」 names whom it serves: its subject was said before
@@ -368,7 +368,7 @@ def definition_subject(question: str) -> str:
     老师单点登录, and 「什么是视图，能简单讲讲吗」 about 视图. A clause that asks about 「这」
     (「开会时领导提到POA，这是什么意思？」) leaves the whole question to say what."""
     folded = fold(question)
-    asking = [c for c in _CLAUSES.split(folded) if _ASKS_WHAT_IT_IS.search(c.strip() + "？")]
+    asking = [c for c in CLAUSES.split(folded) if _ASKS_WHAT_IT_IS.search(c.strip() + "？")]
     subject = _subject_in(asking[-1]) if asking else ""
     return subject if subject and not _POINTS_BACK.fullmatch(subject) else _subject_in(folded)
 

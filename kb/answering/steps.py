@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from kb.answering.evidence import Evidence, coverage
 from kb.answering.plan import QuestionPlan
+from kb.answering.question import CLAUSES, question_kind
 from kb.answering.sentence_quality import junk_reason
 from kb.answering.series import Line, Series, all_series, bare_number, document_lines, heading_blocks
 from kb.answering.units import BARE_LEAD_IN, LIST_ITEM, marker_style, span_text
@@ -75,9 +76,19 @@ def _best_covered(
 
 def _names_what_is_asked(plan: QuestionPlan, heading: Line, tokenize: Tokenize | None) -> bool:
     """The heading holds STEPS_COVERAGE of the question's (IDF-weighted) words — 「解除死锁」
-    for 「发现死锁以后怎么解除」 — or, without a tokenizer, of its character pairs."""
-    words, pairs = _held(plan, heading.text, tokenize)
-    return (pairs if words is None else words) >= STEPS_COVERAGE
+    for 「发现死锁以后怎么解除」 — or of the words of the clause that asks how, when another
+    clause only says which one is meant (「管道流怎么用？线程间通信那个」: 「使用管道」); without a
+    tokenizer, of its character pairs."""
+    if tokenize is None:
+        return _held(plan, heading.text, tokenize)[1] >= STEPS_COVERAGE
+    folded = fold(heading.text)
+    held = plan.terms.matched_words(frozenset(tokenize(folded)), folded)
+    if coverage(plan.terms.words, held) >= STEPS_COVERAGE:
+        return True
+    clauses = [c for c in CLAUSES.split(fold(plan.text)) if c.strip()]
+    asking = [c for c in clauses if question_kind(c) == "method"] if len(clauses) > 1 else []
+    asked = {w: weight for w, weight in plan.terms.words.items() if asking and w in asking[0]}
+    return coverage(asked, held) >= STEPS_COVERAGE
 
 
 def steps_coverage(plan: QuestionPlan, series: Series, tokenize: Tokenize | None) -> float:

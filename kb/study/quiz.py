@@ -11,8 +11,8 @@ five marketing articles:
   「产品卖给____」) could also be right, so it is never a distractor;
 - a sentence that only names a comparison (「接口和抽象类的区别是…」) is not asked about: its
   blank could be either side;
-- a label that leads a line (「备注：」, 「Note:」) is not part of a statement, and a line that
-  ends in a colon introduces a list rather than saying something.
+- a slide's bullet (「– 」) or a label that leads a line (「备注：」, 「Note:」) is not part of a
+  statement, and a line that ends in a colon introduces a list rather than saying something.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from kb.answering.sentence_quality import junk_reason
+from kb.ingest.chunk import unbulleted
 from kb.language.text import fold, in_script, sentence_spans
 from kb.types import Passage
 
@@ -82,10 +84,11 @@ class _Sentence:
 
 
 def statement(sentence: str) -> str | None:
-    """The sentence a quiz may ask about: without a leading label (「备注：」), None when it
-    introduces a list or asks a question."""
-    text = _LEADING_LABEL.sub("", sentence.strip(), count=1).strip()
-    if _INCOMPLETE_END.search(text) or text.endswith(("？", "?")):
+    """The sentence a quiz may ask about: without a leading bullet (「– 」, 「• 」) or label
+    (「备注：」), None when it introduces a list, asks a question or is what an answer never
+    quotes alone (sentence_quality.junk_reason: a heading, a syllabus's line of topics …)."""
+    text = _LEADING_LABEL.sub("", unbulleted(sentence.strip()), count=1).strip()
+    if _INCOMPLETE_END.search(text) or text.endswith(("？", "?")) or junk_reason(text):
         return None
     return text
 
