@@ -692,3 +692,12 @@ def test_a_how_to_heading_need_only_name_the_clause_that_asks_how():
     )
     text = answer_from_hits("管道怎么使用？就是线程之间互相通信用的那个", _passage_hits(slide)).text
     assert "在输入（出）流的构造方法中指定输出（入）流" in text and "调用connect()方法" in text
+
+
+def test_a_word_the_question_describes_with_does_not_make_a_sentence_restate_the_question():
+    """「字符串比较用 == 和 equals() 有什么区别」: 比较 says what is compared; a sentence holding it
+    (「==比较两个栈中…」) states a difference, not the question (it was dropped for one that
+    only shares 字符串)."""
+    text = "字符串相等，返回0。==比较两个栈中变量的值是否相同。equals()方法比较两个堆中的对象的内容是否相同。"
+    answer = answer_from_hits("字符串比较用 == 和 equals() 有什么区别", _passage_hits(text)).text
+    assert "==比较两个栈中变量的值是否相同" in answer and "equals()方法比较两个堆中的对象的内容是否相同" in answer

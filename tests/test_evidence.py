@@ -285,3 +285,18 @@ def test_a_comparison_s_title_over_an_item_defines_nothing():
     question = "什么是域名"
     ranked = score_sentences(QuestionTerms.of(question, ANALYZER, frozenset()), hits, answer_shape(question), ANALYZER)
     assert not any(ev.text.startswith("域名与IP地址的区别") for ev in ranked), [ev.text for ev in ranked]
+
+
+def test_an_item_is_read_with_its_label_unless_the_label_names_two_things():
+    """「• 静态路由选择策略」 is what the dashed item under it speaks of; 「• 字符串的equals()方法和==」
+    titles a comparison, and the item under it speaks of one side (read with the title, every item
+    named both sides, and its 「两个」 read as a trait they share)."""
+    for label, item, read_with_it in (
+        ("• 静态路由选择策略", "– 简单和开销较小，但不能及时适应网络状态的变化", True),
+        ("• 字符串的equals()方法和==", "– ==比较两个栈中变量的值是否相同", False),
+    ):
+        text = f"{label}\n{item}"
+        passage = _hits(text)[0].passage
+        start = text.index(item)
+        read = subject_line_text("contrast", passage, start, item)
+        assert read == ((f"{label}\n{item}", 0, True) if read_with_it else (item, start, False))

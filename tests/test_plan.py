@@ -7,6 +7,9 @@ import pytest
 
 from kb import KnowledgeBase
 from kb.answering.answerer import CONTRAST_EVIDENCE
+from kb.answering.plan import asking_words_in
+from kb.answering.sides import contrast_sides
+from kb.profile import default_profile
 from tests.conftest import BigramEmbedder
 
 
@@ -44,6 +47,14 @@ def test_a_word_that_can_ask_is_searched_for_where_it_describes(kb, question, as
     plan = kb.answerer.plan(question, k=3, mode="bm25")
     assert plan.asking_words == asking
     assert searched in plan.terms.words
+
+
+def test_a_word_before_the_sides_says_what_is_compared():
+    """「字符串比较用 == 和 equals() 有什么区别」: 比较 stands before the first side; only 区别 asks."""
+    question = "字符串比较用 == 和 equals() 有什么区别"
+    sides = contrast_sides(question, default_profile().contrast)
+    assert sides == ["==", "equals()"]
+    assert asking_words_in(question, default_profile().contrast, sides) == {"区别"}
 
 
 def test_a_bm25_plan_encodes_nothing_and_bad_arguments_are_refused_before_planning(kb):

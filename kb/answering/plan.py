@@ -89,11 +89,14 @@ def shape_of(text: str, vocabulary: ContrastVocabulary, cross_language: bool) ->
 
 def asking_words_in(question: str, vocabulary: ContrastVocabulary, sides: Sequence[str] | None) -> frozenset[str]:
     """The words of `vocabulary.asking_words` this question uses to ask (区别 in 「A和B的区别」),
-    not to describe: a word asks where it stands outside the sides a contrast compares, or
-    at the end of a clause. In a database course 「关系」 is the subject (「关系模型最早是谁
-    提出来的」), in 「营销和销售的关系」 it asks; a word that describes stays a search term."""
+    not to describe: a word asks where it stands after the first side a contrast compares
+    and outside the sides, or at the end of a clause. In a database course 「关系」 is the
+    subject (「关系模型最早是谁提出来的」), in 「营销和销售的关系」 it asks; before the sides it says
+    what is compared (「字符串比较用 == 和 equals() 有什么区别」); a word that describes stays a
+    search term."""
     folded = fold(question)
-    outside = folded
+    first = folded.find(fold(sides[0])) if sides else -1
+    outside = folded[max(first, 0) :]
     for side in sides or ():
         outside = outside.replace(fold(side), " ")
     asked = set()

@@ -38,6 +38,8 @@ SUBJECT_LINE_CHARS = 30
 # A line a slide opens with a short label (「原因：较高安全性级别提供的安全保护…」, 「解决：…」) says
 # that of the line above it (「实现强制存取控制时要首先实现自主存取控制」); a speaker's note
 # (「备注：」, kb's label) is about the whole slide.
+# Two things joined in a title: 「用户线程和后台线程的区别」, 「equals()方法和==」.
+_TWO_NAMED = re.compile(r"\S\s*[和与跟及]\s*\S")
 _LABELLED_LINE = re.compile(r"\s*[\u4e00-\u9fff]{2,4}[：:]\s*[^\s：:]")
 
 
@@ -123,7 +125,13 @@ def _as_definition(above: str, folded: str, title: str) -> str | None:
 
 def _is_label(text: str, start: int, end: int) -> bool:
     """A bulleted line naming what the dashed items under it are about (「• 静态路由选择策略」,
-    「• 控制连接（默认端口：21）」): is_heading takes a bullet only as such a label."""
+    「• 控制连接（默认端口：21）」): is_heading takes a bullet only as such a label. One naming two
+    things (「• 字符串的equals()方法和==」) titles a comparison: each item under it speaks of one."""
     line = text[start:end]
     label = _GLOSS.sub("", unbulleted(line)).strip()
-    return bool(BULLET.match(line)) and _TERM_LINE.fullmatch(label) is not None and is_heading(text, start, end)
+    return (
+        bool(BULLET.match(line))
+        and _TERM_LINE.fullmatch(label) is not None
+        and not _TWO_NAMED.search(label)
+        and is_heading(text, start, end)
+    )
