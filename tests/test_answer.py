@@ -701,3 +701,15 @@ def test_a_word_the_question_describes_with_does_not_make_a_sentence_restate_the
     text = "字符串相等，返回0。==比较两个栈中变量的值是否相同。equals()方法比较两个堆中的对象的内容是否相同。"
     answer = answer_from_hits("字符串比较用 == 和 equals() 有什么区别", _passage_hits(text)).text
     assert "==比较两个栈中变量的值是否相同" in answer and "equals()方法比较两个堆中的对象的内容是否相同" in answer
+
+
+def test_lines_under_a_title_naming_a_comparison_are_no_procedure():
+    """「• 接口与抽象类的区别」 holds 抽象类, but its lines set two things apart: no answer to how to
+    declare an abstract class is led by them."""
+    slide = (
+        "• 接口与抽象类的区别\n– 抽象类和接口中主要关心的都是抽象。但也有一些区别：\n"
+        "  – 一个类只能继承一个类，但可以实现多个接口\n  – 抽象类表示一种继承关系，接口只说明功能"
+    )
+    rules = "• 规定\n– 抽象类中的抽象方法只是声明，不包含方法体\n– 构造方法不能声明为抽象方法"
+    answer = answer_from_hits("抽象类和抽象方法要怎么声明？给个写法", _passage_hits(rules, slide))
+    assert "接口与抽象类的区别" not in answer.sentences[0].text

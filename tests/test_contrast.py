@@ -79,6 +79,7 @@ TOKENIZE = default_profile().analyzer.tokenize
         ("线上看到一堆 TIME_WAIT 和 CLOSE_WAIT，这俩状态有什么不一样？", ["time_wait", "close_wait"]),
         ("HTTPS 握手时用 RSA 密钥交换和用 ECDHE 的区别在哪里？", ["rsa", "ecdhe"]),
         ("字符串比较用 == 和 equals() 有什么区别", ["==", "equals()"]),  # an operator is a side
+        ("Application和Applet这两种java程序有什么区别", ["application", "applet"]),  # what both are
         # The stages of a range are listed, not compared.
         ("想做到消息一条都不丢，从发送、存储到消费每一环分别要做什么？", None),
     ],
@@ -253,6 +254,16 @@ def test_a_statement_under_one_side_s_heading_that_names_the_other_is_not_its_ce
     text = "binlog\nredo log 它是物理日志，属于 InnoDB 存储引擎。\n不管用什么存储引擎，都会产生 binlog 日志。"
     cells = outline_cells([_hit(1, "a", text)], [("redo log",), ("binlog",)])
     assert [(cell.side, cell.cell.text) for cell in cells] == [(1, "不管用什么存储引擎，都会产生 binlog 日志。")]
+
+
+def test_a_labelled_cell_ends_at_the_next_section_s_title():
+    """A slide's 「• Applet」 / 「– 源代码」 lines run on to the next slide's title 「1.3.2 编译和运行
+    Java程序」: it is no line of the cell."""
+    text = (
+        "• Applet\n– 源代码\n主类是Applet类的子类\n程序起点不是main()方法，而是paint()方法\n1.3.2 编译和运行Java程序\n"
+    )
+    cells = outline_cells([_hit(1, "a", text)], [("application",), ("applet",)])
+    assert [cell.cell.text for cell in cells] == ["主类是Applet类的子类\n程序起点不是main()方法，而是paint()方法"]
 
 
 def test_a_word_the_whole_index_is_about_names_no_row():

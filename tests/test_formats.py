@@ -240,3 +240,32 @@ def test_a_slide_s_second_level_reads_as_dashed_items_of_the_line_above(tmp_path
         "管道流\n• 使用管道\n– 在输入流的构造方法中指定输出流\n– 调用connect()方法\n  – in.connect(out);\n"
         "实现事件监听器接口" in text
     )
+
+
+def test_a_slide_s_number_date_and_footer_are_not_its_text(tmp_path):
+    """Every slide of a course deck carried its number and date (「37」, 「2013/3/5」) into the
+    passages, and a contrast table's cells ended with them."""
+    import pptx
+    from pptx.enum.shapes import PP_PLACEHOLDER
+
+    deck = pptx.Presentation()
+    layout = deck.slide_layouts[1]
+    slide = deck.slides.add_slide(layout)
+    slide.shapes.title.text = "1.2.1 Application和Applet"
+    slide.placeholders[1].text_frame.text = "Application是能够独立运行的应用程序"
+    furniture = {
+        PP_PLACEHOLDER.SLIDE_NUMBER: "37",
+        PP_PLACEHOLDER.DATE: "2013/3/5",
+        PP_PLACEHOLDER.FOOTER: "Java理论与实践",
+    }
+    for placeholder in layout.placeholders:
+        if placeholder.placeholder_format.type in furniture:
+            slide.shapes.clone_placeholder(placeholder)
+    for shape in slide.placeholders:
+        if shape.placeholder_format.type in furniture:
+            shape.text_frame.text = furniture[shape.placeholder_format.type]
+    path = tmp_path / "deck.pptx"
+    deck.save(str(path))
+    text = load_paths([path]).documents[0].text
+    assert "Application是能够独立运行的应用程序" in text
+    assert not any(value in text for value in furniture.values())

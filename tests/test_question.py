@@ -173,6 +173,10 @@ def test_what_both_sides_are_together_is_no_difference():
     assert against is not None
     assert against.search("营销和销售是商业中两个十分重要的概念")
     assert against.search("营销和销售的最终目标都是提高收入")
+    both_kinds = answer_shape("Application和Applet的区别", ["application", "applet"]).against
+    assert both_kinds is not None and both_kinds.search(
+        "java程序有两种形式：application（应用程序）和applet（小应用程序）"
+    )
     assert not against.search("营销是一个系统，而销售只是营销的一部分")
     # Named together as 两个, then told apart in clauses of their own (code in backticks): a difference.
     wildcards = answer_shape("* 和 # 分别能匹配几个词", ["*", "#"])

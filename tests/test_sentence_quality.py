@@ -112,6 +112,13 @@ def test_a_table_row_of_bare_names_says_nothing_but_a_row_of_data_does():
     assert junk_reason("String字符串类 | 提供常量字符串操作方法") is None
 
 
+def test_a_label_over_a_bare_name_says_nothing():
+    """A slide's 「• 分布式（distributed）」 over 「– Applet」 (a list of what is distributed, cut
+    short) led an answer's end; a label over a short statement is kept."""
+    assert junk_reason("• 分布式（distributed）\n– Applet") == "heading"
+    assert junk_reason("• Java提供10种优先级\n– 1－10表示") is None
+
+
 def test_a_slide_term_over_the_line_defining_it_is_no_heading():
     assert junk_reason("动态转储\n转储操作与用户事务并发进行") is None
     assert junk_reason("动态转储\n优点") == "heading"  # two titles

@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from kb.answering.aspects import DEFINITION_ASPECT, EXAMPLE, PREDICATE
+from kb.answering.sentence_quality import SECTION_NUMBER
 from kb.language.text import fold
 from kb.types import CitedSpan, Hit, Passage
 
@@ -155,6 +156,9 @@ def _cells(hit: Hit, outline: _Outline, section: _Section) -> list[OutlineCell]:
                 found.append(_cell(hit, label, section.side, (end - len(rest), end)))
             continue
         if section.side is None:
+            continue
+        if SECTION_NUMBER.match(words):  # 「1.3.2 编译和运行Java程序」: the next section's title
+            section.side = section.label = None
             continue
         labelled = _LABELLED.match(words)
         if not labelled and len(words) <= MAX_LABEL_LINE_CHARS and words.endswith(("：", ":")):

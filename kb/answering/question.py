@@ -248,7 +248,7 @@ _SAID_IN = re.compile(r"(?:里|中|上)(?:经常|常常|常|通常|老是?|总�
 # A belief someone holds, stated so as to be answered: 「许多人认为…」, 「误区一：…」.
 _BELIEF = re.compile(r"认为|以为|觉得|误区|常说|很多人|许多人|有人说|似乎|据说|不少人|经常说|误解")
 # A trait both sides share (「营销和销售的最终目标都是…」): not what a contrast question asks.
-_SHARED = r"(?:都|共同|同样|一样|相同|均|一致|相互|密切|两个|两者|二者)"
+_SHARED = r"(?:都|共同|同样|一样|相同|均|一致|相互|密切|两个|两种|两类|两者|二者)"
 # What it is for is said by what it serves or allows: 「用来撤销…」, 「可以…避免 XSS 攻击」.
 _SERVES = r"用来|用于|用以|可以|能够|作用|目的|为了|以便|从而|使得|好处|帮助|避免|防止|保证|提高"
 SHAPES: dict[QuestionKind, AnswerShape] = {

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from kb.formats import CELL_SEPARATOR
+from kb.ingest.chunk import BULLET, unbulleted
 from kb.language.code import FENCE, only_boilerplate
 from kb.language.statements import asks_something, names_a_topic, states_something
 
@@ -99,6 +100,8 @@ _TERM_AND_GLOSS = re.compile(r"[^\s，,。；;：:的（）]{2,10}\s*（[^（）
 # data (「int | 32 | －2147483648 ~2147483647」) or of statements says something.
 _BARE_NAME = re.compile(r"[A-Za-z_\u3400-\u9fff]{1,12}")
 MIN_NAME_CELLS = 3
+# A line of one word: a Latin name or up to four Chinese characters (「Applet」, 「优点」).
+_ONE_WORD = re.compile(r"[A-Za-z_][\w.]*|[\u3400-\u9fff]{1,4}")
 # A short claim: a subject, a copula and what it is (「营销是一个系统」, a clause quoted on its own).
 _SHORT_CLAIM = re.compile(r"[\u3400-\u9fff]{2,}(?:是|就是|只是|即|为)[\u3400-\u9fff]{2,}")
 
@@ -171,6 +174,8 @@ def junk_reason(text: str) -> str | None:
         return "heading"
     if all(_names_only(line) for line in stripped.split("\n")):
         return "table of names"
+    if _labels_one_word(stripped):
+        return "heading"
     topics = _TOPIC_SEPARATORS.split(stripped)
     if len(topics) >= MIN_TOPICS and all(names_a_topic(topic.strip()) for topic in topics if topic.strip()):
         return "contents"  # a slide's 「重点」: 「访问控制，实例成员和类成员，重载和覆盖」 names topics, says nothing
@@ -191,6 +196,13 @@ def _names_only(line: str) -> bool:
     """A table row (cells joined by CELL_SEPARATOR) of MIN_NAME_CELLS or more bare names."""
     cells = line.strip().split(CELL_SEPARATOR.strip())
     return len(cells) >= MIN_NAME_CELLS and all(_BARE_NAME.fullmatch(cell.strip()) for cell in cells)
+
+
+def _labels_one_word(span: str) -> bool:
+    """A slide's label over a bulleted item of one word (「• 分布式（distributed）」 / 「– Applet」):
+    a list cut short, not a statement."""
+    lines = span.split("\n")
+    return len(lines) == 2 and bool(BULLET.match(lines[1])) and bool(_ONE_WORD.fullmatch(unbulleted(lines[1]).strip()))
 
 
 def opens_past_the_first_item(text: str) -> bool:

@@ -44,12 +44,12 @@ _CONDITION = re.compile(r"^.*的话")
 # The respect a difference is asked in: 「…在数据处理上的区别」, 「…在功能方面有什么不同」,
 # 「ACID 和 BASE 对事务中间状态的态度…」.
 _IN_RESPECT = re.compile(r"(?<=.)\s*(?:在[^在]{1,16}?(?:上|方面|中)|对[^对]{2,16})$")
-# What both sides are, said after the second (「反熵和谣言传播这两种方式」), and where both are
+# What both sides are, said after the second (「反熵和谣言传播这两种方式」, 「…这两种java程序」), and where both are
 # found, said before the first (「Gossip 里反熵和…」): neither is part of a side.
 # 「Kafka 和 Disruptor 都叫消息队列」: what is said of both after the second side is no part of it.
 _SAID_OF_BOTH = re.compile(r"(?<=\S{2})\s*(?:都|也都|均)(?:是|叫|算|属于|有|能|会|可以|用|被|在|称为).*$")
 _BOTH_NAMED = re.compile(
-    r"\s*(?:这|那)?(?:(?:两|俩|二)(?:种|个|类|者)[\u4e00-\u9fff]{0,6}|(?:两|俩|二)(?:方式|方法|算法|机制|模式|模型|协议|概念|东西)?)$"
+    r"\s*(?:这|那)?(?:(?:两|俩|二)(?:种|个|类|者)\s*(?:[a-z]+\s*)?[\u4e00-\u9fff]{0,6}|(?:两|俩|二)(?:方式|方法|算法|机制|模式|模型|协议|概念|东西)?)$"
 )
 _FOUND_IN = re.compile(r"^[^\s]{1,12}?\s*(?:里面|当中|里)(?:说的|讲的|提到的|所说的|所谓的?|的)?\s*(?=\S{2})")
 # 「用句柄和用直接指针」: two ways of doing a thing, each named by its means (what precedes it in

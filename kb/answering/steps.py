@@ -44,7 +44,9 @@ def quoted_steps(plan: QuestionPlan, hits: list[Hit], tokenize: Tokenize | None 
     if best is None:
         # No numbered procedure: the lines under a heading that itself names what is asked.
         blocks = [s for lines in documents for s in heading_blocks(lines) if _shown(s, shown)]
-        named = [s for s in blocks if _names_what_is_asked(plan, s.lead_in, tokenize)]
+        named = [
+            s for s in blocks if _names_what_is_asked(plan, s.lead_in, tokenize) and not _titles_a_comparison(plan, s)
+        ]
         best = _best_covered(plan, named, ranks, tokenize, least=0.0)
     return [] if best is None else _step_spans(best, ranks)
 
@@ -89,6 +91,13 @@ def _names_what_is_asked(plan: QuestionPlan, heading: Line, tokenize: Tokenize |
     asking = [c for c in clauses if question_kind(c) == "method"] if len(clauses) > 1 else []
     asked = {w: weight for w, weight in plan.terms.words.items() if asking and w in asking[0]}
     return coverage(asked, held) >= STEPS_COVERAGE
+
+
+def _titles_a_comparison(plan: QuestionPlan, block: Series) -> bool:
+    """The heading names a comparison (「• 接口与抽象类的区别」): its lines set two things apart, they
+    are no procedure. A word the question itself searches for does not count."""
+    folded = fold(block.lead_in.text)
+    return any(word in folded for word in plan.naming_words - plan.terms.words.keys())
 
 
 def steps_coverage(plan: QuestionPlan, series: Series, tokenize: Tokenize | None) -> float:

@@ -20,6 +20,8 @@ NOTES_LABEL = "备注："
 # PowerPoint's own bullets of the first and second level, and two spaces more for each level below.
 ITEM_MARK, SUB_ITEM_MARK = "• ", "– "
 _INDENT = "  "
+# Placeholders of every slide's furniture: its number, date and footer (「37」, 「2013/3/5」), no content.
+_FURNITURE = frozenset({"SLIDE_NUMBER", "DATE", "FOOTER"})
 # Placeholders whose text the master's body style sets (bulleted); a title, a date or a text
 # box the master's other styles (no bullets).
 _BODY_PLACEHOLDERS = frozenset({"BODY", "OBJECT"})
@@ -49,7 +51,9 @@ def _slide_lines(slide: object) -> list[str]:
     shapes = list(slide.shapes)  # type: ignore[attr-defined]
     title = slide.shapes.title  # type: ignore[attr-defined]
     title_id = title.shape_id if title is not None else None
-    ordered = ([title] if title is not None else []) + [s for s in shapes if s.shape_id != title_id]
+    ordered = ([title] if title is not None else []) + [
+        s for s in shapes if s.shape_id != title_id and not _is_furniture(s)
+    ]
     lines = []
     for shape in ordered:
         if shape.has_text_frame:
@@ -67,6 +71,13 @@ def _slide_lines(slide: object) -> list[str]:
             lines.append(NOTES_LABEL + note_lines[0])
             lines += note_lines[1:]
     return lines
+
+
+def _is_furniture(shape: object) -> bool:
+    if not shape.is_placeholder:  # type: ignore[attr-defined]
+        return False
+    kind = shape.placeholder_format.type  # type: ignore[attr-defined]
+    return kind is not None and kind.name in _FURNITURE
 
 
 def _frame_lines(frame: object, styles: list[object]) -> list[str]:
