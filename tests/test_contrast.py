@@ -530,3 +530,23 @@ def test_a_lead_in_with_a_colon_names_the_aspect():
         "RPC 是双向直接网络通讯",
         "消息队列是单向引入中间载体的网络通讯",
     ]
+
+
+def test_an_answer_is_led_by_a_row_of_one_statement_per_side():
+    """A label's list in a cell (「类声明，…」 / 「Java程序的所有语句都…」) belongs in the table; the
+    answer opens with the first row that sets one statement against another."""
+    from kb.answering.table_lead import _leading_row
+    from kb.types import CitedSpan, ContrastRow
+
+    def cell(text):
+        return CitedSpan(text, (1,), "d", 0, len(text))
+
+    listed = ContrastRow(
+        "源代码",
+        [cell("类声明，带有public修饰的类必须与所在文件同名\n程序的语句都在类中"), cell("主类是Applet类的子类")],
+    )
+    stated = ContrastRow(
+        "独立", [cell("Application是能够独立运行的应用程序"), cell("Applet在Panel的子类，不能独立运行")]
+    )
+    assert _leading_row([listed, stated]) is stated
+    assert _leading_row([listed]) is listed

@@ -37,18 +37,18 @@ def led_by_table(
     candidates: list[Evidence],
     chosen: list[Evidence],
 ) -> list[Evidence]:
-    """`chosen` led by the table's first row (`candidates`: the sentences an answer may quote),
-    when the best chosen sentence neither sets the sides against each other (its `cue`
-    feature) nor says how they differ (SAYS_THE_DIFFERENCE), and the table was read from the
-    corpus: a profile's aspects come in the profile's order, not the question's. An answer led
-    by what each side is (defining.led_by_definitions) where that only names them (「排它锁又称为
-    写锁」, 「共享锁又称为读锁」) keeps that lead and quotes the row right after it, where it says
-    how they differ; a lead that says what each is stays as it is. A question weighing the
-    sides (「各有什么优缺点」) is led by what each is, then the row. Each cell is
-    quoted as the candidate sentence that holds it,
-    else as the table quotes it (a cell may come from a passage beyond the shown ones); two
-    cells of one sentence quote it once, each as an answer quotes it (presentable); a cell that
-    cannot be quoted (「‒ 则是按照…」 opens mid-clause) leads with no row."""
+    """`chosen` led by a row of the table (_leading_row; `candidates`: the sentences an answer
+    may quote), when the best chosen sentence neither sets the sides against each other (its
+    `cue` feature) nor says how they differ (SAYS_THE_DIFFERENCE), and the table was read from
+    the corpus: a profile's aspects come in the profile's order, not the question's. An answer
+    led by what each side is (defining.led_by_definitions) where that only names them (「排它锁
+    又称为写锁」, 「共享锁又称为读锁」) keeps that lead and quotes the row right after it, where it
+    says how they differ; a lead that says what each is stays as it is. A question weighing the
+    sides (「各有什么优缺点」) is led by what each is, then the row. Each cell is quoted as the
+    candidate sentence that holds it, else as the table quotes it (a cell may come from a
+    passage beyond the shown ones); two cells of one sentence quote it once, each as an answer
+    quotes it (presentable); a cell that cannot be quoted (「‒ 则是按照…」 opens mid-clause) leads
+    with no row."""
     if not contrast.rows or not chosen or not plan.sides or profile_knows(list(plan.sides), vocabulary):
         return chosen
     definitions = [defining_sentence(side, hits) for side in plan.sides]
@@ -58,11 +58,18 @@ def led_by_table(
     if not defined and (chosen[0].features.get("cue") or SAYS_THE_DIFFERENCE.search(fold(chosen[0].text))):
         return chosen
     head = chosen[:defined]
-    row = _quoted_row(contrast.rows[0], plan, hits, candidates)
+    row = _quoted_row(_leading_row(contrast.rows), plan, hits, candidates)
     if row is None:
         return chosen
     row = [cell for cell in row if not any(overlaps(cell, quoted) for quoted in head)]
     return head + row + [c for c in chosen[defined:] if not any(overlaps(c, quoted) for quoted in row)]
+
+
+def _leading_row(rows: list[ContrastRow]) -> ContrastRow:
+    """The first row whose cells are one line each, statements set against each other; else the
+    first: a cell of several lines (a label's list, 「类声明，…」 / 「Java程序的所有语句都…」)
+    belongs in the table, not at the head of the answer."""
+    return next((row for row in rows if not any("\n" in cell.text.strip() for cell in row.cells)), rows[0])
 
 
 def _led_by_names(definitions: list[Evidence | None], chosen: list[Evidence]) -> int:
