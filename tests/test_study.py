@@ -3,6 +3,7 @@ headless browser, the way a reader meets the page."""
 
 import csv
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -237,6 +238,23 @@ def test_a_table_cell_of_several_lines_stays_in_its_markdown_row():
     answer = Answer("静态转储和动态转储各有什么优缺点", "…", [items], [Hit(1, 0.9, passage)], contrast=contrast)
     markdown = to_markdown(StudyGuide("指南", [answer]))
     assert "| 优点 | 实现简单[1]。 | 不用等待用户事务结束<br>不会影响新事务的运行[1]。 |" in markdown.splitlines()
+
+
+def test_a_slide_s_label_and_item_keep_their_lines_in_the_printed_answer():
+    """The pack ran a label and its item into the sentence before (「…类型[2]。• 接口回调 – 接口也是
+    引用数据类型」); it starts them on a line of their own, as the terminal does, and keeps it."""
+    from kb.study.export import to_html
+    from kb.study.guide import StudyGuide
+    from kb.types import Answer, CitedSpan, Hit, Passage
+
+    text = "接口是一种数据类型。\n• 接口回调\n– 接口也是引用数据类型"
+    passage = Passage(0, "d", "接口", "d.pptx", 0, len(text), text)
+    spans = [CitedSpan(text[:10], (1,), "d", 0, 10), CitedSpan(text[11:], (1,), "d", 11, len(text))]
+    page = to_html(StudyGuide("指南", [Answer("什么是接口", "…", spans, [Hit(1, 0.9, passage)])]))
+    answer = re.search(r'<p class="answer">(.*?)</p>', page, re.S)
+    assert answer is not None
+    assert "</a>。\n• 接口回调\n– 接口也是引用数据类型" in answer.group(1)
+    assert re.search(r"p\.answer[^{]*\{[^}]*white-space: pre-line", page)
 
 
 def test_quiz_blanks_differ_keep_context_and_offer_real_distractors(kb_outline):

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
-from kb.answering.citing import cite
+from kb.answering.citing import cite, joined_text
 from kb.errors import KbError
 from kb.study.guide import ClozeItem, StudyGuide
 from kb.types import Answer
@@ -36,7 +36,7 @@ body { font-family: "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-s
 h1 { border-bottom: 2px solid #333; } h2 { margin-top: 2.5rem; border-bottom: 1px solid #ccc; }
 table { border-collapse: collapse; width: 100%; margin: 1rem 0; }
 th, td { border: 1px solid #bbb; padding: .4rem .6rem; vertical-align: top; text-align: left; }
-td { white-space: pre-line; }
+td, p.answer { white-space: pre-line; }  /* a list or a slide label over its item keeps its lines */
 th { background: #f1f1f1; }
 th.aspect { width: 4.2em; min-width: 4.2em; }
 a.cite { text-decoration: none; font-size: .8em; vertical-align: super; }
@@ -117,7 +117,7 @@ def _renumbered(guide: StudyGuide, q: int, citations: tuple[int, ...]) -> tuple[
 def _answer_text(guide: StudyGuide, q: int, answer: Answer) -> str:
     if not answer.found:
         return answer.text
-    return "".join(cite(s.text, _renumbered(guide, q, s.citations), s.code) for s in answer.sentences)
+    return joined_text([(s.text, _renumbered(guide, q, s.citations), s.code) for s in answer.sentences])
 
 
 def _cited_sources(guide: StudyGuide, q: int) -> list[int]:
@@ -185,7 +185,7 @@ def _answer_html(guide: StudyGuide, q: int, answer: Answer) -> list[str]:
     parts = [f'<section class="question" id="q{q + 1}">', f"<h2>{q + 1}. {html.escape(answer.question)}</h2>"]
     if not answer.found:
         return parts + [f'<p class="notfound">{html.escape(answer.text)}</p>', "</section>"]
-    parts.append(f"<p>{_linked(_answer_text(guide, q, answer))}</p>")
+    parts.append(f'<p class="answer">{_linked(_answer_text(guide, q, answer))}</p>')
     if answer.contrast:
         parts.append(
             '<table><thead><tr><th class="aspect">方面</th>'
