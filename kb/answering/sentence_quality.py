@@ -170,12 +170,10 @@ def junk_reason(text: str) -> str | None:
         line.strip().endswith(("？", "?")) for line in other_lines if line.strip()
     ):  # 「聚簇索引和非聚簇索引：」 over nothing (its picture gone) but the next section's title question
         return "dangling colon"
-    if _TERM_AND_GLOSS.fullmatch(stripped):
+    if _TERM_AND_GLOSS.fullmatch(stripped) or _labels_one_word(stripped):
         return "heading"
     if all(_names_only(line) for line in stripped.split("\n")):
         return "table of names"
-    if _labels_one_word(stripped):
-        return "heading"
     topics = _TOPIC_SEPARATORS.split(stripped)
     if len(topics) >= MIN_TOPICS and all(names_a_topic(topic.strip()) for topic in topics if topic.strip()):
         return "contents"  # a slide's 「重点」: 「访问控制，实例成员和类成员，重载和覆盖」 names topics, says nothing
