@@ -213,3 +213,10 @@ def test_dashed_items_of_one_level_are_items_and_a_dashed_item_over_deeper_ones_
         ("– ==比较两个栈中变量的值是否相同", "字符串的equals()方法和=="),
         ("– equals()方法比较两个堆中的对象的内容是否相同", "字符串的equals()方法和=="),
     ]
+
+
+def test_a_timeline_s_event_under_its_date_is_quoted():
+    """A history slide writes 「1995年5月」 over 「以"Java"的名称正式发布」: the date is no heading of
+    a section, and the short line under it states what happened then."""
+    text = '1.1.1 Java的诞生和发展\n1994年\n发布HotJava浏览器\n1995年5月\n以"Java"的名称正式发布\n'
+    assert [text[s:e] for s, e in quotable_sentences(text)] == ["发布HotJava浏览器", '以"Java"的名称正式发布']

@@ -300,3 +300,16 @@ def test_an_item_is_read_with_its_label_unless_the_label_names_two_things():
         start = text.index(item)
         read = subject_line_text("contrast", passage, start, item)
         assert read == ((f"{label}\n{item}", 0, True) if read_with_it else (item, start, False))
+
+
+def test_a_timeline_s_event_is_read_with_its_date():
+    """「Java 是哪一年正式发布的」 is answered by 「1995年5月」 / 「以"Java"的名称正式发布」: the event
+    names no year; read with the date above it, it states one."""
+    text = '1994年\n发布HotJava浏览器\n1995年5月\n以"Java"的名称正式发布'
+    passage = _hits(text)[0].passage
+    start = text.index("以")
+    assert subject_line_text("quantity", passage, start, text[start:]) == (
+        '1995年5月\n以"Java"的名称正式发布',
+        text.index("1995"),
+        True,
+    )

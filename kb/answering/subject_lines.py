@@ -12,7 +12,7 @@ import re
 
 from kb.answering.definition_cue import DEFINITION_LABEL, MEANS
 from kb.formats.slides import NOTES_LABEL
-from kb.ingest.chunk import BULLET, is_heading, unbulleted
+from kb.ingest.chunk import BULLET, DATE_LINE, is_heading, unbulleted
 from kb.language.text import fold
 from kb.types import Passage
 
@@ -81,7 +81,8 @@ def subject_line_text(kind: str, passage: Passage, start: int, folded: str) -> t
         and not folded.lstrip().startswith(NOTES_LABEL)
         and not _LABELLED_LINE.match(unbulleted(above.strip()))
     )
-    if line_start and (_is_label(text, above_start, line_start - 1) or labelled_line):
+    dated = DATE_LINE.fullmatch(above.strip()) is not None  # a timeline: 「1995年5月」 / 「以"Java"的名称正式发布」
+    if line_start and (_is_label(text, above_start, line_start - 1) or labelled_line or dated):
         return fold(above) + "\n" + folded, subject_start, True
     return unchanged
 

@@ -44,6 +44,9 @@ _CONTENTS_LINE = re.compile(r"(?:\s*\d{1,2}(?:\.\d{1,2})*\s*[^\d\s。，；,;]{2
 BULLET = re.compile(r"\s*(?:[•●○◆◇■□▪▫►▶➢➤✓✔√]|[‒–](?=\s))\s*")
 # A second-level item under it: a dash and a space (「‒ 简单和开销较小，…」).
 _SUB_ITEM = re.compile(r"[ \t]*[‒–-][ \t]")
+# A line that is a date alone (「1995年5月」, 「2006年底」, 「2009年4月20日」): a timeline's date, over what
+# happened then (「以"Java"的名称正式发布」, a statement however short).
+DATE_LINE = re.compile(r"\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|[初底末中])?")
 # A line ending in a colon that is not itself numbered: 「市场部的工作包括以下几项：」, not 「1、目标不同：」.
 # Used with fullmatch(text, start, end): a `^` would only match at the start of the whole text.
 _INTRODUCES_LIST = re.compile(r"(?![(（]?[一二三四五六七八九十\d]+[)）、.．]).*[:：]")
@@ -78,7 +81,7 @@ def is_heading(text: str, start: int, end: int) -> bool:
     (「触发器只能定义在基本表上」) is a sentence, not a heading; so is a line of two clauses, a
     line under one that asks and a bulleted item (「• 玩家：射手和守门员」), unless it labels
     the dashed items under it (「• 静态路由选择策略」 / 「‒ 简单和开销较小，…」); a line naming
-    nothing (「9, −9 4, −4」) is neither."""
+    nothing (「9, −9 4, −4」) is neither; nor is a line under a date alone (a timeline's event)."""
     own_line = (start == 0 or text[start - 1] == "\n") and (end == len(text) or text[end] == "\n")
     line = text[start:end]
     return (
@@ -90,6 +93,7 @@ def is_heading(text: str, start: int, end: int) -> bool:
         and not states_something(line)
         and not _CLAUSES.search(line)
         and not _answers_the_line_above(text, start)
+        and not _dated(text, start)
     )
 
 
@@ -125,6 +129,14 @@ def _answers_the_line_above(text: str, start: int) -> bool:
     # A title that asks: a question mark or no sentence end (「建议：告诉别人你今天有什么资源。」 asks nothing).
     titled = not _TERMINAL.search(above) or _QUESTION.search(above) is not None
     return 0 < len(above) <= HEADING_MAX_CHARS and titled and asks_something(above)
+
+
+def _dated(text: str, start: int) -> bool:
+    """The line follows a date alone on its line (a timeline): it says what happened then."""
+    above_end = text.rfind("\n", 0, start)
+    return (
+        above_end > 0 and DATE_LINE.fullmatch(text[text.rfind("\n", 0, above_end) + 1 : above_end].strip()) is not None
+    )
 
 
 def is_glued_title(text: str, start: int, end: int) -> bool:
