@@ -56,10 +56,9 @@ def _restates(evidence: Evidence, plan: QuestionPlan) -> bool:
     """For a contrast: the sentence names the difference instead of stating it (「本文将探讨营销
     和销售的区别」) — it holds a word naming a comparison (区别, 不同 …) but neither sets the sides
     against each other (the shape's cue) nor goes on to say it: after a colon (「…的工作区别：
-    1.工作目标…」) or a copula (SAYS_THE_DIFFERENCE). A word the question describes with
-    (「字符串比较用 == 和 equals()」: 比较, a search term) names no comparison."""
+    1.工作目标…」) or a copula (SAYS_THE_DIFFERENCE)."""
     folded, cue = fold(evidence.text), plan.shape.cue
-    if not any(word in folded for word in plan.naming_words - plan.terms.words.keys()):
+    if not any(word in folded for word in plan.naming_words):
         return False
     return not (cue and cue.search(folded)) and not _GOES_ON.search(folded) and not SAYS_THE_DIFFERENCE.search(folded)
 

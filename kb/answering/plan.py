@@ -67,8 +67,9 @@ class QuestionPlan:
 
     @property
     def naming_words(self) -> frozenset[str]:
-        """Every word that can name a comparison (区别, 不同, 关系 …), asked here or not."""
-        return self.terms.ignore
+        """Every word that can name a comparison (区别, 不同, 关系 …), asked here or not, but for
+        those the question describes with and searches for (「字符串比较用 == 和 equals()」: 比较)."""
+        return self.terms.ignore - self.terms.words.keys()
 
     @property
     def notes(self) -> tuple[str, ...]:

@@ -44,8 +44,11 @@ def quoted_steps(plan: QuestionPlan, hits: list[Hit], tokenize: Tokenize | None 
     if best is None:
         # No numbered procedure: the lines under a heading that itself names what is asked.
         blocks = [s for lines in documents for s in heading_blocks(lines) if _shown(s, shown)]
+        asked = _asked_how(plan)
         named = [
-            s for s in blocks if _names_what_is_asked(plan, s.lead_in, tokenize) and not _titles_a_comparison(plan, s)
+            s
+            for s in blocks
+            if _names_what_is_asked(plan, asked, s.lead_in, tokenize) and not _titles_a_comparison(plan, s)
         ]
         best = _best_covered(plan, named, ranks, tokenize, least=0.0)
     return [] if best is None else _step_spans(best, ranks)
@@ -76,28 +79,30 @@ def _best_covered(
     return None if best is None else best[2]
 
 
-def _names_what_is_asked(plan: QuestionPlan, heading: Line, tokenize: Tokenize | None) -> bool:
+def _names_what_is_asked(plan: QuestionPlan, asked: dict[str, float], heading: Line, tokenize: Tokenize | None) -> bool:
     """The heading holds STEPS_COVERAGE of the question's (IDF-weighted) words — 「解除死锁」
-    for 「发现死锁以后怎么解除」 — or of the words of the clause that asks how, when another
-    clause only says which one is meant (「管道流怎么用？线程间通信那个」: 「使用管道」); without a
-    tokenizer, of its character pairs."""
+    for 「发现死锁以后怎么解除」 — or of `asked`, the words of the clause that asks how
+    (_asked_how); without a tokenizer, of its character pairs."""
     if tokenize is None:
         return _held(plan, heading.text, tokenize)[1] >= STEPS_COVERAGE
-    folded = fold(heading.text)
-    held = plan.terms.matched_words(frozenset(tokenize(folded)), folded)
-    if coverage(plan.terms.words, held) >= STEPS_COVERAGE:
-        return True
+    held = _matched(plan, heading.text, tokenize)
+    return max(coverage(plan.terms.words, held), coverage(asked, held)) >= STEPS_COVERAGE
+
+
+def _asked_how(plan: QuestionPlan) -> dict[str, float]:
+    """The question's words in the clause that asks how, when another clause only says which
+    one is meant (「管道流怎么用？线程间通信那个」: a heading 「使用管道」 names what is asked); none
+    for a question of one clause."""
     clauses = [c for c in CLAUSES.split(fold(plan.text)) if c.strip()]
     asking = [c for c in clauses if question_kind(c) == "method"] if len(clauses) > 1 else []
-    asked = {w: weight for w, weight in plan.terms.words.items() if asking and w in asking[0]}
-    return coverage(asked, held) >= STEPS_COVERAGE
+    return {w: weight for w, weight in plan.terms.words.items() if asking and w in asking[0]}
 
 
 def _titles_a_comparison(plan: QuestionPlan, block: Series) -> bool:
     """The heading names a comparison (「• 接口与抽象类的区别」): its lines set two things apart, they
-    are no procedure. A word the question itself searches for does not count."""
+    are no procedure."""
     folded = fold(block.lead_in.text)
-    return any(word in folded for word in plan.naming_words - plan.terms.words.keys())
+    return any(word in folded for word in plan.naming_words)
 
 
 def steps_coverage(plan: QuestionPlan, series: Series, tokenize: Tokenize | None) -> float:
@@ -115,11 +120,16 @@ def _coverage(plan: QuestionPlan, text: str, tokenize: Tokenize | None) -> float
 def _held(plan: QuestionPlan, text: str, tokenize: Tokenize | None) -> tuple[float | None, float]:
     """The shares of the question's words (None without a tokenizer) and character pairs the
     text holds."""
-    terms, folded = plan.terms, fold(text)
-    pairs = coverage(terms.bigrams, set(char_bigrams(folded)))
+    pairs = coverage(plan.terms.bigrams, set(char_bigrams(fold(text))))
     if tokenize is None:
         return None, pairs
-    return coverage(terms.words, terms.matched_words(frozenset(tokenize(folded)), folded)), pairs
+    return coverage(plan.terms.words, _matched(plan, text, tokenize)), pairs
+
+
+def _matched(plan: QuestionPlan, text: str, tokenize: Tokenize) -> set[str]:
+    """The question's words the text holds (itself or as a synonym)."""
+    folded = fold(text)
+    return plan.terms.matched_words(frozenset(tokenize(folded)), folded)
 
 
 def _step_spans(series: Series, ranks: dict[int, int]) -> list[Evidence]:

@@ -8,8 +8,10 @@ are slides."""
 
 from __future__ import annotations
 
+import functools
 import io
 import zipfile
+from collections.abc import Callable
 
 from kb.formats import CELL_SEPARATOR, Extracted, damage
 from kb.formats.package import checked
@@ -57,7 +59,7 @@ def _slide_lines(slide: object) -> list[str]:
     lines = []
     for shape in ordered:
         if shape.has_text_frame:
-            lines += _frame_lines(shape.text_frame, _bullet_styles(shape, slide))
+            lines += _frame_lines(shape.text_frame, functools.partial(_bullet_styles, shape, slide))
         elif getattr(shape, "has_table", False) and shape.has_table:
             for row in shape.table.rows:
                 cells = [cell.text.replace("\v", " ").strip() for cell in row.cells]
@@ -80,15 +82,16 @@ def _is_furniture(shape: object) -> bool:
     return kind is not None and kind.name in _FURNITURE
 
 
-def _frame_lines(frame: object, styles: list[object]) -> list[str]:
+def _frame_lines(frame: object, bullet_styles: Callable[[], list[object]]) -> list[str]:
     """A text box's paragraphs, one per line, code runs inside them between backticks; a run of
     code paragraphs as a fenced block; in a frame of more than one level, a bulleted paragraph
-    after its level's mark (styles: where its bullet is set when the paragraph does not say,
-    nearest first)."""
+    after its level's mark (bullet_styles: where its bullet is set when the paragraph does not
+    say, nearest first; read only for such a frame)."""
     lines: list[str] = []
     code: list[str] = []
     # Bullets mark a hierarchy; a frame of one level is a list the lines already show.
     nested = any(p.level > 0 and p.text.strip() for p in frame.paragraphs)  # type: ignore[attr-defined]
+    styles = bullet_styles() if nested else []
     for paragraph in frame.paragraphs:  # type: ignore[attr-defined]
         runs = [run for run in paragraph.runs if run.text.strip()]
         if runs and all(is_monospace(run.font.name) for run in runs):
