@@ -6,7 +6,7 @@ from kb.answering.aspects import subject_words
 from kb.answering.contrast import build_contrast
 from kb.answering.mentions import unmentioned_side
 from kb.answering.outline import outline_cells
-from kb.answering.side_names import side_names
+from kb.answering.side_names import side_cores, side_names
 from kb.answering.sides import contrast_sides
 from kb.profile import default_profile
 from kb.types import Hit, Passage
@@ -550,3 +550,36 @@ def test_an_answer_is_led_by_a_row_of_one_statement_per_side():
     )
     assert _leading_row([listed, stated]) is stated
     assert _leading_row([listed]) is listed
+
+
+def test_sides_one_of_which_is_the_other_with_more_letters_are_told_apart():
+    # 「throws」 holds 「throw」: neither is cut to a core (「w」 / 「ws」), a word that starts
+    # with 「throw」 (Throwable) names neither, and 「throws 关键字」 over its item opens its
+    # side's section as 「throw关键字」 does: 关键字 says what kind of thing it is, no label.
+    assert side_cores(["throw", "throws"]) == [(), ()]
+    assert side_cores(["WHERE子句", "HAVING子句"]) == [("WHERE",), ("HAVING",)]
+    text = (
+        "• Throwable类：描述所有可被当作异常抛出的对象\n"
+        "• throw关键字\n– 由用户指定抛出某种异常对象时，需要使用throw关键字\n"
+        "• throws 关键字\n– 方法中未能处理的异常，需要在方法的声明中指出可能抛出的异常类型"
+    )
+    table = build_contrast(["throw", "throws"], [_hit(1, "ch5", text)], VOCABULARY, tokenize=TOKENIZE)
+    assert table is not None
+    cells = [[cell.text for cell in row.cells] for row in table.rows]
+    assert cells == [
+        [
+            "由用户指定抛出某种异常对象时，需要使用throw关键字",
+            "方法中未能处理的异常，需要在方法的声明中指出可能抛出的异常类型",
+        ]
+    ]
+    throwable = "Throwable类是所有异常的父类，它的对象可以被抛出。\n• throws 关键字\n– 在方法的声明中指出可能抛出的异常"
+    assert build_contrast(["throw", "throws"], [_hit(1, "ch5", throwable)], VOCABULARY, tokenize=TOKENIZE) is None
+
+
+def test_what_one_side_is_and_the_other_is_not_names_the_row():
+    # No content word shared but 同步, which one statement negates: that is where they differ.
+    text = "• ArrayList和Vector的区别\n– Vector类中所有方法都是线程同步的，而ArrayList类中所有方法是非同步的"
+    table = build_contrast(["arraylist", "vector"], [_hit(1, "ch4", text)], VOCABULARY, tokenize=TOKENIZE)
+    assert table is not None
+    rows = {row.aspect: [cell.text for cell in row.cells] for row in table.rows}
+    assert rows == {"同步": ["ArrayList类中所有方法是非同步的", "Vector类中所有方法都是线程同步的"]}

@@ -53,6 +53,8 @@ COMMON_SHARE, COMMON_COUNT = 0.1, 4  # a word in this share and number of retrie
 # 「（Mandatory Access Control）」 glosses the sides' names, it names no aspect.
 _HAN = re.compile(r"[\u3400-\u9fff]")
 # Characters that make a token a piece of grammar (「是从」, 「的值」), not the name of an aspect.
+# What says a side lacks a word's quality: 非同步, 不可变, 无状态, 没有返回值.
+_NEGATION = "(?:非|不|无|未|没有|不是|不能|不可)"
 _GRAMMAR_CHARS = re.compile(r"[是为的了从在和与及或而则就都也把被对向于以其该此这那么之]")
 
 
@@ -90,13 +92,16 @@ def shared_aspect(
     a: SideClause, b: SideClause, tokenize: Callable[[str], Sequence[str]], names: set[str], common: set[str]
 ) -> str | None:
     """The content word two clauses about the two sides share, naming their common aspect, or
-    None. Side names (and their parts), function words, grammar (conjunctions such as 只有,
-    is_grammar), words without a Chinese
-    character and single characters do not count;
-    nor does a word of the subject itself (see common_words); of several, the longest (a
-    compound names a thing: 日志文件 before 建立)."""
+    None. What one side is and the other is not comes first (_polar: 同步 of 「…都是线程同步的」
+    and 「…是非同步的」). Else side names (and their parts), function words, grammar
+    (conjunctions such as 只有, is_grammar), words without a Chinese character and single
+    characters do not count; nor does a word of the subject itself (see common_words); of
+    several, the longest (a compound names a thing: 日志文件 before 建立)."""
+    said = set(tokenize(a.body)) | set(tokenize(b.body))
     words = set(tokenize(a.body)) & set(tokenize(b.body))
-    shared = [
+    # Of any word either says, since one side's may be cut otherwise (是非|同步, 非同步).
+    polar = [w for w in said if _polar(w, a.body, b.body) and not any(w in n or n in w for n in names)]
+    shared = polar or [
         w
         for w in words
         if len(w) >= MIN_ASPECT_CHARS
@@ -109,9 +114,19 @@ def shared_aspect(
         and not w.isdigit()
         and w not in common
     ]
-    if not shared:
-        return None
-    return min(shared, key=lambda w: (-len(w), w))
+    return min(shared, key=lambda w: (-len(w), w), default=None)
+
+
+def _polar(word: str, a: str, b: str) -> bool:
+    """Both clauses end on the word, and one says its side is not it (「…都是线程同步的」,
+    「…是非同步的」): the word is what sets them apart, whatever the dictionary tags it (同步 is
+    an adverb there) and however common it is. A word inside the clause is no predicate:
+    「可以定义构造方法」 and 「不能定义构造方法」 differ on 构造方法, not on 定义."""
+    if len(word) < MIN_ASPECT_CHARS or not _HAN.search(word) or word in _FUNCTION_WORDS:
+        return False
+    ending = re.compile(f"{re.escape(word)}(?:的|了)?[。.！!]?$")
+    negated = re.compile(f"{_NEGATION}{re.escape(word)}")
+    return all(ending.search(c.strip()) for c in (a, b)) and bool(negated.search(a)) != bool(negated.search(b))
 
 
 def common_words(texts: Sequence[str], tokenize: Callable[[str], Sequence[str]]) -> set[str]:

@@ -19,7 +19,7 @@ from kb.answering.aspects import PREDICATE, SideClause, common_words, lead_in_as
 from kb.answering.doc_tables import Beside, table_cells
 from kb.answering.outline import outline_cells
 from kb.answering.sentence_quality import SECTION_NUMBER
-from kb.answering.side_names import side_cores, side_names
+from kb.answering.side_names import find_name, side_cores, side_names
 from kb.ingest.chunk import BULLET, is_heading
 from kb.language.text import fold, sentence_spans
 from kb.types import CitedSpan, Contrast, ContrastRow, Hit
@@ -133,8 +133,8 @@ def profile_knows(sides: list[str], vocabulary: ContrastVocabulary) -> bool:
 def _opening(body: str, names: tuple[str, ...], cores: tuple[str, ...] = ()) -> tuple[int, int] | None:
     """(position, length) of the earliest of a side's names, if within the opening window; a
     core name (see side_cores) only where it opens the body: 「口令是动态变化的」 is not about 动态转储."""
-    found = [(body.find(n), -len(n)) for n in names if 0 <= body.find(n) <= SIDE_WINDOW]
-    found += [(0, -len(c)) for c in cores if body.startswith(c)]
+    found = [(at, -len(n)) for n in names if 0 <= (at := find_name(body, n)) <= SIDE_WINDOW]
+    found += [(0, -len(c)) for c in cores if find_name(body, c) == 0]
     if not found:
         return None
     position, negative_length = min(found)

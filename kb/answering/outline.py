@@ -27,6 +27,8 @@ _LEAD = re.compile(r"[\s\ue000-\uf8ff•·▪■□◆◇○●❖➢➤►▶�
 _LABEL_WORDS = r"[\u4e00-\u9fff]{2,6}"
 # 「优点：实现简单」 (a label and its statement) or 「优点」 / 「优点：」 over items.
 _LABELLED = re.compile(rf"^({_LABEL_WORDS})\s*[：:]\s*(.*)$")
+# 「throws 关键字」, 「ABAC 模型的原理」: what kind of thing the side is, after its name; no label.
+_KIND = r"(?:(?!的)[\u4e00-\u9fff]){2,6}"
 _BARE_LABEL = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 _GLOSS = r"(?:\s*[（(][^）)]{0,60}[）)])?"
 # 「大内核/单内核/宏内核」: the side's name among others for the same thing.
@@ -84,11 +86,13 @@ def outline_cells(hits: Sequence[Hit], names: Sequence[tuple[str, ...]]) -> list
 
 def _side_line_pattern(names: Sequence[tuple[str, ...]]) -> re.Pattern[str]:
     """A line that is a side's name: alone, glossed (「强制存取控制（MAC）」), after its other
-    names (「大内核/单内核/宏内核」), asked after (「什么是垂直分解」) or with a label (「动态转储的
-    缺点」, 「自主存取控制缺点：」)."""
+    names (「大内核/单内核/宏内核」), asked after (「什么是垂直分解」), with a label (「动态转储的
+    缺点」, 「自主存取控制缺点：」), after what kind of thing it is (「throws 关键字」, 「ABAC 模型的
+    原理」: words after the name with neither 的 nor a colon after them name no label)."""
     groups = "|".join(f"(?P<side{i}>{'|'.join(map(re.escape, group))})" for i, group in enumerate(names) if group)
     return re.compile(
-        rf"^(?P<asked>什么是|何为|何谓)?{_OTHER_NAMES}(?:{groups}){_GLOSS}(?:的?(?P<label>{_LABEL_WORDS}))?\s*(?:[：:]\s*(?P<rest>.*))?$"
+        rf"^(?P<asked>什么是|何为|何谓)?{_OTHER_NAMES}(?:{groups}){_GLOSS}"
+        rf"\s*(?:{_KIND})??(?:的(?P<label>{_LABEL_WORDS})|(?P<bare>{_LABEL_WORDS})(?=\s*[：:]))?\s*(?:[：:]\s*(?P<rest>.*))?$"
     )
 
 
@@ -122,7 +126,8 @@ def _read_side_line(words: str, outline: _Outline, section: _Section) -> re.Matc
     match = outline.side_line.match(words)
     if match is None and (_CONTINUED.search(words) or all(side.search(words) for side in outline.sides)):
         section.side, section.label = None, None
-    if match is None or (match.group("label") and not _is_label(match.group("label"))):
+    label = _label(match) if match else None
+    if match is None or (label and not _is_label(label)):
         return None
     section.named_here = True
     section.side = next(int(key[4:]) for key, value in match.groupdict().items() if key.startswith("side") and value)
@@ -136,9 +141,13 @@ def _is_label(words: str) -> bool:
     return not PREDICATE.search(words) and not EXAMPLE.match(words)
 
 
+def _label(match: re.Match[str]) -> str | None:
+    return match.group("label") or match.group("bare")
+
+
 def _aspect_name(match: re.Match[str]) -> str | None:
     """The aspect a side's name line labels: 「的缺点」 → 缺点, 「什么是X」 → 定义."""
-    label = match.group("label")
+    label = _label(match)
     if match.group("asked") or label in _DEFINED_BY_LABEL:
         return DEFINITION_ASPECT
     return label

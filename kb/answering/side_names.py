@@ -60,6 +60,17 @@ def _may_shorten(side: str, bracketed: str) -> bool:
     return all(character in rest for character in bracketed[1:])
 
 
+def find_name(body: str, name: str) -> int:
+    """Where the name first stands in the body as a name: a Latin name not inside a longer Latin
+    word (「throw」 is not in 「Throwable类」, 「Map」 not in 「HashMap」); -1 where it does not."""
+    before = "(?<![a-z0-9_])" if name[:1].isascii() and name[:1].isalnum() else ""
+    after = "(?![a-z0-9_])" if name[-1:].isascii() and name[-1:].isalnum() else ""
+    if not before and not after:
+        return body.find(name)
+    whole = re.search(f"{before}{re.escape(name)}{after}", body)
+    return whole.start() if whole else -1
+
+
 def side_cores(sides: list[str]) -> list[tuple[str, ...]]:
     """Shorter names for sides that share a head or a tail: 选择运算/投影运算 are also 选择/投影
     (「投影操作主要是…」), 静态转储/动态转储 also 静态/动态 (not 静/动: a core keeps at least
@@ -72,10 +83,17 @@ def side_cores(sides: list[str]) -> list[tuple[str, ...]]:
     ):
         for n in range(shared, 0, -1):
             pair = (cut(a, n), cut(b, n))
-            if all(_names_a_core(core) for core in pair):
+            if all(_names_a_core(core) and _whole_words(core, side) for core, side in zip(pair, (a, b))):
                 cores = [cores[0] + (pair[0],), cores[1] + (pair[1],)]
                 break
     return cores
+
+
+def _whole_words(core: str, side: str) -> bool:
+    """The core is cut at a word's edge: 「throws」 beside 「throw」 has no core 「ws」."""
+    at = side.find(core)
+    edges = (side[at - 1 : at] + core[:1], core[-1:] + side[at + len(core) : at + len(core) + 1])
+    return not any(len(pair) == 2 and pair.isascii() and pair.isalnum() for pair in edges)
 
 
 def _names_a_core(core: str) -> bool:
