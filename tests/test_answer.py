@@ -15,7 +15,7 @@ from kb.answering.answer import (
     choose,
     select,
 )
-from kb.answering.citing import cite, joined_text
+from kb.answering.citing import cite, joined_text, within
 from kb.answering.defining import defines
 from kb.answering.evidence import Evidence, score_sentences
 from kb.answering.plan import plan_from_words
@@ -713,3 +713,17 @@ def test_lines_under_a_title_naming_a_comparison_are_no_procedure():
     rules = "• 规定\n– 抽象类中的抽象方法只是声明，不包含方法体\n– 构造方法不能声明为抽象方法"
     answer = answer_from_hits("抽象类和抽象方法要怎么声明？给个写法", _passage_hits(rules, slide))
     assert "接口与抽象类的区别" not in answer.sentences[0].text
+
+
+def test_the_budget_never_leaves_a_code_block_open():
+    """A block cut between two passages is quoted in two spans; when the budget drops the
+    second, the first ends before the block it opens, its sentence kept."""
+    doc = "先停掉服务：\n```\nsystemctl stop app\nrm -rf /var/lib/app/cache\nsystemctl start app\n```"
+    first = Passage(1, "ops", "ops", "ops.md", 0, 23, doc[:23])
+    second = Passage(2, "ops", "ops", "ops.md", 23, len(doc), doc[23:])
+    lead = Evidence("先停掉服务：\n```\nsystemctl stop", first, 1, 0, 23, citations=(1,))
+    rest = Evidence(doc[23:], second, 2, 23, len(doc), citations=(2,))
+    kept = within([lead, rest], 40)
+    assert [e.text for e in kept] == ["先停掉服务："]
+    assert doc[kept[0].start : kept[0].end] == kept[0].text  # still a verbatim span
+    assert within([lead, rest], 300) == [lead, rest]  # nothing dropped, nothing trimmed

@@ -6,7 +6,7 @@ import pytest
 
 from kb import KnowledgeBase
 from kb.answering.plan import plan_from_words
-from kb.answering.series import all_series, continues, document_lines, heading_blocks, item_number
+from kb.answering.series import all_series, continues, document_lines, heading_blocks, item_number, walkthroughs
 from kb.answering.steps import quoted_steps
 from kb.profile import default_profile
 from kb.testing import BigramEmbedder
@@ -259,3 +259,57 @@ def test_a_heading_leading_in_is_not_quoted_alone_when_the_steps_are_in_the_next
     plan = plan_from_words("实验里MySQL怎么启动和登录？", profile, shown=2)
     spans = quoted_steps(plan, [Hit(1, 1.0, first), Hit(2, 1.0, second)], profile.analyzer.tokenize)
     assert [e.text[:8] for e in spans] == ["(1)  安装略"], [e.text for e in spans]  # no lone 「实验过程及实验结果」
+
+
+WALKTHROUGH = "\n".join(
+    [
+        "用 rsync 做增量同步",
+        "rsync 只传变化的部分，适合大目录的定期同步。",
+        "第一次同步前先试运行，看看会传哪些文件：",
+        "```",
+        "rsync -avn /data/ backup:/data/",
+        "```",
+        "确认无误以后去掉 n 参数，正式同步：",
+        "```",
+        "rsync -av /data/ backup:/data/",
+        "```",
+        "以后每次同步都会跳过没有变化的文件。",
+        "要删除目标端多出来的文件，加上 --delete：",
+        "```",
+        "rsync -av --delete /data/ backup:/data/",
+        "```",
+        "常见问题",
+        "权限不足时要用 root 运行：",
+        "```",
+        "sudo rsync -av /data/ backup:/data/",
+        "```",
+    ]
+)
+
+
+def test_sentences_each_introducing_a_command_are_a_walkthrough_quoted_with_its_commands():
+    """Notes walk through a procedure as sentences ending in 「：」, each over its command: no
+    numbers, yet steps in order. The next heading ends it; a sentence of prose between steps
+    is no step."""
+    lines = document_lines([_passage(0, 0, WALKTHROUGH)])
+    (walk,) = walkthroughs(lines)
+    assert walk.title is not None and walk.title.text == "用 rsync 做增量同步"
+    assert walk.lead_in.text == "第一次同步前先试运行，看看会传哪些文件："
+    assert [item.text for item in walk.items] == [
+        "确认无误以后去掉 n 参数，正式同步：",
+        "要删除目标端多出来的文件，加上 --delete：",
+    ]
+    profile = default_profile()
+    plan = plan_from_words("怎么用 rsync 做增量同步？", profile, shown=1)
+    quoted = "\n".join(
+        e.text for e in quoted_steps(plan, [Hit(1, 1.0, _passage(0, 0, WALKTHROUGH))], profile.analyzer.tokenize)
+    )
+    for command in ("rsync -avn /data/", "rsync -av /data/", "rsync -av --delete"):
+        assert command in quoted, quoted
+    assert "sudo" not in quoted and "以后每次同步" not in quoted, quoted
+
+
+def test_a_long_listing_under_a_sentence_is_no_walkthrough_step():
+    listing = "\n".join(["```", *(f"line {n};" for n in range(12)), "```"])
+    text = f"先建表：\n```\ncreate table t (id int);\n```\n完整的程序如下：\n{listing}\n"
+    assert walkthroughs(document_lines([_passage(0, 0, text)])) == []

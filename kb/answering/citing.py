@@ -4,12 +4,14 @@ stay verbatim (grounding.py); only this text is laid out."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from kb.answering.evidence import Evidence
 from kb.answering.series import continues, item_number
 from kb.answering.units import END_PUNCT, is_code
 from kb.ingest.chunk import BULLET
+from kb.language.code import FENCE
 
 _LINE_INDENT = re.compile(r"\n[ \t\u3000]+")
 
@@ -54,9 +56,27 @@ def quoted_length(quoted: list[Evidence]) -> int:
 
 def within(chosen: list[Evidence], max_chars: int) -> list[Evidence]:
     """The chosen sentences, the last ones dropped until the printed answer — citation marks
-    included — fits max_chars (the first is kept whatever its length: it is the answer). Marks
+    included — fits max_chars (the first is kept whatever its length: it is the answer), and
+    leaves no code block open. Marks
     are counted with the passages' current ranks, which renumbering only makes smaller."""
     kept = list(chosen)
     while len(kept) > 1 and quoted_length(kept) > max_chars:
         kept.pop()
+    # A code block cut between two passages is quoted in two spans: when the budget drops the
+    # second, the first would leave the block open (its fence and first command only). It
+    # ends before that block, or is dropped too.
+    while len(kept) < len(chosen) and _opens_a_block(kept) and _opens_a_block(kept[-1:]):
+        last = kept.pop()
+        cut = last.text.rfind("\n" + FENCE)
+        before = last.text[:cut].rstrip() if cut > 0 else ""
+        if before:
+            kept.append(dataclasses.replace(last, text=before, end=last.start + len(before)))
+        elif not kept:  # the answer itself opens with the block: kept as it is
+            return [last]
     return kept
+
+
+def _opens_a_block(kept: list[Evidence]) -> bool:
+    """The spans leave a code block open: an odd number of fence lines. (A span that ends its
+    passage inside a block leaves it open too; the budget has nothing to do with that.)"""
+    return sum(line.strip() == FENCE for c in kept for line in c.text.split("\n")) % 2 == 1

@@ -34,6 +34,7 @@ from kb.types import Passage
 MAX_DETAIL_LINES = 8
 MAX_DETAIL_CHARS = 400
 CODE_STEP_LINES = 4  # a code block this short under an item is the command that does the step
+WALKTHROUGH_CODE_LINES = 8  # a walkthrough's block this short is its step's commands
 LEAD_IN_CHARS = 40  # a line this short (or one ending in 「：」) before the first item is its lead-in
 _CHINESE_DIGITS = {ch: n for n, ch in enumerate("一二三四五六七八九十", start=1)}
 # A heading block's items: two to this many statement lines under the heading, each a
@@ -229,6 +230,52 @@ def _instruction(text: str) -> bool:
 def all_series(lines: Sequence[Line]) -> list[Series]:
     """Every series of the lines, in text order."""
     return [s for s in (series_from(lines, i) for i in range(len(lines))) if s is not None]
+
+
+def walkthroughs(lines: Sequence[Line]) -> list[Series]:
+    """Every walkthrough of the lines: notes walk through a procedure as sentences each ending
+    in 「：」 over the command it introduces (「一个最小的全量备份流程如下：」 over 「xtrabackup
+    --backup …」, then 「备份完成后…需要先 prepare，让数据文件达到一致状态：」 over 「xtrabackup
+    --prepare …」). Two or more such sentences in a row, with at most MAX_DETAIL_LINES lines of
+    prose between them and no heading, are a series: the first leads in, the others are its
+    items, each with its block (at most WALKTHROUGH_CODE_LINES lines: a command, not a
+    listing); the heading above it, a few lines up at most, is its title."""
+    found: list[Series] = []
+    steps: list[tuple[int, list[Line]]] = []
+    gap = i = 0
+    while i < len(lines):
+        block = _introduced_code(lines, i)
+        if block:
+            steps.append((i, block))
+            gap, i = 0, i + len(block) + 1
+            continue
+        gap += 1
+        if lines[i].is_heading or gap > MAX_DETAIL_LINES:
+            found += _walkthrough(lines, steps)
+            steps, gap = [], 0
+        i += 1
+    return found + _walkthrough(lines, steps)
+
+
+def _introduced_code(lines: Sequence[Line], at: int) -> list[Line]:
+    """The fenced block (fences included) right under lines[at] when that line is a sentence
+    ending in 「：」 and the block holds at most WALKTHROUGH_CODE_LINES lines; else none."""
+    if not lines[at].text.rstrip().endswith(("：", ":")) or at + 1 >= len(lines) or lines[at + 1].text != FENCE:
+        return []
+    end = next((j for j in range(at + 2, len(lines)) if lines[j].text == FENCE), None)
+    if end is None or end - at - 2 > WALKTHROUGH_CODE_LINES:
+        return []
+    return list(lines[at + 1 : end + 1])
+
+
+def _walkthrough(lines: Sequence[Line], steps: list[tuple[int, list[Line]]]) -> list[Series]:
+    if len(steps) < 2:
+        return []
+    first = steps[0][0]
+    above = lines[max(0, first - MAX_DETAIL_LINES) : first]
+    title = next((line for line in reversed(above) if line.is_heading), None)
+    items = tuple(lines[at] for at, _ in steps[1:])
+    return [Series(lines[first], items, title, tuple(line for _, block in steps for line in block))]
 
 
 def continues(before: str, span: str) -> bool:

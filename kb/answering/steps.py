@@ -16,7 +16,7 @@ from kb.answering.evidence import Evidence, coverage
 from kb.answering.plan import QuestionPlan
 from kb.answering.question import CLAUSES, question_kind
 from kb.answering.sentence_quality import junk_reason
-from kb.answering.series import Line, Series, all_series, bare_number, document_lines, heading_blocks
+from kb.answering.series import Line, Series, all_series, bare_number, document_lines, heading_blocks, walkthroughs
 from kb.answering.units import BARE_LEAD_IN, LIST_ITEM, marker_style, span_text
 from kb.language.text import char_bigrams, fold
 from kb.types import Hit, Passage
@@ -39,7 +39,7 @@ def quoted_steps(plan: QuestionPlan, hits: list[Hit], tokenize: Tokenize | None 
     for h in hits:
         by_document.setdefault(h.passage.doc_id, []).append(h.passage)
     documents = [document_lines(passages) for passages in by_document.values() if any(p.id in shown for p in passages)]
-    numbered = [series for lines in documents for series in all_series(lines)]
+    numbered = [series for lines in documents for series in (*all_series(lines), *walkthroughs(lines))]
     best = _best_covered(plan, numbered, ranks, tokenize)
     if best is None:
         # No numbered procedure: the lines under a heading that itself names what is asked.
@@ -51,7 +51,34 @@ def quoted_steps(plan: QuestionPlan, hits: list[Hit], tokenize: Tokenize | None 
             if _names_what_is_asked(plan, asked, s.lead_in, tokenize) and not _titles_a_comparison(plan, s)
         ]
         best = _best_covered(plan, named, ranks, tokenize, least=0.0)
-    return [] if best is None else _step_spans(best, ranks)
+    if best is None:
+        return []
+    return _step_spans(_in_whole_steps(best, by_document[best.lead_in.passage.doc_id], ranks), ranks)
+
+
+def _in_whole_steps(series: Series, passages: list[Passage], ranks: dict[int, int]) -> Series:
+    """The series with each step — an item and the code block under it — read from one
+    passage where one holds it all (the best-ranked): a block cut between two passages would
+    be quoted as two spans, and the budget may drop the second, leaving the block open."""
+    home: dict[Line, Line] = {}
+    steps: list[list[Line]] = []
+    code = set(series.code)
+    for line in sorted({*series.lines, *series.code}, key=lambda line: line.start):
+        if line in code and steps:
+            steps[-1].append(line)
+        else:
+            steps.append([line])
+    for step in steps:
+        holding = [p for p in passages if p.start <= step[0].start and step[-1].end <= p.end]
+        passage = min(holding, key=lambda p: ranks[p.id], default=None)
+        for line in step:
+            home[line] = line if passage is None else Line(line.start, line.end, passage)
+    return Series(
+        home[series.lead_in],
+        tuple(home[line] for line in series.items),
+        home[series.title] if series.title else None,
+        tuple(home[line] for line in series.code),
+    )
 
 
 def _shown(series: Series, shown: set[int]) -> bool:
