@@ -102,3 +102,17 @@ def test_a_slide_continued_is_no_term_over_its_definition():
         defining_form("外码", slide_lines=True).search("外码（续）\n学生关系的“班长”属性与本身的主码“学号”相对应")
         is None
     )
+
+
+def test_a_slide_term_is_quoted_with_every_item_under_it():
+    """「• 封装（encapsulation）」 over three items: the first says what it is an instance of, the
+    other two what it does; a definition quotes them all, not the next term's items."""
+    slide = (
+        "3.2 类的封装性\n• 封装（encapsulation）\n– OOP中信息隐藏思想的技术实现\n"
+        "– 将数据和对数据的操作组合起来构成不可分割的实体\n– 隐藏实现细节，通过接口与外部联系\n"
+        "• 访问控制\n– 类成员有四种访问权限"
+    )
+    answer = answer_from_hits("封装是什么意思？", [_hit(1, slide)])
+    first = answer.sentences[0].text
+    assert first.startswith("• 封装（encapsulation）\n– OOP中信息隐藏思想的技术实现\n– 将数据"), first
+    assert first.endswith("– 隐藏实现细节，通过接口与外部联系"), first

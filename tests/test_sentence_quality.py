@@ -117,6 +117,8 @@ def test_a_label_over_a_bare_name_says_nothing():
     short) led an answer's end; a label over a short statement is kept."""
     assert junk_reason("• 分布式（distributed）\n– Applet") == "heading"
     assert junk_reason("• Java提供10种优先级\n– 1－10表示") is None
+    # A statement that opens with a Latin word is no bare name: 「OOP中…」 is not one word.
+    assert junk_reason("• 封装（encapsulation）\n– OOP中信息隐藏思想的技术实现") is None
 
 
 def test_a_slide_term_over_the_line_defining_it_is_no_heading():

@@ -20,7 +20,13 @@ from kb.answering.amounts import states_the_amount
 from kb.answering.antecedents import with_antecedents
 from kb.answering.citing import joined_text, quoted_length, within
 from kb.answering.contrast import build_contrast
-from kb.answering.defining import defines, introduces, led_by_definitions, with_unquotable_definition
+from kb.answering.defining import (
+    defines,
+    introduces,
+    led_by_definitions,
+    with_sibling_items,
+    with_unquotable_definition,
+)
 from kb.answering.doc_tables import Beside
 from kb.answering.evidence import Evidence, score_sentences
 from kb.answering.grounding import check_grounding
@@ -150,6 +156,8 @@ def select(
         ranked = [settled, *(c for c in ranked[1:] if not overlaps(c, settled))]
     budget = min(shape.budget, max_chars)
     best = with_antecedents(ranked[0], ranked, budget)  # 「…协调这两种不同的处理方式」 is read with the two
+    if shape.kind == "definition":
+        best = with_sibling_items(best, budget)
     chosen, used = [best], len(best.text)
     for candidate in ranked[1:]:
         gap = ranked[0].score - candidate.score

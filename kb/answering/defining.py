@@ -151,3 +151,24 @@ def with_unquotable_definition(subject: str, candidates: list[Evidence], shown: 
         return candidates
     top = candidates[0].score if candidates else 0.0
     return [dataclasses.replace(found, score=top), *candidates]
+
+
+# A slide's term over its first item (「• 封装（encapsulation）\n– OOP中信息隐藏思想的技术实现」).
+_LABEL_OVER_ITEM = re.compile(r"[•·▪■◆●➢►][^\n]*\n([ \t]*)[–-] [^\n]+")
+
+
+def with_sibling_items(best: Evidence, budget: int) -> Evidence:
+    """A slide's term quoted over its first item, with the items after it under the same term
+    (「– 将数据和对数据的操作组合起来构成不可分割的实体」, 「– 隐藏实现细节，通过接口与外部联系」)
+    while they fit `budget`: together they say what the term is; the first alone says what it
+    is an instance of. A deeper line or any other ends them."""
+    shape = _LABEL_OVER_ITEM.fullmatch(best.text)
+    if shape is None:
+        return best
+    passage, end = best.passage, best.end
+    sibling = re.compile(rf"\n{re.escape(shape.group(1))}[–-] [^\n]+")
+    while (item := sibling.match(passage.text, end - passage.start)) and end + len(item.group()) - best.start <= budget:
+        end += len(item.group())
+    if end == best.end:
+        return best
+    return dataclasses.replace(best, text=passage.text[best.start - passage.start : end - passage.start], end=end)
