@@ -9,6 +9,7 @@ from kb.answering.question import (
     asks_a_share,
     asks_an_amount,
     definition_subject,
+    earlier_amounts,
     question_kind,
     states_a_quantity,
 )
@@ -270,3 +271,9 @@ def test_a_purpose_question_prefers_what_its_subject_serves_said_of_it():
     assert not shape.has_cue(fold("从上图可以看到，TLS 握手分为多个阶段：ClientHello（携带 SNI、支持的密码套件）"))
     assert answer_shape("git stash 是做什么用的？").has_cue("git stash 用于保存当前工作区的修改")
     assert answer_shape("市场部天天搞品牌那一套，对我们销售到底有啥用").has_cue("可以帮助销售更快成交")
+
+
+def test_an_amount_asked_before_another_question_is_asked_too():
+    assert earlier_amounts("HashMap 的负载因子默认是多少，什么时候扩容？") == ["hashmap 的负载因子默认是"]
+    assert earlier_amounts("我老问他预算多少，对方都不太想说，该怎么问") == []  # a story, then the question
+    assert earlier_amounts("负载因子默认是多少？") == []  # the last clause: asks_an_amount

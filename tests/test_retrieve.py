@@ -464,3 +464,6 @@ def test_an_amount_of_something_no_passage_names_is_not_answered_with_another_fi
     assert not kb.ask("销售人员的平均工资是多少").found
     assert kb.ask("每个营销人员可以雇用多少个销售代表").found
     assert kb.ask("SQL的核心功能一共用了几个动词？").found
+    # An amount asked before another question is asked too: of 工资, which no passage names.
+    assert not kb.ask("销售人员的平均工资是多少，收入由什么组成？").found
+    assert kb.ask("每个营销人员可以雇用多少个销售代表，为什么这么多？").found

@@ -21,7 +21,7 @@ from kb.answering.evidence import Evidence, EvidenceWeights, QuestionTerms, scor
 from kb.answering.mentions import unmentioned_side
 from kb.answering.names import rare_held_name, unknown_names
 from kb.answering.plan import QuestionPlan, asking_words_in, shape_of
-from kb.answering.question import asks_an_amount
+from kb.answering.question import asks_an_amount, earlier_amounts
 from kb.answering.retrieve import MAX_K, Retriever, check_query_args, matched_terms
 from kb.answering.sentence_quality import junk_reason
 from kb.answering.side_names import term_names
@@ -187,6 +187,8 @@ class Answerer:
             return False
         if asks_an_amount(plan.text) and self._unnamed_measure(plan.text, plan.coverage_weights):
             return False
+        if any(self._unnamed_measure(plan.text, self._last_noun(words)) for words in earlier_amounts(plan.text)):
+            return False  # 「HashMap 的负载因子默认是多少，什么时候扩容」 where no passage says 因子
         if rare_held_name(plan.coverage_weights, hits[:3], self.index):
             return True
         return self.retriever.answerable(hits, plan.coverage_weights, cross_language=plan.reading.cross_language)
@@ -207,6 +209,11 @@ class Answerer:
             if not any(held.values()):
                 return noun
         return None
+
+    def _last_noun(self, words: str) -> dict[str, float]:
+        """The last noun of the words before an amount asked for: what the amount is of."""
+        nouns = [t for t in self.profile.analyzer.tokenize(words) if (dictionary_tag(t) or "").startswith(NOUN_TAGS)]
+        return {nouns[-1]: 1.0} if nouns else {}
 
     def unknown_names(self, plan: QuestionPlan, hits: Sequence[Hit]) -> tuple[str, ...]:
         """The names the question uses that neither the index nor `hits` holds (names.py); the

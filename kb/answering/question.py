@@ -135,6 +135,19 @@ def asks_an_amount(question: str) -> bool:
     return bool(_ASKS_AN_AMOUNT.search(_last_clause(question)))
 
 
+def earlier_amounts(question: str) -> list[str]:
+    """What each clause before the last asks the amount of, when the clause after it asks
+    something too: the words before its 「多少」 (「HashMap 的负载因子默认是」 of 「…默认是多少，什么时候
+    扩容」). A clause followed by one that says something (「我老问他预算多少，对方都不太想说」) tells
+    the trainee's story; it asks nothing."""
+    clauses = [c for c in CLAUSES.split(fold(question)) if c.strip()]
+    return [
+        clause[: found.start()]
+        for clause, after in zip(clauses, clauses[1:])
+        if (found := _ASKS_AN_AMOUNT.search(clause)) and ASKING_PHRASES.search(after)
+    ]
+
+
 def asks_a_share(question: str) -> bool:
     """Whether the question asks for a proportion (「占营收的百分之几」, 「几成」, 「比例是多少」):
     then only a share answers it, not any number."""
