@@ -3,13 +3,13 @@
 import pytest
 
 from kb import KnowledgeBase
+from kb.answering.amounts import earlier_amounts
 from kb.answering.question import (
     SHAPES,
     answer_shape,
     asks_a_share,
     asks_an_amount,
     definition_subject,
-    earlier_amounts,
     question_kind,
     states_a_quantity,
 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from kb.answering.evidence import Evidence
 from kb.answering.plan import QuestionPlan
-from kb.answering.question import asks_a_share, counted_in, states_a_quantity
+from kb.answering.question import ASKING_PHRASES, ASKS_AN_AMOUNT, CLAUSES, asks_a_share, counted_in, states_a_quantity
 from kb.answering.units import END_PUNCT, adjacent, span_text
 from kb.language.text import fold
 
@@ -50,3 +50,16 @@ def _holds_a_question_word(text: str, plan: QuestionPlan) -> bool:
     jieba may cut it otherwise there (「严秋华于1993年起退出幕前」 holds 严秋华)."""
     folded = fold(text)
     return any(len(word) >= 2 and word in folded for word in plan.terms.words)
+
+
+def earlier_amounts(question: str) -> list[str]:
+    """What each clause before the last asks the amount of, when the clause after it asks
+    something too: the words before its 「多少」 (「HashMap 的负载因子默认是」 of 「…默认是多少，什么时候
+    扩容」). A clause followed by one that says something (「我老问他预算多少，对方都不太想说」) tells
+    the trainee's story; it asks nothing."""
+    clauses = [c for c in CLAUSES.split(fold(question)) if c.strip()]
+    return [
+        clause[: found.start()]
+        for clause, after in zip(clauses, clauses[1:])
+        if (found := ASKS_AN_AMOUNT.search(clause)) and ASKING_PHRASES.search(after)
+    ]

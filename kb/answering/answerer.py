@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
+from kb.answering.amounts import earlier_amounts
 from kb.answering.answer import compose_answer
 from kb.answering.aspects import subject_words
 from kb.answering.defining import DEFINITION_REACH, with_definition
@@ -21,7 +22,7 @@ from kb.answering.evidence import Evidence, EvidenceWeights, QuestionTerms, scor
 from kb.answering.mentions import unmentioned_side
 from kb.answering.names import rare_held_name, unknown_names
 from kb.answering.plan import QuestionPlan, asking_words_in, shape_of
-from kb.answering.question import asks_an_amount, earlier_amounts
+from kb.answering.question import asks_an_amount
 from kb.answering.retrieve import MAX_K, Retriever, check_query_args, matched_terms
 from kb.answering.sentence_quality import junk_reason
 from kb.answering.side_names import term_names

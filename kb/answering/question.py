@@ -113,7 +113,7 @@ _ENUMERATION = re.compile(r"(?:^|(?<=[\s：:；;，,。]))[（(]?\d{1,2}(?:[、)
 
 
 # Questions asking for an amount (not for a time: 「何时」 is answered by 「傍晚」, 「近年」).
-_ASKS_AN_AMOUNT = re.compile(rf"多少|几[{_AMOUNT_MEASURES}]|是几$|百分之几|哪一?年|几成")
+ASKS_AN_AMOUNT = re.compile(rf"多少|几[{_AMOUNT_MEASURES}]|是几$|百分之几|哪一?年|几成")
 _ASKS_A_COUNT = re.compile(r"几\s*([个次位种名岁人倍家所台条项件本部层类级期座辆篇张])")
 CLAUSES = re.compile(r"[，,；;。！!？?\n]+")
 # A rate asked for is a share too (「离职率一般是多少」, 「缓存命中率有多少」), but for one in time or
@@ -132,20 +132,7 @@ def asks_an_amount(question: str) -> bool:
     """Whether the question asks for an amount or a date. Only its last clause asks: in
     「我老问他预算多少，对方都不太想说，该怎么问」 the amount is the trainee's story, the
     question is how to ask."""
-    return bool(_ASKS_AN_AMOUNT.search(_last_clause(question)))
-
-
-def earlier_amounts(question: str) -> list[str]:
-    """What each clause before the last asks the amount of, when the clause after it asks
-    something too: the words before its 「多少」 (「HashMap 的负载因子默认是」 of 「…默认是多少，什么时候
-    扩容」). A clause followed by one that says something (「我老问他预算多少，对方都不太想说」) tells
-    the trainee's story; it asks nothing."""
-    clauses = [c for c in CLAUSES.split(fold(question)) if c.strip()]
-    return [
-        clause[: found.start()]
-        for clause, after in zip(clauses, clauses[1:])
-        if (found := _ASKS_AN_AMOUNT.search(clause)) and ASKING_PHRASES.search(after)
-    ]
+    return bool(ASKS_AN_AMOUNT.search(_last_clause(question)))
 
 
 def asks_a_share(question: str) -> bool:
