@@ -19,7 +19,7 @@ from kb.answering.citing import cite, joined_text, within
 from kb.answering.defining import defines
 from kb.answering.evidence import Evidence, score_sentences
 from kb.answering.plan import plan_from_words
-from kb.answering.presenting import labelled_once
+from kb.answering.presenting import labelled_once, presentable
 from kb.answering.question import SHAPES
 from kb.answering.subject_lines import subject_line_text
 from kb.answering.units import enumeration, holds_steps, span_text
@@ -727,3 +727,14 @@ def test_the_budget_never_leaves_a_code_block_open():
     assert [e.text for e in kept] == ["先停掉服务："]
     assert doc[kept[0].start : kept[0].end] == kept[0].text  # still a verbatim span
     assert within([lead, rest], 300) == [lead, rest]  # nothing dropped, nothing trimmed
+
+
+def test_a_line_of_a_code_block_says_nothing_a_definition_can_quote():
+    """A shell session's 「$ cat << _EOF_」 reads as no statement of code, but it stands inside a
+    code block and says nothing in words: it cannot answer what something is; how-to may quote it."""
+    text = "Here 文档的例子如下。\n```\n$ cat << _EOF_\n```\n"
+    passage = Passage(1, "bash", "bash", "bash.md", 0, len(text), text)
+    start = text.index("$ cat")
+    line = Evidence("$ cat << _EOF_", passage, 1, start, start + len("$ cat << _EOF_"), citations=(1,))
+    assert presentable(line, SHAPES["definition"]) is None
+    assert presentable(line, SHAPES["method"]) is not None

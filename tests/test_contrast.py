@@ -28,6 +28,9 @@ TOKENIZE = default_profile().analyzer.tokenize
         # A side ends at its clause; the work is named, not the doing or the doer.
         ("做市场营销策划和做销售策划，时间跨度上有啥不同", ["市场营销策划", "销售策划"]),
         ("做市场的人和做销售的人，靠的本事有什么差别", ["市场", "销售"]),
+        # The second side opens with the verb the first one's name follows: what precedes it is no side.
+        ("字符串外面套单引号和套双引号，两种写法的区别是什么？", ["套单引号", "套双引号"]),
+        ("大客户销售和客户成功有什么区别", ["大客户销售", "客户成功"]),  # 客户 is a word: no verb
         ("从事销售工作的人跟做市场的有何不同", ["销售工作", "市场"]),
         ("做饭和做菜的区别", ["做饭", "做菜"]),
         ("在大会上，营销和销售有什么区别", ["营销", "销售"]),  # one character after 做: a verb-object word

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from kb import KnowledgeBase
 from kb.answering.english import EnglishReader, glossed_terms
 from kb.answering.followup import complete, focus_of, is_elliptical
-from kb.answering.typos import Homophones, correct
+from kb.answering.typos import Homophones, correct, latin_typos
 from kb.answering.understand import SOURCES_ARE_CHINESE, is_cross_language
 from kb.interfaces.cli import main
 from kb.interfaces.script_display import question_script, shown_in_script
@@ -193,6 +193,23 @@ def test_a_word_the_index_holds_once_does_not_shield_a_typo():
     assert correct("线上推光", frequencies, dictionary, Homophones, segment) == "线上推广"
     held["上推"] = 2  # a word the index holds as often as a correction must be: left as typed
     assert correct("线上推光", frequencies, dictionary, Homophones, segment) is None
+
+
+def test_a_latin_word_one_letter_off_an_index_word_is_a_typo_in_a_chinese_question():
+    held = {"script": 12, "scripts": 1, "mode": 4, "open": 7, "shell": 9}
+
+    def frequencies(terms):
+        return {t: held.get(t, 0) for t in terms}
+
+    def is_word(word):
+        return word in ("made", "shall")
+
+    assert latin_typos("sript 的第10个参数怎么取", frequencies, is_word) == "script 的第10个参数怎么取"
+    assert latin_typos("shel 里怎么写循环", frequencies, is_word) == "shell 里怎么写循环"
+    assert latin_typos("fopen 打开的文件怎么关", frequencies, is_word) is None  # never its first letter
+    assert latin_typos("shall 是什么意思", frequencies, is_word) is None  # an English word as typed
+    assert latin_typos("What is a JWT made of?", frequencies, is_word) is None  # English: words, not typos
+    assert latin_typos("ReentrantLock 怎么用", frequencies, is_word) is None  # a name, as capitalised
 
 
 def test_english_questions_are_cross_language_and_say_their_sources_are_chinese(kb):

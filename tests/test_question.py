@@ -130,6 +130,8 @@ def test_how_to_understand_a_term_asks_what_it_means():
     assert question_kind("多态怎么理解？") == "definition"
     assert definition_subject("多态怎么理解？") == "多态"
     assert definition_subject("如何理解封装") == "封装"
+    # What the asker says in brackets explains the subject, it is no part of it.
+    assert definition_subject("heredoc（就是 << EOF ... EOF 那种写法）是个什么概念？") == "heredoc"
     assert question_kind("我该怎么理解客户的需求并且推进合作") == "method"
 
 

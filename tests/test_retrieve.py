@@ -298,6 +298,9 @@ def test_a_name_is_unknown_only_when_neither_the_index_nor_a_retrieved_passage_h
     # Digits that are part of a name leave a stem that must stand alone in the text: 「Inno」 of
     # 「Inno3」 is no word of 「InnoDB」.
     assert unknown("Inno3安装以后怎么登录") == ("Inno3",)
+    # A name the asker explains in brackets is what the explanation says: the index may call it otherwise.
+    assert unknown("Maria（就是 MySQL 的一个分支）安装以后怎么登录") == ()
+    assert unknown("Maria（MySQL的分支）安装以后怎么登录") == ("Maria",)  # a gloss that only says what it is
     refused = kb.ask("Redis安装以后怎么登录")
     assert not refused.found and refused.notes == ("知识库中没有提到：Redis",)  # the reader learns why
 

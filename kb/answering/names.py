@@ -28,6 +28,8 @@ _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 MIN_LOWER_CASE_NAME = 3
 # Words in a row that name one thing (「change buffer」, 「redo log」, 「Redis Stream」).
 _PHRASE = re.compile(r"[a-z][a-z0-9]*(?:[ _-][a-z][a-z0-9]*)+", re.IGNORECASE)
+# 「heredoc（就是 << EOF ... EOF 那种写法）」: the asker says in brackets what the name means.
+_GLOSSED_BY_THE_ASKER = re.compile(r"[0-9]*\s*[（(]\s*(?:就是|也就是|即|指的是|指|说的是|意思是)")
 FILLER_LETTERS = 2  # a lower-case run of this few different letters (emm, hhh) sounds, it names nothing
 RARE_NAME_SHARE = 0.01  # a name in at most this share of the passages names one thing they speak of
 PHRASE_SEARCH = 20  # passages searched for a term of several words that no retrieved passage holds
@@ -69,6 +71,8 @@ def unknown_names(
         alone = re.compile(rf"(?<![a-z]){re.escape(fold(name))}(?![a-z])")
         if any(alone.search(fold(h.passage.headed_text)) for h in hits):
             continue
+        if _GLOSSED_BY_THE_ASKER.match(question, match.end()):
+            continue  # 「heredoc（就是 << EOF … 那种写法）」: the index may call what is meant otherwise
         if _candidate(name, english_question, is_word):
             names.append(match.group(0))
     return tuple(dict.fromkeys(names))

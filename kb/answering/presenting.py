@@ -13,11 +13,12 @@ from kb.answering.sentence_quality import ITEM_MARKER, OPENS_A_LIST, junk_reason
 from kb.answering.units import INTRODUCES, enumeration, span_text, with_commented_code
 from kb.formats.slides import NOTES_LABEL
 from kb.ingest.chunk import BULLET, unbulleted
-from kb.language.code import bare_code
+from kb.language.code import bare_code, code_spans
 
 # Marks a scraped line opens with, and the label ingest puts before a slide's speaker notes.
 _LEADING_MARKS = re.compile(rf"^(?:{NOTES_LABEL}|[\s，,、；;：:])+")
 # Kinds of question answered in words: a bare line of code is no answer to them (bare_code).
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 _SAID_IN_WORDS = frozenset({"reason", "definition", "yesno", "advice"})
 
 
@@ -52,7 +53,7 @@ def presentable(evidence: Evidence, shape: AnswerShape) -> Evidence | None:
         # 「，又名《离岛大夫日志》…」: scraping lost what came before the comma; quote what follows.
         # 「备注：…」 is kb's label for a speaker's note, not words of the slide.
         shown = _respan(shown, shown.start + lead.end(), shown.end)
-    if shape.kind in _SAID_IN_WORDS and bare_code(shown.text):
+    if shape.kind in _SAID_IN_WORDS and _only_code(shown):
         return None
     # A bulleted line is judged and quoted by its words: 「‒ 则是按照…」 opens mid-clause, 「• 静态
     # 路由与动态路由」 in a deck's outline only names a topic.
@@ -62,6 +63,16 @@ def presentable(evidence: Evidence, shape: AnswerShape) -> Evidence | None:
     if junk_reason(shown.text[bullet.end() :] if bullet else shown.text):
         return None
     return _respan(shown, shown.start + bullet.end(), shown.end) if bullet else shown
+
+
+def _only_code(evidence: Evidence) -> bool:
+    """Code and nothing said about it: lines that read as code (bare_code), or a span inside a
+    code block that says nothing in Chinese (a shell session's 「$ cat << _EOF_」)."""
+    if bare_code(evidence.text):
+        return True
+    p = evidence.passage
+    start, end = evidence.start - p.start, evidence.end - p.start
+    return not _HAN.search(evidence.text) and any(a <= start and end <= b for a, b in code_spans(p.text))
 
 
 def _as_unit(evidence: Evidence) -> Evidence:

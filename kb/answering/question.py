@@ -238,7 +238,7 @@ def _clause_before(text: str, at: int) -> str:
 
 # What is left of a definition question once its asking words go: 「什么是销售漏斗」 → 销售漏斗.
 _DEFINITION_WORDING = re.compile(
-    r"请问|^(?:这|那)(?:个|里的?|种)|(?:具体)?(?:是指|指的是|指|是)(?:啥|什么)(?:现象|情况|东西|概念|问题)|是个?啥意思|啥意思|指的是(?:啥|什么)(?:情况|东西)?|(?:具体)?指(?:什么|啥)|什么是|是什么意思|是个什么东西|是什么东西|是什么|是指什么|指的是什么|什么叫|何为|何谓|的定义|的含义|的意思|是个啥|"
+    r"请问|^(?:这|那)(?:个|里的?|种)|(?:具体)?(?:是指|指的是|指|是)个?(?:啥|什么)(?:现象|情况|东西|概念|问题)|是个?啥意思|啥意思|指的是(?:啥|什么)(?:情况|东西)?|(?:具体)?指(?:什么|啥)|什么是|是什么意思|是个什么东西|是什么东西|是什么|是指什么|指的是什么|什么叫|何为|何谓|的定义|的含义|的意思|是个啥|"
     r"是啥|是怎么定义的|怎么定义|如何定义|什么概念|的概念|是怎么一?回事|到底|究竟|(?:是)?在(?:说|讲)(?:什么|啥)|"
     r"(?:说|讲)的是(?:什么|啥)|(?:应该|该|要)?(?:怎么|如何|怎样)去?理解|(?:用)?(?:大白话|白话|通俗(?:地|点)?|简单(?:地|点)?)(?:讲|说|来说|解释)?|[\s\W_]+"
 )
@@ -367,12 +367,13 @@ def definition_subject(question: str) -> str:
     from the clause that asks it: 「请问老师，单点登录是什么意思？」 asks about 单点登录, not
     老师单点登录, and 「什么是视图，能简单讲讲吗」 about 视图. A clause that asks about 「这」
     (「开会时领导提到POA，这是什么意思？」) leaves the whole question to say what."""
-    folded = fold(question)
+    folded = _BRACKETED.sub("", fold(question))  # 「heredoc（就是 << EOF 那种写法）」: a gloss, no subject
     asking = [c for c in CLAUSES.split(folded) if _ASKS_WHAT_IT_IS.search(c.strip() + "？")]
     subject = _subject_in(asking[-1]) if asking else ""
     return subject if subject and not _POINTS_BACK.fullmatch(subject) else _subject_in(folded)
 
 
+_BRACKETED = re.compile(r"\s*[（(][^（）()]*[)）]")
 # A subject that only points at what was said before it.
 _POINTS_BACK = re.compile(r"[这那它其此](?:个|些|种|里|样)?")
 

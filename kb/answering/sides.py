@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from kb.answering.contrast import ContrastVocabulary
+from kb.language.dictionary import dictionary_tag
 from kb.language.text import fold
 
 # 「死锁和饥饿怎么区分」 asks how to tell them apart (not 「以做区分」, 「来区分雷暴的种类」), and so
@@ -106,6 +107,7 @@ def contrast_sides(question: str, vocabulary: ContrastVocabulary) -> list[str] |
     first = _FOUND_IN.sub("", _USING.sub("", _CONDITION.sub("", first)))
     if _BY_MEANS.match(first) and (means := _BY_MEANS.match(second)) and means.end() <= 2:  # 「…用句柄和用直接指针」
         first, second = _BY_MEANS.sub("", first), _BY_MEANS.sub("", second)
+    first = _aligned(first, second)
     sides = [_named_work(re.sub(r"(的|之间)$", "", side).strip().strip(_QUOTES)) for side in (first, second)]
     # 「RocketMQ 的集群消费和广播消费」: the product named before 的 is where both are found.
     sides[0] = _PRODUCT_OF.sub("", sides[0]) if "的" not in sides[1] else sides[0]
@@ -131,7 +133,18 @@ def contrast_sides(question: str, vocabulary: ContrastVocabulary) -> list[str] |
     return sides if all(sides) and sides[0] != sides[1] else None
 
 
+_HAN_CHARACTER = re.compile(r"[\u4e00-\u9fff]")
 _GLOSSED = re.compile(r"\s*[（(][^（()）]{1,40}[)）]$")
+
+
+def _aligned(first: str, second: str) -> str:
+    """The first side from where it says what the second opens with: 「字符串外面套单引号和套双引号」
+    compares 套单引号 with 套双引号 — a single character (a verb: 套, 加, 放) opening the second
+    side, no word with the character after it, that the first has after other words."""
+    at = first.rfind(second[:1], 1)
+    if len(second) < 3 or not _HAN_CHARACTER.match(second) or dictionary_tag(second[:2]) or at < 1:
+        return first
+    return first[at:] if len(first) - at >= 3 else first
 
 
 def weighs(question: str) -> bool:

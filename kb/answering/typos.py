@@ -173,3 +173,42 @@ def _fitting_their_other_neighbour(
 def dictionary_count(dictionary: Mapping[str, int], word: str) -> int:
     """How often the general dictionary saw a word (jieba keeps prefixes with count 0: not words)."""
     return int(dictionary.get(word) or 0)
+
+
+# A Latin word typed in lower case: a typo's candidate when the index never holds it (「sript」).
+_LOWER_CASE_WORD = re.compile(r"(?<![A-Za-z0-9_])[a-z]{4,}(?![A-Za-z0-9_])")
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def latin_typos(text: str, frequencies: DocumentFrequencies, is_word: Callable[[str], bool]) -> str | None:
+    """`text` with its Latin typos corrected, or None when it has none: a lower-case word the
+    index never holds, no English word (`is_word`), one letter from a word the index holds at
+    least MIN_PASSAGES times (「sript 传了十几个参数」 → script) — that word, the most frequent if
+    several. The first letter is never the typo: 「fopen」 is no misspelt 「open」. Only in a
+    Chinese question: the Latin words of an English one are English (「made」 is no 「mode」),
+    however little of it the dictionary knows."""
+    if not _HAN.search(text):
+        return None
+    corrected = text
+    for word in dict.fromkeys(match.group() for match in _LOWER_CASE_WORD.finditer(text)):
+        if frequencies([word]).get(word, 0):
+            continue
+        counts = frequencies(_one_letter_off(word))
+        held = [w for w, count in counts.items() if count >= MIN_PASSAGES]
+        if held and not is_word(word):
+            best = max(held, key=lambda w: (counts[w], w))
+            corrected = re.sub(rf"(?<![A-Za-z0-9_]){word}(?![A-Za-z0-9_])", best, corrected)
+    return corrected if corrected != text else None
+
+
+def _one_letter_off(word: str) -> set[str]:
+    """The words one letter from `word` after its first: one left out, two swapped, one
+    changed, one added."""
+    first, rest = word[0], word[1:]
+    splits = [(rest[:i], rest[i:]) for i in range(len(rest) + 1)]
+    found = {first + a + b[1:] for a, b in splits if b}
+    found |= {first + a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    found |= {first + a + c + b[1:] for a, b in splits if b for c in _LETTERS}
+    found |= {first + a + c + b for a, b in splits for c in _LETTERS}
+    found.discard(word)
+    return found

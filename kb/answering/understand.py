@@ -20,7 +20,7 @@ from kb.answering.english import EnglishReader, glossed_terms
 from kb.answering.followup import complete, focus_of
 from kb.answering.retrieve import normalise_question
 from kb.answering.spoken import written_question
-from kb.answering.typos import Homophones, correct
+from kb.answering.typos import Homophones, correct, latin_typos
 from kb.errors import KbError
 from kb.language.glossary import Glossary
 from kb.language.text import fold, in_typed_case
@@ -120,6 +120,8 @@ class QuestionReader:
         completed = complete(asked, earlier, self.profile.contrast, self._known, analyzer)
         completed = in_typed_case(completed, [asked, *earlier]) if completed else None
         text = completed or asked
+        latin = latin_typos(text, self._frequencies, lambda word: self.english().is_word(word))
+        text = latin or text
         if _LATIN_WORD.search(text):
             english = self._read_english(asked, text, tuple(earlier))
             if isinstance(english, Reading):
@@ -138,7 +140,7 @@ class QuestionReader:
             stopwords=analyzer.stopwords,
             in_context=self._in_context(fold(text)),
         )
-        corrected = in_typed_case(corrected, [text]) if corrected else None
+        corrected = in_typed_case(corrected, [text]) if corrected else (text if latin else None)
         focus = focus_of(asked, completed) if completed else ""
         answered = corrected or text
         focus = focus if focus in fold(answered) else ""
