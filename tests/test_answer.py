@@ -195,6 +195,17 @@ def test_a_first_sentence_saying_this_is_it_is_quoted_with_the_one_before():
     assert answer.sentences[0].text == text[text.index("只要") :]
 
 
+def test_a_first_sentence_saying_what_the_code_above_does_is_quoted_with_that_code():
+    """「上面的命令可以逐行读取文件」 answers how to read a file line by line only with the loop above it."""
+    text = (
+        '如果IFS设为空字符串，就等同于将整行读入一个变量。\n\n```\nwhile IFS= read -r line\ndo\n  echo "$line"\n'
+        'done < "$input"\n```\n\n上面的命令可以逐行读取文件，每一行存入变量line，打印出来以后再读取下一行。'
+    )
+    answer = answer_from_hits("怎么逐行读取文件？", _passage_hits(text))
+    assert answer.sentences[0].text.startswith("```\nwhile IFS= read -r line"), answer.sentences[0].text
+    assert answer.sentences[0].text.endswith("打印出来以后再读取下一行。")
+
+
 @pytest.mark.parametrize(
     ("before", "sentence", "question"),
     [
@@ -738,3 +749,18 @@ def test_a_line_of_a_code_block_says_nothing_a_definition_can_quote():
     line = Evidence("$ cat << _EOF_", passage, 1, start, start + len("$ cat << _EOF_"), citations=(1,))
     assert presentable(line, SHAPES["definition"]) is None
     assert presentable(line, SHAPES["method"]) is not None
+
+
+def test_the_budget_keeps_the_rest_of_a_block_it_would_cut_where_it_fits():
+    doc = (
+        "先停掉服务：\n```\nsystemctl stop app\nsystemctl start app\n```\n"
+        "然后检查日志，确认服务已经恢复正常运行，再通知大家可以继续使用了。"
+    )
+    cut = doc.index("systemctl start")
+    first = Passage(1, "ops", "ops", "ops.md", 0, cut, doc[:cut])
+    second = Passage(2, "ops", "ops", "ops.md", cut, len(doc), doc[cut:])
+    lead = Evidence(doc[: cut - 1], first, 1, 0, cut - 1, citations=(1,))
+    rest = Evidence(doc[cut:], second, 2, cut, len(doc), citations=(2,))
+    kept = within([lead, rest], 60)
+    assert [e.text for e in kept] == [doc[: cut - 1], "systemctl start app\n```"]
+    assert all(doc[e.start : e.end] == e.text for e in kept)

@@ -31,6 +31,9 @@ TOKENIZE = default_profile().analyzer.tokenize
         # The second side opens with the verb the first one's name follows: what precedes it is no side.
         ("字符串外面套单引号和套双引号，两种写法的区别是什么？", ["套单引号", "套双引号"]),
         ("大客户销售和客户成功有什么区别", ["大客户销售", "客户成功"]),  # 客户 is a word: no verb
+        # An operator's side is Latin too; the means (用 …) and what a thing is made into (写成 …) are no side.
+        ("在 $((...)) 里，i++ 和 ++i 返回的值有什么差别？", ["i++", "++i"]),
+        ("同样是给一串命令起个名字，用 alias 和写成函数，各自适合什么情况？", ["alias", "函数"]),
         ("从事销售工作的人跟做市场的有何不同", ["销售工作", "市场"]),
         ("做饭和做菜的区别", ["做饭", "做菜"]),
         ("在大会上，营销和销售有什么区别", ["营销", "销售"]),  # one character after 做: a verb-object word

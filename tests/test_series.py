@@ -5,6 +5,7 @@ import re
 import pytest
 
 from kb import KnowledgeBase
+from kb.answering.evidence import Evidence
 from kb.answering.plan import plan_from_words
 from kb.answering.series import all_series, continues, document_lines, heading_blocks, item_number, walkthroughs
 from kb.answering.steps import quoted_steps
@@ -313,3 +314,40 @@ def test_a_long_listing_under_a_sentence_is_no_walkthrough_step():
     listing = "\n".join(["```", *(f"line {n};" for n in range(12)), "```"])
     text = f"先建表：\n```\ncreate table t (id int);\n```\n完整的程序如下：\n{listing}\n"
     assert walkthroughs(document_lines([_passage(0, 0, text)])) == []
+
+
+def test_sentences_saying_which_step_they_are_over_their_commands_are_a_walkthrough():
+    """「…首先要找出 Fish 可执行文件的位置。」 over 「$ which fish」, then 「然后，使用 chsh 命令切换
+    默认 Shell。」 over 「$ chsh …」: no colon, but each sentence says which step it is. A question
+    in a trainee's words shares few words with it; it is quoted when it holds the sentence that
+    would lead the answer."""
+    text = "\n".join(
+        [
+            "修改默认 Shell",
+            "```",
+            "$ cat /etc/shells",
+            "```",
+            "使用 chsh 命令可以改变默认 Shell。举例来说，要改成 Fish，首先要找出 Fish 可执行文件的位置。",
+            "```",
+            "$ which fish",
+            "```",
+            "上面命令找出 Fish 可执行文件的位置。",
+            "然后，使用 chsh 命令切换默认 Shell。",
+            "```",
+            "$ chsh -s /usr/bin/fish",
+            "```",
+        ]
+    )
+    passage = _passage(0, 0, text)
+    (walk,) = walkthroughs(document_lines([passage]))
+    assert walk.title is not None and walk.title.text == "修改默认 Shell"  # not the command above
+    assert [item.text for item in walk.items] == ["然后，使用 chsh 命令切换默认 Shell。"]
+    profile = default_profile()
+    plan = plan_from_words("想把自己账号的默认 shell 换成 fish，具体怎么弄？", profile, shown=1)
+    hits = [Hit(1, 1.0, passage)]
+    tokenize = profile.analyzer.tokenize
+    assert quoted_steps(plan, hits, tokenize) == []  # too few of its words for a procedure on its own
+    at = text.index("举例来说")
+    lead = Evidence(text[at : text.index("。", at) + 1], passage, 1, at, text.index("。", at) + 1)
+    quoted = "\n".join(e.text for e in quoted_steps(plan, hits, tokenize, lead))
+    assert "$ which fish" in quoted and "$ chsh -s /usr/bin/fish" in quoted, quoted

@@ -155,7 +155,8 @@ def select(
         settled = dataclasses.replace(belief, text=span, end=last.end, citations=(belief.rank,))
         ranked = [settled, *(c for c in ranked[1:] if not overlaps(c, settled))]
     budget = min(shape.budget, max_chars)
-    best = with_antecedents(ranked[0], ranked, budget)  # 「…协调这两种不同的处理方式」 is read with the two
+    # 「…协调这两种不同的处理方式」 is read with the two; 「上面的命令可以逐行读取文件」 with that command.
+    best = with_antecedents(ranked[0], ranked, budget, how=shape.kind == "method")
     if shape.kind == "definition":
         best = with_sibling_items(best, budget)
     chosen, used = [best], len(best.text)
@@ -259,7 +260,8 @@ def choose(
         candidates = with_unquotable_definition(
             plan.shape.subject, candidates, [h for h in hits if h.rank <= plan.shown]
         )
-    steps = quoted_steps(plan, hits or [], tokenize) if answerable and plan.kind == "method" else []
+    lead = candidates[0] if candidates else None
+    steps = quoted_steps(plan, hits or [], tokenize, lead) if answerable and plan.kind == "method" else []
     if steps:
         # What else is said about the procedure where it is written, not other passages' topics.
         around = {step.passage.id for step in steps}

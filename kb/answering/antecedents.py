@@ -3,7 +3,8 @@
 「嵌入式SQL引入了游标的概念，用来协调这两种不同的处理方式」 answers 「为什么要引入游标」 only once
 the reader knows which two ways: the lines before it say (「SQL语言是面向集合的…」, 「主语言是面向
 记录的…」). A sentence leading an answer with 「这两种」, 「这些」, 「上述」 or 「前者」 is quoted from
-the sentences before it in its passage, as far as they run on without a heading between.
+the sentences before it in its passage, as far as they run on without a heading between; one
+saying what 「上面的命令」 does, with the code block right above it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 
 from kb.answering.evidence import Evidence
 from kb.answering.units import span_text
+from kb.language.code import FENCE
 from kb.language.text import fold
 
 # Words that stand for something said before: 「这两种方式」, 「这些问题」, 「上述步骤」, 「前者」; 「以上」
@@ -24,15 +26,20 @@ _POINTS_BACK = re.compile(r"这(?:两|二|三|四|几|些)|上述|前述|前者|
 _POINTS_TO_THE_LAST = re.compile(r"^\W*这(?:就|也|正|便)?是")
 # Named in its own clause first (「营销和销售这两个概念」, 「A、B、C这三种」): nothing to look back for.
 _NAMED_IN_CLAUSE = re.compile(r"[和与及跟、]")
+# 「上面的命令可以逐行读取文件」, 「上面代码…」: a sentence saying what the code above it does.
+_POINTS_TO_CODE = re.compile(r"^\W*(?:上面|上述|以上)(?:的|这段|这个|这些)?(?:命令|代码|脚本|例子|写法|语句|程序|函数)")
 REFERENT_CHARS = 6  # after the word, where what it stands for is named (「这些古人类」)
 _HAN_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
 
 
-def with_antecedents(best: Evidence, candidates: Sequence[Evidence], budget: int) -> Evidence:
+def with_antecedents(best: Evidence, candidates: Sequence[Evidence], budget: int, how: bool = False) -> Evidence:
     """`best`, quoted from the sentences before it that it points back to (of `candidates`, the
     quotable spans), as far back as they run on and fit in `budget` characters (one sentence for
-    「这是…」); itself when it points back to nothing or nothing quotable stands right before it."""
+    「这是…」); itself when it points back to nothing or nothing quotable stands right before it.
+    Answering how (`how`), a sentence saying what the code above it does is quoted with it."""
     folded = fold(best.text)
+    if _POINTS_TO_CODE.match(folded):
+        return _with_code_above(best, budget) if how else best
     if _points_back(folded):
         sentences = len(candidates)
     elif _POINTS_TO_THE_LAST.match(folded):
@@ -54,6 +61,20 @@ def with_antecedents(best: Evidence, candidates: Sequence[Evidence], budget: int
     return dataclasses.replace(
         best, text=quoted, passage=first.passage, rank=first.rank, start=span[0], citations=(first.rank,)
     )
+
+
+def _with_code_above(best: Evidence, budget: int) -> Evidence:
+    """`best` quoted with the code block right above it in its passage, fences included, when
+    the whole fits `budget`: 「上面的命令可以逐行读取文件」 says what that block does."""
+    passage = best.passage
+    above = passage.text[: best.start - passage.start].rstrip()
+    if not above.endswith("\n" + FENCE):
+        return best
+    opening = above.rfind("\n" + FENCE, 0, len(above) - len(FENCE) - 1)
+    start = passage.start + (opening + 1 if opening >= 0 else 0)
+    if (opening < 0 and not above.startswith(FENCE)) or best.end - start > budget:
+        return best
+    return dataclasses.replace(best, text=span_text(passage, (start, best.end)), start=start)
 
 
 def _runs_into(before: Evidence, after: Evidence, end: int) -> bool:

@@ -63,8 +63,18 @@ def within(chosen: list[Evidence], max_chars: int) -> list[Evidence]:
     while len(kept) > 1 and quoted_length(kept) > max_chars:
         kept.pop()
     # A code block cut between two passages is quoted in two spans: when the budget drops the
-    # second, the first would leave the block open (its fence and first command only). It
-    # ends before that block, or is dropped too.
+    # second, the first would leave the block open (its fence and first command only). The
+    # block's rest is kept where it fits (the dropped span up to its closing fence); else the
+    # first ends before the block, or is dropped too.
+    if len(kept) < len(chosen) and _opens_a_block(kept) and _opens_a_block(kept[-1:]):
+        rest, last = chosen[len(kept)], kept[-1]
+        closing = rest.text.find(FENCE + "\n") if not rest.text.startswith(FENCE) else 0
+        closing = closing if closing >= 0 else (len(rest.text) - len(FENCE) if rest.text.endswith(FENCE) else -1)
+        if closing >= 0 and rest.doc_id == last.doc_id and 0 <= rest.start - last.end <= 2:
+            end = closing + len(FENCE)
+            closed = dataclasses.replace(rest, text=rest.text[:end], end=rest.start + end)
+            if quoted_length([*kept, closed]) <= max_chars:
+                return [*kept, closed]
     while len(kept) < len(chosen) and _opens_a_block(kept) and _opens_a_block(kept[-1:]):
         last = kept.pop()
         cut = last.text.rfind("\n" + FENCE)

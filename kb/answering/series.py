@@ -20,6 +20,7 @@ that holds it whole, so every item is still a verbatim span of a passage.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -34,6 +35,8 @@ from kb.types import Passage
 MAX_DETAIL_LINES = 8
 MAX_DETAIL_CHARS = 400
 CODE_STEP_LINES = 4  # a code block this short under an item is the command that does the step
+# A sentence saying which step it is: 首先, 然后, 接着, 最后, 第一步.
+_STEP_WORD = re.compile(r"(?:^|[，,。；;])\s*(?:首先|然后|接着|随后|之后|最后|第[一二三四五六七八九十]步)")
 WALKTHROUGH_CODE_LINES = 8  # a walkthrough's block this short is its step's commands
 LEAD_IN_CHARS = 40  # a line this short (or one ending in 「：」) before the first item is its lead-in
 _CHINESE_DIGITS = {ch: n for n, ch in enumerate("一二三四五六七八九十", start=1)}
@@ -258,9 +261,13 @@ def walkthroughs(lines: Sequence[Line]) -> list[Series]:
 
 
 def _introduced_code(lines: Sequence[Line], at: int) -> list[Line]:
-    """The fenced block (fences included) right under lines[at] when that line is a sentence
-    ending in 「：」 and the block holds at most WALKTHROUGH_CODE_LINES lines; else none."""
-    if not lines[at].text.rstrip().endswith(("：", ":")) or at + 1 >= len(lines) or lines[at + 1].text != FENCE:
+    """The fenced block (fences included) right under lines[at] when that line introduces it —
+    ends in 「：」 or says which step it is (「…首先要找出 Fish 可执行文件的位置。」, 「然后，使用
+    chsh 命令切换默认 Shell。」) — and the block holds at most WALKTHROUGH_CODE_LINES lines;
+    else none."""
+    text = lines[at].text.rstrip()
+    introduces = text.endswith(("：", ":")) or _STEP_WORD.search(text)
+    if not introduces or at + 1 >= len(lines) or lines[at + 1].text != FENCE:
         return []
     end = next((j for j in range(at + 2, len(lines)) if lines[j].text == FENCE), None)
     if end is None or end - at - 2 > WALKTHROUGH_CODE_LINES:
@@ -268,12 +275,23 @@ def _introduced_code(lines: Sequence[Line], at: int) -> list[Line]:
     return list(lines[at + 1 : end + 1])
 
 
+def _heading_above(lines: Sequence[Line], at: int) -> Line | None:
+    """The nearest heading at most MAX_DETAIL_LINES lines above lines[at], outside code blocks
+    (a short command such as 「$ cat /etc/shells」 reads as a heading)."""
+    inside = False
+    for line in reversed(lines[max(0, at - MAX_DETAIL_LINES) : at]):
+        if line.text == FENCE:
+            inside = not inside
+        elif not inside and line.is_heading:
+            return line
+    return None
+
+
 def _walkthrough(lines: Sequence[Line], steps: list[tuple[int, list[Line]]]) -> list[Series]:
     if len(steps) < 2:
         return []
     first = steps[0][0]
-    above = lines[max(0, first - MAX_DETAIL_LINES) : first]
-    title = next((line for line in reversed(above) if line.is_heading), None)
+    title = _heading_above(lines, first)
     items = tuple(lines[at] for at, _ in steps[1:])
     return [Series(lines[first], items, title, tuple(line for _, block in steps for line in block))]
 

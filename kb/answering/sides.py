@@ -39,7 +39,8 @@ _CHOICE = re.compile(
     r"(?:比较|更)?(?:好|合适|划算)(?=[？?。！!，,]|$)"
 )
 # 「存时间用DATETIME」: what is chosen follows the verb of using it.
-_USING = re.compile(r"^.*?(?:选用|选择|使用|采用|用|选)(?=[a-z])")
+_USING = re.compile(r"^.*?(?:选用|选择|使用|采用|用|选)\s*(?=[a-z])")
+_MADE_INTO = re.compile(r"^[\u4e00-\u9fff]成(?=[\u4e00-\u9fff]{2})")
 # 「做消息队列的话Redis Stream和Kafka哪个好」: the condition before 「的话」 is no part of a side.
 _CONDITION = re.compile(r"^.*的话")
 # The respect a difference is asked in: 「…在数据处理上的区别」, 「…在功能方面有什么不同」,
@@ -68,7 +69,7 @@ _QUOTES = "“”\"'「」『』‘’"
 _WHO_ASKS = re.compile(r"\s*(?:我|我们|你|你们|大家|他们|人)(?:总|老|总是|老是|经常|常常|容易)?$")
 # 「TCP 和 UDP 协议」, 「301 跟 302 状态码」: after a second Latin or numbered side, the word
 # naming what both are (the first side is named without it).
-_KIND_OF_BOTH = re.compile(r"^([a-z0-9][a-z0-9_.+#/-]*)\s+[\u4e00-\u9fff]{1,6}$")
+_KIND_OF_BOTH = re.compile(r"^([a-z0-9+\-][a-z0-9_.+#/-]*)\s+[\u4e00-\u9fff]{1,6}$")
 # 「ZooKeeper 和 Eureka 各自偏向什么」: what each of the two does is asked.
 _EACH = r"(?<=各自|分别)[\u4e00-\u9fff]{1,6}?(?:什么|啥|哪些)"
 # 「从发送、存储到消费每一环分别要做什么」 lists the stages of a range, it compares no two of them.
@@ -104,9 +105,12 @@ def contrast_sides(question: str, vocabulary: ContrastVocabulary) -> list[str] |
     first, second = _CLAUSE_END.split(match.group(1))[-1], _CLAUSE_END.split(match.group(2))[0]
     if _RANGE.match(f"{first}{second}"):
         return None
-    first = _FOUND_IN.sub("", _USING.sub("", _CONDITION.sub("", first)))
+    first = _CONDITION.sub("", first)
     if _BY_MEANS.match(first) and (means := _BY_MEANS.match(second)) and means.end() <= 2:  # 「…用句柄和用直接指针」
         first, second = _BY_MEANS.sub("", first), _BY_MEANS.sub("", second)
+    elif _USING.match(first):  # 「用 alias 和写成函数」: the other way is what the thing is made into
+        first, second = _USING.sub("", first), _MADE_INTO.sub("", second)
+    first = _FOUND_IN.sub("", first)
     first = _aligned(first, second)
     sides = [_named_work(re.sub(r"(的|之间)$", "", side).strip().strip(_QUOTES)) for side in (first, second)]
     # 「RocketMQ 的集群消费和广播消费」: the product named before 的 is where both are found.

@@ -27,20 +27,28 @@ Tokenize = Callable[[str], list[str]]
 STEPS_COVERAGE = 0.4
 
 
-def quoted_steps(plan: QuestionPlan, hits: list[Hit], tokenize: Tokenize | None = None) -> list[Evidence]:
+def quoted_steps(
+    plan: QuestionPlan, hits: list[Hit], tokenize: Tokenize | None = None, lead: Evidence | None = None
+) -> list[Evidence]:
     """The numbered procedure (series.py) that answers a how-to question, as spans to quote:
     its lead-in and each item's own line (not its details), lines that follow one another in
     a passage quoted as one span. Of the series in the documents of the shown passages, read
     through the passages around them in `hits`, the one holding most of the question's
-    information (_best_covered), if its lines hold at least STEPS_COVERAGE."""
+    information (_best_covered), if its lines hold at least STEPS_COVERAGE; else a walkthrough
+    (series.walkthroughs) holding `lead`, the sentence that would lead the answer without steps:
+    a question in a trainee's words (「想把自己账号的默认 shell 从 bash 换成 fish，具体怎么操作」)
+    shares few words with the steps that answer it."""
     ranks = {h.passage.id: h.rank for h in hits}
     shown = {h.passage.id for h in hits if h.rank <= plan.shown}
     by_document: dict[str, list[Passage]] = {}
     for h in hits:
         by_document.setdefault(h.passage.doc_id, []).append(h.passage)
     documents = [document_lines(passages) for passages in by_document.values() if any(p.id in shown for p in passages)]
-    numbered = [series for lines in documents for series in (*all_series(lines), *walkthroughs(lines))]
+    walked = [series for lines in documents for series in walkthroughs(lines)]
+    numbered = [series for lines in documents for series in all_series(lines)] + walked
     best = _best_covered(plan, numbered, ranks, tokenize)
+    if best is None and lead is not None:
+        best = _best_covered(plan, [s for s in walked if _holds(s, lead)], ranks, tokenize, least=0.0)
     if best is None:
         # No numbered procedure: the lines under a heading that itself names what is asked.
         blocks = [s for lines in documents for s in heading_blocks(lines) if _shown(s, shown)]
@@ -54,6 +62,14 @@ def quoted_steps(plan: QuestionPlan, hits: list[Hit], tokenize: Tokenize | None 
     if best is None:
         return []
     return _step_spans(_in_whole_steps(best, by_document[best.lead_in.passage.doc_id], ranks), ranks)
+
+
+def _holds(series: Series, quoted: Evidence) -> bool:
+    """One of the series' lines is (part of) the quoted span."""
+    return any(
+        line.passage.doc_id == quoted.doc_id and line.start < quoted.end and quoted.start < line.end
+        for line in series.lines
+    )
 
 
 def _in_whole_steps(series: Series, passages: list[Passage], ranks: dict[int, int]) -> Series:
