@@ -764,3 +764,15 @@ def test_the_budget_keeps_the_rest_of_a_block_it_would_cut_where_it_fits():
     kept = within([lead, rest], 60)
     assert [e.text for e in kept] == [doc[: cut - 1], "systemctl start app\n```"]
     assert all(doc[e.start : e.end] == e.text for e in kept)
+
+
+def test_a_how_to_answer_led_by_a_sentence_quotes_the_code_block_under_it():
+    text = (
+        "为了保证脚本退出时临时文件被删除，可以使用trap命令指定退出时的清除操作。\n\n```\n"
+        "trap 'rm -f \"$TMPFILE\"' EXIT\nTMPFILE=$(mktemp) || exit 1\n```\n\n这样脚本结束时临时文件总会被删掉。"
+    )
+    answer = answer_from_hits("脚本退出时怎么自动删除临时文件？", _passage_hits(text))
+    first = answer.sentences[0].text
+    assert first.startswith("为了保证脚本退出时临时文件被删除") and first.endswith("exit 1\n```"), first
+    reason = answer_from_hits("为什么脚本退出时要删除临时文件？", _passage_hits(text))
+    assert "```" not in reason.sentences[0].text  # not answering how: the sentence alone

@@ -3,8 +3,9 @@
 「嵌入式SQL引入了游标的概念，用来协调这两种不同的处理方式」 answers 「为什么要引入游标」 only once
 the reader knows which two ways: the lines before it say (「SQL语言是面向集合的…」, 「主语言是面向
 记录的…」). A sentence leading an answer with 「这两种」, 「这些」, 「上述」 or 「前者」 is quoted from
-the sentences before it in its passage, as far as they run on without a heading between; one
-saying what 「上面的命令」 does, with the code block right above it.
+the sentences before it in its passage, as far as they run on without a heading between.
+Answering how, one saying what 「上面的命令」 does is quoted with the code block right above it,
+and one saying how with the block right under it.
 """
 
 from __future__ import annotations
@@ -28,6 +29,11 @@ _POINTS_TO_THE_LAST = re.compile(r"^\W*这(?:就|也|正|便)?是")
 _NAMED_IN_CLAUSE = re.compile(r"[和与及跟、]")
 # 「上面的命令可以逐行读取文件」, 「上面代码…」: a sentence saying what the code above it does.
 _POINTS_TO_CODE = re.compile(r"^\W*(?:上面|上述|以上)(?:的|这段|这个|这些)?(?:命令|代码|脚本|例子|写法|语句|程序|函数)")
+# A fenced block right under a sentence (blank lines between at most).
+_BLOCK_BELOW = re.compile(r"\s*\n```[\w+#-]*\n((?:[^\n]*\n)*?)```(?=\n|$)")
+_BLOCK_TO_THE_END = re.compile(r"\s*\n```[\w+#-]*\n((?:(?!\s*```)[^\n]*\n)*(?!\s*```)[^\n]*)$")
+_FENCE_LINE = re.compile(r"^[ \t]*```", re.MULTILINE)
+CODE_BELOW_LINES = 8
 REFERENT_CHARS = 6  # after the word, where what it stands for is named (「这些古人类」)
 _HAN_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
 
@@ -40,6 +46,8 @@ def with_antecedents(best: Evidence, candidates: Sequence[Evidence], budget: int
     folded = fold(best.text)
     if _POINTS_TO_CODE.match(folded):
         return _with_code_above(best, budget) if how else best
+    if how and (with_code := _with_code_below(best, budget)) is not best:
+        return with_code
     if _points_back(folded):
         sentences = len(candidates)
     elif _POINTS_TO_THE_LAST.match(folded):
@@ -75,6 +83,21 @@ def _with_code_above(best: Evidence, budget: int) -> Evidence:
     if (opening < 0 and not above.startswith(FENCE)) or best.end - start > budget:
         return best
     return dataclasses.replace(best, text=span_text(passage, (start, best.end)), start=start)
+
+
+def _with_code_below(best: Evidence, budget: int) -> Evidence:
+    """`best` quoted with the code block right under it in its passage (fences included, at most
+    CODE_BELOW_LINES lines), when the whole fits `budget`: 「为了保证脚本退出时临时文件被删除，可以使用
+    trap命令指定退出时的清除操作。」 says how; the script under it is how."""
+    passage = best.passage
+    above, below = passage.text[: best.end - passage.start], passage.text[best.end - passage.start :]
+    if len(_FENCE_LINE.findall(above)) % 2:
+        return best  # it ends inside a block already: what follows closes it
+    block = _BLOCK_BELOW.match(below) or _BLOCK_TO_THE_END.match(below)  # the passage ends inside: read on after
+    if block is None or block.group(1).count("\n") > CODE_BELOW_LINES or best.end + block.end() - best.start > budget:
+        return best
+    end = best.end + block.end()
+    return dataclasses.replace(best, text=span_text(passage, (best.start, end)), end=end)
 
 
 def _runs_into(before: Evidence, after: Evidence, end: int) -> bool:

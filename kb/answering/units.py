@@ -232,4 +232,5 @@ def is_code(evidence: Evidence) -> bool:
     """The quoted span ends in code (a line of a code block, code between backticks, steps
     ending on their code line): cited without a 「。」 of its own."""
     p = evidence.passage
-    return ends_in_code(p.text, evidence.end - p.start) or reads_as_code(evidence.text.rsplit("\n", 1)[-1])
+    opened = sum(line.strip() == FENCE for line in evidence.text.split("\n")) % 2 == 1  # a block its passage cuts
+    return opened or ends_in_code(p.text, evidence.end - p.start) or reads_as_code(evidence.text.rsplit("\n", 1)[-1])
