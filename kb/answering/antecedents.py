@@ -90,9 +90,9 @@ def _with_code_below(best: Evidence, budget: int) -> Evidence:
     CODE_BELOW_LINES lines), when the whole fits `budget`: 「为了保证脚本退出时临时文件被删除，可以使用
     trap命令指定退出时的清除操作。」 says how; the script under it is how."""
     passage = best.passage
-    above, below = passage.text[: best.end - passage.start], passage.text[best.end - passage.start :]
-    if len(_FENCE_LINE.findall(above)) % 2:
-        return best  # it ends inside a block already: what follows closes it
+    below = passage.text[best.end - passage.start :]
+    if len(_FENCE_LINE.findall(best.text)) % 2:
+        return best  # it ends inside a block already (a lead-in quoted with its code): what follows closes it
     block = _BLOCK_BELOW.match(below) or _BLOCK_TO_THE_END.match(below)  # the passage ends inside: read on after
     if block is None or block.group(1).count("\n") > CODE_BELOW_LINES or best.end + block.end() - best.start > budget:
         return best
