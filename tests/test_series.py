@@ -351,3 +351,33 @@ def test_sentences_saying_which_step_they_are_over_their_commands_are_a_walkthro
     lead = Evidence(text[at : text.index("。", at) + 1], passage, 1, at, text.index("。", at) + 1)
     quoted = "\n".join(e.text for e in quoted_steps(plan, hits, tokenize, lead))
     assert "$ which fish" in quoted and "$ chsh -s /usr/bin/fish" in quoted, quoted
+
+
+def test_a_list_asked_for_is_answered_by_the_walkthrough_the_best_sentence_concludes():
+    """「需要做哪些设置」 asks for a list; the notes walk through it, and the sentence saying what it
+    leads to (「以后不管在什么目录…」), right after its last command, would lead the answer."""
+    text = "\n".join(
+        [
+            "建议新建一个~/bin子目录存放脚本，然后把~/bin加入PATH。",
+            "```",
+            "export PATH=$PATH:~/bin",
+            "```",
+            "可以将这一行加到~/.bashrc里面，然后重新加载一次.bashrc。",
+            "```",
+            "$ source ~/.bashrc",
+            "```",
+            "以后不管在什么目录，直接输入脚本文件名，脚本就会执行。",
+        ]
+    )
+    passage = _passage(0, 0, text)
+    profile = default_profile()
+    plan = plan_from_words("想在任何目录下直接敲文件名就能跑脚本，需要做哪些设置？", profile, shown=1)
+    assert plan.kind == "list"
+    at = text.index("以后不管")
+    lead = Evidence(text[at:], passage, 1, at, len(text))
+    quoted = "\n".join(e.text for e in quoted_steps(plan, [Hit(1, 1.0, passage)], profile.analyzer.tokenize, lead))
+    assert "export PATH=$PATH:~/bin" in quoted and "$ source ~/.bashrc" in quoted, quoted
+    other = Passage(1, "faq", "T", "faq.txt", 0, 20, "脚本要有执行权限才能直接运行，详见上文。")
+    elsewhere = Evidence(other.text, other, 2, 0, len(other.text))  # a lead neither in nor after it: no steps
+    hits = [Hit(1, 1.0, passage), Hit(2, 0.9, other)]
+    assert quoted_steps(plan, hits, profile.analyzer.tokenize, elsewhere) == []

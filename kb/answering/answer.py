@@ -261,7 +261,7 @@ def choose(
             plan.shape.subject, candidates, [h for h in hits if h.rank <= plan.shown]
         )
     lead = candidates[0] if candidates else None
-    steps = quoted_steps(plan, hits or [], tokenize, lead) if answerable and plan.kind == "method" else []
+    steps = quoted_steps(plan, hits or [], tokenize, lead) if answerable and plan.kind in ("method", "list") else []
     if steps:
         # What else is said about the procedure where it is written, not other passages' topics.
         around = {step.passage.id for step in steps}

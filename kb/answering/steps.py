@@ -25,6 +25,7 @@ Tokenize = Callable[[str], list[str]]
 # A procedure answers a how-to question when its title, lead-in and items hold this share of
 # the question's information (steps_coverage).
 STEPS_COVERAGE = 0.4
+MAX_GAP_AFTER = 3  # characters (line breaks) between a procedure's last line and what it leads to
 
 
 def quoted_steps(
@@ -45,11 +46,13 @@ def quoted_steps(
         by_document.setdefault(h.passage.doc_id, []).append(h.passage)
     documents = [document_lines(passages) for passages in by_document.values() if any(p.id in shown for p in passages)]
     walked = [series for lines in documents for series in walkthroughs(lines)]
-    numbered = [series for lines in documents for series in all_series(lines)] + walked
+    # What a question asking for a list (「需要做哪些设置」) is answered by is a procedure only where
+    # notes walk through it; its numbered lists are quoted whole as lists (presenting.py).
+    numbered = [series for lines in documents for series in all_series(lines)] + walked if plan.kind == "method" else []
     best = _best_covered(plan, numbered, ranks, tokenize)
     if best is None and lead is not None:
         best = _best_covered(plan, [s for s in walked if _holds(s, lead)], ranks, tokenize, least=0.0)
-    if best is None:
+    if best is None and plan.kind == "method":
         # No numbered procedure: the lines under a heading that itself names what is asked.
         blocks = [s for lines in documents for s in heading_blocks(lines) if _shown(s, shown)]
         asked = _asked_how(plan)
@@ -65,10 +68,13 @@ def quoted_steps(
 
 
 def _holds(series: Series, quoted: Evidence) -> bool:
-    """One of the series' lines is (part of) the quoted span."""
-    return any(
-        line.passage.doc_id == quoted.doc_id and line.start < quoted.end and quoted.start < line.end
-        for line in series.lines
+    """One of the series' lines is (part of) the quoted span, or the span says what the series
+    leads to, right after its last line (「以后不管在什么目录，直接输入脚本文件名，脚本就会执行」)."""
+    lines = (*series.lines, *series.code)
+    last = max(lines, key=lambda line: line.end)
+    right_after = last.passage.doc_id == quoted.doc_id and 0 <= quoted.start - last.end <= MAX_GAP_AFTER
+    return right_after or any(
+        line.passage.doc_id == quoted.doc_id and line.start < quoted.end and quoted.start < line.end for line in lines
     )
 
 
