@@ -381,3 +381,26 @@ def test_a_list_asked_for_is_answered_by_the_walkthrough_the_best_sentence_concl
     elsewhere = Evidence(other.text, other, 2, 0, len(other.text))  # a lead neither in nor after it: no steps
     hits = [Hit(1, 1.0, passage), Hit(2, 0.9, other)]
     assert quoted_steps(plan, hits, profile.analyzer.tokenize, elsewhere) == []
+
+
+def test_of_headings_naming_what_is_asked_the_one_over_instructions_is_the_procedure():
+    """「按钮点击这种事件处理要怎么写，有哪几步」: 按钮点击 is an example of 事件处理; both 「• 事件处理器」
+    and 「事件处理过程」 name it, but only the lines under the second say what to do."""
+    text = "\n".join(
+        [
+            "• 事件处理器",
+            "– 即事件监听器接口规定的针对这类事件的处理方法",
+            "– 常见事件处理器有很多种",
+            "事件处理过程",
+            "为事件源注册事件监听器",
+            "实现事件监听器接口",
+            "实现事件处理器",
+        ]
+    )
+    profile = default_profile()
+    plan = plan_from_words("按钮点击这种事件处理要怎么写，有哪几步", profile, shown=1)
+    quoted = "\n".join(
+        e.text for e in quoted_steps(plan, [Hit(1, 1.0, _passage(0, 0, text))], profile.analyzer.tokenize)
+    )
+    assert "为事件源注册事件监听器\n实现事件监听器接口\n实现事件处理器" in quoted, quoted
+    assert "针对这类事件" not in quoted

@@ -218,6 +218,11 @@ def heading_blocks(lines: Sequence[Line]) -> list[Series]:
 _OBJECTIVES = ("了解", "掌握", "理解", "熟悉", "学习", "学会", "认识")
 
 
+def instructs(line: Line) -> bool:
+    """The line says what to do (_instruction)."""
+    return _instruction(line.text)
+
+
 def _instruction(text: str) -> bool:
     """A short line that says what to do, which ingest reads as a heading (no verb of
     statement): 「为事件源注册事件监听器」, 「实现事件监听器接口」 under 「事件处理过程」 are the steps

@@ -10,13 +10,23 @@ comes from.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from kb.answering.evidence import Evidence, coverage
 from kb.answering.plan import QuestionPlan
 from kb.answering.question import CLAUSES, question_kind
 from kb.answering.sentence_quality import junk_reason
-from kb.answering.series import Line, Series, all_series, bare_number, document_lines, heading_blocks, walkthroughs
+from kb.answering.series import (
+    Line,
+    Series,
+    all_series,
+    bare_number,
+    document_lines,
+    heading_blocks,
+    instructs,
+    walkthroughs,
+)
 from kb.answering.units import BARE_LEAD_IN, LIST_ITEM, marker_style, span_text
 from kb.language.text import char_bigrams, fold
 from kb.types import Hit, Passage
@@ -25,6 +35,8 @@ Tokenize = Callable[[str], list[str]]
 # A procedure answers a how-to question when its title, lead-in and items hold this share of
 # the question's information (steps_coverage).
 STEPS_COVERAGE = 0.4
+# 「按钮点击这种事件处理」: what comes before 这种 is an example of what is asked about.
+_EXAMPLE_OF = re.compile(r"^.*?(?:这种|这类|这样的|那种|之类的)")
 MAX_GAP_AFTER = 3  # characters (line breaks) between a procedure's last line and what it leads to
 
 
@@ -61,7 +73,9 @@ def quoted_steps(
             for s in blocks
             if _names_what_is_asked(plan, asked, s.lead_in, tokenize) and not _titles_a_comparison(plan, s)
         ]
-        best = _best_covered(plan, named, ranks, tokenize, least=0.0)
+        # Of those, the ones whose lines say what to do (「为事件源注册事件监听器」), not what it is.
+        instructed = [block for block in named if sum(map(instructs, block.items)) * 2 >= len(block.items)]
+        best = _best_covered(plan, instructed or named, ranks, tokenize, least=0.0)
     if best is None:
         return []
     return _step_spans(_in_whole_steps(best, by_document[best.lead_in.passage.doc_id], ranks), ranks)
@@ -140,10 +154,11 @@ def _names_what_is_asked(plan: QuestionPlan, asked: dict[str, float], heading: L
 
 def _asked_how(plan: QuestionPlan) -> dict[str, float]:
     """The question's words in the clause that asks how, when another clause only says which
-    one is meant (「管道流怎么用？线程间通信那个」: a heading 「使用管道」 names what is asked); none
-    for a question of one clause."""
+    one is meant (「管道流怎么用？线程间通信那个」: a heading 「使用管道」 names what is asked), but
+    for an example of it (「按钮点击这种事件处理要怎么写」 asks about 事件处理); none for a
+    question of one clause."""
     clauses = [c for c in CLAUSES.split(fold(plan.text)) if c.strip()]
-    asking = [c for c in clauses if question_kind(c) == "method"] if len(clauses) > 1 else []
+    asking = [_EXAMPLE_OF.sub("", c) for c in clauses if question_kind(c) == "method"] if len(clauses) > 1 else []
     return {w: weight for w, weight in plan.terms.words.items() if asking and w in asking[0]}
 
 
