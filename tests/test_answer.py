@@ -730,10 +730,11 @@ def test_the_budget_never_leaves_a_code_block_open():
     """A block cut between two passages is quoted in two spans; when the budget drops the
     second, the first ends before the block it opens, its sentence kept."""
     doc = "先停掉服务：\n```\nsystemctl stop app\nrm -rf /var/lib/app/cache\nsystemctl start app\n```"
-    first = Passage(1, "ops", "ops", "ops.md", 0, 23, doc[:23])
-    second = Passage(2, "ops", "ops", "ops.md", 23, len(doc), doc[23:])
-    lead = Evidence("先停掉服务：\n```\nsystemctl stop", first, 1, 0, 23, citations=(1,))
-    rest = Evidence(doc[23:], second, 2, 23, len(doc), citations=(2,))
+    cut = doc.index("rm -rf")
+    first = Passage(1, "ops", "ops", "ops.md", 0, cut, doc[:cut])
+    second = Passage(2, "ops", "ops", "ops.md", cut, len(doc), doc[cut:])
+    lead = Evidence(doc[: cut - 1], first, 1, 0, cut - 1, citations=(1,))
+    rest = Evidence(doc[cut:], second, 2, cut, len(doc), citations=(2,))
     kept = within([lead, rest], 40)
     assert [e.text for e in kept] == ["先停掉服务："]
     assert doc[kept[0].start : kept[0].end] == kept[0].text  # still a verbatim span

@@ -34,6 +34,9 @@ TOKENIZE = default_profile().analyzer.tokenize
         # An operator's side is Latin too; the means (用 …) and what a thing is made into (写成 …) are no side.
         ("在 $((...)) 里，i++ 和 ++i 返回的值有什么差别？", ["i++", "++i"]),
         ("同样是给一串命令起个名字，用 alias 和写成函数，各自适合什么情况？", ["alias", "函数"]),
+        ("使用 kafka 和使用 rabbitmq 有什么区别", ["kafka", "rabbitmq"]),
+        ("上传代码和传文件有什么区别", ["上传代码", "传文件"]),  # 传 is part of 上传: no verb of its own
+        ("对称加密和非对称加密主要区别是啥？", ["对称加密", "非对称加密"]),  # 对称 is no 「对…」 of respect
         ("从事销售工作的人跟做市场的有何不同", ["销售工作", "市场"]),
         ("做饭和做菜的区别", ["做饭", "做菜"]),
         ("在大会上，营销和销售有什么区别", ["营销", "销售"]),  # one character after 做: a verb-object word

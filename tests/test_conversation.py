@@ -208,7 +208,8 @@ def test_a_latin_word_one_letter_off_an_index_word_is_a_typo_in_a_chinese_questi
     assert latin_typos("shel 里怎么写循环", frequencies, is_word) == "shell 里怎么写循环"
     assert latin_typos("fopen 打开的文件怎么关", frequencies, is_word) is None  # never its first letter
     assert latin_typos("shall 是什么意思", frequencies, is_word) is None  # an English word as typed
-    assert latin_typos("What is a JWT made of?", frequencies, is_word) is None  # English: words, not typos
+    assert latin_typos("Where is the sript kept?", frequencies, is_word) is None  # English: its typos are no names
+    assert latin_typos("sript 的参数", frequencies, is_word, in_context=lambda word: False) is None  # not nearby
     assert latin_typos("ReentrantLock 怎么用", frequencies, is_word) is None  # a name, as capitalised
 
 

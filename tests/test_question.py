@@ -132,6 +132,7 @@ def test_how_to_understand_a_term_asks_what_it_means():
     assert definition_subject("如何理解封装") == "封装"
     # What the asker says in brackets explains the subject, it is no part of it.
     assert definition_subject("heredoc（就是 << EOF ... EOF 那种写法）是个什么概念？") == "heredoc"
+    assert definition_subject("什么是 O(1) 复杂度") == "o1复杂度"  # brackets of the subject's own
     assert question_kind("我该怎么理解客户的需求并且推进合作") == "method"
 
 

@@ -299,8 +299,9 @@ def test_a_name_is_unknown_only_when_neither_the_index_nor_a_retrieved_passage_h
     # 「Inno3」 is no word of 「InnoDB」.
     assert unknown("Inno3安装以后怎么登录") == ("Inno3",)
     # A name the asker explains in brackets is what the explanation says: the index may call it otherwise.
-    assert unknown("Maria（就是 MySQL 的一个分支）安装以后怎么登录") == ()
+    assert unknown("XtraDB（就是 InnoDB 的一个分支）支持事务吗") == ()  # written in the index's own term
     assert unknown("Maria（MySQL的分支）安装以后怎么登录") == ("Maria",)  # a gloss that only says what it is
+    assert unknown("Redis（就是那个缓存数据库）安装以后怎么登录") == ("Redis",)  # in words the index may hold anyway
     refused = kb.ask("Redis安装以后怎么登录")
     assert not refused.found and refused.notes == ("知识库中没有提到：Redis",)  # the reader learns why
 

@@ -36,6 +36,7 @@ _FENCE_LINE = re.compile(r"^[ \t]*```", re.MULTILINE)
 CODE_BELOW_LINES = 8
 REFERENT_CHARS = 6  # after the word, where what it stands for is named (「这些古人类」)
 _HAN_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def with_antecedents(best: Evidence, candidates: Sequence[Evidence], budget: int, how: bool = False) -> Evidence:
@@ -44,8 +45,8 @@ def with_antecedents(best: Evidence, candidates: Sequence[Evidence], budget: int
     「这是…」); itself when it points back to nothing or nothing quotable stands right before it.
     Answering how (`how`), a sentence saying what the code above it does is quoted with it."""
     folded = fold(best.text)
-    if _POINTS_TO_CODE.match(folded):
-        return _with_code_above(best, budget) if how else best
+    if how and _POINTS_TO_CODE.match(folded) and (with_code := _with_code_above(best, budget)) is not best:
+        return with_code
     if how and (with_code := _with_code_below(best, budget)) is not best:
         return with_code
     if _points_back(folded):
@@ -91,10 +92,11 @@ def _with_code_below(best: Evidence, budget: int) -> Evidence:
     trap命令指定退出时的清除操作。」 says how; the script under it is how."""
     passage = best.passage
     below = passage.text[best.end - passage.start :]
-    if len(_FENCE_LINE.findall(best.text)) % 2:
-        return best  # it ends inside a block already (a lead-in quoted with its code): what follows closes it
+    if len(_FENCE_LINE.findall(best.text)) % 2 or not _HAN.search(best.text):
+        return best  # a line of code, or a lead-in quoted with its code: what follows is no block of its own
     block = _BLOCK_BELOW.match(below) or _BLOCK_TO_THE_END.match(below)  # the passage ends inside: read on after
-    if block is None or block.group(1).count("\n") > CODE_BELOW_LINES or best.end + block.end() - best.start > budget:
+    too_long = block is not None and len(block.group(1).splitlines()) > CODE_BELOW_LINES
+    if block is None or too_long or best.end + block.end() - best.start > budget:
         return best
     end = best.end + block.end()
     return dataclasses.replace(best, text=span_text(passage, (best.start, end)), end=end)

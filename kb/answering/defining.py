@@ -154,7 +154,7 @@ def with_unquotable_definition(subject: str, candidates: list[Evidence], shown: 
 
 
 # A slide's term over its first item (「• 封装（encapsulation）\n– OOP中信息隐藏思想的技术实现」).
-_LABEL_OVER_ITEM = re.compile(r"[•·▪■◆●➢►][^\n]*\n([ \t]*)[–-] [^\n]+")
+_LABEL_OVER_ITEM = re.compile(r"[•●○◆◇■□▪▫►▶➢➤✓✔√][^\n]*\n([ \t]*)[‒–-][ \t][^\n]+")
 
 
 def with_sibling_items(best: Evidence, budget: int) -> Evidence:
@@ -166,7 +166,7 @@ def with_sibling_items(best: Evidence, budget: int) -> Evidence:
     if shape is None:
         return best
     passage, end = best.passage, best.end
-    sibling = re.compile(rf"\n{re.escape(shape.group(1))}[–-] [^\n]+")
+    sibling = re.compile(rf"\n{re.escape(shape.group(1))}[‒–-][ \t][^\n]+")
     while (item := sibling.match(passage.text, end - passage.start)) and end + len(item.group()) - best.start <= budget:
         end += len(item.group())
     if end == best.end:

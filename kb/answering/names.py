@@ -71,11 +71,23 @@ def unknown_names(
         alone = re.compile(rf"(?<![a-z]){re.escape(fold(name))}(?![a-z])")
         if any(alone.search(fold(h.passage.headed_text)) for h in hits):
             continue
-        if _GLOSSED_BY_THE_ASKER.match(question, match.end()):
+        if _explained_in_its_terms(question, match.end(), index):
             continue  # 「heredoc（就是 << EOF … 那种写法）」: the index may call what is meant otherwise
         if _candidate(name, english_question, is_word):
             names.append(match.group(0))
     return tuple(dict.fromkeys(names))
+
+
+def _explained_in_its_terms(question: str, at: int, index: IndexStore) -> bool:
+    """The name at `at` is followed by the asker's explanation in brackets (「（就是 << EOF … 那种
+    写法）」) that writes it in a Latin term the index holds (eof): the index names it otherwise.
+    An explanation in words alone (「Redis（就是那个缓存数据库）」) says nothing of what the index holds."""
+    gloss = _GLOSSED_BY_THE_ASKER.match(question, at)
+    if gloss is None:
+        return False
+    closing = re.search(r"[)）]", question[gloss.end() :])
+    words = [fold(w) for w in _LATIN.findall(question[gloss.end() : gloss.end() + (closing.start() if closing else 0)])]
+    return bool(words) and any(index.document_frequencies(words).values())
 
 
 def _unheld_phrases(question: str, hits: Sequence[Hit], index: IndexStore) -> list[str]:

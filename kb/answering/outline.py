@@ -92,7 +92,7 @@ def _side_line_pattern(names: Sequence[tuple[str, ...]]) -> re.Pattern[str]:
     groups = "|".join(f"(?P<side{i}>{'|'.join(map(re.escape, group))})" for i, group in enumerate(names) if group)
     return re.compile(
         rf"^(?P<asked>什么是|何为|何谓)?{_OTHER_NAMES}(?:{groups}){_GLOSS}"
-        rf"\s*(?:{_KIND})??(?:的(?P<label>{_LABEL_WORDS})|(?P<bare>{_LABEL_WORDS})(?=\s*[：:]))?\s*(?:[：:]\s*(?P<rest>.*))?$"
+        rf"\s*(?P<kind>{_KIND})??(?:的(?P<label>{_LABEL_WORDS})|(?P<bare>{_LABEL_WORDS})(?=\s*[：:]))?\s*(?:[：:]\s*(?P<rest>.*))?$"
     )
 
 
@@ -127,7 +127,9 @@ def _read_side_line(words: str, outline: _Outline, section: _Section) -> re.Matc
     if match is None and (_CONTINUED.search(words) or all(side.search(words) for side in outline.sides)):
         section.side, section.label = None, None
     label = _label(match) if match else None
-    if match is None or (label and not _is_label(label)):
+    kind = match.group("kind") if match else None
+    # 「udp不可靠传输」, 「tcp有连接」 state something of the side: no name line.
+    if match is None or (label and not _is_label(label)) or (kind and PREDICATE.search(kind)):
         return None
     section.named_here = True
     section.side = next(int(key[4:]) for key, value in match.groupdict().items() if key.startswith("side") and value)
@@ -142,6 +144,7 @@ def _is_label(words: str) -> bool:
 
 
 def _label(match: re.Match[str]) -> str | None:
+    """The label a side's name line gives, after 的 or before a colon."""
     return match.group("label") or match.group("bare")
 
 

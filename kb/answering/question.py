@@ -373,7 +373,7 @@ def definition_subject(question: str) -> str:
     return subject if subject and not _POINTS_BACK.fullmatch(subject) else _subject_in(folded)
 
 
-_BRACKETED = re.compile(r"\s*[（(][^（）()]*[)）]")
+_BRACKETED = re.compile(r"\s*[（(]\s*(?:就是|也就是|即|指的是|指|说的是|意思是)[^（）()]*[)）]")
 # A subject that only points at what was said before it.
 _POINTS_BACK = re.compile(r"[这那它其此](?:个|些|种|里|样)?")
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from kb.answering.units import LIST_ITEM, marker_style
 from kb.ingest.chunk import is_heading, unbulleted
-from kb.language.code import FENCE, only_boilerplate
+from kb.language.code import FENCE, only_boilerplate, reads_as_code
 from kb.language.dictionary import dictionary_tag
 from kb.types import Passage
 
@@ -35,6 +35,7 @@ from kb.types import Passage
 MAX_DETAIL_LINES = 8
 MAX_DETAIL_CHARS = 400
 CODE_STEP_LINES = 4  # a code block this short under an item is the command that does the step
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 # A sentence saying which step it is: 首先, 然后, 接着, 最后, 第一步.
 _STEP_WORD = re.compile(r"(?:^|[，,。；;])\s*(?:首先|然后|接着|随后|之后|最后|第[一二三四五六七八九十]步)")
 WALKTHROUGH_CODE_LINES = 8  # a walkthrough's block this short is its step's commands
@@ -251,14 +252,17 @@ def walkthroughs(lines: Sequence[Line]) -> list[Series]:
     found: list[Series] = []
     steps: list[tuple[int, list[Line]]] = []
     gap = i = 0
+    inside = False  # in a block no step introduces: its lines are code, neither steps nor headings
     while i < len(lines):
-        block = _introduced_code(lines, i)
+        block = [] if inside else _introduced_code(lines, i)
         if block:
             steps.append((i, block))
             gap, i = 0, i + len(block) + 1
             continue
+        if lines[i].text == FENCE:
+            inside = not inside and _opens_a_block(lines, i)
         gap += 1
-        if lines[i].is_heading or gap > MAX_DETAIL_LINES:
+        if (lines[i].is_heading and not inside and lines[i].text != FENCE) or gap > MAX_DETAIL_LINES:
             found += _walkthrough(lines, steps)
             steps, gap = [], 0
         i += 1
@@ -280,6 +284,13 @@ def _introduced_code(lines: Sequence[Line], at: int) -> list[Line]:
     return list(lines[at + 1 : end + 1])
 
 
+def _opens_a_block(lines: Sequence[Line], at: int) -> bool:
+    """The fence at lines[at], met outside a block, opens one — unless a Chinese sentence follows
+    it: a passage read from its middle may begin on the closing fence of a block before it."""
+    after = lines[at + 1].text if at + 1 < len(lines) else ""
+    return not (_HAN.search(after) and not reads_as_code(after))
+
+
 def _heading_above(lines: Sequence[Line], at: int) -> Line | None:
     """The nearest heading at most MAX_DETAIL_LINES lines above lines[at], outside code blocks
     (a short command such as 「$ cat /etc/shells」 reads as a heading)."""
@@ -293,6 +304,7 @@ def _heading_above(lines: Sequence[Line], at: int) -> Line | None:
 
 
 def _walkthrough(lines: Sequence[Line], steps: list[tuple[int, list[Line]]]) -> list[Series]:
+    """The walkthrough of the steps found (line index, block), if two or more."""
     if len(steps) < 2:
         return []
     first = steps[0][0]

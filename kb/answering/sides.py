@@ -40,7 +40,7 @@ _CHOICE = re.compile(
 )
 # 「存时间用DATETIME」: what is chosen follows the verb of using it.
 _USING = re.compile(r"^.*?(?:选用|选择|使用|采用|用|选)\s*(?=[a-z])")
-_MADE_INTO = re.compile(r"^[\u4e00-\u9fff]成(?=[\u4e00-\u9fff]{2})")
+_MADE_INTO = re.compile(r"^[\u4e00-\u9fff]成\s*(?=[\u4e00-\u9fff]{2}|[a-z])")
 # 「做消息队列的话Redis Stream和Kafka哪个好」: the condition before 「的话」 is no part of a side.
 _CONDITION = re.compile(r"^.*的话")
 # The respect a difference is asked in: 「…在数据处理上的区别」, 「…在功能方面有什么不同」,
@@ -109,7 +109,7 @@ def contrast_sides(question: str, vocabulary: ContrastVocabulary) -> list[str] |
     if _BY_MEANS.match(first) and (means := _BY_MEANS.match(second)) and means.end() <= 2:  # 「…用句柄和用直接指针」
         first, second = _BY_MEANS.sub("", first), _BY_MEANS.sub("", second)
     elif _USING.match(first):  # 「用 alias 和写成函数」: the other way is what the thing is made into
-        first, second = _USING.sub("", first), _MADE_INTO.sub("", second)
+        first, second = _USING.sub("", first), _MADE_INTO.sub("", _USING.sub("", second))
     first = _FOUND_IN.sub("", first)
     first = _aligned(first, second)
     sides = [_named_work(re.sub(r"(的|之间)$", "", side).strip().strip(_QUOTES)) for side in (first, second)]
@@ -127,7 +127,7 @@ def contrast_sides(question: str, vocabulary: ContrastVocabulary) -> list[str] |
     # 「市场部和销售部的工作目标有什么不同」 compares 销售部 (on 工作目标), not 「销售部的工作目标」.
     sides[1] = sides[1].split("的")[0] if "的" not in sides[0] else sides[1]
     sides[1] = _BOTH_NAMED.sub(
-        "", _WHICH_IS_BETTER.sub("", _IN_RESPECT.sub("", _SAID_OF_BOTH.sub("", _WHO_ASKS.sub("", sides[1]))))
+        "", _WHICH_IS_BETTER.sub("", _IN_RESPECT.sub(_respect, _SAID_OF_BOTH.sub("", _WHO_ASKS.sub("", sides[1]))))
     ).strip()
     kind_of_both = _KIND_OF_BOTH.match(sides[1]) if sides[0].isascii() else None
     sides[1] = kind_of_both.group(1) if kind_of_both else sides[1]
@@ -148,12 +148,21 @@ def _aligned(first: str, second: str) -> str:
     at = first.rfind(second[:1], 1)
     if len(second) < 3 or not _HAN_CHARACTER.match(second) or dictionary_tag(second[:2]) or at < 1:
         return first
+    if dictionary_tag(first[at - 1 : at + 1]):  # 「上传代码和传文件」: 传 is part of 上传
+        return first
     return first[at:] if len(first) - at >= 3 else first
 
 
 def weighs(question: str) -> bool:
     """Whether a comparison asks for each side's pros and cons (「A和B各有什么优缺点」)."""
     return re.search(_WEIGHING, fold(question)) is not None
+
+
+def _respect(match: re.Match[str]) -> str:
+    """The respect a difference is asked in, dropped — but for a word that opens with 对
+    (「非对称加密」: 对称 is no 「对…」 of respect)."""
+    said = match.group().strip()
+    return match.group() if said.startswith("对") and dictionary_tag(said[:2]) else ""
 
 
 def _named_work(side: str) -> str:

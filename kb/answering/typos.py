@@ -180,11 +180,17 @@ _LOWER_CASE_WORD = re.compile(r"(?<![A-Za-z0-9_])[a-z]{4,}(?![A-Za-z0-9_])")
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
-def latin_typos(text: str, frequencies: DocumentFrequencies, is_word: Callable[[str], bool]) -> str | None:
+def latin_typos(
+    text: str,
+    frequencies: DocumentFrequencies,
+    is_word: Callable[[str], bool],
+    in_context: Callable[[str], bool] | None = None,
+) -> str | None:
     """`text` with its Latin typos corrected, or None when it has none: a lower-case word the
     index never holds, no English word (`is_word`), one letter from a word the index holds at
     least MIN_PASSAGES times (「sript 传了十几个参数」 → script) — that word, the most frequent if
-    several. The first letter is never the typo: 「fopen」 is no misspelt 「open」. Only in a
+    several, and a word of the passages the rest of the question points to (`in_context`, as
+    for a Chinese typo). The first letter is never the typo: 「fopen」 is no misspelt 「open」. Only in a
     Chinese question: the Latin words of an English one are English (「made」 is no 「mode」),
     however little of it the dictionary knows."""
     if not _HAN.search(text):
@@ -195,8 +201,8 @@ def latin_typos(text: str, frequencies: DocumentFrequencies, is_word: Callable[[
             continue
         counts = frequencies(_one_letter_off(word))
         held = [w for w, count in counts.items() if count >= MIN_PASSAGES]
-        if held and not is_word(word):
-            best = max(held, key=lambda w: (counts[w], w))
+        best = max(held, key=lambda w: (counts[w], w)) if held else None
+        if best and not is_word(word) and (in_context is None or in_context(best)):
             corrected = re.sub(rf"(?<![A-Za-z0-9_]){word}(?![A-Za-z0-9_])", best, corrected)
     return corrected if corrected != text else None
 

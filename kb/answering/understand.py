@@ -120,7 +120,9 @@ class QuestionReader:
         completed = complete(asked, earlier, self.profile.contrast, self._known, analyzer)
         completed = in_typed_case(completed, [asked, *earlier]) if completed else None
         text = completed or asked
-        latin = latin_typos(text, self._frequencies, lambda word: self.english().is_word(word))
+        latin = latin_typos(
+            text, self._frequencies, lambda word: self.english().is_word(word), self._in_context(fold(text))
+        )
         text = latin or text
         if _LATIN_WORD.search(text):
             english = self._read_english(asked, text, tuple(earlier))
