@@ -173,6 +173,8 @@ class CitedSpan:
         data["end"] = self.end
         if self.location:
             data["location"] = self.location.to_dict()
+        if self.code:
+            data["code"] = True  # the page shows it as code (page.js), without a 「。」 of its own
         return data
 
 

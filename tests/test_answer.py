@@ -777,3 +777,11 @@ def test_a_how_to_answer_led_by_a_sentence_quotes_the_code_block_under_it():
     assert first.startswith("为了保证脚本退出时临时文件被删除") and first.endswith("exit 1\n```"), first
     reason = answer_from_hits("为什么脚本退出时要删除临时文件？", _passage_hits(text))
     assert "```" not in reason.sentences[0].text  # not answering how: the sentence alone
+
+
+def test_an_answer_quoting_code_says_so_in_its_json_for_the_page():
+    text = "在代码中抛出一个异常的写法如下：\n```\nthrow new IOException();\n```\n自定义异常是继承Exception的类。"
+    answer = answer_from_hits("如何抛出一个异常", _passage_hits(text))
+    quoted = [s.to_dict() for s in answer.sentences]
+    assert quoted[0]["code"] is True and "throw new IOException();" in quoted[0]["text"]
+    assert all("code" not in s for s in quoted[1:])  # prose is shown as words

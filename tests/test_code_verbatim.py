@@ -10,7 +10,7 @@ import pytest
 from kb.ingest.chunk import ChunkSettings
 from kb.ingest.contents import prepare
 from kb.ingest.loaders import load_paths
-from kb.language.code import code_spans
+from kb.language.code import code_spans, passage_code_spans
 from kb.profile import default_profile
 from tests.documents import write_epub_chapters, write_word_exported_pdf
 
@@ -149,3 +149,13 @@ def test_markdown_inline_code_is_left_as_written(tmp_path):
     (tmp_path / "page.md").write_text(f"# 页面结构\n\n{line}\n", "utf-8")
     stored, _ = prepare(load_paths([tmp_path / "page.md"]).documents, ChunkSettings(), default_profile())
     assert line in stored[0].text
+
+
+def test_a_passage_opening_on_the_fence_that_closes_a_block_reads_its_prose_as_prose():
+    """A passage read from the middle of its document may begin on the closing fence of a block
+    before it: the Chinese sentence after that fence is no code, the next block is."""
+    passage = "```\n\n为了确保临时文件创建成功，mktemp命令后面最好使用 OR 运算符。\n\n```\nTMPFILE=$(mktemp)\n```"
+    prose = passage.index("为了")
+    assert not any(a <= prose < b for a, b in passage_code_spans(passage))
+    assert any(a <= passage.index("TMPFILE") < b for a, b in passage_code_spans(passage))
+    assert any(a <= prose < b for a, b in code_spans(passage))  # a document is read as Markdown reads it

@@ -37,7 +37,7 @@ from kb.answering.presenting import labelled_once, presentable
 from kb.answering.question import ASKING_PHRASES, AnswerShape, asks_an_amount
 from kb.answering.steps import Tokenize, overlaps, quoted_steps
 from kb.answering.table_lead import SAYS_THE_DIFFERENCE, led_by_table
-from kb.answering.units import adjacent, holds_steps, is_code, span_text
+from kb.answering.units import adjacent, holds_steps, is_code, shown_as_code, span_text
 from kb.language.text import fold, in_typed_case, is_near_duplicate
 from kb.profile import Profile, default_profile
 from kb.provenance import Location
@@ -329,7 +329,7 @@ def compose_answer(
             c.start,
             c.end,
             place(c.passage.doc_id, c.start, c.end),
-            is_code(c),
+            shown_as_code(c),
         )
         for c in chosen
     ]

@@ -13,7 +13,7 @@ from kb.answering.sentence_quality import ITEM_MARKER, OPENS_A_LIST, junk_reason
 from kb.answering.units import INTRODUCES, enumeration, span_text, with_commented_code
 from kb.formats.slides import NOTES_LABEL
 from kb.ingest.chunk import BULLET, unbulleted
-from kb.language.code import bare_code, code_spans
+from kb.language.code import bare_code, passage_code_spans
 
 # Marks a scraped line opens with, and the label ingest puts before a slide's speaker notes.
 _LEADING_MARKS = re.compile(rf"^(?:{NOTES_LABEL}|[\s，,、；;：:])+")
@@ -72,7 +72,7 @@ def _only_code(evidence: Evidence) -> bool:
         return True
     p = evidence.passage
     start, end = evidence.start - p.start, evidence.end - p.start
-    return not _HAN.search(evidence.text) and any(a <= start and end <= b for a, b in code_spans(p.text))
+    return not _HAN.search(evidence.text) and any(a <= start and end <= b for a, b in passage_code_spans(p.text))
 
 
 def _as_unit(evidence: Evidence) -> Evidence:

@@ -9,9 +9,10 @@ so every unit is still a verbatim span of its passage.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from kb.answering.evidence import Evidence
-from kb.language.code import FENCE, code_spans, ends_in_code, reads_as_code
+from kb.language.code import FENCE, code_spans, passage_code_spans, reads_as_code
 from kb.language.text import sentence_spans
 from kb.types import Passage
 
@@ -228,9 +229,23 @@ def _starts_in_code(evidence: Evidence) -> bool:
     return any(a <= start < b for a, b in code_spans(p.text)) or reads_as_code(evidence.text.split("\n", 1)[0])
 
 
+def shown_as_code(evidence: Evidence) -> bool:
+    """The quoted span is code as a reader sees it: is_code, the passage read so that a first
+    fence closing a block before it opens none (passage_code_spans); what the page shows as code."""
+    return _ends_in_code(evidence, passage_code_spans)
+
+
 def is_code(evidence: Evidence) -> bool:
     """The quoted span ends in code (a line of a code block, code between backticks, steps
     ending on their code line): cited without a 「。」 of its own."""
+    return _ends_in_code(evidence, code_spans)
+
+
+def _ends_in_code(evidence: Evidence, spans_of: Callable[[str], list[tuple[int, int]]]) -> bool:
+    """The span leaves a block open (its passage cuts it), ends inside code as `spans_of` reads
+    its passage, or its last line reads as code."""
     p = evidence.passage
-    opened = sum(line.strip() == FENCE for line in evidence.text.split("\n")) % 2 == 1  # a block its passage cuts
-    return opened or ends_in_code(p.text, evidence.end - p.start) or reads_as_code(evidence.text.rsplit("\n", 1)[-1])
+    opened = sum(line.strip() == FENCE for line in evidence.text.split("\n")) % 2 == 1
+    end = evidence.end - p.start
+    in_code = any(a < end <= b for a, b in spans_of(p.text))
+    return opened or in_code or reads_as_code(evidence.text.rsplit("\n", 1)[-1])

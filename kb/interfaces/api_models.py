@@ -76,6 +76,7 @@ class Span(BaseModel):
     start: int
     end: int
     location: Location | None = None
+    code: bool = Field(False, description="Code (a line, or a block's lines): shown as code, no 「。」 added.")
 
 
 class ContrastRow(BaseModel):

@@ -76,6 +76,20 @@ def code_spans(text: str) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
+def passage_code_spans(text: str) -> list[tuple[int, int]]:
+    """code_spans of a passage, which may begin inside a block of its document: a first fence
+    followed by a line of Chinese prose (「```」 then 「为了确保临时文件创建成功，…」) closes a
+    block opened before the passage, it opens none."""
+    first = FENCE_LINE.search(text)
+    if first is None:
+        return code_spans(text)
+    after = next((line for line in text[first.end() :].split("\n") if line.strip()), "")
+    if not (_HAN.search(after) and not reads_as_code(after)):
+        return code_spans(text)
+    blank = " " * (first.end() - first.start())
+    return code_spans(text[: first.start()] + blank + text[first.end() :])
+
+
 def _fenced_spans(text: str) -> list[tuple[int, int]]:
     spans = []
     opening: re.Match[str] | None = None

@@ -123,7 +123,15 @@ function render(data) {
     // a line of its own, as in the terminal (kb.answering.citing.joined_text).
     const lines = !sentence.code && sentence.text.trim().includes("\n"); // code is a block already
     if (answer.childNodes.length && (lines || ownLines)) answer.append(document.createElement("br"));
-    const quoted = sentence.code ? text("span", sentence.text, "sentence code") : withCode("span", sentence.text, "sentence");
+    // A block's fences are no words of it: its lines show as code, the sentence leading into it
+    // as words (a block cut between passages comes as two quotes, each holding one fence).
+    const fence = sentence.code ? sentence.text.search(/^[ \t]*(?:```|~~~)/m) : -1;
+    const before = fence > 0 ? sentence.text.slice(0, fence).trim() : "";
+    const lead = /[\u4e00-\u9fff]/.test(before) ? before : ""; // words, not the end of a cut block
+    const block = lead ? sentence.text.slice(fence) : sentence.text;
+    const shown = block.replace(FENCE_LINE, "").replace(/\n{3,}/g, "\n\n").trim();
+    if (lead) answer.append(withCode("span", lead, "sentence"));
+    const quoted = sentence.code ? text("span", shown, "sentence code") : withCode("span", sentence.text, "sentence");
     answer.append(quoted, citeLinks(sentence.citations, sentence));
     if (!sentence.code && !SENTENCE_END.test(sentence.text.trim())) answer.append("。");
     ownLines = lines;
