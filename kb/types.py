@@ -173,8 +173,7 @@ class CitedSpan:
         data["end"] = self.end
         if self.location:
             data["location"] = self.location.to_dict()
-        if self.code:
-            data["code"] = True  # the page shows it as code (page.js), without a 「。」 of its own
+        data["code"] = self.code  # the page shows it as code (page.js), without a 「。」 of its own
         return data
 
 

@@ -784,4 +784,4 @@ def test_an_answer_quoting_code_says_so_in_its_json_for_the_page():
     answer = answer_from_hits("如何抛出一个异常", _passage_hits(text))
     quoted = [s.to_dict() for s in answer.sentences]
     assert quoted[0]["code"] is True and "throw new IOException();" in quoted[0]["text"]
-    assert all("code" not in s for s in quoted[1:])  # prose is shown as words
+    assert not any(s["code"] for s in quoted[1:])  # prose is shown as words
