@@ -262,6 +262,13 @@ def test_a_heading_leading_in_is_not_quoted_alone_when_the_steps_are_in_the_next
     assert [e.text[:8] for e in spans] == ["(1)  安装略"], [e.text for e in spans]  # no lone 「实验过程及实验结果」
 
 
+def _steps_quoted(question: str, text: str) -> str:
+    """The steps quoted for the question from one passage holding the text, one to a line."""
+    profile = default_profile()
+    plan = plan_from_words(question, profile, shown=1)
+    return "\n".join(e.text for e in quoted_steps(plan, [Hit(1, 1.0, _passage(0, 0, text))], profile.analyzer.tokenize))
+
+
 WALKTHROUGH = "\n".join(
     [
         "用 rsync 做增量同步",
@@ -300,11 +307,7 @@ def test_sentences_each_introducing_a_command_are_a_walkthrough_quoted_with_its_
         "确认无误以后去掉 n 参数，正式同步：",
         "要删除目标端多出来的文件，加上 --delete：",
     ]
-    profile = default_profile()
-    plan = plan_from_words("怎么用 rsync 做增量同步？", profile, shown=1)
-    quoted = "\n".join(
-        e.text for e in quoted_steps(plan, [Hit(1, 1.0, _passage(0, 0, WALKTHROUGH))], profile.analyzer.tokenize)
-    )
+    quoted = _steps_quoted("怎么用 rsync 做增量同步？", WALKTHROUGH)
     for command in ("rsync -avn /data/", "rsync -av /data/", "rsync -av --delete"):
         assert command in quoted, quoted
     assert "sudo" not in quoted and "以后每次同步" not in quoted, quoted
@@ -397,10 +400,6 @@ def test_of_headings_naming_what_is_asked_the_one_over_instructions_is_the_proce
             "实现事件处理器",
         ]
     )
-    profile = default_profile()
-    plan = plan_from_words("按钮点击这种事件处理要怎么写，有哪几步", profile, shown=1)
-    quoted = "\n".join(
-        e.text for e in quoted_steps(plan, [Hit(1, 1.0, _passage(0, 0, text))], profile.analyzer.tokenize)
-    )
+    quoted = _steps_quoted("按钮点击这种事件处理要怎么写，有哪几步", text)
     assert "为事件源注册事件监听器\n实现事件监听器接口\n实现事件处理器" in quoted, quoted
     assert "针对这类事件" not in quoted

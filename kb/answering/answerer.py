@@ -9,7 +9,7 @@ plan (read the question once: plan.py) → retrieve → answerable? → sentence
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -186,21 +186,26 @@ class Answerer:
         tokenize = self.profile.analyzer.tokenize
         if plan.sides and unmentioned_side(plan.sides, hits, self.profile.contrast, tokenize) is not None:
             return False
-        if asks_an_amount(plan.text) and self._unnamed_measure(plan.text, plan.coverage_weights):
+        if asks_an_amount(plan.text) and self._unnamed_measure(
+            plan.text, list(filter(_is_noun, plan.coverage_weights))
+        ):
             return False
-        if any(self._unnamed_measure(plan.text, self._last_noun(words)) for words in earlier_amounts(plan.text)):
-            return False  # 「HashMap 的负载因子默认是多少，什么时候扩容」 where no passage says 因子
+        # 「HashMap 的负载因子默认是多少，什么时候扩容」: an amount of the last noun before 多少 (因子).
+        of = ([t for t in tokenize(words) if _is_noun(t)][-1:] for words in earlier_amounts(plan.text))
+        if any(self._unnamed_measure(plan.text, last) for last in of):
+            return False
         if rare_held_name(plan.coverage_weights, hits[:3], self.index):
             return True
         return self.retriever.answerable(hits, plan.coverage_weights, cross_language=plan.reading.cross_language)
 
-    def _unnamed_measure(self, question: str, weights: Mapping[str, float]) -> str | None:
+    def _unnamed_measure(self, question: str, nouns: Sequence[str]) -> str | None:
         """A noun of an amount question that no passage holds: 「销售人员的平均工资是多少」 over
         articles that never say 工资 would be answered with whatever figure a passage holds
         (「可以雇用10个甚至20个销售代表」). Nouns only: a verb or phrase the question words
         otherwise than the index (「谁提出来的」) says nothing of what it holds; nor does a noun
-        jieba cut across a word the index holds (「一共用了几个」: 共用, where the index says 一共)."""
-        nouns = [t for t in weights if len(t) >= 2 and (dictionary_tag(t) or "").startswith(NOUN_TAGS)]
+        jieba cut across a word the index holds (「一共用了几个」: 共用, where the index says 一共).
+        `nouns`: the question's nouns (_is_noun) an amount is asked of."""
+        nouns = [t for t in nouns if len(t) >= 2]
         absent = [t for t, count in self.index.document_frequencies(nouns).items() if count == 0] if nouns else []
         text = fold(question)
         for noun in absent:
@@ -210,11 +215,6 @@ class Answerer:
             if not any(held.values()):
                 return noun
         return None
-
-    def _last_noun(self, words: str) -> dict[str, float]:
-        """The last noun of the words before an amount asked for: what the amount is of."""
-        nouns = [t for t in self.profile.analyzer.tokenize(words) if (dictionary_tag(t) or "").startswith(NOUN_TAGS)]
-        return {nouns[-1]: 1.0} if nouns else {}
 
     def unknown_names(self, plan: QuestionPlan, hits: Sequence[Hit]) -> tuple[str, ...]:
         """The names the question uses that neither the index nor `hits` holds (names.py); the
@@ -303,3 +303,8 @@ class Answerer:
             Explanation(h.rank, tuple(matched_terms(question, h.passage, analyzer)), dict(h.signals), h.score)
             for h in hits
         ]
+
+
+def _is_noun(term: str) -> bool:
+    """jieba's dictionary tags the term a noun (NOUN_TAGS)."""
+    return (dictionary_tag(term) or "").startswith(NOUN_TAGS)

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from kb.answering.evidence import Evidence
 from kb.answering.units import span_text
-from kb.language.code import FENCE
+from kb.language.code import FENCE, leaves_a_block_open
 from kb.language.text import fold
 
 # Words that stand for something said before: 「这两种方式」, 「这些问题」, 「上述步骤」, 「前者」; 「以上」
@@ -32,7 +32,6 @@ _POINTS_TO_CODE = re.compile(r"^\W*(?:上面|上述|以上)(?:的|这段|这个|
 # A fenced block right under a sentence (blank lines between at most).
 _BLOCK_BELOW = re.compile(r"\s*\n```[\w+#-]*\n((?:[^\n]*\n)*?)```(?=\n|$)")
 _BLOCK_TO_THE_END = re.compile(r"\s*\n```[\w+#-]*\n((?:(?!\s*```)[^\n]*\n)*(?!\s*```)[^\n]*)$")
-_FENCE_LINE = re.compile(r"^[ \t]*```", re.MULTILINE)
 CODE_BELOW_LINES = 8
 REFERENT_CHARS = 6  # after the word, where what it stands for is named (「这些古人类」)
 _HAN_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
@@ -92,7 +91,7 @@ def _with_code_below(best: Evidence, budget: int) -> Evidence:
     trap命令指定退出时的清除操作。」 says how; the script under it is how."""
     passage = best.passage
     below = passage.text[best.end - passage.start :]
-    if len(_FENCE_LINE.findall(best.text)) % 2 or not _HAN.search(best.text):
+    if leaves_a_block_open(best.text) or not _HAN.search(best.text):
         return best  # a line of code, or a lead-in quoted with its code: what follows is no block of its own
     block = _BLOCK_BELOW.match(below) or _BLOCK_TO_THE_END.match(below)  # the passage ends inside: read on after
     too_long = block is not None and len(block.group(1).splitlines()) > CODE_BELOW_LINES

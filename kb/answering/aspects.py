@@ -97,8 +97,8 @@ def shared_aspect(
     (conjunctions such as 只有, is_grammar), words without a Chinese character and single
     characters do not count; nor does a word of the subject itself (see common_words); of
     several, the longest (a compound names a thing: 日志文件 before 建立)."""
-    said = set(tokenize(a.body)) | set(tokenize(b.body))
-    words = set(tokenize(a.body)) & set(tokenize(b.body))
+    in_a, in_b = set(tokenize(a.body)), set(tokenize(b.body))
+    said, words = in_a | in_b, in_a & in_b
     # Of any word either says, since one side's may be cut otherwise (是非|同步, 非同步).
     polar = [w for w in said if _polar(w, a.body, b.body) and not any(w in n or n in w for n in names)]
     shared = polar or [

@@ -11,7 +11,7 @@ from kb.answering.evidence import Evidence
 from kb.answering.series import continues, item_number
 from kb.answering.units import END_PUNCT, is_code
 from kb.ingest.chunk import BULLET
-from kb.language.code import FENCE
+from kb.language.code import FENCE, leaves_a_block_open
 
 _LINE_INDENT = re.compile(r"\n[ \t\u3000]+")
 
@@ -89,4 +89,4 @@ def within(chosen: list[Evidence], max_chars: int) -> list[Evidence]:
 def _opens_a_block(kept: list[Evidence]) -> bool:
     """The spans leave a code block open: an odd number of fence lines. (A span that ends its
     passage inside a block leaves it open too; the budget has nothing to do with that.)"""
-    return sum(line.strip() == FENCE for c in kept for line in c.text.split("\n")) % 2 == 1
+    return leaves_a_block_open("\n".join(c.text for c in kept))

@@ -169,13 +169,13 @@ def bare_number(text: str) -> bool:
     return marker is not None and not text[marker.end() :].strip()
 
 
-def _code_under(lines: Sequence[Line], at: int) -> list[Line]:
+def _code_under(lines: Sequence[Line], at: int, most: int = CODE_STEP_LINES) -> list[Line]:
     """The fenced code block right under lines[at], fences included, if it holds at most
-    CODE_STEP_LINES lines: a command, not a listing."""
+    `most` lines: a command, not a listing."""
     if at + 1 >= len(lines) or lines[at + 1].text != FENCE:
         return []
     end = next((j for j in range(at + 2, len(lines)) if lines[j].text == FENCE), None)
-    if end is None or end - at - 2 > CODE_STEP_LINES:
+    if end is None or end - at - 2 > most:
         return []
     return list(lines[at + 1 : end + 1])
 
@@ -276,12 +276,7 @@ def _introduced_code(lines: Sequence[Line], at: int) -> list[Line]:
     else none."""
     text = lines[at].text.rstrip()
     introduces = text.endswith(("：", ":")) or _STEP_WORD.search(text)
-    if not introduces or at + 1 >= len(lines) or lines[at + 1].text != FENCE:
-        return []
-    end = next((j for j in range(at + 2, len(lines)) if lines[j].text == FENCE), None)
-    if end is None or end - at - 2 > WALKTHROUGH_CODE_LINES:
-        return []
-    return list(lines[at + 1 : end + 1])
+    return _code_under(lines, at, WALKTHROUGH_CODE_LINES) if introduces else []
 
 
 def _opens_a_block(lines: Sequence[Line], at: int) -> bool:

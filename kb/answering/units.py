@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 
 from kb.answering.evidence import Evidence
-from kb.language.code import FENCE, code_spans, passage_code_spans, reads_as_code
+from kb.language.code import FENCE, code_spans, leaves_a_block_open, passage_code_spans, reads_as_code
 from kb.language.text import sentence_spans
 from kb.types import Passage
 
@@ -245,7 +245,6 @@ def _ends_in_code(evidence: Evidence, spans_of: Callable[[str], list[tuple[int, 
     """The span leaves a block open (its passage cuts it), ends inside code as `spans_of` reads
     its passage, or its last line reads as code."""
     p = evidence.passage
-    opened = sum(line.strip() == FENCE for line in evidence.text.split("\n")) % 2 == 1
     end = evidence.end - p.start
     in_code = any(a < end <= b for a, b in spans_of(p.text))
-    return opened or in_code or reads_as_code(evidence.text.rsplit("\n", 1)[-1])
+    return leaves_a_block_open(evidence.text) or in_code or reads_as_code(evidence.text.rsplit("\n", 1)[-1])

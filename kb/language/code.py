@@ -76,6 +76,12 @@ def code_spans(text: str) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
+def leaves_a_block_open(text: str) -> bool:
+    """The text holds an odd number of fence lines: a quote of it opens a block it does not
+    close, or closes one it did not open (a block its passage cuts)."""
+    return len(FENCE_LINE.findall(text)) % 2 == 1
+
+
 def passage_code_spans(text: str) -> list[tuple[int, int]]:
     """code_spans of a passage, which may begin inside a block of its document: a first fence
     followed by a line of Chinese prose (「```」 then 「为了确保临时文件创建成功，…」) closes a
