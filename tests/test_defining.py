@@ -116,3 +116,15 @@ def test_a_slide_term_is_quoted_with_every_item_under_it():
     first = answer.sentences[0].text
     assert first.startswith("• 封装（encapsulation）\n– OOP中信息隐藏思想的技术实现\n– 将数据"), first
     assert first.endswith("– 隐藏实现细节，通过接口与外部联系"), first
+
+
+def test_a_section_asking_what_a_side_does_is_no_definition_of_it():
+    """「分页是怎么完成地址转换的？」 opens with the side and 是, but it asks: it defines nothing and
+    never leads a comparison as what 分页 is."""
+    hits = [
+        _hit(1, "分页是怎么完成地址转换的？\n地址被拆成页号和页内偏移，查页表得到物理页框。"),
+        _hit(2, "分段是怎么映射的？\n段号查段表得到段基址，再加上段内偏移。"),
+    ]
+    assert defining_sentence("分页", hits) is None
+    answer = answer_from_hits("分页和分段的区别是啥？", hits)
+    assert not any(s.text.endswith("？") for s in answer.sentences)

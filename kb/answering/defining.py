@@ -81,21 +81,31 @@ def defining_sentence(subject: str, hits: Sequence[Hit]) -> Evidence | None:
     for hit in hits:
         text = hit.passage.text
         folded = fold(text)
-        found = form.search(folded) if len(folded) == len(text) else None  # offsets hold in the text
-        if found is None:
-            continue
-        said = found.end() - 1  # the verb's last character, or the first of the line under the term
-        term = found.start() + len(found.group()) - len(found.group().lstrip())
-        # The sentence that says it; a slide line too short or bare for ingest to call it one
-        # (「在系统中无运行事务时进行的转储操作」 reads as a heading) is quoted as its line.
-        line_end = text.find("\n", said)
-        end = next((e for s, e in quotable_sentences(text) if s <= said < e), len(text) if line_end < 0 else line_end)
-        start = min(term, said)
-        end = start + len(text[start:end].rstrip())
-        offset = hit.passage.start
-        span = (offset + start, offset + end)
-        return Evidence(text[start:end], hit.passage, hit.rank, *span, {"cue": 1.0}, citations=(hit.rank,))
+        if len(folded) != len(text):
+            continue  # offsets would not hold in the text
+        for found in form.finditer(folded):
+            if (span := _defining_span(hit, found)) is not None:
+                return span
     return None
+
+
+def _defining_span(hit: Hit, found: re.Match[str]) -> Evidence | None:
+    """The sentence holding a defining form found in the hit's passage, or None when it asks
+    (「分页是怎么完成地址转换的？」 is a section's question, it defines nothing)."""
+    text = hit.passage.text
+    said = found.end() - 1  # the verb's last character, or the first of the line under the term
+    term = found.start() + len(found.group()) - len(found.group().lstrip())
+    # The sentence that says it; a slide line too short or bare for ingest to call it one
+    # (「在系统中无运行事务时进行的转储操作」 reads as a heading) is quoted as its line.
+    line_end = text.find("\n", said)
+    end = next((e for s, e in quotable_sentences(text) if s <= said < e), len(text) if line_end < 0 else line_end)
+    start = min(term, said)
+    end = start + len(text[start:end].rstrip())
+    if text[start:end].rstrip("”」』\"')）").endswith(("？", "?")):
+        return None
+    offset = hit.passage.start
+    span = (offset + start, offset + end)
+    return Evidence(text[start:end], hit.passage, hit.rank, *span, {"cue": 1.0}, citations=(hit.rank,))
 
 
 def led_by_definitions(
