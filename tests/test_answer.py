@@ -785,3 +785,17 @@ def test_an_answer_quoting_code_says_so_in_its_json_for_the_page():
     quoted = [s.to_dict() for s in answer.sentences]
     assert quoted[0]["code"] is True and "throw new IOException();" in quoted[0]["text"]
     assert not any(s["code"] for s in quoted[1:])  # prose is shown as words
+
+
+def test_a_lead_in_cut_from_its_block_is_not_left_dangling_after_other_quotes():
+    doc = (
+        "备份先要停服务。恢复时要停掉 MySQL，并确保目标 datadir 为空：\n```\n"
+        "systemctl stop mysqld\nmv /var/lib/mysql /tmp/old\n```"
+    )
+    cut = doc.index("mv /var")
+    first = Passage(1, "db", "db", "db.md", 0, cut, doc[:cut])
+    second = Passage(2, "db", "db", "db.md", cut, len(doc), doc[cut:])
+    said = Evidence(doc[:8], first, 1, 0, 8, citations=(1,))
+    lead = Evidence(doc[8 : cut - 1], first, 1, 8, cut - 1, citations=(1,))
+    rest = Evidence(doc[cut:], second, 2, cut, len(doc), citations=(2,))
+    assert [e.text for e in within([said, lead, rest], 80)] == ["备份先要停服务。"]

@@ -8,6 +8,7 @@ import dataclasses
 import re
 
 from kb.answering.evidence import Evidence
+from kb.answering.sentence_quality import junk_reason
 from kb.answering.series import continues, item_number
 from kb.answering.units import END_PUNCT, is_code
 from kb.ingest.chunk import BULLET
@@ -65,7 +66,7 @@ def within(chosen: list[Evidence], max_chars: int) -> list[Evidence]:
     # A code block cut between two passages is quoted in two spans: when the budget drops the
     # second, the first would leave the block open (its fence and first command only). The
     # block's rest is kept where it fits (the dropped span up to its closing fence); else the
-    # first ends before the block, or is dropped too.
+    # first ends before the block, or is dropped too (what is left may only lead into it).
     if len(kept) < len(chosen) and _opens_a_block(kept) and _opens_a_block(kept[-1:]):
         rest, last = chosen[len(kept)], kept[-1]
         closing = rest.text.find(FENCE + "\n") if not rest.text.startswith(FENCE) else 0
@@ -79,7 +80,7 @@ def within(chosen: list[Evidence], max_chars: int) -> list[Evidence]:
         last = kept.pop()
         cut = last.text.rfind("\n" + FENCE)
         before = last.text[:cut].rstrip() if cut > 0 else ""
-        if before:
+        if before and not (kept and junk_reason(before)):  # after others, 「…datadir 为空：」 says nothing
             kept.append(dataclasses.replace(last, text=before, end=last.start + len(before)))
         elif not kept:  # the answer itself opens with the block: kept as it is
             return [last]
