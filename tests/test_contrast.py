@@ -91,6 +91,11 @@ TOKENIZE = default_profile().analyzer.tokenize
         ("Application和Applet这两种java程序有什么区别", ["application", "applet"]),  # what both are
         # The stages of a range are listed, not compared.
         ("想做到消息一条都不丢，从发送、存储到消费每一环分别要做什么？", None),
+        # When they are used, who says their names and how they seem are no part of a side; 各 asks of each.
+        ("腌肉时生抽和老抽各起什么作用，两者有什么不同？", ["生抽", "老抽"]),
+        ("打蛋白时说的湿性发泡和干性发泡怎么分辨？", ["湿性发泡", "干性发泡"]),
+        ("挂糊和上浆听起来差不多，两者到底有什么区别？", ["挂糊", "上浆"]),
+        ("实时系统和批处理系统的区别", ["实时系统", "批处理系统"]),  # 时 of a word says no time
     ],
 )
 def test_contrast_sides(question, sides):
@@ -592,3 +597,35 @@ def test_what_one_side_is_and_the_other_is_not_names_the_row():
     assert table is not None
     rows = {row.aspect: [cell.text for cell in row.cells] for row in table.rows}
     assert rows == {"同步": ["ArrayList类中所有方法是非同步的", "Vector类中所有方法都是线程同步的"]}
+
+
+def test_cells_saying_the_same_of_both_sides_make_no_row():
+    """Two sections of a cooking guide (HowToCook, public domain) end on the same warning, the
+    second with a full stop: a row that says one thing of both sides sets nothing apart."""
+    intro = "炒/煎\n\n注意事项\n\n使用普通锅炒菜不粘的方法：\n\n热锅凉油法\n\n记住一定要是热锅凉油，首先热锅"
+    cold = (
+        "干净的锅什么都不放，干烧，使其受热均匀，烧热\n放入凉油，旋转锅子，使油沾满整个锅\n"
+        "把油倒出来，倒出来后不要刷锅\n注意：如果是燃气，可能会喷火，注意安全"
+    )
+    double = (
+        "热锅双油法\n\n首先热锅\n放入“少量凉油”，旋转锅子\n再继续放入凉油，开始炒菜\n"
+        "注意：如果是燃气，可能会喷火，注意安全。"
+    )
+    hits = [
+        Hit(1, 1.0, Passage(3, "fry", "炒/煎", "fry.md", 300, 300 + len(double), double, heading="热锅凉油法")),
+        Hit(2, 0.9, Passage(2, "fry", "炒/煎", "fry.md", 150, 150 + len(cold), cold, heading="热锅凉油法")),
+        Hit(3, 0.8, Passage(1, "fry", "炒/煎", "fry.md", 0, len(intro), intro)),
+    ]
+    contrast = build_contrast(["热锅凉油法", "热锅双油法"], hits, VOCABULARY, tokenize=TOKENIZE)
+    rows = contrast.rows if contrast else []
+    assert all(row.cells[0].text.rstrip("。") != row.cells[1].text.rstrip("。") for row in rows)
+
+
+def test_a_passage_naming_both_sides_discusses_them_together():
+    from kb.answering.mentions import discussed_together
+
+    glossary = "【挂糊】烹饪前将原料均匀裹上一层糊液的工艺。\n【上浆】用淀粉、鸡蛋、盐等与原料一起调拌的工艺。"
+    hits = [_hit(1, "terms", glossary), _hit(2, "other", "挂糊后放入油锅。")]
+    assert discussed_together(["挂糊", "上浆"], hits)
+    assert not discussed_together(["挂糊", "勾芡"], hits)
+    assert not discussed_together(None, hits) and not discussed_together(["挂糊", "上浆有啥"], hits)

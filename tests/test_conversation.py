@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from kb import KnowledgeBase
 from kb.answering.english import EnglishReader, glossed_terms
 from kb.answering.followup import complete, focus_of, is_elliptical
-from kb.answering.typos import Homophones, correct, latin_typos
+from kb.answering.typos import Homophones, correct, latin_typos, route_likelihood
 from kb.answering.understand import SOURCES_ARE_CHINESE, is_cross_language
 from kb.interfaces.cli import main
 from kb.interfaces.script_display import question_script, shown_in_script
@@ -481,3 +481,25 @@ def test_a_question_read_from_english_is_searched_with_its_english_too(kb):
             assert hit.signals["dense"].score == pytest.approx(float(stored @ plan.vector), abs=1e-3)
     chinese = kb.answerer.plan("营销和销售的区别")
     assert np.array_equal(chinese.vector, retriever.query_vector("营销和销售的区别"))
+
+
+def test_a_correction_must_make_the_question_likelier_than_typed():
+    """「腌肉时生抽」: 肉时 is no word and 肉食 (same pinyin) is one the index holds, but 「腌肉 时」
+    reads better in general Chinese than 「腌 肉食」: as typed. 「营消和销受」 reads far worse than
+    「营销和销售」: corrected."""
+    import jieba
+
+    tokenizer = jieba.Tokenizer()
+    tokenizer.check_initialized()
+    held = {"肉食": 2, "营销": 9, "销售": 9}
+
+    def frequencies(terms):
+        return {t: held.get(t, 0) for t in terms}
+
+    def likelihood(text):
+        return route_likelihood(tokenizer, text)
+
+    dictionary = tokenizer.FREQ
+    assert correct("腌肉时生抽", frequencies, dictionary, Homophones, list) == "腌肉食生抽"
+    assert correct("腌肉时生抽", frequencies, dictionary, Homophones, list, likelihood=likelihood) is None
+    assert correct("营消和销受", frequencies, dictionary, Homophones, list, likelihood=likelihood) == "营销和销售"

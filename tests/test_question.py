@@ -3,7 +3,7 @@
 import pytest
 
 from kb import KnowledgeBase
-from kb.answering.amounts import earlier_amounts
+from kb.answering.amounts import asked_unit, earlier_amounts, states_in_unit
 from kb.answering.question import (
     SHAPES,
     answer_shape,
@@ -15,7 +15,7 @@ from kb.answering.question import (
 )
 from kb.answering.side_names import term_names
 from kb.language.text import fold
-from kb.types import Hit
+from kb.types import Hit, Passage
 
 
 @pytest.mark.parametrize(
@@ -280,3 +280,27 @@ def test_an_amount_asked_before_another_question_is_asked_too():
     assert earlier_amounts("HashMap 的负载因子默认是多少，什么时候扩容？") == ["hashmap 的负载因子默认是"]
     assert earlier_amounts("我老问他预算多少，对方都不太想说，该怎么问") == []  # a story, then the question
     assert earlier_amounts("负载因子默认是多少？") == []  # the last clause: asks_an_amount
+
+
+def test_an_amount_asked_in_a_unit_is_answered_in_that_unit():
+    """「煮几分钟」 asks for minutes: 「大火大约 8 分钟」 states them, 「将 4 汤匙酱油…」 from the
+    same recipe states an amount of something else; 「放多少米」 asks for rice, not metres."""
+    assert asked_unit("煮鸡蛋要煮几分钟") == asked_unit("蒸鸡蛋羹要蒸多久") == "time"
+    assert asked_unit("糖放多少克") == "weight" and asked_unit("油温多少度") == "temperature"
+    assert asked_unit("UDP 首部占多少个字节") == "size"
+    assert asked_unit("一个人放多少米合适") is None and asked_unit("Java 是哪一年发布的") is None
+    assert states_in_unit("用冷水将鸡蛋煮熟，大火大约 8 分钟", "time")
+    assert states_in_unit("中火蒸 7-8 分钟", "time") and states_in_unit("静置半小时", "time")
+    assert states_in_unit("第 7 和第 8 个字节是主版本号", "size")
+    assert not states_in_unit("将 4 汤匙酱油、4 汤匙清水倒入小锅中", "time")
+
+
+def test_an_amount_in_the_unit_asked_for_leads_when_it_is_said_of_the_question():
+    """「蒸鸡蛋羹要蒸多久」: both sentences state a time, but 「1 - 2 小时」 is how long it cools,
+    said before the question's words; 「继续蒸 4 分钟」 is how long it steams."""
+    from kb.answering.answer import answer_from_hits
+
+    recipe = "放入冰箱冷藏等待 1 - 2 小时，让鸡蛋羹充分入味。中火烧至水开，转最小的火继续蒸 4 分钟。"
+    hits = [Hit(1, 1.0, Passage(1, "egg", "蒸水蛋", "egg.md", 0, len(recipe), recipe))]
+    answer = answer_from_hits("蒸鸡蛋羹要蒸多久", hits)
+    assert answer.sentences[0].text == "中火烧至水开，转最小的火继续蒸 4 分钟。"

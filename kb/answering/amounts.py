@@ -8,19 +8,73 @@ formula over its condition); sentences ending in 「。」 each stand alone.
 
 from __future__ import annotations
 
+import re
+
 from kb.answering.evidence import Evidence
 from kb.answering.plan import QuestionPlan
 from kb.answering.question import ASKING_PHRASES, ASKS_AN_AMOUNT, CLAUSES, asks_a_share, counted_in, states_a_quantity
 from kb.answering.units import END_PUNCT, adjacent, span_text
 from kb.language.text import fold
 
+# Units by what they measure. A question that names its unit (「煮几分钟」, 「默认是多少秒」, 「放多少克」)
+# or asks how long (「蒸多久」) is answered by a figure in a unit of that kind: 「大火大约 8 分钟」, not
+# 「将 4 汤匙酱油…倒入小锅中」 from the same recipe, which states an amount of something else.
+_UNITS = {
+    "time": r"毫秒|秒钟?|分钟|小时|钟头|天|周|星期|个月|年|ms|min|s|h",
+    "weight": r"毫克|千克|公斤|克|斤|mg|kg|g",
+    "volume": r"毫升|升|ml|l",
+    "temperature": r"摄氏度|华氏度|度|°c|℃|°f|℉",
+    "length": r"毫米|厘米|公里|千米|mm|cm|km",  # not 米: 「放多少米」 asks for rice
+    "size": r"字节|比特|bytes?|bits?|kb|mb|gb|位",
+}
+_UNIT_ASKED = re.compile(r"(?:多少|几)\s*个?\s*(" + "|".join(_UNITS.values()) + r")(?![a-z])")
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+_HOW_LONG = re.compile(r"多久|多长时间|多长的时间")
+_NUMBER = r"(?:\d+(?:\.\d+)?|[零〇一二三四五六七八九十百千万两半]+)"
+_IN_UNIT = {
+    kind: re.compile(rf"{_NUMBER}\s*(?:[-–~～到至]\s*{_NUMBER}\s*)?个?\s*(?:{units})(?![a-z])")
+    for kind, units in _UNITS.items()
+}
+
+
+def asked_unit(question: str) -> str | None:
+    """What the amount a question asks for measures (a key of _UNITS: 「几分钟」, 「多久」 → time),
+    when its last clause says so."""
+    clauses = [c for c in CLAUSES.split(fold(question)) if c.strip()]
+    last = clauses[-1] if clauses else ""
+    if found := _UNIT_ASKED.search(last):
+        return next(kind for kind, units in _UNITS.items() if re.fullmatch(units, found.group(1)))
+    return "time" if _HOW_LONG.search(last) else None
+
+
+def states_in_unit(text: str, unit: str) -> bool:
+    """Whether a text states a figure in a unit of the kind `unit` (asked_unit)."""
+    return _IN_UNIT[unit].search(fold(text)) is not None
+
+
+def states_it_of_the_question(text: str, plan: QuestionPlan) -> bool:
+    """Whether a figure in the unit asked for (asked_unit) follows a word of the question in its
+    sentence: 「…转最小的火继续蒸 4 分钟」 says how long to 蒸, 「放入冰箱冷藏等待 1 - 2 小时，让鸡蛋
+    充分入味」 how long something else takes, though it holds 鸡蛋 too."""
+    unit = asked_unit(plan.text)
+    if unit is None:
+        return False
+    folded = fold(text)
+    for figure in _IN_UNIT[unit].finditer(folded):
+        before = _SENTENCE_END.split(folded[: figure.start()])[-1]
+        if any(word in before for word in plan.terms.words):
+            return True
+    return False
+
 
 def states_the_amount(chosen: list[Evidence], plan: QuestionPlan) -> bool:
     """Whether a quoted statement holding one of the question's words (across languages: none)
-    states the amount it asks for."""
-    counting, share = counted_in(plan.text), asks_a_share(plan.text)
+    states the amount it asks for, in the unit it asks for when it names one."""
+    counting, share, unit = counted_in(plan.text), asks_a_share(plan.text), asked_unit(plan.text)
     return any(
-        states_a_quantity(text, counting, share) and (plan.reading.cross_language or _holds_a_question_word(text, plan))
+        states_a_quantity(text, counting, share)
+        and (unit is None or states_in_unit(text, unit))
+        and (plan.reading.cross_language or _holds_a_question_word(text, plan))
         for text in _statements(chosen)
     )
 

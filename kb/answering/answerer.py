@@ -19,7 +19,7 @@ from kb.answering.aspects import subject_words
 from kb.answering.defining import DEFINITION_REACH, with_definition
 from kb.answering.definition_cue import definition_cue
 from kb.answering.evidence import Evidence, EvidenceWeights, QuestionTerms, score_sentences
-from kb.answering.mentions import unmentioned_side
+from kb.answering.mentions import discussed_together, unmentioned_side
 from kb.answering.names import rare_held_name, unknown_names
 from kb.answering.plan import QuestionPlan, asking_words_in, shape_of
 from kb.answering.question import asks_an_amount
@@ -180,7 +180,8 @@ class Answerer:
         mentions (unknown_names) or compares with a side no retrieved passage mentions
         (mentions.unmentioned_side) or asks an amount of something no passage names
         (_unnamed_measure); so when it names a term only a few passages hold, a top hit among
-        them (names.rare_held_name); else as Retriever.answerable judges the hits."""
+        them (names.rare_held_name), or a top hit names both sides it compares
+        (mentions.discussed_together); else as Retriever.answerable judges the hits."""
         if self.unknown_names(plan, hits):
             return False
         tokenize = self.profile.analyzer.tokenize
@@ -194,7 +195,7 @@ class Answerer:
         of = ([t for t in tokenize(words) if _is_noun(t)][-1:] for words in earlier_amounts(plan.text))
         if any(self._unnamed_measure(plan.text, last) for last in of):
             return False
-        if rare_held_name(plan.coverage_weights, hits[:3], self.index):
+        if rare_held_name(plan.coverage_weights, hits[:3], self.index) or discussed_together(plan.sides, hits[:3]):
             return True
         return self.retriever.answerable(hits, plan.coverage_weights, cross_language=plan.reading.cross_language)
 

@@ -4,10 +4,9 @@ Comparison articles are full of parallel statements — «市场是…；销售�
 营销是让产品好卖» — so each sentence is cut into clauses at 「；」 and 「，而」, and a clause that
 opens with a side's name describes that side. A side's names are the question's word, its alias
 group in the profile (kb/data/profile.toml), and the short names the retrieved text defines
-(「客户服务（简称客服）」). The aspect a clause speaks to comes from the article's own numbered
-label or heading (「1、目标不同：」 → 目标; 「301 Moved Permanently：」 is no item 301), else from the
-profile's cue words. Every cell is a verbatim clause of a retrieved passage and carries its citation.
-"""
+(「客户服务（简称客服）」). A clause's aspect is the article's numbered label or heading (「1、目标不同：」
+→ 目标; 「301 Moved Permanently：」 is no item 301), else the profile's cue words. Every cell is a
+verbatim clause of a retrieved passage and carries its citation."""
 
 from __future__ import annotations
 
@@ -21,7 +20,7 @@ from kb.answering.outline import outline_cells
 from kb.answering.sentence_quality import SECTION_NUMBER
 from kb.answering.side_names import find_name, side_cores, side_names
 from kb.ingest.chunk import BULLET, is_heading
-from kb.language.text import fold, sentence_spans
+from kb.language.text import fold, is_near_duplicate, sentence_spans
 from kb.types import CitedSpan, Contrast, ContrastRow, Hit
 
 _CLAUSE_BREAK = re.compile(r"[；;]|[，,](?=而|但|则|相比之下)|。")
@@ -46,6 +45,7 @@ _CLOSING_MARKS = "`'\"”’」』》 "  # after a side's name: 「`Cookie` 和 
 SIDE_WINDOW = 4  # a side's name must start within this many characters of the clause
 TABLE_CELL_SCORE = 5.0  # a document's own table cell beats any clause under its aspect
 MIN_TABLE_ROWS = 2  # rows of a document's table that make the whole contrast table
+SAME_STATEMENT = 0.9  # cells sharing this much of their character pairs say one thing of both sides
 
 
 @dataclass(frozen=True)
@@ -377,18 +377,18 @@ def _file(found: _Statements, aspect: str, side: int, score: float, cell: CitedS
 
 
 def _aspect_rows(found: _Statements, sides: int) -> tuple[list[ContrastRow], set[str]]:
-    """A row per aspect that has a cell for every side (the best-scored, from an article not
-    yet cited where possible, no text used twice), and the texts used."""
+    """A row per aspect with a cell for every side (the best-scored, from an article not yet cited
+    where possible, no text used twice, none saying what another does), and the texts used."""
     rows: list[ContrastRow] = []
     used_docs: set[str] = set()
     used_text: set[str] = set()
     for aspect in found.order:
-        cells = []
+        cells: list[CitedSpan] = []
         for side in range(sides):
             options = [
                 (score + (0.6 if cell.doc_id not in used_docs else 0.0), cell)
                 for score, cell in found.by_aspect.get((aspect, side), [])
-                if cell.text not in used_text
+                if cell.text not in used_text and not any(is_near_duplicate(cell, c, SAME_STATEMENT) for c in cells)
             ]
             if not options:
                 break

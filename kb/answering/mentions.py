@@ -83,3 +83,13 @@ def speaks_of_a_side(
     names = [name for each in _names_of_each(sides, [fold(h.passage.text) for h in hits], vocabulary) for name in each]
     said = [fold(text) for text in quoted]
     return any(name in text for name in names for text in said)
+
+
+def discussed_together(sides: Sequence[str] | None, hits: Sequence[Hit]) -> bool:
+    """Whether one of `hits` names every side (plain names only): it speaks of them together, so
+    the index holds what sets them apart, however much the question pads them (「挂糊和上浆听起来
+    差不多，两者到底有什么区别」 shares few of its words with 「【挂糊】…【上浆】…」)."""
+    if not sides or not _plain(sides):
+        return False
+    names = [fold(side) for side in sides]
+    return any(all(name in text for name in names) for text in (fold(h.passage.headed_text) for h in hits))

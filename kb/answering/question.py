@@ -50,7 +50,7 @@ _ASKS_WHAT_FOR = re.compile(
 )
 # The measure words after 几 that ask for an amount (「几个」, 「几年」, 「几级」), for the question's kind
 # and for whether its last clause asks one.
-_AMOUNT_MEASURES = "个次位种名岁人倍点号周成年月日天级层"
+_AMOUNT_MEASURES = "个次位种名岁人倍点号周成年月日天级层分秒克度斤"
 # Checked in this order: 「是什么原因」 is a reason, 「哪些方法」 a list, 「怎么样」 not a method;
 # but a list of steps (「要做哪几步」, 「有哪些步骤」) is asked as a procedure is.
 _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = (

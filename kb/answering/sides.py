@@ -18,7 +18,7 @@ from kb.language.text import fold
 # does saying they get confused (「缓存穿透和缓存击穿老是搞混」) or asking where they part
 # (「redis跟memcached比到底差在哪」).
 _TELLING_APART = (
-    "(?:怎么|如何|怎样)区分|(?:老是|总是|经常|常常|容易|总|老)?(?:搞混|混淆|弄混|分不清|搞不清)"
+    "(?:怎么|如何|怎样)(?:区分|分辨|辨别)|(?:老是|总是|经常|常常|容易|总|老)?(?:搞混|混淆|弄混|分不清|搞不清)"
     "|差在哪|差别在哪|不同在哪"
 )
 # 「Redis Stream和Kafka哪个好」, 「同步刷盘和异步刷盘怎么选」: which to take asks for a comparison too.
@@ -41,15 +41,19 @@ _CHOICE = re.compile(
 # 「存时间用DATETIME」: what is chosen follows the verb of using it.
 _USING = re.compile(r"^.*?(?:选用|选择|使用|采用|用|选)\s*(?=[a-z])")
 _MADE_INTO = re.compile(r"^[\u4e00-\u9fff]成\s*(?=[\u4e00-\u9fff]{2}|[a-z])")
-# 「做消息队列的话Redis Stream和Kafka哪个好」: the condition before 「的话」 is no part of a side.
-_CONDITION = re.compile(r"^.*的话")
+# 「做消息队列的话Redis Stream和Kafka哪个好」: the condition before 「的话」 is no part of a side, nor
+# is the time before 「的时候」 (「腌肉时」: see _when_dropped), nor who says the name (「…说的湿性发泡」).
+_CONDITION = re.compile(r"^.*(?:的话|的时候)|^.*?(?:所说的|说的|讲的|提到的|所谓的?)(?=\S{2})")
 # The respect a difference is asked in: 「…在数据处理上的区别」, 「…在功能方面有什么不同」,
 # 「ACID 和 BASE 对事务中间状态的态度…」.
 _IN_RESPECT = re.compile(r"(?<=.)\s*(?:在[^在]{1,16}?(?:上|方面|中)|对[^对]{2,16})$")
 # What both sides are, said after the second (「反熵和谣言传播这两种方式」, 「…这两种java程序」), and where both are
 # found, said before the first (「Gossip 里反熵和…」): neither is part of a side.
 # 「Kafka 和 Disruptor 都叫消息队列」: what is said of both after the second side is no part of it.
-_SAID_OF_BOTH = re.compile(r"(?<=\S{2})\s*(?:都|也都|均)(?:是|叫|算|属于|有|能|会|可以|用|被|在|称为).*$")
+# So is how they seem (「挂糊和上浆听起来差不多，两者…」).
+_SAID_OF_BOTH = re.compile(
+    r"(?<=\S{2})\s*(?:(?:都|也都|均)(?:是|叫|算|属于|有|能|会|可以|用|被|在|称为)|听起来|看起来|看上去|好像|似乎|差不多|(?:很|挺|有点)像).*$"
+)
 _BOTH_NAMED = re.compile(
     r"\s*(?:这|那)?(?:(?:两|俩|二)(?:种|个|类|者)\s*(?:[a-z]+\s*)?[\u4e00-\u9fff]{0,6}|(?:两|俩|二)(?:方式|方法|算法|机制|模式|模型|协议|概念|东西)?)$"
 )
@@ -71,7 +75,7 @@ _WHO_ASKS = re.compile(r"\s*(?:我|我们|你|你们|大家|他们|人)(?:总|�
 # naming what both are (the first side is named without it).
 _KIND_OF_BOTH = re.compile(r"^([a-z0-9+\-][a-z0-9_.+#/-]*)\s+[\u4e00-\u9fff]{1,6}$")
 # 「ZooKeeper 和 Eureka 各自偏向什么」: what each of the two does is asked.
-_EACH = r"(?<=各自|分别)[\u4e00-\u9fff]{1,6}?(?:什么|啥|哪些)"
+_EACH = r"(?:(?<=各自)|(?<=分别)|(?<=各))[\u4e00-\u9fff]{1,6}?(?:什么|啥|哪些)"
 # 「从发送、存储到消费每一环分别要做什么」 lists the stages of a range, it compares no two of them.
 _RANGE = re.compile(r"^从.+到")
 
@@ -105,7 +109,7 @@ def contrast_sides(question: str, vocabulary: ContrastVocabulary) -> list[str] |
     first, second = _CLAUSE_END.split(match.group(1))[-1], _CLAUSE_END.split(match.group(2))[0]
     if _RANGE.match(f"{first}{second}"):
         return None
-    first = _CONDITION.sub("", first)
+    first = _CONDITION.sub("", _when_dropped(first))
     if _BY_MEANS.match(first) and (means := _BY_MEANS.match(second)) and means.end() <= 2:  # 「…用句柄和用直接指针」
         first, second = _BY_MEANS.sub("", first), _BY_MEANS.sub("", second)
     elif _USING.match(first):  # 「用 alias 和写成函数」: the other way is what the thing is made into
@@ -151,6 +155,15 @@ def _aligned(first: str, second: str) -> str:
     if dictionary_tag(first[at - 1 : at + 1]):  # 「上传代码和传文件」: 传 is part of 上传
         return first
     return first[at:] if len(first) - at >= 3 else first
+
+
+def _when_dropped(first: str) -> str:
+    """The first side after a 「时」 that says when (「腌肉时生抽和老抽…」 → 生抽): one that forms no
+    word with the character on either side (not 实时, 同时, 时间)."""
+    at = first.rfind("时", 1, len(first) - 2)
+    if at < 1 or dictionary_tag(first[at - 1 : at + 1]) or dictionary_tag(first[at : at + 2]):
+        return first
+    return first[at + 1 :]
 
 
 def weighs(question: str) -> bool:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from typing import Any
 
 from kb.answering.question import ASKING_PHRASES
 from kb.language.dictionary import is_grammar
@@ -81,6 +82,7 @@ def correct(
     segment: Callable[[str], list[str]],
     stopwords: Collection[str] = (),
     in_context: Callable[[str], bool] | None = None,
+    likelihood: Callable[[str], float] | None = None,
 ) -> str | None:
     """`text` (script-folded) with its typos corrected, or None when nothing needed correcting.
 
@@ -88,25 +90,11 @@ def correct(
     `homophones` the (lazily built) homophone table, `segment` the jieba segmentation of a text
     (every character kept), `stopwords` the function words never taken for typos. Nor are
     the question's asking words (「第几大」 is not 「第极大」, 「谁的」 not 「水的」), and no
-    correction makes a function word (「伪政权」 is not 「为政权」)."""
+    correction makes a function word (「伪政权」 is not 「为政权」). With `likelihood` (of a text in
+    general Chinese: route_likelihood), a correction must make the question likelier than typed:
+    「营消和销受」 reads far better as 「营销和销售」, while 「腌肉时生抽」 reads better than 「腌肉食生抽」."""
     asking = {i for match in ASKING_PHRASES.finditer(text) for i in range(match.start(), match.end())}
-    words = segment(text)
-    loose = _loose_characters(words, frequencies(w for w in words if len(w) > 1), dictionary)
-    if len(loose) != len(text):
-        return None
-    pairs = {
-        text[i : i + 2]
-        for i in range(len(text) - 1)
-        if loose[i]
-        and loose[i + 1]
-        and _HAN.match(text[i])
-        and _HAN.match(text[i + 1])
-        and not (text[i] in stopwords and text[i + 1] in stopwords)
-    }
-    if not pairs:
-        return None
-    known = frequencies(pairs)
-    unknown = sorted(p for p in pairs if known.get(p, 0) == 0 and not dictionary_count(dictionary, p))
+    unknown = _unknown_pairs(text, frequencies, dictionary, segment, stopwords)
     if not unknown:
         return None
     table = homophones()
@@ -130,8 +118,36 @@ def correct(
         counts = frequencies(words)
         best = max(words, key=lambda w: (counts.get(w, 0), w))
         if counts.get(best, 0) >= MIN_PASSAGES and (in_context is None or in_context(best)):
-            corrected = corrected.replace(pair, best)
+            candidate = corrected.replace(pair, best)
+            if likelihood is None or likelihood(candidate) > likelihood(corrected):
+                corrected = candidate
     return corrected if corrected != text else None
+
+
+def _unknown_pairs(
+    text: str,
+    frequencies: DocumentFrequencies,
+    dictionary: Mapping[str, int],
+    segment: Callable[[str], list[str]],
+    stopwords: Collection[str],
+) -> list[str]:
+    """The pairs of adjacent Han characters of `text`, both loose (_loose_characters), that
+    neither the index nor the dictionary knows: where a typo may be."""
+    words = segment(text)
+    loose = _loose_characters(words, frequencies(w for w in words if len(w) > 1), dictionary)
+    if len(loose) != len(text):
+        return []
+    pairs = {
+        text[i : i + 2]
+        for i in range(len(text) - 1)
+        if loose[i]
+        and loose[i + 1]
+        and _HAN.match(text[i])
+        and _HAN.match(text[i + 1])
+        and not (text[i] in stopwords and text[i + 1] in stopwords)
+    }
+    known = frequencies(pairs) if pairs else {}
+    return sorted(p for p in pairs if known.get(p, 0) == 0 and not dictionary_count(dictionary, p))
 
 
 def _fitting_their_other_neighbour(
@@ -168,6 +184,14 @@ def _fitting_their_other_neighbour(
     return [
         w for w in words if counts.get(outer[w][1], 0) >= counts.get(outer[w][0], 0) and not typed_is_held(*outer[w])
     ]
+
+
+def route_likelihood(tokenizer: Any, text: str) -> float:
+    """The log-probability of `text` under the general dictionary's word frequencies, cut into
+    words the likeliest way (`tokenizer`: a jieba Tokenizer, whose own route this is)."""
+    route: dict[int, tuple[float, int]] = {}
+    tokenizer.calc(text, tokenizer.get_DAG(text), route)
+    return float(route[0][0])
 
 
 def dictionary_count(dictionary: Mapping[str, int], word: str) -> int:

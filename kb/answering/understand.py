@@ -20,7 +20,7 @@ from kb.answering.english import EnglishReader, glossed_terms
 from kb.answering.followup import complete, focus_of
 from kb.answering.retrieve import normalise_question
 from kb.answering.spoken import written_question
-from kb.answering.typos import Homophones, correct, latin_typos
+from kb.answering.typos import Homophones, correct, latin_typos, route_likelihood
 from kb.errors import KbError
 from kb.language.glossary import Glossary
 from kb.language.text import fold, in_typed_case
@@ -141,6 +141,7 @@ class QuestionReader:
             segment=lambda t: tokenizer.lcut(t, HMM=False),
             stopwords=analyzer.stopwords,
             in_context=self._in_context(fold(text)),
+            likelihood=lambda t: route_likelihood(tokenizer, t),
         )
         corrected = in_typed_case(corrected, [text]) if corrected else (text if latin else None)
         focus = focus_of(asked, completed) if completed else ""
