@@ -195,6 +195,16 @@ def test_a_first_sentence_saying_this_is_it_is_quoted_with_the_one_before():
     assert answer.sentences[0].text == text[text.index("只要") :]
 
 
+def test_a_first_sentence_going_on_from_the_one_before_is_quoted_with_it():
+    """「除非它是去壳的生鸡蛋…」 says the opposite of the rule it makes an exception to, read alone."""
+    text = (
+        "微波炉不应该被用于加热水，这可能会致其暴沸。"
+        "绝对不要使用微波炉加热鸡蛋！除非它是去壳的生鸡蛋，并且需要戳破蛋黄。"
+    )
+    answer = answer_from_hits("去壳的生鸡蛋能放微波炉吗", _passage_hits(text))
+    assert answer.sentences[0].text.startswith("绝对不要使用微波炉加热鸡蛋！除非"), answer.sentences[0].text
+
+
 def test_a_first_sentence_saying_what_the_code_above_does_is_quoted_with_that_code():
     """「上面的命令可以逐行读取文件」 answers how to read a file line by line only with the loop above it."""
     text = (

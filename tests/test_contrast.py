@@ -5,7 +5,7 @@ import pytest
 from kb.answering.aspects import subject_words
 from kb.answering.contrast import build_contrast
 from kb.answering.mentions import unmentioned_side
-from kb.answering.outline import outline_cells
+from kb.answering.outline import compared_in_one_document, outline_cells
 from kb.answering.side_names import side_cores, side_names
 from kb.answering.sides import contrast_sides
 from kb.profile import default_profile
@@ -307,6 +307,7 @@ def test_a_word_the_whole_index_is_about_names_no_row():
         ("客户服务（客服）是…", "客户服务", "客户成功", ("客户服务", "客服")),  # its own characters, in order
         ("单点登录（sso）是…", "单点登录", "oauth2", ("单点登录", "sso")),  # the other script
         ("分布式锁 | redis（ap）/ zookeeper（cp）", "zookeeper", "eureka", ("zookeeper",)),  # what it is, not its name
+        ("白糖(20g)\n生抽(40ml)\n", "生抽", "老抽", ("生抽",)),  # how much of it, not its name
     ],
 )
 def test_the_names_a_text_gives_a_side(text, side, other, names):
@@ -629,3 +630,16 @@ def test_a_passage_naming_both_sides_discusses_them_together():
     assert discussed_together(["挂糊", "上浆"], hits)
     assert not discussed_together(["挂糊", "勾芡"], hits)
     assert not discussed_together(None, hits) and not discussed_together(["挂糊", "上浆有啥"], hits)
+
+
+def test_an_outline_pairs_sections_of_one_document_only():
+    """Recipes list 老抽 and 生抽 among their ingredients, one per recipe, then the same section
+    labels (「计算」): a side's name line in one recipe pairs with none in another."""
+    crab = "配料\n豆瓣酱\n老抽\n菜油\n计算\n每次制作前需要确定计划做几份。"
+    shrimp = "配料\n鲜虾 300g\n生抽\n黄油 7g\n计算\n一份正好够两个人吃，按人数加倍。"
+    hits = [_hit(1, "crab", crab), _hit(2, "shrimp", shrimp)]
+    assert outline_cells(hits, [("生抽",), ("老抽",)])  # each recipe outlines one side
+    assert compared_in_one_document(outline_cells(hits, [("生抽",), ("老抽",)])) == []
+    locks = "排它锁\n优点：实现简单\n共享锁\n优点：允许并发读"
+    cells = compared_in_one_document(outline_cells([_hit(1, "slides", locks)], [("排它锁",), ("共享锁",)]))
+    assert {c.side for c in cells} == {0, 1}

@@ -95,3 +95,17 @@ def test_a_diagram_s_source_is_no_text_and_code_stays():
     assert len(lines) == len(notes.split("\n"))
     assert not any("M1" in line or "fill:" in line or "flowchart" in line for line in lines)
     assert "producer.send(msg);" in lines and lines.index("处理流程如下。") == 2
+
+
+def test_a_footnote_is_text_on_its_line_and_its_reference_mark_is_gone():
+    """GitHub footnotes: 「[^1]: 软炸是…」 without a space read as a link definition and its text was
+    lost; 「[^2]」 was quoted next to kb's own citation marks."""
+    notes = (
+        "油温在 120°C-140°C 之间：适合软炸[^1]、滑炒[^2]。\n\n"
+        "[^1]: 软炸是将小块、片或条形的材料挂糊，放入油锅，炸成七八成熟的油炸方法\n"
+        "[^2]: 滑炒，选用质嫩的动物性原料，用温油滑散\n"
+    )
+    lines = extract(notes.encode("utf-8")).text.split("\n")
+    assert lines[0] == "油温在 120°C-140°C 之间：适合软炸、滑炒。"
+    assert lines[2] == "软炸是将小块、片或条形的材料挂糊，放入油锅，炸成七八成熟的油炸方法"
+    assert lines[3] == "滑炒，选用质嫩的动物性原料，用温油滑散"

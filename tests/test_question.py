@@ -232,6 +232,9 @@ def test_a_count_is_told_in_either_script():
     [
         ("数据库里说的事务是什么意思", "数据库的事务"),
         ("redis 里经常说的“内存碎片”到底指的是什么？", "redis的内存碎片"),  # how often it is said: no owner
+        # 「它」 points back to the one term the question quotes; 「是怎样一种…」 asks what kind of thing.
+        ("看油温表时碰到“软炸”这个词，它是怎样一种炸法？", "软炸"),
+        ("微服务是什么样的一种架构", "微服务"),
         ("TCP 里老提到的 MSS 是什么", "tcp的mss"),
         ("事务里说的幻读具体是指什么现象？", "事务的幻读"),  # what kind of thing it is asked as: no part
     ],

@@ -78,6 +78,8 @@ def test_junk_is_named(span, reason):
         "事务T1→事务T2→事务T1：形成等待环路，发生死锁。",  # arrows inside a sentence
         "SELECT * FROM Student WHERE Sage > 20;",
         "版本1.2 发布了。",  # one number inside a sentence is not a table of contents
+        # nor two versions in two sentences
+        "Redis 在 4.0 之后的版本中就已经加入了对多线程的支持。\n\n不过，Redis 4.0 增加的多线程主要针对删除操作。",
         "恢复分两步：(1)装入副本，(2)重做事务。",  # numbered steps inside a sentence
         "使用游标的步骤\n（1）说明游标\n（2）打开游标\n（3）关闭游标",  # steps one to a line
         "WHERE子句   作用于基表或视图，   从中选择满足条件的元组",  # spaced out, but a clause

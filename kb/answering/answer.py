@@ -93,7 +93,7 @@ def _merge_duplicates(candidates: list[Evidence], shape: AnswerShape) -> list[Ev
             continue
         if c.rank < min(copy.citations):
             # Quote the best-ranked copy, so the first citation is where the text comes from.
-            copy = dataclasses.replace(copy, text=c.text, passage=c.passage, start=c.start, end=c.end)
+            copy = dataclasses.replace(copy, text=c.text, passage=c.passage, rank=c.rank, start=c.start, end=c.end)
         kept[twin] = dataclasses.replace(copy, citations=(*copy.citations, c.rank))
     return kept
 

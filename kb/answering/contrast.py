@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 from kb.answering.aspects import PREDICATE, SideClause, common_words, lead_in_aspect, parallel_rows
 from kb.answering.doc_tables import Beside, table_cells
-from kb.answering.outline import outline_cells
+from kb.answering.outline import compared_in_one_document, outline_cells
 from kb.answering.sentence_quality import SECTION_NUMBER
 from kb.answering.side_names import find_name, side_cores, side_names
 from kb.ingest.chunk import BULLET, is_heading
@@ -228,7 +228,7 @@ def build_contrast(
     cores = side_cores(list(sides))
     aspects = vocabulary.aspects if profile_knows(list(sides), vocabulary) else ()
     found = _side_statements(hits, _Sides(names, cores, aspects, vocabulary.asking, _clause_breaks(names, cores)))
-    for outlined in outline_cells(hits, names):
+    for outlined in compared_in_one_document(outline_cells(hits, names)):
         rank, text = outlined.cell.citations[0], fold(outlined.cell.text)
         if outlined.aspect is None:
             statement = SideClause(outlined.side, text, text, -1, _cell_score(rank, False, len(text)))

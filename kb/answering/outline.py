@@ -84,6 +84,14 @@ def outline_cells(hits: Sequence[Hit], names: Sequence[tuple[str, ...]]) -> list
     return sorted(cells, key=lambda c: c.cell.citations)
 
 
+def compared_in_one_document(cells: Sequence[OutlineCell]) -> list[OutlineCell]:
+    """The cells of documents that outline both sides: an outline compares within one. A recipe
+    listing 老抽 among its ingredients, its 「计算」 and 「操作」 sections after, pairs with no other
+    recipe's 「生抽」 and sections."""
+    sides = {doc: {c.side for c in cells if c.cell.doc_id == doc} for doc in {c.cell.doc_id for c in cells}}
+    return [c for c in cells if len(sides[c.cell.doc_id]) > 1]
+
+
 def _side_line_pattern(names: Sequence[tuple[str, ...]]) -> re.Pattern[str]:
     """A line that is a side's name: alone, glossed (「强制存取控制（MAC）」), after its other
     names (「大内核/单内核/宏内核」), asked after (「什么是垂直分解」), with a label (「动态转储的

@@ -40,7 +40,7 @@ _ASKS_WHAT_IT_IS = re.compile(
     # 「拜占庭将军问题用大白话讲是在说什么」 asks what it is about.
     r"(?:是)?在(?:说|讲)(?:什么|啥)[？?呢]*$|(?:说|讲)的是(?:什么|啥)[？?呢]*$|指(?:什么|啥)[？?呢]*$|"
     # 「多态怎么理解」, 「如何理解封装」 ask what it means.
-    r"^[^，,。？?]{0,12}(?:怎么|如何|怎样)去?理解[^，,。？?]{0,8}[？?呢]*$"
+    r"^[^，,。？?]{0,12}(?:怎么|如何|怎样)去?理解[^，,。？?]{0,8}[？?呢]*$|是(?:怎样|怎么样|什么样)的?一?[种个类]"
 )
 # What must be done (「每一环分别要做什么」), in what order (「排查应该按什么顺序来」): as 「怎么做」.
 _MUST_DO = r"(?:要|该|应该|需要|得)[做干]些?(?:什么|啥)|[按以照]什么顺序|(?:顺序|流程)是(?:什么|怎样|啥)|什么流程"
@@ -238,7 +238,7 @@ def _clause_before(text: str, at: int) -> str:
 
 # What is left of a definition question once its asking words go: 「什么是销售漏斗」 → 销售漏斗.
 _DEFINITION_WORDING = re.compile(
-    r"请问|^(?:这|那)(?:个|里的?|种)|(?:具体)?(?:是指|指的是|指|是)个?(?:啥|什么)(?:现象|情况|东西|概念|问题)|是个?啥意思|啥意思|指的是(?:啥|什么)(?:情况|东西)?|(?:具体)?指(?:什么|啥)|什么是|是什么意思|是个什么东西|是什么东西|是什么|是指什么|指的是什么|什么叫|何为|何谓|的定义|的含义|的意思|是个啥|"
+    r"请问|是(?:怎样|怎么样|什么样)的?一?[种个类]\w{0,3}$|^(?:这|那)(?:个|里的?|种)|(?:具体)?(?:是指|指的是|指|是)个?(?:啥|什么)(?:现象|情况|东西|概念|问题)|是个?啥意思|啥意思|指的是(?:啥|什么)(?:情况|东西)?|(?:具体)?指(?:什么|啥)|什么是|是什么意思|是个什么东西|是什么东西|是什么|是指什么|指的是什么|什么叫|何为|何谓|的定义|的含义|的意思|是个啥|"
     r"是啥|是怎么定义的|怎么定义|如何定义|什么概念|的概念|是怎么一?回事|到底|究竟|(?:是)?在(?:说|讲)(?:什么|啥)|"
     r"(?:说|讲)的是(?:什么|啥)|(?:应该|该|要)?(?:怎么|如何|怎样)去?理解|(?:用)?(?:大白话|白话|通俗(?:地|点)?|简单(?:地|点)?)(?:讲|说|来说|解释)?|[\s\W_]+"
 )
@@ -370,9 +370,13 @@ def definition_subject(question: str) -> str:
     folded = _BRACKETED.sub("", fold(question))  # 「heredoc（就是 << EOF 那种写法）」: a gloss, no subject
     asking = [c for c in CLAUSES.split(folded) if _ASKS_WHAT_IT_IS.search(c.strip() + "？")]
     subject = _subject_in(asking[-1]) if asking else ""
-    return subject if subject and not _POINTS_BACK.fullmatch(subject) else _subject_in(folded)
+    if subject and not _POINTS_BACK.fullmatch(subject):
+        return subject
+    quoted = _QUOTED_TERM.findall(folded)  # 「碰到“软炸”这个词，它是…」: the term it points back to
+    return quoted[0] if len(quoted) == 1 else _subject_in(folded)
 
 
+_QUOTED_TERM = re.compile(r"[“「『\"]([^”」』\"]{1,12})[”」』\"]")
 _BRACKETED = re.compile(r"\s*[（(]\s*(?:就是|也就是|即|指的是|指|说的是|意思是)[^（）()]*[)）]")
 # A subject that only points at what was said before it.
 _POINTS_BACK = re.compile(r"[这那它其此](?:个|些|种|里|样)?")

@@ -78,6 +78,8 @@ _INNER_SECTION_NUMBER = re.compile(r"(?:^|\s)[1-9]\d?(?:[.．]\d{1,2})+[.．]?\s
 # (「静态转储与动态转储 （2）海量转储与增量转储 （3）转储方法小结」); one to a line they are a list.
 _INNER_ITEM_NUMBER = re.compile(r"[（(]\d{1,2}[)）]")
 _PHRASE_MARKS = re.compile(r"[，,、；;：:]")
+# A contents line ends no sentence: 「…Redis 在 4.0 之后…。不过，Redis 4.0 增加的…」 numbers versions.
+_SENTENCE_END = re.compile(r"[。！？!?]")
 # Something to read: a Chinese character or a Latin word of three letters or more. A table's
 # header row laid out in columns (「R.A  R.B  S.C」) has neither; a code line (`x = 1`) is not
 # laid out in columns.
@@ -139,7 +141,7 @@ def junk_reason(text: str) -> str | None:
         return "empty"
     if SECTION_NUMBER.match(stripped) and len(SECTION_NUMBER.sub("", stripped)) > 0:
         return "heading"
-    if len(_INNER_SECTION_NUMBER.findall(stripped)) >= 2 or (
+    if (len(_INNER_SECTION_NUMBER.findall(stripped)) >= 2 and not _SENTENCE_END.search(stripped[:-1])) or (
         len(_INNER_ITEM_NUMBER.findall(stripped)) >= 2 and not _PHRASE_MARKS.search(stripped) and "\n" not in stripped
     ):
         return "contents"

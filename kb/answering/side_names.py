@@ -22,6 +22,8 @@ _DEFINED_NAME = (
 )
 _NAME_START = r"(?:(?<![\u3400-\u9fff])|(?<=[的是为和与及即称、]))"
 MIN_CORE_CHARS = 2  # a side's name without the head or tail it shares with the other side
+# An amount in brackets (「40ml」, 「2个」, 「30%」): a figure and its unit are no name.
+_AMOUNT = re.compile(r"\d+(?:\.\d+)?\s*(?:ml|l|g|kg|mg|mm|cm|m|km|ms|s|min|h|kb|mb|gb|%|[\u4e00-\u9fff])?")
 
 
 def side_names(side: str, texts: list[str], other: str, aliases: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
@@ -52,6 +54,8 @@ def _may_shorten(side: str, bracketed: str) -> bool:
     script (「单点登录（SSO）」, 「Session（会话）」), or the side's own letters in order, first
     to first (「客户服务（客服）」). 「ZooKeeper（CP）」 in a table says what ZooKeeper is, not
     what it is called: 「CP 架构…」 is no statement about ZooKeeper."""
+    if _AMOUNT.fullmatch(bracketed):  # 「生抽(40ml)」 in a recipe: how much, not what it is called
+        return False
     if side.isascii() != bracketed.isascii():
         return True
     if bracketed[0] != side[0]:

@@ -10,6 +10,9 @@ so places stay the file's line numbers:
 - headings, paragraphs and list items: their text, links by their words, without emphasis
   marks or images; inline code keeps its backticks; an ordered item keeps its number
   (「1. 」: steps stay steps), a bullet loses its mark;
+- footnotes (GitHub's 「适合软炸[^1]」 … 「[^1]: 软炸是…」, mdit-py-plugins): the note's text on its
+  line, without its label, the reference mark gone (read as CommonMark alone, a note without a
+  space was a link definition, its text silently lost, and 「[^2]」 was quoted beside kb's [2]);
 - a line that is nothing but links (a table of contents, a reading list), maybe after a short
   label (「**参考答案**：[Redis 内存碎片详解](…)。」), or 「[TOC]」, is dropped;
 - fenced and indented code: verbatim, between fence lines (kb/language/code.py); but a diagram's
@@ -58,8 +61,9 @@ def extract(data: bytes) -> Extracted:
 def readable(source: str) -> str:
     """The Markdown source as the text it shows, one output line per source line."""
     from markdown_it import MarkdownIt
+    from mdit_py_plugins.footnote import footnote_plugin
 
-    parser = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    parser = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).use(footnote_plugin)
     source = _without_front_matter(source)
     source_lines = source.split("\n")
     lines = [""] * len(source_lines)
