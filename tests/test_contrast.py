@@ -643,3 +643,16 @@ def test_an_outline_pairs_sections_of_one_document_only():
     locks = "排它锁\n优点：实现简单\n共享锁\n优点：允许并发读"
     cells = compared_in_one_document(outline_cells([_hit(1, "slides", locks)], [("排它锁",), ("共享锁",)]))
     assert {c.side for c in cells} == {0, 1}
+
+
+def test_a_glossary_s_entries_fill_a_definition_row():
+    """「【挂糊】…的工艺」 and 「【上浆】用淀粉…调拌…的工艺」: a glossary's entries say what each term is,
+    though the second states it with no verb the clause reading knows."""
+    glossary = (
+        "【挂糊】烹饪前将原料均匀裹上一层糊液的工艺。\n\n"
+        "【上浆】用淀粉、鸡蛋、盐等与原料一起调拌，使原料外层裹上一层薄薄浆液的工艺。"
+    )
+    contrast = build_contrast(["挂糊", "上浆"], [_hit(1, "terms", glossary)], VOCABULARY, tokenize=TOKENIZE)
+    assert contrast is not None
+    rows = [(row.aspect, [c.text[:4] for c in row.cells]) for row in contrast.rows]
+    assert rows == [("定义", ["【挂糊】", "【上浆】"])]

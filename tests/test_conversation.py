@@ -503,3 +503,18 @@ def test_a_correction_must_make_the_question_likelier_than_typed():
     assert correct("腌肉时生抽", frequencies, dictionary, Homophones, list) == "腌肉食生抽"
     assert correct("腌肉时生抽", frequencies, dictionary, Homophones, list, likelihood=likelihood) is None
     assert correct("营消和销受", frequencies, dictionary, Homophones, list, likelihood=likelihood) == "营销和销售"
+
+
+def test_a_character_the_index_holds_as_a_word_is_meant_as_typed():
+    """Cooking notes hold 蒸 as a word of its own: 「想蒸个馒头」 is no typo of 「想整个馒头」 (蒸个 is
+    no word, 整个 is, and reads likelier). A character of grammar may still be one: 不门 → 部门."""
+    held = {"整个": 9, "蒸": 20, "部门": 9, "不": 30}
+    dictionary = {"整个": 900, "部门": 900, "销售": 900}
+
+    def frequencies(terms):
+        return {t: held.get(t, 0) for t in terms}
+
+    assert correct("想蒸个馒头", frequencies, dictionary, Homophones, list) is None
+    held["蒸"] = 1  # a character the index does not hold as a word: a typo may have made it
+    assert correct("想蒸个馒头", frequencies, dictionary, Homophones, list) == "想整个馒头"
+    assert correct("销售不门", frequencies, dictionary, Homophones, list) == "销售部门"

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from kb.answering.aspects import PREDICATE, SideClause, common_words, lead_in_aspect, parallel_rows
+from kb.answering.aspects import DEFINITION_ASPECT, PREDICATE, SideClause, common_words, lead_in_aspect, parallel_rows
 from kb.answering.doc_tables import Beside, table_cells
 from kb.answering.outline import compared_in_one_document, outline_cells
 from kb.answering.sentence_quality import SECTION_NUMBER
@@ -24,9 +24,7 @@ from kb.language.text import fold, is_near_duplicate, sentence_spans
 from kb.types import CitedSpan, Contrast, ContrastRow, Hit
 
 _CLAUSE_BREAK = re.compile(r"[；;]|[，,](?=而|但|则|相比之下)|。")
-_CONNECTOR = re.compile(
-    r"(?:而且|而|但是|但|则|那么|相比之下[，,]?|另外[，,]?|同时[，,]?|其次[，,]?|首先[，,]?|总之[，,]?)"
-)
+_CONNECTOR = re.compile(r"(?:而且|而|但是|但|则|那么|(?:相比之下|另外|同时|其次|首先|总之)[，,]?)")
 _LABEL = re.compile(r"^[(（]?(?:[一二三四五六七八九十]+|\d{1,2})[)）、.．]?\s*([^：:]{1,12})[：:]")
 # A heading that names an aspect: 「2、思考的角度不同」, 「三、目标上的区别」, 「衡量标准：」.
 _ASPECT_HEADING = re.compile(
@@ -40,8 +38,8 @@ _BULLET = re.compile(r"[\s\ue000-\uf8ff•·▪■□◆◇○●❖➢➤►▶
 _ITEM_NUMBER = re.compile(r"\s*(?:[（(]\d{1,2}[)）]|\d{1,2}[、.．](?!\d)|[①-⑳])?\s*")
 MIN_ROWS, MAX_ROWS = 1, 7  # a table has at least / at most this many rows
 _WORDS = re.compile(r"[\u3400-\u9fff]|[A-Za-z]{2}")  # an aspect's name is words, not 「1.」
-_QUOTE = "[`'\"“‘「『《]?"  # a mark that may open a side's name: 「，`Hashtable` 是…」 (code in notes)
-_CLOSING_MARKS = "`'\"”’」』》 "  # after a side's name: 「`Cookie` 和 `Session` 都是…」 joins them
+_QUOTE = "[`'\"“‘「『《【]?"  # a mark that may open a side's name: 「，`Hashtable` 是…」 (code in notes)
+_CLOSING_MARKS = "`'\"”’」』》】 "  # after a side's name: 「`Cookie` 和 `Session` 都是…」 joins them
 SIDE_WINDOW = 4  # a side's name must start within this many characters of the clause
 TABLE_CELL_SCORE = 5.0  # a document's own table cell beats any clause under its aspect
 MIN_TABLE_ROWS = 2  # rows of a document's table that make the whole contrast table
@@ -345,13 +343,15 @@ def _place_clause(
         return
     heading = next((h for position, h in reversed(headings) if position < s), fold(p.heading))
     label_text = label.group(0) if label else heading
+    glossed = body.startswith("【")  # a glossary's 「【挂糊】烹饪前将原料…的工艺」 defines its term
     aspect = _aspect(body, label_text, sides.names, sides.aspects) or (lead[0] if lead else None)
     score = _cell_score(hit.rank, label is not None, e - s)
     cell = CitedSpan(p.text[s:e], (hit.rank,), p.doc_id, p.start + s, p.start + e)
     opening = _opening(body, sides.names[side], sides.cores[side])
     after = body[sum(opening) :] if opening else body
-    if not sides.aspects and not PREDICATE.search(after):
+    if not sides.aspects and not PREDICATE.search(after) and not glossed:
         return  # 「1. 选择 2. 投影 3. 连接」, 「HAVING <条件表达式>」: no statement
+    aspect = DEFINITION_ASPECT if glossed and aspect is None else aspect
     if aspect is None:
         found.unplaced.append((SideClause(side, body, after, len(found.sentences), score), cell))
         return

@@ -97,6 +97,9 @@ def correct(
     unknown = _unknown_pairs(text, frequencies, dictionary, segment, stopwords)
     if not unknown:
         return None
+    # A character the index holds as a word of its own (蒸, 煮 in cooking notes) is meant as typed:
+    # 「想蒸个馒头」 is no typo of 「想整个馒头」; one of grammar may be (「销售不门」 for 部门).
+    words_alone = frequencies({c for pair in unknown for c in pair if not is_grammar(c)})
     table = homophones()
     corrected = text
     for pair in unknown:
@@ -106,7 +109,7 @@ def correct(
         candidates = [
             pair[:k] + h + pair[k + 1 :]
             for k in (0, 1)
-            if at + k not in asking
+            if at + k not in asking and words_alone.get(pair[k], 0) < MIN_PASSAGES
             for h in table.of(pair[k])
             if h not in stopwords
         ]
