@@ -809,3 +809,18 @@ def test_a_lead_in_cut_from_its_block_is_not_left_dangling_after_other_quotes():
     lead = Evidence(doc[8 : cut - 1], first, 1, 8, cut - 1, citations=(1,))
     rest = Evidence(doc[cut:], second, 2, cut, len(doc), citations=(2,))
     assert [e.text for e in within([said, lead, rest], 80)] == ["备份先要停服务。"]
+
+
+def test_a_how_to_answer_quotes_the_chain_of_steps_under_its_lead():
+    """A cooking guide (HowToCook) writes the steps as one line of dashes under the sentence
+    saying what to do: answering how, the sentence is quoted with them, and the chain that
+    does it with a steamer (which the asker has not) does not lead."""
+    text = (
+        "蒸锅为多层结构，最底部用于盛水，利用水开后产生的水蒸气的热量，加热上层食物。\n\n"
+        "蒸锅最底层加入适量水——将食物放于上层蒸屉中——蒸锅放于火上加热\n\n"
+        "如果没有蒸锅，只有普通的铁锅（非平底锅），可以在锅底放置一个三脚架，并注入足够的水，以此达到类似于蒸锅的效果。\n\n"
+        "铁锅底部加入足量水———放入三脚架———将食物置于三脚架上———开火关盖"
+    )
+    answer = answer_from_hits("没有蒸锅，只有一口普通的铁锅，怎么蒸馒头？", _passage_hits(text))
+    first = answer.sentences[0].text
+    assert first.startswith("如果没有蒸锅") and first.endswith("开火关盖"), first

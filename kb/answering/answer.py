@@ -37,7 +37,7 @@ from kb.answering.presenting import labelled_once, presentable
 from kb.answering.question import ASKING_PHRASES, AnswerShape, asks_an_amount
 from kb.answering.steps import Tokenize, overlaps, quoted_steps
 from kb.answering.table_lead import SAYS_THE_DIFFERENCE, led_by_table
-from kb.answering.units import adjacent, holds_steps, is_code, shown_as_code, span_text
+from kb.answering.units import adjacent, chain_below, holds_steps, is_code, shown_as_code, span_text
 from kb.language.text import fold, in_typed_case, is_near_duplicate
 from kb.profile import Profile, default_profile
 from kb.provenance import Location
@@ -134,7 +134,9 @@ def select(
         ranked = _form_first(ranked, margin, lambda c: focus in "".join(fold(c.text).split()))
     if shape.kind == "method":
         # Steps sharing no word with the question are another procedure (「口信消息模型有 3 个前提：」).
-        ranked = _form_first(ranked, 2 * margin, lambda c: holds_steps(c) and _shares_words(c))
+        ranked = _form_first(
+            ranked, 2 * margin, lambda c: (holds_steps(c) or chain_below(c) is not None) and _shares_words(c)
+        )
     elif shape.kind == "definition":
         ranked = _form_first(ranked, margin, lambda c: defines(c, shape.subject))
         ranked = _form_first(ranked, margin, lambda c: introduces(c, shape.subject))

@@ -5,7 +5,7 @@ the reader knows which two ways: the lines before it say (「SQL语言是面向�
 记录的…」). A sentence leading an answer with 「这两种」, 「这些」, 「上述」 or 「前者」 is quoted from
 the sentences before it in its passage, as far as they run on without a heading between.
 Answering how, one saying what 「上面的命令」 does is quoted with the code block right above it,
-and one saying how with the block right under it.
+and one saying how with the block, or the chain of steps (「A———B———C」), right under it.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 
 from kb.answering.evidence import Evidence
-from kb.answering.units import span_text
+from kb.answering.units import chain_below, span_text
 from kb.language.code import FENCE, leaves_a_block_open
 from kb.language.text import fold
 
@@ -49,6 +49,8 @@ def with_antecedents(best: Evidence, candidates: Sequence[Evidence], budget: int
         return with_code
     if how and (with_code := _with_code_below(best, budget)) is not best:
         return with_code
+    if how and (end := chain_below(best)) is not None and end - best.start <= budget:
+        return dataclasses.replace(best, text=span_text(best.passage, (best.start, end)), end=end)
     if _points_back(folded):
         sentences = len(candidates)
     elif _POINTS_TO_THE_LAST.match(folded):

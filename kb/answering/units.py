@@ -28,6 +28,11 @@ _SEQUENCE_WORDS = ("首先", "其次", "再次", "然后", "最后")
 _IN_ORDER = re.compile(
     r"首先.*?(?:然后|其次|接着|最后|再)|(?<![首原优事预])先[^，,；;。！？\n]{1,40}[，,；;]\s*(?:再|然后|接着)", re.S
 )
+# A run of dashes between steps (「A———B———C」), and a sentence ending inside a line (prose uses
+# 「——」 for an aside: 「营销——是关于企业如何发现…。」).
+_DASHES = re.compile(r"—{2,}|-{3,}")
+_ENDS_INSIDE = re.compile(r"[。！？!?；;].")
+_NEXT_LINE = re.compile(r"[ \t]*\n\s*([^\n]+)")
 _HALF_WIDTH = str.maketrans("（）．", "().")
 # Steps in one run of clauses: the first says what comes first, each next one goes on from it.
 _FIRST_STEP = re.compile(r"首先|(?<![首原优事预])先")
@@ -214,12 +219,28 @@ def adjacent(a: Evidence, b: Evidence) -> bool:
 
 def holds_steps(evidence: Evidence) -> bool:
     """The span states steps: two or more numbered (or bulleted) lines, 首先 … 然后/再/最后, a
-    chain of →, or a lead-in (prose, not code) with the code that does it."""
+    chain of → (or of dashes on a line that ends no sentence inside: 「铁锅底部加入足量水———放入
+    三脚架———开火关盖」), or a lead-in (prose, not code) with the code that does it."""
     text = evidence.text
     numbered = sum(bool(LIST_ITEM.match(line)) for line in text.splitlines()) + len(_BULLET_OPENS.findall(text))
     ordered = bool(_IN_ORDER.search(text))
     led_to_code = "\n" in text and is_code(evidence) and not _starts_in_code(evidence)
-    return numbered >= 2 or ordered or text.count("→") + text.count("->") >= 2 or led_to_code
+    chained = any(_is_chain(line) for line in text.splitlines())
+    return numbered >= 2 or ordered or chained or led_to_code
+
+
+def _is_chain(line: str) -> bool:
+    """A line of steps joined by arrows or dashes (「A———B———C」), no sentence ending inside it."""
+    joins = line.count("→") + line.count("->") + len(_DASHES.findall(line))
+    return joins >= 2 and not _ENDS_INSIDE.search(line)
+
+
+def chain_below(evidence: Evidence) -> int | None:
+    """Where the line right under a span ends, when that line is a chain of steps: 「如果没有蒸锅，
+    …可以在锅底放置一个三脚架…。」 over 「铁锅底部加入足量水———放入三脚架———开火关盖」."""
+    passage = evidence.passage
+    below = _NEXT_LINE.match(passage.text, evidence.end - passage.start)
+    return passage.start + below.end() if below and _is_chain(below.group(1)) else None
 
 
 def _starts_in_code(evidence: Evidence) -> bool:
