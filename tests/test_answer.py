@@ -195,14 +195,26 @@ def test_a_first_sentence_saying_this_is_it_is_quoted_with_the_one_before():
     assert answer.sentences[0].text == text[text.index("只要") :]
 
 
-def test_a_first_sentence_going_on_from_the_one_before_is_quoted_with_it():
-    """「除非它是去壳的生鸡蛋…」 says the opposite of the rule it makes an exception to, read alone."""
-    text = (
-        "微波炉不应该被用于加热水，这可能会致其暴沸。"
-        "绝对不要使用微波炉加热鸡蛋！除非它是去壳的生鸡蛋，并且需要戳破蛋黄。"
-    )
-    answer = answer_from_hits("去壳的生鸡蛋能放微波炉吗", _passage_hits(text))
-    assert answer.sentences[0].text.startswith("绝对不要使用微波炉加热鸡蛋！除非"), answer.sentences[0].text
+@pytest.mark.parametrize(
+    ("text", "question", "opening"),
+    [
+        # 「除非…」 read alone says the opposite of the rule it makes an exception to.
+        (
+            "微波炉不应该被用于加热水，这可能会致其暴沸。绝对不要使用微波炉加热鸡蛋！除非它是去壳的生鸡蛋，并且需要戳破蛋黄。",
+            "去壳的生鸡蛋能放微波炉吗",
+            "绝对不要使用微波炉加热鸡蛋！除非",
+        ),
+        # 「在此基础上…」: on what, the sentence before says.
+        (
+            "先搞清楚客户的需求。建议：你给出你的资源清单，包括渠道名称，价格，效果数据等。在此基础上，和对方通个电话，好好聊聊。",
+            "通个电话前要准备价格和效果数据吗，怎么跟对方好好聊聊",
+            "建议：你给出你的资源清单",
+        ),
+    ],
+)
+def test_a_first_sentence_going_on_from_the_one_before_is_quoted_with_it(text, question, opening):
+    answer = answer_from_hits(question, _passage_hits(text))
+    assert answer.sentences[0].text.startswith(opening), answer.sentences[0].text
 
 
 def test_a_first_sentence_saying_what_the_code_above_does_is_quoted_with_that_code():
