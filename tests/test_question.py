@@ -3,7 +3,7 @@
 import pytest
 
 from kb import KnowledgeBase
-from kb.answering.amounts import asked_unit, earlier_amounts, states_in_unit
+from kb.answering.amounts import amounts_asked, asked_unit, states_in_unit
 from kb.answering.question import (
     SHAPES,
     answer_shape,
@@ -280,9 +280,12 @@ def test_a_purpose_question_prefers_what_its_subject_serves_said_of_it():
 
 
 def test_an_amount_asked_before_another_question_is_asked_too():
-    assert earlier_amounts("HashMap 的负载因子默认是多少，什么时候扩容？") == ["hashmap 的负载因子默认是"]
-    assert earlier_amounts("我老问他预算多少，对方都不太想说，该怎么问") == []  # a story, then the question
-    assert earlier_amounts("负载因子默认是多少？") == []  # the last clause: asks_an_amount
+    assert amounts_asked("HashMap 的负载因子默认是多少，什么时候扩容？") == [("hashmap 的负载因子", "")]
+    assert amounts_asked("我老问他预算多少，对方都不太想说，该怎么问") == []  # a story, then the question
+    assert amounts_asked("负载因子默认是多少？") == [("负载因子", "")]
+    # What the amount is of: the words after it, bar its measure; the last amount of a clause is asked.
+    assert amounts_asked("女员工生孩子一共能休多少天产假？") == [("女员工生孩子一共能休", "产假")]
+    assert amounts_asked("工龄到十几年又是几天") == [("工龄到十几年", "")]
 
 
 def test_an_amount_asked_in_a_unit_is_answered_in_that_unit():

@@ -298,6 +298,10 @@ def test_a_name_is_unknown_only_when_neither_the_index_nor_a_retrieved_passage_h
     # Digits that are part of a name leave a stem that must stand alone in the text: 「Inno」 of
     # 「Inno3」 is no word of 「InnoDB」.
     assert unknown("Inno3安装以后怎么登录") == ("Inno3",)
+    # Who acts in the asker's story is no thing the notes must name: 「DBA让我…」, 「DBA这边…」.
+    assert unknown("DBA让我安装MySQL以后用root登录，对吗") == ()
+    assert unknown("安装以后DBA这边要做什么") == ()
+    assert unknown("DBA工具怎么安装") == ("DBA",)
     # A name the asker explains in brackets is what the explanation says: the index may call it otherwise.
     assert unknown("XtraDB（就是 InnoDB 的一个分支）支持事务吗") == ()  # written in the index's own term
     assert unknown("Maria（MySQL的分支）安装以后怎么登录") == ("Maria",)  # a gloss that only says what it is
@@ -471,3 +475,18 @@ def test_an_amount_of_something_no_passage_names_is_not_answered_with_another_fi
     # An amount asked before another question is asked too: of 工资, which no passage names.
     assert not kb.ask("销售人员的平均工资是多少，收入由什么组成？").found
     assert kb.ask("每个营销人员可以雇用多少个销售代表，为什么这么多？").found
+
+
+def test_an_amount_is_asked_of_the_noun_next_to_it(tmp_path, embedder):
+    """「女员工生孩子一共能休多少天产假」 asks how many days of 产假: the notes say 产假 (not 孩子,
+    the asker's story) and answer it; 「能休几天陪产假」 asks days of a leave they never name."""
+    text = (
+        "女员工一共能休多少天产假？答：女员工生育享受98天产假；难产的，增加产假15天。\n"
+        "职工累计工作已满1年不满10年的，每年带薪年休假5天。\n劳动合同应当以书面形式订立。\n"
+    )
+    docs = write_corpus(tmp_path, {"law.txt": text})
+    kb = KnowledgeBase.build([docs], tmp_path / "index", embedder=embedder)
+    assert kb.ask("女员工生孩子一共能休多少天产假？").found
+    assert not kb.ask("男员工的老婆生孩子，他能休几天陪产假？").found
+    # A name said with characters left out is said: the notes' 带薪年休假 is the asker's 带薪年假.
+    assert kb.answerer._said_somewhere("带薪年假") and not kb.answerer._said_somewhere("陪产假")

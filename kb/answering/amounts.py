@@ -106,14 +106,37 @@ def _holds_a_question_word(text: str, plan: QuestionPlan) -> bool:
     return any(len(word) >= 2 and word in folded for word in plan.terms.words)
 
 
-def earlier_amounts(question: str) -> list[str]:
-    """What each clause before the last asks the amount of, when the clause after it asks
-    something too: the words before its 「多少」 (「HashMap 的负载因子默认是」 of 「…默认是多少，什么时候
-    扩容」). A clause followed by one that says something (「我老问他预算多少，对方都不太想说」) tells
-    the trainee's story; it asks nothing."""
+# Between a noun and the amount asked of it: 「因子默认是多少」, 「工资一般是多少」, 「预算大概有多少」.
+_BEFORE_THE_AMOUNT = re.compile(
+    r"(?:是|有|为|占|要|需要|得|能|可以|默认|一般|通常|大概|大约|一共|总共|共|又|还|最多|最少|至少|应该)*$"
+)
+# The measure an amount is asked in, before the noun it counts: 「多少天产假」, 「几个小时」.
+_MEASURE_AFTER = re.compile(
+    r"^(?:小时|分钟|[个次位种名岁人倍点号周成年月日天级层分秒克度斤组块张条篇本件台辆座所家份批套间只头颗片根支项道首部场届期回轮遍趟页章节元吨米升])?"
+)
+
+
+def amounts_asked(question: str) -> list[tuple[str, str]]:
+    """Around each amount the question asks for — in its last clause, and in a clause before it
+    when the clause after asks something too (「HashMap 的负载因子默认是多少，什么时候扩容」; a clause
+    followed by one that says something, 「我老问他预算多少，对方都不太想说」, tells the trainee's
+    story) — the words right before it, bar adverbs and copula (「hashmap 的负载因子」), and right
+    after it, bar its measure (「产假」 of 「一共能休多少天产假」). The amount is of the noun ending
+    the first or opening the second: 「女员工生孩子一共能休多少天产假」 asks an amount of 产假, not 孩子."""
     clauses = [c for c in CLAUSES.split(fold(question)) if c.strip()]
+    asked = [
+        clause
+        for i, clause in enumerate(clauses)
+        if i == len(clauses) - 1 or (ASKS_AN_AMOUNT.search(clause) and ASKING_PHRASES.search(clauses[i + 1]))
+    ]
+    # The last amount of a clause is the one asked: 「工龄到十几年又是几天」 asks 几天, not 几年.
+    found = ((clause, [*ASKS_AN_AMOUNT.finditer(clause)][-1:]) for clause in asked)
     return [
-        clause[: found.start()]
-        for clause, after in zip(clauses, clauses[1:])
-        if (found := ASKS_AN_AMOUNT.search(clause)) and ASKING_PHRASES.search(after)
+        (
+            _BEFORE_THE_AMOUNT.sub("", clause[: at[0].start()]),
+            # 「哪一年东罗马皇帝让希腊语成为官方语言」: after a year asked, the event, not what is counted
+            _MEASURE_AFTER.sub("", clause[at[0].end() :]) if at[0].group().startswith(("多少", "几")) else "",
+        )
+        for clause, at in found
+        if at
     ]

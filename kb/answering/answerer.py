@@ -9,26 +9,26 @@ plan (read the question once: plan.py) → retrieve → answerable? → sentence
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
-from kb.answering.amounts import earlier_amounts
+from kb.answering.amounts import amounts_asked
 from kb.answering.answer import compose_answer
 from kb.answering.aspects import subject_words
 from kb.answering.defining import DEFINITION_REACH, with_definition
 from kb.answering.definition_cue import definition_cue
 from kb.answering.evidence import Evidence, EvidenceWeights, QuestionTerms, score_sentences
 from kb.answering.mentions import discussed_together, unmentioned_side
-from kb.answering.names import rare_held_name, unknown_names
+from kb.answering.names import PHRASE_SEARCH, rare_held_name, unknown_names
 from kb.answering.plan import QuestionPlan, asking_words_in, shape_of
-from kb.answering.question import asks_an_amount
 from kb.answering.retrieve import MAX_K, Retriever, check_query_args, matched_terms
 from kb.answering.sentence_quality import junk_reason
 from kb.answering.side_names import term_names
 from kb.answering.understand import QuestionReader, Reading
 from kb.errors import KbError
-from kb.language.dictionary import dictionary_tag
+from kb.language.dictionary import dictionary_tag, is_grammar
 from kb.language.text import fold
 from kb.types import Answer, Explanation, Hit, Mode, Passage
 
@@ -187,17 +187,24 @@ class Answerer:
         tokenize = self.profile.analyzer.tokenize
         if plan.sides and unmentioned_side(plan.sides, hits, self.profile.contrast, tokenize) is not None:
             return False
-        if asks_an_amount(plan.text) and self._unnamed_measure(
-            plan.text, list(filter(_is_noun, plan.coverage_weights))
-        ):
-            return False
-        # 「HashMap 的负载因子默认是多少，什么时候扩容」: an amount of the last noun before 多少 (因子).
-        of = ([t for t in tokenize(words) if _is_noun(t)][-1:] for words in earlier_amounts(plan.text))
-        if any(self._unnamed_measure(plan.text, last) for last in of):
-            return False
+        for before, after in amounts_asked(plan.text):
+            named = _named_after(self.profile.analyzer.tokenizer.lcut(after))
+            ends = _CLAUSE_END.fullmatch(_BRACKETED.sub("", after[len(named) :]))  # 「陪产假（也叫护理假）？」
+            if len(named) >= 2 and ends and not self._said_somewhere(named):
+                return False  # 「能休几天陪产假」 over laws that never name 陪产假
+            if self._unnamed_measure(plan.text, _measured(before, after, tokenize)):
+                return False
         if rare_held_name(plan.coverage_weights, hits[:3], self.index) or discussed_together(plan.sides, hits[:3]):
             return True
         return self.retriever.answerable(hits, plan.coverage_weights, cross_language=plan.reading.cross_language)
+
+    def _said_somewhere(self, phrase: str) -> bool:
+        """Whether a passage says the phrase, its characters in order with at most two others
+        between each: a law's 「带薪年休假」 says the asker's 「带薪年假」, nothing says 「陪产假」.
+        Looked for among the passages BM25 ranks first for its terms."""
+        ids, _ = self.index.bm25_ranking(dict.fromkeys(self.profile.analyzer.index_terms(phrase), 1.0), PHRASE_SEARCH)
+        loose = re.compile(".{0,2}?".join(map(re.escape, phrase)))
+        return any(loose.search(fold(p.text)) for p in self.index.passages(ids.tolist()))
 
     def _unnamed_measure(self, question: str, nouns: Sequence[str]) -> str | None:
         """A noun of an amount question that no passage holds: 「销售人员的平均工资是多少」 over
@@ -304,6 +311,41 @@ class Answerer:
             Explanation(h.rank, tuple(matched_terms(question, h.passage, analyzer)), dict(h.signals), h.score)
             for h in hits
         ]
+
+
+def _named_after(words: Sequence[str]) -> str:
+    """The noun an amount is asked of, named right after it (`words`: jieba's words after the
+    amount): 「多少天产假」 → 产假, 「几天陪产假（也叫护理假）」 → 陪产假 (jieba's 陪 / 产假: a character
+    before a noun is part of it), 「多少比例付」 → 比例; nothing for 「提出来的」 or 「米合适」."""
+    named = ""
+    for i, word in enumerate(words):
+        tag = dictionary_tag(word)
+        before_a_noun = (
+            len(word) == 1
+            and not is_grammar(word)
+            and i + 1 < len(words)
+            and (dictionary_tag(words[i + 1]) or "")[:1] == "n"
+        )
+        # A word the dictionary lacks opens the name (「带薪」 of 「带薪年假」), ends none (「端口能用」).
+        if not _HAN_WORD.fullmatch(word) or not (
+            (tag is None and not named) or (tag or "").startswith("n") or before_a_noun
+        ):
+            break
+        named += word
+    return named
+
+
+def _measured(before: str, after: str, tokenize: Callable[[str], Sequence[str]]) -> list[str]:
+    """The noun an amount is asked of (amounts.amounts_asked): the one opening the words after
+    it (「多少天产假」), else the one ending the words before it (「负载因子默认是多少」); none when
+    neither is a noun (「工龄到十几年又是几天」: the days of what was asked before)."""
+    following, preceding = tokenize(after)[:1], tokenize(before)[-1:]
+    return [t for t in following if _is_noun(t)] or [t for t in preceding if _is_noun(t)]
+
+
+_HAN_WORD = re.compile(r"[\u4e00-\u9fff]+")
+_BRACKETED = re.compile(r"[（(][^（()）]*[）)]")
+_CLAUSE_END = re.compile(r"[^\u4e00-\u9fff]*[吗呢啊吧呀]?[^\u4e00-\u9fff]*")
 
 
 def _is_noun(term: str) -> bool:
