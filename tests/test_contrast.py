@@ -656,3 +656,18 @@ def test_a_glossary_s_entries_fill_a_definition_row():
     assert contrast is not None
     rows = [(row.aspect, [c.text[:4] for c in row.cells]) for row in contrast.rows]
     assert rows == [("定义", ["【挂糊】", "【上浆】"])]
+
+
+def test_a_law_s_articles_defining_each_side_fill_a_definition_row():
+    """「固定期限合同和无固定期限合同」: the law writes 「固定期限劳动合同」 (a word the asker left
+    out), after its article number, and defines each with 「，是指…」."""
+    law = (
+        "第十三条 固定期限劳动合同，是指用人单位与劳动者约定合同终止时间的劳动合同。\n\n"
+        "第十四条 无固定期限劳动合同，是指用人单位与劳动者约定无确定终止时间的劳动合同。"
+    )
+    assert side_names("固定期限合同", [law], "无固定期限合同", ()) == ("固定期限劳动合同", "固定期限合同")
+    contrast = build_contrast(["固定期限合同", "无固定期限合同"], [_hit(1, "law", law)], VOCABULARY, tokenize=TOKENIZE)
+    assert contrast is not None
+    assert [(row.aspect, [c.text[:9] for c in row.cells]) for row in contrast.rows] == [
+        ("定义", ["固定期限劳动合同，", "无固定期限劳动合同"])
+    ]

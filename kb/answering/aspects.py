@@ -19,8 +19,8 @@ from kb.language.dictionary import dictionary_tag, is_grammar
 from kb.types import CitedSpan, ContrastRow
 
 DEFINITION_ASPECT = "定义"
-# 「抽象类是…」, 「视图是指…」: a clause that says what its side is.
-_DEFINES = re.compile(r"^(?:就|即|则|也)?(?:是指|指的是|是一种|是一个|是一组|是|指|即)(?!否|不是)")
+# 「抽象类是…」, 「视图是指…」, a law's 「固定期限劳动合同，是指…」: a clause that says what its side is.
+_DEFINES = re.compile(r"^[，,\s]*(?:就|即|则|也)?(?:是指|指的是|是一种|是一个|是一组|是|指|即)(?!否|不是)")
 # What a statement holds and a title or label does not: a verb or copula (「接口的定义与使用」 has none).
 PREDICATE = re.compile(
     r"是|为|指|可以|能|不|只|会|要|需|必须|由|被|用来|用于|有|把|将|对|在|从|进行|包含|包括|允许|实现|继承|属于|称"

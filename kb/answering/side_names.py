@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 import re
 
+from kb.language.dictionary import dictionary_tag
+
 # 「客户服务（简称客服）」, 「排它锁（Exclusive Locks，简记为X锁）」, 「排它锁又称为写锁」,
 # 「客户成功，也叫CS」: short names the text defines for a side.
 _NAMING = r"(?:简称|简记|又称|也称|也叫|俗称|下称)为?"
@@ -21,6 +23,7 @@ _DEFINED_NAME = (
     rf"|[，,]?{_NAMING}[“「\"]?([\w]{{1,8}}?)[”」\"]?(?=[，,。；;）)]))"
 )
 _NAME_START = r"(?:(?<![\u3400-\u9fff])|(?<=[的是为和与及即称、]))"
+_HAN_ONLY = re.compile(r"[\u4e00-\u9fff]{4,}")
 MIN_CORE_CHARS = 2  # a side's name without the head or tail it shares with the other side
 # An amount in brackets (「40ml」, 「2个」, 「30%」): a figure and its unit are no name.
 _AMOUNT = re.compile(r"\d+(?:\.\d+)?\s*(?:ml|l|g|kg|mg|mm|cm|m|km|ms|s|min|h|kb|mb|gb|%|[\u4e00-\u9fff])?")
@@ -46,7 +49,24 @@ def side_names(side: str, texts: list[str], other: str, aliases: tuple[tuple[str
             named = re.search(_NAMING + "|即", match.group(0)) is not None  # always so but in bare brackets
             if named or _may_shorten(side, alias):
                 names.add(alias)
+    if not any(side in text for text in texts) and (written := _written_in_full(side, texts)):
+        names.add(written)
     return tuple(sorted(names, key=len, reverse=True))
+
+
+def _written_in_full(side: str, texts: list[str]) -> str | None:
+    """The side as the texts write it with a word the asker left out, when they never write it
+    as asked: 「固定期限合同」 is the law's 「固定期限劳动合同」 (one or two characters put in at one
+    place, a whole word of the dictionary, the name standing at a name's start)."""
+    if not _HAN_ONLY.fullmatch(side):
+        return None
+    for at in range(2, len(side) - 1):
+        pattern = re.compile(_NAME_START + re.escape(side[:at]) + r"([\u4e00-\u9fff]{2})" + re.escape(side[at:]))
+        for text in texts:
+            found = pattern.search(text)
+            if found and dictionary_tag(found.group(1)):
+                return found.group(0)
+    return None
 
 
 def _may_shorten(side: str, bracketed: str) -> bool:
