@@ -116,6 +116,15 @@ def test_a_word_any_text_uses_or_one_the_corpus_says_once_is_no_example():
     assert example_questions(passages, default_profile()) == ("什么是纳什均衡？", "什么是囚徒困境？")
 
 
+def test_a_law_s_defined_term_is_asked_without_the_law_s_own_words():
+    """「本条所称月工资是指…」: the law defines 月工资; 「本条所称」 is how a law refers to itself."""
+    passages = [
+        _passage(f"l{n}", "劳动合同法", "本条所称月工资是指劳动者在劳动合同解除前十二个月的平均工资。", "经济补偿")
+        for n in range(3)
+    ]
+    assert example_questions(passages, default_profile()) == ("什么是月工资？",)
+
+
 def test_an_example_is_offered_only_where_the_answer_defines_its_term(tmp_path):
     """A slide's part named in a heading (「分析」) is asked about as readily as a term; its
     answer is lines that use the word, so it is not suggested; a term the text defines is."""

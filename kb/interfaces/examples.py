@@ -60,7 +60,9 @@ _ADVERBS = ("则", "就", "其实", "主要", "通常", "一般")
 _MANNER_OF_SAYING = re.compile(r"(?:来说|而言|来讲|地说|地讲)$")
 # 「X是指…」 at a clause start: a term the corpus defines.
 _DEFINES = re.compile(
-    rf"(?:^|(?<=[。！？!?\n；;，,：:]))\s*(?:而|但|因为|所以|那么)?({_TERM})(?:{'|'.join(_ADVERBS)})?"
+    # A law's 「本法所称X是指」, 「前款规定的X是指」 define X.
+    rf"(?:^|(?<=[。！？!?\n；;，,：:]))\s*(?:而|但|因为|所以|那么|(?:本[法条章款]|本条例|前款)(?:所称|规定)的?)?"
+    rf"({_TERM})(?:{'|'.join(_ADVERBS)})?"
     r"(?:就是指|是指|指的是|的定义是|是一种)"
 )
 # A heading's number (「3.3」「第二章」「一、」) and continuation mark (「（续）」), around its term.
