@@ -836,3 +836,14 @@ def test_a_how_to_answer_quotes_the_chain_of_steps_under_its_lead():
     answer = answer_from_hits("没有蒸锅，只有一口普通的铁锅，怎么蒸馒头？", _passage_hits(text))
     first = answer.sentences[0].text
     assert first.startswith("如果没有蒸锅") and first.endswith("开火关盖"), first
+
+
+def test_an_aside_between_dashes_and_a_table_rule_are_no_steps():
+    from kb.answering.units import holds_steps
+
+    def span(text):
+        return Evidence(text, Passage(1, "d", "d", "d.md", 0, len(text), text), 1, 0, len(text))
+
+    assert holds_steps(span("加入足量水———放入三脚架———开火关盖"))
+    assert not holds_steps(span("Redis——一个内存数据库——支持持久化。"))
+    assert not holds_steps(span("| --- | --- | --- |"))

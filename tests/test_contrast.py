@@ -96,6 +96,8 @@ TOKENIZE = default_profile().analyzer.tokenize
         ("打蛋白时说的湿性发泡和干性发泡怎么分辨？", ["湿性发泡", "干性发泡"]),
         ("挂糊和上浆听起来差不多，两者到底有什么区别？", ["挂糊", "上浆"]),
         ("实时系统和批处理系统的区别", ["实时系统", "批处理系统"]),  # 时 of a word says no time
+        ("非高峰时电价和高峰时电价有什么区别", ["非高峰时电价", "高峰时电价"]),  # nor one both sides hold
+        ("演讲的技巧和写作的技巧有什么区别", ["演讲的技巧", "写作的技巧"]),  # 讲的 of 演讲: no one says it
     ],
 )
 def test_contrast_sides(question, sides):
@@ -622,12 +624,19 @@ def test_cells_saying_the_same_of_both_sides_make_no_row():
     assert all(row.cells[0].text.rstrip("。") != row.cells[1].text.rstrip("。") for row in rows)
 
 
+def test_cells_alike_but_for_a_figure_make_a_row():
+    hours = "全日制用工每日工作时间不超过八小时。非全日制用工每日工作时间不超过四小时。"
+    contrast = build_contrast(["全日制用工", "非全日制用工"], [_hit(1, "law", hours)], VOCABULARY, tokenize=TOKENIZE)
+    assert contrast is not None and len(contrast.rows[0].cells) == 2
+
+
 def test_a_passage_naming_both_sides_discusses_them_together():
     from kb.answering.mentions import discussed_together
 
     glossary = "【挂糊】烹饪前将原料均匀裹上一层糊液的工艺。\n【上浆】用淀粉、鸡蛋、盐等与原料一起调拌的工艺。"
     hits = [_hit(1, "terms", glossary), _hit(2, "other", "挂糊后放入油锅。")]
     assert discussed_together(["挂糊", "上浆"], hits)
+    assert not discussed_together(["java", "挂糊"], [_hit(1, "js", "javascript 和挂糊无关")])  # a whole word
     assert not discussed_together(["挂糊", "勾芡"], hits)
     assert not discussed_together(None, hits) and not discussed_together(["挂糊", "上浆有啥"], hits)
 
@@ -656,6 +665,9 @@ def test_a_glossary_s_entries_fill_a_definition_row():
     assert contrast is not None
     rows = [(row.aspect, [c.text[:4] for c in row.cells]) for row in contrast.rows]
     assert rows == [("定义", ["【挂糊】", "【上浆】"])]
+    notes = "【注意】挂糊前先把原料擦干。\n\n【注意】上浆后静置十分钟。"
+    table = build_contrast(["挂糊", "上浆"], [_hit(1, "notes", notes)], VOCABULARY, tokenize=TOKENIZE)
+    assert table is None or all(row.aspect != "定义" for row in table.rows)  # a label, no term defined
 
 
 def test_a_law_s_articles_defining_each_side_fill_a_definition_row():

@@ -235,6 +235,7 @@ def test_a_count_is_told_in_either_script():
         # 「它」 points back to the one term the question quotes; 「是怎样一种…」 asks what kind of thing.
         ("看油温表时碰到“软炸”这个词，它是怎样一种炸法？", "软炸"),
         ("微服务是什么样的一种架构", "微服务"),
+        ("Python是怎样一种编程语言", "python"),
         ("TCP 里老提到的 MSS 是什么", "tcp的mss"),
         ("事务里说的幻读具体是指什么现象？", "事务的幻读"),  # what kind of thing it is asked as: no part
     ],
@@ -280,12 +281,12 @@ def test_a_purpose_question_prefers_what_its_subject_serves_said_of_it():
 
 
 def test_an_amount_asked_before_another_question_is_asked_too():
-    assert amounts_asked("HashMap 的负载因子默认是多少，什么时候扩容？") == [("hashmap 的负载因子", "")]
+    assert amounts_asked("HashMap 的负载因子默认是多少，什么时候扩容？") == [("hashmap 的负载因子默认是", "")]
     assert amounts_asked("我老问他预算多少，对方都不太想说，该怎么问") == []  # a story, then the question
-    assert amounts_asked("负载因子默认是多少？") == [("负载因子", "")]
+    assert amounts_asked("负载因子默认是多少？") == [("负载因子默认是", "")]
     # What the amount is of: the words after it, bar its measure; the last amount of a clause is asked.
     assert amounts_asked("女员工生孩子一共能休多少天产假？") == [("女员工生孩子一共能休", "产假")]
-    assert amounts_asked("工龄到十几年又是几天") == [("工龄到十几年", "")]
+    assert amounts_asked("工龄到十几年又是几天") == [("工龄到十几年又是", "")]
 
 
 def test_an_amount_asked_in_a_unit_is_answered_in_that_unit():
@@ -295,6 +296,9 @@ def test_an_amount_asked_in_a_unit_is_answered_in_that_unit():
     assert asked_unit("糖放多少克") == "weight" and asked_unit("油温多少度") == "temperature"
     assert asked_unit("UDP 首部占多少个字节") == "size"
     assert asked_unit("一个人放多少米合适") is None and asked_unit("Java 是哪一年发布的") is None
+    # A lone letter, 位 and 度电 name no unit surely: 「多少G内存」 is no weight, 「几位发起人」 no size.
+    assert asked_unit("最大内存设置为多少G") is None and asked_unit("需要几位发起人") is None
+    assert asked_unit("每月用多少度电") is None and not states_in_unit("这个方案一度被认为不可行", "temperature")
     assert states_in_unit("用冷水将鸡蛋煮熟，大火大约 8 分钟", "time")
     assert states_in_unit("中火蒸 7-8 分钟", "time") and states_in_unit("静置半小时", "time")
     assert states_in_unit("第 7 和第 8 个字节是主版本号", "size")

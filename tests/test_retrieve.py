@@ -302,6 +302,7 @@ def test_a_name_is_unknown_only_when_neither_the_index_nor_a_retrieved_passage_h
     assert unknown("DBA让我安装MySQL以后用root登录，对吗") == ()
     assert unknown("安装以后DBA这边要做什么") == ()
     assert unknown("DBA工具怎么安装") == ("DBA",)
+    assert unknown("DBA说明文档里怎么登录") == ("DBA",)  # 说明: a word, no one speaking
     # A name the asker explains in brackets is what the explanation says: the index may call it otherwise.
     assert unknown("XtraDB（就是 InnoDB 的一个分支）支持事务吗") == ()  # written in the index's own term
     assert unknown("Maria（MySQL的分支）安装以后怎么登录") == ("Maria",)  # a gloss that only says what it is

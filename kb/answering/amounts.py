@@ -16,23 +16,31 @@ from kb.answering.question import ASKING_PHRASES, ASKS_AN_AMOUNT, CLAUSES, asks_
 from kb.answering.units import END_PUNCT, adjacent, span_text
 from kb.language.text import fold
 
-# Units by what they measure. A question that names its unit (「煮几分钟」, 「默认是多少秒」, 「放多少克」)
+# Units by what they measure: as a question may name them, and the Latin letters a text's figure
+# may also be stated in. A question that names its unit (「煮几分钟」, 「默认是多少秒」, 「放多少克」)
 # or asks how long (「蒸多久」) is answered by a figure in a unit of that kind: 「大火大约 8 分钟」, not
-# 「将 4 汤匙酱油…倒入小锅中」 from the same recipe, which states an amount of something else.
+# 「将 4 汤匙酱油…倒入小锅中」 from the same recipe, which states an amount of something else. A
+# question's lone letter names no unit surely (「最大内存设置为多少G」), nor do 位 (「几位发起人」),
+# 米 (「放多少米」: rice) or 度电.
 _UNITS = {
-    "time": r"毫秒|秒钟?|分钟|小时|钟头|天|周|星期|个月|年|ms|min|s|h",
-    "weight": r"毫克|千克|公斤|克|斤|mg|kg|g",
-    "volume": r"毫升|升|ml|l",
-    "temperature": r"摄氏度|华氏度|度|°c|℃|°f|℉",
-    "length": r"毫米|厘米|公里|千米|mm|cm|km",  # not 米: 「放多少米」 asks for rice
-    "size": r"字节|比特|bytes?|bits?|kb|mb|gb|位",
+    "time": (r"毫秒|秒钟?|分钟|小时|钟头|天|周|星期|个月|年|ms|min", r"s|h"),
+    "weight": (r"毫克|千克|公斤|克|斤|mg|kg", r"g"),
+    "volume": (r"毫升|升|ml", r"l"),
+    "temperature": (r"摄氏度|华氏度|度(?!电)|°c|℃|°f|℉", ""),
+    "length": (r"毫米|厘米|公里|千米|mm|cm|km", ""),
+    "size": (r"字节|比特|bytes?|bits?|kb|mb|gb", ""),
 }
-_UNIT_ASKED = re.compile(r"(?:多少|几)\s*个?\s*(" + "|".join(_UNITS.values()) + r")(?![a-z])")
-_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+_UNIT_ASKED = re.compile(r"(?:多少|几)\s*个?\s*(" + "|".join(asked for asked, _ in _UNITS.values()) + r")(?![a-z])")
+_SENTENCE_BREAK = re.compile(r"[。！？!?；;\n]")
 _HOW_LONG = re.compile(r"多久|多长时间|多长的时间")
-_NUMBER = r"(?:\d+(?:\.\d+)?|[零〇一二三四五六七八九十百千万两半]+)"
+_FIGURE = r"\d+(?:\.\d+)?"
+_NUMBER = rf"(?:{_FIGURE}|[零〇一二三四五六七八九十百千万两半]+)"
 _IN_UNIT = {
-    kind: re.compile(rf"{_NUMBER}\s*(?:[-–~～到至]\s*{_NUMBER}\s*)?个?\s*(?:{units})(?![a-z])")
+    # A temperature in figures: 「一度被认为…」 says once, not one degree.
+    kind: re.compile(
+        rf"{_FIGURE if kind == 'temperature' else _NUMBER}\s*(?:[-–~～到至]\s*{_NUMBER}\s*)?个?\s*"
+        rf"(?:{'|'.join(filter(None, units))})(?![a-z])"
+    )
     for kind, units in _UNITS.items()
 }
 
@@ -43,7 +51,7 @@ def asked_unit(question: str) -> str | None:
     clauses = [c for c in CLAUSES.split(fold(question)) if c.strip()]
     last = clauses[-1] if clauses else ""
     if found := _UNIT_ASKED.search(last):
-        return next(kind for kind, units in _UNITS.items() if re.fullmatch(units, found.group(1)))
+        return next(kind for kind, (asked, _) in _UNITS.items() if re.fullmatch(asked, found.group(1)))
     return "time" if _HOW_LONG.search(last) else None
 
 
@@ -61,7 +69,7 @@ def states_it_of_the_question(text: str, plan: QuestionPlan) -> bool:
         return False
     folded = fold(text)
     for figure in _IN_UNIT[unit].finditer(folded):
-        before = _SENTENCE_END.split(folded[: figure.start()])[-1]
+        before = _SENTENCE_BREAK.split(folded[: figure.start()])[-1]
         if any(word in before for word in plan.terms.words):
             return True
     return False
@@ -106,13 +114,13 @@ def _holds_a_question_word(text: str, plan: QuestionPlan) -> bool:
     return any(len(word) >= 2 and word in folded for word in plan.terms.words)
 
 
-# Between a noun and the amount asked of it: 「因子默认是多少」, 「工资一般是多少」, 「预算大概有多少」.
-_BEFORE_THE_AMOUNT = re.compile(
-    r"(?:是|有|为|占|要|需要|得|能|可以|默认|一般|通常|大概|大约|一共|总共|共|又|还|最多|最少|至少|应该)*$"
+# Words between a noun and the amount asked of it: 「因子默认是多少」, 「预算大概有多少」.
+BETWEEN_NOUN_AND_AMOUNT = frozenset(
+    "是 有 为 占 要 需要 得 能 可以 默认 一般 通常 大概 大约 一共 总共 共 又 还 最多 最少 至少 应该".split()
 )
 # The measure an amount is asked in, before the noun it counts: 「多少天产假」, 「几个小时」.
 _MEASURE_AFTER = re.compile(
-    r"^(?:小时|分钟|[个次位种名岁人倍点号周成年月日天级层分秒克度斤组块张条篇本件台辆座所家份批套间只头颗片根支项道首部场届期回轮遍趟页章节元吨米升])?"
+    r"^个?(?:小时|分钟|摄氏度|[次位种名岁人倍点号周成年月日天级层分秒克度斤组块张条篇本件台辆座所家份批套间只头颗片根支项道首部场届期回轮遍趟页章节元吨米升])?"
 )
 
 
@@ -120,8 +128,8 @@ def amounts_asked(question: str) -> list[tuple[str, str]]:
     """Around each amount the question asks for — in its last clause, and in a clause before it
     when the clause after asks something too (「HashMap 的负载因子默认是多少，什么时候扩容」; a clause
     followed by one that says something, 「我老问他预算多少，对方都不太想说」, tells the trainee's
-    story) — the words right before it, bar adverbs and copula (「hashmap 的负载因子」), and right
-    after it, bar its measure (「产假」 of 「一共能休多少天产假」). The amount is of the noun ending
+    story) — the words before it (「hashmap 的负载因子默认是」), and right after it, bar its
+    measure (「产假」 of 「一共能休多少天产假」). The amount is of the noun ending
     the first or opening the second: 「女员工生孩子一共能休多少天产假」 asks an amount of 产假, not 孩子."""
     clauses = [c for c in CLAUSES.split(fold(question)) if c.strip()]
     asked = [
@@ -133,7 +141,7 @@ def amounts_asked(question: str) -> list[tuple[str, str]]:
     found = ((clause, [*ASKS_AN_AMOUNT.finditer(clause)][-1:]) for clause in asked)
     return [
         (
-            _BEFORE_THE_AMOUNT.sub("", clause[: at[0].start()]),
+            clause[: at[0].start()],
             # 「哪一年东罗马皇帝让希腊语成为官方语言」: after a year asked, the event, not what is counted
             _MEASURE_AFTER.sub("", clause[at[0].end() :]) if at[0].group().startswith(("多少", "几")) else "",
         )

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
-from kb.answering.amounts import amounts_asked
+from kb.answering.amounts import BETWEEN_NOUN_AND_AMOUNT, amounts_asked
 from kb.answering.answer import compose_answer
 from kb.answering.aspects import subject_words
 from kb.answering.defining import DEFINITION_REACH, with_definition
@@ -181,7 +181,8 @@ class Answerer:
         (mentions.unmentioned_side) or asks an amount of something no passage names
         (_unnamed_measure); so when it names a term only a few passages hold, a top hit among
         them (names.rare_held_name), or a top hit names both sides it compares
-        (mentions.discussed_together); else as Retriever.answerable judges the hits."""
+        (mentions.discussed_together); else as Retriever.answerable judges the hits. An amount
+        asked of a noun no passage says, even shortened (_said_somewhere), is not answered."""
         if self.unknown_names(plan, hits):
             return False
         tokenize = self.profile.analyzer.tokenize
@@ -189,7 +190,7 @@ class Answerer:
             return False
         for before, after in amounts_asked(plan.text):
             named = _named_after(self.profile.analyzer.tokenizer.lcut(after))
-            ends = _CLAUSE_END.fullmatch(_BRACKETED.sub("", after[len(named) :]))  # 「陪产假（也叫护理假）？」
+            ends = _ENDS_ITS_CLAUSE.fullmatch(_IN_BRACKETS.sub("", after[len(named) :]))  # 「陪产假（也叫护理假）？」
             if len(named) >= 2 and ends and not self._said_somewhere(named):
                 return False  # 「能休几天陪产假」 over laws that never name 陪产假
             if self._unnamed_measure(plan.text, _measured(before, after, tokenize)):
@@ -339,13 +340,16 @@ def _measured(before: str, after: str, tokenize: Callable[[str], Sequence[str]])
     """The noun an amount is asked of (amounts.amounts_asked): the one opening the words after
     it (「多少天产假」), else the one ending the words before it (「负载因子默认是多少」); none when
     neither is a noun (「工龄到十几年又是几天」: the days of what was asked before)."""
-    following, preceding = tokenize(after)[:1], tokenize(before)[-1:]
+    before_words = list(tokenize(before))
+    while before_words and before_words[-1] in BETWEEN_NOUN_AND_AMOUNT:
+        before_words.pop()  # 「产能有多少」: 产能, not 产 of 「产能」 cut at 能
+    following, preceding = tokenize(after)[:1], before_words[-1:]
     return [t for t in following if _is_noun(t)] or [t for t in preceding if _is_noun(t)]
 
 
 _HAN_WORD = re.compile(r"[\u4e00-\u9fff]+")
-_BRACKETED = re.compile(r"[（(][^（()）]*[）)]")
-_CLAUSE_END = re.compile(r"[^\u4e00-\u9fff]*[吗呢啊吧呀]?[^\u4e00-\u9fff]*")
+_IN_BRACKETS = re.compile(r"[（(][^（()）]*[）)]")
+_ENDS_ITS_CLAUSE = re.compile(r"[^\u4e00-\u9fff]*[吗呢啊吧呀]?[^\u4e00-\u9fff]*")
 
 
 def _is_noun(term: str) -> bool:

@@ -26,7 +26,7 @@ _POINTS_BACK = re.compile(r"这(?:两|二|三|四|几|些)|上述|前述|前者|
 # cause only with 「只要实现了特定平台下的解释程序，Java字节码就能…运行。」 So does a sentence that
 # goes on from it: 「除非它是去壳的生鸡蛋…」 reads after 「绝对不要使用微波炉加热鸡蛋！」.
 _POINTS_TO_THE_LAST = re.compile(
-    r"^\W*(?:这(?:就|也|正|便)?是|除非|否则|不然|然而|不过|同理|接上条|但(?!凡)|在(?:此|这个)基础上|除此之外|此外|另外)"
+    r"^\W*(?:这(?:就|也|正|便)?是|除非|否则|不然|然而|不过|同理|但(?!凡)|在(?:此|这个)基础上|除此之外|此外|另外)"
 )
 # Named in its own clause first (「营销和销售这两个概念」, 「A、B、C这三种」): nothing to look back for.
 _NAMED_IN_CLAUSE = re.compile(r"[和与及跟、]")

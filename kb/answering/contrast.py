@@ -20,7 +20,7 @@ from kb.answering.outline import compared_in_one_document, outline_cells
 from kb.answering.sentence_quality import SECTION_NUMBER
 from kb.answering.side_names import find_name, side_cores, side_names
 from kb.ingest.chunk import BULLET, is_heading
-from kb.language.text import fold, is_near_duplicate, sentence_spans
+from kb.language.text import comparable, fold, sentence_spans
 from kb.types import CitedSpan, Contrast, ContrastRow, Hit
 
 _CLAUSE_BREAK = re.compile(r"[；;]|[，,](?=而|但|则|相比之下)|。")
@@ -43,7 +43,6 @@ _CLOSING_MARKS = "`'\"”’」』》】 "  # after a side's name: 「`Cookie` �
 SIDE_WINDOW = 4  # a side's name must start within this many characters of the clause
 TABLE_CELL_SCORE = 5.0  # a document's own table cell beats any clause under its aspect
 MIN_TABLE_ROWS = 2  # rows of a document's table that make the whole contrast table
-SAME_STATEMENT = 0.9  # cells sharing this much of their character pairs say one thing of both sides
 
 
 @dataclass(frozen=True)
@@ -209,13 +208,11 @@ def build_contrast(
     beside: Beside | None = None,
 ) -> Contrast | None:
     """Fill the aspect table from the hits' passages; None when fewer than min_rows rows fill.
-
     Rows come first from the documents' own tables that compare the sides (doc_tables.py;
-    `beside` reads the passages around a retrieved one), then from the profile's aspects (when
-    it names a side), the corpus's numbered labels, headings and lead-ins, and, with
-    `tokenize` (the index's analyzer), parallel statements (kb/answering/aspects.py). A row
-    needs a statement about its aspect from each side. `subject`: of some words, those the
-    whole index is about (aspects.subject_words), which name no aspect either. No sides, no table."""
+    `beside` reads the passages around a retrieved one), then from the profile's aspects (when it
+    names a side), the corpus's numbered labels, headings and lead-ins, and, with `tokenize` (the
+    index's analyzer), parallel statements (aspects.py); a row needs a statement about its aspect
+    from each side. `subject`: of some words, those the whole index is about (aspects.subject_words)."""
     if not sides or len(sides) < 2:
         return None
     texts = [fold(h.passage.text) for h in hits]
@@ -343,7 +340,7 @@ def _place_clause(
         return
     heading = next((h for position, h in reversed(headings) if position < s), fold(p.heading))
     label_text = label.group(0) if label else heading
-    glossed = body.startswith("【")  # a glossary's 「【挂糊】烹饪前将原料…的工艺」 defines its term
+    glossed = any(body.startswith(f"【{n}】") for n in sides.names[side])  # 「【挂糊】烹饪前将原料…的工艺」
     aspect = _aspect(body, label_text, sides.names, sides.aspects) or (lead[0] if lead else None)
     score = _cell_score(hit.rank, label is not None, e - s)
     cell = CitedSpan(p.text[s:e], (hit.rank,), p.doc_id, p.start + s, p.start + e)
@@ -388,7 +385,8 @@ def _aspect_rows(found: _Statements, sides: int) -> tuple[list[ContrastRow], set
             options = [
                 (score + (0.6 if cell.doc_id not in used_docs else 0.0), cell)
                 for score, cell in found.by_aspect.get((aspect, side), [])
-                if cell.text not in used_text and not any(is_near_duplicate(cell, c, SAME_STATEMENT) for c in cells)
+                # 「…注意安全」 and 「…注意安全。」 say one thing of both sides (not 「…八小时」, 「…四小时」)
+                if cell.text not in used_text and comparable(cell.text) not in map(comparable, (c.text for c in cells))
             ]
             if not options:
                 break

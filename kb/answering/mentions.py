@@ -91,5 +91,6 @@ def discussed_together(sides: Sequence[str] | None, hits: Sequence[Hit]) -> bool
     差不多，两者到底有什么区别」 shares few of its words with 「【挂糊】…【上浆】…」)."""
     if not sides or not _plain(sides):
         return False
-    names = [fold(side) for side in sides]
-    return any(all(name in text for name in names) for text in (fold(h.passage.headed_text) for h in hits))
+    # A Latin name is a whole word: 「java」 is not said in 「javascript」.
+    names = [re.compile(rf"(?<![a-z0-9]){re.escape(fold(side))}(?![a-z0-9])") for side in sides]
+    return any(all(name.search(text) for name in names) for text in (fold(h.passage.headed_text) for h in hits))

@@ -31,8 +31,8 @@ _PHRASE = re.compile(r"[a-z][a-z0-9]*(?:[ _-][a-z][a-z0-9]*)+", re.IGNORECASE)
 # 「heredoc（就是 << EOF ... EOF 那种写法）」: the asker says in brackets what the name means.
 _GLOSSED_BY_THE_ASKER = re.compile(r"[0-9]*\s*[（(]\s*(?:就是|也就是|即|指的是|指|说的是|意思是)")
 # After a name, words that make it a person or a department acting in the asker's story (「HR让我…」,
-# 「PM说…」, 「HR这边…」), not a thing the documents must name.
-_A_PARTY = re.compile(r"\s*(?:这边|那边|那里|部门|让我|叫我|跟我说|和我说|对我说|给我|要求我|说)")
+# 「PM说：…」, 「HR这边…」), not a thing the documents must name (「Redis说明文档」 names one).
+_A_PARTY = re.compile(r"\s*(?:这边|那边|那里|部门|让我|叫我|要求我|(?:跟|和|对)我说|说[：:，,我])")
 FILLER_LETTERS = 2  # a lower-case run of this few different letters (emm, hhh) sounds, it names nothing
 RARE_NAME_SHARE = 0.01  # a name in at most this share of the passages names one thing they speak of
 PHRASE_SEARCH = 20  # passages searched for a term of several words that no retrieved passage holds

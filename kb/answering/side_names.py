@@ -25,8 +25,9 @@ _DEFINED_NAME = (
 _NAME_START = r"(?:(?<![\u3400-\u9fff])|(?<=[的是为和与及即称、]))"
 _HAN_ONLY = re.compile(r"[\u4e00-\u9fff]{4,}")
 MIN_CORE_CHARS = 2  # a side's name without the head or tail it shares with the other side
-# An amount in brackets (「40ml」, 「2个」, 「30%」): a figure and its unit are no name.
-_AMOUNT = re.compile(r"\d+(?:\.\d+)?\s*(?:ml|l|g|kg|mg|mm|cm|m|km|ms|s|min|h|kb|mb|gb|%|[\u4e00-\u9fff])?")
+# An amount in brackets (「40ml」, 「2个」, 「30%」): a figure and its unit are no name (a lone letter
+# may be one: 「第五代移动通信（5G）」).
+_AMOUNT = re.compile(r"\d+(?:\.\d+)?\s*(?:ml|kg|mg|mm|cm|km|ms|min|kb|mb|gb|%|[\u4e00-\u9fff])?")
 
 
 def side_names(side: str, texts: list[str], other: str, aliases: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
@@ -56,8 +57,8 @@ def side_names(side: str, texts: list[str], other: str, aliases: tuple[tuple[str
 
 def _written_in_full(side: str, texts: list[str]) -> str | None:
     """The side as the texts write it with a word the asker left out, when they never write it
-    as asked: 「固定期限合同」 is the law's 「固定期限劳动合同」 (one or two characters put in at one
-    place, a whole word of the dictionary, the name standing at a name's start)."""
+    as asked: 「固定期限合同」 is the law's 「固定期限劳动合同」 (a two-character word of the
+    dictionary put in at one place, the name standing at a name's start)."""
     if not _HAN_ONLY.fullmatch(side):
         return None
     for at in range(2, len(side) - 1):

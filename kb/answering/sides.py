@@ -43,7 +43,9 @@ _USING = re.compile(r"^.*?(?:选用|选择|使用|采用|用|选)\s*(?=[a-z])")
 _MADE_INTO = re.compile(r"^[\u4e00-\u9fff]成\s*(?=[\u4e00-\u9fff]{2}|[a-z])")
 # 「做消息队列的话Redis Stream和Kafka哪个好」: the condition before 「的话」 is no part of a side, nor
 # is the time before 「的时候」 (「腌肉时」: see _when_dropped), nor who says the name (「…说的湿性发泡」).
-_CONDITION = re.compile(r"^.*(?:的话|的时候)|^.*?(?:所说的|说的|讲的|提到的|所谓的?)(?=\S{2})")
+_CONDITION = re.compile(
+    r"^.*(?:的话|的时候)|^.*?(?:所说的|(?<![\u4e00-\u9fff])(?:说的|讲的)|(?<=[时里中上])(?:说的|讲的)|提到的|所谓的?)(?=\S{2})"
+)
 # The respect a difference is asked in: 「…在数据处理上的区别」, 「…在功能方面有什么不同」,
 # 「ACID 和 BASE 对事务中间状态的态度…」.
 _IN_RESPECT = re.compile(r"(?<=.)\s*(?:在[^在]{1,16}?(?:上|方面|中)|对[^对]{2,16})$")
@@ -109,7 +111,7 @@ def contrast_sides(question: str, vocabulary: ContrastVocabulary) -> list[str] |
     first, second = _CLAUSE_END.split(match.group(1))[-1], _CLAUSE_END.split(match.group(2))[0]
     if _RANGE.match(f"{first}{second}"):
         return None
-    first = _CONDITION.sub("", _when_dropped(first))
+    first = _CONDITION.sub("", _when_dropped(first, second))
     if _BY_MEANS.match(first) and (means := _BY_MEANS.match(second)) and means.end() <= 2:  # 「…用句柄和用直接指针」
         first, second = _BY_MEANS.sub("", first), _BY_MEANS.sub("", second)
     elif _USING.match(first):  # 「用 alias 和写成函数」: the other way is what the thing is made into
@@ -157,12 +159,12 @@ def _aligned(first: str, second: str) -> str:
     return first[at:] if len(first) - at >= 3 else first
 
 
-def _when_dropped(first: str) -> str:
+def _when_dropped(first: str, second: str) -> str:
     """The first side after a 「时」 that says when (「腌肉时生抽和老抽…」 → 生抽): one that forms no
     word with the character on either side (not 实时, 同时, 时间)."""
     at = first.rfind("时", 1, len(first) - 2)
-    if at < 1 or dictionary_tag(first[at - 1 : at + 1]) or dictionary_tag(first[at : at + 2]):
-        return first
+    if at < 1 or dictionary_tag(first[at - 1 : at + 1]) or dictionary_tag(first[at : at + 2]) or "时" in second:
+        return first  # 「非高峰时电价和高峰时电价」: 时 is part of both
     return first[at + 1 :]
 
 

@@ -190,8 +190,8 @@ def _fitting_their_other_neighbour(
 
 
 def route_likelihood(tokenizer: Any, text: str) -> float:
-    """The log-probability of `text` under the general dictionary's word frequencies, cut into
-    words the likeliest way (`tokenizer`: a jieba Tokenizer, whose own route this is)."""
+    """The log-probability of `text` under the word frequencies of `tokenizer` (a jieba Tokenizer:
+    the general dictionary with the profile's words), cut into words the likeliest way (its route)."""
     route: dict[int, tuple[float, int]] = {}
     tokenizer.calc(text, tokenizer.get_DAG(text), route)
     return float(route[0][0])

@@ -28,10 +28,10 @@ _SEQUENCE_WORDS = ("首先", "其次", "再次", "然后", "最后")
 _IN_ORDER = re.compile(
     r"首先.*?(?:然后|其次|接着|最后|再)|(?<![首原优事预])先[^，,；;。！？\n]{1,40}[，,；;]\s*(?:再|然后|接着)", re.S
 )
-# A run of dashes between steps (「A———B———C」), and a sentence ending inside a line (prose uses
-# 「——」 for an aside: 「营销——是关于企业如何发现…。」).
+# A run of dashes between steps (「A———B———C」), and the marks of a sentence, which a line of steps
+# lacks (prose uses 「——」 for an aside: 「营销——是关于企业如何发现…。」).
 _DASHES = re.compile(r"—{2,}|-{3,}")
-_ENDS_INSIDE = re.compile(r"[。！？!?；;].")
+_SENTENCE_MARK = re.compile(r"[。！？!?；;]")
 _NEXT_LINE = re.compile(r"[ \t]*\n\s*([^\n]+)")
 _HALF_WIDTH = str.maketrans("（）．", "().")
 # Steps in one run of clauses: the first says what comes first, each next one goes on from it.
@@ -225,14 +225,15 @@ def holds_steps(evidence: Evidence) -> bool:
     numbered = sum(bool(LIST_ITEM.match(line)) for line in text.splitlines()) + len(_BULLET_OPENS.findall(text))
     ordered = bool(_IN_ORDER.search(text))
     led_to_code = "\n" in text and is_code(evidence) and not _starts_in_code(evidence)
-    chained = any(_is_chain(line) for line in text.splitlines())
-    return numbered >= 2 or ordered or chained or led_to_code
+    arrows = text.count("→") + text.count("->") >= 2
+    return numbered >= 2 or ordered or arrows or any(map(_is_chain, text.splitlines())) or led_to_code
 
 
 def _is_chain(line: str) -> bool:
-    """A line of steps joined by arrows or dashes (「A———B———C」), no sentence ending inside it."""
+    """A line of steps joined by arrows or dashes (「A———B———C」) that is no sentence (prose's
+    「Redis——一个内存数据库——支持持久化。」 ends in a full stop) nor a table's rule (「| --- | --- |」)."""
     joins = line.count("→") + line.count("->") + len(_DASHES.findall(line))
-    return joins >= 2 and not _ENDS_INSIDE.search(line)
+    return joins >= 2 and not _SENTENCE_MARK.search(line) and "|" not in line
 
 
 def chain_below(evidence: Evidence) -> int | None:

@@ -13,6 +13,7 @@ so places stay the file's line numbers:
 - footnotes (GitHub's 「适合软炸[^1]」 … 「[^1]: 软炸是…」, mdit-py-plugins): the note's text on its
   line, without its label, the reference mark gone (read as CommonMark alone, a note without a
   space was a link definition, its text silently lost, and 「[^2]」 was quoted beside kb's [2]);
+  an inline note 「^[…]」 stays text where it is written;
 - a line that is nothing but links (a table of contents, a reading list), maybe after a short
   label (「**参考答案**：[Redis 内存碎片详解](…)。」), or 「[TOC]」, is dropped;
 - fenced and indented code: verbatim, between fence lines (kb/language/code.py); but a diagram's
@@ -63,7 +64,9 @@ def readable(source: str) -> str:
     from markdown_it import MarkdownIt
     from mdit_py_plugins.footnote import footnote_plugin
 
-    parser = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).use(footnote_plugin)
+    parser = (
+        MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).use(footnote_plugin, inline=False)
+    )
     source = _without_front_matter(source)
     source_lines = source.split("\n")
     lines = [""] * len(source_lines)

@@ -61,6 +61,11 @@ def in_typed_case(text: str, typed: Iterable[str]) -> str:
     return _LATIN_RUN.sub(lambda match: spelt.get(match.group(0).lower(), match.group(0)), text)
 
 
+def comparable(text: str) -> str:
+    """Script-folded text without punctuation or spaces: 「營銷，是一個系統。」 → 营销是一个系统."""
+    return re.sub(r"[\W_]+", "", fold(text))
+
+
 def fold_taiwan(text: str) -> str:
     """`fold` with Taiwan's words turned into the mainland's (OpenCC tw2sp: 陣列 → 数组, 物件 →
     对象, 程式碼 → 代码): whether a Taiwan text speaks of what a mainland question names. Not

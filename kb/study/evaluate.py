@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -30,14 +29,13 @@ from kb.answering.sentence_quality import junk_reason
 from kb.answering.series import continues
 from kb.errors import KbError
 from kb.ingest.clean import clean
-from kb.language.text import fold
+from kb.language.text import comparable, fold
 from kb.profile import default_profile
 from kb.types import Answer, Document, Hit, Mode
 
 CUTOFFS = (1, 5, 20)
 RETRIEVE_PASSAGES = 60
 ANSWER_PASSAGES = 5  # what `kb ask` shows by default, and the ceiling the answer is judged against
-_NOT_TEXT = re.compile(r"[\W_]+")
 R = TypeVar("R", bound="_Record")
 _EXPECTED = {
     "id": "must be a string or an integer",
@@ -230,11 +228,6 @@ def metrics(judgements: Sequence[Sequence[bool]], positives: Sequence[int]) -> d
         ndcg += dcg / ideal
     result["nDCG@10"] = ndcg / n
     return result
-
-
-def comparable(text: str) -> str:
-    """Script-folded text without punctuation or spaces: 「營銷，是一個系統。」 → 营销是一个系统."""
-    return _NOT_TEXT.sub("", fold(text))
 
 
 def as_cleaned(text: str) -> str:
