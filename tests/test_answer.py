@@ -847,3 +847,11 @@ def test_an_aside_between_dashes_and_a_table_rule_are_no_steps():
     assert holds_steps(span("加入足量水———放入三脚架———开火关盖"))
     assert not holds_steps(span("Redis——一个内存数据库——支持持久化。"))
     assert not holds_steps(span("| --- | --- | --- |"))
+
+
+def test_a_why_question_is_led_by_the_sentence_giving_the_cause():
+    """The case's facts repeat more of the question's words; the sentence saying why (「主要是因为…」)
+    answers it."""
+    text = "MySQL 的 InnoDB 存储引擎不用哈希表来做索引结构。主要是因为哈希表不支持顺序和范围查询，不适合做索引结构。"
+    answer = answer_from_hits("为什么 InnoDB 不用哈希表来做索引结构？", _passage_hits(text))
+    assert answer.sentences[0].text.startswith("主要是因为"), answer.sentences[0].text

@@ -140,7 +140,9 @@ def select(
     elif shape.kind == "definition":
         ranked = _form_first(ranked, margin, lambda c: defines(c, shape.subject))
         ranked = _form_first(ranked, margin, lambda c: introduces(c, shape.subject))
-    elif shape.kind == "purpose":  # 「SNI 的作用是…」 over sentences that only mention SNI
+    elif shape.kind in ("purpose", "reason"):
+        # 「SNI 的作用是…」 over sentences that only mention SNI; 「…是因为…」 over one restating
+        # what happened (「本案中，某公司主张张某加班费的请求已经超过了…时效」).
         ranked = _form_first(ranked, margin, lambda c: bool(c.features.get("cue")))
     elif shape.counts:
         ranked = _form_first(ranked, margin, lambda c: shape.states_the_count(c.text))
