@@ -98,6 +98,8 @@ TOKENIZE = default_profile().analyzer.tokenize
         ("实时系统和批处理系统的区别", ["实时系统", "批处理系统"]),  # 时 of a word says no time
         ("非高峰时电价和高峰时电价有什么区别", ["非高峰时电价", "高峰时电价"]),  # nor one both sides hold
         ("演讲的技巧和写作的技巧有什么区别", ["演讲的技巧", "写作的技巧"]),  # 讲的 of 演讲: no one says it
+        # What the second side owns is the side when it is of the first's kind (…金), not its respect.
+        ("经济补偿金和违法解除的赔偿金有什么不一样？", ["经济补偿金", "赔偿金"]),
     ],
 )
 def test_contrast_sides(question, sides):
