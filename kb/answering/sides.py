@@ -130,8 +130,7 @@ def contrast_sides(question: str, vocabulary: ContrastVocabulary) -> list[str] |
         else None
     )
     sides[0] = latin.group().strip() if latin and not sides[0].isascii() else sides[0]
-    # 「市场部和销售部的工作目标有什么不同」 compares 销售部 (on 工作目标), not 「销售部的工作目标」; but
-    # 「经济补偿金和违法解除的赔偿金」 compares 赔偿金, a thing of the first side's kind (…金).
+    # 「市场部和销售部的工作目标」 compares 销售部; 「经济补偿金和违法解除的赔偿金」 赔偿金 (of 金's kind).
     owner, _, owned = sides[1].partition("的")
     sides[1] = sides[1] if "的" in sides[0] or not owner else owned if owned[-1:] == sides[0][-1:] else owner
     sides[1] = _BOTH_NAMED.sub(
