@@ -748,15 +748,21 @@ def test_lines_under_a_title_naming_a_comparison_are_no_procedure():
     assert "接口与抽象类的区别" not in answer.sentences[0].text
 
 
+def _cut_in_two(doc: str, cut: int, doc_id: str) -> tuple[Passage, Evidence]:
+    """A document cut into two passages at `cut` (a code block split between them): the first
+    passage, and the second quoted whole."""
+    second = Passage(2, doc_id, doc_id, f"{doc_id}.md", cut, len(doc), doc[cut:])
+    first = Passage(1, doc_id, doc_id, f"{doc_id}.md", 0, cut, doc[:cut])
+    return first, Evidence(doc[cut:], second, 2, cut, len(doc), citations=(2,))
+
+
 def test_the_budget_never_leaves_a_code_block_open():
     """A block cut between two passages is quoted in two spans; when the budget drops the
     second, the first ends before the block it opens, its sentence kept."""
     doc = "先停掉服务：\n```\nsystemctl stop app\nrm -rf /var/lib/app/cache\nsystemctl start app\n```"
     cut = doc.index("rm -rf")
-    first = Passage(1, "ops", "ops", "ops.md", 0, cut, doc[:cut])
-    second = Passage(2, "ops", "ops", "ops.md", cut, len(doc), doc[cut:])
+    first, rest = _cut_in_two(doc, cut, "ops")
     lead = Evidence(doc[: cut - 1], first, 1, 0, cut - 1, citations=(1,))
-    rest = Evidence(doc[cut:], second, 2, cut, len(doc), citations=(2,))
     kept = within([lead, rest], 40)
     assert [e.text for e in kept] == ["先停掉服务："]
     assert doc[kept[0].start : kept[0].end] == kept[0].text  # still a verbatim span
@@ -780,10 +786,8 @@ def test_the_budget_keeps_the_rest_of_a_block_it_would_cut_where_it_fits():
         "然后检查日志，确认服务已经恢复正常运行，再通知大家可以继续使用了。"
     )
     cut = doc.index("systemctl start")
-    first = Passage(1, "ops", "ops", "ops.md", 0, cut, doc[:cut])
-    second = Passage(2, "ops", "ops", "ops.md", cut, len(doc), doc[cut:])
+    first, rest = _cut_in_two(doc, cut, "ops")
     lead = Evidence(doc[: cut - 1], first, 1, 0, cut - 1, citations=(1,))
-    rest = Evidence(doc[cut:], second, 2, cut, len(doc), citations=(2,))
     kept = within([lead, rest], 60)
     assert [e.text for e in kept] == [doc[: cut - 1], "systemctl start app\n```"]
     assert all(doc[e.start : e.end] == e.text for e in kept)
@@ -815,11 +819,9 @@ def test_a_lead_in_cut_from_its_block_is_not_left_dangling_after_other_quotes():
         "systemctl stop mysqld\nmv /var/lib/mysql /tmp/old\n```"
     )
     cut = doc.index("mv /var")
-    first = Passage(1, "db", "db", "db.md", 0, cut, doc[:cut])
-    second = Passage(2, "db", "db", "db.md", cut, len(doc), doc[cut:])
+    first, rest = _cut_in_two(doc, cut, "db")
     said = Evidence(doc[:8], first, 1, 0, 8, citations=(1,))
     lead = Evidence(doc[8 : cut - 1], first, 1, 8, cut - 1, citations=(1,))
-    rest = Evidence(doc[cut:], second, 2, cut, len(doc), citations=(2,))
     assert [e.text for e in within([said, lead, rest], 80)] == ["备份先要停服务。"]
 
 

@@ -12,7 +12,15 @@ import re
 
 from kb.answering.evidence import Evidence
 from kb.answering.plan import QuestionPlan
-from kb.answering.question import ASKING_PHRASES, ASKS_AN_AMOUNT, CLAUSES, asks_a_share, counted_in, states_a_quantity
+from kb.answering.question import (
+    ASKING_PHRASES,
+    ASKS_AN_AMOUNT,
+    CLAUSES,
+    asks_a_share,
+    counted_in,
+    last_clause,
+    states_a_quantity,
+)
 from kb.answering.units import END_PUNCT, adjacent, span_text
 from kb.language.text import fold
 
@@ -48,8 +56,7 @@ _IN_UNIT = {
 def asked_unit(question: str) -> str | None:
     """What the amount a question asks for measures (a key of _UNITS: 「几分钟」, 「多久」 → time),
     when its last clause says so."""
-    clauses = [c for c in CLAUSES.split(fold(question)) if c.strip()]
-    last = clauses[-1] if clauses else ""
+    last = last_clause(question)
     if found := _UNIT_ASKED.search(last):
         return next(kind for kind, (asked, _) in _UNITS.items() if re.fullmatch(asked, found.group(1)))
     return "time" if _HOW_LONG.search(last) else None

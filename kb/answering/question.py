@@ -132,22 +132,22 @@ def asks_an_amount(question: str) -> bool:
     """Whether the question asks for an amount or a date. Only its last clause asks: in
     「我老问他预算多少，对方都不太想说，该怎么问」 the amount is the trainee's story, the
     question is how to ask."""
-    return bool(ASKS_AN_AMOUNT.search(_last_clause(question)))
+    return bool(ASKS_AN_AMOUNT.search(last_clause(question)))
 
 
 def asks_a_share(question: str) -> bool:
     """Whether the question asks for a proportion (「占营收的百分之几」, 「几成」, 「比例是多少」):
     then only a share answers it, not any number."""
-    return bool(_ASKS_A_SHARE.search(_last_clause(question)))
+    return bool(_ASKS_A_SHARE.search(last_clause(question)))
 
 
 def counted_in(question: str) -> str | None:
     """The measure word a 「几个/几种/几次…」 question counts in (个, 种, 次 …), if it asks for a count."""
-    count = _ASKS_A_COUNT.search(_last_clause(question))
+    count = _ASKS_A_COUNT.search(last_clause(question))
     return count.group(1) if count else None
 
 
-def _last_clause(question: str) -> str:
+def last_clause(question: str) -> str:
     """The question's last clause (script-folded), where what it asks for is said; "" if none."""
     clauses = [c for c in CLAUSES.split(fold(question)) if c.strip()]
     return clauses[-1] if clauses else ""
