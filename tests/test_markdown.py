@@ -85,15 +85,21 @@ def test_a_quoted_markdown_sentence_is_placed_at_its_line(tmp_path):
     assert document.provenance.locate(start, start + 10).label == f"L{line}"
 
 
-def test_a_diagram_s_source_is_no_text_and_code_stays():
+def test_a_diagram_s_syntax_is_no_text_its_labels_are_and_code_stays():
+    """A Mermaid flowchart's labels are what the picture says (「等待容器优雅退出 (默认 10 秒)」 was the
+    only place a document gave its default); its syntax (ids, 「style … fill:」) is no text."""
     notes = (
-        "## 事务消息\n\n处理流程如下。\n\n```mermaid\nflowchart TB\n"
-        '    M1["生产者构建消息"] --> M2["发送至服务端"]\n    style Phase1 fill:#F5F7FA\n```\n\n'
+        "## 停止容器\n\n处理流程如下。\n\n```mermaid\nflowchart TB\n"
+        '    M1["发送 SIGTERM 信号 (PID 1)"] --> M2["等待容器优雅退出 (默认 10 秒)"]\n'
+        "    M2 -->|超时| M3(发送 SIGKILL)\n    M1 --> M3\n    style Phase1 fill:#F5F7FA\n```\n\n"
         "```java\nproducer.send(msg);\n```\n"
     )
     lines = extract(notes.encode("utf-8")).text.split("\n")
     assert len(lines) == len(notes.split("\n"))
     assert not any("M1" in line or "fill:" in line or "flowchart" in line for line in lines)
+    assert lines[6] == "发送 SIGTERM 信号 (PID 1) → 等待容器优雅退出 (默认 10 秒)"  # on its source line
+    assert lines[7] == "等待容器优雅退出 (默认 10 秒) →（超时） 发送 SIGKILL"
+    assert lines[8] == ""  # links two nodes labelled before: nothing new said
     assert "producer.send(msg);" in lines and lines.index("处理流程如下。") == 2
 
 

@@ -17,8 +17,10 @@ so places stay the file's line numbers:
 - a line that is nothing but links (a table of contents, a reading list), maybe after a short
   label (「**参考答案**：[Redis 内存碎片详解](…)。」), or 「[TOC]」, is dropped;
 - fenced and indented code: verbatim, between fence lines (kb/language/code.py); but a diagram's
-  source (「```mermaid」, PlantUML, Graphviz) is a picture, dropped as images are (its
-  「direction TB style Phase3 fill:#F5F7FA」 was indexed as passages and listed as sources);
+  source (「```mermaid」, PlantUML, Graphviz) is a picture, not code: its syntax is dropped (its
+  「direction TB style Phase3 fill:#F5F7FA」 was indexed as passages and listed as sources), and
+  a Mermaid diagram's labels are kept as lines of text (kb/formats/diagram.py: 「1. 发送 SIGTERM
+  信号 → 2. 等待容器优雅退出 (默认 10 秒)」 was the only place a document said its default);
 - table rows: their cells joined as other formats join them;
 - YAML front matter (「---\ntitle: '进程管理'\ndate: …\npublished: true\n---」, as static site
   generators and note apps write it): settings a reader of the page never sees, dropped but for
@@ -34,6 +36,7 @@ import re
 from typing import Any
 
 from kb.formats import CELL_SEPARATOR, Extracted, check_text_size
+from kb.formats.diagram import diagram_lines
 from kb.ingest.decoding import decoded_with_warnings
 from kb.ingest.markup import tag_edits
 from kb.language.code import FENCE
@@ -50,6 +53,8 @@ _LINKS_END = "。.；;，, \t"
 _TITLE = re.compile(r"^title[ \t]*:[ \t]*(.*?)[ \t]*$")
 # The languages of a fenced block that draws a diagram.
 _DIAGRAM = re.compile(r"(?:mermaid|plantuml|puml|dot|graphviz|flow|flowchart|sequence|mindmap|markmap|gantt)\b.*")
+# Those written in Mermaid's syntax, whose labels are kept (kb/formats/diagram.py).
+_LABELLED = re.compile(r"(?:mermaid|flowchart|mindmap)\b.*")
 
 
 def extract(data: bytes) -> Extracted:
@@ -76,6 +81,8 @@ def readable(source: str) -> str:
             continue
         start, end = token.map
         if token.type == "fence" and _DIAGRAM.fullmatch(token.info.strip().lower()):
+            if _LABELLED.fullmatch(token.info.strip().lower()):
+                _place(lines, start + 1, diagram_lines(token.content.rstrip("\n").split("\n"))[: end - start - 2])
             continue
         if token.type == "fence":
             _place(lines, start, [FENCE, *token.content.rstrip("\n").split("\n"), FENCE][: end - start])
