@@ -4,6 +4,7 @@ import pytest
 
 from kb.answering.aspects import subject_words
 from kb.answering.contrast import build_contrast
+from kb.answering.doc_tables import is_table_header
 from kb.answering.mentions import unmentioned_side
 from kb.answering.outline import compared_in_one_document, outline_cells
 from kb.answering.side_names import side_cores, side_names
@@ -100,6 +101,11 @@ TOKENIZE = default_profile().analyzer.tokenize
         ("演讲的技巧和写作的技巧有什么区别", ["演讲的技巧", "写作的技巧"]),  # 讲的 of 演讲: no one says it
         # What the second side owns is the side when it is of the first's kind (…金), not its respect.
         ("经济补偿金和违法解除的赔偿金有什么不一样？", ["经济补偿金", "赔偿金"]),
+        # A choice, then the difference asked of both; the verb comparing them is no part of a side.
+        ("进容器用 docker exec 还是 docker attach？两者有啥不同？", ["docker exec", "docker attach"]),
+        ("我该学Python还是Java？它们有什么区别", ["python", "java"]),
+        ("你觉得还是先学基础吧？有什么区别", None),
+        ("跑步跟游泳比，主要差别在哪里？", ["跑步", "游泳"]),
     ],
 )
 def test_contrast_sides(question, sides):
@@ -685,3 +691,18 @@ def test_a_law_s_articles_defining_each_side_fill_a_definition_row():
     assert [(row.aspect, [c.text[:9] for c in row.cells]) for row in contrast.rows] == [
         ("定义", ["固定期限劳动合同，", "无固定期限劳动合同"])
     ]
+
+
+def test_a_table_s_header_row_is_its_columns_names_not_a_statement():
+    """「特性 | docker exec | docker attach」 was quoted first: it names both sides and says nothing."""
+    text = (
+        "5.4.5 对比\n\n特性 | docker exec | docker attach\n\n"
+        "工作方式 | 启动新进程 | 附加到主进程\n退出影响 | 不影响 | 可能停止"
+    )
+    passage = Passage(1, "attach", "attach", "attach.md", 100, 100 + len(text), text)
+    header, row = text.index("特性"), text.index("工作方式")
+    assert is_table_header(passage, 100 + header, 100 + header + len("特性 | docker exec | docker attach"))
+    assert not is_table_header(passage, 100 + row, 100 + row + len("工作方式 | 启动新进程 | 附加到主进程"))
+    assert not is_table_header(passage, 100, 100 + len("5.4.5 对比"))
+    cut = text[: text.index("\n\n工作方式")]  # the table cut after its header: the header ends the passage
+    assert is_table_header(Passage(2, "attach", "attach", "attach.md", 0, len(cut), cut), header, len(cut))

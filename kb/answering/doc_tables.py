@@ -89,6 +89,23 @@ def _window(passage: Passage, beside: Beside | None) -> tuple[int, str]:
     return start, text
 
 
+def is_table_header(passage: Passage, start: int, end: int) -> bool:
+    """Whether a span (document offsets) lies in the first row of a table in the passage: its
+    column names (「特性 | docker exec | docker attach」), which say nothing without the rows. A
+    row line after other text that ends the passage counts: a table cut after its header."""
+    at = 0
+    lines = [line for line in passage.text.split("\n")]
+    for i, line in enumerate(lines):
+        line_start, at = passage.start + at, at + len(line) + 1
+        if not (line_start <= start and end <= line_start + len(line)) or CELL_SEPARATOR not in line:
+            continue
+        before = next((other for other in reversed(lines[:i]) if other.strip()), "")
+        after = next((other for other in lines[i + 1 :] if other.strip()), None)
+        width = line.count(CELL_SEPARATOR)
+        return CELL_SEPARATOR not in before and (after is None or after.count(CELL_SEPARATOR) == width)
+    return False
+
+
 def _tables(start: int, text: str) -> list[list[_Row]]:
     """The tables of a text: runs of row lines with as many cells each (blank lines between
     them allowed: Markdown's header rule leaves one), with document offsets."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from kb.answering.doc_tables import is_table_header
 from kb.answering.evidence import Evidence
 from kb.answering.question import AnswerShape
 from kb.answering.sentence_quality import ITEM_MARKER, OPENS_A_LIST, junk_reason, opens_past_the_first_item
@@ -31,7 +32,8 @@ def presentable(evidence: Evidence, shape: AnswerShape) -> Evidence | None:
     numbered item is quoted without its number (「17.市场是对资源的组织和协调；」 → from 市场),
     and a bulleted line without its bullet, still a verbatim span. Headings, wrap-ups and
     pointers (「总之，看了这么多…」), fragments cut mid-clause and clauses ending in 「：」 with no list are not
-    quoted (sentence_quality.junk_reason), nor is bare code where the question asks why, what
+    quoted (sentence_quality.junk_reason), nor a table's header row alone, nor is bare code where
+    the question asks why, what
     or whether."""
     # A lead-in (「…的原因：」) is quoted with its list whatever the kind: alone it says nothing.
     shown = _as_unit(evidence) if shape.units or OPENS_A_LIST.search(evidence.text) else evidence
@@ -60,7 +62,9 @@ def presentable(evidence: Evidence, shape: AnswerShape) -> Evidence | None:
     bullet = BULLET.match(shown.text)
     if bullet and ("\n" in shown.text or bullet.end() == len(shown.text)):
         bullet = None
-    if junk_reason(shown.text[bullet.end() :] if bullet else shown.text):
+    if junk_reason(shown.text[bullet.end() :] if bullet else shown.text) or is_table_header(
+        shown.passage, shown.start, shown.end
+    ):
         return None
     return _respan(shown, shown.start + bullet.end(), shown.end) if bullet else shown
 

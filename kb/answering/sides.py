@@ -38,6 +38,14 @@ _CHOICE = re.compile(
     r"(?:^|[，,\s])([^，,\s]{1,20}?)(?<!觉得)(?<!认为)(?<!感觉)(?<![我你是])好?还是(?:用|选)?([^，,？?]{1,16}?)"
     r"(?:比较|更)?(?:好|合适|划算)(?=[？?。！!，,]|$)"
 )
+# 「进容器用 docker exec 还是 docker attach？两者有啥不同」: a choice between two, then a difference
+# asked of them in a clause after it (the whole clause before 还是 is read, Latin names have spaces).
+_CHOICE_THEN = (
+    r"(?:^|[，,；;])\s*([^，,；;？?]{{1,30}}?)(?<!觉得)(?<!认为)(?<!感觉)(?<![我你是])\s*还是\s*(?:用|选)?([^，,；;？?]{{1,24}}?)\s*[？?，,；;]"
+    r"\s*[^。？?]*?(?:{asking})"
+)
+# 「Docker 容器跟传统虚拟机比，主要差别在哪里」: the second side ends before the verb comparing them.
+_COMPARED_WITH = re.compile(r"(?<=\S)\s*(?:比起来|相比较?|相较|比较起来|比)$")
 # 「存时间用DATETIME」: what is chosen follows the verb of using it.
 _USING = re.compile(r"^.*?(?:选用|选择|使用|采用|用|选)\s*(?=[a-z])")
 _MADE_INTO = re.compile(r"^[\u4e00-\u9fff]成\s*(?=[\u4e00-\u9fff]{2}|[a-z])")
@@ -88,27 +96,12 @@ def contrast_sides(question: str, vocabulary: ContrastVocabulary) -> list[str] |
     「营销和销售的区别」 → [营销, 销售]; 「市場營銷與銷售有什麼不同」 → [市场营销, 销售].
     """
     q = fold(question)
-    asking = "|".join([*map(re.escape, vocabulary.asking), _WEIGHING, _TELLING_APART, _WHICH, _EACH])
-    # 同 and 及 join two sides only where no other word does: 「同步刷盘和异步刷盘」 is joined by 和.
-    match = next(
-        (
-            found
-            for joining in ("和|与|跟|对比|vs\\.?|、", "同|及")
-            if (
-                found := re.search(
-                    rf"^(?:请问|请)?[，,\s]*(.+?)\s*(?:{joining})\s*(.+?)(?:比起来|相比|比)?(?:之间|两者)?(?:到底|究竟)?"
-                    rf"(?:各自|分别|各)?(?:{_DEGREE})?(?:的)?(?:有|存在)?(?:什么|哪些|何|啥)?(?:{_DEGREE})?(?:{asking})",
-                    q,
-                )
-            )
-        ),
-        None,
-    ) or _CHOICE.search(q)
+    match = _joined(q, "|".join([*map(re.escape, vocabulary.asking), _WEIGHING, _TELLING_APART, _WHICH, _EACH]))
     if not match:
         return None
     # The sides stay inside the clause that joins them: 「A和B，时间跨度上有什么不同」 compares B
     # on 时间跨度; 「1962年1月，…上，邓小平和谁…」 compares 邓小平.
-    first, second = _CLAUSE_END.split(match.group(1))[-1], _CLAUSE_END.split(match.group(2))[0]
+    first, second = _CLAUSE_END.split(match.group(1))[-1], _COMPARED_WITH.sub("", _CLAUSE_END.split(match.group(2))[0])
     if _RANGE.match(f"{first}{second}"):
         return None
     first = _CONDITION.sub("", _when_dropped(first, second))
@@ -142,6 +135,31 @@ def contrast_sides(question: str, vocabulary: ContrastVocabulary) -> list[str] |
     # text writes 「重载（Overload）」 in its own brackets, and 「重载的方法…」 without).
     sides = [_GLOSSED.sub("", side) or side for side in sides]
     return sides if all(sides) and sides[0] != sides[1] else None
+
+
+def _joined(q: str, asking: str) -> re.Match[str] | None:
+    """The match whose two groups hold the sides of a contrast question (folded), or None: two
+    things joined by a word (和, 与, 跟 …) before a word asking how they differ (`asking`), or
+    a choice between two (_CHOICE, _CHOICE_THEN)."""
+    # 同 and 及 join two sides only where no other word does: 「同步刷盘和异步刷盘」 is joined by 和.
+    return (
+        next(
+            (
+                found
+                for joining in ("和|与|跟|对比|vs\\.?|、", "同|及")
+                if (
+                    found := re.search(
+                        rf"^(?:请问|请)?[，,\s]*(.+?)\s*(?:{joining})\s*(.+?)(?:比起来|相比|比)?(?:之间|两者)?(?:到底|究竟)?"
+                        rf"(?:各自|分别|各)?(?:{_DEGREE})?(?:的)?(?:有|存在)?(?:什么|哪些|何|啥)?(?:{_DEGREE})?(?:{asking})",
+                        q,
+                    )
+                )
+            ),
+            None,
+        )
+        or _CHOICE.search(q)
+        or re.search(_CHOICE_THEN.format(asking=asking), q)
+    )
 
 
 _HAN_CHARACTER = re.compile(r"[\u4e00-\u9fff]")

@@ -8,6 +8,7 @@ contrast table read from the corpus has found one statement per side on the same
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,7 @@ from kb.answering.evidence import Evidence
 from kb.answering.presenting import presentable
 from kb.answering.sides import weighs
 from kb.answering.steps import overlaps
+from kb.formats import CELL_SEPARATOR
 from kb.language.text import fold
 from kb.types import Contrast, ContrastRow, Hit
 
@@ -47,8 +49,9 @@ def led_by_table(
     sides (「各有什么优缺点」) is led by what each is, then the row. Each cell is quoted as the
     candidate sentence that holds it, else as the table quotes it (a cell may come from a
     passage beyond the shown ones); two cells of one sentence quote it once, each as an answer
-    quotes it (presentable); a cell that cannot be quoted (「‒ 则是按照…」 opens mid-clause) leads
-    with no row."""
+    quotes it (presentable), or a cell of a document's table too short to stand alone as its row's
+    line, where that is no row of bare names (sentence_quality); a cell that cannot be quoted
+    (「‒ 则是按照…」 opens mid-clause) leads with no row."""
     if not contrast.rows or not chosen or not plan.sides or profile_knows(list(plan.sides), vocabulary):
         return chosen
     definitions = [defining_sentence(side, hits) for side in plan.sides]
@@ -109,8 +112,23 @@ def _quoted_row(
             hit = by_rank[cell.citations[0]]
             holder = Evidence(cell.text, hit.passage, hit.rank, cell.start, cell.end, citations=cell.citations)
         shown = presentable(holder, plan.shape)
+        if shown is None and (row_line := _row_line(holder)) is not None:
+            shown = presentable(row_line, plan.shape)
         if shown is None:
             return None
         if not any(overlaps(shown, quoted) for quoted in lead):
             lead.append(shown)
     return lead
+
+
+def _row_line(cell: Evidence) -> Evidence | None:
+    """The line of a document's table row holding a cell (「工作方式 | 在容器内启动新进程 | 附加到主进程」),
+    which the contrast builder read as one statement per side; None for a cell of no row."""
+    text, offset = cell.passage.text, cell.start - cell.passage.start
+    start, end = text.rfind("\n", 0, offset) + 1, text.find("\n", offset)
+    end = len(text) if end < 0 else end
+    if CELL_SEPARATOR not in text[start:end]:
+        return None
+    return dataclasses.replace(
+        cell, text=text[start:end], start=cell.passage.start + start, end=cell.passage.start + end
+    )
