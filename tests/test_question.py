@@ -90,6 +90,11 @@ def test_definition_cue_names_the_subject():
     assert taken.search("你可以将内存碎片简单地理解为那些不可用的空闲内存")  # what it is taken as
     assert taken.search("内存碎片可以理解为不可用的空闲内存")
     assert not taken.search("频繁修改数据也会产生内存碎片")
+    # A Latin name asked with the word of its kind is defined without it, in backticks or not.
+    kind = answer_shape("Dockerfile 里的 ONBUILD 指令是什么意思？").cue
+    assert kind is not None
+    assert kind.search(fold("`ONBUILD` 是一个特殊的指令，它后面跟的是其它指令"))
+    assert not kind.search(fold("使用 BuildKit 后，我们可以使用下面几个新的 `Dockerfile` 指令"))
 
 
 @pytest.mark.parametrize(
@@ -278,6 +283,10 @@ def test_a_purpose_question_prefers_what_its_subject_serves_said_of_it():
     assert not shape.has_cue(fold("从上图可以看到，TLS 握手分为多个阶段：ClientHello（携带 SNI、支持的密码套件）"))
     assert answer_shape("git stash 是做什么用的？").has_cue("git stash 用于保存当前工作区的修改")
     assert answer_shape("市场部天天搞品牌那一套，对我们销售到底有啥用").has_cue("可以帮助销售更快成交")
+    # The good of what a thing is made into: 「镜像做成分层存储」 → said of 分层存储.
+    made = answer_shape("镜像做成分层存储有什么好处？")
+    assert made.has_cue(fold("这种分层存储结构使得镜像的复用、分发变得非常高效："))
+    assert not made.has_cue(fold("镜像的分层存储机制是 Docker 最具创新性的特性之一。"))
 
 
 def test_an_amount_asked_before_another_question_is_asked_too():

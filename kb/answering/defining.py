@@ -130,12 +130,14 @@ def led_by_definitions(
 
 def defines(evidence: Evidence, subject: str) -> bool:
     """A definition's form, in a passage about the subject's owner (「职业是…秘书」 elsewhere: not
-    白鸟百合子的职业), and not an example's (「举个例子：…那这多余出来的 8 字节…就可以被称为内存碎片」
+    白鸟百合子的职业; the file's name counts: 「Dockerfile 里的 ONBUILD 指令」 is defined in
+    07_dockerfile_7.13_onbuild.md, whose section never repeats 「Dockerfile」), and not an
+    example's (「举个例子：…那这多余出来的 8 字节…就可以被称为内存碎片」
     names the term of one case; the sentence that defines it leads)."""
     p, owner = evidence.passage, subject.rsplit("的", 1)[0].rstrip("中里内上")
     return (
         bool(evidence.features.get("cue"))
-        and owner in fold(p.title + p.heading + p.text)
+        and owner in fold(p.doc_id + p.title + p.heading + p.text)
         and not EXAMPLE.match(evidence.text.lstrip())
     )
 

@@ -32,6 +32,9 @@ NAMING_VERB = r"(?:称之?为?|叫做|叫作|定义为|记为|记作)"
 _OPENS = r"(?<![\u4e00-\u9fff])"  # no Chinese character before: the word starts here
 # The English acronym or name a question adds after a Chinese term (folded, brackets gone).
 _GLOSS_AFTER = re.compile(r"(?<=[\u4e00-\u9fff]{2})[a-z][a-z0-9 ]*$")
+# 「ONBUILD 指令」, 「docker stop 命令」 are defined as 「`ONBUILD` 是…」: a Latin name without the word
+# of its kind after it.
+_KIND_AFTER = re.compile(r"^([a-z][a-z0-9_.+#/-]*(?:\s+[a-z][a-z0-9_.+#/-]*)*)\s*[\u4e00-\u9fff]{1,4}$")
 # 「触发器（Trigger）是…」: a gloss in brackets may stand between the term and its verb.
 _GLOSS = r"(?:\s*[（(][^（()）]{1,40}[)）])?"
 _QUOTED = r"[”’」』\"']?"  # the term in quotes: 「称为“静态方法”。」
@@ -40,9 +43,11 @@ _QUOTED = r"[”’」』\"']?"  # the term in quotes: 「称为“静态方法�
 def definition_cue(subject: str, also: Sequence[str] = ()) -> re.Pattern[str]:
     """A sentence (folded) defining `subject` (folded), or one of the names `also` gives it."""
     # 「嵌入式SQL中的游标」 is defined as 「游标是…」: the head noun after the last 的 too.
-    # 「自治系统AS」, 「虚拟专用网（VPN）」 are defined as 「自治系统是…」: without their acronym too.
+    # 「自治系统AS」, 「虚拟专用网（VPN）」 are defined as 「自治系统是…」: without their acronym too,
+    # and 「ONBUILD 指令」 as 「ONBUILD 是…」 (_KIND_AFTER).
     heads = [subject, subject.rsplit("的", 1)[-1]]
-    names = dict.fromkeys([*heads, *(_GLOSS_AFTER.sub("", name) for name in heads), *also])
+    kinds = [kind.group(1) for name in heads if (kind := _KIND_AFTER.match(name.strip()))]
+    names = dict.fromkeys([*heads, *(_GLOSS_AFTER.sub("", name) for name in heads), *kinds, *also])
     named = "|".join(re.escape(name) for name in names if name)
     # A term of one character (栈, 树) opens its clause: 「栈是…」, not 「子树是…」 or 「Tm是树」.
     opening = "|".join(re.escape(name) if len(name) > 1 else _OPENS + re.escape(name) for name in names if name)
