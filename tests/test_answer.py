@@ -857,3 +857,18 @@ def test_a_why_question_is_led_by_the_sentence_giving_the_cause():
     text = "MySQL 的 InnoDB 存储引擎不用哈希表来做索引结构。主要是因为哈希表不支持顺序和范围查询，不适合做索引结构。"
     answer = answer_from_hits("为什么 InnoDB 不用哈希表来做索引结构？", _passage_hits(text))
     assert answer.sentences[0].text.startswith("主要是因为"), answer.sentences[0].text
+
+
+def test_a_lead_in_is_quoted_with_the_labelled_lines_under_it():
+    """「…变得非常高效：」 over 「复用：…」 and 「轻量分发：…；不过…」: the lead-in alone says nothing (its
+    colon dangles), and each labelled line, whole, is an item of what it announces."""
+    text = (
+        "这种分层存储结构使得镜像的复用、分发变得非常高效：\n\n复用：多个镜像可以共享同一个基础镜像。\n"
+        "轻量分发：只传输新增差异层；不过镜像是否足够小，仍取决于新增内容。\n\n笔者认为，分层是最巧妙的设计。"
+    )
+    passage = _passage_hits(text)[0].passage
+    lead = "这种分层存储结构使得镜像的复用、分发变得非常高效："
+    assert enumeration(passage, 0, len(lead)) == (0, text.index("\n\n笔者"))
+    plain = "这种结构很高效：\n\n多个镜像可以共享同一个基础镜像，只传输新增差异层。"  # no labels: no list
+    passage = _passage_hits(plain)[0].passage
+    assert enumeration(passage, 0, len("这种结构很高效：")) == (0, len("这种结构很高效："))

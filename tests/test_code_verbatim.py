@@ -159,3 +159,14 @@ def test_a_passage_opening_on_the_fence_that_closes_a_block_reads_its_prose_as_p
     assert not any(a <= prose < b for a, b in passage_code_spans(passage))
     assert any(a <= passage.index("TMPFILE") < b for a, b in passage_code_spans(passage))
     assert any(a <= prose < b for a, b in code_spans(passage))  # a document is read as Markdown reads it
+
+
+def test_a_block_opening_on_a_chinese_comment_after_prose_is_code():
+    """「发送自定义信号」 then a block whose first line is 「## 发送 SIGHUP（…）」: that fence opens a
+    block (prose before it, a comment after it); its command was cited as a sentence, with a 「。」."""
+    passage = "发送自定义信号\n\n```\n## 发送 SIGHUP（让进程重新加载配置）\n\n$ docker kill -s HUP c\n```"
+    spans = passage_code_spans(passage)
+    assert any(a <= passage.index("$ docker") < b for a, b in spans)
+    assert not any(a <= passage.index("发送自定义") < b for a, b in spans)
+    after_prose = "上面的例子。\n```\n为了确保临时文件创建成功，最好检查。"  # prose, fence, prose: it still opens
+    assert passage_code_spans(after_prose) == code_spans(after_prose)

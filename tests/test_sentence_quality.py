@@ -179,3 +179,25 @@ def test_a_comment_in_code_is_quoted_with_the_setting_under_it():
         Evidence(prose[:4], passage, 1, 0, 4), answer_shape("怎么让程序 OOM 的时候自动把堆 dump 下来？")
     )
     assert shown is None or shown.text == "# 小结"
+
+
+def test_a_comment_s_command_is_quoted_whole_past_a_blank_line_and_its_continuations():
+    """Notes write a blank line between a comment and its command, and continue a command with
+    「\\」: the comment was quoted alone, then with half the command."""
+    from kb.answering.presenting import presentable
+    from kb.answering.question import answer_shape
+    from kb.types import Passage
+
+    text = (
+        "## 使用临时容器挂载数据卷，打包备份\n\n$ docker run --rm \\\n    -v my-vol:/source:ro \\\n"
+        "    -v $(pwd):/backup \\\n    alpine tar czf /backup/b.tar.gz -C /source .\n$ ls\n$ du -sh b.tar.gz\n$ rm x"
+    )
+    passage = Passage(1, "d", "T", "d.md", 0, len(text), text)
+    first = text.index("\n")
+    comment = Evidence(text[:first], passage, 1, 0, first)
+    shown = presentable(comment, answer_shape("怎样把数据卷里的数据备份成压缩包？"))
+    assert shown is not None and shown.text == text[: text.index("\n$ rm x")]
+    blank_after = "# 备份\n\n\n$ tar czf b.tar.gz data"  # two blank lines: the comment heads nothing
+    passage = Passage(2, "d", "T", "d.md", 0, len(blank_after), blank_after)
+    shown = presentable(Evidence("# 备份", passage, 1, 0, 4), answer_shape("怎样备份数据？"))
+    assert shown is None or shown.text == "# 备份"

@@ -32,6 +32,7 @@ _IN_ORDER = re.compile(
 # lacks (prose uses 「——」 for an aside: 「营销——是关于企业如何发现…。」).
 _DASHES = re.compile(r"—{2,}|-{3,}")
 _SENTENCE_MARK = re.compile(r"[。！？!?；;]")
+_LABELLED_ITEM = re.compile(r"[^\s：:，,。；;]{1,8}[：:]\s*\S")
 _NEXT_LINE = re.compile(r"[ \t]*\n\s*([^\n]+)")
 _HALF_WIDTH = str.maketrans("（）．", "().")
 # Steps in one run of clauses: the first says what comes first, each next one goes on from it.
@@ -74,13 +75,6 @@ def enumeration(passage: Passage, start: int, end: int) -> tuple[int, int]:
         s, e = (offset - passage.start for offset in spans[j])
         return next((block for block in blocks if block[0] <= s and e <= block[1]), None)
 
-    def short_line(j: int) -> bool:
-        """A line of its own, short or a table's row (「volatile-lru | 从已设置过期时间的…」)."""
-        s, e = (offset - passage.start for offset in spans[j])
-        text = passage.text
-        own_line = text[s - 1 : s] == "\n" and text[e : e + 1] in ("\n", "")
-        return own_line and (e - s <= SHORT_ITEM_CHARS or bool(_TABLE_ROW.search(text, s, e)))
-
     def style(j: int) -> str | None:
         return marker_style(texts[j])
 
@@ -103,16 +97,45 @@ def enumeration(passage: Passage, start: int, end: int) -> tuple[int, int]:
         while last > first + 1 and texts[last].startswith(FENCE):
             last -= 1  # the closing fence: the answer ends on the code
     elif introduces[first]:
-        # Unnumbered short lines of their own; one ending in 。 closes the list, and a numbered
-        # line or another lead-in starts what comes next (「违约处理」 / 「6.」 / 「SQL定义如下：」).
-        while last + 1 < len(spans) and short_line(last + 1) and not (numbered[last + 1] or introduces[last + 1]):
-            last += 1
-            if END_PUNCT.search(texts[last]):
-                break
+        last = _lines_led_in(passage, spans, first, [n or i for n, i in zip(numbered, introduces)])
     first -= first < last and _said_before(passage, spans, first)
     while spans[last][1] - spans[first][0] > MAX_UNIT_CHARS and spans[last][1] > end:
         last -= 1
     return spans[first][0], spans[last][1]
+
+
+def _lines_led_in(passage: Passage, spans: list[tuple[int, int]], first: int, starts_other: list[bool]) -> int:
+    """The last sentence of the unnumbered lines a lead-in (sentence `first`) introduces: short
+    lines of their own, one ending in 。 closing the list, a numbered line or another lead-in
+    (`starts_other`) starting what comes next (「违约处理」 / 「6.」 / 「SQL定义如下：」); or lines
+    each opening with a short label and a colon, whole (「…非常高效：」 over 「复用：…」 and
+    「轻量分发：…；不过…」)."""
+    text = passage.text
+
+    def bounds(j: int) -> tuple[int, int]:
+        return spans[j][0] - passage.start, spans[j][1] - passage.start
+
+    def short_line(j: int) -> bool:  # short or a table's row (「volatile-lru | 从已设置过期时间的…」)
+        s, e = bounds(j)
+        own_line = text[s - 1 : s] == "\n" and text[e : e + 1] in ("\n", "")
+        return own_line and (e - s <= SHORT_ITEM_CHARS or bool(_TABLE_ROW.search(text, s, e)))
+
+    def labelled_line(j: int) -> bool:
+        s, e = bounds(j)
+        return text[s - 1 : s] == "\n" and bool(_LABELLED_ITEM.match(text, s, e))
+
+    def same_line(j: int) -> bool:  # sentence j goes on the line of sentence j - 1
+        return "\n" not in text[bounds(j - 1)[1] : bounds(j)[0]]
+
+    last = first
+    while last + 1 < len(spans) and short_line(last + 1) and not starts_other[last + 1]:
+        last += 1
+        if END_PUNCT.search(text, *bounds(last)):
+            break
+    if last == first or labelled_line(last):
+        while last + 1 < len(spans) and (labelled_line(last + 1) or same_line(last + 1)):
+            last += 1
+    return last
 
 
 def _bulleted_list(texts: list[str], j: int) -> tuple[int, int] | None:
@@ -186,24 +209,31 @@ COMMENTED_LINES = 3  # code lines a comment is quoted with, at most
 
 def with_commented_code(passage: Passage, start: int, end: int) -> tuple[int, int]:
     """A comment line with the lines of code under it, up to the next comment or blank line
-    (at most COMMENTED_LINES; a line with Chinese in it is prose, not code): alone the comment
+    (at most COMMENTED_LINES; a line with Chinese in it is prose, not code; one blank line may
+    stand between the comment and its code, as some notes write it; a command continued with 「\\」
+    counts once): alone the comment
     names a setting without giving it. A passage may start inside a block of code, its fence
     in the passage before, so the lines are judged by their form. Any other span is returned
     unchanged (offsets in the cleaned document)."""
     text, offset = passage.text, passage.start
     if not _COMMENT_LINE.match(text[start - offset : end - offset]) or "\n" in text[start - offset : end - offset]:
         return start, end
-    at = end - offset
-    for _ in range(COMMENTED_LINES):
+    at = last = end - offset  # `last`: the end of the last line of code taken
+    taken = 0
+    while taken < COMMENTED_LINES:
         newline = text.find("\n", at)
         if newline < 0 or text[at:newline].strip():
             break
         line_end = text.find("\n", newline + 1)
         line = text[newline + 1 : len(text) if line_end < 0 else line_end]
+        if not line.strip() and last == end - offset and at == last:
+            at = newline + 1  # one blank line between the comment and its first line of code
+            continue
         if not line.strip() or _COMMENT_LINE.match(line) or line.strip().startswith(FENCE) or _HAN.search(line):
             break
-        at = newline + 1 + len(line.rstrip())
-    return start, offset + at
+        at = last = newline + 1 + len(line.rstrip())
+        taken += not line.rstrip().endswith("\\")  # a command continued on the next line is one
+    return start, offset + last
 
 
 def span_text(passage: Passage, span: tuple[int, int]) -> str:

@@ -84,16 +84,23 @@ def leaves_a_block_open(text: str) -> bool:
 
 def passage_code_spans(text: str) -> list[tuple[int, int]]:
     """code_spans of a passage, which may begin inside a block of its document: a first fence
-    followed by a line of Chinese prose (「```」 then 「为了确保临时文件创建成功，…」) closes a
-    block opened before the passage, it opens none."""
+    followed by a line of Chinese prose (「```」 then 「为了确保临时文件创建成功，…」), with no prose
+    before it, closes a block opened before the passage, it opens none. A comment in Chinese
+    (「## 发送 SIGHUP（让进程重新加载配置）」) is no prose."""
     first = FENCE_LINE.search(text)
     if first is None:
         return code_spans(text)
     after = next((line for line in text[first.end() :].split("\n") if line.strip()), "")
-    if not (_HAN.search(after) and not reads_as_code(after)):
-        return code_spans(text)
+    before = [line for line in text[: first.start()].split("\n") if line.strip()]
+    if not _reads_as_prose(after) or (before and _reads_as_prose(before[-1])):
+        return code_spans(text)  # code, a comment (「## 发送 SIGHUP」), or a fence after prose: it opens
     blank = " " * (first.end() - first.start())
     return code_spans(text[: first.start()] + blank + text[first.end() :])
+
+
+def _reads_as_prose(line: str) -> bool:
+    """A line of Chinese that is neither code nor a comment in code."""
+    return bool(_HAN.search(line)) and not _in_code_run(line)
 
 
 def _fenced_spans(text: str) -> list[tuple[int, int]]:
