@@ -13,10 +13,12 @@ Indexes are built once per set (≈ 35 min of embedding on 2 cores in all) and c
     python scripts/bench_quality.py --sets drcd     # one set
     python scripts/bench_quality.py --modes hybrid  # one mode
     python scripts/bench_quality.py --sets course --course-index DIR --split dev   # the database course
+    python scripts/bench_quality.py --sets --questions my_questions.jsonl my-index  # a trainer's own set
 
 The `course` set (tests/data/course_README.md) needs an index of /work/bench_docs/course built
 with `kb ingest` (about 20 minutes); give it with --course-index or $KB_COURSE_INDEX. Without
-one the set is skipped with a message.
+one the set is skipped with a message. `--questions FILE INDEX` runs the same report on any set
+written in that format (a trainer's questions on their own documents; no `split` field needed).
 """
 
 from __future__ import annotations
@@ -120,17 +122,19 @@ COURSE_QUESTIONS = ROOT / "tests/data/course_questions.jsonl"
 COURSE_INDEX = Path("/work/bench_docs/course-index")
 
 
-def course_report(kb: KnowledgeBase, split: str) -> None:
-    """The database course (tests/data/course_README.md), one split: the trainee table per kind,
-    then how-to answers that quote every step, and comparisons answered with a contrast table
-    (its rows listed, to judge whether each is about its aspect)."""
-    records = [json.loads(line) for line in COURSE_QUESTIONS.open(encoding="utf-8") if line.strip()]
-    records = [r for r in records if split == "all" or r["split"] == split]
+def course_report(kb: KnowledgeBase, questions: Path, split: str) -> None:
+    """A set in the course format (tests/data/course_README.md: gold, doc, place; steps on how-to,
+    aspects on comparisons), one split: the trainee table per kind, then the first citation's
+    place, how-to answers that quote every step, and comparisons answered with a contrast table
+    (its rows listed, to judge whether each is about its aspect). Records without a split are
+    in every split, so a trainer's own set needs none."""
+    records = [json.loads(line) for line in questions.open(encoding="utf-8") if line.strip()]
+    records = [r for r in records if split == "all" or r.get("split", split) == split]
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"course_{split}.jsonl"
+        path = Path(tmp) / f"{questions.stem}_{split}.jsonl"
         path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
         trainee_report(kb, path)
-    placed = [at_gold_place(r, kb.ask(r["query"])) for r in records if r["kind"] != "unanswerable"]
+    placed = [at_gold_place(r, kb.ask(r["query"], previous=r.get("previous", []))) for r in records if r["gold"]]
     answered = [right for right in placed if right is not None]
     print(f"first citation at the gold's file and page: {sum(answered)}/{len(answered)} answered")
     howto = [r for r in records if r["kind"] == "howto"]
@@ -163,7 +167,7 @@ def at_gold_place(record: dict, answer: Answer) -> bool | None:
         return True
     if not first.doc_id.startswith(Path(record["doc"]).stem):
         return False
-    gold_pages = {int(n) for n in re.findall(r"\bp\.(\d+)", record["place"])}
+    gold_pages = {int(n) for n in re.findall(r"\bp\.(\d+)", record.get("place", ""))}
     if not gold_pages or first.location is None:
         return True
     numbers = [int(n) for n in re.findall(r"\d+", first.location.label)]
@@ -182,13 +186,26 @@ def main() -> None:
     parser.add_argument("--eval", type=Path, default=EVAL, help=f"the shared eval sets (default {EVAL})")
     parser.add_argument("--course-index", type=Path, default=Path(os.environ.get("KB_COURSE_INDEX", COURSE_INDEX)))
     parser.add_argument("--split", choices=["dev", "test", "all"], default="dev", help="of the course set")
+    parser.add_argument(
+        "--questions",
+        nargs=2,
+        action="append",
+        default=[],
+        type=Path,
+        metavar=("FILE", "INDEX"),
+        help="any question set in the course format over the index of its documents (repeatable)",
+    )
     args = parser.parse_args()
     if "course" in args.sets:
-        if (args.course_index / "CURRENT").exists():
-            course_report(KnowledgeBase.open(args.course_index), args.split)
-        else:
-            print(f"course set skipped: no index at {args.course_index} (see tests/data/course_README.md)")
+        args.questions.insert(0, (COURSE_QUESTIONS, args.course_index))
         args.sets = [s for s in args.sets if s != "course"]
+    for questions, index in args.questions:
+        if (index / "CURRENT").exists():
+            course_report(KnowledgeBase.open(index), questions, args.split)
+        else:
+            print(f"{questions.name} skipped: no index at {index} (build it with `kb ingest DOCS --index {index}`)")
+    if not args.sets:
+        return
     if missing := [s for s in args.sets if s in REFERENCE and not (args.eval / s / "corpus.jsonl").is_file()]:
         parser.error(f"no eval set {', '.join(missing)} in {args.eval}: give --eval DIR, or --sets seed trainee")
     for name in [s for s in args.sets if s in TRAINEE_SETS]:
