@@ -106,6 +106,7 @@ TOKENIZE = default_profile().analyzer.tokenize
         ("我该学Python还是Java？它们有什么区别", ["python", "java"]),
         ("你觉得还是先学基础吧？有什么区别", None),
         ("跑步跟游泳比，主要差别在哪里？", ["跑步", "游泳"]),
+        ("横向比较和纵向比较有什么区别？", ["横向比较", "纵向比较"]),  # 比较 ends both, asks nothing
     ],
 )
 def test_contrast_sides(question, sides):

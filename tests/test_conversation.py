@@ -483,6 +483,23 @@ def test_a_question_read_from_english_is_searched_with_its_english_too(kb):
     assert np.array_equal(chinese.vector, retriever.query_vector("营销和销售的区别"))
 
 
+def test_a_question_read_from_english_is_judged_answerable_as_a_cross_language_one(kb, monkeypatch):
+    """Its vector is half the English's (above), so its best cosine runs below a Chinese question's:
+    the dense threshold keeps the cross-language allowance for it (「how long is the typical
+    attention span」 was refused with the gold in the top passage). A Chinese question does not."""
+    judged = []
+    answerable = kb.answerer.retriever.answerable
+
+    def spy(hits, weights, cross_language=False):
+        judged.append(cross_language)
+        return answerable(hits, weights, cross_language)
+
+    monkeypatch.setattr(kb.answerer.retriever, "answerable", spy)
+    kb.ask("why does a company need a marketing department?")
+    kb.ask("公司为什么需要市场部")
+    assert judged == [True, False]
+
+
 def test_a_correction_must_make_the_question_likelier_than_typed():
     """「腌肉时生抽」: 肉时 is no word and 肉食 (same pinyin) is one the index holds, but 「腌肉 时」
     reads better in general Chinese than 「腌 肉食」: as typed. 「营消和销受」 reads far worse than

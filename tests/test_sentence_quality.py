@@ -201,3 +201,23 @@ def test_a_comment_s_command_is_quoted_whole_past_a_blank_line_and_its_continuat
     passage = Passage(2, "d", "T", "d.md", 0, len(blank_after), blank_after)
     shown = presentable(Evidence("# 备份", passage, 1, 0, 4), answer_shape("怎样备份数据？"))
     assert shown is None or shown.text == "# 备份"
+
+
+def test_a_sentence_after_a_block_is_quoted_without_its_closing_fence_and_the_block_stays_shut():
+    """A passage read from inside a block: 「## 只指定用户」 with its command, then 「```」 closing the
+    block, then a sentence. The sentence is quoted from its words (the fence was shown as a stray
+    「```」), and the comment's code is not read on past that fence as if it opened a block."""
+    from kb.answering.antecedents import with_antecedents
+    from kb.answering.presenting import presentable
+    from kb.answering.question import answer_shape
+    from kb.types import Passage
+
+    text = "## 只指定用户\n\nCOPY --chown=node . /app/\n```\n💡 结合 `USER` 指令使用，确保应用以非 root 用户运行。"
+    passage = Passage(1, "d", "T", "d.md", 0, len(text), text)
+    how = answer_shape("Dockerfile 里怎么让应用以普通用户运行？")
+    fence = text.index("```")
+    shown = presentable(Evidence(text[fence:], passage, 1, fence, len(text)), how)
+    assert shown is not None and shown.text == text[text.index("💡") :]
+    comment = presentable(Evidence("## 只指定用户", passage, 1, 0, len("## 只指定用户")), how)
+    assert comment is not None and comment.text == text[: text.index("\n```")]
+    assert with_antecedents(comment, [comment], 300, how=True).text == comment.text

@@ -197,7 +197,10 @@ class Answerer:
                 return False
         if rare_held_name(plan.coverage_weights, hits[:3], self.index) or discussed_together(plan.sides, hits[:3]):
             return True
-        return self.retriever.answerable(hits, plan.coverage_weights, cross_language=plan.reading.cross_language)
+        # A reading put together from English words is searched with the English too (_vector):
+        # its cosine, like a cross-language one, runs below what a question in the corpus's words reaches.
+        english = plan.reading.cross_language or plan.reading.translated
+        return self.retriever.answerable(hits, plan.coverage_weights, cross_language=english)
 
     def _said_somewhere(self, phrase: str) -> bool:
         """Whether a passage says the phrase, its characters in order with at most two others

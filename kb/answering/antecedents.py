@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 
 from kb.answering.evidence import Evidence
-from kb.answering.units import chain_below, span_text
+from kb.answering.units import chain_below, is_code, span_text
 from kb.language.code import FENCE, leaves_a_block_open
 from kb.language.text import fold
 
@@ -96,8 +96,10 @@ def _with_code_below(best: Evidence, budget: int) -> Evidence:
     trap命令指定退出时的清除操作。」 says how; the script under it is how."""
     passage = best.passage
     below = passage.text[best.end - passage.start :]
-    if leaves_a_block_open(best.text) or not _HAN.search(best.text):
-        return best  # a line of code, or a lead-in quoted with its code: what follows is no block of its own
+    if leaves_a_block_open(best.text) or not _HAN.search(best.text) or is_code(best):
+        # A line of code, a lead-in quoted with its code, or a comment with its code (「## 只指定用户」
+        # over 「COPY --chown=node . /app/」): the fence after it closes that block, it opens none.
+        return best
     block = _BLOCK_BELOW.match(below) or _BLOCK_TO_THE_END.match(below)  # the passage ends inside: read on after
     too_long = block is not None and len(block.group(1).splitlines()) > CODE_BELOW_LINES
     if block is None or too_long or best.end + block.end() - best.start > budget:

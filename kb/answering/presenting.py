@@ -14,8 +14,10 @@ from kb.answering.sentence_quality import ITEM_MARKER, OPENS_A_LIST, junk_reason
 from kb.answering.units import INTRODUCES, enumeration, span_text, with_commented_code
 from kb.formats.slides import NOTES_LABEL
 from kb.ingest.chunk import BULLET, unbulleted
-from kb.language.code import bare_code, passage_code_spans
+from kb.language.code import FENCE, bare_code, leaves_a_block_open, passage_code_spans
 
+# A fence line a sentence opens with: the end of the block before it (sentences split around code).
+_CLOSING_FENCE = re.compile(rf"^\s*{FENCE}[ \t]*\n\s*")
 # Marks a scraped line opens with, and the label ingest puts before a slide's speaker notes.
 _LEADING_MARKS = re.compile(rf"^(?:{NOTES_LABEL}|[\s，,、；;：:])+")
 # Kinds of question answered in words: a bare line of code is no answer to them (bare_code).
@@ -50,6 +52,10 @@ def presentable(evidence: Evidence, shape: AnswerShape) -> Evidence | None:
         marker = ITEM_MARKER.match(shown.text)
         if marker and marker.end() < len(shown.text):
             shown = _respan(shown, shown.start + marker.end(), shown.end)
+    closing = _CLOSING_FENCE.match(shown.text)
+    if closing and closing.end() < len(shown.text) and not leaves_a_block_open(shown.text[closing.end() :]):
+        # 「```\n💡 结合 `USER` 指令使用…」: the fence closes the code before it; the sentence is what follows.
+        shown = _respan(shown, shown.start + closing.end(), shown.end)
     lead = _LEADING_MARKS.match(shown.text)
     if lead and lead.end() < len(shown.text):
         # 「，又名《离岛大夫日志》…」: scraping lost what came before the comma; quote what follows.

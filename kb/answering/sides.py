@@ -102,6 +102,9 @@ def contrast_sides(question: str, vocabulary: ContrastVocabulary) -> list[str] |
     # The sides stay inside the clause that joins them: 「A和B，时间跨度上有什么不同」 compares B
     # on 时间跨度; 「1962年1月，…上，邓小平和谁…」 compares 邓小平.
     first, second = _CLAUSE_END.split(match.group(1))[-1], _COMPARED_WITH.sub("", _CLAUSE_END.split(match.group(2))[0])
+    # 「横向比较和纵向比较有什么区别」: the second side ends as the first does, not at its 比较.
+    if len(first) > 2 and not second.endswith(first[-2:]) and q.startswith(first[-2:], match.end(2)):
+        second += first[-2:]
     if _RANGE.match(f"{first}{second}"):
         return None
     first = _CONDITION.sub("", _when_dropped(first, second))

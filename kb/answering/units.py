@@ -20,8 +20,9 @@ MAX_UNIT_CHARS = 400
 SHORT_ITEM_CHARS = 20  # a line this short after 「…如下：」 is an item of the list
 _TABLE_ROW = re.compile(r"\S \| \S")  # cells as every format joins them (kb.formats.CELL_SEPARATOR)
 END_PUNCT = re.compile(r"[。！？!?；;…]+[”’」』）)\]】〕\"']*$")
+# 「7.2.6 保留文件元数据」 is a section's number, not an item's: no digit after the item's dot.
 LIST_ITEM = re.compile(
-    r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,2}[)）、.．]|第[一二三四五六七八九十]+[，,、：:是点步]|[①-⑩]|[一二三四五六七八九十]是|首先|其次|再次|然后|最后)"
+    r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,2}(?:[)）、]|[.．](?!\d))|第[一二三四五六七八九十]+[，,、：:是点步]|[①-⑩]|[一二三四五六七八九十]是|首先|其次|再次|然后|最后)"
 )
 _SEQUENCE_WORDS = ("首先", "其次", "再次", "然后", "最后")
 # Steps said in one run: 「首先…然后…」, 「先看 DNS，再用 ping 看 ICMP，然后用 nc 测端口」.
