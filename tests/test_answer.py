@@ -872,3 +872,12 @@ def test_a_lead_in_is_quoted_with_the_labelled_lines_under_it():
     plain = "这种结构很高效：\n\n多个镜像可以共享同一个基础镜像，只传输新增差异层。"  # no labels: no list
     passage = _passage_hits(plain)[0].passage
     assert enumeration(passage, 0, len("这种结构很高效：")) == (0, len("这种结构很高效："))
+
+
+def test_a_section_number_is_no_list_item():
+    """「7.2.6 保留文件元数据」 heads a section: read as item 「7.」 it was quoted as a list with the
+    lines under it."""
+    from kb.answering.units import LIST_ITEM
+
+    assert LIST_ITEM.match("7.2.6 保留文件元数据") is None and LIST_ITEM.match("1.5 倍的扩容") is None
+    assert LIST_ITEM.match("1. 创建临时容器") and LIST_ITEM.match("2、挂载数据卷") and LIST_ITEM.match("3.使用 tar")
