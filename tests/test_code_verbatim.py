@@ -170,3 +170,12 @@ def test_a_block_opening_on_a_chinese_comment_after_prose_is_code():
     assert not any(a <= passage.index("发送自定义") < b for a, b in spans)
     after_prose = "上面的例子。\n```\n为了确保临时文件创建成功，最好检查。"  # prose, fence, prose: it still opens
     assert passage_code_spans(after_prose) == code_spans(after_prose)
+
+
+def test_a_passage_opening_inside_a_block_that_ends_on_its_closing_fence_is_code():
+    """「## 4. 后续命令以 appuser 身份运行」 and 「CMD ["node", "server.js"]」 then the block's closing
+    fence: all code (the command was cited with a 「。」 of its own, as a sentence)."""
+    passage = '## 4. 后续命令以 appuser 身份运行\n\nCMD ["node", "server.js"]\n```'
+    assert passage_code_spans(passage) == [(0, len(passage))]
+    lead_in = "写法如下：\n```"  # a lead-in before a fence that opens a block
+    assert passage_code_spans(lead_in) == code_spans(lead_in)

@@ -84,18 +84,20 @@ def leaves_a_block_open(text: str) -> bool:
 
 def passage_code_spans(text: str) -> list[tuple[int, int]]:
     """code_spans of a passage, which may begin inside a block of its document: a first fence
-    followed by a line of Chinese prose (「```」 then 「为了确保临时文件创建成功，…」), with no prose
-    before it, closes a block opened before the passage, it opens none. A comment in Chinese
-    (「## 发送 SIGHUP（让进程重新加载配置）」) is no prose."""
+    followed by a line of Chinese prose (「```」 then 「为了确保临时文件创建成功，…」), or ending a
+    passage that opens on code, with no prose before it, closes a block opened before the
+    passage (the text up to it is that block's code), it opens none. A comment in Chinese (「## 发送 SIGHUP（让进程重新加载配置）」) is no prose."""
     first = FENCE_LINE.search(text)
     if first is None:
         return code_spans(text)
     after = next((line for line in text[first.end() :].split("\n") if line.strip()), "")
-    before = [line for line in text[: first.start()].split("\n") if line.strip()]
-    if not _reads_as_prose(after) or (before and _reads_as_prose(before[-1])):
-        return code_spans(text)  # code, a comment (「## 发送 SIGHUP」), or a fence after prose: it opens
-    blank = " " * (first.end() - first.start())
-    return code_spans(text[: first.start()] + blank + text[first.end() :])
+    before = next((line for line in reversed(text[: first.start()].split("\n")) if line.strip()), "")
+    closes = _reads_as_prose(after) or (not after.strip() and bool(before))  # prose, or the passage's end
+    if not closes or _reads_as_prose(before):
+        return code_spans(text)  # code or a comment (「## 发送 SIGHUP」) after it, or prose before it: it opens
+    # The block it closes runs from the passage's start; what follows is read on its own.
+    rest = code_spans(text[first.end() :])
+    return [(0, first.end()), *((a + first.end(), b + first.end()) for a, b in rest)]
 
 
 def _reads_as_prose(line: str) -> bool:
