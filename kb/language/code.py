@@ -86,7 +86,8 @@ def passage_code_spans(text: str) -> list[tuple[int, int]]:
     """code_spans of a passage, which may begin inside a block of its document: a first fence
     followed by a line of Chinese prose (「```」 then 「为了确保临时文件创建成功，…」), or ending a
     passage that opens on code, with no prose before it, closes a block opened before the
-    passage (the text up to it is that block's code), it opens none. A comment in Chinese (「## 发送 SIGHUP（让进程重新加载配置）」) is no prose."""
+    passage (the text up to it is that block's code), it opens none. A comment in Chinese
+    (「## 发送 SIGHUP（让进程重新加载配置）」) is no prose."""
     first = FENCE_LINE.search(text)
     if first is None:
         return code_spans(text)
