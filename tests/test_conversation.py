@@ -535,3 +535,15 @@ def test_a_character_the_index_holds_as_a_word_is_meant_as_typed():
     held["蒸"] = 1  # a character the index does not hold as a word: a typo may have made it
     assert correct("想蒸个馒头", frequencies, dictionary, Homophones, list) == "想整个馒头"
     assert correct("销售不门", frequencies, dictionary, Homophones, list) == "销售部门"
+
+
+def test_a_definition_of_a_term_no_passage_says_is_refused_and_says_so(kb):
+    """「最左前缀原则是什么意思」 over material that never says it was answered with whatever passage
+    ranked first; a term typed with a homophone (「销售漏豆」) is still said."""
+    answerer = kb.answerer
+    answer = kb.ask("增长黑客是什么意思？")
+    assert not answer.found and "知识库中没有提到：增长黑客" in answer.notes
+    assert not answerer._defines_an_unsaid_term(answerer.plan("销售漏斗是什么？"))
+    assert not answerer._defines_an_unsaid_term(answerer.plan("这玩意儿是什么意思？"))  # names no term
+    assert answerer._said_somewhere("销售漏豆", answerer.reader.homophones())
+    assert not answerer._said_somewhere("销售漏豆")

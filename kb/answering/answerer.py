@@ -26,6 +26,7 @@ from kb.answering.plan import QuestionPlan, asking_words_in, shape_of
 from kb.answering.retrieve import MAX_K, Retriever, check_query_args, matched_terms
 from kb.answering.sentence_quality import junk_reason
 from kb.answering.side_names import term_names
+from kb.answering.typos import Homophones
 from kb.answering.understand import QuestionReader, Reading
 from kb.errors import KbError
 from kb.language.dictionary import dictionary_tag, is_grammar
@@ -41,6 +42,9 @@ SERIES_REACH = (2, 3)
 # Hits searched beyond a plan's depth, to stand in for shown ones that hold nothing to quote.
 QUOTABLE_SPARE = 5
 NOUN_TAGS = ("n", "vn")  # jieba's tags of nouns (n, nr, nz …) and of verbs used as nouns (工资)
+# A term a definition asks about: three to eight characters, Chinese among them, no word that
+# points or asks (「这玩意儿」, 「开会时领导提到POA这」 name no term of their own).
+_TERM = re.compile(r"(?=.*[\u4e00-\u9fff])(?!.*[这那它啥么哪谁])[\u4e00-\u9fffa-z0-9]{3,8}")
 # Debris that says nothing in any context (sentence_quality.junk_reason): a reading list, a table of
 # contents, a site's furniture, a diagram's source, a figure's strokes, a wrap-up or pointer.
 NOTHING_SAID = frozenset({"empty", "reference", "contents", "boilerplate", "diagram", "drawing", "wrap-up"})
@@ -177,13 +181,14 @@ class Answerer:
 
     def answerable(self, plan: QuestionPlan, hits: list[Hit]) -> bool:
         """Does the index hold an answer? Not when the question names something it never
-        mentions (unknown_names) or compares with a side no retrieved passage mentions
+        mentions (unknown_names) or asks what a term no passage says means
+        (_defines_an_unsaid_term) or compares with a side no retrieved passage mentions
         (mentions.unmentioned_side) or asks an amount of something no passage names
         (_unnamed_measure); so when it names a term only a few passages hold, a top hit among
         them (names.rare_held_name), or a top hit names both sides it compares
         (mentions.discussed_together); else as Retriever.answerable judges the hits. An amount
         asked of a noun no passage says, even shortened (_said_somewhere), is not answered."""
-        if self.unknown_names(plan, hits):
+        if self.unknown_names(plan, hits) or self._defines_an_unsaid_term(plan):
             return False
         tokenize = self.profile.analyzer.tokenize
         if plan.sides and unmentioned_side(plan.sides, hits, self.profile.contrast, tokenize) is not None:
@@ -202,13 +207,25 @@ class Answerer:
         english = plan.reading.cross_language or plan.reading.translated
         return self.retriever.answerable(hits, plan.coverage_weights, cross_language=english)
 
-    def _said_somewhere(self, phrase: str) -> bool:
+    def _said_somewhere(self, phrase: str, homophones: Homophones | None = None) -> bool:
         """Whether a passage says the phrase, its characters in order with at most two others
-        between each: a law's 「带薪年休假」 says the asker's 「带薪年假」, nothing says 「陪产假」.
+        between each: a law's 「带薪年休假」 says the asker's 「带薪年假」, nothing says 「陪产假」;
+        with `homophones`, any character may be one read alike (「生学硬炼」 says 「生学硬练」).
         Looked for among the passages BM25 ranks first for its terms."""
         ids, _ = self.index.bm25_ranking(dict.fromkeys(self.profile.analyzer.index_terms(phrase), 1.0), PHRASE_SEARCH)
-        loose = re.compile(".{0,2}?".join(map(re.escape, phrase)))
+        alike = [re.escape(c) + "".join(homophones.of(c) if homophones else ()) for c in phrase]
+        loose = re.compile(".{0,2}?".join(f"[{chars}]" for chars in alike))
         return any(loose.search(fold(p.text)) for p in self.index.passages(ids.tolist()))
+
+    def _defines_an_unsaid_term(self, plan: QuestionPlan) -> bool:
+        """A definition question about a term (_TERM) no passage says, even loosely or typed with
+        a homophone: 「联合索引的最左前缀原则是什么意思」 over a course that never says 最左前缀原则
+        was answered with whatever passage on 索引 ranked first. Not for a reading of English,
+        whose terms are the glossary's words, not the asker's."""
+        term = plan.shape.subject.rsplit("的", 1)[-1] if plan.shape.kind == "definition" else ""
+        if plan.notes or not _TERM.fullmatch(term):
+            return False
+        return not self._said_somewhere(term, self.reader.homophones())
 
     def _unnamed_measure(self, question: str, nouns: Sequence[str]) -> str | None:
         """A noun of an amount question that no passage holds: 「销售人员的平均工资是多少」 over
@@ -284,13 +301,17 @@ class Answerer:
         return dataclasses.replace(plan, shape=dataclasses.replace(plan.shape, cue=definition_cue(subject, names)))
 
     def compose(self, plan: QuestionPlan, hits: list[Hit], evidence: list[Evidence], answerable: bool) -> Answer:
-        """The answer from the stages before (answer.compose_answer); one refused for a name the
-        index never mentions says so in its notes: the material does not cover it, not that kb
-        failed to find it."""
+        """The answer from the stages before (answer.compose_answer); one refused for a name (or
+        a term asked to be defined) the index never mentions says so in its notes: the material
+        does not cover it, not that kb failed to find it."""
         answer = compose_answer(
             plan, hits, evidence, answerable, self.profile, self.index.locate, self.subject_words, self.beside
         )
-        if not answer.found and (names := self.unknown_names(plan, hits)):
+        if answer.found:
+            return answer
+        if names := self.unknown_names(plan, hits) or (
+            (plan.shape.subject.rsplit("的", 1)[-1],) if self._defines_an_unsaid_term(plan) else ()
+        ):
             answer = dataclasses.replace(answer, notes=(*answer.notes, NEVER_MENTIONED + "、".join(names)))
         return answer
 
