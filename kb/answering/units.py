@@ -41,6 +41,9 @@ _FIRST_STEP = re.compile(r"首先|(?<![首原优事预])先")
 GOES_ON = re.compile(r"\s*(?:再|然后|接着|其次|随后|之后|最后)")
 CLAUSE_END = re.compile(r"[；;]\s*$")
 INTRODUCES = re.compile(r"[:：]\s*$|如下[。：:]?$")
+# A sentence naming steps or ways, then a numbered list: its lead-in, though it ends in 「。」
+# (「道理都已经清楚了，之后就是平时练习的步骤了。」 over 「1. 挣扎着搞清楚每一句话的确切含义。…」).
+_ANNOUNCES = re.compile(r"(?:步骤|方法|做法|办法|流程|要点|几点|几步)[了啦]?[。.]?$")
 # A lead-in that names nothing of its own (「具体步骤是：」, 「完整流程如下：」): what the list is
 # of is said just before it, on its line or the line above.
 BARE_LEAD_IN = re.compile(
@@ -67,7 +70,10 @@ def enumeration(passage: Passage, start: int, end: int) -> tuple[int, int]:
     texts = [span_text(passage, span) for span in spans]
 
     numbered = [bool(LIST_ITEM.match(text)) for text in texts]
-    introduces = [bool(INTRODUCES.search(text)) for text in texts]
+    introduces = [
+        bool(INTRODUCES.search(text) or (_ANNOUNCES.search(text) and j + 1 < len(texts) and numbered[j + 1]))
+        for j, text in enumerate(texts)
+    ]
 
     blocks = [(a, b) for a, b in code_spans(passage.text) if "\n" in passage.text[a:b]]
 
