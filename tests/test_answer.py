@@ -886,7 +886,10 @@ def test_a_section_number_is_no_list_item():
 def test_a_sentence_naming_the_steps_leads_in_the_numbered_list_under_it():
     """「…之后就是平时练习的步骤了。」 ends in 「。」 yet announces the list under it: quoted alone it
     names steps it never gives. A sentence naming a way with no list under it stays alone."""
-    text = "道理都已经清楚了，之后就是平时练习的步骤了。\n\n1. 搞清楚每一句话的确切含义。\n2. 理解句子之间的关系。\n\n下一节。"
+    text = (
+        "道理都已经清楚了，之后就是平时练习的步骤了。\n\n1. 搞清楚每一句话的确切含义。\n"
+        "2. 理解句子之间的关系。\n\n下一节。"
+    )
     passage = _passage_hits(text)[0].passage
     lead = "道理都已经清楚了，之后就是平时练习的步骤了。"
     assert enumeration(passage, 0, len(lead)) == (0, text.index("\n\n下一节"))
