@@ -94,7 +94,7 @@ def is_table_header(passage: Passage, start: int, end: int) -> bool:
     column names (「特性 | docker exec | docker attach」), which say nothing without the rows. A
     row line after other text that ends the passage counts: a table cut after its header."""
     at = 0
-    lines = [line for line in passage.text.split("\n")]
+    lines = passage.text.split("\n")
     for i, line in enumerate(lines):
         line_start, at = passage.start + at, at + len(line) + 1
         if not (line_start <= start and end <= line_start + len(line)) or CELL_SEPARATOR not in line:

@@ -35,8 +35,8 @@ def presentable(evidence: Evidence, shape: AnswerShape) -> Evidence | None:
     and a bulleted line without its bullet, still a verbatim span. Headings, wrap-ups and
     pointers (「总之，看了这么多…」), fragments cut mid-clause and clauses ending in 「：」 with no list are not
     quoted (sentence_quality.junk_reason), nor a table's header row alone, nor is bare code where
-    the question asks why, what
-    or whether."""
+    the question asks why, what or whether. A fence line a sentence opens with closes the block
+    before it: the sentence is quoted from its words."""
     # A lead-in (「…的原因：」) is quoted with its list whatever the kind: alone it says nothing.
     shown = _as_unit(evidence) if shape.units or OPENS_A_LIST.search(evidence.text) else evidence
     if shown is not evidence and opens_past_the_first_item(shown.text):

@@ -350,7 +350,7 @@ def answer_shape(question: str, sides: Sequence[str] | None = None) -> AnswerSha
 
 _FOR_WHOM = re.compile(r"[对给为跟向]")
 # What a thing is made into or done by, asked the good of: 「镜像做成分层存储有什么好处」.
-_MADE_INTO = re.compile(r"(?:做成|变成|改成|设计成|设计为|弄成|搞成|采用|使用)(.{2,})$")
+_BECOMES = re.compile(r"(?:做成|变成|改成|设计成|设计为|弄成|搞成|采用|使用)(.{2,})$")
 
 
 def _purpose_subject(question: str) -> str:
@@ -360,7 +360,7 @@ def _purpose_subject(question: str) -> str:
     subject = _DEFINITION_WORDING.sub("", _ASKS_WHAT_FOR.sub("", clause)).strip("的是")
     if not subject or _POINTS_BACK.fullmatch(subject) or _FOR_WHOM.match(subject):
         return ""  # 「…，对我们销售到底有啥用」 names whom it serves: its subject was said before
-    made = _MADE_INTO.search(subject)  # 「镜像做成分层存储」: the good of 分层存储
+    made = _BECOMES.search(subject)  # 「镜像做成分层存储」: the good of 分层存储
     names = dict.fromkeys([subject, subject.rsplit("的", 1)[-1], made.group(1) if made else ""])
     return "|".join(r"\s*".join(map(re.escape, name)) for name in names if name)  # 「git stash」 spaced
 
