@@ -216,12 +216,11 @@ COMMENTED_LINES = 3  # code lines a comment is quoted with, at most
 
 def with_commented_code(passage: Passage, start: int, end: int) -> tuple[int, int]:
     """A comment line with the lines of code under it, up to the next comment or blank line
-    (at most COMMENTED_LINES; a line with Chinese in it is prose, not code; one blank line may
-    stand between the comment and its code, as some notes write it; a command continued with 「\\」
-    counts once): alone the comment
-    names a setting without giving it. A passage may start inside a block of code, its fence
-    in the passage before, so the lines are judged by their form. Any other span is returned
-    unchanged (offsets in the cleaned document)."""
+    (at most COMMENTED_LINES, a command continued with 「\\」 counting once; a line with Chinese
+    in it is prose, not code; one blank line may stand between the comment and its code, as
+    some notes write it): alone the comment names a setting without giving it. A passage may
+    start inside a block of code, its fence in the passage before, so the lines are judged by
+    their form. Any other span is returned unchanged (offsets in the cleaned document)."""
     text, offset = passage.text, passage.start
     if not _COMMENT_LINE.match(text[start - offset : end - offset]) or "\n" in text[start - offset : end - offset]:
         return start, end

@@ -1,4 +1,4 @@
-"""The words of a diagram written as text: the labels of a Mermaid (or similar) source.
+"""The words of a diagram written as text: the labels of a Mermaid source.
 
 Markdown notes draw flowcharts in a fenced block (「```mermaid」): `A["1. 发送 SIGTERM 信号"] -->
 B["2. 等待容器优雅退出 (默认 10 秒)"]`. The syntax is no text a reader reads (「direction TB」,
@@ -49,6 +49,8 @@ def _topic(line: str) -> str:
 
 
 def _line_labels(line: str, labels: dict[str, str]) -> str:
+    """The labels one line of a flowchart defines, or a subgraph's title, or a sequence
+    diagram's message; `labels` (each node's label by its id) grows as nodes are defined."""
     line = _BREAK.sub(" ", line)
     subgraph = _SUBGRAPH.match(line)
     if subgraph:
