@@ -43,8 +43,11 @@ SERIES_REACH = (2, 3)
 QUOTABLE_SPARE = 5
 NOUN_TAGS = ("n", "vn")  # jieba's tags of nouns (n, nr, nz …) and of verbs used as nouns (工资)
 # A term a definition asks about: three to eight characters, Chinese among them, no word that
-# points or asks (「这玩意儿」, 「开会时领导提到POA这」 name no term of their own).
-_TERM = re.compile(r"(?=.*[\u4e00-\u9fff])(?!.*[这那它啥么哪谁])[\u4e00-\u9fffa-z0-9]{3,8}")
+# points or asks (「这玩意儿」, 「开会时领导提到POA这」 name no term of their own), nor a preposition
+# or 没 (「渗透一词在英文中」, 「比九号风球高一级」, 「…发展没不可能」 describe what is asked: no term).
+_TERM = re.compile(r"(?=.*[\u4e00-\u9fff])(?!.*[这那它啥么哪谁在比被把对从向于没])[\u4e00-\u9fffa-z0-9]{3,8}")
+# Asking what a term means, not what something is (「宣传短片的主题曲是什么」 asks a fact).
+_ASKS_MEANING = re.compile(r"什么是|什么叫|啥是|意思|含义|定义|指的是|是指|指什么|是啥")
 # Debris that says nothing in any context (sentence_quality.junk_reason): a reading list, a table of
 # contents, a site's furniture, a diagram's source, a figure's strokes, a wrap-up or pointer.
 NOTHING_SAID = frozenset({"empty", "reference", "contents", "boilerplate", "diagram", "drawing", "wrap-up"})
@@ -218,12 +221,12 @@ class Answerer:
         return any(loose.search(fold(p.text)) for p in self.index.passages(ids.tolist()))
 
     def _defines_an_unsaid_term(self, plan: QuestionPlan) -> bool:
-        """A definition question about a term (_TERM) no passage says, even loosely or typed with
-        a homophone: 「联合索引的最左前缀原则是什么意思」 over a course that never says 最左前缀原则
-        was answered with whatever passage on 索引 ranked first. Not for a reading of English,
-        whose terms are the glossary's words, not the asker's."""
-        term = plan.shape.subject.rsplit("的", 1)[-1] if plan.shape.kind == "definition" else ""
-        if plan.notes or not _TERM.fullmatch(term):
+        """A question asking what a term (_TERM) means (_ASKS_MEANING) that no passage says, even
+        loosely or typed with a homophone: 「联合索引的最左前缀原则是什么意思」 over a course that
+        never says 最左前缀原则 was answered with whatever passage on 索引 ranked first. Not for a
+        reading of English, whose terms are the glossary's words, not the asker's."""
+        term = plan.shape.subject.rsplit("的", 1)[-1].removesuffix("是") if plan.shape.kind == "definition" else ""
+        if plan.notes or not _TERM.fullmatch(term) or not _ASKS_MEANING.search(fold(plan.text)):
             return False
         return not self._said_somewhere(term, self.reader.homophones())
 
