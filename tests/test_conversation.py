@@ -15,6 +15,7 @@ from kb.answering.english import EnglishReader, glossed_terms
 from kb.answering.followup import complete, focus_of, is_elliptical
 from kb.answering.typos import Homophones, correct, latin_typos, route_likelihood
 from kb.answering.understand import SOURCES_ARE_CHINESE, is_cross_language
+from kb.answering.unsaid import asked_term
 from kb.interfaces.cli import main
 from kb.interfaces.script_display import question_script, shown_in_script
 from kb.interfaces.server import create_app
@@ -543,7 +544,11 @@ def test_a_definition_of_a_term_no_passage_says_is_refused_and_says_so(kb):
     answerer = kb.answerer
     answer = kb.ask("增长黑客是什么意思？")
     assert not answer.found and "知识库中没有提到：增长黑客" in answer.notes
-    assert not answerer._defines_an_unsaid_term(answerer.plan("销售漏斗是什么？"))
-    assert not answerer._defines_an_unsaid_term(answerer.plan("这玩意儿是什么意思？"))  # names no term
+    assert not answerer._unsaid_term(answerer.plan("销售漏斗是什么？"))
+    assert not answerer._unsaid_term(answerer.plan("这玩意儿是什么意思？"))  # names no term
+    segment = kb.profile.analyzer.tokenizer.lcut
+    assert asked_term(answerer.plan("数据库连接池有什么作用？"), segment) == "数据库连接池"  # the use of
+    assert asked_term(answerer.plan("当时石英矿的用途是什么？"), segment) == "石英矿"  # 当时: when
+    assert asked_term(answerer.plan("宣传短片的主题曲是什么？"), segment) == ""  # a fact, no meaning
     assert answerer._said_somewhere("销售漏豆", answerer.reader.homophones())
     assert not answerer._said_somewhere("销售漏豆")

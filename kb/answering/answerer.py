@@ -28,6 +28,7 @@ from kb.answering.sentence_quality import junk_reason
 from kb.answering.side_names import term_names
 from kb.answering.typos import Homophones
 from kb.answering.understand import QuestionReader, Reading
+from kb.answering.unsaid import asked_term
 from kb.errors import KbError
 from kb.language.dictionary import dictionary_tag, is_grammar
 from kb.language.text import fold
@@ -42,12 +43,6 @@ SERIES_REACH = (2, 3)
 # Hits searched beyond a plan's depth, to stand in for shown ones that hold nothing to quote.
 QUOTABLE_SPARE = 5
 NOUN_TAGS = ("n", "vn")  # jieba's tags of nouns (n, nr, nz …) and of verbs used as nouns (工资)
-# A term a definition asks about: three to eight characters, Chinese among them, no word that
-# points or asks (「这玩意儿」, 「开会时领导提到POA这」 name no term of their own), nor a preposition
-# or 没 (「渗透一词在英文中」, 「比九号风球高一级」, 「…发展没不可能」 describe what is asked: no term).
-_TERM = re.compile(r"(?=.*[\u4e00-\u9fff])(?!.*[这那它啥么哪谁在比被把对从向于没])[\u4e00-\u9fffa-z0-9]{3,8}")
-# Asking what a term means, not what something is (「宣传短片的主题曲是什么」 asks a fact).
-_ASKS_MEANING = re.compile(r"什么是|什么叫|啥是|意思|含义|定义|指的是|是指|指什么|是啥")
 # Debris that says nothing in any context (sentence_quality.junk_reason): a reading list, a table of
 # contents, a site's furniture, a diagram's source, a figure's strokes, a wrap-up or pointer.
 NOTHING_SAID = frozenset({"empty", "reference", "contents", "boilerplate", "diagram", "drawing", "wrap-up"})
@@ -185,13 +180,13 @@ class Answerer:
     def answerable(self, plan: QuestionPlan, hits: list[Hit]) -> bool:
         """Does the index hold an answer? Not when the question names something it never
         mentions (unknown_names) or asks what a term no passage says means
-        (_defines_an_unsaid_term) or compares with a side no retrieved passage mentions
+        (_unsaid_term) or compares with a side no retrieved passage mentions
         (mentions.unmentioned_side) or asks an amount of something no passage names
         (_unnamed_measure); so when it names a term only a few passages hold, a top hit among
         them (names.rare_held_name), or a top hit names both sides it compares
         (mentions.discussed_together); else as Retriever.answerable judges the hits. An amount
         asked of a noun no passage says, even shortened (_said_somewhere), is not answered."""
-        if self.unknown_names(plan, hits) or self._defines_an_unsaid_term(plan):
+        if self.unknown_names(plan, hits) or self._unsaid_term(plan):
             return False
         tokenize = self.profile.analyzer.tokenize
         if plan.sides and unmentioned_side(plan.sides, hits, self.profile.contrast, tokenize) is not None:
@@ -220,16 +215,14 @@ class Answerer:
         loose = re.compile(".{0,2}?".join(f"[{chars}]" for chars in alike))
         return any(loose.search(fold(p.text)) for p in self.index.passages(ids.tolist()))
 
-    def _defines_an_unsaid_term(self, plan: QuestionPlan) -> bool:
-        """A question asking what a term (_TERM) means (_ASKS_MEANING) that no passage says, even
-        loosely or typed with a homophone: 「联合索引的最左前缀原则是什么意思」 over a course that
-        never says 最左前缀原则 was answered with whatever passage on 索引 ranked first. Not for a
-        reading of English, whose terms are the glossary's words, not the asker's."""
-        term = plan.shape.subject.rsplit("的", 1)[-1].removesuffix("是") if plan.shape.kind == "definition" else ""
-        if plan.notes or not _TERM.fullmatch(term) or not _ASKS_MEANING.search(fold(plan.text)):
-            return False
+    def _unsaid_term(self, plan: QuestionPlan) -> str:
+        """The term the question asks the meaning or the use of (unsaid.asked_term), when no
+        passage says it, even loosely or typed with a homophone; else ""."""
+        term = asked_term(plan, self.profile.analyzer.tokenizer.lcut)
         # The homophone table costs ~0.4 s to build: read only for a term not said as typed.
-        return not (self._said_somewhere(term) or self._said_somewhere(term, self.reader.homophones()))
+        if not term or self._said_somewhere(term) or self._said_somewhere(term, self.reader.homophones()):
+            return ""
+        return term
 
     def _unnamed_measure(self, question: str, nouns: Sequence[str]) -> str | None:
         """A noun of an amount question that no passage holds: 「销售人员的平均工资是多少」 over
@@ -313,9 +306,7 @@ class Answerer:
         )
         if answer.found:
             return answer
-        if names := self.unknown_names(plan, hits) or (
-            (plan.shape.subject.rsplit("的", 1)[-1],) if self._defines_an_unsaid_term(plan) else ()
-        ):
+        if names := self.unknown_names(plan, hits) or tuple(filter(None, [self._unsaid_term(plan)])):
             answer = dataclasses.replace(answer, notes=(*answer.notes, NEVER_MENTIONED + "、".join(names)))
         return answer
 

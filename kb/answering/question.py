@@ -342,27 +342,27 @@ def answer_shape(question: str, sides: Sequence[str] | None = None) -> AnswerSha
         )
     if kind == "definition" and (subject := definition_subject(question)):
         return replace(shape, cue=definition_cue(subject), subject=subject)
-    if kind == "purpose" and (served := _purpose_subject(question)):
-        # 「SNI 是干嘛用的」: what it serves, said of it (「SNI 的作用是…」), not 「可以看到…SNI」.
+    if kind == "purpose" and (names := purpose_subjects(question)):  # what it serves, said of it
+        served = "|".join(r"\s*".join(map(re.escape, name)) for name in names)  # 「git stash」 spaced
         return replace(shape, cue=re.compile(f"(?:{served})[^，。；,;]{{0,12}}?(?:{_SERVES})"))
     return shape
 
 
 _FOR_WHOM = re.compile(r"[对给为跟向]")
-# What a thing is made into or done by, asked the good of: 「镜像做成分层存储有什么好处」.
-_BECOMES = re.compile(r"(?:做成|变成|改成|设计成|设计为|弄成|搞成|采用|使用)(.{2,})$")
+_BECOMES = re.compile(r"(?:做成|变成|改成|设计成|设计为|弄成|搞成|采用|使用)(.{2,})$")  # what a thing is made into
 
 
-def _purpose_subject(question: str) -> str:
-    """What a purpose question asks the use of, as a pattern of its names (folded): 「TLS 握手里
-    老提到的 SNI 是干嘛用的」 → sni (the head after the last 的 too), or "" when none is named."""
+def purpose_subjects(question: str) -> list[str]:
+    """The names of what a purpose question asks the use of (folded), the shortest last: 「TLS 握手里
+    老提到的 SNI 是干嘛用的」 → its whole subject, then sni (the head after the last 的); or none.
+    Its answer says what that serves, of it (「SNI 的作用是…」), not 「可以看到…SNI」."""
     clause = next((c for c in reversed(CLAUSES.split(fold(question))) if _ASKS_WHAT_FOR.search(c)), "")
     subject = _DEFINITION_WORDING.sub("", _ASKS_WHAT_FOR.sub("", clause)).strip("的是")
     if not subject or _POINTS_BACK.fullmatch(subject) or _FOR_WHOM.match(subject):
-        return ""  # 「…，对我们销售到底有啥用」 names whom it serves: its subject was said before
-    made = _BECOMES.search(subject)  # 「镜像做成分层存储」: the good of 分层存储
-    names = dict.fromkeys([subject, subject.rsplit("的", 1)[-1], made.group(1) if made else ""])
-    return "|".join(r"\s*".join(map(re.escape, name)) for name in names if name)  # 「git stash」 spaced
+        return []  # 「…，对我们销售到底有啥用」 names whom it serves: its subject was said before
+    head = subject.rsplit("的", 1)[-1]
+    made = _BECOMES.search(head)  # 「镜像做成分层存储」: the good of 分层存储
+    return sorted({subject, head, *(made.groups() if made else ())}, key=lambda name: (-len(name), name))
 
 
 def definition_subject(question: str) -> str:
