@@ -221,3 +221,24 @@ def test_a_sentence_after_a_block_is_quoted_without_its_closing_fence_and_the_bl
     comment = presentable(Evidence("## 只指定用户", passage, 1, 0, len("## 只指定用户")), how)
     assert comment is not None and comment.text == text[: text.index("\n```")]
     assert with_antecedents(comment, [comment], 300, how=True).text == comment.text
+
+
+def test_a_quote_ends_before_the_titles_of_what_comes_next():
+    """A span ingest kept whole ran on into the next section's heading and a table's header row:
+    「…也没有进行硬件虚拟。\\n\\n关键区别\\n\\n特性 | Docker 容器 | 传统虚拟机」. Those title what the quote
+    does not reach; a list's last item and what a lead-in needs stay."""
+    from kb.answering.presenting import presentable
+    from kb.answering.question import answer_shape
+    from kb.types import Passage
+
+    shape = answer_shape("容器和虚拟机有什么区别")
+    said = "而容器内的应用直接运行于宿主的内核，也没有进行硬件虚拟。"
+    text = said + "\n\n关键区别\n\n特性 | Docker 容器 | 传统虚拟机\n\n启动速度 | 秒级 | 分钟级"
+    passage = Passage(1, "d", "T", "d.md", 0, len(text), text)
+    header_end = text.index("\n\n启动速度")
+    shown = presentable(Evidence(text[:header_end], passage, 1, 0, header_end), shape)
+    assert shown is not None and shown.text == said
+    listed = "元数据包括：\n\n权限\n\n修改时间"
+    passage = Passage(2, "d", "T", "d.md", 0, len(listed), listed)
+    shown = presentable(Evidence(listed, passage, 1, 0, len(listed)), shape)
+    assert shown is not None and shown.text == listed

@@ -20,6 +20,7 @@ from kb.language.code import FENCE, bare_code, leaves_a_block_open, passage_code
 _CLOSING_FENCE = re.compile(rf"^\s*{FENCE}[ \t]*\n\s*")
 # Marks a scraped line opens with, and the label ingest puts before a slide's speaker notes.
 _LEADING_MARKS = re.compile(rf"^(?:{NOTES_LABEL}|[\s，,、；;：:])+")
+_SENTENCE_ENDS = ("。", "！", "？", "!", "?", "；", ";")
 # Kinds of question answered in words: a bare line of code is no answer to them (bare_code).
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _SAID_IN_WORDS = frozenset({"reason", "definition", "yesno", "advice"})
@@ -72,7 +73,22 @@ def presentable(evidence: Evidence, shape: AnswerShape) -> Evidence | None:
         shown.passage, shown.start, shown.end
     ):
         return None
-    return _respan(shown, shown.start + bullet.end(), shown.end) if bullet else shown
+    return _without_trailing_titles(_respan(shown, shown.start + bullet.end(), shown.end) if bullet else shown)
+
+
+def _without_trailing_titles(shown: Evidence) -> Evidence:
+    """The quote without the lines after its last blank line that only title what comes next: a
+    heading, or the header of a table it does not reach (「…没有进行硬件虚拟：\n\n关键区别\n\n特性 |
+    Docker 容器 | 传统虚拟机」) — a heading only after a sentence's end: the last item of a loose
+    list (「权限\n\n修改时间」) stays, and so does what a lead-in ending in 「：」 introduces."""
+    while (cut := shown.text.rfind("\n\n") + 2) > 1:
+        line, kept = shown.text[cut:], shown.text[:cut].rstrip()
+        header = is_table_header(shown.passage, shown.start + cut, shown.end)
+        heading = junk_reason(line) == "heading" and kept.endswith(_SENTENCE_ENDS)
+        if "\n" in line or not kept or not (header or heading):
+            break
+        shown = _respan(shown, shown.start, shown.start + len(kept))
+    return shown
 
 
 def _only_code(evidence: Evidence) -> bool:
