@@ -2,9 +2,10 @@
 
 「联合索引的最左前缀原则是什么意思」 over a course that never says 最左前缀原则 was answered with
 whatever passage on 索引 ranked first, 「数据库连接池有什么作用」 with 「target是要连接的数据库服务器」.
-Only a term is looked for (three to eight characters, Chinese among them, nothing that points, asks
-or describes); a question asking what something is (「宣传短片的主题曲是什么」) asks a fact, not a
-term's meaning, and names nothing to look for. The Answerer looks for the term in its passages.
+Only a Chinese term is looked for (three to eight characters, nothing that points, asks or
+describes; a Latin name is names.py's to judge); a question asking what something is
+(「宣传短片的主题曲是什么」) asks a fact, not a term's meaning, and names nothing to look for. The
+Answerer looks for the term in its passages.
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ from kb.answering.question import purpose_subjects
 from kb.language.dictionary import dictionary_tag
 from kb.language.text import fold
 
-# A term: three to eight characters, Chinese among them; no word that points or asks (「这玩意儿」,
+# A term: three to eight Chinese characters (or digits); no word that points or asks (「这玩意儿」,
 # 「开会时领导提到POA这」), nor a preposition or 没 (「渗透一词在英文中」, 「比九号风球高一级」,
 # 「…发展没不可能」 describe what is asked: no term).
 _DESCRIBES = re.compile(r"[这那它啥么哪谁在比被把对从向于没]")
-_TERM = re.compile(r"(?=.*[\u4e00-\u9fff])[\u4e00-\u9fffa-z0-9]{3,8}")
+_TERM = re.compile(r"[\u4e00-\u9fff0-9]{3,8}")
+_LATIN = re.compile(r"[a-z]")
 # Asking what a term means, not what something is.
 _ASKS_MEANING = re.compile(r"什么是|什么叫|啥是|意思|含义|定义|指的是|是指|指什么|是啥")
 # jieba's tags of the words a term may open with that name none of it: time, numeral, measure,
@@ -41,8 +43,8 @@ def asked_term(plan: QuestionPlan, segment: Callable[[str], list[str]]) -> str:
         term = plan.shape.subject.rsplit("的", 1)[-1].removesuffix("是")
     else:
         return ""
-    if _DESCRIBES.search(term):
-        return ""
+    if _DESCRIBES.search(term) or _LATIN.search(term):
+        return ""  # a Latin name is judged by names.unknown_names (「CRM系统」: the text says CRM)
     words = segment(term)
     while words and (words[0].isdigit() or dictionary_tag(words[0]) in _MODIFIER_TAGS):
         words.pop(0)
