@@ -551,5 +551,5 @@ def test_a_definition_of_a_term_no_passage_says_is_refused_and_says_so(kb):
     assert asked_term(answerer.plan("当时石英矿的用途是什么？"), segment) == "石英矿"  # 当时: when
     assert asked_term(answerer.plan("宣传短片的主题曲是什么？"), segment) == ""  # a fact, no meaning
     assert asked_term(answerer.plan("CRM系统有什么用"), segment) == ""  # a Latin name: names.py judges it
-    assert answerer._said_somewhere("销售漏豆", answerer.reader.homophones())
+    assert answerer._said_somewhere("销售漏豆", answerer.reader.homophones)
     assert not answerer._said_somewhere("销售漏豆")

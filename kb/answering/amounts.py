@@ -67,11 +67,10 @@ def states_in_unit(text: str, unit: str) -> bool:
     return _IN_UNIT[unit].search(fold(text)) is not None
 
 
-def states_it_of_the_question(text: str, plan: QuestionPlan) -> bool:
-    """Whether a figure in the unit asked for (asked_unit) follows a word of the question in its
-    sentence: 「…转最小的火继续蒸 4 分钟」 says how long to 蒸, 「放入冰箱冷藏等待 1 - 2 小时，让鸡蛋
-    充分入味」 how long something else takes, though it holds 鸡蛋 too."""
-    unit = asked_unit(plan.text)
+def states_it_of_the_question(text: str, plan: QuestionPlan, unit: str | None) -> bool:
+    """Whether a figure in the unit asked for (`unit`: asked_unit of the question) follows a word
+    of the question in its sentence: 「…转最小的火继续蒸 4 分钟」 says how long to 蒸, 「放入冰箱冷藏
+    等待 1 - 2 小时，让鸡蛋充分入味」 how long something else takes, though it holds 鸡蛋 too."""
     if unit is None:
         return False
     folded = fold(text)

@@ -255,12 +255,12 @@ def choose(
     are quoted from; a comparison may be led by what each side is (defining.led_by_definitions),
     a definition by a slide's line ingest did not make a sentence (with_unquotable_definition)."""
     lexical = not plan.reading.cross_language
-    amount = asks_an_amount(plan.text)
-    if (amount or asked_unit(plan.text)) and len(ASKING_PHRASES.findall(fold(plan.text))) == 1:
+    amount, unit = asks_an_amount(plan.text), asked_unit(plan.text)
+    if (amount or unit) and len(ASKING_PHRASES.findall(fold(plan.text))) == 1:
         # The amount is all it asks: 「hz 默认为 10」 leads 「…hz 默认值是多少」, not 「定期删除的频率是
         # 由 hz 参数控制的」. 「…是谁提出来的，哪一年」 asks who too: no figure need lead it.
         candidates = _form_first(candidates, SUPPORT_MARGIN, lambda c: _states_it_in_figures(c, plan))
-        candidates = _form_first(candidates, SUPPORT_MARGIN, lambda c: states_it_of_the_question(c.text, plan))
+        candidates = _form_first(candidates, SUPPORT_MARGIN, lambda c: states_it_of_the_question(c.text, plan, unit))
     if plan.shape.subject and hits:
         candidates = with_unquotable_definition(
             plan.shape.subject, candidates, [h for h in hits if h.rank <= plan.shown]

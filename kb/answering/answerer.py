@@ -205,22 +205,26 @@ class Answerer:
         english = plan.reading.cross_language or plan.reading.translated
         return self.retriever.answerable(hits, plan.coverage_weights, cross_language=english)
 
-    def _said_somewhere(self, phrase: str, homophones: Homophones | None = None) -> bool:
+    def _said_somewhere(self, phrase: str, homophones: Callable[[], Homophones] | None = None) -> bool:
         """Whether a passage says the phrase, its characters in order with at most two others
         between each: a law's 「带薪年休假」 says the asker's 「带薪年假」, nothing says 「陪产假」;
-        with `homophones`, any character may be one read alike (「生学硬炼」 says 「生学硬练」).
-        Looked for among the passages BM25 ranks first for its terms."""
+        failing that, with `homophones` (the table, built on demand), any character may be one
+        read alike (「生学硬炼」 says 「生学硬练」). Looked for among the passages BM25 ranks first
+        for its terms."""
         ids, _ = self.index.bm25_ranking(dict.fromkeys(self.profile.analyzer.index_terms(phrase), 1.0), PHRASE_SEARCH)
-        alike = [re.escape(c) + "".join(homophones.of(c) if homophones else ()) for c in phrase]
-        loose = re.compile(".{0,2}?".join(f"[{chars}]" for chars in alike))
-        return any(loose.search(fold(p.text)) for p in self.index.passages(ids.tolist()))
+        texts = [fold(p.text) for p in self.index.passages(ids.tolist())]
+        if any(_loosely(phrase).search(text) for text in texts):
+            return True
+        if homophones is None:
+            return False
+        table = homophones()  # ~0.4 s to build: only for a phrase not said as typed
+        return any(_loosely(phrase, table).search(text) for text in texts)
 
     def _unsaid_term(self, plan: QuestionPlan) -> str:
         """The term the question asks the meaning or the use of (unsaid.asked_term), when no
         passage says it, even loosely or typed with a homophone; else ""."""
         term = asked_term(plan, self.profile.analyzer.tokenizer.lcut)
-        # The homophone table costs ~0.4 s to build: read only for a term not said as typed.
-        if not term or self._said_somewhere(term) or self._said_somewhere(term, self.reader.homophones()):
+        if not term or self._said_somewhere(term, self.reader.homophones):
             return ""
         return term
 
@@ -331,6 +335,13 @@ class Answerer:
             Explanation(h.rank, tuple(matched_terms(question, h.passage, analyzer)), dict(h.signals), h.score)
             for h in hits
         ]
+
+
+def _loosely(phrase: str, homophones: Homophones | None = None) -> re.Pattern[str]:
+    """The phrase's characters in order, at most two others between each, each one or (with
+    `homophones`) a character read alike."""
+    alike = [re.escape(c) + "".join(homophones.of(c) if homophones else ()) for c in phrase]
+    return re.compile(".{0,2}?".join(f"[{chars}]" for chars in alike))
 
 
 def _named_after(words: Sequence[str]) -> str:
