@@ -896,3 +896,16 @@ def test_a_sentence_naming_the_steps_leads_in_the_numbered_list_under_it():
     alone = "这是一种很好的方法。\n\n读书要专心。"
     passage = _passage_hits(alone)[0].passage
     assert enumeration(passage, 0, len("这是一种很好的方法。")) == (0, len("这是一种很好的方法。"))
+
+
+def test_a_lead_in_over_a_block_is_quoted_with_it_where_its_passage_opens_on_the_fence_before():
+    """A passage cut from a Markdown file may open on the fence closing the block before it:
+    that fence opens none, so the lead-in 「…可以使用 `condition` 字段：」 is quoted with the block
+    under it, not with a lone fence."""
+    text = (
+        "```\n\n注意：上述写法不会等待数据库完全启动。\n\n如果需要等待依赖服务就绪，可以使用 `condition` 字段：\n\n"
+        "```\nservices:\n  web:\n    depends_on:\n      db:\n        condition: service_healthy\n```"
+    )
+    passage = _passage_hits(text)[0].passage
+    start = text.index("如果")
+    assert enumeration(passage, start, text.index("：\n") + 1) == (start, text.index("service_healthy") + 15)

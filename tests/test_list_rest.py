@@ -50,6 +50,19 @@ def test_a_block_of_code_cut_at_a_passage_end_goes_on_to_its_closing_fence():
     assert [q.text for q in quoted] == [head, "-XX:HeapDumpPath=/data/dumps/\n```"]
 
 
+def test_a_block_closed_at_its_passage_end_reads_nothing_on():
+    """A passage opening inside a block and ending on its closing fence holds one fence: the
+    block is whole where it ends, the next passage (another section's title and listing) is not
+    quoted as its rest."""
+    head = 'CMD ["node", "server.js"]\n```'
+    tail = "使用 UID/GID\n\n```\nUSER 1001:1001"
+    first = Passage(1, "d", "T", "d.md", 0, len(head), head)
+    second = Passage(2, "d", "T", "d.md", len(head) + 1, len(head) + 1 + len(tail), tail)
+    closed = Evidence(head, first, 1, 0, len(head))
+    quoted, hits = with_list_rest([closed], [Hit(1, 1.0, first)], lambda p, s: second, 300)
+    assert [q.text for q in quoted] == [head] and len(hits) == 1
+
+
 def test_as_many_next_items_as_the_answer_s_length_allows_are_quoted():
     first, second = _document()
     listed = Evidence(LIST[10:], first, 1, 10, len(LIST), citations=(1,))

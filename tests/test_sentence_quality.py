@@ -57,6 +57,9 @@ from kb.language.code import bare_code
         ('Note1["任意一条消息<br/>只需被消费组内<br/>任意一个消费者处理"]', "diagram"),
         ('    subgraph Phase1["阶段一: 发送半事务消息"]', "diagram"),
         ("Client->>Server: 发送请求", "diagram"),
+        # A title or lead-in over a listing it leaves out: only the block's opening fence follows.
+        ("使用 UID/GID\n\n```", "dangling block"),
+        ("如果需要等待依赖服务就绪，可以使用 `condition` 字段：\n\n```", "dangling block"),
     ],
 )
 def test_junk_is_named(span, reason):
@@ -75,6 +78,7 @@ def test_junk_is_named(span, reason):
         "触发器只能定义在基本表上",  # a slide bullet without its full stop states something
         "x = y + 1",  # a code line is not a table header
         "mysql -u root -p\n```",  # a command closing its code block, not a heading
+        "## 4. 后续命令以 appuser 身份运行\n```",  # a comment closing its block
         "事务T1→事务T2→事务T1：形成等待环路，发生死锁。",  # arrows inside a sentence
         "SELECT * FROM Student WHERE Sage > 20;",
         "版本1.2 发布了。",  # one number inside a sentence is not a table of contents

@@ -7,7 +7,15 @@ import pytest
 from kb import KnowledgeBase
 from kb.answering.evidence import Evidence
 from kb.answering.plan import plan_from_words
-from kb.answering.series import all_series, continues, document_lines, heading_blocks, item_number, walkthroughs
+from kb.answering.series import (
+    all_series,
+    commented_steps,
+    continues,
+    document_lines,
+    heading_blocks,
+    item_number,
+    walkthroughs,
+)
 from kb.answering.steps import quoted_steps
 from kb.profile import default_profile
 from kb.testing import BigramEmbedder
@@ -403,3 +411,50 @@ def test_of_headings_naming_what_is_asked_the_one_over_instructions_is_the_proce
     quoted = _steps_quoted("按钮点击这种事件处理要怎么写，有哪几步", text)
     assert "为事件源注册事件监听器\n实现事件监听器接口\n实现事件处理器" in quoted, quoted
     assert "针对这类事件" not in quoted
+
+
+JDBC_LISTING = "\n".join(
+    [
+        "JDBC 访问数据库",
+        "下面的程序连接数据库并查询学生表：",
+        "```",
+        "import java.sql.*;",
+        "// 1. 加载驱动",
+        'Class.forName("com.mysql.cj.jdbc.Driver");',
+        "// 2. 获取连接",
+        "Connection conn = DriverManager.getConnection(url, user, password);",
+        "// 3. 执行查询",
+        "ResultSet rs = conn.createStatement().executeQuery(sql);",
+        "// 4. 关闭连接",
+        "conn.close();",
+        "```",
+        "使用 PreparedStatement 可以防止 SQL 注入。",
+    ]
+)
+
+
+def test_comments_numbering_a_listing_s_steps_are_a_procedure_quoted_whole_across_passages():
+    """Tutorials write a procedure as one listing, each step's comment over its code
+    (「// 1. 加载驱动」 …): the comments are its items, the listing its code, the sentence above it
+    its lead-in. A question in other words than the comments' (「用 Java 怎么连上 MySQL 查数据」)
+    is answered by the listing, read whole from the two passages that cut it."""
+    cut = JDBC_LISTING.index("// 3.")
+    first, second = _passage(0, 0, JDBC_LISTING[: cut - 1]), _passage(1, cut, JDBC_LISTING[cut:])
+    (steps,) = commented_steps(document_lines([first, second]))
+    assert steps.lead_in.text == "下面的程序连接数据库并查询学生表："
+    assert [item.text[3:] for item in steps.items] == ["1. 加载驱动", "2. 获取连接", "3. 执行查询", "4. 关闭连接"]
+    assert steps.code[0].text == "```" and steps.code[-1].text == "```"
+    profile = default_profile()
+    plan = plan_from_words("用 Java 怎么连上 MySQL 查数据？", profile, shown=2)
+    hits = [Hit(1, 1.0, first), Hit(2, 0.9, second)]
+    quoted = "\n".join(e.text for e in quoted_steps(plan, hits, profile.analyzer.tokenize))
+    for line in ("下面的程序连接数据库", "// 1. 加载驱动", "getConnection", "// 4. 关闭连接", "conn.close();"):
+        assert line in quoted, quoted
+    assert quoted.rstrip().endswith("```") and "PreparedStatement" not in quoted, quoted
+
+
+def test_comments_numbered_out_of_order_or_one_alone_are_no_procedure():
+    once = JDBC_LISTING.replace("// 2. 获取连接", "// 获取连接").replace("// 3.", "// 5.")
+    assert commented_steps(document_lines([_passage(0, 0, once)])) == []
+    prose = JDBC_LISTING.replace("// ", "")  # numbered lines outside a listing's comments are all_series'
+    assert commented_steps(document_lines([_passage(0, 0, prose)])) == []

@@ -17,6 +17,7 @@ import re
 from kb.answering.citing import quoted_length
 from kb.answering.doc_tables import Beside
 from kb.answering.evidence import Evidence
+from kb.answering.sentence_quality import ends_opening_a_block
 from kb.answering.series import item_number
 from kb.answering.steps import overlaps
 from kb.answering.units import CLAUSE_END, GOES_ON, span_text
@@ -77,7 +78,10 @@ def _rest(evidence: Evidence, beside: Beside) -> tuple[Passage, int, int] | None
     if passage.text[evidence.end - passage.start :].strip():
         return None
     numbered = item_number(evidence.text.rsplit("\n", 1)[-1].strip())
-    in_code = evidence.text.count(FENCE) % 2 == 1
+    # An odd fence count: the span opens a block or closes one begun before it — ending on the
+    # closing fence, it leaves no block to read on.
+    ends_on_fence = evidence.text.rstrip().endswith(FENCE)
+    in_code = evidence.text.count(FENCE) % 2 == 1 and (not ends_on_fence or ends_opening_a_block(evidence.text))
     in_run = numbered is None and CLAUSE_END.search(evidence.text) is not None
     following = beside(passage, 1)
     if (numbered is None and not in_code and not in_run) or following is None or following.doc_id != passage.doc_id:

@@ -15,7 +15,7 @@ import re
 
 from kb.formats import CELL_SEPARATOR
 from kb.ingest.chunk import BULLET, unbulleted
-from kb.language.code import FENCE, only_boilerplate
+from kb.language.code import FENCE, only_boilerplate, reads_as_code
 from kb.language.statements import asks_something, names_a_topic, states_something
 
 # A multi-level section number, or a chapter/part marker, at the start: 「2.2 」, 「第三章」.
@@ -78,6 +78,7 @@ _INNER_SECTION_NUMBER = re.compile(r"(?:^|\s)[1-9]\d?(?:[.．]\d{1,2})+[.．]?\s
 # (「静态转储与动态转储 （2）海量转储与增量转储 （3）转储方法小结」); one to a line they are a list.
 _INNER_ITEM_NUMBER = re.compile(r"[（(]\d{1,2}[)）]")
 _PHRASE_MARKS = re.compile(r"[，,、；;：:]")
+_HAN = re.compile(r"[\u3400-\u9fff]")
 # A contents line ends no sentence: 「…Redis 在 4.0 之后…。不过，Redis 4.0 增加的…」 numbers versions.
 _SENTENCE_END = re.compile(r"[。！？!?]")
 # Something to read: a Chinese character or a Latin word of three letters or more. A table's
@@ -149,9 +150,9 @@ def junk_reason(text: str) -> str | None:
         return "table header"
     if only_boilerplate(stripped):
         return "boilerplate"
-    if _URL.search(stripped) and len(_URL.sub("", stripped).strip()) <= REFERENCE_TITLE_CHARS:
-        return "reference"  # 「Redis AOF 持久化详解 - 程序员历小冰：http://…」: a reading list's entry
-    if DESCRIBES_A_TEXT.match(stripped) or TITLE_OF_A_TEXT.match(stripped):
+    # 「Redis AOF 持久化详解 - 程序员历小冰：http://…」: a reading list's entry, or a text's title
+    listed = _URL.search(stripped) and len(_URL.sub("", stripped).strip()) <= REFERENCE_TITLE_CHARS
+    if listed or DESCRIBES_A_TEXT.match(stripped) or TITLE_OF_A_TEXT.match(stripped):
         return "reference"
     if _DIAGRAM.search(_HTML_COMMENT.sub("", stripped)):
         return "diagram"
@@ -167,11 +168,8 @@ def junk_reason(text: str) -> str | None:
         return "mid-clause"
     if "\n" not in stripped and _ENDS_ASKING.search(stripped):
         return "question"  # 「…第 2 条 SQL 查询条件右边加了引号为什么还能用上索引呢。」: it asks, it answers nothing
-    first_line, *other_lines = stripped.split("\n")
-    if OPENS_A_LIST.search(first_line) and all(
-        line.strip().endswith(("？", "?")) for line in other_lines if line.strip()
-    ):  # 「聚簇索引和非聚簇索引：」 over nothing (its picture gone) but the next section's title question
-        return "dangling colon"
+    if dangling := _dangling(stripped):
+        return dangling
     if _TERM_AND_GLOSS.fullmatch(stripped) or _labels_one_word(stripped):
         return "heading"
     if all(_names_only(line) for line in stripped.split("\n")):
@@ -203,6 +201,28 @@ def _labels_one_word(span: str) -> bool:
     a list cut short, not a statement."""
     lines = span.split("\n")
     return len(lines) == 2 and bool(BULLET.match(lines[1])) and bool(_ONE_WORD.fullmatch(unbulleted(lines[1]).strip()))
+
+
+def _dangling(span: str) -> str | None:
+    """What a span introduces and leaves out: 「聚簇索引和非聚簇索引：」 over nothing (its picture
+    gone) but the next section's title question, 「使用 UID/GID\n\n```」 over a listing's opening
+    fence only."""
+    first_line, *other_lines = span.split("\n")
+    if OPENS_A_LIST.search(first_line) and all(
+        line.strip().endswith(("？", "?")) for line in other_lines if line.strip()
+    ):
+        return "dangling colon"
+    return "dangling block" if ends_opening_a_block(span) else None
+
+
+def ends_opening_a_block(span: str) -> bool:
+    """The span ends on a fence that opens a block, not one closing it: no block is whole in it
+    and the line before that fence is Chinese prose, not code or its comment."""
+    span = span.rstrip()
+    if not span.endswith(FENCE) or span.count(FENCE) % 2 == 0:
+        return False
+    before = span[: -len(FENCE)].rstrip().rsplit("\n", 1)[-1].strip()
+    return bool(_HAN.search(before)) and not before.startswith(("#", "//", "--")) and not reads_as_code(before)
 
 
 def opens_past_the_first_item(text: str) -> bool:

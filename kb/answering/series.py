@@ -241,6 +241,51 @@ def all_series(lines: Sequence[Line]) -> list[Series]:
     return [s for s in (series_from(lines, i) for i in range(len(lines))) if s is not None]
 
 
+# A comment opening a line of code: 「## 1. 创建用户和组」, 「// 1. 加载驱动」, 「-- 2. 建表」.
+_COMMENT = re.compile(r"^(?:#+|//+|--|/\*+|<!--)\s*")
+
+
+def commented_steps(lines: Sequence[Line]) -> list[Series]:
+    """Every fenced block whose comments number its steps (「## 1. 创建用户和组」 … 「## 4. 后续
+    命令以 appuser 身份运行」, 「// 1. 加载驱动」 … 「// 3. 执行SQL」): tutorials write a procedure
+    as one listing, each step's comment over the code that does it. The numbered comments are
+    the items (1, 2, … in order, one style, two or more), the block's other lines, fences
+    included, the code; the line right above the block leads in (the heading or sentence that
+    introduces it), a heading right above that is its title."""
+    found = []
+    at = 0
+    while at < len(lines):
+        if lines[at].text != FENCE or not _opens_a_block(lines, at):
+            at += 1
+            continue
+        end = next((j for j in range(at + 1, len(lines)) if lines[j].text == FENCE), len(lines))
+        items = _numbered_comments(lines[at + 1 : end])
+        if len(items) >= 2 and at > 0 and lines[at - 1].text != FENCE:
+            lead = lines[at - 1]
+            title = lines[at - 2] if at > 1 and not lead.is_heading and lines[at - 2].is_heading else None
+            code = tuple(line for line in lines[at : end + 1] if line not in items)
+            found.append(Series(lead, tuple(items), title, code))
+        at = end + 1
+    return found
+
+
+def _numbered_comments(block: Sequence[Line]) -> list[Line]:
+    """The block's comment lines numbered 1, 2, … in one style, in order (none unless from 1)."""
+    items: list[Line] = []
+    style = ""
+    for line in block:
+        comment = _COMMENT.match(line.text)
+        found = item_number(line.text[comment.end() :]) if comment else None
+        if found is None:
+            continue
+        if found[1] == 1 and not items:
+            style = found[0]
+        elif not items or found != (style, len(items) + 1):
+            break
+        items.append(line)
+    return items
+
+
 def walkthroughs(lines: Sequence[Line]) -> list[Series]:
     """Every walkthrough of the lines: notes walk through a procedure as sentences each ending
     in 「：」 over the command it introduces (「一个最小的全量备份流程如下：」 over 「xtrabackup

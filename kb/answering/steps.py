@@ -22,6 +22,7 @@ from kb.answering.series import (
     Series,
     all_series,
     bare_number,
+    commented_steps,
     document_lines,
     heading_blocks,
     instructs,
@@ -35,6 +36,7 @@ Tokenize = Callable[[str], list[str]]
 # A procedure answers a how-to question when its title, lead-in and items hold this share of
 # the question's information (steps_coverage).
 STEPS_COVERAGE = 0.4
+COMMENTED_STEPS_COVERAGE = 0.15
 # 「按钮点击这种事件处理」: what comes before 这种 is an example of what is asked about.
 _EXAMPLE_OF = re.compile(r"^.*?(?:这种|这类|这样的|那种|之类的)")
 MAX_GAP_AFTER = 3  # characters (line breaks) between a procedure's last line and what it leads to
@@ -62,6 +64,11 @@ def quoted_steps(
     # notes walk through it; its numbered lists are quoted whole as lists (presenting.py).
     numbered = [series for lines in documents for series in all_series(lines)] + walked if plan.kind == "method" else []
     best = _best_covered(plan, numbered, ranks, tokenize)
+    if best is None and plan.kind == "method":
+        # Comments numbering a listing's steps say it is a procedure more surely than a numbered
+        # list (reasons, features) does: one shown holding less of the question is quoted.
+        commented = [series for lines in documents for series in commented_steps(lines) if _shown(series, shown)]
+        best = _best_covered(plan, commented, ranks, tokenize, least=COMMENTED_STEPS_COVERAGE)
     if best is None and lead is not None:
         best = _best_covered(plan, [s for s in walked if _holds(s, lead)], ranks, tokenize, least=0.0)
     if best is None and plan.kind == "method":

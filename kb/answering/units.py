@@ -75,7 +75,7 @@ def enumeration(passage: Passage, start: int, end: int) -> tuple[int, int]:
         for j, text in enumerate(texts)
     ]
 
-    blocks = [(a, b) for a, b in code_spans(passage.text) if "\n" in passage.text[a:b]]
+    blocks = [(a, b) for a, b in passage_code_spans(passage.text) if "\n" in passage.text[a:b]]
 
     def code_line(j: int) -> tuple[int, int] | None:
         """The code block (fenced or indented) holding sentence j, if any."""
