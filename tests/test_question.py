@@ -95,6 +95,7 @@ def test_definition_cue_names_the_subject():
     assert kind is not None
     assert kind.search(fold("`ONBUILD` 是一个特殊的指令，它后面跟的是其它指令"))
     assert not kind.search(fold("使用 BuildKit 后，我们可以使用下面几个新的 `Dockerfile` 指令"))
+    assert not answer_shape("什么是浸泡式学习").cue.search(fold("很多教育学家开始提倡 “浸泡式学习”，有一定的依据"))
 
 
 @pytest.mark.parametrize(
@@ -121,6 +122,10 @@ def test_definition_cue_names_the_subject():
         ("中间人攻击（MITM）到底指的是啥情况？", "中间人攻击是指攻击者与通讯的两端分别创建独立的联系"),
         ("什么是视图，能简单讲讲吗", "视图是从一个或几个基本表导出的表"),
         ("CSRF 攻击是怎么一回事？", "CSRF攻击一般被翻译为跨站请求伪造"),
+        # The term set off by a comma, and the term given as the word for what was described.
+        ("什么是浸泡式学习？", "所谓 “浸泡式学习”，就是在特定的时间、特定的环境里，强迫学生只使用第二语言"),
+        ("元认知是啥？", "关于思考的思考，有个专门的名词，元认知（metarecognition）。"),
+        ("幂等性是什么意思", "多次执行结果都一样，这个术语叫幂等性。"),
     ],
 )
 def test_a_trainee_s_definition_question_finds_its_subject(question, definition):

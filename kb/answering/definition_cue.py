@@ -29,6 +29,8 @@ MEANS = r"(?:是指|指的是|指(?![标南针导出挥数令定向]))"
 _NOT_ALL_OF_IT = r"(?<!一些|有些|某些|这些|那些|部分|所有|每个|很多|许多|多数|少数)"
 # The verbs that name a term after its description: 「称该属性组为候选码」, 「叫做候选码」.
 NAMING_VERB = r"(?:称之?为?|叫做|叫作|定义为|记为|记作)"
+# A name given as the word for what was described: 「有个专门的名词，元认知」, 「这个术语叫…」.
+_WORD_FOR = r"(?:专门的?|专有)?(?:名词|术语|名称|叫法)"
 _OPENS = r"(?<![\u4e00-\u9fff])"  # no Chinese character before: the word starts here
 # The English acronym or name a question adds after a Chinese term (folded, brackets gone).
 _GLOSS_AFTER = re.compile(r"(?<=[\u4e00-\u9fff]{2})[a-z][a-z0-9 ]*$")
@@ -37,7 +39,8 @@ _GLOSS_AFTER = re.compile(r"(?<=[\u4e00-\u9fff]{2})[a-z][a-z0-9 ]*$")
 _KIND_AFTER = re.compile(r"^([a-z][a-z0-9_.+#/-]*(?:\s+[a-z][a-z0-9_.+#/-]*)*)\s*[\u4e00-\u9fff]{1,4}$")
 # 「触发器（Trigger）是…」: a gloss in brackets may stand between the term and its verb.
 _GLOSS = r"(?:\s*[（(][^（()）]{1,40}[)）])?"
-_QUOTED = r"[”’」』\"']?"  # the term in quotes: 「称为“静态方法”。」
+_QUOTED = r"[”’」』\"']?"
+_CLAUSE_ENDS = r"\s*(?:[。；;，,：:]|$)"  # the term in quotes: 「称为“静态方法”。」
 
 
 def definition_cue(subject: str, also: Sequence[str] = ()) -> re.Pattern[str]:
@@ -55,10 +58,14 @@ def definition_cue(subject: str, also: Sequence[str] = ()) -> re.Pattern[str]:
     # (「栈和队列是两种…」 says what both are), nor 都 (「栈都应该是空的」).
     forward = _NOT_ALL_OF_IT + f"(?:{opening}){_GLOSS}" + r"[^，。；,;和与及都]{0,3}?" + _DEFINITION
     # Textbooks name the term last: 「若…，则称该属性组为候选码」, 「…的属性称为主属性」.
-    named_last = NAMING_VERB + r"[^，。；,;]{0,8}?为?" + f"(?:{named}){_GLOSS}{_QUOTED}" + r"\s*(?:[。；;，,：:]|$)"
+    named_last = NAMING_VERB + r"[^，。；,;]{0,8}?为?" + f"(?:{named}){_GLOSS}{_QUOTED}" + _CLAUSE_ENDS
+    # 「所谓“浸泡式学习”，就是…」: the term, then a comma before what it means.
+    set_off = f"(?:{opening}){_GLOSS}{_QUOTED}" + r"\s*[，,]\s*(?:也就是|就是|是指|指的是|即)"
+    # 「…关于思考的思考，有个专门的名词，元认知（metarecognition）」: named as a word for it.
+    a_word_for = _WORD_FOR + r"[^，。；,;]{0,3}?[，,：:“\"]?\s*" + f"(?:{named}){_GLOSS}{_QUOTED}" + _CLAUSE_ENDS
     # A textbook's labelled definition: 「定义 1（最优反应）」 over the statement (subject_lines).
     labelled = DEFINITION_LABEL + r"\s*" + f"(?:{named})" + r"\s*[)）]\s*[^\s，。；,;]{4}"
     # The term opens a sentence, the next says what it means: 「中间人攻击英文名叫…。指攻击者…」.
     means_next = f"(?:^|(?<=[。！？!?；;\n]))\\s*(?:{opening}){_GLOSS}" + r"[^。！？!?\n]{0,60}[。！？!?]\s*" + MEANS
     taken_as = r"(?:将|把)\s*" + f"(?:{opening}){_GLOSS}{_QUOTED}" + r"[^，。；,;]{0,6}?" + _TAKEN_AS
-    return re.compile(f"{forward}|{named_last}|{labelled}|{means_next}|{taken_as}")
+    return re.compile(f"{forward}|{set_off}|{named_last}|{a_word_for}|{labelled}|{means_next}|{taken_as}")
