@@ -39,8 +39,8 @@ _GLOSS_AFTER = re.compile(r"(?<=[\u4e00-\u9fff]{2})[a-z][a-z0-9 ]*$")
 _KIND_AFTER = re.compile(r"^([a-z][a-z0-9_.+#/-]*(?:\s+[a-z][a-z0-9_.+#/-]*)*)\s*[\u4e00-\u9fff]{1,4}$")
 # 「触发器（Trigger）是…」: a gloss in brackets may stand between the term and its verb.
 _GLOSS = r"(?:\s*[（(][^（()）]{1,40}[)）])?"
-_QUOTED = r"[”’」』\"']?"
-_CLAUSE_ENDS = r"\s*(?:[。；;，,：:]|$)"  # the term in quotes: 「称为“静态方法”。」
+_QUOTED = r"[”’」』\"']?"  # the term in quotes: 「称为“静态方法”。」
+_CLAUSE_ENDS = r"\s*(?:[。；;，,：:]|$)"  # where the term a sentence names last ends
 
 
 def definition_cue(subject: str, also: Sequence[str] = ()) -> re.Pattern[str]:
