@@ -538,6 +538,21 @@ def test_a_character_the_index_holds_as_a_word_is_meant_as_typed():
     assert correct("销售不门", frequencies, dictionary, Homophones, list) == "销售部门"
 
 
+def test_how_to_do_something_with_a_thing_the_index_never_names_is_refused_and_says_so(kb):
+    """「私域流量应该怎么搭起来」 over articles that never say 私域 was answered with whatever passage
+    on 流量 ranked first. A how-to question's subject in the asker's own words whose words the
+    index holds (「营销邮件」, the text's 邮件营销), an action (「发现客户流失以后」) or a clause
+    opening with 怎么 names no such thing."""
+    answer = kb.ask("我刚来公司做运营，私域流量应该怎么搭起来")
+    assert not answer.found and "知识库中没有提到：私域流量" in answer.notes
+    answerer = kb.answerer
+    segment, held = kb.profile.analyzer.tokenizer.lcut, answerer.index.document_frequencies
+    assert asked_term(answerer.plan("MySQL主从复制怎么配置？"), segment, held) == "主从复制"  # the product's name aside
+    for question in ("营销邮件怎么发效果比较好", "发现客户流失以后怎么挽回？", "客户不回消息，怎么跟进比较好？"):
+        assert asked_term(answerer.plan(question), segment, held) == "", question
+    assert kb.ask("销售团队和市场团队怎么做才能配合好？").found
+
+
 def test_a_definition_of_a_term_no_passage_says_is_refused_and_says_so(kb):
     """「最左前缀原则是什么意思」 over material that never says it was answered with whatever passage
     ranked first; a term typed with a homophone (「销售漏豆」) is still said."""
@@ -546,10 +561,10 @@ def test_a_definition_of_a_term_no_passage_says_is_refused_and_says_so(kb):
     assert not answer.found and "知识库中没有提到：增长黑客" in answer.notes
     assert not answerer._unsaid_term(answerer.plan("销售漏斗是什么？"))
     assert not answerer._unsaid_term(answerer.plan("这玩意儿是什么意思？"))  # names no term
-    segment = kb.profile.analyzer.tokenizer.lcut
-    assert asked_term(answerer.plan("数据库连接池有什么作用？"), segment) == "数据库连接池"  # the use of
-    assert asked_term(answerer.plan("当时石英矿的用途是什么？"), segment) == "石英矿"  # 当时: when
-    assert asked_term(answerer.plan("宣传短片的主题曲是什么？"), segment) == ""  # a fact, no meaning
-    assert asked_term(answerer.plan("CRM系统有什么用"), segment) == ""  # a Latin name: names.py judges it
+    segment, held = kb.profile.analyzer.tokenizer.lcut, answerer.index.document_frequencies
+    assert asked_term(answerer.plan("数据库连接池有什么作用？"), segment, held) == "数据库连接池"  # the use of
+    assert asked_term(answerer.plan("当时石英矿的用途是什么？"), segment, held) == "石英矿"  # 当时: when
+    assert asked_term(answerer.plan("宣传短片的主题曲是什么？"), segment, held) == ""  # a fact, no meaning
+    assert asked_term(answerer.plan("CRM系统有什么用"), segment, held) == ""  # a Latin name: names.py judges it
     assert answerer._said_somewhere("销售漏豆", answerer.reader.homophones)
     assert not answerer._said_somewhere("销售漏豆")

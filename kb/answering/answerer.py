@@ -223,7 +223,7 @@ class Answerer:
     def _unsaid_term(self, plan: QuestionPlan) -> str:
         """The term the question asks the meaning or the use of (unsaid.asked_term), when no
         passage says it, even loosely or typed with a homophone; else ""."""
-        term = asked_term(plan, self.profile.analyzer.tokenizer.lcut)
+        term = asked_term(plan, self.profile.analyzer.tokenizer.lcut, self.index.document_frequencies)
         if not term or self._said_somewhere(term, self.reader.homophones):
             return ""
         return term

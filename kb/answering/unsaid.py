@@ -4,49 +4,92 @@
 whatever passage on 索引 ranked first, 「数据库连接池有什么作用」 with 「target是要连接的数据库服务器」.
 Only a Chinese term is looked for (three to eight characters, nothing that points, asks or
 describes; a Latin name is names.py's to judge); a question asking what something is
-(「宣传短片的主题曲是什么」) asks a fact, not a term's meaning, and names nothing to look for. The
-Answerer looks for the term in its passages.
+(「宣传短片的主题曲是什么」) asks a fact, not a term's meaning, and names nothing to look for. A
+how-to question names what it asks how to do something with where its clause opens with it
+(「MySQL主从复制怎么配置」): a thing, with a word the index never holds. The Answerer looks for the
+term in its passages.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from kb.answering.plan import QuestionPlan
 from kb.answering.question import purpose_subjects
+from kb.answering.sentence_quality import CLAUSE_MARKS
 from kb.language.dictionary import dictionary_tag
 from kb.language.text import fold
 
 # A term: three to eight Chinese characters (or digits); no word that points or asks (「这玩意儿」,
 # 「开会时领导提到POA这」), nor a preposition or 没 (「渗透一词在英文中」, 「比九号风球高一级」,
 # 「…发展没不可能」 describe what is asked: no term).
-_DESCRIBES = re.compile(r"[这那它啥么哪谁在比被把对从向于没]")
+_POINTS_OR_ASKS = re.compile(r"[这那它啥么哪谁没]")
+_PREPOSITIONS = frozenset("在比被把对从向于")  # as words of their own: 「主从复制」 is a term
 _TERM = re.compile(r"[\u4e00-\u9fff0-9]{3,8}")
 _LATIN = re.compile(r"[a-z]")
 # Asking what a term means, not what something is.
 _ASKS_MEANING = re.compile(r"什么是|什么叫|啥是|意思|含义|定义|指的是|是指|指什么|是啥")
+_JOINS = re.compile(r"[和与及跟同]")  # 「销售团队和市场团队怎么…」 names two things, no term
+_ASKS_HOW = re.compile(r"怎么|怎样|如何|咋")
+# Words between a how-to question's subject and its 怎么: 「…具体应该怎么…」.
+_HOW_ADVERBS = re.compile(r"(?:具体|到底|究竟|应该|应当|需要|可以|能够|才能|要|该|能|得|又|都|还|是)+$")
+_LATIN_PREFIX = re.compile(r"^[a-z0-9][a-z0-9 ._+#-]*(?=[\u4e00-\u9fff])")
 # jieba's tags of the words a term may open with that name none of it: time, numeral, measure,
 # pronoun, adverb, place (「当时石英矿」, 「十个城堡」 are 石英矿, 城堡).
 _MODIFIER_TAGS = frozenset({"t", "m", "q", "r", "d", "f"})
 
 
-def asked_term(plan: QuestionPlan, segment: Callable[[str], list[str]]) -> str:
-    """The term a question asks the meaning or the use of, without the words of time, number or
-    pointing it opens with (`segment`: the index's jieba cut); "" when it names none. Not for a
-    reading of English, whose terms are the glossary's words, not the asker's."""
+def _done_how(question: str) -> str:
+    """What a how-to question asks how to do something with, when its clause opens with it
+    (「MySQL主从复制怎么配置」 → 主从复制; a product's Latin name before it is names.py's): a
+    clause that opens with 怎么 names no such thing (「系统盘快满了，怎么把…」)."""
+    asking = _ASKS_HOW.search(question)
+    if asking is None:
+        return ""
+    opening = CLAUSE_MARKS.split(question[: asking.start()])[-1].strip()
+    opening = _HOW_ADVERBS.sub("", opening).rsplit("的", 1)[-1]
+    return "" if _JOINS.search(opening) else _LATIN_PREFIX.sub("", opening)
+
+
+def _names_an_unknown_thing(words: list[str], frequencies: Callable[[list[str]], Mapping[str, int]]) -> bool:
+    """A how-to question's subject names a thing, not an action (「发现死锁」, 「操心产品」 open with
+    a verb), with a word of two characters or more the index never holds."""
+    if not words or (dictionary_tag(words[0]) or "").startswith("v"):
+        return False
+    return not all(frequencies([w]).get(w, 0) for w in words if len(w) > 1)
+
+
+def asked_term(
+    plan: QuestionPlan, segment: Callable[[str], list[str]], frequencies: Callable[[list[str]], Mapping[str, int]]
+) -> str:
+    """The term a question asks the meaning or the use of, or how to do something with, without
+    the words of time, number or pointing it opens with (`segment`: the index's jieba cut); ""
+    when it names none. Not for a reading of English, whose terms are the glossary's words, not
+    the asker's. A how-to question's subject is often the asker's own phrase for what the index
+    says otherwise (「营销邮件」, the text's 邮件营销): it is a term only with a word of two
+    characters or more the index never holds (`frequencies`: passage counts) — 「主从复制」."""
     if plan.notes:
         return ""
     if plan.shape.kind == "purpose":
         term = (purpose_subjects(plan.text) or [""])[-1]
     elif plan.shape.kind == "definition" and _ASKS_MEANING.search(fold(plan.text)):
         term = plan.shape.subject.rsplit("的", 1)[-1].removesuffix("是")
+    elif plan.shape.kind == "method":
+        term = _done_how(fold(plan.text))
     else:
         return ""
-    if _DESCRIBES.search(term) or _LATIN.search(term):
-        return ""  # a Latin name is judged by names.unknown_names (「CRM系统」: the text says CRM)
     words = segment(term)
+    if _POINTS_OR_ASKS.search(term) or _PREPOSITIONS & set(words) or _LATIN.search(term):
+        return ""  # a Latin name is judged by names.unknown_names (「CRM系统」: the text says CRM)
     while words and (words[0].isdigit() or dictionary_tag(words[0]) in _MODIFIER_TAGS):
         words.pop(0)
     term = "".join(words)
+    if plan.shape.kind == "method":
+        # 「工业上乙二醛是怎么制得的」: where it is done (上, 里, 中) is no part of the thing.
+        places = [at for at, word in enumerate(words) if dictionary_tag(word) == "f"]
+        words = words[places[-1] + 1 :] if places else words
+        term = "".join(words)
+        if not _names_an_unknown_thing(words, frequencies):
+            return ""
     return term if _TERM.fullmatch(term) else ""
