@@ -1,5 +1,6 @@
 """A procedure numbered over several slides is quoted step by step (series.py, answer.quoted_steps)."""
 
+import dataclasses
 import re
 
 import pytest
@@ -458,3 +459,36 @@ def test_comments_numbered_out_of_order_or_one_alone_are_no_procedure():
     assert commented_steps(document_lines([_passage(0, 0, once)])) == []
     prose = JDBC_LISTING.replace("// ", "")  # numbered lines outside a listing's comments are all_series'
     assert commented_steps(document_lines([_passage(0, 0, prose)])) == []
+
+
+def test_a_book_s_steps_under_a_sentence_naming_them_are_quoted_one_statement_each():
+    """A book names its steps in a sentence ending in 「。」 (「…，之后就是平时练习的步骤了。」) and
+    explains each on its own line after its first sentence; the section's heading (「精读的方法」,
+    the passage's context) says what they are for. The steps are quoted, each by what it says
+    first."""
+    text = "\n".join(
+        [
+            "道理都已经清楚了（其实道理很简单，难的是每天都做），之后就是平时练习的步骤了。",
+            "",
+            "1. 挣扎着搞清楚每一句话的确切含义。运用一切可以运用的手段，查词典，查语法书。",
+            "2. 理解每句话之间、每个段落之间的关系。处理段落还有另外一个任务，就是概括。",
+            "3. 整理词汇。自己动手整理词汇，远比背单词书效率高出许多。",
+            "4. 复述文章。能够书面或者口头复述刚刚读过的文章，需要很多综合能力。",
+        ]
+    )
+    passage = Passage(0, "book", "第七章", "book.md", 0, len(text), text, heading="5. 精读的方法")
+    (series,) = all_series(document_lines([passage]))
+    assert series.lead_in.text.endswith("之后就是平时练习的步骤了。") and len(series.items) == 4
+    profile = default_profile()
+    plan = plan_from_words("英文文章怎么精读？", profile, shown=1)
+    quoted = "\n".join(e.text for e in quoted_steps(plan, [Hit(1, 1.0, passage)], profile.analyzer.tokenize))
+    for step in (
+        "步骤了。",
+        "1. 挣扎着搞清楚每一句话的确切含义。",
+        "2. 理解每句话之间、每个段落之间的关系。",
+        "4. 复述文章。",
+    ):
+        assert step in quoted, quoted
+    assert "运用一切" not in quoted and "处理段落" not in quoted and "综合能力" not in quoted, quoted
+    untitled = dataclasses.replace(passage, heading="")
+    assert quoted_steps(plan, [Hit(1, 1.0, untitled)], profile.analyzer.tokenize) == []  # too little of the question

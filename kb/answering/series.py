@@ -24,7 +24,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kb.answering.units import LIST_ITEM, marker_style
+from kb.answering.units import ANNOUNCES, LIST_ITEM, marker_style
 from kb.ingest.chunk import is_heading, unbulleted
 from kb.language.code import FENCE, only_boilerplate, reads_as_code
 from kb.language.dictionary import dictionary_tag
@@ -181,13 +181,14 @@ def _code_under(lines: Sequence[Line], at: int, most: int = CODE_STEP_LINES) -> 
 
 
 def _leads_in(line: Line, style: str) -> bool:
-    """A line before a first item that introduces it: short (a slide's 「恢复步骤」) or ending
-    in 「：」 — not an item of the same list, but perhaps numbered in another style
+    """A line before a first item that introduces it: short (a slide's 「恢复步骤」), ending
+    in 「：」 or naming steps (units.ANNOUNCES) — not an item of the same list, but perhaps numbered in another style
     (「(3) 介质故障恢复：」 over 「① …」)."""
     text = line.text
     if marker_style(text) == style or bare_number(text) or not text.strip():
         return False  # an item of this list, or a bare number (「1.」) that introduces nothing
-    return len(text) <= LEAD_IN_CHARS or text.rstrip().endswith(("：", ":"))
+    # 「…，之后就是平时练习的步骤了。」 names what the list under it is.
+    return len(text) <= LEAD_IN_CHARS or text.rstrip().endswith(("：", ":")) or bool(ANNOUNCES.search(text.rstrip()))
 
 
 def heading_blocks(lines: Sequence[Line]) -> list[Series]:

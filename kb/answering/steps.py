@@ -39,6 +39,7 @@ STEPS_COVERAGE = 0.4
 COMMENTED_STEPS_COVERAGE = 0.15
 # 「按钮点击这种事件处理」: what comes before 这种 is an example of what is asked about.
 _EXAMPLE_OF = re.compile(r"^.*?(?:这种|这类|这样的|那种|之类的)")
+_SENTENCE_END = re.compile(r"[。！？!?]")
 MAX_GAP_AFTER = 3  # characters (line breaks) between a procedure's last line and what it leads to
 
 
@@ -180,7 +181,8 @@ def steps_coverage(plan: QuestionPlan, series: Series, tokenize: Tokenize | None
     """The share of the question's information the series' lines hold: the mean of the shares
     of its (IDF-weighted) words and of its character pairs, as sentence evidence weighs them
     (evidence.py: `lexical`, `bigrams`). Without a tokenizer, the pairs alone."""
-    return _coverage(plan, "\n".join(line.text for line in series.lines), tokenize)
+    section = series.lead_in.passage.heading  # 「5. 精读的方法」 over the list's paragraph
+    return _coverage(plan, "\n".join([section, *(line.text for line in series.lines)]), tokenize)
 
 
 def _coverage(plan: QuestionPlan, text: str, tokenize: Tokenize | None) -> float:
@@ -208,8 +210,9 @@ def _step_spans(series: Series, ranks: dict[int, int]) -> list[Evidence]:
     lead-in with the line above it (「周期性地执行如下操作：建立检查点，保存数据库状态。\\n具体
     步骤是：」)."""
     opening = (series.title, series.lead_in) if series.title and BARE_LEAD_IN.fullmatch(series.lead_in.text) else None
+    items = [_first_statement(item) for item in series.items]
     runs: list[list[Line]] = []
-    for line in (*(opening or (series.lead_in,)), *sorted((*series.items, *series.code), key=lambda line: line.start)):
+    for line in (*(opening or (series.lead_in,)), *sorted((*items, *series.code), key=lambda line: line.start)):
         last = runs[-1][-1] if runs else None
         between = span_text(line.passage, (last.end, line.start)).strip() if last else ""
         if last and last.passage.id == line.passage.id and (not between or bare_number(between)):
@@ -230,6 +233,16 @@ def _step_spans(series: Series, ranks: dict[int, int]) -> list[Evidence]:
     # One line that cannot stand alone (a section's number and title run into its first
     # sentence: 「二、市场营销和销售区别的角度市场营销和…」) is no procedure.
     return [] if len(spans) == 1 and junk_reason(spans[0].text) else spans
+
+
+def _first_statement(item: Line) -> Line:
+    """An item's line up to its first sentence's end: a book writes a step's explanation on
+    its line (「1. 挣扎着搞清楚每一句话的确切含义。运用一切可以运用的手段 —— 查词典…」); the step is
+    what it says first."""
+    end = _SENTENCE_END.search(item.text)
+    if end is None or not item.text[end.end() :].strip():
+        return item
+    return Line(item.start, item.start + end.end(), item.passage)
 
 
 def _number_length(text: str) -> int:

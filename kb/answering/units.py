@@ -43,7 +43,7 @@ CLAUSE_END = re.compile(r"[；;]\s*$")
 INTRODUCES = re.compile(r"[:：]\s*$|如下[。：:]?$")
 # A sentence naming steps or ways, then a numbered list: its lead-in, though it ends in 「。」
 # (「道理都已经清楚了，之后就是平时练习的步骤了。」 over 「1. 挣扎着搞清楚每一句话的确切含义。…」).
-_ANNOUNCES = re.compile(r"(?:步骤|方法|做法|办法|流程|要点|几点|几步)[了啦]?[。.]?$")
+ANNOUNCES = re.compile(r"(?:步骤|方法|做法|办法|流程|要点|几点|几步)[了啦]?[。.]?$")
 # A lead-in that names nothing of its own (「具体步骤是：」, 「完整流程如下：」): what the list is
 # of is said just before it, on its line or the line above.
 BARE_LEAD_IN = re.compile(
@@ -71,7 +71,7 @@ def enumeration(passage: Passage, start: int, end: int) -> tuple[int, int]:
 
     numbered = [bool(LIST_ITEM.match(text)) for text in texts]
     introduces = [
-        bool(INTRODUCES.search(text) or (_ANNOUNCES.search(text) and j + 1 < len(texts) and numbered[j + 1]))
+        bool(INTRODUCES.search(text) or (ANNOUNCES.search(text) and j + 1 < len(texts) and numbered[j + 1]))
         for j, text in enumerate(texts)
     ]
 
