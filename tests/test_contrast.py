@@ -329,6 +329,7 @@ DATABASE_HITS = [
     _hit(1, "a", "B+树索引：从B+树的根结点开始查找，读取3个结点。"),
     _hit(2, "b", "排它锁又称为写锁。共享锁又称为读锁。静态转储期间不允许存取。动态转储可与事务并发执行。"),
     _hit(3, "c", "陣列的解構賦值，變數的取值由它的位置決定；物件的解構賦值則按屬性名。"),  # a Taiwan tutorial
+    _hit(4, "d", "基金被分为两种，主动型基金和被动型基金。主动型基金需要一票管理人。"),
 ]
 
 
@@ -343,6 +344,8 @@ DATABASE_HITS = [
         (["营销", "推销有啥"], None),  # a side that still holds an asking word is not looked up
         (["做销售策划，时间跨度上", "数据仓库"], None),  # nor one that is a clause
         (["数组的解构赋值", "对象的解构赋值"], None),  # Taiwan's words for them: 陣列, 物件
+        (["主动管理的基金", "跟踪指数的被动基金"], None),  # what it is (被动基金) said loosely: 被动型基金
+        (["主动管理的基金", "跟踪指数的保本基金"], "跟踪指数的保本基金"),
     ],
 )
 def test_a_side_no_retrieved_passage_mentions_is_found(sides, unmentioned):

@@ -20,7 +20,7 @@ from kb.answering.aspects import subject_words
 from kb.answering.defining import DEFINITION_REACH, with_definition
 from kb.answering.definition_cue import definition_cue
 from kb.answering.evidence import Evidence, EvidenceWeights, QuestionTerms, score_sentences
-from kb.answering.mentions import discussed_together, unmentioned_side
+from kb.answering.mentions import discussed_together, loosely, unmentioned_side
 from kb.answering.names import PHRASE_SEARCH, rare_held_name, unknown_names
 from kb.answering.plan import QuestionPlan, asking_words_in, shape_of
 from kb.answering.retrieve import MAX_K, Retriever, check_query_args, matched_terms
@@ -213,12 +213,12 @@ class Answerer:
         for its terms."""
         ids, _ = self.index.bm25_ranking(dict.fromkeys(self.profile.analyzer.index_terms(phrase), 1.0), PHRASE_SEARCH)
         texts = [fold(p.text) for p in self.index.passages(ids.tolist())]
-        if any(_loosely(phrase).search(text) for text in texts):
+        if any(loosely(phrase).search(text) for text in texts):
             return True
         if homophones is None:
             return False
         table = homophones()  # ~0.4 s to build: only for a phrase not said as typed
-        return any(_loosely(phrase, table).search(text) for text in texts)
+        return any(loosely(phrase, table).search(text) for text in texts)
 
     def _unsaid_term(self, plan: QuestionPlan) -> str:
         """The term the question asks the meaning or the use of (unsaid.asked_term), when no
@@ -335,13 +335,6 @@ class Answerer:
             Explanation(h.rank, tuple(matched_terms(question, h.passage, analyzer)), dict(h.signals), h.score)
             for h in hits
         ]
-
-
-def _loosely(phrase: str, homophones: Homophones | None = None) -> re.Pattern[str]:
-    """The phrase's characters in order, at most two others between each, each one or (with
-    `homophones`) a character read alike."""
-    alike = [re.escape(c) + "".join(homophones.of(c) if homophones else ()) for c in phrase]
-    return re.compile(".{0,2}?".join(f"[{chars}]" for chars in alike))
 
 
 def _named_after(words: Sequence[str]) -> str:

@@ -15,8 +15,11 @@ from collections.abc import Callable, Sequence
 from kb.answering.contrast import ContrastVocabulary
 from kb.answering.question import ASKING_PHRASES
 from kb.answering.side_names import MIN_CORE_CHARS, side_cores, side_names
+from kb.answering.typos import Homophones
 from kb.language.text import fold, fold_taiwan
 from kb.types import Hit
+
+MIN_HEAD_CHARS = 3  # a side's head this long, said loosely, mentions it
 
 # A side written as one name (「B树」, 「数据仓库」, 「MongoDB」), not a clause the question's
 # wording ran into (「做销售策划，时间跨度上有啥」): only such a side can be looked up.
@@ -48,13 +51,28 @@ def unmentioned_side(
 def _first_unmentioned(
     sides: Sequence[str], texts: list[str], vocabulary: ContrastVocabulary, tokenize: Callable[[str], Sequence[str]]
 ) -> str | None:
-    for side, names in zip(sides, _names_of_each(sides, texts, vocabulary)):
+    for side, names in zip(sides, _names_of_each(sides, texts, vocabulary)):  # or its head said loosely
         if any(name in text for name in names for text in texts):
             continue
         words = {w for w in tokenize(side) if len(w) >= 2}
-        if not (words and all(any(w in text for text in texts) for w in words)):
+        if words and all(any(w in text for text in texts) for w in words):
+            continue
+        if not _head_said_loosely(side, texts):
             return side
     return None
+
+
+def _head_said_loosely(side: str, texts: Sequence[str]) -> bool:
+    """「跟踪指数的被动基金」: what the side is, after its last 的, is said loosely (「被动型基金」)."""
+    head = side.rsplit("的", 1)[-1] if "的" in side else ""
+    return len(head) >= MIN_HEAD_CHARS and any(loosely(head).search(text) for text in texts)
+
+
+def loosely(phrase: str, homophones: Homophones | None = None) -> re.Pattern[str]:
+    """The phrase's characters in order, at most two others between each, each one or (with
+    `homophones`) a character read alike."""
+    alike = [re.escape(c) + "".join(homophones.of(c) if homophones else ()) for c in phrase]
+    return re.compile(".{0,2}?".join(f"[{chars}]" for chars in alike))
 
 
 def _names_of_each(sides: Sequence[str], texts: list[str], vocabulary: ContrastVocabulary) -> list[list[str]]:
@@ -76,13 +94,13 @@ def speaks_of_a_side(
     sides: Sequence[str], quoted: Sequence[str], hits: list[Hit], vocabulary: ContrastVocabulary
 ) -> bool:
     """Whether a quoted text names a side of the comparison, by any of its names (side_names,
-    read from the hits) or its core (静态 for 静态转储). Sides that are not plain names (「进容器
+    read from the hits), its core (静态 for 静态转储) or its head said loosely. Sides that are not plain names (「进容器
     用docker exec」: the question's wording ran into it) are not looked for: true."""
     if not _plain(sides):
         return True
     names = [name for each in _names_of_each(sides, [fold(h.passage.text) for h in hits], vocabulary) for name in each]
     said = [fold(text) for text in quoted]
-    return any(name in text for name in names for text in said)
+    return any(name in text for name in names for text in said) or any(_head_said_loosely(s, said) for s in sides)
 
 
 def discussed_together(sides: Sequence[str] | None, hits: Sequence[Hit]) -> bool:
