@@ -553,6 +553,14 @@ def test_how_to_do_something_with_a_thing_the_index_never_names_is_refused_and_s
     assert kb.ask("销售团队和市场团队怎么做才能配合好？").found
 
 
+def test_a_word_pointing_at_the_subject_is_no_information_an_answer_must_hold(kb):
+    """「synchronized这玩意儿是干啥用的」: 玩意儿 is a word no index holds; weighed as the question's
+    information, it made a course that explains synchronized look as if it could not answer."""
+    plan = kb.answerer.plan("市场营销这玩意儿是干啥用的？")
+    assert "市场营销" in plan.coverage_weights or "营销" in plan.coverage_weights
+    assert not {"玩意", "玩意儿"} & set(plan.coverage_weights) and not {"玩意", "玩意儿"} & set(plan.terms.words)
+
+
 def test_a_definition_of_a_term_no_passage_says_is_refused_and_says_so(kb):
     """「最左前缀原则是什么意思」 over material that never says it was answered with whatever passage
     ranked first; a term typed with a homophone (「销售漏豆」) is still said."""

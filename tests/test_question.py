@@ -55,6 +55,7 @@ from kb.types import Hit, Passage
         ("全国有多少个省份", "quantity"),
         ("Java线程优先级一共有几级？默认是几", "quantity"),  # 几级, and 是几 at the end
         ("销售需要懂营销吗", "yesno"),
+        ("finally块里的代码是不是无论如何都会执行？", "yesno"),  # 无论如何: whatever happens, no how
         # Which one to choose asks for a recommendation, not a name.
         ("本机两个进程要交换很大块的数据，IPC 选哪种比较合适", "advice"),
         ("这两个客户端该选哪个？", "advice"),

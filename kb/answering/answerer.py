@@ -19,7 +19,7 @@ from kb.answering.answer import compose_answer
 from kb.answering.aspects import subject_words
 from kb.answering.defining import DEFINITION_REACH, with_definition
 from kb.answering.definition_cue import definition_cue
-from kb.answering.evidence import Evidence, EvidenceWeights, QuestionTerms, score_sentences
+from kb.answering.evidence import Evidence, EvidenceWeights, QuestionTerms, score_sentences, without_pointing
 from kb.answering.mentions import discussed_together, loosely, unmentioned_side
 from kb.answering.names import PHRASE_SEARCH, rare_held_name, unknown_names
 from kb.answering.plan import QuestionPlan, asking_words_in, shape_of
@@ -86,7 +86,7 @@ class Answerer:
             shape,
             terms,
             sides=(sides[0], sides[1]) if sides else None,
-            coverage_weights={} if reading.cross_language else retriever.question_term_weights(text),
+            coverage_weights={} if reading.cross_language else retriever.question_term_weights(without_pointing(text)),
             vector=self._vector(reading) if mode != "bm25" else None,
             mode=mode,
             shown=k,

@@ -63,9 +63,15 @@ _GLOSSED_TERM = re.compile(r"([\u4e00-\u9fff]{2,})\s*[（(]?\s*([a-z][a-z0-9 \-]
 # reads 「两段锁协议是…」), and 「但是两段…」 would hold 是两 by chance. Before one (「母公司是什么」)
 # it stays: the answer repeats 「母公司是…」.
 _ASKING_COPULA = re.compile(r"(?<=\s)是")
-# A demonstrative points at what the question names (「按钮点击这种事件处理」): it names nothing
-# an answering sentence holds.
-_DEMONSTRATIVE = re.compile(r"[这那](?:种|个|些|类|样)的?")
+# A demonstrative points at what the question names (「按钮点击这种事件处理」, 「synchronized这玩意儿」):
+# it names nothing an answering sentence holds.
+_DEMONSTRATIVE = re.compile(r"[这那](?:种|个|些|类|样)的?|[这那]个?(?:玩意儿?|东西)")
+
+
+def without_pointing(question: str) -> str:
+    """The question without the words that point at what it names (_DEMONSTRATIVE): 「玩意儿」,
+    a word no index holds, is no information an answer must cover."""
+    return _DEMONSTRATIVE.sub(" ", question)
 
 
 @dataclass(frozen=True)
@@ -135,7 +141,7 @@ class QuestionTerms:
         unless given: see plan.asking_words_in); `word_weights` weighs its words (`weights`
         unless given: Retriever.word_weights also splits jieba's guessed words)."""
         asked = ignore if asked is None else asked
-        folded = _DEMONSTRATIVE.sub(" ", ASKING_PHRASES.sub(" ", fold(question)))
+        folded = without_pointing(ASKING_PHRASES.sub(" ", fold(question)))
         for word in sorted(asked, key=len, reverse=True):
             folded = folded.replace(word, " ")
         words = list(dict.fromkeys(analyzer.tokenize(folded)))

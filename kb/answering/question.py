@@ -31,6 +31,7 @@ QuestionKind = Literal[
     "general",
 ]
 
+ASKS_HOW = re.compile(r"(?<!无论)(?:怎么(?!样)|怎样|如何)")  # not 「无论如何都会执行」 (whatever happens)
 # A question asking what something is. 「CSRF 攻击是怎么一回事」 asks it too; 「怎么回事」 alone
 # (「登录突然失败，怎么回事」) asks why something happened.
 _ASKS_WHAT_IT_IS = re.compile(
@@ -85,7 +86,7 @@ _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = (
             r"怎么办|咋办|要不要|该不该|应不应该|需不需要|值不值得|值得.*吗|应该.*吗|建议|最好.*吗|(?:选|挑|选择|选用)哪[个种一]"
         ),
     ),
-    ("method", re.compile(r"怎么(?!样)|怎样|如何|方法|步骤|做法|办法|" + _MUST_DO)),
+    ("method", re.compile(ASKS_HOW.pattern + r"|方法|步骤|做法|办法|" + _MUST_DO)),
     (
         "quantity",
         re.compile(
@@ -221,9 +222,8 @@ class AnswerShape:
     def states_the_count(self, text: str) -> bool:
         """The text states a number of what the question counts (「6 种」, 「三类」)."""
         folded = fold(text)  # the measure word is folded (counted_in): 「6 種」 counts in 种
-        return (
-            bool(self.counts) and re.search(rf"(?:\d+|[两二三四五六七八九十]+)\s*多?{self.counts}", folded) is not None
-        )
+        stated = re.search(rf"(?:\d+|[两二三四五六七八九十]+)\s*多?{self.counts}", folded)
+        return bool(self.counts) and stated is not None
 
 
 # A clause that supposes rather than states: 「若…」, 「如果…」, 「当…时」.

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Mapping
 
 from kb.answering.plan import QuestionPlan
-from kb.answering.question import purpose_subjects
+from kb.answering.question import ASKS_HOW, purpose_subjects
 from kb.answering.sentence_quality import CLAUSE_MARKS
 from kb.language.dictionary import dictionary_tag
 from kb.language.text import fold
@@ -31,7 +31,6 @@ _LATIN = re.compile(r"[a-z]")
 # Asking what a term means, not what something is.
 _ASKS_MEANING = re.compile(r"什么是|什么叫|啥是|意思|含义|定义|指的是|是指|指什么|是啥")
 _JOINS = re.compile(r"[和与及跟同]")  # 「销售团队和市场团队怎么…」 names two things, no term
-_ASKS_HOW = re.compile(r"怎么|怎样|如何|咋")
 # Words between a how-to question's subject and its 怎么: 「…具体应该怎么…」.
 _HOW_ADVERBS = re.compile(r"(?:具体|到底|究竟|应该|应当|需要|可以|能够|才能|要|该|能|得|又|都|还|是)+$")
 _LATIN_PREFIX = re.compile(r"^[a-z0-9][a-z0-9 ._+#-]*(?=[\u4e00-\u9fff])")
@@ -44,7 +43,7 @@ def _done_how(question: str) -> str:
     """What a how-to question asks how to do something with, when its clause opens with it
     (「MySQL主从复制怎么配置」 → 主从复制; a product's Latin name before it is names.py's): a
     clause that opens with 怎么 names no such thing (「系统盘快满了，怎么把…」)."""
-    asking = _ASKS_HOW.search(question)
+    asking = ASKS_HOW.search(question)
     if asking is None:
         return ""
     opening = CLAUSE_MARKS.split(question[: asking.start()])[-1].strip()
