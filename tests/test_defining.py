@@ -61,6 +61,21 @@ def test_a_bare_comparison_is_led_by_what_each_side_is():
     assert answer.text.startswith("什么是水平分解\n把（基本）") and "[2]。\n垂直分解\n" in answer.text
 
 
+def test_a_slide_s_bulleted_terms_over_their_definitions_lead_a_bare_comparison():
+    """A deck keeps its bullets (「• 重载(Overload)」 over 「– 同一类中存在参数列表不同的同名方法」);
+    the side 「方法的重载」 is defined as what it is, 重载."""
+    slide = (
+        "3.4.1 重载和覆盖\n• 重载(Overload)\n– 同一类中存在参数列表不同的同名方法\n"
+        "– 这些同名方法可能是子类与父类的方法之间\n"
+        "• 覆盖(Override)\n– 子类中定义了与继承自父类的方法参数列表相同的同名方法"
+    )
+    assert defining_form("重载", slide_lines=True).search(slide)
+    hits = [_hit(1, "覆盖时子类中方法的访问权限不能低于父类中同名方法的访问权限。"), _hit(2, slide)]
+    answer = answer_from_hits("方法的重载和覆盖有什么区别？", hits)
+    assert answer.sentences[0].text == "• 重载(Overload)\n– 同一类中存在参数列表不同的同名方法"
+    assert answer.sentences[1].text.startswith("• 覆盖(Override)\n– 子类中定义了")
+
+
 def test_definitions_do_not_lead_a_comparison_that_asks_about_one_aspect():
     chosen_text = "销售是由内向外的思维方式，营销则是由外而内的思维方式。"
     chosen = defining_sentence("销售", [_hit(1, chosen_text)])

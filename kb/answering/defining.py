@@ -31,6 +31,8 @@ _DEFINING_VERB = (
 _OPENING = r"(?:^|(?<=[\n。；;！!？?，,：:]))\s*"
 # A gloss in brackets after the term (「触发器（Trigger）」), not a slide's 「（续）」 (continued).
 _GLOSS = r"(?:\s*[（(](?!续|續)[^（()）\n]{1,40}[)）])?"
+# A slide's bullet, kept by ingest (「• 重载(Overload)」 over 「– 同一类中存在参数列表不同的同名方法」).
+_SLIDE_BULLET = r"(?:[•●○◆◇■□▪▫►▶➢➤✓✔√‒–][ \t]*)?"
 # Lines under a term that do not define it: an example (「例如，在例5.11的…」), a note, or the next
 # term of a list with its own gloss (「行级触发器（FOR EACH ROW）」 over 「语句级触发器（FOR EACH STATEMENT）」).
 _NOT_A_DEFINITION = r"(?!例|如|比如|注|[^\n]{1,24}[（(][^\n（(]*[)）][ \t]*(?:\n|$))"
@@ -48,10 +50,14 @@ def defining_form(subject: str, slide_lines: bool = False) -> re.Pattern[str]:
     if not slide_lines:
         return re.compile(verb, re.M)
     term_line = (
-        r"(?:^|(?<=\n))[ \t]*(?:什么是)?"
+        r"(?:^|(?<=\n))[ \t]*"
+        + _SLIDE_BULLET
+        + r"(?:什么是)?"
         + named
         + _GLOSS
-        + r"[ \t]*[？?：:]?[ \t]*\n\s*(?=[^\n]{8})"
+        + r"[ \t]*[？?：:]?[ \t]*\n\s*"
+        + _SLIDE_BULLET
+        + r"(?=[^\n]{8})"
         + _NOT_A_DEFINITION
         + r"\S"
     )
@@ -121,11 +127,17 @@ def led_by_definitions(
         return chosen  # it sets them apart, or it is what the text answers where it asks the same
     if any(not any(word in side for side in sides) for word in words):
         return chosen
-    lead = [defining_sentence(side, hits) for side in sides]
+    # 「方法的重载」 is defined as 重载 (what it is, after its 的).
+    lead = [defining_sentence(side, hits) or _head_defined(side, hits) for side in sides]
     if lead[0] is None or lead[1] is None or (lead[0].doc_id, lead[0].start) == (lead[1].doc_id, lead[1].start):
         return chosen
     both = [lead[0], lead[1]]
     return both + [c for c in chosen if not any(overlaps(c, d) for d in both)]
+
+
+def _head_defined(side: str, hits: Sequence[Hit]) -> Evidence | None:
+    """The definition of what a side is, after its last 的, if it has one."""
+    return defining_sentence(side.rsplit("的", 1)[-1], hits) if "的" in side else None
 
 
 def defines(evidence: Evidence, subject: str) -> bool:
