@@ -492,3 +492,11 @@ def test_a_book_s_steps_under_a_sentence_naming_them_are_quoted_one_statement_ea
     assert "运用一切" not in quoted and "处理段落" not in quoted and "综合能力" not in quoted, quoted
     untitled = dataclasses.replace(passage, heading="")
     assert quoted_steps(plan, [Hit(1, 1.0, untitled)], profile.analyzer.tokenize) == []  # too little of the question
+
+
+def test_a_heading_spelling_out_the_asked_compound_names_what_is_asked():
+    """「事件处理过程」 is cut 事件 / 处理 / 处理过程, never 事件处理: the question's 「事件处理」 is still
+    what it names, and its lines are the procedure for 「Java的事件处理代码要怎么写」."""
+    text = "6.2.2 事件处理方法\n事件处理过程\n为事件源注册事件监听器\n实现事件监听器接口\n实现事件监听器接口规定的方法"
+    quoted = _steps_quoted("想让按钮被点击后做出响应，Java的事件处理代码要怎么写？", text)
+    assert "为事件源注册事件监听器\n实现事件监听器接口\n实现事件监听器接口规定的方法" in quoted, quoted

@@ -200,9 +200,11 @@ def _held(plan: QuestionPlan, text: str, tokenize: Tokenize | None) -> tuple[flo
 
 
 def _matched(plan: QuestionPlan, text: str, tokenize: Tokenize) -> set[str]:
-    """The question's words the text holds (itself or as a synonym)."""
+    """The question's words the text holds (itself or as a synonym), or spells out across the
+    words it is cut into (「事件处理」 in 「事件处理过程」, cut 事件 / 处理 / 处理过程)."""
     folded = fold(text)
-    return plan.terms.matched_words(frozenset(tokenize(folded)), folded)
+    spelt = {word for word in plan.terms.words if len(word) > 1 and word in folded}
+    return plan.terms.matched_words(frozenset(tokenize(folded)), folded) | spelt
 
 
 def _step_spans(series: Series, ranks: dict[int, int]) -> list[Evidence]:
