@@ -909,3 +909,16 @@ def test_a_lead_in_over_a_block_is_quoted_with_it_where_its_passage_opens_on_the
     passage = _passage_hits(text)[0].passage
     start = text.index("如果")
     assert enumeration(passage, start, text.index("：\n") + 1) == (start, text.index("service_healthy") + 15)
+
+
+def test_a_slide_s_steps_in_order_each_on_its_bulleted_line_are_one_unit_with_their_lead_in():
+    """「创建对象时：」 over 「– 先调用父类构造方法；」 「– 然后初始化成员变量；」 「– 最后执行本类构造方法…」:
+    quoted one by one, the order asked for is lost."""
+    text = (
+        "创建对象时：\n  – 先调用父类构造方法（即使不指定super也调用）；\n  – 然后初始化成员变量；\n"
+        "  – 最后执行本类构造方法中其余部分\n– Cartoon.java"
+    )
+    passage = _passage_hits(text)[0].passage
+    then = text.index("– 然后")
+    unit = enumeration(passage, then, text.index("；", then) + 1)
+    assert unit == (0, text.index("\n– Cartoon"))

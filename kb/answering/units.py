@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 
 from kb.answering.evidence import Evidence
+from kb.ingest.chunk import unbulleted
 from kb.language.code import FENCE, code_spans, leaves_a_block_open, passage_code_spans, reads_as_code
 from kb.language.text import sentence_spans
 from kb.types import Passage
@@ -164,16 +165,20 @@ def _run_in_order(passage: Passage, spans: list[tuple[int, int]], texts: list[st
     (「…按这个顺序查：先看 DNS；再用 ping 看 ICMP；然后用 nc 测端口；最后用 curl 看 TLS。」), or
     None: split at each 「；」, its clauses would be quoted one by one."""
 
-    def joined(i: int) -> bool:  # clause i + 1 goes on from clause i, on its line
+    def joined(i: int) -> bool:  # clause i + 1 goes on from clause i, on its line or a slide's next
         gap = span_text(passage, (spans[i][1], spans[i + 1][0]))
-        return CLAUSE_END.search(texts[i]) is not None and "\n" not in gap and bool(GOES_ON.match(texts[i + 1]))
+        following = unbulleted(texts[i + 1])
+        goes_on = CLAUSE_END.search(texts[i]) is not None and bool(GOES_ON.match(following))
+        led_in = INTRODUCES.search(texts[i]) is not None and bool(_FIRST_STEP.match(following))  # 「创建对象时：」
+        return (goes_on or led_in) and ("\n" not in gap or texts[i + 1] != following)
 
     first = last = j
     while first > 0 and joined(first - 1):
         first -= 1
     while last + 1 < len(texts) and joined(last):
         last += 1
-    return (first, last) if last > first and _FIRST_STEP.search(texts[first]) else None
+    opened = any(_FIRST_STEP.match(unbulleted(text)) for text in texts[first : first + 2])
+    return (first, last) if last > first and (_FIRST_STEP.search(texts[first]) or opened) else None
 
 
 def _said_before(passage: Passage, spans: list[tuple[int, int]], j: int) -> bool:
