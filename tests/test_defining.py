@@ -3,7 +3,8 @@
 import dataclasses
 
 from kb.answering.answer import answer_from_hits
-from kb.answering.defining import defining_form, defining_sentence, led_by_definitions, with_definition
+from kb.answering.defining import defines, defining_form, defining_sentence, led_by_definitions, with_definition
+from kb.answering.evidence import Evidence
 from kb.types import Hit, Passage
 
 
@@ -143,3 +144,17 @@ def test_a_section_asking_what_a_side_does_is_no_definition_of_it():
     assert defining_sentence("分页", hits) is None
     answer = answer_from_hits("分页和分段的区别是啥？", hits)
     assert not any(s.text.endswith("？") for s in answer.sentences)
+
+
+def test_what_a_subject_is_after_its_de_is_defined_on_a_deeper_slide_and_leads():
+    """「Java输入输出里讲的“流”是什么」: the deck defines 流 (「– 流是一组有顺序的…字节集合」) on a slide
+    ranked below the ones using it, in a deck named JavaCh9, titled 「输入/输出流」."""
+    using = [_hit(r, f"– 用于创建磁盘文件的输入输出流对象，第{r}种方式") for r in range(1, 4)]
+    text = "9.1.2 流的概念\n• 流的定义和作用\n– 流是一组有顺序的、有起点和终点的字节集合\n– 流采用缓冲区技术"
+    slide = Hit(9, 0.5, Passage(9, "JavaCh9", "第九章 输入/输出流", "JavaCh9.pptx", 0, len(text), text))
+    shown = with_definition([*using, slide], 3, "java输入输出的流")
+    assert [h.passage.id for h in shown] == [1, 2, 9]
+    at = text.index("– 流是")
+    definition = Evidence(text[at : text.index("\n", at)], slide.passage, 3, at, text.index("\n", at), {"cue": 1.0})
+    assert defines(definition, "java输入输出的流")  # its owner said in parts: JavaCh9, 「输入/输出流」
+    assert not defines(definition, "c语言输入输出的流")

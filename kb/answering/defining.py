@@ -17,11 +17,13 @@ from collections.abc import Sequence
 
 from kb.answering.aspects import EXAMPLE
 from kb.answering.evidence import Evidence
+from kb.answering.mentions import loosely
 from kb.answering.steps import overlaps
 from kb.ingest.chunk import quotable_sentences
 from kb.language.text import fold
 from kb.types import Hit
 
+_OWNER_PARTS = re.compile(r"[a-z0-9]+|[\u4e00-\u9fff]+")
 DEFINITION_REACH = 20  # passages a definition question retrieves to find the one that defines
 # The verbs that open a definition right after its term (or on the next line, under it).
 _DEFINING_VERB = (
@@ -46,7 +48,7 @@ def defining_form(subject: str, slide_lines: bool = False) -> re.Pattern[str]:
     example nor the next term with its gloss, as slides define (「静态转储\\n在系统中无运行事务时
     进行的转储操作」); the match ends on that line's first character."""
     named = re.escape(fold(subject))
-    verb = _OPENING + named + _GLOSS + r"(?:[ \t]*|[ \t]*\n\s*)" + _DEFINING_VERB + r"(?![，。；,;]|$)"
+    verb = _OPENING + _SLIDE_BULLET + named + _GLOSS + r"(?:[ \t]*|[ \t]*\n\s*)" + _DEFINING_VERB + r"(?![，。；,;]|$)"
     if not slide_lines:
         return re.compile(verb, re.M)
     term_line = (
@@ -70,10 +72,15 @@ def with_definition(hits: Sequence[Hit], shown: int, subject: str) -> list[Hit]:
     top = list(hits[:shown])
     if not subject or len(top) < shown:
         return top
-    form = defining_form(subject)
-    if any(form.search(fold(h.passage.text)) for h in top):
+    # 「Java输入输出的流」 is defined as 流 (what it is, after its 的): 「– 流是一组有顺序的…字节集合」.
+    forms = [defining_form(name) for name in dict.fromkeys([subject, subject.rsplit("的", 1)[-1]])]
+
+    def defined(hit: Hit) -> bool:
+        return any(form.search(fold(hit.passage.text)) for form in forms)
+
+    if any(map(defined, top)):
         return top
-    deeper = next((h for h in hits[shown:] if form.search(fold(h.passage.text))), None)
+    deeper = next((h for h in hits[shown:] if defined(h)), None)
     if deeper is None:
         return top
     return [*top[:-1], dataclasses.replace(deeper, rank=shown)]
@@ -147,11 +154,19 @@ def defines(evidence: Evidence, subject: str) -> bool:
     example's (「举个例子：…那这多余出来的 8 字节…就可以被称为内存碎片」
     names the term of one case; the sentence that defines it leads)."""
     p, owner = evidence.passage, subject.rsplit("的", 1)[0].rstrip("中里内上")
+    about = fold(p.doc_id + p.title + p.heading + p.text)
     return (
         bool(evidence.features.get("cue"))
-        and owner in fold(p.doc_id + p.title + p.heading + p.text)
+        and (owner in about or _said_in_parts(owner, about))
         and not EXAMPLE.match(evidence.text.lstrip())
     )
+
+
+def _said_in_parts(owner: str, text: str) -> bool:
+    """Each Latin word and Chinese run of the owner is said, loosely (「Java输入输出」 by a deck
+    JavaCh9 titled 「输入/输出流」)."""
+    parts = _OWNER_PARTS.findall(owner)
+    return bool(parts) and all(loosely(part).search(text) for part in parts)
 
 
 def introduces(evidence: Evidence, subject: str) -> bool:
