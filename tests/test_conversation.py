@@ -60,6 +60,13 @@ def _complete(kb, question, previous):
         (["市场营销是看长期还是看短期的？"], "那销售呢？有什么用", "销售有什么用"),
         (["销售漏斗是什么？"], "那市场部怎么办呢？它能做什么", "市场部能做什么"),  # named before it asks
         (["JDK 8 默认用的是哪个垃圾收集器？"], "那 JDK 9 以后呢？", "jdk 9 以后 默认用的是哪个垃圾收集器"),  # a version
+        (["抽象类能直接new出对象吗？"], "那接口呢？", "接口能直接new出对象吗"),  # 接口, tagged a verb, is named
+        # Another time asked of: the question again, its 「…时」 clause replaced.
+        (
+            ["打开或刷新网页时，Applet会先执行哪个方法？"],
+            "那关掉浏览器的时候呢？",
+            "关掉浏览器的时候，applet会先执行哪个方法",
+        ),
         # A question that names nothing asks about what the one before said, however long it is.
         (
             ["市场部和销售部为啥老是互相指责？"],

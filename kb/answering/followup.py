@@ -71,7 +71,8 @@ def _asks_of_nothing(question: str, analyzer: Analyzer) -> bool:
     if not opener or not opener.group().strip():
         return False
     first = _FIRST_CLAUSE.match(folded, opener.end())
-    clause = first.group() if first else ""
+    # 「那接口呢」 asks with 呢 alone: the bare 「那X呢」 form, whatever X is tagged (接口: a verb).
+    clause = _CLOSER.sub("", first.group()) if first else ""
     return bool(ASKING_PHRASES.search(clause)) and not _noun_phrase(clause, analyzer.tokenizer)
 
 
@@ -126,6 +127,9 @@ def _noun_phrase(text: str, tokenizer: Any) -> str:
 # A time after a name: when, not what, the follow-up asks about.
 _WHEN = re.compile(r"\s*(?:以后|之后|以前|之前|以来|的时候|时)$")
 _VERSION = re.compile(r"\d+(?:\.\d+)*")
+# The clause of a question saying when (「打开或刷新网页时」): a follow-up naming another time asks
+# the question again of that time.
+_CONDITION_CLAUSE = re.compile(r"(?:^|(?<=[，,；;]))[^，,；;]*?(?:的时候|时候|时)(?=[，,；;])")
 _NOMINAL = {"n", "j", "b", "l"}  # jieba tags: nouns, abbreviations, distinguishing words, idioms
 
 
@@ -185,6 +189,9 @@ def complete(
         return None
     if contrast_sides(last, vocabulary):
         return f"{subject}的{bare}"  # 「那联系呢」 after a comparison asks about another aspect
+    condition = _CONDITION_CLAUSE.search(last) if _WHEN.search(bare) else None
+    if condition:  # 「那关掉浏览器的时候呢」 after 「打开或刷新网页时，Applet会先执行哪个方法」
+        return last[: condition.start()] + bare + last[condition.end() :]
     counterpart = _latin_counterpart(last, bare)
     if counterpart:  # 「那换成 bgsave 呢」 after 「redis 用 save 命令…」: bgsave in place of save
         return _in_place_of(last, counterpart, bare)
