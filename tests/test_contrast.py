@@ -107,6 +107,9 @@ TOKENIZE = default_profile().analyzer.tokenize
         ("你觉得还是先学基础吧？有什么区别", None),
         ("跑步跟游泳比，主要差别在哪里？", ["跑步", "游泳"]),
         ("横向比较和纵向比较有什么区别？", ["横向比较", "纵向比较"]),  # 比较 ends both, asks nothing
+        ("营销和销售比较一下", ["营销", "销售"]),
+        # 比较 before an adjective says 「rather」: nothing is compared.
+        ("我的Applet里有动画和背景音乐，切到别的页面时该怎么处理比较合适？", None),
     ],
 )
 def test_contrast_sides(question, sides):

@@ -90,13 +90,19 @@ _EACH = r"(?:(?<=各自)|(?<=分别)|(?<=各))[\u4e00-\u9fff]{1,6}?(?:什么|啥
 _RANGE = re.compile(r"^从.+到")
 
 
+# 比较 asks to compare where it ends what is asked (「两者比较」, 「比较一下」); before an adjective it
+# only says 「rather」 (「该怎么处理比较合适」 compares nothing).
+_COMPARING = r"比较(?=\s*(?:[？?。！!，,；;的]|$|一下|起来|而言))"
+
+
 def contrast_sides(question: str, vocabulary: ContrastVocabulary) -> list[str] | None:
     """The two things a contrast question compares, or None if it is not one.
 
     「营销和销售的区别」 → [营销, 销售]; 「市場營銷與銷售有什麼不同」 → [市场营销, 销售].
     """
     q = fold(question)
-    match = _joined(q, "|".join([*map(re.escape, vocabulary.asking), _WEIGHING, _TELLING_APART, _WHICH, _EACH]))
+    asking = [_COMPARING if word == "比较" else re.escape(word) for word in vocabulary.asking]
+    match = _joined(q, "|".join([*asking, _WEIGHING, _TELLING_APART, _WHICH, _EACH]))
     if not match:
         return None
     # The sides stay inside the clause that joins them: 「A和B，时间跨度上有什么不同」 compares B
