@@ -566,6 +566,8 @@ def test_a_word_pointing_at_the_subject_is_no_information_an_answer_must_hold(kb
     plan = kb.answerer.plan("市场营销这玩意儿是干啥用的？")
     assert "市场营销" in plan.coverage_weights or "营销" in plan.coverage_weights
     assert not {"玩意", "玩意儿"} & set(plan.coverage_weights) and not {"玩意", "玩意儿"} & set(plan.terms.words)
+    both = kb.answerer.plan("营销和销售这两个部门有哪些不同？")  # 「这两个类都是抽象类」 answers nothing
+    assert not {"两个", "这两个"} & set(both.terms.words) and "部门" in both.terms.words
 
 
 def test_a_definition_of_a_term_no_passage_says_is_refused_and_says_so(kb):
