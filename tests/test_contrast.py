@@ -615,6 +615,13 @@ def test_what_one_side_is_and_the_other_is_not_names_the_row():
     assert table is not None
     rows = {row.aspect: [cell.text for cell in row.cells] for row in table.rows}
     assert rows == {"同步": ["ArrayList类中所有方法是非同步的", "Vector类中所有方法都是线程同步的"]}
+    # The negation a few words before what is denied: 「不支持线程的同步」.
+    slide = "Map接口的实现类\nHashMap类\nHashMap不支持线程的同步\nHashTable类\nHashTable的方法是同步的"
+    table = build_contrast(["hashmap", "hashtable"], [_hit(1, "ch4", slide)], VOCABULARY, tokenize=TOKENIZE)
+    assert table is not None
+    assert {row.aspect: [cell.text for cell in row.cells] for row in table.rows} == {
+        "同步": ["HashMap不支持线程的同步", "HashTable的方法是同步的"]
+    }
 
 
 def test_cells_saying_the_same_of_both_sides_make_no_row():

@@ -119,13 +119,14 @@ def shared_aspect(
 
 def _polar(word: str, a: str, b: str) -> bool:
     """Both clauses end on the word, and one says its side is not it (「…都是线程同步的」,
-    「…是非同步的」): the word is what sets them apart, whatever the dictionary tags it (同步 is
+    「…是非同步的」, 「…不支持线程的同步」): the word is what sets them apart, whatever the dictionary tags it (同步 is
     an adverb there) and however common it is. A word inside the clause is no predicate:
     「可以定义构造方法」 and 「不能定义构造方法」 differ on 构造方法, not on 定义."""
     if len(word) < MIN_ASPECT_CHARS or not _HAN.search(word) or word in _FUNCTION_WORDS:
         return False
     ending = re.compile(f"{re.escape(word)}(?:的|了)?[。.！!]?$")
-    negated = re.compile(f"{_NEGATION}{re.escape(word)}")
+    # 「HashMap不支持线程的同步」 denies it too: a negation a few characters before the word.
+    negated = re.compile(f"{_NEGATION}(?!仅|但|只)[^，,；;]{{0,6}}?{re.escape(word)}")
     return all(ending.search(c.strip()) for c in (a, b)) and bool(negated.search(a)) != bool(negated.search(b))
 
 
