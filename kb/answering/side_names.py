@@ -50,9 +50,18 @@ def side_names(side: str, texts: list[str], other: str, aliases: tuple[tuple[str
             named = re.search(_NAMING + "|即", match.group(0)) is not None  # always so but in bare brackets
             if named or _may_shorten(side, alias):
                 names.add(alias)
+    names.update(_named_before(side, other, texts))
     if not any(side in text for text in texts) and (written := _written_in_full(side, texts)):
         names.add(written)
     return tuple(sorted(names, key=len, reverse=True))
+
+
+def _named_before(side: str, other: str, texts: list[str]) -> set[str]:
+    """Names the texts give a side before it, the side in brackets as their gloss, when they are
+    of its kind (end as it does): 「后台线程（守护线程）」 names 守护线程 后台线程."""
+    before = re.compile(r"([\u4e00-\u9fff]{2,10})\s*[（(]\s*" + re.escape(side) + r"\s*[)）]")
+    found = {match.group(1).rsplit("的", 1)[-1] for text in texts for match in before.finditer(text)}
+    return {name for name in found if name[-2:] == side[-2:] and name != side and other not in name}
 
 
 def _written_in_full(side: str, texts: list[str]) -> str | None:
