@@ -324,6 +324,8 @@ def test_a_capitalised_word_in_a_chinese_question_is_a_name_unless_its_equivalen
     reader = EnglishReader(Glossary(_DICTIONARY), _counts(index_words), passages=1000)
     assert reader.mixed("Transaction 是什么", lambda word: word not in index_words) == read_as
     assert reader.mixed("transaction 是什么", lambda word: word not in index_words) == "事务是什么"  # lower case
+    # Words joined by hyphens name one thing: kept as typed, not read word by word.
+    assert reader.mixed("lock-free-transaction 是什么", lambda word: True) == "lock-free-transaction 是什么"
 
 
 def test_an_english_question_with_nothing_read_stays_cross_language(kb, monkeypatch):

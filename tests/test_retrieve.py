@@ -326,6 +326,8 @@ def test_a_term_of_several_words_the_index_holds_only_apart_is_unknown(tmp_path,
     # A passage the question did not retrieve still mentions the term: it is no unknown name.
     asked = kb.answerer.plan("InnoDB 的 redo log buffer 是干嘛用的", k=3)
     assert kb.answerer.unknown_names(asked, []) == ()
+    # Words joined by hyphens name one thing, read as typed (not word by word: 试图资源).
+    assert unknown("内存区域能不能用 try-with-resources 语法自动关闭呢") == ("try-with-resources",)
 
 
 def test_english_beside_a_name_is_no_part_of_it(tmp_path, embedder):

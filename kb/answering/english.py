@@ -30,6 +30,8 @@ _TOKEN = re.compile(r"[A-Za-z]+(?:'[a-z]+)?|[\u3400-\u9fff]+")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 # An acronym or a name written with capitals (CRM, MQL, InnoDB): kept as typed, never looked up.
 _NAME = re.compile(r"[A-Za-z]*[A-Z][A-Za-z]*[A-Z][A-Za-z]*")
+# Three or more words joined by hyphens name one thing (try-with-resources); two may be a word (real-time).
+_JOINED_NAME = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+){2,}")
 # 「part of marketing」 → 「marketing part」: Chinese puts what a thing belongs to first (营销的部分).
 _OF = re.compile(r"\b([a-z]+) of (?:the |a |an )?([a-z]+)\b")
 # Words that carry the question's grammar, not its subject: never looked up.
@@ -291,6 +293,8 @@ class EnglishReader:
 
         def replace(match: re.Match[str]) -> str:
             run = match.group(0)
+            if _JOINED_NAME.search(run):
+                return run  # 「try-with-resources」, 「copy-on-write」: a feature's name, not three words
             words = [w.lower() for w in _WORD.findall(run) if not _NAME.fullmatch(w)]
             if not any(unknown(w) for w in words if w not in FUNCTION_WORDS):
                 return run

@@ -28,6 +28,7 @@ _LATIN = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 MIN_LOWER_CASE_NAME = 3
 # Words in a row that name one thing (「change buffer」, 「redo log」, 「Redis Stream」).
 _PHRASE = re.compile(r"[a-z][a-z0-9]*(?:[ _-][a-z][a-z0-9]*)+", re.IGNORECASE)
+_HYPHENATED = re.compile(r"[a-z]+(?:-[a-z]+){2,}", re.IGNORECASE)  # three words or more, one name
 # 「heredoc（就是 << EOF ... EOF 那种写法）」: the asker says in brackets what the name means.
 _GLOSSED_BY_THE_ASKER = re.compile(r"[0-9]*\s*[（(]\s*(?:就是|也就是|即|指的是|指|说的是|意思是)")
 # After a name, words that make it a person or a department acting in the asker's story (「HR让我…」,
@@ -114,8 +115,10 @@ def _unheld_phrases(question: str, hits: Sequence[Hit], index: IndexStore) -> li
             continue
         if any(phrase in text for text in texts):
             continue
-        if all(index.document_frequencies(words).values()) and not _held_elsewhere(phrase, index):
-            found.append(" ".join(named))
+        # 「try-with-resources」: words joined by hyphens name one thing, whatever the index holds of them.
+        joined = _HYPHENATED.fullmatch(match.group(0)) is not None
+        if (joined or all(index.document_frequencies(words).values())) and not _held_elsewhere(phrase, index):
+            found.append(match.group(0) if joined else " ".join(named))
     return found
 
 
