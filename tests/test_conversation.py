@@ -557,6 +557,9 @@ def test_how_to_do_something_with_a_thing_the_index_never_names_is_refused_and_s
     answerer = kb.answerer
     segment, held = kb.profile.analyzer.tokenizer.lcut, answerer.index.document_frequencies
     assert asked_term(answerer.plan("MySQL主从复制怎么配置？"), segment, held) == "主从复制"  # the product's name aside
+    # A word alone names a thing whatever jieba tags it; opening with the asker, what the verb is done to.
+    assert asked_term(answerer.plan("电话销售的开场白怎么说比较好"), segment, held) == "开场白"
+    assert asked_term(answerer.plan("注解是什么？自己怎么定义一个注解？"), segment, held) == "注解"
     for question in ("营销邮件怎么发效果比较好", "发现客户流失以后怎么挽回？", "客户不回消息，怎么跟进比较好？"):
         assert asked_term(answerer.plan(question), segment, held) == "", question
     assert kb.ask("销售团队和市场团队怎么做才能配合好？").found

@@ -28,6 +28,8 @@ _POINTS_OR_ASKS = re.compile(r"[这那它啥么哪谁没]")
 _PREPOSITIONS = frozenset("在比被把对从向于")  # as words of their own: 「主从复制」 is a term
 _TERM = re.compile(r"[\u4e00-\u9fff0-9]{3,8}")
 _LATIN = re.compile(r"[a-z]")
+_WORD = re.compile(r"[\u4e00-\u9fff]{2}")
+_ASKER = re.compile(r"(?:我|我们|自己|你|咱们?)?")  # 「自己怎么…」: no thing before 怎么
 # Asking what a term means, not what something is.
 _ASKS_MEANING = re.compile(r"什么是|什么叫|啥是|意思|含义|定义|指的是|是指|指什么|是啥")
 _JOINS = re.compile(r"[和与及跟同]")  # 「销售团队和市场团队怎么…」 names two things, no term
@@ -39,22 +41,42 @@ _LATIN_PREFIX = re.compile(r"^[a-z0-9][a-z0-9 ._+#-]*(?=[\u4e00-\u9fff])")
 _MODIFIER_TAGS = frozenset({"t", "m", "q", "r", "d", "f"})
 
 
-def _done_how(question: str) -> str:
+def _done_how(question: str, segment: Callable[[str], list[str]]) -> str:
     """What a how-to question asks how to do something with, when its clause opens with it
-    (「MySQL主从复制怎么配置」 → 主从复制; a product's Latin name before it is names.py's): a
+    (「MySQL主从复制怎么配置」 → 主从复制; a product's Latin name before it is names.py's), or,
+    opening with the asker (「自己怎么定义一个注解」), the thing its verb is done to (注解): a
     clause that opens with 怎么 names no such thing (「系统盘快满了，怎么把…」)."""
     asking = ASKS_HOW.search(question)
     if asking is None:
         return ""
     opening = CLAUSE_MARKS.split(question[: asking.start()])[-1].strip()
     opening = _HOW_ADVERBS.sub("", opening).rsplit("的", 1)[-1]
+    if _ASKER.fullmatch(opening):
+        return _done_to(CLAUSE_MARKS.split(question[asking.end() :])[0], segment)
     return "" if _JOINS.search(opening) else _LATIN_PREFIX.sub("", opening)
+
+
+def _done_to(clause: str, segment: Callable[[str], list[str]]) -> str:
+    """The nouns a how-to clause's verb takes, when they end it (「定义一个注解」 → 注解); ""
+    for anything else (「把…搬到…」, 「搭起来」)."""
+    words = [w for w in segment(clause.strip()) if w.strip()]
+    # The verb: tagged so, or a word a numeral follows (「定义一个…」: 定义, a noun to jieba, acts here).
+    counted = len(words) > 1 and dictionary_tag(words[1]) in ("m", "q")
+    if not words or not ((dictionary_tag(words[0]) or "").startswith("v") or counted):
+        return ""
+    rest = words[1:]
+    while rest and dictionary_tag(rest[0]) in _MODIFIER_TAGS:
+        rest.pop(0)  # 一个, 这个
+    # After a numeral what follows is counted, a thing (「一个注解」, 注解 a verb to jieba).
+    nominal = rest and (len(rest) < len(words) - 1 or all((dictionary_tag(w) or "n").startswith("n") for w in rest))
+    return "".join(rest) if nominal else ""
 
 
 def _names_an_unknown_thing(words: list[str], frequencies: Callable[[list[str]], Mapping[str, int]]) -> bool:
     """A how-to question's subject names a thing, not an action (「发现死锁」, 「操心产品」 open with
-    a verb), with a word of two characters or more the index never holds."""
-    if not words or (dictionary_tag(words[0]) or "").startswith("v"):
+    a verb; a word alone, 「开场白」 or 「注解」, names a thing whatever jieba tags it), with a word of
+    two characters or more the index never holds."""
+    if not words or (len(words) > 1 and (dictionary_tag(words[0]) or "").startswith("v")):
         return False
     return not all(frequencies([w]).get(w, 0) for w in words if len(w) > 1)
 
@@ -75,7 +97,7 @@ def asked_term(
     elif plan.shape.kind == "definition" and _ASKS_MEANING.search(fold(plan.text)):
         term = plan.shape.subject.rsplit("的", 1)[-1].removesuffix("是")
     elif plan.shape.kind == "method":
-        term = _done_how(fold(plan.text))
+        term = _done_how(fold(plan.text), segment)
     else:
         return ""
     words = segment(term)
@@ -91,4 +113,6 @@ def asked_term(
         term = "".join(words)
         if not _names_an_unknown_thing(words, frequencies):
             return ""
-    return term if _TERM.fullmatch(term) else ""
+    # A how-to's thing of two characters counts: it holds a word the index never does.
+    named = plan.shape.kind == "method" and _WORD.fullmatch(term) is not None
+    return term if _TERM.fullmatch(term) or named else ""
