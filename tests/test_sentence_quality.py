@@ -33,6 +33,7 @@ from kb.language.code import bare_code
         ("从销售到营销的跨越其实就是从：", "dangling colon"),
         ("市场营销和销售的含义", "heading"),
         ("什么是市场营销", "heading"),  # a question's title, not a claim
+        ("Java在企业中的应用", "heading"),  # a name placed, then what of it: a title
         ("强制存取控制（Mandatory Access Control，简称 MAC）", "heading"),  # a term and its gloss
         ("聚簇索引和非聚簇索引：\n\n非聚簇索引一定回表查询吗（覆盖索引）？", "dangling colon"),  # over a title
         ("如果是这样，第 2 条 SQL 查询条件右边加了引号为什么还能用上索引呢。", "question"),  # it asks
@@ -79,6 +80,7 @@ def test_junk_is_named(span, reason):
         "x = y + 1",  # a code line is not a table header
         "mysql -u root -p\n```",  # a command closing its code block, not a heading
         "## 4. 后续命令以 appuser 身份运行\n```",  # a comment closing its block
+        "Applet在浏览器中作为一个线程执行",  # a name, then where it acts: a statement however short
         "事务T1→事务T2→事务T1：形成等待环路，发生死锁。",  # arrows inside a sentence
         "SELECT * FROM Student WHERE Sage > 20;",
         "版本1.2 发布了。",  # one number inside a sentence is not a table of contents

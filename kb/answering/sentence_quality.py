@@ -79,6 +79,10 @@ _INNER_SECTION_NUMBER = re.compile(r"(?:^|\s)[1-9]\d?(?:[.．]\d{1,2})+[.．]?\s
 _INNER_ITEM_NUMBER = re.compile(r"[（(]\d{1,2}[)）]")
 _PHRASE_MARKS = re.compile(r"[，,、；;：:]")
 _HAN = re.compile(r"[\u3400-\u9fff]")
+# A Latin name, then a preposition or an auxiliary: what the name does (「Applet在浏览器中作为一个线程
+# 执行」), a statement however short — a title names it with 的 (「Applet的生命周期」).
+_NAMED_THEN_PLACED = re.compile(r"[A-Za-z][\w.]*(?:\(\))?\s*(?:在|被|把|将|由|向|从|会|能|可以|只能|必须)")
+_ENDS_ON_WHAT = re.compile(r"的[\u4e00-\u9fff]{1,4}$")  # 「Java在企业中的应用」 names what, a title
 # A contents line ends no sentence: 「…Redis 在 4.0 之后…。不过，Redis 4.0 增加的…」 numbers versions.
 _SENTENCE_END = re.compile(r"[。！？!?]")
 # Something to read: a Chinese character or a Latin word of three letters or more. A table's
@@ -183,6 +187,7 @@ def junk_reason(text: str) -> str | None:
         and not CLAUSE_MARKS.search(stripped)
         and not CODE_CHARS.search(stripped)
         and FENCE not in stripped  # the end of a code block: 「mysql -u root -p\n```」
+        and not (_NAMED_THEN_PLACED.match(stripped) and not _ENDS_ON_WHAT.search(stripped))
         and not states_something(stripped)
         and not (_SHORT_CLAIM.fullmatch(stripped) and not asks_something(stripped))
     ):
