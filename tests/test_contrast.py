@@ -323,7 +323,7 @@ def test_a_word_the_whole_index_is_about_names_no_row():
         ("分布式锁 | redis（ap）/ zookeeper（cp）", "zookeeper", "eureka", ("zookeeper",)),  # what it is, not its name
         ("白糖(20g)\n生抽(40ml)\n", "生抽", "老抽", ("生抽",)),  # how much of it, not its name
         # A name given before the side, the side in brackets: of its kind, the same thing.
-        ("• 后台线程（守护线程）\n– 用户线程：java默认", "守护线程", "用户线程", ("守护线程", "后台线程")),
+        ("• 后台线程（守护线程）\n– 用户线程：java默认", "守护线程", "用户线程", ("后台线程", "守护线程")),
         ("布局管理器（flowlayout）", "flowlayout", "gridlayout", ("flowlayout",)),  # of another kind: an example
     ],
 )

@@ -53,7 +53,7 @@ def side_names(side: str, texts: list[str], other: str, aliases: tuple[tuple[str
     names.update(_named_before(side, other, texts))
     if not any(side in text for text in texts) and (written := _written_in_full(side, texts)):
         names.add(written)
-    return tuple(sorted(names, key=len, reverse=True))
+    return tuple(sorted(names, key=lambda name: (-len(name), name)))  # longest first, in one order
 
 
 def _named_before(side: str, other: str, texts: list[str]) -> set[str]:
@@ -156,4 +156,4 @@ def term_names(term: str, texts: list[str]) -> tuple[str, ...]:
     else:
         pattern = re.compile(_ACRONYM_BEFORE + re.escape(term))
     names.update(match.group(1) for text in texts for match in pattern.finditer(text))
-    return tuple(sorted(names, key=len, reverse=True))
+    return tuple(sorted(names, key=lambda name: (-len(name), name)))  # longest first, in one order
