@@ -34,6 +34,7 @@ from kb.language.code import bare_code
         ("市场营销和销售的含义", "heading"),
         ("什么是市场营销", "heading"),  # a question's title, not a claim
         ("Java在企业中的应用", "heading"),  # a name placed, then what of it: a title
+        ("• Map接口的实现类\n– HashMap类", "heading"),  # a label over one name with its kind
         ("强制存取控制（Mandatory Access Control，简称 MAC）", "heading"),  # a term and its gloss
         ("聚簇索引和非聚簇索引：\n\n非聚簇索引一定回表查询吗（覆盖索引）？", "dangling colon"),  # over a title
         ("如果是这样，第 2 条 SQL 查询条件右边加了引号为什么还能用上索引呢。", "question"),  # it asks

@@ -107,8 +107,8 @@ _TERM_AND_GLOSS = re.compile(r"[^\s，,。；;：:的（）]{2,10}\s*（[^（）
 # data (「int | 32 | －2147483648 ~2147483647」) or of statements says something.
 _BARE_NAME = re.compile(r"[A-Za-z_\u3400-\u9fff]{1,12}")
 MIN_NAME_CELLS = 3
-# A line of one word: a Latin name or up to four Chinese characters (「Applet」, 「优点」).
-_ONE_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*|[\u3400-\u9fff]{1,4}")
+# A line of one word: a Latin name (with its kind: 「HashMap类」) or up to four Chinese characters (「优点」).
+_ONE_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*[\u3400-\u9fff]{0,2}|[\u3400-\u9fff]{1,4}")
 # A short claim: a subject, a copula and what it is (「营销是一个系统」, a clause quoted on its own).
 _SHORT_CLAIM = re.compile(r"[\u3400-\u9fff]{2,}(?:是|就是|只是|即|为)[\u3400-\u9fff]{2,}")
 
