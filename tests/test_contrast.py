@@ -723,3 +723,21 @@ def test_a_table_s_header_row_is_its_columns_names_not_a_statement():
     assert not is_table_header(passage, 100, 100 + len("5.4.5 对比"))
     cut = text[: text.index("\n\n工作方式")]  # the table cut after its header: the header ends the passage
     assert is_table_header(Passage(2, "attach", "attach", "attach.md", 0, len(cut), cut), header, len(cut))
+
+
+def test_a_cell_naming_only_the_other_side_is_no_statement_of_its_own():
+    """A slide's diagram labels Application's box 「(包含paint()方法的Applet子类）」: filed under
+    Application by where it stands, it speaks of Applet."""
+    from kb.answering.side_names import of_the_other_side
+    from kb.types import CitedSpan, ContrastRow
+
+    def row(first: str, second: str) -> ContrastRow:
+        return ContrastRow(
+            "包含", [CitedSpan(first, (1,), "d", 0, len(first)), CitedSpan(second, (2,), "d", 0, len(second))]
+        )
+
+    names = [("application",), ("applet",)]
+    assert of_the_other_side(row("(包含paint()方法的Applet子类）", "Applet包含线程、显示动画等功能"), names)
+    assert not of_the_other_side(row("Application是能够独立运行的应用程序", "Applet不能独立运行"), names)
+    assert not of_the_other_side(row("能够独立运行", "必须嵌入超文本中"), names)  # naming neither: by its place
+    assert not of_the_other_side(row("HashMap不支持同步", "HashTable是同步的"), [("hashmap",), ("map",)])

@@ -18,7 +18,7 @@ from kb.answering.aspects import DEFINITION_ASPECT, PREDICATE, SideClause, commo
 from kb.answering.doc_tables import Beside, table_cells
 from kb.answering.outline import compared_in_one_document, outline_cells
 from kb.answering.sentence_quality import SECTION_NUMBER
-from kb.answering.side_names import find_name, side_cores, side_names
+from kb.answering.side_names import find_name, of_the_other_side, side_cores, side_names
 from kb.ingest.chunk import BULLET, is_heading
 from kb.language.text import comparable, fold, sentence_spans
 from kb.types import CitedSpan, Contrast, ContrastRow, Hit
@@ -243,6 +243,7 @@ def build_contrast(
             said = {word for clause, _ in found.unplaced for word in tokenize(clause.body)}
             common |= subject(said)
         rows += parallel_rows(found.unplaced, tokenize, all_names, common, {row.aspect for row in rows}, used_text)
+    rows = [row for row in rows if not of_the_other_side(row, names)]
     from_tables = [row for row in rows if row.aspect in first]
     rows = (from_tables if len(from_tables) >= MIN_TABLE_ROWS else rows)[:MAX_ROWS]  # the document's table says it all
     return Contrast(list(sides), rows) if len(rows) >= min_rows else None

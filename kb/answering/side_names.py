@@ -5,14 +5,18 @@ text itself defines for it (「客户服务（简称客服）」 → 客服, 「
 X锁), and, for two sides sharing a head or tail, their cores (静态转储/动态转储 → 静态/动态). A
 term may also be named by the acronym a text puts before it (「SSO(Single Sign On)即单点登录」)
 or the Chinese name it puts before a Latin term (「地址解析协议（Address Resolution Protocol，ARP）」).
+A table's cell that names the other side and not its own is no statement of its side.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 
 from kb.language.dictionary import dictionary_tag
+from kb.language.text import fold
+from kb.types import ContrastRow
 
 # 「客户服务（简称客服）」, 「排它锁（Exclusive Locks，简记为X锁）」, 「排它锁又称为写锁」,
 # 「客户成功，也叫CS」: short names the text defines for a side.
@@ -157,3 +161,14 @@ def term_names(term: str, texts: list[str]) -> tuple[str, ...]:
         pattern = re.compile(_ACRONYM_BEFORE + re.escape(term))
     names.update(match.group(1) for text in texts for match in pattern.finditer(text))
     return tuple(sorted(names, key=lambda name: (-len(name), name)))  # longest first, in one order
+
+
+def of_the_other_side(row: ContrastRow, names: Sequence[tuple[str, ...]]) -> bool:
+    """A cell filed under one side that names the other and not its own (「(包含paint()方法的Applet
+    子类）」 under Application, placed by the slide it stands on): it is no statement of its side."""
+    for side, cell in enumerate(row.cells[:2]):
+        text = fold(cell.text)
+        own, other = names[side], names[1 - side]
+        if not any(n in text for n in own) and any(n in text for n in other if not any(n in m for m in own)):
+            return True
+    return False
