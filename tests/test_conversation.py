@@ -61,6 +61,8 @@ def _complete(kb, question, previous):
         (["销售漏斗是什么？"], "那市场部怎么办呢？它能做什么", "市场部能做什么"),  # named before it asks
         (["JDK 8 默认用的是哪个垃圾收集器？"], "那 JDK 9 以后呢？", "jdk 9 以后 默认用的是哪个垃圾收集器"),  # a version
         (["抽象类能直接new出对象吗？"], "那接口呢？", "接口能直接new出对象吗"),  # 接口, tagged a verb, is named
+        # X's owner said before: X's head takes the place of what was said of it.
+        (["接口里定义的成员变量会自动带上哪些修饰符？"], "那接口里的方法呢？", "接口里定义的方法会自动带上哪些修饰符"),
         # Another time asked of: the question again, its 「…时」 clause replaced.
         (
             ["打开或刷新网页时，Applet会先执行哪个方法？"],

@@ -187,6 +187,11 @@ def complete(
         if subject in last and new_subject and same_predicate:
             return _in_place_of(last, subject, new_subject)
         return None
+    return _asked_again_of(bare, last, subject, vocabulary, analyzer)
+
+
+def _asked_again_of(bare: str, last: str, subject: str, vocabulary: ContrastVocabulary, analyzer: Analyzer) -> str:
+    """The question before (`last`, about `subject`) asked again of a bare 「那X呢」's X."""
     if contrast_sides(last, vocabulary):
         return f"{subject}的{bare}"  # 「那联系呢」 after a comparison asks about another aspect
     condition = _CONDITION_CLAUSE.search(last) if _WHEN.search(bare) else None
@@ -195,9 +200,24 @@ def complete(
     counterpart = _latin_counterpart(last, bare)
     if counterpart:  # 「那换成 bgsave 呢」 after 「redis 用 save 命令…」: bgsave in place of save
         return _in_place_of(last, counterpart, bare)
+    if owned := _owned_in_place(last, bare, analyzer):
+        return owned
     if subject and subject in last:
         return _in_place_of(last, subject, bare)
     return f"{bare}{last}"
+
+
+def _owned_in_place(last: str, bare: str, analyzer: Analyzer) -> str | None:
+    """「那接口里的方法呢」 after 「接口里定义的成员变量会自动带上哪些修饰符」: X's owner (接口里) is
+    said before, so X's head (方法) takes the place of the thing the earlier question says of it
+    (成员变量, after the 的 that follows the owner)."""
+    owner, _, head = bare.rpartition("的")
+    at = last.find(owner) if owner and head else -1
+    of = last.find("的", at + len(owner)) if at >= 0 else -1
+    thing = _noun_phrase(last[of + 1 :], analyzer.tokenizer) if of >= 0 else ""
+    if not thing or not last.startswith(thing, of + 1):
+        return None
+    return last[: of + 1] + head + last[of + 1 + len(thing) :]
 
 
 def _topic_clause(folded: str) -> tuple[str, str]:
