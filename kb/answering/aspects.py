@@ -119,9 +119,10 @@ def shared_aspect(
 
 def _polar(word: str, a: str, b: str) -> bool:
     """Both clauses end on the word, and one says its side is not it (「…都是线程同步的」,
-    「…是非同步的」, 「…不支持线程的同步」): the word is what sets them apart, whatever the dictionary tags it (同步 is
-    an adverb there) and however common it is. A word inside the clause is no predicate:
-    「可以定义构造方法」 and 「不能定义构造方法」 differ on 构造方法, not on 定义."""
+    「…是非同步的」, 「…不支持线程的同步」): the word is what sets them apart, whatever the
+    dictionary tags it (同步 is an adverb there) and however common it is. A word inside the
+    clause is no predicate: 「可以定义构造方法」 and 「不能定义构造方法」 differ on 构造方法, not on
+    定义."""
     if len(word) < MIN_ASPECT_CHARS or not _HAN.search(word) or word in _FUNCTION_WORDS:
         return False
     ending = re.compile(f"{re.escape(word)}(?:的|了)?[。.！!]?$")

@@ -64,8 +64,7 @@ _GLOSSED_TERM = re.compile(r"([\u4e00-\u9fff]{2,})\s*[（(]?\s*([a-z][a-z0-9 \-]
 # it stays: the answer repeats 「母公司是…」.
 _ASKING_COPULA = re.compile(r"(?<=\s)是")
 # A demonstrative points at what the question names (「按钮点击这种事件处理」, 「synchronized这玩意儿」,
-# 「HashMap和HashTable这两个类」):
-# it names nothing an answering sentence holds.
+# 「HashMap和HashTable这两个类」): it names nothing an answering sentence holds.
 _DEMONSTRATIVE = re.compile(r"[这那](?:[两俩几][个种类位]?)?(?:种|个|些|类|样)的?|[这那]个?(?:玩意儿?|东西)")
 
 

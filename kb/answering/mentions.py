@@ -33,8 +33,9 @@ def unmentioned_side(
     say how 「B树」 differs from 「B+树」 when it never speaks of B树, however much it says
     about B+树. A side is mentioned by any of its names (contrast.side_names), by its core (静态 for
     静态转储, two characters at least), or, so that a typo (「共享所」 for 共享锁) is not taken
-    for a new subject, when each of its words of two or more characters occurs. Sides that
-    are not plain names (a clause, an asking word) are never called unmentioned."""
+    for a new subject, when each of its words of two or more characters occurs, or by what it
+    is after its 的, said loosely (「跟踪指数的被动基金」 by 「被动型基金」). Sides that are not plain
+    names (a clause, an asking word) are never called unmentioned."""
     if not _plain(sides):
         return None
     sources = [h.passage.headed_text for h in hits]
@@ -51,7 +52,7 @@ def unmentioned_side(
 def _first_unmentioned(
     sides: Sequence[str], texts: list[str], vocabulary: ContrastVocabulary, tokenize: Callable[[str], Sequence[str]]
 ) -> str | None:
-    for side, names in zip(sides, _names_of_each(sides, texts, vocabulary)):  # or its head said loosely
+    for side, names in zip(sides, _names_of_each(sides, texts, vocabulary)):
         if any(name in text for name in names for text in texts):
             continue
         words = {w for w in tokenize(side) if len(w) >= 2}
@@ -94,8 +95,9 @@ def speaks_of_a_side(
     sides: Sequence[str], quoted: Sequence[str], hits: list[Hit], vocabulary: ContrastVocabulary
 ) -> bool:
     """Whether a quoted text names a side of the comparison, by any of its names (side_names,
-    read from the hits), its core (静态 for 静态转储) or its head said loosely. Sides that are not plain names (「进容器
-    用docker exec」: the question's wording ran into it) are not looked for: true."""
+    read from the hits), its core (静态 for 静态转储) or its head said loosely. Sides that are
+    not plain names (「进容器用docker exec」: the question's wording ran into it) are not looked
+    for: true."""
     if not _plain(sides):
         return True
     names = [name for each in _names_of_each(sides, [fold(h.passage.text) for h in hits], vocabulary) for name in each]

@@ -182,8 +182,8 @@ def _code_under(lines: Sequence[Line], at: int, most: int = CODE_STEP_LINES) -> 
 
 def _leads_in(line: Line, style: str) -> bool:
     """A line before a first item that introduces it: short (a slide's 「恢复步骤」), ending
-    in 「：」 or naming steps (units.ANNOUNCES) — not an item of the same list, but perhaps numbered in another style
-    (「(3) 介质故障恢复：」 over 「① …」)."""
+    in 「：」 or naming steps (units.ANNOUNCES) — not an item of the same list, but perhaps
+    numbered in another style (「(3) 介质故障恢复：」 over 「① …」)."""
     text = line.text
     if marker_style(text) == style or bare_number(text) or not text.strip():
         return False  # an item of this list, or a bare number (「1.」) that introduces nothing
