@@ -35,6 +35,8 @@ from kb.language.code import bare_code
         ("什么是市场营销", "heading"),  # a question's title, not a claim
         ("Java在企业中的应用", "heading"),  # a name placed, then what of it: a title
         ("• Map接口的实现类\n– HashMap类", "heading"),  # a label over one name with its kind
+        ("我觉得这个问题很大，没有标准答案。", "about the question"),  # it says nothing of the answer
+        ("这个问题见仁见智。", "about the question"),
         ("强制存取控制（Mandatory Access Control，简称 MAC）", "heading"),  # a term and its gloss
         ("聚簇索引和非聚簇索引：\n\n非聚簇索引一定回表查询吗（覆盖索引）？", "dangling colon"),  # over a title
         ("如果是这样，第 2 条 SQL 查询条件右边加了引号为什么还能用上索引呢。", "question"),  # it asks
@@ -82,6 +84,8 @@ def test_junk_is_named(span, reason):
         "mysql -u root -p\n```",  # a command closing its code block, not a heading
         "## 4. 后续命令以 appuser 身份运行\n```",  # a comment closing its block
         "Applet在浏览器中作为一个线程执行",  # a name, then where it acts: a statement however short
+        "这个问题很大程度上取决于预算。",  # 很大程度上: to a large extent, an answer
+        "解决这个问题很难，需要团队协作。",
         "事务T1→事务T2→事务T1：形成等待环路，发生死锁。",  # arrows inside a sentence
         "SELECT * FROM Student WHERE Sage > 20;",
         "版本1.2 发布了。",  # one number inside a sentence is not a table of contents

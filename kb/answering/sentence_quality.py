@@ -37,6 +37,10 @@ WRAP_UP = re.compile(
 SENDS_ELSEWHERE = re.compile(
     r"(?:查看|阅读|参考|参阅|看看|看一下|看)(?:一下)?(?:这|那|笔者的?|我的|我写的)(?:篇|本|份|个)?(?:文章|博客|教程|专栏)"
 )
+# A sentence about the question, not its answer: 「我觉得这个问题很大，没有标准答案」, 「这个问题见仁见智」.
+ABOUT_THE_QUESTION = re.compile(
+    r"^(?:我觉得|我认为|其实)?[，,]?(?:这个|这一)问题(?:很大|太大)(?!程度)|没有(?:标准|统一|唯一)的?答案|见仁见智|众说纷纭"
+)
 # A clause that only says where something is told later: 「下面在我们分析 ArrayList 扩容时会讲到这一
 # 点内容！」 (not 「下面的代码会分析…」, which describes). As a sentence's first clause it is all the
 # sentence says; a later clause may say more (「…使用 2 的幂作为哈希表的大小，后面会介绍到为什么」).
@@ -168,6 +172,8 @@ def junk_reason(text: str) -> str | None:
         return "stray item"
     if WRAP_UP.match(stripped) or POINTS_AHEAD.match(stripped) or SENDS_ELSEWHERE.search(stripped):
         return "wrap-up"
+    if ABOUT_THE_QUESTION.search(stripped):
+        return "about the question"
     if MID_CLAUSE.match(stripped):
         return "mid-clause"
     if "\n" not in stripped and _ENDS_ASKING.search(stripped):
