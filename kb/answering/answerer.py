@@ -179,14 +179,14 @@ class Answerer:
 
     def answerable(self, plan: QuestionPlan, hits: list[Hit]) -> bool:
         """Does the index hold an answer? Not when the question names something it never
-        mentions (unknown_names) or asks what a term no passage says means
-        (_unsaid_term) or compares with a side no retrieved passage mentions
+        mentions (unknown_names) or asks about a term no passage says (_unsaid_term; both
+        _never_mentioned) or compares with a side no retrieved passage mentions
         (mentions.unmentioned_side) or asks an amount of something no passage names
         (_unnamed_measure); so when it names a term only a few passages hold, a top hit among
         them (names.rare_held_name), or a top hit names both sides it compares
         (mentions.discussed_together); else as Retriever.answerable judges the hits. An amount
         asked of a noun no passage says, even shortened (_said_somewhere), is not answered."""
-        if self.unknown_names(plan, hits) or self._unsaid_term(plan):
+        if self._never_mentioned(plan, hits):
             return False
         tokenize = self.profile.analyzer.tokenize
         if plan.sides and unmentioned_side(plan.sides, hits, self.profile.contrast, tokenize) is not None:
@@ -221,8 +221,9 @@ class Answerer:
         return any(loosely(phrase, table).search(text) for text in texts)
 
     def _unsaid_term(self, plan: QuestionPlan) -> str:
-        """The term the question asks the meaning or the use of (unsaid.asked_term), when no
-        passage says it, even loosely or typed with a homophone; else ""."""
+        """The term the question asks about — its meaning, its use, or how to do something with
+        it (unsaid.asked_term) — when no passage says it, even loosely or typed with a homophone;
+        else ""."""
         term = asked_term(plan, self.profile.analyzer.tokenizer.lcut, self.index.document_frequencies)
         if not term or self._said_somewhere(term, self.reader.homophones):
             return ""
@@ -310,9 +311,14 @@ class Answerer:
         )
         if answer.found:
             return answer
-        if names := self.unknown_names(plan, hits) or tuple(filter(None, [self._unsaid_term(plan)])):
+        if names := self._never_mentioned(plan, hits):
             answer = dataclasses.replace(answer, notes=(*answer.notes, NEVER_MENTIONED + "、".join(names)))
         return answer
+
+    def _never_mentioned(self, plan: QuestionPlan, hits: list[Hit]) -> tuple[str, ...]:
+        """What the question names that the index never mentions: its unknown names, else the
+        term it asks about that no passage says (_unsaid_term); none when it names nothing so."""
+        return self.unknown_names(plan, hits) or tuple(filter(None, [self._unsaid_term(plan)]))
 
     def beside(self, passage: Passage, step: int) -> Passage | None:
         """The passage `step` places after (before, when negative) one in its document, if any:

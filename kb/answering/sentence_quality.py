@@ -15,7 +15,7 @@ import re
 
 from kb.formats import CELL_SEPARATOR
 from kb.ingest.chunk import BULLET, unbulleted
-from kb.language.code import FENCE, only_boilerplate, reads_as_code
+from kb.language.code import FENCE, only_boilerplate, reads_as_prose
 from kb.language.statements import asks_something, names_a_topic, states_something
 
 # A multi-level section number, or a chapter/part marker, at the start: 「2.2 」, 「第三章」.
@@ -82,7 +82,6 @@ _INNER_SECTION_NUMBER = re.compile(r"(?:^|\s)[1-9]\d?(?:[.．]\d{1,2})+[.．]?\s
 # (「静态转储与动态转储 （2）海量转储与增量转储 （3）转储方法小结」); one to a line they are a list.
 _INNER_ITEM_NUMBER = re.compile(r"[（(]\d{1,2}[)）]")
 _PHRASE_MARKS = re.compile(r"[，,、；;：:]")
-_HAN = re.compile(r"[\u3400-\u9fff]")
 # A Latin name, then a preposition or an auxiliary: what the name does (「Applet在浏览器中作为一个线程
 # 执行」), a statement however short — a title names it with 的 (「Applet的生命周期」).
 _NAMED_THEN_PLACED = re.compile(r"[A-Za-z][\w.]*(?:\(\))?\s*(?:在|被|把|将|由|向|从|会|能|可以|只能|必须)")
@@ -228,12 +227,11 @@ def _dangling(span: str) -> str | None:
 
 def ends_opening_a_block(span: str) -> bool:
     """The span ends on a fence that opens a block, not one closing it: no block is whole in it
-    and the line before that fence is Chinese prose, not code or its comment."""
+    and the line before that fence is Chinese prose, not code or its comment (code.reads_as_prose)."""
     span = span.rstrip()
     if not span.endswith(FENCE) or span.count(FENCE) % 2 == 0:
         return False
-    before = span[: -len(FENCE)].rstrip().rsplit("\n", 1)[-1].strip()
-    return bool(_HAN.search(before)) and not before.startswith(("#", "//", "--")) and not reads_as_code(before)
+    return reads_as_prose(span[: -len(FENCE)].rstrip().rsplit("\n", 1)[-1].strip())
 
 
 def opens_past_the_first_item(text: str) -> bool:

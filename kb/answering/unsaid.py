@@ -78,7 +78,8 @@ def _names_an_unknown_thing(words: list[str], frequencies: Callable[[list[str]],
     two characters or more the index never holds."""
     if not words or (len(words) > 1 and (dictionary_tag(words[0]) or "").startswith("v")):
         return False
-    return not all(frequencies([w]).get(w, 0) for w in words if len(w) > 1)
+    held = frequencies([w for w in words if len(w) > 1])  # one lookup for all its words
+    return not all(held.get(w, 0) for w in words if len(w) > 1)
 
 
 def asked_term(
@@ -105,14 +106,13 @@ def asked_term(
         return ""  # a Latin name is judged by names.unknown_names (「CRM系统」: the text says CRM)
     while words and (words[0].isdigit() or dictionary_tag(words[0]) in _MODIFIER_TAGS):
         words.pop(0)
-    term = "".join(words)
     if plan.shape.kind == "method":
         # 「工业上乙二醛是怎么制得的」: where it is done (上, 里, 中) is no part of the thing.
         places = [at for at, word in enumerate(words) if dictionary_tag(word) == "f"]
         words = words[places[-1] + 1 :] if places else words
-        term = "".join(words)
         if not _names_an_unknown_thing(words, frequencies):
             return ""
+    term = "".join(words)
     # A how-to's thing of two characters counts: it holds a word the index never does.
     named = plan.shape.kind == "method" and _WORD.fullmatch(term) is not None
     return term if _TERM.fullmatch(term) or named else ""

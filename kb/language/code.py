@@ -93,15 +93,15 @@ def passage_code_spans(text: str) -> list[tuple[int, int]]:
         return code_spans(text)
     after = next((line for line in text[first.end() :].split("\n") if line.strip()), "")
     before = next((line for line in reversed(text[: first.start()].split("\n")) if line.strip()), "")
-    closes = _reads_as_prose(after) or (not after.strip() and bool(before))  # prose, or the passage's end
-    if not closes or _reads_as_prose(before):
+    closes = reads_as_prose(after) or (not after.strip() and bool(before))  # prose, or the passage's end
+    if not closes or reads_as_prose(before):
         return code_spans(text)  # code or a comment (「## 发送 SIGHUP」) after it, or prose before it: it opens
     # The block it closes runs from the passage's start; what follows is read on its own.
     rest = code_spans(text[first.end() :])
     return [(0, first.end()), *((a + first.end(), b + first.end()) for a, b in rest)]
 
 
-def _reads_as_prose(line: str) -> bool:
+def reads_as_prose(line: str) -> bool:
     """A line of Chinese that is neither code nor a comment in code."""
     return bool(_HAN.search(line)) and not _in_code_run(line)
 
