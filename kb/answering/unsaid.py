@@ -74,12 +74,13 @@ def _done_to(clause: str, segment: Callable[[str], list[str]]) -> str:
 
 def _names_an_unknown_thing(words: list[str], frequencies: Callable[[list[str]], Mapping[str, int]]) -> bool:
     """A how-to question's subject names a thing, not an action (「发现死锁」, 「操心产品」 open with
-    a verb; a word alone, 「开场白」 or 「注解」, names a thing whatever jieba tags it), with a word of
-    two characters or more the index never holds."""
+    a verb; a word alone, 「开场白」 or 「注解」, names a thing whatever jieba tags it), with a word
+    the index never holds. One character counts: 「E-R图里的弱实体应该怎么画」 over a course that
+    never writes 弱 was answered with how E-R diagrams become relations."""
     if not words or (len(words) > 1 and (dictionary_tag(words[0]) or "").startswith("v")):
         return False
-    held = frequencies([w for w in words if len(w) > 1])  # one lookup for all its words
-    return not all(held.get(w, 0) for w in words if len(w) > 1)
+    held = frequencies(words)  # one lookup for all its words
+    return not all(held.get(w, 0) for w in words)
 
 
 def asked_term(
@@ -89,8 +90,8 @@ def asked_term(
     the words of time, number or pointing it opens with (`segment`: the index's jieba cut); ""
     when it names none. Not for a reading of English, whose terms are the glossary's words, not
     the asker's. A how-to question's subject is often the asker's own phrase for what the index
-    says otherwise (「营销邮件」, the text's 邮件营销): it is a term only with a word of two
-    characters or more the index never holds (`frequencies`: passage counts) — 「主从复制」."""
+    says otherwise (「营销邮件」, the text's 邮件营销): it is a term only with a word the index
+    never holds (`frequencies`: passage counts) — 「主从复制」, 「弱实体」."""
     if plan.notes:
         return ""
     if plan.shape.kind == "purpose":
