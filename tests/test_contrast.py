@@ -389,7 +389,10 @@ def test_an_answer_led_by_what_each_side_is_quotes_how_they_differ_next():
     both = "排它锁和共享锁的封锁对象可以是属性值、元组、关系直至整个数据库。"
     answer = answer_from_hits("排它锁和共享锁有什么不同？", [_hit(1, "intro", both), _hit(2, "locks", slide)])
     assert answer.contrast is not None
-    row = [cell.text for cell in answer.contrast.rows[0].cells]
+    rows = {row.aspect: [cell.text for cell in row.cells] for row in answer.contrast.rows}
+    # The line under each name alone says what it is: the table's 定义 row, the very lines that lead.
+    assert rows.pop("定义") == ["排它锁又称为写锁", "共享锁又称为读锁"]
+    row = next(iter(rows.values()))
     quoted = [s.text for s in answer.sentences]
     assert quoted[:2] == ["排它锁\n排它锁又称为写锁", "共享锁\n共享锁又称为读锁"]
     assert [text.rstrip("。") for text in quoted[2:4]] == row
@@ -454,7 +457,7 @@ def test_an_index_about_a_word_makes_no_row_of_it(tmp_path, embedder):
 _DECK = [
     "转储方法\n静态转储与动态转储\n静态转储\n在系统中无运行事务时进行的转储操作\n"
     "转储期间不允许对数据库的任何存取、修改活动",
-    "优点：实现简单\n缺点：降低了数据库的可用性\n静态转储与动态转储（续）\n动态转储\n"
+    "优点：实现简单\n缺点：降低了数据库的可用性\n静态转储与动态转储（续）\n动态转储\n转储操作与用户事务并发进行\n"
     "转储期间允许对数据库进行存取或修改\n优点\n不用等待正在运行的用户事务结束\n不会影响新事务的运行\n"
     "动态转储的缺点\n不能保证副本中的数据正确有效\n例：某一时刻A被改写，副本上的A过时了",
 ]
@@ -470,6 +473,8 @@ def test_a_slide_outline_s_labels_under_each_side_fill_rows():
     rows = {row.aspect: [cell.text for cell in row.cells] for row in table.rows}
     assert rows["优点"] == ["实现简单", "不用等待正在运行的用户事务结束\n不会影响新事务的运行"]
     assert rows["缺点"] == ["降低了数据库的可用性", "不能保证副本中的数据正确有效"]  # the example is no part of it
+    # The line right under each name alone says what the side is.
+    assert rows["定义"] == ["在系统中无运行事务时进行的转储操作", "转储操作与用户事务并发进行"]
     # Lines of each side's own section set against each other on what they share.
     # (on a shared word: 数据库 here, 修改 in a course where every slide says 数据库).
     assert ["转储期间不允许对数据库的任何存取、修改活动", "转储期间允许对数据库进行存取或修改"] in rows.values()
@@ -478,6 +483,36 @@ def test_a_slide_outline_s_labels_under_each_side_fill_rows():
         for cell in row.cells:
             p = passages[cell.citations[0]]
             assert p.text[cell.start - p.start : cell.end - p.start] == cell.text
+
+
+def test_only_the_line_right_under_a_side_s_name_says_what_it_is():
+    """「自主存取控制（DAC）」 over 「C2级」 over its statements: the level is no definition, nor is
+    the statement after it; a name with a label (「动态转储的缺点」) opens no definition either."""
+    text = (
+        "自主存取控制（Discretionary Access Control，简称DAC）\nC2级\n用户对不同的数据对象有不同的存取权限\n"
+        "强制存取控制（Mandatory Access Control，简称MAC）\nB1级\n每一个数据对象被标以一定的密级"
+    )
+    names = [("自主存取控制",), ("强制存取控制",)]
+    assert all(cell.aspect != "定义" for cell in outline_cells([_hit(1, "d", text)], names))
+    labelled = "静态转储的优点\n实现简单，不必等待\n动态转储的优点\n不用等待正在运行的用户事务结束"
+    dumps = [("静态转储",), ("动态转储",)]
+    assert all(cell.aspect != "定义" for cell in outline_cells([_hit(1, "d", labelled)], dumps))
+
+
+def test_a_side_is_also_named_by_what_it_is_after_its_owner():
+    """「组件的paint()方法」 is the slide's 「paint ()方法：…」 (a space before the brackets), beside
+    「repaint ()方法：…」, whose Latin word holds no paint of its own."""
+    slide = (
+        "paint ()方法：组件类中即有的方法，在组件对象被创建时有系统负责调用，用于在组件上绘图\n"
+        "repaint ()方法：当窗口被重新激活时由系统调用该方法重绘图形，会先清除图形，再次调用paint ()方法"
+    )
+    texts = [slide]
+    assert "paint()方法" in side_names("组件的paint()方法", texts, "repaint()方法", ())
+    assert side_names("repaint()方法", texts, "组件的paint()方法", ()) == ("repaint()方法",)
+    table = build_contrast(["组件的paint()方法", "repaint()方法"], [_hit(1, "d", slide)], VOCABULARY, tokenize=TOKENIZE)
+    assert table is not None
+    cells = [cell.text.split("：")[0] for cell in table.rows[0].cells]
+    assert cells == ["paint ()方法", "repaint ()方法"]
 
 
 def test_a_side_named_among_its_other_names_opens_its_section():
@@ -508,7 +543,7 @@ def test_a_question_weighing_two_sides_is_led_by_what_each_is_and_the_table_weig
     answer = answer_from_hits("静态转储和动态转储各有什么优缺点？", OUTLINE_HITS)
     assert [s.text.rstrip("。") for s in answer.sentences[:2]] == [
         "静态转储\n在系统中无运行事务时进行的转储操作",
-        "动态转储\n转储期间允许对数据库进行存取或修改",
+        "动态转储\n转储操作与用户事务并发进行",
     ]
     assert answer.contrast is not None and {"优点", "缺点"} <= {row.aspect for row in answer.contrast.rows}
 

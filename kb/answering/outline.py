@@ -5,7 +5,8 @@ Lecture slides compare in outline, not in sentences: 「静态转储」 on a lin
 items, and 「动态转储的缺点」 over its own. No line opens with a side's name and states something,
 so clause reading (contrast.py) finds nothing; here a line that is a side's name (alone, with a
 gloss in brackets, 「什么是X」, or with a label: 「X的缺点」) opens that side's section, and a label
-inside it (「优点：…」, or a short label line over items) gives a cell under that label. A row
+inside it (「优点：…」, or a short label line over items) gives a cell under that label; under the
+name alone (「重载(Overload)」), the statement on the next line says what the side is. A row
 still needs the same label under each side, so an item line taken for a label pairs with nothing.
 A section runs on into the next passage of the same document when that passage was retrieved
 too (a slide cut between passages). Only the outline's form is read, never a subject's words.
@@ -60,6 +61,7 @@ class _Section:
     start: int = 0
     end: int = 0
     named_here: bool = False  # the side's name line is in the passage being read
+    defining: bool = False  # under the side's name alone: its first statement says what it is
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,7 @@ def _read_side_line(words: str, outline: _Outline, section: _Section) -> re.Matc
     section.named_here = True
     section.side = next(int(key[4:]) for key, value in match.groupdict().items() if key.startswith("side") and value)
     section.label = _aspect_name(match) if not (match.group("rest") or "").strip() else None
+    section.defining = not (label or kind or match.group("asked") or (match.group("rest") or "").strip())
     section.start = section.end = 0
     return match
 
@@ -175,6 +178,7 @@ def _cells(hit: Hit, outline: _Outline, section: _Section) -> list[OutlineCell]:
             if rest and label and section.side is not None:
                 found.append(_cell(hit, label, section.side, (end - len(rest), end)))
             continue
+        defining, section.defining = section.defining, False  # only the line right under the name
         if section.side is None:
             continue
         if SECTION_NUMBER.match(words):  # 「1.3.2 编译和运行Java程序」: the next section's title
@@ -196,7 +200,7 @@ def _cells(hit: Hit, outline: _Outline, section: _Section) -> list[OutlineCell]:
             # Under 「## binlog」, 「redo log 它是物理日志…」 is said of the other side.
             others = (side for i, side in enumerate(outline.sides) if i != section.side)
             if statement and section.named_here and not any(side.match(words) for side in others):
-                found.append(_cell(hit, None, section.side, (start, end)))
+                found.append(_cell(hit, DEFINITION_ASPECT if defining else None, section.side, (start, end)))
         elif not section.end:
             section.start, section.end = start, end
             found.append(_cell(hit, section.label, section.side, (start, end)))

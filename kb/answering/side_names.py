@@ -55,6 +55,7 @@ def side_names(side: str, texts: list[str], other: str, aliases: tuple[tuple[str
             if named or _may_shorten(side, alias):
                 names.add(alias)
     names.update(_named_before(side, other, texts))
+    names.update(_head_named(side, other, texts))
     if not any(side in text for text in texts) and (written := _written_in_full(side, texts)):
         names.add(written)
     return tuple(sorted(names, key=lambda name: (-len(name), name)))  # longest first, in one order
@@ -66,6 +67,16 @@ def _named_before(side: str, other: str, texts: list[str]) -> set[str]:
     before = re.compile(r"([\u4e00-\u9fff]{2,10})\s*[（(]\s*" + re.escape(side) + r"\s*[)）]")
     found = {match.group(1).rsplit("的", 1)[-1] for text in texts for match in before.finditer(text)}
     return {name for name in found if name[-2:] == side[-2:] and name != side and other not in name}
+
+
+def _head_named(side: str, other: str, texts: list[str]) -> set[str]:
+    """What the side is, after its last 的, where the texts name it so and it does not name the
+    other side: 「组件的paint()方法」 is the slide's 「paint ()方法：…」 (beside 「repaint()方法」,
+    whose Latin word holds no paint of its own: find_name)."""
+    head = side.rsplit("的", 1)[-1]
+    if head == side or len(head) < 2 or find_name(other, head) >= 0:
+        return set()
+    return {head} if any(find_name(text, head) >= 0 for text in texts) else set()
 
 
 def _written_in_full(side: str, texts: list[str]) -> str | None:
@@ -100,12 +111,15 @@ def _may_shorten(side: str, bracketed: str) -> bool:
 
 def find_name(body: str, name: str) -> int:
     """Where the name first stands in the body as a name: a Latin name not inside a longer Latin
-    word (「throw」 is not in 「Throwable类」, 「Map」 not in 「HashMap」); -1 where it does not."""
+    word (「throw」 is not in 「Throwable类」, 「Map」 not in 「HashMap」), a space before its
+    brackets or not; -1 where it does not."""
     before = "(?<![a-z0-9_])" if name[:1].isascii() and name[:1].isalnum() else ""
     after = "(?![a-z0-9_])" if name[-1:].isascii() and name[-1:].isalnum() else ""
-    if not before and not after:
+    if not before and not after and "(" not in name:
         return body.find(name)
-    whole = re.search(f"{before}{re.escape(name)}{after}", body)
+    # A slide writes a method 「paint ()」 as often as 「paint()」.
+    spelt = re.escape(name).replace(r"\(", r"\s?\(")
+    whole = re.search(f"{before}{spelt}{after}", body)
     return whole.start() if whole else -1
 
 
