@@ -414,6 +414,37 @@ def test_of_headings_naming_what_is_asked_the_one_over_instructions_is_the_proce
     assert "针对这类事件" not in quoted
 
 
+EXCEPTION_SLIDES = "\n".join(
+    [
+        "5.2.2 异常处理语句",
+        "1.假设此处产生异常，系统将抛出一个异常对象e，e是某个异常类的实例",
+        "2.在catch子句中依次查找e是某个异常类或其子类的实例，则有相应的catch子句捕获e并处理",
+        "3.若所有catch都没有捕获异常对象，e将由虚拟机捕获并处理，程序将终止",
+        "5.2.3 抛出异常",
+        "• throw关键字",
+        "– 异常的抛出除了可以由系统自动完成外，还可以由用户指定抛出某种异常对象，这时需要使用throw关键字",
+        "• throws 关键字",
+        "– 若本方法中未能处理，则需要在方法的声明中指出可能抛出的异常类型",
+        "ExceptionMethods.java",
+        "5.2.4 自定义异常类",
+        "可通过定义Exception类的子类创建自己的异常类",
+    ]
+)
+
+
+def test_a_section_whose_numbered_heading_names_what_is_asked_answers_before_steps_of_another():
+    """「如何抛出一个异常」: the numbered steps of 「5.2.2 异常处理语句」 say 「系统将抛出一个异常对象e」
+    (how one is caught); the slide headed 「5.2.3 抛出异常」 says how one is thrown, and is quoted,
+    its heading without its number, a file's name left out. A heading holding the series is no
+    other section: 「异常处理语句怎么写」 still quotes the steps."""
+    quoted = _steps_quoted("如何抛出一个异常", EXCEPTION_SLIDES)
+    assert quoted.startswith("抛出异常\n• throw关键字\n– 异常的抛出"), quoted
+    assert "throws 关键字" in quoted and "系统将抛出" not in quoted and ".java" not in quoted
+    # No numbered procedure at all: the section named is still what answers.
+    assert _steps_quoted("怎么自定义一个异常类", EXCEPTION_SLIDES).startswith("自定义异常类\n可通过定义Exception类")
+    assert "系统将抛出一个异常对象e" in _steps_quoted("异常处理语句怎么写", EXCEPTION_SLIDES)
+
+
 JDBC_LISTING = "\n".join(
     [
         "JDBC 访问数据库",

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from itertools import takewhile
 
 from kb.answering.evidence import Evidence, coverage
 from kb.answering.plan import QuestionPlan
 from kb.answering.question import CLAUSES, question_kind
-from kb.answering.sentence_quality import junk_reason
+from kb.answering.sentence_quality import SECTION_NUMBER, junk_reason
 from kb.answering.series import (
+    MAX_BLOCK_ITEMS,
     Line,
     Series,
     all_series,
@@ -40,6 +42,7 @@ COMMENTED_STEPS_COVERAGE = 0.15
 # 「按钮点击这种事件处理」: what comes before 这种 is an example of what is asked about.
 _EXAMPLE_OF = re.compile(r"^.*?(?:这种|这类|这样的|那种|之类的)")
 _SENTENCE_END = re.compile(r"[。！？!?]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")  # a line that says something, not a file's name (「ExceptionMethods.java」)
 MAX_GAP_AFTER = 3  # characters (line breaks) between a procedure's last line and what it leads to
 
 
@@ -65,6 +68,8 @@ def quoted_steps(
     # notes walk through it; its numbered lists are quoted whole as lists (presenting.py).
     numbered = [series for lines in documents for series in all_series(lines)] + walked if plan.kind == "method" else []
     best = _best_covered(plan, numbered, ranks, tokenize)
+    if best is not None and (section := _asked_section(plan, best, documents, shown, tokenize)) is not None:
+        return _step_spans(section, ranks)
     if best is None and plan.kind == "method":
         # Comments numbering a listing's steps say it is a procedure more surely than a numbered
         # list (reasons, features) does: one shown holding less of the question is quoted.
@@ -84,9 +89,47 @@ def quoted_steps(
         # Of those, the ones whose lines say what to do (「为事件源注册事件监听器」), not what it is.
         instructed = [block for block in named if sum(map(instructs, block.items)) * 2 >= len(block.items)]
         best = _best_covered(plan, instructed or named, ranks, tokenize, least=0.0)
+    if best is None and plan.kind == "method":
+        best = _asked_section(plan, None, documents, shown, tokenize)
     if best is None:
         return []
     return _step_spans(_in_whole_steps(best, by_document[best.lead_in.passage.doc_id], ranks), ranks)
+
+
+def _asked_section(
+    plan: QuestionPlan, series: Series | None, documents: list[list[Line]], shown: set[int], tokenize: Tokenize | None
+) -> Series | None:
+    """The section of the shown passages whose numbered heading names what is asked better than
+    the series' own section, heading and lead-in do, as a series of its lines (up to the next
+    numbered heading): for 「如何抛出一个异常」 a slide's 「5.2.3 抛出异常」 over 「throw关键字」
+    and what it does, not the steps of 「5.2.2 异常处理语句」, whose first says 「系统将抛出一个
+    异常对象e」 (how one is caught). A section holding the series is no other one (「10.6 具有检查点
+    的恢复技术」 holds 「利用检查点的恢复步骤」). With no series, any section whose heading names
+    what is asked; None where none does."""
+    own = 0.0
+    if series is not None:
+        said_of_it = [series.lead_in.passage.heading, *(line.text for line in (series.title, series.lead_in) if line)]
+        own = _coverage(plan, "\n".join(said_of_it), tokenize)
+    asked = _asked_how(plan)
+    for lines in documents:
+        for at, line in enumerate(lines):
+            number = SECTION_NUMBER.match(line.text)
+            if not (number and line.passage.id in shown and line.is_heading):
+                continue
+            below = list(takewhile(lambda under: not SECTION_NUMBER.match(under.text), lines[at + 1 :]))
+            end = below[-1].end if below else line.end
+            holds_the_series = series is not None and (
+                series.lead_in.passage.doc_id == line.passage.doc_id and line.start < series.lead_in.start < end
+            )
+            said = [under for under in below[:MAX_BLOCK_ITEMS] if _HAN.search(under.text)]
+            if (
+                said
+                and not holds_the_series
+                and _coverage(plan, line.text, tokenize) > own
+                and _names_what_is_asked(plan, asked, line, tokenize)
+            ):  # quoted from its words: 「抛出异常」
+                return Series(Line(line.start + number.end(), line.end, line.passage), tuple(said), None)
+    return None
 
 
 def _holds(series: Series, quoted: Evidence) -> bool:
@@ -248,8 +291,11 @@ def _first_statement(item: Line) -> Line:
 
 
 def _number_length(text: str) -> int:
-    """The length of a line's list number (「(3) 」) with the spaces after it; 0 for a line with
-    none, or one opening with a sequence word (首先 is part of what it says)."""
+    """The length of a line's list or section number (「(3) 」, 「5.2.2 」) with the spaces after
+    it; 0 for a line with none, or one opening with a sequence word (首先 is part of what it says)."""
+    section = SECTION_NUMBER.match(text)
+    if section:
+        return section.end()
     marker = LIST_ITEM.match(text)
     if marker is None or marker_style(text) == "then":
         return 0

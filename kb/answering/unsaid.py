@@ -75,12 +75,15 @@ def _done_to(clause: str, segment: Callable[[str], list[str]]) -> str:
 def _names_an_unknown_thing(words: list[str], frequencies: Callable[[list[str]], Mapping[str, int]]) -> bool:
     """A how-to question's subject names a thing, not an action (「发现死锁」, 「操心产品」 open with
     a verb; a word alone, 「开场白」 or 「注解」, names a thing whatever jieba tags it), with a word
-    the index never holds. One character counts: 「E-R图里的弱实体应该怎么画」 over a course that
-    never writes 弱 was answered with how E-R diagrams become relations."""
+    the index never holds. One character that names or describes counts (not 了 of 「打印机卡纸了」):
+    「E-R图里的弱实体应该怎么画」 over a course that never writes 弱 was answered with how E-R
+    diagrams become relations."""
     if not words or (len(words) > 1 and (dictionary_tag(words[0]) or "").startswith("v")):
         return False
-    held = frequencies(words)  # one lookup for all its words
-    return not all(held.get(w, 0) for w in words)
+    # A character of grammar (了, 的) says nothing of what the thing is.
+    naming = [w for w in words if len(w) > 1 or (dictionary_tag(w) or "").startswith(("n", "a"))]
+    held = frequencies(naming)  # one lookup for all its words
+    return not all(held.get(w, 0) for w in naming)
 
 
 def asked_term(
