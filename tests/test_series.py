@@ -151,6 +151,8 @@ def test_item_numbers_and_continuation():
     assert continues("恢复步骤\n（1）正向扫描", "（2）撤销处理")
     assert not continues("（1）正向扫描", "（3）重做处理")
     assert not continues("（1）正向扫描", "2. 重做处理")
+    # The command under an item is part of it: the next item still follows on.
+    assert continues("(3)  启动/停止 MySQL\n```\nnet start mysql\n```", "(4)  登录/退出 MySQL")
 
 
 def test_unnumbered_steps_under_a_heading_that_names_the_task_are_quoted(tmp_path):

@@ -70,6 +70,8 @@ def test_synonym_terms_of_a_question_without_domain_terms_are_empty():
             ["2.2 销售是营销的最终目标", "营销和销售的最终目标都是提高收入。"],
         ),
         ("1.3 重点不同营销和销售的重点也有所不同。", ["1.3 重点不同", "营销和销售的重点也有所不同。"]),
+        # A title whose words recur in it, though: it says nothing after 异常, it stays whole.
+        ("5.2.5 异常遗失、异常重掷和异常的局限", ["5.2.5 异常遗失、异常重掷和异常的局限"]),
         # The next section's number glued into the line before.
         (
             "2.营销与销售的联系2.1 相互支撑虽然两者不同，但它们是相互支撑的。",

@@ -355,8 +355,10 @@ def _walkthrough(lines: Sequence[Line], steps: list[tuple[int, list[Line]]]) -> 
 
 
 def continues(before: str, span: str) -> bool:
-    """Does `span` open with the item that follows the last line of `before` (「（2）…」 after
-    「…\n（1）…」)? Such an item, quoted on its own from the next slide, is not a stray item."""
-    last = item_number(before.rsplit("\n", 1)[-1].strip())
+    """Does `span` open with the item that follows the last item of `before` (「（2）…」 after
+    「…\n（1）…」, or after 「(3) 启动/停止 MySQL」 and the command under it)? Such an item,
+    quoted on its own from the next slide, is not a stray item."""
+    numbered = (item_number(line.strip()) for line in reversed(before.split("\n")))
+    last = next((number for number in numbered if number is not None), None)
     opened = item_number(span.strip())
     return last is not None and opened is not None and last[0] == opened[0] and opened[1] == last[1] + 1

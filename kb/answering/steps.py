@@ -181,16 +181,18 @@ def _best_covered(
 ) -> Series | None:
     """Of the series covering at least `least` of the question, the one whose lines and whose
     lead-in cover most of it — 「系统故障的恢复步骤」, not 「事务故障的恢复步骤」, for
-    「系统故障以后怎么恢复」, though their items say much the same; of equals, the one quoted
-    from the best-ranked passage."""
+    「系统故障以后怎么恢复」, though their items say much the same; of equals, the one with the
+    commands that do its steps (a lab report's 「三、实验过程」, not its 「二、实验内容」 in the
+    same words), then the one quoted from the best-ranked passage."""
     scored = []
     for series in found:
         covered = steps_coverage(plan, series, tokenize)
         if covered >= least:
             named = _coverage(plan, series.lead_in.text, tokenize)
-            scored.append(((covered + named) / 2, -min(ranks[line.passage.id] for line in series.lines), series))
-    best = max(scored, key=lambda scored_series: scored_series[:2], default=None)
-    return None if best is None else best[2]
+            rank = min(ranks[line.passage.id] for line in series.lines)
+            scored.append(((covered + named) / 2, bool(series.code), -rank, series))
+    best = max(scored, key=lambda scored_series: scored_series[:3], default=None)
+    return None if best is None else best[3]
 
 
 def _names_what_is_asked(plan: QuestionPlan, asked: dict[str, float], heading: Line, tokenize: Tokenize | None) -> bool:

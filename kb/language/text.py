@@ -328,7 +328,8 @@ def glued_heading_end(text: str, s: int, e: int) -> int | None:
       two or more characters recur in the sentence that follows — the sentence takes up the
       heading's topic (「1.3 重点不同营销和销售的重点也有所不同」); never inside a word the
       sentence repeats (「三、市场营销和销|售的实践…市场营销和销售」) nor before 的, which goes on a
-      phrase."""
+      phrase; nor where the rest of the line names things and says nothing (「5.2.5 异常|遗失、异常
+      重掷和异常的局限」: a title all along)."""
     number = _SECTION_NUMBER.match(text, s, e)
     head = number.end() if number else s
     if number or s == 0 or text[s - 1] == "\n":
@@ -348,7 +349,10 @@ def glued_heading_end(text: str, s: int, e: int) -> int | None:
         inside_a_word = text[cut] in "的之" or text[cut - 1 : cut + 1] in following[1:]
         if not inside_a_word and any(text[cut - n : cut] in following for n in (2, 3, 4)):
             best = cut
-    return best
+    line_end = text.find("\n", head, e)
+    rest = text[best : e if line_end < 0 else line_end] if best else ""
+    # 「5.2.5 异常遗失、异常重掷和异常的局限」 is a title all along: what follows no sentence.
+    return None if rest and names_a_topic(rest.replace("、", "")) else best
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
