@@ -447,6 +447,37 @@ def test_a_section_whose_numbered_heading_names_what_is_asked_answers_before_ste
     assert "系统将抛出一个异常对象e" in _steps_quoted("异常处理语句怎么写", EXCEPTION_SLIDES)
 
 
+THREAD_SLIDES = "\n".join(
+    [
+        "7.1.2 进程和线程",
+        "• 线程的引入",
+        "– 引入线程：减少程序在并发执行时所付出的时空开销",
+        "– 创建进程：分配资源如内存空间、I/O设备",
+        "7.2.1 创建线程<方法一>",
+        "利用Thread类的子类创建线程对象",
+        "ThreadDemo1.java",
+        "7.2.1 创建线程<方法二>",
+        "利用Thread类和Runnable接口创建线程对象",
+        "ThreadDemo2.java",
+        "7.2.1 创建线程",
+        "• 两种方法的比较",
+        "– 第二种方式可以避免由于Java的单继承带来的局限性",
+        "7.2.2 线程的生命周期",
+        "线程有新建、就绪、运行、阻塞和死亡五种状态",
+    ]
+)
+
+
+def test_a_section_numbered_over_several_slides_is_quoted_over_all_of_them():
+    """Slides repeat a section's number with each part (「7.2.1 创建线程<方法一>」, 「<方法二>」):
+    「怎么创建一个线程」 is answered by the section over all its slides, each part's title an
+    item, not by the bulleted block 「• 线程的引入」 that also says 线程 and 创建."""
+    quoted = _steps_quoted("怎么创建一个线程？", THREAD_SLIDES)
+    assert quoted.startswith("创建线程<方法一>\n利用Thread类的子类创建线程对象"), quoted
+    assert "创建线程<方法二>\n利用Thread类和Runnable接口创建线程对象" in quoted
+    assert "线程的引入" not in quoted and "生命周期" not in quoted and ".java" not in quoted
+
+
 JDBC_LISTING = "\n".join(
     [
         "JDBC 访问数据库",

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from itertools import takewhile
 
 from kb.answering.evidence import Evidence, coverage
 from kb.answering.plan import QuestionPlan
@@ -68,8 +67,8 @@ def quoted_steps(
     # notes walk through it; its numbered lists are quoted whole as lists (presenting.py).
     numbered = [series for lines in documents for series in all_series(lines)] + walked if plan.kind == "method" else []
     best = _best_covered(plan, numbered, ranks, tokenize)
-    if best is not None and (section := _asked_section(plan, best, documents, shown, tokenize)) is not None:
-        return _step_spans(section, ranks)
+    if best is not None:
+        best = _asked_section(plan, best, documents, shown, tokenize) or best
     if best is None and plan.kind == "method":
         # Comments numbering a listing's steps say it is a procedure more surely than a numbered
         # list (reasons, features) does: one shown holding less of the question is quoted.
@@ -88,9 +87,8 @@ def quoted_steps(
         ]
         # Of those, the ones whose lines say what to do (「为事件源注册事件监听器」), not what it is.
         instructed = [block for block in named if sum(map(instructs, block.items)) * 2 >= len(block.items)]
-        best = _best_covered(plan, instructed or named, ranks, tokenize, least=0.0)
-    if best is None and plan.kind == "method":
-        best = _asked_section(plan, None, documents, shown, tokenize)
+        block = _best_covered(plan, instructed or named, ranks, tokenize, least=0.0)
+        best = _asked_section(plan, block, documents, shown, tokenize) or block
     if best is None:
         return []
     return _step_spans(_in_whole_steps(best, by_document[best.lead_in.passage.doc_id], ranks), ranks)
@@ -100,12 +98,11 @@ def _asked_section(
     plan: QuestionPlan, series: Series | None, documents: list[list[Line]], shown: set[int], tokenize: Tokenize | None
 ) -> Series | None:
     """The section of the shown passages whose numbered heading names what is asked better than
-    the series' own section, heading and lead-in do, as a series of its lines (up to the next
-    numbered heading): for 「如何抛出一个异常」 a slide's 「5.2.3 抛出异常」 over 「throw关键字」
-    and what it does, not the steps of 「5.2.2 异常处理语句」, whose first says 「系统将抛出一个
-    异常对象e」 (how one is caught). A section holding the series is no other one (「10.6 具有检查点
-    的恢复技术」 holds 「利用检查点的恢复步骤」). With no series, any section whose heading names
-    what is asked; None where none does."""
+    the series' own section, heading and lead-in do, as a series of its lines (_section) — for
+    「如何抛出一个异常」 a slide's 「5.2.3 抛出异常」 over 「throw关键字」 and what it does, not the
+    steps of 「5.2.2 异常处理语句」, whose first says 「系统将抛出一个异常对象e」 (how one is caught).
+    A section holding the series is no other one (「10.6 具有检查点的恢复技术」 holds 「利用检查点
+    的恢复步骤」). With no series, any section whose heading names what is asked; else None."""
     own = 0.0
     if series is not None:
         said_of_it = [series.lead_in.passage.heading, *(line.text for line in (series.title, series.lead_in) if line)]
@@ -113,23 +110,62 @@ def _asked_section(
     asked = _asked_how(plan)
     for lines in documents:
         for at, line in enumerate(lines):
-            number = SECTION_NUMBER.match(line.text)
-            if not (number and line.passage.id in shown and line.is_heading):
+            if not (SECTION_NUMBER.match(line.text) and line.passage.id in shown and line.is_heading):
                 continue
-            below = list(takewhile(lambda under: not SECTION_NUMBER.match(under.text), lines[at + 1 :]))
-            end = below[-1].end if below else line.end
+            first, last = _section_bounds(lines, at)
+            section = _section(lines, first, last)
             holds_the_series = series is not None and (
-                series.lead_in.passage.doc_id == line.passage.doc_id and line.start < series.lead_in.start < end
+                series.lead_in.passage.doc_id == line.passage.doc_id
+                and lines[first].start <= series.lead_in.start < lines[last - 1].end
             )
-            said = [under for under in below[:MAX_BLOCK_ITEMS] if _HAN.search(under.text)]
             if (
-                said
+                section.items
                 and not holds_the_series
                 and _coverage(plan, line.text, tokenize) > own
                 and _names_what_is_asked(plan, asked, line, tokenize)
-            ):  # quoted from its words: 「抛出异常」
-                return Series(Line(line.start + number.end(), line.end, line.passage), tuple(said), None)
+            ):
+                return section
     return None
+
+
+def _section_bounds(lines: list[Line], at: int) -> tuple[int, int]:
+    """Where the section headed by lines[at], a numbered heading, starts and ends (the next
+    numbered heading). Slides repeat a section's number over several (「7.2.1 创建线程<方法一>」,
+    「<方法二>」, 「7.2.1 创建线程」): the section runs over all of them."""
+
+    def numbered(line: Line) -> str | None:
+        found = SECTION_NUMBER.match(line.text)
+        return found.group(0).strip() if found else None
+
+    key = numbered(lines[at])
+    first = at
+    for before in range(at - 1, -1, -1):
+        if numbered(lines[before]) not in (None, key):
+            break
+        if numbered(lines[before]) == key:
+            first = before
+    last = next((after for after in range(at + 1, len(lines)) if numbered(lines[after]) not in (None, key)), len(lines))
+    return first, last
+
+
+def _section(lines: list[Line], first: int, last: int) -> Series:
+    """A numbered section (lines[first:last]) as a series: its heading without the number
+    (「抛出异常」) leads in; its lines that say something (not a file's name,
+    「ExceptionMethods.java」) are the items, each other slide's title among them
+    (「创建线程<方法二>」), up to MAX_BLOCK_ITEMS."""
+    heading = lines[first]
+    number = SECTION_NUMBER.match(heading.text)
+    at = number.end() if number else 0
+    title = heading.text[at:]
+    items = []
+    for line in lines[first + 1 : last]:
+        own = SECTION_NUMBER.match(line.text)
+        if own is None:
+            items.append(line)
+        elif line.text[own.end() :] != title:
+            items.append(Line(line.start + own.end(), line.end, line.passage))
+    said = tuple(item for item in items if _HAN.search(item.text))[:MAX_BLOCK_ITEMS]
+    return Series(Line(heading.start + at, heading.end, heading.passage), said, None)
 
 
 def _holds(series: Series, quoted: Evidence) -> bool:
