@@ -349,9 +349,7 @@ def glued_heading_end(text: str, s: int, e: int) -> int | None:
         inside_a_word = text[cut] in "的之" or text[cut - 1 : cut + 1] in following[1:]
         if not inside_a_word and any(text[cut - n : cut] in following for n in (2, 3, 4)):
             best = cut
-    line_end = text.find("\n", head, e)
-    rest = text[best : e if line_end < 0 else line_end] if best else ""
-    # 「5.2.5 异常遗失、异常重掷和异常的局限」 is a title all along: what follows no sentence.
+    rest = text[best:e].split("\n", 1)[0] if best else ""  # the line's rest, if it says nothing: a title
     return None if rest and names_a_topic(rest.replace("、", "")) else best
 
 
