@@ -62,6 +62,40 @@ def test_markdown_syntax_is_not_stored_and_lines_keep_their_numbers():
     assert lines[lines.index("appendfsync everysec") - 1] == "```"  # code fenced, verbatim
 
 
+SLIDES = """# 死锁
+
+<style>
+.container{
+  display: flex;
+}
+</style>
+
+<div class="container">
+
+<div class="col">
+
+1. 死锁问题
+
+</div>
+
+</div>
+
+<resultMap>
+
+由于竞争资源，两个或更多线程永远相互等待。
+"""
+
+
+def test_a_slide_deck_s_style_and_closing_tags_are_no_text():
+    """Marp slides carry a style element and close their layout divs in blocks of their own:
+    「.container{ display: flex; }」 and 「</div>」 were indexed and quoted. A tag that names no
+    HTML element, alone in its block, stays."""
+    lines = extract(SLIDES.encode("utf-8")).text.split("\n")
+    assert len(lines) == len(SLIDES.split("\n"))
+    said = [line.strip() for line in lines if line.strip()]
+    assert said == ["死锁", "1. 死锁问题", "<resultMap>", "由于竞争资源，两个或更多线程永远相互等待。"]
+
+
 def test_front_matter_and_a_contents_marker_are_no_text_but_the_title_is():
     notes = "---\ntitle: '进程管理'\ndate: 2020-05-01 11:36:41\ntags: [Operating System]\npublished: true\n"
     notes += (

@@ -25,8 +25,10 @@ so places stay the file's line numbers:
 - YAML front matter (「---\ntitle: '进程管理'\ndate: …\npublished: true\n---」, as static site
   generators and note apps write it): settings a reader of the page never sees, dropped but for
   the title (its 「false」 and 「/post-images/…jpg」 were indexed, quizzed and taken for key terms);
-- HTML: comments dropped; tags that are markup dropped as cleaning drops them from any text
-  (kb/ingest/markup.py), so an image block leaves nothing and `<resultMap>` in prose stays.
+- HTML: comments dropped; in an HTML block, style and script bodies and every HTML element's
+  tags (kb/ingest/markup.py: marp slides' 「<style> .container{…}」 and lone 「</div>」 were
+  indexed), so an image block leaves nothing; inline, tags that are markup dropped as cleaning
+  drops them from any text, so `<resultMap>` in prose stays.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from typing import Any
 from kb.formats import CELL_SEPARATOR, Extracted, check_text_size
 from kb.formats.diagram import diagram_lines
 from kb.ingest.decoding import decoded_with_warnings
-from kb.ingest.markup import tag_edits
+from kb.ingest.markup import element_edits, script_edits
 from kb.language.code import FENCE
 from kb.provenance import Places
 
@@ -132,11 +134,14 @@ def _inline_text(token: Any) -> str:
 
 
 def _without_markup(block: str) -> str:
-    """An HTML block's text: comments and the tags that are markup gone, entities decoded;
-    a tag that is content (`<resultMap>` alone on its line) stays."""
+    """An HTML block's text: comments, style and script bodies (a slide deck's 「.container{
+    display: flex; }」) and every HTML element's tags gone (a block holding only 「</div>」 closes
+    one opened blocks before), entities decoded; a tag that is no element (`<resultMap>` alone
+    on its line) stays. Each removal keeps its line breaks, so lines keep their numbers."""
     block = _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), block)
-    for start, end, replacement in reversed(tag_edits(block)):
-        block = block[:start] + replacement + block[end:]
+    for edits in (script_edits, element_edits):
+        for start, end, _ in reversed(edits(block)):
+            block = block[:start] + "\n" * block.count("\n", start, end) + block[end:]
     return "\n".join(html.unescape(line) if line.strip() else "" for line in block.split("\n"))
 
 

@@ -104,3 +104,10 @@ def tag_edits(text: str) -> list[Edit]:
             if attributes and _ATTRIBUTE.search(attributes):
                 debris.add(span)
     return [(start, end, "") for start, end in sorted(debris)]
+
+
+def element_edits(text: str) -> list[Edit]:
+    """Every tag naming a known HTML element, paired or not: for text that is HTML by its form
+    (a Markdown file's HTML block), where a lone 「</div>」 closes what an earlier block opened.
+    A tag that is no element (`<resultMap>`) stays."""
+    return [(m.start(), m.end(), "") for m in _TAG.finditer(text) if m.group(2).lower() in HTML_ELEMENTS]
