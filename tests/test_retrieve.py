@@ -462,6 +462,25 @@ def test_a_shown_passage_holds_something_to_quote(tmp_path, embedder):
     assert len(shown) == 2 and {h.passage.doc_id for h in shown} == {"jwt"}
 
 
+def test_a_slide_defining_the_subject_in_lines_no_sentence_holds_stays_shown(tmp_path, embedder):
+    """A slide's term over its definition's line (「优先级反置(Priority Inversion)」 /
+    「高优先级进程长时间等待低优先级进程所占用资源的现象」) holds no sentence ingest stores: it was
+    moved below the shown passages, and 「优先级反置是什么意思」 was answered with scheduling rules."""
+    slide = (
+        "## 优先级反置(Priority Inversion)\n\n高优先级进程长时间等待低优先级进程所占用资源的现象\n\n优先级：T1>T2>T3\n"
+    )
+    rules = (
+        "## 调度规则\n\n静态优先级调度：任务执行过程中不会改变任务的优先级。\n\n"
+        "如果进程使用完当前的时间片，则降到下一个优先级。\n"
+    )
+    docs = write_corpus(tmp_path, {"realtime.md": slide, "sched.md": rules})
+    kb = KnowledgeBase.build([docs], tmp_path / "index", embedder=embedder)
+    plan = kb.answerer.plan("优先级反置是什么意思？", k=1)
+    assert [h.passage.doc_id for h in kb.answerer.retrieve(plan) if h.rank <= plan.shown] == ["realtime"]
+    lead = kb.ask("优先级反置是什么意思？").text.split("[1]")[0]
+    assert lead.startswith("优先级反置") and lead.endswith("高优先级进程长时间等待低优先级进程所占用资源的现象")
+
+
 def test_an_amount_of_something_no_passage_names_is_not_answered_with_another_figure(tmp_path, embedder):
     """「平均工资是多少」 over notes that never say 工资 would be answered with whatever figure
     they hold; a noun jieba cuts across a word the notes hold (「一共用了」: 共用) is no such noun."""

@@ -17,7 +17,7 @@ import numpy as np
 from kb.answering.amounts import BETWEEN_NOUN_AND_AMOUNT, amounts_asked
 from kb.answering.answer import compose_answer
 from kb.answering.aspects import subject_words
-from kb.answering.defining import DEFINITION_REACH, with_definition
+from kb.answering.defining import DEFINITION_REACH, defining_form, with_definition
 from kb.answering.definition_cue import definition_cue
 from kb.answering.evidence import Evidence, EvidenceWeights, QuestionTerms, score_sentences, without_pointing
 from kb.answering.mentions import discussed_together, loosely, unmentioned_side
@@ -119,25 +119,30 @@ class Answerer:
         found = self.retriever.search(
             plan.text, k=min(plan.depth + QUOTABLE_SPARE, MAX_K), mode=plan.mode, vector=plan.vector
         )
-        hits = self._quotable_first(found, plan.shown)[: plan.depth]
+        defines = defining_form(plan.shape.subject, slide_lines=True) if plan.shape.subject else None
+        hits = self._quotable_first(found, plan.shown, defines)[: plan.depth]
         if plan.shape.subject:
             return with_definition(hits, plan.shown, plan.shape.subject)
         if plan.kind != "method":
             return hits
         return [*hits, *self._surrounding(hits, plan.shown)]
 
-    def _quotable_first(self, hits: list[Hit], shown: int) -> list[Hit]:
+    def _quotable_first(self, hits: list[Hit], shown: int, defines: re.Pattern[str] | None = None) -> list[Hit]:
         """The hits re-ranked so that the `shown` ones each hold a sentence an answer may quote:
         a collection's README that lists its articles (「JWT 基础概念详解：讲解 JSON Web Token
         的组成结构…」), a caption over a figure, a list of questions ranks high on the question's
         words and leaves the answer nothing; it is listed after the shown hits, and the next
-        one that says something takes its place."""
+        one that says something takes its place. A passage a definition question's subject is
+        defined in (`defines`: a slide's term over its definition's line, which ingest stores as
+        no sentence, 「优先级反置(Priority Inversion)」 / 「高优先级进程长时间等待…的现象」) holds
+        what the answer quotes (with_unquotable_definition)."""
         if not self.index.has_sentence_vectors:
             return hits
         kept: list[Hit] = []
         empty: list[Hit] = []
         for hit in hits:
-            if len(kept) < shown and not self._holds_a_quote(hit.passage):
+            defined = defines is not None and defines.search(fold(hit.passage.text)) is not None
+            if len(kept) < shown and not defined and not self._holds_a_quote(hit.passage):
                 empty.append(hit)
             else:
                 kept.append(hit)
