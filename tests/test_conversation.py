@@ -549,6 +549,19 @@ def test_a_character_the_index_holds_as_a_word_is_meant_as_typed():
     assert correct("销售不门", frequencies, dictionary, Homophones, list) == "销售部门"
 
 
+def test_a_typo_is_corrected_to_a_word_of_the_index_the_dictionary_lacks():
+    """An OS course says 死锁 in 26 passages; the general dictionary has no 死锁: 「死琐」 is still
+    its typo. A pair the index holds once only is no word of it."""
+    held = {"死锁": 26, "锁的": 4, "必要": 9}
+
+    def frequencies(terms):
+        return {t: held.get(t, 0) for t in terms}
+
+    assert correct("形成死琐的必要条件", frequencies, {"必要": 900}, Homophones, list) == "形成死锁的必要条件"
+    held["死锁"] = 1
+    assert correct("形成死琐的必要条件", frequencies, {"必要": 900}, Homophones, list) is None
+
+
 def test_how_to_do_something_with_a_thing_the_index_never_names_is_refused_and_says_so(kb):
     """「私域流量应该怎么搭起来」 over articles that never say 私域 was answered with whatever passage
     on 流量 ranked first. A how-to question's subject in the asker's own words whose words the

@@ -478,6 +478,45 @@ def test_a_section_numbered_over_several_slides_is_quoted_over_all_of_them():
     assert "线程的引入" not in quoted and "生命周期" not in quoted and ".java" not in quoted
 
 
+MONITOR_SLIDES = "\n".join(
+    [
+        "一般的操作系统会自动为管程建立等待队列",
+        "管程中的共享变量在管程外部是不可见的",
+        "",
+        "为什么引入管程？",
+        "",
+        "传统PV和锁机制的可读性差",
+        "程序不利于修改和维护：任一段代码的修改都可能影响全局",
+        "正确性难以保证：很难保证一个复杂的系统没有逻辑错误",
+        "",
+        "临界区访问规则",
+        "",
+        "```",
+        "entry section",
+        "   critical section",
+        "```",
+        "1. 空闲则入：没有线程在临界区时，任何线程可进入",
+        "2. 忙则等待：有线程在临界区时，其他线程均不能进入临界区",
+        "",
+        "管程的组成",
+        "由一个锁和多个条件变量组成",
+    ]
+)
+
+
+def test_the_lines_under_a_heading_restating_the_question_answer_why_and_which():
+    """A slide titled 「为什么引入管程？」 answers 「已经有信号量和锁了，为什么还要引入管程」 in short
+    lines ingest stores as no sentences; one titled 「临界区访问规则」 lists them under its listing,
+    which is left out. A heading that states something (「一般的操作系统会自动为管程建立…」) asks
+    no why: its lines are no reasons."""
+    why = _steps_quoted("已经有信号量和锁了，为什么还要引入管程？", MONITOR_SLIDES)
+    assert why.startswith("为什么引入管程？") and why.endswith("正确性难以保证：很难保证一个复杂的系统没有逻辑错误")
+    assert "传统PV和锁机制的可读性差" in why and "临界区" not in why
+    rules = _steps_quoted("临界区的访问规则有哪几条？", MONITOR_SLIDES)
+    assert rules.startswith("1. 空闲则入") and "2. 忙则等待" in rules and "entry section" not in rules
+    assert _steps_quoted("操作系统为什么会自动为管程建立等待队列？", MONITOR_SLIDES) == ""
+
+
 JDBC_LISTING = "\n".join(
     [
         "JDBC 访问数据库",

@@ -35,7 +35,7 @@ from kb.answering.mentions import speaks_of_a_side
 from kb.answering.plan import QuestionPlan, plan_from_words
 from kb.answering.presenting import labelled_once, presentable
 from kb.answering.question import ASKING_PHRASES, AnswerShape, asks_an_amount
-from kb.answering.steps import Tokenize, overlaps, quoted_steps
+from kb.answering.steps import QUOTED_KINDS, Tokenize, overlaps, quoted_steps
 from kb.answering.table_lead import SAYS_THE_DIFFERENCE, led_by_table
 from kb.answering.units import adjacent, chain_below, holds_steps, is_code, shown_as_code, span_text
 from kb.language.text import fold, in_typed_case, is_near_duplicate
@@ -266,7 +266,7 @@ def choose(
             plan.shape.subject, candidates, [h for h in hits if h.rank <= plan.shown]
         )
     lead = candidates[0] if candidates else None
-    steps = quoted_steps(plan, hits or [], tokenize, lead) if answerable and plan.kind in ("method", "list") else []
+    steps = quoted_steps(plan, hits or [], tokenize, lead) if answerable and plan.kind in QUOTED_KINDS else []
     if steps:
         # What else is said about the procedure where it is written, not other passages' topics.
         around = {step.passage.id for step in steps}

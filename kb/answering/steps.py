@@ -16,6 +16,7 @@ from collections.abc import Callable
 from kb.answering.evidence import Evidence, coverage
 from kb.answering.plan import QuestionPlan
 from kb.answering.question import CLAUSES, question_kind
+from kb.answering.restated import restated_block
 from kb.answering.sentence_quality import SECTION_NUMBER, junk_reason
 from kb.answering.series import (
     MAX_BLOCK_ITEMS,
@@ -30,6 +31,7 @@ from kb.answering.series import (
     walkthroughs,
 )
 from kb.answering.units import BARE_LEAD_IN, LIST_ITEM, marker_style, span_text
+from kb.language.dictionary import is_grammar
 from kb.language.text import char_bigrams, fold
 from kb.types import Hit, Passage
 
@@ -42,6 +44,8 @@ COMMENTED_STEPS_COVERAGE = 0.15
 _EXAMPLE_OF = re.compile(r"^.*?(?:这种|这类|这样的|那种|之类的)")
 _SENTENCE_END = re.compile(r"[。！？!?]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")  # a line that says something, not a file's name (「ExceptionMethods.java」)
+# The kinds of question quoted_steps may answer: how-to, a list, why (under a heading restating it).
+QUOTED_KINDS = ("method", "list", "reason")
 MAX_GAP_AFTER = 3  # characters (line breaks) between a procedure's last line and what it leads to
 
 
@@ -62,13 +66,23 @@ def quoted_steps(
     for h in hits:
         by_document.setdefault(h.passage.doc_id, []).append(h.passage)
     documents = [document_lines(passages) for passages in by_document.values() if any(p.id in shown for p in passages)]
+    on_shown = _on_shown([h.passage for h in hits if h.rank <= plan.shown])
+    if plan.kind in ("reason", "list"):
+        asked = {w: weight for w, weight in (_asked_clause(plan) or plan.terms.words).items() if not is_grammar(w)}
+        said = (lambda text: coverage(asked, _matched(plan, text, tokenize))) if tokenize else None
+        restates = said or (lambda text: _held(plan, text, None)[1])
+        if plan.kind == "reason":  # the heading asks why too: 「一般的…会自动建立主码索引」 says, it asks nothing
+            restates = _asking_why(restates)
+        block = restated_block(documents, on_shown, restates)
+        if block is not None or plan.kind == "reason":
+            return [] if block is None else _step_spans(block, ranks)
     walked = [series for lines in documents for series in walkthroughs(lines)]
     # What a question asking for a list (「需要做哪些设置」) is answered by is a procedure only where
     # notes walk through it; its numbered lists are quoted whole as lists (presenting.py).
     numbered = [series for lines in documents for series in all_series(lines)] + walked if plan.kind == "method" else []
     best = _best_covered(plan, numbered, ranks, tokenize)
     if best is not None:
-        best = _asked_section(plan, best, documents, shown, tokenize) or best
+        best = _asked_section(plan, best, documents, on_shown, tokenize) or best
     if best is None and plan.kind == "method":
         # Comments numbering a listing's steps say it is a procedure more surely than a numbered
         # list (reasons, features) does: one shown holding less of the question is quoted.
@@ -88,14 +102,31 @@ def quoted_steps(
         # Of those, the ones whose lines say what to do (「为事件源注册事件监听器」), not what it is.
         instructed = [block for block in named if sum(map(instructs, block.items)) * 2 >= len(block.items)]
         block = _best_covered(plan, instructed or named, ranks, tokenize, least=0.0)
-        best = _asked_section(plan, block, documents, shown, tokenize) or block
+        best = _asked_section(plan, block, documents, on_shown, tokenize) or block
     if best is None:
         return []
     return _step_spans(_in_whole_steps(best, by_document[best.lead_in.passage.doc_id], ranks), ranks)
 
 
+def _asking_why(restates: Callable[[str], float]) -> Callable[[str], float]:
+    """`restates`, for a heading that asks why (「为什么引入管程？」); 0 for any other."""
+    return lambda text: restates(text) if question_kind(text) == "reason" else 0.0
+
+
+def _on_shown(passages: list[Passage]) -> Callable[[Line], bool]:
+    """Whether a shown passage holds the line (document_lines gives each line the first passage
+    holding it, which may be one ranked below the shown ones)."""
+    return lambda line: any(
+        p.doc_id == line.passage.doc_id and p.start <= line.start and line.end <= p.end for p in passages
+    )
+
+
 def _asked_section(
-    plan: QuestionPlan, series: Series | None, documents: list[list[Line]], shown: set[int], tokenize: Tokenize | None
+    plan: QuestionPlan,
+    series: Series | None,
+    documents: list[list[Line]],
+    shown: Callable[[Line], bool],
+    tokenize: Tokenize | None,
 ) -> Series | None:
     """The section of the shown passages whose numbered heading names what is asked better than
     the series' own section, heading and lead-in do, as a series of its lines (_section) — for
@@ -110,7 +141,7 @@ def _asked_section(
     asked = _asked_how(plan)
     for lines in documents:
         for at, line in enumerate(lines):
-            if not (SECTION_NUMBER.match(line.text) and line.passage.id in shown and line.is_heading):
+            if not (SECTION_NUMBER.match(line.text) and line.is_heading and shown(line)):
                 continue
             first, last = _section_bounds(lines, at)
             section = _section(lines, first, last)
@@ -246,8 +277,14 @@ def _asked_how(plan: QuestionPlan) -> dict[str, float]:
     one is meant (「管道流怎么用？线程间通信那个」: a heading 「使用管道」 names what is asked), but
     for an example of it (「按钮点击这种事件处理要怎么写」 asks about 事件处理); none for a
     question of one clause."""
+    return _asked_clause(plan)
+
+
+def _asked_clause(plan: QuestionPlan) -> dict[str, float]:
+    """The question's words in the clause that asks what the question asks (its kind), of a
+    question of several clauses: 「已经有信号量和锁了，为什么还要引入管程」 asks why of 引入管程."""
     clauses = [c for c in CLAUSES.split(fold(plan.text)) if c.strip()]
-    asking = [_EXAMPLE_OF.sub("", c) for c in clauses if question_kind(c) == "method"] if len(clauses) > 1 else []
+    asking = [_EXAMPLE_OF.sub("", c) for c in clauses if question_kind(c) == plan.kind] if len(clauses) > 1 else []
     return {w: weight for w, weight in plan.terms.words.items() if asking and w in asking[0]}
 
 

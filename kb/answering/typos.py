@@ -113,8 +113,11 @@ def correct(
             for h in table.of(pair[k])
             if h not in stopwords
         ]
-        # A function word (「不仅」, 「而且」) is never what a typo meant.
-        words = [c for c in candidates if dictionary_count(dictionary, c) and not is_grammar(c)]
+        # A word of the dictionary, or of the index's own (「死锁」, which the general dictionary
+        # lacks, for 「死琐」; not a pair with a character of grammar, 「锁的」); a function word
+        # (「不仅」, 「而且」) is never what a typo meant.
+        held = frequencies(candidates)
+        words = [c for c in candidates if (dictionary_count(dictionary, c) or _own_word(c, held)) and not is_grammar(c)]
         words = _fitting_their_other_neighbour(corrected, pair, words, frequencies, stopwords)
         if not words:
             continue
@@ -125,6 +128,11 @@ def correct(
             if likelihood is None or likelihood(candidate) > likelihood(corrected):
                 corrected = candidate
     return corrected if corrected != text else None
+
+
+def _own_word(pair: str, held: Mapping[str, int]) -> bool:
+    """A pair the index holds in MIN_PASSAGES passages or more, no character of it grammar."""
+    return held.get(pair, 0) >= MIN_PASSAGES and not any(is_grammar(c) for c in pair)
 
 
 def _unknown_pairs(
