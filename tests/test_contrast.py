@@ -485,6 +485,17 @@ def test_a_slide_outline_s_labels_under_each_side_fill_rows():
             assert p.text[cell.start - p.start : cell.end - p.start] == cell.text
 
 
+def test_a_statement_with_an_ordinary_verb_is_a_cell():
+    """「LRU关注多久未访问」 holds none of the usual predicates (是, 可以, 用于 …) but states what LRU
+    weighs: with the index's tokenizer, a verb of the dictionary makes it a statement."""
+    text = "最不常用算法特征\nLRU关注多久未访问，时间越短越好\nLFU关注访问次数，次数越多越好"
+    table = build_contrast(["lru", "lfu"], [_hit(1, "d", text)], VOCABULARY, tokenize=TOKENIZE)  # folded, as asked
+    assert table is not None
+    lru, lfu = text.split("\n")[1:]
+    assert [cell.text for cell in table.rows[0].cells] == [lru, lfu]
+    assert build_contrast(["lru", "lfu"], [_hit(1, "d", text)], VOCABULARY) is None  # no tokenizer: no verb known
+
+
 def test_only_the_line_right_under_a_side_s_name_says_what_it_is():
     """「自主存取控制（DAC）」 over 「C2级」 over its statements: the level is no definition, nor is
     the statement after it; a name with a label (「动态转储的缺点」) opens no definition either."""

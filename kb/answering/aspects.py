@@ -25,6 +25,16 @@ _DEFINES = re.compile(r"^[，,\s]*(?:就|即|则|也)?(?:是指|指的是|是一
 PREDICATE = re.compile(
     r"是|为|指|可以|能|不|只|会|要|需|必须|由|被|用来|用于|有|把|将|对|在|从|进行|包含|包括|允许|实现|继承|属于|称"
 )
+
+
+def says_something(text: str, tokenize: Callable[[str], Sequence[str]] | None = None) -> bool:
+    """A PREDICATE, or (with the index's tokenizer) a word the dictionary tags a verb:
+    「LRU关注多久未访问」 states what LRU weighs, 「HAVING <条件表达式>」 (表达式) names a clause."""
+    if PREDICATE.search(text):
+        return True
+    return tokenize is not None and any((dictionary_tag(word) or "").startswith("v") for word in tokenize(text))
+
+
 # 「从设计上看，」, 「在实现方面，」, 「就效率而言，」, 「从通信方式来看：」: a lead-in naming the
 # aspect of its sentence.
 LEAD_IN = re.compile(

@@ -14,7 +14,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from kb.answering.aspects import DEFINITION_ASPECT, PREDICATE, SideClause, common_words, lead_in_aspect, parallel_rows
+from kb.answering import aspects as clause_forms
+from kb.answering.aspects import DEFINITION_ASPECT, SideClause, common_words, lead_in_aspect, parallel_rows
 from kb.answering.doc_tables import Beside, table_cells
 from kb.answering.outline import compared_in_one_document, outline_cells
 from kb.answering.sentence_quality import SECTION_NUMBER
@@ -94,11 +95,7 @@ def _clauses(text: str, s: int, e: int, breaks: re.Pattern[str] = _CLAUSE_BREAK)
     cursor = s
     for brk in list(breaks.finditer(text, s, e)) + [None]:
         end = brk.start() if brk else e
-        start = cursor
-        connector = _CONNECTOR.match(text, start, end)
-        if connector:
-            start = connector.end()
-        start = _skip(_BULLET, text, start, end)
+        start = _skip(_BULLET, text, _skip(_CONNECTOR, text, cursor, end), end)
         if end > start:
             yield start, end
         cursor = brk.end() if brk else e
@@ -117,7 +114,7 @@ def _is_title(text: str, s: int, e: int) -> bool:
     line = text[s:e]
     if SECTION_NUMBER.match(line):
         return True
-    return is_heading(text, s, e) and (not PREDICATE.search(line) or BULLET.match(line) is not None)
+    return is_heading(text, s, e) and (not clause_forms.says_something(line) or BULLET.match(line) is not None)
 
 
 def profile_knows(sides: list[str], vocabulary: ContrastVocabulary) -> bool:
@@ -177,13 +174,14 @@ def _aspect(body: str, label: str, sides: list[tuple[str, ...]], aspects: tuple[
 class _Sides:
     """How clauses are told apart by side: every name of each side (longest first), the
     shorter cores they share a head or tail without, the profile's aspects that apply, the
-    words that ask about the difference itself, and where a sentence is cut into clauses."""
+    words asking about the difference, where a sentence is cut into clauses, the index's tokenizer."""
 
     names: list[tuple[str, ...]]
     cores: list[tuple[str, ...]]
     aspects: tuple[Aspect, ...]
     asking: tuple[str, ...]
     breaks: re.Pattern[str]
+    tokenize: Callable[[str], Sequence[str]] | None = None
 
 
 @dataclass
@@ -222,7 +220,8 @@ def build_contrast(
     ]
     cores = side_cores(list(sides))
     aspects = vocabulary.aspects if profile_knows(list(sides), vocabulary) else ()
-    found = _side_statements(hits, _Sides(names, cores, aspects, vocabulary.asking, _clause_breaks(names, cores)))
+    read = _Sides(names, cores, aspects, vocabulary.asking, _clause_breaks(names, cores), tokenize)
+    found = _side_statements(hits, read)
     for outlined in compared_in_one_document(outline_cells(hits, names)):
         rank, text = outlined.cell.citations[0], fold(outlined.cell.text)
         if outlined.aspect is None:
@@ -347,7 +346,7 @@ def _place_clause(
     cell = CitedSpan(p.text[s:e], (hit.rank,), p.doc_id, p.start + s, p.start + e)
     opening = _opening(body, sides.names[side], sides.cores[side])
     after = body[sum(opening) :] if opening else body
-    if not sides.aspects and not PREDICATE.search(after) and not glossed:
+    if not sides.aspects and not clause_forms.says_something(after, sides.tokenize) and not glossed:
         return  # 「1. 选择 2. 投影 3. 连接」, 「HAVING <条件表达式>」: no statement
     aspect = DEFINITION_ASPECT if glossed and aspect is None else aspect
     if aspect is None:
