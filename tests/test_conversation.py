@@ -536,8 +536,9 @@ def test_a_correction_must_make_the_question_likelier_than_typed():
 
 def test_a_character_the_index_holds_as_a_word_is_meant_as_typed():
     """Cooking notes hold 蒸 as a word of its own: 「想蒸个馒头」 is no typo of 「想整个馒头」 (蒸个 is
-    no word, 整个 is, and reads likelier). A character of grammar may still be one: 不门 → 部门."""
-    held = {"整个": 9, "蒸": 20, "部门": 9, "不": 30}
+    no word, 整个 is, and reads likelier). A character of grammar may still be one where its
+    correction fits its other neighbour: 不门 → 部门 (销售部 is said)."""
+    held = {"整个": 9, "蒸": 20, "部门": 9, "不": 30, "售部": 5}
     dictionary = {"整个": 900, "部门": 900, "销售": 900}
 
     def frequencies(terms):
@@ -546,7 +547,10 @@ def test_a_character_the_index_holds_as_a_word_is_meant_as_typed():
     assert correct("想蒸个馒头", frequencies, dictionary, Homophones, list) is None
     held["蒸"] = 1  # a character the index does not hold as a word: a typo may have made it
     assert correct("想蒸个馒头", frequencies, dictionary, Homophones, list) == "想整个馒头"
-    assert correct("销售不门", frequencies, dictionary, Homophones, list) == "销售部门"
+    assert correct("销售不门", frequencies, dictionary, Homophones, list) == "销售部门"  # 售部: as in 销售部
+    # 和 joining two names is meant: 「工作集和常驻集」 is no typo of 「工作集合常驻集」 (合常 is said nowhere).
+    held.update({"集合": 9, "工作": 9})
+    assert correct("工作集和常驻集", frequencies, {**dictionary, "集合": 900}, Homophones, list) is None
 
 
 def test_a_typo_is_corrected_to_a_word_of_the_index_the_dictionary_lacks():

@@ -192,8 +192,18 @@ def _fitting_their_other_neighbour(
             and not any(c in stopwords for c in typed)
         )
 
+    def grammar_kept(word: str) -> bool:
+        """A character of grammar typed (和 in 「工作集和常驻集」) is a typo only where its
+        correction pairs with its other neighbour in the index (「售部」 of 「销售不门」; not 「合常」)."""
+        typed = pair[0] if word[0] != pair[0] else pair[1]
+        return is_grammar(typed) and counts.get(outer[word][1], 0) < MIN_PASSAGES
+
     return [
-        w for w in words if counts.get(outer[w][1], 0) >= counts.get(outer[w][0], 0) and not typed_is_held(*outer[w])
+        w
+        for w in words
+        if counts.get(outer[w][1], 0) >= counts.get(outer[w][0], 0)
+        and not typed_is_held(*outer[w])
+        and not grammar_kept(w)
     ]
 
 
