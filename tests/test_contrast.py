@@ -31,6 +31,8 @@ TOKENIZE = default_profile().analyzer.tokenize
         ("做市场的人和做销售的人，靠的本事有什么差别", ["市场", "销售"]),
         # The second side opens with the verb the first one's name follows: what precedes it is no side.
         ("字符串外面套单引号和套双引号，两种写法的区别是什么？", ["套单引号", "套双引号"]),
+        # Two sides of one length, told apart by their first characters: nothing to trim off the first.
+        ("单队列多处理器调度和多队列多处理器调度有什么区别？", ["单队列多处理器调度", "多队列多处理器调度"]),
         ("大客户销售和客户成功有什么区别", ["大客户销售", "客户成功"]),  # 客户 is a word: no verb
         # An operator's side is Latin too; the means (用 …) and what a thing is made into (写成 …) are no side.
         ("在 $((...)) 里，i++ 和 ++i 返回的值有什么差别？", ["i++", "++i"]),

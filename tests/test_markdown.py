@@ -96,6 +96,21 @@ def test_a_slide_deck_s_style_and_closing_tags_are_no_text():
     assert said == ["死锁", "1. 死锁问题", "<resultMap>", "由于竞争资源，两个或更多线程永远相互等待。"]
 
 
+def test_a_formula_in_dollars_is_read_as_its_text_and_prices_stay():
+    """Slides write 「W(t, $\\Delta$)」 and 「常驻集 $\\supseteq$ 工作集」: LaTeX was indexed and quoted.
+    Dollars that are prices (「$5 和 $10」) are no formula; a display formula keeps its lines."""
+    source = (
+        "工作集 W(t, $\\Delta$)，窗口大小 $\\tau=10$\n\n常驻集 $\\supseteq$ 工作集时，缺页较少\n\n"
+        "价格是 $5 和 $10\n\n$$\nx = \\frac{a}{b}\n$$\n"
+    )
+    lines = extract(source.encode("utf-8")).text.split("\n")
+    assert len(lines) == len(source.split("\n"))
+    assert lines[0] == "工作集 W(t, Δ)，窗口大小 τ=10"
+    assert lines[2] == "常驻集 ⊇ 工作集时，缺页较少"
+    assert lines[4] == "价格是 $5 和 $10"
+    assert "x = a/b" in lines and "\\frac" not in "\n".join(lines)
+
+
 def test_front_matter_and_a_contents_marker_are_no_text_but_the_title_is():
     notes = "---\ntitle: '进程管理'\ndate: 2020-05-01 11:36:41\ntags: [Operating System]\npublished: true\n"
     notes += (

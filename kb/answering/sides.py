@@ -180,7 +180,11 @@ def _aligned(first: str, second: str) -> str:
     compares 套单引号 with 套双引号 — a single character (a verb: 套, 加, 放) opening the second
     side, no word with the character after it, that the first has after other words."""
     at = first.rfind(second[:1], 1)
-    if len(second) < 3 or not _HAN_CHARACTER.match(second) or dictionary_tag(second[:2]) or at < 1:
+    # A first side no longer than the second has nothing before it to trim: 「单队列多处理器调度」
+    # beside 「多队列多处理器调度」 is not 「多处理器调度」.
+    if len(second) < 3 or len(first) <= len(second) or not _HAN_CHARACTER.match(second) or at < 1:
+        return first
+    if dictionary_tag(second[:2]):
         return first
     if dictionary_tag(first[at - 1 : at + 1]):  # 「上传代码和传文件」: 传 is part of 上传
         return first

@@ -33,8 +33,8 @@ _ASKER = re.compile(r"(?:我|我们|自己|你|咱们?)?")  # 「自己怎么…
 # Asking what a term means, not what something is.
 _ASKS_MEANING = re.compile(r"什么是|什么叫|啥是|意思|含义|定义|指的是|是指|指什么|是啥")
 _JOINS = re.compile(r"[和与及跟同]")  # 「销售团队和市场团队怎么…」 names two things, no term
-# Words between a how-to question's subject and its 怎么: 「…具体应该怎么…」.
-_HOW_ADVERBS = re.compile(r"(?:具体|到底|究竟|应该|应当|需要|可以|能够|才能|要|该|能|得|又|都|还|是)+$")
+# Words between a how-to question's subject and its 怎么: 「…具体应该怎么…」, 「…是一步步怎么…」.
+_HOW_ADVERBS = re.compile(r"(?:具体|到底|究竟|应该|应当|需要|可以|能够|才能|一步一?步|逐步|要|该|能|得|又|都|还|是)+$")
 _LATIN_PREFIX = re.compile(r"^[a-z0-9][a-z0-9 ._+#-]*(?=[\u4e00-\u9fff])")
 # jieba's tags of the words a term may open with that name none of it: time, numeral, measure,
 # pronoun, adverb, place (「当时石英矿」, 「十个城堡」 are 石英矿, 城堡).

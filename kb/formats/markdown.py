@@ -22,6 +22,8 @@ so places stay the file's line numbers:
   a Mermaid diagram's labels are kept as lines of text (kb/formats/diagram.py: 「1. 发送 SIGTERM
   信号 → 2. 等待容器优雅退出 (默认 10 秒)」 was the only place a document said its default);
 - table rows: their cells joined as other formats join them;
+- formulas in dollars (「$\\tau=10$」, 「$$ … $$」, mdit-py-plugins' dollarmath, Pandoc's rule): as
+  their text (pylatexenc: 「τ=10」, 「⊇」); slides' 「W(t, $\\Delta$)」 was indexed and quoted as LaTeX;
 - YAML front matter (「---\ntitle: '进程管理'\ndate: …\npublished: true\n---」, as static site
   generators and note apps write it): settings a reader of the page never sees, dropped but for
   the title (its 「false」 and 「/post-images/…jpg」 were indexed, quizzed and taken for key terms);
@@ -69,10 +71,15 @@ def extract(data: bytes) -> Extracted:
 def readable(source: str) -> str:
     """The Markdown source as the text it shows, one output line per source line."""
     from markdown_it import MarkdownIt
+    from mdit_py_plugins.dollarmath import dollarmath_plugin
     from mdit_py_plugins.footnote import footnote_plugin
 
     parser = (
-        MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"]).use(footnote_plugin, inline=False)
+        MarkdownIt("commonmark", {"html": True})
+        .enable(["table", "strikethrough"])
+        .use(footnote_plugin, inline=False)
+        # Pandoc's rule: no space inside the dollars, no digit after the closing one (「$5 和 $10」 is prices).
+        .use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)
     )
     source = _without_front_matter(source)
     source_lines = source.split("\n")
@@ -90,6 +97,8 @@ def readable(source: str) -> str:
             _place(lines, start, [FENCE, *token.content.rstrip("\n").split("\n"), FENCE][: end - start])
         elif token.type == "code_block":  # indented: kept as written, as in a text file
             _place(lines, start, source_lines[start:end])
+        elif token.type == "math_block":  # 「$$ … $$」 on lines of its own: its formula as text
+            _place(lines, start + 1, _math_text(token.content).strip().split("\n")[: max(end - start - 2, 1)])
         elif token.type == "html_block":
             _place(lines, start, _without_markup(token.content).rstrip("\n").split("\n")[: end - start])
         elif token.type == "inline" and not _in_table(tokens, index) and not _contents_entry(token):
@@ -128,9 +137,22 @@ def _inline_text(token: Any) -> str:
             parts.append(child.markup + child.content + child.markup)
         elif child.type in ("softbreak", "hardbreak"):
             parts.append("\n")
+        elif child.type == "math_inline":
+            parts.append(_math_text(child.content))
         elif child.type == "html_inline":  # content or markup: cleaning tells (kb/ingest/markup.py)
             parts.append(child.content)
     return "".join(parts)
+
+
+def _math_text(latex: str) -> str:
+    """A formula as a reader says it: 「W(t, $\\Delta$)」 → 「W(t, Δ)」, 「$\\supseteq$」 → 「⊇」
+    (pylatexenc); what it cannot read stays as written."""
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    try:
+        return str(LatexNodes2Text().latex_to_text(latex))
+    except Exception:  # noqa: BLE001 - a formula it cannot parse is kept, never lost
+        return latex
 
 
 def _without_markup(block: str) -> str:
