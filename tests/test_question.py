@@ -143,6 +143,9 @@ def test_how_to_understand_a_term_asks_what_it_means():
     assert definition_subject("如何理解封装") == "封装"
     # What the asker says in brackets explains the subject, it is no part of it.
     assert definition_subject("heredoc（就是 << EOF ... EOF 那种写法）是个什么概念？") == "heredoc"
+    # One thing named in Latin and in Chinese is looked for by its Chinese name, not both run together.
+    assert definition_subject("内核里的VFS（虚拟文件系统）指的是什么？") == "内核里的虚拟文件系统"
+    assert definition_subject("什么是优先级反置(Priority Inversion)？") == "优先级反置"
     assert definition_subject("什么是 O(1) 复杂度") == "o1复杂度"  # brackets of the subject's own
     assert question_kind("我该怎么理解客户的需求并且推进合作") == "method"
 

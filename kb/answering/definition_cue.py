@@ -69,3 +69,17 @@ def definition_cue(subject: str, also: Sequence[str] = ()) -> re.Pattern[str]:
     means_next = f"(?:^|(?<=[。！？!?；;\n]))\\s*(?:{opening}){_GLOSS}" + r"[^。！？!?\n]{0,60}[。！？!?]\s*" + MEANS
     taken_as = r"(?:将|把)\s*" + f"(?:{opening}){_GLOSS}{_QUOTED}" + r"[^，。；,;]{0,6}?" + _TAKEN_AS
     return re.compile(f"{forward}|{set_off}|{named_last}|{a_word_for}|{labelled}|{means_next}|{taken_as}")
+
+
+# 「VFS（虚拟文件系统）」, 「虚拟文件系统（VFS）」: one thing named twice, in Latin and in Chinese.
+_NAMED_TWICE = re.compile(
+    r"[a-z][\w .-]*[（(]\s*([\u4e00-\u9fff]{2,12})\s*[)）]|([\u4e00-\u9fff]{2,12})\s*[（(]\s*[a-z][\w .,-]*[)）]"
+)
+
+
+def named_in_chinese(folded: str) -> str:
+    """The (folded) text with a thing named twice, in Latin and in Chinese, named once in
+    Chinese: 「内核里的vfs（虚拟文件系统）」 asks about 虚拟文件系统, which a text defines under its
+    Chinese name (「虚拟文件系统」 over 「一组所有文件系统都支持的数据结构和标准接口」); run
+    together, 「vfs虚拟文件系统」 is said nowhere."""
+    return _NAMED_TWICE.sub(lambda m: m.group(1) or m.group(2), folded)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from kb.answering.definition_cue import NAMING_VERB, definition_cue
+from kb.answering.definition_cue import NAMING_VERB, definition_cue, named_in_chinese
 from kb.language.text import fold
 
 QuestionKind = Literal[
@@ -370,7 +370,7 @@ def definition_subject(question: str) -> str:
     from the clause that asks it: 「请问老师，单点登录是什么意思？」 asks about 单点登录, not
     老师单点登录, and 「什么是视图，能简单讲讲吗」 about 视图. A clause that asks about 「这」
     (「开会时领导提到POA，这是什么意思？」) leaves the whole question to say what."""
-    folded = _BRACKETED.sub("", fold(question))  # 「heredoc（就是 << EOF 那种写法）」: a gloss, no subject
+    folded = named_in_chinese(_BRACKETED.sub("", fold(question)))  # 「heredoc（就是 << EOF 那种写法）」: a gloss
     asking = [c for c in CLAUSES.split(folded) if _ASKS_WHAT_IT_IS.search(c.strip() + "？")]
     subject = _subject_in(asking[-1]) if asking else ""
     if subject and not _POINTS_BACK.fullmatch(subject):
