@@ -5,7 +5,9 @@ series in the shown passages and the passages around them (which Answerer.retrie
 how-to question: the next slide may hold the procedure for what the shown one names), the
 one whose lines, and whose lead-in, hold most of the question is quoted first — its lead-in
 and each item's own line, not the detail lines between, each span cited by the passage it
-comes from.
+comes from. A section whose numbered heading names what is asked better than the procedure's
+own does is quoted instead (「5.2.3 抛出异常」, over slides repeating its number); a why or
+which question is answered by the lines under a heading restating it (restated.py).
 """
 
 from __future__ import annotations
@@ -59,7 +61,9 @@ def quoted_steps(
     information (_best_covered), if its lines hold at least STEPS_COVERAGE; else a walkthrough
     (series.walkthroughs) holding `lead`, the sentence that would lead the answer without steps:
     a question in a trainee's words (「想把自己账号的默认 shell 从 bash 换成 fish，具体怎么操作」)
-    shares few words with the steps that answer it."""
+    shares few words with the steps that answer it. A procedure or block yields to a section
+    whose numbered heading names what is asked better (_asked_section). A why or which question
+    (QUOTED_KINDS) is first answered by the block under a heading restating it (restated.py)."""
     ranks = {h.passage.id: h.rank for h in hits}
     shown = {h.passage.id for h in hits if h.rank <= plan.shown}
     by_document: dict[str, list[Passage]] = {}
