@@ -213,6 +213,8 @@ def test_only_the_last_clause_asks_for_an_amount():
     assert asks_an_amount("這款產品賣了幾年")
     # The amount belongs to the story told before the question; what is asked is how.
     assert not asks_an_amount("我上周问了客户几次预算多少，他都回避，接下来怎么跟进？")
+    # 「哪几种」 asks which kinds: a list answers it, stating no figure (「死锁预防 / 死锁避免 …」).
+    assert not asks_an_amount("死锁的处理办法有哪几种？") and asks_an_amount("死锁的处理办法有几种？")
 
 
 def test_a_question_asking_for_a_share_is_answered_only_by_a_proportion():

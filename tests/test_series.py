@@ -515,6 +515,14 @@ def test_the_lines_under_a_heading_restating_the_question_answer_why_and_which()
     rules = _steps_quoted("临界区的访问规则有哪几条？", MONITOR_SLIDES)
     assert rules.startswith("1. 空闲则入") and "2. 忙则等待" in rules and "entry section" not in rules
     assert _steps_quoted("操作系统为什么会自动为管程建立等待队列？", MONITOR_SLIDES) == ""
+    # An outline's heading over its numbered section titles is a contents list, no answer; the
+    # slide that heading names further on is.
+    outline = "\n".join(
+        ["提纲", "", "死锁处理办法", "2.1 死锁预防", "2.2 死锁避免", ""]
+        + ["死锁处理办法", "死锁预防", "确保系统永远不会进入死锁状态"]
+    )
+    listed = _steps_quoted("死锁的处理办法有哪些？", outline)
+    assert "2.1" not in listed and "确保系统永远不会进入死锁状态" in listed
 
 
 JDBC_LISTING = "\n".join(

@@ -113,8 +113,8 @@ _QUANTITY = re.compile(
 _ENUMERATION = re.compile(r"(?:^|(?<=[\s：:；;，,。]))[（(]?\d{1,2}(?:[、)）]|[.．](?!\d))|(?<![\d.])\d{1,2}、")
 
 
-# Questions asking for an amount (not for a time: 「何时」 is answered by 「傍晚」, 「近年」).
-ASKS_AN_AMOUNT = re.compile(rf"多少|几[{_AMOUNT_MEASURES}]|是几$|百分之几|哪一?年|几成")
+# Questions asking for an amount (not for a time: 「何时」 is answered by 「傍晚」, 「近年」; 「哪几种」 asks which).
+ASKS_AN_AMOUNT = re.compile(rf"多少|(?<!哪)几[{_AMOUNT_MEASURES}]|是几$|百分之几|哪一?年|几成")
 _ASKS_A_COUNT = re.compile(r"几\s*([个次位种名岁人倍家所台条项件本部层类级期座辆篇张])")
 CLAUSES = re.compile(r"[，,；;。！!？?\n]+")
 # A rate asked for is a share too (「离职率一般是多少」, 「缓存命中率有多少」), but for one in time or

@@ -6,13 +6,15 @@ short labels, not sentences to quote; one titled 「形成死锁的必要条件�
 「任何时刻只能有一个进/线程使用一个资源实例」 …) for 「形成死锁的必要条件都有哪些」. Where a shown
 passage holds a heading that says all the asking clause says, the lines right under it, up to
 the first blank line past them, are the answer (a listing among them left out: 「临界区访问规则」
-over its pseudo-code, then the four rules); the heading leads them in.
+over its pseudo-code, then the four rules); the heading leads them in. Numbered section titles
+under it (「死锁处理办法」 over 「1.1 什么是死锁？」 「1.2 资源分配图」) are a contents list: no answer.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from kb.answering.sentence_quality import SECTION_NUMBER
 from kb.answering.series import Line, Series
 from kb.language.code import FENCE
 
@@ -45,8 +47,8 @@ def restated_block(
                 block.append(below)
                 if len(block) == MAX_BLOCK_LINES:
                     break
-            if block:
-                return Series(line, tuple(block), None)
+            if block and not all(SECTION_NUMBER.match(item.text) for item in block):
+                return Series(line, tuple(block), None)  # (an outline's 「1.1 什么是死锁？」 … is no answer)
     return None
 
 
