@@ -108,6 +108,7 @@ def test_a_formula_in_dollars_is_read_as_its_text_and_prices_stay():
     assert lines[0] == "工作集 W(t, Δ)，窗口大小 τ=10"
     assert lines[2] == "常驻集 ⊇ 工作集时，缺页较少"
     assert lines[4] == "价格是 $5 和 $10"
+    assert extract("echo $HOME/$USER 看看".encode()).text == "echo $HOME/$USER 看看"  # no LaTeX in them
     assert "x = a/b" in lines and "\\frac" not in "\n".join(lines)
 
 

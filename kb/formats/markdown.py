@@ -57,6 +57,8 @@ _LINKS_END = "。.；;，, \t"
 _TITLE = re.compile(r"^title[ \t]*:[ \t]*(.*?)[ \t]*$")
 # The languages of a fenced block that draws a diagram.
 _DIAGRAM = re.compile(r"(?:mermaid|plantuml|puml|dot|graphviz|flow|flowchart|sequence|mindmap|markmap|gantt)\b.*")
+# What only LaTeX writes: a command, a sub- or superscript, a group.
+_LATEX = re.compile(r"\\[A-Za-z]|[_^{]")
 # Those written in Mermaid's syntax, whose labels are kept (kb/formats/diagram.py).
 _LABELLED = re.compile(r"(?:mermaid|flowchart|mindmap)\b.*")
 
@@ -98,7 +100,7 @@ def readable(source: str) -> str:
         elif token.type == "code_block":  # indented: kept as written, as in a text file
             _place(lines, start, source_lines[start:end])
         elif token.type == "math_block":  # 「$$ … $$」 on lines of its own: its formula as text
-            _place(lines, start + 1, _math_text(token.content).strip().split("\n")[: max(end - start - 2, 1)])
+            _place(lines, start + 1, _math_text(token.content, "").strip().split("\n")[: max(end - start - 2, 1)])
         elif token.type == "html_block":
             _place(lines, start, _without_markup(token.content).rstrip("\n").split("\n")[: end - start])
         elif token.type == "inline" and not _in_table(tokens, index) and not _contents_entry(token):
@@ -144,11 +146,14 @@ def _inline_text(token: Any) -> str:
     return "".join(parts)
 
 
-def _math_text(latex: str) -> str:
+def _math_text(latex: str, dollars: str = "$") -> str:
     """A formula as a reader says it: 「W(t, $\\Delta$)」 → 「W(t, Δ)」, 「$\\supseteq$」 → 「⊇」
-    (pylatexenc); what it cannot read stays as written."""
+    (pylatexenc); dollars around no LaTeX (「$HOME/$USER」 in a shell note) and what it cannot
+    read stay as written."""
     from pylatexenc.latex2text import LatexNodes2Text
 
+    if not _LATEX.search(latex):
+        return f"{dollars}{latex}{dollars}"
     try:
         return str(LatexNodes2Text().latex_to_text(latex))
     except Exception:  # noqa: BLE001 - a formula it cannot parse is kept, never lost
