@@ -112,6 +112,16 @@ def test_a_slide_s_definition_too_short_to_quote_leads_a_definition_question():
     assert answer.sentences[0].text == "视图\n从一个或几个基本表导出的表"
 
 
+def test_a_term_glossed_inside_leads_with_its_definition_line_not_its_title_alone():
+    """「超线程(Hyperthread, Simultaneous multithreading)处理器」 over its definition: the gloss stands
+    inside the term, and the title alone (a sentence of its own) was the whole answer."""
+    slide = (
+        "单核处理器\n\n超线程(Hyperthread, Simultaneous multithreading)处理器\n将CPU内部暂时闲置处理资源充分调动起来"
+    )
+    answer = answer_from_hits("超线程处理器是怎么一回事？", [_hit(1, slide)])
+    assert answer.sentences[0].text.endswith("处理器\n将CPU内部暂时闲置处理资源充分调动起来")
+
+
 def test_a_slide_continued_is_no_term_over_its_definition():
     """「外码（续）」 titles the slide after the one defining 外码: the line under it is no definition."""
     assert (

@@ -47,7 +47,9 @@ def defining_form(subject: str, slide_lines: bool = False) -> re.Pattern[str]:
     is the term alone (or asks 「什么是…」) over a line of 8 or more characters that is neither an
     example nor the next term with its gloss, as slides define (「静态转储\\n在系统中无运行事务时
     进行的转储操作」); the match ends on that line's first character."""
-    named = re.escape(fold(subject))
+    # A gloss may stand inside the term too: 「超线程(Hyperthread, …)处理器」 names 超线程处理器.
+    folded = fold(subject)
+    named = "".join(re.escape(c) + (_GLOSS if at < len(folded) - 1 else "") for at, c in enumerate(folded))
     verb = _OPENING + _SLIDE_BULLET + named + _GLOSS + r"(?:[ \t]*|[ \t]*\n\s*)" + _DEFINING_VERB + r"(?![，。；,;]|$)"
     if not slide_lines:
         return re.compile(verb, re.M)
@@ -186,10 +188,14 @@ def with_unquotable_definition(subject: str, candidates: list[Evidence], shown: 
     if not term or any(form.search(fold(c.text)) for c in candidates):
         return candidates
     found = defining_sentence(term, shown)
-    if found is None or any(overlaps(found, c) for c in candidates):
+    # A candidate that is part of it (the term's line alone, 「超线程(…)处理器」) gives way to it.
+    inside = (
+        [c for c in candidates if overlaps(found, c) and found.start <= c.start and c.end <= found.end] if found else []
+    )
+    if found is None or any(overlaps(found, c) for c in candidates if c not in inside):
         return candidates
     top = candidates[0].score if candidates else 0.0
-    return [dataclasses.replace(found, score=top), *candidates]
+    return [dataclasses.replace(found, score=top), *(c for c in candidates if c not in inside)]
 
 
 # A slide's term over its first item (「• 封装（encapsulation）\n– OOP中信息隐藏思想的技术实现」).
