@@ -122,6 +122,15 @@ def test_a_term_glossed_inside_leads_with_its_definition_line_not_its_title_alon
     assert answer.sentences[0].text.endswith("处理器\n将CPU内部暂时闲置处理资源充分调动起来")
 
 
+def test_a_term_s_english_name_under_it_is_no_definition_the_line_after_is():
+    """「单队列多处理器调度」 over 「Single Queue Multiprocessor Scheduling, SQMS」 over what it is:
+    the English name was quoted as the definition (and alone, where a passage ended after it)."""
+    form = defining_form("单队列多处理器调度", slide_lines=True)
+    named = "单队列多处理器调度\nsingle queue multiprocessor scheduling, sqms"
+    assert form.search(named) is None
+    assert form.search(named + "\n复用单处理器调度下的基本架构") is not None
+
+
 def test_a_slide_continued_is_no_term_over_its_definition():
     """「外码（续）」 titles the slide after the one defining 外码: the line under it is no definition."""
     assert (

@@ -35,6 +35,9 @@ _OPENING = r"(?:^|(?<=[\n。；;！!？?，,：:]))\s*"
 _GLOSS = r"(?:\s*[（(](?!续|續)[^（()）\n]{1,40}[)）])?"
 # A slide's bullet, kept by ingest (「• 重载(Overload)」 over 「– 同一类中存在参数列表不同的同名方法」).
 _SLIDE_BULLET = r"(?:[•●○◆◇■□▪▫►▶➢➤✓✔√‒–][ \t]*)?"
+# The term's English name on a line of its own under it (「单队列多处理器调度」 over 「Single Queue
+# Multiprocessor Scheduling, SQMS」): its definition is the line after.
+_ENGLISH_NAME_LINE = r"(?:[A-Za-z][^\n\u4e00-\u9fff]*\n\s*)?"
 # Lines under a term that do not define it: an example (「例如，在例5.11的…」), a note, or the next
 # term of a list with its own gloss (「行级触发器（FOR EACH ROW）」 over 「语句级触发器（FOR EACH STATEMENT）」).
 _NOT_A_DEFINITION = r"(?!例|如|比如|注|[^\n]{1,24}[（(][^\n（(]*[)）][ \t]*(?:\n|$))"
@@ -60,8 +63,9 @@ def defining_form(subject: str, slide_lines: bool = False) -> re.Pattern[str]:
         + named
         + _GLOSS
         + r"[ \t]*[？?：:]?[ \t]*\n\s*"
+        + _ENGLISH_NAME_LINE
         + _SLIDE_BULLET
-        + r"(?=[^\n]{8})"
+        + r"(?=[^\n]{8})(?=[^\n]*[\u4e00-\u9fff])"  # a line that says something in Chinese
         + _NOT_A_DEFINITION
         + r"\S"
     )
