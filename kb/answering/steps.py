@@ -72,12 +72,7 @@ def quoted_steps(
     documents = [document_lines(passages) for passages in by_document.values() if any(p.id in shown for p in passages)]
     on_shown = _on_shown([h.passage for h in hits if h.rank <= plan.shown])
     if plan.kind in ("reason", "list"):
-        asked = {w: weight for w, weight in (_asked_clause(plan) or plan.terms.words).items() if not is_grammar(w)}
-        said = (lambda text: coverage(asked, _matched(plan, text, tokenize))) if tokenize else None
-        restates = said or (lambda text: _held(plan, text, None)[1])
-        if plan.kind == "reason":  # the heading asks why too: 「一般的…会自动建立主码索引」 says, it asks nothing
-            restates = _asking_why(restates)
-        block = restated_block(documents, on_shown, restates)
+        block = restated_block(documents, on_shown, _restating(plan, tokenize))
         if block is not None or plan.kind == "reason":
             return [] if block is None else _step_spans(block, ranks)
     walked = [series for lines in documents for series in walkthroughs(lines)]
@@ -112,9 +107,18 @@ def quoted_steps(
     return _step_spans(_in_whole_steps(best, by_document[best.lead_in.passage.doc_id], ranks), ranks)
 
 
-def _asking_why(restates: Callable[[str], float]) -> Callable[[str], float]:
-    """`restates`, for a heading that asks why (「为什么引入管程？」); 0 for any other."""
-    return lambda text: restates(text) if question_kind(text) == "reason" else 0.0
+def _restating(plan: QuestionPlan, tokenize: Tokenize | None) -> Callable[[str], float]:
+    """How much of the question's asking clause (its grammar aside: 还要) a heading says, for
+    restated_block; for a why question, only a heading that asks why too counts (「为什么引入
+    管程？」; 「一般的…会自动建立主码索引」 states something, it asks nothing)."""
+    asked = {w: weight for w, weight in (_asked_clause(plan) or plan.terms.words).items() if not is_grammar(w)}
+
+    def restates(text: str) -> float:
+        if plan.kind == "reason" and question_kind(text) != "reason":
+            return 0.0
+        return coverage(asked, _matched(plan, text, tokenize)) if tokenize else _held(plan, text, None)[1]
+
+    return restates
 
 
 def _on_shown(passages: list[Passage]) -> Callable[[Line], bool]:
