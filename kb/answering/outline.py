@@ -61,7 +61,7 @@ class _Section:
     start: int = 0
     end: int = 0
     named_here: bool = False  # the side's name line is in the passage being read
-    defining: bool = False  # under the side's name alone: its first statement says what it is
+    defining: bool = False  # the line just read was the side's name alone: the next says what it is
 
 
 @dataclass(frozen=True)
