@@ -38,6 +38,7 @@ from kb.types import Hit, Passage
         ("市场部的工作包括哪些", "list"),
         ("完整性控制机制应该具备哪三方面的功能？", "list"),  # how many it asks for, not which one
         ("封锁协议分为哪两步", "method"),
+        ("只记元数据的日志方式下，一次更新先做什么后做什么？", "method"),  # what first: an order of steps
         ("这门课的总评成绩是怎么构成的", "list"),  # what it is made of: its parts, not a procedure
         ("怎么组成一个销售团队", "method"),
         ("如何搭建客户成功团队", "method"),

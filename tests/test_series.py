@@ -416,6 +416,18 @@ def test_of_headings_naming_what_is_asked_the_one_over_instructions_is_the_proce
     assert "针对这类事件" not in quoted
 
 
+def test_a_block_is_shown_where_a_shown_passage_holds_it_though_a_lower_one_holds_it_first():
+    """Passages overlap: the lines of 「事件处理过程」 belong first to a passage ranked below the shown
+    one, which holds them too; the shown passage's block is still the procedure."""
+    block = "事件处理过程\n为事件源注册事件监听器\n实现事件监听器接口\n实现事件处理器"
+    text = "图形界面组件\n" + block
+    profile = default_profile()
+    plan = plan_from_words("事件处理要怎么写？", profile, shown=1)
+    lower, shown = _passage(0, 0, text), _passage(1, len("图形界面组件\n"), block)
+    steps = quoted_steps(plan, [Hit(1, 1.0, shown), Hit(2, 0.5, lower)], profile.analyzer.tokenize)
+    assert "为事件源注册事件监听器" in "\n".join(e.text for e in steps)
+
+
 EXCEPTION_SLIDES = "\n".join(
     [
         "5.2.2 异常处理语句",

@@ -85,13 +85,13 @@ def quoted_steps(
     if best is None and plan.kind == "method":
         # Comments numbering a listing's steps say it is a procedure more surely than a numbered
         # list (reasons, features) does: one shown holding less of the question is quoted.
-        commented = [series for lines in documents for series in commented_steps(lines) if _shown(series, shown)]
+        commented = [series for lines in documents for series in commented_steps(lines) if _shown(series, on_shown)]
         best = _best_covered(plan, commented, ranks, tokenize, least=COMMENTED_STEPS_COVERAGE)
     if best is None and lead is not None:
         best = _best_covered(plan, [s for s in walked if _holds(s, lead)], ranks, tokenize, least=0.0)
     if best is None and plan.kind == "method":
         # No numbered procedure: the lines under a heading that itself names what is asked.
-        blocks = [s for lines in documents for s in heading_blocks(lines) if _shown(s, shown)]
+        blocks = [s for lines in documents for s in heading_blocks(lines) if _shown(s, on_shown)]
         asked = _asked_how(plan)
         named = [
             s
@@ -243,8 +243,9 @@ def _in_whole_steps(series: Series, passages: list[Passage], ranks: dict[int, in
     )
 
 
-def _shown(series: Series, shown: set[int]) -> bool:
-    return any(line.passage.id in shown for line in series.lines)
+def _shown(series: Series, on_shown: Callable[[Line], bool]) -> bool:
+    """A line of the series is held by a shown passage (_on_shown)."""
+    return any(on_shown(line) for line in series.lines)
 
 
 def _best_covered(
