@@ -141,8 +141,7 @@ class Answerer:
         kept: list[Hit] = []
         empty: list[Hit] = []
         for hit in hits:
-            defined = defines is not None and defines.search(fold(hit.passage.text)) is not None
-            if len(kept) < shown and not defined and not self._holds_a_quote(hit.passage):
+            if len(kept) < shown and not _defined_in(hit.passage, defines) and not self._holds_a_quote(hit.passage):
                 empty.append(hit)
             else:
                 kept.append(hit)
@@ -346,6 +345,11 @@ class Answerer:
             Explanation(h.rank, tuple(matched_terms(question, h.passage, analyzer)), dict(h.signals), h.score)
             for h in hits
         ]
+
+
+def _defined_in(passage: Passage, defines: re.Pattern[str] | None) -> bool:
+    """The passage holds the subject's definition (`defines`: defining_form), if one is looked for."""
+    return defines is not None and defines.search(fold(passage.text)) is not None
 
 
 def _named_after(words: Sequence[str]) -> str:

@@ -34,7 +34,7 @@ from kb.answering.series import (
 )
 from kb.answering.units import BARE_LEAD_IN, LIST_ITEM, marker_style, span_text
 from kb.language.dictionary import is_grammar
-from kb.language.text import char_bigrams, fold
+from kb.language.text import Span, char_bigrams, fold
 from kb.types import Hit, Passage
 
 Tokenize = Callable[[str], list[str]]
@@ -92,7 +92,7 @@ def quoted_steps(
     if best is None and plan.kind == "method":
         # No numbered procedure: the lines under a heading that itself names what is asked.
         blocks = [s for lines in documents for s in heading_blocks(lines) if _shown(s, on_shown)]
-        asked = _asked_how(plan)
+        asked = _asked_clause(plan)
         named = [
             s
             for s in blocks
@@ -146,23 +146,24 @@ def _asked_section(
     if series is not None:
         said_of_it = [series.lead_in.passage.heading, *(line.text for line in (series.title, series.lead_in) if line)]
         own = _coverage(plan, "\n".join(said_of_it), tokenize)
-    asked = _asked_how(plan)
+    asked = _asked_clause(plan)
     for lines in documents:
         for at, line in enumerate(lines):
-            if not (SECTION_NUMBER.match(line.text) and line.is_heading and shown(line)):
+            if not (
+                SECTION_NUMBER.match(line.text)
+                and line.is_heading
+                and shown(line)
+                and _coverage(plan, line.text, tokenize) > own
+                and _names_what_is_asked(plan, asked, line, tokenize)
+            ):
                 continue
             first, last = _section_bounds(lines, at)
-            section = _section(lines, first, last)
             holds_the_series = series is not None and (
                 series.lead_in.passage.doc_id == line.passage.doc_id
                 and lines[first].start <= series.lead_in.start < lines[last - 1].end
             )
-            if (
-                section.items
-                and not holds_the_series
-                and _coverage(plan, line.text, tokenize) > own
-                and _names_what_is_asked(plan, asked, line, tokenize)
-            ):
+            section = _section(lines, first, last)
+            if section.items and not holds_the_series:
                 return section
     return None
 
@@ -274,24 +275,19 @@ def _best_covered(
 def _names_what_is_asked(plan: QuestionPlan, asked: dict[str, float], heading: Line, tokenize: Tokenize | None) -> bool:
     """The heading holds STEPS_COVERAGE of the question's (IDF-weighted) words — 「解除死锁」
     for 「发现死锁以后怎么解除」 — or of `asked`, the words of the clause that asks how
-    (_asked_how); without a tokenizer, of its character pairs."""
+    (_asked_clause); without a tokenizer, of its character pairs."""
     if tokenize is None:
         return _held(plan, heading.text, tokenize)[1] >= STEPS_COVERAGE
     held = _matched(plan, heading.text, tokenize)
     return max(coverage(plan.terms.words, held), coverage(asked, held)) >= STEPS_COVERAGE
 
 
-def _asked_how(plan: QuestionPlan) -> dict[str, float]:
-    """The question's words in the clause that asks how, when another clause only says which
-    one is meant (「管道流怎么用？线程间通信那个」: a heading 「使用管道」 names what is asked), but
-    for an example of it (「按钮点击这种事件处理要怎么写」 asks about 事件处理); none for a
-    question of one clause."""
-    return _asked_clause(plan)
-
-
 def _asked_clause(plan: QuestionPlan) -> dict[str, float]:
-    """The question's words in the clause that asks what the question asks (its kind), of a
-    question of several clauses: 「已经有信号量和锁了，为什么还要引入管程」 asks why of 引入管程."""
+    """The question's words in the clause that asks what the question asks (its kind: how,
+    why …), when another clause only says which one is meant (「管道流怎么用？线程间通信那个」:
+    a heading 「使用管道」 names what is asked; 「已经有信号量和锁了，为什么还要引入管程」 asks why
+    of 引入管程), but for an example of it (「按钮点击这种事件处理要怎么写」 asks about 事件处理);
+    none for a question of one clause."""
     clauses = [c for c in CLAUSES.split(fold(plan.text)) if c.strip()]
     asking = [_EXAMPLE_OF.sub("", c) for c in clauses if question_kind(c) == plan.kind] if len(clauses) > 1 else []
     return {w: weight for w, weight in plan.terms.words.items() if asking and w in asking[0]}
@@ -387,6 +383,7 @@ def _number_length(text: str) -> int:
     return marker.end() + len(rest) - len(rest.lstrip())
 
 
-def overlaps(a: Evidence, b: Evidence) -> bool:
-    """Two spans share characters of one document: a sentence already quoted as a step."""
-    return a.passage.doc_id == b.passage.doc_id and a.start < b.end and b.start < a.end
+def overlaps(a: Span, b: Span) -> bool:
+    """Two spans share characters of one document: a sentence already quoted as a step, a
+    table's cell already quoted as a sentence."""
+    return a.doc_id == b.doc_id and a.start < b.end and b.start < a.end

@@ -20,7 +20,7 @@ from kb.answering.sides import weighs
 from kb.answering.steps import overlaps
 from kb.formats import CELL_SEPARATOR
 from kb.language.text import fold
-from kb.types import CitedSpan, Contrast, ContrastRow, Hit
+from kb.types import Contrast, ContrastRow, Hit
 
 if TYPE_CHECKING:
     from kb.answering.plan import QuestionPlan
@@ -62,17 +62,12 @@ def led_by_table(
         return chosen
     head = chosen[:defined]
     # The table's 定义 row may be the very lines that lead: the row after it says how they differ.
-    rows = [row for row in contrast.rows if not any(_within(cell, quoted) for cell in row.cells for quoted in head)]
+    rows = [row for row in contrast.rows if not any(overlaps(cell, quoted) for cell in row.cells for quoted in head)]
     row = _quoted_row(_leading_row(rows), plan, hits, candidates) if rows else None
     if row is None:
         return chosen
     row = [cell for cell in row if not any(overlaps(cell, quoted) for quoted in head)]
     return head + row + [c for c in chosen[defined:] if not any(overlaps(c, quoted) for quoted in row)]
-
-
-def _within(cell: CitedSpan, quoted: Evidence) -> bool:
-    """A table's cell shares characters with a sentence already quoted."""
-    return cell.doc_id == quoted.doc_id and cell.start < quoted.end and quoted.start < cell.end
 
 
 def _leading_row(rows: list[ContrastRow]) -> ContrastRow:
