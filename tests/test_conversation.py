@@ -584,6 +584,8 @@ def test_how_to_do_something_with_a_thing_the_index_never_names_is_refused_and_s
     assert asked_term(answerer.plan("注解是什么？自己怎么定义一个注解？"), segment, held) == "注解"
     # 「一步步」 says how it is done, it names no part of the thing.
     assert asked_term(answerer.plan("客户关系是一步步怎么建立起来的？"), segment, held) == ""
+    # Where it was said (「课上」, a noun and its 上 cut as one word) names no thing asked about.
+    assert asked_term(answerer.plan("销售漏斗是什么？课上是怎么给它下定义的？"), segment, held) == ""
     for question in ("营销邮件怎么发效果比较好", "发现客户流失以后怎么挽回？", "客户不回消息，怎么跟进比较好？"):
         assert asked_term(answerer.plan(question), segment, held) == "", question
     assert kb.ask("销售团队和市场团队怎么做才能配合好？").found

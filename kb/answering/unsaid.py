@@ -86,6 +86,16 @@ def _names_an_unknown_thing(words: list[str], frequencies: Callable[[list[str]],
     return not all(held.get(w, 0) for w in naming)
 
 
+def _says_where(word: str) -> bool:
+    """A word of place: a localizer (上, 里), one the dictionary tags a place (书上, 网上), or a
+    noun and its localizer cut as one unknown word (「课上」 of 「课上是怎么给它下定义的」)."""
+    tag = dictionary_tag(word)
+    if tag in ("f", "s"):
+        return True
+    noun = (dictionary_tag(word[:-1]) or "").startswith("n")
+    return tag is None and len(word) > 1 and dictionary_tag(word[-1]) == "f" and noun
+
+
 def asked_term(
     plan: QuestionPlan, segment: Callable[[str], list[str]], frequencies: Callable[[list[str]], Mapping[str, int]]
 ) -> str:
@@ -112,7 +122,7 @@ def asked_term(
         words.pop(0)
     if plan.shape.kind == "method":
         # 「工业上乙二醛是怎么制得的」: where it is done (上, 里, 中) is no part of the thing.
-        places = [at for at, word in enumerate(words) if dictionary_tag(word) == "f"]
+        places = [at for at, word in enumerate(words) if _says_where(word)]
         words = words[places[-1] + 1 :] if places else words
         if not _names_an_unknown_thing(words, frequencies):
             return ""
