@@ -789,3 +789,28 @@ def test_a_cell_naming_only_the_other_side_is_no_statement_of_its_own():
     assert not of_the_other_side(row("Application是能够独立运行的应用程序", "Applet不能独立运行"), names)
     assert not of_the_other_side(row("能够独立运行", "必须嵌入超文本中"), names)  # naming neither: by its place
     assert not of_the_other_side(row("HashMap不支持同步", "HashTable是同步的"), [("hashmap",), ("map",)])
+
+
+def test_a_side_s_name_and_colon_over_a_statement_say_what_it_is_and_lead_the_answer():
+    """A slide lists 「标准库：依赖操作系统」 and 「核心库：与操作系统无关」: no sentence to quote (both
+    too short), no label but the names, and the only word both say is the subject of the whole
+    course. The two lines are what each side is: a 定义 row, quoted as the lines that name them.
+    A list of names after the colon (「线程：栈，寄存器」) says nothing of its side."""
+    from kb.answering.answer import answer_from_hits
+
+    slide = "函数库\n标准库：依赖操作系统\nRust: std 标准库\n核心库：与操作系统无关\nRust: core 核心库"  # as ingested
+    table = build_contrast(["标准库", "核心库"], [_hit(1, "d", slide)], VOCABULARY, tokenize=TOKENIZE)
+    assert table is not None and [row.aspect for row in table.rows] == ["定义"]
+    assert [cell.text for cell in table.rows[0].cells] == ["依赖操作系统", "与操作系统无关"]
+    answer = answer_from_hits("标准库和核心库有什么区别？", [_hit(1, "d", slide)])
+    assert answer.found and answer.text.startswith("标准库：依赖操作系统[1]。核心库：与操作系统无关[1]。"), answer.text
+    switch = "切换\n进程：页表，堆，栈，寄存器\n线程：栈，寄存器"
+    names = [("进程",), ("线程",)]
+    assert outline_cells([_hit(1, "d", switch)], names, TOKENIZE) == []
+
+
+def test_a_line_read_both_as_a_label_line_and_as_a_clause_fills_one_row():
+    """「内碎片：分配单元内部未被使用内存」 is the side's 定义 line and a clause on 单元 too: one row."""
+    text = "内存碎片\n内碎片：分配单元内部未被使用内存\n外碎片：分配单元间未被使用内存"
+    table = build_contrast(["内碎片", "外碎片"], [_hit(1, "d", text)], VOCABULARY, tokenize=TOKENIZE)
+    assert table is not None and len(table.rows) == 1, table

@@ -551,6 +551,11 @@ def test_a_character_the_index_holds_as_a_word_is_meant_as_typed():
     # 和 joining two names is meant: 「工作集和常驻集」 is no typo of 「工作集合常驻集」 (合常 is said nowhere).
     held.update({"集合": 9, "工作": 9})
     assert correct("工作集和常驻集", frequencies, {**dictionary, "集合": 900}, Homophones, list) is None
+    # At the question's end (or before its 「？」) a character of grammar has no other neighbour:
+    # 「互相责被」 is a typo of 责备.
+    held.update({"责备": 3, "互相": 9})
+    for typed in ("为什么老是互相责被", "为什么老是互相责被？"):
+        assert correct(typed, frequencies, {**dictionary, "责备": 900}, Homophones, list) == typed.replace("被", "备")
 
 
 def test_a_typo_is_corrected_to_a_word_of_the_index_the_dictionary_lacks():

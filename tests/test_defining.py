@@ -177,3 +177,15 @@ def test_what_a_subject_is_after_its_de_is_defined_on_a_deeper_slide_and_leads()
     definition = Evidence(text[at : text.index("\n", at)], slide.passage, 3, at, text.index("\n", at), {"cue": 1.0})
     assert defines(definition, "java输入输出的流")  # its owner said in parts: JavaCh9, 「输入/输出流」
     assert not defines(definition, "c语言输入输出的流")
+
+
+def test_a_definition_saying_only_that_the_term_is_a_concept_does_not_lead():
+    """「市场营销策划是一个广泛的概念，需要综合考虑…」 defines in form and shares most words, but
+    says only what kind of word the term is; a sentence saying what it is leads, though it names
+    the term shorter (「营销策划是一种…」)."""
+    text = (
+        "市场营销策划是一个广泛的概念，需要综合考虑市场、产品和消费者等多个要素。"
+        "营销策划是一种以市场为导向的整体规划过程，旨在实现企业的市场目标。"
+    )
+    answer = answer_from_hits("市场营销策划是指什么？", [_hit(1, text)])
+    assert answer.sentences[0].text.startswith("营销策划是一种以市场为导向"), answer.text

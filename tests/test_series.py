@@ -6,8 +6,10 @@ import re
 import pytest
 
 from kb import KnowledgeBase
+from kb.answering.citing import joined_text
 from kb.answering.evidence import Evidence
 from kb.answering.plan import plan_from_words
+from kb.answering.sentence_quality import junk_reason
 from kb.answering.series import (
     all_series,
     commented_steps,
@@ -15,9 +17,11 @@ from kb.answering.series import (
     document_lines,
     heading_blocks,
     item_number,
+    transcripts,
     walkthroughs,
 )
 from kb.answering.steps import quoted_steps
+from kb.answering.units import is_code
 from kb.profile import default_profile
 from kb.testing import BigramEmbedder
 from kb.types import Hit, Passage
@@ -623,3 +627,51 @@ def test_a_heading_spelling_out_the_asked_compound_names_what_is_asked():
     text = "6.2.2 事件处理方法\n事件处理过程\n为事件源注册事件监听器\n实现事件监听器接口\n实现事件监听器接口规定的方法"
     quoted = _steps_quoted("想让按钮被点击后做出响应，Java的事件处理代码要怎么写？", text)
     assert "为事件源注册事件监听器\n实现事件监听器接口\n实现事件监听器接口规定的方法" in quoted, quoted
+
+
+CONSOLE_FAQ = "\n".join(
+    [
+        "如何更改日志目录的位置？",
+        "答：日志默认写在 /var/log/app，如果系统盘不够用，可以用软链接把它搬到别的分区。",
+        "例如，如下操作将日志目录迁移到 /data/log。",
+        "```",
+        "[root@web ~]# df -h",
+        "Filesystem      Size  Used Avail Use% Mounted on",
+        "/dev/sda1        50G   48G  2.0G  96% /",
+        "[root@web ~]# systemctl stop app",
+        "[root@web ~]# mv /var/log/app /data/log/",
+        "[root@web ~]# ln -s /data/log/app /var/log/app",
+        "[root@web ~]# systemctl start app",
+        "```",
+    ]
+)
+
+
+def test_a_console_session_under_the_answer_s_sentence_is_quoted_command_by_command():
+    """A FAQ answers how by doing it at a prompt: the question (「系统盘快满了，日志该怎么处理」)
+    shares few words with the commands, but the sentence that would lead the answer
+    stands in the session's section. The commands typed at the prompt are quoted, what they
+    print is not, each command on a line of its own."""
+    (session,) = transcripts(document_lines([_passage(0, 0, CONSOLE_FAQ)]))
+    assert session.title is not None and session.title.text == "如何更改日志目录的位置？"
+    assert len(session.items) == 5 and all("#" in item.text for item in session.items)
+    passage = _passage(0, 0, CONSOLE_FAQ)
+    profile = default_profile()
+    plan = plan_from_words("系统盘快满了，日志该怎么处理？", profile, shown=1)
+    at = CONSOLE_FAQ.index("答：")
+    end = CONSOLE_FAQ.index("\n", at)
+    lead = Evidence(CONSOLE_FAQ[at:end], passage, 1, at, end)
+    spans = quoted_steps(plan, [Hit(1, 1.0, passage)], profile.analyzer.tokenize, lead)
+    quoted = "\n".join(e.text for e in spans)
+    for command in ("systemctl stop app", "mv /var/log/app /data/log/", "ln -s /data/log/app", "systemctl start app"):
+        assert command in quoted, quoted
+    assert "Avail" not in quoted and "48G" not in quoted, quoted
+    assert spans[0].text.startswith("答："), quoted  # the answer's sentence first, where both fit
+    text = joined_text([(e.text, e.citations, is_code(e)) for e in spans])
+    assert "\n[root@web ~]# df -h" in text and "。[root@web" not in text, text
+
+
+def test_a_listing_without_prompts_or_with_one_command_is_no_console_session():
+    one = CONSOLE_FAQ.replace("[root@web ~]# ", "", 4)  # only the last command keeps its prompt
+    assert transcripts(document_lines([_passage(0, 0, one)])) == []
+    assert junk_reason("$ docker image ls") is None  # a command is no heading

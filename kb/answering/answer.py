@@ -18,11 +18,10 @@ from collections.abc import Callable, Iterable
 
 from kb.answering.amounts import asked_unit, states_it_of_the_question, states_the_amount
 from kb.answering.antecedents import with_antecedents
-from kb.answering.citing import joined_text, quoted_length, within
+from kb.answering.citing import Locate, joined_text, quoted_length, renumbered_table, within
 from kb.answering.contrast import build_contrast
 from kb.answering.defining import (
-    defines,
-    introduces,
+    definition_forms,
     led_by_definitions,
     with_sibling_items,
     with_unquotable_definition,
@@ -38,14 +37,12 @@ from kb.answering.question import ASKING_PHRASES, AnswerShape, asks_an_amount
 from kb.answering.steps import QUOTED_KINDS, Tokenize, overlaps, quoted_steps
 from kb.answering.table_lead import SAYS_THE_DIFFERENCE, led_by_table
 from kb.answering.units import adjacent, chain_below, holds_steps, is_code, shown_as_code, span_text
-from kb.language.text import fold, in_typed_case, is_near_duplicate
+from kb.language.text import fold, is_near_duplicate
 from kb.profile import Profile, default_profile
-from kb.provenance import Location
-from kb.types import Answer, CitedSpan, Contrast, ContrastRow, Hit
+from kb.types import Answer, CitedSpan, Hit
 
 NOT_FOUND = "知识库中没有找到能回答这个问题的内容。"
 # Where a span of a document's cleaned text is in the original file: (doc_id, start, end).
-Locate = Callable[[str, int, int], Location | None]
 DUPLICATE_OVERLAP = 0.8  # share of character pairs that makes two sentences copies of each other
 # A supporting sentence joins the answer only if its evidence is within this of the best's.
 SUPPORT_MARGIN = 3.5
@@ -138,8 +135,8 @@ def select(
             ranked, 2 * margin, lambda c: (holds_steps(c) or chain_below(c) is not None) and _shares_words(c)
         )
     elif shape.kind == "definition":
-        ranked = _form_first(ranked, margin, lambda c: defines(c, shape.subject))
-        ranked = _form_first(ranked, margin, lambda c: introduces(c, shape.subject))
+        for has_form in definition_forms(shape.subject):
+            ranked = _form_first(ranked, margin, has_form)
     elif shape.kind in ("purpose", "reason"):
         # 「SNI 的作用是…」 over sentences that only mention SNI; 「…是因为…」 over one restating
         # what happened (「本案中，某公司主张张某加班费的请求已经超过了…时效」).
@@ -315,30 +312,21 @@ def compose_answer(
     chosen = choose(plan, candidates := answer_candidates(evidence, plan), answerable, hits, tokenize)
     if chosen and plan.shape.units and beside is not None:
         chosen, hits = with_list_rest(chosen, hits, beside, plan.max_chars)
-    if not chosen:
+    if not chosen and not (answerable and plan.sides):
         return _not_found(plan, hits)
     contrast = build_contrast(plan.sides, hits, profile.contrast, tokenize=tokenize, subject=subject, beside=beside)
-    if plan.sides and not contrast and not _speaks_of_the_sides(plan, chosen, hits, profile):
+    if plan.sides and not contrast and not (chosen and _speaks_of_the_sides(plan, chosen, hits, profile)):
         return _not_found(plan, hits)
-    if contrast:
+    if contrast:  # a row of slide lines too short to be sentences may be all there is to quote
         chosen = within(led_by_table(contrast, plan, profile.contrast, hits, candidates, chosen), plan.max_chars)
+    if not chosen:
+        return _not_found(plan, hits)
     cited = {n for c in chosen for n in c.citations}
     cited |= {n for row in contrast.rows for cell in row.cells for n in cell.citations} if contrast else set()
     kept, mapping = _renumber(hits, cited, plan.shown)
     place = locate or (lambda doc_id, start, end: None)
-    sentences = [
-        CitedSpan(
-            c.text,
-            tuple(sorted(mapping[n] for n in c.citations)),
-            c.passage.doc_id,
-            c.start,
-            c.end,
-            place(c.passage.doc_id, c.start, c.end),
-            shown_as_code(c),
-        )
-        for c in chosen
-    ]
-    contrast = _renumbered_table(contrast, mapping, place, plan.reading.text) if contrast else None
+    sentences = [_cited(c, mapping, place) for c in chosen]
+    contrast = renumbered_table(contrast, mapping, place, plan.reading.text) if contrast else None
     answer = Answer(
         plan.reading.asked,
         joined_text([(s.text, s.citations, s.code) for s in sentences]),
@@ -351,6 +339,13 @@ def compose_answer(
     )
     check_grounding(answer)
     return answer
+
+
+def _cited(chosen: Evidence, mapping: dict[int, int], place: Locate) -> CitedSpan:
+    """A chosen span as the answer quotes it: its renumbered citations, its place in its file."""
+    doc_id, start, end = chosen.passage.doc_id, chosen.start, chosen.end
+    citations = tuple(sorted(mapping[n] for n in chosen.citations))
+    return CitedSpan(chosen.text, citations, doc_id, start, end, place(doc_id, start, end), shown_as_code(chosen))
 
 
 def _speaks_of_the_sides(plan: QuestionPlan, chosen: list[Evidence], hits: list[Hit], profile: Profile) -> bool:
@@ -369,26 +364,6 @@ def _not_found(plan: QuestionPlan, hits: list[Hit]) -> Answer:
     return Answer(
         reading.asked, NOT_FOUND, [], top, found=False, understood_as=reading.understood_as, corrected=reading.corrected
     )
-
-
-def _renumbered_table(contrast: Contrast, mapping: dict[int, int], place: Locate, question: str) -> Contrast:
-    """The table with its cells citing the renumbered passages, each placed in its original file,
-    its sides named as the question writes them (「HashMap」, not the folded 「hashmap」)."""
-    rows = [
-        ContrastRow(
-            row.aspect,
-            [
-                dataclasses.replace(
-                    cell,
-                    citations=tuple(mapping[n] for n in cell.citations),
-                    location=place(cell.doc_id, cell.start, cell.end),
-                )
-                for cell in row.cells
-            ],
-        )
-        for row in contrast.rows
-    ]
-    return Contrast([in_typed_case(side, [question]) for side in contrast.sides], rows)
 
 
 def answer_from_hits(question: str, hits: list[Hit], max_chars: int = 300, profile: Profile | None = None) -> Answer:

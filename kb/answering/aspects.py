@@ -191,3 +191,19 @@ def parallel_rows(
         rows.append(ContrastRow(aspect, [cell_a, cell_b]))
         used_text.update((cell_a.text, cell_b.text))
     return rows
+
+
+def distinct_rows(rows: Sequence[ContrastRow]) -> list[ContrastRow]:
+    """The rows, each quoting what no row before it quotes: 「内碎片：分配单元内部未被使用内存」 is
+    read both as the side's label line (its 定义) and as a clause on 单元; one row says it."""
+    kept: list[ContrastRow] = []
+    for row in rows:
+        quoted = [cell for earlier in kept for cell in earlier.cells]
+        if not any(_same_place(cell, other) for cell in row.cells for other in quoted):
+            kept.append(row)
+    return kept
+
+
+def _same_place(a: CitedSpan, b: CitedSpan) -> bool:
+    """Two cells quote overlapping text of one document."""
+    return a.doc_id == b.doc_id and a.start < b.end and b.start < a.end

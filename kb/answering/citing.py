@@ -6,13 +6,19 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 
 from kb.answering.evidence import Evidence
 from kb.answering.sentence_quality import junk_reason
 from kb.answering.series import continues, item_number
 from kb.answering.units import END_PUNCT, is_code
 from kb.ingest.chunk import BULLET
-from kb.language.code import FENCE, leaves_a_block_open
+from kb.language.code import FENCE, leaves_a_block_open, typed_at_prompt
+from kb.language.text import in_typed_case
+from kb.provenance import Location
+from kb.types import Contrast, ContrastRow
+
+Locate = Callable[[str, int, int], Location | None]  # a quoted span's place in its original file
 
 _LINE_INDENT = re.compile(r"\n[ \t\u3000]+")
 
@@ -36,12 +42,13 @@ def joined_text(spans: list[tuple[str, tuple[int, ...], bool]]) -> str:
     the next item of the list quoted just before (「（2）…」 after 「…（1）…」) starts a line of
     its own, and so do a span of several lines, a slide's bulleted item (「‒ 第二步，…」) and
     what follows a numbered list (one span of several lines, or items quoted one by one) or
-    a bulleted item."""
+    a bulleted item, and a command typed at a prompt."""
     text, previous, listed = "", "", False
     for span, citations, code in spans:
         step = bool(previous) and continues(previous, span)
         bulleted = BULLET.match(span) is not None
-        if text and not text.endswith("\n") and (step or listed or bulleted or "\n" in span.strip()):
+        command = typed_at_prompt(span)
+        if text and not text.endswith("\n") and (step or listed or bulleted or command or "\n" in span.strip()):
             text += "\n"
         text += cite(span, citations, code)
         ends_in_item = item_number(span.rsplit("\n", 1)[-1].strip()) is not None
@@ -91,3 +98,23 @@ def _opens_a_block(kept: list[Evidence]) -> bool:
     """The spans leave a code block open: an odd number of fence lines. (A span that ends its
     passage inside a block leaves it open too; the budget has nothing to do with that.)"""
     return leaves_a_block_open("\n".join(c.text for c in kept))
+
+
+def renumbered_table(contrast: Contrast, mapping: dict[int, int], place: Locate, question: str) -> Contrast:
+    """The table with its cells citing the renumbered passages, each placed in its original file,
+    its sides named as the question writes them (「HashMap」, not the folded 「hashmap」)."""
+    rows = [
+        ContrastRow(
+            row.aspect,
+            [
+                dataclasses.replace(
+                    cell,
+                    citations=tuple(mapping[n] for n in cell.citations),
+                    location=place(cell.doc_id, cell.start, cell.end),
+                )
+                for cell in row.cells
+            ],
+        )
+        for row in contrast.rows
+    ]
+    return Contrast([in_typed_case(side, [question]) for side in contrast.sides], rows)

@@ -222,7 +222,7 @@ def build_contrast(
     aspects = vocabulary.aspects if profile_knows(list(sides), vocabulary) else ()
     read = _Sides(names, cores, aspects, vocabulary.asking, _clause_breaks(names, cores), tokenize)
     found = _side_statements(hits, read)
-    for outlined in compared_in_one_document(outline_cells(hits, names)):
+    for outlined in compared_in_one_document(outline_cells(hits, names, tokenize)):
         rank, text = outlined.cell.citations[0], fold(outlined.cell.text)
         if outlined.aspect is None:
             statement = SideClause(outlined.side, text, text, -1, _cell_score(rank, False, len(text)))
@@ -242,7 +242,7 @@ def build_contrast(
             said = {word for clause, _ in found.unplaced for word in tokenize(clause.body)}
             common |= subject(said)
         rows += parallel_rows(found.unplaced, tokenize, all_names, common, {row.aspect for row in rows}, used_text)
-    rows = [row for row in rows if not of_the_other_side(row, names)]
+    rows = clause_forms.distinct_rows([row for row in rows if not of_the_other_side(row, names)])
     from_tables = [row for row in rows if row.aspect in first]
     rows = (from_tables if len(from_tables) >= MIN_TABLE_ROWS else rows)[:MAX_ROWS]  # the document's table says it all
     return Contrast(list(sides), rows) if len(rows) >= min_rows else None

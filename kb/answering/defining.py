@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from kb.answering.aspects import EXAMPLE
 from kb.answering.evidence import Evidence
@@ -153,6 +153,13 @@ def _head_defined(side: str, hits: Sequence[Hit]) -> Evidence | None:
     return defining_sentence(side.rsplit("的", 1)[-1], hits) if "的" in side else None
 
 
+# A definition that only says what kind of word the term is (「市场营销策划是一个广泛的概念，需要…」,
+# 「营销和销售是商业中两个十分重要的概念」) tells a trainee nothing: the one stating what it is leads.
+_SAYS_ONLY_A_WORD = re.compile(
+    r"是[^，。；,;！？!?]{0,12}?(?:概念|术语|名词|词语?|说法|话题)(?:之一)?\s*(?:[，。；,;！？!?]|$)"
+)
+
+
 def defines(evidence: Evidence, subject: str) -> bool:
     """A definition's form, in a passage about the subject's owner (「职业是…秘书」 elsewhere: not
     白鸟百合子的职业; the file's name counts: 「Dockerfile 里的 ONBUILD 指令」 is defined in
@@ -165,7 +172,13 @@ def defines(evidence: Evidence, subject: str) -> bool:
         bool(evidence.features.get("cue"))
         and (owner in about or _said_in_parts(owner, about))
         and not EXAMPLE.match(evidence.text.lstrip())
+        and not says_only_a_word(evidence)
     )
+
+
+def says_only_a_word(evidence: Evidence) -> bool:
+    """The sentence says of its subject only that it is a word or idea (_SAYS_ONLY_A_WORD)."""
+    return _SAYS_ONLY_A_WORD.search(fold(evidence.text)) is not None
 
 
 def _said_in_parts(owner: str, text: str) -> bool:
@@ -221,3 +234,10 @@ def with_sibling_items(best: Evidence, budget: int) -> Evidence:
     if end == best.end:
         return best
     return dataclasses.replace(best, text=passage.text[best.start - passage.start : end - passage.start], end=end)
+
+
+def definition_forms(subject: str) -> list[Callable[[Evidence], bool]]:
+    """What a definition's answer is led by, each in turn preferred (answer._form_first): a
+    sentence that says more than that the subject is an idea (says_only_a_word), one that
+    defines the subject, one that introduces it."""
+    return [lambda c: not says_only_a_word(c), lambda c: defines(c, subject), lambda c: introduces(c, subject)]

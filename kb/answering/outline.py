@@ -15,10 +15,10 @@ too (a slide cut between passages). Only the outline's form is read, never a sub
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from kb.answering.aspects import DEFINITION_ASPECT, EXAMPLE, PREDICATE
+from kb.answering.aspects import DEFINITION_ASPECT, EXAMPLE, PREDICATE, says_something
 from kb.answering.sentence_quality import SECTION_NUMBER
 from kb.language.text import fold
 from kb.types import CitedSpan, Hit, Passage
@@ -40,6 +40,11 @@ _DEFINED_BY_LABEL = frozenset({"定义", "概念", "含义"})  # 「X的定义�
 _CONTINUED = re.compile(r"[（(]续[)）]\s*$")
 MAX_CELL_CHARS = 90  # a cell of items stops at the item that would take it past this
 MAX_LABEL_LINE_CHARS = 30  # a line longer than this states something, it names no section
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]")
+MIN_CHARACTERISING_HAN = 4  # Chinese characters after 「X：」 that say what X is
+_NAMES = re.compile(
+    r"[^，,、；;]{1,4}(?:\s*[，,、]\s*[^，,、；;]{1,4})+"
+)  # 「页表，堆，栈，寄存器」: names, no statement
 
 
 @dataclass(frozen=True)
@@ -70,13 +75,19 @@ class _Outline:
 
     side_line: re.Pattern[str]
     sides: list[re.Pattern[str]]
+    states: Callable[[str], bool]  # the text states something (aspects.says_something)
 
 
-def outline_cells(hits: Sequence[Hit], names: Sequence[tuple[str, ...]]) -> list[OutlineCell]:
+def outline_cells(
+    hits: Sequence[Hit], names: Sequence[tuple[str, ...]], tokenize: Callable[[str], Sequence[str]] | None = None
+) -> list[OutlineCell]:
     """Every labelled statement under a side's name line in the hits' passages, in rank order.
-    `names`: each side's names (folded, longest first)."""
+    `names`: each side's names (folded, longest first); `tokenize` (the index's analyzer) tells
+    a statement after a side's name and colon (「核心库：与操作系统无关」) from a list of names
+    (「线程：栈，寄存器」)."""
     by_id = {h.passage.id: h for h in hits}
-    outline = _Outline(_side_line_pattern(names), [re.compile("|".join(map(re.escape, g))) for g in names if g])
+    patterns = [re.compile("|".join(map(re.escape, g))) for g in names if g]
+    outline = _Outline(_side_line_pattern(names), patterns, lambda text: says_something(text, _whole_words(tokenize)))
     cells: list[OutlineCell] = []
     for hit in sorted(hits, key=lambda h: (h.passage.doc_id, h.passage.id)):
         before = by_id.get(hit.passage.id - 1)
@@ -84,6 +95,20 @@ def outline_cells(hits: Sequence[Hit], names: Sequence[tuple[str, ...]]) -> list
         section = _Section(_last_side(before.passage, outline) if carried and before else None)
         cells += _cells(hit, outline, section)
     return sorted(cells, key=lambda c: c.cell.citations)
+
+
+def _whole_words(tokenize: Callable[[str], Sequence[str]] | None) -> Callable[[str], list[str]] | None:
+    """The words `tokenize` cuts a text into, but those inside a longer one: the index's analyzer
+    also gives 「寄存」 of 「寄存器」, which the dictionary tags a verb."""
+    if tokenize is None:
+        return None
+    cut = tokenize
+
+    def whole(text: str) -> list[str]:
+        words = list(cut(text))
+        return [w for w in words if not any(w != o and w in o for o in words)]
+
+    return whole
 
 
 def compared_in_one_document(cells: Sequence[OutlineCell]) -> list[OutlineCell]:
@@ -149,6 +174,14 @@ def _read_side_line(words: str, outline: _Outline, section: _Section) -> re.Matc
     return match
 
 
+def _characterises(rest: str, outline: _Outline) -> bool:
+    """What follows a side's name and colon says what the side is: a statement in words, not
+    an example, a name in Latin letters (「Rust: std」) or a list of names (「栈，寄存器」)."""
+    if len(_HAN_RUN.findall(rest)) < MIN_CHARACTERISING_HAN or EXAMPLE.match(rest) or _NAMES.fullmatch(rest):
+        return False
+    return outline.states(rest)
+
+
 def _is_label(words: str) -> bool:
     """Words that name what the lines after them say (优点, 适用范围), not a statement or an example."""
     return not PREDICATE.search(words) and not EXAMPLE.match(words)
@@ -175,8 +208,9 @@ def _cells(hit: Hit, outline: _Outline, section: _Section) -> list[OutlineCell]:
         match = _read_side_line(words, outline, section)
         if match is not None:
             rest, label = (match.group("rest") or "").strip(), _aspect_name(match)
-            if rest and label and section.side is not None:
-                found.append(_cell(hit, label, section.side, (end - len(rest), end)))
+            if rest and section.side is not None and (label or _characterises(rest, outline)):
+                # 「标准库：依赖操作系统」 over 「核心库：与操作系统无关」: what each side is.
+                found.append(_cell(hit, label or DEFINITION_ASPECT, section.side, (end - len(rest), end)))
             continue
         defining, section.defining = section.defining, False  # only the line right under the name
         if section.side is None:

@@ -15,7 +15,7 @@ import re
 
 from kb.formats import CELL_SEPARATOR
 from kb.ingest.chunk import BULLET, unbulleted
-from kb.language.code import FENCE, only_boilerplate, reads_as_prose
+from kb.language.code import FENCE, only_boilerplate, reads_as_prose, typed_at_prompt
 from kb.language.statements import asks_something, names_a_topic, states_something
 
 # A multi-level section number, or a chapter/part marker, at the start: 「2.2 」, 「第三章」.
@@ -191,7 +191,7 @@ def junk_reason(text: str) -> str | None:
         and not _TERM_AND_DEFINITION.fullmatch(stripped)
         and not CLAUSE_MARKS.search(stripped)
         and not CODE_CHARS.search(stripped)
-        and FENCE not in stripped  # the end of a code block: 「mysql -u root -p\n```」
+        and not (FENCE in stripped or typed_at_prompt(stripped))  # a block's end, a command (「$ ls」)
         and not (_NAMED_THEN_PLACED.match(stripped) and not _ENDS_ON_WHAT.search(stripped))
         and not states_something(stripped)
         and not (_SHORT_CLAIM.fullmatch(stripped) and not asks_something(stripped))

@@ -21,12 +21,12 @@ that holds it whole, so every item is still a verbatim span of a passage.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from kb.answering.units import ANNOUNCES, LIST_ITEM, marker_style
 from kb.ingest.chunk import is_heading, unbulleted
-from kb.language.code import FENCE, only_boilerplate, reads_as_code
+from kb.language.code import FENCE, only_boilerplate, reads_as_code, typed_at_prompt
 from kb.language.dictionary import dictionary_tag
 from kb.types import Passage
 
@@ -254,20 +254,48 @@ def commented_steps(lines: Sequence[Line]) -> list[Series]:
     included, the code; the line right above the block leads in (the heading or sentence that
     introduces it), a heading right above that is its title."""
     found = []
+    for at, end in _fenced_blocks(lines):
+        items = _numbered_comments(lines[at + 1 : end])
+        if len(items) >= 2:
+            code = tuple(line for line in lines[at : end + 1] if line not in items)
+            found.append(Series(lines[at - 1], tuple(items), _title_over(lines, at), code))
+    return found
+
+
+def transcripts(lines: Sequence[Line]) -> list[Series]:
+    """Every fenced console session with two or more commands typed at a prompt (「[root@s26 ~]#
+    service docker stop」 … 「[root@s26 lib]# service docker start」) under the line that
+    introduces it (「例如，如下操作将默认存储位置迁移到 /storage/docker。」): a procedure shown by
+    doing it. The commands are its items; what they print is left out. The heading above, a few
+    lines up at most, is its title."""
+    found = []
+    for at, end in _fenced_blocks(lines):
+        commands = [line for line in lines[at + 1 : end] if typed_at_prompt(line.text)]
+        if len(commands) >= 2:
+            # The question a FAQ's session answers is its heading, a few lines up.
+            found.append(Series(lines[at - 1], tuple(commands), _heading_above(lines, at - 1)))
+    return found
+
+
+def _fenced_blocks(lines: Sequence[Line]) -> Iterator[tuple[int, int]]:
+    """The (opening, closing) fence line numbers of each block with a line above it that is no
+    fence (what introduces the block)."""
     at = 0
     while at < len(lines):
         if lines[at].text != FENCE or not _opens_a_block(lines, at):
             at += 1
             continue
         end = next((j for j in range(at + 1, len(lines)) if lines[j].text == FENCE), len(lines))
-        items = _numbered_comments(lines[at + 1 : end])
-        if len(items) >= 2 and at > 0 and lines[at - 1].text != FENCE:
-            lead = lines[at - 1]
-            title = lines[at - 2] if at > 1 and not lead.is_heading and lines[at - 2].is_heading else None
-            code = tuple(line for line in lines[at : end + 1] if line not in items)
-            found.append(Series(lead, tuple(items), title, code))
+        if at > 0 and lines[at - 1].text != FENCE:
+            yield at, end
         at = end + 1
-    return found
+
+
+def _title_over(lines: Sequence[Line], at: int) -> Line | None:
+    """The heading right above the line that introduces the block at lines[at], if that line is
+    no heading itself."""
+    lead = lines[at - 1]
+    return lines[at - 2] if at > 1 and not lead.is_heading and lines[at - 2].is_heading else None
 
 
 def _numbered_comments(block: Sequence[Line]) -> list[Line]:

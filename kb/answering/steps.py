@@ -15,13 +15,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from kb.answering.citing import quoted_length
 from kb.answering.evidence import Evidence, coverage
 from kb.answering.plan import QuestionPlan
 from kb.answering.question import CLAUSES, question_kind
 from kb.answering.restated import restated_block
+from kb.answering.sections import section_bounds, section_series
 from kb.answering.sentence_quality import SECTION_NUMBER, junk_reason
 from kb.answering.series import (
-    MAX_BLOCK_ITEMS,
     Line,
     Series,
     all_series,
@@ -30,6 +31,7 @@ from kb.answering.series import (
     document_lines,
     heading_blocks,
     instructs,
+    transcripts,
     walkthroughs,
 )
 from kb.answering.units import BARE_LEAD_IN, LIST_ITEM, marker_style, span_text
@@ -45,7 +47,6 @@ COMMENTED_STEPS_COVERAGE = 0.15
 # 「按钮点击这种事件处理」: what comes before 这种 is an example of what is asked about.
 _EXAMPLE_OF = re.compile(r"^.*?(?:这种|这类|这样的|那种|之类的)")
 _SENTENCE_END = re.compile(r"[。！？!?]")
-_HAN = re.compile(r"[\u4e00-\u9fff]")  # a line that says something, not a file's name (「ExceptionMethods.java」)
 # The kinds of question quoted_steps may answer: how-to, a list, why (under a heading restating it).
 QUOTED_KINDS = ("method", "list", "reason")
 MAX_GAP_AFTER = 3  # characters (line breaks) between a procedure's last line and what it leads to
@@ -83,28 +84,67 @@ def quoted_steps(
     if best is not None:
         best = _asked_section(plan, best, documents, on_shown, tokenize) or best
     if best is None and plan.kind == "method":
-        # Comments numbering a listing's steps say it is a procedure more surely than a numbered
-        # list (reasons, features) does: one shown holding less of the question is quoted.
-        commented = [series for lines in documents for series in commented_steps(lines) if _shown(series, on_shown)]
+        # Comments numbering a listing's steps, or commands typed at a prompt, say it is a
+        # procedure more surely than a numbered list (reasons, features) does: one shown holding
+        # less of the question is quoted.
+        commented = [
+            series
+            for lines in documents
+            for series in (*commented_steps(lines), *transcripts(lines))
+            if _shown(series, on_shown)
+        ]
         best = _best_covered(plan, commented, ranks, tokenize, least=COMMENTED_STEPS_COVERAGE)
     if best is None and lead is not None:
         best = _best_covered(plan, [s for s in walked if _holds(s, lead)], ranks, tokenize, least=0.0)
+    if best is None and (spans := _session_spans(plan, documents, ranks, tokenize, lead)):
+        return spans
     if best is None and plan.kind == "method":
-        # No numbered procedure: the lines under a heading that itself names what is asked.
-        blocks = [s for lines in documents for s in heading_blocks(lines) if _shown(s, on_shown)]
-        asked = _asked_clause(plan)
-        named = [
-            s
-            for s in blocks
-            if _names_what_is_asked(plan, asked, s.lead_in, tokenize) and not _titles_a_comparison(plan, s)
-        ]
-        # Of those, the ones whose lines say what to do (「为事件源注册事件监听器」), not what it is.
-        instructed = [block for block in named if sum(map(instructs, block.items)) * 2 >= len(block.items)]
-        block = _best_covered(plan, instructed or named, ranks, tokenize, least=0.0)
+        block = _named_block(plan, documents, on_shown, ranks, tokenize)
         best = _asked_section(plan, block, documents, on_shown, tokenize) or block
     if best is None:
         return []
     return _step_spans(_in_whole_steps(best, by_document[best.lead_in.passage.doc_id], ranks), ranks)
+
+
+def _session_spans(
+    plan: QuestionPlan,
+    documents: list[list[Line]],
+    ranks: dict[int, int],
+    tokenize: Tokenize | None,
+    lead: Evidence | None,
+) -> list[Evidence]:
+    """The console session (series.transcripts) the section of `lead`, the sentence that would lead
+    the answer, shows it in (「例如，如下操作…」 and the commands under 「答：…可以使用 Linux 软连接
+    的方式来完成…」), after that sentence where both fit; none if that section shows none (or for
+    a question asking no how)."""
+    if lead is None or plan.kind != "method":
+        return []
+    sessions = [s for lines in documents for s in transcripts(lines) if _introduced_in(s, lead)]
+    session = _best_covered(plan, sessions, ranks, tokenize, least=0.0)
+    if session is None:
+        return []
+    spans = _step_spans(session, ranks)
+    return [lead, *spans] if quoted_length([lead, *spans]) <= plan.max_chars else spans
+
+
+def _named_block(
+    plan: QuestionPlan,
+    documents: list[list[Line]],
+    on_shown: Callable[[Line], bool],
+    ranks: dict[int, int],
+    tokenize: Tokenize | None,
+) -> Series | None:
+    """With no numbered procedure: the lines under a shown heading that itself names what is
+    asked, of those the ones whose lines say what to do (「为事件源注册事件监听器」), not what it is."""
+    blocks = [s for lines in documents for s in heading_blocks(lines) if _shown(s, on_shown)]
+    asked = _asked_clause(plan)
+    named = [
+        s
+        for s in blocks
+        if _names_what_is_asked(plan, asked, s.lead_in, tokenize) and not _titles_a_comparison(plan, s)
+    ]
+    instructed = [block for block in named if sum(map(instructs, block.items)) * 2 >= len(block.items)]
+    return _best_covered(plan, instructed or named, ranks, tokenize, least=0.0)
 
 
 def _restating(plan: QuestionPlan, tokenize: Tokenize | None) -> Callable[[str], float]:
@@ -137,7 +177,7 @@ def _asked_section(
     tokenize: Tokenize | None,
 ) -> Series | None:
     """The section of the shown passages whose numbered heading names what is asked better than
-    the series' own section, heading and lead-in do, as a series of its lines (_section) — for
+    the series' own section, heading and lead-in do, as a series of its lines (sections.py) — for
     「如何抛出一个异常」 a slide's 「5.2.3 抛出异常」 over 「throw关键字」 and what it does, not the
     steps of 「5.2.2 异常处理语句」, whose first says 「系统将抛出一个异常对象e」 (how one is caught).
     A section holding the series is no other one (「10.6 具有检查点的恢复技术」 holds 「利用检查点
@@ -157,55 +197,15 @@ def _asked_section(
                 and _names_what_is_asked(plan, asked, line, tokenize)
             ):
                 continue
-            first, last = _section_bounds(lines, at)
+            first, last = section_bounds(lines, at)
             holds_the_series = series is not None and (
                 series.lead_in.passage.doc_id == line.passage.doc_id
                 and lines[first].start <= series.lead_in.start < lines[last - 1].end
             )
-            section = _section(lines, first, last)
+            section = section_series(lines, first, last)
             if section.items and not holds_the_series:
                 return section
     return None
-
-
-def _section_bounds(lines: list[Line], at: int) -> tuple[int, int]:
-    """Where the section headed by lines[at], a numbered heading, starts and ends (the next
-    numbered heading). Slides repeat a section's number over several (「7.2.1 创建线程<方法一>」,
-    「<方法二>」, 「7.2.1 创建线程」): the section runs over all of them."""
-
-    def numbered(line: Line) -> str | None:
-        found = SECTION_NUMBER.match(line.text)
-        return found.group(0).strip() if found else None
-
-    key = numbered(lines[at])
-    first = at
-    for before in range(at - 1, -1, -1):
-        if numbered(lines[before]) not in (None, key):
-            break
-        if numbered(lines[before]) == key:
-            first = before
-    last = next((after for after in range(at + 1, len(lines)) if numbered(lines[after]) not in (None, key)), len(lines))
-    return first, last
-
-
-def _section(lines: list[Line], first: int, last: int) -> Series:
-    """A numbered section (lines[first:last]) as a series: its heading without the number
-    (「抛出异常」) leads in; its lines that say something (not a file's name,
-    「ExceptionMethods.java」) are the items, each other slide's title among them
-    (「创建线程<方法二>」), up to MAX_BLOCK_ITEMS."""
-    heading = lines[first]
-    number = SECTION_NUMBER.match(heading.text)
-    at = number.end() if number else 0
-    title = heading.text[at:]
-    items = []
-    for line in lines[first + 1 : last]:
-        own = SECTION_NUMBER.match(line.text)
-        if own is None:
-            items.append(line)
-        elif line.text[own.end() :] != title:
-            items.append(Line(line.start + own.end(), line.end, line.passage))
-    said = tuple(item for item in items if _HAN.search(item.text))[:MAX_BLOCK_ITEMS]
-    return Series(Line(heading.start + at, heading.end, heading.passage), said, None)
 
 
 def _holds(series: Series, quoted: Evidence) -> bool:
@@ -217,6 +217,13 @@ def _holds(series: Series, quoted: Evidence) -> bool:
     return right_after or any(
         line.passage.doc_id == quoted.doc_id and line.start < quoted.end and quoted.start < line.end for line in lines
     )
+
+
+def _introduced_in(series: Series, quoted: Evidence) -> bool:
+    """The quoted span stands in the series' section, between its title and its first item."""
+    first = series.items[0]
+    top = series.title or series.lead_in
+    return top.passage.doc_id == quoted.doc_id == first.passage.doc_id and top.start <= quoted.start < first.start
 
 
 def _in_whole_steps(series: Series, passages: list[Passage], ranks: dict[int, int]) -> Series:

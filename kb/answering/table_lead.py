@@ -51,9 +51,13 @@ def led_by_table(
     passage beyond the shown ones); two cells of one sentence quote it once, each as an answer
     quotes it (presentable), or a cell of a document's table too short to stand alone as its row's
     line, where that is no row of bare names (sentence_quality); a cell that cannot be quoted
-    (「‒ 则是按照…」 opens mid-clause) leads with no row."""
-    if not contrast.rows or not chosen or not plan.sides or profile_knows(list(plan.sides), vocabulary):
+    (「‒ 则是按照…」 opens mid-clause) leads with no row. With nothing chosen (the slide lines
+    「标准库：依赖操作系统」, 「核心库：与操作系统无关」 are too short to be stored sentences), the row
+    is the answer."""
+    if not contrast.rows or not plan.sides or profile_knows(list(plan.sides), vocabulary):
         return chosen
+    if not chosen:
+        return _quoted_row(_leading_row(contrast.rows), plan, hits, candidates) or []
     definitions = [defining_sentence(side, hits) for side in plan.sides]
     defined = _led_by_names(definitions, chosen)
     if not defined and weighs(plan.text):
@@ -125,11 +129,13 @@ def _quoted_row(
 
 def _row_line(cell: Evidence) -> Evidence | None:
     """The line of a document's table row holding a cell (「工作方式 | 在容器内启动新进程 | 附加到主进程」),
-    which the contrast builder read as one statement per side; None for a cell of no row."""
+    which the contrast builder read as one statement per side, or the line that labels the cell
+    with its side's name (「标准库：依赖操作系统」); None for a cell of neither."""
     text, offset = cell.passage.text, cell.start - cell.passage.start
     start, end = text.rfind("\n", 0, offset) + 1, text.find("\n", offset)
     end = len(text) if end < 0 else end
-    if CELL_SEPARATOR not in text[start:end]:
+    labelled = text[start:offset].rstrip().endswith(("：", ":"))
+    if CELL_SEPARATOR not in text[start:end] and not labelled:
         return None
     return dataclasses.replace(
         cell, text=text[start:end], start=cell.passage.start + start, end=cell.passage.start + end

@@ -174,6 +174,7 @@ def _fitting_their_other_neighbour(
     than 和消."""
     at = text.find(pair)
     before, after = text[at - 1 : at] if at > 0 else "", text[at + 2 : at + 3]
+    before, after = (c if _HAN.match(c) else "" for c in (before, after))
 
     def neighbours(word: str) -> tuple[str, str]:
         """(the typed character's outer pair, the corrected one's), for the character `word` changes."""
@@ -194,9 +195,12 @@ def _fitting_their_other_neighbour(
 
     def grammar_kept(word: str) -> bool:
         """A character of grammar typed (和 in 「工作集和常驻集」) is a typo only where its
-        correction pairs with its other neighbour in the index (「售部」 of 「销售不门」; not 「合常」)."""
+        correction pairs with its other neighbour in the index (「售部」 of 「销售不门」; not 「合常」).
+        At the question's end or before punctuation it has no other neighbour to be grammar with
+        (被 of 「为什么老是互相责被」)."""
         typed = pair[0] if word[0] != pair[0] else pair[1]
-        return is_grammar(typed) and counts.get(outer[word][1], 0) < MIN_PASSAGES
+        beside = outer[word][1]
+        return is_grammar(typed) and len(beside) == 2 and counts.get(beside, 0) < MIN_PASSAGES
 
     return [
         w

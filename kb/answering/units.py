@@ -13,7 +13,14 @@ from collections.abc import Callable
 
 from kb.answering.evidence import Evidence
 from kb.ingest.chunk import unbulleted
-from kb.language.code import FENCE, code_spans, leaves_a_block_open, passage_code_spans, reads_as_code
+from kb.language.code import (
+    FENCE,
+    code_spans,
+    leaves_a_block_open,
+    passage_code_spans,
+    reads_as_code,
+    typed_at_prompt,
+)
 from kb.language.text import sentence_spans
 from kb.types import Passage
 
@@ -310,4 +317,5 @@ def _ends_in_code(evidence: Evidence, spans_of: Callable[[str], list[tuple[int, 
     p = evidence.passage
     end = evidence.end - p.start
     in_code = any(a < end <= b for a, b in spans_of(p.text))
-    return leaves_a_block_open(evidence.text) or in_code or reads_as_code(evidence.text.rsplit("\n", 1)[-1])
+    last = evidence.text.rsplit("\n", 1)[-1]
+    return leaves_a_block_open(evidence.text) or in_code or reads_as_code(last) or typed_at_prompt(last)

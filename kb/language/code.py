@@ -170,6 +170,16 @@ def reads_as_code(line: str) -> bool:
     return bool(bare) and not _HAN.search(bare) and bool(_STATEMENT.search(bare))
 
 
+# A shell prompt opening a line of a console session: 「$ docker ps」, 「[root@s26 lib]# mv docker
+# /storage/」, 「user@host:~$ make」 — a command typed, not its output.
+_PROMPT = re.compile(r"^\s*(?:\$|\[[^\]\n]{1,40}\][#$]|[\w.-]+@[\w.-]+(?::[^\s#$]*)?[#$])\s+\S")
+
+
+def typed_at_prompt(line: str) -> bool:
+    """A command typed at a shell prompt (_PROMPT): code, however it reads."""
+    return _PROMPT.match(line) is not None
+
+
 # Lines every program opens or closes with, which say nothing of how anything is done: a package
 # or import declaration, an include, a namespace, a lone brace.
 _BOILERPLATE = re.compile(
