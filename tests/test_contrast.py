@@ -94,6 +94,10 @@ TOKENIZE = default_profile().analyzer.tokenize
         ("Application和Applet这两种java程序有什么区别", ["application", "applet"]),  # what both are
         # The stages of a range are listed, not compared.
         ("想做到消息一条都不丢，从发送、存储到消费每一环分别要做什么？", None),
+        # Three things listed: none of them is set against one other.
+        ("中断、异常和陷入这三个有什么区别？", None),
+        ("那参数、返回值和系统调用号分别放在哪几个寄存器里？", None),
+        ("进程、线程的区别", ["进程", "线程"]),
         # When they are used, who says their names and how they seem are no part of a side; 各 asks of each.
         ("腌肉时生抽和老抽各起什么作用，两者有什么不同？", ["生抽", "老抽"]),
         ("打蛋白时说的湿性发泡和干性发泡怎么分辨？", ["湿性发泡", "干性发泡"]),

@@ -55,6 +55,12 @@ def _complete(kb, question, previous):
         (["营销和销售有什么区别", "那它们的联系呢"], "这两个的最终目标一样吗", "营销和销售的最终目标一样吗"),
         # 「换成X」: X takes the place of the name it extends, not of the question's first noun.
         (["Redis 用 save 命令生成快照会阻塞吗？"], "那换成 bgsave 呢？", "redis 用 bgsave 命令生成快照会阻塞吗"),
+        # The Latin name sharing its end with the new one is replaced, not the first one said.
+        (
+            ["RISC-V 的 M-Mode 是谁在用的，它有什么特点？"],
+            "那 S-Mode 呢？",
+            "risc-v 的 s-mode 是谁在用的，它有什么特点",
+        ),
         # 「那X呢？」 then a question: its pronoun (or its missing subject) is X.
         (["用 Redis 的 List 做消息队列有什么问题？"], "那 Pub/Sub 呢？它有啥毛病？", "pub/sub有啥毛病"),
         (["市场营销是看长期还是看短期的？"], "那销售呢？有什么用", "销售有什么用"),

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from os.path import commonprefix
 from typing import Any
 
 from kb.answering.contrast import ContrastVocabulary
@@ -44,6 +45,7 @@ _QUESTION_MARKS = re.compile(r"[？?。！!]+$")
 # 「销售部呢？」 without 那: a bare X呢 leans on the question before it just the same.
 _ENDS_IN_NE = re.compile(r"呢\s*[？?。！!…]*\s*$")
 MAX_BARE_CHARS = 12  # 「那X呢」 with X longer than this asks a question of its own
+MIN_SHARED_AFFIX = 3  # letters two Latin names share at their start or end to be counterparts
 _FIRST_CLAUSE = re.compile(r"[^，,；;？?。！!]*")
 # 「那 Pub/Sub 呢？它有啥毛病？」: a bare 「那X呢」 clause names what the question after it asks about.
 _TOPIC_CLAUSE = re.compile(r"^\s*(?:那么|那|至于)\s*([^，,；;？?。！!呢]{1,12}?)\s*呢\s*[，,；;？?。！!]+\s*(\S.*)$")
@@ -230,11 +232,17 @@ def _topic_clause(folded: str) -> tuple[str, str]:
 
 def _latin_counterpart(last: str, bare: str) -> str:
     """The Latin name of `last` that the follow-up's bare Latin name contains or is part of
-    (「save」 for 「bgsave」), which it takes the place of; "" when there is none."""
+    (「save」 for 「bgsave」), or else shares the most of its start or end with (「m-mode」 for
+    「s-mode」, not 「risc-v」; 「ipv4」 for 「ipv6」), which it takes the place of; "" when there is none."""
     if not _LATIN_NAME.fullmatch(bare):
         return ""
     names = [w for w in _LATIN_NAME.findall(last) if w != bare and min(len(w), len(bare)) >= 3]
-    return next((w for w in names if w in bare or bare in w), "")
+    held = next((w for w in names if w in bare or bare in w), "")
+    if held:
+        return held
+    shared = {w: max(len(commonprefix([w, bare])), len(commonprefix([w[::-1], bare[::-1]]))) for w in names}
+    best = max(shared, key=lambda w: shared[w], default="")
+    return best if best and shared[best] >= MIN_SHARED_AFFIX else ""
 
 
 def focus_of(question: str, completed: str) -> str:

@@ -88,6 +88,9 @@ _KIND_OF_BOTH = re.compile(r"^([a-z0-9+\-][a-z0-9_.+#/-]*)\s+[\u4e00-\u9fff]{1,6
 _EACH = r"(?:(?<=各自)|(?<=分别)|(?<=各))[\u4e00-\u9fff]{1,6}?(?:什么|啥|哪些)"
 # 「从发送、存储到消费每一环分别要做什么」 lists the stages of a range, it compares no two of them.
 _RANGE = re.compile(r"^从.+到")
+# 「中断、异常和陷入这三个有什么区别」, 「参数、返回值和系统调用号分别放在哪」: a list of three or more
+# is asked about, no two sides set against each other.
+_MORE_THAN_TWO = re.compile(r"、[^、，,；;。？?]+?(?:和|与|跟|及|、)")
 
 
 # 比较 asks to compare where it ends what is asked (「两者比较」, 「比较一下」); before an adjective it
@@ -103,7 +106,7 @@ def contrast_sides(question: str, vocabulary: ContrastVocabulary) -> list[str] |
     q = fold(question)
     asking = [_COMPARING if word == "比较" else re.escape(word) for word in vocabulary.asking]
     match = _joined(q, "|".join([*asking, _WEIGHING, _TELLING_APART, _WHICH, _EACH]))
-    if not match:
+    if not match or _MORE_THAN_TWO.search(q[match.start(1) : match.end(2)]):
         return None
     # The sides stay inside the clause that joins them: 「A和B，时间跨度上有什么不同」 compares B
     # on 时间跨度; 「1962年1月，…上，邓小平和谁…」 compares 邓小平.
