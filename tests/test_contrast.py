@@ -384,8 +384,8 @@ def test_an_answer_whose_best_sentence_sets_nothing_apart_leads_with_the_table_s
 
 def test_an_answer_led_by_what_each_side_is_quotes_how_they_differ_next():
     """「排它锁又称为写锁」 and 「共享锁又称为读锁」 say what each lock is called, not how they
-    differ: the table's first row (read from the slide's outline) follows them, before a
-    sentence that shares more of the question's words and sets nothing apart."""
+    differ: the table's first row but its 定义 (read from the slide's outline) follows them,
+    before a sentence that shares more of the question's words and sets nothing apart."""
     from kb.answering.answer import answer_from_hits
 
     slide = (
@@ -403,12 +403,15 @@ def test_an_answer_led_by_what_each_side_is_quotes_how_they_differ_next():
     assert quoted[:2] == ["排它锁\n排它锁又称为写锁", "共享锁\n共享锁又称为读锁"]
     assert [text.rstrip("。") for text in quoted[2:4]] == row
     assert quoted[4:] == [both]
-    # Definitions that say what each lock is answer the question themselves: no row follows.
+    # Definitions that say what each lock is set nothing apart either (「协作式调度 / 可执行程序主动
+    # 放弃处理器使用」): the row saying how they differ follows them all the same.
     defined = slide.replace("又称为写锁", "是一种只允许一个事务持有的锁").replace(
         "又称为读锁", "是一种可由多个事务同时持有的锁"
     )
     answer = answer_from_hits("排它锁和共享锁有什么不同？", [_hit(1, "intro", both), _hit(2, "locks", defined)])
-    assert [s.text for s in answer.sentences][2:] == [both]
+    quoted = [s.text for s in answer.sentences]
+    assert quoted[0].endswith("是一种只允许一个事务持有的锁") and quoted[1].endswith("是一种可由多个事务同时持有的锁")
+    assert [text.rstrip("。") for text in quoted[2:4]] == row and quoted[4:] == [both], quoted
 
 
 def test_a_side_s_short_name_counts_only_where_a_passage_names_a_side_in_full():
@@ -818,3 +821,14 @@ def test_a_line_read_both_as_a_label_line_and_as_a_clause_fills_one_row():
     text = "内存碎片\n内碎片：分配单元内部未被使用内存\n外碎片：分配单元间未被使用内存"
     table = build_contrast(["内碎片", "外碎片"], [_hit(1, "d", text)], VOCABULARY, tokenize=TOKENIZE)
     assert table is not None and len(table.rows) == 1, table
+
+
+def test_a_contents_list_under_a_label_is_no_cell():
+    """A slide's 「提纲」 over section titles (「多道程序与协作式调度」, 「2. 分时多任务与抢占式调度」)
+    names both sides' sections; it states nothing of either."""
+    text = (
+        "协作式调度\n提纲：\n多道程序与协作式调度\n2. 分时多任务与抢占式调度\n优点：实现简单，开销小\n"
+        "抢占式调度\n提纲：\n多道程序与协作式调度\n3. 进程的概念\n优点：响应及时，不会被一个程序独占"
+    )
+    cells = outline_cells([_hit(1, "d", text)], [("协作式调度",), ("抢占式调度",)])
+    assert {cell.aspect for cell in cells} == {"优点"}, cells

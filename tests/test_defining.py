@@ -189,3 +189,5 @@ def test_a_definition_saying_only_that_the_term_is_a_concept_does_not_lead():
     )
     answer = answer_from_hits("市场营销策划是指什么？", [_hit(1, text)])
     assert answer.sentences[0].text.startswith("营销策划是一种以市场为导向"), answer.text
+    # Nor does it define the term where a comparison is led by what each side is.
+    assert defining_sentence("市场营销策划", [_hit(1, text)]) is None

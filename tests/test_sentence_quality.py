@@ -46,6 +46,8 @@ from kb.language.code import bare_code
         ("静态转储与动态转储 （2）海量转储与增量转储 （3）转储方法小结", "contents"),
         ("介质故障恢复 ─────────┴－－－－－－┴─────〉" + " " * 60 + "登记日志文件" + " " * 60 + "└─────〉", "drawing"),
         ("+-------------+------------------+", "drawing"),
+        ("│   └── rustsbi-qemu.bin(可运行在 qemu 虚拟机上的预编译二进制版本)", "drawing"),  # a directory tree
+        ("├── os(我们的内核实现放在 os 目录下)", "drawing"),
         ("静态转储          运行事务           ↓", "figure labels"),
         ("import java.lang.reflect.Method;", "boilerplate"),  # a listing's opening says nothing of how
         ("package cn.javaguide;\n\nimport java.util.List;", "boilerplate"),

@@ -95,7 +95,8 @@ def with_definition(hits: Sequence[Hit], shown: int, subject: str) -> list[Hit]:
 def defining_sentence(subject: str, hits: Sequence[Hit]) -> Evidence | None:
     """The sentence of the best-ranked hit that defines `subject` (defining_form, slide lines
     included), as evidence citing that hit; a definition on the line under its term is quoted
-    with the term's line (「静态转储\\n在系统中无运行事务时进行的转储操作」), verbatim."""
+    with the term's line (「静态转储\\n在系统中无运行事务时进行的转储操作」), verbatim; not one saying
+    only that the subject is an idea (says_only_a_word)."""
     form = defining_form(subject, slide_lines=True)
     for hit in hits:
         text = hit.passage.text
@@ -103,7 +104,7 @@ def defining_sentence(subject: str, hits: Sequence[Hit]) -> Evidence | None:
         if len(folded) != len(text):
             continue  # offsets would not hold in the text
         for found in form.finditer(folded):
-            if (span := _defining_span(hit, found)) is not None:
+            if (span := _defining_span(hit, found)) is not None and not says_only_a_word(span):
                 return span
     return None
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from kb.answering.aspects import DEFINITION_ASPECT, EXAMPLE, PREDICATE, says_something
 from kb.answering.sentence_quality import SECTION_NUMBER
+from kb.language.statements import names_a_topic
 from kb.language.text import fold
 from kb.types import CitedSpan, Hit, Passage
 
@@ -94,7 +95,14 @@ def outline_cells(
         carried = before is not None and before.passage.doc_id == hit.passage.doc_id
         section = _Section(_last_side(before.passage, outline) if carried and before else None)
         cells += _cells(hit, outline, section)
-    return sorted(cells, key=lambda c: c.cell.citations)
+    return sorted((c for c in cells if not _contents(c.cell.text)), key=lambda c: c.cell.citations)
+
+
+def _contents(text: str) -> bool:
+    """Lines that only name topics (「多道程序与协作式调度 / 2. 分时多任务与抢占式调度」 under a
+    slide's 「提纲」): a contents list, no statement about a side."""
+    lines = [_LEAD.sub("", line, count=1).strip() for line in text.split("\n") if line.strip()]
+    return len(lines) >= 2 and all(names_a_topic(line) for line in lines)
 
 
 def _whole_words(tokenize: Callable[[str], Sequence[str]] | None) -> Callable[[str], list[str]] | None:

@@ -99,6 +99,9 @@ _WIDE_GAP = re.compile(r"\S[ \t\u3000]{3,}(?=\S)")
 # Lines drawn with characters: box drawing, arrows, runs of dashes (「┴－－－－┴─〉」, 「+-----+----+」).
 _DRAWING = re.compile(r"[\u2500-\u257f\u2190-\u21ff]|[-－=＝_+|*.·…]{3,}")
 DRAWING_SHARE = 0.3  # a span this much drawn is a figure, not a sentence
+# A line of a directory tree (「│   └── rustsbi-qemu.bin(可运行在 qemu 虚拟机上的…)」): a file's place
+# and a note on it, drawn; it answers no question by itself.
+_TREE_BRANCH = re.compile(r"^[│|\s]*[├└]──")
 # Topics listed in one line (a slide's 「重点」 or 「难点」): three or more names, no statement.
 _TOPIC_SEPARATORS = re.compile(r"[，,、；;]")
 MIN_TOPICS = 3
@@ -138,6 +141,12 @@ def item_number(text: str) -> str | None:
     return next(group for group in match.groups() if group)
 
 
+def _drawn(text: str) -> bool:
+    """Drawn more than written (DRAWING_SHARE), or a branch of a directory tree."""
+    drawn = sum(len(m) for m in _DRAWING.findall(text)) >= DRAWING_SHARE * len("".join(text.split()))
+    return drawn or _TREE_BRANCH.match(text) is not None
+
+
 def junk_reason(text: str) -> str | None:
     """Why this span cannot be quoted on its own (a short English tag), or None if it can.
 
@@ -163,7 +172,7 @@ def junk_reason(text: str) -> str | None:
         return "reference"
     if _DIAGRAM.search(_HTML_COMMENT.sub("", stripped)):
         return "diagram"
-    if sum(len(m) for m in _DRAWING.findall(stripped)) >= DRAWING_SHARE * len("".join(stripped.split())):
+    if _drawn(stripped):
         return "drawing"
     if "\n" not in stripped and len(_WIDE_GAP.findall(stripped)) >= 2 and not CLAUSE_MARKS.search(stripped):
         return "figure labels"

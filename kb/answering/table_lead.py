@@ -12,6 +12,7 @@ import dataclasses
 import re
 from typing import TYPE_CHECKING
 
+from kb.answering.aspects import DEFINITION_ASPECT
 from kb.answering.contrast import ContrastVocabulary, profile_knows
 from kb.answering.defining import defining_sentence
 from kb.answering.evidence import Evidence
@@ -25,8 +26,6 @@ from kb.types import Contrast, ContrastRow, Hit
 if TYPE_CHECKING:
     from kb.answering.plan import QuestionPlan
 
-# A definition that only gives its term another name: 「排它锁又称为写锁」, 「…（简称DAC）」.
-_ONLY_NAMES = re.compile(r"(?:又称|也称|也叫|简称|俗称|简记)为?\s*\S{1,12}?[)）]?[。.]?$")
 # A sentence that names the difference and says it (「它与 Docker 最大的区别在于它是通过模拟硬件…」).
 SAYS_THE_DIFFERENCE = re.compile(r"(?:区别|不同|差异|差别)(?:之处)?(?:主要)?(?:在于|就在于|是|就是).{4,}")
 
@@ -43,9 +42,9 @@ def led_by_table(
     may quote), when the best chosen sentence neither sets the sides against each other (its
     `cue` feature) nor says how they differ (SAYS_THE_DIFFERENCE), and the table was read from
     the corpus: a profile's aspects come in the profile's order, not the question's. An answer
-    led by what each side is (defining.led_by_definitions) where that only names them (「排它锁
-    又称为写锁」, 「共享锁又称为读锁」) keeps that lead and quotes the row right after it, where it
-    says how they differ; a lead that says what each is stays as it is. A question weighing the
+    led by what each side is (defining.led_by_definitions: 「排它锁又称为写锁」, 「共享锁又称为读锁」;
+    「协作式调度 / 可执行程序主动放弃处理器使用」) keeps that lead and quotes the first row after it
+    that says how they differ (not its 定义 row: what each is is said). A question weighing the
     sides (「各有什么优缺点」) is led by what each is, then the row. Each cell is quoted as the
     candidate sentence that holds it, else as the table quotes it (a cell may come from a
     passage beyond the shown ones); two cells of one sentence quote it once, each as an answer
@@ -59,14 +58,19 @@ def led_by_table(
     if not chosen:
         return _quoted_row(_leading_row(contrast.rows), plan, hits, candidates) or []
     definitions = [defining_sentence(side, hits) for side in plan.sides]
-    defined = _led_by_names(definitions, chosen)
+    defined = _led_by_definitions(definitions, chosen)
     if not defined and weighs(plan.text):
         chosen, defined = _led_by_what_each_is(definitions, chosen)
     if not defined and (chosen[0].features.get("cue") or SAYS_THE_DIFFERENCE.search(fold(chosen[0].text))):
         return chosen
     head = chosen[:defined]
     # The table's 定义 row may be the very lines that lead: the row after it says how they differ.
-    rows = [row for row in contrast.rows if not any(overlaps(cell, quoted) for cell in row.cells for quoted in head)]
+    rows = [
+        row
+        for row in contrast.rows
+        if not any(overlaps(cell, quoted) for cell in row.cells for quoted in head)
+        and not (head and row.aspect == DEFINITION_ASPECT)
+    ]
     row = _quoted_row(_leading_row(rows), plan, hits, candidates) if rows else None
     if row is None:
         return chosen
@@ -81,17 +85,16 @@ def _leading_row(rows: list[ContrastRow]) -> ContrastRow:
     return next((row for row in rows if not any("\n" in cell.text.strip() for cell in row.cells)), rows[0])
 
 
-def _led_by_names(definitions: list[Evidence | None], chosen: list[Evidence]) -> int:
+def _led_by_definitions(definitions: list[Evidence | None], chosen: list[Evidence]) -> int:
     """2 when `chosen` opens with the sentences that define the two sides (`definitions`:
-    defining_sentence of each) and one of them only gives its side another name (「排它锁又称为
-    写锁」), else 0."""
+    defining_sentence of each), else 0. Such a lead may only name them (「排它锁又称为写锁」) or
+    say what each is without setting them apart: how they differ comes after it."""
     if len(chosen) < len(definitions):
         return 0
     for definition, quoted in zip(definitions, chosen):
         if definition is None or (definition.doc_id, definition.start) != (quoted.doc_id, quoted.start):
             return 0
-    only_names = any(_ONLY_NAMES.search(fold(quoted.text)) for quoted in chosen[: len(definitions)])
-    return len(definitions) if only_names else 0
+    return len(definitions)
 
 
 def _led_by_what_each_is(definitions: list[Evidence | None], chosen: list[Evidence]) -> tuple[list[Evidence], int]:
