@@ -103,7 +103,8 @@ def test_a_slide_bullet_that_states_something_is_quotable_and_a_title_is_its_hea
         "聚簇索引的用途\n在一个基本表上最多只能建立一个聚簇索引\n2.1 关系是一张二维表\n每行对应一个元组。\n"
         "视图的作用\n视图对重构数据库提供了一定程度的逻辑独立性\nCSMA/CD 在无线LAN中无法工作\n"
         "了解视图的定义\n视图可以简化查询。\n第二种方式有以下好处\n可以避免由于Java的单继承带来的局限性\n"
-        "5.2.4 自定义异常类\n可通过定义Exception类的子类创建自己的异常类"
+        "5.2.4 自定义异常类\n可通过定义Exception类的子类创建自己的异常类\n"
+        "QEMU启动参数\n物理内存的默认大小为 128MiB\n进程与程序的对应关系\n同一个程序的多次执行过程对应为不同进程"
     )
     assert [text[s:e] for s, e, _ in headed_sentences(text)] == [
         "在一个基本表上最多只能建立一个聚簇索引",
@@ -113,6 +114,8 @@ def test_a_slide_bullet_that_states_something_is_quotable_and_a_title_is_its_hea
         "视图可以简化查询。",
         "可以避免由于Java的单继承带来的局限性",  # a bullet opening with its predicate: a claim
         "可通过定义Exception类的子类创建自己的异常类",  # 可 before how: a claim
+        "物理内存的默认大小为 128MiB",  # 为 before an amount: a claim
+        "同一个程序的多次执行过程对应为不同进程",  # what it corresponds to: a claim
     ]
     assert [h for _, _, h in headed_sentences(text)] == [
         "聚簇索引的用途",
@@ -122,6 +125,8 @@ def test_a_slide_bullet_that_states_something_is_quotable_and_a_title_is_its_hea
         "了解视图的定义",  # 了解 names what the section teaches
         "第二种方式有以下好处",
         "5.2.4 自定义异常类",
+        "QEMU启动参数",
+        "进程与程序的对应关系",  # 对应 inside a name: a title
     ]
 
 

@@ -31,6 +31,13 @@ def test_sentence_spans_split_on_chinese_punctuation_and_lines():
     assert pieces == ["营销是拉。", "销售是推！", "真的吗？", "标题行", "“引号句。”", "后文"]
 
 
+def test_an_ascii_mark_before_code_ends_no_sentence():
+    """「#![no_main]」 and 「a != b」 hold a 「!」 that ends nothing: the sentence runs on."""
+    text = "项目设置为 #![no_main]。若 a != b 则退出! Done? 好的"
+    pieces = [text[s:e] for s, e in sentence_spans(text)]
+    assert pieces == ["项目设置为 #![no_main]。", "若 a != b 则退出!", "Done?", "好的"]
+
+
 def test_long_sentences_are_cut_at_clause_breaks():
     text = "，".join(["市场部负责品牌推广和市场调研"] * 40) + "。"
     spans = sentence_spans(text)

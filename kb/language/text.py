@@ -17,7 +17,11 @@ from kb.language.code import code_spans
 from kb.language.statements import names_a_topic
 
 # Sentence ends: Chinese and ASCII terminators, then any closing quotes/brackets.
-_SENTENCE = re.compile(r"[^\n。！？!?；;…]*(?:[。！？!?；;…]+[”’」』）)\]】〕\"']*|(?=\n)|$)")
+# An ASCII 「!」 or 「?」 right before code-like text ends nothing: 「#![no_main]」, 「a != b」, 「x?.y」.
+_IN_CODE_MARK = r"[!?](?=[=\[(.:A-Za-z_])"
+_SENTENCE = re.compile(
+    rf"(?:[^\n。！？!?；;…]|{_IN_CODE_MARK})*(?:(?:(?!{_IN_CODE_MARK})[。！？!?；;…])+[”’」』）)\]】〕\"']*|(?=\n)|$)"
+)
 _CLAUSE_BREAK = re.compile(r"[，,、：:]")
 _WORDLIKE = re.compile(r"[\w\u3400-\u9fff]")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
