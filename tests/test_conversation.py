@@ -590,6 +590,8 @@ def test_how_to_do_something_with_a_thing_the_index_never_names_is_refused_and_s
     # A word of one character the index never holds as a word (老) makes the thing unknown; one it holds (大) not.
     assert asked_term(answerer.plan("老客户应该怎么维护"), segment, held) == "老客户"
     assert asked_term(answerer.plan("大客户应该怎么维护"), segment, held) == ""
+    # An everyday word after words the index holds (进度 of 销售漏斗) is no unknown thing.
+    assert asked_term(answerer.plan("我的销售漏斗进度应该怎么安排？"), segment, held) == ""
     # A word alone names a thing whatever jieba tags it; opening with the asker, what the verb is done to.
     assert asked_term(answerer.plan("电话销售的开场白怎么说比较好"), segment, held) == "开场白"
     assert asked_term(answerer.plan("注解是什么？自己怎么定义一个注解？"), segment, held) == "注解"

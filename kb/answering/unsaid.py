@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from kb.answering.plan import QuestionPlan
 from kb.answering.question import ASKS_HOW, purpose_subjects
 from kb.answering.sentence_quality import CLAUSE_MARKS
-from kb.language.dictionary import dictionary_tag
+from kb.language.dictionary import dictionary_tag, general_frequency
 from kb.language.text import fold
 
 # A term: three to eight Chinese characters (or digits); no word that points or asks (「这玩意儿」,
@@ -29,6 +29,7 @@ _PREPOSITIONS = frozenset("在比被把对从向于")  # as words of their own: 
 _TERM = re.compile(r"[\u4e00-\u9fff0-9]{3,8}")
 _LATIN = re.compile(r"[a-z]")
 _WORD = re.compile(r"[\u4e00-\u9fff]{2}")
+EVERYDAY_WORD = 200  # a word the general dictionary counted this often is an everyday one (进度 392)
 _ASKER = re.compile(r"(?:我|我们|自己|你|咱们?)?")  # 「自己怎么…」: no thing before 怎么
 # Asking what a term means, not what something is.
 _ASKS_MEANING = re.compile(r"什么是|什么叫|啥是|意思|含义|定义|指的是|是指|指什么|是啥")
@@ -83,7 +84,11 @@ def _names_an_unknown_thing(words: list[str], frequencies: Callable[[list[str]],
     # A character of grammar (了, 的) says nothing of what the thing is.
     naming = [w for w in words if len(w) > 1 or (dictionary_tag(w) or "").startswith(("n", "a"))]
     held = frequencies(naming)  # one lookup for all its words
-    return not all(held.get(w, 0) for w in naming)
+    unknown = [w for w in naming if not held.get(w, 0)]
+    # An everyday word after words the index holds asks about an ordinary side of a thing it
+    # knows (「基础实验进度」: 进度 of 基础实验), not about an unknown one (「私域流量」, 「弱实体」).
+    everyday_head = unknown == naming[-1:] and len(naming) > 1 and general_frequency(naming[-1]) >= EVERYDAY_WORD
+    return bool(unknown) and not everyday_head
 
 
 def _says_where(word: str) -> bool:
