@@ -37,7 +37,8 @@ from kb.answering.question import ASKING_PHRASES, AnswerShape, asks_an_amount
 from kb.answering.steps import QUOTED_KINDS, Tokenize, overlaps, quoted_steps
 from kb.answering.table_lead import SAYS_THE_DIFFERENCE, led_by_table
 from kb.answering.units import adjacent, chain_below, holds_steps, is_code, shown_as_code, span_text
-from kb.language.text import fold, is_near_duplicate
+from kb.language.duplicates import is_near_duplicate
+from kb.language.text import fold
 from kb.profile import Profile, default_profile
 from kb.types import Answer, CitedSpan, Hit
 

@@ -20,7 +20,8 @@ from kb.answering.sentence_quality import item_number
 from kb.embedding.models import Embedder, load_embedder
 from kb.embedding.questions import encoded_question
 from kb.errors import KbError
-from kb.language.text import Analyzer, fold, has_words, is_near_duplicate
+from kb.language.duplicates import is_near_duplicate
+from kb.language.text import Analyzer, fold, has_words
 from kb.profile import Profile
 from kb.stores.base import IndexStore, Ranking
 from kb.types import MODES, Hit, Mode, Passage, Ranker, RankSignal

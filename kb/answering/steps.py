@@ -36,7 +36,8 @@ from kb.answering.series import (
 )
 from kb.answering.units import BARE_LEAD_IN, LIST_ITEM, marker_style, span_text
 from kb.language.dictionary import is_grammar
-from kb.language.text import Span, char_bigrams, fold
+from kb.language.duplicates import Span
+from kb.language.text import char_bigrams, fold
 from kb.types import Hit, Passage
 
 Tokenize = Callable[[str], list[str]]

@@ -11,7 +11,7 @@ import re
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 from kb.language.code import code_spans
 from kb.language.statements import names_a_topic
@@ -206,42 +206,6 @@ class Analyzer:
             other for term in found for other in sorted(self.synonyms[term]) if other not in folded
         )
         return [t for alternative in alternatives for t in self.index_terms(alternative) if t not in own_terms]
-
-
-_DUPLICATE_GRAMS = 8192
-
-
-@lru_cache(maxsize=_DUPLICATE_GRAMS)
-def _bigram_set(text: str) -> frozenset[str]:
-    folded = fold(re.sub(r"\W+", "", text))
-    return frozenset(folded[i : i + 2] for i in range(len(folded) - 1))
-
-
-class Span(Protocol):
-    """A span of a cleaned document: a passage, or a sentence quoted from one."""
-
-    @property
-    def doc_id(self) -> str: ...
-    @property
-    def start(self) -> int: ...
-    @property
-    def end(self) -> int: ...
-    @property
-    def text(self) -> str: ...
-
-
-def is_near_duplicate(a: Span, b: Span, threshold: float) -> bool:
-    """Overlapping windows of one document (they share at least half of the shorter one), or
-    (mostly) the same text in two articles: the share of the shorter one's character pairs
-    that the other holds reaches `threshold` — the same paragraph copied between articles."""
-    if a.doc_id == b.doc_id:
-        overlap = min(a.end, b.end) - max(a.start, b.start)
-        if overlap > 0 and overlap >= 0.5 * min(a.end - a.start, b.end - b.start):
-            return True
-    grams_a, grams_b = _bigram_set(a.text), _bigram_set(b.text)
-    if not grams_a or not grams_b:
-        return False
-    return len(grams_a & grams_b) / min(len(grams_a), len(grams_b)) >= threshold
 
 
 def has_words(text: str) -> bool:
