@@ -55,6 +55,8 @@ def _complete(kb, question, previous):
         (["营销和销售有什么区别", "那它们的联系呢"], "这两个的最终目标一样吗", "营销和销售的最终目标一样吗"),
         # 「换成X」: X takes the place of the name it extends, not of the question's first noun.
         (["Redis 用 save 命令生成快照会阻塞吗？"], "那换成 bgsave 呢？", "redis 用 bgsave 命令生成快照会阻塞吗"),
+        # One of what the question before listed, by its number: asked of the same subject.
+        (["销售漏斗一般分哪几个阶段？"], "那第二个阶段主要靠谁来推进？", "销售漏斗的第二个阶段主要靠谁来推进"),
         # The Latin name sharing its end with the new one is replaced, not the first one said.
         (
             ["RISC-V 的 M-Mode 是谁在用的，它有什么特点？"],

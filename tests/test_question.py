@@ -26,6 +26,8 @@ from kb.types import Hit, Passage
         # 怎么 before what happened asks how come, not how to (咋 is read as 怎么 before this).
         ("用int算100的阶乘怎么出来个0？", "reason"),
         ("程序怎么还报错", "reason"),
+        ("X光管怎么那么烫，还得专门整个冷却系统？", "reason"),  # 怎么那么 + what it is like: how come
+        ("这一步怎么这么慢", "reason"),
         ("key 明明设了过期时间，怎么过期了还赖在内存里", "reason"),
         ("做营销的每个月要怎么总结市场情况", "method"),
         ("数据库怎么还原", "method"),

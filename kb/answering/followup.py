@@ -45,6 +45,8 @@ _QUESTION_MARKS = re.compile(r"[？?。！!]+$")
 # 「销售部呢？」 without 那: a bare X呢 leans on the question before it just the same.
 _ENDS_IN_NE = re.compile(r"呢\s*[？?。！!…]*\s*$")
 MAX_BARE_CHARS = 12  # 「那X呢」 with X longer than this asks a question of its own
+# 「那第二步…」, 「那第三种…」: one of what the question before listed, however long it goes on.
+_ORDINAL = re.compile(r"第[一二三四五六七八九十\d]{1,3}(?:步|个|种|点|条|类|阶段|部分|项)")
 MIN_SHARED_AFFIX = 3  # letters two Latin names share at their start or end to be counterparts
 _FIRST_CLAUSE = re.compile(r"[^，,；;？?。！!]*")
 # 「那 Pub/Sub 呢？它有啥毛病？」: a bare 「那X呢」 clause names what the question after it asks about.
@@ -62,7 +64,8 @@ def is_elliptical(question: str) -> bool:
     if _PLURAL.search(folded) or _SINGULAR.search(folded):
         return True
     leans = _OPENER.match(folded) or _ENDS_IN_NE.search(folded)
-    return bool(leans) and len(_CLOSER.sub("", _OPENER.sub("", folded))) <= MAX_BARE_CHARS
+    bare = _CLOSER.sub("", _OPENER.sub("", folded))
+    return bool(leans) and (len(bare) <= MAX_BARE_CHARS or _ORDINAL.match(bare) is not None)
 
 
 def _asks_of_nothing(question: str, analyzer: Analyzer) -> bool:
@@ -179,6 +182,8 @@ def complete(
     bare = _CLOSER.sub("", _OPENER.sub("", folded))
     if not bare:
         return None
+    if _ORDINAL.match(bare):  # 「那第二步用的…」 after 「…要经过哪几个步骤」: the second of those
+        return f"{subject}的{bare}"
     if ASKING_PHRASES.search(bare):
         # 「那销售看什么」 after 「做市场的业绩一般看什么指标」: a new subject, the same predicate.
         new_subject = subject_of(bare, vocabulary, known, analyzer)

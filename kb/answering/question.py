@@ -56,12 +56,12 @@ _AMOUNT_MEASURES = "个次位种名岁人倍点号周成年月日天级层分秒
 # but a list of steps (「要做哪几步」, 「有哪些步骤」) is asked as a procedure is.
 _KINDS: tuple[tuple[QuestionKind, re.Pattern[str]], ...] = (
     # 「怎么」 before what happened, not before an action, asks how come: 「怎么出来个0」,
-    # 「怎么还报错」, 「怎么就不行了」, 「咋过期了还赖在内存里」.
+    # 「怎么还报错」, 「怎么就不行了」, 「咋过期了还赖在内存里」, 「X光管咋那么烫」.
     (
         "reason",
         re.compile(
             r"为什么|为何|什么原因|原因是|何故|凭什么|(?<!是)怎么一?回事|怎么(?:会|还(?!原)|就|又|总是|老是|没|不(?!同)|出来|成了)|"
-            r"怎么[^，,。？?]{1,6}?了(?:还|却|也|都)"
+            r"怎么(?:这么|那么)|怎么[^，,。？?]{1,6}?了(?:还|却|也|都)"
         ),
     ),
     ("method", re.compile(r"哪[几两二三四五六七八九十\d]步|几个?步骤|哪些步骤|什么步骤|步骤(?:有|是)(?:哪些|什么)")),
