@@ -165,3 +165,18 @@ def test_a_footnote_is_text_on_its_line_and_its_reference_mark_is_gone():
     assert lines[0] == "油温在 120°C-140°C 之间：适合软炸、滑炒。"
     assert lines[2] == "软炸是将小块、片或条形的材料挂糊，放入油锅，炸成七八成熟的油炸方法"
     assert lines[3] == "滑炒，选用质嫩的动物性原料，用温油滑散"
+
+
+def test_a_container_is_read_as_its_title_and_lines_and_stray_emphasis_marks_go():
+    """VitePress notes: 「::: info 🎨 窗宽窗位」 … 「:::」 left 「info 🎨 窗宽窗位…」 in the text, quoted
+    as an answer; CommonMark leaves 「**…）**的」 as written before a Chinese character."""
+    source = (
+        "# CT\n\n::: info 🎨 窗宽窗位：CT图像的调色板\n通过调整窗宽和窗位，可以突出显示不同的组织。\n:::\n\n"
+        "DICOM的核心是**信息对象定义（IOD）和服务类（Service Classes）**的组合。\n\n"
+        "幂运算 2**3 等于 8，`a**b` 是代码。\n"
+    )
+    text = extract(source.encode()).text
+    lines = text.split("\n")
+    assert lines[2] == "窗宽窗位：CT图像的调色板" and lines[3].startswith("通过调整窗宽") and lines[4] == ""
+    assert "DICOM的核心是信息对象定义（IOD）和服务类（Service Classes）的组合。" in lines
+    assert "`a**b`" in text and "info" not in text and ":::" not in text

@@ -48,6 +48,7 @@ from kb.language.code import bare_code
         ("+-------------+------------------+", "drawing"),
         ("│   └── rustsbi-qemu.bin(可运行在 qemu 虚拟机上的预编译二进制版本)", "drawing"),  # a directory tree
         ("├── os(我们的内核实现放在 os 目录下)", "drawing"),
+        ("CT窗宽窗位对比（肺窗）：Wikimedia Commons - CT Scan Thorax Lung，CC BY-SA 4.0", "reference"),  # a credit
         ("静态转储          运行事务           ↓", "figure labels"),
         ("import java.lang.reflect.Method;", "boilerplate"),  # a listing's opening says nothing of how
         ("package cn.javaguide;\n\nimport java.util.List;", "boilerplate"),

@@ -131,6 +131,8 @@ _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 # A link, and the most a title before it holds in a reading list's entry (no statement).
 _URL = re.compile(r"(?:https?://|www\.)[^\s）)」\]]+")
 REFERENCE_TITLE_CHARS = 40
+# A picture's credit, ending in its licence: 「CT窗宽窗位对比（肺窗）：Wikimedia Commons - …，CC BY-SA 4.0」.
+_CREDIT = re.compile(r"(?:\bCC[ -]?(?:BY|0)\b|Public Domain|公有领域)[\w .,-]*$", re.IGNORECASE)
 
 
 def item_number(text: str) -> str | None:
@@ -145,6 +147,13 @@ def _drawn(text: str) -> bool:
     """Drawn more than written (DRAWING_SHARE), or a branch of a directory tree."""
     drawn = sum(len(m) for m in _DRAWING.findall(text)) >= DRAWING_SHARE * len("".join(text.split()))
     return drawn or _TREE_BRANCH.match(text) is not None
+
+
+def _names_a_source(text: str) -> bool:
+    """A reading list's entry (「Redis AOF 持久化详解 - 程序员历小冰：http://…」), a text's title
+    or a picture's credit (_CREDIT)."""
+    listed = _URL.search(text) and len(_URL.sub("", text).strip()) <= REFERENCE_TITLE_CHARS
+    return bool(listed or _CREDIT.search(text) or DESCRIBES_A_TEXT.match(text) or TITLE_OF_A_TEXT.match(text))
 
 
 def junk_reason(text: str) -> str | None:
@@ -166,9 +175,7 @@ def junk_reason(text: str) -> str | None:
         return "table header"
     if only_boilerplate(stripped):
         return "boilerplate"
-    # 「Redis AOF 持久化详解 - 程序员历小冰：http://…」: a reading list's entry, or a text's title
-    listed = _URL.search(stripped) and len(_URL.sub("", stripped).strip()) <= REFERENCE_TITLE_CHARS
-    if listed or DESCRIBES_A_TEXT.match(stripped) or TITLE_OF_A_TEXT.match(stripped):
+    if _names_a_source(stripped):
         return "reference"
     if _DIAGRAM.search(_HTML_COMMENT.sub("", stripped)):
         return "diagram"

@@ -8,7 +8,7 @@ text, these were indexed and quoted as answers. The file is parsed with markdown
 so places stay the file's line numbers:
 
 - headings, paragraphs and list items: their text, links by their words, without emphasis
-  marks or images; inline code keeps its backticks; an ordered item keeps its number
+  marks (those CommonMark leaves as text before a Chinese character too) or images; inline code keeps its backticks; an ordered item keeps its number
   (「1. 」: steps stay steps), a bullet loses its mark;
 - footnotes (GitHub's 「适合软炸[^1]」 … 「[^1]: 软炸是…」, mdit-py-plugins): the note's text on its
   line, without its label, the reference mark gone (read as CommonMark alone, a note without a
@@ -27,6 +27,9 @@ so places stay the file's line numbers:
 - YAML front matter (「---\ntitle: '进程管理'\ndate: …\npublished: true\n---」, as static site
   generators and note apps write it): settings a reader of the page never sees, dropped but for
   the title (its 「false」 and 「/post-images/…jpg」 were indexed, quizzed and taken for key terms);
+- containers (「::: tip 提示」 … 「:::」, mdit-py-plugins, as VitePress and Docusaurus write notes):
+  their lines read as any others, the opening line as its title without the kind and its
+  symbols (「info 🎨 窗宽窗位：…」 was quoted), the closing line empty;
 - HTML: comments dropped; in an HTML block, style and script bodies and every HTML element's
   tags (kb/ingest/markup.py: marp slides' 「<style> .container{…}」 and lone 「</div>」 were
   indexed), so an image block leaves nothing; inline, tags that are markup dropped as cleaning
@@ -59,6 +62,14 @@ _TITLE = re.compile(r"^title[ \t]*:[ \t]*(.*?)[ \t]*$")
 _DIAGRAM = re.compile(r"(?:mermaid|plantuml|puml|dot|graphviz|flow|flowchart|sequence|mindmap|markmap|gantt)\b.*")
 # What only LaTeX writes: a command, a sub- or superscript, a group.
 _LATEX = re.compile(r"\\[A-Za-z]|[_^{]")
+# Emphasis CommonMark leaves as text where it closes before a Chinese character after punctuation
+# (「**信息对象定义（IOD）和服务类（Service Classes）**的组合」): the marks go, the words stay.
+# Not between letters or digits (「2**3」, a power), nor around words without Chinese.
+_STRAY_EMPHASIS = re.compile(r"(?<![A-Za-z0-9])\*\*(?=\S)([^*\n]*?[\u4e00-\u9fff][^*\n]*?)(?<=\S)\*\*(?![A-Za-z0-9])")
+# A VitePress/VuePress/Docusaurus container 「::: tip 标题」 … 「:::」: its kind (a word) is markup,
+# and so are the symbols opening its title (「💡」).
+_ADMONITION = re.compile(r"\s*[A-Za-z][\w-]*")
+_ADMONITION_TITLE = re.compile(r"^\s*[A-Za-z][\w-]*\s*[^\w\s]*\s*")
 # Those written in Mermaid's syntax, whose labels are kept (kb/formats/diagram.py).
 _LABELLED = re.compile(r"(?:mermaid|flowchart|mindmap)\b.*")
 
@@ -73,6 +84,7 @@ def extract(data: bytes) -> Extracted:
 def readable(source: str) -> str:
     """The Markdown source as the text it shows, one output line per source line."""
     from markdown_it import MarkdownIt
+    from mdit_py_plugins.container import container_plugin
     from mdit_py_plugins.dollarmath import dollarmath_plugin
     from mdit_py_plugins.footnote import footnote_plugin
 
@@ -82,6 +94,7 @@ def readable(source: str) -> str:
         .use(footnote_plugin, inline=False)
         # Pandoc's rule: no space inside the dollars, no digit after the closing one (「$5 和 $10」 is prices).
         .use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)
+        .use(container_plugin, name="admonition", validate=lambda params, *_: _ADMONITION.match(params) is not None)
     )
     source = _without_front_matter(source)
     source_lines = source.split("\n")
@@ -95,7 +108,9 @@ def readable(source: str) -> str:
             if _LABELLED.fullmatch(token.info.strip().lower()):
                 _place(lines, start + 1, diagram_lines(token.content.rstrip("\n").split("\n"))[: end - start - 2])
             continue
-        if token.type == "fence":
+        if token.type == "container_admonition_open":  # 「::: info 💡 下一步学习」: its title alone
+            lines[start] = _ADMONITION_TITLE.sub("", token.info)
+        elif token.type == "fence":
             _place(lines, start, [FENCE, *token.content.rstrip("\n").split("\n"), FENCE][: end - start])
         elif token.type == "code_block":  # indented: kept as written, as in a text file
             _place(lines, start, source_lines[start:end])
@@ -134,7 +149,7 @@ def _inline_text(token: Any) -> str:
     parts = []
     for child in token.children or []:
         if child.type == "text":
-            parts.append(child.content)
+            parts.append(_STRAY_EMPHASIS.sub(r"\1", child.content))
         elif child.type == "code_inline":
             parts.append(child.markup + child.content + child.markup)
         elif child.type in ("softbreak", "hardbreak"):

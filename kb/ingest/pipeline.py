@@ -58,6 +58,8 @@ BM25_PARAMS = {"k1": 1.2, "b": 0.75}
 # Bump when the cleaning, splitting or BM25 code changes; edits to the profile or the general
 # dictionary are noticed by themselves. Either way the next ingest rebuilds the index (reusing
 # every vector whose passage text is unchanged).
+# 33: Markdown emphasis CommonMark leaves as text before a Chinese character dropped (「**…）**的」);
+# 32: a Markdown container (「::: tip 标题」 … 「:::」) read as its title and lines, its kind dropped;
 # 31: an ASCII 「!」/「?」 before code-like text ends no sentence (「#![no_main]」), a line saying
 # what something amounts to (「…为 128MiB」) or corresponds to (对应为) is a claim;
 # 30: a Markdown formula in dollars read as its text (pylatexenc);
@@ -69,7 +71,7 @@ BM25_PARAMS = {"k1": 1.2, "b": 0.75}
 # read as Chinese; 21: a line saying what something means (意味着) or that it need not hold (不一定) is no heading;
 # 20: a bullet's wrapped text joined in PDFs, headings name something; 19: Markdown read as its
 # text (markdown-it-py); 18: PDF paragraphs indented as a whole
-PIPELINE_VERSION = 31
+PIPELINE_VERSION = 33
 
 
 def pipeline_fingerprint(profile: Profile) -> str:
