@@ -8,8 +8,9 @@ text, these were indexed and quoted as answers. The file is parsed with markdown
 so places stay the file's line numbers:
 
 - headings, paragraphs and list items: their text, links by their words, without emphasis
-  marks (those CommonMark leaves as text before a Chinese character too) or images; inline code keeps its backticks; an ordered item keeps its number
-  (「1. 」: steps stay steps), a bullet loses its mark;
+  marks (those CommonMark leaves as text before a Chinese character too) or images; inline
+  code keeps its backticks; an ordered item keeps its number (「1. 」: steps stay steps), a
+  bullet loses its mark;
 - footnotes (GitHub's 「适合软炸[^1]」 … 「[^1]: 软炸是…」, mdit-py-plugins): the note's text on its
   line, without its label, the reference mark gone (read as CommonMark alone, a note without a
   space was a link definition, its text silently lost, and 「[^2]」 was quoted beside kb's [2]);
