@@ -9,6 +9,7 @@ from kb import KnowledgeBase
 from kb.answering.citing import joined_text
 from kb.answering.evidence import Evidence
 from kb.answering.plan import plan_from_words
+from kb.answering.sections import listed_under_a_colon
 from kb.answering.sentence_quality import junk_reason
 from kb.answering.series import (
     all_series,
@@ -675,3 +676,32 @@ def test_a_listing_without_prompts_or_with_one_command_is_no_console_session():
     one = CONSOLE_FAQ.replace("[root@web ~]# ", "", 4)  # only the last command keeps its prompt
     assert transcripts(document_lines([_passage(0, 0, one)])) == []
     assert junk_reason("$ docker image ls") is None  # a command is no heading
+
+
+def test_a_slide_s_instructions_under_a_colon_lead_in_are_quoted_as_its_steps():
+    """Markdown slides lose their bullets: 「调用 run_next_app 函数切换到下一个应用程序：」 over five
+    lines that each say what to do. A how-to question in other words than the slide's (coverage
+    under what a numbered list needs) is answered by them; lines that say what something is
+    (「无胶片化：…」 under 「…改变了医院的影像管理方式：」) are no procedure, nor is an item of a
+    numbered list that ends in a colon."""
+    slide = "\n".join(
+        [
+            "切换到下一个应用程序",
+            "",
+            "调用 run_next_app 函数切换到下一个应用程序：",
+            "构造应用程序开始执行所需的 Trap 上下文；",
+            "恢复应用程序执行的部分寄存器；",
+            "设置 sepc CSR 的内容为应用程序入口点；",
+            "执行 sret 从 S 特权级切换到 U 特权级。",
+        ]
+    )
+    (listed,) = listed_under_a_colon(document_lines([_passage(0, 0, slide)]))
+    assert listed.title is not None and listed.title.text == "切换到下一个应用程序" and len(listed.items) == 4
+    quoted = _steps_quoted("批处理系统里，内核要切换到下一个应用程序去运行，具体得做哪几步？", slide)
+    assert quoted.startswith("调用 run_next_app") and "执行 sret 从 S 特权级切换到 U 特权级" in quoted, quoted
+    features = (
+        "PACS系统彻底改变了医院的影像管理方式：\n无胶片化：从传统胶片到数字影像\n即时访问：医生可在任何终端查看影像"
+    )
+    assert _steps_quoted("PACS系统的影像管理方式怎么做？", features) == ""
+    numbered = "2.\n日志提交 Journal Commit：\n将事务提交块写入日志\n3. 加检查点 Checkpoint"
+    assert listed_under_a_colon(document_lines([_passage(0, 0, numbered)])) == []

@@ -1,12 +1,16 @@
-"""A numbered section of a document's lines (「5.2.3 抛出异常」 and what follows it, up to the next
-number) read as a series, for a how-to question whose answer is a section's lines (steps.py)."""
+"""Parts of a document's lines read as a series, for a how-to question whose answer is not a
+numbered list (steps.py): a numbered section (「5.2.3 抛出异常」 and what follows it, up to the
+next number), or the lines right under a lead-in ending in a colon (a slide's bullets, which
+ingest keeps without their marks: 「调用 run_next_app 函数切换到下一个应用程序：」 over
+「构造应用程序开始执行所需的 Trap 上下文；」 …)."""
 
 from __future__ import annotations
 
 import re
 
 from kb.answering.sentence_quality import SECTION_NUMBER
-from kb.answering.series import MAX_BLOCK_ITEMS, Line, Series
+from kb.answering.series import BULLET_CHARS, MAX_BLOCK_ITEMS, Line, Series, item_number
+from kb.language.code import FENCE
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")  # a line that says something, not a file's name (「ExceptionMethods.java」)
 
@@ -49,3 +53,27 @@ def section_series(lines: list[Line], first: int, last: int) -> Series:
             items.append(Line(line.start + own.end(), line.end, line.passage))
     said = tuple(item for item in items if _HAN.search(item.text))[:MAX_BLOCK_ITEMS]
     return Series(Line(heading.start + at, heading.end, heading.passage), said, None)
+
+
+def listed_under_a_colon(lines: list[Line]) -> list[Series]:
+    """Every lead-in line ending in a colon with two to MAX_BLOCK_ITEMS lines right under it (no
+    blank line between, none numbered, none longer than BULLET_CHARS, no code): its items; the
+    heading right above the lead-in is its title. Numbered lists are all_series'."""
+    found = []
+    for at, line in enumerate(lines):
+        if not line.text.rstrip().endswith(("：", ":")) or SECTION_NUMBER.match(line.text):
+            continue
+        if at and item_number(lines[at - 1].text) is not None:
+            continue  # 「2.」 over 「日志提交 Journal Commit：」: an item of a numbered list (all_series)
+        items: list[Line] = []
+        for below in lines[at + 1 :]:
+            last = items[-1] if items else line
+            if below.start - last.end > 1 or below.text.rstrip().endswith(("：", ":")):
+                break  # a blank line (or the next lead-in) ends the list
+            items.append(below)
+        fits = all(item.end - item.start <= BULLET_CHARS and FENCE not in item.text for item in items)
+        numbered = any(SECTION_NUMBER.match(i.text) or item_number(i.text) is not None for i in items)
+        if 2 <= len(items) <= MAX_BLOCK_ITEMS and fits and not numbered and item_number(line.text) is None:
+            title = lines[at - 1] if at and lines[at - 1].is_heading else None
+            found.append(Series(line, tuple(items), title))
+    return found

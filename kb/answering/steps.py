@@ -15,12 +15,22 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from kb.answering.asked_share import (
+    STEPS_COVERAGE,
+    Tokenize,
+    asked_clause,
+    coverage_of,
+    held_shares,
+    matched_words,
+    names_what_is_asked,
+    steps_coverage,
+)
 from kb.answering.citing import quoted_length
 from kb.answering.evidence import Evidence, coverage
 from kb.answering.plan import QuestionPlan
-from kb.answering.question import CLAUSES, question_kind
+from kb.answering.question import question_kind
 from kb.answering.restated import restated_block
-from kb.answering.sections import section_bounds, section_series
+from kb.answering.sections import listed_under_a_colon, section_bounds, section_series
 from kb.answering.sentence_quality import SECTION_NUMBER, junk_reason
 from kb.answering.series import (
     Line,
@@ -37,16 +47,10 @@ from kb.answering.series import (
 from kb.answering.units import BARE_LEAD_IN, LIST_ITEM, marker_style, span_text
 from kb.language.dictionary import is_grammar
 from kb.language.duplicates import Span
-from kb.language.text import char_bigrams, fold
+from kb.language.text import fold
 from kb.types import Hit, Passage
 
-Tokenize = Callable[[str], list[str]]
-# A procedure answers a how-to question when its title, lead-in and items hold this share of
-# the question's information (steps_coverage).
-STEPS_COVERAGE = 0.4
 COMMENTED_STEPS_COVERAGE = 0.15
-# 「按钮点击这种事件处理」: what comes before 这种 is an example of what is asked about.
-_EXAMPLE_OF = re.compile(r"^.*?(?:这种|这类|这样的|那种|之类的)")
 _SENTENCE_END = re.compile(r"[。！？!?]")
 # The kinds of question quoted_steps may answer: how-to, a list, why (under a heading restating it).
 QUOTED_KINDS = ("method", "list", "reason")
@@ -102,6 +106,14 @@ def quoted_steps(
     if best is None and plan.kind == "method":
         block = _named_block(plan, documents, on_shown, ranks, tokenize)
         best = _asked_section(plan, block, documents, on_shown, tokenize) or block
+    if best is None and plan.kind == "method":
+        # Last, a slide's bullets under a lead-in ending in a colon (「调用 run_next_app 函数切换到
+        # 下一个应用程序：」), which lists features as often as steps: only one whose lines say
+        # what to do.
+        listed = [
+            s for lines in documents for s in listed_under_a_colon(lines) if _shown(s, on_shown) and _instructs(s)
+        ]
+        best = _best_covered(plan, listed, ranks, tokenize, least=COMMENTED_STEPS_COVERAGE)
     if best is None:
         return []
     return _step_spans(_in_whole_steps(best, by_document[best.lead_in.passage.doc_id], ranks), ranks)
@@ -138,26 +150,30 @@ def _named_block(
     """With no numbered procedure: the lines under a shown heading that itself names what is
     asked, of those the ones whose lines say what to do (「为事件源注册事件监听器」), not what it is."""
     blocks = [s for lines in documents for s in heading_blocks(lines) if _shown(s, on_shown)]
-    asked = _asked_clause(plan)
+    asked = asked_clause(plan)
     named = [
-        s
-        for s in blocks
-        if _names_what_is_asked(plan, asked, s.lead_in, tokenize) and not _titles_a_comparison(plan, s)
+        s for s in blocks if names_what_is_asked(plan, asked, s.lead_in, tokenize) and not _titles_a_comparison(plan, s)
     ]
-    instructed = [block for block in named if sum(map(instructs, block.items)) * 2 >= len(block.items)]
+    instructed = [block for block in named if _instructs(block)]
     return _best_covered(plan, instructed or named, ranks, tokenize, least=0.0)
+
+
+def _instructs(block: Series) -> bool:
+    """Half its lines or more say what to do (「为事件源注册事件监听器」, 「构造应用程序开始执行所需的
+    Trap 上下文；」), not what something is (「无胶片化：从传统胶片到数字影像」)."""
+    return sum(map(instructs, block.items)) * 2 >= len(block.items)
 
 
 def _restating(plan: QuestionPlan, tokenize: Tokenize | None) -> Callable[[str], float]:
     """How much of the question's asking clause (its grammar aside: 还要) a heading says, for
     restated_block; for a why question, only a heading that asks why too counts (「为什么引入
     管程？」; 「一般的…会自动建立主码索引」 states something, it asks nothing)."""
-    asked = {w: weight for w, weight in (_asked_clause(plan) or plan.terms.words).items() if not is_grammar(w)}
+    asked = {w: weight for w, weight in (asked_clause(plan) or plan.terms.words).items() if not is_grammar(w)}
 
     def restates(text: str) -> float:
         if plan.kind == "reason" and question_kind(text) != "reason":
             return 0.0
-        return coverage(asked, _matched(plan, text, tokenize)) if tokenize else _held(plan, text, None)[1]
+        return coverage(asked, matched_words(plan, text, tokenize)) if tokenize else held_shares(plan, text, None)[1]
 
     return restates
 
@@ -186,16 +202,16 @@ def _asked_section(
     own = 0.0
     if series is not None:
         said_of_it = [series.lead_in.passage.heading, *(line.text for line in (series.title, series.lead_in) if line)]
-        own = _coverage(plan, "\n".join(said_of_it), tokenize)
-    asked = _asked_clause(plan)
+        own = coverage_of(plan, "\n".join(said_of_it), tokenize)
+    asked = asked_clause(plan)
     for lines in documents:
         for at, line in enumerate(lines):
             if not (
                 SECTION_NUMBER.match(line.text)
                 and line.is_heading
                 and shown(line)
-                and _coverage(plan, line.text, tokenize) > own
-                and _names_what_is_asked(plan, asked, line, tokenize)
+                and coverage_of(plan, line.text, tokenize) > own
+                and names_what_is_asked(plan, asked, line, tokenize)
             ):
                 continue
             first, last = section_bounds(lines, at)
@@ -273,32 +289,11 @@ def _best_covered(
     for series in found:
         covered = steps_coverage(plan, series, tokenize)
         if covered >= least:
-            named = _coverage(plan, series.lead_in.text, tokenize)
+            named = coverage_of(plan, series.lead_in.text, tokenize)
             rank = min(ranks[line.passage.id] for line in series.lines)
             scored.append(((covered + named) / 2, bool(series.code), -rank, series))
     best = max(scored, key=lambda scored_series: scored_series[:3], default=None)
     return None if best is None else best[3]
-
-
-def _names_what_is_asked(plan: QuestionPlan, asked: dict[str, float], heading: Line, tokenize: Tokenize | None) -> bool:
-    """The heading holds STEPS_COVERAGE of the question's (IDF-weighted) words — 「解除死锁」
-    for 「发现死锁以后怎么解除」 — or of `asked`, the words of the clause that asks how
-    (_asked_clause); without a tokenizer, of its character pairs."""
-    if tokenize is None:
-        return _held(plan, heading.text, tokenize)[1] >= STEPS_COVERAGE
-    held = _matched(plan, heading.text, tokenize)
-    return max(coverage(plan.terms.words, held), coverage(asked, held)) >= STEPS_COVERAGE
-
-
-def _asked_clause(plan: QuestionPlan) -> dict[str, float]:
-    """The question's words in the clause that asks what the question asks (its kind: how,
-    why …), when another clause only says which one is meant (「管道流怎么用？线程间通信那个」:
-    a heading 「使用管道」 names what is asked; 「已经有信号量和锁了，为什么还要引入管程」 asks why
-    of 引入管程), but for an example of it (「按钮点击这种事件处理要怎么写」 asks about 事件处理);
-    none for a question of one clause."""
-    clauses = [c for c in CLAUSES.split(fold(plan.text)) if c.strip()]
-    asking = [_EXAMPLE_OF.sub("", c) for c in clauses if question_kind(c) == plan.kind] if len(clauses) > 1 else []
-    return {w: weight for w, weight in plan.terms.words.items() if asking and w in asking[0]}
 
 
 def _titles_a_comparison(plan: QuestionPlan, block: Series) -> bool:
@@ -306,36 +301,6 @@ def _titles_a_comparison(plan: QuestionPlan, block: Series) -> bool:
     are no procedure."""
     folded = fold(block.lead_in.text)
     return any(word in folded for word in plan.naming_words)
-
-
-def steps_coverage(plan: QuestionPlan, series: Series, tokenize: Tokenize | None) -> float:
-    """The share of the question's information the series' lines hold: the mean of the shares
-    of its (IDF-weighted) words and of its character pairs, as sentence evidence weighs them
-    (evidence.py: `lexical`, `bigrams`). Without a tokenizer, the pairs alone."""
-    section = series.lead_in.passage.heading  # 「5. 精读的方法」 over the list's paragraph
-    return _coverage(plan, "\n".join([section, *(line.text for line in series.lines)]), tokenize)
-
-
-def _coverage(plan: QuestionPlan, text: str, tokenize: Tokenize | None) -> float:
-    words, pairs = _held(plan, text, tokenize)
-    return pairs if words is None else (words + pairs) / 2
-
-
-def _held(plan: QuestionPlan, text: str, tokenize: Tokenize | None) -> tuple[float | None, float]:
-    """The shares of the question's words (None without a tokenizer) and character pairs the
-    text holds."""
-    pairs = coverage(plan.terms.bigrams, set(char_bigrams(fold(text))))
-    if tokenize is None:
-        return None, pairs
-    return coverage(plan.terms.words, _matched(plan, text, tokenize)), pairs
-
-
-def _matched(plan: QuestionPlan, text: str, tokenize: Tokenize) -> set[str]:
-    """The question's words the text holds (itself or as a synonym), or spells out across the
-    words it is cut into (「事件处理」 in 「事件处理过程」, cut 事件 / 处理 / 处理过程)."""
-    folded = fold(text)
-    spelt = {word for word in plan.terms.words if len(word) > 1 and word in folded}
-    return plan.terms.matched_words(frozenset(tokenize(folded)), folded) | spelt
 
 
 def _step_spans(series: Series, ranks: dict[int, int]) -> list[Evidence]:
