@@ -705,3 +705,23 @@ def test_a_slide_s_instructions_under_a_colon_lead_in_are_quoted_as_its_steps():
     assert _steps_quoted("PACS系统的影像管理方式怎么做？", features) == ""
     numbered = "2.\n日志提交 Journal Commit：\n将事务提交块写入日志\n3. 加检查点 Checkpoint"
     assert listed_under_a_colon(document_lines([_passage(0, 0, numbered)])) == []
+
+
+def test_a_restated_heading_s_block_runs_on_over_a_blank_line_after_a_colon():
+    """Notes put a blank line between a lead-in ending in 「：」 and its items: 「PET：为什么必须做
+    衰减校正？」 / 「…导致探测到的符合事件减少：」 / (blank) / 「不校正：深部结构会“偏暗”…」. The items
+    answer the why; a blank line after them still ends the block."""
+    text = "\n".join(
+        [
+            "PET：为什么必须做衰减校正？",
+            "",
+            "PET 的 γ 光子在体内传播会被组织吸收/散射，导致探测到的符合事件减少：",
+            "",
+            "不校正：深部结构会“偏暗”，SUV 等定量指标会系统性偏低",
+            "校正后：不同体位/不同个体之间可比性更强",
+            "",
+            "超声：为什么要做增益补偿？",
+        ]
+    )
+    quoted = _steps_quoted("PET为什么一定要做衰减校正，不做会怎样？", text)
+    assert "不校正：深部结构会“偏暗”" in quoted and "超声" not in quoted, quoted

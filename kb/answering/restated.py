@@ -36,7 +36,10 @@ def restated_block(
             block: list[Line] = []
             last, in_code = line, False
             for below in lines[at + 1 :]:
-                if below.passage.doc_id != line.passage.doc_id or _breaks(last, below) > (1 if block else 2):
+                # A blank line ends the block, but after the heading or a lead-in ending in a colon
+                # (「…导致探测到的符合事件减少：」 over 「不校正：深部结构会“偏暗”…」).
+                leads_in = not block or last.text.rstrip().endswith(("：", ":"))
+                if below.passage.doc_id != line.passage.doc_id or _breaks(last, below) > (2 if leads_in else 1):
                     break
                 last = below
                 if below.text.startswith(FENCE) or in_code:  # a listing under it is no line of the answer

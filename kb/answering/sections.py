@@ -10,7 +10,7 @@ import re
 
 from kb.answering.sentence_quality import SECTION_NUMBER
 from kb.answering.series import BULLET_CHARS, MAX_BLOCK_ITEMS, Line, Series, item_number
-from kb.language.code import FENCE
+from kb.language.code import FENCE, reads_as_code, typed_at_prompt
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")  # a line that says something, not a file's name (「ExceptionMethods.java」)
 
@@ -71,9 +71,14 @@ def listed_under_a_colon(lines: list[Line]) -> list[Series]:
             if below.start - last.end > 1 or below.text.rstrip().endswith(("：", ":")):
                 break  # a blank line (or the next lead-in) ends the list
             items.append(below)
-        fits = all(item.end - item.start <= BULLET_CHARS and FENCE not in item.text for item in items)
+        fits = all(item.end - item.start <= BULLET_CHARS and not _code(item.text) for item in items)
         numbered = any(SECTION_NUMBER.match(i.text) or item_number(i.text) is not None for i in items)
         if 2 <= len(items) <= MAX_BLOCK_ITEMS and fits and not numbered and item_number(line.text) is None:
             title = lines[at - 1] if at and lines[at - 1].is_heading else None
             found.append(Series(line, tuple(items), title))
     return found
+
+
+def _code(text: str) -> bool:
+    """A line of code (「EXEC SQL CLOSE SX;」) or a fence: a listing, no bullet."""
+    return FENCE in text or reads_as_code(text) or typed_at_prompt(text)
