@@ -676,6 +676,7 @@ def test_a_listing_without_prompts_or_with_one_command_is_no_console_session():
     one = CONSOLE_FAQ.replace("[root@web ~]# ", "", 4)  # only the last command keeps its prompt
     assert transcripts(document_lines([_passage(0, 0, one)])) == []
     assert junk_reason("$ docker image ls") is None  # a command is no heading
+    assert junk_reason("$ git clone https://github.com/example/app.git new_app") is None  # nor a reading list
 
 
 def test_a_slide_s_instructions_under_a_colon_lead_in_are_quoted_as_its_steps():

@@ -263,7 +263,8 @@ def choose(
         candidates = with_unquotable_definition(
             plan.shape.subject, candidates, [h for h in hits if h.rank <= plan.shown]
         )
-    lead = candidates[0] if candidates else None
+    picked = select(candidates, plan.shape, plan.max_chars, lexical=lexical) if answerable else []
+    lead = picked[0] if picked else None  # what the answer would lead with, steps aside
     steps = quoted_steps(plan, hits or [], tokenize, lead) if answerable and plan.kind in QUOTED_KINDS else []
     if steps:
         # What else is said about the procedure where it is written, not other passages' topics.
@@ -274,7 +275,6 @@ def choose(
         supporting = select(quoted, plan.shape, max(room, 0), lexical=lexical)
         chosen = steps + [c for c in supporting if not any(overlaps(c, s) for s in steps)]
     else:
-        picked = select(candidates, plan.shape, plan.max_chars, lexical=lexical) if answerable else []
         chosen = led_by_definitions(plan.sides, list(plan.terms.words), hits or [], picked)
     if amount and not states_the_amount(chosen, plan):
         # A sentence the budget left out may state it in figures (「…常见如 150–300ms」): it leads. Else

@@ -150,9 +150,11 @@ def _drawn(text: str) -> bool:
 
 
 def _names_a_source(text: str) -> bool:
-    """A reading list's entry (「Redis AOF 持久化详解 - 程序员历小冰：http://…」), a text's title
-    or a picture's credit (_CREDIT)."""
-    listed = _URL.search(text) and len(_URL.sub("", text).strip()) <= REFERENCE_TITLE_CHARS
+    """A reading list's entry (「Redis AOF 持久化详解 - 程序员历小冰：http://…」; not a command
+    fetching one: 「$ git clone https://…」), a text's title or a picture's credit (_CREDIT)."""
+    listed = (
+        _URL.search(text) and len(_URL.sub("", text).strip()) <= REFERENCE_TITLE_CHARS and not typed_at_prompt(text)
+    )
     return bool(listed or _CREDIT.search(text) or DESCRIBES_A_TEXT.match(text) or TITLE_OF_A_TEXT.match(text))
 
 

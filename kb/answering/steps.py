@@ -89,15 +89,9 @@ def quoted_steps(
     if best is not None:
         best = _asked_section(plan, best, documents, on_shown, tokenize) or best
     if best is None and plan.kind == "method":
-        # Comments numbering a listing's steps, or commands typed at a prompt, say it is a
-        # procedure more surely than a numbered list (reasons, features) does: one shown holding
-        # less of the question is quoted.
-        commented = [
-            series
-            for lines in documents
-            for series in (*commented_steps(lines), *transcripts(lines))
-            if _shown(series, on_shown)
-        ]
+        # Comments numbering a listing's steps say it is a procedure more surely than a numbered
+        # list (reasons, features) does: one shown holding less of the question is quoted.
+        commented = [series for lines in documents for series in commented_steps(lines) if _shown(series, on_shown)]
         best = _best_covered(plan, commented, ranks, tokenize, least=COMMENTED_STEPS_COVERAGE)
     if best is None and lead is not None:
         best = _best_covered(plan, [s for s in walked if _holds(s, lead)], ranks, tokenize, least=0.0)
