@@ -809,8 +809,11 @@ def test_a_side_s_name_and_colon_over_a_statement_say_what_it_is_and_lead_the_an
     table = build_contrast(["标准库", "核心库"], [_hit(1, "d", slide)], VOCABULARY, tokenize=TOKENIZE)
     assert table is not None and [row.aspect for row in table.rows] == ["定义"]
     assert [cell.text for cell in table.rows[0].cells] == ["依赖操作系统", "与操作系统无关"]
-    answer = answer_from_hits("标准库和核心库有什么区别？", [_hit(1, "d", slide)])
+    aside = "核心算法对应为实现算法的函数。前者可以移植到裸机上吗？后者不依赖操作系统的服务。"
+    answer = answer_from_hits("标准库和核心库有什么区别？", [_hit(1, "d", slide), _hit(2, "e", aside)])
     assert answer.found and answer.text.startswith("标准库：依赖操作系统[1]。核心库：与操作系统无关[1]。"), answer.text
+    # After the row, what speaks of a side (by name or as 前者/后者), not what shares a word with one.
+    assert "核心算法" not in answer.text, answer.text
     switch = "切换\n进程：页表，堆，栈，寄存器\n线程：栈，寄存器"
     names = [("进程",), ("线程",)]
     assert outline_cells([_hit(1, "d", switch)], names, TOKENIZE) == []

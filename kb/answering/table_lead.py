@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from kb.answering.plan import QuestionPlan
 
 # A sentence that names the difference and says it (「它与 Docker 最大的区别在于它是通过模拟硬件…」).
+_EITHER = ("前者", "后者", "两者", "二者")  # words that speak of the sides without their names
 SAYS_THE_DIFFERENCE = re.compile(r"(?:区别|不同|差异|差别)(?:之处)?(?:主要)?(?:在于|就在于|是|就是).{4,}")
 
 
@@ -75,7 +76,10 @@ def led_by_table(
     if row is None:
         return chosen
     row = [cell for cell in row if not any(overlaps(cell, quoted) for quoted in head)]
-    return head + row + [c for c in chosen[defined:] if not any(overlaps(c, quoted) for quoted in row)]
+    # After the row, only what speaks of a side, by its name or as 前者/后者: 「核心算法对应为实现算法的
+    # 函数」 shares 核心 with 「标准库和核心库」, no more.
+    named = [c for c in chosen[defined:] if any(side in fold(c.text) for side in (*plan.sides, *_EITHER))]
+    return head + row + [c for c in named if not any(overlaps(c, quoted) for quoted in row)]
 
 
 def _leading_row(rows: list[ContrastRow]) -> ContrastRow:
