@@ -67,9 +67,12 @@ def quoted_steps(
     information (_best_covered), if its lines hold at least STEPS_COVERAGE; else a walkthrough
     (series.walkthroughs) holding `lead`, the sentence that would lead the answer without steps:
     a question in a trainee's words (「想把自己账号的默认 shell 从 bash 换成 fish，具体怎么操作」)
-    shares few words with the steps that answer it. A procedure or block yields to a section
-    whose numbered heading names what is asked better (_asked_section). A why or which question
-    (QUOTED_KINDS) is first answered by the block under a heading restating it (restated.py)."""
+    shares few words with the steps that answer it, or a console session in the section of
+    `lead` (_session_spans); then the lines under a heading naming what is asked, and last a
+    slide's instructions under a colon lead-in (sections.listed_under_a_colon). A procedure or
+    block yields to a section whose numbered heading names what is asked better
+    (_asked_section). A why or which question (QUOTED_KINDS) is first answered by the block
+    under a heading restating it (restated.py)."""
     ranks = {h.passage.id: h.rank for h in hits}
     shown = {h.passage.id for h in hits if h.rank <= plan.shown}
     by_document: dict[str, list[Passage]] = {}
