@@ -43,9 +43,8 @@ MAX_CELL_CHARS = 90  # a cell of items stops at the item that would take it past
 MAX_LABEL_LINE_CHARS = 30  # a line longer than this states something, it names no section
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]")
 MIN_CHARACTERISING_HAN = 4  # Chinese characters after 「X：」 that say what X is
-_NAMES = re.compile(
-    r"[^，,、；;]{1,4}(?:\s*[，,、]\s*[^，,、；;]{1,4})+"
-)  # 「页表，堆，栈，寄存器」: names, no statement
+# 「页表，堆，栈，寄存器」: names, no statement.
+_NAMES = re.compile(r"[^，,、；;]{1,4}(?:\s*[，,、]\s*[^，,、；;]{1,4})+")
 
 
 @dataclass(frozen=True)
