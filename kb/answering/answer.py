@@ -34,10 +34,10 @@ from kb.answering.mentions import speaks_of_a_side
 from kb.answering.plan import QuestionPlan, plan_from_words
 from kb.answering.presenting import labelled_once, presentable
 from kb.answering.question import ASKING_PHRASES, AnswerShape, asks_an_amount
-from kb.answering.steps import QUOTED_KINDS, Tokenize, overlaps, quoted_steps
+from kb.answering.steps import QUOTED_KINDS, Tokenize, quoted_steps
 from kb.answering.table_lead import SAYS_THE_DIFFERENCE, led_by_table
 from kb.answering.units import adjacent, chain_below, holds_steps, is_code, shown_as_code, span_text
-from kb.language.duplicates import is_near_duplicate
+from kb.language.duplicates import is_near_duplicate, overlaps
 from kb.language.text import fold
 from kb.profile import Profile, default_profile
 from kb.types import Answer, CitedSpan, Hit

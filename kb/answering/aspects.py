@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from kb.language.dictionary import dictionary_tag, is_grammar
+from kb.language.duplicates import overlaps
 from kb.types import CitedSpan, ContrastRow
 
 DEFINITION_ASPECT = "定义"
@@ -199,11 +200,6 @@ def distinct_rows(rows: Sequence[ContrastRow]) -> list[ContrastRow]:
     kept: list[ContrastRow] = []
     for row in rows:
         quoted = [cell for earlier in kept for cell in earlier.cells]
-        if not any(_same_place(cell, other) for cell in row.cells for other in quoted):
+        if not any(overlaps(cell, other) for cell in row.cells for other in quoted):
             kept.append(row)
     return kept
-
-
-def _same_place(a: CitedSpan, b: CitedSpan) -> bool:
-    """Two cells quote overlapping text of one document."""
-    return a.doc_id == b.doc_id and a.start < b.end and b.start < a.end

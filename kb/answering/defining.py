@@ -18,8 +18,8 @@ from collections.abc import Callable, Sequence
 from kb.answering.aspects import EXAMPLE
 from kb.answering.evidence import Evidence
 from kb.answering.mentions import loosely
-from kb.answering.steps import overlaps
 from kb.ingest.chunk import quotable_sentences
+from kb.language.duplicates import overlaps
 from kb.language.text import fold
 from kb.types import Hit
 

@@ -19,9 +19,9 @@ from kb.answering.doc_tables import Beside
 from kb.answering.evidence import Evidence
 from kb.answering.sentence_quality import ends_opening_a_block
 from kb.answering.series import item_number
-from kb.answering.steps import overlaps
 from kb.answering.units import CLAUSE_END, GOES_ON, span_text
 from kb.language.code import FENCE
+from kb.language.duplicates import overlaps
 from kb.types import Hit, Passage
 
 MAX_GAP = 2  # line breaks between one passage's end and the next one's start

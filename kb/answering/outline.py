@@ -87,7 +87,8 @@ def outline_cells(
     (「线程：栈，寄存器」)."""
     by_id = {h.passage.id: h for h in hits}
     patterns = [re.compile("|".join(map(re.escape, g))) for g in names if g]
-    outline = _Outline(_side_line_pattern(names), patterns, lambda text: says_something(text, _whole_words(tokenize)))
+    words = _whole_words(tokenize) if tokenize is not None else None
+    outline = _Outline(_side_line_pattern(names), patterns, lambda text: says_something(text, words))
     cells: list[OutlineCell] = []
     for hit in sorted(hits, key=lambda h: (h.passage.doc_id, h.passage.id)):
         before = by_id.get(hit.passage.id - 1)
@@ -104,15 +105,12 @@ def _contents(text: str) -> bool:
     return len(lines) >= 2 and all(names_a_topic(line) for line in lines)
 
 
-def _whole_words(tokenize: Callable[[str], Sequence[str]] | None) -> Callable[[str], list[str]] | None:
+def _whole_words(tokenize: Callable[[str], Sequence[str]]) -> Callable[[str], list[str]]:
     """The words `tokenize` cuts a text into, but those inside a longer one: the index's analyzer
     also gives 「寄存」 of 「寄存器」, which the dictionary tags a verb."""
-    if tokenize is None:
-        return None
-    cut = tokenize
 
     def whole(text: str) -> list[str]:
-        words = list(cut(text))
+        words = list(tokenize(text))
         return [w for w in words if not any(w != o and w in o for o in words)]
 
     return whole

@@ -46,7 +46,6 @@ from kb.answering.series import (
 )
 from kb.answering.units import BARE_LEAD_IN, LIST_ITEM, marker_style, span_text
 from kb.language.dictionary import is_grammar
-from kb.language.duplicates import Span
 from kb.language.text import fold
 from kb.types import Hit, Passage
 
@@ -74,12 +73,13 @@ def quoted_steps(
     (_asked_section). A why or which question (QUOTED_KINDS) is first answered by the block
     under a heading restating it (restated.py)."""
     ranks = {h.passage.id: h.rank for h in hits}
-    shown = {h.passage.id for h in hits if h.rank <= plan.shown}
+    shown_passages = [h.passage for h in hits if h.rank <= plan.shown]
+    shown = {p.id for p in shown_passages}
     by_document: dict[str, list[Passage]] = {}
     for h in hits:
         by_document.setdefault(h.passage.doc_id, []).append(h.passage)
     documents = [document_lines(passages) for passages in by_document.values() if any(p.id in shown for p in passages)]
-    on_shown = _on_shown([h.passage for h in hits if h.rank <= plan.shown])
+    on_shown = _on_shown(shown_passages)
     if plan.kind in ("reason", "list"):
         block = restated_block(documents, on_shown, _restating(plan, tokenize))
         if block is not None or plan.kind == "reason":
@@ -351,9 +351,3 @@ def _number_length(text: str) -> int:
         return 0
     rest = text[marker.end() :]
     return marker.end() + len(rest) - len(rest.lstrip())
-
-
-def overlaps(a: Span, b: Span) -> bool:
-    """Two spans share characters of one document: a sentence already quoted as a step, a
-    table's cell already quoted as a sentence."""
-    return a.doc_id == b.doc_id and a.start < b.end and b.start < a.end

@@ -18,8 +18,8 @@ from kb.answering.defining import defining_sentence
 from kb.answering.evidence import Evidence
 from kb.answering.presenting import presentable
 from kb.answering.sides import weighs
-from kb.answering.steps import overlaps
 from kb.formats import CELL_SEPARATOR
+from kb.language.duplicates import overlaps
 from kb.language.text import fold
 from kb.types import Contrast, ContrastRow, Hit
 

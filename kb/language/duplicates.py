@@ -43,3 +43,9 @@ def is_near_duplicate(a: Span, b: Span, threshold: float) -> bool:
     if not grams_a or not grams_b:
         return False
     return len(grams_a & grams_b) / min(len(grams_a), len(grams_b)) >= threshold
+
+
+def overlaps(a: Span, b: Span) -> bool:
+    """Two spans share characters of one document: a sentence already quoted as a step, a
+    table's cell already quoted as a sentence."""
+    return a.doc_id == b.doc_id and a.start < b.end and b.start < a.end
